@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { FirebreakError } from "../shared/errors";
+
+export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+export const DEFAULT_SEVERITY: Severity = "SEV3";
+export const DEFAULT_SERVICE = "unassigned";
+
+export const INCIDENT_STATUSES = ["declared", "acknowledged", "mitigated", "resolved"] as const;
+export const incidentStatusSchema = z.enum(INCIDENT_STATUSES);
+export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
+
+export type IncidentSource = "alarm" | "manual";
+
+export interface AlarmRef {
+  name: string;
+  arn: string;
+  account: string;
+  region: string;
+}
+
+export interface Actor {
+  type: "system" | "alarm" | "user" | "slack" | "api";
+  id: string;
+  name?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: "system", id: "firebreak" };
+
+export interface Incident {
+  /** Sortable id (ULID). */
+  id: string;
+  /** Human number: INC-<number>. */
+  number: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  services: string[];
+  /** Account and region pairs the incident touches. */
+  locations: { account: string; region: string }[];
+  source: IncidentSource;
+  /** The alarm that opened it, for alarm-made incidents. */
+  alarm?: AlarmRef;
+  flapping: boolean;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  /** Optimistic-locking version: incremented on every write. */
+  version: number;
+}
+
+export function incidentKey(incident: Pick<Incident, "number">): string {
+  return `INC-${incident.number}`;
+}
+
+/** The lifecycle only moves forward: declared → acknowledged → mitigated → resolved. Steps may be skipped. */
+const ORDER: Record<IncidentStatus, number> = { declared: 0, acknowledged: 1, mitigated: 2, resolved: 3 };
+
+export class IllegalTransitionError extends FirebreakError {
+  readonly from: IncidentStatus;
+  readonly to: IncidentStatus;
+  constructor(from: IncidentStatus, to: IncidentStatus) {
+    super(
+      "illegal_transition",
+      `cannot move an incident from "${from}" to "${to}": the lifecycle is declared → acknowledged → mitigated → resolved`,
+    );
+    this.from = from;
+    this.to = to;
+  }
+}
+
+export function isOpen(status: IncidentStatus): boolean {
+  return status !== "resolved";
+}
+
+export function assertTransition(from: IncidentStatus, to: IncidentStatus): void {
+  if (ORDER[to] <= ORDER[from]) throw new IllegalTransitionError(from, to);
+}
+
+/** Applies a status change to an incident (pure). Timestamps of skipped steps stay unset. */
+export function transition(incident: Incident, to: IncidentStatus, at: string): Incident {
+  assertTransition(incident.status, to);
+  const next: Incident = { ...incident, status: to, updatedAt: at, version: incident.version + 1 };
+  if (to === "acknowledged") next.acknowledgedAt = at;
+  if (to === "mitigated") next.mitigatedAt = at;
+  if (to === "resolved") next.resolvedAt = at;
+  return next;
+}

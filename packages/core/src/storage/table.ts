@@ -1,0 +1,57 @@
+/**
+ * The one table definition. The local runtime creates the table from it, and `infra/storage.ts`
+ * passes the same object to `sst.aws.Dynamo`, so the two can never drift (a test checks it).
+ *
+ * Single-table layout (pk / sk):
+ *   INC#<id>        / META                 the incident (status, roles, version, …)
+ *   INC#<id>        / TL#<ulid>            timeline entries, append-only
+ *   INCNUM#<n>      / INCNUM               INC-<n> → incident id (guards number uniqueness)
+ *   ALARM#<arn>     / STATE                latest state of an alarm and its open incident
+ *   DELIVERY#<id>   / DELIVERY             idempotency key for one delivery (TTL `expiresAt`)
+ *   COUNTER         / INCIDENT             atomic counter behind INC-<n>
+ *
+ * Indexes are named after the access pattern they serve:
+ *   openBySeverity  openPk = "OPEN" on open incidents only (sparse), openSk = "<SEV>#<inverted ms>#<id>",
+ *                   so one Query lists open incidents by severity, newest first, with a cursor.
+ */
+export const TABLE = {
+  fields: {
+    pk: "string",
+    sk: "string",
+    openPk: "string",
+    openSk: "string",
+  },
+  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+  globalIndexes: {
+    openBySeverity: { hashKey: "openPk", rangeKey: "openSk" },
+  },
+  ttl: "expiresAt",
+  stream: "new-and-old-images",
+} as const;
+
+export type TableDefinition = typeof TABLE;
+
+/** `CreateTable` input for the same definition (used by the local runtime and tests). */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: Object.entries(TABLE.fields).map(([AttributeName]) => ({
+      AttributeName,
+      AttributeType: "S" as const,
+    })),
+    KeySchema: [
+      { AttributeName: TABLE.primaryIndex.hashKey, KeyType: "HASH" as const },
+      { AttributeName: TABLE.primaryIndex.rangeKey, KeyType: "RANGE" as const },
+    ],
+    GlobalSecondaryIndexes: Object.entries(TABLE.globalIndexes).map(([IndexName, index]) => ({
+      IndexName,
+      KeySchema: [
+        { AttributeName: index.hashKey, KeyType: "HASH" as const },
+        { AttributeName: index.rangeKey, KeyType: "RANGE" as const },
+      ],
+      Projection: { ProjectionType: "ALL" as const },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" as const },
+  };
+}
