@@ -1,0 +1,201 @@
+import type { Actor, Incident } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { type Clock, systemClock } from "../shared/clock";
+import { newId } from "../shared/ids";
+import {
+  ConcurrentChangeError,
+  type DeliveryKey,
+  DuplicateDeliveryError,
+  type IncidentStore,
+} from "../storage/incident-store";
+import { classifyAlarm } from "./classify";
+import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
+import type { AlarmTransition } from "./transition";
+
+export interface IngestConfig extends EpisodeConfig {
+  /** How long delivery ids are remembered (DynamoDB TTL). EventBridge and SNS retry for ≤ 24 h. */
+  idempotencyTtlSeconds: number;
+  /** Attempts when another writer changed the alarm between our read and write. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_INGEST_CONFIG: IngestConfig = {
+  ...DEFAULT_EPISODE_CONFIG,
+  idempotencyTtlSeconds: 7 * 24 * 3600,
+  maxAttempts: 12,
+};
+
+export type IngestOutcome =
+  | "opened" // a new incident
+  | "appended" // recorded on an existing incident
+  | "recorded" // the alarm's state changed; no incident involved
+  | "dropped" // late, nothing to attach it to (logged)
+  | "duplicate"; // this delivery, or this very transition, was already processed
+
+export interface IngestResult {
+  outcome: IngestOutcome;
+  incidentId?: string;
+  incidentNumber?: number;
+  reason?: string;
+  attempts: number;
+}
+
+export interface IngestDeps {
+  store: IncidentStore;
+  clock?: Clock;
+  config?: Partial<IngestConfig>;
+}
+
+const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
+  type: "alarm",
+  id: t.alarmArn,
+  name: t.alarmName,
+});
+
+/**
+ * Ingests one alarm transition: idempotent on the delivery id, ordered by the alarm's state
+ * timestamp, one incident per alarm episode (enforced by conditional writes, retried on races).
+ */
+export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition): Promise<IngestResult> {
+  const config = { ...DEFAULT_INGEST_CONFIG, ...deps.config };
+  const clock = deps.clock ?? systemClock;
+  let number: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await attemptIngest(
+        deps.store,
+        t,
+        config,
+        clock,
+        () => number,
+        (n) => {
+          number = n;
+        },
+      );
+      return { ...result, attempts: attempt };
+    } catch (error) {
+      if (error instanceof DuplicateDeliveryError) return { outcome: "duplicate", attempts: attempt };
+      if (!(error instanceof ConcurrentChangeError) || attempt >= config.maxAttempts) throw error;
+      await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+    }
+  }
+}
+
+async function attemptIngest(
+  store: IncidentStore,
+  t: AlarmTransition,
+  config: IngestConfig,
+  clock: Clock,
+  getNumber: () => number | undefined,
+  setNumber: (n: number) => void,
+): Promise<Omit<IngestResult, "attempts">> {
+  const record = await store.getAlarmRecord(t.alarmArn);
+  const now = clock.now();
+  const at = now.toISOString();
+  const newIncidentId = newId(now.getTime());
+  const plan = planTransition(record, t, config, { newIncidentId });
+  const delivery = (outcome: string, incidentId?: string): DeliveryKey => ({
+    id: t.deliveryId,
+    expiresAt: Math.floor(now.getTime() / 1000) + config.idempotencyTtlSeconds,
+    outcome,
+    incidentId,
+  });
+  const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
+    drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
+
+  switch (plan.action) {
+    case "duplicate":
+    case "drop": {
+      await store.markDelivered(delivery(plan.action === "drop" ? "dropped" : "duplicate"));
+      return { outcome: plan.action === "drop" ? "dropped" : "duplicate", reason: plan.reason };
+    }
+    case "record": {
+      await store.commitAlarmChange({
+        delivery: delivery("recorded"),
+        record: plan.record,
+        expectedRecordVersion: record?.version,
+        entries: [],
+      });
+      return { outcome: "recorded" };
+    }
+    case "open": {
+      // The number is allocated once per ingest and reused across retries. A lost race (another
+      // delivery of the same episode won) leaves a gap in INC numbers, never a duplicate.
+      const number = getNumber() ?? (await store.allocateNumber());
+      setNumber(number);
+      const incident = newAlarmIncident(t, plan.incidentId, number, at, plan.flapping);
+      const declared: EntryDraft = {
+        kind: "incident.declared",
+        summary: `INC-${number} declared from alarm ${t.alarmName} (${incident.severity}, ${incident.services.join(", ")})`,
+        data: {
+          number,
+          title: incident.title,
+          severity: incident.severity,
+          services: incident.services,
+          source: "alarm",
+          alarm: incident.alarm,
+          classification: classifyAlarm(t),
+        },
+      };
+      await store.commitAlarmChange({
+        delivery: delivery("opened", incident.id),
+        record: plan.record,
+        expectedRecordVersion: record?.version,
+        newIncident: incident,
+        entries: toEntries(incident.id, [declared, ...plan.entries]),
+      });
+      return { outcome: "opened", incidentId: incident.id, incidentNumber: number };
+    }
+    case "append": {
+      const drafts = [...plan.entries];
+      let status: { from: Incident["status"]; to: Incident["status"]; expectedVersion: number } | undefined;
+      if (plan.resolve) {
+        const incident = await store.getIncident(plan.incidentId);
+        if (plan.record) plan.record.lastIncidentResolvedAt = at;
+        if (incident && incident.status !== "resolved") {
+          status = { from: incident.status, to: "resolved", expectedVersion: incident.version };
+          drafts.push({
+            kind: "incident.status_changed",
+            summary: `resolved automatically: ${t.alarmName} recovered`,
+            data: { from: incident.status, to: "resolved", automatic: true },
+          });
+        }
+      }
+      await store.commitAlarmChange({
+        delivery: delivery("appended", plan.incidentId),
+        record: plan.record,
+        expectedRecordVersion: record?.version,
+        update: { incidentId: plan.incidentId, at, flapping: plan.markFlapping || undefined, status },
+        entries: toEntries(plan.incidentId, drafts),
+      });
+      return { outcome: "appended", incidentId: plan.incidentId };
+    }
+  }
+}
+
+function newAlarmIncident(
+  t: AlarmTransition,
+  id: string,
+  number: number,
+  at: string,
+  flapping: boolean,
+): Incident {
+  const { severity, services } = classifyAlarm(t);
+  return {
+    id,
+    number,
+    title: t.alarmName,
+    severity,
+    status: "declared",
+    services,
+    locations: [{ account: t.account, region: t.region }],
+    source: "alarm",
+    alarm: { name: t.alarmName, arn: t.alarmArn, account: t.account, region: t.region },
+    flapping,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

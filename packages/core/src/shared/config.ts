@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
+import { issuesFromZod, ValidationError } from "./errors";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    message: "expected true or false",
+  })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const envSchema = z.object({
+  FIREBREAK_AUTO_RESOLVE_ON_OK: bool.optional(),
+  FIREBREAK_FLAP_THRESHOLD: z.coerce.number().int().min(2).max(1000).optional(),
+  FIREBREAK_FLAP_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .optional(),
+});
+
+/** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */
+export function ingestConfigFromEnv(env: Record<string, string | undefined> = process.env): IngestConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues);
+    throw new ValidationError(
+      `invalid configuration: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      issues,
+    );
+  }
+  const e = parsed.data;
+  return {
+    ...DEFAULT_INGEST_CONFIG,
+    autoResolveOnOk: e.FIREBREAK_AUTO_RESOLVE_ON_OK ?? DEFAULT_INGEST_CONFIG.autoResolveOnOk,
+    flapping: {
+      threshold: e.FIREBREAK_FLAP_THRESHOLD ?? DEFAULT_INGEST_CONFIG.flapping.threshold,
+      windowMs: (e.FIREBREAK_FLAP_WINDOW_MINUTES ?? 30) * 60_000,
+    },
+  };
+}

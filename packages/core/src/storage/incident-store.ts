@@ -1,0 +1,351 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { AlarmRecord } from "../alarm/record";
+import type { Incident, IncidentStatus } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { FirebreakError, ValidationError } from "../shared/errors";
+import { keys, OPEN_PARTITION, openSortKey } from "./keys";
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
+
+/** The delivery was already processed: nothing to do. */
+export class DuplicateDeliveryError extends FirebreakError {
+  constructor(deliveryId: string) {
+    super("duplicate_delivery", `delivery ${deliveryId} was already processed`);
+  }
+}
+
+/** Someone else changed the alarm or incident between our read and our write: read again and retry. */
+export class ConcurrentChangeError extends FirebreakError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super("concurrent_change", `${what} changed concurrently; retry`, options);
+  }
+}
+
+export interface DeliveryKey {
+  id: string;
+  /** Epoch seconds after which DynamoDB may delete the key (TTL attribute). */
+  expiresAt: number;
+  outcome: string;
+  incidentId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+const INCIDENT_FIELDS = [
+  "id",
+  "number",
+  "title",
+  "severity",
+  "status",
+  "services",
+  "locations",
+  "source",
+  "alarm",
+  "flapping",
+  "createdAt",
+  "updatedAt",
+  "acknowledgedAt",
+  "mitigatedAt",
+  "resolvedAt",
+  "version",
+] as const;
+
+function toIncident(item: Record<string, unknown>): Incident {
+  const out: Record<string, unknown> = {};
+  for (const field of INCIDENT_FIELDS) if (item[field] !== undefined) out[field] = item[field];
+  return out as unknown as Incident;
+}
+
+function toEntry(item: Record<string, unknown>): TimelineEntry {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  return rest as unknown as TimelineEntry;
+}
+
+function incidentItem(incident: Incident): Record<string, unknown> {
+  const open = incident.status !== "resolved";
+  return {
+    ...keys.incident(incident.id),
+    type: "incident",
+    ...incident,
+    ...(open ? { openPk: OPEN_PARTITION, openSk: openSortKey(incident) } : {}),
+  };
+}
+
+function timelineItem(entry: TimelineEntry): Record<string, unknown> {
+  return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
+}
+
+function alarmItem(record: AlarmRecord): Record<string, unknown> {
+  return { ...keys.alarm(record.arn), type: "alarm", ...record };
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
+}
+
+export function decodeCursor(
+  cursor: string | undefined,
+  expectedKeys: string[],
+): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      parsed &&
+      typeof parsed === "object" &&
+      !Array.isArray(parsed) &&
+      expectedKeys.every((k) => typeof (parsed as Record<string, unknown>)[k] === "string") &&
+      Object.keys(parsed).length === expectedKeys.length
+    ) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError("cursor: not a cursor returned by this API", [
+    { path: "cursor", message: "not a cursor returned by this API; start again without it" },
+  ]);
+}
+
+/**
+ * The DynamoDB adapter for incidents, timelines, alarm records and idempotency keys. It runs
+ * unchanged against AWS and DynamoDB Local. SDK exceptions are translated here, and only here.
+ */
+export class IncidentStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async getAlarmRecord(arn: string): Promise<AlarmRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.alarm(arn), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ...record } = out.Item;
+    return record as AlarmRecord;
+  }
+
+  /** Atomically allocates the next human incident number. */
+  async allocateNumber(): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.counter(),
+        UpdateExpression: "ADD #n :one",
+        ExpressionAttributeNames: { "#n": "value" },
+        ExpressionAttributeValues: { ":one": 1 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(out.Attributes?.value);
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.incident(id), ConsistentRead: true }),
+    );
+    return out.Item ? toIncident(out.Item) : undefined;
+  }
+
+  /** The incident and its whole timeline, from one Query on its partition (paged by DynamoDB). */
+  async getIncidentWithTimeline(
+    id: string,
+  ): Promise<{ incident: Incident; timeline: TimelineEntry[] } | undefined> {
+    let incident: Incident | undefined;
+    const timeline: TimelineEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.incidentPartition(id) },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        if (item.type === "incident") incident = toIncident(item);
+        else if (item.type === "timeline") timeline.push(toEntry(item));
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return incident ? { incident, timeline } : undefined;
+  }
+
+  /** Open incidents, SEV1 first then newest first, from the sparse openBySeverity index. */
+  async listOpen(options: { limit?: number; cursor?: string } = {}): Promise<Page<Incident>> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "openBySeverity",
+        KeyConditionExpression: "openPk = :open",
+        ExpressionAttributeValues: { ":open": OPEN_PARTITION },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(options.cursor, ["pk", "sk", "openPk", "openSk"]),
+      }),
+    );
+    return { items: (out.Items ?? []).map(toIncident), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** Records a delivery that changes nothing else. Throws DuplicateDeliveryError if already seen. */
+  async markDelivered(delivery: DeliveryKey): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: deliveryItem(delivery),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException")
+        throw new DuplicateDeliveryError(delivery.id);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes, in one transaction: the delivery key, the alarm record (conditioned on the version
+   * we read), and the incident changes. Exactly-once per delivery and one incident per episode
+   * both follow from the conditions.
+   */
+  async commitAlarmChange(change: {
+    delivery: DeliveryKey;
+    record: AlarmRecord | null;
+    expectedRecordVersion: number | undefined;
+    newIncident?: Incident;
+    update?: {
+      incidentId: string;
+      at: string;
+      flapping?: boolean;
+      status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
+    };
+    entries: TimelineEntry[];
+  }): Promise<void> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: deliveryItem(change.delivery),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ];
+    if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
+    if (change.newIncident) {
+      const incident = change.newIncident;
+      items.push(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: incidentItem(incident),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.incidentNumber(incident.number), type: "number", incidentId: incident.id },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      );
+    }
+    if (change.update) items.push(this.incidentUpdate(change.update));
+    for (const entry of change.entries) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: timelineItem(entry),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      throw translateTransactionError(error, change.delivery.id);
+    }
+  }
+
+  private alarmPut(record: AlarmRecord, expectedVersion: number | undefined): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: alarmItem(record),
+        ConditionExpression: expectedVersion === undefined ? "attribute_not_exists(pk)" : "version = :v",
+        ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ":v": expectedVersion } }),
+      },
+    };
+  }
+
+  private incidentUpdate(update: {
+    incidentId: string;
+    at: string;
+    flapping?: boolean;
+    status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
+  }): TransactItem {
+    const set = ["updatedAt = :at"];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ":at": update.at };
+    const names: Record<string, string> = {};
+    let condition = "attribute_exists(pk)";
+    const bump = update.flapping || update.status;
+    if (update.flapping) {
+      set.push("flapping = :true");
+      values[":true"] = true;
+    }
+    if (update.status) {
+      names["#status"] = "status";
+      set.push("#status = :to");
+      values[":to"] = update.status.to;
+      values[":v"] = update.status.expectedVersion;
+      condition += " AND version = :v";
+      if (update.status.to === "resolved") {
+        set.push("resolvedAt = :at");
+        remove.push("openPk", "openSk");
+      }
+    }
+    if (bump) {
+      set.push("version = version + :one");
+      values[":one"] = 1;
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.incident(update.incidentId),
+        UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      },
+    };
+  }
+}
+
+function deliveryItem(delivery: DeliveryKey): Record<string, unknown> {
+  return { ...keys.delivery(delivery.id), type: "delivery", ...delivery };
+}
+
+function translateTransactionError(error: unknown, deliveryId: string): unknown {
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons[0]?.Code === "ConditionalCheckFailed") return new DuplicateDeliveryError(deliveryId);
+  return new ConcurrentChangeError("the alarm or its incident", { cause: error });
+}

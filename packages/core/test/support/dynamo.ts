@@ -1,0 +1,78 @@
+import { Readable } from "node:stream";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { HttpRequest } from "@smithy/core/protocols";
+import { HttpResponse } from "@smithy/core/protocols";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { inject } from "vitest";
+import { createDocumentClient } from "../../src/storage/client";
+import { IncidentStore } from "../../src/storage/incident-store";
+import { createTableInput } from "../../src/storage/table";
+
+let counter = 0;
+
+/** A fresh table on the shared DynamoDB Local of this test run. */
+export async function createTestTable(prefix = "t"): Promise<{ tableName: string; endpoint: string }> {
+  const endpoint = inject("dynamoEndpoint");
+  const tableName = `${prefix}-${process.pid}-${Date.now()}-${counter++}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  client.destroy();
+  return { tableName, endpoint };
+}
+
+export function storeFor(table: { tableName: string; endpoint: string }, requestHandler?: FaultyHandler) {
+  return new IncidentStore(
+    createDocumentClient({ tableName: table.tableName, endpoint: table.endpoint, requestHandler }),
+    table.tableName,
+  );
+}
+
+export type Fault = "throttle" | "500" | "timeout";
+
+/**
+ * Injects faults at the HTTP level: the real SDK (and its retry strategy) sees a real DynamoDB
+ * error response. `plan(n, target)` decides, per request, whether request n fails and how.
+ */
+export class FaultyHandler extends NodeHttpHandler {
+  requests = 0;
+  injected: { n: number; target: string; fault: Fault }[] = [];
+  constructor(private readonly plan: (n: number, target: string) => Fault | undefined) {
+    super({ requestTimeout: 2000 });
+  }
+
+  override async handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }) {
+    const n = this.requests++;
+    const target =
+      String(request.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "";
+    const fault = this.plan(n, target);
+    if (!fault) return super.handle(request, options);
+    this.injected.push({ n, target, fault });
+    if (fault === "timeout") {
+      const error = new Error("socket timed out (injected)");
+      error.name = "TimeoutError";
+      throw error;
+    }
+    const throttled = fault === "throttle";
+    const body = JSON.stringify({
+      __type: throttled
+        ? "com.amazonaws.dynamodb.v20120810#ThrottlingException"
+        : "com.amazonaws.dynamodb.v20120810#InternalServerError",
+      message: throttled
+        ? "Rate of requests exceeds the allowed throughput (injected)"
+        : "Internal error (injected)",
+    });
+    return {
+      response: new HttpResponse({
+        statusCode: throttled ? 400 : 500,
+        headers: { "content-type": "application/x-amz-json-1.0" },
+        body: Readable.from([Buffer.from(body)]),
+      }),
+    };
+  }
+}

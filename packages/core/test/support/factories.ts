@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { AlarmState, AlarmTransition } from "../../src/alarm/transition";
+
+/** A base instant; `at(s)` is `s` seconds after it, as an alarm state timestamp. */
+export const T0 = Date.parse("2026-03-14T09:42:13.274Z");
+export const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+export function alarmArn(name: string, account = "210987654321", region = "eu-west-1"): string {
+  return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
+}
+
+/** An AlarmTransition as the normaliser would produce it. */
+export function transition(
+  name: string,
+  state: AlarmState,
+  seconds: number,
+  overrides: Partial<AlarmTransition> = {},
+): AlarmTransition {
+  return {
+    format: "eventbridge",
+    deliveryId: randomUUID(),
+    alarmArn: alarmArn(name),
+    alarmName: name,
+    account: "210987654321",
+    region: "eu-west-1",
+    alarmType: "metric",
+    state,
+    previousState: state === "ALARM" ? "OK" : "ALARM",
+    reason: `Threshold Crossed: test ${state}`,
+    stateTimestamp: at(seconds),
+    description: "severity: sev2\nservice: checkout",
+    metrics: [],
+    ...overrides,
+  };
+}

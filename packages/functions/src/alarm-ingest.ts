@@ -1,0 +1,26 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { type ProcessDeps, type ProcessSummary, processAlarmEvent } from "@firebreak/core/alarm/process";
+import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { createLogger } from "./lib/logger";
+import { awsDeadLetters, awsStore } from "./lib/resources";
+
+/**
+ * alarm-ingest: CloudWatch alarm transitions from the default-bus rule (EventBridge), from SNS
+ * topic subscriptions, and from alarms that invoke Lambda directly.
+ */
+export function createAlarmIngestHandler(getDeps: () => Omit<ProcessDeps, "log">) {
+  const logger = createLogger("alarm-ingest");
+  return middy(
+    async (event: unknown, _context: Context): Promise<ProcessSummary> =>
+      processAlarmEvent({ ...getDeps(), log: logger }, event),
+  ).use(injectLambdaContext(logger));
+}
+
+const config = ingestConfigFromEnv();
+export const handler = createAlarmIngestHandler(() => ({
+  store: awsStore(),
+  deadLetters: awsDeadLetters(),
+  config,
+}));
