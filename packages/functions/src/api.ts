@@ -1,14 +1,21 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { type ApiDeps, createApiApp } from "./api/app";
 import { createLogger } from "./lib/logger";
 import { awsStore } from "./lib/resources";
 
-/** The HTTP API handler (API Gateway v2 events). */
+type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
+
+/** The HTTP API handler (API Gateway HTTP API, payload v2). */
 export function createApiHandler(getDeps: () => ApiDeps) {
   const logger = createLogger("api");
-  return middy(handle(createApiApp(() => ({ log: logger, ...getDeps() })))).use(injectLambdaContext(logger));
+  const app = handle(createApiApp(() => ({ log: logger, ...getDeps() })));
+  // Hono's event type is its own rendition of the same API Gateway v2 payload.
+  return middy((event: APIGatewayProxyEventV2, context: Context) =>
+    app(event as unknown as HonoEvent, context),
+  ).use(injectLambdaContext(logger));
 }
 
 export const handler = createApiHandler(() => ({ store: awsStore() }));

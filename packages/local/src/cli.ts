@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { alarmStateChangeEvent } from "./alarm-events";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+/** Where the local server is: --url, FIREBREAK_URL, the running server's runtime.json, or PORT. */
+function serverUrl(explicit?: string): string {
+  if (explicit) return explicit.replace(/\/$/, "");
+  if (process.env.FIREBREAK_URL) return process.env.FIREBREAK_URL.replace(/\/$/, "");
+  const runtimeFile = resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak", "runtime.json");
+  if (existsSync(runtimeFile)) {
+    try {
+      const { url } = JSON.parse(readFileSync(runtimeFile, "utf8")) as { url?: unknown };
+      if (typeof url === "string") return url;
+    } catch {
+      // a stale or half-written file: fall back to the default
+    }
+  }
+  return `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+}
+
+class CliError extends Error {}
+
+async function post(url: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new CliError(`Could not reach Firebreak at ${url}. Start it with \`npm start\`, or pass --url.`);
+  }
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+const severity = (value: string) => {
+  if (!/^sev[1-5]$/i.test(value)) throw new InvalidArgumentError("expected sev1, sev2, sev3, sev4 or sev5.");
+  return value.toLowerCase();
+};
+const service = (value: string) => {
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(value)) {
+    throw new InvalidArgumentError(
+      "expected a lowercase service name: letters, digits, . _ - (e.g. checkout).",
+    );
+  }
+  return value;
+};
+const account = (value: string) => {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError("expected a 12-digit AWS account id.");
+  return value;
+};
+const region = (value: string) => {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value))
+    throw new InvalidArgumentError("expected a region code like eu-west-1.");
+  return value;
+};
+const alarmName = (value: string) => {
+  if (value.trim().length === 0 || [...value].length > 255) {
+    throw new InvalidArgumentError("an alarm name is 1 to 255 characters.");
+  }
+  return value;
+};
+
+interface AlarmOptions {
+  service?: string;
+  severity?: string;
+  reason?: string;
+  description?: string;
+  account: string;
+  region: string;
+  url?: string;
+}
+
+async function sendAlarm(name: string, state: "ALARM" | "OK" | "INSUFFICIENT_DATA", options: AlarmOptions) {
+  const event = alarmStateChangeEvent({ name, state, ...options });
+  const url = serverUrl(options.url);
+  const { status, body } = await post(url, "/events", event);
+  if (status >= 400) {
+    const detail = (body as { detail?: string }).detail ?? JSON.stringify(body);
+    throw new CliError(`Firebreak refused the event (${status}): ${detail}`);
+  }
+  const results = (body as { results?: { outcome: string; incidentId?: string; incidentNumber?: number }[] })
+    .results;
+  console.log(`Sent ${state} for "${name}" (event ${event.id}).`);
+  for (const r of results ?? []) {
+    const where = r.incidentId ? ` → ${url}/api/incidents/${r.incidentId}` : "";
+    const key = r.incidentNumber ? `INC-${r.incidentNumber} ` : "";
+    console.log(`  ${key}${r.outcome}${where}`);
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command("firebreak")
+    .description("Firebreak's development CLI: drive the local runtime started by `npm start`.")
+    .showHelpAfterError()
+    .exitOverride();
+
+  const alarm = program.command("alarm").description("simulate CloudWatch alarm state changes");
+  const withAlarmOptions = (cmd: Command) =>
+    cmd
+      .option("--service <name>", "service the alarm belongs to (goes in the description)", service)
+      .option("--severity <sevN>", "severity, sev1 … sev5 (goes in the description)", severity)
+      .option("--reason <text>", "the state reason")
+      .option("--description <text>", "more alarm description text")
+      .option("--account <id>", "AWS account id", account, "123456789012")
+      .option("--region <code>", "AWS region", region, "eu-west-1")
+      .option("--url <url>", "Firebreak's URL (default: the running local server)");
+
+  withAlarmOptions(alarm.command("fire").argument("<alarm-name>", "the alarm's name", alarmName))
+    .description("send an OK → ALARM state change")
+    .action((name: string, options: AlarmOptions) => sendAlarm(name, "ALARM", options));
+  withAlarmOptions(alarm.command("ok").argument("<alarm-name>", "the alarm's name", alarmName))
+    .description("send an ALARM → OK state change")
+    .action((name: string, options: AlarmOptions) => sendAlarm(name, "OK", options));
+  withAlarmOptions(alarm.command("insufficient").argument("<alarm-name>", "the alarm's name", alarmName))
+    .description("send a change to INSUFFICIENT_DATA")
+    .action((name: string, options: AlarmOptions) => sendAlarm(name, "INSUFFICIENT_DATA", options));
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
+      return 0;
+    if (code?.startsWith("commander.")) return (error as { exitCode?: number }).exitCode ?? 2;
+    if (error instanceof CliError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("cli.ts")) {
+  main(process.argv).then((code) => process.exit(code));
+}

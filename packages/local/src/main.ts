@@ -1,0 +1,93 @@
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { consoleLog } from "./console-log";
+import { JavaMissingError } from "./dynamo-local";
+import { type LocalRuntime, startLocalRuntime } from "./runtime";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  FIREBREAK_DATA_DIR: z.string().min(1).default(".firebreak"),
+  FIREBREAK_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "3-255 characters: letters, digits, _ . -")
+    .default("firebreak-local"),
+});
+
+async function main(): Promise<void> {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      console.error(`Invalid ${issue.path.join(".")}: ${issue.message}`);
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.FIREBREAK_DATA_DIR);
+  console.log("Starting Firebreak locally…");
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      port: env.PORT,
+      host: env.HOST,
+      dataDir,
+      tableName: env.FIREBREAK_TABLE,
+      log: consoleLog,
+    });
+  } catch (error) {
+    if (error instanceof JavaMissingError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      console.error(
+        `Port ${env.PORT} is in use. Stop the other server, or pick another port: PORT=3001 npm start`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  console.log(
+    [
+      "",
+      "Firebreak is running",
+      `  HTTP API            ${runtime.url}   (GET /health, GET /api/incidents?status=open)`,
+      `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule)`,
+      `  DynamoDB Local      ${runtime.dynamo.endpoint}   (table ${env.FIREBREAK_TABLE}, data in ${join(dataDir, "dynamodb")})`,
+      "  Domain events       in-process: table stream → outbox → local dispatcher",
+      "",
+      "Simulate an alarm:   npm run firebreak -- alarm fire checkout-5xx --service checkout",
+      "Stop:                Ctrl-C",
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    try {
+      await runtime.stop();
+      rmSync(join(dataDir, "runtime.json"), { force: true });
+      console.log("Stopped: HTTP server closed, DynamoDB Local shut down.");
+      process.exit(0);
+    } catch (error) {
+      console.error(`Error while stopping: ${String(error)}`);
+      runtime.dynamo.process.kill("SIGKILL");
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // Last resort: never leave the JVM behind, whatever happens to this process.
+  process.on("exit", () => runtime.dynamo.process.kill("SIGKILL"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Firebreak failed to start: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

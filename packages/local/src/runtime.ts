@@ -1,0 +1,205 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join, resolve } from "node:path";
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import type { IngestConfig } from "@firebreak/core/alarm/ingest";
+import type { ProcessSummary } from "@firebreak/core/alarm/process";
+import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
+import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
+import { createDocumentClient } from "@firebreak/core/storage/client";
+import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { createTableInput } from "@firebreak/core/storage/table";
+import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
+import { createApiHandler } from "@firebreak/functions/api";
+import { z } from "zod";
+import {
+  BodyTooLargeError,
+  type HttpResult,
+  lambdaContext,
+  readBody,
+  sendResult,
+  toApiGatewayV2Event,
+} from "./apigw";
+import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
+
+export interface RuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Folder for DynamoDB Local's data and runtime files; null keeps everything in memory. */
+  dataDir: string | null;
+  tableName?: string;
+  ingest?: Partial<IngestConfig>;
+  log?: Log;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dynamo: DynamoLocal;
+  store: IncidentStore;
+  deadLetters: MemoryDeadLetterSink;
+  stop(): Promise<void>;
+}
+
+const envelopeSchema = z.looseObject({
+  version: z.string().optional(),
+  id: z.string().min(1, "must not be empty"),
+  source: z.string().min(1, "must not be empty"),
+  "detail-type": z.string().min(1, "must not be empty"),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  detail: z.record(z.string(), z.unknown(), { message: "expected an object" }),
+});
+
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+function problem(
+  status: number,
+  title: string,
+  detail: string,
+  errors?: ValidationIssue[],
+): HttpResult & { headers: Record<string, string> } {
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/problem+json" },
+    body: JSON.stringify({ type: "about:blank", title, status, detail, ...(errors ? { errors } : {}) }),
+  };
+}
+
+function json(status: number, body: unknown): HttpResult {
+  return { statusCode: status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/**
+ * Starts the whole product on this machine: DynamoDB Local, the table, and one HTTP server that
+ * mounts the same Lambda handlers as production, through API Gateway v2-shaped events.
+ */
+export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? silent;
+  const tableName = options.tableName ?? "firebreak-local";
+  const dataDir = options.dataDir ? resolve(options.dataDir) : null;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dynamo = await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
+  let server: Server | undefined;
+  const stop = async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server?.closeAllConnections();
+    await dynamo.stop();
+  };
+  try {
+    await ensureTable(dynamo.endpoint, tableName);
+    const store = new IncidentStore(
+      createDocumentClient({ tableName, endpoint: dynamo.endpoint }),
+      tableName,
+    );
+    const deadLetters = new MemoryDeadLetterSink((letter: DeadLetter) => {
+      log.warn(`dead letter: ${letter.reason}`);
+      if (dataDir) appendFileSync(join(dataDir, "dead-letters.jsonl"), `${JSON.stringify(letter)}\n`);
+    });
+    const ingest = createAlarmIngestHandler(() => ({ store, deadLetters, config: options.ingest }));
+    const api = createApiHandler(() => ({ store }));
+
+    const routeEvent = async (body: Buffer): Promise<HttpResult> => {
+      let event: unknown;
+      try {
+        event = JSON.parse(body.toString("utf8"));
+      } catch (error) {
+        return problem(
+          400,
+          "Body is not JSON",
+          `POST /events takes one EventBridge event as JSON: ${(error as Error).message}`,
+        );
+      }
+      const envelope = envelopeSchema.safeParse(event);
+      if (!envelope.success) {
+        const issues = issuesFromZod(envelope.error.issues);
+        return problem(
+          400,
+          "Not an EventBridge event",
+          `POST /events takes one EventBridge event: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          issues,
+        );
+      }
+      if (!matchesRule(envelope.data)) {
+        return json(202, {
+          status: "ignored",
+          reason: `no rule matches source "${envelope.data.source}" and detail-type "${envelope.data["detail-type"]}"`,
+          rule: ALARM_RULE_PATTERN,
+        });
+      }
+      let summary: ProcessSummary;
+      try {
+        summary = await ingest(event, lambdaContext("alarm-ingest"));
+      } catch (error) {
+        log.error(`alarm-ingest failed: ${(error as Error).message}`);
+        const unavailable = problem(503, "Try again", "The event could not be stored; send it again.");
+        return { ...unavailable, headers: { ...unavailable.headers, "retry-after": "1" } };
+      }
+      const rejected = summary.rejected[0];
+      if (rejected)
+        return problem(400, "Malformed alarm event", rejected.error.message, rejected.error.issues);
+      if (summary.ignored) return json(202, { status: "ignored", reason: summary.ignored });
+      return json(202, { status: "accepted", results: summary.ingested });
+    };
+
+    const handle = async (req: IncomingMessage, res: ServerResponse) => {
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError)
+          return sendResult(res, problem(413, "Body too large", error.message));
+        throw error;
+      }
+      const path = new URL(req.url ?? "/", "http://local").pathname;
+      if (path === "/events") {
+        if (req.method !== "POST")
+          return sendResult(res, problem(405, "Method not allowed", "use POST /events"));
+        return sendResult(res, await routeEvent(body));
+      }
+      const event = toApiGatewayV2Event(req, body);
+      const result = await api(event, lambdaContext("api"));
+      sendResult(res, result);
+    };
+
+    server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        log.error(`request failed: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent)
+          sendResult(res, problem(500, "Internal error", "The local runtime failed; see its console."));
+        else res.end();
+      });
+    });
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolvePromise, reject) => {
+      server!.once("error", reject);
+      server!.listen(options.port, host, () => resolvePromise());
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : options.port;
+    const url = `http://${host}:${port}`;
+    if (dataDir) writeFileSync(join(dataDir, "runtime.json"), JSON.stringify({ url, pid: process.pid }));
+    return { url, dynamo, store, deadLetters, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
