@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export class BodyTooLargeError extends Error {}
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new BodyTooLargeError(`request body is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

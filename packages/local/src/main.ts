@@ -77,14 +77,14 @@ async function main(): Promise<void> {
       process.exit(0);
     } catch (error) {
       console.error(`Error while stopping: ${String(error)}`);
-      runtime.dynamo.process.kill("SIGKILL");
+      runtime.dynamo.process?.kill("SIGKILL");
       process.exit(1);
     }
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   // Last resort: never leave the JVM behind, whatever happens to this process.
-  process.on("exit", () => runtime.dynamo.process.kill("SIGKILL"));
+  process.on("exit", () => runtime.dynamo.process?.kill("SIGKILL"));
 }
 
 main().catch((error: unknown) => {

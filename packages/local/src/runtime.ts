@@ -31,13 +31,15 @@ export interface RuntimeOptions {
   /** Folder for DynamoDB Local's data and runtime files; null keeps everything in memory. */
   dataDir: string | null;
   tableName?: string;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  dynamoEndpoint?: string;
   ingest?: Partial<IngestConfig>;
   log?: Log;
 }
 
 export interface LocalRuntime {
   url: string;
-  dynamo: DynamoLocal;
+  dynamo: Pick<DynamoLocal, "endpoint"> & Partial<DynamoLocal>;
   store: IncidentStore;
   deadLetters: MemoryDeadLetterSink;
   stop(): Promise<void>;
@@ -97,12 +99,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const tableName = options.tableName ?? "firebreak-local";
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const dynamo = await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
+  const dynamo: LocalRuntime["dynamo"] = options.dynamoEndpoint
+    ? { endpoint: options.dynamoEndpoint }
+    : await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
   let server: Server | undefined;
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
-    await dynamo.stop();
+    await dynamo.stop?.();
   };
   try {
     await ensureTable(dynamo.endpoint, tableName);
@@ -165,8 +169,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       try {
         body = await readBody(req);
       } catch (error) {
-        if (error instanceof BodyTooLargeError)
-          return sendResult(res, problem(413, "Body too large", error.message));
+        if (error instanceof BodyTooLargeError) {
+          // Answer, then close: the client may still be sending, so the socket can't be reused.
+          const tooLarge = problem(413, "Body too large", error.message);
+          res.once("finish", () => req.destroy());
+          return sendResult(res, { ...tooLarge, headers: { ...tooLarge.headers, connection: "close" } });
+        }
         throw error;
       }
       const path = new URL(req.url ?? "/", "http://local").pathname;

@@ -27,6 +27,10 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z
   );
 }
 
+export const incidentPath = z.object({
+  id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected an incident id: 26 characters (a ULID)"),
+});
+
 /** The API view of an incident: the stored fields, with `key` (INC-n) for people. */
 export function incidentView(incident: Incident) {
   return { ...incident, key: `INC-${incident.number}`, alarm: incident.alarm ?? null };
@@ -45,11 +49,7 @@ export function createApiApp(getDeps: () => ApiDeps) {
   });
 
   app.get("/api/incidents/:id", async (c) => {
-    const id = parse(
-      z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected an incident id (26-character ULID)"),
-      c.req.param("id"),
-      "path",
-    );
+    const { id } = parse(incidentPath, { id: c.req.param("id") }, "path");
     const found = await getDeps().store.getIncidentWithTimeline(id);
     if (!found) throw new NotFoundError("incident", id);
     return c.json({ ...incidentView(found.incident), timeline: found.timeline });

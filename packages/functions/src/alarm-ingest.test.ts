@@ -1,0 +1,127 @@
+import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTestTable, FaultyHandler, storeFor } from "../../core/test/support/dynamo";
+import { sharedFixture, sharedFixtureNames } from "../../core/test/support/fixtures";
+import { lambdaContext } from "../../local/src/apigw";
+import { createAlarmIngestHandler } from "./alarm-ingest";
+
+type SnsEvent = { Records: { Sns: { MessageId: string; Message: string } }[] };
+
+let table: { tableName: string; endpoint: string };
+let store: IncidentStore;
+let deadLetters: MemoryDeadLetterSink;
+let handler: ReturnType<typeof createAlarmIngestHandler>;
+const invoke = (event: unknown) => handler(event, lambdaContext("alarm-ingest"));
+
+beforeEach(async () => {
+  table = await createTestTable("handler");
+  store = storeFor(table);
+  deadLetters = new MemoryDeadLetterSink();
+  handler = createAlarmIngestHandler(() => ({ store, deadLetters }));
+});
+
+describe("alarm-ingest handler", () => {
+  it.each(sharedFixtureNames("eventbridge"))("ingests the EventBridge fixture %s", async (name) => {
+    const event = sharedFixture<{ id: string; detail: { state: { value: string } } }>(`eventbridge/${name}`);
+    const summary = await invoke(event);
+    expect(summary.rejected).toEqual([]);
+    expect(summary.ingested).toHaveLength(1);
+    const expected = event.detail.state.value === "ALARM" ? "opened" : "recorded";
+    expect(summary.ingested[0]).toMatchObject({ outcome: expected, deliveryId: event.id });
+    // Redelivery of the same envelope is a no-op.
+    expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");
+  });
+
+  it("ingests the SNS Lambda event and is idempotent on the SNS MessageId", async () => {
+    const event = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
+    const summary = await invoke(event);
+    expect(summary.ingested).toMatchObject([
+      { outcome: "opened", deliveryId: event.Records[0]!.Sns.MessageId },
+    ]);
+    const { incident } = (await store.getIncidentWithTimeline(summary.ingested[0]!.incidentId!))!;
+    expect(incident.alarm).toMatchObject({ name: "checkout-api-5xx-high", region: "eu-west-1" });
+    expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");
+  });
+
+  it("ingests the direct Lambda alarm-action payload", async () => {
+    const event = sharedFixture("lambda-alarm-action/lambda-action-metric-alarm.json");
+    const summary = await invoke(event);
+    expect(summary.ingested).toMatchObject([{ outcome: "opened" }]);
+    expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");
+  });
+
+  it("treats the same transition through EventBridge and SNS as one", async () => {
+    const sns = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
+    const direct = sharedFixture("lambda-alarm-action/lambda-action-metric-alarm.json");
+    expect((await invoke(sns)).ingested[0]!.outcome).toBe("opened");
+    expect((await invoke(direct)).ingested[0]!.outcome).toBe("duplicate");
+    expect((await store.listOpen()).items).toHaveLength(1);
+  });
+
+  it("ignores a configuration-change event with a log line, never an incident", async () => {
+    const event = structuredClone(
+      sharedFixture<Record<string, unknown>>("eventbridge/eb-single-metric-ok-to-alarm.json"),
+    );
+    event["detail-type"] = "CloudWatch Alarm Configuration Change";
+    const summary = await invoke(event);
+    expect(summary.ignored).toMatch(/Configuration Change/);
+    expect(summary.ingested).toEqual([]);
+    expect((await store.listOpen()).items).toEqual([]);
+    expect(deadLetters.letters).toEqual([]);
+  });
+
+  it("dead-letters a malformed event once, naming the bad field, without throwing (no retries)", async () => {
+    const event = structuredClone(
+      sharedFixture<{ detail: { state: Record<string, unknown> } }>(
+        "eventbridge/eb-single-metric-ok-to-alarm.json",
+      ),
+    );
+    event.detail.state.value = "ON_FIRE";
+    const summary = await invoke(event);
+    expect(summary.rejected).toHaveLength(1);
+    expect(summary.rejected[0]!.error.issues.map((i) => i.path)).toContain("detail.state.value");
+    expect(deadLetters.letters).toHaveLength(1);
+    expect(deadLetters.letters[0]!.event).toEqual(event);
+    expect(deadLetters.letters[0]!.reason).toContain("detail.state.value");
+  });
+
+  it("processes the good records of an SNS batch and dead-letters only the bad one", async () => {
+    const good = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
+    const bad = structuredClone(good);
+    bad.Sns.MessageId = "bad-one";
+    bad.Sns.Message = JSON.stringify({ ...JSON.parse(bad.Sns.Message), NewStateValue: "MAYBE" });
+    const summary = await invoke({ Records: [bad, good] });
+    expect(summary.ingested).toMatchObject([{ outcome: "opened" }]);
+    expect(summary.rejected).toHaveLength(1);
+    expect(summary.rejected[0]!.error.issues[0]!.path).toBe("Records[0].Sns.Message.NewStateValue");
+    expect(deadLetters.letters).toHaveLength(1);
+  });
+
+  it("throws after the rest of the batch when a record fails transiently, and the retry loses nothing", async () => {
+    const good = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
+    const other = structuredClone(good);
+    other.Sns.MessageId = "other-message";
+    other.Sns.Message = JSON.stringify({
+      ...JSON.parse(other.Sns.Message),
+      AlarmName: "payments-latency",
+      AlarmArn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:payments-latency",
+    });
+    // DynamoDB is down for the first record's calls only (SDK retries exhausted).
+    let failing = true;
+    const flaky = storeFor(table, new FaultyHandler(() => (failing ? "500" : undefined)));
+    const flakyHandler = createAlarmIngestHandler(() => ({
+      store: flaky,
+      deadLetters,
+      config: { maxAttempts: 1 },
+    }));
+    const first = flakyHandler({ Records: [good, other] }, lambdaContext("alarm-ingest"));
+    await expect(first).rejects.toBeInstanceOf(RetryableBatchError);
+    failing = false;
+    // Lambda retries the whole event: both records end up ingested exactly once.
+    const retry = await flakyHandler({ Records: [good, other] }, lambdaContext("alarm-ingest"));
+    expect(retry.ingested.map((r) => r.outcome).sort()).toEqual(["opened", "opened"]);
+    expect((await store.listOpen()).items).toHaveLength(2);
+  });
+});

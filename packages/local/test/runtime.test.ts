@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sharedFixture } from "../../core/test/support/fixtures";
+import { alarmStateChangeEvent } from "../src/alarm-events";
+import { buildCli } from "../src/cli";
+import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: null,
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName: `runtime-${process.pid}-${Date.now()}`,
+  });
+});
+afterAll(() => runtime.stop());
+
+const post = (path: string, body: string | object) =>
+  fetch(`${runtime.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const get = (path: string) => fetch(`${runtime.url}${path}`);
+
+interface ListBody {
+  items: {
+    id: string;
+    number: number;
+    title: string;
+    severity: string;
+    status: string;
+    services: string[];
+    alarm: { name: string; arn: string };
+    createdAt: string;
+  }[];
+}
+
+describe("local runtime", () => {
+  it("answers /health", async () => {
+    const res = await get("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("turns a real EventBridge alarm event into an open incident, visible through the API", async () => {
+    const event = sharedFixture<{ resources: string[] }>("eventbridge/eb-single-metric-ok-to-alarm.json");
+    const res = await post("/events", event);
+    expect(res.status).toBe(202);
+    const accepted = (await res.json()) as { results: { outcome: string; incidentId: string }[] };
+    expect(accepted.results[0]!.outcome).toBe("opened");
+
+    const list = (await (await get("/api/incidents?status=open")).json()) as ListBody;
+    const item = list.items.find((i) => i.id === accepted.results[0]!.incidentId)!;
+    expect(item).toMatchObject({ status: "declared", alarm: { arn: event.resources[0] } });
+    for (const field of ["id", "number", "title", "severity", "status", "services", "alarm", "createdAt"]) {
+      expect(item).toHaveProperty(field);
+    }
+
+    const detail = (await (await get(`/api/incidents/${item.id}`)).json()) as {
+      timeline: { kind: string }[];
+    };
+    expect(detail.timeline.map((e) => e.kind)).toEqual(["incident.declared", "incident.alarm_transition"]);
+  });
+
+  it("answers 2xx and ignores an event that no rule matches, and a configuration change", async () => {
+    const other = await post("/events", {
+      id: "1",
+      source: "aws.ec2",
+      "detail-type": "EC2 Instance State-change Notification",
+      detail: {},
+    });
+    expect(other.status).toBe(202);
+    expect(await other.json()).toMatchObject({ status: "ignored" });
+    const config = await post("/events", {
+      ...sharedFixture<object>("eventbridge/eb-single-metric-ok-to-alarm.json"),
+      id: "config-change-1",
+      "detail-type": "CloudWatch Alarm Configuration Change",
+    });
+    expect(config.status).toBe(202);
+  });
+
+  it("answers 400 for a body that is not JSON, or not an event", async () => {
+    const notJson = await post("/events", "{nope");
+    expect(notJson.status).toBe(400);
+    expect(notJson.headers.get("content-type")).toContain("application/problem+json");
+    const notEvent = await post("/events", { hello: "world" });
+    expect(notEvent.status).toBe(400);
+    const body = (await notEvent.json()) as { errors: { path: string }[] };
+    expect(body.errors.map((e) => e.path)).toContain("detail-type");
+  });
+
+  it("answers 400 naming the field for a malformed alarm event, and dead-letters it once", async () => {
+    const event = structuredClone(
+      sharedFixture<{ id: string; detail: { state: Record<string, unknown> } }>(
+        "eventbridge/eb-single-metric-ok-to-alarm.json",
+      ),
+    );
+    event.id = "malformed-1";
+    event.detail.state.timestamp = "yesterday";
+    const before = runtime.deadLetters.letters.length;
+    const res = await post("/events", event);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { detail: string; errors: { path: string }[] };
+    expect(body.errors.map((e) => e.path)).toContain("detail.state.timestamp");
+    expect(runtime.deadLetters.letters.length).toBe(before + 1);
+  });
+
+  it("answers 413 for an oversize body and 404 problem for unknown routes and incidents", async () => {
+    const big = await post("/events", "x".repeat(7 * 1024 * 1024));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { status: number }).status).toBe(413);
+    expect((await get("/api/nothing-here")).status).toBe(404);
+    expect((await get("/api/incidents/01ARZ3NDEKTSV4RRFFQ69G5FAV")).status).toBe(404);
+    const bad = await get("/api/incidents/not-an-id");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("id");
+    const badQuery = await get("/api/incidents?status=sideways");
+    expect(badQuery.status).toBe(400);
+  });
+
+  it("handles unicode, 250-character names and 1024-character descriptions end to end", async () => {
+    const name = `支払い-🔥-${"x".repeat(240)}`.slice(0, 250);
+    const event = alarmStateChangeEvent({
+      name,
+      state: "ALARM",
+      account: "123456789012",
+      region: "eu-west-1",
+      description: `service: payments\n${"d".repeat(1000)}`,
+    });
+    const res = await post("/events", event);
+    expect(res.status).toBe(202);
+    const { results } = (await res.json()) as { results: { incidentId: string }[] };
+    const detail = (await (await get(`/api/incidents/${results[0]!.incidentId}`)).json()) as {
+      title: string;
+      services: string[];
+      alarm: { name: string };
+    };
+    expect(detail.alarm.name).toBe(name);
+    expect(detail.services).toEqual(["payments"]);
+  });
+
+  it("firebreak alarm fire / ok drive the running server (the README's first steps)", async () => {
+    const logs: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => logs.push(args.join(" "));
+    try {
+      await buildCli().parseAsync([
+        "node",
+        "firebreak",
+        "alarm",
+        "fire",
+        "checkout-5xx",
+        "--service",
+        "checkout",
+        "--severity",
+        "sev2",
+        "--url",
+        runtime.url,
+      ]);
+      await buildCli().parseAsync(["node", "firebreak", "alarm", "ok", "checkout-5xx", "--url", runtime.url]);
+    } finally {
+      console.log = log;
+    }
+    expect(logs.join("\n")).toMatch(/INC-\d+ opened/);
+    const list = (await (await get("/api/incidents?status=open")).json()) as ListBody;
+    const incident = list.items.find((i) => i.title === "checkout-5xx");
+    expect(incident).toMatchObject({ severity: "SEV2", services: ["checkout"], status: "declared" });
+    const detail = (await (await get(`/api/incidents/${incident!.id}`)).json()) as {
+      timeline: { summary: string }[];
+    };
+    expect(detail.timeline.at(-1)!.summary).toContain("alarm recovered");
+  });
+
+  it("rejects bad CLI arguments with a clear message", async () => {
+    const cli = buildCli().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    await expect(
+      cli.parseAsync(["node", "firebreak", "alarm", "fire", "x", "--severity", "sev9"]),
+    ).rejects.toThrow(/sev1, sev2/);
+  });
+});
