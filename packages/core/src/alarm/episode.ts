@@ -1,4 +1,4 @@
-import type { AlarmRecord } from "./record";
+import { type AlarmRecord, MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
 /**
@@ -37,7 +37,6 @@ export interface EntryDraft {
 
 export type EpisodePlan =
   | { action: "duplicate"; reason: string }
-  | { action: "drop"; reason: string }
   | { action: "record"; record: AlarmRecord }
   | { action: "open"; incidentId: string; record: AlarmRecord; flapping: boolean; entries: EntryDraft[] }
   | {
@@ -121,13 +120,14 @@ export function planTransition(
     lastIncidentResolvedAt: record?.lastIncidentResolvedAt,
     recentTransitions: recent.slice(-(config.flapping.threshold + 1)),
     flappingIncidentId: record?.flappingIncidentId,
+    orphans: record?.orphans,
     version: (record?.version ?? 0) + 1,
   };
   const isFlapping = recent.length > config.flapping.threshold;
   const openId = record?.openIncidentId;
 
   if (!openId) {
-    if (t.state !== "ALARM") return { action: "record", record: next };
+    if (t.state !== "ALARM") return { action: "record", record: { ...next, orphans: withOrphan(record, t) } };
     const entries = [transitionEntry(t, false)];
     if (isFlapping) entries.push(flappingEntry(t, recent.length, config));
     return {
@@ -164,32 +164,42 @@ function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId:
     ms(t.stateTimestamp) <= ms(record.lastIncidentResolvedAt)
       ? record.lastIncidentId
       : undefined);
+  if (!target && t.state !== "ALARM") {
+    // Nothing to attach it to yet: keep it, in case the ALARM of its episode is still on its way.
+    return {
+      action: "record",
+      record: { ...record, orphans: withOrphan(record, t), version: record.version + 1 },
+    };
+  }
+  // A late ALARM shows its episode began earlier than we knew: the transitions kept without an
+  // incident since then belong to it.
+  const all = record.orphans ?? [];
+  const pulled =
+    t.state === "ALARM"
+      ? all
+          .filter((o) => ms(o.stateTimestamp) > ms(t.stateTimestamp))
+          .sort((a, b) => ms(a.stateTimestamp) - ms(b.stateTimestamp))
+      : [];
+  const entries = [
+    transitionEntry(t, true),
+    ...pulled.map((o) => ({
+      kind: "incident.alarm_transition",
+      summary: `${o.summary} (arrived before its ALARM)`,
+      data: { ...o.data, recordedBefore: true },
+    })),
+  ];
+  const orphans = pulled.length ? all.filter((o) => !pulled.includes(o)) : all;
   if (target) {
     return {
       action: "append",
       incidentId: target,
-      record: null,
+      record: pulled.length ? { ...record, orphans, version: record.version + 1 } : null,
       markFlapping: false,
       resolve: false,
-      entries: [transitionEntry(t, true)],
+      entries,
     };
   }
-  if (t.state !== "ALARM") {
-    return { action: "drop", reason: "late transition and no incident to record it on" };
-  }
-  // An episode nobody saw: its ALARM arrived after a newer transition. Open it, so it is not lost.
-  const entries = [transitionEntry(t, true)];
-  entries.push({
-    kind: "incident.alarm_transition",
-    summary: `${t.alarmName}: already ${record.lastState} since ${record.lastStateTimestamp}`,
-    data: {
-      alarmArn: t.alarmArn,
-      state: record.lastState,
-      stateTimestamp: record.lastStateTimestamp,
-      late: false,
-      recordedBefore: true,
-    },
-  });
+  // An episode nobody saw open: its ALARM arrived after newer transitions. Open it, so it is not lost.
   return {
     action: "open",
     incidentId: ctx.newIncidentId,
@@ -198,9 +208,21 @@ function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId:
       openIncidentId: ctx.newIncidentId,
       lastIncidentId: ctx.newIncidentId,
       lastIncidentResolvedAt: undefined,
+      orphans,
       version: record.version + 1,
     },
     flapping: false,
     entries,
   };
+}
+
+function withOrphan(record: AlarmRecord | undefined, t: AlarmTransition): OrphanTransition[] {
+  const { reasonData: _bulky, ...data } = transitionEntry(t, false).data;
+  const orphan: OrphanTransition = {
+    state: t.state,
+    stateTimestamp: t.stateTimestamp,
+    summary: transitionEntry(t, false).summary,
+    data,
+  };
+  return [...(record?.orphans ?? []), orphan].slice(-MAX_ORPHANS);
 }

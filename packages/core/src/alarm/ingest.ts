@@ -29,7 +29,6 @@ export type IngestOutcome =
   | "opened" // a new incident
   | "appended" // recorded on an existing incident
   | "recorded" // the alarm's state changed; no incident involved
-  | "dropped" // late, nothing to attach it to (logged)
   | "duplicate"; // this delivery, or this very transition, was already processed
 
 export interface IngestResult {
@@ -104,10 +103,9 @@ async function attemptIngest(
     drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
 
   switch (plan.action) {
-    case "duplicate":
-    case "drop": {
-      await store.markDelivered(delivery(plan.action === "drop" ? "dropped" : "duplicate"));
-      return { outcome: plan.action === "drop" ? "dropped" : "duplicate", reason: plan.reason };
+    case "duplicate": {
+      await store.markDelivered(delivery("duplicate"));
+      return { outcome: "duplicate", reason: plan.reason };
     }
     case "record": {
       await store.commitAlarmChange({

@@ -1,0 +1,93 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { transition as makeTransition } from "../../test/support/factories";
+import { DEFAULT_EPISODE_CONFIG, type EpisodePlan, planTransition } from "./episode";
+import type { AlarmRecord } from "./record";
+import type { AlarmState, AlarmTransition } from "./transition";
+
+const config = { ...DEFAULT_EPISODE_CONFIG, flapping: { threshold: 1000, windowMs: 60_000 } };
+
+/** Applies plans in memory, like the store would: the model the integration tests check for real. */
+function run(transitions: AlarmTransition[]) {
+  let record: AlarmRecord | undefined;
+  const incidents = new Map<string, string[]>();
+  let n = 0;
+  const plans: EpisodePlan[] = [];
+  for (const t of transitions) {
+    const plan = planTransition(record, t, config, { newIncidentId: `inc-${++n}` });
+    plans.push(plan);
+    if (plan.action === "open") {
+      incidents.set(
+        plan.incidentId,
+        plan.entries.map((e) => String(e.data.stateTimestamp)),
+      );
+      record = plan.record;
+    } else if (plan.action === "append") {
+      incidents.get(plan.incidentId)!.push(...plan.entries.map((e) => String(e.data.stateTimestamp)));
+      record = plan.record ?? record;
+    } else if (plan.action === "record") {
+      record = plan.record;
+    }
+  }
+  return { record, incidents, plans };
+}
+
+describe("planTransition", () => {
+  it("opens on the first ALARM and records nothing for an OK with no history", () => {
+    expect(
+      planTransition(undefined, makeTransition("a", "OK", 0), config, { newIncidentId: "x" }).action,
+    ).toBe("record");
+    const open = planTransition(undefined, makeTransition("a", "ALARM", 0), config, { newIncidentId: "x" });
+    expect(open).toMatchObject({
+      action: "open",
+      incidentId: "x",
+      record: { openIncidentId: "x", version: 1 },
+    });
+  });
+
+  it("the final alarm state is the newest transition's, whatever the arrival order", () => {
+    const states: AlarmState[] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
+    const scenario = fc.record({
+      first: fc.constant<AlarmState>("ALARM"),
+      rest: fc.array(fc.constantFrom(...states), { minLength: 1, maxLength: 12 }),
+      seed: fc.integer(),
+    });
+    fc.assert(
+      fc.property(scenario, fc.func(fc.integer()), ({ first, rest }, shuffleKey) => {
+        const ordered = [first, ...rest].map((state, i) => makeTransition("p", state, i * 10));
+        const shuffled = [...ordered].sort(
+          (a, b) => shuffleKey(a.stateTimestamp) - shuffleKey(b.stateTimestamp),
+        );
+        const { record, incidents } = run(shuffled);
+        const newest = ordered.at(-1)!;
+        expect(record?.lastStateTimestamp).toBe(newest.stateTimestamp);
+        expect(record?.lastState).toBe(newest.state);
+        // Every ALARM-bearing history has exactly one incident (no auto-resolve), and every
+        // transition is on it exactly once, whatever the order.
+        expect(incidents.size).toBe(1);
+        const recorded = [...incidents.values()][0]!;
+        expect(recorded.sort()).toEqual(ordered.map((t) => t.stateTimestamp).sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never lets a late transition change the alarm's state", () => {
+    const newest = makeTransition("l", "OK", 100);
+    const { record } = run([makeTransition("l", "ALARM", 0), newest, makeTransition("l", "ALARM", 50)]);
+    expect(record).toMatchObject({ lastState: "OK", lastStateTimestamp: newest.stateTimestamp });
+  });
+
+  it("keeps a late OK with no incident on the alarm record, for the ALARM that may still come", () => {
+    const { plans, incidents } = run([
+      makeTransition("d", "OK", 100),
+      makeTransition("d", "OK", 50),
+      makeTransition("d", "ALARM", 10),
+    ]);
+    expect(plans[1]).toMatchObject({
+      action: "record",
+      record: { lastStateTimestamp: makeTransition("d", "OK", 100).stateTimestamp },
+    });
+    expect([...incidents.values()][0]).toHaveLength(3);
+  });
+});
