@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FirebreakError } from "../shared/errors";
+import type { Role } from "./timeline";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -43,6 +44,12 @@ export interface Incident {
   /** The alarm that opened it, for alarm-made incidents. */
   alarm?: AlarmRef;
   flapping: boolean;
+  /** Free text from the declarer (manual incidents) or the alarm description. */
+  description?: string;
+  /** Who holds each role now. The timeline keeps the history (assignments and handoffs). */
+  roles?: Partial<Record<Role, RoleHolder>>;
+  /** The resolver's summary. */
+  summary?: string;
   createdAt: string;
   updatedAt: string;
   acknowledgedAt?: string;
@@ -50,6 +57,12 @@ export interface Incident {
   resolvedAt?: string;
   /** Optimistic-locking version: incremented on every write. */
   version: number;
+}
+
+export interface RoleHolder {
+  personId: string;
+  personName?: string;
+  assignedAt: string;
 }
 
 export function incidentKey(incident: Pick<Incident, "number">): string {

@@ -2,15 +2,62 @@ import type { Actor } from "./model";
 
 /**
  * Timeline entry kinds. Each kind is also the domain event's detail-type on the app bus, so the
- * names are a public contract: add kinds, never rename them.
+ * names are a public contract: add kinds, never rename them. The `data` of each kind is typed
+ * below (`TimelineData`).
  */
 export const TIMELINE_KINDS = [
   "incident.declared",
   "incident.alarm_transition",
   "incident.status_changed",
   "incident.flapping",
+  "incident.role_assigned",
+  "incident.update_posted",
+  "incident.severity_changed",
+  "page.requested",
+  "page.delivered",
+  "page.failed",
+  "page.acknowledged",
+  "postmortem.drafted",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
+
+export const ROLES = ["ic", "ops", "comms", "scribe", "planning", "logistics"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The documented shape of `data` for each kind (extra fields may be present). */
+export interface TimelineData {
+  "incident.declared": {
+    number: number;
+    title: string;
+    severity: string;
+    services: string[];
+    source: "alarm" | "manual";
+    description?: string;
+    alarm?: { name: string; arn: string; account: string; region: string };
+  };
+  "incident.alarm_transition": {
+    alarmArn: string;
+    alarmName?: string;
+    state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
+    previousState?: string;
+    reason?: string;
+    stateTimestamp: string;
+    late: boolean;
+    recordedBefore?: boolean;
+  };
+  "incident.status_changed": { from: string; to: string; summary?: string; automatic?: boolean };
+  "incident.flapping": { alarmArn: string; transitions: number; windowMinutes: number; threshold: number };
+  /** An assignment; with `previous`, a handoff from that person. */
+  "incident.role_assigned": {
+    role: Role;
+    personId: string;
+    personName?: string;
+    previous?: { personId: string; personName?: string; since: string };
+  };
+  /** A stakeholder status update; `temporary` marks a temporary mitigation to roll back. */
+  "incident.update_posted": { text: string; temporary: boolean };
+  "incident.severity_changed": { from: string; to: string };
+}
 
 export interface TimelineEntry {
   /** ULID, sortable by time of recording. */
