@@ -1,0 +1,25 @@
+/** Retry pacing shared by the event adapters (EventBridge, local dispatcher, local stream poller). */
+export interface BackoffOptions {
+  /** Delay cap before the first retry, in ms. */
+  baseMs: number;
+  /** Upper bound on any single delay, in ms. */
+  maxMs: number;
+}
+
+/**
+ * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And
+ * Jitter"): a random delay in [0, min(maxMs, baseMs · 2^(attempt-1))]. `attempt` counts from 1.
+ */
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
+  const exponent = Math.max(0, attempt - 1);
+  const cap = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
+  return Math.round(cap * random());
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+
+export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,225 @@
+import { randomUUID } from "node:crypto";
+import type { EventBridgeEvent } from "aws-lambda";
+import { FirebreakError, ValidationError } from "../shared/errors";
+import type { Log } from "../shared/log";
+import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
+import { type DomainEvent, EVENT_SOURCE, type EventPublisher } from "./publisher";
+
+/** A domain event as a bus target receives it: the EventBridge envelope, with the DomainEvent as detail. */
+export type BusEvent = EventBridgeEvent<string, DomainEvent>;
+
+/** One element of a pattern array: an exact value, or `{ prefix }` (EventBridge prefix matching). */
+export type PatternValue = string | { prefix: string };
+
+/** The subset of EventBridge event patterns the local bus supports. An omitted key matches anything. */
+export interface EventPattern {
+  source?: PatternValue[];
+  "detail-type"?: PatternValue[];
+}
+
+export type BusHandler = (event: BusEvent) => Promise<void>;
+
+/** An event a subscriber still failed on after every attempt. Kept, never dropped. */
+export interface DeadLetteredEvent {
+  subscriber: string;
+  event: BusEvent;
+  attempts: number;
+  reason: string;
+  error: unknown;
+  at: string;
+}
+
+export interface LocalDispatcherOptions {
+  log?: Log;
+  /** Attempts per subscriber and event before dead-lettering (default 3). */
+  maxAttempts?: number;
+  /** Backoff between attempts: full jitter, base 50 ms, cap 1 s by default. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How many recent events to keep for the local API (default 500). */
+  recentLimit?: number;
+  account?: string;
+  region?: string;
+  sleep?: Sleep;
+}
+
+interface Subscription {
+  name: string;
+  pattern: EventPattern;
+  handler: BusHandler;
+}
+
+const consoleLog: Log = {
+  info: (message, ...extra) => console.info(message, ...extra),
+  warn: (message, ...extra) => console.warn(message, ...extra),
+  error: (message, ...extra) => console.error(message, ...extra),
+};
+
+/**
+ * The in-process bus of the local runtime. Routes events to subscribers with EventBridge pattern
+ * semantics; delivery is asynchronous (like EventBridge, `publish` returns once events are
+ * accepted), each subscriber is isolated, retried, and dead-lettered after its last attempt.
+ */
+export class LocalDispatcher implements EventPublisher {
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly recent: BusEvent[] = [];
+  private readonly dead: DeadLetteredEvent[] = [];
+  private readonly log: Log;
+  private readonly maxAttempts: number;
+  private readonly backoff: { baseMs: number; maxMs: number };
+  private readonly recentLimit: number;
+  private readonly account: string;
+  private readonly region: string;
+  private readonly sleep: Sleep;
+
+  constructor(options: LocalDispatcherOptions = {}) {
+    this.log = options.log ?? consoleLog;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.backoff = { baseMs: options.retryBaseMs ?? 50, maxMs: options.retryMaxMs ?? 1_000 };
+    this.recentLimit = options.recentLimit ?? 500;
+    this.account = options.account ?? "000000000000";
+    this.region = options.region ?? "local";
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  /** Adds a target; returns a function that removes it. Names are unique (they label dead letters). */
+  subscribe(name: string, pattern: EventPattern, handler: BusHandler): () => void {
+    if (this.subscriptions.has(name)) {
+      throw new FirebreakError("duplicate_subscriber", `a subscriber named ${name} already exists`);
+    }
+    validatePattern(pattern);
+    this.subscriptions.set(name, { name, pattern, handler });
+    return () => {
+      this.subscriptions.delete(name);
+    };
+  }
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    for (const event of events) this.route(this.toBusEvent(event));
+  }
+
+  /** Resolves when every delivery started so far (and any started by them) has finished. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The last `recentLimit` events published, oldest first. */
+  recentEvents(): BusEvent[] {
+    return [...this.recent];
+  }
+
+  deadLetters(): DeadLetteredEvent[] {
+    return [...this.dead];
+  }
+
+  private toBusEvent(event: DomainEvent): BusEvent {
+    return {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": event.type,
+      source: EVENT_SOURCE,
+      account: this.account,
+      time: event.time,
+      region: this.region,
+      resources: [],
+      // What a real target gets is JSON: a copy, so subscribers never share (or mutate) one object.
+      detail: JSON.parse(JSON.stringify(event)) as DomainEvent,
+    };
+  }
+
+  private route(event: BusEvent): void {
+    this.recent.push(event);
+    if (this.recent.length > this.recentLimit) this.recent.splice(0, this.recent.length - this.recentLimit);
+    for (const subscription of this.subscriptions.values()) {
+      if (matchesPattern(subscription.pattern, event)) this.track(this.deliver(subscription, event));
+    }
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.inFlight.add(delivery);
+    delivery.finally(() => this.inFlight.delete(delivery));
+  }
+
+  /** Never rejects: every outcome is a delivery or a dead letter. */
+  private async deliver(subscription: Subscription, event: BusEvent): Promise<void> {
+    await Promise.resolve(); // deliver after publish() returns, as a bus would
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await subscription.handler(event);
+        return;
+      } catch (error) {
+        if (attempt >= this.maxAttempts) return this.deadLetter(subscription, event, attempt, error);
+        this.log.warn("bus subscriber failed; retrying", {
+          ...logAttributes(subscription, event, error),
+          attempt,
+        });
+        await this.sleep(backoffDelay(attempt, this.backoff));
+      }
+    }
+  }
+
+  private deadLetter(subscription: Subscription, event: BusEvent, attempts: number, error: unknown): void {
+    const letter: DeadLetteredEvent = {
+      subscriber: subscription.name,
+      event,
+      attempts,
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error,
+      at: new Date().toISOString(),
+    };
+    this.dead.push(letter);
+    this.log.error("bus subscriber failed on every attempt; event dead-lettered", {
+      ...logAttributes(subscription, event, error),
+      attempts,
+    });
+  }
+}
+
+function logAttributes(subscription: Subscription, event: BusEvent, error: unknown): Record<string, unknown> {
+  return {
+    subscriber: subscription.name,
+    detailType: event["detail-type"],
+    eventId: event.detail.id,
+    incidentId: event.detail.incidentId,
+    error,
+  };
+}
+
+/** EventBridge semantics for `source` and `detail-type`: the value must match one element of the array. */
+export function matchesPattern(
+  pattern: EventPattern,
+  event: Pick<BusEvent, "source" | "detail-type">,
+): boolean {
+  return (
+    matchesField(pattern.source, event.source) && matchesField(pattern["detail-type"], event["detail-type"])
+  );
+}
+
+function matchesField(values: PatternValue[] | undefined, actual: string): boolean {
+  if (values === undefined) return true;
+  return values.some((value) =>
+    typeof value === "string" ? value === actual : actual.startsWith(value.prefix),
+  );
+}
+
+function validatePattern(pattern: EventPattern): void {
+  const issues = (["source", "detail-type"] as const).flatMap((key) => {
+    const values: unknown = pattern[key];
+    if (values === undefined) return [];
+    if (!Array.isArray(values) || values.length === 0) {
+      return [{ path: key, message: "must be a non-empty array" }];
+    }
+    return values.flatMap((value, i) =>
+      isPatternValue(value)
+        ? []
+        : [{ path: `${key}[${i}]`, message: "must be a string or { prefix: string }" }],
+    );
+  });
+  if (issues.length > 0) throw new ValidationError("invalid event pattern", issues);
+}
+
+function isPatternValue(value: unknown): value is PatternValue {
+  if (typeof value === "string") return true;
+  return typeof value === "object" && value !== null && "prefix" in value && typeof value.prefix === "string";
+}

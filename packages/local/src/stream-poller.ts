@@ -1,0 +1,400 @@
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+  type AttributeValue as StreamAttributeValue,
+  type _Record as StreamRecord,
+} from "@aws-sdk/client-dynamodb-streams";
+import { backoffDelay } from "@firebreak/core/events/backoff";
+import { FirebreakError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  AttributeValue as LambdaAttributeValue,
+} from "aws-lambda";
+
+/**
+ * The local stand-in for Lambda's DynamoDB event source mapping: polls a table's stream on
+ * DynamoDB Local and hands each batch, shaped like a Lambda DynamoDBStreamEvent, to `onRecords`.
+ * Same semantics as Lambda with ReportBatchItemFailures: at least once, in order per shard;
+ * a reported failure (or a throw) re-reads the shard from the first failed record after a backoff.
+ */
+
+export type StartingPosition = "LATEST" | "TRIM_HORIZON";
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  onRecords: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+  /** Pause between polls when there is nothing to read (default 100 ms). */
+  intervalMs?: number;
+  /** Where to start: LATEST (default) so a restarted dev server does not republish history. */
+  startingPosition?: StartingPosition;
+  /** Records per batch, at most 1000 (default 100, like Lambda). */
+  batchSize?: number;
+  /** Backoff before re-reading a failed batch: full jitter, base 200 ms, cap 5 s by default. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How often to look for new shards besides when a shard closes (default 5 s). */
+  shardRefreshMs?: number;
+  region?: string;
+  log?: Log;
+}
+
+export interface StreamPoller {
+  readonly streamArn: string;
+  /** Stops polling; resolves once the loop has exited (an in-flight onRecords call finishes first). */
+  stop(): Promise<void>;
+}
+
+type Position =
+  | { type: StartingPosition }
+  | { type: "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER"; sequenceNumber: string };
+
+interface ShardState {
+  id: string;
+  parentId?: string;
+  /** Where to (re)open the shard if there is no iterator: the checkpoint. */
+  position: Position;
+  iterator?: string;
+  finished: boolean;
+  failures: number;
+  /** Epoch ms before which the shard is not read (backoff after a failure). */
+  notBefore: number;
+}
+
+interface Settings {
+  onRecords: StreamPollerOptions["onRecords"];
+  intervalMs: number;
+  batchSize: number;
+  retry: { baseMs: number; maxMs: number };
+  shardRefreshMs: number;
+  log: Log;
+}
+
+const consoleLog: Log = {
+  info: (message, ...extra) => console.info(message, ...extra),
+  warn: (message, ...extra) => console.warn(message, ...extra),
+  error: (message, ...extra) => console.error(message, ...extra),
+};
+
+/** Resolves once the poller is positioned on the stream (so LATEST means "from now"). */
+export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
+  const clientConfig = {
+    endpoint: options.endpoint,
+    region: options.region ?? "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  };
+  const streamArn = await latestStreamArn(new DynamoDBClient(clientConfig), options.tableName);
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const poller = new Poller(streams, streamArn, {
+    onRecords: options.onRecords,
+    intervalMs: options.intervalMs ?? 100,
+    batchSize: Math.min(1000, Math.max(1, options.batchSize ?? 100)),
+    retry: { baseMs: options.retryBaseMs ?? 200, maxMs: options.retryMaxMs ?? 5_000 },
+    shardRefreshMs: options.shardRefreshMs ?? 5_000,
+    log: options.log ?? consoleLog,
+  });
+  try {
+    await poller.start(options.startingPosition ?? "LATEST");
+  } catch (error) {
+    streams.destroy();
+    throw error;
+  }
+  return {
+    streamArn,
+    stop: async () => {
+      await poller.stop();
+      streams.destroy();
+    },
+  };
+}
+
+async function latestStreamArn(client: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.LatestStreamArn || !Table.StreamSpecification?.StreamEnabled) {
+      throw new FirebreakError("stream_disabled", `table ${tableName} has no enabled stream`);
+    }
+    return Table.LatestStreamArn;
+  } finally {
+    client.destroy();
+  }
+}
+
+class Poller {
+  private readonly shards = new Map<string, ShardState>();
+  private readonly abort = new AbortController();
+  private stopped = false;
+  private nextRefresh = 0;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+    private readonly settings: Settings,
+  ) {}
+
+  async start(startingPosition: StartingPosition): Promise<void> {
+    await this.refreshShards(startingPosition);
+    // Pin LATEST now: records written after start() resolves are read, earlier ones are not.
+    for (const shard of this.shards.values()) {
+      if (!shard.finished && shard.position.type === "LATEST")
+        shard.iterator = await this.openIterator(shard);
+    }
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      let busy = false;
+      try {
+        if (Date.now() >= this.nextRefresh) await this.refreshShards();
+        for (const shard of this.readableShards()) {
+          if (this.stopped) break;
+          busy = (await this.pollShard(shard)) || busy;
+        }
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) break;
+        failures++;
+        this.settings.log.warn("stream poller: describing the stream failed; retrying", {
+          streamArn: this.streamArn,
+          error,
+        });
+        await this.pause(backoffDelay(failures, this.settings.retry) + this.settings.intervalMs);
+        continue;
+      }
+      if (!busy) await this.pause(this.settings.intervalMs);
+    }
+  }
+
+  /** Adds shards not seen before. At start they open at `initial`; shards found later are new, so from TRIM_HORIZON. */
+  private async refreshShards(initial?: StartingPosition): Promise<void> {
+    const listed = await this.describeShards();
+    for (const shard of listed) {
+      if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
+      const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
+      this.shards.set(shard.ShardId, {
+        id: shard.ShardId,
+        parentId: shard.ParentShardId,
+        position: { type: initial ?? "TRIM_HORIZON" },
+        // From LATEST, a shard that is already closed has nothing new to give.
+        finished: initial === "LATEST" && closed,
+        failures: 0,
+        notBefore: 0,
+      });
+    }
+    const present = new Set(listed.map((s) => s.ShardId));
+    for (const [id, shard] of this.shards) if (shard.finished && !present.has(id)) this.shards.delete(id);
+    this.nextRefresh = Date.now() + this.settings.shardRefreshMs;
+  }
+
+  private async describeShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: start }),
+        { abortSignal: this.abort.signal },
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return shards;
+  }
+
+  /** Open shards whose parent is done (children wait for their parent, to keep per-key order). */
+  private readableShards(): ShardState[] {
+    const now = Date.now();
+    return [...this.shards.values()].filter((shard) => {
+      if (shard.finished || shard.notBefore > now) return false;
+      const parent = shard.parentId ? this.shards.get(shard.parentId) : undefined;
+      return !parent || parent.finished;
+    });
+  }
+
+  /** One GetRecords on the shard; true when it delivered records (so the loop polls again at once). */
+  private async pollShard(shard: ShardState): Promise<boolean> {
+    try {
+      shard.iterator ??= await this.openIterator(shard);
+      if (!shard.iterator) return this.advance(shard, undefined);
+      const output = await this.streams.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.settings.batchSize }),
+        { abortSignal: this.abort.signal },
+      );
+      const records = output.Records ?? [];
+      if (records.length > 0 && !(await this.deliver(shard, records))) return false;
+      this.advance(shard, output.NextShardIterator);
+      return records.length > 0;
+    } catch (error) {
+      if (!this.stopped) this.recoverFromReadError(shard, error);
+      return false;
+    }
+  }
+
+  private async openIterator(shard: ShardState): Promise<string | undefined> {
+    const { position } = shard;
+    const { ShardIterator } = await this.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shard.id,
+        ShardIteratorType: position.type,
+        SequenceNumber: "sequenceNumber" in position ? position.sequenceNumber : undefined,
+      }),
+      { abortSignal: this.abort.signal },
+    );
+    return ShardIterator;
+  }
+
+  /** A null next iterator means the shard is closed and fully read: look for its children now. */
+  private advance(shard: ShardState, next: string | undefined): false {
+    shard.iterator = next;
+    if (!next) {
+      shard.finished = true;
+      this.nextRefresh = 0;
+    }
+    return false;
+  }
+
+  /** Hands the batch over; on failure re-positions the shard AT the first failed record. True on success. */
+  private async deliver(shard: ShardState, records: StreamRecord[]): Promise<boolean> {
+    const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, this.streamArn)) };
+    const failedAt = await this.invoke(event);
+    const sequenceNumber = event.Records[failedAt ?? event.Records.length - 1]?.dynamodb?.SequenceNumber;
+    if (!sequenceNumber)
+      throw new FirebreakError("stream_record_invalid", "stream record has no SequenceNumber");
+    if (failedAt === undefined) {
+      shard.position = { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber };
+      shard.failures = 0;
+      return true;
+    }
+    shard.failures++;
+    shard.position = { type: "AT_SEQUENCE_NUMBER", sequenceNumber };
+    shard.iterator = undefined;
+    shard.notBefore = Date.now() + backoffDelay(shard.failures, this.settings.retry);
+    this.settings.log.warn("stream poller: batch failed; re-reading from the first failed record", {
+      shardId: shard.id,
+      sequenceNumber,
+      attempt: shard.failures,
+      failedRecords: event.Records.length - failedAt,
+    });
+    return false;
+  }
+
+  /** The index of the first failed record, or undefined when the batch succeeded. */
+  private async invoke(event: DynamoDBStreamEvent): Promise<number | undefined> {
+    try {
+      return firstFailedRecord(event.Records, await this.settings.onRecords(event));
+    } catch (error) {
+      this.settings.log.error("stream poller: onRecords threw; the whole batch will be retried", { error });
+      return 0;
+    }
+  }
+
+  private recoverFromReadError(shard: ShardState, error: unknown): void {
+    shard.iterator = undefined;
+    const name = error instanceof Error ? error.name : "";
+    if (name === "ExpiredIteratorException") return; // reopen at the checkpoint on the next poll
+    if (name === "TrimmedDataAccessException") {
+      this.settings.log.warn("stream poller: records were trimmed before they were read", {
+        shardId: shard.id,
+      });
+      shard.position = { type: "TRIM_HORIZON" };
+      return;
+    }
+    shard.failures++;
+    shard.notBefore = Date.now() + backoffDelay(shard.failures, this.settings.retry);
+    this.settings.log.warn("stream poller: reading a shard failed; retrying", { shardId: shard.id, error });
+  }
+
+  /** Sleeps, but wakes at once when stopped. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/**
+ * Lambda's rule: the batch is retried from the lowest failed record; an identifier that names
+ * no record of the batch fails the whole batch.
+ */
+function firstFailedRecord(
+  records: DynamoDBRecord[],
+  response: DynamoDBBatchResponse | undefined,
+): number | undefined {
+  const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  if (failed.size === 0) return undefined;
+  const index = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ""));
+  return index === -1 ? 0 : index;
+}
+
+/** A stream record as the SDK returns it → as Lambda delivers it (epoch-second times, base64 binary). */
+export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const stream = record.dynamodb;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: record.eventSource,
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+    dynamodb: stream && {
+      ApproximateCreationDateTime: stream.ApproximateCreationDateTime
+        ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)
+        : undefined,
+      Keys: toLambdaImage(stream.Keys),
+      NewImage: toLambdaImage(stream.NewImage),
+      OldImage: toLambdaImage(stream.OldImage),
+      SequenceNumber: stream.SequenceNumber,
+      SizeBytes: stream.SizeBytes,
+      StreamViewType: stream.StreamViewType,
+    },
+  };
+}
+
+function toLambdaImage(
+  image: Record<string, StreamAttributeValue> | undefined,
+): Record<string, LambdaAttributeValue> | undefined {
+  if (!image) return undefined;
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaValue(value)]));
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+
+function toLambdaValue(value: StreamAttributeValue): LambdaAttributeValue {
+  if (value.S !== undefined) return { S: value.S };
+  if (value.N !== undefined) return { N: value.N };
+  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
+  if (value.NULL !== undefined) return { NULL: value.NULL };
+  if (value.B !== undefined) return { B: base64(value.B) };
+  if (value.SS !== undefined) return { SS: value.SS };
+  if (value.NS !== undefined) return { NS: value.NS };
+  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M) ?? {} };
+  throw new FirebreakError(
+    "unsupported_attribute",
+    `unsupported stream attribute value: ${JSON.stringify(value)}`,
+  );
+}
