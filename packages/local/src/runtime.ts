@@ -6,6 +6,7 @@ import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dea
 import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
 import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
+import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
@@ -13,6 +14,7 @@ import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
+import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { z } from "zod";
 import {
   BodyTooLargeError,
@@ -23,6 +25,7 @@ import {
   toApiGatewayV2Event,
 } from "./apigw";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
+import { startStreamPoller } from "./stream-poller";
 
 export interface RuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -42,6 +45,8 @@ export interface LocalRuntime {
   dynamo: Pick<DynamoLocal, "endpoint"> & Partial<DynamoLocal>;
   store: IncidentStore;
   deadLetters: MemoryDeadLetterSink;
+  /** The in-process app bus: domain events from the table stream, via the outbox handler. */
+  bus: LocalDispatcher;
   stop(): Promise<void>;
 }
 
@@ -103,9 +108,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     ? { endpoint: options.dynamoEndpoint }
     : await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
   let server: Server | undefined;
+  let poller: { stop(): Promise<void> } | undefined;
+  const bus = new LocalDispatcher({ log });
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
+    await poller?.stop();
+    await bus.drain();
     await dynamo.stop?.();
   };
   try {
@@ -117,6 +126,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const deadLetters = new MemoryDeadLetterSink((letter: DeadLetter) => {
       log.warn(`dead letter: ${letter.reason}`);
       if (dataDir) appendFileSync(join(dataDir, "dead-letters.jsonl"), `${JSON.stringify(letter)}\n`);
+    });
+    // The outbox: the table's stream → the same handler as on Lambda → the in-process bus.
+    const outbox = createOutboxHandler(() => bus);
+    poller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName,
+      log,
+      onRecords: (event) => outbox(event, lambdaContext("outbox")),
+    });
+    bus.subscribe("console", { source: ["firebreak"] }, async (event) => {
+      log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`);
     });
     const ingest = createAlarmIngestHandler(() => ({ store, deadLetters, config: options.ingest }));
     const api = createApiHandler(() => ({ store }));
@@ -205,7 +225,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const port = typeof address === "object" && address ? address.port : options.port;
     const url = `http://${host}:${port}`;
     if (dataDir) writeFileSync(join(dataDir, "runtime.json"), JSON.stringify({ url, pid: process.pid }));
-    return { url, dynamo, store, deadLetters, stop };
+    return { url, dynamo, store, deadLetters, bus, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -173,6 +173,31 @@ describe("local runtime", () => {
     expect(detail.timeline.at(-1)!.summary).toContain("alarm recovered");
   });
 
+  it("publishes every timeline entry as a domain event, through the table stream and the outbox", async () => {
+    const event = alarmStateChangeEvent({
+      name: "events-check",
+      state: "ALARM",
+      account: "123456789012",
+      region: "eu-west-1",
+    });
+    const res = await post("/events", event);
+    const { results } = (await res.json()) as { results: { incidentId: string }[] };
+    const incidentId = results[0]!.incidentId;
+    const deadline = Date.now() + 10_000;
+    let types: string[] = [];
+    while (Date.now() < deadline) {
+      types = runtime.bus
+        .recentEvents()
+        .filter((e) => e.detail.incidentId === incidentId)
+        .map((e) => e["detail-type"]);
+      if (types.length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(types).toEqual(["incident.declared", "incident.alarm_transition"]);
+    const declared = runtime.bus.recentEvents().find((e) => e.detail.incidentId === incidentId)!;
+    expect(declared).toMatchObject({ source: "firebreak", detail: { type: "incident.declared" } });
+  });
+
   it("rejects bad CLI arguments with a clear message", async () => {
     const cli = buildCli().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     await expect(
