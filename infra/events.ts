@@ -1,0 +1,100 @@
+/**
+ * Events: alarm ingestion, the app bus and the outbox.
+ * - Bus "Bus": the app's own EventBridge bus; domain events are published there.
+ * - Queue "AlarmIngestDlq" (14 days): on-failure destination of AlarmIngest's async invocations;
+ *   the handler also sends malformed events there itself (it is linked, `Resource.AlarmIngestDlq.url`).
+ * - Function "AlarmIngest" (packages/functions/src/alarm-ingest.handler): linked to Table and the
+ *   DLQ, 2 async retries. Invoked by:
+ *   - a rule on the account's *default* bus, matching exactly `ALARM_RULE_PATTERN` (shared with
+ *     the local runtime through packages/core/src/alarm/rule.ts);
+ *   - SnsTopic "AlarmTopic", for classic alarm notifications (point alarm actions at it).
+ * - Outbox: the Table's stream, filtered to `OUTBOX_FILTER` (INSERTs of timeline items `TL#…`),
+ *   drives packages/functions/src/outbox.handler (linked to Bus), which reports partial batch
+ *   failures. A batch that still fails after the retries is recorded in Queue "OutboxDlq" (14 days),
+ *   the mapping's on-failure destination: the message names the shard and sequence-number range
+ *   (not the items; those stay in the table, the source of truth, for a replay).
+ */
+import { ALARM_RULE_PATTERN } from "../packages/core/src/alarm/rule";
+import { keys } from "../packages/core/src/storage/keys";
+import { table } from "./storage";
+
+export { ALARM_RULE_PATTERN };
+
+/** 14 days, the SQS maximum: the retention of both dead-letter queues. */
+export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+/** Sort-key prefix of timeline entries, taken from the key builders (`TL#`). */
+export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
+
+/** Lambda event filter on the table stream: only new timeline entries reach the outbox. */
+export const OUTBOX_FILTER = {
+  eventName: ["INSERT"],
+  dynamodb: { Keys: { sk: { S: [{ prefix: TIMELINE_SK_PREFIX }] } } },
+};
+
+export const HANDLERS = {
+  alarmIngest: "packages/functions/src/alarm-ingest.handler",
+  outbox: "packages/functions/src/outbox.handler",
+};
+
+export const bus = new sst.aws.Bus("Bus");
+
+export const alarmIngestDlq = new sst.aws.Queue("AlarmIngestDlq", {
+  transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
+});
+
+export const alarmIngest = new sst.aws.Function("AlarmIngest", {
+  handler: HANDLERS.alarmIngest,
+  link: [table, alarmIngestDlq],
+  retries: 2,
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: alarmIngestDlq.arn } },
+    },
+  },
+});
+
+export const defaultBus = sst.aws.Bus.get("DefaultBus", "default");
+
+export const alarmRule = defaultBus.subscribe("AlarmIngest", alarmIngest, {
+  pattern: {
+    source: [...ALARM_RULE_PATTERN.source],
+    detailType: [...ALARM_RULE_PATTERN["detail-type"]],
+  },
+});
+
+export const alarmTopic = new sst.aws.SnsTopic("AlarmTopic");
+
+export const alarmTopicSubscription = alarmTopic.subscribe("AlarmIngest", alarmIngest.arn);
+
+export const outboxDlq = new sst.aws.Queue("OutboxDlq", {
+  transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
+});
+
+export const outbox = table.subscribe(
+  "Outbox",
+  {
+    handler: HANDLERS.outbox,
+    link: [bus],
+    // The event source mapping writes to its on-failure destination with the function's role.
+    permissions: [{ actions: ["sqs:SendMessage"], resources: [outboxDlq.arn] }],
+  },
+  {
+    filters: [OUTBOX_FILTER],
+    transform: {
+      eventSourceMapping: {
+        destinationConfig: { onFailure: { destinationArn: outboxDlq.arn } },
+        maximumRetryAttempts: 5,
+        bisectBatchOnFunctionError: true,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+      },
+    },
+  },
+);
+
+export const outputs = {
+  bus: bus.name,
+  alarmTopic: alarmTopic.arn,
+  alarmIngestDlq: alarmIngestDlq.url,
+  outboxDlq: outboxDlq.url,
+};

@@ -1,0 +1,21 @@
+/* This file is generated from the SST app's links: `npx tsx infra/test/sst-harness.ts --write-sst-env`. */
+/* infra/test/app.test.ts fails when it is out of date. `sst deploy` / `sst dev` rewrite it. */
+import "sst";
+declare module "sst" {
+  export interface Resource {
+    "AlarmIngestDlq": {
+      "type": "sst.aws.Queue"
+      "url": string
+    }
+    "Bus": {
+      "arn": string
+      "name": string
+      "type": "sst.aws.Bus"
+    }
+    "Table": {
+      "name": string
+      "type": "sst.aws.Dynamo"
+    }
+  }
+}
+export {};
