@@ -10,7 +10,7 @@ import {
 import type { AlarmRecord } from "../alarm/record";
 import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { FirebreakError, ValidationError } from "../shared/errors";
+import { FirebreakError, ValidationError, VersionConflictError } from "../shared/errors";
 import { keys, OPEN_PARTITION, openSortKey } from "./keys";
 
 type TransactItem = NonNullable<
@@ -28,6 +28,13 @@ export class DuplicateDeliveryError extends FirebreakError {
 export class ConcurrentChangeError extends FirebreakError {
   constructor(what: string, options?: { cause?: unknown }) {
     super("concurrent_change", `${what} changed concurrently; retry`, options);
+  }
+}
+
+/** The alarm no longer points at this incident (already released): save without releasing it. */
+export class AlarmReleasedError extends FirebreakError {
+  constructor(arn: string) {
+    super("alarm_released", `alarm ${arn} is not held by this incident`);
   }
 }
 
@@ -284,6 +291,108 @@ export class IncidentStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       throw translateTransactionError(error, change.delivery.id);
+    }
+  }
+
+  /** INC-<n> → the incident. */
+  async getIncidentByNumber(n: number): Promise<Incident | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.incidentNumber(n) }),
+    );
+    const id = out.Item?.incidentId;
+    return typeof id === "string" ? this.getIncident(id) : undefined;
+  }
+
+  /** Writes a new incident (declared by a person), its number and its first entries. */
+  async createIncident(incident: Incident, entries: TimelineEntry[]): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: incidentItem(incident),
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.incidentNumber(incident.number), type: "number", incidentId: incident.id },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          ...entries.map((entry) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: timelineItem(entry),
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          })),
+        ],
+      }),
+    );
+  }
+
+  /**
+   * Saves a changed incident with its timeline entries, conditioned on the version that was
+   * read (optimistic locking). On resolve, also frees the alarm so its next ALARM opens a new
+   * episode. Throws VersionConflictError carrying the current version when someone else won.
+   */
+  async commitIncidentChange(change: {
+    before: Incident;
+    after: Incident;
+    entries: TimelineEntry[];
+    releaseAlarm?: { arn: string; at: string };
+  }): Promise<void> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: incidentItem(change.after),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": change.before.version },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      },
+      ...change.entries.map((entry) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: timelineItem(entry),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      })),
+    ];
+    if (change.releaseAlarm) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.alarm(change.releaseAlarm.arn),
+          UpdateExpression:
+            "SET version = version + :one, lastIncidentResolvedAt = :at REMOVE openIncidentId",
+          ConditionExpression: "openIncidentId = :id",
+          ExpressionAttributeValues: { ":one": 1, ":at": change.releaseAlarm.at, ":id": change.after.id },
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === "ConditionalCheckFailed") {
+        const current = reasons[0].Item?.version;
+        const version = current && "N" in current ? Number(current.N) : undefined;
+        throw new VersionConflictError(
+          `INC-${change.before.number} changed since version ${change.before.version} was read`,
+          version,
+          { cause: error },
+        );
+      }
+      if (change.releaseAlarm && reasons.at(-1)?.Code === "ConditionalCheckFailed") {
+        throw new AlarmReleasedError(change.releaseAlarm.arn);
+      }
+      throw new ConcurrentChangeError(`INC-${change.before.number}`, { cause: error });
     }
   }
 

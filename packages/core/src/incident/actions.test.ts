@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { transition as alarmTransition } from "../../test/support/factories";
+import { ingestAlarmTransition } from "../alarm/ingest";
+import { runAs } from "../shared/actor";
+import { ValidationError, VersionConflictError } from "../shared/errors";
+import type { IncidentStore } from "../storage/incident-store";
+import { assignRole, changeStatus, declareIncident, postUpdate } from "./actions";
+import { IllegalTransitionError } from "./model";
+
+let store: IncidentStore;
+const alice = { type: "user" as const, id: "U1", name: "alice" };
+
+beforeEach(async () => {
+  store = storeFor(await createTestTable("actions"));
+});
+
+const timeline = async (id: string) => (await store.getIncidentWithTimeline(id))!.timeline;
+
+describe("incident actions", () => {
+  it("declares a manual incident with a number and a declared entry by its actor", async () => {
+    const incident = await declareIncident(
+      { store },
+      { title: "Checkout down", severity: "SEV1", services: ["checkout"] },
+      alice,
+    );
+    expect(incident).toMatchObject({
+      number: 1,
+      status: "declared",
+      source: "manual",
+      severity: "SEV1",
+      version: 1,
+    });
+    expect(await store.getIncidentByNumber(1)).toMatchObject({ id: incident.id });
+    const entries = await timeline(incident.id);
+    expect(entries).toMatchObject([
+      { kind: "incident.declared", actor: alice, data: { title: "Checkout down" } },
+    ]);
+    expect((await store.listOpen()).items.map((i) => i.id)).toEqual([incident.id]);
+  });
+
+  it("names the bad field when the input is invalid", async () => {
+    const error = await declareIncident({ store }, { title: " ", severity: "SEV9" as "SEV1" }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual(["severity", "title"]);
+  });
+
+  it("records the actor from AsyncLocalStorage when none is passed", async () => {
+    const incident = await runAs(alice, () => declareIncident({ store }, { title: "x" }));
+    await runAs(alice, () => changeStatus({ store }, incident.id, { to: "acknowledged" }));
+    expect((await timeline(incident.id)).map((e) => e.actor.id)).toEqual(["U1", "U1"]);
+  });
+
+  it("walks the lifecycle and rejects going back with a typed error", async () => {
+    const incident = await declareIncident({ store }, { title: "x" }, alice);
+    await changeStatus({ store }, incident.id, { to: "acknowledged" }, alice);
+    await changeStatus({ store }, incident.id, { to: "mitigated" }, alice);
+    const resolved = await changeStatus(
+      { store },
+      incident.id,
+      { to: "resolved", summary: "rolled back" },
+      alice,
+    );
+    expect(resolved).toMatchObject({ status: "resolved", summary: "rolled back", version: 4 });
+    await expect(changeStatus({ store }, incident.id, { to: "acknowledged" }, alice)).rejects.toBeInstanceOf(
+      IllegalTransitionError,
+    );
+    expect((await store.listOpen()).items).toEqual([]);
+    expect((await timeline(incident.id)).map((e) => e.data.to ?? null)).toEqual([
+      null,
+      "acknowledged",
+      "mitigated",
+      "resolved",
+    ]);
+  });
+
+  it("resolving an alarm-made incident ends the episode: the next ALARM opens a new incident", async () => {
+    const opened = await ingestAlarmTransition({ store }, alarmTransition("db", "ALARM", 0));
+    await changeStatus({ store }, opened.incidentId!, { to: "resolved" }, alice);
+    const again = await ingestAlarmTransition({ store }, alarmTransition("db", "ALARM", 600));
+    expect(again.outcome).toBe("opened");
+    expect(again.incidentId).not.toBe(opened.incidentId);
+    // A late transition from the first episode still lands on the first incident.
+    const late = await ingestAlarmTransition({ store }, alarmTransition("db", "OK", 300));
+    expect(late).toMatchObject({ outcome: "appended", incidentId: again.incidentId });
+  });
+
+  it("reports a stale expectedVersion as a conflict carrying the current version", async () => {
+    const incident = await declareIncident({ store }, { title: "x" }, alice);
+    await postUpdate({ store }, incident.id, { text: "looking" }, alice);
+    const error = await changeStatus(
+      { store },
+      incident.id,
+      { to: "acknowledged", expectedVersion: 1 },
+      alice,
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error).toMatchObject({ currentVersion: 2 });
+  });
+
+  it("hands a role off, recording who, when and from whom", async () => {
+    const incident = await declareIncident({ store }, { title: "x" }, alice);
+    await assignRole({ store }, incident.id, { role: "ic", personId: "bob", personName: "Bob" }, alice);
+    const after = await assignRole(
+      { store },
+      incident.id,
+      { role: "ic", personId: "carol", personName: "Carol" },
+      alice,
+    );
+    expect(after.roles?.ic).toMatchObject({ personId: "carol" });
+    const same = await assignRole({ store }, incident.id, { role: "ic", personId: "carol" }, alice);
+    expect(same.version).toBe(after.version);
+    const roles = (await timeline(incident.id)).filter((e) => e.kind === "incident.role_assigned");
+    expect(roles).toHaveLength(2);
+    expect(roles[1]!.data).toMatchObject({ role: "ic", personId: "carol", previous: { personId: "bob" } });
+    expect(roles[1]!.summary).toContain("handed off from Bob to Carol");
+  });
+
+  it("keeps 50 concurrent acknowledge/assign/update calls consistent, each accepted change on the timeline", {
+    timeout: 120_000,
+  }, async () => {
+    const incident = await declareIncident({ store }, { title: "busy" }, alice);
+    const calls = Array.from({ length: 50 }, (_, i) => {
+      const actor = { type: "user" as const, id: `U${i}` };
+      if (i % 5 === 0) return changeStatus({ store }, incident.id, { to: "acknowledged" }, actor);
+      if (i % 5 === 1) return assignRole({ store }, incident.id, { role: "ops", personId: `p${i}` }, actor);
+      return postUpdate({ store }, incident.id, { text: `update ${i}` }, actor);
+    });
+    const results = await Promise.allSettled(calls);
+    const accepted = results.filter((r) => r.status === "fulfilled").length;
+    const rejected = results.filter((r) => r.status === "rejected");
+    // Exactly one acknowledge wins; the other nine are told it is already acknowledged.
+    expect(rejected).toHaveLength(9);
+    for (const r of rejected)
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(IllegalTransitionError);
+    const final = await store.getIncidentWithTimeline(incident.id);
+    expect(final!.incident.status).toBe("acknowledged");
+    expect(final!.incident.version).toBe(1 + accepted);
+    expect(final!.timeline).toHaveLength(1 + accepted);
+    const lastOps = final!.timeline.filter((e) => e.kind === "incident.role_assigned").at(-1)!;
+    expect(final!.incident.roles?.ops?.personId).toBe(lastOps.data.personId);
+  });
+});

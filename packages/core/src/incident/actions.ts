@@ -1,0 +1,256 @@
+import { z } from "zod";
+import { currentActor } from "../shared/actor";
+import { type Clock, systemClock } from "../shared/clock";
+import { issuesFromZod, NotFoundError, ValidationError, VersionConflictError } from "../shared/errors";
+import { newId } from "../shared/ids";
+import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
+import {
+  type Actor,
+  DEFAULT_SERVICE,
+  type Incident,
+  type IncidentStatus,
+  incidentStatusSchema,
+  severitySchema,
+  transition,
+} from "./model";
+import { ROLES, type TimelineEntry } from "./timeline";
+
+/**
+ * Incident use cases for people (Slack, the API, the dashboard). Each one reads the incident,
+ * applies a pure change, and saves it with its timeline entries under optimistic locking. With
+ * an `expectedVersion` a lost race is reported (409); without one it is retried on fresh data.
+ */
+export interface ActionDeps {
+  store: IncidentStore;
+  clock?: Clock;
+}
+
+const serviceName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -");
+
+export const declareInputSchema = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+  severity: severitySchema.default("SEV3"),
+  services: z.array(serviceName).min(1).max(20).default([DEFAULT_SERVICE]),
+  description: z.string().max(4000, "at most 4000 characters").optional(),
+});
+export type DeclareInput = z.input<typeof declareInputSchema>;
+
+export const statusInputSchema = z.object({
+  to: incidentStatusSchema.exclude(["declared"]),
+  summary: z.string().trim().max(4000).optional(),
+  expectedVersion: z.number().int().positive().optional(),
+});
+
+export const updateInputSchema = z.object({
+  text: z.string().trim().min(1, "must not be empty").max(4000, "at most 4000 characters"),
+  temporary: z.boolean().default(false),
+  expectedVersion: z.number().int().positive().optional(),
+});
+
+export const roleInputSchema = z.object({
+  role: z.enum(ROLES),
+  personId: z.string().trim().min(1).max(128),
+  personName: z.string().trim().max(200).optional(),
+  expectedVersion: z.number().int().positive().optional(),
+});
+
+export function validate<T extends z.ZodType>(schema: T, input: unknown, what = "input"): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = issuesFromZod(parsed.error.issues);
+  throw new ValidationError(
+    `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+    issues,
+  );
+}
+
+type Draft = { kind: string; summary: string; data: Record<string, unknown> };
+
+function entries(incidentId: string, at: Date, actor: Actor, drafts: Draft[]): TimelineEntry[] {
+  return drafts.map((d) => ({ id: newId(at.getTime()), incidentId, actor, at: at.toISOString(), ...d }));
+}
+
+/** Declares an incident by hand. */
+export async function declareIncident(
+  deps: ActionDeps,
+  input: DeclareInput,
+  actor = currentActor(),
+): Promise<Incident> {
+  const data = validate(declareInputSchema, input);
+  const now = (deps.clock ?? systemClock).now();
+  const at = now.toISOString();
+  const number = await deps.store.allocateNumber();
+  const incident: Incident = {
+    id: newId(now.getTime()),
+    number,
+    title: data.title,
+    severity: data.severity,
+    status: "declared",
+    services: [...new Set(data.services)],
+    locations: [],
+    source: "manual",
+    flapping: false,
+    description: data.description,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await deps.store.createIncident(
+    incident,
+    entries(incident.id, now, actor, [
+      {
+        kind: "incident.declared",
+        summary: `INC-${number} declared by ${actor.name ?? actor.id} (${incident.severity}, ${incident.services.join(", ")})`,
+        data: {
+          number,
+          title: incident.title,
+          severity: incident.severity,
+          services: incident.services,
+          source: "manual",
+          description: data.description,
+        },
+      },
+    ]),
+  );
+  return incident;
+}
+
+/** Enough for dozens of people acting on one incident at once (each round, one of them wins). */
+const MAX_ATTEMPTS = 40;
+
+/** Read → change → save with the version check; retried on a lost race unless a version was given. */
+async function mutate(
+  deps: ActionDeps,
+  incidentId: string,
+  expectedVersion: number | undefined,
+  actor: Actor,
+  change: (incident: Incident, at: Date) => { after: Incident; drafts: Draft[] },
+): Promise<Incident> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await deps.store.getIncident(incidentId);
+    if (!before) throw new NotFoundError("incident", incidentId);
+    if (expectedVersion !== undefined && before.version !== expectedVersion) {
+      throw new VersionConflictError(
+        `INC-${before.number} is at version ${before.version}, not ${expectedVersion}: reload and try again`,
+        before.version,
+      );
+    }
+    const now = (deps.clock ?? systemClock).now();
+    const { after, drafts } = change(before, now);
+    if (drafts.length === 0) return before;
+    const releaseAlarm =
+      after.status === "resolved" && before.status !== "resolved" && before.alarm
+        ? { arn: before.alarm.arn, at: now.toISOString() }
+        : undefined;
+    try {
+      await deps.store.commitIncidentChange({
+        before,
+        after,
+        entries: entries(before.id, now, actor, drafts),
+        releaseAlarm,
+      });
+      return after;
+    } catch (error) {
+      if (error instanceof AlarmReleasedError) {
+        await deps.store.commitIncidentChange({
+          before,
+          after,
+          entries: entries(before.id, now, actor, drafts),
+        });
+        return after;
+      }
+      const retryable = error instanceof VersionConflictError && expectedVersion === undefined;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+    }
+  }
+}
+
+/** Acknowledge, mitigate or resolve. */
+export async function changeStatus(
+  deps: ActionDeps,
+  incidentId: string,
+  input: { to: Exclude<IncidentStatus, "declared">; summary?: string; expectedVersion?: number },
+  actor = currentActor(),
+): Promise<Incident> {
+  const data = validate(statusInputSchema, input);
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    const after = transition(incident, data.to, now.toISOString());
+    if (data.to === "resolved" && data.summary) after.summary = data.summary;
+    return {
+      after,
+      drafts: [
+        {
+          kind: "incident.status_changed",
+          summary: `${data.to} by ${actor.name ?? actor.id}${data.summary ? `: ${data.summary}` : ""}`,
+          data: { from: incident.status, to: data.to, summary: data.summary },
+        },
+      ],
+    };
+  });
+}
+
+/** A stakeholder status update; `temporary` marks a temporary mitigation to roll back later. */
+export async function postUpdate(
+  deps: ActionDeps,
+  incidentId: string,
+  input: { text: string; temporary?: boolean; expectedVersion?: number },
+  actor = currentActor(),
+): Promise<Incident> {
+  const data = validate(updateInputSchema, input);
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => ({
+    after: { ...incident, updatedAt: now.toISOString(), version: incident.version + 1 },
+    drafts: [
+      {
+        kind: "incident.update_posted",
+        summary: `${data.temporary ? "temporary mitigation" : "update"} from ${actor.name ?? actor.id}: ${data.text}`,
+        data: { text: data.text, temporary: data.temporary },
+      },
+    ],
+  }));
+}
+
+/** Assigns a role, handing it off from whoever held it. Assigning the current holder is a no-op. */
+export async function assignRole(
+  deps: ActionDeps,
+  incidentId: string,
+  input: { role: (typeof ROLES)[number]; personId: string; personName?: string; expectedVersion?: number },
+  actor = currentActor(),
+): Promise<Incident> {
+  const data = validate(roleInputSchema, input);
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    const previous = incident.roles?.[data.role];
+    if (previous?.personId === data.personId) return { after: incident, drafts: [] };
+    const at = now.toISOString();
+    const holder = { personId: data.personId, personName: data.personName, assignedAt: at };
+    const who = data.personName ?? data.personId;
+    return {
+      after: {
+        ...incident,
+        roles: { ...incident.roles, [data.role]: holder },
+        updatedAt: at,
+        version: incident.version + 1,
+      },
+      drafts: [
+        {
+          kind: "incident.role_assigned",
+          summary: previous
+            ? `${data.role.toUpperCase()} handed off from ${previous.personName ?? previous.personId} to ${who} by ${actor.name ?? actor.id}`
+            : `${who} assigned as ${data.role.toUpperCase()} by ${actor.name ?? actor.id}`,
+          data: {
+            role: data.role,
+            personId: data.personId,
+            personName: data.personName,
+            previous: previous
+              ? { personId: previous.personId, personName: previous.personName, since: previous.assignedAt }
+              : undefined,
+          },
+        },
+      ],
+    };
+  });
+}
