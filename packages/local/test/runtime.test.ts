@@ -199,7 +199,10 @@ describe("local runtime", () => {
   });
 
   it("rejects bad CLI arguments with a clear message", async () => {
-    const cli = buildCli().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    const quiet = { writeErr: () => undefined, writeOut: () => undefined, outputError: () => undefined };
+    const cli = buildCli();
+    for (const command of [cli, ...cli.commands, ...cli.commands.flatMap((c) => c.commands)])
+      command.configureOutput(quiet);
     await expect(
       cli.parseAsync(["node", "firebreak", "alarm", "fire", "x", "--severity", "sev9"]),
     ).rejects.toThrow(/sev1, sev2/);
