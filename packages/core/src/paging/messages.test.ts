@@ -1,0 +1,297 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Incident } from "../incident/model";
+import { FirebreakError } from "../shared/errors";
+import { ackUrl, signAckLink } from "./ack-link";
+import {
+  ACTIONS,
+  defaultText,
+  emailPage,
+  escapeMrkdwn,
+  escapeMrkdwnWithin,
+  type PageContent,
+  renderPage,
+  SMS_MAX_LENGTH,
+  slackPageMessage,
+  smsEncoding,
+  smsText,
+  snsMessage,
+  snsMessageAttributes,
+  snsPublishInput,
+  truncate,
+} from "./messages";
+
+const incident: Incident = {
+  id: "01JQ4Z8K5W0000000000000000",
+  number: 42,
+  title: "checkout 5xx above 5% in eu-west-1",
+  severity: "SEV1",
+  status: "declared",
+  services: ["checkout", "cart"],
+  locations: [{ account: "210987654321", region: "eu-west-1" }],
+  source: "alarm",
+  alarm: {
+    name: "checkout-5xx",
+    arn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:checkout-5xx",
+    account: "210987654321",
+    region: "eu-west-1",
+  },
+  flapping: false,
+  description: "Errors on POST /orders. <!channel> please look",
+  createdAt: "2026-03-14T09:42:13.274Z",
+  updatedAt: "2026-03-14T09:42:13.274Z",
+  version: 1,
+};
+
+const token = signAckLink(
+  {
+    pageId: "01JQ4Z8K7Y3M2N1P0Q9R8S7T6V",
+    incidentId: incident.id,
+    expiresAt: new Date("2026-03-15T09:42:13Z"),
+  },
+  { id: "k1", secret: "0123456789abcdef0123456789abcdef" },
+);
+const ACK = ackUrl("https://fb.example.com/a", token);
+
+const page = (
+  overrides: Partial<PageContent> = {},
+  incidentOverrides: Partial<Incident> = {},
+): PageContent => ({
+  incident: { ...incident, ...incidentOverrides },
+  reason: "level 1 of checkout's escalation policy (you are on checkout-primary)",
+  ackUrl: ACK,
+  dashboardUrl: "https://fb.example.com/incidents/INC-42",
+  alarmReason: "Threshold Crossed: 1 datapoint [7.2] was greater than the threshold (5.0).",
+  ...overrides,
+});
+
+describe("SMS", () => {
+  it("fits 140 UTF-16 code units with the whole ack link, truncating the title with an ellipsis", () => {
+    const sms = smsText(page());
+    expect(sms.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+    expect(sms.endsWith(` ${ACK}`)).toBe(true);
+    // With a 100-character link, "checkout+1" would leave the title 11 characters: it is dropped first.
+    expect(sms).toBe(`SEV1 INC-42: checkout 5xx above 5%… Ack ${ACK}`);
+    expect(ACK).toHaveLength(100);
+  });
+
+  it("keeps a short title whole", () => {
+    const shortLink = page({ ackUrl: "https://fb.io/a/abc" }, { title: "Cart down" });
+    expect(smsText(shortLink)).toBe("SEV1 INC-42 checkout+1: Cart down Ack https://fb.io/a/abc");
+  });
+
+  it("drops decorations before squeezing the title to nothing, and never cuts the link", () => {
+    const long = `https://firebreak.internal.example.com/acknowledge/${token}`;
+    const sms = smsText(page({ ackUrl: long }));
+    expect(sms.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+    expect(sms.endsWith(long)).toBe(true);
+    expect(sms.startsWith("SEV1 INC-42 ")).toBe(true);
+  });
+
+  it("refuses a link too long to fit at all", () => {
+    expect(() => smsText(page({ ackUrl: `https://x.example.com/${"a".repeat(130)}` }))).toThrow(
+      FirebreakError,
+    );
+  });
+
+  it("never splits an emoji or a surrogate pair", () => {
+    const sms = smsText(page({}, { title: "🔥".repeat(60) }));
+    expect(sms.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+    expect(sms).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(sms).toMatch(/🔥… Ack /);
+  });
+
+  it("holds for any title and any link that can fit (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 300 }),
+        fc.integer({ min: 0, max: 110 }),
+        fc.array(fc.constantFrom("checkout", "payments", "a-very-long-service-name"), { maxLength: 3 }),
+        (title, linkLength, services) => {
+          const link = `https://e.io/${"x".repeat(linkLength)}`;
+          const p = page({ ackUrl: link }, { title, services });
+          const head = `SEV1 INC-42 ${link}`;
+          if (head.length > SMS_MAX_LENGTH) {
+            expect(() => smsText(p)).toThrow(FirebreakError);
+            return;
+          }
+          const sms = smsText(p);
+          expect(sms.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+          expect(sms.endsWith(link)).toBe(true);
+          expect(sms.startsWith("SEV1 INC-42")).toBe(true);
+          expect(sms).not.toMatch(/[\r\n]/);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("tells GSM-7 from UCS-2", () => {
+    expect(smsEncoding("SEV1 INC-42 checkout: 5xx {high} Ack https://e.io/a")).toBe("GSM-7");
+    expect(smsEncoding("SEV1 INC-42 Zürich é")).toBe("GSM-7");
+    expect(smsEncoding("SEV1 INC-42 checkout: 5xx…")).toBe("UCS-2");
+    expect(smsEncoding("🔥")).toBe("UCS-2");
+  });
+
+  it("truncates by graphemes", () => {
+    expect(truncate("abcdef", 6)).toBe("abcdef");
+    expect(truncate("abcdef", 4)).toBe("abc…");
+    expect(truncate("ab 👩‍👩‍👧 cd", 10)).toBe("ab…");
+    expect(truncate("abc", 0)).toBe("");
+  });
+});
+
+describe("email and default text", () => {
+  it("has the details, the alarm, the reason, the dashboard and the ack link", () => {
+    const { subject, body } = emailPage(page());
+    expect(subject).toBe("[SEV1] INC-42: checkout 5xx above 5% in eu-west-1");
+    for (const part of [
+      "SEV1 incident INC-42: checkout 5xx above 5% in eu-west-1",
+      "You are paged because: level 1 of checkout's escalation policy",
+      `Acknowledge (one click): ${ACK}`,
+      "Dashboard: https://fb.example.com/incidents/INC-42",
+      "Services:   checkout, cart",
+      "Locations:  210987654321/eu-west-1",
+      "Name:       checkout-5xx",
+      "ARN:        arn:aws:cloudwatch:eu-west-1:210987654321:alarm:checkout-5xx",
+      "Reason:     Threshold Crossed",
+      "Errors on POST /orders.",
+    ])
+      expect(body).toContain(part);
+  });
+
+  it("makes an SNS-safe subject: printable ASCII, one line, under 100 characters", () => {
+    const { subject } = emailPage(page({}, { title: `Zürich\npayments – déjà vu 🔥 ${"x".repeat(200)}` }));
+    expect(subject).toMatch(/^\[SEV1\] INC-42: Zurich payments \? deja vu \? x+\.\.\.$/);
+    expect(subject.length).toBeLessThan(100);
+  });
+
+  it("has a default text for every other protocol", () => {
+    expect(defaultText(page())).toBe(
+      [
+        "SEV1 INC-42 [checkout, cart]: checkout 5xx above 5% in eu-west-1",
+        "Paged: level 1 of checkout's escalation policy (you are on checkout-primary)",
+        `Ack: ${ACK}`,
+        "Dashboard: https://fb.example.com/incidents/INC-42",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("renderPage", () => {
+  it("renders every channel at once", () => {
+    const p = page({ mention: ["U01ALICE01"] });
+    expect(renderPage(p)).toEqual({
+      sms: smsText(p),
+      email: emailPage(p),
+      text: defaultText(p),
+      slack: slackPageMessage(p),
+    });
+  });
+});
+
+describe("SNS", () => {
+  it("publishes one JSON message with default, sms and email bodies, and filterable attributes", () => {
+    const input = snsPublishInput(page(), "arn:aws:sns:eu-west-1:210987654321:firebreak-checkout-pages");
+    expect(input.MessageStructure).toBe("json");
+    expect(JSON.parse(input.Message)).toEqual(snsMessage(page()));
+    expect(Object.keys(JSON.parse(input.Message))).toEqual(["default", "sms", "email"]);
+    expect(input.Subject).toBe("[SEV1] INC-42: checkout 5xx above 5% in eu-west-1");
+    expect(input.MessageAttributes).toEqual({
+      severity: { DataType: "String", StringValue: "SEV1" },
+      incident_id: { DataType: "String", StringValue: "01JQ4Z8K5W0000000000000000" },
+    });
+    expect(snsMessageAttributes(page())).toEqual(input.MessageAttributes);
+  });
+});
+
+describe("Slack", () => {
+  it("escapes &, < and > so mentions render literally", () => {
+    expect(escapeMrkdwn("<!channel> & <!here> <@U123> <https://evil|click>")).toBe(
+      "&lt;!channel&gt; &amp; &lt;!here&gt; &lt;@U123&gt; &lt;https://evil|click&gt;",
+    );
+    expect(escapeMrkdwn("&amp;")).toBe("&amp;amp;");
+    expect(escapeMrkdwnWithin("<".repeat(10), 12)).toBe("&lt;&lt;…");
+  });
+
+  it("builds a page with Acknowledge, Take IC, Resolve and View buttons carrying the incident id", () => {
+    const message = slackPageMessage(page({ mention: ["U01ALICE01"] }));
+    const actions = message.blocks.find((b) => b.type === "actions");
+    if (actions?.type !== "actions") throw new Error("no actions block");
+    expect(actions.block_id).toBe("incident_page_actions");
+    expect(actions.elements.map((e) => [e.action_id, e.text.text, e.value, e.style])).toEqual([
+      ["incident_ack", "Acknowledge", incident.id, "primary"],
+      ["incident_take_ic", "Take IC", incident.id, undefined],
+      ["incident_resolve", "Resolve", incident.id, "danger"],
+      ["incident_view", "View in dashboard", incident.id, undefined],
+    ]);
+    expect(actions.elements[3]?.url).toBe("https://fb.example.com/incidents/INC-42");
+    expect(actions.elements[2]?.confirm).toBeDefined();
+    expect(message.text).toBe("<@U01ALICE01> SEV1 INC-42: checkout 5xx above 5% in eu-west-1");
+  });
+
+  it("keeps its action ids stable (the interaction handler routes on them)", () => {
+    expect(ACTIONS).toEqual({
+      ack: "incident_ack",
+      takeIc: "incident_take_ic",
+      resolve: "incident_resolve",
+      view: "incident_view",
+    });
+  });
+
+  it("never lets text from an alarm notify anyone", () => {
+    const hostile = "<!channel> <!here> <@U999> <!subteam^S1>";
+    const message = slackPageMessage(
+      page(
+        { reason: hostile, alarmReason: hostile, mention: ["U01ALICE01", "<!channel>", "U1> <!here"] },
+        {
+          title: hostile,
+          description: hostile,
+          services: [hostile],
+          alarm: { ...incident.alarm!, name: hostile },
+        },
+      ),
+    );
+    const mrkdwn = [
+      message.text,
+      ...message.blocks.flatMap((b) => {
+        if (b.type === "section") return [b.text.text, ...(b.fields ?? []).map((f) => f.text)];
+        if (b.type === "context") return b.elements.map((e) => e.text);
+        return [];
+      }),
+    ];
+    const specials = mrkdwn.join("\n").match(/<[^>]*>/g) ?? [];
+    expect(specials).toEqual(["<@U01ALICE01>", "<@U01ALICE01>"]);
+  });
+
+  it("stays within Block Kit limits for huge inputs", () => {
+    const huge = "&<>".repeat(5000);
+    const message = slackPageMessage(
+      page({ reason: huge, alarmReason: huge }, { title: huge, description: huge }),
+    );
+    for (const block of message.blocks) {
+      if (block.type === "header") expect(block.text.text.length).toBeLessThanOrEqual(150);
+      if (block.type === "section") {
+        expect(block.text.text.length).toBeLessThanOrEqual(3000);
+        for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(2000);
+      }
+    }
+    expect(message.text.length).toBeLessThanOrEqual(4000);
+    // No entity is cut in half.
+    const mrkdwn = message.blocks.flatMap((b) =>
+      b.type === "section" ? [b.text.text, ...(b.fields ?? []).map((f) => f.text)] : [],
+    );
+    expect(mrkdwn.join("\n")).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    expect(message.text).not.toMatch(/&(?!amp;|lt;|gt;)/);
+  });
+
+  it("leaves out the View button without a dashboard URL", () => {
+    const message = slackPageMessage(page({ dashboardUrl: undefined }));
+    const actions = message.blocks.find((b) => b.type === "actions");
+    expect(actions?.type === "actions" && actions.elements.map((e) => e.action_id)).toEqual([
+      "incident_ack",
+      "incident_take_ic",
+      "incident_resolve",
+    ]);
+  });
+});
