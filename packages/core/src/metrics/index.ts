@@ -1,0 +1,12 @@
+export { formatMetricsCsv, formatMetricsTable } from "./format";
+export {
+  computeMetrics,
+  type GroupMetrics,
+  isoWeekLabel,
+  isoWeekStart,
+  type MetricsOptions,
+  type MetricsReport,
+  type MetricsWindow,
+  type WeeklyPoint,
+} from "./metrics";
+export { parseSince } from "./since";

@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError, VersionConflictError } from "../shared/errors";
+import {
+  contentHash,
+  currentDraft,
+  type Draft,
+  latestDraft,
+  planHumanEdit,
+  planRegeneration,
+} from "./drafts";
+import { generatePostmortem } from "./generate";
+import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, tPlus } from "./test-support";
+
+const { incident, timeline } = scriptedIncident();
+const generate = (now: string, extra = timeline) =>
+  generatePostmortem({ incident, timeline: extra, now: new Date(now) });
+
+function created(plan: ReturnType<typeof planRegeneration>): Draft {
+  if (plan.action !== "create") throw new Error(`expected create, got ${plan.action}`);
+  return plan.draft;
+}
+
+function edited(result: Draft | VersionConflictError): Draft {
+  if (result instanceof VersionConflictError) throw result;
+  return result;
+}
+
+describe("planRegeneration", () => {
+  const first = generate("2026-03-14T11:00:00.000Z");
+
+  it("creates version 1 from nothing", () => {
+    const draft = created(planRegeneration([], first));
+    expect(draft).toEqual({
+      version: 1,
+      origin: "generated",
+      markdown: first.markdown,
+      metadata: first.metadata,
+      createdAt: "2026-03-14T11:00:00.000Z",
+      contentHash: contentHash(first),
+    });
+    expect(draft.basedOnVersion).toBeUndefined();
+  });
+
+  it("is idempotent under redelivery: same inputs at another time → none", () => {
+    const v1 = created(planRegeneration([], first));
+    const redelivered = generate("2026-03-14T11:05:00.000Z");
+    expect(planRegeneration([v1], redelivered)).toEqual({
+      action: "none",
+      reason: "identical to generated version 1",
+      version: 1,
+    });
+  });
+
+  it("hashes the same after a storage round trip that reorders keys and drops the stored hash", () => {
+    const v1 = created(planRegeneration([], first));
+    const reordered = JSON.parse(
+      JSON.stringify(v1, (_k, value) =>
+        value && typeof value === "object" && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).reverse())
+          : value,
+      ),
+    ) as Draft;
+    delete reordered.contentHash;
+    expect(planRegeneration([reordered], generate("2026-03-15T00:00:00.000Z")).action).toBe("none");
+  });
+
+  it("creates a new generated version when the content changed", () => {
+    const v1 = created(planRegeneration([], first));
+    const e = entryFactory(INCIDENT_ID, "N");
+    const later = generate("2026-03-14T12:00:00.000Z", [
+      ...timeline,
+      e("incident.update_posted", tPlus(70), { text: "Follow-up: error budget reviewed", temporary: false }),
+    ]);
+    const v2 = created(planRegeneration([v1], later));
+    expect(v2).toMatchObject({
+      version: 2,
+      origin: "generated",
+      basedOnVersion: 1,
+      createdAt: "2026-03-14T12:00:00.000Z",
+    });
+  });
+});
+
+describe("human edits and regeneration", () => {
+  const v1 = created(planRegeneration([], generate("2026-03-14T11:00:00.000Z")));
+  const humanMarkdown = `${v1.markdown}\n\nEdited by Carol: the deploy was not canary-tested.\n`;
+  const v2 = edited(
+    planHumanEdit([v1], {
+      markdown: humanMarkdown,
+      expectedVersion: 1,
+      now: new Date("2026-03-15T09:00:00Z"),
+    }),
+  );
+
+  it("a human edit of the current version becomes the current version", () => {
+    expect(v2).toMatchObject({
+      version: 2,
+      origin: "human",
+      markdown: humanMarkdown,
+      createdAt: "2026-03-15T09:00:00.000Z",
+      basedOnVersion: 1,
+    });
+    expect(v2.metadata).toEqual(v1.metadata);
+    expect(currentDraft([v1, v2])).toBe(v2);
+  });
+
+  it("regeneration never overwrites a human version: it creates a generated version beside it", () => {
+    const e = entryFactory(INCIDENT_ID, "N");
+    const changed = generate("2026-03-16T00:00:00.000Z", [
+      ...timeline,
+      e("incident.update_posted", tPlus(90), { text: "late note", temporary: false }),
+    ]);
+    const existing = [v1, v2];
+    const before = structuredClone(existing);
+    const v3 = created(planRegeneration(existing, changed));
+    expect(v3).toMatchObject({ version: 3, origin: "generated", basedOnVersion: 2 });
+    expect(existing).toEqual(before); // nothing mutated
+    expect(currentDraft([v1, v2, v3])).toBe(v2); // the human version stays current
+    expect(latestDraft([v1, v2, v3])).toBe(v3);
+    // The human can still edit their version: a generated version beside it is no conflict.
+    const v4 = edited(
+      planHumanEdit([v1, v2, v3], { markdown: "# mine\n", expectedVersion: 2, now: new Date() }),
+    );
+    expect(v4).toMatchObject({ version: 4, origin: "human", basedOnVersion: 2 });
+    // Redelivery of the same regeneration: none (compared with the latest generated version).
+    expect(planRegeneration([v1, v2, v3, v4], changed).action).toBe("none");
+  });
+
+  it("redelivery after a human edit changes nothing", () => {
+    expect(planRegeneration([v1, v2], generate("2026-03-17T00:00:00.000Z")).action).toBe("none");
+  });
+
+  it("a stale expectedVersion returns a VersionConflictError carrying the current version", () => {
+    const result = planHumanEdit([v1, v2], { markdown: "# x\n", expectedVersion: 1, now: new Date() });
+    expect(result).toBeInstanceOf(VersionConflictError);
+    expect((result as VersionConflictError).currentVersion).toBe(2);
+    expect((result as VersionConflictError).code).toBe("version_conflict");
+  });
+
+  it("editing before any draft exists is a conflict with no current version", () => {
+    const result = planHumanEdit([], { markdown: "# x\n", expectedVersion: 1, now: new Date() });
+    expect(result).toBeInstanceOf(VersionConflictError);
+    expect((result as VersionConflictError).currentVersion).toBeUndefined();
+  });
+
+  it("re-lints the human's Markdown with the responders' names", () => {
+    const v3 = edited(
+      planHumanEdit([v1, v2], {
+        markdown: `${humanMarkdown}\nAlice forgot to check the canary. It was human error.\n`,
+        expectedVersion: 2,
+        now: new Date(),
+      }),
+    );
+    expect(v3.metadata.lint.map((f) => [f.rule, f.match])).toEqual([
+      ["person-failure", "Alice forgot"],
+      ["human-error", "human error"],
+    ]);
+  });
+
+  it.each([
+    [{ markdown: "  \n", expectedVersion: 2 }, "markdown"],
+    [{ markdown: "# x", expectedVersion: 0 }, "expectedVersion"],
+    [{ markdown: "# x", expectedVersion: 1.5 }, "expectedVersion"],
+  ])("rejects bad input %j", (input, path) => {
+    try {
+      planHumanEdit([v1, v2], { ...input, now: new Date() });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]?.path).toBe(path);
+    }
+  });
+
+  it("versions follow the highest existing number, whatever the order given", () => {
+    const e = entryFactory(INCIDENT_ID, "N");
+    const changed = generate("2026-03-16T00:00:00.000Z", [
+      ...timeline,
+      e("incident.update_posted", tPlus(95), { text: `ping ${BOB.name}`, temporary: false }),
+    ]);
+    expect(created(planRegeneration([v2, v1], changed)).version).toBe(3);
+  });
+});

@@ -1,0 +1,385 @@
+import type { Actor, Incident } from "../incident/model";
+import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
+import { ValidationError } from "../shared/errors";
+import type { ImpactStartSource } from "./types";
+
+/**
+ * Facts read from an incident and its timeline, in one pass over the entries (plus a sort only
+ * when they are out of order). The timeline's `data` is read defensively: a field of the wrong
+ * type is treated as absent, never trusted.
+ */
+
+export interface OrderedEntry {
+  entry: TimelineEntry;
+  ms: number;
+  iso: string;
+}
+
+export interface Interval {
+  role: Role;
+  personId: string;
+  personName: string | null;
+  fromMs: number;
+  toMs: number | null;
+}
+
+export interface TemporaryFix {
+  entryId: string;
+  text: string;
+  atMs: number;
+  postedBy: string | null;
+  /** The poster, when a person (user, Slack or API actor). */
+  personPoster: string | null;
+}
+
+export interface PageAck {
+  who: string | null;
+  /** Seconds from the page request to its acknowledgement, when the page id links them. */
+  seconds: number | null;
+}
+
+export interface Handoff {
+  role: Role;
+  from: string;
+  to: string;
+  atMs: number;
+}
+
+export interface Facts {
+  entries: OrderedEntry[];
+  detectedMs: number;
+  impactStartMs: number;
+  impactStartSource: ImpactStartSource;
+  openingAlarm: { name: string | null; arn: string; reason: string | null; stateMs: number } | undefined;
+  acknowledgedMs: number | null;
+  mitigatedMs: number | null;
+  resolvedMs: number | null;
+  mitigatedEntry: OrderedEntry | undefined;
+  alarmArns: string[];
+  locations: { account: string; region: string }[];
+  intervals: Interval[];
+  handoffs: Handoff[];
+  pages: {
+    sent: number;
+    delivered: number;
+    failed: number;
+    acknowledged: number;
+    highestLevel: number | null;
+    fallbackReached: boolean;
+    acks: PageAck[];
+  };
+  temporaryFixes: TemporaryFix[];
+  updates: OrderedEntry[];
+  declaredBy: Actor | undefined;
+  /** People's names seen on the timeline (responders and actors), for the lint. */
+  names: Set<string>;
+}
+
+export const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.length > 0 ? v : undefined;
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+function parseMs(v: unknown): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function level(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+const PERSON_ACTORS = new Set(["user", "slack", "api"]);
+const ROLE_SET = new Set<string>(ROLES);
+
+function personLabel(v: unknown): string | null {
+  const s = str(v);
+  if (s) return s;
+  const o = obj(v);
+  return str(o?.name) ?? str(o?.personName) ?? str(o?.id) ?? str(o?.personId) ?? null;
+}
+
+function requireMs(value: string | undefined, path: string): number {
+  const ms = value === undefined ? Number.NaN : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new ValidationError(`invalid incident: ${path} is not a timestamp`, [
+      { path, message: "expected an ISO 8601 timestamp" },
+    ]);
+  }
+  return ms;
+}
+
+const optionalMs = (value: string | undefined) => (value === undefined ? undefined : parseMs(value));
+
+/**
+ * The incident's own entries, deduplicated by id, in time order (`at`, then id). Entries about the
+ * postmortem itself (`postmortem.*`) are left out: they come after the draft and would make a
+ * regeneration differ from the draft it follows. Entries with an unreadable `at` are dropped.
+ */
+export function orderTimeline(incident: Incident, timeline: readonly TimelineEntry[]): OrderedEntry[] {
+  const seen = new Set<string>();
+  const out: OrderedEntry[] = [];
+  let sorted = true;
+  for (const entry of timeline) {
+    if (entry.incidentId !== incident.id) continue;
+    if (typeof entry.kind !== "string" || entry.kind.startsWith("postmortem.")) continue;
+    if (seen.has(entry.id)) continue;
+    const ms = parseMs(entry.at);
+    if (ms === undefined) continue;
+    seen.add(entry.id);
+    const prev = out[out.length - 1];
+    if (prev && (prev.ms > ms || (prev.ms === ms && prev.entry.id > entry.id))) sorted = false;
+    out.push({ entry, ms, iso: new Date(ms).toISOString() });
+  }
+  if (!sorted)
+    out.sort((a, b) => a.ms - b.ms || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
+  return out;
+}
+
+/** Pages sent: every requested page, plus pages seen delivered/failed/acknowledged whose request is missing. */
+function sentCount(requested: Set<string>, others: Set<string>[]): number {
+  let count = requested.size;
+  const extra = new Set<string>();
+  for (const set of others) {
+    for (const id of set) if (!requested.has(id) && !id.startsWith("entry:")) extra.add(id);
+  }
+  count += extra.size;
+  return count;
+}
+
+export function collectFacts(incident: Incident, timeline: readonly TimelineEntry[]): Facts {
+  const detectedMs = requireMs(incident.createdAt, "incident.createdAt");
+  const entries = orderTimeline(incident, timeline);
+  const names = new Set<string>();
+  const addName = (n: unknown) => {
+    const s = str(n);
+    if (s) names.add(s);
+  };
+
+  const alarmArns: string[] = [];
+  const arnSeen = new Set<string>();
+  const addArn = (arn: string | undefined) => {
+    if (arn && !arnSeen.has(arn)) {
+      arnSeen.add(arn);
+      alarmArns.push(arn);
+    }
+  };
+  addArn(incident.alarm?.arn);
+
+  const locations: { account: string; region: string }[] = [];
+  const locationSeen = new Set<string>();
+  const addLocation = (account: unknown, region: unknown) => {
+    const a = str(account);
+    const r = str(region);
+    if (!a || !r) return;
+    const key = `${a}\u0000${r}`;
+    if (locationSeen.has(key)) return;
+    locationSeen.add(key);
+    locations.push({ account: a, region: r });
+  };
+  for (const l of incident.locations ?? []) addLocation(l.account, l.region);
+  if (incident.alarm) addLocation(incident.alarm.account, incident.alarm.region);
+
+  let openingAlarm: Facts["openingAlarm"];
+  let anyAlarm: Facts["openingAlarm"];
+  let ackFromTimeline: number | undefined;
+  let pageAckMs: number | undefined;
+  let mitigatedEntry: OrderedEntry | undefined;
+  let resolvedFromTimeline: number | undefined;
+  let declaredBy: Actor | undefined;
+
+  const open = new Map<Role, Interval>();
+  const intervals: Interval[] = [];
+  const handoffs: Handoff[] = [];
+  const requested = new Set<string>();
+  const delivered = new Set<string>();
+  const failed = new Set<string>();
+  const acked = new Set<string>();
+  const requestedAt = new Map<string, number>();
+  const acks: PageAck[] = [];
+  let highestLevel: number | null = null;
+  let fallbackReached = false;
+  const temporaryFixes: TemporaryFix[] = [];
+  const updates: OrderedEntry[] = [];
+
+  for (const oe of entries) {
+    const { entry, ms } = oe;
+    const data = obj(entry.data) ?? {};
+    const actor = obj(entry.actor) as Actor | undefined;
+    if (actor && PERSON_ACTORS.has(actor.type)) addName(actor.name);
+    switch (entry.kind) {
+      case "incident.declared":
+        declaredBy ??= actor;
+        break;
+      case "incident.alarm_transition": {
+        const arn = str(data.alarmArn);
+        addArn(arn);
+        addLocation(data.account, data.region);
+        const stateMs = parseMs(data.stateTimestamp);
+        if (data.state === "ALARM" && arn && stateMs !== undefined) {
+          const found = { name: str(data.alarmName) ?? null, arn, reason: str(data.reason) ?? null, stateMs };
+          anyAlarm ??= found;
+          if (!openingAlarm && (!incident.alarm || incident.alarm.arn === arn)) openingAlarm = found;
+        }
+        break;
+      }
+      case "incident.status_changed":
+        if (data.to === "acknowledged") ackFromTimeline ??= ms;
+        if (data.to === "mitigated") mitigatedEntry ??= oe;
+        if (data.to === "resolved") resolvedFromTimeline ??= ms;
+        break;
+      case "incident.role_assigned": {
+        const role = str(data.role);
+        const personId = str(data.personId);
+        if (!role || !ROLE_SET.has(role) || !personId) break;
+        const personName = str(data.personName) ?? null;
+        addName(personName);
+        const current = open.get(role as Role);
+        if (current?.personId === personId) {
+          current.personName ??= personName;
+          break;
+        }
+        if (current) {
+          current.toMs = ms;
+          intervals.push(current);
+          handoffs.push({
+            role: role as Role,
+            from: current.personName ?? current.personId,
+            to: personName ?? personId,
+            atMs: ms,
+          });
+        } else {
+          // A handoff from someone whose assignment is not on this timeline: keep their interval.
+          const previous = obj(data.previous);
+          const previousId = str(previous?.personId);
+          const since = parseMs(previous?.since);
+          addName(previous?.personName);
+          if (previousId && since !== undefined && since <= ms && previousId !== personId) {
+            handoffs.push({
+              role: role as Role,
+              from: str(previous?.personName) ?? previousId,
+              to: personName ?? personId,
+              atMs: ms,
+            });
+            intervals.push({
+              role: role as Role,
+              personId: previousId,
+              personName: str(previous?.personName) ?? null,
+              fromMs: since,
+              toMs: ms,
+            });
+          }
+        }
+        open.set(role as Role, { role: role as Role, personId, personName, fromMs: ms, toMs: null });
+        break;
+      }
+      case "incident.update_posted": {
+        updates.push(oe);
+        const text = typeof data.text === "string" ? data.text : undefined;
+        if (data.temporary === true && text !== undefined && text.trim() !== "") {
+          const posterName = actor ? (str(actor.name) ?? str(actor.id) ?? null) : null;
+          temporaryFixes.push({
+            entryId: entry.id,
+            text,
+            atMs: ms,
+            postedBy: posterName,
+            personPoster: actor && PERSON_ACTORS.has(actor.type) ? posterName : null,
+          });
+        }
+        break;
+      }
+      case "page.requested":
+      case "page.delivered":
+      case "page.failed":
+      case "page.acknowledged": {
+        const pageId = str(data.pageId) ?? `entry:${entry.id}`;
+        const lvl = level(data.level);
+        if (lvl !== undefined && (highestLevel === null || lvl > highestLevel)) highestLevel = lvl;
+        if (data.level === "fallback") fallbackReached = true;
+        if (entry.kind === "page.requested") {
+          requested.add(pageId);
+          if (!requestedAt.has(pageId)) requestedAt.set(pageId, ms);
+        } else if (entry.kind === "page.delivered") delivered.add(pageId);
+        else if (entry.kind === "page.failed") failed.add(pageId);
+        else if (!acked.has(pageId)) {
+          acked.add(pageId);
+          pageAckMs ??= ms;
+          const who =
+            (actor && PERSON_ACTORS.has(actor.type) ? (str(actor.name) ?? null) : null) ??
+            personLabel(data.target);
+          const sentMs = requestedAt.get(pageId);
+          acks.push({ who, seconds: sentMs === undefined ? null : (ms - sentMs) / 1000 });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Who holds a role now, according to the incident, when the timeline does not show it.
+  for (const role of ROLES) {
+    const holder = incident.roles?.[role];
+    if (!holder || open.has(role)) continue;
+    const from = parseMs(holder.assignedAt);
+    if (from === undefined || !str(holder.personId)) continue;
+    addName(holder.personName);
+    open.set(role, {
+      role,
+      personId: holder.personId,
+      personName: str(holder.personName) ?? null,
+      fromMs: from,
+      toMs: null,
+    });
+  }
+
+  openingAlarm ??= anyAlarm;
+  // The impact began at the opening ALARM's own state time; never later than detection.
+  const impactStartMs = openingAlarm ? Math.min(openingAlarm.stateMs, detectedMs) : detectedMs;
+
+  const acknowledgedCandidates = [optionalMs(incident.acknowledgedAt), ackFromTimeline, pageAckMs].filter(
+    (v): v is number => v !== undefined,
+  );
+  const acknowledgedMs = acknowledgedCandidates.length > 0 ? Math.min(...acknowledgedCandidates) : null;
+  const mitigatedMs = optionalMs(incident.mitigatedAt) ?? mitigatedEntry?.ms ?? null;
+  const resolvedMs = optionalMs(incident.resolvedAt) ?? resolvedFromTimeline ?? null;
+
+  for (const interval of open.values()) {
+    interval.toMs = resolvedMs !== null && resolvedMs >= interval.fromMs ? resolvedMs : null;
+    intervals.push(interval);
+  }
+  const roleOrder = (r: Role) => ROLES.indexOf(r);
+  intervals.sort((a, b) => a.fromMs - b.fromMs || roleOrder(a.role) - roleOrder(b.role));
+
+  return {
+    entries,
+    detectedMs,
+    impactStartMs,
+    impactStartSource: openingAlarm ? "alarm_state" : "declared",
+    openingAlarm,
+    acknowledgedMs,
+    mitigatedMs,
+    resolvedMs,
+    mitigatedEntry,
+    alarmArns,
+    locations,
+    intervals,
+    handoffs,
+    pages: {
+      sent: sentCount(requested, [delivered, failed, acked]),
+      delivered: delivered.size,
+      failed: failed.size,
+      acknowledged: acked.size,
+      highestLevel,
+      fallbackReached,
+      acks,
+    },
+    temporaryFixes,
+    updates,
+    declaredBy,
+    names,
+  };
+}

@@ -1,0 +1,549 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../shared/errors";
+import { generatePostmortem } from "./generate";
+import { PostmortemInvalidError, validatePostmortem } from "./schema";
+import {
+  ALARM_ARN,
+  ALICE,
+  BOB,
+  entryFactory,
+  INCIDENT_ID,
+  largeTimeline,
+  makeIncident,
+  manualIncident,
+  roleData,
+  scriptedIncident,
+  T,
+  tPlus,
+} from "./test-support";
+import { DURATION_FORMULAS, SECTION_TITLES } from "./types";
+
+const NOW = new Date(T + 90 * 60_000);
+
+/** ATX headings outside fenced code, in order. */
+function headings(markdown: string): string[] {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split("\n")) {
+    const f = /^(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (f && f[0] === fence[0] && f.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (f) {
+      fence = f;
+      continue;
+    }
+    const h = /^(#{1,6})\s+(.*)$/.exec(line);
+    if (h) out.push(`${h[1]} ${h[2]}`);
+  }
+  return out;
+}
+
+/** The lines of one `## ` section. */
+function sectionOf(markdown: string, title: string): string {
+  const start = markdown.indexOf(`\n## ${title}\n`);
+  if (start === -1) throw new Error(`no section ${title}`);
+  const next = markdown.indexOf("\n## ", start + 4);
+  return markdown.slice(start, next === -1 ? undefined : next);
+}
+
+/** Cells of a table row, split on unescaped pipes. */
+function cells(line: string): string[] {
+  return line
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+}
+
+describe("generatePostmortem: the scripted incident", () => {
+  const { incident, timeline } = scriptedIncident();
+  const result = generatePostmortem({
+    incident,
+    timeline,
+    timezone: "Europe/Paris",
+    slo: { target: 0.999, windowDays: 30 },
+    now: NOW,
+  });
+  const m = result.metadata;
+
+  it("has YAML front matter, the title, then every section in order", () => {
+    expect(
+      result.markdown.startsWith("---\nschema: https://firebreak.dev/schemas/postmortem.v1.json\n"),
+    ).toBe(true);
+    expect(headings(result.markdown)).toEqual([
+      "# INC-42: Checkout 5xx above threshold",
+      ...SECTION_TITLES.map((s) => `## ${s}`),
+    ]);
+  });
+
+  it("takes impact start from the alarm's own state time and states every duration with its formula", () => {
+    expect(m.timestamps).toEqual({
+      impact_start: tPlus(0),
+      impact_start_source: "alarm_state",
+      detected: tPlus(2),
+      acknowledged: tPlus(5),
+      mitigated: tPlus(30),
+      resolved: tPlus(60),
+    });
+    expect(m.durations).toEqual({
+      ttd: { seconds: 120, formula: "detected - impact_start" },
+      tta: { seconds: 180, formula: "acknowledged - detected" },
+      ttm: { seconds: 1800, formula: "mitigated - impact_start" },
+      ttr: { seconds: 3600, formula: "resolved - impact_start" },
+    });
+    expect(Object.values(m.durations).map((d) => d.formula)).toEqual(Object.values(DURATION_FORMULAS));
+  });
+
+  it("describes the incident, its detection and its locations", () => {
+    expect(m.schema_version).toBe(1);
+    expect(m.generated_at).toBe(NOW.toISOString());
+    expect(m.timezone).toBe("Europe/Paris");
+    expect(m.incident).toEqual({
+      id: INCIDENT_ID,
+      number: 42,
+      key: "INC-42",
+      title: "Checkout 5xx above threshold",
+      severity: "SEV2",
+      status: "resolved",
+      services: ["checkout"],
+      locations: [{ account: "210987654321", region: "eu-west-1" }],
+      accounts: ["210987654321"],
+      regions: ["eu-west-1"],
+      alarm_arns: [ALARM_ARN],
+    });
+    expect(m.detection).toEqual({
+      source: "alarm",
+      alarm: {
+        name: "checkout-5xx",
+        arn: ALARM_ARN,
+        reason: expect.stringContaining("Threshold Crossed"),
+        state_timestamp: tPlus(0),
+      },
+      declared_by: null,
+    });
+  });
+
+  it("lists responders by role with their intervals: the IC handoff closes Alice's and opens Carol's", () => {
+    expect(m.responders).toEqual([
+      { role: "ic", person_id: "U-alice", person_name: "Alice Martin", from: tPlus(3), to: tPlus(40) },
+      { role: "ic", person_id: "U-carol", person_name: "Carol Diaz", from: tPlus(40), to: tPlus(60) },
+    ]);
+    const response = sectionOf(result.markdown, "Response");
+    expect(response).toContain("| IC | Alice Martin | 2026-03-14 09:43:00 UTC (10:43:00 GMT+1) |");
+    expect(response).toContain("(resolved)");
+  });
+
+  it("counts pages sent, delivered, failed and acknowledged, and the highest escalation level", () => {
+    expect(m.pages).toEqual({
+      sent: 2,
+      delivered: 1,
+      failed: 1,
+      acknowledged: 1,
+      highest_escalation_level: 2,
+      fallback_reached: false,
+    });
+  });
+
+  it("turns each temporary fix into an action item tagged postmortem", () => {
+    expect(m.temporary_fixes).toEqual([
+      {
+        entry_id: "E00000010",
+        text: "Scaled checkout to 12 tasks and disabled the recommendations widget",
+        posted_at: tPlus(20),
+        posted_by: "Bob Chen",
+        action_item_id: "AI-1",
+      },
+    ]);
+    expect(m.action_items).toEqual([
+      {
+        id: "AI-1",
+        title: "Roll back temporary fix: Scaled checkout to 12 tasks and disabled the recommendations widget",
+        owner: "Bob Chen",
+        priority: "P1",
+        due: "2026-03-21",
+        tags: ["postmortem", "temporary-fix"],
+        source: "temporary_fix",
+        source_entry_id: "E00000010",
+      },
+    ]);
+    expect(sectionOf(result.markdown, "Temporary fixes to roll back")).toContain(
+      "- [ ] **AI-1** Scaled checkout to 12 tasks",
+    );
+    expect(sectionOf(result.markdown, "Action items")).toContain(
+      "| AI-1 | Roll back temporary fix: Scaled checkout to 12 tasks and disabled the recommendations widget | Bob Chen | P1 | 2026-03-21 | postmortem, temporary-fix |",
+    );
+  });
+
+  it("charges the impact (impact start → mitigated) to the error budget", () => {
+    // budget = 30 × 24 × 60 × (1 − 0.999) = 43.2 minutes; impact = 30 minutes → 69.4444 %.
+    expect(m.error_budget).toEqual({
+      impact_minutes: 30,
+      impact_end_source: "mitigated",
+      services: [
+        {
+          service: "checkout",
+          target: 0.999,
+          window_days: 30,
+          budget_minutes: 43.2,
+          consumed_minutes: 30,
+          percent_of_budget: 69.4444,
+        },
+      ],
+    });
+  });
+
+  it("defaults release_involved to unknown", () => {
+    expect(m.release_involved).toEqual({ value: "unknown" });
+  });
+
+  it("builds the timeline from every entry, in UTC and the team's zone", () => {
+    const rows = sectionOf(result.markdown, "Timeline")
+      .split("\n")
+      .filter((l) => l.startsWith("| 2026"));
+    expect(rows).toHaveLength(timeline.length);
+    expect(rows[0]).toMatch(
+      /^\| 2026-03-14 09:40:30 UTC \| 2026-03-14 10:40:30 GMT\+1 \| \*\*Alarm\*\* `checkout-5xx`/,
+    );
+    for (const r of rows) expect(cells(r)).toHaveLength(3);
+    // The `|` inside the page error stays inside its cell.
+    expect(rows.find((r) => r.includes("carrier rejected"))).toContain("`carrier rejected \\| code 21614`");
+  });
+
+  it("says what went well: auto-detection, the fast acknowledgement, delivered pages, the handoff", () => {
+    const well = sectionOf(result.markdown, "What went well");
+    expect(well).toContain("The alarm `checkout-5xx` detected the impact automatically");
+    expect(well).toContain("Fast acknowledgement: 3m after detection.");
+    expect(well).toContain("1 of 2 pages were delivered.");
+    expect(well).toContain("Alice Martin acknowledged a page 2m after it was sent.");
+    expect(well).toContain("IC handoff from Alice Martin to Carol Diaz");
+  });
+
+  it("has no lint findings: the quoted alarm reason and 'page to Bob Chen failed' are not blame", () => {
+    expect(result.lint).toEqual([]);
+    expect(m.lint).toEqual([]);
+  });
+
+  it("returns a document that validates", () => {
+    expect(validatePostmortem(m)).toEqual({ valid: true });
+  });
+
+  it("is deterministic: the same inputs give the same content but for generated_at", () => {
+    const again = generatePostmortem({
+      incident,
+      timeline: [...timeline].reverse(),
+      timezone: "Europe/Paris",
+      slo: { target: 0.999, windowDays: 30 },
+      now: new Date(NOW.getTime() + 3_600_000),
+    });
+    expect(again.markdown).toBe(result.markdown);
+    expect({ ...again.metadata, generated_at: "x" }).toEqual({ ...m, generated_at: "x" });
+  });
+});
+
+describe("generatePostmortem: a manual incident", () => {
+  const { incident, timeline } = manualIncident();
+  const { metadata: m, markdown } = generatePostmortem({ incident, timeline, now: NOW });
+
+  it("is detected by a human: impact start is the declared time, and TTD is null (not measured), not 0", () => {
+    expect(m.detection).toEqual({
+      source: "human",
+      alarm: null,
+      declared_by: { type: "user", id: "U-alice", name: "Alice Martin" },
+    });
+    expect(m.timestamps.impact_start).toBe(tPlus(0));
+    expect(m.timestamps.impact_start_source).toBe("declared");
+    expect(m.durations.ttd).toEqual({ seconds: null, formula: "detected - impact_start" });
+    expect(m.durations.tta.seconds).toBe(240);
+    expect(m.durations.ttr.seconds).toBe(3000);
+  });
+
+  it("leaves a skipped step null and states it", () => {
+    expect(m.timestamps.mitigated).toBeNull();
+    expect(m.durations.ttm.seconds).toBeNull();
+    expect(sectionOf(markdown, "Response")).toContain("- **Mitigated:** not recorded");
+  });
+
+  it("has no alarms, pages, responders, temporary fixes or budget", () => {
+    expect(m.incident.alarm_arns).toEqual([]);
+    expect(m.pages).toEqual({
+      sent: 0,
+      delivered: 0,
+      failed: 0,
+      acknowledged: 0,
+      highest_escalation_level: null,
+      fallback_reached: false,
+    });
+    expect(m.responders).toEqual([]);
+    expect(m.action_items).toEqual([]);
+    expect(m.error_budget).toBeNull();
+    expect(sectionOf(markdown, "Detection")).toContain("a person: Alice Martin declared the incident");
+    expect(sectionOf(markdown, "Detection")).toContain("Time to detect (TTD):** not measured");
+  });
+
+  it("shows one time column when the team's zone is UTC", () => {
+    expect(markdown).toContain("| Time (UTC) | Event |");
+    expect(markdown).not.toContain("GMT");
+  });
+});
+
+describe("generatePostmortem: inputs", () => {
+  const { incident, timeline } = scriptedIncident();
+
+  it("records a release reference when given", () => {
+    const { metadata } = generatePostmortem({
+      incident,
+      timeline,
+      release: { value: "yes", reference: "deploy-2026-03-14-0931" },
+      now: NOW,
+    });
+    expect(metadata.release_involved).toEqual({ value: "yes", reference: "deploy-2026-03-14-0931" });
+  });
+
+  it("takes an SLO per service and skips services without one", () => {
+    const { metadata } = generatePostmortem({
+      incident: { ...incident, services: ["checkout", "search"] },
+      timeline,
+      slo: { checkout: { target: 0.99, windowDays: 7 } },
+      now: NOW,
+    });
+    // budget = 7 × 1440 × 0.01 = 100.8 minutes; 30 / 100.8 = 29.7619 %.
+    expect(metadata.error_budget?.services).toEqual([
+      {
+        service: "checkout",
+        target: 0.99,
+        window_days: 7,
+        budget_minutes: 100.8,
+        consumed_minutes: 30,
+        percent_of_budget: 29.7619,
+      },
+    ]);
+  });
+
+  it("charges impact start → resolved when there is no mitigation, and null when neither is known", () => {
+    const skipped = generatePostmortem({
+      incident: { ...incident, mitigatedAt: undefined },
+      timeline: timeline.filter((e) => (e.data as { to?: string }).to !== "mitigated"),
+      slo: { target: 0.999, windowDays: 30 },
+      now: NOW,
+    });
+    expect(skipped.metadata.error_budget).toMatchObject({
+      impact_minutes: 60,
+      impact_end_source: "resolved",
+    });
+    const open = generatePostmortem({
+      incident: { ...incident, status: "acknowledged", mitigatedAt: undefined, resolvedAt: undefined },
+      timeline: timeline.filter((e) => e.kind !== "incident.status_changed" || e.data.to === "acknowledged"),
+      slo: { target: 0.999, windowDays: 30 },
+      now: NOW,
+    });
+    expect(open.metadata.error_budget).toMatchObject({
+      impact_minutes: null,
+      impact_end_source: null,
+      services: [{ consumed_minutes: null, percent_of_budget: null }],
+    });
+    expect(open.metadata.durations.ttr.seconds).toBeNull();
+    // Still-held roles have no end.
+    expect(open.metadata.responders.at(-1)?.to).toBeNull();
+  });
+
+  it.each([
+    [{ timezone: "Mars/Olympus_Mons" }, "timezone"],
+    [{ slo: { target: 1, windowDays: 30 } }, "slo.target"],
+    [{ slo: { target: 0.999, windowDays: 0 } }, "slo.windowDays"],
+    [{ now: new Date(Number.NaN) }, "now"],
+    [{ release: { value: "maybe" as "yes" } }, "release.value"],
+  ])("rejects bad input %j with a ValidationError naming %s", (override, path) => {
+    try {
+      generatePostmortem({ incident, timeline, now: NOW, ...override });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]?.path).toBe(path);
+    }
+  });
+
+  it("throws PostmortemInvalidError, never returns an invalid document (a negative incident number)", () => {
+    expect(() => generatePostmortem({ incident: { ...incident, number: -1 }, timeline, now: NOW })).toThrow(
+      PostmortemInvalidError,
+    );
+  });
+
+  it("ignores other incidents' entries, duplicates, unreadable times and postmortem.* entries", () => {
+    const e = entryFactory("01OTHER000000000000000000");
+    const base = generatePostmortem({ incident, timeline, now: NOW });
+    const noisy = generatePostmortem({
+      incident,
+      timeline: [
+        ...timeline,
+        ...timeline.slice(0, 5),
+        e("incident.update_posted", tPlus(10), { text: "other incident", temporary: true }),
+        { ...timeline[3]!, id: "BAD-AT", at: "not a time" },
+        {
+          ...timeline[3]!,
+          id: "ZZ-DRAFTED",
+          kind: "postmortem.drafted",
+          at: tPlus(61),
+          data: { version: 1 },
+        },
+      ],
+      now: NOW,
+    });
+    expect(noisy.markdown).toBe(base.markdown);
+  });
+
+  it("reads page data defensively: missing ids, string levels, odd targets", () => {
+    const e = entryFactory(INCIDENT_ID, "X");
+    const { metadata } = generatePostmortem({
+      incident,
+      timeline: [
+        ...timeline,
+        e("page.requested", tPlus(6), { level: "3", target: 42 }),
+        e("page.delivered", tPlus(6), { pageId: "P-unrequested", level: -1 }),
+        e("page.failed", tPlus(6), { pageId: 7, level: "high", error: { code: 1 } }),
+        e("page.requested", tPlus(7), { pageId: "P9", level: "fallback", round: 1 }),
+      ],
+      now: NOW,
+    });
+    // P1, P2, the id-less request, P9, and P-unrequested (delivered, so it was sent). The fallback
+    // level is not a number: it is reported apart.
+    expect(metadata.pages).toEqual({
+      sent: 5,
+      delivered: 2,
+      failed: 2,
+      acknowledged: 1,
+      highest_escalation_level: 3,
+      fallback_reached: true,
+    });
+  });
+
+  it("keeps the interval of someone handed off from when their assignment is not on the timeline", () => {
+    const e = entryFactory();
+    const { metadata } = generatePostmortem({
+      incident: { ...incident, roles: undefined },
+      timeline: [
+        e("incident.declared", tPlus(2), {}),
+        e("incident.role_assigned", tPlus(10), roleData("ops", ALICE, { who: BOB, since: tPlus(4) })),
+        e("incident.role_assigned", tPlus(11), roleData("ops", ALICE)),
+      ],
+      now: NOW,
+    });
+    expect(metadata.responders).toEqual([
+      { role: "ops", person_id: "U-bob", person_name: "Bob Chen", from: tPlus(4), to: tPlus(10) },
+      { role: "ops", person_id: "U-alice", person_name: "Alice Martin", from: tPlus(10), to: tPlus(60) },
+    ]);
+  });
+
+  it("falls back to the incident's current role holders when the timeline has no assignment", () => {
+    const { metadata } = generatePostmortem({
+      incident,
+      timeline: timeline.filter((e) => e.kind !== "incident.role_assigned"),
+      now: NOW,
+    });
+    expect(metadata.responders).toEqual([
+      { role: "ic", person_id: "U-carol", person_name: "Carol Diaz", from: tPlus(40), to: tPlus(60) },
+    ]);
+  });
+});
+
+describe("generatePostmortem: untrusted text cannot break the Markdown", () => {
+  const { incident, timeline } = scriptedIncident();
+  const e = entryFactory(INCIDENT_ID, "X");
+  const nasty = "Checkout down\n## Injected heading\n<!-- hide the rest\n| a | b |";
+  const result = generatePostmortem({
+    incident: {
+      ...incident,
+      title: nasty,
+      summary: "line one\n# not a heading\n```\n- [x] not a list\n<script>alert(1)</script>",
+      description: "```\n## still inside\n````",
+      services: ["check|out", "# svc"],
+    },
+    timeline: [
+      ...timeline,
+      e(
+        "incident.alarm_transition",
+        tPlus(1),
+        {
+          alarmArn: "arn:x",
+          alarmName: "name `with` ``ticks`` | pipe\nnewline",
+          state: "ALARM",
+          reason: "``` fence | pipe",
+          stateTimestamp: tPlus(1),
+          late: true,
+        },
+        { summary: "x" },
+      ),
+      e(
+        "incident.update_posted",
+        tPlus(21),
+        { text: "1. rolled | back\n## x", temporary: true },
+        { summary: "a|b\nc" },
+      ),
+    ],
+    now: NOW,
+  });
+
+  it("keeps exactly the generated headings", () => {
+    expect(headings(result.markdown)).toEqual([
+      "# INC-42: Checkout down ## Injected heading \\<!-- hide the rest | a | b |",
+      ...SECTION_TITLES.map((s) => `## ${s}`),
+    ]);
+  });
+
+  it("keeps every table row's cell count", () => {
+    for (const [title, width] of [
+      ["Timeline", 2],
+      ["Action items", 6],
+    ] as const) {
+      const rows = sectionOf(result.markdown, title)
+        .split("\n")
+        .filter((l) => l.startsWith("|"));
+      expect(rows.length).toBeGreaterThan(2);
+      for (const r of rows) expect(cells(r)).toHaveLength(width);
+    }
+  });
+
+  it("escapes no HTML entities but neutralises raw HTML with a backslash", () => {
+    expect(result.markdown).not.toContain("&lt;");
+    expect(result.markdown).toContain("\\<script>");
+    const body = result.markdown.slice(result.markdown.indexOf("\n---\n") + 5);
+    expect(body).not.toMatch(/(^|[^\\])<!--/);
+    // The front matter keeps the raw title on one line.
+    expect(result.markdown).toContain(
+      'title: "Checkout down\\n## Injected heading\\n<!-- hide the rest\\n| a | b |"',
+    );
+  });
+
+  it("keeps the raw title in the metadata and the front matter", () => {
+    expect(result.metadata.incident.title).toBe(nasty);
+    expect(validatePostmortem(result.metadata)).toEqual({ valid: true });
+  });
+});
+
+describe("generatePostmortem: size", () => {
+  it("handles 10,000 timeline entries (one row each)", () => {
+    const { incident, timeline } = largeTimeline(10_000);
+    const { markdown, metadata } = generatePostmortem({
+      incident,
+      timeline,
+      timezone: "America/New_York",
+      now: NOW,
+    });
+    const rows = sectionOf(markdown, "Timeline")
+      .split("\n")
+      .filter((l) => l.startsWith("| 2026"));
+    expect(rows).toHaveLength(timeline.length);
+    expect(metadata.pages.sent).toBe(2 + 2000);
+    expect(metadata.temporary_fixes).toHaveLength(1 + 200);
+  });
+
+  it("creates no entries out of thin air for an incident with an empty timeline", () => {
+    const { metadata, markdown } = generatePostmortem({
+      incident: makeIncident({ source: "manual", alarm: undefined }),
+      timeline: [],
+      now: NOW,
+    });
+    expect(metadata.detection).toEqual({ source: "human", alarm: null, declared_by: null });
+    expect(markdown).toContain("_The timeline is empty._");
+  });
+});

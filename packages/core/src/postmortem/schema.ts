@@ -1,0 +1,73 @@
+import type { ErrorObject, ValidateFunction } from "ajv";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+// Imported, not read from disk: the published file is the single source, and bundlers (esbuild for
+// Lambda), tsx and vitest all inline it, so there is no path to resolve at run time.
+import schema from "../../../../schemas/postmortem.v1.json" with { type: "json" };
+import { FirebreakError } from "../shared/errors";
+import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
+
+/** The published JSON Schema (2020-12) of postmortem metadata v1: `schemas/postmortem.v1.json`. */
+export const postmortemSchemaV1: Readonly<Record<string, unknown>> = schema;
+
+if (schema.$id !== POSTMORTEM_SCHEMA_ID) {
+  throw new Error(`schemas/postmortem.v1.json has $id ${schema.$id}, expected ${POSTMORTEM_SCHEMA_ID}`);
+}
+
+export interface SchemaIssue {
+  /** JSON Pointer into the document, "" for the root. */
+  instancePath: string;
+  message: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** A generated (or edited) postmortem document does not validate against its schema. A bug, never retried. */
+export class PostmortemInvalidError extends FirebreakError {
+  readonly errors: SchemaIssue[];
+  constructor(errors: SchemaIssue[]) {
+    super(
+      "postmortem_invalid",
+      `postmortem metadata does not validate against ${POSTMORTEM_SCHEMA_ID}: ${errors
+        .slice(0, 10)
+        .map((e) => `${e.instancePath || "(root)"} ${e.message}`)
+        .join("; ")}${errors.length > 10 ? `; and ${errors.length - 10} more` : ""}`,
+    );
+    this.errors = errors;
+  }
+}
+
+let compiled: ValidateFunction<PostmortemV1> | undefined;
+
+/** Compiled once, on first use, then cached for the life of the process (or Lambda container). */
+function validator(): ValidateFunction<PostmortemV1> {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv, ["date-time", "date"]);
+    compiled = ajv.compile<PostmortemV1>(schema);
+  }
+  return compiled;
+}
+
+function issues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
+  return (errors ?? []).map((e) => ({
+    instancePath: e.instancePath,
+    message: e.message ?? e.keyword,
+    keyword: e.keyword,
+    params: { ...e.params },
+  }));
+}
+
+/** Validates a document; returns the issues (empty when valid). */
+export function validatePostmortem(doc: unknown): { valid: true } | { valid: false; errors: SchemaIssue[] } {
+  const validate = validator();
+  if (validate(doc)) return { valid: true };
+  return { valid: false, errors: issues(validate.errors) };
+}
+
+/** Returns the document typed when it validates; throws `PostmortemInvalidError` listing every issue when not. */
+export function assertValidPostmortem(doc: unknown): PostmortemV1 {
+  const validate = validator();
+  if (validate(doc)) return doc;
+  throw new PostmortemInvalidError(issues(validate.errors));
+}
