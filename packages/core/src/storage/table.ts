@@ -9,10 +9,14 @@
  *   ALARM#<arn>     / STATE                latest state of an alarm and its open incident
  *   DELIVERY#<id>   / DELIVERY             idempotency key for one delivery (TTL `expiresAt`)
  *   COUNTER         / INCIDENT             atomic counter behind INC-<n>
+ *   INC#<id>        / PM#<version>         postmortem draft versions (Markdown gzip-compressed)
+ *   INC#<id>        / PMMETA               the current draft's metadata (indexed for metrics)
  *
  * Indexes are named after the access pattern they serve:
  *   openBySeverity  openPk = "OPEN" on open incidents only (sparse), openSk = "<SEV>#<inverted ms>#<id>",
  *                   so one Query lists open incidents by severity, newest first, with a cursor.
+ *   postmortemsByImpactStart  pmPk = "PM" on each incident's current postmortem metadata item,
+ *                   pmSk = "<impact start ISO>#<incident id>": metrics over a window are one Query.
  */
 export const TABLE = {
   fields: {
@@ -20,10 +24,13 @@ export const TABLE = {
     sk: "string",
     openPk: "string",
     openSk: "string",
+    pmPk: "string",
+    pmSk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
     openBySeverity: { hashKey: "openPk", rangeKey: "openSk" },
+    postmortemsByImpactStart: { hashKey: "pmPk", rangeKey: "pmSk" },
   },
   ttl: "expiresAt",
   stream: "new-and-old-images",

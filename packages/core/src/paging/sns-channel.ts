@@ -1,0 +1,241 @@
+import {
+  type MessageAttributeValue,
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  type SNSClientConfig,
+} from "@aws-sdk/client-sns";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import {
+  DELIVERY_ERRORS,
+  type DeliveryResult,
+  failed,
+  type OutgoingPage,
+  type PageChannel,
+  type SendOptions,
+} from "./channels";
+import {
+  errorCode,
+  errorMessage,
+  isNetworkError,
+  isRetryableStatus,
+  isTimeoutError,
+  type ProviderFailure,
+  type RetryPolicy,
+  type Sleep,
+  THROTTLING_CODES,
+  withRetry,
+} from "./retry";
+
+/**
+ * The SNS paging channel: a topic target gets one `Publish` with `MessageStructure: "json"`
+ * (a rendering per protocol: `default`, `sms`, `email`), a person with a phone gets a direct,
+ * transactional SMS.
+ *
+ * Retries: the SDK's own retries are switched off (`maxAttempts: 1` in {@link createSnsClient})
+ * and `withRetry` (retry.ts) does them, so attempts, backoff and the time spent are explicit and
+ * bounded, and reported in the result. SNS has no de-duplication for standard topics: a retry
+ * after a timeout may deliver a page twice (at least once, never zero times, is the intent).
+ */
+
+/** SNS rejects subjects of 100 characters or more, and ones with line breaks or control characters. */
+export const MAX_SUBJECT_LENGTH = 99;
+/** SMS text budget (140 ASCII / GSM characters in one message; SNS splits longer ones). */
+export const MAX_SMS_LENGTH = 140;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+export interface SnsClientOptions {
+  /** Per-request timeout, ms (default 3 s). The request fails with `TimeoutError` when exceeded. */
+  requestTimeoutMs?: number;
+  /** TCP connect timeout, ms (default 1 s). */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * An SNS client for paging: SDK retries off (`maxAttempts: 1`, whatever `config` says) and a
+ * request timeout that really throws (`@smithy/node-http-handler` only logs a warning for
+ * `requestTimeout` unless `throwOnRequestTimeout` is set).
+ */
+export function createSnsClient(config: SNSClientConfig = {}, options: SnsClientOptions = {}): SNSClient {
+  return new SNSClient({
+    ...config,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
+      requestTimeout: options.requestTimeoutMs ?? 3_000,
+      throwOnRequestTimeout: true,
+    }),
+  });
+}
+
+export interface SnsChannelOptions extends SnsClientOptions {
+  /**
+   * A ready client. Its own retry settings apply on top of ours: make it with
+   * {@link createSnsClient} (or set `maxAttempts: 1`) to keep retries bounded and explicit.
+   */
+  client?: SNSClient;
+  /** Used to make the client when `client` is not given (region etc. from the environment). */
+  clientConfig?: SNSClientConfig;
+  retry?: Partial<RetryPolicy>;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+export class SnsChannel implements PageChannel {
+  readonly name = "sns" as const;
+  private readonly client: SNSClient;
+  private readonly options: SnsChannelOptions;
+
+  constructor(options: SnsChannelOptions = {}) {
+    this.client = options.client ?? createSnsClient(options.clientConfig, options);
+    this.options = options;
+  }
+
+  async send(page: OutgoingPage, options: SendOptions = {}): Promise<DeliveryResult> {
+    const input = snsPublishFor(page);
+    if ("error" in input) return input.error;
+    const outcome = await withRetry(
+      (_attempt, signal) => this.client.send(new PublishCommand(input.publish), { abortSignal: signal }),
+      classifySnsError,
+      {
+        policy: this.options.retry,
+        sleep: this.options.sleep,
+        random: this.options.random,
+        signal: options.signal,
+        onAttempt: options.onAttempt,
+      },
+    );
+    if (!outcome.ok) {
+      const { code, message, retryable, retryAfterMs } = outcome.failure;
+      return failed(code, message, retryable, outcome.attempts, retryAfterMs);
+    }
+    const messageId = outcome.value.MessageId;
+    if (!messageId) return failed("NoMessageId", "SNS answered without a MessageId", true, outcome.attempts);
+    return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
+  }
+}
+
+/** The Publish request for a page, or why SNS cannot deliver it. */
+export function snsPublishFor(
+  page: OutgoingPage,
+): { publish: PublishCommandInput } | { error: DeliveryResult } {
+  const { target } = page;
+  switch (target.kind) {
+    case "topic":
+      return { publish: topicPublish(page, target.arn) };
+    case "person": {
+      if (!target.phone)
+        return {
+          error: failed(DELIVERY_ERRORS.noAddress, `person ${target.personId} has no phone number`, false),
+        };
+      if (!E164.test(target.phone))
+        return {
+          error: failed(
+            "InvalidPhoneNumber",
+            `phone number of person ${target.personId} is not E.164 (+<country><number>)`,
+            false,
+          ),
+        };
+      return { publish: smsPublish(page, target.phone) };
+    }
+    case "channel":
+      return {
+        error: failed(DELIVERY_ERRORS.unsupportedTarget, "SNS cannot page a Slack channel", false),
+      };
+  }
+}
+
+/** Publish to a topic: one JSON message with a rendering per protocol; attributes for filter policies. */
+export function topicPublish(page: OutgoingPage, topicArn: string): PublishCommandInput {
+  const message = { default: page.text, sms: smsText(page.sms), email: page.email.body };
+  return {
+    TopicArn: topicArn,
+    MessageStructure: "json",
+    Message: JSON.stringify(message),
+    Subject: sanitiseSubject(page.email.subject),
+    MessageAttributes: pageAttributes(page),
+  };
+}
+
+/** Direct SMS to a phone number, marked transactional (delivery priority, not marketing). */
+export function smsPublish(page: OutgoingPage, phoneNumber: string): PublishCommandInput {
+  return {
+    PhoneNumber: phoneNumber,
+    Message: smsText(page.sms),
+    MessageAttributes: {
+      ...pageAttributes(page),
+      "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" },
+    },
+  };
+}
+
+/** `severity` and `incident_id`, for subscription filter policies. */
+function pageAttributes(page: OutgoingPage): Record<string, MessageAttributeValue> {
+  return {
+    severity: { DataType: "String", StringValue: page.severity },
+    incident_id: { DataType: "String", StringValue: page.incidentId },
+  };
+}
+
+/**
+ * A subject SNS accepts: control characters and line breaks become spaces, runs of spaces
+ * collapse, at most 99 characters (cut with an ellipsis), never empty.
+ */
+export function sanitiseSubject(subject: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const flat = subject.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  const clean = flat.replace(/\s+/g, " ").trim();
+  return cut(clean, MAX_SUBJECT_LENGTH) || "Firebreak page";
+}
+
+/** The prebuilt SMS text, cut to 140 characters if a caller broke the contract (a page must still go out). */
+export function smsText(sms: string): string {
+  return cut(sms, MAX_SMS_LENGTH);
+}
+
+/** Cuts to `max` code points (never through a surrogate pair), ending with `…` when cut. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars
+    .slice(0, max - 1)
+    .join("")
+    .trimEnd()}…`;
+}
+
+/**
+ * SNS / SDK errors as provider failures: throttling, 5xx, timeouts and socket errors are
+ * retryable; other service errors (4xx: InvalidParameter, AuthorizationError, NotFound…) are
+ * permanent. Anything that is not an SDK or network error is rethrown (a programming error).
+ */
+export function classifySnsError(error: unknown): ProviderFailure {
+  if (!(error instanceof Error)) throw error;
+  const message = errorMessage(error);
+  if (error.name === "AbortError") return { code: "aborted", message, retryable: true };
+  if (isTimeoutError(error)) return { code: "Timeout", message, retryable: true };
+  const status = httpStatus(error);
+  const fault = "$fault" in error ? error.$fault : undefined;
+  if (status !== undefined || fault !== undefined) {
+    // The wire code (`<Error><Code>`): the SDK names modeled errors after their shape instead
+    // (`InvalidParameter` arrives as `InvalidParameterException`, `Throttled` as `ThrottledException`).
+    const wire = "Code" in error && typeof error.Code === "string" ? error.Code : undefined;
+    const code = wire ?? error.name;
+    const retryable =
+      THROTTLING_CODES.has(code) ||
+      THROTTLING_CODES.has(error.name) ||
+      fault === "server" ||
+      (status !== undefined && isRetryableStatus(status));
+    return { code, message, retryable };
+  }
+  if (isNetworkError(error)) return { code: errorCode(error) ?? "NetworkError", message, retryable: true };
+  if (error.name === "CredentialsProviderError")
+    return { code: "CredentialsProviderError", message, retryable: false };
+  throw error;
+}
+
+function httpStatus(error: Error): number | undefined {
+  if (!("$metadata" in error) || typeof error.$metadata !== "object" || error.$metadata === null)
+    return undefined;
+  const status = (error.$metadata as { httpStatusCode?: unknown }).httpStatusCode;
+  return typeof status === "number" ? status : undefined;
+}
