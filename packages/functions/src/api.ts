@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { type ApiDeps, createApiApp } from "./api/app";
 import { createLogger } from "./lib/logger";
-import { awsStore } from "./lib/resources";
+import { awsPostmortemDeps } from "./lib/resources";
 
 type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
 
@@ -18,4 +18,7 @@ export function createApiHandler(getDeps: () => ApiDeps) {
   ).use(injectLambdaContext(logger));
 }
 
-export const handler = createApiHandler(() => ({ store: awsStore() }));
+export const handler = createApiHandler(() => {
+  const { incidents, postmortems } = awsPostmortemDeps();
+  return { store: incidents, postmortems };
+});

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
+import type { MetricsReport } from "@firebreak/core/metrics/metrics";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
 
@@ -22,6 +24,16 @@ function serverUrl(explicit?: string): string {
 }
 
 class CliError extends Error {}
+
+async function get(url: string, path: string): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`);
+  } catch {
+    throw new CliError(`Could not reach Firebreak at ${url}. Start it with \`npm start\`, or pass --url.`);
+  }
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
 
 async function post(url: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
   let response: Response;
@@ -61,6 +73,11 @@ const account = (value: string) => {
 const region = (value: string) => {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(value))
     throw new InvalidArgumentError("expected a region code like eu-west-1.");
+  return value;
+};
+const format = (value: string) => {
+  if (!["table", "json", "csv"].includes(value))
+    throw new InvalidArgumentError("expected table, json or csv.");
   return value;
 };
 const alarmName = (value: string) => {
@@ -124,6 +141,31 @@ export function buildCli(): Command {
   withAlarmOptions(alarm.command("insufficient").argument("<alarm-name>", "the alarm's name", alarmName))
     .description("send a change to INSUFFICIENT_DATA")
     .action((name: string, options: AlarmOptions) => sendAlarm(name, "INSUFFICIENT_DATA", options));
+  program
+    .command("report")
+    .description("incident metrics (MTTD, MTTA, MTTM, MTTR, MTBF) from postmortem metadata")
+    .option("--since <when>", "window start: 30d, 12h, 2w or an ISO date", "30d")
+    .option("--until <when>", "window end (default: now)")
+    .option("--service <name>", "only this service", service)
+    .option("--format <format>", "table, json or csv", format, "table")
+    .option("--url <url>", "Firebreak's URL (default: the running local server)")
+    .action(
+      async (options: { since: string; until?: string; service?: string; format: string; url?: string }) => {
+        const query = new URLSearchParams({ since: options.since });
+        if (options.until) query.set("until", options.until);
+        if (options.service) query.set("service", options.service);
+        const { status, body } = await get(serverUrl(options.url), `/api/metrics?${query}`);
+        if (status >= 400) {
+          throw new CliError(
+            `Firebreak refused the report (${status}): ${(body as { detail?: string })?.detail ?? ""}`,
+          );
+        }
+        const report = body as MetricsReport;
+        if (options.format === "json") console.log(JSON.stringify(report, null, 2));
+        else if (options.format === "csv") process.stdout.write(formatMetricsCsv(report));
+        else console.log(formatMetricsTable(report));
+      },
+    );
   return program;
 }
 

@@ -1,5 +1,7 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { z } from "zod";
 import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
@@ -11,6 +13,17 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   FIREBREAK_DATA_DIR: z.string().min(1).default(".firebreak"),
+  FIREBREAK_TIMEZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "expected an IANA time zone such as Europe/London")
+    .default("UTC"),
   FIREBREAK_TABLE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, "3-255 characters: letters, digits, _ . -")
@@ -25,6 +38,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
+  let ingest: ReturnType<typeof ingestConfigFromEnv>;
+  try {
+    ingest = ingestConfigFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
+    process.exit(2);
+  }
   const dataDir = resolve(env.FIREBREAK_DATA_DIR);
   console.log("Starting Firebreak locally…");
   let runtime: LocalRuntime;
@@ -34,6 +55,8 @@ async function main(): Promise<void> {
       host: env.HOST,
       dataDir,
       tableName: env.FIREBREAK_TABLE,
+      timezone: env.FIREBREAK_TIMEZONE,
+      ingest,
       log: consoleLog,
     });
   } catch (error) {

@@ -1,12 +1,19 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from "@aws-sdk/client-dynamodb";
 import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
 import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
@@ -15,6 +22,7 @@ import { createTableInput } from "@firebreak/core/storage/table";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
+import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { z } from "zod";
 import {
   BodyTooLargeError,
@@ -37,6 +45,8 @@ export interface RuntimeOptions {
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
   ingest?: Partial<IngestConfig>;
+  /** The team's IANA time zone, for local times in postmortems. */
+  timezone?: string;
   log?: Log;
 }
 
@@ -63,16 +73,35 @@ const envelopeSchema = z.looseObject({
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table, or brings an existing one (a dev's `.firebreak/` from an older checkout) up
+ * to the current definition by adding the indexes it lacks.
+ */
+async function ensureTable(endpoint: string, tableName: string, log: Log): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: "local",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
+  const wanted = createTableInput(tableName);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(wanted));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of wanted.GlobalSecondaryIndexes) {
+      if (existing.has(index.IndexName)) continue;
+      log.info(`adding index ${index.IndexName} to ${tableName}`);
+      const attributes = new Set<string>(index.KeySchema.map((k) => k.AttributeName));
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: wanted.AttributeDefinitions.filter((a) => attributes.has(a.AttributeName)),
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
   } finally {
     client.destroy();
   }
@@ -118,7 +147,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await dynamo.stop?.();
   };
   try {
-    await ensureTable(dynamo.endpoint, tableName);
+    await ensureTable(dynamo.endpoint, tableName, log);
     const store = new IncidentStore(
       createDocumentClient({ tableName, endpoint: dynamo.endpoint }),
       tableName,
@@ -139,7 +168,20 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`);
     });
     const ingest = createAlarmIngestHandler(() => ({ store, deadLetters, config: options.ingest }));
-    const api = createApiHandler(() => ({ store }));
+    const postmortems = new PostmortemStore(store.db, tableName);
+    const postmortem = createPostmortemHandler(() => ({
+      incidents: store,
+      postmortems,
+      timezone: options.timezone,
+    }));
+    bus.subscribe(
+      "postmortem",
+      { source: ["firebreak"], "detail-type": ["incident.status_changed"] },
+      async (event) => {
+        await postmortem(event, lambdaContext("postmortem"));
+      },
+    );
+    const api = createApiHandler(() => ({ store, postmortems }));
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {
       let event: unknown;

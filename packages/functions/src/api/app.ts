@@ -1,4 +1,9 @@
 import type { Incident } from "@firebreak/core/incident/model";
+import { computeMetrics } from "@firebreak/core/metrics/metrics";
+import { parseSince } from "@firebreak/core/metrics/since";
+import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema";
+import { getPostmortem } from "@firebreak/core/postmortem/service";
+import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { issuesFromZod, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -8,6 +13,7 @@ import { toProblem } from "./problem";
 
 export interface ApiDeps {
   store: IncidentStore;
+  postmortems: PostmortemStore;
   log?: Pick<Log, "error">;
 }
 
@@ -26,6 +32,15 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z
     issues,
   );
 }
+
+export const metricsQuery = z.object({
+  since: z.string().max(64).default("30d"),
+  until: z.string().max(64).optional(),
+  service: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -")
+    .optional(),
+});
 
 export const incidentPath = z.object({
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected an incident id: 26 characters (a ULID)"),
@@ -53,6 +68,52 @@ export function createApiApp(getDeps: () => ApiDeps) {
     const found = await getDeps().store.getIncidentWithTimeline(id);
     if (!found) throw new NotFoundError("incident", id);
     return c.json({ ...incidentView(found.incident), timeline: found.timeline });
+  });
+
+  const postmortemOf = async (id: string) => {
+    const deps = getDeps();
+    return getPostmortem({ incidents: deps.store, postmortems: deps.postmortems }, id);
+  };
+
+  app.get("/api/incidents/:id/postmortem", async (c) => {
+    const { id } = parse(incidentPath, { id: c.req.param("id") }, "path");
+    const { current, versions } = await postmortemOf(id);
+    return c.json({ ...current, lint: current.metadata.lint, versions });
+  });
+
+  app.get("/api/incidents/:id/postmortem.md", async (c) => {
+    const { id } = parse(incidentPath, { id: c.req.param("id") }, "path");
+    const { current } = await postmortemOf(id);
+    return c.body(current.markdown, 200, {
+      "content-type": "text/markdown; charset=utf-8",
+      "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.md"`,
+    });
+  });
+
+  app.get("/api/incidents/:id/postmortem.json", async (c) => {
+    const { id } = parse(incidentPath, { id: c.req.param("id") }, "path");
+    const { current } = await postmortemOf(id);
+    return c.json(current.metadata, 200, {
+      "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.json"`,
+    });
+  });
+
+  app.get("/api/schemas/postmortem.v1.json", (c) =>
+    c.json(postmortemSchemaV1, 200, { "content-type": "application/schema+json" }),
+  );
+
+  app.get("/api/metrics", async (c) => {
+    const query = parse(metricsQuery, c.req.query(), "query");
+    const now = new Date();
+    const since = parseSince(query.since, now);
+    const until = query.until ? parseSince(query.until, now) : now;
+    if (since >= until) {
+      throw new ValidationError("invalid query: since must be before until", [
+        { path: "since", message: "must be before until" },
+      ]);
+    }
+    const docs = await getDeps().postmortems.metadataBetween(since, until);
+    return c.json(computeMetrics(docs, { window: { since, until }, service: query.service }));
   });
 
   app.notFound((c) => {

@@ -1,5 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { Resource } from "sst";
@@ -21,4 +23,11 @@ let deadLetters: SqsDeadLetterSink | undefined;
 export function awsDeadLetters(): SqsDeadLetterSink {
   deadLetters ??= new SqsDeadLetterSink(new SQSClient({}), linked.AlarmIngestDlq.url);
   return deadLetters;
+}
+
+let postmortems: PostmortemStore | undefined;
+export function awsPostmortemDeps(): PostmortemDeps {
+  const incidents = awsStore();
+  postmortems ??= new PostmortemStore(incidents.db, incidents.tableName);
+  return { incidents, postmortems, timezone: process.env.FIREBREAK_TIMEZONE };
 }

@@ -1,0 +1,151 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { validatePostmortem } from "@firebreak/core/postmortem/schema";
+import { createTableInput } from "@firebreak/core/storage/table";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { alarmStateChangeEvent } from "../src/alarm-events";
+import { buildCli } from "../src/cli";
+import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+
+let runtime: LocalRuntime;
+const tableName = `pm-runtime-${process.pid}-${Date.now()}`;
+
+beforeAll(async () => {
+  // An "old" table, created before the postmortem index existed: the runtime must add it.
+  const client = new DynamoDBClient({
+    endpoint: inject("dynamoEndpoint"),
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const old = createTableInput(tableName);
+  old.GlobalSecondaryIndexes = old.GlobalSecondaryIndexes.filter((i) => i.IndexName === "openBySeverity");
+  old.AttributeDefinitions = old.AttributeDefinitions.filter((a) => !a.AttributeName.startsWith("pm"));
+  await client.send(new CreateTableCommand(old));
+  client.destroy();
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: null,
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName,
+    ingest: { autoResolveOnOk: true },
+    timezone: "Europe/London",
+  });
+});
+afterAll(() => runtime.stop());
+
+const post = (path: string, body: object) =>
+  fetch(`${runtime.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("resolve → postmortem, through the local runtime", () => {
+  it("adds missing indexes to an existing table", async () => {
+    const client = new DynamoDBClient({
+      endpoint: inject("dynamoEndpoint"),
+      region: "local",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    client.destroy();
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual([
+      "openBySeverity",
+      "postmortemsByImpactStart",
+    ]);
+  });
+
+  it("drafts a postmortem when an alarm-made incident resolves, served as JSON, Markdown and schema-valid metadata", async () => {
+    const t0 = new Date(Date.now() - 10 * 60_000);
+    const fire = alarmStateChangeEvent({
+      name: "payments-latency",
+      state: "ALARM",
+      service: "payments",
+      severity: "sev2",
+      account: "123456789012",
+      region: "eu-west-1",
+      at: t0,
+    });
+    const { results } = (await (await post("/events", fire)).json()) as { results: { incidentId: string }[] };
+    const id = results[0]!.incidentId;
+    const ok = alarmStateChangeEvent({
+      name: "payments-latency",
+      state: "OK",
+      account: "123456789012",
+      region: "eu-west-1",
+    });
+    expect((await post("/events", ok)).status).toBe(202);
+
+    const draft = await eventually(async () => {
+      const res = await fetch(`${runtime.url}/api/incidents/${id}/postmortem`);
+      return res.status === 200
+        ? ((await res.json()) as { version: number; origin: string; markdown: string; lint: unknown[] })
+        : undefined;
+    });
+    expect(draft).toMatchObject({ version: 1, origin: "generated" });
+    expect(draft.markdown).toContain("payments-latency");
+    expect(Array.isArray(draft.lint)).toBe(true);
+
+    const md = await fetch(`${runtime.url}/api/incidents/${id}/postmortem.md`);
+    expect(md.headers.get("content-type")).toContain("text/markdown");
+    expect(await md.text()).toBe(draft.markdown);
+
+    const json = (await (await fetch(`${runtime.url}/api/incidents/${id}/postmortem.json`)).json()) as {
+      incident: { id: string };
+      timestamps: { impact_start: string };
+      detection: { source: string };
+    };
+    expect(validatePostmortem(json)).toEqual({ valid: true });
+    expect(json).toMatchObject({ incident: { id }, detection: { source: "alarm" } });
+    expect(json.timestamps.impact_start).toBe(t0.toISOString());
+
+    const schema = (await (await fetch(`${runtime.url}/api/schemas/postmortem.v1.json`)).json()) as {
+      $id: string;
+    };
+    expect(schema.$id).toBe("https://firebreak.dev/schemas/postmortem.v1.json");
+
+    const metrics = (await (await fetch(`${runtime.url}/api/metrics?since=1d&service=payments`)).json()) as {
+      overall: { count: number; mttr: number | null };
+    };
+    expect(metrics.overall.count).toBe(1);
+    expect(metrics.overall.mttr).toBeGreaterThan(0);
+
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => lines.push(args.join(" "));
+    try {
+      await buildCli().parseAsync([
+        "node",
+        "firebreak",
+        "report",
+        "--since",
+        "1d",
+        "--format",
+        "json",
+        "--url",
+        runtime.url,
+      ]);
+    } finally {
+      console.log = log;
+    }
+    expect(JSON.parse(lines.join("\n"))).toMatchObject({ overall: { count: 1 } });
+  });
+
+  it("answers 404 for an incident without a postmortem and 400 for a bad window", async () => {
+    expect((await fetch(`${runtime.url}/api/incidents/01ARZ3NDEKTSV4RRFFQ69G5FAV/postmortem`)).status).toBe(
+      404,
+    );
+    const bad = await fetch(`${runtime.url}/api/metrics?since=yesterday-ish`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("since");
+  });
+});
