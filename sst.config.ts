@@ -18,10 +18,12 @@ export default $config({
   async run() {
     const storage = await import("./infra/storage");
     const events = await import("./infra/events");
+    const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
     return {
       ...storage.outputs,
       ...events.outputs,
+      ...postmortem.outputs,
       ...api.outputs,
     };
   },

@@ -24,6 +24,7 @@ const HANDLERS = {
   alarmIngest: "packages/functions/src/alarm-ingest.handler",
   outbox: "packages/functions/src/outbox.handler",
   api: "packages/functions/src/api.handler",
+  postmortem: "packages/functions/src/postmortem.handler",
 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
@@ -182,9 +183,11 @@ describe("alarm ingestion", () => {
     const fn = lambdaFor(HANDLERS.alarmIngest);
     const dlq = only("aws:sqs/queue:Queue", byName("AlarmIngestDlqQueue"));
     expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
-    const config = only("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    const config = only(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      (r) => r.inputs.functionName === state(fn, "name"),
+    );
     expect(config.inputs).toMatchObject({
-      functionName: state(fn, "name"),
       maximumRetryAttempts: 2,
       destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
     });
@@ -243,12 +246,17 @@ describe("outbox", () => {
 });
 
 describe("API", () => {
-  it("routes GET /health, /api/incidents and /api/incidents/{id} to the api handler", () => {
+  it("routes every API route to the api handler", () => {
     const fn = lambdaFor(HANDLERS.api);
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual([
       "GET /api/incidents",
       "GET /api/incidents/{id}",
+      "GET /api/incidents/{id}/postmortem",
+      "GET /api/incidents/{id}/postmortem.json",
+      "GET /api/incidents/{id}/postmortem.md",
+      "GET /api/metrics",
+      "GET /api/schemas/postmortem.v1.json",
       "GET /health",
     ]);
     for (const route of routes) {
@@ -270,6 +278,36 @@ describe("API", () => {
 
   it("links the api handler to Table", () => {
     const build = app.builds.find((b) => b.handler === HANDLERS.api);
+    expect(Object.keys(build?.links ?? {})).toEqual(["Table"]);
+  });
+});
+
+describe("postmortem", () => {
+  it("invokes Postmortem from an app-bus rule on resolutions only", () => {
+    const fn = lambdaFor(HANDLERS.postmortem);
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName !== "default");
+    expect(JSON.parse(rule.inputs.eventPattern as string)).toStrictEqual({
+      source: ["firebreak"],
+      "detail-type": ["incident.status_changed"],
+      detail: { detail: { data: { to: ["resolved"] } } },
+    });
+    const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
+    expect(target.inputs.arn).toBe(state(fn, "arn"));
+  });
+
+  it("retries twice, then sends to PostmortemDlq (14 days), and links only Table", () => {
+    const fn = lambdaFor(HANDLERS.postmortem);
+    const dlq = only("aws:sqs/queue:Queue", byName("PostmortemDlqQueue"));
+    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
+    const config = only(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      (r) => r.inputs.functionName === state(fn, "name"),
+    );
+    expect(config.inputs).toMatchObject({
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
+    });
+    const build = app.builds.find((b) => b.handler === HANDLERS.postmortem);
     expect(Object.keys(build?.links ?? {})).toEqual(["Table"]);
   });
 });
