@@ -248,45 +248,11 @@ export class IncidentStore {
     };
     entries: TimelineEntry[];
   }): Promise<void> {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: deliveryItem(change.delivery),
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    ];
+    const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
     if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
-    if (change.newIncident) {
-      const incident = change.newIncident;
-      items.push(
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: incidentItem(incident),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.incidentNumber(incident.number), type: "number", incidentId: incident.id },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-      );
-    }
     if (change.update) items.push(this.incidentUpdate(change.update));
-    for (const entry of change.entries) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: timelineItem(entry),
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      });
-    }
+    if (change.newIncident) items.push(...this.newIncidentItems(change.newIncident, change.entries));
+    else items.push(...change.entries.map((entry) => this.putNew(timelineItem(entry))));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -305,33 +271,7 @@ export class IncidentStore {
 
   /** Writes a new incident (declared by a person), its number and its first entries. */
   async createIncident(incident: Incident, entries: TimelineEntry[]): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: incidentItem(incident),
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.incidentNumber(incident.number), type: "number", incidentId: incident.id },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          ...entries.map((entry) => ({
-            Put: {
-              TableName: this.tableName,
-              Item: timelineItem(entry),
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          })),
-        ],
-      }),
-    );
+    await this.db.send(new TransactWriteCommand({ TransactItems: this.newIncidentItems(incident, entries) }));
   }
 
   /**
@@ -355,13 +295,7 @@ export class IncidentStore {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         },
       },
-      ...change.entries.map((entry) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: timelineItem(entry),
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      })),
+      ...change.entries.map((entry) => this.putNew(timelineItem(entry))),
     ];
     if (change.releaseAlarm) {
       items.push({
@@ -394,6 +328,22 @@ export class IncidentStore {
       }
       throw new ConcurrentChangeError(`INC-${change.before.number}`, { cause: error });
     }
+  }
+
+  /** A Put that only creates (never overwrites) an item: the shape of every append. */
+  private putNew(item: Record<string, unknown>): TransactItem {
+    return {
+      Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
+    };
+  }
+
+  /** The incident, its INC-<n> lookup item and its first timeline entries, all created new. */
+  private newIncidentItems(incident: Incident, entries: TimelineEntry[]): TransactItem[] {
+    return [
+      this.putNew(incidentItem(incident)),
+      this.putNew({ ...keys.incidentNumber(incident.number), type: "number", incidentId: incident.id }),
+      ...entries.map((entry) => this.putNew(timelineItem(entry))),
+    ];
   }
 
   private alarmPut(record: AlarmRecord, expectedVersion: number | undefined): TransactItem {
