@@ -1,0 +1,665 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ActionDeps,
+  assignRole,
+  changeStatus,
+  declareIncident,
+  declareInputSchema,
+  postUpdate,
+} from "@firebreak/core/incident/actions";
+import type { Actor, Incident, IncidentStatus } from "@firebreak/core/incident/model";
+import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
+import type { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { runAs } from "@firebreak/core/shared/actor";
+import type { Clock } from "@firebreak/core/shared/clock";
+import { NotFoundError } from "@firebreak/core/shared/errors";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import {
+  App,
+  AwsLambdaReceiver,
+  type BlockAction,
+  type Logger as BoltLogger,
+  LogLevel,
+  type RespondFn,
+  type SlashCommand,
+  type ViewSubmitAction,
+  type webApi,
+} from "@slack/bolt";
+import { type AssignableRole, type Command, incidentNumber, parseCommand, USAGE } from "./commands";
+import { CommandSyntaxError, errorText, isExpected, SlackUserError } from "./errors";
+import { ACTIONS, DECLARE_MODAL, INCIDENT_COMMAND } from "./ids";
+import {
+  changeNotice,
+  type DeclareModalMetadata,
+  declareModal,
+  helpMessage,
+  incidentLabel,
+  incidentMessage,
+  type LastAction,
+  openIncidentsList,
+  person,
+  postmortemSummary,
+  type SlackMessage,
+  statusReport,
+} from "./messages";
+import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
+
+/**
+ * The Slack app: one Bolt `App` on an `AwsLambdaReceiver`, with
+ * - the `/incident` command (see commands.ts for the language),
+ * - the declare modal (`/incident declare` with no arguments → views.open; view_submission → declare),
+ * - the incident buttons (`ACTIONS`: Acknowledge, Take IC, Resolve; View in dashboard is a URL
+ *   button, acknowledged only), on pages and on incident announcements alike: the use case runs,
+ *   then the message is updated in place (`chat.update`) to show the new state and who acted.
+ *
+ * Speed: the receiver answers Slack only after every listener finished, so everything awaited here
+ * counts against Slack's 3 seconds. A listener does its own DynamoDB work and at most one or two
+ * Web API calls (timeout 1.5 s, no retries, no rate-limit waits, each with a fallback); anything slower (channel creation, invites,
+ * pages) is handed to `enqueue`.
+ *
+ * Errors: every listener catches its errors and answers the user in an ephemeral message (or under
+ * the modal's field), via `errorText`, the one mapping from errors to Slack text. Unexpected errors
+ * are logged with a reference the user sees. Concurrent clicks are safe: the use cases lock
+ * optimistically, and the loser of a race reads e.g. "INC-7 is already acknowledged."
+ */
+
+/** Slow work handed off by a listener (to the bus, or an async invoke): never awaited beyond the hand-off. */
+export type SlackWork =
+  | {
+      type: "slack.incident_declared";
+      incidentId: string;
+      number: number;
+      /** The Slack user who declared it. */
+      declaredBy: string;
+      /** Where it was declared. */
+      channelId?: string;
+      /** The announcement message with the buttons, when it could be posted. */
+      message?: { channel: string; ts: string };
+    }
+  | {
+      type: "slack.role_assigned";
+      incidentId: string;
+      number: number;
+      role: AssignableRole;
+      slackUserId: string;
+      assignedBy: string;
+    };
+
+/** Structured logging (the Powertools logger fits). */
+export interface SlackLog {
+  debug(message: string, ...extra: unknown[]): void;
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
+export interface SlackAppDeps {
+  signingSecret: string;
+  botToken: string;
+  /** With `botUserId`, spares Bolt an `auth.test` call at cold start. */
+  botId: string;
+  botUserId: string;
+  store: IncidentStore;
+  postmortems: PostmortemStore;
+  /** Hands slow work off (e.g. EventBridge PutEvents). Must be quick; failures are logged. */
+  enqueue(work: SlackWork): Promise<void>;
+  /** The incident a channel belongs to (incident channels): INC-n defaults to it there. */
+  channelIncident?(channelId: string): Promise<string | undefined> | string | undefined;
+  /** The on-call directory's person id of a Slack user, when role holders are directory people. */
+  personIdFor?(slackUserId: string): Promise<string | undefined> | string | undefined;
+  permissions?: PermissionConfig;
+  /** The incident's page in the dashboard, for links and the View in dashboard button. */
+  incidentUrl?(incident: Incident): string | undefined;
+  clock?: Clock;
+  /** The team's IANA time zone (postmortem drafts). */
+  timezone?: string;
+  log?: SlackLog;
+  /** Web API base URL, e.g. a local fake `http://127.0.0.1:PORT/api/` (default Slack's). */
+  slackApiUrl?: string;
+  /** Web API call timeout in ms (default 1500). */
+  slackTimeoutMs?: number;
+}
+
+export type SlackEventHandler = ReturnType<AwsLambdaReceiver["toHandler"]>;
+
+export interface SlackApp {
+  app: App;
+  /** The receiver's Lambda handler: `(event, context) => { statusCode, headers?, body }`. */
+  handle: SlackEventHandler;
+}
+
+type Reply = { response_type: "ephemeral" | "in_channel"; text: string; blocks?: SlackMessage["blocks"] };
+const ephemeral = (message: SlackMessage | string): Reply =>
+  typeof message === "string"
+    ? { response_type: "ephemeral", text: message }
+    : { response_type: "ephemeral", ...message };
+const inChannel = (message: SlackMessage | string): Reply =>
+  typeof message === "string"
+    ? { response_type: "in_channel", text: message }
+    : { response_type: "in_channel", ...message };
+
+const silentLog: SlackLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Bolt's logger interface on top of ours. */
+function boltLogger(log: SlackLog): BoltLogger {
+  let level = LogLevel.INFO;
+  const join = (parts: unknown[]) => parts.map((p) => (typeof p === "string" ? p : String(p))).join(" ");
+  return {
+    debug: (...msg) => log.debug(join(msg)),
+    info: (...msg) => log.info(join(msg)),
+    warn: (...msg) => log.warn(join(msg)),
+    error: (...msg) => log.error(join(msg)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** The Slack user acting. */
+function slackActor(user: { id: string; name?: string; username?: string }): Actor {
+  const name = user.name ?? user.username;
+  return name ? { type: "slack", id: user.id, name } : { type: "slack", id: user.id };
+}
+
+const describeError = (error: unknown) =>
+  error instanceof Error
+    ? { name: error.name, message: error.message, code: (error as { code?: unknown }).code }
+    : { error: String(error) };
+
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const log = deps.log ?? silentLog;
+  const policy = permissionPolicy(deps.permissions);
+  const actions: ActionDeps = { store: deps.store, clock: deps.clock };
+  const pmDeps: PostmortemDeps = {
+    incidents: deps.store,
+    postmortems: deps.postmortems,
+    clock: deps.clock,
+    timezone: deps.timezone,
+  };
+  const receiver = new AwsLambdaReceiver({ signingSecret: deps.signingSecret, logger: boltLogger(log) });
+  const app = new App({
+    receiver,
+    token: deps.botToken,
+    botId: deps.botId,
+    botUserId: deps.botUserId,
+    logger: boltLogger(log),
+    convoStore: false,
+    clientOptions: {
+      ...(deps.slackApiUrl ? { slackApiUrl: deps.slackApiUrl } : {}),
+      // Inside Slack's 3 seconds: no retries (every call has a fallback), no waiting out a 429.
+      timeout: deps.slackTimeoutMs ?? 1500,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    },
+  });
+  const now = () => (deps.clock?.now() ?? new Date()).toISOString();
+  /** Bolt's `respond` (a fetch to the response URL) has no timeout of its own. */
+  const bounded = <T>(promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("response URL timed out")), deps.slackTimeoutMs ?? 1500);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  };
+  const url = (incident: Incident) => deps.incidentUrl?.(incident);
+
+  /** Logs an unexpected error with a reference; returns the user's text. */
+  const report = (error: unknown, incident: Incident | undefined, where: string, format?: "plain") => {
+    if (isExpected(error)) return errorText(error, incident, undefined, format);
+    const reference = randomUUID().slice(0, 8);
+    log.error(`slack ${where} failed`, {
+      reference,
+      error: describeError(error),
+      stack: (error as Error)?.stack,
+    });
+    return errorText(error, incident, reference, format);
+  };
+
+  const who = async (slackUserId: string): Promise<Who> => {
+    const personId = await deps.personIdFor?.(slackUserId);
+    return personId ? { slackUserId, personId } : { slackUserId };
+  };
+
+  /** INC-n, else the channel's incident, else a clear error. `scope.incident` is set for error messages. */
+  const target = async (
+    number: number | undefined,
+    channelId: string | undefined,
+    usage: string,
+    scope: { incident?: Incident },
+  ): Promise<Incident> => {
+    if (number !== undefined) {
+      const incident = await deps.store.getIncidentByNumber(number);
+      if (!incident) throw new SlackUserError("incident_not_found", `INC-${number} does not exist.`);
+      scope.incident = incident;
+      return incident;
+    }
+    const id = channelId ? await deps.channelIncident?.(channelId) : undefined;
+    const incident = id ? await deps.store.getIncident(id) : undefined;
+    if (!incident)
+      throw new SlackUserError(
+        "incident_required",
+        "Which incident? Add its number (e.g. INC-12), or run the command in the incident's channel.",
+        usage,
+      );
+    scope.incident = incident;
+    return incident;
+  };
+
+  const enqueue = async (work: SlackWork) => {
+    try {
+      await deps.enqueue(work);
+    } catch (error) {
+      log.error("slack: could not hand off work", { work, error: describeError(error) });
+    }
+  };
+
+  /** Posts the incident message with its buttons; undefined when Slack refused (e.g. a private channel). */
+  const announce = async (
+    client: webApi.WebClient,
+    channel: string,
+    incident: Incident,
+    lastAction: LastAction,
+  ): Promise<{ channel: string; ts: string } | undefined> => {
+    const message = incidentMessage(incident, { lastAction, incidentUrl: url(incident) });
+    try {
+      const posted = await client.chat.postMessage({ channel, ...message, unfurl_links: false });
+      return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
+    } catch (error) {
+      log.warn("slack: could not post the incident message", { channel, error: describeError(error) });
+      return undefined;
+    }
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // /incident
+  // ------------------------------------------------------------------------------------------
+
+  const runCommand = async (
+    body: SlashCommand,
+    command: Command,
+    client: webApi.WebClient,
+    scope: { incident?: Incident },
+  ): Promise<Reply | undefined> => {
+    const actor = slackActor({ id: body.user_id, name: body.user_name });
+    const me = await who(body.user_id);
+    const check = (act: Act, incident?: Incident, assignment?: { role: AssignableRole; personId: string }) =>
+      authorize(policy, act, incident, me, assignment);
+    const find = (number: number | undefined, usage: string) => target(number, body.channel_id, usage, scope);
+    const changeTo = async (
+      act: "ack" | "mitigate" | "resolve",
+      to: Exclude<IncidentStatus, "declared">,
+      number: number | undefined,
+      summary?: string,
+    ) => {
+      const incident = await find(number, USAGE[act]);
+      check(act, incident);
+      const after = await changeStatus(actions, incident.id, summary ? { to, summary } : { to });
+      return inChannel(changeNotice(after, to, actor));
+    };
+
+    switch (command.kind) {
+      case "help":
+        return ephemeral(helpMessage());
+      case "declare_modal": {
+        check("declare");
+        const metadata: DeclareModalMetadata = { channel_id: body.channel_id };
+        await client.views.open({ trigger_id: body.trigger_id, view: declareModal(metadata) });
+        return undefined;
+      }
+      case "declare": {
+        check("declare");
+        const incident = await declareIncident(actions, {
+          title: command.title,
+          ...(command.severity ? { severity: command.severity } : {}),
+          ...(command.services ? { services: command.services } : {}),
+        });
+        scope.incident = incident;
+        const lastAction: LastAction = {
+          verb: "Declared",
+          userId: body.user_id,
+          userName: body.user_name,
+          at: now(),
+        };
+        const posted = await announce(client, body.channel_id, incident, lastAction);
+        await enqueue({
+          type: "slack.incident_declared",
+          incidentId: incident.id,
+          number: incident.number,
+          declaredBy: body.user_id,
+          channelId: body.channel_id,
+          ...(posted ? { message: posted } : {}),
+        });
+        if (!posted) return inChannel(incidentMessage(incident, { lastAction, incidentUrl: url(incident) }));
+        return ephemeral(
+          `Declared ${incidentLabel(incident)}. Take command with \`/incident assign ic @you INC-${incident.number}\` or the Take IC button.`,
+        );
+      }
+      case "ack":
+        return changeTo("ack", "acknowledged", command.number);
+      case "mitigate":
+        return changeTo("mitigate", "mitigated", command.number);
+      case "resolve": {
+        const reply = await changeTo("resolve", "resolved", command.number, command.summary);
+        return { ...reply, text: `${reply.text}. A postmortem draft is on its way.` };
+      }
+      case "assign": {
+        const incident = await find(command.number, USAGE.assign);
+        check("assign", incident, { role: command.role, personId: command.userId });
+        if (incident.roles?.[command.role]?.personId === command.userId)
+          return ephemeral(
+            `${person(command.userId, command.userName)} is already ${command.role.toUpperCase()} of INC-${incident.number}.`,
+          );
+        const after = await assignRole(actions, incident.id, {
+          role: command.role,
+          personId: command.userId,
+          ...(command.userName ? { personName: command.userName } : {}),
+        });
+        await enqueue({
+          type: "slack.role_assigned",
+          incidentId: after.id,
+          number: after.number,
+          role: command.role,
+          slackUserId: command.userId,
+          assignedBy: body.user_id,
+        });
+        return inChannel(
+          changeNotice(
+            after,
+            `now has ${person(command.userId, command.userName)} as ${command.role.toUpperCase()}`,
+            actor,
+          ),
+        );
+      }
+      case "update": {
+        const incident = await find(command.number, USAGE.update);
+        check("update", incident);
+        const after = await postUpdate(actions, incident.id, {
+          text: command.text,
+          temporary: command.temporary,
+        });
+        const kind = command.temporary ? "Temporary mitigation (to roll back later)" : "Update";
+        return inChannel(
+          `*${kind} on ${incidentLabel(after)}* (${escapeMrkdwnWithin(oneLine(after.title), 200)}) from ${person(body.user_id, body.user_name)}:\n>${escapeMrkdwnWithin(command.text, 2900).replace(/\n/g, "\n>")}`,
+        );
+      }
+      case "status": {
+        const incident = await find(command.number, USAGE.status);
+        const found = await deps.store.getIncidentWithTimeline(incident.id);
+        if (!found) throw new NotFoundError("incident", incident.id);
+        return ephemeral(statusReport(found.incident, found.timeline, url(found.incident)));
+      }
+      case "list": {
+        const page = await deps.store.listOpen({ limit: 20 });
+        return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));
+      }
+      case "postmortem": {
+        const incident = await find(command.number, USAGE.postmortem);
+        try {
+          const { current } = await getPostmortem(pmDeps, incident.id);
+          return ephemeral(postmortemSummary(incident, current, url(incident)));
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+          throw new SlackUserError(
+            "no_postmortem",
+            incident.status === "resolved"
+              ? `INC-${incident.number} has no postmortem yet: the draft is being written, try again in a minute.`
+              : `INC-${incident.number} has no postmortem yet: a draft is written when the incident is resolved.`,
+          );
+        }
+      }
+    }
+  };
+
+  app.command(INCIDENT_COMMAND, async ({ command: body, ack, client }) => {
+    const scope: { incident?: Incident } = {};
+    let reply: Reply | undefined;
+    try {
+      const parsed = parseCommand(body.text);
+      if (!parsed.ok) throw new CommandSyntaxError(parsed.error);
+      const actor = slackActor({ id: body.user_id, name: body.user_name });
+      reply = await runAs(actor, () => runCommand(body, parsed.command, client, scope));
+    } catch (error) {
+      reply = ephemeral(report(error, scope.incident, `command "${oneLine(body.text).slice(0, 80)}"`));
+    }
+    await ack(reply);
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // The declare modal
+  // ------------------------------------------------------------------------------------------
+
+  app.view<ViewSubmitAction>(DECLARE_MODAL.callbackId, async ({ ack, body, view, client }) => {
+    const m = DECLARE_MODAL;
+    const values = view.state.values;
+    const field = (block: string, action: string) => values[block]?.[action];
+    const actor = slackActor(body.user);
+    let acked = false;
+    try {
+      const services = (field(m.services.block, m.services.action)?.value ?? "")
+        .split(/[,\s]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== "");
+      const description = field(m.description.block, m.description.action)?.value ?? undefined;
+      const input = {
+        title: field(m.title.block, m.title.action)?.value ?? "",
+        severity: (
+          field(m.severity.block, m.severity.action)?.selected_option?.value ?? "sev3"
+        ).toUpperCase(),
+        ...(services.length > 0 ? { services } : {}),
+        ...(description ? { description } : {}),
+      };
+      const checked = declareInputSchema.safeParse(input);
+      if (!checked.success) {
+        const errors: Record<string, string> = {};
+        for (const issue of checked.error.issues) {
+          const name = String(issue.path[0]) as "title" | "severity" | "services" | "description";
+          const block = (m[name] ?? m.title).block;
+          errors[block] ??= issue.message;
+        }
+        acked = true;
+        await ack({ response_action: "errors", errors });
+        return;
+      }
+      authorize(policy, "declare", undefined, await who(body.user.id));
+      const commander = field(m.commander.block, m.commander.action)?.selected_user ?? undefined;
+      const metadata = parseMetadata(view.private_metadata);
+      await runAs(actor, async () => {
+        let incident = await declareIncident(actions, checked.data);
+        if (commander) incident = await assignRole(actions, incident.id, { role: "ic", personId: commander });
+        acked = true;
+        await ack();
+        const lastAction: LastAction = {
+          verb: "Declared",
+          userId: body.user.id,
+          userName: actor.name,
+          at: now(),
+        };
+        const posted =
+          (metadata.channel_id
+            ? await announce(client, metadata.channel_id, incident, lastAction)
+            : undefined) ?? (await announce(client, body.user.id, incident, lastAction));
+        await enqueue({
+          type: "slack.incident_declared",
+          incidentId: incident.id,
+          number: incident.number,
+          declaredBy: body.user.id,
+          ...(metadata.channel_id ? { channelId: metadata.channel_id } : {}),
+          ...(posted ? { message: posted } : {}),
+        });
+      });
+    } catch (error) {
+      const text = report(error, undefined, "declare modal", "plain");
+      if (!acked) await ack({ response_action: "errors", errors: { [m.title.block]: text } });
+    }
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Buttons
+  // ------------------------------------------------------------------------------------------
+
+  /** Finds the incident a button names: its value is the incident id (or `INC-n`). */
+  const incidentOf = async (value: string | undefined): Promise<Incident> => {
+    const number = value ? incidentNumber(value) : undefined;
+    const incident =
+      number !== undefined
+        ? await deps.store.getIncidentByNumber(number)
+        : value
+          ? await deps.store.getIncident(value)
+          : undefined;
+    if (!incident) throw new SlackUserError("incident_not_found", "This incident no longer exists.");
+    return incident;
+  };
+
+  /** Where the clicked message is, for chat.update and ephemeral answers. */
+  const origin = (body: BlockAction) => {
+    const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+    return {
+      channel: container.channel_id ?? body.channel?.id,
+      ts: container.message_ts ?? body.message?.ts,
+      ephemeral: container.is_ephemeral === true,
+    };
+  };
+
+  /** Tells the clicking user privately; falls back to the response URL, then to a DM. */
+  const tell = async (client: webApi.WebClient, body: BlockAction, text: string, respond?: RespondFn) => {
+    const { channel } = origin(body);
+    try {
+      if (!channel) throw new Error("no channel");
+      await client.chat.postEphemeral({ channel, user: body.user.id, text });
+      return;
+    } catch (error) {
+      log.warn("slack: chat.postEphemeral failed", { error: describeError(error) });
+    }
+    try {
+      if (respond) await bounded(respond({ response_type: "ephemeral", replace_original: false, text }));
+      else await client.chat.postMessage({ channel: body.user.id, text });
+    } catch (error) {
+      log.error("slack: could not tell the user", { error: describeError(error) });
+    }
+  };
+
+  /** Shows the new state on the clicked message: chat.update, or the response URL for messages we can't edit. */
+  const refresh = async (
+    client: webApi.WebClient,
+    body: BlockAction,
+    message: SlackMessage,
+    respond?: RespondFn,
+  ) => {
+    const { channel, ts, ephemeral: isEphemeral } = origin(body);
+    if (channel && ts && !isEphemeral) {
+      try {
+        await client.chat.update({ channel, ts, ...message });
+        return;
+      } catch (error) {
+        log.warn("slack: chat.update failed", { error: describeError(error) });
+      }
+    }
+    try {
+      if (respond) await bounded(respond({ replace_original: true, ...message }));
+    } catch (error) {
+      log.warn("slack: could not update the message through its response URL", {
+        error: describeError(error),
+      });
+    }
+  };
+
+  type ButtonKind = "ack" | "takeIc" | "resolve";
+  const onButton = async (
+    kind: ButtonKind,
+    body: BlockAction,
+    value: string | undefined,
+    client: webApi.WebClient,
+    respond: RespondFn | undefined,
+  ) => {
+    const scope: { incident?: Incident } = {};
+    try {
+      const incident = await incidentOf(value);
+      scope.incident = incident;
+      const me = await who(body.user.id);
+      const userName = body.user.name ?? body.user.username;
+      let after: Incident;
+      let verb: string;
+      if (kind === "ack") {
+        authorize(policy, "ack", incident, me);
+        after = await changeStatus(actions, incident.id, { to: "acknowledged" });
+        verb = "Acknowledged";
+      } else if (kind === "resolve") {
+        authorize(policy, "resolve", incident, me);
+        after = await changeStatus(actions, incident.id, { to: "resolved" });
+        verb = "Resolved";
+      } else {
+        if (incident.status === "resolved")
+          throw new SlackUserError("incident_resolved", `INC-${incident.number} is already resolved.`);
+        const ic = incident.roles?.ic?.personId;
+        if (ic !== undefined && (ic === body.user.id || ic === me.personId))
+          throw new SlackUserError(
+            "already_ic",
+            `You are already the incident commander of INC-${incident.number}.`,
+          );
+        authorize(policy, "assign", incident, me, { role: "ic", personId: body.user.id });
+        after = await assignRole(actions, incident.id, {
+          role: "ic",
+          personId: body.user.id,
+          ...(userName ? { personName: userName } : {}),
+        });
+        verb = "IC taken";
+        await enqueue({
+          type: "slack.role_assigned",
+          incidentId: after.id,
+          number: after.number,
+          role: "ic",
+          slackUserId: body.user.id,
+          assignedBy: body.user.id,
+        });
+      }
+      const lastAction: LastAction = {
+        verb,
+        userId: body.user.id,
+        ...(userName ? { userName } : {}),
+        at: now(),
+      };
+      await refresh(client, body, incidentMessage(after, { lastAction, incidentUrl: url(after) }), respond);
+    } catch (error) {
+      await tell(client, body, report(error, scope.incident, `button ${kind}`), respond);
+    }
+  };
+
+  const buttons: [string, ButtonKind][] = [
+    [ACTIONS.ack, "ack"],
+    [ACTIONS.takeIc, "takeIc"],
+    [ACTIONS.resolve, "resolve"],
+  ];
+  for (const [actionId, kind] of buttons) {
+    app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const value = "value" in action && typeof action.value === "string" ? action.value : undefined;
+      await runAs(slackActor(body.user), () => onButton(kind, body, value, client, respond));
+    });
+  }
+  // A URL button opens the dashboard in the browser; Slack still sends the click, which needs an ack.
+  app.action(ACTIONS.view, async ({ ack }) => {
+    await ack();
+  });
+
+  // The last line of defence: log; the handler turns a failed request into a polite answer.
+  app.error(async (error) => {
+    log.error("slack: unhandled error in a listener", { error: describeError(error) });
+  });
+
+  return { app, handle: receiver.toHandler() };
+}
+
+function parseMetadata(raw: string | undefined): DeclareModalMetadata {
+  try {
+    const parsed: unknown = JSON.parse(raw ?? "{}");
+    const channel = (parsed as { channel_id?: unknown })?.channel_id;
+    return typeof channel === "string" && /^[CGD][A-Z0-9]{2,30}$/.test(channel)
+      ? { channel_id: channel }
+      : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,210 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Command, FULL_USAGE, parseCommand, plainText, USAGE } from "./commands";
+
+const KINDS = [
+  "declare",
+  "declare_modal",
+  "ack",
+  "assign",
+  "update",
+  "status",
+  "mitigate",
+  "resolve",
+  "list",
+  "postmortem",
+  "help",
+];
+const ok = (text: string): Command => {
+  const result = parseCommand(text);
+  if (!result.ok) throw new Error(`expected ${JSON.stringify(text)} to parse: ${result.error.problem}`);
+  return result.command;
+};
+const err = (text: string) => {
+  const result = parseCommand(text);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(text)} to fail, got ${JSON.stringify(result.command)}`);
+  return result.error;
+};
+
+describe("parseCommand", () => {
+  it("declare: title with severity and services anywhere; no arguments opens the modal", () => {
+    expect(ok("declare")).toEqual({ kind: "declare_modal" });
+    expect(ok("declare sev2 checkout 5xx spike")).toEqual({
+      kind: "declare",
+      title: "checkout 5xx spike",
+      severity: "SEV2",
+    });
+    expect(ok("DECLARE Payments down SEV1 service:payments service:Checkout,ledger")).toEqual({
+      kind: "declare",
+      title: "Payments down",
+      severity: "SEV1",
+      services: ["payments", "checkout", "ledger"],
+    });
+    expect(ok("declare  db   slow ")).toEqual({ kind: "declare", title: "db slow" });
+  });
+
+  it("declare: errors name the problem and show the usage", () => {
+    expect(err("declare sev2")).toMatchObject({ code: "missing_argument", usage: USAGE.declare });
+    expect(err("declare x sev1 sev2").problem).toMatch(/two severities/);
+    expect(err("declare x service:").problem).toMatch(/names no service/);
+    expect(err("declare x service:Bad!Name").problem).toMatch(/service "bad!name"/);
+    expect(err(`declare ${"a".repeat(201)}`).problem).toMatch(/title: at most 200/);
+  });
+
+  it("declare: Slack's encoding of the text becomes what the person typed, mentions notify nobody", () => {
+    expect(ok("declare &lt;!channel&gt; &amp; &lt;@U123&gt;")).toEqual({
+      kind: "declare",
+      title: "<!channel> & <@U123>",
+    });
+    expect(ok("declare <!channel> down for <@U123|bob> in <#C1|ops>")).toEqual({
+      kind: "declare",
+      title: "@channel down for @bob in #ops",
+    });
+  });
+
+  it("ack, status, mitigate, postmortem take an optional INC-n", () => {
+    expect(ok("ack")).toEqual({ kind: "ack" });
+    expect(ok("acknowledge inc-12")).toEqual({ kind: "ack", number: 12 });
+    expect(ok("status INC-3")).toEqual({ kind: "status", number: 3 });
+    expect(ok("mitigate")).toEqual({ kind: "mitigate" });
+    expect(ok("postmortem INC-9")).toEqual({ kind: "postmortem", number: 9 });
+    expect(err("ack 12")).toMatchObject({ code: "invalid_argument", usage: USAGE.ack });
+    expect(err("status INC-1 INC-2")).toMatchObject({ code: "unexpected_argument", usage: USAGE.status });
+    expect(err("ack INC-0").problem).toMatch(/expected an incident like INC-12/);
+  });
+
+  it("assign: role, escaped or id-only mention, optional INC-n", () => {
+    expect(ok("assign ic <@U04ONCALL01|priya.n>")).toEqual({
+      kind: "assign",
+      role: "ic",
+      userId: "U04ONCALL01",
+      userName: "priya.n",
+    });
+    expect(ok("assign OPS <@W123ABC> INC-4")).toEqual({
+      kind: "assign",
+      role: "ops",
+      userId: "W123ABC",
+      number: 4,
+    });
+    expect(err("assign ic @priya").problem).toMatch(/not a Slack mention/);
+    expect(err("assign <@U1>")).toMatchObject({ code: "missing_argument", usage: USAGE.assign });
+    expect(err("assign comms")).toMatchObject({ code: "missing_argument" });
+    expect(err("assign boss <@U1>").problem).toMatch(/unexpected "boss"/);
+  });
+
+  it("update: text with INC-n at the end (or start) and --temporary anywhere", () => {
+    expect(ok("update rolled back the deploy INC-4")).toEqual({
+      kind: "update",
+      text: "rolled back the deploy",
+      temporary: false,
+      number: 4,
+    });
+    expect(ok("update INC-4 feature flag off --temporary")).toEqual({
+      kind: "update",
+      text: "feature flag off",
+      temporary: true,
+      number: 4,
+    });
+    expect(ok("update —temporary scaled up x2")).toMatchObject({ text: "scaled up x2", temporary: true });
+    expect(ok("update INC-4")).toEqual({ kind: "update", text: "INC-4", temporary: false });
+    expect(err("update --temporary")).toMatchObject({ code: "missing_argument", usage: USAGE.update });
+  });
+
+  it("resolve: INC-n only first, the rest is the summary", () => {
+    expect(ok("resolve")).toEqual({ kind: "resolve" });
+    expect(ok("resolve INC-5 bad deploy, rolled back")).toEqual({
+      kind: "resolve",
+      number: 5,
+      summary: "bad deploy, rolled back",
+    });
+    expect(ok("resolve duplicate of INC-3")).toEqual({ kind: "resolve", summary: "duplicate of INC-3" });
+  });
+
+  it("list, help, empty, unknown", () => {
+    expect(ok("list")).toEqual({ kind: "list" });
+    expect(err("list all")).toMatchObject({ code: "unexpected_argument", usage: USAGE.list });
+    expect(ok("help")).toEqual({ kind: "help" });
+    expect(ok("   ")).toEqual({ kind: "help" });
+    expect(err("frobnicate now")).toEqual({
+      code: "unknown_subcommand",
+      problem: 'unknown subcommand "frobnicate"',
+      usage: FULL_USAGE,
+    });
+    expect(err("INC-4 status").problem).toMatch(/put the subcommand first/);
+    expect(err("__proto__")).toMatchObject({ code: "unknown_subcommand" }); // found by the property below
+    expect(err("constructor INC-1")).toMatchObject({ code: "unknown_subcommand" });
+  });
+
+  it("never throws on arbitrary text, and always returns a typed result", () => {
+    const words = fc.constantFrom(
+      "declare",
+      "ack",
+      "assign",
+      "update",
+      "status",
+      "mitigate",
+      "resolve",
+      "list",
+      "postmortem",
+      "help",
+      "ic",
+      "ops",
+      "comms",
+      "sev1",
+      "sev9",
+      "service:",
+      "service:a,b",
+      "INC-1",
+      "INC-99999999999",
+      "inc-0",
+      "<@U1|x>",
+      "<@U1>",
+      "<!channel>",
+      "&lt;",
+      "--temporary",
+      "—temp",
+      "@bob",
+      "__proto__",
+      "constructor",
+      "toString",
+    );
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 400 }),
+      fc.array(fc.oneof(words, fc.string({ maxLength: 12 })), { maxLength: 12 }).map((ws) => ws.join(" ")),
+    );
+    fc.assert(
+      fc.property(text, (input) => {
+        const result = parseCommand(input);
+        if (result.ok) {
+          expect(KINDS).toContain(result.command.kind);
+        } else {
+          expect(result.error.problem.length).toBeGreaterThan(0);
+          expect(result.error.usage.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a parsed declare always satisfies the core's input schema", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), (title) => {
+        const result = parseCommand(`declare ${title}`);
+        if (result.ok && result.command.kind === "declare") {
+          expect(result.command.title.length).toBeGreaterThan(0);
+          expect(result.command.title.length).toBeLessThanOrEqual(200);
+        }
+      }),
+    );
+  });
+});
+
+describe("plainText", () => {
+  it("turns Slack markup into readable text that notifies nobody", () => {
+    expect(
+      plainText("<!here> <!subteam^S1|@oncall> <https://x.io|docs> <https://y.io> a &amp;&lt;b&gt;"),
+    ).toBe("@here @oncall docs (https://x.io) https://y.io a &<b>");
+    expect(plainText("&amp;lt;")).toBe("&lt;");
+  });
+});

@@ -1,0 +1,327 @@
+import { declareInputSchema } from "@firebreak/core/incident/actions";
+import type { Severity } from "@firebreak/core/incident/model";
+
+/**
+ * The `/incident` command language (pure: no I/O, never throws).
+ *
+ * ```
+ * /incident declare <title> [sev1..sev5] [service:<name>]   (no arguments: the declare modal)
+ * /incident ack [INC-n]
+ * /incident assign <ic|ops|comms> @user [INC-n]
+ * /incident update <text> [INC-n] [--temporary]
+ * /incident status [INC-n]
+ * /incident mitigate [INC-n]
+ * /incident resolve [INC-n] [summary]
+ * /incident list
+ * /incident postmortem [INC-n]
+ * /incident help
+ * ```
+ *
+ * - `INC-n` is optional wherever it appears: inside an incident's channel it defaults to that
+ *   incident. It is case-insensitive (`inc-7`).
+ * - `declare`: `sevN` and `service:<name>` may stand anywhere among the words (`declare sev2
+ *   checkout 5xx spike`); `service:` may repeat or list several (`service:a,b`); the other words
+ *   are the title.
+ * - `assign`: the person is a Slack mention. With "Escape channels, users, and links" on, Slack
+ *   sends `<@U123|name>`; without it the id form `<@U123>` is accepted too. A bare `@name` cannot
+ *   be resolved without a directory lookup and is refused with a hint.
+ * - `update`: `INC-n` is read at the end of the text (or at its start); `--temporary` anywhere
+ *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash).
+ * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
+ *   resolves INC-3.
+ *
+ * Errors are values (`{ ok: false, error }`) with the problem and the usage of the subcommand.
+ */
+
+export const ASSIGNABLE_ROLES = ["ic", "ops", "comms"] as const;
+export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
+
+export type Command =
+  | { kind: "declare"; title: string; severity?: Severity; services?: string[] }
+  | { kind: "declare_modal" }
+  | { kind: "ack"; number?: number }
+  | { kind: "assign"; role: AssignableRole; userId: string; userName?: string; number?: number }
+  | { kind: "update"; text: string; temporary: boolean; number?: number }
+  | { kind: "status"; number?: number }
+  | { kind: "mitigate"; number?: number }
+  | { kind: "resolve"; number?: number; summary?: string }
+  | { kind: "list" }
+  | { kind: "postmortem"; number?: number }
+  | { kind: "help" };
+
+export type Subcommand =
+  | "declare"
+  | "ack"
+  | "assign"
+  | "update"
+  | "status"
+  | "mitigate"
+  | "resolve"
+  | "list"
+  | "postmortem"
+  | "help";
+
+export interface CommandError {
+  code: "unknown_subcommand" | "missing_argument" | "unexpected_argument" | "invalid_argument";
+  /** What is wrong, in one sentence. May quote the user's words: escape before showing as mrkdwn. */
+  problem: string;
+  /** The correct usage of the subcommand (or of every subcommand). */
+  usage: string;
+}
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: CommandError };
+
+export const USAGE: Record<Subcommand, string> = {
+  declare: "/incident declare <title> [sev1..sev5] [service:<name>]",
+  ack: "/incident ack [INC-n]",
+  assign: "/incident assign <ic|ops|comms> @user [INC-n]",
+  update: "/incident update <text> [INC-n] [--temporary]",
+  status: "/incident status [INC-n]",
+  mitigate: "/incident mitigate [INC-n]",
+  resolve: "/incident resolve [INC-n] [summary]",
+  list: "/incident list",
+  postmortem: "/incident postmortem [INC-n]",
+  help: "/incident help",
+};
+
+const DESCRIPTIONS: Record<Subcommand, string> = {
+  declare: "declare an incident (no arguments: open the form)",
+  ack: "acknowledge: you are on it",
+  assign: "give a role to someone (incident commander, operations lead, communications lead)",
+  update: "post a status update; --temporary marks a temporary mitigation to roll back later",
+  status: "show the incident's state, roles and latest timeline entries",
+  mitigate: "mark the impact as mitigated",
+  resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
+  list: "list the open incidents",
+  postmortem: "show the postmortem draft of an incident",
+  help: "show this help",
+};
+
+/** Every subcommand with what it does: the answer to `help` and to an unknown subcommand. */
+export const FULL_USAGE = (Object.keys(USAGE) as Subcommand[])
+  .map((name) => `${USAGE[name]}  ${DESCRIPTIONS[name]}`)
+  .join("\n");
+
+/** A Map, not an object: `__proto__` or `constructor` typed as a subcommand must not match anything. */
+const ALIASES = new Map<string, Subcommand>([
+  ["declare", "declare"],
+  ["ack", "ack"],
+  ["acknowledge", "ack"],
+  ["assign", "assign"],
+  ["update", "update"],
+  ["status", "status"],
+  ["mitigate", "mitigate"],
+  ["resolve", "resolve"],
+  ["list", "list"],
+  ["ls", "list"],
+  ["postmortem", "postmortem"],
+  ["pm", "postmortem"],
+  ["help", "help"],
+]);
+
+const INCIDENT_REF = /^INC-(\d{1,9})$/i;
+const SEVERITY = /^sev([1-5])$/i;
+const SERVICE = /^service:(.*)$/i;
+const MENTION = /^<@([UW][A-Z0-9]{1,30})(?:\|([^>]{0,200}))?>$/;
+const TEMPORARY = /^(?:--|—|–)temp(?:orary)?$/i;
+
+function fail(code: CommandError["code"], problem: string, subcommand?: Subcommand): ParseResult {
+  return { ok: false, error: { code, problem, usage: subcommand ? USAGE[subcommand] : FULL_USAGE } };
+}
+
+/** `INC-42` → 42; anything else → undefined. */
+export function incidentNumber(token: string): number | undefined {
+  const match = INCIDENT_REF.exec(token);
+  if (!match) return undefined;
+  const n = Number(match[1]);
+  return n > 0 ? n : undefined;
+}
+
+/** Quotes a user's word for a message, cut short so an error stays one line. */
+function quote(token: string): string {
+  const short = Array.from(token).length > 40 ? `${Array.from(token).slice(0, 39).join("")}…` : token;
+  return `"${short}"`;
+}
+
+/**
+ * Slack's encoding of command text, back to what the person typed: `&lt;` `&gt;` `&amp;` are
+ * decoded, and Slack's markup becomes readable words that notify nobody (`<@U1|bob>` → `@bob`,
+ * `<#C1|ops>` → `#ops`, `<!here>` → `@here`, `<https://x|docs>` → `docs (https://x)`). Titles,
+ * updates and summaries are stored this way, and escaped again whenever they are shown.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+      const [target = "", label] = inner.split("|", 2) as [string, string | undefined];
+      if (target.startsWith("@")) return label ? `@${label.replace(/^@/, "")}` : target;
+      if (target.startsWith("#")) return label ? `#${label.replace(/^#/, "")}` : target;
+      if (target.startsWith("!")) {
+        const special = target.slice(1).split("^")[0]!;
+        if (label) return label.startsWith("@") || special === "date" ? label : `@${label}`;
+        return `@${special}`;
+      }
+      return label && label !== target ? `${label} (${target})` : target;
+    })
+    .replace(/&(lt|gt|amp);/g, (_whole, name: string) => (name === "lt" ? "<" : name === "gt" ? ">" : "&"));
+}
+
+function tokens(text: string): string[] {
+  return text.split(/\s+/u).filter((t) => t !== "");
+}
+
+export function parseCommand(text: string): ParseResult {
+  const words = tokens(typeof text === "string" ? text : "");
+  const [first, ...args] = words;
+  if (first === undefined) return { ok: true, command: { kind: "help" } };
+  const name = ALIASES.get(first.toLowerCase());
+  if (!name) {
+    const guess =
+      incidentNumber(first) !== undefined ? ` (put the subcommand first, e.g. "status ${first}")` : "";
+    return fail("unknown_subcommand", `unknown subcommand ${quote(first)}${guess}`);
+  }
+  switch (name) {
+    case "declare":
+      return parseDeclare(args);
+    case "assign":
+      return parseAssign(args);
+    case "update":
+      return parseUpdate(args);
+    case "resolve":
+      return parseResolve(args);
+    case "list":
+      return args.length > 0
+        ? fail("unexpected_argument", `"list" takes no arguments, got ${quote(args[0]!)}`, "list")
+        : { ok: true, command: { kind: "list" } };
+    case "help":
+      return { ok: true, command: { kind: "help" } };
+    default:
+      return parseOptionalRef(name, args);
+  }
+}
+
+/** `ack`, `status`, `mitigate`, `postmortem`: at most one argument, an `INC-n`. */
+function parseOptionalRef(name: "ack" | "status" | "mitigate" | "postmortem", args: string[]): ParseResult {
+  if (args.length === 0) return { ok: true, command: { kind: name } };
+  const [only, extra] = args;
+  const number = incidentNumber(only!);
+  if (number === undefined)
+    return fail("invalid_argument", `expected an incident like INC-12, got ${quote(only!)}`, name);
+  if (extra !== undefined) return fail("unexpected_argument", `unexpected ${quote(extra)}`, name);
+  return { ok: true, command: { kind: name, number } };
+}
+
+function parseDeclare(args: string[]): ParseResult {
+  if (args.length === 0) return { ok: true, command: { kind: "declare_modal" } };
+  let severity: Severity | undefined;
+  const services: string[] = [];
+  const title: string[] = [];
+  for (const word of args) {
+    const sev = SEVERITY.exec(word);
+    if (sev) {
+      const next = `SEV${sev[1]}` as Severity;
+      if (severity !== undefined && severity !== next)
+        return fail(
+          "invalid_argument",
+          `two severities given (${severity} and ${next}): pick one`,
+          "declare",
+        );
+      severity = next;
+      continue;
+    }
+    const service = SERVICE.exec(word);
+    if (service) {
+      const names = service[1]!.split(",").filter((s) => s !== "");
+      if (names.length === 0)
+        return fail("missing_argument", `${quote(word)} names no service: write service:<name>`, "declare");
+      services.push(...names.map((s) => s.toLowerCase()));
+      continue;
+    }
+    title.push(word);
+  }
+  if (title.length === 0) return fail("missing_argument", "an incident needs a title", "declare");
+  const input = {
+    title: plainText(title.join(" ")),
+    ...(severity ? { severity } : {}),
+    ...(services.length > 0 ? { services: [...new Set(services)] } : {}),
+  };
+  const checked = declareInputSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const field = String(issue.path[0] ?? "input");
+    const what =
+      field === "services" ? `service ${quote(String(services[Number(issue.path[1])] ?? ""))}` : field;
+    return fail("invalid_argument", `${what}: ${issue.message}`, "declare");
+  }
+  return { ok: true, command: { kind: "declare", ...input } };
+}
+
+function parseAssign(args: string[]): ParseResult {
+  let role: AssignableRole | undefined;
+  let person: { userId: string; userName?: string } | undefined;
+  let number: number | undefined;
+  for (const word of args) {
+    const lower = word.toLowerCase();
+    const mention = MENTION.exec(word);
+    const ref = incidentNumber(word);
+    if ((ASSIGNABLE_ROLES as readonly string[]).includes(lower) && role === undefined) {
+      role = lower as AssignableRole;
+    } else if (mention && person === undefined) {
+      person = { userId: mention[1]!, ...(mention[2] ? { userName: mention[2] } : {}) };
+    } else if (ref !== undefined && number === undefined) {
+      number = ref;
+    } else if (word.startsWith("@")) {
+      return fail(
+        "invalid_argument",
+        `${quote(word)} is not a Slack mention: pick the person from the @ menu so Slack links them`,
+        "assign",
+      );
+    } else {
+      return fail("unexpected_argument", `unexpected ${quote(word)}`, "assign");
+    }
+  }
+  if (role === undefined) return fail("missing_argument", "which role? ic, ops or comms", "assign");
+  if (person === undefined) return fail("missing_argument", "who? mention the person with @", "assign");
+  return {
+    ok: true,
+    command: { kind: "assign", role, ...person, ...(number !== undefined ? { number } : {}) },
+  };
+}
+
+function parseUpdate(args: string[]): ParseResult {
+  const temporary = args.some((w) => TEMPORARY.test(w));
+  const words = args.filter((w) => !TEMPORARY.test(w));
+  let number: number | undefined;
+  const last = words.at(-1);
+  if (last !== undefined && words.length > 1 && incidentNumber(last) !== undefined) {
+    number = incidentNumber(last);
+    words.pop();
+  } else if (words[0] !== undefined && words.length > 1 && incidentNumber(words[0]) !== undefined) {
+    number = incidentNumber(words[0]);
+    words.shift();
+  }
+  if (words.length === 0) return fail("missing_argument", "an update needs some text", "update");
+  const text = plainText(words.join(" "));
+  if (text.length > 4000)
+    return fail("invalid_argument", `the update is ${text.length} characters: at most 4000`, "update");
+  return {
+    ok: true,
+    command: { kind: "update", text, temporary, ...(number !== undefined ? { number } : {}) },
+  };
+}
+
+function parseResolve(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  const number = first !== undefined ? incidentNumber(first) : undefined;
+  const words = number !== undefined ? rest : args;
+  const summary = plainText(words.join(" "));
+  if (summary.length > 4000)
+    return fail("invalid_argument", `the summary is ${summary.length} characters: at most 4000`, "resolve");
+  return {
+    ok: true,
+    command: {
+      kind: "resolve",
+      ...(number !== undefined ? { number } : {}),
+      ...(summary !== "" ? { summary } : {}),
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Incident } from "@firebreak/core/incident/model";
+import { describe, expect, it } from "vitest";
+import { PermissionDeniedError } from "./errors";
+import { authorize, permissionPolicy } from "./permissions";
+
+const incident = (roles: Incident["roles"] = {}): Incident => ({
+  id: "01INC",
+  number: 7,
+  title: "t",
+  severity: "SEV2",
+  status: "declared",
+  services: ["x"],
+  locations: [],
+  source: "manual",
+  flapping: false,
+  roles,
+  createdAt: "2025-01-01T00:00:00.000Z",
+  updatedAt: "2025-01-01T00:00:00.000Z",
+  version: 1,
+});
+const at = "2025-01-01T00:00:00.000Z";
+
+describe("authorize", () => {
+  const policy = permissionPolicy({ admins: ["UADMIN"] });
+
+  it("anyone declares, acks, updates and mitigates by default", () => {
+    for (const act of ["declare", "ack", "update", "mitigate"] as const)
+      expect(() => authorize(policy, act, incident(), { slackUserId: "UANY" })).not.toThrow();
+  });
+
+  it("resolve and assign: the IC, any role holder (by Slack id or directory id), or an admin", () => {
+    const inc = incident({
+      ic: { personId: "UIC", assignedAt: at },
+      ops: { personId: "alice", assignedAt: at },
+    });
+    expect(() => authorize(policy, "resolve", inc, { slackUserId: "UIC" })).not.toThrow();
+    expect(() =>
+      authorize(policy, "resolve", inc, { slackUserId: "UALICE", personId: "alice" }),
+    ).not.toThrow();
+    expect(() => authorize(policy, "assign", inc, { slackUserId: "UADMIN" })).not.toThrow();
+    expect(() => authorize(policy, "resolve", inc, { slackUserId: "UOTHER" })).toThrow(PermissionDeniedError);
+    expect(() => authorize(policy, "resolve", inc, { slackUserId: "UOTHER" })).toThrow(
+      /ask its incident commander \(UIC\)/,
+    );
+  });
+
+  it("a vacant IC may be claimed by oneself only, unless claimVacantIc is off", () => {
+    const me = { slackUserId: "UME" };
+    expect(() => authorize(policy, "assign", incident(), me, { role: "ic", personId: "UME" })).not.toThrow();
+    expect(() => authorize(policy, "assign", incident(), me, { role: "ic", personId: "UYOU" })).toThrow(
+      /take IC first/,
+    );
+    expect(() => authorize(policy, "assign", incident(), me, { role: "ops", personId: "UME" })).toThrow();
+    const strict = permissionPolicy({ claimVacantIc: false });
+    expect(() => authorize(strict, "assign", incident(), me, { role: "ic", personId: "UME" })).toThrow(
+      /ask an admin/,
+    );
+  });
+
+  it("is configurable per act", () => {
+    const open = permissionPolicy({ acts: { resolve: "anyone" } });
+    expect(() => authorize(open, "resolve", incident(), { slackUserId: "UANY" })).not.toThrow();
+    const closed = permissionPolicy({ acts: { ack: "responders" } });
+    expect(() => authorize(closed, "ack", incident(), { slackUserId: "UANY" })).toThrow(
+      PermissionDeniedError,
+    );
+  });
+});

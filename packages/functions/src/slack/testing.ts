@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { SHARED_FIXTURES } from "../../../core/test/support/fixtures";
+import { slackSignature } from "./verify";
+
+/**
+ * Test support: requests signed exactly as Slack signs them, in API Gateway HTTP API (payload v2)
+ * events as Lambda receives them (lower-case headers, form bodies base64-encoded).
+ */
+
+export const FIXTURE_TEAM_ID = "T05QX8ZK2AB";
+
+export function slackFixtureText(name: string): string {
+  return readFileSync(path.join(SHARED_FIXTURES, "slack", name), "utf8").trim();
+}
+
+export function slackFixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(slackFixtureText(name)) as T;
+}
+
+export interface SignedEventOptions {
+  secret: string;
+  /** Seconds since the epoch; now by default. */
+  timestamp?: number | string;
+  contentType?: string;
+  /** Base64-encode the body (what an HTTP API does with forms); default true. */
+  base64?: boolean;
+  /** Replace the computed signature (tests of bad signatures). */
+  signature?: string;
+  headers?: Record<string, string>;
+}
+
+export function signedEvent(rawBody: string, options: SignedEventOptions): APIGatewayProxyEventV2 {
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const base64 = options.base64 ?? true;
+  const now = new Date();
+  return {
+    version: "2.0",
+    routeKey: "POST /slack/events",
+    rawPath: "/slack/events",
+    rawQueryString: "",
+    headers: {
+      accept: "application/json,*/*",
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      "content-length": String(Buffer.byteLength(rawBody)),
+      host: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+      "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": options.signature ?? slackSignature(options.secret, timestamp, rawBody),
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: "210987654321",
+      apiId: "a1b2c3d4e5",
+      domainName: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+      domainPrefix: "a1b2c3d4e5",
+      http: {
+        method: "POST",
+        path: "/slack/events",
+        protocol: "HTTP/1.1",
+        sourceIp: "3.120.44.17",
+        userAgent: "Slackbot 1.0 (+https://api.slack.com/robots)",
+      },
+      requestId: `req-${Math.random().toString(36).slice(2)}`,
+      routeKey: "POST /slack/events",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: base64 ? Buffer.from(rawBody, "utf8").toString("base64") : rawBody,
+    isBase64Encoded: base64,
+  };
+}
+
+/** A slash command body (form-encoded) from the fixture's fields, with `overrides`. */
+export function commandBody(overrides: Record<string, string>): string {
+  const fields = { ...slackFixture<Record<string, string>>("slash-command.decoded.json"), ...overrides };
+  return new URLSearchParams(fields).toString();
+}
+
+/** An interactive body: `payload=<JSON>`, form-encoded as Slack sends it. */
+export function interactiveBody(payload: unknown): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { normaliseSlackEvent } from "./lambda-event";
+import {
+  commandBody,
+  FIXTURE_TEAM_ID,
+  interactiveBody,
+  signedEvent,
+  slackFixture,
+  slackFixtureText,
+} from "./testing";
+import { slackSignature, teamOf, verifySlackRequest } from "./verify";
+
+const vector = slackFixture<{
+  signing_secret: string;
+  headers: Record<string, string>;
+  body: string;
+  basestring: string;
+}>("signing-test-vector.json");
+const ts = Number(vector.headers["X-Slack-Request-Timestamp"]);
+const secret = "test-signing-secret";
+const nowSeconds = 1_800_000_000;
+const options = { signingSecret: secret, teamIds: [FIXTURE_TEAM_ID], now: () => nowSeconds * 1000 };
+const check = (body: string, opts: Parameters<typeof signedEvent>[1] = { secret }) =>
+  verifySlackRequest(normaliseSlackEvent(signedEvent(body, { timestamp: nowSeconds, ...opts })), options);
+
+describe("slackSignature", () => {
+  it("matches the fixture's signing test vector", () => {
+    expect(vector.basestring).toBe(`v0:${ts}:${vector.body}`);
+    expect(slackSignature(vector.signing_secret, ts, vector.body)).toBe(vector.headers["X-Slack-Signature"]);
+  });
+
+  it("accepts the fixture request with the clock at its timestamp", () => {
+    const event = signedEvent(vector.body, {
+      secret: vector.signing_secret,
+      timestamp: ts,
+      signature: vector.headers["X-Slack-Signature"],
+    });
+    const verdict = verifySlackRequest(normaliseSlackEvent(event), {
+      signingSecret: vector.signing_secret,
+      teamIds: [FIXTURE_TEAM_ID],
+      now: () => (ts + 12) * 1000,
+    });
+    expect(verdict).toEqual({ ok: true, teamId: FIXTURE_TEAM_ID });
+  });
+});
+
+describe("verifySlackRequest", () => {
+  const body = commandBody({ text: "list" });
+
+  it("accepts a well-signed request from the workspace", () => {
+    expect(check(body)).toEqual({ ok: true, teamId: FIXTURE_TEAM_ID });
+  });
+
+  it("rejects timestamps more than 5 minutes in the future, which Bolt accepts (401)", () => {
+    expect(check(body, { secret, timestamp: nowSeconds + 301 })).toMatchObject({
+      ok: false,
+      statusCode: 401,
+    });
+    expect(check(body, { secret, timestamp: nowSeconds + 300 })).toMatchObject({ ok: true });
+  });
+
+  it("rejects stale timestamps (401)", () => {
+    expect(check(body, { secret, timestamp: nowSeconds - 301 })).toMatchObject({
+      ok: false,
+      statusCode: 401,
+    });
+  });
+
+  it("rejects a bad, missing or malformed signature or timestamp (401)", () => {
+    expect(check(body, { secret: "another-secret" })).toMatchObject({ ok: false, statusCode: 401 });
+    expect(check(body, { secret, signature: "v0=00" })).toMatchObject({ ok: false, statusCode: 401 });
+    expect(check(body, { secret, signature: "" })).toMatchObject({ ok: false, statusCode: 401 });
+    expect(check(body, { secret, timestamp: "soon" })).toMatchObject({ ok: false, statusCode: 401 });
+    const tampered = signedEvent(body, { secret, timestamp: nowSeconds });
+    tampered.body = Buffer.from(commandBody({ text: "resolve INC-1" })).toString("base64");
+    expect(verifySlackRequest(normaliseSlackEvent(tampered), options)).toMatchObject({ statusCode: 401 });
+  });
+
+  it("rejects another workspace (403) in form bodies, interactive payloads and JSON", () => {
+    expect(check(commandBody({ team_id: "T0OTHER" }))).toMatchObject({ ok: false, statusCode: 403 });
+    const payload = slackFixture<Record<string, unknown>>("block-actions-button.payload.json");
+    expect(check(interactiveBody(payload))).toMatchObject({ ok: true, teamId: FIXTURE_TEAM_ID });
+    expect(check(interactiveBody({ ...payload, team: { id: "T0OTHER", domain: "x" } }))).toMatchObject({
+      statusCode: 403,
+    });
+    const json = JSON.stringify({
+      type: "event_callback",
+      team_id: "T0OTHER",
+      event: { type: "app_mention" },
+    });
+    expect(check(json, { secret, contentType: "application/json" })).toMatchObject({ statusCode: 403 });
+    expect(check(interactiveBody({ type: "block_actions" }))).toMatchObject({ statusCode: 403 });
+  });
+
+  it("lets ssl_check and url_verification through (no team; Bolt answers them without listeners)", () => {
+    expect(check(slackFixtureText("ssl-check.body.txt"))).toEqual({ ok: true });
+    const challenge = slackFixtureText("events-url-verification.json");
+    expect(check(challenge, { secret, contentType: "application/json" })).toEqual({ ok: true });
+  });
+
+  it("answers 400 for a signed body that is not what Slack sends", () => {
+    expect(check("payload=%7Bnot-json")).toMatchObject({ ok: false, statusCode: 400 });
+    expect(check("[1,2]", { secret, contentType: "application/json" })).toMatchObject({ statusCode: 400 });
+  });
+
+  it("finds the team where each kind of request carries it", () => {
+    expect(teamOf({ team_id: "T1" })).toBe("T1");
+    expect(teamOf({ team: { id: "T2" } })).toBe("T2");
+    expect(teamOf({ team: null, view: { team_id: "T3" } })).toBe("T3");
+    expect(teamOf({ user: { team_id: "T4" } })).toBe("T4");
+    expect(teamOf({})).toBeUndefined();
+  });
+});

@@ -1,0 +1,107 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { headerValue, mediaType, type SlackHttpEvent } from "./lambda-event";
+
+/**
+ * Checks a Slack request before Bolt sees it (on an event already fixed by `normaliseSlackEvent`).
+ *
+ * Bolt's receiver verifies the signature and rejects timestamps older than 5 minutes, but it
+ * accepts timestamps in the future, and it parses the body *before* checking the signature (a
+ * malformed body from anyone becomes a 500). So this runs first, in this order:
+ *
+ * 1. `X-Slack-Request-Timestamp` must be a whole number of seconds within ±5 minutes of now
+ *    (future timestamps included) → else 401;
+ * 2. `X-Slack-Signature` must be `v0=` + hex HMAC-SHA256(signing secret, `v0:{ts}:{raw body}`),
+ *    compared in constant time → else 401;
+ * 3. only then is the body parsed (form, form with an interactive `payload`, or JSON) → 400 if it
+ *    cannot be;
+ * 4. the workspace: `team_id` (form bodies, Events API), `team.id` (interactive payloads), or
+ *    `view.team_id` / `user.team_id` must be one of the configured team ids → else 403.
+ *    `ssl_check` and `url_verification` requests carry no team and pass (Bolt answers them without
+ *    running any listener).
+ *
+ * Bolt's own signature check still runs afterwards (defence in depth, and a test asserts that on
+ * its own it answers 401 for a bad signature and for a stale timestamp).
+ */
+
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+export interface VerifyOptions {
+  signingSecret: string;
+  /** The workspace(s) this app serves (`T…`). */
+  teamIds: readonly string[];
+  /** Milliseconds since the epoch (tests pass a fixed clock). */
+  now?: () => number;
+  toleranceSeconds?: number;
+}
+
+export type Verdict =
+  | { ok: true; teamId?: string }
+  | { ok: false; statusCode: 400 | 401 | 403; reason: string };
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`. */
+export function slackSignature(signingSecret: string, timestamp: string | number, rawBody: string): string {
+  return `v0=${createHmac("sha256", signingSecret).update(`v0:${timestamp}:${rawBody}`).digest("hex")}`;
+}
+
+const deny = (statusCode: 400 | 401 | 403, reason: string): Verdict => ({ ok: false, statusCode, reason });
+
+export function verifySlackRequest(event: SlackHttpEvent, options: VerifyOptions): Verdict {
+  const rawBody = event.body ?? "";
+  const timestamp = headerValue(event.headers, "x-slack-request-timestamp")?.trim() ?? "";
+  if (!/^\d{1,12}$/.test(timestamp)) return deny(401, "missing or malformed X-Slack-Request-Timestamp");
+  const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  const skew = Number(timestamp) - nowSeconds;
+  const tolerance = options.toleranceSeconds ?? MAX_CLOCK_SKEW_SECONDS;
+  if (skew > tolerance) return deny(401, `request timestamp is ${skew} s in the future`);
+  if (skew < -tolerance) return deny(401, `request timestamp is ${-skew} s old`);
+
+  const signature = headerValue(event.headers, "x-slack-signature")?.trim() ?? "";
+  const expected = slackSignature(options.signingSecret, timestamp, rawBody);
+  const given = Buffer.from(signature, "utf8");
+  const wanted = Buffer.from(expected, "utf8");
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
+    return deny(401, "bad X-Slack-Signature");
+
+  const body = parseSlackBody(rawBody, mediaType(headerValue(event.headers, "content-type")));
+  if (body === undefined) return deny(400, "the body is neither a form nor JSON Slack sends");
+  if (body.ssl_check !== undefined || body.type === "url_verification") return { ok: true };
+  const teamId = teamOf(body);
+  if (teamId === undefined) return deny(403, "the request names no workspace");
+  if (!options.teamIds.includes(teamId)) return deny(403, `workspace ${teamId} is not served by this app`);
+  return { ok: true, teamId };
+}
+
+/** The body as Bolt will see it (the interactive `payload` field decoded), or undefined. */
+export function parseSlackBody(
+  rawBody: string,
+  contentType: string | undefined,
+): Record<string, unknown> | undefined {
+  try {
+    if (contentType === "application/x-www-form-urlencoded") {
+      const form = Object.fromEntries(new URLSearchParams(rawBody));
+      return typeof form.payload === "string" ? asRecord(JSON.parse(form.payload)) : form;
+    }
+    return asRecord(JSON.parse(rawBody));
+  } catch {
+    return undefined;
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+
+/** The workspace a body comes from, wherever Slack puts it for that kind of request. */
+export function teamOf(body: Record<string, unknown>): string | undefined {
+  return (
+    str(body.team_id) ??
+    str(asRecord(body.team)?.id) ??
+    str(asRecord(body.view)?.team_id) ??
+    str(asRecord(body.user)?.team_id)
+  );
+}
