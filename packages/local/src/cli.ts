@@ -1,11 +1,77 @@
+import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
 import type { MetricsReport } from "@firebreak/core/metrics/metrics";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
+import { FAKE_TEAM_ID } from "./fake-slack";
+import { LOCAL_SIGNING_SECRET } from "./runtime";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+function runtimeInfo(): { url?: string; slackTeamId?: string } {
+  const runtimeFile = resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak", "runtime.json");
+  if (!existsSync(runtimeFile)) return {};
+  try {
+    return JSON.parse(readFileSync(runtimeFile, "utf8")) as { url?: string; slackTeamId?: string };
+  } catch {
+    return {};
+  }
+}
+
+/** Sends a slash command to the local /slack/events, signed exactly as Slack signs it. */
+async function sendSlashCommand(
+  line: string,
+  options: { user: string; channel: string; url?: string; team?: string },
+) {
+  const match = /^\s*(\/[a-z0-9_-]+)\s*([\s\S]*)$/i.exec(line);
+  if (!match) throw new CliError('Expected a slash command, e.g. "/incident declare Checkout down sev1".');
+  const teamId = options.team ?? process.env.SLACK_TEAM_ID ?? runtimeInfo().slackTeamId ?? FAKE_TEAM_ID;
+  const body = new URLSearchParams({
+    token: "local",
+    team_id: teamId,
+    team_domain: "local",
+    channel_id: options.channel,
+    channel_name: "local",
+    user_id: options.user,
+    user_name: options.user.toLowerCase(),
+    command: match[1]!,
+    text: match[2]!.trim(),
+    api_app_id: "A0LOCAL",
+    is_enterprise_install: "false",
+    response_url: "http://127.0.0.1/slack-response-url-not-used-locally",
+    trigger_id: `${Date.now()}.local.${randomUUID().slice(0, 8)}`,
+  }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const secret = process.env.SLACK_SIGNING_SECRET ?? LOCAL_SIGNING_SECRET;
+  const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  const url = serverUrl(options.url);
+  let response: Response;
+  try {
+    response = await fetch(`${url}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": signature,
+      },
+      body,
+    });
+  } catch {
+    throw new CliError(`Could not reach Firebreak at ${url}. Start it with \`npm start\`, or pass --url.`);
+  }
+  const text = await response.text();
+  if (response.status >= 400) throw new CliError(`Slack endpoint answered ${response.status}: ${text}`);
+  let answer: { text?: string; response_type?: string; blocks?: { text?: { text?: string } }[] } = {};
+  try {
+    answer = text ? JSON.parse(text) : {};
+  } catch {
+    answer = { text };
+  }
+  const lines = [answer.text ?? "", ...(answer.blocks ?? []).map((b) => b.text?.text ?? "")].filter(Boolean);
+  console.log(`[${answer.response_type ?? "ephemeral"}] ${lines.join("\n") || "(acknowledged, no text)"}`);
+}
 
 /** Where the local server is: --url, FIREBREAK_URL, the running server's runtime.json, or PORT. */
 function serverUrl(explicit?: string): string {
@@ -141,6 +207,20 @@ export function buildCli(): Command {
   withAlarmOptions(alarm.command("insufficient").argument("<alarm-name>", "the alarm's name", alarmName))
     .description("send a change to INSUFFICIENT_DATA")
     .action((name: string, options: AlarmOptions) => sendAlarm(name, "INSUFFICIENT_DATA", options));
+  program
+    .command("slack")
+    .description(
+      "send a signed slash command to the local /slack/events, as Slack would, and print the answer",
+    )
+    .argument("<command>", 'the command line, e.g. "/incident declare Checkout down sev1 service:checkout"')
+    .option("--user <id>", "the Slack user id sending it", "U0LOCALUSER")
+    .option("--channel <id>", "the channel it is sent from", "C0LOCALCHAN")
+    .option("--team <id>", "the workspace id (default: the local server's)")
+    .option("--url <url>", "Firebreak's URL (default: the running local server)")
+    .action((line: string, options: { user: string; channel: string; team?: string; url?: string }) =>
+      sendSlashCommand(line, options),
+    );
+
   program
     .command("report")
     .description("incident metrics (MTTD, MTTA, MTTM, MTTR, MTBF) from postmortem metadata")

@@ -5,7 +5,8 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import { z } from "zod";
 import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
-import { type LocalRuntime, startLocalRuntime } from "./runtime";
+import { FAKE_TEAM_ID } from "./fake-slack";
+import { LOCAL_SIGNING_SECRET, type LocalRuntime, startLocalRuntime } from "./runtime";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -24,6 +25,12 @@ const envSchema = z.object({
       }
     }, "expected an IANA time zone such as Europe/London")
     .default("UTC"),
+  SLACK_SIGNING_SECRET: z.string().min(8, "at least 8 characters").optional(),
+  SLACK_TEAM_ID: z
+    .string()
+    .regex(/^[TE][A-Z0-9]{2,}$/, "a Slack workspace id, e.g. T0123ABCD")
+    .optional(),
+  SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "a bot token starts with xoxb-").optional(),
   FIREBREAK_TABLE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, "3-255 characters: letters, digits, _ . -")
@@ -57,6 +64,11 @@ async function main(): Promise<void> {
       tableName: env.FIREBREAK_TABLE,
       timezone: env.FIREBREAK_TIMEZONE,
       ingest,
+      slack: {
+        signingSecret: env.SLACK_SIGNING_SECRET ?? LOCAL_SIGNING_SECRET,
+        teamId: env.SLACK_TEAM_ID ?? FAKE_TEAM_ID,
+        botToken: env.SLACK_BOT_TOKEN,
+      },
       log: consoleLog,
     });
   } catch (error) {
@@ -81,8 +93,16 @@ async function main(): Promise<void> {
       `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule)`,
       `  DynamoDB Local      ${runtime.dynamo.endpoint}   (table ${env.FIREBREAK_TABLE}, data in ${join(dataDir, "dynamodb")})`,
       "  Domain events       in-process: table stream → outbox → local dispatcher",
+      `  Slack               POST ${runtime.url}/slack/events   (workspace ${runtime.slack.teamId})`,
+      runtime.fakeSlack
+        ? `  Slack Web API       recording fake at ${runtime.fakeSlack.url} (set SLACK_BOT_TOKEN for a real workspace)`
+        : "  Slack Web API       https://slack.com/api/ (SLACK_BOT_TOKEN)",
+      ...(env.SLACK_SIGNING_SECRET
+        ? []
+        : [`  Slack signing       development secret "${LOCAL_SIGNING_SECRET}" (set SLACK_SIGNING_SECRET)`]),
       "",
       "Simulate an alarm:   npm run firebreak -- alarm fire checkout-5xx --service checkout",
+      'Try Slack:           npm run firebreak -- slack "/incident declare Checkout down sev1 service:checkout" --user U123',
       "Stop:                Ctrl-C",
       "",
     ].join("\n"),

@@ -23,6 +23,8 @@ import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
+import { createSlackHandler } from "@firebreak/functions/slack";
+import { publisherEnqueue } from "@firebreak/functions/slack/work";
 import { z } from "zod";
 import {
   BodyTooLargeError,
@@ -33,6 +35,7 @@ import {
   toApiGatewayV2Event,
 } from "./apigw";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { startStreamPoller } from "./stream-poller";
 
 export interface RuntimeOptions {
@@ -47,6 +50,11 @@ export interface RuntimeOptions {
   ingest?: Partial<IngestConfig>;
   /** The team's IANA time zone, for local times in postmortems. */
   timezone?: string;
+  /**
+   * Slack: the signing secret and workspace the local /slack/events accepts. With a bot token,
+   * calls go to the real Slack Web API; without one, to a recording fake on 127.0.0.1.
+   */
+  slack?: { signingSecret: string; teamId: string; botToken?: string };
   log?: Log;
 }
 
@@ -57,8 +65,14 @@ export interface LocalRuntime {
   deadLetters: MemoryDeadLetterSink;
   /** The in-process app bus: domain events from the table stream, via the outbox handler. */
   bus: LocalDispatcher;
+  /** The recording fake of the Slack Web API (absent when a real bot token is configured). */
+  fakeSlack?: FakeSlack;
+  slack: { signingSecret: string; teamId: string };
   stop(): Promise<void>;
 }
+
+/** The development signing secret the local /slack/events accepts when SLACK_SIGNING_SECRET is unset. */
+export const LOCAL_SIGNING_SECRET = "firebreak-local-signing-secret";
 
 const envelopeSchema = z.looseObject({
   version: z.string().optional(),
@@ -138,12 +152,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     : await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
   let server: Server | undefined;
   let poller: { stop(): Promise<void> } | undefined;
+  let fakeSlack: FakeSlack | undefined;
   const bus = new LocalDispatcher({ log });
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
     await poller?.stop();
     await bus.drain();
+    await fakeSlack?.stop();
     await dynamo.stop?.();
   };
   try {
@@ -182,6 +198,18 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       },
     );
     const api = createApiHandler(() => ({ store, postmortems }));
+    const slackConfig = options.slack ?? { signingSecret: LOCAL_SIGNING_SECRET, teamId: FAKE_TEAM_ID };
+    if (!slackConfig.botToken) fakeSlack = await startFakeSlack();
+    const slack = createSlackHandler(() => ({
+      signingSecret: slackConfig.signingSecret,
+      botToken: slackConfig.botToken ?? "xoxb-local-fake",
+      teamIds: [slackConfig.teamId],
+      ...(fakeSlack ? { botId: FAKE_BOT_ID, botUserId: FAKE_BOT_USER_ID, slackApiUrl: fakeSlack.url } : {}),
+      store,
+      postmortems,
+      timezone: options.timezone,
+      enqueue: publisherEnqueue(bus),
+    }));
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {
       let event: unknown;
@@ -246,6 +274,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         return sendResult(res, await routeEvent(body));
       }
       const event = toApiGatewayV2Event(req, body);
+      if (path === "/slack/events" && req.method === "POST") {
+        return sendResult(res, await slack(event, lambdaContext("slack")));
+      }
       const result = await api(event, lambdaContext("api"));
       sendResult(res, result);
     };
@@ -266,8 +297,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const url = `http://${host}:${port}`;
-    if (dataDir) writeFileSync(join(dataDir, "runtime.json"), JSON.stringify({ url, pid: process.pid }));
-    return { url, dynamo, store, deadLetters, bus, stop };
+    if (dataDir)
+      writeFileSync(
+        join(dataDir, "runtime.json"),
+        JSON.stringify({ url, pid: process.pid, slackTeamId: slackConfig.teamId }),
+      );
+    return {
+      url,
+      dynamo,
+      store,
+      deadLetters,
+      bus,
+      fakeSlack,
+      slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

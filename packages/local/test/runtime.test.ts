@@ -198,6 +198,52 @@ describe("local runtime", () => {
     expect(declared).toMatchObject({ source: "firebreak", detail: { type: "incident.declared" } });
   });
 
+  it("firebreak slack sends signed slash commands: declare, then ack, through the same Slack handler", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => lines.push(args.join(" "));
+    const run = (line: string) =>
+      buildCli().parseAsync([
+        "node",
+        "firebreak",
+        "slack",
+        line,
+        "--user",
+        "U123",
+        "--url",
+        runtime.url,
+        "--team",
+        runtime.slack.teamId,
+      ]);
+    try {
+      await run("/incident declare Checkout down sev1 service:checkout");
+      const declared = (await (await get("/api/incidents?status=open")).json()) as ListBody;
+      const incident = declared.items.find((i) => i.title === "Checkout down");
+      expect(incident).toMatchObject({ severity: "SEV1", services: ["checkout"], status: "declared" });
+      await run(`/incident ack INC-${incident!.number}`);
+      const detail = (await (await get(`/api/incidents/${incident!.id}`)).json()) as { status: string };
+      expect(detail.status).toBe("acknowledged");
+      await run("/incident help");
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join("\n")).toMatch(/\/incident/);
+    expect(runtime.fakeSlack?.calls.some((c) => c.method === "chat.postMessage")).toBe(true);
+  });
+
+  it("refuses a forged Slack request with 401", async () => {
+    const res = await fetch(`${runtime.url}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+        "x-slack-signature": "v0=forged",
+      },
+      body: "command=%2Fincident&text=list&team_id=T1&user_id=U1",
+    });
+    expect(res.status).toBe(401);
+  });
+
   it("rejects bad CLI arguments with a clear message", async () => {
     const quiet = { writeErr: () => undefined, writeOut: () => undefined, outputError: () => undefined };
     const cli = buildCli();
