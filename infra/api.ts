@@ -3,6 +3,8 @@
  * "ApiHandler" (packages/functions/src/api.handler, linked to Table), which routes internally:
  * `API_ROUTES` below (health, incidents, postmortems, the postmortem schema, metrics).
  */
+import { bus } from "./events";
+import { slackBotToken, slackSigningSecret, slackTeamId } from "./secrets";
 import { table } from "./storage";
 
 export const API_HANDLER = "packages/functions/src/api.handler";
@@ -23,11 +25,22 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
   link: [table],
 });
 
+export const SLACK_HANDLER = "packages/functions/src/slack.handler";
+
+/** Slack commands, interactivity and events: one route, verified by Slack's signature. */
+export const slackHandler = new sst.aws.Function("SlackHandler", {
+  handler: SLACK_HANDLER,
+  link: [table, bus, slackSigningSecret, slackBotToken, slackTeamId],
+  memory: "1024 MB",
+  timeout: "10 seconds",
+});
+
 export const api = new sst.aws.ApiGatewayV2("Api");
 
 for (const route of API_ROUTES) {
   api.route(route, apiHandler.arn);
 }
+api.route("POST /slack/events", slackHandler.arn);
 
 export const outputs = {
   api: api.url,

@@ -25,6 +25,7 @@ const HANDLERS = {
   outbox: "packages/functions/src/outbox.handler",
   api: "packages/functions/src/api.handler",
   postmortem: "packages/functions/src/postmortem.handler",
+  slack: "packages/functions/src/slack.handler",
 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
@@ -33,15 +34,17 @@ type Inputs = Record<string, unknown>;
 let app: Evaluation;
 let missingFile: Evaluation;
 let missingExport: Evaluation;
+let missingSecret: Evaluation;
 let typecheckResult: ReturnType<typeof typecheck>;
 
 beforeAll(async () => {
   await ensureSstInstall();
   typecheckResult = typecheck();
-  [app, missingFile, missingExport] = await Promise.all([
+  [app, missingFile, missingExport, missingSecret] = await Promise.all([
     evaluate(),
     evaluate({ config: "infra/test/fixtures/missing-handler-file.config.ts" }),
     evaluate({ config: "infra/test/fixtures/missing-export.config.ts" }),
+    evaluate({ secrets: {} }),
   ]);
   if (!app.ok) throw new Error(`run() failed under mocks:\n${app.error}`);
 }, 120_000);
@@ -258,8 +261,9 @@ describe("API", () => {
       "GET /api/metrics",
       "GET /api/schemas/postmortem.v1.json",
       "GET /health",
+      "POST /slack/events",
     ]);
-    for (const route of routes) {
+    for (const route of routes.filter((r) => r.inputs.routeKey !== "POST /slack/events")) {
       const integration = only(
         "aws:apigatewayv2/integration:Integration",
         (i) => route.inputs.target === `integrations/${i.id}`,
@@ -273,7 +277,28 @@ describe("API", () => {
       resourcesOf(app, "aws:lambda/permission:Permission").filter(
         (p) => p.inputs.principal === "apigateway.amazonaws.com" && p.inputs.function === state(fn, "arn"),
       ),
-    ).toHaveLength(routes.length);
+    ).toHaveLength(routes.length - 1);
+  });
+
+  it("routes POST /slack/events to the Slack handler, linked to its secrets, the table and the bus", () => {
+    const fn = lambdaFor(HANDLERS.slack);
+    const route = only("aws:apigatewayv2/route:Route", (r) => r.inputs.routeKey === "POST /slack/events");
+    const integration = only(
+      "aws:apigatewayv2/integration:Integration",
+      (i) => route.inputs.target === `integrations/${i.id}`,
+    );
+    // Linking secrets makes Pulumi mark the function's outputs secret: { <sig>, value }.
+    const uri = integration.inputs.integrationUri as string | { value: string };
+    expect(typeof uri === "string" ? uri : uri.value).toBe(state(fn, "arn"));
+    expect(integration.inputs.integrationType).toBe("AWS_PROXY");
+    const build = app.builds.find((b) => b.handler === HANDLERS.slack);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual([
+      "Bus",
+      "SlackBotToken",
+      "SlackSigningSecret",
+      "SlackTeamId",
+      "Table",
+    ]);
   });
 
   it("links the api handler to Table", () => {
@@ -325,6 +350,11 @@ describe("handlers", () => {
   it("packages/functions/sst-env.d.ts declares exactly the linked resources", () => {
     const current = existsSync(SST_ENV) ? readFileSync(SST_ENV, "utf8") : "(missing)";
     expect(current, "regenerate: npx tsx infra/test/sst-harness.ts --write-sst-env").toBe(renderSstEnv(app));
+  });
+
+  it("fails the evaluation, like a deploy, when a secret has no value", () => {
+    expect(missingSecret.ok).toBe(false);
+    expect(missingSecret.error).toMatch(/Set a value for Slack\w+ with `sst secret set/);
   });
 
   it("fails the evaluation when a handler file does not exist", () => {

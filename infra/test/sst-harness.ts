@@ -128,12 +128,21 @@ export interface EvaluateOptions {
   stage?: string;
   /** Where handler paths are resolved (default: $FIREBREAK_HANDLER_ROOT, else the repo root). */
   handlerRoot?: string;
+  /** SST_SECRET_<Name> values; defaults to TEST_SECRETS. Pass {} to see a missing secret fail. */
+  secrets?: Record<string, string>;
 }
 
 let counter = 0;
 const SOURCEMAPS = process.env.FIREBREAK_EVAL_SOURCEMAPS === "1";
 
 /** Bundles `run()` of a config like the SST CLI and evaluates it under Pulumi mocks in a child. */
+/** Test values of the app's secrets (infra/secrets.ts), as the CLI passes them: SST_SECRET_<Name>. */
+export const TEST_SECRETS: Record<string, string> = {
+  SST_SECRET_SlackSigningSecret: "test-signing-secret",
+  SST_SECRET_SlackBotToken: "xoxb-test",
+  SST_SECRET_SlackTeamId: "T0TEST",
+};
+
 export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
   const config = path.resolve(ROOT, options.config ?? "sst.config.ts");
   const id = `${process.pid}-${Date.now()}-${counter++}`;
@@ -227,6 +236,8 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
         FIREBREAK_STAGE: options.stage ?? "ci",
         FIREBREAK_HANDLER_ROOT: options.handlerRoot ?? process.env.FIREBREAK_HANDLER_ROOT ?? ROOT,
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        // What `sst secret set` provides to a deploy; unset, the evaluation fails like a deploy would.
+        ...(options.secrets ?? TEST_SECRETS),
       },
     }).catch((error: { stdout?: string; stderr?: string; message: string }) => error);
     if (!existsSync(outFile)) {

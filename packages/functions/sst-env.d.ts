@@ -12,6 +12,18 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Bus"
     }
+    "SlackBotToken": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "SlackSigningSecret": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "SlackTeamId": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "Table": {
       "name": string
       "type": "sst.aws.Dynamo"

@@ -18,6 +18,13 @@ export const TIMELINE_KINDS = [
   "page.failed",
   "page.acknowledged",
   "postmortem.drafted",
+  "escalation.started",
+  "escalation.not_started",
+  "escalation.escalated",
+  "escalation.level_skipped",
+  "escalation.role_coverage",
+  "escalation.stopped",
+  "incident.role_flagged",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

@@ -9,13 +9,25 @@ export const keys = {
   alarm: (arn: string) => ({ pk: `ALARM#${arn}`, sk: "STATE" }),
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   counter: () => ({ pk: "COUNTER", sk: "INCIDENT" }),
+  page: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `PAGE#${pageId}` }),
+  pagePrefix: () => "PAGE#",
+  escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),
+  ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
+  directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
 };
 
 export const OPEN_PARTITION = "OPEN";
+/** Partition key of the sparse escalationsDue index. */
+export const DUE_PARTITION = "DUE";
 const MAX_MS = 9_999_999_999_999;
 
 /** Sort key of the openBySeverity index: SEV1 first, then newest first. */
 export function openSortKey(incident: Pick<Incident, "severity" | "createdAt" | "id">): string {
   const inverted = String(MAX_MS - Date.parse(incident.createdAt)).padStart(13, "0");
   return `${incident.severity}#${inverted}#${incident.id}`;
+}
+
+/** Sort key of the escalationsDue index: due time first, so "due by now" is one range condition. */
+export function dueSortKey(dueAt: string, incidentId: string): string {
+  return `${dueAt}#${incidentId}`;
 }

@@ -11,12 +11,19 @@
  *   COUNTER         / INCIDENT             atomic counter behind INC-<n>
  *   INC#<id>        / PM#<version>         postmortem draft versions (Markdown gzip-compressed)
  *   INC#<id>        / PMMETA               the current draft's metadata (indexed for metrics)
+ *   INC#<id>        / PAGE#<pageId>        one page (incident, target, level, channel) and its state
+ *   INC#<id>        / ESCALATION           the incident's escalation: ladder snapshot, position, due time
+ *   INC#<id>        / ACKLINK#<pageId>     a consumed one-click ack link (TTL `expiresAt`)
+ *   DIRECTORY       / CURRENT              the whole validated on-call directory (one item, ≤ 400 KB)
  *
  * Indexes are named after the access pattern they serve:
  *   openBySeverity  openPk = "OPEN" on open incidents only (sparse), openSk = "<SEV>#<inverted ms>#<id>",
  *                   so one Query lists open incidents by severity, newest first, with a cursor.
  *   postmortemsByImpactStart  pmPk = "PM" on each incident's current postmortem metadata item,
  *                   pmSk = "<impact start ISO>#<incident id>": metrics over a window are one Query.
+ *   escalationsDue  duePk = "DUE" on escalations still waiting for something (sparse: removed once
+ *                   acknowledged, resolved or done), dueSk = "<next due ISO>#<incident id>", so the
+ *                   sweeper's "what is due now" is one Query (dueSk <= now), never a Scan.
  */
 export const TABLE = {
   fields: {
@@ -26,11 +33,14 @@ export const TABLE = {
     openSk: "string",
     pmPk: "string",
     pmSk: "string",
+    duePk: "string",
+    dueSk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
     openBySeverity: { hashKey: "openPk", rangeKey: "openSk" },
     postmortemsByImpactStart: { hashKey: "pmPk", rangeKey: "pmSk" },
+    escalationsDue: { hashKey: "duePk", rangeKey: "dueSk" },
   },
   ttl: "expiresAt",
   stream: "new-and-old-images",

@@ -1,0 +1,741 @@
+import { readFileSync } from "node:fs";
+import { type FakeSlack, startFakeSlack } from "@firebreak/local/fake-slack";
+import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { transition as alarmTransition } from "../../test/support/factories";
+import { ingestAlarmTransition } from "../alarm/ingest";
+import { assignRole, changeStatus } from "../incident/actions";
+import type { Actor } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { parseDirectoryYaml } from "../oncall/directory";
+import { DirectoryStore } from "../oncall/store";
+import { assignInitialRoles } from "../oncall/who";
+import type { IncidentStore } from "../storage/incident-store";
+import { type AckKey, signAckLink } from "./ack-link";
+import type { SendIsolatedOptions } from "./channels";
+import {
+  acknowledge,
+  acknowledgeByLink,
+  FIREBREAK_ACTOR,
+  listPages,
+  onIncidentDeclared,
+  onIncidentStatusChanged,
+  type PagingConfig,
+  type PagingDeps,
+  pageIdFor,
+  sweepEscalations,
+} from "./service";
+import { createSlackClient, SlackChannel } from "./slack-channel";
+import { createSnsClient, SnsChannel } from "./sns-channel";
+import { PageStore, type StoredPage } from "./store";
+
+const DEMO_YAML = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");
+const demo = parseDirectoryYaml(DEMO_YAML);
+
+/** Saturday 2026-03-14 09:42 UTC: checkout primary is bob, secondary dana, comms kate. */
+const T0 = Date.parse("2026-03-14T09:42:13.274Z");
+const MINUTE = 60_000;
+const ACK_KEY: AckKey = { id: "k1", secret: "a-test-secret-of-at-least-thirty-two-bytes!" };
+const ACK_BASE = "http://fb.test/ack";
+const LINK = /http:\/\/fb\.test\/ack\/([A-Za-z0-9_-]+)/;
+
+let sns: FakeSns;
+let slack: FakeSlack;
+let incidents: IncidentStore;
+let pages: PageStore;
+let directory: DirectoryStore;
+let now: number;
+const clock = { now: () => new Date(now) };
+
+beforeAll(async () => {
+  [sns, slack] = await Promise.all([startFakeSns(), startFakeSlack()]);
+});
+afterAll(async () => {
+  await Promise.all([sns.stop(), slack.stop()]);
+});
+beforeEach(async () => {
+  now = T0;
+  incidents = storeFor(await createTestTable("paging"));
+  pages = new PageStore(incidents.db, incidents.tableName);
+  directory = new DirectoryStore(incidents.db, incidents.tableName, clock);
+  await directory.apply(demo);
+});
+afterEach(() => {
+  sns.reset();
+  slack.reset();
+});
+
+function channels(options: { snsTimeoutMs?: number; slackTimeoutMs?: number } = {}) {
+  return {
+    sns: new SnsChannel({
+      client: createSnsClient(
+        {
+          endpoint: sns.endpoint,
+          region: "eu-west-1",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        },
+        { requestTimeoutMs: options.snsTimeoutMs ?? 1_000 },
+      ),
+      retry: { attempts: 3, baseMs: 1, maxMs: 5 },
+    }),
+    slack: new SlackChannel({
+      client: createSlackClient("xoxb-test", {
+        slackApiUrl: slack.url,
+        requestTimeoutMs: options.slackTimeoutMs ?? 1_000,
+      }),
+      retry: { attempts: 3, baseMs: 1, maxMs: 5, maxRetryAfterMs: 20 },
+    }),
+  };
+}
+
+function deps(
+  overrides: Partial<PagingDeps> & { sendTimeoutMs?: SendIsolatedOptions["timeoutMs"] } = {},
+  config: Partial<PagingConfig> = {},
+): PagingDeps {
+  const { sendTimeoutMs, ...rest } = overrides;
+  return {
+    incidents,
+    pages,
+    directory,
+    channels: channels(),
+    clock,
+    ackKey: ACK_KEY,
+    ackBaseUrl: ACK_BASE,
+    dashboardUrl: "http://fb.test",
+    config: { sendTimeoutMs: sendTimeoutMs ?? 5_000, ...config },
+    ...rest,
+  };
+}
+
+/** An alarm goes off: ingested as the alarm-ingest handler does, at the fake clock's time. */
+async function alarm(name: string, description: string): Promise<string> {
+  const result = await ingestAlarmTransition(
+    { store: incidents, clock },
+    alarmTransition(name, "ALARM", 0, { description }),
+  );
+  expect(result.outcome).toBe("opened");
+  return result.incidentId!;
+}
+
+const timeline = async (id: string): Promise<TimelineEntry[]> =>
+  (await incidents.getIncidentWithTimeline(id))!.timeline;
+const kinds = (entries: TimelineEntry[], kind: string) => entries.filter((e) => e.kind === kind);
+const minute = (iso: string) => Math.round((Date.parse(iso) - T0) / MINUTE);
+const postMessages = () =>
+  slack.calls.filter((c) => c.method === "chat.postMessage" && c.fault === undefined);
+
+/** Sweeps once a minute for `minutes` minutes of fake time. */
+async function sweepFor(d: PagingDeps, minutes: number) {
+  for (let i = 0; i < minutes; i++) {
+    now += MINUTE;
+    const result = await sweepEscalations(d);
+    expect(result.errors).toEqual([]);
+  }
+}
+
+/** A compact view of escalation pages: `minute level/round channel target`. */
+function ladderLog(list: StoredPage[] | Awaited<ReturnType<typeof listPages>>) {
+  return list
+    .filter((p) => p.purpose === "escalation")
+    .map((p) => {
+      const who =
+        p.target.kind === "person"
+          ? p.target.personId
+          : p.target.kind === "topic"
+            ? p.target.arn.split(":").pop()
+            : "";
+      return `${minute(p.requestedAt)} ${p.level}/${p.round} ${p.channel} ${who}`;
+    })
+    .sort((a, b) => Number(a.split(" ")[0]) - Number(b.split(" ")[0]) || a.localeCompare(b));
+}
+
+describe("declared → roles → pages", () => {
+  it("assigns IC, ops and comms from the directory and pages level 1 by SMS, Slack DM and the alert channel", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const result = await onIncidentDeclared(deps(), id);
+    expect(result.outcome).toBe("started");
+
+    const expected = assignInitialRoles(demo, "checkout", new Date(T0), "210987654321");
+    expect([expected.ic?.id, expected.ops?.id, expected.comms?.id]).toEqual(["bob", "dana", "kate"]);
+    expect(result.incident.roles).toMatchObject({
+      ic: { personId: "bob", personName: "Bob Okafor" },
+      ops: { personId: "dana", personName: "Dana Fischer" },
+      comms: { personId: "kate", personName: "Kate Lindqvist" },
+    });
+    const entries = await timeline(id);
+    const assigned = kinds(entries, "incident.role_assigned");
+    expect(assigned.map((e) => [e.data.role, e.data.personId])).toEqual([
+      ["ic", "bob"],
+      ["ops", "dana"],
+      ["comms", "kate"],
+    ]);
+    expect(assigned.every((e) => e.actor.type === "system" && e.actor.name === "Firebreak")).toBe(true);
+
+    // SNS: one transactional SMS to bob, with the one-click link, within 140 characters.
+    expect(sns.published).toHaveLength(1);
+    const sms = sns.published[0]!;
+    expect(sms.phoneNumber).toBe("+12025550102");
+    expect(sms.message.length).toBeLessThanOrEqual(140);
+    expect(sms.message).toMatch(LINK);
+    expect(sms.attributes["AWS.SNS.SMS.SMSType"]?.stringValue).toBe("Transactional");
+    // Slack: a DM to bob and the team's alert channel, with the buttons.
+    const posts = postMessages();
+    expect(posts.map((c) => c.body.channel).sort()).toEqual(["C07CHECKOUT", "U01BOB0002"]);
+    const announce = posts.find((c) => c.body.channel === "C07CHECKOUT")!;
+    expect(String(announce.body.text)).toContain("<@U01BOB0002>");
+    expect(JSON.stringify(announce.body.blocks)).toContain("incident_ack");
+
+    const list = await listPages(deps(), id);
+    expect(list).toHaveLength(3);
+    expect(list.every((p) => p.state === "delivered" && p.level === 1 && p.round === 0)).toBe(true);
+    expect(list.map((p) => `${p.channel}:${p.purpose}`).sort()).toEqual([
+      "slack:announce",
+      "slack:escalation",
+      "sns:escalation",
+    ]);
+    // The API view carries no contact details.
+    expect(JSON.stringify(list)).not.toContain("+12025550102");
+    expect(list.find((p) => p.channel === "sns")?.providerId).toBe(sms.messageId);
+
+    expect(kinds(entries, "page.requested")).toHaveLength(3);
+    expect(kinds(entries, "page.delivered")).toHaveLength(3);
+    expect(kinds(entries, "escalation.started")).toHaveLength(1);
+    expect(kinds(entries, "incident.role_flagged")).toEqual([]);
+    expect(JSON.stringify(entries)).not.toMatch(LINK); // the link is a credential: never on the timeline
+  });
+
+  it("flags an unassigned comms lead on the timeline (a team without a comms rotation)", async () => {
+    const id = await alarm("payments-latency", "severity: sev3\nservice: payments");
+    await onIncidentDeclared(deps(), id);
+    const incident = await incidents.getIncident(id);
+    expect(incident?.roles?.ic).toBeDefined();
+    expect(incident?.roles?.comms).toBeUndefined();
+    const flagged = kinds(await timeline(id), "incident.role_flagged");
+    expect(flagged.map((e) => e.data.flag)).toContain("comms_unassigned");
+    expect(flagged.find((e) => e.data.flag === "comms_unassigned")?.summary).toMatch(/comms lead unassigned/);
+  });
+
+  it("pages nobody twice and assigns nothing twice when the event is redelivered, even concurrently", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps();
+    const results = await Promise.all(Array.from({ length: 5 }, () => onIncidentDeclared(d, id)));
+    expect(results.filter((r) => r.outcome === "started")).toHaveLength(1);
+    const again = await onIncidentDeclared(d, id);
+    expect(again.outcome).toBe("already_started");
+    expect(again.pages).toHaveLength(3);
+
+    expect(sns.published).toHaveLength(1);
+    expect(postMessages()).toHaveLength(2);
+    const entries = await timeline(id);
+    expect(kinds(entries, "incident.role_assigned")).toHaveLength(3);
+    expect(kinds(entries, "page.requested")).toHaveLength(3);
+    expect(kinds(entries, "escalation.started")).toHaveLength(1);
+  });
+
+  it("never overwrites a role a person already took", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    await assignRole(
+      { store: incidents, clock },
+      id,
+      { role: "ic", personId: "U0HUMAN01", personName: "Hu" },
+      {
+        type: "slack",
+        id: "U0HUMAN01",
+      },
+    );
+    await onIncidentDeclared(deps(), id);
+    const incident = await incidents.getIncident(id);
+    expect(incident?.roles?.ic?.personId).toBe("U0HUMAN01");
+    expect(incident?.roles?.ops?.personId).toBe("dana");
+  });
+
+  it("says so on the timeline when nobody can be paged (no directory), once", async () => {
+    const table = storeFor(await createTestTable("paging-empty"));
+    const d = deps({
+      incidents: table,
+      pages: new PageStore(table.db, table.tableName),
+      directory: new DirectoryStore(table.db, table.tableName, clock),
+    });
+    incidents = table;
+    const id = await alarm("checkout-5xx", "service: checkout");
+    expect((await onIncidentDeclared(d, id)).outcome).toBe("not_paged");
+    expect((await onIncidentDeclared(d, id)).outcome).toBe("already_started");
+    const notStarted = kinds(await timeline(id), "escalation.not_started");
+    expect(notStarted).toHaveLength(1);
+    expect(notStarted[0]?.summary).toMatch(/no on-call directory/);
+    expect(sns.requests).toHaveLength(0);
+  });
+
+  it("escapes mrkdwn from outside: an alarm named <!channel> notifies nobody", async () => {
+    const id = await alarm("<!channel> db down", "severity: sev3\nservice: checkout");
+    await onIncidentDeclared(deps(), id);
+    const announce = [...slack.messages.values()].find((m) => m.channel === "C07CHECKOUT")!;
+    expect(announce.text).toContain("&lt;!channel&gt; db down");
+    expect(announce.text).not.toContain("<!channel>");
+    const mrkdwn = JSON.stringify(announce.blocks)
+      .match(/"type":"mrkdwn","text":"[^"]*"/g)!
+      .join("\n");
+    expect(mrkdwn).toContain("&lt;!channel&gt; db down");
+    expect(mrkdwn).not.toContain("<!channel>");
+    const dm = [...slack.messages.values()].find((m) => m.channel !== "C07CHECKOUT")!;
+    expect(dm.text).not.toContain("<!channel>");
+  });
+});
+
+describe("delivery faults are survived and recorded", () => {
+  it("delivers after SNS 500s, an SNS timeout and a Slack 429 with Retry-After", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    sns.failNext(1, "500");
+    sns.failNext(1, "timeout");
+    slack.failNext("chat.postMessage", 1, { status: 429, retryAfter: 1 });
+    await onIncidentDeclared(deps({ channels: channels({ snsTimeoutMs: 200 }) }), id);
+
+    const list = await pages.listPages(id);
+    expect(list.every((p) => p.state === "delivered")).toBe(true);
+    expect(list.find((p) => p.channel === "sns")?.attempts).toBe(3);
+    expect(list.filter((p) => p.channel === "slack").reduce((n, p) => n + p.attempts, 0)).toBe(3);
+    const delivered = kinds(await timeline(id), "page.delivered");
+    expect(delivered).toHaveLength(3);
+    expect(delivered.find((e) => e.data.channel === "sns")?.summary).toMatch(/after 3 attempts/);
+    expect(sns.published).toHaveLength(1);
+  });
+
+  it("records page.failed with the error when a channel keeps failing, and the other channel still delivers", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    sns.failNext(3, "throttle");
+    await onIncidentDeclared(deps(), id);
+    const entries = await timeline(id);
+    const failed = kinds(entries, "page.failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.data).toMatchObject({
+      channel: "sns",
+      attempts: 3,
+      error: { code: "Throttling", retryable: true },
+      personId: "bob",
+    });
+    expect(failed[0]?.summary).toMatch(/failed after 3 attempts: Throttling/);
+    expect(kinds(entries, "page.delivered")).toHaveLength(2);
+    const sms = (await pages.listPages(id)).find((p) => p.channel === "sns");
+    expect(sms).toMatchObject({ state: "failed", error: { code: "Throttling" } });
+  });
+
+  it.each([
+    ["5xx", { status: 503 }, "http_503"],
+    ["timeouts", "hang", "timeout"],
+  ] as const)("records Slack %s as failures without losing the SNS page", async (_, fault, code) => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    slack.failNext("chat.postMessage", 6, fault);
+    await onIncidentDeclared(deps({ channels: channels({ slackTimeoutMs: 150 }) }), id);
+    const failed = kinds(await timeline(id), "page.failed");
+    expect(failed.map((e) => e.data.error)).toEqual([
+      expect.objectContaining({ code, retryable: true }),
+      expect.objectContaining({ code, retryable: true }),
+    ]);
+    expect(failed.every((e) => e.data.attempts === 3)).toBe(true);
+    expect((await pages.listPages(id)).find((p) => p.channel === "sns")?.state).toBe("delivered");
+  });
+
+  it("isolates the channels: Slack hanging does not hold up the SNS page", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    slack.failNext("chat.postMessage", 10, "hang");
+    const started = performance.now();
+    let finished = false;
+    const declared = onIncidentDeclared(
+      deps({ channels: channels({ slackTimeoutMs: 5_000 }), sendTimeoutMs: { slack: 2_500, sns: 5_000 } }),
+      id,
+    ).finally(() => {
+      finished = true;
+    });
+    let smsRecordedAfter: number | undefined;
+    while (smsRecordedAfter === undefined && performance.now() - started < 4_000) {
+      const sms = (await pages.listPages(id)).find((p) => p.channel === "sns");
+      if (sms?.state === "delivered") smsRecordedAfter = performance.now() - started;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(smsRecordedAfter).toBeDefined();
+    expect(smsRecordedAfter!).toBeLessThan(2_000);
+    expect(finished).toBe(false); // Slack is still hanging while the SMS is already recorded
+    await declared;
+    const failed = kinds(await timeline(id), "page.failed");
+    expect(failed).toHaveLength(2);
+    expect(failed.every((e) => (e.data.error as { code: string }).code === "channel_timeout")).toBe(true);
+  });
+
+  it("resends a page left 'requested' by a sender that crashed, once", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    class CrashingStore extends PageStore {
+      override async recordOutcome(): Promise<boolean> {
+        throw new Error("the Lambda died");
+      }
+    }
+    const crashing = deps({ pages: new CrashingStore(incidents.db, incidents.tableName) });
+    await expect(onIncidentDeclared(crashing, id)).rejects.toThrow("the Lambda died");
+    expect((await pages.listPages(id)).every((p) => p.state === "requested")).toBe(true);
+    expect(sns.published).toHaveLength(1);
+
+    // The redelivered event, too soon: nothing is resent yet.
+    await onIncidentDeclared(deps(), id);
+    expect(sns.published).toHaveLength(1);
+
+    const d = deps();
+    await sweepFor(d, 3);
+    await Promise.all([sweepEscalations(d), sweepEscalations(d)]);
+    const list = await pages.listPages(id);
+    expect(list.every((p) => p.state === "delivered")).toBe(true);
+    expect(list.every((p) => p.sends === 2)).toBe(true);
+    expect(sns.published).toHaveLength(2); // at least once: the crashed send and one resend
+    expect(kinds(await timeline(id), "page.delivered")).toHaveLength(3);
+  });
+});
+
+describe("escalation", () => {
+  it("walks the ladder, repeats it, then pages the fallback: an hour of sweeps in fake time", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    // A directory edit during the incident does not change the running escalation.
+    const edited = parseDirectoryYaml(DEMO_YAML.replace('phone: "+34915550113"', 'phone: "+34915550999"'));
+    await directory.apply(edited);
+
+    await sweepFor(d, 70);
+
+    expect(ladderLog(await pages.listPages(id))).toEqual([
+      "0 1/0 slack bob",
+      "0 1/0 sns bob",
+      "5 2/0 slack dana",
+      "15 3/0 slack maria",
+      "15 3/0 sns firebreak-checkout-pages",
+      "15 3/0 sns maria",
+      "30 1/1 slack bob",
+      "30 1/1 sns bob",
+      "35 2/1 slack dana",
+      "45 3/1 slack maria",
+      "45 3/1 sns firebreak-checkout-pages",
+      "45 3/1 sns maria",
+      "60 fallback/1 sns firebreak-all-hands",
+    ]);
+    expect(
+      sns.published.filter((m) => m.phoneNumber?.startsWith("+3491555")).map((m) => m.phoneNumber),
+    ).toEqual(["+34915550113", "+34915550113"]);
+    const topic = sns.published.find((m) => m.topicArn?.endsWith("firebreak-checkout-pages"))!;
+    expect(topic.messageStructure).toBe("json");
+    expect(topic.structure?.email).toMatch(/Acknowledge \(one click\): http:\/\/fb\.test\/ack\//);
+
+    const entries = await timeline(id);
+    expect(kinds(entries, "escalation.escalated").map((e) => minute(e.at))).toEqual([5, 15, 30, 35, 45, 60]);
+    expect(kinds(entries, "escalation.stopped").map((e) => e.data.reason)).toEqual(["fallback_paged"]);
+    expect(await pages.queryDue(new Date(now + 24 * 60 * MINUTE))).toEqual([]);
+    expect((await pages.getEscalation(id))?.status).toBe("done");
+  });
+
+  it("processes every due escalation in one sweep, batch after batch", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      now += 1000;
+      ids.push(await alarm(`checkout-${i}`, "severity: sev3\nservice: checkout"));
+    }
+    const d = deps({}, { sweepBatch: 2, sweepConcurrency: 2 });
+    for (const id of ids) await onIncidentDeclared(d, id);
+    now = T0 + 6 * MINUTE;
+    const result = await sweepEscalations(d);
+    expect(result).toMatchObject({ due: 5, advanced: 5, raced: 0, errors: [] });
+    for (const id of ids) {
+      expect(ladderLog(await pages.listPages(id)).filter((line) => line.includes(" 2/0 "))).toHaveLength(1);
+    }
+  });
+
+  it("without Slack, pages people by SMS only, and records a page.failed for someone reachable only on Slack", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps({ channels: { sns: channels().sns } });
+    await onIncidentDeclared(d, id);
+    expect((await pages.listPages(id)).map((p) => `${p.channel} ${p.targetKey} ${p.state}`)).toEqual([
+      "sns person:bob delivered",
+    ]);
+    await sweepFor(d, 5);
+    const failed = kinds(await timeline(id), "page.failed");
+    expect(failed.map((e) => [e.data.personId, (e.data.error as { code: string }).code])).toEqual([
+      ["dana", "channel_not_configured"],
+    ]);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("never double-pages with several sweepers at once", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    for (let i = 0; i < 16; i++) {
+      now += MINUTE;
+      await Promise.all(Array.from({ length: 4 }, () => sweepEscalations(d)));
+    }
+    expect(ladderLog(await pages.listPages(id))).toEqual([
+      "0 1/0 slack bob",
+      "0 1/0 sns bob",
+      "5 2/0 slack dana",
+      "15 3/0 slack maria",
+      "15 3/0 sns firebreak-checkout-pages",
+      "15 3/0 sns maria",
+    ]);
+    expect(postMessages().filter((c) => c.body.channel === "U01DANA004")).toHaveLength(1);
+    expect(kinds(await timeline(id), "escalation.escalated")).toHaveLength(2);
+  });
+
+  it("stops when the incident is acknowledged or resolved anywhere else", async () => {
+    const acked = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    now += 1000;
+    const resolved = await alarm("cart-errors", "severity: sev3\nservice: cart");
+    const d = deps();
+    await onIncidentDeclared(d, acked);
+    await onIncidentDeclared(d, resolved);
+    const slackUser: Actor = { type: "slack", id: "U01CHEN003", name: "chen" };
+    await changeStatus({ store: incidents, clock }, acked, { to: "acknowledged" }, slackUser);
+    await onIncidentStatusChanged(d, acked);
+    expect((await pages.getEscalation(acked))?.status).toBe("done");
+    await changeStatus({ store: incidents, clock }, resolved, { to: "resolved" }, slackUser);
+
+    await sweepFor(d, 30);
+    for (const id of [acked, resolved]) {
+      expect(ladderLog(await pages.listPages(id)).every((line) => line.startsWith("0 "))).toBe(true);
+    }
+    expect(kinds(await timeline(acked), "escalation.stopped").map((e) => e.data.reason)).toEqual([
+      "acknowledged",
+    ]);
+    expect(kinds(await timeline(resolved), "escalation.stopped").map((e) => e.data.reason)).toEqual([
+      "resolved",
+    ]);
+  });
+
+  it("role coverage: a SEV1 whose IC has not acknowledged re-pages the IC and escalates, until the IC acknowledges", async () => {
+    const id = await alarm("checkout-down", "severity: sev1\nservice: checkout");
+    const d = deps({}, { roleCoverageMinutes: { SEV1: 3 } });
+    await onIncidentDeclared(d, id);
+    await sweepFor(d, 3);
+
+    let entries = await timeline(id);
+    const coverage = kinds(entries, "escalation.role_coverage");
+    expect(coverage.map((e) => minute(e.at))).toEqual([3]);
+    expect(coverage[0]?.summary).toMatch(
+      /SEV1 has no acknowledged incident commander 3 min after declaration/,
+    );
+    expect(coverage[0]?.summary).toContain("IC: Bob Okafor");
+    const repage = (await pages.listPages(id)).filter((p) => p.purpose === "role_coverage");
+    expect(repage.map((p) => `${minute(p.requestedAt)} ${p.channel} ${p.targetKey}`).sort()).toEqual([
+      "3 slack person:bob",
+      "3 sns person:bob",
+    ]);
+    // Escalated at once to level 2 (its timeout would have waited until minute 5).
+    expect(
+      kinds(entries, "escalation.escalated").map((e) => [minute(e.at), e.data.level, e.data.trigger]),
+    ).toEqual([[3, 2, "role_coverage"]]);
+
+    // Dana (not the IC) acknowledges: the ladder stops, but the IC is still not covered.
+    const dana = await acknowledge(d, {
+      incidentId: id,
+      actor: { type: "slack", id: "U01DANA004", name: "dana" },
+    });
+    expect(dana.incident.status).toBe("acknowledged");
+    await sweepFor(d, 3);
+    entries = await timeline(id);
+    expect(kinds(entries, "escalation.role_coverage").map((e) => minute(e.at))).toEqual([3, 6]);
+    expect(
+      kinds(entries, "escalation.escalated").map((e) => [minute(e.at), e.data.level, e.data.trigger]),
+    ).toEqual([
+      [3, 2, "role_coverage"],
+      [6, 3, "role_coverage"],
+    ]);
+
+    // Bob acknowledges (from Slack): covered, nothing more is paged.
+    const before = (await pages.listPages(id)).length;
+    const bob = await acknowledge(d, {
+      incidentId: id,
+      actor: { type: "slack", id: "U01BOB0002", name: "bob" },
+    });
+    expect(bob.ok).toBe(true);
+    await sweepFor(d, 30);
+    expect((await pages.listPages(id)).length).toBe(before);
+    expect((await pages.getEscalation(id))?.status).toBe("done");
+    entries = await timeline(id);
+    expect(kinds(entries, "escalation.role_coverage")).toHaveLength(2);
+    expect(kinds(entries, "page.acknowledged").map((e) => [e.actor.id, e.data.incidentCommander])).toEqual([
+      ["U01DANA004", false],
+      ["U01BOB0002", true],
+    ]);
+  });
+});
+
+describe("acknowledgement", () => {
+  async function declaredWithLink() {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    await onIncidentDeclared(deps(), id);
+    const token = LINK.exec(sns.published[0]!.message)?.[1];
+    expect(token).toBeDefined();
+    return { id, token: token! };
+  }
+
+  it("a one-click link acknowledges once, as the paged person, and stops the escalation", async () => {
+    const { id, token } = await declaredWithLink();
+    const d = deps();
+    now += 2 * MINUTE;
+    const result = await acknowledgeByLink(d, token);
+    expect(result).toMatchObject({
+      ok: true,
+      alreadyAcknowledged: false,
+      incident: { status: "acknowledged" },
+    });
+
+    const entries = await timeline(id);
+    const acked = kinds(entries, "page.acknowledged");
+    expect(acked).toHaveLength(1);
+    expect(acked[0]).toMatchObject({
+      actor: { type: "user", id: "bob" },
+      data: { via: "link", escalationStopped: true },
+    });
+    expect(kinds(entries, "incident.status_changed")[0]).toMatchObject({
+      actor: { id: "bob" },
+      data: { to: "acknowledged" },
+    });
+    const page = (await pages.listPages(id)).find((p) => p.channel === "sns");
+    expect(page).toMatchObject({ state: "acknowledged", acknowledgedBy: { id: "bob" } });
+
+    expect(await acknowledgeByLink(d, token)).toEqual({ ok: false, reason: "already_used" });
+    const count = (await pages.listPages(id)).length;
+    await sweepFor(d, 60);
+    expect((await pages.listPages(id)).length).toBe(count);
+    expect(kinds(await timeline(id), "page.acknowledged")).toHaveLength(1);
+  });
+
+  it("forged, expired, malformed and dangling links acknowledge nothing", async () => {
+    const { id, token } = await declaredWithLink();
+    const d = deps();
+    const pageId = (await pages.listPages(id)).find((p) => p.channel === "sns")!.pageId;
+    const forged = signAckLink(
+      { pageId, incidentId: id, expiresAt: new Date(now + 3600_000) },
+      { id: ACK_KEY.id, secret: "another-secret-of-at-least-thirty-two-bytes" },
+    );
+    const unknownPage = signAckLink(
+      {
+        pageId: pageIdFor({
+          incidentId: id,
+          level: 9,
+          round: 0,
+          purpose: "escalation",
+          targetKey: "person:x",
+          channel: "sns",
+        }),
+        incidentId: id,
+        expiresAt: new Date(now + 3600_000),
+      },
+      ACK_KEY,
+    );
+    expect(await acknowledgeByLink(d, forged)).toEqual({ ok: false, reason: "forged" });
+    expect(await acknowledgeByLink(d, "not a token")).toEqual({ ok: false, reason: "malformed" });
+    expect(await acknowledgeByLink(d, 42)).toEqual({ ok: false, reason: "malformed" });
+    expect(await acknowledgeByLink(d, unknownPage)).toEqual({ ok: false, reason: "not_found" });
+    now += 25 * 3600_000;
+    expect(await acknowledgeByLink(d, token)).toEqual({ ok: false, reason: "expired" });
+
+    expect((await incidents.getIncident(id))?.status).toBe("declared");
+    expect(kinds(await timeline(id), "page.acknowledged")).toEqual([]);
+  });
+
+  it("accepts links signed with a previous key while it rotates out", async () => {
+    const { token } = await declaredWithLink();
+    const rotated = deps({
+      ackKey: { id: "k2", secret: "the-new-secret-of-at-least-thirty-two-bytes" },
+      previousAckKeys: [ACK_KEY],
+    });
+    expect(await acknowledgeByLink(rotated, token)).toMatchObject({ ok: true });
+  });
+
+  it("keeps 50 concurrent acknowledge and assign calls consistent, each accepted change on the timeline", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const start = await incidents.getIncident(id);
+
+    const calls = Array.from({ length: 50 }, (_, i) => {
+      const actor: Actor = { type: "slack", id: `U0PERSON${i}`, name: `person ${i}` };
+      return i % 2 === 0
+        ? acknowledge(d, { incidentId: id, actor }).then((r) => ({
+            kind: "ack" as const,
+            changed: !r.alreadyAcknowledged,
+          }))
+        : assignRole(
+            { store: incidents, clock },
+            id,
+            { role: "ic", personId: actor.id, personName: actor.name },
+            actor,
+          ).then(() => ({ kind: "assign" as const, changed: true }));
+    });
+    const results = await Promise.all(calls);
+    const changedAcks = results.filter((r) => r.kind === "ack" && r.changed).length;
+    expect(changedAcks).toBeGreaterThanOrEqual(1);
+    expect(changedAcks).toBeLessThanOrEqual(2);
+
+    const found = (await incidents.getIncidentWithTimeline(id))!;
+    const { incident } = found;
+    expect(incident.status).toBe("acknowledged");
+    const statusChanges = kinds(found.timeline, "incident.status_changed");
+    expect(statusChanges).toHaveLength(1);
+    expect(kinds(found.timeline, "page.acknowledged")).toHaveLength(1);
+    const handoffs = kinds(found.timeline, "incident.role_assigned").filter(
+      (e) => e.data.role === "ic" && e.actor.type === "slack",
+    );
+    expect(handoffs).toHaveLength(25);
+    // The chain of handoffs is unbroken and ends with the holder of the role.
+    let holder = start?.roles?.ic?.personId;
+    for (const entry of handoffs) {
+      expect((entry.data.previous as { personId: string }).personId).toBe(holder);
+      holder = String(entry.data.personId);
+    }
+    expect(incident.roles?.ic?.personId).toBe(holder);
+    expect(incident.version).toBe((start?.version ?? 0) + 25 + 1);
+
+    const escalation = await pages.getEscalation(id);
+    expect(escalation).toMatchObject({ status: "done", doneReason: "acknowledged" });
+  });
+
+  it("acknowledges a named page and says when there was nothing left to acknowledge", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const dm = (await pages.listPages(id)).find((p) => p.channel === "slack" && p.purpose === "escalation")!;
+    const actor: Actor = { type: "slack", id: "U01BOB0002", name: "bob" };
+    const first = await acknowledge(d, { incidentId: id, pageId: dm.pageId, actor }, "slack");
+    expect(first).toMatchObject({ ok: true, pageId: dm.pageId, alreadyAcknowledged: false });
+    const second = await acknowledge(d, { incidentId: id, pageId: dm.pageId, actor }, "slack");
+    expect(second.alreadyAcknowledged).toBe(true);
+    await expect(acknowledge(d, { incidentId: id, pageId: "NOPE", actor })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(acknowledge(d, { incidentId: "", actor })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    expect(kinds(await timeline(id), "page.acknowledged")).toHaveLength(1);
+    expect(FIREBREAK_ACTOR).toEqual({ type: "system", id: "firebreak", name: "Firebreak" });
+  });
+});
+
+describe("page ids", () => {
+  it("are deterministic, ULID-shaped, and differ per level, round, target and channel", () => {
+    const base = {
+      incidentId: "01JABCDEFGHJKMNPQRSTVWXYZ0",
+      level: 1,
+      round: 0,
+      purpose: "escalation" as const,
+      targetKey: "person:bob",
+      channel: "sns" as const,
+    };
+    const id = pageIdFor(base);
+    expect(id).toMatch(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
+    expect(pageIdFor({ ...base })).toBe(id);
+    const variants = [
+      pageIdFor({ ...base, level: 2 }),
+      pageIdFor({ ...base, round: 1 }),
+      pageIdFor({ ...base, targetKey: "person:dana" }),
+      pageIdFor({ ...base, channel: "slack" }),
+      pageIdFor({ ...base, level: "fallback" }),
+    ];
+    expect(new Set([id, ...variants]).size).toBe(6);
+  });
+});

@@ -1,0 +1,1469 @@
+/**
+ * Paging use cases (flows 2 and 3): roles and the first pages when an incident is declared, the
+ * escalation sweeper, acknowledgement (by a person, or by a signed one-click link that works
+ * once), and the page list.
+ *
+ * Guarantees, and how they are kept:
+ * - Nobody is paged twice for one page. A page's id is deterministic (a hash of incident, level,
+ *   round, target and channel) and each step is committed in one transaction with the escalation
+ *   item, conditioned on the version that was read (or on its absence, for the first step). Only
+ *   the writer that won sends: a redelivered `incident.declared` or a second sweeper sends nothing.
+ * - No page is silently lost. Every page is written `requested` (with a `page.requested` entry)
+ *   BEFORE it is sent, and its outcome is written after (`page.delivered`, or `page.failed` with
+ *   the error once the channel's bounded retries are spent; that entry is also the `page.failed`
+ *   domain event through the outbox). A page still `requested` after `staleAfterMs` (the sender
+ *   crashed) is taken again, by a conditional claim, on the next visit of the sweeper.
+ * - SNS and Slack are isolated: each page is sent on its own (`sendIsolated`, one time budget
+ *   per channel) and recorded as soon as its own result is known.
+ * - Acknowledgement stops the ladder. The sweeper also reads the incident itself, so an incident
+ *   acknowledged or resolved anywhere else (Slack, the dashboard) is never paged again.
+ * - Role coverage: a SEV1/SEV2 whose incident commander has not acknowledged within the rule's
+ *   minutes gets the IC re-paged and the next level paged at once, again every N minutes.
+ *
+ * The escalation uses the ladder resolved at declaration (a snapshot in the escalation item), so
+ * editing the directory never changes a running escalation.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { assignRole, changeStatus, validate } from "../incident/actions";
+import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
+import type { Role, TimelineEntry } from "../incident/timeline";
+import type { DirectoryStore } from "../oncall/store";
+import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
+import { type Clock, systemClock } from "../shared/clock";
+import { NotFoundError, VersionConflictError } from "../shared/errors";
+import { newId } from "../shared/ids";
+import type { Log } from "../shared/log";
+import type { IncidentStore } from "../storage/incident-store";
+import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
+import {
+  type ChannelName,
+  type DeliveryResult,
+  type OutgoingPage,
+  type PageChannel,
+  type SendIsolatedOptions,
+  sendIsolated,
+} from "./channels";
+import {
+  type CoveredSeverity,
+  type EscalationDecision,
+  type EscalationLadder,
+  nextEscalation,
+  type RoleCoverageDecision,
+  roleCoverageDue,
+} from "./escalation";
+import { type PageContent, renderPage } from "./messages";
+import {
+  type DueEscalation,
+  EscalationExistsError,
+  type EscalationRecord,
+  type EscalationStep,
+  type LadderSnapshot,
+  type NewPage,
+  type PageLevel,
+  type PagePurpose,
+  type PageStore,
+  type PageTargetRecord,
+  type SnapshotPerson,
+  type SnapshotStep,
+  type SnapshotTarget,
+  type StoredPage,
+} from "./store";
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies and configuration
+// ---------------------------------------------------------------------------------------------
+
+export interface PagingConfig {
+  /** How long a one-click ack link works (default 24 h). */
+  ackLinkTtlMs: number;
+  /** Time budget of one send, per channel or for all (see `sendIsolated`; default 10 s). */
+  sendTimeoutMs: SendIsolatedOptions["timeoutMs"];
+  /**
+   * A page still `requested` this long after it was taken for sending is assumed lost (the sender
+   * crashed) and is sent again. Keep it well above `sendTimeoutMs` (default 2 min).
+   */
+  staleAfterMs: number;
+  /** Role-coverage minutes for SEV1/SEV2 (default `DEFAULT_ROLE_COVERAGE_MINUTES`: 5 and 15). */
+  roleCoverageMinutes?: number | Partial<Record<CoveredSeverity, number>>;
+  /** Escalations taken per index Query in a sweep (default 50). */
+  sweepBatch: number;
+  /** Escalations processed at once in a sweep (default 4). */
+  sweepConcurrency: number;
+  /** Batches per sweep at most (default 20): the rest waits for the next sweep. */
+  sweepMaxBatches: number;
+}
+
+export const DEFAULT_PAGING_CONFIG: PagingConfig = {
+  ackLinkTtlMs: 24 * 3600 * 1000,
+  sendTimeoutMs: 10_000,
+  staleAfterMs: 120_000,
+  sweepBatch: 50,
+  sweepConcurrency: 4,
+  sweepMaxBatches: 20,
+};
+
+export interface PagingDeps {
+  incidents: IncidentStore;
+  pages: PageStore;
+  directory: DirectoryStore;
+  /** A channel left out is reported as `channel_not_configured` on each of its pages (never dropped). */
+  channels: { sns?: PageChannel; slack?: PageChannel };
+  clock?: Clock;
+  /** Signs new ack links (and verifies them). */
+  ackKey: AckKey;
+  /** Older keys still accepted when verifying links, while they rotate out. */
+  previousAckKeys?: readonly AckKey[];
+  /** Base of the one-click link, e.g. `https://firebreak.example.com/ack` (see `ackUrl`). */
+  ackBaseUrl: string;
+  /** The dashboard's base URL; an incident is `<dashboardUrl>/incidents/<id>`. */
+  dashboardUrl?: string;
+  log?: Log;
+  config?: Partial<PagingConfig>;
+}
+
+/** Who Firebreak's own timeline entries and role assignments are by. */
+export const FIREBREAK_ACTOR: Actor = { type: "system", id: "firebreak", name: "Firebreak" };
+
+/**
+ * Timeline kinds written by paging. The `page.*` kinds are in TIMELINE_KINDS; the others are new
+ * (each is also a domain event on the bus, so the names are a contract: add, never rename).
+ */
+export const PAGING_KINDS = {
+  pageRequested: "page.requested",
+  pageDelivered: "page.delivered",
+  pageFailed: "page.failed",
+  pageAcknowledged: "page.acknowledged",
+  /** The escalation began: team, policy and ladder. */
+  escalationStarted: "escalation.started",
+  /** Nobody can be paged (no directory, no owning team). */
+  escalationNotStarted: "escalation.not_started",
+  /** The next level (or the fallback) was paged: `trigger` is `timeout` or `role_coverage`. */
+  escalated: "escalation.escalated",
+  /** A level had nobody on call and was passed over. */
+  levelSkipped: "escalation.level_skipped",
+  /** The role-coverage rule fired: the IC was re-paged and the ladder moved up. */
+  roleCoverage: "escalation.role_coverage",
+  /** The ladder stopped: acknowledged, resolved, or every level and the fallback were paged. */
+  stopped: "escalation.stopped",
+  /** Something about the initial roles a person should know (comms unassigned, ops is the IC…). */
+  roleFlagged: "incident.role_flagged",
+} as const;
+
+function configOf(deps: PagingDeps): PagingConfig {
+  return { ...DEFAULT_PAGING_CONFIG, ...deps.config };
+}
+
+function clockOf(deps: PagingDeps): Clock {
+  return deps.clock ?? systemClock;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input schemas (exported for the edges)
+// ---------------------------------------------------------------------------------------------
+
+export const incidentIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "expected an incident id");
+
+export const actorSchema = z.object({
+  type: z.enum(["system", "alarm", "user", "slack", "api"]),
+  id: z.string().trim().min(1).max(256),
+  name: z.string().trim().max(200).optional(),
+});
+
+export const acknowledgeInputSchema = z.object({
+  incidentId: incidentIdSchema,
+  pageId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "expected a page id")
+    .optional(),
+  actor: actorSchema,
+});
+export type AcknowledgeInput = z.input<typeof acknowledgeInputSchema>;
+
+/** An ack-link token as it arrives in the URL (anything else is `malformed`). */
+export const ackTokenSchema = z.string().trim().min(1).max(256);
+
+// ---------------------------------------------------------------------------------------------
+// Page ids
+// ---------------------------------------------------------------------------------------------
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * The deterministic id of a page: 128 bits of SHA-256 over what makes the page unique, written
+ * like a ULID (26 Crockford characters) so that an ack link packs it into 16 bytes. It is not a
+ * time: pages sort by `requestedAt`, not by id.
+ */
+export function pageIdFor(parts: {
+  incidentId: string;
+  level: PageLevel;
+  round: number;
+  purpose: PagePurpose;
+  targetKey: string;
+  channel: ChannelName;
+}): string {
+  const digest = createHash("sha256")
+    .update(
+      JSON.stringify([
+        "firebreak/page/v1",
+        parts.incidentId,
+        parts.purpose,
+        parts.level,
+        parts.round,
+        parts.targetKey,
+        parts.channel,
+      ]),
+    )
+    .digest()
+    .subarray(0, 16);
+  let n = 0n;
+  for (const byte of digest) n = (n << 8n) | BigInt(byte);
+  let out = "";
+  for (let i = 0; i < 26; i++) {
+    out = (CROCKFORD[Number(n & 31n)] ?? "0") + out;
+    n >>= 5n;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+/** A page as the API shows it: contact details left out (the directory has them). */
+export type PageView = Omit<StoredPage, "target" | "claimedAt"> & {
+  target:
+    | { kind: "person"; personId: string; name?: string; slackUserId?: string }
+    | { kind: "topic"; arn: string }
+    | { kind: "channel"; slackChannelId: string };
+};
+
+export interface DeclaredResult {
+  /** `started`: roles assigned and pages sent; `already_started`: a redelivery, nothing sent again. */
+  outcome: "started" | "already_started" | "not_paged";
+  /** Why nobody was paged (`not_paged`). */
+  reason?: string;
+  incident: Incident;
+  pages: PageView[];
+}
+
+export type AckLinkFailure = "expired" | "forged" | "malformed" | "already_used" | "not_found";
+
+export type AckResult =
+  | {
+      ok: true;
+      incident: Incident;
+      /** The page acknowledged, when one was named (always, for a link). */
+      pageId?: string;
+      /** Nothing changed: it was acknowledged before (by anyone). */
+      alreadyAcknowledged: boolean;
+    }
+  | { ok: false; reason: AckLinkFailure };
+
+export interface SweepResult {
+  /** Escalations found due. */
+  due: number;
+  /** Escalations that took a step or changed state. */
+  advanced: number;
+  /** Pages sent (or attempted) by this sweep. */
+  pagesSent: number;
+  /** Escalations another sweeper handled first (nothing sent by this one). */
+  raced: number;
+  /** Escalations whose processing failed (left due: the next sweep tries again). */
+  errors: { incidentId: string; error: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declared → roles → pages
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Handles `incident.declared`: assigns the initial roles (only those still empty: a person's
+ * choice is never overwritten) and starts the escalation with the first level's pages. Safe to
+ * call again for the same incident: it then assigns nothing and pages nobody (it only resumes
+ * pages a crashed sender left behind).
+ */
+export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): Promise<DeclaredResult> {
+  const id = validate(incidentIdSchema, incidentId, "incident id");
+  const clock = clockOf(deps);
+  const found = await deps.incidents.getIncidentWithTimeline(id);
+  if (!found) throw new NotFoundError("incident", id);
+
+  const existing = await deps.pages.getEscalation(id);
+  if (existing) {
+    await resumeStalePages(deps, found.incident, found.timeline, existing);
+    return already(deps, found.incident);
+  }
+  if (found.incident.status === "resolved") {
+    return { outcome: "not_paged", reason: "resolved", incident: found.incident, pages: [] };
+  }
+
+  const stored = await deps.directory.get();
+  const declaredAt = new Date(found.incident.createdAt);
+  const service = found.incident.services[0] ?? DEFAULT_SERVICE;
+  const account = found.incident.alarm?.account ?? found.incident.locations[0]?.account;
+
+  if (!stored) {
+    const reason = "no on-call directory has been applied: nobody was assigned or paged";
+    return notPaged(deps, found.incident, reason, [], undefined);
+  }
+  const { directory } = stored;
+  const roles = assignInitialRoles(directory, service, declaredAt, account);
+  const incident = await fillRoles(deps, id, roles);
+  const flags = roleFlagDrafts(roles);
+
+  const who = whoIsOnCall(directory, service, declaredAt, account);
+  if (!who.owned) return notPaged(deps, incident, who.reason, flags, stored.version);
+
+  const now = clock.now();
+  const at = now.toISOString();
+  const ladder: LadderSnapshot = {
+    levels: who.levels.map((level) => ({
+      level: level.level,
+      timeoutMinutes: level.timeoutMinutes,
+      ...snapshotStep(level),
+    })),
+    repeat: who.repeat,
+    fallback: snapshotStep(who.fallback),
+  };
+  const before: EscalationRecord = {
+    incidentId: id,
+    version: 0,
+    status: "active",
+    severity: incident.severity,
+    declaredAt: incident.createdAt,
+    teamId: who.team.id,
+    teamName: who.team.name,
+    policyId: who.policy.id,
+    ...(who.policy.name ? { policyName: who.policy.name } : {}),
+    ...(who.team.alertChannel ? { alertChannel: who.team.alertChannel } : {}),
+    directoryVersion: stored.version,
+    ladder,
+    people: rosterOf(ladder, roles),
+    steps: [],
+    coverage: { attempts: 0 },
+    startedAt: at,
+    updatedAt: at,
+  };
+  const startDraft: Draft = {
+    kind: PAGING_KINDS.escalationStarted,
+    summary: `escalation started: ${who.team.name}'s ${policyLabel(before)} (${ladder.levels.length} level${ladder.levels.length === 1 ? "" : "s"}, ${who.repeat} repeat${who.repeat === 1 ? "" : "s"}, then the fallback)`,
+    data: {
+      teamId: who.team.id,
+      via: who.via,
+      policyId: who.policy.id,
+      levels: ladder.levels.map((l) => ({
+        level: l.level,
+        timeoutMinutes: l.timeoutMinutes,
+        targets: l.targets.map(targetName),
+        nobody: l.nobody,
+      })),
+      repeat: who.repeat,
+      fallback: ladder.fallback.targets.map(targetName),
+      directoryVersion: stored.version,
+    },
+  };
+  const plan = planEscalation(deps, before, incident, found.timeline, now, [...flags, startDraft]);
+  try {
+    await deps.pages.saveEscalation({
+      expectedVersion: undefined,
+      escalation: plan.after,
+      newPages: plan.pages.map((p) => p.newPage),
+      entries: entries(id, now, plan.drafts),
+    });
+  } catch (error) {
+    if (error instanceof EscalationExistsError) return already(deps, incident);
+    throw error;
+  }
+  await sendPlanned(deps, incident, plan.pages.map(toOutgoing));
+  return {
+    outcome: "started",
+    incident: (await deps.incidents.getIncident(id)) ?? incident,
+    pages: (await deps.pages.listPages(id)).map(toView),
+  };
+}
+
+async function already(deps: PagingDeps, incident: Incident): Promise<DeclaredResult> {
+  return {
+    outcome: "already_started",
+    incident,
+    pages: (await deps.pages.listPages(incident.id)).map(toView),
+  };
+}
+
+/** Records why nobody is paged (once: the escalation item marks the incident as handled). */
+async function notPaged(
+  deps: PagingDeps,
+  incident: Incident,
+  reason: string,
+  flags: Draft[],
+  directoryVersion: number | undefined,
+): Promise<DeclaredResult> {
+  const now = clockOf(deps).now();
+  const at = now.toISOString();
+  const escalation: EscalationRecord = {
+    incidentId: incident.id,
+    version: 1,
+    status: "done",
+    doneReason: "not_started",
+    severity: incident.severity,
+    declaredAt: incident.createdAt,
+    ...(directoryVersion === undefined ? {} : { directoryVersion }),
+    ladder: { levels: [], repeat: 0, fallback: { targets: [], nobody: reason } },
+    people: [],
+    steps: [],
+    ladderDone: { reason: "not_started", at },
+    coverage: { attempts: 0 },
+    startedAt: at,
+    updatedAt: at,
+  };
+  const drafts: Draft[] = [
+    ...flags,
+    {
+      kind: PAGING_KINDS.escalationNotStarted,
+      summary: `nobody paged: ${reason}`,
+      data: { reason },
+    },
+  ];
+  try {
+    await deps.pages.saveEscalation({
+      expectedVersion: undefined,
+      escalation,
+      entries: entries(incident.id, now, drafts),
+    });
+  } catch (error) {
+    if (error instanceof EscalationExistsError) return already(deps, incident);
+    throw error;
+  }
+  deps.log?.warn("incident declared but nobody paged", { incidentId: incident.id, reason });
+  return { outcome: "not_paged", reason, incident, pages: [] };
+}
+
+const MAX_ROLE_ATTEMPTS = 40;
+
+/** Assigns each proposed role that is still empty (conditioned on the version read). */
+async function fillRoles(deps: PagingDeps, incidentId: string, roles: InitialRoles): Promise<Incident> {
+  const actionDeps = { store: deps.incidents, clock: clockOf(deps) };
+  let incident = await deps.incidents.getIncident(incidentId);
+  if (!incident) throw new NotFoundError("incident", incidentId);
+  for (const role of ["ic", "ops", "comms"] as const) {
+    const person = roles[role];
+    if (!person) continue;
+    for (let attempt = 1; ; attempt++) {
+      if (!incident) throw new NotFoundError("incident", incidentId);
+      if (incident.roles?.[role] || incident.status === "resolved") break;
+      try {
+        incident = await assignRole(
+          actionDeps,
+          incidentId,
+          { role, personId: person.id, personName: person.name, expectedVersion: incident.version },
+          FIREBREAK_ACTOR,
+        );
+        break;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_ROLE_ATTEMPTS) throw error;
+        incident = await deps.incidents.getIncident(incidentId);
+      }
+    }
+  }
+  return incident;
+}
+
+const FLAG_ROLE: Partial<Record<InitialRoles["flags"][number], Role>> = {
+  no_ic: "ic",
+  ops_is_ic: "ops",
+  no_ops: "ops",
+  comms_unassigned: "comms",
+};
+
+function roleFlagDrafts(roles: InitialRoles): Draft[] {
+  return roles.flags.map((flag, i) => {
+    const note = roles.notes[i] ?? flag;
+    const role = FLAG_ROLE[flag];
+    return {
+      kind: PAGING_KINDS.roleFlagged,
+      summary: flag === "comms_unassigned" ? `comms lead unassigned: ${note.replace(/^comms: /, "")}` : note,
+      data: { flag, note, ...(role ? { role } : {}) },
+    };
+  });
+}
+
+function snapshotStep(step: ResolvedStep): SnapshotStep {
+  const targets: SnapshotTarget[] = step.targets.map((t) => {
+    if (t.type === "topic") return { type: "topic", arn: t.arn };
+    const p = t.person;
+    return {
+      type: "person",
+      personId: p.id,
+      name: p.name,
+      ...(p.phone ? { phone: p.phone } : {}),
+      ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+      ...(p.email ? { email: p.email } : {}),
+      ...(t.rotationId ? { rotationId: t.rotationId } : {}),
+    };
+  });
+  return step.nobody ? { targets, nobody: step.nobody } : { targets };
+}
+
+function rosterOf(ladder: LadderSnapshot, roles: InitialRoles): SnapshotPerson[] {
+  const people = new Map<string, SnapshotPerson>();
+  const add = (p: SnapshotPerson) => {
+    if (!people.has(p.personId)) people.set(p.personId, p);
+  };
+  for (const step of [...ladder.levels, ladder.fallback])
+    for (const t of step.targets) if (t.type === "person") add(personOf(t));
+  for (const role of ["ic", "ops", "comms"] as const) {
+    const p = roles[role];
+    if (p)
+      add({
+        personId: p.id,
+        name: p.name,
+        ...(p.phone ? { phone: p.phone } : {}),
+        ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+        ...(p.email ? { email: p.email } : {}),
+      });
+  }
+  return [...people.values()];
+}
+
+function personOf(t: Extract<SnapshotTarget, { type: "person" }>): SnapshotPerson {
+  const { type: _type, rotationId: _rotation, ...person } = t;
+  return person;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning a step (pure, given the time)
+// ---------------------------------------------------------------------------------------------
+
+interface Draft {
+  kind: string;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+interface PlannedPage {
+  newPage: NewPage;
+  outgoing: OutgoingPage;
+}
+
+interface Plan {
+  after: EscalationRecord;
+  pages: PlannedPage[];
+  drafts: Draft[];
+}
+
+const FAR_FUTURE = new Date("9999-12-31T00:00:00.000Z");
+
+type Ladder = EscalationLadder<SnapshotTarget, SnapshotStep>;
+
+function ladderOf(escalation: EscalationRecord): Ladder {
+  return {
+    levels: escalation.ladder.levels,
+    repeat: escalation.ladder.repeat,
+    fallback: escalation.ladder.fallback,
+  };
+}
+
+function acknowledgedAt(escalation: EscalationRecord, incident: Incident): string | undefined {
+  if (escalation.acknowledgedAt) return escalation.acknowledgedAt;
+  if (incident.acknowledgedAt) return incident.acknowledgedAt;
+  return incident.status === "declared" ? undefined : incident.updatedAt;
+}
+
+/**
+ * What the escalation does now: the ladder's next step when due, the role-coverage rule, the
+ * stop when acknowledged or resolved, and the next due time. `extra` drafts go first.
+ */
+function planEscalation(
+  deps: PagingDeps,
+  before: EscalationRecord,
+  incident: Incident,
+  timeline: TimelineEntry[],
+  now: Date,
+  extra: Draft[] = [],
+): Plan {
+  const config = configOf(deps);
+  const at = now.toISOString();
+  const after: EscalationRecord = structuredClone(before);
+  after.version = before.version + 1;
+  after.updatedAt = at;
+  after.severity = incident.severity;
+  const drafts: Draft[] = [...extra];
+  const pages: PlannedPage[] = [];
+  const context = pageContext(deps, incident, timeline, now);
+
+  if (incident.status === "resolved") {
+    after.status = "done";
+    after.doneReason = "resolved";
+    delete after.nextDueAt;
+    if (after.ladderDone?.reason !== "resolved") {
+      after.ladderDone = { reason: "resolved", at };
+      drafts.push({
+        kind: PAGING_KINDS.stopped,
+        summary: "escalation stopped: the incident is resolved",
+        data: { reason: "resolved" },
+      });
+    }
+    return { after, pages, drafts };
+  }
+
+  const ladder = ladderOf(after);
+  const ackAt = acknowledgedAt(after, incident);
+  const state = () => ({
+    pages: after.steps.map((s) => ({ level: s.level, round: s.round, requestedAt: s.requestedAt })),
+    ...(ackAt ? { acknowledgedAt: ackAt } : {}),
+  });
+  let stepped = false;
+
+  const takeStep = (
+    decision: Extract<EscalationDecision<SnapshotTarget, SnapshotStep>, { action: "page" | "fallback" }>,
+    trigger: EscalationStep["trigger"],
+  ) => {
+    stepped = true;
+    for (const skipped of decision.skipped) {
+      const nobody = after.ladder.levels[skipped.level - 1]?.nobody ?? "no targets";
+      drafts.push({
+        kind: PAGING_KINDS.levelSkipped,
+        summary: `level ${skipped.level}${skipped.round > 0 ? ` (repeat ${skipped.round})` : ""} skipped: nobody on call (${nobody})`,
+        data: { level: skipped.level, round: skipped.round, reason: nobody },
+      });
+    }
+    const isFallback = decision.action === "fallback";
+    const level: number | "fallback" = decision.action === "page" ? decision.level : "fallback";
+    const round = decision.action === "page" ? decision.round : ladder.repeat;
+    const targets = decision.action === "page" ? decision.targets : decision.target.targets;
+    after.steps.push({ level, round, requestedAt: at, trigger });
+    const reason = isFallback
+      ? `the fallback of ${policyLabel(after)}: nobody acknowledged`
+      : `level ${level} of ${policyLabel(after)}${round > 0 ? ` (repeat ${round} of ${ladder.repeat})` : ""}`;
+    const stepPages = targets.flatMap((target) =>
+      pagesForTarget(context, target, { level, round, purpose: "escalation", reason }),
+    );
+    // The alert channel is an announcement, not a page to a person: only when Slack is configured.
+    if (trigger === "start" && after.alertChannel && context.deps.channels.slack) {
+      const mention = targets.flatMap((t) => (t.type === "person" && t.slackUserId ? [t.slackUserId] : []));
+      stepPages.push(
+        planPage(
+          context,
+          { kind: "channel", slackChannelId: after.alertChannel },
+          "slack",
+          { level, round, purpose: "announce", reason: `${after.teamName ?? after.teamId}'s alert channel` },
+          mention,
+        ),
+      );
+    }
+    pages.push(...stepPages);
+    if (trigger !== "start" || isFallback) {
+      const who = targets.map(targetName).join(", ") || "nobody";
+      const nobody = isFallback && targets.length === 0 ? ` (${decision.target.nobody ?? "no targets"})` : "";
+      drafts.push({
+        kind: PAGING_KINDS.escalated,
+        summary: `${trigger === "role_coverage" ? "role coverage: " : "nobody acknowledged: "}escalated to ${isFallback ? "the fallback" : `level ${level}${round > 0 ? ` (repeat ${round})` : ""}`}: paging ${who}${nobody}`,
+        data: { level, round, trigger, targets: targets.map(targetName), pages: stepPages.length },
+      });
+    }
+  };
+
+  const stopLadder = (reason: string) => {
+    if (after.ladderDone) return;
+    after.ladderDone = { reason, at };
+    drafts.push({
+      kind: PAGING_KINDS.stopped,
+      summary:
+        reason === "acknowledged"
+          ? "escalation stopped: acknowledged"
+          : "escalation finished: every level and the fallback have been paged",
+      data: { reason },
+    });
+  };
+
+  if (!after.ladderDone) {
+    const decision = nextEscalation(ladder, state(), now);
+    if (decision.action === "page" || decision.action === "fallback")
+      takeStep(decision, after.steps.length === 0 ? "start" : "timeout");
+    else if (decision.action === "done") stopLadder(decision.reason);
+  }
+
+  // Role coverage: a SEV1/SEV2 needs an incident commander who has acknowledged.
+  const icAckAt = icAcknowledgedAt(incident, timeline, after);
+  const coverage = coverageDecision(config, after, incident, icAckAt, now);
+  if (coverage.action === "escalate") {
+    after.coverage = { attempts: after.coverage.attempts + 1, lastEscalatedAt: at };
+    const ic = incident.roles?.ic;
+    const icPerson = ic ? findPerson(after.people, ic.personId) : undefined;
+    const icTarget: SnapshotTarget | undefined = icPerson
+      ? { type: "person", ...icPerson }
+      : ic && /^[UW][A-Z0-9]{2,}$/.test(ic.personId)
+        ? {
+            type: "person",
+            personId: ic.personId,
+            name: ic.personName ?? ic.personId,
+            slackUserId: ic.personId,
+          }
+        : undefined;
+    const icName = ic ? (ic.personName ?? ic.personId) : undefined;
+    drafts.push({
+      kind: PAGING_KINDS.roleCoverage,
+      summary: `${coverage.summary}${icName ? ` (IC: ${icName})` : " (no IC assigned)"}`,
+      data: {
+        severity: incident.severity,
+        attempt: after.coverage.attempts,
+        minutesSinceDeclared: coverage.minutesSinceDeclared,
+        icPersonId: ic?.personId,
+        icReachable: Boolean(icTarget),
+      },
+    });
+    if (icTarget) {
+      pages.push(
+        ...pagesForTarget(context, icTarget, {
+          level: "role_coverage",
+          round: after.coverage.attempts,
+          purpose: "role_coverage",
+          reason: `you are the incident commander of this ${incident.severity} and have not acknowledged`,
+        }),
+      );
+    }
+    if (!stepped) {
+      const forced = nextEscalation(ladder, { pages: state().pages }, FAR_FUTURE);
+      if (forced.action === "page" || forced.action === "fallback") takeStep(forced, "role_coverage");
+    }
+  }
+
+  // When to look again.
+  const due: number[] = [];
+  if (!after.ladderDone) {
+    const next = nextEscalation(ladder, state(), now);
+    if (next.action === "wait") due.push(next.until.getTime());
+    else if (next.action === "done") stopLadder(next.reason);
+    else due.push(now.getTime());
+  }
+  const nextCoverage = coverageDecision(config, after, incident, icAckAt, now);
+  if (nextCoverage.action === "wait") due.push(nextCoverage.until.getTime());
+  else if (nextCoverage.action === "escalate") due.push(now.getTime());
+  if (due.length > 0 && pages.length > 0) due.push(now.getTime() + config.staleAfterMs);
+
+  if (due.length > 0) {
+    after.status = "active";
+    after.nextDueAt = new Date(Math.min(...due)).toISOString();
+    delete after.doneReason;
+  } else {
+    after.status = "done";
+    after.doneReason = after.ladderDone?.reason ?? "covered";
+    delete after.nextDueAt;
+  }
+  return { after, pages, drafts };
+}
+
+function coverageDecision(
+  config: PagingConfig,
+  escalation: EscalationRecord,
+  incident: Incident,
+  icAckAt: string | undefined,
+  now: Date,
+): RoleCoverageDecision {
+  return roleCoverageDue({
+    severity: incident.severity,
+    declaredAt: incident.createdAt,
+    ...(icAckAt ? { icAcknowledgedAt: icAckAt } : {}),
+    ...(config.roleCoverageMinutes === undefined ? {} : { minutes: config.roleCoverageMinutes }),
+    now,
+    ...(escalation.coverage.lastEscalatedAt ? { lastEscalatedAt: escalation.coverage.lastEscalatedAt } : {}),
+  });
+}
+
+function findPerson(people: readonly SnapshotPerson[], id: string): SnapshotPerson | undefined {
+  return people.find((p) => p.personId === id || p.slackUserId === id);
+}
+
+/** The ids an actor may carry for the person who holds `personId`: directory id, Slack id, email. */
+function identitiesOf(personId: string, people: readonly SnapshotPerson[]): Set<string> {
+  const ids = new Set([personId]);
+  const person = findPerson(people, personId);
+  if (person) {
+    ids.add(person.personId);
+    if (person.slackUserId) ids.add(person.slackUserId);
+    if (person.email) ids.add(person.email);
+  }
+  return ids;
+}
+
+/**
+ * When the current incident commander acknowledged, read from the timeline (the source of
+ * truth): an acknowledgement by them (of the incident or of a page, including their page's
+ * one-click link), or their taking the IC role themselves.
+ */
+export function icAcknowledgedAt(
+  incident: Incident,
+  timeline: readonly TimelineEntry[],
+  escalation: Pick<EscalationRecord, "people">,
+): string | undefined {
+  const ic = incident.roles?.ic;
+  if (!ic) return undefined;
+  const ids = identitiesOf(ic.personId, escalation.people);
+  for (const entry of timeline) {
+    const byIc = ids.has(entry.actor.id);
+    const data = entry.data ?? {};
+    if (entry.kind === "page.acknowledged" && (byIc || ids.has(String(data.personId)))) return entry.at;
+    if (entry.kind === "incident.status_changed" && data.to === "acknowledged" && byIc) return entry.at;
+    if (
+      entry.kind === "incident.role_assigned" &&
+      data.role === "ic" &&
+      byIc &&
+      ids.has(String(data.personId))
+    )
+      return entry.at;
+  }
+  return undefined;
+}
+
+function policyLabel(escalation: Pick<EscalationRecord, "policyName" | "policyId" | "teamName">): string {
+  if (escalation.policyName) return `escalation policy "${escalation.policyName}"`;
+  if (escalation.policyId?.startsWith("team:")) return "escalation policy";
+  return escalation.policyId ? `escalation policy "${escalation.policyId}"` : "escalation policy";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages: targets, rendering, sending, recording
+// ---------------------------------------------------------------------------------------------
+
+interface PageContext {
+  deps: PagingDeps;
+  incident: Incident;
+  now: Date;
+  alarmReason?: string;
+  dashboardUrl?: string;
+}
+
+function pageContext(deps: PagingDeps, incident: Incident, timeline: readonly TimelineEntry[], now: Date) {
+  const context: PageContext = { deps, incident, now };
+  const alarm = [...timeline]
+    .reverse()
+    .find((e) => e.kind === "incident.alarm_transition" && e.data.state === "ALARM");
+  if (typeof alarm?.data.reason === "string") context.alarmReason = alarm.data.reason;
+  if (deps.dashboardUrl)
+    context.dashboardUrl = `${deps.dashboardUrl.replace(/\/+$/, "")}/incidents/${encodeURIComponent(incident.id)}`;
+  return context;
+}
+
+interface PageSpec {
+  level: PageLevel;
+  round: number;
+  purpose: PagePurpose;
+  reason: string;
+}
+
+/**
+ * A person: SMS when they have a phone, a Slack DM when they have a Slack id (each only when its
+ * channel is configured, unless the person has no other way); a topic: SNS.
+ */
+function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: PageSpec): PlannedPage[] {
+  if (target.type === "topic") return [planPage(context, { kind: "topic", arn: target.arn }, "sns", spec)];
+  const base = { kind: "person" as const, personId: target.personId, name: target.name };
+  const ways: PlannedPage[] = [];
+  const configured: PlannedPage[] = [];
+  if (target.phone) {
+    const sms = planPage(context, { ...base, phone: target.phone }, "sns", spec);
+    ways.push(sms);
+    if (context.deps.channels.sns) configured.push(sms);
+  }
+  if (target.slackUserId) {
+    const dm = planPage(context, { ...base, slackUserId: target.slackUserId }, "slack", spec, [
+      target.slackUserId,
+    ]);
+    ways.push(dm);
+    if (context.deps.channels.slack) configured.push(dm);
+  }
+  if (configured.length > 0) return configured;
+  // No configured way to reach them (or email only): still pages, which the channels report as
+  // failed (`channel_not_configured`, `no_address`), so the gap is on the timeline, never skipped.
+  if (ways.length > 0) return ways;
+  return [planPage(context, { ...base, ...(target.email ? { email: target.email } : {}) }, "sns", spec)];
+}
+
+function targetKeyOf(target: PageTargetRecord): string {
+  switch (target.kind) {
+    case "person":
+      return `person:${target.personId}`;
+    case "topic":
+      return `topic:${target.arn}`;
+    case "channel":
+      return `channel:${target.slackChannelId}`;
+  }
+}
+
+function planPage(
+  context: PageContext,
+  target: PageTargetRecord,
+  channel: ChannelName,
+  spec: PageSpec,
+  mention: string[] = [],
+): PlannedPage {
+  const { incident, now } = context;
+  const at = now.toISOString();
+  const targetKey = targetKeyOf(target);
+  const pageId = pageIdFor({
+    incidentId: incident.id,
+    level: spec.level,
+    round: spec.round,
+    purpose: spec.purpose,
+    targetKey,
+    channel,
+  });
+  const page: StoredPage = {
+    pageId,
+    incidentId: incident.id,
+    channel,
+    target,
+    targetKey,
+    level: spec.level,
+    round: spec.round,
+    purpose: spec.purpose,
+    state: "requested",
+    delivery: "requested",
+    attempts: 0,
+    sends: 1,
+    requestedAt: at,
+    claimedAt: at,
+  };
+  const entry: TimelineEntry = {
+    id: newId(now.getTime()),
+    incidentId: incident.id,
+    kind: PAGING_KINDS.pageRequested,
+    actor: FIREBREAK_ACTOR,
+    at,
+    summary: `paging ${pageTargetName(target)} by ${viaLabel(page)} (${levelLabel(page)})`,
+    data: pageData(page),
+  };
+  return { newPage: { page, entry }, outgoing: render(context, page, spec.reason, mention) };
+}
+
+function render(context: PageContext, page: StoredPage, reason: string, mention: string[]): OutgoingPage {
+  const { deps, incident, now } = context;
+  const config = configOf(deps);
+  const token = signAckLink(
+    {
+      pageId: page.pageId,
+      incidentId: incident.id,
+      expiresAt: new Date(now.getTime() + config.ackLinkTtlMs),
+    },
+    deps.ackKey,
+  );
+  const content: PageContent = {
+    incident,
+    reason,
+    ackUrl: ackUrl(deps.ackBaseUrl, token),
+    ...(context.dashboardUrl ? { dashboardUrl: context.dashboardUrl } : {}),
+    ...(context.alarmReason ? { alarmReason: context.alarmReason } : {}),
+    ...(mention.length > 0 ? { mention } : {}),
+  };
+  const rendered = renderPage(content);
+  const { name: _name, ...target } = page.target;
+  return {
+    pageId: page.pageId,
+    incidentId: incident.id,
+    incidentNumber: incident.number,
+    severity: incident.severity,
+    title: incident.title,
+    target,
+    sms: rendered.sms,
+    email: rendered.email,
+    text: rendered.text,
+    slack: rendered.slack,
+  };
+}
+
+/** Sends each page through its channel on its own, recording each outcome as soon as it is known. */
+async function sendPlanned(
+  deps: PagingDeps,
+  incident: Incident,
+  pages: ReadonlyArray<{ page: StoredPage; outgoing: OutgoingPage }>,
+): Promise<void> {
+  if (pages.length === 0) return;
+  const channels = [deps.channels.sns, deps.channels.slack].filter((c): c is PageChannel => c !== undefined);
+  const timeoutMs = configOf(deps).sendTimeoutMs;
+  const settled = await Promise.allSettled(
+    pages.map(async ({ page, outgoing }) => {
+      const [sent] = await sendIsolated(channels, [{ channel: page.channel, page: outgoing }], {
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+      if (sent?.thrown)
+        deps.log?.error("paging channel threw", { pageId: page.pageId, error: String(sent.thrown) });
+      await recordOutcome(deps, incident, page, sent?.result ?? missingResult());
+    }),
+  );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failure) throw failure.reason;
+}
+
+function toOutgoing(planned: PlannedPage): { page: StoredPage; outgoing: OutgoingPage } {
+  return { page: planned.newPage.page, outgoing: planned.outgoing };
+}
+
+function missingResult(): DeliveryResult {
+  return {
+    status: "failed",
+    error: { code: "channel_error", message: "no result from sendIsolated", retryable: false },
+    attempts: 0,
+  };
+}
+
+async function recordOutcome(
+  deps: PagingDeps,
+  incident: Incident,
+  page: StoredPage,
+  result: DeliveryResult,
+): Promise<void> {
+  const now = clockOf(deps).now();
+  const at = now.toISOString();
+  const who = pageTargetName(page.target);
+  const base = pageData(page);
+  if (result.status === "delivered") {
+    await deps.pages.recordOutcome(
+      incident.id,
+      page.pageId,
+      { delivery: "delivered", at, attempts: result.attempts, providerId: result.providerId },
+      {
+        id: newId(now.getTime()),
+        incidentId: incident.id,
+        kind: PAGING_KINDS.pageDelivered,
+        actor: FIREBREAK_ACTOR,
+        at,
+        summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
+        data: { ...base, providerId: result.providerId, attempts: result.attempts },
+      },
+    );
+    return;
+  }
+  const { error } = result;
+  deps.log?.warn("page failed", { incidentId: incident.id, pageId: page.pageId, code: error.code });
+  await deps.pages.recordOutcome(
+    incident.id,
+    page.pageId,
+    { delivery: "failed", at, attempts: result.attempts, error },
+    {
+      id: newId(now.getTime()),
+      incidentId: incident.id,
+      kind: PAGING_KINDS.pageFailed,
+      actor: FIREBREAK_ACTOR,
+      at,
+      summary: `page to ${who} by ${viaLabel(page)} failed after ${result.attempts} attempt${result.attempts === 1 ? "" : "s"}: ${error.code}: ${error.message}`,
+      data: {
+        ...base,
+        attempts: result.attempts,
+        error: { code: error.code, message: error.message, retryable: error.retryable },
+      },
+    },
+  );
+}
+
+/**
+ * Sends again the pages a crashed sender left `requested` for longer than `staleAfterMs`, each
+ * taken with a conditional claim so that two sweepers never both resend it.
+ */
+async function resumeStalePages(
+  deps: PagingDeps,
+  incident: Incident,
+  timeline: TimelineEntry[],
+  escalation: EscalationRecord,
+): Promise<number> {
+  if (incident.status === "resolved" || escalation.status !== "active") return 0;
+  const now = clockOf(deps).now();
+  const { staleAfterMs } = configOf(deps);
+  const stale = (await deps.pages.listPages(incident.id)).filter(
+    (p) =>
+      p.delivery === "requested" &&
+      !p.acknowledgedAt &&
+      Date.parse(p.claimedAt) + staleAfterMs <= now.getTime(),
+  );
+  if (stale.length === 0) return 0;
+  const context = pageContext(deps, incident, timeline, now);
+  const claimed: { page: StoredPage; outgoing: OutgoingPage }[] = [];
+  for (const page of stale) {
+    if (!(await deps.pages.claimPage(incident.id, page.pageId, page.claimedAt, now.toISOString()))) continue;
+    deps.log?.warn("resending a page left requested", { incidentId: incident.id, pageId: page.pageId });
+    const mention = page.target.kind === "person" && page.target.slackUserId ? [page.target.slackUserId] : [];
+    const reason =
+      page.purpose === "role_coverage"
+        ? `you are the incident commander of this ${incident.severity} and have not acknowledged`
+        : page.level === "fallback"
+          ? `the fallback of ${policyLabel(escalation)}: nobody acknowledged`
+          : `level ${page.level} of ${policyLabel(escalation)}`;
+    claimed.push({ page, outgoing: render(context, page, reason, mention) });
+  }
+  await sendPlanned(deps, incident, claimed);
+  return claimed.length;
+}
+
+function pageData(page: StoredPage): Record<string, unknown> {
+  return {
+    pageId: page.pageId,
+    channel: page.channel,
+    level: page.level,
+    round: page.round,
+    purpose: page.purpose,
+    target: publicTarget(page.target),
+    ...(page.target.kind === "person" ? { personId: page.target.personId } : {}),
+  };
+}
+
+function publicTarget(target: PageTargetRecord): PageView["target"] {
+  switch (target.kind) {
+    case "person":
+      return {
+        kind: "person",
+        personId: target.personId,
+        ...(target.name ? { name: target.name } : {}),
+        ...(target.slackUserId ? { slackUserId: target.slackUserId } : {}),
+      };
+    case "topic":
+      return { kind: "topic", arn: target.arn };
+    case "channel":
+      return { kind: "channel", slackChannelId: target.slackChannelId };
+  }
+}
+
+function toView(page: StoredPage): PageView {
+  const { claimedAt: _claimed, target, ...rest } = page;
+  return { ...rest, target: publicTarget(target) };
+}
+
+function targetName(target: SnapshotTarget): string {
+  return target.type === "person" ? target.name : `topic ${target.arn.split(":").pop() ?? target.arn}`;
+}
+
+function pageTargetName(target: PageTargetRecord): string {
+  switch (target.kind) {
+    case "person":
+      return target.name ?? target.personId;
+    case "topic":
+      return `topic ${target.arn.split(":").pop() ?? target.arn}`;
+    case "channel":
+      return `Slack channel ${target.slackChannelId}`;
+  }
+}
+
+function viaLabel(page: Pick<StoredPage, "channel" | "target">): string {
+  if (page.channel === "slack") return page.target.kind === "channel" ? "Slack" : "Slack DM";
+  if (page.target.kind === "topic") return "SNS";
+  return page.target.kind === "person" && page.target.phone ? "SMS" : "SNS";
+}
+
+function levelLabel(page: Pick<StoredPage, "level" | "round" | "purpose">): string {
+  if (page.purpose === "role_coverage") return `role coverage, attempt ${page.round}`;
+  const where = page.level === "fallback" ? "fallback" : `level ${page.level}`;
+  const repeat = page.round > 0 ? `, repeat ${page.round}` : "";
+  return page.purpose === "announce" ? `announcing ${where}${repeat}` : `${where}${repeat}`;
+}
+
+function entries(incidentId: string, now: Date, drafts: Draft[]): TimelineEntry[] {
+  const at = now.toISOString();
+  return drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: FIREBREAK_ACTOR, at, ...d }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalation sweeper
+// ---------------------------------------------------------------------------------------------
+
+type ProcessOutcome =
+  | { outcome: "not_due" | "waiting" | "done" | "raced" }
+  | { outcome: "advanced"; pagesSent: number };
+
+/**
+ * One sweep: every escalation due now (a Query on the escalationsDue index) takes its step. Run
+ * it every minute (EventBridge Scheduler / a cron rule in the cloud, an interval locally). Safe
+ * to run concurrently: each step is conditioned on the escalation's version, so of two sweepers
+ * only one sends. One failing escalation does not hold up the others (it stays due).
+ */
+export async function sweepEscalations(deps: PagingDeps): Promise<SweepResult> {
+  const config = configOf(deps);
+  const result: SweepResult = { due: 0, advanced: 0, pagesSent: 0, raced: 0, errors: [] };
+  const seen = new Set<string>();
+  let last: DueEscalation | undefined;
+  for (let batch = 0; batch < config.sweepMaxBatches; batch++) {
+    const found = await deps.pages.queryDue(clockOf(deps).now(), config.sweepBatch, last);
+    last = found.at(-1);
+    const due = found.filter((d) => !seen.has(d.incidentId));
+    if (due.length === 0) break;
+    for (const d of due) seen.add(d.incidentId);
+    result.due += due.length;
+    await forEachLimited(due, config.sweepConcurrency, async ({ incidentId }) => {
+      try {
+        const outcome = await processEscalation(deps, incidentId, false);
+        if (outcome.outcome === "advanced") {
+          result.advanced += 1;
+          result.pagesSent += outcome.pagesSent;
+        } else if (outcome.outcome === "raced") result.raced += 1;
+      } catch (error) {
+        deps.log?.error("escalation sweep failed for an incident", { incidentId, error: String(error) });
+        result.errors.push({ incidentId, error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+    if (found.length < config.sweepBatch) break;
+  }
+  return result;
+}
+
+/**
+ * Brings an incident's escalation up to date at once (for `incident.status_changed`): an
+ * acknowledgement or resolution made anywhere stops the ladder now instead of at the next due
+ * time. It pages only what is due anyway.
+ */
+export async function onIncidentStatusChanged(deps: PagingDeps, incidentId: string): Promise<void> {
+  const id = validate(incidentIdSchema, incidentId, "incident id");
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const outcome = await processEscalation(deps, id, true);
+    if (outcome.outcome !== "raced") return;
+  }
+}
+
+async function processEscalation(
+  deps: PagingDeps,
+  incidentId: string,
+  force: boolean,
+): Promise<ProcessOutcome> {
+  const before = await deps.pages.getEscalation(incidentId);
+  if (before?.status !== "active") return { outcome: "done" };
+  const now = clockOf(deps).now();
+  if (!force && before.nextDueAt && before.nextDueAt > now.toISOString()) return { outcome: "not_due" };
+  const found = await deps.incidents.getIncidentWithTimeline(incidentId);
+  if (!found) {
+    const after: EscalationRecord = {
+      ...before,
+      version: before.version + 1,
+      status: "done",
+      doneReason: "incident_missing",
+      updatedAt: now.toISOString(),
+    };
+    delete after.nextDueAt;
+    return saveStep(deps, before, after, [], [], now, undefined);
+  }
+  const plan = planEscalation(deps, before, found.incident, found.timeline, now);
+  const unchanged =
+    plan.pages.length === 0 &&
+    plan.drafts.length === 0 &&
+    plan.after.status === before.status &&
+    plan.after.nextDueAt === before.nextDueAt;
+  let outcome: ProcessOutcome = { outcome: "waiting" };
+  if (!unchanged) {
+    outcome = await saveStep(deps, before, plan.after, plan.pages, plan.drafts, now, found.incident);
+    if (outcome.outcome === "raced") return outcome;
+  }
+  const resent = await resumeStalePages(deps, found.incident, found.timeline, plan.after);
+  if (resent > 0) {
+    return {
+      outcome: "advanced",
+      pagesSent: (outcome.outcome === "advanced" ? outcome.pagesSent : 0) + resent,
+    };
+  }
+  return outcome;
+}
+
+async function saveStep(
+  deps: PagingDeps,
+  before: EscalationRecord,
+  after: EscalationRecord,
+  pages: PlannedPage[],
+  drafts: Draft[],
+  now: Date,
+  incident: Incident | undefined,
+): Promise<ProcessOutcome> {
+  try {
+    await deps.pages.saveEscalation({
+      expectedVersion: before.version,
+      escalation: after,
+      newPages: pages.map((p) => p.newPage),
+      entries: entries(before.incidentId, now, drafts),
+    });
+  } catch (error) {
+    if (error instanceof VersionConflictError) return { outcome: "raced" };
+    throw error;
+  }
+  if (incident) await sendPlanned(deps, incident, pages.map(toOutgoing));
+  return { outcome: "advanced", pagesSent: pages.length };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acknowledgement
+// ---------------------------------------------------------------------------------------------
+
+const MAX_ACK_ATTEMPTS = 40;
+
+/**
+ * Acknowledges an incident (and, with `pageId`, that page) for `actor`: stops the escalation,
+ * records `page.acknowledged`, and moves the incident to `acknowledged` if it is still declared.
+ * Idempotent: acknowledging again changes nothing (`alreadyAcknowledged`).
+ */
+export async function acknowledge(
+  deps: PagingDeps,
+  input: AcknowledgeInput,
+  via: "api" | "slack" | "link" = "api",
+): Promise<Extract<AckResult, { ok: true }>> {
+  const data = validate(acknowledgeInputSchema, input);
+  const actor: Actor = data.actor;
+  const { incidentId, pageId } = data;
+  const clock = clockOf(deps);
+  let changed = false;
+
+  for (let attempt = 1; ; attempt++) {
+    const found = await deps.incidents.getIncidentWithTimeline(incidentId);
+    if (!found) throw new NotFoundError("incident", incidentId);
+    const page = pageId ? await deps.pages.getPage(incidentId, pageId) : undefined;
+    if (pageId && !page) throw new NotFoundError("page", pageId);
+    const escalation = await deps.pages.getEscalation(incidentId);
+    if (!escalation) break;
+    const pageNeedsAck = Boolean(page && !page.acknowledgedAt);
+    const escalationNeedsAck =
+      !escalation.acknowledgedAt && escalation.status === "active" && found.incident.status !== "resolved";
+    const stopsLadder = escalationNeedsAck && !escalation.ladderDone;
+    // The incident commander acknowledging matters on its own: it satisfies role coverage.
+    const ic = found.incident.roles?.ic;
+    const icIds = ic ? identitiesOf(ic.personId, escalation.people) : new Set<string>();
+    const byIc = icIds.has(actor.id) || (page?.target.kind === "person" && icIds.has(page.target.personId));
+    const icNeedsAck =
+      byIc &&
+      escalation.status === "active" &&
+      found.incident.status !== "resolved" &&
+      icAcknowledgedAt(found.incident, found.timeline, escalation) === undefined;
+    if (!pageNeedsAck && !escalationNeedsAck && !icNeedsAck) break;
+
+    const now = clock.now();
+    const at = now.toISOString();
+    const after: EscalationRecord = structuredClone(escalation);
+    after.version = escalation.version + 1;
+    after.updatedAt = at;
+    if (escalationNeedsAck) {
+      after.acknowledgedAt = at;
+      after.acknowledgedBy = actor;
+      after.ladderDone ??= { reason: "acknowledged", at };
+    }
+    const summaryWho = actor.name ?? actor.id;
+    const entry: TimelineEntry = {
+      id: newId(now.getTime()),
+      incidentId,
+      kind: PAGING_KINDS.pageAcknowledged,
+      actor,
+      at,
+      summary: page
+        ? `page to ${pageTargetName(page.target)} (${levelLabel(page)}) acknowledged by ${summaryWho}${via === "link" ? " with the one-click link" : ""}${stopsLadder ? ": escalation stopped" : ""}`
+        : `acknowledged by ${summaryWho}${byIc ? " (incident commander)" : ""}${stopsLadder ? ": escalation stopped" : ""}`,
+      data: {
+        via,
+        ...(page ? pageData(page) : {}),
+        escalationStopped: stopsLadder,
+        incidentCommander: Boolean(byIc),
+      },
+    };
+    // Still due only for role coverage (a SEV1/SEV2 whose IC has not acknowledged); the sweeper
+    // reads the timeline, this entry included, and decides.
+    const icAck = icAcknowledgedAt(found.incident, [...found.timeline, entry], after);
+    const coverage = coverageDecision(configOf(deps), after, found.incident, icAck, now);
+    if (coverage.action === "none") {
+      after.status = "done";
+      after.doneReason = "acknowledged";
+      delete after.nextDueAt;
+    } else if (after.status === "active") {
+      const dueAt = coverage.action === "wait" ? coverage.until.toISOString() : at;
+      after.nextDueAt = after.nextDueAt && after.nextDueAt < dueAt ? after.nextDueAt : dueAt;
+    }
+    try {
+      await deps.pages.saveEscalation({
+        expectedVersion: escalation.version,
+        escalation: after,
+        acknowledgePages: pageNeedsAck && page ? [{ pageId: page.pageId, at, by: actor }] : [],
+        entries: [entry],
+      });
+      changed = true;
+      break;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= MAX_ACK_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+    }
+  }
+
+  let incident = await deps.incidents.getIncident(incidentId);
+  if (!incident) throw new NotFoundError("incident", incidentId);
+  if (incident.status === "declared") {
+    try {
+      incident = await changeStatus(
+        { store: deps.incidents, clock },
+        incidentId,
+        { to: "acknowledged" },
+        actor,
+      );
+      changed = true;
+    } catch (error) {
+      if (!(error instanceof IllegalTransitionError)) throw error;
+      incident = (await deps.incidents.getIncident(incidentId)) ?? incident;
+    }
+  }
+  return { ok: true, incident, ...(pageId ? { pageId } : {}), alreadyAcknowledged: !changed };
+}
+
+/**
+ * The one-click link from an SMS or email: verifies the token (key, tag, expiry), uses it once
+ * (a conditional write keyed by the page id) and acknowledges as the person the page was for.
+ * Expired, forged, malformed, reused or dangling links acknowledge nothing and say why.
+ */
+export async function acknowledgeByLink(deps: PagingDeps, token: unknown): Promise<AckResult> {
+  const parsed = ackTokenSchema.safeParse(token);
+  if (!parsed.success) return { ok: false, reason: "malformed" };
+  const clock = clockOf(deps);
+  const now = clock.now();
+  const verified = verifyAckLink(parsed.data, [deps.ackKey, ...(deps.previousAckKeys ?? [])], now);
+  if ("error" in verified) return { ok: false, reason: verified.error };
+  const { incidentId, pageId } = verified;
+
+  const page = await deps.pages.getPage(incidentId, pageId);
+  if (!page || !(await deps.incidents.getIncident(incidentId))) return { ok: false, reason: "not_found" };
+
+  const consumedAt = now.toISOString();
+  // Kept a day past the link's own expiry, then DynamoDB's TTL may delete it.
+  const keepUntil = Math.floor(verified.expiresAt.getTime() / 1000) + 24 * 3600;
+  const fresh = await deps.pages.consumeAckLink(incidentId, pageId, consumedAt, keepUntil, verified.keyId);
+  if (!fresh) return { ok: false, reason: "already_used" };
+  try {
+    return await acknowledge(deps, { incidentId, pageId, actor: linkActor(page) }, "link");
+  } catch (error) {
+    // Nothing was acknowledged: give the link back so that the person can try again.
+    await deps.pages.releaseAckLink(incidentId, pageId, consumedAt).catch((release: unknown) => {
+      deps.log?.error("could not release an ack link", { pageId, error: String(release) });
+    });
+    throw error;
+  }
+}
+
+/** Who clicked: the person the page was for; for a topic or channel page, the link itself. */
+function linkActor(page: StoredPage): Actor {
+  if (page.target.kind === "person")
+    return { type: "user", id: page.target.personId, name: page.target.name ?? page.target.personId };
+  return {
+    type: "user",
+    id: `ack-link:${page.pageId}`,
+    name: `the ack link sent to ${pageTargetName(page.target)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing
+// ---------------------------------------------------------------------------------------------
+
+/** The incident's pages, oldest first (`GET /api/pages?incident=<id>`). */
+export async function listPages(deps: Pick<PagingDeps, "pages">, incidentId: string): Promise<PageView[]> {
+  const id = validate(incidentIdSchema, incidentId, "incident id");
+  return (await deps.pages.listPages(id)).map(toView);
+}

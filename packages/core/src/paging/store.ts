@@ -1,0 +1,577 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Actor, Severity } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { FirebreakError, VersionConflictError } from "../shared/errors";
+import { ConcurrentChangeError } from "../storage/incident-store";
+import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
+import type { ChannelName, DeliveryError, PageTarget } from "./channels";
+
+/**
+ * The DynamoDB adapter for paging: page items and the escalation item in the incident's partition,
+ * consumed ack links, and the sparse `escalationsDue` index the sweeper queries. Every write that
+ * must happen once is conditional; SDK exceptions are translated here, and only here.
+ *
+ *   INC#<id> / PAGE#<pageId>      a page: (incident, target, level, channel) and its delivery state
+ *   INC#<id> / ESCALATION         ladder snapshot, steps taken, acknowledgement, next due time
+ *   INC#<id> / ACKLINK#<pageId>   a one-click link that was used (TTL after the link expired)
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Records
+// ---------------------------------------------------------------------------------------------
+
+/** Where the page stands: requested → delivered | failed → acknowledged. */
+export type PageState = "requested" | "delivered" | "failed" | "acknowledged";
+export type DeliveryState = Exclude<PageState, "acknowledged">;
+
+/** A ladder level (1-based), the fallback, or a role-coverage re-page of the incident commander. */
+export type PageLevel = number | "fallback" | "role_coverage";
+
+/** `escalation`: a ladder step; `announce`: the team's alert channel; `role_coverage`: IC re-page. */
+export type PagePurpose = "escalation" | "announce" | "role_coverage";
+
+/** The channel target with the person's name (for people reading the list). */
+export type PageTargetRecord = PageTarget & { name?: string };
+
+export interface StoredPage {
+  /** Deterministic (see `pageIdFor`): the same page planned twice has the same id. */
+  pageId: string;
+  incidentId: string;
+  channel: ChannelName;
+  target: PageTargetRecord;
+  /** `person:<id>`, `topic:<arn>` or `channel:<id>`. */
+  targetKey: string;
+  level: PageLevel;
+  /** Ladder pass (0 = first) for escalation pages; the attempt (1-based) for role coverage. */
+  round: number;
+  purpose: PagePurpose;
+  /** Delivery state, or `acknowledged` once acknowledged. */
+  state: PageState;
+  delivery: DeliveryState;
+  /** Provider attempts, all sends together. */
+  attempts: number;
+  /** How many times the page was handed to its channel (more than 1 only after crash recovery). */
+  sends: number;
+  error?: DeliveryError;
+  /** SNS MessageId, or `<channel>:<ts>` of the Slack message. */
+  providerId?: string;
+  requestedAt: string;
+  /** When a sender last took the page (stale-page recovery compares against it). */
+  claimedAt: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: Actor;
+}
+
+/** A person as copied into the escalation at declare time (contact details included). */
+export interface SnapshotPerson {
+  personId: string;
+  name: string;
+  phone?: string;
+  slackUserId?: string;
+  email?: string;
+}
+
+export type SnapshotTarget =
+  | ({ type: "person"; rotationId?: string } & SnapshotPerson)
+  | { type: "topic"; arn: string };
+
+export interface SnapshotStep {
+  targets: SnapshotTarget[];
+  /** Why nobody is reachable at this step, when `targets` is empty. */
+  nobody?: string;
+}
+
+/**
+ * The escalation ladder resolved when the incident was declared. Later directory edits do not
+ * change a running escalation.
+ */
+export interface LadderSnapshot {
+  levels: Array<SnapshotStep & { level: number; timeoutMinutes: number }>;
+  repeat: number;
+  fallback: SnapshotStep;
+}
+
+/** One ladder step taken (what `nextEscalation` needs as its `pages`). */
+export interface EscalationStep {
+  level: number | "fallback";
+  round: number;
+  requestedAt: string;
+  trigger: "start" | "timeout" | "role_coverage";
+}
+
+export interface EscalationRecord {
+  incidentId: string;
+  /** Optimistic locking: every write is conditioned on the version read. */
+  version: number;
+  /** `active` while something is due (the item is on the escalationsDue index). */
+  status: "active" | "done";
+  doneReason?: string;
+  severity: Severity;
+  declaredAt: string;
+  teamId?: string;
+  teamName?: string;
+  policyId?: string;
+  policyName?: string;
+  alertChannel?: string;
+  directoryVersion?: number;
+  ladder: LadderSnapshot;
+  /** Everyone the escalation knows, for matching an acknowledging actor to a person. */
+  people: SnapshotPerson[];
+  steps: EscalationStep[];
+  /** Set once the ladder has nothing more to do, with why. */
+  ladderDone?: { reason: string; at: string };
+  acknowledgedAt?: string;
+  acknowledgedBy?: Actor;
+  coverage: { attempts: number; lastEscalatedAt?: string };
+  /** When the sweeper should look again; absent when done. */
+  nextDueAt?: string;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface DueEscalation {
+  incidentId: string;
+  dueAt: string;
+}
+
+/** A page written with its `page.requested` entry. */
+export interface NewPage {
+  page: StoredPage;
+  entry: TimelineEntry;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** The incident already has an escalation (a redelivered `incident.declared`, or a concurrent one). */
+export class EscalationExistsError extends FirebreakError {
+  constructor(incidentId: string, options?: { cause?: unknown }) {
+    super("escalation_exists", `incident ${incidentId} already has an escalation`, options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item mapping
+// ---------------------------------------------------------------------------------------------
+
+const PAGE_FIELDS = [
+  "pageId",
+  "incidentId",
+  "channel",
+  "target",
+  "targetKey",
+  "level",
+  "round",
+  "purpose",
+  "delivery",
+  "attempts",
+  "sends",
+  "error",
+  "providerId",
+  "requestedAt",
+  "claimedAt",
+  "deliveredAt",
+  "failedAt",
+  "acknowledgedAt",
+  "acknowledgedBy",
+] as const;
+
+function toPage(item: Record<string, unknown>): StoredPage {
+  const out: Record<string, unknown> = {};
+  for (const field of PAGE_FIELDS) if (item[field] !== undefined) out[field] = item[field];
+  out.state = item.acknowledgedAt !== undefined ? "acknowledged" : item.delivery;
+  return out as unknown as StoredPage;
+}
+
+function pageItem(page: StoredPage): Record<string, unknown> {
+  const { state: _state, ...stored } = page;
+  return { ...keys.page(page.incidentId, page.pageId), type: "page", ...stored };
+}
+
+const ESCALATION_FIELDS = [
+  "incidentId",
+  "version",
+  "status",
+  "doneReason",
+  "severity",
+  "declaredAt",
+  "teamId",
+  "teamName",
+  "policyId",
+  "policyName",
+  "alertChannel",
+  "directoryVersion",
+  "ladder",
+  "people",
+  "steps",
+  "ladderDone",
+  "acknowledgedAt",
+  "acknowledgedBy",
+  "coverage",
+  "nextDueAt",
+  "startedAt",
+  "updatedAt",
+] as const;
+
+function toEscalation(item: Record<string, unknown>): EscalationRecord {
+  const out: Record<string, unknown> = {};
+  for (const field of ESCALATION_FIELDS) if (item[field] !== undefined) out[field] = item[field];
+  return out as unknown as EscalationRecord;
+}
+
+/** The item; on the due index only while active with a due time (so the index stays sparse). */
+function escalationItem(escalation: EscalationRecord): Record<string, unknown> {
+  const due =
+    escalation.status === "active" && escalation.nextDueAt
+      ? { duePk: DUE_PARTITION, dueSk: dueSortKey(escalation.nextDueAt, escalation.incidentId) }
+      : {};
+  return { ...keys.escalation(escalation.incidentId), type: "escalation", ...escalation, ...due };
+}
+
+function timelineItem(entry: TimelineEntry): Record<string, unknown> {
+  return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
+}
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
+
+/** DynamoDB's limit on the items of one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error | undefined)?.name === "ConditionalCheckFailedException";
+}
+
+function versionOf(item: unknown): number | undefined {
+  const value = (item as Record<string, unknown> | undefined)?.version;
+  if (typeof value === "number") return value;
+  if (value && typeof value === "object" && "N" in value) return Number((value as { N: string }).N);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+// ---------------------------------------------------------------------------------------------
+
+export class PageStore {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async getEscalation(incidentId: string): Promise<EscalationRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.escalation(incidentId), ConsistentRead: true }),
+    );
+    return out.Item ? toEscalation(out.Item) : undefined;
+  }
+
+  async getPage(incidentId: string, pageId: string): Promise<StoredPage | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.page(incidentId, pageId), ConsistentRead: true }),
+    );
+    return out.Item ? toPage(out.Item) : undefined;
+  }
+
+  /** Every page of the incident (one Query on its partition), oldest first. */
+  async listPages(incidentId: string): Promise<StoredPage[]> {
+    const pages: StoredPage[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :page)",
+          ExpressionAttributeValues: {
+            ":pk": keys.incidentPartition(incidentId),
+            ":page": keys.pagePrefix(),
+          },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) pages.push(toPage(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return pages.sort(
+      (a, b) =>
+        a.requestedAt.localeCompare(b.requestedAt) ||
+        String(a.level).localeCompare(String(b.level)) ||
+        a.targetKey.localeCompare(b.targetKey) ||
+        a.channel.localeCompare(b.channel),
+    );
+  }
+
+  /**
+   * Escalations due at or before `now`, earliest first: one Query on the sparse escalationsDue
+   * index (eventually consistent: re-read the escalation before acting on it). `startAfter` (the
+   * last one of the previous batch) continues where that batch ended.
+   */
+  async queryDue(now: Date, limit = 50, startAfter?: DueEscalation): Promise<DueEscalation[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "escalationsDue",
+        KeyConditionExpression: "duePk = :due AND dueSk <= :upper",
+        ExpressionAttributeValues: {
+          ":due": DUE_PARTITION,
+          // '~' sorts after every id character, so everything due at exactly `now` is included.
+          ":upper": `${now.toISOString()}#~`,
+        },
+        Limit: Math.min(Math.max(Math.floor(limit), 1), 1000),
+        ...(startAfter
+          ? {
+              ExclusiveStartKey: {
+                ...keys.escalation(startAfter.incidentId),
+                duePk: DUE_PARTITION,
+                dueSk: dueSortKey(startAfter.dueAt, startAfter.incidentId),
+              },
+            }
+          : {}),
+      }),
+    );
+    return (out.Items ?? []).map((item) => ({
+      incidentId: String(item.incidentId),
+      dueAt: String(item.nextDueAt),
+    }));
+  }
+
+  /**
+   * Writes the escalation (a new one when `expectedVersion` is undefined, else conditioned on
+   * that version), pages it acknowledges, new pages with their `page.requested` entries, and
+   * other timeline entries, in one transaction. Throws EscalationExistsError (new, but one
+   * exists), VersionConflictError (someone else moved it first) or ConcurrentChangeError.
+   *
+   * A step with more pages than one transaction holds (100 items: ~45 pages) writes the rest in
+   * follow-up transactions after the escalation is committed.
+   */
+  async saveEscalation(change: {
+    expectedVersion: number | undefined;
+    escalation: EscalationRecord;
+    newPages?: NewPage[];
+    acknowledgePages?: { pageId: string; at: string; by: Actor }[];
+    entries?: TimelineEntry[];
+  }): Promise<void> {
+    const { escalation } = change;
+    const first: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: escalationItem(escalation),
+          ConditionExpression:
+            change.expectedVersion === undefined ? "attribute_not_exists(pk)" : "version = :v",
+          ...(change.expectedVersion === undefined
+            ? {}
+            : { ExpressionAttributeValues: { ":v": change.expectedVersion } }),
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      },
+    ];
+    for (const ack of change.acknowledgePages ?? []) {
+      first.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.page(escalation.incidentId, ack.pageId),
+          UpdateExpression: "SET acknowledgedAt = :at, acknowledgedBy = :by",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(acknowledgedAt)",
+          ExpressionAttributeValues: { ":at": ack.at, ":by": ack.by },
+        },
+      });
+    }
+    for (const entry of change.entries ?? []) first.push(this.putNew(timelineItem(entry)));
+    const pairs = (change.newPages ?? []).map(({ page, entry }) => [
+      this.putNew(pageItem(page)),
+      this.putNew(timelineItem(entry)),
+    ]);
+    while (pairs.length > 0 && first.length + 2 <= MAX_TRANSACTION_ITEMS) first.push(...pairs.shift()!);
+    if (first.length > MAX_TRANSACTION_ITEMS)
+      throw new FirebreakError("transaction_too_large", "too many timeline entries for one escalation write");
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: first }));
+    } catch (error) {
+      throw this.translateEscalationError(error, escalation.incidentId, change.expectedVersion);
+    }
+    while (pairs.length > 0) {
+      const chunk = pairs.splice(0, MAX_TRANSACTION_ITEMS / 2).flat();
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: chunk }));
+      } catch (error) {
+        throw this.translateEscalationError(error, escalation.incidentId, 0);
+      }
+    }
+  }
+
+  /**
+   * Takes a page for (re)sending: only while it is still `requested`, unacknowledged and not taken
+   * since `seenClaimedAt`. False when someone else took it or it was recorded meanwhile.
+   */
+  async claimPage(incidentId: string, pageId: string, seenClaimedAt: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.page(incidentId, pageId),
+          UpdateExpression: "SET claimedAt = :at, sends = sends + :one",
+          ConditionExpression:
+            "delivery = :requested AND claimedAt = :seen AND attribute_not_exists(acknowledgedAt)",
+          ExpressionAttributeValues: {
+            ":at": at,
+            ":one": 1,
+            ":requested": "requested",
+            ":seen": seenClaimedAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records a page's outcome with its timeline entry (`page.delivered` / `page.failed`), once:
+   * false (and nothing written) when the outcome was already recorded.
+   */
+  async recordOutcome(
+    incidentId: string,
+    pageId: string,
+    outcome:
+      | { delivery: "delivered"; at: string; attempts: number; providerId: string }
+      | { delivery: "failed"; at: string; attempts: number; error: DeliveryError },
+    entry: TimelineEntry,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ":d": outcome.delivery,
+      ":at": outcome.at,
+      ":n": outcome.attempts,
+      ":requested": "requested",
+    };
+    let set = "delivery = :d, attempts = attempts + :n";
+    if (outcome.delivery === "delivered") {
+      set += ", deliveredAt = :at, providerId = :pid";
+      values[":pid"] = outcome.providerId;
+    } else {
+      set += ", failedAt = :at, #error = :error";
+      values[":error"] = outcome.error;
+    }
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.page(incidentId, pageId),
+                UpdateExpression: `SET ${set}`,
+                ConditionExpression: "delivery = :requested",
+                ExpressionAttributeValues: values,
+                ...(outcome.delivery === "failed" ? { ExpressionAttributeNames: { "#error": "error" } } : {}),
+              },
+            },
+            this.putNew(timelineItem(entry)),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+      )
+        return false;
+      if (error instanceof TransactionCanceledException)
+        throw new ConcurrentChangeError(`page ${pageId}`, { cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * Uses a one-click ack link, once: a conditional put on an item keyed by the page id. False
+   * when the link was used before. `expiresAt` (epoch seconds) lets DynamoDB's TTL delete the
+   * item after the link itself expired, when it can no longer be used anyway.
+   */
+  async consumeAckLink(
+    incidentId: string,
+    pageId: string,
+    at: string,
+    expiresAt: number,
+    keyId: string,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.ackLink(incidentId, pageId),
+            type: "ack_link",
+            incidentId,
+            pageId,
+            consumedAt: at,
+            keyId,
+            expiresAt,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a consumed link back (the acknowledgement it was for failed to be written). */
+  async releaseAckLink(incidentId: string, pageId: string, consumedAt: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.ackLink(incidentId, pageId),
+          ConditionExpression: "consumedAt = :at",
+          ExpressionAttributeValues: { ":at": consumedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private putNew(item: Record<string, unknown>): TransactItem {
+    return {
+      Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
+    };
+  }
+
+  private translateEscalationError(
+    error: unknown,
+    incidentId: string,
+    expectedVersion: number | undefined,
+  ): unknown {
+    if (!(error instanceof TransactionCanceledException)) return error;
+    const reasons = error.CancellationReasons ?? [];
+    if (reasons[0]?.Code === "ConditionalCheckFailed") {
+      if (expectedVersion === undefined) return new EscalationExistsError(incidentId, { cause: error });
+      const current = versionOf(reasons[0].Item);
+      return new VersionConflictError(
+        `the escalation of incident ${incidentId} changed since version ${expectedVersion} was read`,
+        current,
+        { cause: error },
+      );
+    }
+    return new ConcurrentChangeError(`the escalation of incident ${incidentId}`, { cause: error });
+  }
+}

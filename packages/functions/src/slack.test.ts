@@ -1,0 +1,590 @@
+import type { Incident } from "@firebreak/core/incident/model";
+import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestTable, storeFor } from "../../core/test/support/dynamo";
+import { lambdaContext } from "../../local/src/apigw";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
+import { createSlackHandler } from "./slack";
+import { createSlackApp, type SlackWork } from "./slack/app";
+import type { SlackHandlerDeps } from "./slack/handler";
+import { ACTIONS, DECLARE_MODAL } from "./slack/ids";
+import {
+  commandBody,
+  FIXTURE_TEAM_ID,
+  interactiveBody,
+  type SignedEventOptions,
+  signedEvent,
+  slackFixture,
+  slackFixtureText,
+} from "./slack/testing";
+
+const SECRET = "our-own-test-signing-secret";
+const TOKEN = "xoxb-firebreak-test";
+const CHANNEL = "C06INCRESP1";
+const PRIYA = { id: "U04ONCALL01", name: "priya.n" };
+const BOB = { id: "U0BOB0001", name: "bob" };
+const CAROL = { id: "U0CAROL01", name: "carol" };
+const ADMIN = { id: "U0ADMIN01", name: "admin" };
+type User = typeof PRIYA;
+
+let fake: FakeSlack;
+let store: IncidentStore;
+let postmortems: PostmortemStore;
+let enqueued: SlackWork[];
+let channels: Map<string, string>;
+let handler: ReturnType<typeof createSlackHandler>;
+let responses: string[];
+
+function deps(overrides: Partial<SlackHandlerDeps> = {}): SlackHandlerDeps {
+  return {
+    signingSecret: SECRET,
+    botToken: TOKEN,
+    botId: FAKE_BOT_ID,
+    botUserId: FAKE_BOT_USER_ID,
+    teamIds: [FIXTURE_TEAM_ID],
+    store,
+    postmortems,
+    enqueue: async (work) => {
+      enqueued.push(work);
+    },
+    channelIncident: (channelId) => channels.get(channelId),
+    permissions: { admins: [ADMIN.id] },
+    incidentUrl: (incident) => `https://firebreak.example/incidents/${incident.id}`,
+    slackApiUrl: fake.url,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ token: TOKEN });
+});
+afterAll(async () => {
+  await fake.stop();
+});
+beforeEach(async () => {
+  const table = await createTestTable("slack");
+  store = storeFor(table);
+  postmortems = new PostmortemStore(store.db, table.tableName);
+  fake.reset();
+  enqueued = [];
+  channels = new Map();
+  responses = [];
+  handler = createSlackHandler(() => deps());
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+interface Answer {
+  status: number;
+  body: string;
+  json: {
+    response_type?: string;
+    text?: string;
+    blocks?: unknown[];
+    response_action?: string;
+    errors?: Record<string, string>;
+  };
+}
+
+async function invoke(event: APIGatewayProxyEventV2, h = handler): Promise<Answer> {
+  const result = await h(event, lambdaContext("slack"));
+  const body = result.body ?? "";
+  responses.push(body);
+  let json = {};
+  try {
+    json = body ? JSON.parse(body) : {};
+  } catch {
+    json = {};
+  }
+  return { status: result.statusCode ?? 0, body, json };
+}
+
+const send = (rawBody: string, options: Partial<SignedEventOptions> = {}) =>
+  invoke(signedEvent(rawBody, { secret: SECRET, ...options }));
+
+const command = (text: string, user: User = PRIYA, channel = CHANNEL) =>
+  send(commandBody({ text, user_id: user.id, user_name: user.name, channel_id: channel }));
+
+const blockActions = slackFixture<Record<string, unknown> & { actions: Record<string, unknown>[] }>(
+  "block-actions-button.payload.json",
+);
+
+function clickBody(actionId: string, value: string, message: { channel: string; ts: string }, user: User) {
+  const payload = structuredClone(blockActions);
+  payload.user = { id: user.id, username: user.name, name: user.name, team_id: FIXTURE_TEAM_ID };
+  payload.container = {
+    type: "message",
+    message_ts: message.ts,
+    channel_id: message.channel,
+    is_ephemeral: false,
+  };
+  payload.channel = { id: message.channel, name: "inc-response" };
+  payload.message = { ...(payload.message as object), ts: message.ts };
+  payload.actions = [{ ...payload.actions[0], action_id: actionId, value }];
+  return interactiveBody(payload);
+}
+
+const click = (
+  actionId: string,
+  value: string,
+  message: { channel: string; ts: string },
+  user: User = PRIYA,
+) => send(clickBody(actionId, value, message, user));
+
+/** Declares through the command; returns the incident and its announcement message. */
+async function declared(text = "declare sev2 checkout 5xx spike service:checkout") {
+  const answer = await command(text);
+  expect(answer.status).toBe(200);
+  const work = enqueued.at(-1);
+  if (work?.type !== "slack.incident_declared" || !work.message) throw new Error("no announcement");
+  const incident = (await store.getIncident(work.incidentId))!;
+  return { incident, message: work.message, answer };
+}
+
+const calls = (method: string) => fake.calls.filter((c) => c.method === method);
+const everything = () => [...fake.calls.map((c) => JSON.stringify(c.body)), ...responses].join("\n");
+
+describe("/incident (end to end: signed API Gateway events → handler → DynamoDB Local + fake Slack)", () => {
+  it("accepts the fixture's real API Gateway event, signed with the fixture vector (clock mocked)", async () => {
+    const vector = slackFixture<{ signing_secret: string; headers: Record<string, string> }>(
+      "signing-test-vector.json",
+    );
+    const event = slackFixture<APIGatewayProxyEventV2>("apigw-v2-slash-command-event.json");
+    vi.useFakeTimers({
+      toFake: ["Date"],
+      now: Number(vector.headers["X-Slack-Request-Timestamp"]) * 1000 + 512,
+    });
+    const fixtureHandler = createSlackHandler(() => deps({ signingSecret: vector.signing_secret }));
+    const answer = await invoke(event, fixtureHandler);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringMatching(/^Declared SEV2 INC-1\./),
+    });
+    const { items } = await store.listOpen();
+    expect(items).toMatchObject([
+      { number: 1, title: "checkout 5xx spike", severity: "SEV2", status: "declared" },
+    ]);
+    expect(calls("chat.postMessage")[0]?.body).toMatchObject({ channel: CHANNEL });
+  });
+
+  it("declare creates the incident, announces it with buttons, hands off the slow work, records the actor", async () => {
+    const { incident, message, answer } = await declared();
+    expect(incident).toMatchObject({ title: "checkout 5xx spike", severity: "SEV2", services: ["checkout"] });
+    expect(answer.json.response_type).toBe("ephemeral");
+    const post = calls("chat.postMessage")[0]!;
+    expect(post.token).toBe(TOKEN);
+    expect(post.body.channel).toBe(CHANNEL);
+    const ids = JSON.stringify(post.body.blocks);
+    for (const id of [ACTIONS.ack, ACTIONS.takeIc, ACTIONS.resolve, ACTIONS.view]) expect(ids).toContain(id);
+    expect(enqueued).toEqual([
+      {
+        type: "slack.incident_declared",
+        incidentId: incident.id,
+        number: 1,
+        declaredBy: PRIYA.id,
+        channelId: CHANNEL,
+        message,
+      },
+    ]);
+    const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(timeline[0]).toMatchObject({
+      kind: "incident.declared",
+      actor: { type: "slack", id: PRIYA.id, name: "priya.n" },
+    });
+  });
+
+  it("declare answers in the channel when Slack refuses the announcement (e.g. a private channel)", async () => {
+    fake.failNext("chat.postMessage", 1, { slackError: "not_in_channel" });
+    const answer = await command("declare sev1 db down");
+    expect(answer.status).toBe(200);
+    expect(answer.json.response_type).toBe("in_channel");
+    expect(JSON.stringify(answer.json.blocks)).toContain(ACTIONS.ack);
+    expect(enqueued[0]).not.toHaveProperty("message");
+  });
+
+  it("ack (INC-n, or the channel's incident), then 'already acknowledged'", async () => {
+    const { incident } = await declared();
+    const first = await command("ack INC-1", BOB);
+    expect(first.json).toMatchObject({ response_type: "in_channel" });
+    expect(first.json.text).toContain(`acknowledged by <@${BOB.id}>`);
+    expect((await store.getIncident(incident.id))!.status).toBe("acknowledged");
+
+    const again = await command("ack INC-1", CAROL);
+    expect(again.json).toEqual({ response_type: "ephemeral", text: "INC-1 is already acknowledged." });
+
+    expect((await command("ack", CAROL, "C0ELSEWHERE")).json.text).toMatch(
+      /^Which incident\?.*\nUsage: `\/incident ack \[INC-n\]`/s,
+    );
+    channels.set("C0INC1", incident.id);
+    expect((await command("mitigate", CAROL, "C0INC1")).json.text).toContain("mitigated by");
+    expect((await store.getIncident(incident.id))!.status).toBe("mitigated");
+    expect((await command("ack INC-42")).json.text).toBe("INC-42 does not exist.");
+  });
+
+  it("assign: self-claim of a vacant IC, then only responders and admins assign", async () => {
+    const { incident } = await declared();
+    const denied = await command(`assign ic <@${BOB.id}|bob> INC-1`, CAROL);
+    expect(denied.json.response_type).toBe("ephemeral");
+    expect(denied.json.text).toMatch(
+      /Only INC-1's incident commander, its role holders or an admin may assign roles/,
+    );
+
+    const claim = await command(`assign ic <@${PRIYA.id}|priya.n> INC-1`, PRIYA);
+    expect(claim.json).toMatchObject({ response_type: "in_channel" });
+    expect(claim.json.text).toContain(`now has <@${PRIYA.id}> as IC`);
+
+    expect((await command(`assign ops <@${CAROL.id}> INC-1`, BOB)).json.text).toMatch(
+      /ask its incident commander \(priya\.n\)/,
+    );
+    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, PRIYA)).json.response_type).toBe("in_channel");
+    expect((await command(`assign comms <@${CAROL.id}> INC-1`, ADMIN)).json.response_type).toBe("in_channel");
+    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, PRIYA)).json.text).toMatch(
+      /already OPS of INC-1/,
+    );
+    expect((await command("assign boss INC-1", PRIYA)).json.text).toMatch(
+      /^unexpected "boss"\nUsage: `\/incident assign &lt;ic\|ops\|comms&gt; @user \[INC-n\]`$/,
+    );
+
+    const after = (await store.getIncident(incident.id))!;
+    expect(after.roles).toMatchObject({
+      ic: { personId: PRIYA.id, personName: "priya.n" },
+      ops: { personId: BOB.id, personName: "bob" },
+      comms: { personId: CAROL.id },
+    });
+    expect(enqueued.filter((w) => w.type === "slack.role_assigned")).toHaveLength(3);
+  });
+
+  it("update (and --temporary) lands on the timeline and is echoed escaped", async () => {
+    const { incident } = await declared();
+    const plain = await command("update rolled back deploy 42 INC-1", BOB);
+    expect(plain.json).toMatchObject({ response_type: "in_channel" });
+    expect(plain.json.text).toContain("*Update on SEV2 INC-1*");
+    const temporary = await command("update INC-1 --temporary feature flag &lt;off&gt; &amp; pinned", BOB);
+    expect(temporary.json.text).toContain("Temporary mitigation (to roll back later)");
+    expect(temporary.json.text).toContain("feature flag &lt;off&gt; &amp; pinned");
+    const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
+    const updates = timeline.filter((e) => e.kind === "incident.update_posted").map((e) => e.data);
+    expect(updates).toEqual([
+      { text: "rolled back deploy 42", temporary: false },
+      { text: "feature flag <off> & pinned", temporary: true },
+    ]);
+  });
+
+  it("status shows state, roles and the latest timeline, privately", async () => {
+    await declared();
+    await command("ack INC-1", BOB);
+    const status = await command("status INC-1", CAROL);
+    expect(status.json.response_type).toBe("ephemeral");
+    expect(status.json.text).toContain("*SEV2 INC-1: checkout 5xx spike*");
+    expect(status.json.text).toContain("acknowledged");
+    expect(status.json.text).toContain("acknowledged by bob");
+    expect(status.json.text).toContain("https://firebreak.example/incidents/");
+  });
+
+  it("resolve needs a responder; list shows only open incidents", async () => {
+    const { incident } = await declared();
+    await declared("declare sev1 payments down");
+    const denied = await command("resolve INC-1 fixed", BOB);
+    expect(denied.json.text).toMatch(/it has no incident commander yet: take IC first/);
+    await command(`assign ic <@${BOB.id}|bob> INC-1`, BOB);
+    const resolved = await command("resolve INC-1 bad deploy, rolled back", BOB);
+    expect(resolved.json).toMatchObject({ response_type: "in_channel" });
+    expect(resolved.json.text).toContain("resolved by");
+    expect((await store.getIncident(incident.id))!).toMatchObject({
+      status: "resolved",
+      summary: "bad deploy, rolled back",
+    });
+    const list = await command("list", CAROL);
+    expect(list.json.response_type).toBe("ephemeral");
+    expect(list.json.text).toContain("SEV1 INC-2 *payments down*");
+    expect(list.json.text).not.toContain("INC-1 ");
+    expect((await command("resolve INC-1", ADMIN)).json.text).toBe("INC-1 is already resolved.");
+  });
+
+  it("postmortem: a clear message before there is one, a summary once drafted", async () => {
+    const { incident } = await declared();
+    expect((await command("postmortem INC-1")).json).toEqual({
+      response_type: "ephemeral",
+      text: "INC-1 has no postmortem yet: a draft is written when the incident is resolved.",
+    });
+    await command("resolve INC-1 done", ADMIN);
+    expect((await command("postmortem INC-1")).json.text).toMatch(/the draft is being written/);
+    await draftPostmortem({ incidents: store, postmortems }, incident.id);
+    const summary = await command("postmortem INC-1");
+    expect(summary.json.text).toContain("*Postmortem of SEV2 INC-1: checkout 5xx spike*");
+    expect(summary.json.text).toContain("Version 1 (generated draft)");
+  });
+
+  it("help, an empty command and an unknown subcommand answer privately with the usage", async () => {
+    const help = await command("help");
+    expect(help.json.response_type).toBe("ephemeral");
+    expect(help.json.text).toContain("/incident assign &lt;ic|ops|comms&gt; @user [INC-n]");
+    expect((await command("")).json.text).toBe(help.json.text);
+    const unknown = await command("explode now");
+    expect(unknown.status).toBe(200);
+    expect(unknown.json.response_type).toBe("ephemeral");
+    expect(unknown.json.text).toMatch(/^unknown subcommand "explode"\nUsage: `\/incident declare/);
+  });
+
+  it("a hanging Slack API cannot blow Slack's 3 seconds: the announcement falls back to the reply", async () => {
+    handler = createSlackHandler(() => deps({ slackTimeoutMs: 300 }));
+    fake.failNext("chat.postMessage", 1, "hang");
+    const started = Date.now();
+    const answer = await command("declare sev2 search is slow");
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(answer.json.response_type).toBe("in_channel");
+    expect((await store.listOpen()).items).toHaveLength(1);
+  });
+
+  it("an unexpected failure is an ephemeral apology with a reference, never a 500 or a stack", async () => {
+    const broken = Object.create(store) as IncidentStore;
+    broken.listOpen = async () => {
+      throw new Error("DynamoDB exploded at /secret/path.ts:12");
+    };
+    handler = createSlackHandler(() => deps({ store: broken }));
+    const answer = await command("list");
+    expect(answer.status).toBe(200);
+    expect(answer.json.response_type).toBe("ephemeral");
+    expect(answer.json.text).toMatch(/^Sorry, something went wrong on our side \(reference `[0-9a-f]{8}`\)/);
+    expect(answer.body).not.toMatch(/exploded|secret|\.ts/);
+  });
+});
+
+describe("the declare modal", () => {
+  it("`declare` alone opens it; its submission declares (UTF-8 title from the fixture)", async () => {
+    const open = await command("declare");
+    expect(open).toMatchObject({ status: 200, body: "" });
+    const [call] = calls("views.open");
+    expect(call?.body).toMatchObject({
+      trigger_id: "7283910456123.5829301746.3f9a1c2b7d8e4f60a1b2c3d4e5f60718",
+      view: {
+        type: "modal",
+        callback_id: DECLARE_MODAL.callbackId,
+        private_metadata: JSON.stringify({ channel_id: CHANNEL }),
+      },
+    });
+
+    const submitted = await send(slackFixtureText("view-submission.body.txt"));
+    expect(submitted).toMatchObject({ status: 200, body: "" });
+    const { items } = await store.listOpen();
+    expect(items).toMatchObject([{ title: "Checkout 5xx spike — ÄÖÜ ✅", severity: "SEV2" }]);
+    expect(calls("chat.postMessage")[0]?.body).toMatchObject({ channel: CHANNEL });
+    expect(enqueued[0]).toMatchObject({ type: "slack.incident_declared", declaredBy: PRIYA.id });
+  });
+
+  it("shows validation errors under the fields, and takes a commander", async () => {
+    const payload = slackFixture<{
+      view: { state: { values: Record<string, Record<string, Record<string, unknown>>> } };
+    }>("view-submission.payload.json");
+    const values = payload.view.state.values;
+    values.title_block!.title_input!.value = "   ";
+    const bad = await send(interactiveBody(payload));
+    expect(bad.json).toEqual({ response_action: "errors", errors: { title_block: "must not be empty" } });
+
+    values.title_block!.title_input!.value = "Queue backlog";
+    values.commander_block!.commander_select!.selected_user = BOB.id;
+    expect((await send(interactiveBody(payload))).status).toBe(200);
+    const [incident] = (await store.listOpen()).items as [Incident];
+    expect(incident.roles?.ic?.personId).toBe(BOB.id);
+  });
+});
+
+describe("buttons", () => {
+  it("Acknowledge runs the use case and updates the message in place, showing who acted", async () => {
+    const { incident, message } = await declared();
+    const answer = await click(ACTIONS.ack, incident.id, message, BOB);
+    expect(answer.status).toBe(200);
+    expect((await store.getIncident(incident.id))!.status).toBe("acknowledged");
+    const [update] = calls("chat.update");
+    expect(update?.body).toMatchObject({ channel: message.channel, ts: message.ts });
+    expect(update?.body.text).toContain(`Acknowledged by <@${BOB.id}>`);
+    const blocks = JSON.stringify(update?.body.blocks);
+    expect(blocks).toContain("acknowledged");
+    expect(blocks).not.toContain(ACTIONS.ack); // no second Acknowledge
+    expect(blocks).toContain(ACTIONS.resolve);
+    expect(fake.messages.get(`${message.channel}:${message.ts}`)?.text).toContain("is acknowledged");
+  });
+
+  it("accepts the fixture's INC-n button value too", async () => {
+    const { message } = await declared();
+    await click(ACTIONS.ack, "INC-1", message, BOB);
+    expect(calls("chat.update")).toHaveLength(1);
+  });
+
+  it.each([2, 6])(
+    "%i concurrent Acknowledge clicks: one wins, the others are told 'already acknowledged'",
+    async (n) => {
+      const { incident, message } = await declared();
+      const users = Array.from({ length: n }, (_, i) => ({ id: `U0CLICK${i}`, name: `clicker${i}` }));
+      const answers = await Promise.all(users.map((user) => click(ACTIONS.ack, incident.id, message, user)));
+      expect(answers.map((a) => a.status)).toEqual(users.map(() => 200));
+      const updates = calls("chat.update");
+      const ephemerals = calls("chat.postEphemeral");
+      expect(updates).toHaveLength(1);
+      expect(ephemerals).toHaveLength(n - 1);
+      for (const e of ephemerals)
+        expect(e.body).toMatchObject({ channel: CHANNEL, text: "INC-1 is already acknowledged." });
+      const winner = users.find((u) => String(updates[0]?.body.text).includes(u.id))!;
+      expect(ephemerals.map((e) => e.body.user).sort()).toEqual(
+        users
+          .filter((u) => u !== winner)
+          .map((u) => u.id)
+          .sort(),
+      );
+
+      const { incident: after, timeline } = (await store.getIncidentWithTimeline(incident.id))!;
+      expect(after).toMatchObject({ status: "acknowledged", version: incident.version + 1 });
+      const changes = timeline.filter((e) => e.kind === "incident.status_changed");
+      expect(changes).toHaveLength(1);
+      expect(changes[0]?.actor.id).toBe(winner.id);
+    },
+  );
+
+  it("Take IC, then Resolve (only for responders; a confirmed resolve updates the message)", async () => {
+    const { incident, message } = await declared();
+    await click(ACTIONS.takeIc, incident.id, message, BOB);
+    expect((await store.getIncident(incident.id))!.roles?.ic).toMatchObject({
+      personId: BOB.id,
+      personName: "bob",
+    });
+    expect(calls("chat.update")[0]?.body.text).toContain(`IC taken by <@${BOB.id}>`);
+
+    await click(ACTIONS.takeIc, incident.id, message, BOB);
+    expect(calls("chat.postEphemeral")[0]?.body.text).toBe(
+      "You are already the incident commander of INC-1.",
+    );
+
+    await click(ACTIONS.resolve, incident.id, message, CAROL);
+    expect(calls("chat.postEphemeral")[1]?.body).toMatchObject({ user: CAROL.id });
+    expect(String(calls("chat.postEphemeral")[1]?.body.text)).toMatch(/ask its incident commander \(bob\)/);
+    expect((await store.getIncident(incident.id))!.status).toBe("declared");
+
+    await click(ACTIONS.resolve, incident.id, message, BOB);
+    expect((await store.getIncident(incident.id))!.status).toBe("resolved");
+    const last = calls("chat.update").at(-1)!;
+    expect(last.body.text).toContain(`Resolved by <@${BOB.id}>`);
+    expect(JSON.stringify(last.body.blocks)).not.toContain(ACTIONS.resolve);
+    expect(JSON.stringify(last.body.blocks)).toContain(ACTIONS.view);
+  });
+
+  it("View in dashboard is acknowledged and does nothing else", async () => {
+    const { incident, message } = await declared();
+    const answer = await click(ACTIONS.view, incident.id, message, BOB);
+    expect(answer.status).toBe(200);
+    expect(calls("chat.update")).toHaveLength(0);
+    expect(calls("chat.postEphemeral")).toHaveLength(0);
+  });
+});
+
+describe("request security", () => {
+  const list = commandBody({ text: "declare sev1 should never exist" });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ["a bad signature", () => ({ secret: "not-the-secret" })],
+    ["a stale timestamp", () => ({ timestamp: now() - 301 })],
+    ["a future timestamp", () => ({ timestamp: now() + 301 })],
+  ])("refuses %s with 401, running no listener", async (_name, options) => {
+    const answer = await send(list, options());
+    expect(answer).toMatchObject({ status: 401, body: "" });
+    expect(fake.calls).toEqual([]);
+    expect((await store.listOpen()).items).toEqual([]);
+  });
+
+  it("refuses another workspace (403), running no listener", async () => {
+    const answer = await send(commandBody({ text: "declare sev1 should never exist", team_id: "T0EVIL" }));
+    expect(answer.status).toBe(403);
+    const payload = structuredClone(blockActions);
+    payload.team = { id: "T0EVIL", domain: "evil" };
+    expect((await send(interactiveBody(payload))).status).toBe(403);
+    expect(fake.calls).toEqual([]);
+    expect((await store.listOpen()).items).toEqual([]);
+  });
+
+  it("Bolt's own check (without ours) also answers 401 for a bad signature and a stale timestamp", async () => {
+    const { handle } = createSlackApp({ ...deps(), botId: FAKE_BOT_ID, botUserId: FAKE_BOT_USER_ID });
+    const context = lambdaContext("slack");
+    const bad = signedEvent(list, { secret: "not-the-secret", base64: false });
+    expect((await handle(bad, context)).statusCode).toBe(401);
+    const stale = signedEvent(list, { secret: SECRET, timestamp: now() - 301, base64: false });
+    expect((await handle(stale, context)).statusCode).toBe(401);
+    const good = signedEvent(commandBody({ text: "help" }), { secret: SECRET, base64: false });
+    expect((await handle(good, context)).statusCode).toBe(200);
+  });
+
+  it("answers ssl_check with 200 and nothing else", async () => {
+    expect(await send(slackFixtureText("ssl-check.body.txt"))).toMatchObject({ status: 200, body: "" });
+  });
+
+  it("bug 1: a UTF-8 JSON body with isBase64Encoded is read as UTF-8", async () => {
+    const body = JSON.stringify({
+      type: "event_callback",
+      team_id: FIXTURE_TEAM_ID,
+      api_app_id: "A07INCIDENT",
+      event_id: "Ev0001",
+      event_time: now(),
+      event: { type: "app_mention", user: PRIYA.id, text: "Checkout — ÄÖÜ ✅", ts: "1.1", channel: CHANNEL },
+    });
+    const answer = await send(body, { contentType: "application/json", base64: true });
+    expect(answer.status).toBe(200);
+  });
+
+  it("bug 2: `application/x-www-form-urlencoded; charset=utf-8` works", async () => {
+    await declared();
+    const answer = await send(commandBody({ text: "list" }), {
+      contentType: "application/x-www-form-urlencoded; charset=utf-8",
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.text).toContain("INC-1");
+  });
+});
+
+describe("mrkdwn injection", () => {
+  const TITLE = "<!channel> & <@U123>";
+  const ESCAPED = "&lt;!channel&gt; &amp; &lt;@U123&gt;";
+
+  function expectNothingRaw() {
+    const all = everything();
+    expect(all).not.toContain("<!channel");
+    expect(all).not.toContain("<!here");
+    expect(all).not.toContain("<@U123>");
+    expect(all).not.toContain("<@U123|");
+  }
+
+  it("an untrusted title is escaped in every Slack text and block, and in every answer", async () => {
+    // As Slack sends the title typed literally (escaped once) and the modal's raw plain_text value.
+    const { incident, message } = await declared("declare sev1 &lt;!channel&gt; &amp; &lt;@U123&gt;");
+    expect(incident.title).toBe(TITLE);
+    const payload = slackFixture<{
+      view: { state: { values: Record<string, Record<string, Record<string, unknown>>> } };
+    }>("view-submission.payload.json");
+    payload.view.state.values.title_block!.title_input!.value = TITLE;
+    await send(interactiveBody(payload));
+
+    await click(ACTIONS.ack, incident.id, message, BOB);
+    await click(ACTIONS.ack, incident.id, message, CAROL); // an ephemeral error
+    await command("update INC-1 <!here> told <@U123|mallory> &amp; all", BOB);
+    await command("status INC-1");
+    await command("list");
+    await command(`assign ic <@${BOB.id}|bob> INC-1`, BOB);
+    await command("resolve INC-1 <!channel> fixed &lt;it&gt;", BOB);
+    fake.failNext("chat.postMessage", 1, { slackError: "not_in_channel" });
+    await command("declare sev3 &lt;!here&gt; again");
+
+    const texts = fake.calls.filter(
+      (c) => ["chat.postMessage", "chat.update"].includes(c.method) && !c.fault,
+    );
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    for (const call of texts) expect(JSON.stringify(call.body)).toContain(ESCAPED);
+    expectNothingRaw();
+    const update = (await store.getIncidentWithTimeline(incident.id))!.timeline.find(
+      (e) => e.kind === "incident.update_posted",
+    );
+    expect(update?.data.text).toBe("@here told @mallory & all");
+  });
+});
