@@ -1,6 +1,8 @@
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -13,6 +15,16 @@ import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
 import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import {
+  onIncidentDeclared,
+  onIncidentStatusChanged,
+  type PagingDeps,
+  sweepEscalations,
+} from "@firebreak/core/paging/service";
+import { SlackChannel } from "@firebreak/core/paging/slack-channel";
+import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
+import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
@@ -36,6 +48,7 @@ import {
 } from "./apigw";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
+import { type FakeSns, startFakeSns } from "./fake-sns";
 import { startStreamPoller } from "./stream-poller";
 
 export interface RuntimeOptions {
@@ -45,6 +58,10 @@ export interface RuntimeOptions {
   /** Folder for DynamoDB Local's data and runtime files; null keeps everything in memory. */
   dataDir: string | null;
   tableName?: string;
+  /** The on-call directory loaded on first start (default: examples/directory.yaml). */
+  demoDirectory?: string | null;
+  /** How often the escalation sweeper runs (the cloud runs it every minute). */
+  sweepIntervalMs?: number;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
   ingest?: Partial<IngestConfig>;
@@ -67,8 +84,23 @@ export interface LocalRuntime {
   bus: LocalDispatcher;
   /** The recording fake of the Slack Web API (absent when a real bot token is configured). */
   fakeSlack?: FakeSlack;
+  /** The recording fake of SNS: every page published to a topic or phone. */
+  fakeSns: FakeSns;
+  paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
   stop(): Promise<void>;
+}
+
+const DEMO_DIRECTORY = fileURLToPath(new URL("../../../examples/directory.yaml", import.meta.url));
+
+/** The ack-link key: FIREBREAK_ACK_KEY, else one kept in the data folder (so links survive restarts). */
+function ackSecret(dataDir: string | null): string {
+  if (process.env.FIREBREAK_ACK_KEY) return process.env.FIREBREAK_ACK_KEY;
+  const file = dataDir ? join(dataDir, "ack-key") : undefined;
+  if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  if (file) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }
 
 /** The development signing secret the local /slack/events accepts when SLACK_SIGNING_SECRET is unset. */
@@ -153,13 +185,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let server: Server | undefined;
   let poller: { stop(): Promise<void> } | undefined;
   let fakeSlack: FakeSlack | undefined;
+  let fakeSns: FakeSns | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log });
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
     await poller?.stop();
     await bus.drain();
+    clearInterval(sweeper);
     await fakeSlack?.stop();
+    await fakeSns?.stop();
     await dynamo.stop?.();
   };
   try {
@@ -197,9 +233,52 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         await postmortem(event, lambdaContext("postmortem"));
       },
     );
-    const api = createApiHandler(() => ({ store, postmortems }));
     const slackConfig = options.slack ?? { signingSecret: LOCAL_SIGNING_SECRET, teamId: FAKE_TEAM_ID };
     if (!slackConfig.botToken) fakeSlack = await startFakeSlack();
+    // Paging: SNS and Slack go to recording fakes at the HTTP level, so the real SDK code runs.
+    fakeSns = await startFakeSns();
+    const directory = new DirectoryStore(store.db, tableName);
+    const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
+    if (demo && !(await directory.get())) {
+      await directory.applyYaml(readFileSync(demo, "utf8"));
+      log.info(`loaded the demo on-call directory from ${demo}`);
+    }
+    const paging: PagingDeps = {
+      incidents: store,
+      pages: new PageStore(store.db, tableName),
+      directory,
+      channels: {
+        sns: new SnsChannel({
+          client: createSnsClient({
+            endpoint: fakeSns.endpoint,
+            region: "local",
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          }),
+        }),
+        slack: new SlackChannel({
+          token: slackConfig.botToken ?? "xoxb-local-fake",
+          ...(fakeSlack ? { slackApiUrl: fakeSlack.url } : {}),
+        }),
+      },
+      ackKey: { id: "l1", secret: ackSecret(dataDir) },
+      ackBaseUrl: "http://127.0.0.1/ack",
+      log,
+    };
+    bus.subscribe(
+      "paging",
+      { source: ["firebreak"], "detail-type": ["incident.declared"] },
+      async (event) => {
+        await onIncidentDeclared(paging, event.detail.incidentId);
+      },
+    );
+    bus.subscribe(
+      "paging-status",
+      { source: ["firebreak"], "detail-type": ["incident.status_changed"] },
+      async (event) => {
+        await onIncidentStatusChanged(paging, event.detail.incidentId);
+      },
+    );
+    const api = createApiHandler(() => ({ store, postmortems, paging }));
     const slack = createSlackHandler(() => ({
       signingSecret: slackConfig.signingSecret,
       botToken: slackConfig.botToken ?? "xoxb-local-fake",
@@ -297,6 +376,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const url = `http://${host}:${port}`;
+    paging.ackBaseUrl = `${url}/ack`;
+    paging.dashboardUrl = url;
+    sweeper = setInterval(() => {
+      sweepEscalations(paging).catch((error: unknown) =>
+        log.error(`escalation sweep failed: ${String(error)}`),
+      );
+    }, options.sweepIntervalMs ?? 15_000);
+    sweeper.unref();
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
@@ -309,6 +396,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       deadLetters,
       bus,
       fakeSlack,
+      fakeSns,
+      paging,
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       stop,
     };

@@ -1,19 +1,23 @@
 import type { Incident } from "@firebreak/core/incident/model";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
+import { acknowledgeByLink, listPages, type PagingDeps } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
-import { issuesFromZod, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { Hono } from "hono";
 import { z } from "zod";
+import { ackPage } from "./ack-page";
 import { toProblem } from "./problem";
 
 export interface ApiDeps {
   store: IncidentStore;
   postmortems: PostmortemStore;
+  /** Paging (pages list, ack links); routes answer 503 where it is not configured. */
+  paging?: PagingDeps;
   log?: Pick<Log, "error">;
 }
 
@@ -114,6 +118,27 @@ export function createApiApp(getDeps: () => ApiDeps) {
     }
     const docs = await getDeps().postmortems.metadataBetween(since, until);
     return c.json(computeMetrics(docs, { window: { since, until }, service: query.service }));
+  });
+
+  const paging = () => {
+    const deps = getDeps().paging;
+    if (!deps)
+      throw new FirebreakError("paging_not_configured", "paging is not configured on this deployment");
+    return deps;
+  };
+
+  app.get("/api/pages", async (c) => {
+    const { incident } = parse(z.object({ incident: incidentPath.shape.id }), c.req.query(), "query");
+    return c.json({ items: await listPages(paging(), incident) });
+  });
+
+  // One-click ack links: GET shows a confirmation (link scanners and previews only GET), POST acks.
+  app.get("/ack/:token", (c) => c.html(ackPage({ state: "confirm", token: c.req.param("token") })));
+  app.post("/ack/:token", async (c) => {
+    const result = await acknowledgeByLink(paging(), c.req.param("token"));
+    if (result.ok) return c.html(ackPage({ state: "acknowledged", incident: result.incident }));
+    const status = { expired: 410, already_used: 410, forged: 400, malformed: 400, not_found: 404 } as const;
+    return c.html(ackPage({ state: result.reason }), status[result.reason]);
   });
 
   app.notFound((c) => {

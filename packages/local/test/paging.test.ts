@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { alarmStateChangeEvent } from "../src/alarm-events";
+import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: null,
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName: `paging-runtime-${process.pid}-${Date.now()}`,
+  });
+});
+afterAll(() => runtime.stop());
+
+async function eventually<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("alarm → roles → pages → ack link, through the local runtime", () => {
+  it("assigns IC, ops and comms from the demo directory, pages over SNS and Slack, and acks once by link", async () => {
+    const event = alarmStateChangeEvent({
+      name: "checkout-5xx",
+      state: "ALARM",
+      service: "checkout",
+      severity: "sev2",
+      account: "123456789012",
+      region: "eu-west-1",
+    });
+    const res = await fetch(`${runtime.url}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(event),
+    });
+    const { results } = (await res.json()) as { results: { incidentId: string }[] };
+    const id = results[0]!.incidentId;
+
+    const incident = await eventually(async () => {
+      const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as {
+        roles?: Record<string, { personId: string }>;
+      };
+      return detail.roles?.ic && detail.roles.ops && detail.roles.comms ? detail : undefined;
+    });
+    expect(Object.keys(incident.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+
+    const pages = await eventually(async () => {
+      const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`)).json()) as {
+        items: { channel: string; state: string }[];
+      };
+      const settled = body.items.filter((p) => p.state !== "requested");
+      return settled.length > 0 && settled.length === body.items.length ? body.items : undefined;
+    });
+    expect(new Set(pages.map((p) => p.channel))).toEqual(new Set(["sns", "slack"]));
+    expect(runtime.fakeSns.published.length).toBeGreaterThan(0);
+    expect(runtime.fakeSlack?.calls.some((c) => c.method === "chat.postMessage")).toBe(true);
+
+    // The SMS carries a signed one-click ack link.
+    const sms = runtime.fakeSns.published
+      .map((m) => (m.phoneNumber ? m.message : (m.structure as { sms?: string } | undefined)?.sms))
+      .find((text): text is string => typeof text === "string" && text.includes("/ack/"));
+    expect(sms!.length).toBeLessThanOrEqual(140);
+    const link = /(http:\/\/\S+\/ack\/\S+)/.exec(sms!)![1]!;
+
+    const confirm = await fetch(link);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain("Acknowledge this page?");
+    const acked = await fetch(link, { method: "POST" });
+    expect(acked.status).toBe(200);
+    expect(await acked.text()).toContain("Acknowledged");
+    const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as { status: string };
+    expect(detail.status).toBe("acknowledged");
+
+    const again = await fetch(link, { method: "POST" });
+    expect(again.status).toBe(410);
+    const forged = await fetch(`${link.slice(0, -4)}AAAA`, { method: "POST" });
+    expect([400, 410]).toContain(forged.status);
+  });
+
+  it("names the bad query parameter of /api/pages", async () => {
+    const res = await fetch(`${runtime.url}/api/pages?incident=nope`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("incident");
+  });
+});
