@@ -288,6 +288,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       postmortems,
       timezone: options.timezone,
       enqueue: publisherEnqueue(bus),
+      permissions: {
+        admins: (process.env.FIREBREAK_SLACK_ADMINS ?? "")
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean),
+      },
     }));
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {
