@@ -5,6 +5,16 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 
+/**
+ * FIREBREAK_BENCH_SCALE (default 1) scales the event counts, e.g. 0.1 for a quick smoke run.
+ * Figures from a scaled run are not comparable with a full one (the counts are in the JSON line).
+ */
+export const BENCH_SCALE = Number(process.env.FIREBREAK_BENCH_SCALE ?? 1) || 1;
+
+export function scaled(n: number): number {
+  return Math.max(1, Math.round(n * BENCH_SCALE));
+}
+
 export interface BenchContext {
   /** DynamoDB Local, started by run.ts for this run only (in memory). */
   endpoint: string;
@@ -156,7 +166,9 @@ export function cursor<T>(items: readonly T[]): () => T | undefined {
 export interface RoundTrips {
   /** HTTP requests per DynamoDB operation (SDK retries included) since the last reset. */
   counts(): Record<string, number>;
-  /** Wall time spent inside those requests, summed, in ms. */
+  /** Wall time spent inside each operation's requests, summed, in ms. */
+  times(): Record<string, number>;
+  /** Wall time spent inside all requests, summed, in ms. */
   totalMs(): number;
   total(): number;
   reset(): void;
@@ -168,7 +180,7 @@ export interface RoundTrips {
  */
 export function countRoundTrips(db: DynamoDBDocumentClient): RoundTrips {
   let counts = new Map<string, number>();
-  let ms = 0;
+  let times = new Map<string, number>();
   db.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context.commandName ?? "unknown").replace(/Command$/, "");
@@ -177,24 +189,30 @@ export function countRoundTrips(db: DynamoDBDocumentClient): RoundTrips {
       try {
         return await next(args);
       } finally {
-        ms += performance.now() - started;
+        times.set(name, (times.get(name) ?? 0) + performance.now() - started);
       }
     },
     { step: "deserialize", name: "benchRoundTripCounter", priority: "high" },
   );
+  const sorted = (map: Map<string, number>) =>
+    Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
   return {
-    counts: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
-    totalMs: () => ms,
+    counts: () => sorted(counts),
+    times: () => sorted(times),
+    totalMs: () => [...times.values()].reduce((a, b) => a + b, 0),
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     reset: () => {
       counts = new Map();
-      ms = 0;
+      times = new Map();
     },
   };
 }
 
-/** `GetItem 1.00 · TransactWriteItems 1.00 …` per operation, divided by `per`. */
+/** `2.10 round trips per op (GetItem 1.00 × 3.1 ms · TransactWriteItems 1.00 × 9.0 ms …)`. */
 export function describeRoundTrips(trips: RoundTrips, per: number): string {
-  const parts = Object.entries(trips.counts()).map(([name, n]) => `${name} ${(n / per).toFixed(2)}`);
+  const times = trips.times();
+  const parts = Object.entries(trips.counts()).map(
+    ([name, n]) => `${name} ${(n / per).toFixed(2)} × ${((times[name] ?? 0) / n).toFixed(2)} ms`,
+  );
   return `${(trips.total() / per).toFixed(2)} round trips per op (${parts.join(" · ")}), ${(trips.totalMs() / per).toFixed(2)} ms/op inside DynamoDB calls`;
 }

@@ -15,12 +15,13 @@ import {
   describeRoundTrips,
   eventFor,
   planTransitions,
+  scaled,
   seededRandom,
 } from "./harness";
 import { describeMs, round, summarise } from "./stats";
 
 const WARM_UP = 200;
-const ALARMS = 200;
+const ALARMS = scaled(200);
 const TRANSITIONS_PER_ALARM = 10;
 const SEED = 0x1f1e_b4ea;
 
@@ -32,6 +33,7 @@ export const ingestLatency: BenchModule = {
     const db = createDocumentClient({ tableName, endpoint: ctx.endpoint });
     const rawDb = createDocumentClient({ tableName, endpoint: ctx.endpoint });
     const trips = countRoundTrips(db);
+    const rawTrips = countRoundTrips(rawDb);
     const deps: ProcessDeps = {
       store: new IncidentStore(db, tableName),
       deadLetters: new MemoryDeadLetterSink(),
@@ -73,9 +75,11 @@ export const ingestLatency: BenchModule = {
       `measuring: ${events.length} processAlarmEvent calls (${ALARMS} alarms × ${TRANSITIONS_PER_ALARM} transitions) interleaved with ${events.length} conditional puts, one at a time`,
     );
     trips.reset();
+    rawTrips.reset();
     const ingestMs: number[] = [];
     const putMs: number[] = [];
     const outcomes = new Map<string, number>();
+    const byOutcome = new Map<string, number[]>();
     for (const [i, event] of events.entries()) {
       // Alternate which goes first, so neither always follows the other.
       const ingestFirst = i % 2 === 0;
@@ -89,15 +93,22 @@ export const ingestLatency: BenchModule = {
         throw new Error(`bench event ${event.id} was not ingested: ${JSON.stringify(summary)}`);
       }
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      const samples = byOutcome.get(outcome) ?? [];
+      samples.push(ingestMs[ingestMs.length - 1]!);
+      byOutcome.set(outcome, samples);
     }
     const ingest = summarise(ingestMs);
     const put = summarise(putMs);
     ctx.log(`  processAlarmEvent: ${describeMs(ingest)}`);
     ctx.log(`  conditional put:   ${describeMs(put)}`);
     ctx.log(`  outcomes: ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    for (const [outcome, samples] of byOutcome) ctx.log(`    ${outcome}: ${describeMs(summarise(samples))}`);
     ctx.log(`  ingest path: ${describeRoundTrips(trips, events.length)}`);
     ctx.log(
-      `  ingest path: ${(ingest.mean - trips.totalMs() / events.length).toFixed(2)} ms/op outside them (mean)`,
+      `  ingest path: ${(ingest.mean - trips.totalMs() / events.length).toFixed(2)} ms/op outside them (mean): SDK middleware before the wire (marshalling, signing, retry), normalising, planning`,
+    );
+    ctx.log(
+      `  conditional put: ${describeRoundTrips(rawTrips, events.length)}, ${(put.mean - rawTrips.totalMs() / events.length).toFixed(2)} ms/op outside (mean)`,
     );
     const normaliseMs = events.slice(0, 500).map((event) => timedSync(() => normaliseAlarmEvent(event)));
     ctx.log(`  normaliseAlarmEvent alone: ${describeMs(summarise(normaliseMs))}`);

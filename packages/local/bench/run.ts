@@ -1,15 +1,16 @@
 /**
- * `npm run bench`: starts its own in-memory DynamoDB Local, runs the bench modules in order,
+ * `npm run bench`: runs the bench modules in order, each against its own in-memory DynamoDB Local,
  * prints progress on stderr, a table of figures and targets on stdout, and, as the LAST line of
  * stdout, one JSON object with every module's figures. New figures: add a module to MODULES.
  *
  * Exit code: 0 when every correctness target holds (performance targets are reported, never
  * enforced); 1 when one does not (e.g. duplicate incidents or lost transitions); 2 on a crash.
  */
+import { cpus, loadavg } from "node:os";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { type DynamoLocal, startDynamoLocal } from "../src/dynamo-local";
-import type { BenchContext, BenchModule, Target } from "./harness";
+import { BENCH_SCALE, type BenchContext, type BenchModule, type Target } from "./harness";
 import { ingestLatency } from "./ingest";
 import { round } from "./stats";
 import { storm } from "./storm";
@@ -17,7 +18,10 @@ import { storm } from "./storm";
 // The SDK reads this when a client is constructed; no client exists before this line runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-const MODULES: BenchModule[] = [ingestLatency, storm];
+const ALL_MODULES: BenchModule[] = [ingestLatency, storm];
+/** FIREBREAK_BENCH_ONLY=storm runs only the modules whose name contains one of the words. */
+const only = (process.env.FIREBREAK_BENCH_ONLY ?? "").split(",").filter(Boolean);
+const MODULES = only.length ? ALL_MODULES.filter((m) => only.some((w) => m.name.includes(w))) : ALL_MODULES;
 
 const began = performance.now();
 const log = (message: string) => {
@@ -75,66 +79,86 @@ function printTable(figures: Record<string, number>, targets: Target[]): boolean
   return correct;
 }
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+
 async function main(): Promise<number> {
   const rss = sampleRss(50);
-  let dynamo: DynamoLocal | undefined;
-  let stopping = false;
-  const stopDynamo = async () => {
-    if (stopping || !dynamo) return;
-    stopping = true;
+  // The DynamoDB Local of the module running now (each module gets its own, see below).
+  let current: Promise<DynamoLocal> | undefined;
+  let interrupted: Promise<void> | undefined;
+  const stopCurrent = async () => {
+    const dynamo = await current?.catch(() => undefined);
+    current = undefined;
+    if (!dynamo) return;
     log("stopping DynamoDB Local");
     await dynamo.stop();
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping`);
-      void stopDynamo().finally(() => process.exit(130));
+      // Also when the JVM is still starting: wait for it, then stop it.
+      interrupted ??= stopCurrent();
+      void interrupted.finally(() => process.exit(130));
     });
   }
 
   try {
-    log("starting DynamoDB Local (in memory)");
-    dynamo = await startDynamoLocal();
-    log(`DynamoDB Local ready on ${dynamo.endpoint}`);
-    const admin = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "local",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    let tables = 0;
-    const ctx: BenchContext = {
-      endpoint: dynamo.endpoint,
-      log,
-      async createTable(prefix) {
-        const name = `${prefix}-${Date.now().toString(36)}-${++tables}`;
-        await admin.send(new CreateTableCommand(createTableInput(name)));
-        await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
-        log(`created table ${name}`);
-        return name;
-      },
-    };
-
+    if (BENCH_SCALE !== 1) log(`FIREBREAK_BENCH_SCALE=${BENCH_SCALE}: counts scaled, figures not comparable`);
+    log(`${cpus().length} CPUs, load average ${load()} (other processes on this machine skew every figure)`);
     const figures: Record<string, number> = {};
     const targets: Target[] = [];
     for (const module of MODULES) {
       log(`── ${module.name}`);
       const moduleStarted = performance.now();
-      Object.assign(figures, await module.run(ctx));
+      // A fresh in-memory DynamoDB Local per module: Local's stream-enabled tables leave state
+      // that slows every later request in the same JVM (after the 2,000 sequential ingests,
+      // 16-way ingest ran ~10× slower than in a fresh JVM), so one module must not tax the next.
+      log("starting DynamoDB Local (in memory)");
+      current = startDynamoLocal();
+      const dynamo = await current;
+      if (interrupted) return await interrupted.then(() => 130);
+      log(`DynamoDB Local ready on ${dynamo.endpoint}`);
+      const admin = new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: "local",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+      const ctx: BenchContext = {
+        endpoint: dynamo.endpoint,
+        log,
+        async createTable(prefix) {
+          const name = `${prefix}-${Date.now().toString(36)}`;
+          await admin.send(new CreateTableCommand(createTableInput(name)));
+          await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
+          log(`created table ${name}`);
+          return name;
+        },
+      };
+      try {
+        Object.assign(figures, await module.run(ctx));
+      } finally {
+        admin.destroy();
+        await stopCurrent();
+      }
       targets.push(...module.targets);
-      log(`── ${module.name}: done in ${((performance.now() - moduleStarted) / 1000).toFixed(1)} s`);
+      log(
+        `── ${module.name}: done in ${((performance.now() - moduleStarted) / 1000).toFixed(1)} s (load average ${load()})`,
+      );
     }
-    admin.destroy();
-    await stopDynamo();
 
     rss.stop();
     figures.rss_mb_peak = round(rss.peakMb(), 1);
     figures.bench_runtime_s = round((performance.now() - began) / 1000, 1);
+    if (BENCH_SCALE !== 1) figures.bench_scale = BENCH_SCALE;
     const correct = printTable(figures, targets);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return correct ? 0 : 1;
   } catch (error) {
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await stopDynamo().catch(() => {});
+    await stopCurrent().catch(() => {});
     return 2;
   } finally {
     rss.stop();

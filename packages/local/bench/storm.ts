@@ -29,16 +29,18 @@ import {
   type PlannedTransition,
   planTransitions,
   runPool,
+  scaled,
   seededRandom,
   shuffle,
 } from "./harness";
 import { round } from "./stats";
 
-const ALARMS = 1_000;
+const ALARMS = scaled(1_000);
 const TRANSITIONS_PER_ALARM = 10;
 const COPIES = 2;
 const CONCURRENCY = 16;
-const RAW_PUTS = 20_000;
+const RAW_PUTS = scaled(20_000);
+const SLICES = 10;
 const WARM_UP = 200;
 const SEED = 0x5707_1234;
 /** Times a delivery that failed with a retryable error is delivered again (EventBridge retries). */
@@ -46,8 +48,8 @@ const MAX_REDELIVERIES = 5;
 
 interface Delivery {
   transition: PlannedTransition;
-  event: ReturnType<typeof eventFor>;
-  copy: number;
+  /** The event as delivered (JSON); parsed per delivery, as each Lambda invocation does. */
+  payload: string;
   redeliveries: number;
 }
 
@@ -69,30 +71,7 @@ export const storm: BenchModule = {
     const deps: ProcessDeps = { store, deadLetters: new MemoryDeadLetterSink() };
     const random = seededRandom(SEED);
 
-    // ---- raw conditional puts at concurrency 16: the floor ----
-    let rawKey = 0;
-    const rawPut = async () => {
-      const n = rawKey++;
-      await rawDb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: `RAW#${n}`, sk: "RAW", type: "raw", n, at: new Date().toISOString() },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-    };
-    const countdown = (n: number) => () => (n-- > 0 ? n : undefined);
-    ctx.log(
-      `raw puts: warm-up ${WARM_UP}, then ${RAW_PUTS} conditional PutItems at concurrency ${CONCURRENCY}`,
-    );
-    await runPool(CONCURRENCY, countdown(WARM_UP), rawPut);
-    let started = performance.now();
-    await runPool(CONCURRENCY, countdown(RAW_PUTS), rawPut);
-    const rawSeconds = (performance.now() - started) / 1000;
-    const rawPerSecond = RAW_PUTS / rawSeconds;
-    ctx.log(`  ${RAW_PUTS} puts in ${rawSeconds.toFixed(2)} s: ${rawPerSecond.toFixed(0)} puts/s`);
-
-    // ---- the storm ----
+    // ---- the plan ----
     const start = new Date("2026-03-02T12:00:00.000Z");
     const plan = (prefix: string, alarms: number) =>
       planTransitions({
@@ -107,21 +86,31 @@ export const storm: BenchModule = {
     const deliveriesOf = (transitions: PlannedTransition[]): Delivery[] =>
       shuffle(
         transitions.flatMap((transition) => {
-          const event = eventFor(transition);
-          // Each delivery is its own object, as each Lambda invocation parses its own payload.
-          return Array.from({ length: COPIES }, (_, copy) => ({
-            transition,
-            event: structuredClone(event),
-            copy,
-            redeliveries: 0,
-          }));
+          const payload = JSON.stringify(eventFor(transition));
+          return Array.from({ length: COPIES }, () => ({ transition, payload, redeliveries: 0 }));
         }),
         random,
       );
-    const warmUp = deliveriesOf(plan("storm-warm", WARM_UP / (TRANSITIONS_PER_ALARM * COPIES)));
+    const warmUpAlarms = WARM_UP / (TRANSITIONS_PER_ALARM * COPIES);
+    const warmUp = deliveriesOf(plan("storm-warm", warmUpAlarms));
     const transitions = plan("storm", ALARMS);
     const deliveries = deliveriesOf(transitions);
 
+    // ---- raw conditional puts: the floor ----
+    let rawKey = 0;
+    const rawPut = async () => {
+      const n = rawKey++;
+      await rawDb.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: `RAW#${n}`, sk: "RAW", type: "raw", n, at: new Date().toISOString() },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    };
+    const countdown = (n: number) => () => (n-- > 0 ? n : undefined);
+
+    // ---- deliveries ----
     const outcomes = new Map<string, number>();
     const outcomesById = new Map<string, string[]>();
     let failures = 0;
@@ -132,21 +121,21 @@ export const storm: BenchModule = {
         const again: Delivery[] = [];
         await runPool(CONCURRENCY, cursor(pending), async (delivery) => {
           try {
-            const summary = await processAlarmEvent(deps, delivery.event);
+            const summary = await processAlarmEvent(deps, JSON.parse(delivery.payload));
             const result = summary.ingested[0];
             if (!result || summary.rejected.length > 0) {
               throw new Error(
-                `storm event ${delivery.event.id} was not ingested: ${JSON.stringify(summary)}`,
+                `storm event ${delivery.transition.id} was not ingested: ${JSON.stringify(summary)}`,
               );
             }
             if (!record) return;
             conflictRetries += result.attempts - 1;
             outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
-            const seen = outcomesById.get(delivery.event.id) ?? [];
+            const seen = outcomesById.get(delivery.transition.id) ?? [];
             seen.push(result.outcome);
-            outcomesById.set(delivery.event.id, seen);
+            outcomesById.set(delivery.transition.id, seen);
           } catch (error) {
-            // A retryable failure: the event source delivers it again later.
+            // A retryable failure: the event source delivers it again (here: at once).
             if (!(error instanceof Error) || error.name !== "RetryableBatchError") throw error;
             if (record) failures++;
             if (delivery.redeliveries >= MAX_REDELIVERIES) return;
@@ -158,19 +147,53 @@ export const storm: BenchModule = {
     };
 
     ctx.log(
-      `storm warm-up: ${warmUp.length} deliveries on ${WARM_UP / (TRANSITIONS_PER_ALARM * COPIES)} other alarms`,
+      `warm-up: ${WARM_UP} conditional puts and ${warmUp.length} deliveries (${warmUpAlarms} other alarms), concurrency ${CONCURRENCY}`,
     );
+    await runPool(CONCURRENCY, countdown(WARM_UP), rawPut);
     await deliverAll(warmUp, false);
+
+    // The storm queue and the raw puts run in alternating slices, so load on this shared machine
+    // drifts over both alike; each side's wall time is the sum of its slices.
     ctx.log(
-      `storm: ${transitions.length} transitions from ${ALARMS} alarms, each delivered ${COPIES}× (${deliveries.length} deliveries), shuffled (seed ${SEED.toString(16)}), concurrency ${CONCURRENCY}`,
+      `storm: ${transitions.length} transitions from ${ALARMS} alarms, each delivered ${COPIES}× (${deliveries.length} deliveries), shuffled (seed ${SEED.toString(16)}), concurrency ${CONCURRENCY}; interleaved in ${SLICES} slices with ${RAW_PUTS} conditional PutItems at concurrency ${CONCURRENCY}`,
     );
     trips.reset();
-    started = performance.now();
-    await deliverAll(deliveries, true);
-    const stormSeconds = (performance.now() - started) / 1000;
-    const stormPerSecond = deliveries.length / stormSeconds;
+    let stormMs = 0;
+    let rawMs = 0;
+    const rawPerSlice = Math.ceil(RAW_PUTS / SLICES);
+    const stormPerSlice = Math.ceil(deliveries.length / SLICES);
+    for (let slice = 0; slice < SLICES; slice++) {
+      const stormSlice = deliveries.slice(slice * stormPerSlice, (slice + 1) * stormPerSlice);
+      const rawCount = Math.min(rawPerSlice, RAW_PUTS - slice * rawPerSlice);
+      const runRaw = async () => {
+        const t0 = performance.now();
+        await runPool(CONCURRENCY, countdown(rawCount), rawPut);
+        return performance.now() - t0;
+      };
+      const runStorm = async () => {
+        const t0 = performance.now();
+        await deliverAll(stormSlice, true);
+        return performance.now() - t0;
+      };
+      let sliceRaw: number;
+      let sliceStorm: number;
+      if (slice % 2 === 0) {
+        sliceRaw = await runRaw();
+        sliceStorm = await runStorm();
+      } else {
+        sliceStorm = await runStorm();
+        sliceRaw = await runRaw();
+      }
+      rawMs += sliceRaw;
+      stormMs += sliceStorm;
+      ctx.log(
+        `  slice ${slice + 1}/${SLICES}: ${stormSlice.length} deliveries ${(stormSlice.length / (sliceStorm / 1000)).toFixed(0)}/s · ${rawCount} puts ${(rawCount / (sliceRaw / 1000)).toFixed(0)}/s`,
+      );
+    }
+    const stormPerSecond = deliveries.length / (stormMs / 1000);
+    const rawPerSecond = RAW_PUTS / (rawMs / 1000);
     ctx.log(
-      `  ${deliveries.length} deliveries in ${stormSeconds.toFixed(2)} s: ${stormPerSecond.toFixed(0)} deliveries/s`,
+      `  storm: ${deliveries.length} deliveries in ${(stormMs / 1000).toFixed(2)} s = ${stormPerSecond.toFixed(0)}/s; raw: ${RAW_PUTS} puts in ${(rawMs / 1000).toFixed(2)} s = ${rawPerSecond.toFixed(0)}/s`,
     );
     ctx.log(`  outcomes: ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(", ")}`);
     ctx.log(
@@ -254,9 +277,11 @@ async function auditStorm(
   let duplicateEntries = 0;
   let lost = 0;
   let summarisedOnly = 0;
+  let recordedBefore = 0;
   const lostByOutcome = new Map<string, number>();
   const lostByIndex = new Map<number, number>();
   const examples: string[] = [];
+  const duplicateExamples: string[] = [];
   for (const [arn, planned] of byAlarm) {
     const mine = incidentsByAlarm.get(arn) ?? [];
     if (mine.length === 0) alarmsWithout++;
@@ -264,20 +289,30 @@ async function auditStorm(
     const entries = mine
       .flatMap((found) => found.timeline)
       .filter((e) => e.kind === "incident.alarm_transition");
+    recordedBefore += entries.filter((e) => e.data.recordedBefore === true).length;
     for (const t of planned) {
       const at = t.at.getTime();
       const byDelivery = entries.filter((e) => e.data.deliveryId === t.id).length;
-      // A late ALARM that opens an incident after a newer transition was recorded on the alarm
-      // alone adds a summary entry ("already OK since …"): no delivery id, same state and time.
+      // An entry without a delivery id that stands for a transition recorded before its ALARM
+      // arrived (`recordedBefore`, same state and state timestamp) counts for it too.
       const bySummary = entries.filter(
         (e) =>
+          e.data.deliveryId === undefined &&
           e.data.recordedBefore === true &&
           e.data.state === t.state &&
           Date.parse(String(e.data.stateTimestamp)) === at,
       ).length;
       const seen = byDelivery + bySummary;
       if (byDelivery === 0 && bySummary > 0) summarisedOnly++;
-      if (seen > 1) duplicateEntries += seen - 1;
+      if (seen > 1) {
+        duplicateEntries += seen - 1;
+        if (duplicateExamples.length < 3) {
+          const outcome = (outcomesById.get(t.id) ?? ["never ingested"]).join("+");
+          duplicateExamples.push(
+            `${t.alarm} #${t.index} ${t.state} ${t.at.toISOString()} (${outcome}; ${byDelivery} by delivery id, ${bySummary} by summary) timeline: ${entries.map((e) => `${e.data.state}@${e.data.stateTimestamp}${e.data.recordedBefore ? "(summary)" : ""}${e.data.late ? "(late)" : ""}`).join(", ")}`,
+          );
+        }
+      }
       if (seen === 0) {
         lost++;
         const outcome = (outcomesById.get(t.id) ?? ["never ingested"]).join("+");
@@ -302,7 +337,7 @@ async function auditStorm(
     `  incidents: ${incidentsCount} for ${byAlarm.size} storm alarms (expected ${expectedIncidents}); ${extraIncidents} extra, ${alarmsWithout} alarm(s) without one; the verification Scan finds ${[...scanned.values()].filter((arn) => byAlarm.has(arn)).length} (${scanned.size} incident items in all, warm-up included)`,
   );
   ctx.log(
-    `  timelines: ${stormIncidents.reduce((n, f) => n + f.timeline.filter((e) => e.kind === "incident.alarm_transition").length, 0)} alarm_transition entries; ${duplicateEntries} duplicate entries; ${lost} of ${transitions.length} transitions missing (${summarisedOnly} more present only as an "already … since" summary entry)`,
+    `  timelines: ${stormIncidents.reduce((n, f) => n + f.timeline.filter((e) => e.kind === "incident.alarm_transition").length, 0)} alarm_transition entries; ${duplicateEntries} duplicate entries; ${lost} of ${transitions.length} transitions missing (${summarisedOnly} present only as a summary entry without a delivery id); ${recordedBefore} entries were recorded before their ALARM arrived`,
   );
   if (lost > 0) {
     ctx.log(
@@ -315,6 +350,7 @@ async function auditStorm(
         .join(", ")}; e.g. ${examples.join("; ")}`,
     );
   }
+  for (const example of duplicateExamples) ctx.log(`  duplicate: ${example}`);
   ctx.log(`  alarm records not pointing at their incident: ${pointerMismatches}`);
   return { incidents: incidentsCount, expectedIncidents, duplicates, lost };
 }
