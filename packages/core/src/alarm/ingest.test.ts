@@ -194,7 +194,7 @@ describe("ingestAlarmTransition", () => {
   it.each(["throttle", "500", "timeout"] as const)(
     "retries an injected DynamoDB %s and loses nothing",
     async (fault) => {
-      // Fail the first attempt of every call: GetItem, UpdateItem (counter) and TransactWriteItems.
+      // Fail the first attempt of every call: BatchGetItem, UpdateItem (counter) and TransactWriteItems.
       const seen = new Set<string>();
       const handler = new FaultyHandler((_n, target) => {
         if (seen.has(target)) return undefined;
@@ -204,7 +204,7 @@ describe("ingestAlarmTransition", () => {
       const faulty = storeFor(table, handler);
       const result = await ingestAlarmTransition({ store: faulty }, transition("faulty", "ALARM", 0));
       expect(result.outcome).toBe("opened");
-      expect(handler.injected.map((f) => f.target)).toEqual(["GetItem", "UpdateItem", "TransactWriteItems"]);
+      expect(handler.injected.map((f) => f.target)).toEqual(["BatchGetItem", "UpdateItem", "TransactWriteItems"]);
       const ok = await ingestAlarmTransition({ store: faulty }, transition("faulty", "OK", 10));
       expect(ok.outcome).toBe("appended");
       expect((await timelineOf(result.incidentId!)).timeline).toHaveLength(3);

@@ -88,7 +88,8 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
 ): Promise<Omit<IngestResult, "attempts">> {
-  const record = await store.getAlarmRecord(t.alarmArn);
+  const { record, delivered } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId);
+  if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
   const now = clock.now();
   const at = now.toISOString();
   const newIncidentId = newId(now.getTime());

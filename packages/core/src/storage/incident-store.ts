@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -147,6 +148,36 @@ export class IncidentStore {
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, type: _type, ...record } = out.Item;
     return record as AlarmRecord;
+  }
+
+  /**
+   * The alarm's record and whether this delivery was already processed, in one round trip
+   * (BatchGetItem, strongly consistent). Seeing the delivery key here lets a redelivery skip the
+   * transaction entirely; the transaction's own condition still guards the race.
+   */
+  async getAlarmAndDelivery(
+    arn: string,
+    deliveryId: string,
+  ): Promise<{ record?: AlarmRecord; delivered: boolean }> {
+    const wanted = [keys.alarm(arn), keys.delivery(deliveryId)];
+    let pending: Record<string, unknown>[] = wanted;
+    const found: Record<string, unknown>[] = [];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
+      const out = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const alarm = found.find((item) => item.sk === "STATE");
+    let record: AlarmRecord | undefined;
+    if (alarm) {
+      const { pk: _pk, sk: _sk, type: _type, ...rest } = alarm;
+      record = rest as unknown as AlarmRecord;
+    }
+    return { record, delivered: found.some((item) => item.sk === "DELIVERY") };
   }
 
   /** Atomically allocates the next human incident number. */
