@@ -204,7 +204,11 @@ describe("ingestAlarmTransition", () => {
       const faulty = storeFor(table, handler);
       const result = await ingestAlarmTransition({ store: faulty }, transition("faulty", "ALARM", 0));
       expect(result.outcome).toBe("opened");
-      expect(handler.injected.map((f) => f.target)).toEqual(["BatchGetItem", "UpdateItem", "TransactWriteItems"]);
+      expect(handler.injected.map((f) => f.target)).toEqual([
+        "BatchGetItem",
+        "UpdateItem",
+        "TransactWriteItems",
+      ]);
       const ok = await ingestAlarmTransition({ store: faulty }, transition("faulty", "OK", 10));
       expect(ok.outcome).toBe("appended");
       expect((await timelineOf(result.incidentId!)).timeline).toHaveLength(3);
