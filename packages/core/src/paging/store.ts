@@ -12,6 +12,7 @@ import type { Actor, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, VersionConflictError } from "../shared/errors";
 import { ConcurrentChangeError } from "../storage/incident-store";
+import { pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
 import type { ChannelName, DeliveryError, PageTarget } from "./channels";
 
@@ -226,9 +227,7 @@ const ESCALATION_FIELDS = [
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {
-  const out: Record<string, unknown> = {};
-  for (const field of ESCALATION_FIELDS) if (item[field] !== undefined) out[field] = item[field];
-  return out as unknown as EscalationRecord;
+  return pickFields<EscalationRecord>(item, ESCALATION_FIELDS);
 }
 
 /** The item; on the due index only while active with a due time (so the index stays sparse). */

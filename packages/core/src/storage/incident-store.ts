@@ -12,6 +12,7 @@ import type { AlarmRecord } from "../alarm/record";
 import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, ValidationError, VersionConflictError } from "../shared/errors";
+import { pickFields } from "./items";
 import { keys, OPEN_PARTITION, openSortKey } from "./keys";
 
 type TransactItem = NonNullable<
@@ -75,9 +76,7 @@ const INCIDENT_FIELDS = [
 ] as const;
 
 function toIncident(item: Record<string, unknown>): Incident {
-  const out: Record<string, unknown> = {};
-  for (const field of INCIDENT_FIELDS) if (item[field] !== undefined) out[field] = item[field];
-  return out as unknown as Incident;
+  return pickFields<Incident>(item, INCIDENT_FIELDS);
 }
 
 function toEntry(item: Record<string, unknown>): TimelineEntry {

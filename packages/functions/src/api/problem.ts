@@ -56,6 +56,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "paging_not_configured") {
+    return {
+      type: "https://firebreak.dev/problems/unavailable",
+      title: "Not available",
+      status: 503,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError) {
     return {
       type: "https://firebreak.dev/problems/error",
