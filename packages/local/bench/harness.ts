@@ -2,7 +2,7 @@
  * What bench modules share: the module contract, the context `run.ts` hands them, a seeded PRNG,
  * a worker pool, real-format alarm events with a chosen id and timestamp, and a round-trip counter.
  */
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 
 /**
@@ -215,4 +215,21 @@ export function describeRoundTrips(trips: RoundTrips, per: number): string {
     ([name, n]) => `${name} ${(n / per).toFixed(2)} × ${((times[name] ?? 0) / n).toFixed(2)} ms`,
   );
   return `${(trips.total() / per).toFixed(2)} round trips per op (${parts.join(" · ")}), ${(trips.totalMs() / per).toFixed(2)} ms/op inside DynamoDB calls`;
+}
+
+/**
+ * The physical floor every latency figure is compared with: one conditional PutItem of a small
+ * item into the module's own table. Modules interleave calls of it with what they measure, in the
+ * same run and the same DynamoDB Local, and report `<figure>_ratio` against its p99.
+ */
+export function rawConditionalPut(db: DynamoDBDocumentClient, tableName: string): () => Promise<unknown> {
+  let rawKey = 0;
+  return () =>
+    db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: `RAW#${rawKey}`, sk: "RAW", type: "raw", n: rawKey++, at: new Date().toISOString() },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
 }

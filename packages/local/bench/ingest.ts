@@ -2,7 +2,6 @@
  * Sequential latency: `processAlarmEvent` (normalise + ingest, the whole alarm-ingest path) against
  * one conditional PutItem, the physical floor, interleaved one at a time in the same run.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import { type ProcessDeps, processAlarmEvent } from "@firebreak/core/alarm/process";
@@ -15,6 +14,7 @@ import {
   describeRoundTrips,
   eventFor,
   planTransitions,
+  rawConditionalPut,
   scaled,
   seededRandom,
 } from "./harness";
@@ -55,15 +55,7 @@ export const ingestLatency: BenchModule = {
       }).map(eventFor);
     const warmUp = plan("bench-warm", WARM_UP / 10, 10);
     const events = plan("bench-ingest", ALARMS, TRANSITIONS_PER_ALARM);
-    let rawKey = 0;
-    const rawPut = () =>
-      rawDb.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: `RAW#${rawKey}`, sk: "RAW", type: "raw", n: rawKey++, at: new Date().toISOString() },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
+    const rawPut = rawConditionalPut(rawDb, tableName);
 
     ctx.log(`warm-up: ${warmUp.length} ingests and ${warmUp.length} conditional puts, interleaved`);
     for (const event of warmUp) {
