@@ -7,6 +7,7 @@ import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { LOCAL_SIGNING_SECRET, type LocalRuntime, startLocalRuntime } from "./runtime";
+import { ensureDashboardBuilt } from "./web-build";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -55,6 +56,11 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(env.FIREBREAK_DATA_DIR);
   console.log("Starting Firebreak locally…");
+  try {
+    await ensureDashboardBuilt();
+  } catch (error) {
+    console.error(`The dashboard could not be built; serving the API only: ${(error as Error).message}`);
+  }
   let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime({
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
     [
       "",
       "Firebreak is running",
+      `  Dashboard           ${runtime.url}/   (sign in with a demo user at ${runtime.url}/auth/dev)`,
       `  HTTP API            ${runtime.url}   (GET /health, GET /api/incidents?status=open)`,
       `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule)`,
       `  DynamoDB Local      ${runtime.dynamo.endpoint}   (table ${env.FIREBREAK_TABLE}, data in ${join(dataDir, "dynamodb")})`,

@@ -49,6 +49,7 @@ import {
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { type FakeSns, startFakeSns } from "./fake-sns";
+import { serveDashboard, WEB_DIST } from "./static-web";
 import { startStreamPoller } from "./stream-poller";
 
 export interface RuntimeOptions {
@@ -72,6 +73,8 @@ export interface RuntimeOptions {
    * calls go to the real Slack Web API; without one, to a recording fake on 127.0.0.1.
    */
   slack?: { signingSecret: string; teamId: string; botToken?: string };
+  /** The built dashboard served at / (default packages/web/dist); null serves the API only. */
+  webDir?: string | null;
   log?: Log;
 }
 
@@ -358,6 +361,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           return sendResult(res, problem(405, "Method not allowed", "use POST /events"));
         return sendResult(res, await routeEvent(body));
       }
+      const webDir = options.webDir === undefined ? WEB_DIST : options.webDir;
+      if (webDir && (await serveDashboard(webDir, req, res, path))) return;
       const event = toApiGatewayV2Event(req, body);
       if (path === "/slack/events" && req.method === "POST") {
         return sendResult(res, await slack(event, lambdaContext("slack")));

@@ -1,0 +1,148 @@
+/**
+ * The dashboard's only door to the API (see /work/api-contract.md): same origin unless
+ * VITE_API_URL is set, cookies always sent, X-CSRF-Token on every write, RFC 9457 problems
+ * turned into `ApiError`s, and ETag revalidation for the polled reads.
+ */
+import type { IncidentDetail, IncidentView, Me, Page, Person, Problem } from "./types";
+
+export const API_BASE = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
+
+export function apiUrl(path: string): string {
+  return `${API_BASE}${path}`;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(status: number, problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** The CSRF token: from /api/me once signed in, else the readable `fb_csrf` cookie (double submit). */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+function currentCsrf(): string | null {
+  if (csrfToken) return csrfToken;
+  const match = /(?:^|;\s*)fb_csrf=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+/** Called on any 401: the session is gone, so the app shows the sign-in screen. */
+let onUnauthorized: () => void = () => undefined;
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+async function problemOf(response: Response): Promise<Problem> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as Problem;
+    if (body && typeof body === "object") return body;
+  } catch {
+    // not JSON: fall through
+  }
+  return { title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: text };
+}
+
+async function request(method: string, path: string, body?: unknown, headers?: HeadersInit) {
+  const init: RequestInit = {
+    method,
+    credentials: "include",
+    cache: "no-store",
+    headers: { accept: "application/json", ...headers },
+  };
+  if (method !== "GET") {
+    const h = init.headers as Record<string, string>;
+    const token = currentCsrf();
+    if (token) h["x-csrf-token"] = token;
+    if (body !== undefined) {
+      h["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+  }
+  const response = await fetch(apiUrl(path), init);
+  if (response.status === 401) onUnauthorized();
+  return response;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await request("GET", path);
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return (await response.json()) as T;
+}
+
+export async function send<T>(method: "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
+  const response = await request(method, path, body);
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** A GET that revalidates with If-None-Match: `null` means 304, nothing changed. */
+export interface Revalidated<T> {
+  etag: string | null;
+  data: T;
+}
+export async function getIfChanged<T>(path: string, etag: string | null): Promise<Revalidated<T> | null> {
+  const response = await request("GET", path, undefined, etag ? { "if-none-match": etag } : undefined);
+  if (response.status === 304) return null;
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return { etag: response.headers.get("etag"), data: (await response.json()) as T };
+}
+
+/** The signed-in user; `null` when signed out. An API without /api/me (no auth) answers 404: anonymous. */
+export async function fetchMe(): Promise<Me | null> {
+  const response = await fetch(apiUrl("/api/me"), { credentials: "include", cache: "no-store" });
+  if (response.status === 401) return null;
+  if (response.status === 404) return { user: null, role: "responder", csrfToken: null, devSignIn: false };
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return (await response.json()) as Me;
+}
+
+/** Where to sign in: the local dev page when the runtime offers it, else Slack. */
+export async function signInUrl(): Promise<string> {
+  try {
+    const response = await fetch(apiUrl("/auth/dev"), { credentials: "include", cache: "no-store" });
+    if (response.ok) return apiUrl("/auth/dev");
+  } catch {
+    // the API is unreachable: Slack sign-in is the only option to offer
+  }
+  return apiUrl("/auth/slack/login");
+}
+
+export async function signOut(): Promise<void> {
+  await send("POST", "/auth/logout");
+}
+
+export const api = {
+  incident: (id: string) => `/api/incidents/${encodeURIComponent(id)}`,
+  async pages(detail: IncidentDetail): Promise<Page[]> {
+    if (Array.isArray(detail.pages)) return detail.pages;
+    try {
+      return (await getJson<{ items: Page[] }>(`/api/pages?incident=${encodeURIComponent(detail.id)}`)).items;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 503) return [];
+      throw error;
+    }
+  },
+  async people(): Promise<Person[]> {
+    return (await getJson<{ items: Person[] }>("/api/people")).items;
+  },
+  transition(id: string, action: "ack" | "mitigate" | "resolve", expectedVersion: number, summary?: string) {
+    return send<IncidentView>("POST", `${api.incident(id)}/${action}`, {
+      expectedVersion,
+      ...(summary ? { summary } : {}),
+    });
+  },
+  assignRole(id: string, role: string, personId: string, expectedVersion: number) {
+    return send<IncidentView>("POST", `${api.incident(id)}/roles`, { role, personId, expectedVersion });
+  },
+  postUpdate(id: string, text: string, temporary: boolean) {
+    return send<unknown>("POST", `${api.incident(id)}/updates`, { text, temporary });
+  },
+};

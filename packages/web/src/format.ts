@@ -1,0 +1,87 @@
+/** Pure helpers for the views (unit-tested in format.test.ts). */
+import type { IncidentView, Severity } from "./types";
+
+const SEVERITY_RANK: Record<Severity, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4, SEV5: 5 };
+
+/** Most severe first; within a severity, the oldest (longest open) first; then by number. */
+export function compareIncidents(a: IncidentView, b: IncidentView): number {
+  return (
+    (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+    Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
+    a.number - b.number
+  );
+}
+
+/** "42s", "5m 03s", "3h 07m", "2d 4h": compact, and it ticks visibly. */
+export function formatAge(fromIso: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
+  if (!Number.isFinite(seconds)) return "—";
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** Durations in seconds as people read them: "45s", "12m", "2.5h", "1.2d"; null → "—". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)}h`;
+  return `${(seconds / 86_400).toFixed(1)}d`;
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+}
+
+export interface Filters {
+  severity: string;
+  status: string;
+  service: string;
+  text: string;
+}
+
+export function applyFilters(items: IncidentView[], filters: Filters): IncidentView[] {
+  const text = filters.text.trim().toLowerCase();
+  return items
+    .filter((i) => !filters.severity || i.severity === filters.severity)
+    .filter((i) => !filters.status || i.status === filters.status)
+    .filter((i) => !filters.service || i.services.includes(filters.service))
+    .filter(
+      (i) =>
+        !text ||
+        [i.title, i.key, i.alarm?.name ?? "", ...i.services].some((s) => s.toLowerCase().includes(text)),
+    )
+    .sort(compareIncidents);
+}
+
+/** What changed between the incident we showed and the current one (for a 409 conflict). */
+export function describeChanges(before: IncidentView, after: IncidentView): string[] {
+  const changes: string[] = [];
+  if (before.status !== after.status) changes.push(`status ${before.status} → ${after.status}`);
+  if (before.severity !== after.severity) changes.push(`severity ${before.severity} → ${after.severity}`);
+  if (before.title !== after.title) changes.push(`title changed to "${after.title}"`);
+  const roles = new Set([...Object.keys(before.roles ?? {}), ...Object.keys(after.roles ?? {})]);
+  for (const role of [...roles].sort()) {
+    const was = before.roles?.[role];
+    const now = after.roles?.[role];
+    if (was?.personId === now?.personId) continue;
+    const name = (h: typeof was) => (h ? (h.personName ?? h.personId) : "nobody");
+    changes.push(`${role.toUpperCase()} ${name(was)} → ${name(now)}`);
+  }
+  if (changes.length === 0 && before.version !== after.version)
+    changes.push(`updated (version ${before.version} → ${after.version})`);
+  return changes;
+}

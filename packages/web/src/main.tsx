@@ -1,0 +1,160 @@
+import "./styles.css";
+import { render } from "preact";
+import { lazy, Suspense } from "preact/compat";
+import { useEffect, useState } from "preact/hooks";
+import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
+import { Link, matchRoute, navigate, usePath } from "./router";
+import { ThemeToggle } from "./theme";
+import type { Me } from "./types";
+import { IncidentDetailView } from "./views/detail";
+import { IncidentListView } from "./views/list";
+
+// Loaded on demand: the Markdown renderer and the charts stay out of the first-load JavaScript.
+const PostmortemView = lazy(() => import("./views/postmortem").then((m) => m.PostmortemView));
+const MetricsView = lazy(() => import("./views/metrics").then((m) => m.MetricsView));
+
+const NEXT_KEY = "fb-next";
+const SIGNED_OUT_KEY = "fb-signed-out";
+
+function SignIn() {
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    void signInUrl().then((url) => {
+      setHref(url);
+      // Locally the dev sign-in page is one click away: go there, unless the user just signed out.
+      if (url.endsWith("/auth/dev") && !sessionStorage.getItem(SIGNED_OUT_KEY)) location.assign(url);
+    });
+  }, []);
+  return (
+    <main id="main" class="signin">
+      <h1>Firebreak</h1>
+      <p>Sign in to see and respond to incidents.</p>
+      {href ? (
+        <a class="button primary" href={href} onClick={() => sessionStorage.removeItem(SIGNED_OUT_KEY)}>
+          {href.endsWith("/auth/dev") ? "Sign in (local demo users)" : "Sign in with Slack"}
+        </a>
+      ) : (
+        <p aria-live="polite">Checking how to sign in…</p>
+      )}
+    </main>
+  );
+}
+
+function Header({ me }: { me: Me }) {
+  const path = usePath();
+  const current = (match: boolean) => (match ? ("page" as const) : undefined);
+  const logout = async () => {
+    sessionStorage.setItem(SIGNED_OUT_KEY, "1");
+    try {
+      await signOut();
+    } finally {
+      location.assign("/");
+    }
+  };
+  return (
+    <header class="top">
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Link href="/" class="brand">
+        Firebreak
+      </Link>
+      <nav aria-label="Main">
+        <Link href="/" aria-current={current(path === "/" || path.startsWith("/incidents"))}>
+          Incidents
+        </Link>
+        <Link href="/metrics" aria-current={current(path === "/metrics")}>
+          Metrics
+        </Link>
+      </nav>
+      <div class="account">
+        {me.user ? (
+          <span class="who">
+            {me.user.name} <span class="muted">({me.role})</span>
+          </span>
+        ) : null}
+        <ThemeToggle />
+        {me.user ? (
+          <button type="button" class="ghost" onClick={logout}>
+            Sign out
+          </button>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+function Routes({ me }: { me: Me }) {
+  const path = usePath();
+  const route = matchRoute(path);
+  useEffect(() => {
+    const next = sessionStorage.getItem(NEXT_KEY);
+    if (next) {
+      sessionStorage.removeItem(NEXT_KEY);
+      if (next !== "/") navigate(next, true);
+    }
+  }, []);
+  const canAct = me.role !== "viewer";
+  let view: preact.ComponentChild;
+  switch (route.name) {
+    case "list":
+      view = <IncidentListView />;
+      break;
+    case "incident":
+      view = <IncidentDetailView id={route.id} canAct={canAct} />;
+      break;
+    case "postmortem":
+      view = <PostmortemView id={route.id} />;
+      break;
+    case "metrics":
+      view = <MetricsView />;
+      break;
+    default:
+      view = (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            There is no page at this address. <Link href="/">Open incidents</Link>
+          </p>
+        </section>
+      );
+  }
+  return (
+    <main id="main" tabIndex={-1}>
+      <Suspense fallback={<p aria-live="polite">Loading…</p>}>{view}</Suspense>
+    </main>
+  );
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setUnauthorizedHandler(() => setMe(null));
+    fetchMe()
+      .then((value) => {
+        setCsrfToken(value?.csrfToken ?? null);
+        if (!value && location.pathname !== "/")
+          sessionStorage.setItem(NEXT_KEY, location.pathname + location.search);
+        setMe(value);
+      })
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  if (error)
+    return (
+      <main id="main" class="signin">
+        <h1>Firebreak</h1>
+        <p role="alert">The API is not reachable: {error}</p>
+      </main>
+    );
+  if (me === undefined) return <p aria-live="polite">Loading…</p>;
+  if (me === null) return <SignIn />;
+  return (
+    <>
+      <Header me={me} />
+      <Routes me={me} />
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,139 @@
+/** The API shapes the dashboard reads (see /work/api-contract.md and packages/core). */
+
+export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const STATUSES = ["declared", "acknowledged", "mitigated", "resolved"] as const;
+export type IncidentStatus = (typeof STATUSES)[number];
+export const ROLES = ["ic", "ops", "comms", "scribe", "planning", "logistics"] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_NAMES: Record<string, string> = {
+  ic: "Incident commander",
+  ops: "Operations",
+  comms: "Communications",
+  scribe: "Scribe",
+  planning: "Planning",
+  logistics: "Logistics",
+};
+
+export interface Actor {
+  type: string;
+  id: string;
+  name?: string;
+}
+
+export interface RoleHolder {
+  personId: string;
+  personName?: string;
+  assignedAt: string;
+}
+
+export interface AlarmRef {
+  name: string;
+  arn: string;
+  account: string;
+  region: string;
+}
+
+export interface IncidentView {
+  id: string;
+  key: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  services: string[];
+  source: "alarm" | "manual";
+  alarm: AlarmRef | null;
+  flapping: boolean;
+  description?: string;
+  roles?: Partial<Record<string, RoleHolder>>;
+  summary?: string;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  version: number;
+}
+
+export interface TimelineEntry {
+  id: string;
+  kind: string;
+  actor: Actor;
+  at: string;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+export interface Page {
+  pageId: string;
+  channel: string;
+  target: { kind: string; name?: string; personId?: string; arn?: string; slackChannelId?: string };
+  level: number | string;
+  round: number;
+  purpose: string;
+  state: "requested" | "delivered" | "failed" | "acknowledged";
+  delivery: string;
+  attempts: number;
+  error?: { message?: string; code?: string };
+  requestedAt: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  acknowledgedAt?: string;
+}
+
+export interface IncidentDetail extends IncidentView {
+  timeline: TimelineEntry[];
+  pages?: Page[];
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  slackUserId?: string;
+}
+
+export interface Me {
+  user: { id: string; name: string; slackUserId: string | null } | null;
+  role: "viewer" | "responder" | "admin";
+  csrfToken: string | null;
+  devSignIn: boolean;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  issues?: { path: string; message: string }[];
+  currentVersion?: number;
+  current?: IncidentView;
+}
+
+export interface GroupMetrics {
+  key: string;
+  count: number;
+  mttd: number | null;
+  mtta: number | null;
+  mttm: number | null;
+  mttr: number | null;
+  mtbf: number | null;
+}
+
+export interface MetricsReport {
+  window: { since: string; until: string };
+  service: string | null;
+  overall: GroupMetrics;
+  byService: GroupMetrics[];
+  bySeverity: GroupMetrics[];
+  weekly: { week: string; weekStart: string; count: number }[];
+}
+
+export interface PostmortemDoc {
+  markdown: string;
+  version?: number;
+  metadata: { incident: { number: number; title?: string } } & Record<string, unknown>;
+  lint?: unknown;
+  versions?: unknown[];
+}

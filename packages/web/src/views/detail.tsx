@@ -1,0 +1,413 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api } from "../api";
+import { describeChanges, formatAge, formatTime } from "../format";
+import { useNow, usePolling } from "../poll";
+import { Link } from "../router";
+import { type IncidentDetail, type IncidentView, type Page, type Person, ROLE_NAMES, ROLES } from "../types";
+import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
+
+type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
+
+/** A write failed: say why, naming the field paths of a 400, and what changed on a 409. */
+function noticeFor(error: unknown, shown: IncidentView | null): Notice {
+  if (error instanceof ApiError) {
+    const p = error.problem;
+    if (error.status === 409) {
+      const details = shown && p.current ? describeChanges(shown, p.current) : [];
+      return {
+        kind: "conflict",
+        text: "Someone else changed this incident first. It has been refreshed; check it and try again.",
+        details: details.length ? details : [`now at version ${p.currentVersion ?? "?"}`],
+      };
+    }
+    if (error.status === 403)
+      return { kind: "error", text: p.detail ?? "You are not allowed to do this (your role is read-only)." };
+    const issues = p.issues?.map((i) => `${i.path}: ${i.message}`) ?? [];
+    return { kind: "error", text: p.detail ?? p.title ?? error.message, details: issues };
+  }
+  return { kind: "error", text: (error as Error).message };
+}
+
+function NoticeBox({ notice }: { notice: Notice | null }) {
+  if (!notice) return null;
+  return (
+    <div class={`note ${notice.kind}`} role={notice.kind === "ok" ? "status" : "alert"}>
+      <p>{notice.text}</p>
+      {notice.details?.length ? (
+        <ul>
+          {notice.details.map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function actorName(actor: { type: string; id: string; name?: string }): string {
+  return actor.name ?? (actor.type === "system" ? "Firebreak" : `${actor.type}:${actor.id}`);
+}
+
+function Timeline({ entries }: { entries: IncidentDetail["timeline"] }) {
+  return (
+    <section aria-labelledby="timeline-title" class="card">
+      <h2 id="timeline-title">Timeline</h2>
+      {entries.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
+      <ol class="timeline">
+        {entries.map((entry) => (
+          <li key={entry.id} data-kind={entry.kind}>
+            <div class="meta">
+              <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+              <span class="actor">{actorName(entry.actor)}</span>
+              <code class="kind">{entry.kind}</code>
+              {entry.kind === "incident.update_posted" && entry.data.temporary === true ? (
+                <span class="badge warn">temporary</span>
+              ) : null}
+            </div>
+            <p class="text">
+              {entry.kind === "incident.update_posted" && typeof entry.data.text === "string"
+                ? entry.data.text
+                : entry.summary}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function PagesTable({ pages }: { pages: Page[] | null }) {
+  return (
+    <section aria-labelledby="pages-title" class="card">
+      <h2 id="pages-title">Pages</h2>
+      {pages === null ? <p class="muted">Loading pages…</p> : null}
+      {pages?.length === 0 ? <p class="muted">No pages sent for this incident.</p> : null}
+      {pages?.length ? (
+        <table class="pages">
+          <thead>
+            <tr>
+              <th scope="col">To</th>
+              <th scope="col">Via</th>
+              <th scope="col">Level</th>
+              <th scope="col">State</th>
+              <th scope="col">Requested</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pages.map((page) => (
+              <tr key={page.pageId}>
+                <td data-label="To">
+                  {page.target.name ??
+                    page.target.personId ??
+                    page.target.slackChannelId ??
+                    page.target.arn ??
+                    page.target.kind}
+                </td>
+                <td data-label="Via">{page.channel}</td>
+                <td data-label="Level">
+                  {page.purpose === "role_coverage" ? "role coverage" : String(page.level)}
+                  {page.round > 0 ? ` (round ${page.round})` : ""}
+                </td>
+                <td data-label="State">
+                  <span class={`badge page-${page.state}`}>{page.state}</span>
+                  {page.state === "failed" && page.error?.message ? (
+                    <span class="muted"> {page.error.message}</span>
+                  ) : null}
+                  {page.attempts > 1 ? <span class="muted"> · {page.attempts} attempts</span> : null}
+                </td>
+                <td data-label="Requested">
+                  <time dateTime={page.requestedAt}>{formatTime(page.requestedAt)}</time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+interface RoleCardProps {
+  role: string;
+  incident: IncidentView;
+  people: Person[] | null;
+  canAct: boolean;
+  busy: boolean;
+  onAssign: (role: string, personId: string) => void;
+}
+
+function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardProps) {
+  const holder = incident.roles?.[role];
+  const [choice, setChoice] = useState("");
+  const selectId = `role-${role}`;
+  const open = incident.status !== "resolved";
+  return (
+    <li class="role-card" data-role={role}>
+      <h3>{ROLE_NAMES[role] ?? role}</h3>
+      <p class="holder">
+        {holder ? (
+          <>
+            <strong>{holder.personName ?? holder.personId}</strong>{" "}
+            <span class="muted">since {formatTime(holder.assignedAt)}</span>
+          </>
+        ) : (
+          <span class="muted">Unassigned</span>
+        )}
+      </p>
+      {canAct && open ? (
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (choice) onAssign(role, choice);
+          }}
+        >
+          <label for={selectId} class="visually-hidden">
+            {holder ? `Hand off ${ROLE_NAMES[role] ?? role} to` : `Assign ${ROLE_NAMES[role] ?? role} to`}
+          </label>
+          <select
+            id={selectId}
+            value={choice}
+            onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">{people ? "Choose a person…" : "Loading people…"}</option>
+            {(people ?? [])
+              .filter((p) => p.id !== holder?.personId)
+              .map((p) => (
+                <option value={p.id} key={p.id}>
+                  {p.name}
+                </option>
+              ))}
+          </select>
+          <button type="submit" disabled={!choice || busy}>
+            {holder ? "Hand off" : "Assign"}
+          </button>
+        </form>
+      ) : null}
+    </li>
+  );
+}
+
+function UpdateForm({
+  disabled,
+  onPost,
+}: {
+  disabled: boolean;
+  onPost: (text: string, temporary: boolean) => Promise<boolean>;
+}) {
+  const [text, setText] = useState("");
+  const [temporary, setTemporary] = useState(false);
+  return (
+    <form
+      class="card update-form"
+      aria-labelledby="update-title"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!text.trim()) return;
+        if (await onPost(text.trim(), temporary)) {
+          setText("");
+          setTemporary(false);
+        }
+      }}
+    >
+      <h2 id="update-title">Post a status update</h2>
+      <label for="update-text">Update for stakeholders</label>
+      <textarea
+        id="update-text"
+        rows={3}
+        maxLength={4000}
+        value={text}
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        required
+      />
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={temporary}
+          onChange={(e) => setTemporary((e.target as HTMLInputElement).checked)}
+        />
+        Temporary mitigation (to be rolled back later)
+      </label>
+      <button type="submit" disabled={disabled || !text.trim()}>
+        Post update
+      </button>
+    </form>
+  );
+}
+
+export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean }) {
+  const detail = usePolling<IncidentDetail>(api.incident(id));
+  const incident = detail.data;
+  const now = useNow();
+  const [pages, setPages] = useState<Page[] | null>(null);
+  const [people, setPeople] = useState<Person[] | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [summary, setSummary] = useState("");
+
+  useEffect(() => {
+    if (!incident) return;
+    api.pages(incident).then(setPages, () => setPages([]));
+  }, [incident]);
+  useEffect(() => {
+    if (canAct) api.people().then(setPeople, () => setPeople([]));
+  }, [canAct]);
+  useEffect(() => {
+    if (incident) document.title = `${incident.key} ${incident.title} · Firebreak`;
+    return () => {
+      document.title = "Firebreak";
+    };
+  }, [incident?.key, incident?.title]);
+
+  if (detail.error && !incident) {
+    const missing = detail.error instanceof ApiError && detail.error.status === 404;
+    return (
+      <section>
+        <h1>{missing ? "Incident not found" : "Could not load the incident"}</h1>
+        <ErrorNote error={detail.error} />
+        <Link href="/">Back to open incidents</Link>
+      </section>
+    );
+  }
+  if (!incident) return <p aria-live="polite">Loading incident…</p>;
+
+  /** Runs a write; on 409 (or any failure) refetches so the page shows the current state. */
+  const act = async (label: string, write: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await write();
+      setNotice({ kind: "ok", text: label });
+      return true;
+    } catch (error) {
+      setNotice(noticeFor(error, incident));
+      return false;
+    } finally {
+      await detail.refresh();
+      setBusy(false);
+    }
+  };
+
+  const open = incident.status !== "resolved";
+  const canAck = incident.status === "declared";
+  const canMitigate = incident.status === "declared" || incident.status === "acknowledged";
+  const shownRoles = [
+    ...ROLES.slice(0, 4),
+    ...Object.keys(incident.roles ?? {}).filter((r) => !ROLES.slice(0, 4).includes(r as never)),
+  ];
+
+  return (
+    <article aria-labelledby="incident-title" class="detail">
+      <p>
+        <Link href="/">← Open incidents</Link>
+      </p>
+      <header class="incident-head">
+        <h1 id="incident-title">
+          <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
+        </h1>
+        <p class="facts">
+          <SeverityBadge severity={incident.severity} /> <StatusBadge status={incident.status} />{" "}
+          <span>
+            open for <time dateTime={incident.createdAt}>{formatAge(incident.createdAt, now)}</time>
+          </span>
+          {incident.services.length ? <span> · service {incident.services.join(", ")}</span> : null}
+          {incident.flapping ? <span class="badge warn">flapping</span> : null}
+        </p>
+        {incident.alarm ? (
+          <p>
+            Alarm: <span class="alarm">{incident.alarm.name}</span>{" "}
+            <span class="muted">
+              ({incident.alarm.region}, account {incident.alarm.account})
+            </span>
+          </p>
+        ) : null}
+        {incident.description ? <p class="description">{incident.description}</p> : null}
+        {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
+      </header>
+
+      <NoticeBox notice={notice} />
+
+      {canAct && open ? (
+        <section class="card actions" aria-label="Incident actions">
+          <button
+            type="button"
+            class="primary"
+            disabled={busy || !canAck}
+            onClick={() => act("Acknowledged.", () => api.transition(id, "ack", incident.version))}
+          >
+            Acknowledge
+          </button>
+          <button
+            type="button"
+            disabled={busy || !canMitigate}
+            onClick={() => act("Marked mitigated.", () => api.transition(id, "mitigate", incident.version))}
+          >
+            Mitigate
+          </button>
+          <form
+            class="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act("Resolved. The postmortem draft follows shortly.", () =>
+                api.transition(id, "resolve", incident.version, summary.trim() || undefined),
+              );
+            }}
+          >
+            <label for="resolve-summary" class="visually-hidden">
+              Resolution summary (optional)
+            </label>
+            <input
+              id="resolve-summary"
+              type="text"
+              maxLength={2000}
+              placeholder="Resolution summary (optional)"
+              value={summary}
+              onInput={(e) => setSummary((e.target as HTMLInputElement).value)}
+            />
+            <button type="submit" class="danger" disabled={busy}>
+              Resolve
+            </button>
+          </form>
+        </section>
+      ) : null}
+      {!open ? (
+        <p class="card">
+          Resolved {incident.resolvedAt ? formatTime(incident.resolvedAt) : ""}.{" "}
+          <Link href={`/incidents/${incident.id}/postmortem`}>Open the postmortem</Link>
+        </p>
+      ) : null}
+
+      <section aria-labelledby="roles-title" class="card">
+        <h2 id="roles-title">Roles</h2>
+        <ul class="roles">
+          {shownRoles.map((role) => (
+            <RoleCard
+              key={role}
+              role={role}
+              incident={incident}
+              people={people}
+              canAct={canAct}
+              busy={busy}
+              onAssign={(r, personId) => {
+                const name = people?.find((p) => p.id === personId)?.name ?? personId;
+                void act(`${ROLE_NAMES[r] ?? r}: ${name}.`, () =>
+                  api.assignRole(id, r, personId, incident.version),
+                );
+              }}
+            />
+          ))}
+        </ul>
+      </section>
+
+      {canAct && open ? (
+        <UpdateForm
+          disabled={busy}
+          onPost={(text, temporary) => act("Update posted.", () => api.postUpdate(id, text, temporary))}
+        />
+      ) : null}
+
+      <PagesTable pages={pages} />
+      <Timeline entries={incident.timeline} />
+    </article>
+  );
+}

@@ -1,0 +1,192 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { applyFilters, type Filters, formatAge } from "../format";
+import { useNow, usePolling } from "../poll";
+import { Link } from "../router";
+import { type IncidentView, SEVERITIES } from "../types";
+import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
+
+interface ListResponse {
+  items: IncidentView[];
+  cursor: string | null;
+}
+
+const EMPTY: Filters = { severity: "", status: "", service: "", text: "" };
+
+function readFilters(): Filters {
+  const q = new URLSearchParams(location.search);
+  return {
+    severity: q.get("severity") ?? "",
+    status: q.get("status") ?? "",
+    service: q.get("service") ?? "",
+    text: q.get("q") ?? "",
+  };
+}
+
+function writeFilters(filters: Filters): void {
+  const q = new URLSearchParams();
+  if (filters.severity) q.set("severity", filters.severity);
+  if (filters.status) q.set("status", filters.status);
+  if (filters.service) q.set("service", filters.service);
+  if (filters.text) q.set("q", filters.text);
+  const search = q.toString();
+  history.replaceState(null, "", search ? `/?${search}` : "/");
+}
+
+function roleSummary(incident: IncidentView): string {
+  const parts = Object.entries(incident.roles ?? {}).map(
+    ([role, holder]) => `${role.toUpperCase()}: ${holder?.personName ?? holder?.personId}`,
+  );
+  return parts.length ? parts.join(", ") : "—";
+}
+
+export function IncidentListView() {
+  const [filters, setFilters] = useState<Filters>(readFilters);
+  const resolved = filters.status === "resolved";
+  const list = usePolling<ListResponse>(`/api/incidents?status=${resolved ? "resolved" : "open"}&limit=200`);
+  const now = useNow();
+  const update = (patch: Partial<Filters>) => {
+    const next = { ...filters, ...patch };
+    setFilters(next);
+    writeFilters(next);
+  };
+  const items = list.data?.items ?? [];
+  const services = useMemo(() => [...new Set(items.flatMap((i) => i.services))].sort(), [items]);
+  const shown = useMemo(() => applyFilters(items, filters), [items, filters]);
+
+  // Announce newly opened incidents to screen readers (the table itself is not a live region).
+  const [announcement, setAnnouncement] = useState("");
+  const known = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!list.data) return;
+    const ids = new Set(list.data.items.map((i) => i.id));
+    if (known.current) {
+      const added = list.data.items.filter((i) => !known.current!.has(i.id));
+      if (added.length) setAnnouncement(`New: ${added.map((i) => `${i.key} ${i.title}`).join("; ")}`);
+    }
+    known.current = ids;
+  }, [list.data]);
+
+  return (
+    <section aria-labelledby="list-title">
+      <div class="heading-row">
+        <h1 id="list-title">{filters.status === "resolved" ? "Resolved incidents" : "Open incidents"}</h1>
+        <p class="muted live" title="Refreshes every few seconds while this tab is visible">
+          {list.checkedAt
+            ? `Live · checked ${formatAge(new Date(list.checkedAt).toISOString(), now)} ago`
+            : ""}
+        </p>
+      </div>
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
+        <label>
+          Severity
+          <select
+            value={filters.severity}
+            onChange={(e) => update({ severity: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">All</option>
+            {SEVERITIES.map((s) => (
+              <option value={s} key={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select
+            value={filters.status}
+            onChange={(e) => update({ status: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">All open</option>
+            <option value="declared">Declared</option>
+            <option value="acknowledged">Acknowledged</option>
+            <option value="mitigated">Mitigated</option>
+            <option value="resolved">Resolved</option>
+          </select>
+        </label>
+        <label>
+          Service
+          <select
+            value={filters.service}
+            onChange={(e) => update({ service: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">All</option>
+            {services.map((s) => (
+              <option value={s} key={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search
+          <input
+            type="search"
+            value={filters.text}
+            placeholder="title, alarm, INC-…"
+            onInput={(e) => update({ text: (e.target as HTMLInputElement).value })}
+          />
+        </label>
+        {Object.values(filters).some(Boolean) ? (
+          <button type="button" class="ghost" onClick={() => update(EMPTY)}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+      <p class="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+      <ErrorNote error={list.error} />
+      {!list.data && !list.error ? <p aria-live="polite">Loading incidents…</p> : null}
+      {list.data && shown.length === 0 ? (
+        <p class="empty">
+          {items.length === 0 ? "No open incidents. All quiet." : "No incidents match these filters."}
+        </p>
+      ) : null}
+      {shown.length > 0 ? (
+        <table class="incidents">
+          <caption class="visually-hidden">
+            Incidents, most severe first, then oldest first. Updated live.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Severity</th>
+              <th scope="col">Incident</th>
+              <th scope="col">Status</th>
+              <th scope="col">Age</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Service</th>
+              <th scope="col">Alarm</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((incident) => (
+              <tr key={incident.id} data-incident={incident.key}>
+                <td data-label="Severity">
+                  <SeverityBadge severity={incident.severity} />
+                </td>
+                <td data-label="Incident">
+                  <Link href={`/incidents/${incident.id}`} class="incident-link">
+                    <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
+                  </Link>
+                  {incident.flapping ? <span class="badge warn">flapping</span> : null}
+                </td>
+                <td data-label="Status">
+                  <StatusBadge status={incident.status} />
+                </td>
+                <td data-label="Age" class="age">
+                  <time dateTime={incident.createdAt}>{formatAge(incident.createdAt, now)}</time>
+                </td>
+                <td data-label="Roles">{roleSummary(incident)}</td>
+                <td data-label="Service">{incident.services.join(", ") || "—"}</td>
+                <td data-label="Alarm" class="alarm">
+                  {incident.alarm?.name ?? "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
