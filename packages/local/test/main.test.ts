@@ -31,7 +31,8 @@ describe("npm start (packages/local/src/main.ts)", () => {
       output += d;
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
+    // A fresh clone builds the dashboard first (Vite), so allow for that too.
+    const deadline = Date.now() + 150_000;
     while (!output.includes("Firebreak is running") && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -39,6 +40,15 @@ describe("npm start (packages/local/src/main.ts)", () => {
     expect(output).toMatch(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:\d+/);
     const { url } = JSON.parse(readFileSync(join(dataDir, "runtime.json"), "utf8")) as { url: string };
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    // The dashboard is served at / and at client routes, built if it was missing or stale.
+    expect(output).toMatch(/Dashboard\s+http:\/\/127\.0\.0\.1:\d+\//);
+    for (const route of ["/", "/metrics"]) {
+      const page = await fetch(`${url}${route}`);
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      const html = await page.text();
+      expect(html).toContain('<div id="app"></div>');
+      expect(html).toMatch(/src="\/assets\/index-[\w-]+\.js"/);
+    }
     expect(existsSync(join(dataDir, "dynamodb"))).toBe(true);
 
     const javaPid = Number(
@@ -53,7 +63,7 @@ describe("npm start (packages/local/src/main.ts)", () => {
     expect(output).toContain("Stopped");
     expect(isAlive(javaPid)).toBe(false);
     expect(existsSync(join(dataDir, "runtime.json"))).toBe(false);
-  }, 90_000);
+  }, 200_000);
 
   it("explains how to install Java when it is missing", () => {
     expect(() => checkJava("/nonexistent/java")).toThrow(JavaMissingError);
