@@ -1,6 +1,5 @@
 import "./styles.css";
-import { render } from "preact";
-import { lazy, Suspense } from "preact/compat";
+import { type ComponentType, render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
 import { Link, matchRoute, navigate, usePath } from "./router";
@@ -9,9 +8,30 @@ import type { Me } from "./types";
 import { IncidentDetailView } from "./views/detail";
 import { IncidentListView } from "./views/list";
 
+/** A view loaded on first use (no preact/compat needed for this one job). */
+function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return (props: P) => {
+    const [View, setView] = useState<ComponentType<P> | null>(() => loaded);
+    const [failed, setFailed] = useState<string | null>(null);
+    useEffect(() => {
+      if (View) return;
+      load().then(
+        (component) => {
+          loaded = component;
+          setView(() => component);
+        },
+        (error: Error) => setFailed(error.message),
+      );
+    }, [View]);
+    if (failed) return <p role="alert">This page could not be loaded ({failed}). Reload to try again.</p>;
+    return View ? <View {...props} /> : <p aria-live="polite">Loading…</p>;
+  };
+}
+
 // Loaded on demand: the Markdown renderer and the charts stay out of the first-load JavaScript.
-const PostmortemView = lazy(() => import("./views/postmortem").then((m) => m.PostmortemView));
-const MetricsView = lazy(() => import("./views/metrics").then((m) => m.MetricsView));
+const PostmortemView = lazyView(() => import("./views/postmortem").then((m) => m.PostmortemView));
+const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.MetricsView));
 
 const NEXT_KEY = "fb-next";
 const SIGNED_OUT_KEY = "fb-signed-out";
@@ -121,7 +141,7 @@ function Routes({ me }: { me: Me }) {
   }
   return (
     <main id="main" tabIndex={-1}>
-      <Suspense fallback={<p aria-live="polite">Loading…</p>}>{view}</Suspense>
+      {view}
     </main>
   );
 }
