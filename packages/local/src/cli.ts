@@ -1,8 +1,12 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { AUTH_ROLES, type AuthRole } from "@firebreak/core/auth/roles";
+import { TokenStore } from "@firebreak/core/auth/tokens";
 import { formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
 import type { MetricsReport } from "@firebreak/core/metrics/metrics";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { createDocumentClient } from "@firebreak/core/storage/client";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
 import { FAKE_TEAM_ID } from "./fake-slack";
@@ -10,11 +14,11 @@ import { LOCAL_SIGNING_SECRET } from "./runtime";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-function runtimeInfo(): { url?: string; slackTeamId?: string } {
+function runtimeInfo(): { url?: string; slackTeamId?: string; dynamoEndpoint?: string; tableName?: string } {
   const runtimeFile = resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak", "runtime.json");
   if (!existsSync(runtimeFile)) return {};
   try {
-    return JSON.parse(readFileSync(runtimeFile, "utf8")) as { url?: string; slackTeamId?: string };
+    return JSON.parse(readFileSync(runtimeFile, "utf8")) as ReturnType<typeof runtimeInfo>;
   } catch {
     return {};
   }
@@ -91,10 +95,16 @@ function serverUrl(explicit?: string): string {
 
 class CliError extends Error {}
 
-async function get(url: string, path: string): Promise<{ status: number; body: unknown }> {
+async function get(url: string, path: string, token?: string): Promise<{ status: number; body: unknown }> {
   let response: Response;
+  const bearer = token ?? process.env.FIREBREAK_TOKEN;
+  if (!bearer) {
+    throw new CliError(
+      "The API needs a token: run `npm run firebreak -- token create --user <id> --role viewer`, then pass --token or set FIREBREAK_TOKEN.",
+    );
+  }
   try {
-    response = await fetch(`${url}${path}`);
+    response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
   } catch {
     throw new CliError(`Could not reach Firebreak at ${url}. Start it with \`npm start\`, or pass --url.`);
   }
@@ -229,12 +239,20 @@ export function buildCli(): Command {
     .option("--service <name>", "only this service", service)
     .option("--format <format>", "table, json or csv", format, "table")
     .option("--url <url>", "Firebreak's URL (default: the running local server)")
+    .option("--token <fbk_…>", "an API token (default: FIREBREAK_TOKEN)")
     .action(
-      async (options: { since: string; until?: string; service?: string; format: string; url?: string }) => {
+      async (options: {
+        since: string;
+        until?: string;
+        service?: string;
+        format: string;
+        url?: string;
+        token?: string;
+      }) => {
         const query = new URLSearchParams({ since: options.since });
         if (options.until) query.set("until", options.until);
         if (options.service) query.set("service", options.service);
-        const { status, body } = await get(serverUrl(options.url), `/api/metrics?${query}`);
+        const { status, body } = await get(serverUrl(options.url), `/api/metrics?${query}`, options.token);
         if (status >= 400) {
           throw new CliError(
             `Firebreak refused the report (${status}): ${(body as { detail?: string })?.detail ?? ""}`,
@@ -246,8 +264,64 @@ export function buildCli(): Command {
         else console.log(formatMetricsTable(report));
       },
     );
+  const token = program.command("token").description("API tokens for the local API (Authorization: Bearer)");
+  token
+    .command("create")
+    .description("create an API token in the local table and print it (shown once)")
+    .requiredOption("--user <id>", "who the token acts as (a directory person id)", personId)
+    .requiredOption("--role <role>", "viewer, responder or admin", authRole)
+    .option("--name <text>", "what the token is for", "cli")
+    .action(async (options: { user: string; role: AuthRole; name: string }) => {
+      const info = runtimeInfo();
+      const endpoint = process.env.FIREBREAK_DYNAMO_ENDPOINT ?? info.dynamoEndpoint;
+      const tableName = process.env.FIREBREAK_TABLE ?? info.tableName;
+      if (!endpoint || !tableName) {
+        throw new CliError(
+          "Firebreak is not running here (no .firebreak/runtime.json). Start it with `npm start` first.",
+        );
+      }
+      const db = createDocumentClient({ tableName, endpoint, maxAttempts: 2 });
+      try {
+        const directory = await new DirectoryStore(db, tableName).get();
+        if (directory && !directory.directory.people.some((p) => p.id === options.user)) {
+          throw new CliError(
+            `--user: "${options.user}" is not a person in the on-call directory (${directory.directory.people
+              .map((p) => p.id)
+              .slice(0, 8)
+              .join(", ")}…).`,
+          );
+        }
+        const { token: secret, record } = await new TokenStore(db, tableName).create({
+          name: options.name,
+          role: options.role,
+          userId: options.user,
+        });
+        console.log(secret);
+        console.error(
+          `Token ${record.id} (${record.role}, acts as ${record.userId}). It is shown once; revoke with DELETE /api/tokens/${record.id}.`,
+        );
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(
+          `Could not create the token in ${tableName} at ${endpoint}: ${(error as Error).message}`,
+        );
+      } finally {
+        db.destroy();
+      }
+    });
   return program;
 }
+
+const authRole = (value: string) => {
+  if (!(AUTH_ROLES as readonly string[]).includes(value))
+    throw new InvalidArgumentError("expected viewer, responder or admin.");
+  return value as AuthRole;
+};
+const personId = (value: string) => {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value))
+    throw new InvalidArgumentError("expected a person id from the directory, e.g. alice.");
+  return value;
+};
 
 async function main(argv: string[]): Promise<number> {
   const program = buildCli();

@@ -14,6 +14,10 @@ import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dea
 import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
 import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
+import { type AuthRole, parseAdmins } from "@firebreak/core/auth/roles";
+import { newSessionSecret } from "@firebreak/core/auth/session";
+import type { SlackOidcConfig } from "@firebreak/core/auth/slack-oidc";
+import { TokenStore } from "@firebreak/core/auth/tokens";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import {
@@ -75,6 +79,8 @@ export interface RuntimeOptions {
   slack?: { signingSecret: string; teamId: string; botToken?: string };
   /** The built dashboard served at / (default packages/web/dist); null serves the API only. */
   webDir?: string | null;
+  /** Sign in with Slack (OIDC) for the dashboard; without it, only the dev sign-in page. */
+  slackOidc?: Omit<SlackOidcConfig, "redirectUri"> & { redirectUri?: string };
   log?: Log;
 }
 
@@ -91,6 +97,9 @@ export interface LocalRuntime {
   fakeSns: FakeSns;
   paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
+  auth: { tokens: TokenStore; sessionKey: string };
+  /** Creates an API token (for tests and scripts): `Authorization: Bearer <token>`. */
+  apiToken(role: AuthRole, userId?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -102,6 +111,16 @@ function ackSecret(dataDir: string | null): string {
   const file = dataDir ? join(dataDir, "ack-key") : undefined;
   if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = randomBytes(32).toString("base64url");
+  if (file) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The session-signing key: FIREBREAK_SESSION_KEY, else one kept in the data folder (sessions survive restarts). */
+function sessionSecret(dataDir: string | null): string {
+  if (process.env.FIREBREAK_SESSION_KEY) return process.env.FIREBREAK_SESSION_KEY;
+  const file = dataDir ? join(dataDir, "session-key") : undefined;
+  if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = newSessionSecret();
   if (file) writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
@@ -281,7 +300,23 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         await onIncidentStatusChanged(paging, event.detail.incidentId);
       },
     );
-    const api = createApiHandler(() => ({ store, postmortems, paging }));
+    const tokens = new TokenStore(store.db, tableName);
+    const sessionKey = sessionSecret(dataDir);
+    const api = createApiHandler(() => ({
+      store,
+      postmortems,
+      paging,
+      directory,
+      auth: {
+        sessionKey,
+        tokens,
+        admins: parseAdmins(process.env.FIREBREAK_ADMINS),
+        // Local only: the dev sign-in page, and cookies without `Secure` (plain http).
+        devSignIn: true,
+        secureCookies: false,
+        ...(options.slackOidc ? { slack: options.slackOidc } : {}),
+      },
+    }));
     const slack = createSlackHandler(() => ({
       signingSecret: slackConfig.signingSecret,
       botToken: slackConfig.botToken ?? "xoxb-local-fake",
@@ -398,7 +433,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
-        JSON.stringify({ url, pid: process.pid, slackTeamId: slackConfig.teamId }),
+        JSON.stringify({
+          url,
+          pid: process.pid,
+          slackTeamId: slackConfig.teamId,
+          dynamoEndpoint: dynamo.endpoint,
+          tableName,
+        }),
       );
     return {
       url,
@@ -410,6 +451,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       fakeSns,
       paging,
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
+      auth: { tokens, sessionKey },
+      apiToken: async (role, userId = "local-test") =>
+        (await tokens.create({ name: `${role} token`, role, userId })).token,
       stop,
     };
   } catch (error) {

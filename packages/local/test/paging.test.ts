@@ -3,6 +3,7 @@ import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
 let runtime: LocalRuntime;
+let headers: { authorization: string };
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
@@ -11,6 +12,7 @@ beforeAll(async () => {
     dynamoEndpoint: inject("dynamoEndpoint"),
     tableName: `paging-runtime-${process.pid}-${Date.now()}`,
   });
+  headers = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };
 });
 afterAll(() => runtime.stop());
 
@@ -46,7 +48,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     const id = results[0]!.incidentId;
 
     const incident = await eventually(async () => {
-      const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as {
+      const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
         roles?: Record<string, { personId: string }>;
       };
       return detail.roles?.ic && detail.roles.ops && detail.roles.comms ? detail : undefined;
@@ -54,7 +56,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     expect(Object.keys(incident.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
 
     const pages = await eventually(async () => {
-      const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`)).json()) as {
+      const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`, { headers })).json()) as {
         items: { channel: string; state: string }[];
       };
       const settled = body.items.filter((p) => p.state !== "requested");
@@ -77,7 +79,9 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     const acked = await fetch(link, { method: "POST" });
     expect(acked.status).toBe(200);
     expect(await acked.text()).toContain("Acknowledged");
-    const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as { status: string };
+    const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
+      status: string;
+    };
     expect(detail.status).toBe("acknowledged");
 
     const again = await fetch(link, { method: "POST" });
@@ -87,7 +91,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
   });
 
   it("names the bad query parameter of /api/pages", async () => {
-    const res = await fetch(`${runtime.url}/api/pages?incident=nope`);
+    const res = await fetch(`${runtime.url}/api/pages?incident=nope`, { headers });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("incident");
   });

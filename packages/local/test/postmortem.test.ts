@@ -7,6 +7,8 @@ import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
 let runtime: LocalRuntime;
+let token: string;
+let headers: { authorization: string };
 const tableName = `pm-runtime-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
@@ -31,6 +33,8 @@ beforeAll(async () => {
     ingest: { autoResolveOnOk: true },
     timezone: "Europe/London",
   });
+  token = await runtime.apiToken("viewer");
+  headers = { authorization: `Bearer ${token}` };
 });
 afterAll(() => runtime.stop());
 
@@ -89,7 +93,7 @@ describe("resolve → postmortem, through the local runtime", () => {
     expect((await post("/events", ok)).status).toBe(202);
 
     const draft = await eventually(async () => {
-      const res = await fetch(`${runtime.url}/api/incidents/${id}/postmortem`);
+      const res = await fetch(`${runtime.url}/api/incidents/${id}/postmortem`, { headers });
       return res.status === 200
         ? ((await res.json()) as { version: number; origin: string; markdown: string; lint: unknown[] })
         : undefined;
@@ -98,11 +102,13 @@ describe("resolve → postmortem, through the local runtime", () => {
     expect(draft.markdown).toContain("payments-latency");
     expect(Array.isArray(draft.lint)).toBe(true);
 
-    const md = await fetch(`${runtime.url}/api/incidents/${id}/postmortem.md`);
+    const md = await fetch(`${runtime.url}/api/incidents/${id}/postmortem.md`, { headers });
     expect(md.headers.get("content-type")).toContain("text/markdown");
     expect(await md.text()).toBe(draft.markdown);
 
-    const json = (await (await fetch(`${runtime.url}/api/incidents/${id}/postmortem.json`)).json()) as {
+    const json = (await (
+      await fetch(`${runtime.url}/api/incidents/${id}/postmortem.json`, { headers })
+    ).json()) as {
       incident: { id: string };
       timestamps: { impact_start: string };
       detection: { source: string };
@@ -111,12 +117,16 @@ describe("resolve → postmortem, through the local runtime", () => {
     expect(json).toMatchObject({ incident: { id }, detection: { source: "alarm" } });
     expect(json.timestamps.impact_start).toBe(t0.toISOString());
 
-    const schema = (await (await fetch(`${runtime.url}/api/schemas/postmortem.v1.json`)).json()) as {
+    const schema = (await (
+      await fetch(`${runtime.url}/api/schemas/postmortem.v1.json`, { headers })
+    ).json()) as {
       $id: string;
     };
     expect(schema.$id).toBe("https://firebreak.dev/schemas/postmortem.v1.json");
 
-    const metrics = (await (await fetch(`${runtime.url}/api/metrics?since=1d&service=payments`)).json()) as {
+    const metrics = (await (
+      await fetch(`${runtime.url}/api/metrics?since=1d&service=payments`, { headers })
+    ).json()) as {
       overall: { count: number; mttr: number | null };
     };
     expect(metrics.overall.count).toBe(1);
@@ -136,6 +146,8 @@ describe("resolve → postmortem, through the local runtime", () => {
         "json",
         "--url",
         runtime.url,
+        "--token",
+        token,
       ]);
     } finally {
       console.log = log;
@@ -144,10 +156,10 @@ describe("resolve → postmortem, through the local runtime", () => {
   });
 
   it("answers 404 for an incident without a postmortem and 400 for a bad window", async () => {
-    expect((await fetch(`${runtime.url}/api/incidents/01ARZ3NDEKTSV4RRFFQ69G5FAV/postmortem`)).status).toBe(
-      404,
-    );
-    const bad = await fetch(`${runtime.url}/api/metrics?since=yesterday-ish`);
+    expect(
+      (await fetch(`${runtime.url}/api/incidents/01ARZ3NDEKTSV4RRFFQ69G5FAV/postmortem`, { headers })).status,
+    ).toBe(404);
+    const bad = await fetch(`${runtime.url}/api/metrics?since=yesterday-ish`, { headers });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("since");
   });

@@ -5,14 +5,17 @@ import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
 let runtime: LocalRuntime;
+const tableName = `runtime-${process.pid}-${Date.now()}`;
+let auth: { authorization: string };
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({
     port: 0,
     dataDir: null,
     dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `runtime-${process.pid}-${Date.now()}`,
+    tableName,
   });
+  auth = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };
 });
 afterAll(() => runtime.stop());
 
@@ -22,7 +25,7 @@ const post = (path: string, body: string | object) =>
     headers: { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-const get = (path: string) => fetch(`${runtime.url}${path}`);
+const get = (path: string) => fetch(`${runtime.url}${path}`, { headers: auth });
 
 interface ListBody {
   items: {
@@ -39,9 +42,31 @@ interface ListBody {
 
 describe("local runtime", () => {
   it("answers /health", async () => {
-    const res = await get("/health");
+    const res = await fetch(`${runtime.url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("refuses the API without a session or token (401), and serves the dev sign-in page", async () => {
+    const res = await fetch(`${runtime.url}/api/incidents?status=open`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const page = await fetch(`${runtime.url}/auth/dev`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('value="alice"');
+    const signIn = await fetch(`${runtime.url}/auth/dev`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "person=alice&role=responder",
+      redirect: "manual",
+    });
+    expect(signIn.status).toBe(303);
+    const cookies = signIn.headers.getSetCookie();
+    // Plain http locally: the cookies cannot be Secure, so the runtime leaves the flag off.
+    expect(cookies.find((c) => c.startsWith("fb_session="))).not.toMatch(/Secure/);
+    const cookie = cookies.map((c) => c.split(";")[0]).join("; ");
+    const me = await fetch(`${runtime.url}/api/me`, { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ user: { id: "alice" }, role: "responder", devSignIn: true });
   });
 
   it("turns a real EventBridge alarm event into an open incident, visible through the API", async () => {
@@ -244,6 +269,53 @@ describe("local runtime", () => {
       body: "command=%2Fincident&text=list&team_id=T1&user_id=U1",
     });
     expect(res.status).toBe(401);
+  });
+
+  it("firebreak token create prints a bearer token that the API accepts with its role", async () => {
+    const out: string[] = [];
+    const log = console.log;
+    const err = console.error;
+    console.log = (...args: unknown[]) => out.push(args.join(" "));
+    console.error = () => undefined;
+    process.env.FIREBREAK_DYNAMO_ENDPOINT = runtime.dynamo.endpoint;
+    process.env.FIREBREAK_TABLE = tableName;
+    try {
+      await buildCli().parseAsync([
+        "node",
+        "firebreak",
+        "token",
+        "create",
+        "--user",
+        "dana",
+        "--role",
+        "admin",
+      ]);
+      await expect(
+        buildCli().parseAsync([
+          "node",
+          "firebreak",
+          "token",
+          "create",
+          "--user",
+          "nobody",
+          "--role",
+          "admin",
+        ]),
+      ).rejects.toThrow(/not a person in the on-call directory/);
+    } finally {
+      console.log = log;
+      console.error = err;
+      delete process.env.FIREBREAK_DYNAMO_ENDPOINT;
+      delete process.env.FIREBREAK_TABLE;
+    }
+    const token = out.find((line) => line.startsWith("fbk_"))!;
+    expect(token).toMatch(/^fbk_[0-9A-Z]{26}_/);
+    const me = await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await me.json()).toMatchObject({ role: "admin", user: { id: "dana" } });
+    const tokens = await fetch(`${runtime.url}/api/tokens`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(tokens.status).toBe(200);
   });
 
   it("rejects bad CLI arguments with a clear message", async () => {

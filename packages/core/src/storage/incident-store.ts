@@ -13,7 +13,15 @@ import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, ValidationError, VersionConflictError } from "../shared/errors";
 import { pickFields } from "./items";
-import { keys, OPEN_PARTITION, openSortKey } from "./keys";
+import {
+  ALL_PARTITION,
+  createdSortKey,
+  keys,
+  OPEN_PARTITION,
+  openSortKey,
+  RESOLVED_PARTITION,
+  resolvedSortKey,
+} from "./keys";
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -90,9 +98,41 @@ function incidentItem(incident: Incident): Record<string, unknown> {
     ...keys.incident(incident.id),
     type: "incident",
     ...incident,
+    allPk: ALL_PARTITION,
+    allSk: createdSortKey(incident),
     ...(open ? { openPk: OPEN_PARTITION, openSk: openSortKey(incident) } : {}),
+    ...(!open
+      ? {
+          resolvedPk: RESOLVED_PARTITION,
+          resolvedSk: resolvedSortKey(incident.resolvedAt ?? incident.updatedAt, incident.id),
+        }
+      : {}),
   };
 }
+
+/** What `listIncidents` can filter on; every combination is served by index Queries (never a Scan). */
+export interface IncidentListQuery {
+  status: "open" | "resolved" | "all";
+  severity?: Incident["severity"];
+  service?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const LIST_INDEXES = {
+  open: { index: "openBySeverity", pk: "openPk", sk: "openSk", partition: OPEN_PARTITION, forward: true },
+  resolved: {
+    index: "resolvedByTime",
+    pk: "resolvedPk",
+    sk: "resolvedSk",
+    partition: RESOLVED_PARTITION,
+    forward: false,
+  },
+  all: { index: "incidentsByCreated", pk: "allPk", sk: "allSk", partition: ALL_PARTITION, forward: false },
+} as const;
+
+/** A filtered list reads at most this many index pages per request, then returns a cursor. */
+const MAX_LIST_READS = 10;
 
 function timelineItem(entry: TimelineEntry): Record<string, unknown> {
   return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
@@ -241,6 +281,69 @@ export class IncidentStore {
       }),
     );
     return { items: (out.Items ?? []).map(toIncident), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Incidents by status (open: SEV1 first then newest; resolved: newest resolved first; all:
+   * newest first), optionally one severity (a key condition on the open index, a filter on the
+   * others) and one service (a filter). Each page is index Queries only; the cursor is the key of
+   * the last item returned, so a filtered page that stops mid-way resumes exactly there.
+   */
+  async listIncidents(query: IncidentListQuery): Promise<Page<Incident>> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+    const spec = LIST_INDEXES[query.status];
+    const names: Record<string, string> = { "#pk": spec.pk };
+    const values: Record<string, unknown> = { ":p": spec.partition };
+    let keyCondition = "#pk = :p";
+    const filters: string[] = [];
+    if (query.severity) {
+      if (query.status === "open") {
+        names["#sk"] = spec.sk;
+        values[":sev"] = `${query.severity}#`;
+        keyCondition += " AND begins_with(#sk, :sev)";
+      } else {
+        names["#severity"] = "severity";
+        values[":sev"] = query.severity;
+        filters.push("#severity = :sev");
+      }
+    }
+    if (query.service) {
+      names["#services"] = "services";
+      values[":svc"] = query.service;
+      filters.push("contains(#services, :svc)");
+    }
+    const cursorKeys = ["pk", "sk", spec.pk, spec.sk];
+    let start = decodeCursor(query.cursor, cursorKeys);
+    const items: Incident[] = [];
+    let cursor: string | undefined;
+    for (let reads = 0; ; reads++) {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: spec.index,
+          KeyConditionExpression: keyCondition,
+          ...(filters.length ? { FilterExpression: filters.join(" AND ") } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: spec.forward,
+          // Unfiltered, the page size is exact; filtered, read more per round trip.
+          Limit: filters.length ? Math.max(limit * 4, 100) : limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const found = out.Items ?? [];
+      for (const [i, item] of found.entries()) {
+        items.push(toIncident(item));
+        if (items.length === limit) {
+          const more = i < found.length - 1 || out.LastEvaluatedKey !== undefined;
+          if (more) cursor = encodeCursor(Object.fromEntries(cursorKeys.map((k) => [k, item[k]])));
+          return { items, cursor };
+        }
+      }
+      start = out.LastEvaluatedKey;
+      if (!start) return { items };
+      if (reads + 1 >= MAX_LIST_READS) return { items, cursor: encodeCursor(start) };
+    }
   }
 
   /** Records a delivery that changes nothing else. Throws DuplicateDeliveryError if already seen. */
@@ -410,7 +513,9 @@ export class IncidentStore {
       values[":v"] = update.status.expectedVersion;
       condition += " AND version = :v";
       if (update.status.to === "resolved") {
-        set.push("resolvedAt = :at");
+        set.push("resolvedAt = :at", "resolvedPk = :resolvedPk", "resolvedSk = :resolvedSk");
+        values[":resolvedPk"] = RESOLVED_PARTITION;
+        values[":resolvedSk"] = resolvedSortKey(update.at, update.incidentId);
         remove.push("openPk", "openSk");
       }
     }

@@ -14,9 +14,15 @@ export const keys = {
   escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),
   ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
+  /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
+  apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
+  apiTokenPartition: () => "APITOKEN",
 };
 
 export const OPEN_PARTITION = "OPEN";
+/** Partition keys of the incidentsByCreated and (sparse) resolvedByTime indexes. */
+export const ALL_PARTITION = "INC";
+export const RESOLVED_PARTITION = "RESOLVED";
 /** Partition key of the sparse escalationsDue index. */
 export const DUE_PARTITION = "DUE";
 const MAX_MS = 9_999_999_999_999;
@@ -30,4 +36,14 @@ export function openSortKey(incident: Pick<Incident, "severity" | "createdAt" | 
 /** Sort key of the escalationsDue index: due time first, so "due by now" is one range condition. */
 export function dueSortKey(dueAt: string, incidentId: string): string {
   return `${dueAt}#${incidentId}`;
+}
+
+/** Sort key of incidentsByCreated: creation time, then id (ties). */
+export function createdSortKey(incident: Pick<Incident, "createdAt" | "id">): string {
+  return `${incident.createdAt}#${incident.id}`;
+}
+
+/** Sort key of resolvedByTime. */
+export function resolvedSortKey(resolvedAt: string, id: string): string {
+  return `${resolvedAt}#${id}`;
 }

@@ -24,6 +24,11 @@
  *   escalationsDue  duePk = "DUE" on escalations still waiting for something (sparse: removed once
  *                   acknowledged, resolved or done), dueSk = "<next due ISO>#<incident id>", so the
  *                   sweeper's "what is due now" is one Query (dueSk <= now), never a Scan.
+ *   incidentsByCreated  allPk = "INC" on every incident, allSk = "<createdAt ISO>#<id>": the
+ *                   dashboard's "all incidents", newest first, is one Query with a cursor.
+ *   resolvedByTime  resolvedPk = "RESOLVED" on resolved incidents only (sparse),
+ *                   resolvedSk = "<resolvedAt ISO>#<id>": "resolved", newest first, one Query.
+ *   API tokens live in one partition (APITOKEN / TOKEN#<id>, SHA-256 hash only): listing is a Query.
  */
 export const TABLE = {
   fields: {
@@ -35,12 +40,18 @@ export const TABLE = {
     pmSk: "string",
     duePk: "string",
     dueSk: "string",
+    allPk: "string",
+    allSk: "string",
+    resolvedPk: "string",
+    resolvedSk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
     openBySeverity: { hashKey: "openPk", rangeKey: "openSk" },
     postmortemsByImpactStart: { hashKey: "pmPk", rangeKey: "pmSk" },
     escalationsDue: { hashKey: "duePk", rangeKey: "dueSk" },
+    incidentsByCreated: { hashKey: "allPk", rangeKey: "allSk" },
+    resolvedByTime: { hashKey: "resolvedPk", rangeKey: "resolvedSk" },
   },
   ttl: "expiresAt",
   stream: "new-and-old-images",

@@ -1,3 +1,4 @@
+import { ForbiddenError, UnauthenticatedError } from "@firebreak/core/auth/errors";
 import { IllegalTransitionError } from "@firebreak/core/incident/model";
 import {
   FirebreakError,
@@ -12,9 +13,29 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
+  /** Validation issues, each naming the field path (`issues`; `errors` is the same list, kept for older clients). */
+  issues?: { path: string; message: string }[];
   errors?: { path: string; message: string }[];
   currentVersion?: number;
+  /** On a 409 for an incident: the incident as it is now (IncidentView). */
+  current?: unknown;
   code?: string;
+}
+
+/** The request body is larger than the API accepts (HTTP 413). */
+export class PayloadTooLargeError extends FirebreakError {
+  constructor(limit: number) {
+    super("payload_too_large", `the request body is larger than ${limit} bytes`);
+  }
+}
+
+/** A version conflict on an incident, carrying the incident as it is now. */
+export class IncidentConflictError extends VersionConflictError {
+  readonly current: unknown;
+  constructor(message: string, currentVersion: number | undefined, current: unknown) {
+    super(message, currentVersion);
+    this.current = current;
+  }
 }
 
 export function toProblem(error: unknown): Problem {
@@ -24,7 +45,35 @@ export function toProblem(error: unknown): Problem {
       title: "Invalid request",
       status: 400,
       detail: error.message,
+      issues: error.issues,
       errors: error.issues,
+      code: error.code,
+    };
+  }
+  if (error instanceof UnauthenticatedError) {
+    return {
+      type: "https://firebreak.dev/problems/unauthenticated",
+      title: "Sign in required",
+      status: 401,
+      detail: error.message,
+      code: error.code,
+    };
+  }
+  if (error instanceof ForbiddenError) {
+    return {
+      type: `https://firebreak.dev/problems/${error.code === "csrf_failed" ? "csrf" : "forbidden"}`,
+      title: error.code === "csrf_failed" ? "CSRF check failed" : "Forbidden",
+      status: 403,
+      detail: error.message,
+      code: error.code,
+    };
+  }
+  if (error instanceof PayloadTooLargeError) {
+    return {
+      type: "https://firebreak.dev/problems/payload-too-large",
+      title: "Body too large",
+      status: 413,
+      detail: error.message,
       code: error.code,
     };
   }
@@ -44,6 +93,16 @@ export function toProblem(error: unknown): Problem {
       status: 409,
       detail: error.message,
       currentVersion: error.currentVersion,
+      ...(error instanceof IncidentConflictError ? { current: error.current } : {}),
+      code: error.code,
+    };
+  }
+  if (error instanceof FirebreakError && error.code === "concurrent_change") {
+    return {
+      type: "https://firebreak.dev/problems/version-conflict",
+      title: "Version conflict",
+      status: 409,
+      detail: error.message,
       code: error.code,
     };
   }

@@ -1,0 +1,241 @@
+import { z } from "zod";
+import * as s from "./schemas";
+
+type Role = "viewer" | "responder" | "admin" | null;
+
+interface RouteDoc {
+  method: "get" | "post" | "put" | "delete";
+  path: string;
+  summary: string;
+  role: Role;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  body?: z.ZodType;
+  bodyType?: string;
+  response?: z.ZodType;
+  status?: number;
+}
+
+const id = s.incidentPath;
+
+/** Every documented route. The request schemas are the very objects the routes validate with. */
+export const ROUTES: RouteDoc[] = [
+  { method: "get", path: "/health", summary: "Liveness", role: null },
+  { method: "get", path: "/api/me", summary: "The signed-in user", role: "viewer", response: s.meResponse },
+  {
+    method: "get",
+    path: "/api/incidents",
+    summary: "List incidents (index Queries only; ETag / If-None-Match → 304)",
+    role: "viewer",
+    query: s.listIncidentsQuery,
+    response: s.incidentList,
+  },
+  {
+    method: "post",
+    path: "/api/incidents",
+    summary: "Declare an incident",
+    role: "responder",
+    body: s.declareBody,
+    response: s.incidentView,
+    status: 201,
+  },
+  {
+    method: "get",
+    path: "/api/incidents/{id}",
+    summary: "An incident with its timeline and pages",
+    role: "viewer",
+    params: id,
+    response: s.incidentDetail,
+  },
+  ...(["ack", "mitigate", "resolve"] as const).map(
+    (action): RouteDoc => ({
+      method: "post",
+      path: `/api/incidents/{id}/${action}`,
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} (409 with currentVersion and current on a stale expectedVersion)`,
+      role: "responder",
+      params: id,
+      body: s.statusBody,
+      response: s.incidentView,
+    }),
+  ),
+  {
+    method: "post",
+    path: "/api/incidents/{id}/roles",
+    summary: "Assign or hand off a role",
+    role: "responder",
+    params: id,
+    body: s.roleBody,
+    response: s.incidentView,
+  },
+  {
+    method: "post",
+    path: "/api/incidents/{id}/updates",
+    summary: "Post a status update",
+    role: "responder",
+    params: id,
+    body: s.updateBody,
+    response: s.timelineEntry,
+    status: 201,
+  },
+  {
+    method: "get",
+    path: "/api/incidents/{id}/postmortem",
+    summary: "The postmortem draft",
+    role: "viewer",
+    params: id,
+  },
+  {
+    method: "get",
+    path: "/api/incidents/{id}/postmortem.md",
+    summary: "The postmortem as Markdown",
+    role: "viewer",
+    params: id,
+  },
+  {
+    method: "get",
+    path: "/api/incidents/{id}/postmortem.json",
+    summary: "The postmortem metadata",
+    role: "viewer",
+    params: id,
+  },
+  {
+    method: "put",
+    path: "/api/incidents/{id}/postmortem",
+    summary: "Edit the postmortem (409 when baseVersion is not current)",
+    role: "responder",
+    params: id,
+    body: s.postmortemBody,
+  },
+  { method: "get", path: "/api/metrics", summary: "Incident metrics", role: "viewer", query: s.metricsQuery },
+  { method: "get", path: "/api/pages", summary: "An incident's pages", role: "viewer", query: s.pagesQuery },
+  {
+    method: "get",
+    path: "/api/people",
+    summary: "People of the on-call directory",
+    role: "viewer",
+    response: s.peopleResponse,
+  },
+  { method: "get", path: "/api/directory", summary: "The on-call directory", role: "admin" },
+  {
+    method: "put",
+    path: "/api/directory",
+    summary: "Replace the on-call directory (YAML text or the same document as JSON; If-Match: version)",
+    role: "admin",
+    body: s.directoryDocument,
+    bodyType: "application/json",
+  },
+  { method: "get", path: "/api/tokens", summary: "API tokens (never their secrets)", role: "admin" },
+  {
+    method: "post",
+    path: "/api/tokens",
+    summary: "Create an API token (shown once)",
+    role: "admin",
+    body: s.tokenBody,
+    status: 201,
+  },
+  {
+    method: "delete",
+    path: "/api/tokens/{id}",
+    summary: "Revoke an API token",
+    role: "admin",
+    params: s.tokenPath,
+  },
+  { method: "get", path: "/api/openapi.json", summary: "This document", role: "viewer" },
+  { method: "get", path: "/auth/dev", summary: "Dev sign-in page (local runtime only)", role: null },
+  {
+    method: "post",
+    path: "/auth/dev",
+    summary: "Dev sign-in (form) → cookies, 303 /",
+    role: null,
+    body: s.devSignInBody,
+    bodyType: "application/x-www-form-urlencoded",
+  },
+  { method: "get", path: "/auth/slack/login", summary: "Sign in with Slack: 302 to Slack", role: null },
+  {
+    method: "get",
+    path: "/auth/slack/callback",
+    summary: "Sign in with Slack: callback → cookies, 303 /",
+    role: null,
+    query: s.slackCallbackQuery,
+  },
+  { method: "post", path: "/auth/logout", summary: "Sign out (clears the cookies)", role: null },
+];
+
+const schema = (type: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
+
+function parameters(obj: z.ZodObject | undefined, where: "query" | "path") {
+  if (!obj) return [];
+  const json = schema(obj, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, sub]) => ({
+    name,
+    in: where,
+    required: where === "path" || (json.required ?? []).includes(name),
+    schema: sub,
+  }));
+}
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document, generated from the zod schemas (JSON Schema 2020-12 is 3.1's dialect). */
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+  for (const route of ROUTES) {
+    const responses: Record<string, unknown> = {
+      [String(route.status ?? 200)]: {
+        description: "OK",
+        ...(route.response
+          ? { content: { "application/json": { schema: schema(route.response, "output") } } }
+          : {}),
+      },
+    };
+    if (route.query || route.params || route.body)
+      responses["400"] = { description: "Invalid input", content: problem };
+    if (route.role) {
+      responses["401"] = { description: "Not signed in, or a bad token", content: problem };
+      responses["403"] = { description: "Wrong role, or CSRF check failed", content: problem };
+    }
+    if (route.body) responses["413"] = { description: "Body too large", content: problem };
+    if (route.method !== "get" && route.role)
+      responses["409"] = { description: "Version conflict", content: problem };
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = {
+      summary: route.summary,
+      ...(route.role
+        ? { "x-firebreak-role": route.role, security: [{ session: [] }, { bearer: [] }] }
+        : { security: [] }),
+      parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { [route.bodyType ?? "application/json"]: { schema: schema(route.body, "input") } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: "3.1.0",
+    info: {
+      title: "Firebreak API",
+      version: "1.0.0",
+      description:
+        "Incidents, pages, postmortems and the on-call directory. Cookie sessions need X-CSRF-Token on writes; API tokens (Bearer fbk_…) do not.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "fb_session" },
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "fbk_<id>_<secret>" },
+      },
+      schemas: { Problem: schema(s.problemResponse, "output") },
+    },
+    security: [{ session: [] }, { bearer: [] }],
+    paths,
+  };
+  return cached;
+}
