@@ -3,11 +3,15 @@
 /**
  * Firebreak's SST app. `app()` names the app and sets the removal policy per stage; `run()` only
  * imports the infra modules (one per concern, see `infra/`) and returns their outputs.
- * Production keeps its data (`retain`) and cannot be removed (`protect`); other stages clean up.
+ * Production stages (`production`, or the comma-separated FIREBREAK_PRODUCTION_STAGES) keep their
+ * data (`retain`) and cannot be removed (`protect`); other stages clean up. infra/defaults.ts is
+ * imported first (its transforms apply to every component created after it) and
+ * infra/monitoring.ts last (it alarms on every function and dead-letter queue created before it).
  */
 export default $config({
-  app(input) {
-    const production = input?.stage === "production";
+  async app(input) {
+    const { isProductionStage } = await import("./infra/stages");
+    const production = isProductionStage(input?.stage);
     return {
       name: "firebreak",
       home: "aws",
@@ -16,15 +20,22 @@ export default $config({
     };
   },
   async run() {
+    await import("./infra/defaults");
     const storage = await import("./infra/storage");
     const events = await import("./infra/events");
+    const forwarding = await import("./infra/forwarding");
     const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
+    const web = await import("./infra/web");
+    const monitoring = await import("./infra/monitoring");
     return {
       ...storage.outputs,
       ...events.outputs,
+      ...forwarding.outputs,
       ...postmortem.outputs,
       ...api.outputs,
+      ...web.outputs,
+      ...monitoring.outputs,
     };
   },
 });

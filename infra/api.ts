@@ -35,7 +35,15 @@ export const slackHandler = new sst.aws.Function("SlackHandler", {
   timeout: "10 seconds",
 });
 
-export const api = new sst.aws.ApiGatewayV2("Api");
+/**
+ * Throttling of every route (API Gateway applies the stage's default route settings to each route
+ * separately): steady requests per second and burst. Above it, callers get 429 before any Lambda runs.
+ */
+export const API_THROTTLE = { throttlingRateLimit: 50, throttlingBurstLimit: 100 };
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  transform: { stage: { defaultRouteSettings: API_THROTTLE } },
+});
 
 for (const route of API_ROUTES) {
   api.route(route, apiHandler.arn);

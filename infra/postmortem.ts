@@ -23,6 +23,8 @@ export const postmortemDlq = new sst.aws.Queue("PostmortemDlq", {
 export const postmortem = new sst.aws.Function("Postmortem", {
   handler: POSTMORTEM_HANDLER,
   link: [table],
+  // Lambda delivers a failed async event to its on-failure destination with the function's role.
+  permissions: [{ actions: ["sqs:SendMessage"], resources: [postmortemDlq.arn] }],
   retries: 2,
   timeout: "60 seconds",
   memory: "1024 MB",

@@ -4,19 +4,29 @@
  * checked against the shared definitions in packages/core. tsc and the evaluations run side by
  * side, as child processes.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { classifyAlarm } from "../../packages/core/src/alarm/classify";
 import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
 import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
+import {
+  ALLOWED_MANAGED_POLICIES,
+  DLQ_MIN_RETENTION_SECONDS,
+  LINK_ACTIONS,
+  WILDCARD_RESOURCE_EXCEPTIONS,
+} from "../policy";
 import {
   type Evaluation,
   ensureSstInstall,
   evaluate,
   type RecordedResource,
+  ROOT,
   renderSstEnv,
   resourcesOf,
   SST_ENV,
+  TEST_CONFIG,
   typecheck,
 } from "./sst-harness";
 
@@ -167,7 +177,10 @@ describe("alarm ingestion", () => {
   it("subscribes AlarmIngest to the AlarmTopic SNS topic", () => {
     const fn = lambdaFor(HANDLERS.alarmIngest);
     const topic = only("aws:sns/topic:Topic", byName("AlarmTopicTopic"));
-    const subscription = only("aws:sns/topicSubscription:TopicSubscription");
+    const subscription = only(
+      "aws:sns/topicSubscription:TopicSubscription",
+      (r) => r.inputs.protocol === "lambda",
+    );
     expect(subscription.inputs).toMatchObject({
       protocol: "lambda",
       endpoint: state(fn, "arn"),
@@ -367,5 +380,424 @@ describe("handlers", () => {
   it("fails the evaluation when the handler file lacks the named export", () => {
     expect(missingExport.ok).toBe(false);
     expect(missingExport.error).toContain('does not export "handler"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generic checks: they iterate over every function, queue, rule and subscription of the evaluated
+// app, so a function added in any infra file is held to them without a test of its own.
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: string[];
+}
+
+/** Linking a secret makes Pulumi mark dependent outputs secret: `{ <signature>: …, value }`. */
+function plain<T>(value: T | { value: T }): T {
+  if (value && typeof value === "object" && "value" in value && Object.keys(value).length === 2) {
+    return (value as { value: T }).value;
+  }
+  return value as T;
+}
+
+const lambdas = () => resourcesOf(app, "aws:lambda/function:Function");
+const arnOf = (r: RecordedResource) => state(r, "arn");
+function roleOf(fn: RecordedResource): RecordedResource {
+  return only("aws:iam/role:Role", (r) => arnOf(r) === plain(fn.inputs.role));
+}
+function statementsOfRole(role: RecordedResource): Statement[] {
+  return ((role.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap(
+    (p) => JSON.parse(p.policy).Statement as Statement[],
+  );
+}
+/** The build (links) of a Lambda function: SST names the function `<component>Function`. */
+function buildOf(fn: RecordedResource) {
+  const build = app.builds.find((b) => `${b.functionID}Function` === fn.name);
+  if (!build) throw new Error(`no build for ${fn.name}`);
+  return build;
+}
+function queueByArn(arn: string): RecordedResource | undefined {
+  return resourcesOf(app, "aws:sqs/queue:Queue").find((q) => arnOf(q) === arn);
+}
+
+/** Every ARN a function's triggers and failure destinations legitimately need. */
+function wiringArns(fn: RecordedResource): string[] {
+  const arns: string[] = [];
+  for (const m of resourcesOf(app, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
+    if (plain(m.inputs.functionName) !== arnOf(fn)) continue;
+    arns.push(String(m.inputs.eventSourceArn));
+    const onFailure = (m.inputs.destinationConfig as { onFailure?: { destinationArn?: string } })?.onFailure;
+    if (onFailure?.destinationArn) arns.push(onFailure.destinationArn);
+  }
+  for (const c of resourcesOf(app, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")) {
+    if (plain(c.inputs.functionName) !== state(fn, "name")) continue;
+    const destinations = c.inputs.destinationConfig as Record<string, { destination?: string }> | undefined;
+    for (const d of Object.values(destinations ?? {})) if (d.destination) arns.push(d.destination);
+  }
+  return arns;
+}
+
+/** The ARNs of the resources a function links (matched on the link's name/url/arn properties). */
+function linkedArns(fn: RecordedResource): string[] {
+  const arns: string[] = [];
+  for (const [name, properties] of Object.entries(buildOf(fn).links)) {
+    if (properties.type === "sst.sst.Secret") continue; // a value in the bundle, no IAM
+    const matches = app.resources.filter(
+      (r) =>
+        r.custom &&
+        ((properties.url !== undefined && r.state.url === properties.url) ||
+          (properties.arn !== undefined && r.state.arn === properties.arn) ||
+          (properties.name !== undefined && r.state.name === properties.name && r.state.arn !== undefined)),
+    );
+    expect(matches.length, `link ${name} of ${fn.name} matches a resource`).toBeGreaterThan(0);
+    for (const m of matches) arns.push(arnOf(m), `${arnOf(m)}/*`);
+  }
+  return arns;
+}
+
+describe("least-privilege IAM (every function role)", () => {
+  it("no statement allows a wildcard action, and Resource '*' only for the listed exceptions", () => {
+    const roles = resourcesOf(app, "aws:iam/role:Role");
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      for (const statement of statementsOfRole(role)) {
+        const where = `${role.name}: ${JSON.stringify(statement)}`;
+        for (const action of statement.Action) expect(action, where).not.toMatch(/\*/);
+        if (statement.Resource.includes("*")) {
+          for (const action of statement.Action) {
+            expect(
+              WILDCARD_RESOURCE_EXCEPTIONS[action],
+              `${where}: ${action} on "*" needs a listed reason`,
+            ).toBeTruthy();
+          }
+        }
+      }
+      for (const managed of (role.inputs.managedPolicyArns ?? []) as string[]) {
+        expect(ALLOWED_MANAGED_POLICIES, role.name).toContain(managed);
+      }
+    }
+  });
+
+  it("each function is granted only what it links, its event source and its failure destinations", () => {
+    for (const fn of lambdas()) {
+      const allowed = new Set([...linkedArns(fn), ...wiringArns(fn)]);
+      for (const statement of statementsOfRole(roleOf(fn))) {
+        for (const resource of statement.Resource) {
+          if (resource === "*") continue; // checked above
+          expect(allowed.has(resource), `${fn.name} may not reach ${resource} (${statement.Action})`).toBe(
+            true,
+          );
+        }
+      }
+    }
+  });
+
+  it("links grant exactly LINK_ACTIONS (not SST's service:*)", () => {
+    const granted = new Set(
+      resourcesOf(app, "aws:iam/role:Role").flatMap((r) => statementsOfRole(r).flatMap((s) => s.Action)),
+    );
+    for (const action of LINK_ACTIONS["sst.aws.Dynamo"]) expect(granted).toContain(action);
+    expect(granted).toContain("events:PutEvents");
+    expect(granted).toContain("sqs:SendMessage");
+  });
+
+  it("every AWS SDK command the code imports is allowed by a link grant or a listed exception", () => {
+    const LIB_DYNAMODB: Record<string, string[]> = {
+      Get: ["GetItem"],
+      Put: ["PutItem"],
+      Update: ["UpdateItem"],
+      Delete: ["DeleteItem"],
+      Query: ["Query"],
+      Scan: ["Scan"],
+      BatchGet: ["BatchGetItem"],
+      BatchWrite: ["BatchWriteItem"],
+      TransactGet: ["GetItem"],
+      TransactWrite: ["PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"],
+    };
+    const PREFIX: Record<string, string> = {
+      "client-dynamodb": "dynamodb",
+      "lib-dynamodb": "dynamodb",
+      "client-sqs": "sqs",
+      "client-sns": "sns",
+      "client-eventbridge": "events",
+      "client-scheduler": "scheduler",
+    };
+    const allowed = new Set<string>([
+      ...Object.values(LINK_ACTIONS).flat(),
+      ...Object.keys(WILDCARD_RESOURCE_EXCEPTIONS),
+    ]);
+    // A TransactWriteItems is authorised per item; the client's own name is not an IAM action.
+    const NOT_ACTIONS = new Set(["dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"]);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const full = path.join(dir, entry);
+        if (statSync(full).isDirectory()) walk(full);
+        else if (/\.tsx?$/.test(entry) && !/\.test\.tsx?$/.test(entry)) files.push(full);
+      }
+    };
+    for (const pkg of ["core", "functions"]) walk(path.join(ROOT, "packages", pkg, "src"));
+    const used = new Map<string, string>();
+    const IMPORT = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"@aws-sdk\/([a-z0-9-]+)"/g;
+    for (const file of files) {
+      for (const [, names, pkg] of readFileSync(file, "utf8").matchAll(IMPORT)) {
+        const prefix = PREFIX[pkg ?? ""];
+        if (!prefix) continue;
+        for (const raw of (names ?? "").split(",")) {
+          const name =
+            raw
+              .trim()
+              .replace(/^type\s+/, "")
+              .split(/\s+as\s+/)[0] ?? "";
+          if (!name.endsWith("Command")) continue;
+          const base = name.slice(0, -"Command".length);
+          const actions = pkg === "lib-dynamodb" ? (LIB_DYNAMODB[base] ?? [base]) : [base];
+          for (const action of actions) used.set(`${prefix}:${action}`, path.relative(ROOT, file));
+        }
+      }
+    }
+    expect(used.size).toBeGreaterThan(0);
+    for (const [action, file] of used) {
+      if (NOT_ACTIONS.has(action)) continue;
+      expect(allowed.has(action), `${file} calls ${action}, which no link grants (infra/policy.ts)`).toBe(
+        true,
+      );
+    }
+  });
+});
+
+/** The Lambda functions invoked asynchronously: rule/cron targets and SNS subscriptions. */
+function asyncConsumers(): RecordedResource[] {
+  const arns = new Set<string>();
+  for (const t of resourcesOf(app, "aws:cloudwatch/eventTarget:EventTarget"))
+    arns.add(String(plain(t.inputs.arn)));
+  for (const s of resourcesOf(app, "aws:sns/topicSubscription:TopicSubscription")) {
+    if (s.inputs.protocol === "lambda") arns.add(String(plain(s.inputs.endpoint)));
+  }
+  return lambdas().filter((fn) => arns.has(arnOf(fn)));
+}
+
+function expectDeadLetterQueue(arn: string | undefined, where: string) {
+  expect(arn, `${where} has a dead-letter destination`).toBeTruthy();
+  const queue = queueByArn(String(arn));
+  expect(queue, `${where}: its dead-letter destination ${arn} is an SQS queue of the app`).toBeDefined();
+  expect(Number(queue?.inputs.messageRetentionSeconds), `${where}: retention`).toBeGreaterThanOrEqual(
+    DLQ_MIN_RETENTION_SECONDS,
+  );
+}
+
+describe("dead-letter queues (every async consumer)", () => {
+  it("every function invoked asynchronously sends failed events to a 14-day queue it may write to", () => {
+    const consumers = asyncConsumers();
+    expect(consumers.map((f) => f.name).sort()).toEqual(
+      expect.arrayContaining(["AlarmIngestFunction", "PostmortemFunction"]),
+    );
+    for (const fn of consumers) {
+      const config = resourcesOf(app, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
+        (c) => plain(c.inputs.functionName) === state(fn, "name"),
+      );
+      const destination = (config?.inputs.destinationConfig as { onFailure?: { destination?: string } })
+        ?.onFailure?.destination;
+      expectDeadLetterQueue(destination, fn.name);
+      expect(allows(fn, "sqs:SendMessage", String(destination)), `${fn.name} may write its DLQ`).toBe(true);
+    }
+  });
+
+  it("every event source mapping has a 14-day failure destination (streams) or redrive queue (SQS)", () => {
+    const mappings = resourcesOf(app, "aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const m of mappings) {
+      const source = String(m.inputs.eventSourceArn);
+      const sourceQueue = queueByArn(source);
+      if (sourceQueue) {
+        const redrive = JSON.parse(String(sourceQueue.inputs.redrivePolicy ?? "{}")) as {
+          deadLetterTargetArn?: string;
+        };
+        expectDeadLetterQueue(redrive.deadLetterTargetArn, `${m.name} (queue ${sourceQueue.name})`);
+      } else {
+        const onFailure = (m.inputs.destinationConfig as { onFailure?: { destinationArn?: string } })
+          ?.onFailure;
+        expectDeadLetterQueue(onFailure?.destinationArn, m.name);
+        const fn = lambdas().find((f) => arnOf(f) === plain(m.inputs.functionName));
+        expect(fn && allows(fn, "sqs:SendMessage", String(onFailure?.destinationArn)), m.name).toBe(true);
+      }
+    }
+  });
+});
+
+/** Every queue some consumer dead-letters to. */
+function deadLetterQueues(): RecordedResource[] {
+  const arns = new Set<string>();
+  for (const c of resourcesOf(app, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")) {
+    const d = (c.inputs.destinationConfig as { onFailure?: { destination?: string } })?.onFailure
+      ?.destination;
+    if (d) arns.add(d);
+  }
+  for (const m of resourcesOf(app, "aws:lambda/eventSourceMapping:EventSourceMapping")) {
+    const d = (m.inputs.destinationConfig as { onFailure?: { destinationArn?: string } })?.onFailure
+      ?.destinationArn;
+    if (d) arns.add(d);
+  }
+  for (const q of resourcesOf(app, "aws:sqs/queue:Queue")) {
+    const d = (JSON.parse(String(q.inputs.redrivePolicy ?? "{}")) as { deadLetterTargetArn?: string })
+      .deadLetterTargetArn;
+    if (d) arns.add(d);
+  }
+  return resourcesOf(app, "aws:sqs/queue:Queue").filter((q) => arns.has(arnOf(q)));
+}
+
+describe("self-monitoring", () => {
+  const alarms = () => resourcesOf(app, "aws:cloudwatch/metricAlarm:MetricAlarm");
+  const alarmsOn = (metric: string, dimension: string, value: string) =>
+    alarms().filter(
+      (a) =>
+        a.inputs.metricName === metric &&
+        plain(a.inputs.dimensions as Record<string, string> | { value: Record<string, string> })[
+          dimension
+        ] === value,
+    );
+  const opsTopic = () => only("aws:sns/topic:Topic", byName("OpsAlertsTopic"));
+
+  it("alarms on errors and throttles of every function", () => {
+    expect(lambdas().length).toBeGreaterThanOrEqual(5);
+    for (const fn of lambdas()) {
+      for (const metric of ["Errors", "Throttles"]) {
+        const [alarm, ...more] = alarmsOn(metric, "FunctionName", state(fn, "name"));
+        expect(alarm, `${metric} alarm of ${fn.name}`).toBeDefined();
+        expect(more).toEqual([]);
+        expect(alarm?.inputs).toMatchObject({ namespace: "AWS/Lambda", statistic: "Sum", threshold: 1 });
+      }
+    }
+  });
+
+  it("alarms when any dead-letter queue holds a message", () => {
+    const dlqs = deadLetterQueues();
+    expect(dlqs.map((q) => q.name).sort()).toEqual([
+      "AlarmIngestDlqQueue",
+      "OutboxDlqQueue",
+      "PostmortemDlqQueue",
+    ]);
+    for (const queue of dlqs) {
+      const [alarm] = alarmsOn("ApproximateNumberOfMessagesVisible", "QueueName", state(queue, "name"));
+      expect(alarm, `depth alarm of ${queue.name}`).toBeDefined();
+      expect(alarm?.inputs).toMatchObject({
+        namespace: "AWS/SQS",
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+      });
+    }
+  });
+
+  it("alarms on 5xx answers of the HTTP API", () => {
+    const httpApi = only("aws:apigatewayv2/api:Api");
+    const [alarm] = alarmsOn("5xx", "ApiId", httpApi.id);
+    expect(alarm?.inputs).toMatchObject({ namespace: "AWS/ApiGateway", dimensions: { Stage: "$default" } });
+  });
+
+  it("names and describes every alarm so Firebreak's classifier pages the platform's owners", () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const alarm of alarms()) {
+      const name = String(alarm.inputs.name);
+      const description = String(alarm.inputs.alarmDescription);
+      const classification = classifyAlarm({ alarmName: name, description });
+      expect(classification, name).toMatchObject({
+        severitySource: "description",
+        serviceSource: "description",
+      });
+      expect(classification.services).toEqual(["firebreak"]);
+      const fromName = classifyAlarm({ alarmName: name, description: "" });
+      expect(fromName.severity, `${name}: name and description agree`).toBe(classification.severity);
+      expect(fromName.services).toEqual(["firebreak"]);
+      expect(name).toContain(`firebreak-${app.stage}-`);
+    }
+    const ingestErrors = alarmsOn(
+      "Errors",
+      "FunctionName",
+      state(lambdaFor(HANDLERS.alarmIngest), "name"),
+    )[0];
+    expect(
+      classifyAlarm({
+        alarmName: String(ingestErrors?.inputs.name),
+        description: String(ingestErrors?.inputs.alarmDescription),
+      }).severity,
+    ).toBe("SEV1");
+  });
+
+  it("notifies the plain OpsAlerts topic on ALARM and OK, with an email subscription", () => {
+    for (const alarm of alarms()) {
+      expect(alarm.inputs.alarmActions, String(alarm.inputs.name)).toEqual([arnOf(opsTopic())]);
+      expect(alarm.inputs.okActions, String(alarm.inputs.name)).toEqual([arnOf(opsTopic())]);
+    }
+    const email = only("aws:sns/topicSubscription:TopicSubscription", (r) => r.inputs.protocol === "email");
+    expect(email.inputs).toMatchObject({
+      topic: arnOf(opsTopic()),
+      endpoint: TEST_CONFIG.FIREBREAK_OPS_EMAIL,
+    });
+  });
+
+  it("reaches Firebreak through the default-bus rule: alarm state changes match its pattern", () => {
+    // CloudWatch emits every alarm's state change on the default bus; nothing per alarm is needed.
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName === "default");
+    expect(JSON.parse(String(rule.inputs.eventPattern))).toStrictEqual(ALARM_RULE_PATTERN);
+  });
+});
+
+describe("defaults", () => {
+  it("sets memory, timeout, arm64 and a short log retention on every function (non-production)", () => {
+    for (const fn of lambdas()) {
+      expect(fn.inputs.architectures, fn.name).toEqual(["arm64"]);
+      expect(Number(fn.inputs.memorySize), fn.name).toBeLessThanOrEqual(1024);
+      expect(Number(fn.inputs.timeout), fn.name).toBeLessThanOrEqual(60);
+      expect(
+        fn.inputs.reservedConcurrentExecutions,
+        `${fn.name}: reserved only in production`,
+      ).toBeUndefined();
+      const logGroup = only(
+        "aws:cloudwatch/logGroup:LogGroup",
+        (g) => g.inputs.name === plain((fn.inputs.loggingConfig as { logGroup: string }).logGroup),
+      );
+      expect(logGroup.inputs.retentionInDays, fn.name).toBe(7);
+    }
+  });
+
+  it("throttles every API route (the stage's default route settings apply per route)", () => {
+    const stage = only("aws:apigatewayv2/stage:Stage");
+    expect(stage.inputs.defaultRouteSettings).toMatchObject({
+      throttlingRateLimit: 50,
+      throttlingBurstLimit: 100,
+    });
+  });
+
+  it("keeps non-production tables cheap and removable: no PITR, no deletion protection", () => {
+    const table = only("aws:dynamodb/table:Table").inputs;
+    expect(table.billingMode).toBe("PAY_PER_REQUEST");
+    expect(table.pointInTimeRecovery).toEqual({ enabled: false });
+    expect(table.deletionProtectionEnabled).toBe(false);
+  });
+});
+
+describe("dashboard (StaticSite)", () => {
+  it("builds packages/web with the workspace build and VITE_API_URL = the API url", () => {
+    const builder = only("command:local:Command", byName("WebBuilder"));
+    expect(builder.inputs.create).toBe("npm run build --workspace @firebreak/web");
+    expect(String(builder.inputs.dir).endsWith(path.join("packages", "web"))).toBe(true);
+    expect(builder.inputs.environment).toEqual({ VITE_API_URL: app.outputs?.api });
+    expect(app.outputs?.web).toMatch(/^https:\/\/.+\.cloudfront\.net$/);
+  });
+});
+
+describe("multi-account forwarding (central side)", () => {
+  it("lets the organization put events on the default bus, where the alarm rule is", () => {
+    const permission = only("aws:cloudwatch/eventPermission:EventPermission");
+    expect(permission.inputs).toEqual({
+      eventBusName: "default",
+      statementId: "FirebreakOrgAlarmForwarding",
+      action: "events:PutEvents",
+      principal: "*",
+      condition: { key: "aws:PrincipalOrgID", type: "StringEquals", value: TEST_CONFIG.FIREBREAK_ORG_ID },
+    });
+    const defaultBus = only("aws:cloudwatch/eventBus:EventBus", (r) => r.readId === "default");
+    expect(app.outputs?.centralBusArn).toBe(arnOf(defaultBus));
   });
 });

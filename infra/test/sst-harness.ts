@@ -130,6 +130,30 @@ export interface EvaluateOptions {
   handlerRoot?: string;
   /** SST_SECRET_<Name> values; defaults to TEST_SECRETS. Pass {} to see a missing secret fail. */
   secrets?: Record<string, string>;
+  /** Deploy-time configuration (infra/config.ts); defaults to TEST_CONFIG. */
+  env?: Record<string, string>;
+}
+
+/** Deploy-time configuration for the evaluations (what a user puts in `.env`). */
+export const TEST_CONFIG: Record<string, string> = {
+  FIREBREAK_OPS_EMAIL: "ops@example.com",
+  FIREBREAK_ORG_ID: "o-a1b2c3d4e5",
+};
+
+/**
+ * The project root the evaluation reports to SST components: a scratch folder holding a stand-in for the dashboard's build
+ * output (`packages/web/dist/index.html`). StaticSite resolves its `path` against the working
+ * directory and checks the build output exists (the build command itself is a resource, not run
+ * under mocks), so the evaluation neither needs nor writes into packages/web.
+ */
+function siteStubDir(): string {
+  const dir = path.join(ROOT, ".sst", "firebreak-site-stub");
+  const dist = path.join(dir, "packages", "web", "dist");
+  if (!existsSync(path.join(dist, "index.html"))) {
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>Firebreak</title>\n");
+  }
+  return dir;
 }
 
 let counter = 0;
@@ -233,9 +257,13 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
         ...process.env,
         FIREBREAK_EVAL_OUT: outFile,
         FIREBREAK_ROOT: ROOT,
+        FIREBREAK_CLI_ROOT: siteStubDir(),
         FIREBREAK_STAGE: options.stage ?? "ci",
         FIREBREAK_HANDLER_ROOT: options.handlerRoot ?? process.env.FIREBREAK_HANDLER_ROOT ?? ROOT,
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        FIREBREAK_PRODUCTION_STAGES: "",
+        FIREBREAK_SELF_SERVICE: "",
+        ...(options.env ?? TEST_CONFIG),
         // What `sst secret set` provides to a deploy; unset, the evaluation fails like a deploy would.
         ...(options.secrets ?? TEST_SECRETS),
       },

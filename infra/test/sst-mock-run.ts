@@ -113,7 +113,14 @@ export async function evaluate(config: Config, run: Runner): Promise<void> {
     $cli: {
       command: "deploy",
       dev: false,
-      paths: { home: work, root, work, platform: path.join(root, ".sst", "platform") },
+      // The project root as the CLI reports it (run.ts chdirs there): the harness passes a scratch
+      // folder with a stand-in for the static site's build output; code and handlers stay at `root`.
+      paths: {
+        home: work,
+        root: process.env.FIREBREAK_CLI_ROOT ?? root,
+        work,
+        platform: path.join(root, ".sst", "platform"),
+      },
       state: { version: {} },
     },
     $dev: false,
@@ -239,6 +246,12 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
         ...state,
         apiEndpoint: `https://${args.name}.execute-api.${REGION}.amazonaws.com`,
         executionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${args.name}`,
+      };
+    case "aws:cloudfront/distribution:Distribution":
+      return {
+        ...state,
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${name}`,
+        domainName: `${args.name.toLowerCase()}.cloudfront.net`,
       };
     case "random:index/randomBytes:RandomBytes":
       return { ...state, base64: Buffer.alloc(Number(inputs.length ?? 32), 7).toString("base64") };

@@ -1,0 +1,67 @@
+/**
+ * Deploy-time configuration of the SST app, read once from the environment of `sst deploy` (SST
+ * also loads `.env` / `.env.<stage>` from the project root). Every value is validated here, with an
+ * error that names the variable, so a bad value fails the deploy before anything is created.
+ *
+ * | Variable | Default | Meaning |
+ * |---|---|---|
+ * | FIREBREAK_PRODUCTION_STAGES | `production` | comma-separated stages deployed as production |
+ * | FIREBREAK_OPS_EMAIL | required on production stages | comma-separated addresses subscribed to the OpsAlerts topic |
+ * | FIREBREAK_ORG_ID | unset (single account) | AWS Organization id (`o-…`) allowed to forward alarms to the default bus |
+ * | FIREBREAK_SELF_SERVICE | `firebreak` | service name on Firebreak's own alarms (map it to the platform team in the directory) |
+ */
+import { productionStages } from "./stages";
+
+export { isProductionStage, productionStages } from "./stages";
+
+const stage = $app.stage;
+
+/** True when this deploy is a production stage: data retained, protected, point-in-time recovery. */
+export const production = productionStages(process.env.FIREBREAK_PRODUCTION_STAGES).includes(stage);
+
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const SERVICE = /^[a-z0-9._-]+$/;
+
+function fail(variable: string, message: string): never {
+  throw new Error(`${variable}: ${message}`);
+}
+
+function opsEmails(raw: string | undefined): string[] {
+  const emails = (raw ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const email of emails) {
+    if (!EMAIL.test(email)) fail("FIREBREAK_OPS_EMAIL", `"${email}" is not an email address`);
+  }
+  if (production && emails.length === 0) {
+    fail(
+      "FIREBREAK_OPS_EMAIL",
+      `stage "${stage}" is a production stage: set at least one address that receives Firebreak's own alarms when Firebreak itself is down`,
+    );
+  }
+  return emails;
+}
+
+function orgId(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!ORG_ID.test(value)) fail("FIREBREAK_ORG_ID", `"${value}" is not an AWS Organization id (o-…)`);
+  return value;
+}
+
+function selfService(raw: string | undefined): string {
+  const value = raw?.trim() || "firebreak";
+  if (!SERVICE.test(value))
+    fail("FIREBREAK_SELF_SERVICE", `"${value}" is not a service name (a-z 0-9 . _ -)`);
+  return value;
+}
+
+export const config = {
+  stage,
+  production,
+  opsEmails: opsEmails(process.env.FIREBREAK_OPS_EMAIL),
+  orgId: orgId(process.env.FIREBREAK_ORG_ID),
+  selfService: selfService(process.env.FIREBREAK_SELF_SERVICE),
+};

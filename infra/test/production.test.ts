@@ -1,0 +1,85 @@
+/**
+ * Production stages, evaluated under Pulumi mocks like app.test.ts: `production` (the default
+ * list) and a stage named in FIREBREAK_PRODUCTION_STAGES keep their data and cannot be removed;
+ * a production deploy without an ops email fails before creating anything.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { RESERVED_CONCURRENCY } from "../policy";
+import {
+  type Evaluation,
+  ensureSstInstall,
+  evaluate,
+  type RecordedResource,
+  resourcesOf,
+} from "./sst-harness";
+
+let production: Evaluation;
+let customStage: Evaluation;
+let noEmail: Evaluation;
+
+beforeAll(async () => {
+  await ensureSstInstall();
+  [production, customStage, noEmail] = await Promise.all([
+    evaluate({ stage: "production", env: { FIREBREAK_OPS_EMAIL: "ops@example.com, oncall@example.com" } }),
+    evaluate({
+      stage: "prod-eu",
+      env: { FIREBREAK_PRODUCTION_STAGES: "production, prod-eu", FIREBREAK_OPS_EMAIL: "ops@example.com" },
+    }),
+    evaluate({ stage: "production", env: {} }),
+  ]);
+  for (const e of [production, customStage]) if (!e.ok) throw new Error(`run() failed:\n${e.error}`);
+}, 120_000);
+
+const lambda = (e: Evaluation, component: string): RecordedResource => {
+  const found = resourcesOf(e, "aws:lambda/function:Function").find((r) => r.name === `${component}Function`);
+  if (!found) throw new Error(`no function ${component}`);
+  return found;
+};
+
+describe.each([
+  ["production", () => production],
+  ["a stage listed in FIREBREAK_PRODUCTION_STAGES", () => customStage],
+])("%s", (_label, evaluation) => {
+  it("retains and protects the app (removal retain, protect true)", () => {
+    expect(evaluation().app).toMatchObject({ removal: "retain", protect: true });
+  });
+
+  it("enables point-in-time recovery and deletion protection on the table", () => {
+    const [table] = resourcesOf(evaluation(), "aws:dynamodb/table:Table");
+    expect(table?.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    expect(table?.inputs.deletionProtectionEnabled).toBe(true);
+  });
+
+  it("reserves concurrency where it protects a dependency, and keeps logs 3 months", () => {
+    for (const [component, { reserved }] of Object.entries(RESERVED_CONCURRENCY)) {
+      expect(lambda(evaluation(), component).inputs.reservedConcurrentExecutions, component).toBe(reserved);
+    }
+    const others = resourcesOf(evaluation(), "aws:lambda/function:Function").filter(
+      (f) => !Object.keys(RESERVED_CONCURRENCY).some((c) => f.name === `${c}Function`),
+    );
+    for (const fn of others) expect(fn.inputs.reservedConcurrentExecutions, fn.name).toBeUndefined();
+    const lambdaLogs = resourcesOf(evaluation(), "aws:cloudwatch/logGroup:LogGroup").filter((g) =>
+      String(g.inputs.name).startsWith("/aws/lambda/"),
+    );
+    expect(lambdaLogs.length).toBeGreaterThanOrEqual(5);
+    for (const group of lambdaLogs) expect(group.inputs.retentionInDays, String(group.inputs.name)).toBe(90);
+  });
+});
+
+describe("production configuration", () => {
+  it("subscribes every FIREBREAK_OPS_EMAIL address to OpsAlerts", () => {
+    const emails = resourcesOf(production, "aws:sns/topicSubscription:TopicSubscription")
+      .filter((s) => s.inputs.protocol === "email")
+      .map((s) => s.inputs.endpoint);
+    expect(emails).toEqual(["ops@example.com", "oncall@example.com"]);
+  });
+
+  it("adds no organization permission to the default bus without FIREBREAK_ORG_ID", () => {
+    expect(resourcesOf(production, "aws:cloudwatch/eventPermission:EventPermission")).toEqual([]);
+  });
+
+  it("fails a production deploy that has no ops email, naming the variable", () => {
+    expect(noEmail.ok).toBe(false);
+    expect(noEmail.error).toContain("FIREBREAK_OPS_EMAIL");
+  });
+});
