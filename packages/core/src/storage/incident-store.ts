@@ -94,7 +94,7 @@ function incidentItem(incident: Incident): Record<string, unknown> {
   };
 }
 
-function timelineItem(entry: TimelineEntry): Record<string, unknown> {
+export function timelineItem(entry: TimelineEntry): Record<string, unknown> {
   return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 

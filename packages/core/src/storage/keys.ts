@@ -14,6 +14,10 @@ export const keys = {
   escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),
   ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
+  /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
+  slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
+  /** Slack channel id → incident id (INC-n defaults to the channel's incident). */
+  slackChannel: (channelId: string) => ({ pk: `SLACKCH#${channelId}`, sk: "SLACKCH" }),
 };
 
 export const OPEN_PARTITION = "OPEN";
