@@ -9,7 +9,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { SlackIncidentRecord, SlackStore } from "@firebreak/core/storage/slack-store";
-import type { WebClient } from "@slack/web-api";
+import type { webApi } from "@slack/bolt";
 import { incidentChannelName } from "./channel-name";
 import { incidentMessage, type SlackMessage } from "./messages";
 
@@ -73,7 +73,7 @@ export interface IncidentChannelDeps {
   incidents: IncidentStore;
   slack: SlackStore;
   /** A WebClient without its own retries (`createSlackClient`). */
-  client: WebClient;
+  client: webApi.WebClient;
   /** The bot's own user id: never invited, and the creator of the channels it may adopt. */
   botUserId?: string;
   /** Severities that get a channel (default SEV1 and SEV2); empty: never. */

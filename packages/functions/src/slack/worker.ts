@@ -1,4 +1,3 @@
-import type { BusEvent } from "@firebreak/core/events/dispatcher";
 import type { Incident } from "@firebreak/core/incident/model";
 import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
