@@ -1,11 +1,14 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { EventBridgePublisher } from "@firebreak/core/events/eventbridge";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { SlackStore } from "@firebreak/core/storage/slack-store";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { Resource } from "sst";
 import { createLogger } from "./lib/logger";
 import { awsPostmortemDeps } from "./lib/resources";
+import { directoryPersonLookup } from "./slack/directory-lookup";
 import { createSlackRequestHandler, type SlackHandlerDeps } from "./slack/handler";
+import { linked, list } from "./slack/linked";
 import { publisherEnqueue } from "./slack/work";
 
 /**
@@ -20,24 +23,6 @@ export function createSlackHandler(getDeps: () => SlackHandlerDeps | Promise<Sla
   );
 }
 
-/** A linked resource's value, or undefined when it is not linked (SST's proxy throws then). */
-function linked(name: string): string | undefined {
-  try {
-    const value = (Resource as unknown as Record<string, { value?: string; name?: string } | undefined>)[
-      name
-    ];
-    return value?.value ?? value?.name;
-  } catch {
-    return undefined;
-  }
-}
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-
 /** Production wiring, read on the first request (secrets through `Resource.X`). */
 export const handler = createSlackHandler(() => {
   const signingSecret = linked("SlackSigningSecret");
@@ -49,6 +34,7 @@ export const handler = createSlackHandler(() => {
   const dashboard = process.env.FIREBREAK_DASHBOARD_URL?.replace(/\/+$/, "");
   // Inside Slack's 3 seconds: two rounds at most, short backoff.
   const bus = new EventBridgePublisher({ busName, maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 });
+  const slack = new SlackStore(incidents.db, incidents.tableName);
   return {
     signingSecret,
     botToken,
@@ -59,6 +45,8 @@ export const handler = createSlackHandler(() => {
     postmortems,
     timezone,
     enqueue: publisherEnqueue(bus),
+    channelIncident: (channelId) => slack.incidentForChannel(channelId),
+    personIdFor: directoryPersonLookup(new DirectoryStore(incidents.db, incidents.tableName)),
     permissions: { admins: list(process.env.FIREBREAK_SLACK_ADMINS) },
     ...(dashboard ? { incidentUrl: (incident) => `${dashboard}/incidents/${incident.id}` } : {}),
   };

@@ -12,8 +12,8 @@ import type { AddressInfo } from "node:net";
  * for method errors, 429 with `Retry-After` (seconds) when rate limited.
  *
  * Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
- * conversations.create, conversations.invite, pins.add, views.open, users.info. Others answer
- * `unknown_method`.
+ * conversations.create, conversations.invite, conversations.list, conversations.archive, pins.add,
+ * views.open, users.info. Others answer `unknown_method`.
  */
 
 export interface FakeSlackCall {
@@ -34,7 +34,9 @@ export type SlackFault =
   /** 200 `{ ok: false, error: slackError }`. */
   | { slackError: string }
   /** The request is never answered (until `stop`). */
-  | "hang";
+  | "hang"
+  /** The method runs (e.g. the channel is created) but the answer never comes: a timeout that happened anyway. */
+  | "lost-response";
 
 export interface FakeSlackUser {
   name?: string;
@@ -65,6 +67,7 @@ export interface FakeSlackChannel {
   isPrivate: boolean;
   members: Set<string>;
   pins: Set<string>;
+  archived: boolean;
 }
 
 export interface FakeSlack {
@@ -204,6 +207,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         isPrivate,
         members: new Set([FAKE_BOT_USER_ID]),
         pins: new Set(),
+        archived: false,
       };
       channels.set(channel.id, channel);
       return { channel: slackChannel(channel) };
@@ -215,9 +219,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (users.some((u) => !isUserId(u))) throw new SlackError("user_not_found");
       const channel = channels.get(id);
       if (!channel) return { channel: { id } }; // a channel the fake did not create: accepted
+      if (channel.archived) throw new SlackError("is_archived");
       if (users.every((u) => channel.members.has(u))) throw new SlackError("already_in_channel");
       for (const user of users) channel.members.add(user);
       return { channel: slackChannel(channel) };
+    },
+    "conversations.list": (body) => {
+      const limit = Math.min(1000, Math.max(1, Number(body.limit ?? 100) || 100));
+      const start = typeof body.cursor === "string" && body.cursor !== "" ? Number(body.cursor) : 0;
+      const excludeArchived = body.exclude_archived === true || body.exclude_archived === "true";
+      const all = [...channels.values()].filter((c) => !(excludeArchived && c.archived));
+      const page = all.slice(start, start + limit);
+      const next = start + limit < all.length ? String(start + limit) : "";
+      return { channels: page.map(slackChannel), response_metadata: { next_cursor: next } };
+    },
+    "conversations.archive": (body) => {
+      const id = requireString(body, "channel", "channel_not_found");
+      const channel = channels.get(id);
+      if (!channel) throw new SlackError("channel_not_found");
+      if (channel.archived) throw new SlackError("already_archived");
+      channel.archived = true;
+      return {};
     },
     "pins.add": (body) => {
       const id = requireString(body, "channel", "channel_not_found");
@@ -278,6 +300,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (fault !== undefined) {
       call.fault = fault;
       if (fault === "hang") return; // never answered; `stop` closes the socket
+      if (fault === "lost-response") {
+        try {
+          methods[method]?.(body);
+        } catch {
+          // the caller never learns either way
+        }
+        return;
+      }
       if ("slackError" in fault) return sendJson(res, 200, { ok: false, error: fault.slackError });
       if (fault.status === 429) {
         const retryAfter = "retryAfter" in fault ? fault.retryAfter : 1;
@@ -350,6 +380,7 @@ function slackChannel(channel: FakeSlackChannel): Answer {
     is_channel: !channel.isPrivate,
     is_group: channel.isPrivate,
     is_private: channel.isPrivate,
+    is_archived: channel.archived,
     is_member: true,
     created: Math.floor(Date.now() / 1000),
     creator: FAKE_BOT_USER_ID,

@@ -26,7 +26,7 @@ import {
   type PagingDeps,
   sweepEscalations,
 } from "@firebreak/core/paging/service";
-import { SlackChannel } from "@firebreak/core/paging/slack-channel";
+import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -34,13 +34,18 @@ import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/erro
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createSlackHandler } from "@firebreak/functions/slack";
+import { directoryPersonLookup } from "@firebreak/functions/slack/directory-lookup";
+import { parseChannelSeverities } from "@firebreak/functions/slack/incident-channel";
 import { publisherEnqueue } from "@firebreak/functions/slack/work";
+import { SLACK_WORKER_EVENT_TYPES } from "@firebreak/functions/slack/worker";
+import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { z } from "zod";
 import {
   BodyTooLargeError,
@@ -300,6 +305,27 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         await onIncidentStatusChanged(paging, event.detail.incidentId);
       },
     );
+    // Incident channels and postmortem delivery: the same consumer as on Lambda, same event types.
+    const slackStore = new SlackStore(store.db, tableName);
+    const slackWorker = createSlackWorkerHandler(() => ({
+      incidents: store,
+      slack: slackStore,
+      postmortems,
+      directory,
+      client: createSlackClient(slackConfig.botToken ?? "xoxb-local-fake", {
+        ...(fakeSlack ? { slackApiUrl: fakeSlack.url } : {}),
+      }),
+      ...(fakeSlack ? { botUserId: FAKE_BOT_USER_ID } : {}),
+      channelSeverities: parseChannelSeverities(process.env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
+      ...(options.timezone ? { timezone: options.timezone } : {}),
+    }));
+    bus.subscribe(
+      "slack-worker",
+      { source: ["firebreak"], "detail-type": [...SLACK_WORKER_EVENT_TYPES] },
+      async (event) => {
+        await slackWorker(event, lambdaContext("slack-worker"));
+      },
+    );
     const tokens = new TokenStore(store.db, tableName);
     const sessionKey = sessionSecret(dataDir);
     const api = createApiHandler(() => ({
@@ -326,6 +352,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       postmortems,
       timezone: options.timezone,
       enqueue: publisherEnqueue(bus),
+      channelIncident: (channelId) => slackStore.incidentForChannel(channelId),
+      personIdFor: directoryPersonLookup(directory),
       permissions: {
         admins: (process.env.FIREBREAK_SLACK_ADMINS ?? "")
           .split(",")

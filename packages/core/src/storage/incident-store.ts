@@ -134,7 +134,7 @@ const LIST_INDEXES = {
 /** A filtered list reads at most this many index pages per request, then returns a cursor. */
 const MAX_LIST_READS = 10;
 
-function timelineItem(entry: TimelineEntry): Record<string, unknown> {
+export function timelineItem(entry: TimelineEntry): Record<string, unknown> {
   return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 

@@ -17,6 +17,10 @@ export const keys = {
   /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
   apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
   apiTokenPartition: () => "APITOKEN",
+  /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
+  slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
+  /** Slack channel id → incident id (INC-n defaults to the channel's incident). */
+  slackChannel: (channelId: string) => ({ pk: `SLACKCH#${channelId}`, sk: "SLACKCH" }),
 };
 
 export const OPEN_PARTITION = "OPEN";

@@ -15,6 +15,8 @@
  *   INC#<id>        / ESCALATION           the incident's escalation: ladder snapshot, position, due time
  *   INC#<id>        / ACKLINK#<pageId>     a consumed one-click ack link (TTL `expiresAt`)
  *   DIRECTORY       / CURRENT              the whole validated on-call directory (one item, ≤ 400 KB)
+ *   INC#<id>        / SLACK                the incident's Slack channel, pinned summary, invites, setup lease
+ *   SLACKCH#<chan>  / SLACKCH              Slack channel id → incident id (commands in a channel)
  *
  * Indexes are named after the access pattern they serve:
  *   openBySeverity  openPk = "OPEN" on open incidents only (sparse), openSk = "<SEV>#<inverted ms>#<id>",

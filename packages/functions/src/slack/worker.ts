@@ -1,0 +1,192 @@
+import type { Incident } from "@firebreak/core/incident/model";
+import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory";
+import type { DirectoryStore } from "@firebreak/core/oncall/store";
+import { withRetry } from "@firebreak/core/paging/retry";
+import { classifySlackError } from "@firebreak/core/paging/slack-channel";
+import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
+import { NotFoundError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
+import { z } from "zod";
+import {
+  type IncidentChannelDeps,
+  SlackWorkError,
+  type SyncResult,
+  syncIncidentChannel,
+} from "./incident-channel";
+import { postmortemSummary } from "./messages";
+
+/**
+ * The Slack worker: the bus consumer behind incident channels and postmortem delivery. One event
+ * at a time, idempotent (everything is reconciled from the table, one-off posts are claimed
+ * first), so redelivered and reordered events are harmless. A failure throws: the async invoke is
+ * retried, then dead-lettered.
+ *
+ * Event types (all `source: firebreak`): see `SLACK_WORKER_EVENT_TYPES`.
+ */
+
+/** The exact detail-types the worker consumes (the infra rule and the local runtime use this list). */
+export const SLACK_WORKER_EVENT_TYPES = [
+  "slack.incident_declared",
+  "slack.role_assigned",
+  "incident.declared",
+  "incident.status_changed",
+  "incident.role_assigned",
+  "incident.severity_changed",
+  "postmortem.drafted",
+] as const;
+
+export interface SlackWorkerDeps extends IncidentChannelDeps {
+  postmortems: PostmortemDeps["postmortems"];
+  /** The on-call directory: Slack ids of role holders, and the team alert channel. */
+  directory?: DirectoryStore;
+  timezone?: string;
+}
+
+export type WorkerResult =
+  | { action: "ignored"; reason: string }
+  | { action: "synced"; sync: SyncResult }
+  | { action: "postmortem_posted"; channel: string; version: number }
+  | { action: "postmortem_skipped"; reason: string };
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/);
+const envelope = z.object({
+  "detail-type": z.string(),
+  detail: z.object({
+    incidentId: z.string().min(1),
+    detail: z.object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()).default({}) }),
+  }),
+});
+const declaredWork = z.object({ declaredBy: slackUserId.optional() });
+const assignedWork = z.object({ slackUserId: slackUserId.optional() });
+const drafted = z.object({ version: z.number().int().positive(), origin: z.string().optional() });
+
+const silent: Log = { info() {}, warn() {}, error() {} };
+
+/** Directory lookups for one event: the directory is read once, on first need. */
+function withDirectory(deps: SlackWorkerDeps): SlackWorkerDeps & {
+  alertChannelFor(incident: Incident): Promise<string | undefined>;
+} {
+  let loaded: ReturnType<NonNullable<SlackWorkerDeps["directory"]>["get"]> | undefined;
+  const directory = () => {
+    loaded ??= deps.directory ? deps.directory.get() : Promise.resolve(undefined);
+    return loaded;
+  };
+  return {
+    ...deps,
+    slackUserIdOf:
+      deps.slackUserIdOf ??
+      (async (personId) => {
+        const stored = await directory();
+        return stored ? indexDirectory(stored.directory).people.get(personId)?.slackUserId : undefined;
+      }),
+    async alertChannelFor(incident) {
+      const stored = await directory();
+      if (!stored) return undefined;
+      for (const service of incident.services) {
+        const owner = resolveOwner(stored.directory, service, incident.locations[0]?.account);
+        if (owner.team?.alertChannel) return owner.team.alertChannel;
+      }
+      return undefined;
+    },
+  };
+}
+
+export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unknown): Promise<WorkerResult> {
+  const log = deps.log ?? silent;
+  const parsed = envelope.safeParse(event);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0];
+    // A malformed event cannot get better with retries: say so loudly, do not loop.
+    log.error("slack worker: malformed event ignored", {
+      path: where ? where.path.join(".") : "",
+      message: where?.message ?? "",
+    });
+    return { action: "ignored", reason: `malformed event: ${where?.path.join(".")}: ${where?.message}` };
+  }
+  const type = parsed.data["detail-type"];
+  const { incidentId } = parsed.data.detail;
+  const data = parsed.data.detail.detail.data;
+  const full = withDirectory(deps);
+  switch (type) {
+    case "slack.incident_declared": {
+      const work = declaredWork.safeParse(data);
+      const invite = work.success && work.data.declaredBy ? [work.data.declaredBy] : [];
+      return { action: "synced", sync: await syncIncidentChannel(full, incidentId, { invite }) };
+    }
+    case "slack.role_assigned": {
+      const work = assignedWork.safeParse(data);
+      const invite = work.success && work.data.slackUserId ? [work.data.slackUserId] : [];
+      return { action: "synced", sync: await syncIncidentChannel(full, incidentId, { invite }) };
+    }
+    case "incident.declared":
+    case "incident.status_changed":
+    case "incident.role_assigned":
+    case "incident.severity_changed":
+      return { action: "synced", sync: await syncIncidentChannel(full, incidentId) };
+    case "postmortem.drafted": {
+      const draft = drafted.safeParse(data);
+      if (!draft.success) return { action: "ignored", reason: "postmortem.drafted without a version" };
+      if (draft.data.origin === "human")
+        return { action: "postmortem_skipped", reason: "a person's edit: the channel saw the draft already" };
+      return deliverPostmortem(full, incidentId, draft.data.version);
+    }
+    default:
+      return { action: "ignored", reason: `not a Slack worker event: ${type}` };
+  }
+}
+
+/**
+ * Issue 6's delivery: the draft's link and summary, in the incident channel, else the team's
+ * alert channel; once per draft version (claimed before posting, the claim given back on failure).
+ */
+async function deliverPostmortem(
+  deps: ReturnType<typeof withDirectory>,
+  incidentId: string,
+  version: number,
+): Promise<WorkerResult> {
+  const log = deps.log ?? silent;
+  const incident = await deps.incidents.getIncident(incidentId);
+  if (!incident) return { action: "postmortem_skipped", reason: "no such incident" };
+  const record = await deps.slack.get(incidentId);
+  const channel = record?.channelId ?? (await deps.alertChannelFor(incident));
+  if (!channel) {
+    log.info("slack worker: no channel for the postmortem", { incidentId });
+    return { action: "postmortem_skipped", reason: "no incident channel and no team alert channel" };
+  }
+  if (record?.posted?.includes(`postmortem:${version}`))
+    return { action: "postmortem_skipped", reason: "already posted" };
+  let current: Awaited<ReturnType<typeof getPostmortem>>["current"];
+  try {
+    ({ current } = await getPostmortem(
+      {
+        incidents: deps.incidents,
+        postmortems: deps.postmortems,
+        ...(deps.timezone ? { timezone: deps.timezone } : {}),
+      },
+      incidentId,
+    ));
+  } catch (error) {
+    if (error instanceof NotFoundError) return { action: "postmortem_skipped", reason: "no draft stored" };
+    throw error;
+  }
+  if (current.version !== version)
+    log.info("slack worker: a newer postmortem version exists; posting the current one", {
+      incidentId,
+      version,
+      current: current.version,
+    });
+  const key = `postmortem:${version}`;
+  if (!(await deps.slack.claimPost(incidentId, key)))
+    return { action: "postmortem_skipped", reason: "already posted" };
+  const message = postmortemSummary(incident, current, deps.incidentUrl?.(incident));
+  const posted = await withRetry(
+    () => deps.client.chat.postMessage({ channel, ...message, unfurl_links: false, unfurl_media: false }),
+    classifySlackError,
+    { ...(deps.retry ? { policy: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+  );
+  if (!posted.ok) {
+    await deps.slack.unclaimPost(incidentId, key);
+    throw new SlackWorkError("chat.postMessage (postmortem)", posted.failure);
+  }
+  return { action: "postmortem_posted", channel, version };
+}
