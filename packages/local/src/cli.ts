@@ -5,6 +5,8 @@ import { formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/fo
 import type { MetricsReport } from "@firebreak/core/metrics/metrics";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
+import { CliError } from "./cli-error";
+import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
 
@@ -88,8 +90,6 @@ function serverUrl(explicit?: string): string {
   }
   return `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 }
-
-class CliError extends Error {}
 
 async function get(url: string, path: string): Promise<{ status: number; body: unknown }> {
   let response: Response;
@@ -220,6 +220,8 @@ export function buildCli(): Command {
     .action((line: string, options: { user: string; channel: string; team?: string; url?: string }) =>
       sendSlashCommand(line, options),
     );
+
+  registerDirectoryCommands(program);
 
   program
     .command("report")

@@ -393,7 +393,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
-        JSON.stringify({ url, pid: process.pid, slackTeamId: slackConfig.teamId }),
+        // The CLI finds the running runtime here (`directory apply|show` write to its table directly).
+        JSON.stringify({
+          url,
+          pid: process.pid,
+          slackTeamId: slackConfig.teamId,
+          dynamoEndpoint: dynamo.endpoint,
+          tableName,
+        }),
       );
     return {
       url,
