@@ -11,13 +11,14 @@ import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-ch
 import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
-import type { Context, ScheduledEvent } from "aws-lambda";
+import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { transition } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
 import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
+import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
 import { pagingDepsFrom } from "./lib/resources";
 import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
@@ -221,5 +222,55 @@ describe("pagingDepsFrom (Lambda configuration)", () => {
     expect(ok.ackKey.id).toBe("k2");
     expect(ok.previousAckKeys?.map((k) => k.id)).toEqual(["k1"]);
     expect(ok.dashboardUrl).toBe("https://dash");
+  });
+});
+
+describe("ack (GET|POST /ack/{token} Lambda)", () => {
+  function apiEvent(method: "GET" | "POST", path: string): APIGatewayProxyEventV2 {
+    return {
+      version: "2.0",
+      routeKey: `${method} /ack/{token}`,
+      rawPath: path,
+      rawQueryString: "",
+      headers: { host: "fb.test", "content-type": "application/x-www-form-urlencoded" },
+      requestContext: {
+        accountId: "123456789012",
+        apiId: "api",
+        domainName: "fb.test",
+        domainPrefix: "fb",
+        http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "browser" },
+        requestId: "r1",
+        routeKey: `${method} /ack/{token}`,
+        stage: "$default",
+        time: "14/Mar/2026:09:42:13 +0000",
+        timeEpoch: T0,
+      },
+      body: "",
+      isBase64Encoded: false,
+    };
+  }
+
+  it("confirms on GET, acknowledges once on POST, refuses reuse and forgery", async () => {
+    const { incidentId, declared } = await declare();
+    await createPagerHandler(() => deps())(busEvent(declared), ctx());
+    const sms = sns.published.find((m) => m.phoneNumber)!.message;
+    const path = new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(sms)![0]).pathname;
+    const ack = createAckHandler(() => deps());
+
+    const confirm = await ack(apiEvent("GET", path), lambdaContext("ack"));
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain("Acknowledge this page?");
+    expect(confirm.body).toContain(`action="${path}"`);
+
+    const done = await ack(apiEvent("POST", path), lambdaContext("ack"));
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain("Acknowledged");
+    expect((await incidents.getIncident(incidentId))?.status).toBe("acknowledged");
+
+    const reused = await ack(apiEvent("POST", path), lambdaContext("ack"));
+    expect(reused.statusCode).toBe(410);
+    expect(reused.body).toContain("already used");
+    const forged = await ack(apiEvent("POST", `${path.slice(0, -2)}AA`), lambdaContext("ack"));
+    expect(forged.statusCode).toBe(400);
   });
 });
