@@ -9,6 +9,8 @@ import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
+import { CliError } from "./cli-error";
+import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
 
@@ -92,8 +94,6 @@ function serverUrl(explicit?: string): string {
   }
   return `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 }
-
-class CliError extends Error {}
 
 async function get(url: string, path: string, token?: string): Promise<{ status: number; body: unknown }> {
   let response: Response;
@@ -230,6 +230,8 @@ export function buildCli(): Command {
     .action((line: string, options: { user: string; channel: string; team?: string; url?: string }) =>
       sendSlashCommand(line, options),
     );
+
+  registerDirectoryCommands(program);
 
   program
     .command("report")

@@ -51,6 +51,8 @@ export interface FakeSlackOptions {
   token?: string;
   /** Known users for `users.info`; other `U…`/`W…` ids get a made-up profile. */
   users?: Record<string, FakeSlackUser>;
+  /** Called after each call that succeeded, with Slack's answer (the local runtime prints pages). */
+  onCall?: (call: FakeSlackCall, answer: Record<string, unknown>) => void;
 }
 
 export interface FakeSlackMessage {
@@ -323,7 +325,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const implementation = methods[method];
     if (!implementation) return sendJson(res, 200, { ok: false, error: "unknown_method" });
     try {
-      sendJson(res, 200, { ok: true, ...implementation(body) });
+      const answer = implementation(body);
+      sendJson(res, 200, { ok: true, ...answer });
+      options.onCall?.(call, answer);
     } catch (error) {
       if (error instanceof SlackError) return sendJson(res, 200, { ok: false, error: error.error });
       throw error;

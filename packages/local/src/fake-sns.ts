@@ -84,7 +84,12 @@ class SnsError extends Error {
   }
 }
 
-export async function startFakeSns(): Promise<FakeSns> {
+export interface FakeSnsOptions {
+  /** Called for each message accepted (the local runtime prints pages). */
+  onPublish?: (message: PublishedMessage) => void;
+}
+
+export async function startFakeSns(options: FakeSnsOptions = {}): Promise<FakeSns> {
   const published: PublishedMessage[] = [];
   const requests: FakeSnsRequest[] = [];
   const faults: SnsFault[] = [];
@@ -118,6 +123,7 @@ export async function startFakeSns(): Promise<FakeSns> {
     }
     const message = toPublished(params);
     published.push(message);
+    options.onPublish?.(message);
     sendXml(
       res,
       200,

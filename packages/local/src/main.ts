@@ -7,6 +7,7 @@ import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { LOCAL_SIGNING_SECRET, type LocalRuntime, startLocalRuntime } from "./runtime";
+import { pagingSinksFromEnv } from "./sinks";
 import { ensureDashboardBuilt } from "./web-build";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
     for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
     process.exit(2);
   }
+  const { sinks, issues: sinkIssues } = pagingSinksFromEnv(process.env);
+  if (sinkIssues.length > 0) {
+    for (const issue of sinkIssues) console.error(`Invalid ${issue.path}: ${issue.message}`);
+    process.exit(2);
+  }
   const dataDir = resolve(env.FIREBREAK_DATA_DIR);
   console.log("Starting Firebreak locally…");
   try {
@@ -73,8 +79,9 @@ async function main(): Promise<void> {
       slack: {
         signingSecret: env.SLACK_SIGNING_SECRET ?? LOCAL_SIGNING_SECRET,
         teamId: env.SLACK_TEAM_ID ?? FAKE_TEAM_ID,
-        botToken: env.SLACK_BOT_TOKEN,
+        botToken: sinks.slack.kind === "real" ? sinks.slack.token : undefined,
       },
+      ...(sinks.sns.kind === "real" ? { sns: { region: sinks.sns.region } } : {}),
       log: consoleLog,
     });
   } catch (error) {
@@ -104,6 +111,10 @@ async function main(): Promise<void> {
       runtime.fakeSlack
         ? `  Slack Web API       recording fake at ${runtime.fakeSlack.url} (set SLACK_BOT_TOKEN for a real workspace)`
         : "  Slack Web API       https://slack.com/api/ (SLACK_BOT_TOKEN)",
+      sinks.sns.kind === "real"
+        ? `  SNS                 real SNS: SMS from ${sinks.sns.region}, topics in their ARN's region (FIREBREAK_SNS_REAL)`
+        : `  SNS                 recording fake at ${runtime.fakeSns.endpoint} (set FIREBREAK_SNS_REAL=1 and AWS_REGION for real SNS)`,
+      "  Pages               printed here as they are recorded, one block each, with the ack link",
       ...(env.SLACK_SIGNING_SECRET
         ? []
         : [`  Slack signing       development secret "${LOCAL_SIGNING_SECRET}" (set SLACK_SIGNING_SECRET)`]),

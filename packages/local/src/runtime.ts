@@ -27,7 +27,7 @@ import {
   sweepEscalations,
 } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
-import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
+import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
@@ -58,6 +58,7 @@ import {
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { type FakeSns, startFakeSns } from "./fake-sns";
+import { formatSlackPage, formatSnsPage } from "./sinks";
 import { serveDashboard, WEB_DIST } from "./static-web";
 import { startStreamPoller } from "./stream-poller";
 
@@ -86,6 +87,8 @@ export interface RuntimeOptions {
   webDir?: string | null;
   /** Sign in with Slack (OIDC) for the dashboard; without it, only the dev sign-in page. */
   slackOidc?: Omit<SlackOidcConfig, "redirectUri"> & { redirectUri?: string };
+  /** SNS: real SNS in this region (topics in the region their ARN names); default: the recording fake. */
+  sns?: { region: string };
   log?: Log;
 }
 
@@ -98,7 +101,7 @@ export interface LocalRuntime {
   bus: LocalDispatcher;
   /** The recording fake of the Slack Web API (absent when a real bot token is configured). */
   fakeSlack?: FakeSlack;
-  /** The recording fake of SNS: every page published to a topic or phone. */
+  /** The recording fake of SNS: every page published to a topic or phone (idle when `sns` is real). */
   fakeSns: FakeSns;
   paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
@@ -261,9 +264,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       },
     );
     const slackConfig = options.slack ?? { signingSecret: LOCAL_SIGNING_SECRET, teamId: FAKE_TEAM_ID };
-    if (!slackConfig.botToken) fakeSlack = await startFakeSlack();
     // Paging: SNS and Slack go to recording fakes at the HTTP level, so the real SDK code runs.
-    fakeSns = await startFakeSns();
+    // Each recorded page is printed as one block (ack link included); see sinks.ts.
+    if (!slackConfig.botToken)
+      fakeSlack = await startFakeSlack({
+        onCall: (call, answer) => {
+          const block = formatSlackPage(call, answer);
+          if (block) log.info(block);
+        },
+      });
+    fakeSns = await startFakeSns({ onPublish: (message) => log.info(formatSnsPage(message)) });
     const directory = new DirectoryStore(store.db, tableName);
     const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
     if (demo && !(await directory.get())) {
@@ -275,13 +285,18 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       pages: new PageStore(store.db, tableName),
       directory,
       channels: {
-        sns: new SnsChannel({
-          client: createSnsClient({
-            endpoint: fakeSns.endpoint,
-            region: "local",
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          }),
-        }),
+        sns: options.sns
+          ? new SnsChannel({
+              client: createSnsClient({ region: options.sns.region }),
+              clientForRegion: regionalSnsClients(),
+            })
+          : new SnsChannel({
+              client: createSnsClient({
+                endpoint: fakeSns.endpoint,
+                region: "local",
+                credentials: { accessKeyId: "local", secretAccessKey: "local" },
+              }),
+            }),
         slack: new SlackChannel({
           token: slackConfig.botToken ?? "xoxb-local-fake",
           ...(fakeSlack ? { slackApiUrl: fakeSlack.url } : {}),
@@ -461,6 +476,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
+        // The CLI finds the running runtime here (`directory apply|show` write to its table directly).
         JSON.stringify({
           url,
           pid: process.pid,

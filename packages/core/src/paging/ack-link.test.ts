@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FirebreakError, ValidationError } from "../shared/errors";
-import { type AckKey, ackLinkNonce, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
+import { type AckKey, ackLinkNonce, ackUrl, parseAckKeyring, signAckLink, verifyAckLink } from "./ack-link";
 
 const KEY: AckKey = { id: "k1", secret: "0123456789abcdef0123456789abcdef-current" };
 const OLD: AckKey = { id: "k0", secret: Buffer.alloc(32, 7) };
@@ -181,5 +181,48 @@ describe("signed ack links", () => {
     expect(ackUrl("https://fb.example.com/ack", "T")).toBe("https://fb.example.com/ack/T");
     expect(ackUrl("https://fb.example.com/ack/", "T")).toBe("https://fb.example.com/ack/T");
     expect(ackUrl("https://fb.example.com/ack?t=", "T")).toBe("https://fb.example.com/ack?t=T");
+  });
+});
+
+describe("parseAckKeyring (the AckKey secret's value)", () => {
+  const a = "a".repeat(32);
+  const b = "b".repeat(40);
+  it("reads one bare secret as key k1, and id:secret lists with the signing key first", () => {
+    expect(parseAckKeyring(a)).toEqual({ current: { id: "k1", secret: a }, previous: [] });
+    expect(parseAckKeyring(` k2:${b} , k1:${a} `)).toEqual({
+      current: { id: "k2", secret: b },
+      previous: [{ id: "k1", secret: a }],
+    });
+  });
+
+  it("a link signed by the previous key still verifies against the ring", () => {
+    const ring = parseAckKeyring(`k2:${b},k1:${a}`);
+    const token = signAckLink(
+      { pageId: "p1", incidentId: "i1", expiresAt: new Date("2030-01-01T00:00:00Z") },
+      ring.previous[0]!,
+    );
+    expect(
+      verifyAckLink(token, [ring.current, ...ring.previous], new Date("2029-01-01T00:00:00Z")),
+    ).toMatchObject({
+      keyId: "k1",
+      pageId: "p1",
+    });
+  });
+
+  it("names each bad entry: short secret, bad id, duplicate, empty", () => {
+    const issues = (value: string) => {
+      try {
+        parseAckKeyring(value);
+        return [];
+      } catch (error) {
+        return (error as ValidationError).issues;
+      }
+    };
+    expect(issues("short")).toEqual([
+      { path: "AckKey[0]", message: 'secret of key "k1" is shorter than 32 bytes' },
+    ]);
+    expect(issues(`bad id!:${a}`)[0]?.message).toMatch(/key id must be/);
+    expect(issues(`k1:${a},k1:${b}`)).toEqual([{ path: "AckKey[1]", message: 'key id "k1" appears twice' }]);
+    expect(issues(" , ")[0]?.path).toBe("AckKey");
   });
 });

@@ -223,3 +223,39 @@ export function verifyAckLink(
 export function ackUrl(base: string, token: string): string {
   return base.endsWith("/") || base.endsWith("=") ? `${base}${token}` : `${base}/${token}`;
 }
+
+/**
+ * The `AckKey` secret's value as a keyring: `<id>:<secret>` entries separated by commas, the first
+ * signs new links and the others are still accepted while they rotate out
+ * (`k2:<new>,k1:<old>`). A value without `:` is one key with id `k1`. Each secret must have at
+ * least 32 bytes (`openssl rand -base64 32` gives 44 characters).
+ */
+export function parseAckKeyring(value: string): { current: AckKey; previous: AckKey[] } {
+  const entries = value
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const issues: { path: string; message: string }[] = [];
+  const keys: AckKey[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const colon = entry.indexOf(":");
+    const id = colon < 0 ? "k1" : entry.slice(0, colon);
+    const secret = colon < 0 ? entry : entry.slice(colon + 1);
+    if (!KEY_ID.test(id))
+      issues.push({ path: `AckKey[${i}]`, message: "key id must be 1–16 of A–Z a–z 0–9 _ -" });
+    else if (seen.has(id)) issues.push({ path: `AckKey[${i}]`, message: `key id "${id}" appears twice` });
+    else if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES)
+      issues.push({
+        path: `AckKey[${i}]`,
+        message: `secret of key "${id}" is shorter than ${MIN_SECRET_BYTES} bytes`,
+      });
+    else keys.push({ id, secret });
+    seen.add(id);
+  });
+  if (entries.length === 0)
+    issues.push({ path: "AckKey", message: "empty: set it with `npx sst secret set AckKey`" });
+  if (issues.length > 0) throw new ValidationError("invalid AckKey secret", issues);
+  const [current, ...previous] = keys;
+  return { current: current!, previous };
+}

@@ -5,9 +5,11 @@ import {
   classifySnsError,
   createSnsClient,
   MAX_SUBJECT_LENGTH,
+  regionalSnsClients,
   SnsChannel,
   sanitiseSubject,
   smsText,
+  topicRegion,
 } from "./sns-channel";
 
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:firebreak-sev1";
@@ -101,6 +103,55 @@ describe("SnsChannel, topic target", () => {
     expect(published?.subject).toMatch(/^\[SEV1\] line break é+…$/);
     expect(Array.from(published?.subject ?? "")).toHaveLength(MAX_SUBJECT_LENGTH);
     expect(Array.from(published?.structure?.sms ?? "")).toHaveLength(140);
+  });
+});
+
+describe("SnsChannel, topics in several regions", () => {
+  it("publishes to each topic through its own region's client; SMS through the default client", async () => {
+    const other = await startFakeSns();
+    try {
+      const regions: string[] = [];
+      const byRegion = regionalSnsClients({
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+      const sns = new SnsChannel({
+        client: createSnsClient({
+          endpoint: fake.endpoint,
+          region: "eu-west-1",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }),
+        clientForRegion: (region) => {
+          regions.push(region);
+          // Stand-in for the regional endpoint: us-east-1's topics live on the other fake.
+          const endpoint = region === "us-east-1" ? other.endpoint : fake.endpoint;
+          return createSnsClient({
+            endpoint,
+            region,
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          });
+        },
+      });
+      const east = "arn:aws:sns:us-east-1:123456789012:firebreak-platform-pages";
+      expect((await sns.send(page({ kind: "topic", arn: east }))).status).toBe("delivered");
+      expect((await sns.send(page({ kind: "topic", arn: TOPIC }))).status).toBe("delivered");
+      expect((await sns.send(page({ kind: "person", personId: "p", phone: PHONE }))).status).toBe(
+        "delivered",
+      );
+      expect(regions).toEqual(["us-east-1", "eu-west-1"]);
+      expect(other.published.map((m) => m.topicArn)).toEqual([east]);
+      expect(fake.published.map((m) => m.topicArn ?? m.phoneNumber)).toEqual([TOPIC, PHONE]);
+      // The cache makes one client per region, configured for that region.
+      expect(byRegion("ap-southeast-2")).toBe(byRegion("ap-southeast-2"));
+      expect(await byRegion("ap-southeast-2").config.region()).toBe("ap-southeast-2");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("reads the region from a topic ARN", () => {
+    expect(topicRegion(TOPIC)).toBe("eu-west-1");
+    expect(topicRegion("arn:aws-us-gov:sns:us-gov-west-1:123456789012:t")).toBe("us-gov-west-1");
+    expect(topicRegion("not-an-arn")).toBeUndefined();
   });
 });
 

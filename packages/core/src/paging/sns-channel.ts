@@ -76,9 +76,38 @@ export interface SnsChannelOptions extends SnsClientOptions {
   client?: SNSClient;
   /** Used to make the client when `client` is not given (region etc. from the environment). */
   clientConfig?: SNSClientConfig;
+  /**
+   * The client for a topic in another region. A topic can only be published to in its own region
+   * (the ARN says which), and a directory may name topics in several: with this set, a topic page
+   * goes through `clientForRegion(<the ARN's region>)` (cache the clients; see
+   * {@link regionalSnsClients}). SMS always goes through `client`.
+   */
+  clientForRegion?: (region: string) => SNSClient;
   retry?: Partial<RetryPolicy>;
   sleep?: Sleep;
   random?: () => number;
+}
+
+/** The region of a topic ARN (`arn:aws:sns:<region>:<account>:<name>`), or undefined. */
+export function topicRegion(arn: string): string | undefined {
+  const region = arn.split(":")[3];
+  return region && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : undefined;
+}
+
+/** One paging client per region, made on first use with `config` plus the region. */
+export function regionalSnsClients(
+  config: SNSClientConfig = {},
+  options: SnsClientOptions = {},
+): (region: string) => SNSClient {
+  const clients = new Map<string, SNSClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = createSnsClient({ ...config, region }, options);
+      clients.set(region, client);
+    }
+    return client;
+  };
 }
 
 export class SnsChannel implements PageChannel {
@@ -94,8 +123,11 @@ export class SnsChannel implements PageChannel {
   async send(page: OutgoingPage, options: SendOptions = {}): Promise<DeliveryResult> {
     const input = snsPublishFor(page);
     if ("error" in input) return input.error;
+    const region = input.publish.TopicArn ? topicRegion(input.publish.TopicArn) : undefined;
+    const client =
+      region && this.options.clientForRegion ? this.options.clientForRegion(region) : this.client;
     const outcome = await withRetry(
-      (_attempt, signal) => this.client.send(new PublishCommand(input.publish), { abortSignal: signal }),
+      (_attempt, signal) => client.send(new PublishCommand(input.publish), { abortSignal: signal }),
       classifySnsError,
       {
         policy: this.options.retry,

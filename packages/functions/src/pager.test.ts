@@ -1,0 +1,276 @@
+import { readFileSync } from "node:fs";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
+import type { BusEvent } from "@firebreak/core/events/dispatcher";
+import { eventFromEntry } from "@firebreak/core/events/publisher";
+import type { TimelineEntry } from "@firebreak/core/incident/timeline";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { acknowledge, type PagingDeps } from "@firebreak/core/paging/service";
+import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
+import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
+import { ValidationError } from "@firebreak/core/shared/errors";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestTable, storeFor } from "../../core/test/support/dynamo";
+import { transition } from "../../core/test/support/factories";
+import { lambdaContext } from "../../local/src/apigw";
+import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
+import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
+import { createAckHandler } from "./ack";
+import { createEscalationHandler } from "./escalation";
+import { pagingDepsFrom } from "./lib/resources";
+import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
+
+const DEMO = parseDirectoryYaml(
+  readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+);
+const ACK_SECRET = "k1:a-test-secret-of-at-least-thirty-two-bytes!";
+const T0 = Date.parse("2026-03-14T09:42:13.274Z");
+const MINUTE = 60_000;
+
+let sns: FakeSns;
+let slack: FakeSlack;
+let incidents: IncidentStore;
+let now: number;
+const clock = { now: () => new Date(now) };
+
+beforeAll(async () => {
+  [sns, slack] = await Promise.all([startFakeSns(), startFakeSlack()]);
+  vi.spyOn(Logger.prototype, "info").mockImplementation(() => undefined);
+  vi.spyOn(Logger.prototype, "error").mockImplementation(() => undefined);
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await Promise.all([sns.stop(), slack.stop()]);
+});
+beforeEach(async () => {
+  now = T0;
+  incidents = storeFor(await createTestTable("pager"));
+  await new DirectoryStore(incidents.db, incidents.tableName, clock).apply(DEMO);
+});
+afterEach(() => {
+  sns.reset();
+  slack.reset();
+});
+
+/** Production wiring (pagingDepsFrom), with the channels pointed at the HTTP fakes. */
+function deps(store: IncidentStore = incidents): PagingDeps {
+  const local = { accessKeyId: "local", secretAccessKey: "local" };
+  return {
+    ...pagingDepsFrom(
+      { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
+      { slackBotToken: "xoxb-test", ackKey: ACK_SECRET },
+      store,
+    ),
+    channels: {
+      sns: new SnsChannel({
+        client: createSnsClient({ endpoint: sns.endpoint, region: "eu-west-1", credentials: local }),
+        retry: { attempts: 2, baseMs: 1, maxMs: 2 },
+      }),
+      slack: new SlackChannel({
+        client: createSlackClient("xoxb-test", { slackApiUrl: slack.url }),
+        retry: { attempts: 2, baseMs: 1, maxMs: 2 },
+      }),
+    },
+    clock,
+  };
+}
+
+/** The EventBridge event the pager's rule delivers for a timeline entry. */
+function busEvent(entry: TimelineEntry): BusEvent {
+  const detail = eventFromEntry(entry);
+  return {
+    version: "0",
+    id: `eb-${entry.id}`,
+    "detail-type": entry.kind,
+    source: "firebreak",
+    account: "123456789012",
+    time: entry.at,
+    region: "eu-west-1",
+    resources: [],
+    detail,
+  };
+}
+
+async function declare(): Promise<{ incidentId: string; declared: TimelineEntry }> {
+  const result = await ingestAlarmTransition(
+    { store: incidents, clock },
+    transition("checkout-5xx", "ALARM", 0, { description: "service: checkout\nseverity: sev3" }),
+  );
+  const incidentId = result.incidentId!;
+  const found = await incidents.getIncidentWithTimeline(incidentId);
+  const declared = found!.timeline.find((e) => e.kind === "incident.declared")!;
+  return { incidentId, declared };
+}
+
+const ctx = (): Context => lambdaContext("pager");
+
+describe("pager (app-bus consumer)", () => {
+  it("consumes exactly the paging events", () => {
+    expect([...PAGER_EVENT_TYPES]).toEqual([
+      "incident.declared",
+      "incident.status_changed",
+      "page.acknowledged",
+    ]);
+  });
+
+  it("pages on incident.declared (SNS and Slack), and a redelivery pages nobody again", async () => {
+    const handler = createPagerHandler(() => deps());
+    const { incidentId, declared } = await declare();
+    const first = await handler(busEvent(declared), ctx());
+    expect(first.status).toBe("started");
+    expect(sns.published.length).toBeGreaterThan(0);
+    expect(slack.calls.some((c) => c.method === "chat.postMessage")).toBe(true);
+    const sms = sns.published.find((m) => m.phoneNumber)?.message ?? "";
+    expect(sms).toMatch(/https:\/\/fb\.test\/ack\/\S+/);
+    const published = sns.published.length;
+    const posted = slack.calls.length;
+
+    const again = await handler(busEvent(declared), ctx());
+    expect(again.status).toBe("already_started");
+    expect(sns.published.length).toBe(published);
+    expect(slack.calls.length).toBe(posted);
+    const incident = await incidents.getIncident(incidentId);
+    expect(incident?.roles?.ic).toBeDefined();
+  });
+
+  it("stops the escalation at once on an acknowledgement (status_changed / page.acknowledged)", async () => {
+    const handler = createPagerHandler(() => deps());
+    const { incidentId, declared } = await declare();
+    await handler(busEvent(declared), ctx());
+    expect((await deps().pages.getEscalation(incidentId))?.status).toBe("active");
+    await acknowledge(deps(), { incidentId, actor: { type: "user", id: "alice" } });
+    const found = await incidents.getIncidentWithTimeline(incidentId);
+    const changed = found!.timeline.find((e) => e.kind === "incident.status_changed")!;
+    expect(await handler(busEvent(changed), ctx())).toEqual({ status: "updated" });
+    expect((await deps().pages.getEscalation(incidentId))?.status).toBe("done");
+    const acked = found!.timeline.find((e) => e.kind === "page.acknowledged");
+    if (acked) expect(await handler(busEvent(acked), ctx())).toEqual({ status: "updated" });
+  });
+
+  it("ignores other events, and throws (so EventBridge retries, then the DLQ) on a bad event or a failure", async () => {
+    const handler = createPagerHandler(() => deps());
+    const { declared } = await declare();
+    expect(await handler({ ...busEvent(declared), "detail-type": "incident.update_posted" }, ctx())).toEqual({
+      status: "ignored",
+    });
+    const noId = busEvent(declared);
+    noId.detail = { ...noId.detail, incidentId: "" };
+    await expect(handler(noId, ctx())).rejects.toBeInstanceOf(ValidationError);
+    // The table is gone (or DynamoDB is down): the use case throws and so does the handler.
+    const broken = storeFor({ tableName: "does-not-exist", endpoint: await endpointOf() });
+    const failing = createPagerHandler(() => deps(broken));
+    await expect(failing(busEvent(declared), ctx())).rejects.toThrow();
+  });
+});
+
+async function endpointOf(): Promise<string> {
+  const endpoint = await incidents.db.config.endpoint!();
+  return `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`;
+}
+
+describe("escalation (cron → sweepEscalations)", () => {
+  it("pages the next level once the timeout passes, with a fake clock", async () => {
+    const pager = createPagerHandler(() => deps());
+    const sweep = createEscalationHandler(() => deps());
+    const { declared } = await declare();
+    await pager(busEvent(declared), ctx());
+    const before = sns.published.length + slack.calls.length;
+    expect(await sweep({} as ScheduledEvent, ctx())).toMatchObject({ due: 0, pagesSent: 0 });
+    now = T0 + 6 * MINUTE; // level 1 times out after 5 minutes
+    const counts = await sweep({} as ScheduledEvent, ctx());
+    expect(counts).toMatchObject({ due: 1, advanced: 1 });
+    expect(counts.pagesSent).toBeGreaterThan(0);
+    expect(sns.published.length + slack.calls.length).toBeGreaterThan(before);
+  });
+
+  it("throws after the sweep when an escalation failed (it stays due for the next sweep)", async () => {
+    const pager = createPagerHandler(() => deps());
+    const { declared } = await declare();
+    await pager(busEvent(declared), ctx());
+    now = T0 + 6 * MINUTE;
+    const broken = storeFor({ tableName: "does-not-exist", endpoint: await endpointOf() });
+    const failing = { ...deps(), incidents: broken };
+    await expect(createEscalationHandler(() => failing)({} as ScheduledEvent, ctx())).rejects.toThrow(
+      /escalation sweep: 1 of 1 due escalations failed/,
+    );
+    expect(await createEscalationHandler(() => deps())({} as ScheduledEvent, ctx())).toMatchObject({
+      advanced: 1,
+    });
+  });
+});
+
+describe("pagingDepsFrom (Lambda configuration)", () => {
+  it("needs the ack base URL and a valid AckKey", () => {
+    expect(() => pagingDepsFrom({}, { slackBotToken: "xoxb-1", ackKey: ACK_SECRET }, incidents)).toThrow(
+      /FIREBREAK_ACK_BASE_URL/,
+    );
+    expect(() =>
+      pagingDepsFrom(
+        { FIREBREAK_ACK_BASE_URL: "https://x/ack" },
+        { slackBotToken: "xoxb-1", ackKey: "short" },
+        incidents,
+      ),
+    ).toThrow(ValidationError);
+    const ok = pagingDepsFrom(
+      { FIREBREAK_ACK_BASE_URL: "https://x/ack", FIREBREAK_DASHBOARD_URL: "https://dash" },
+      { slackBotToken: "xoxb-1", ackKey: `k2:${"b".repeat(32)},${ACK_SECRET}` },
+      incidents,
+    );
+    expect(ok.ackKey.id).toBe("k2");
+    expect(ok.previousAckKeys?.map((k) => k.id)).toEqual(["k1"]);
+    expect(ok.dashboardUrl).toBe("https://dash");
+  });
+});
+
+describe("ack (GET|POST /ack/{token} Lambda)", () => {
+  function apiEvent(method: "GET" | "POST", path: string): APIGatewayProxyEventV2 {
+    return {
+      version: "2.0",
+      routeKey: `${method} /ack/{token}`,
+      rawPath: path,
+      rawQueryString: "",
+      headers: { host: "fb.test", "content-type": "application/x-www-form-urlencoded" },
+      requestContext: {
+        accountId: "123456789012",
+        apiId: "api",
+        domainName: "fb.test",
+        domainPrefix: "fb",
+        http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "browser" },
+        requestId: "r1",
+        routeKey: `${method} /ack/{token}`,
+        stage: "$default",
+        time: "14/Mar/2026:09:42:13 +0000",
+        timeEpoch: T0,
+      },
+      body: "",
+      isBase64Encoded: false,
+    };
+  }
+
+  it("confirms on GET, acknowledges once on POST, refuses reuse and forgery", async () => {
+    const { incidentId, declared } = await declare();
+    await createPagerHandler(() => deps())(busEvent(declared), ctx());
+    const sms = sns.published.find((m) => m.phoneNumber)!.message;
+    const path = new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(sms)![0]).pathname;
+    const ack = createAckHandler(() => deps());
+
+    const confirm = await ack(apiEvent("GET", path), lambdaContext("ack"));
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain("Acknowledge this page?");
+    expect(confirm.body).toContain(`action="${path}"`);
+
+    const done = await ack(apiEvent("POST", path), lambdaContext("ack"));
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain("Acknowledged");
+    expect((await incidents.getIncident(incidentId))?.status).toBe("acknowledged");
+
+    const reused = await ack(apiEvent("POST", path), lambdaContext("ack"));
+    expect(reused.statusCode).toBe(410);
+    expect(reused.body).toContain("already used");
+    const forged = await ack(apiEvent("POST", `${path.slice(0, -2)}AA`), lambdaContext("ack"));
+    expect(forged.statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,55 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import type { BusEvent } from "@firebreak/core/events/dispatcher";
+import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
+import { ValidationError } from "@firebreak/core/shared/errors";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { createLogger } from "./lib/logger";
+import { awsPagingDeps } from "./lib/resources";
+
+/** The app-bus detail-types the pager consumes (infra/paging.ts builds its rule from this list). */
+export const PAGER_EVENT_TYPES = [
+  "incident.declared",
+  "incident.status_changed",
+  "page.acknowledged",
+] as const;
+
+/**
+ * pager: the paging consumer on the app bus.
+ * - `incident.declared` → roles from the directory and the first pages (`onIncidentDeclared`);
+ * - `incident.status_changed` / `page.acknowledged` → the escalation catches up at once
+ *   (`onIncidentStatusChanged`: an ack or resolution stops the ladder now, not at the next sweep).
+ * Both are idempotent, so redelivery is safe. A failure throws: Lambda retries the async
+ * invocation, then the DLQ keeps the event. Channel failures are not failures here: they are
+ * recorded on the page and the timeline by the use case.
+ */
+export function createPagerHandler(getDeps: () => PagingDeps) {
+  const logger = createLogger("pager");
+  return middy(async (event: BusEvent, _context: Context) => {
+    const type = event?.["detail-type"];
+    if (!(PAGER_EVENT_TYPES as readonly string[]).includes(type)) {
+      logger.info("event ignored: not a paging event", { type });
+      return { status: "ignored" as const };
+    }
+    const incidentId = event.detail?.incidentId;
+    if (typeof incidentId !== "string" || incidentId === "")
+      throw new ValidationError(`${type} event ${event.id} has no incident id`, [
+        { path: "detail.incidentId", message: "required" },
+      ]);
+    if (type === "incident.declared") {
+      const result = await onIncidentDeclared(getDeps(), incidentId);
+      logger.info("incident declared", {
+        incidentId,
+        outcome: result.outcome,
+        reason: result.reason,
+        pages: result.pages.length,
+      });
+      return { status: result.outcome, pages: result.pages.length };
+    }
+    await onIncidentStatusChanged(getDeps(), incidentId);
+    logger.info("escalation brought up to date", { incidentId, type });
+    return { status: "updated" as const };
+  }).use(injectLambdaContext(logger));
+}
+
+export const handler = createPagerHandler(awsPagingDeps);

@@ -1,0 +1,240 @@
+/**
+ * `firebreak directory apply <file.yaml>` and `firebreak directory show`: the on-call directory as
+ * code, against the running local runtime (or any table given with --table / --endpoint).
+ *
+ * Where it writes: the CLI talks to the table directly, through `DirectoryStore` (the same code
+ * the runtime reads with), not through an HTTP route. `npm start` publishes where its data lives
+ * in `<FIREBREAK_DATA_DIR>/runtime.json` (`dynamoEndpoint`, `tableName`, `pid`), and removes the
+ * file when it stops. `--table <name>` without `--endpoint` uses the AWS SDK's default
+ * credentials and region, i.e. a deployed stage's table.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Directory, parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
+import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
+import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { createDocumentClient } from "@firebreak/core/storage/client";
+import { type Command, InvalidArgumentError } from "commander";
+import { CliError } from "./cli-error";
+
+export interface TableTarget {
+  tableName: string;
+  /** DynamoDB endpoint (DynamoDB Local); undefined means AWS. */
+  endpoint?: string;
+  /** Where the target came from, for messages. */
+  from: string;
+}
+
+export interface TargetOptions {
+  table?: string;
+  endpoint?: string;
+}
+
+function dataDir(): string {
+  return resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak");
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The table to use: --table/--endpoint, else the running local runtime's (runtime.json). */
+export function resolveTableTarget(options: TargetOptions): TableTarget {
+  if (options.table) {
+    return {
+      tableName: options.table,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      from: options.endpoint ? `--endpoint ${options.endpoint}` : "AWS (default credentials and region)",
+    };
+  }
+  if (options.endpoint) throw new CliError("--endpoint needs --table <name> too.");
+  const file = resolve(dataDir(), "runtime.json");
+  const start =
+    "Start Firebreak with `npm start` in another terminal, or pass --table <name> [--endpoint <url>].";
+  if (!existsSync(file)) throw new CliError(`Nothing is running: ${file} does not exist. ${start}`);
+  let info: { pid?: unknown; dynamoEndpoint?: unknown; tableName?: unknown };
+  try {
+    info = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CliError(`Cannot read ${file}: ${(error as Error).message}. ${start}`);
+  }
+  if (typeof info.pid === "number" && !alive(info.pid))
+    throw new CliError(
+      `Nothing is running: the local runtime that wrote ${file} (pid ${info.pid}) has exited. ${start}`,
+    );
+  if (typeof info.dynamoEndpoint !== "string" || typeof info.tableName !== "string")
+    throw new CliError(`${file} does not say where the table is (an older runtime?): restart \`npm start\`.`);
+  return { tableName: info.tableName, endpoint: info.dynamoEndpoint, from: `the local runtime (${file})` };
+}
+
+function storeFor(target: TableTarget): DirectoryStore {
+  const db = createDocumentClient({
+    tableName: target.tableName,
+    maxAttempts: 2,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+  });
+  return new DirectoryStore(db, target.tableName);
+}
+
+/** SDK and network errors as one clear line. */
+function unreachable(target: TableTarget, error: unknown): CliError {
+  const e = error as Error & { code?: string };
+  const where = target.endpoint ? `DynamoDB at ${target.endpoint}` : "DynamoDB on AWS";
+  if (e.name === "ResourceNotFoundException")
+    return new CliError(`Table ${target.tableName} does not exist in ${where}.`);
+  if (e.code === "ECONNREFUSED" || e.name === "TimeoutError" || /ECONNREFUSED|socket hang up/.test(e.message))
+    return new CliError(
+      `Could not reach ${where} (${e.code ?? e.name}). Is \`npm start\` still running? It publishes its endpoint in runtime.json.`,
+    );
+  return new CliError(`${where} refused the request: ${e.name}: ${e.message}`);
+}
+
+function counts(directory: Directory): string {
+  const rotations = directory.teams.reduce((n, t) => n + t.rotations.length, 0);
+  const policies = directory.escalationPolicies.length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return [
+    plural(directory.people.length, "person").replace("persons", "people"),
+    plural(directory.teams.length, "team"),
+    plural(rotations, "rotation"),
+    plural(policies, "named escalation policy").replace("policys", "policies"),
+  ].join(", ");
+}
+
+/** Validates `file`; nothing is written when any problem is found. */
+export function validateDirectoryFile(file: string): Directory {
+  let source: string;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  try {
+    return parseDirectoryYaml(source);
+  } catch (error) {
+    if (error instanceof ValidationError)
+      throw new CliError(`${file}: ${error.message}\nNothing was written.`);
+    throw error;
+  }
+}
+
+export interface ApplyOptions extends TargetOptions {
+  check?: boolean;
+  expectedVersion?: number;
+}
+
+export async function applyDirectoryFile(
+  file: string,
+  options: ApplyOptions,
+  print: (line: string) => void = console.log,
+): Promise<StoredDirectory | undefined> {
+  print(`Validating ${file}…`);
+  const directory = validateDirectoryFile(file);
+  print(`  valid: ${counts(directory)}.`);
+  if (options.check) {
+    print("Checked only (--check): nothing was written.");
+    return undefined;
+  }
+  const target = resolveTableTarget(options);
+  print(`Writing to table ${target.tableName} via ${target.from}…`);
+  const store = storeFor(target);
+  try {
+    const before = await store.get();
+    const stored = await store.apply(directory, options.expectedVersion, {
+      actor: { type: "user", id: process.env.USER ?? "cli", name: "firebreak directory apply" },
+    });
+    print(
+      `Applied: on-call directory version ${stored.version}${before ? ` (was ${before.version})` : " (the first)"}.`,
+    );
+    print("See who is on call now: npm run firebreak -- directory show");
+    return stored;
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof VersionConflictError)
+      throw new CliError(`${(error as Error).message}\nNothing was written.`);
+    throw unreachable(target, error);
+  } finally {
+    store.db.destroy();
+  }
+}
+
+export interface ShowOptions extends TargetOptions {
+  at?: Date;
+  format?: "table" | "json";
+}
+
+export async function showDirectory(
+  options: ShowOptions,
+  print: (line: string) => void = console.log,
+): Promise<void> {
+  const target = resolveTableTarget(options);
+  const store = storeFor(target);
+  let stored: StoredDirectory | undefined;
+  try {
+    stored = await store.get();
+  } catch (error) {
+    throw unreachable(target, error);
+  } finally {
+    store.db.destroy();
+  }
+  if (!stored)
+    throw new CliError(
+      `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
+    );
+  const summary = onCallSummary(stored.directory, options.at ?? new Date());
+  if (options.format === "json") {
+    print(JSON.stringify({ version: stored.version, updatedAt: stored.updatedAt, ...summary }, null, 2));
+    return;
+  }
+  print(`Directory version ${stored.version}, applied ${stored.updatedAt} (table ${target.tableName}).`);
+  print(formatOnCallSummary(summary).trimEnd());
+}
+
+const instant = (value: string): Date => {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('expected an ISO 8601 instant such as "2026-03-17T12:00:00Z".');
+  return date;
+};
+const version = (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number (0: no directory yet).");
+  return Number(value);
+};
+const showFormat = (value: string) => {
+  if (value !== "table" && value !== "json") throw new InvalidArgumentError("expected table or json.");
+  return value;
+};
+
+export function registerDirectoryCommands(program: Command): void {
+  const directory = program.command("directory").description("the on-call directory as code");
+  const withTarget = (cmd: Command) =>
+    cmd
+      .option("--table <name>", "a table name instead of the running local runtime's")
+      .option("--endpoint <url>", "DynamoDB endpoint for --table (omit for AWS)");
+  withTarget(
+    directory
+      .command("apply")
+      .argument("<file>", "the directory YAML, e.g. examples/directory.yaml")
+      .description("validate a directory file and make it the current one (nothing is written on any error)")
+      .option("--check", "validate only; write nothing")
+      .option("--expected-version <n>", "apply only if the stored directory is at this version", version),
+  ).action(async (file: string, options: ApplyOptions) => {
+    await applyDirectoryFile(file, options);
+  });
+  withTarget(
+    directory
+      .command("show")
+      .description("print who is on call per service: IC (level 1), level 2 and comms")
+      .option("--at <instant>", "an ISO 8601 instant instead of now", instant)
+      .option("--format <format>", "table or json", showFormat, "table"),
+  ).action(async (options: ShowOptions) => {
+    await showDirectory(options);
+  });
+}
