@@ -7,6 +7,9 @@ import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
+/** A viewer bearer token for the runtime under test (the API needs auth). */
+const viewer = async () => ({ authorization: `Bearer ${await runtime.apiToken("viewer")}` });
+
 const EXAMPLE = fileURLToPath(new URL("../../../examples/directory.yaml", import.meta.url));
 const BAD = `version: 1
 people:
@@ -146,7 +149,9 @@ describe("firebreak directory apply / show, against the running local runtime", 
     };
     const teamOf = async (id: string) => {
       for (let i = 0; i < 200; i++) {
-        const { timeline } = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as {
+        const { timeline } = (await (
+          await fetch(`${runtime.url}/api/incidents/${id}`, { headers: await viewer() })
+        ).json()) as {
           timeline?: { kind: string; data: { teamId?: string; via?: string } }[];
         };
         const started = timeline?.find((e) => e.kind === "escalation.started");
@@ -159,7 +164,9 @@ describe("firebreak directory apply / show, against the running local runtime", 
     const elsewhere = await fire("ledger-errors-sandbox", "123456789012");
     expect(await teamOf(payments)).toBe("payments via account");
     expect(await teamOf(elsewhere)).toBe("platform via service");
-    const incident = (await (await fetch(`${runtime.url}/api/incidents/${payments}`)).json()) as {
+    const incident = (await (
+      await fetch(`${runtime.url}/api/incidents/${payments}`, { headers: await viewer() })
+    ).json()) as {
       locations: { account: string; region: string }[];
     };
     expect(incident.locations).toEqual([{ account: "210987654321", region: "eu-west-1" }]);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
+/** A viewer bearer token for the runtime under test (the API needs auth). */
+const viewer = async () => ({ authorization: `Bearer ${await runtime.apiToken("viewer")}` });
+
 let runtime: LocalRuntime;
 const printed: string[] = [];
 
@@ -68,7 +71,9 @@ describe("the local runtime prints recorded pages, and their ack links work in a
     });
     expect(submit.status).toBe(200);
     expect(await submit.text()).toContain("Acknowledged");
-    const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`)).json()) as { status: string };
+    const detail = (await (
+      await fetch(`${runtime.url}/api/incidents/${id}`, { headers: await viewer() })
+    ).json()) as { status: string };
     expect(detail.status).toBe("acknowledged");
 
     // The same link again: already used, nothing more acknowledged.
