@@ -161,6 +161,9 @@ describe("dashboard in headless Chromium", () => {
       const markdown = page.locator(".markdown");
       await markdown.locator("h1, h2").first().waitFor({ timeout: 60_000 });
       expect(await markdown.textContent()).toContain("checkout-5xx-e2e");
+      // The YAML front matter is shown apart (as text), not rendered as Markdown.
+      expect(await markdown.textContent()).not.toContain("incident_id:");
+      expect(await page.locator(".front-matter").textContent()).toContain("incident_id:");
       const md = page.getByRole("link", { name: "Download .md" });
       expect(await md.getAttribute("href")).toMatch(/\/api\/incidents\/[0-9A-Z]{26}\/postmortem\.md$/);
       const download = await page.request.get(new URL((await md.getAttribute("href"))!, runtime.url).href);
