@@ -72,6 +72,16 @@ async function signIn(person = "alice", role = "responder"): Promise<Session> {
   return { context, page, dialogs, errors };
 }
 
+/** Makes the page believe its tab was hidden or shown (document.visibilityState + the event). */
+function setVisibility(page: Page, state: "hidden" | "visible") {
+  return page.evaluate((value) => {
+    type Doc = { dispatchEvent(event: Event): boolean };
+    const doc = (globalThis as unknown as { document: Doc }).document;
+    Object.defineProperty(doc, "visibilityState", { value, configurable: true });
+    doc.dispatchEvent(new Event("visibilitychange"));
+  }, state);
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -219,6 +229,28 @@ describe("dashboard in headless Chromium", () => {
       await context.close();
     }
   }, 180_000);
+
+  it("revalidates the list with If-None-Match (304) and stops polling while the tab is hidden", async () => {
+    const { context, page, errors } = await signIn("dana", "viewer");
+    try {
+      const polls: number[] = [];
+      page.on("response", (response) => {
+        if (new URL(response.url()).pathname === "/api/incidents") polls.push(response.status());
+      });
+      await expect.poll(() => polls.filter((s) => s === 304).length, { timeout: LIVE_MS }).toBeGreaterThan(0);
+      // Hide the tab: no request goes out until it is shown again, then one goes at once.
+      await setVisibility(page, "hidden");
+      await page.waitForTimeout(500);
+      const whileHidden = polls.length;
+      await page.waitForTimeout(7000);
+      expect(polls.length).toBe(whileHidden);
+      await setVisibility(page, "visible");
+      await expect.poll(() => polls.length, { timeout: LIVE_MS }).toBeGreaterThan(whileHidden);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
