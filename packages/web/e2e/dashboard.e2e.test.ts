@@ -252,6 +252,56 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("fits a phone screen, follows the dark scheme, toggles the theme, and works from the keyboard", async () => {
+    const { context, page, errors } = await signIn("erin", "responder");
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await fireAlarm(
+        "phone-e2e-a-rather-long-alarm-name-that-must-wrap-on-a-narrow-screen",
+        "--service",
+        "web",
+      );
+      await page.locator("tr[data-incident]").first().waitFor({ timeout: LIVE_MS });
+      type El = { scrollWidth: number; clientWidth: number };
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: El } }).document
+          .documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      const background = () =>
+        page.evaluate(() => {
+          const g = globalThis as unknown as {
+            document: { body: object };
+            getComputedStyle(e: object): { backgroundColor: string };
+          };
+          return g.getComputedStyle(g.document.body).backgroundColor;
+        });
+      expect(await background()).toBe("rgb(15, 17, 21)");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-list-phone-dark.png"), fullPage: true });
+
+      // The theme button pins light over the system's dark preference.
+      await page.getByRole("button", { name: "Theme: system" }).click();
+      await page.getByRole("button", { name: "Theme: light" }).waitFor();
+      expect(await page.locator("html").getAttribute("data-theme")).toBe("light");
+      expect(await background()).toBe("rgb(247, 247, 248)");
+
+      // Keyboard: the first Tab reaches the skip link, Enter on an incident link opens it.
+      await page.reload();
+      await page.locator("tr[data-incident]").first().waitFor({ timeout: LIVE_MS });
+      await page.keyboard.press("Tab");
+      expect(await page.locator(":focus").textContent()).toBe("Skip to content");
+      await page.locator("tr[data-incident] a").first().focus();
+      await page.keyboard.press("Enter");
+      await page.locator(".incident-head").waitFor({ timeout: STEP_MS });
+      expect(await page.locator("main:focus").count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");
