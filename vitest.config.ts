@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
+      "packages/*/e2e/**/*.test.ts",
       "infra/**/*.test.ts",
       "test/**/*.test.ts",
     ],

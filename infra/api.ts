@@ -4,7 +4,14 @@
  * `API_ROUTES` below (health, incidents, postmortems, the postmortem schema, metrics).
  */
 import { bus } from "./events";
-import { slackBotToken, slackSigningSecret, slackTeamId } from "./secrets";
+import {
+  sessionKey,
+  slackBotToken,
+  slackClientId,
+  slackClientSecret,
+  slackSigningSecret,
+  slackTeamId,
+} from "./secrets";
 import { table } from "./storage";
 
 export const API_HANDLER = "packages/functions/src/api.handler";
@@ -22,7 +29,8 @@ export const API_ROUTES = [
 
 export const apiHandler = new sst.aws.Function("ApiHandler", {
   handler: API_HANDLER,
-  link: [table],
+  // Sessions (SessionKey) and Sign in with Slack (client id/secret, the allowed workspace).
+  link: [table, sessionKey, slackClientId, slackClientSecret, slackTeamId],
 });
 
 export const SLACK_HANDLER = "packages/functions/src/slack.handler";

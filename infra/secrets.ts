@@ -2,8 +2,16 @@
  * Secrets, all in one place (`npx sst secret set <Name> <value> --stage <stage>`):
  * - SlackSigningSecret: the Slack app's signing secret (Basic Information → App Credentials).
  * - SlackBotToken: the bot token (OAuth & Permissions → Bot User OAuth Token, `xoxb-…`).
- * - SlackTeamId: the workspace id(s) allowed to call /slack/events (`T…`, comma-separated).
+ * - SlackTeamId: the workspace id(s) allowed to call /slack/events (`T…`, comma-separated); the
+ *   first one is also the only workspace allowed to sign in to the dashboard.
+ * - SessionKey: signs dashboard session JWTs (HS256), at least 32 random characters
+ *   (`openssl rand -base64 48`). Changing it signs everybody out.
+ * - SlackClientId / SlackClientSecret: Sign in with Slack (OpenID Connect), from the Slack app's
+ *   Basic Information → App Credentials; add `<api url>/auth/slack/callback` as a redirect URL.
  */
 export const slackSigningSecret = new sst.Secret("SlackSigningSecret");
 export const slackBotToken = new sst.Secret("SlackBotToken");
 export const slackTeamId = new sst.Secret("SlackTeamId");
+export const sessionKey = new sst.Secret("SessionKey");
+export const slackClientId = new sst.Secret("SlackClientId");
+export const slackClientSecret = new sst.Secret("SlackClientSecret");

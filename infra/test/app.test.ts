@@ -281,14 +281,17 @@ describe("API", () => {
         "aws:apigatewayv2/integration:Integration",
         (i) => route.inputs.target === `integrations/${i.id}`,
       );
-      expect(integration.inputs).toMatchObject({
-        integrationType: "AWS_PROXY",
-        integrationUri: state(fn, "arn"),
-      });
+      // Linked secrets make Pulumi mark the function's outputs secret: { <sig>, value }.
+      const uri = integration.inputs.integrationUri as string | { value: string };
+      expect(typeof uri === "string" ? uri : uri.value).toBe(state(fn, "arn"));
+      expect(integration.inputs.integrationType).toBe("AWS_PROXY");
     }
+    const unwrap = (v: unknown) =>
+      typeof v === "object" && v && "value" in v ? (v as { value: unknown }).value : v;
     expect(
       resourcesOf(app, "aws:lambda/permission:Permission").filter(
-        (p) => p.inputs.principal === "apigateway.amazonaws.com" && p.inputs.function === state(fn, "arn"),
+        (p) =>
+          p.inputs.principal === "apigateway.amazonaws.com" && unwrap(p.inputs.function) === state(fn, "arn"),
       ),
     ).toHaveLength(routes.length - 1);
   });
@@ -314,9 +317,15 @@ describe("API", () => {
     ]);
   });
 
-  it("links the api handler to Table", () => {
+  it("links the api handler to Table and the auth secrets", () => {
     const build = app.builds.find((b) => b.handler === HANDLERS.api);
-    expect(Object.keys(build?.links ?? {})).toEqual(["Table"]);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual([
+      "SessionKey",
+      "SlackClientId",
+      "SlackClientSecret",
+      "SlackTeamId",
+      "Table",
+    ]);
   });
 });
 

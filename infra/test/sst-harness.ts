@@ -165,6 +165,9 @@ export const TEST_SECRETS: Record<string, string> = {
   SST_SECRET_SlackSigningSecret: "test-signing-secret",
   SST_SECRET_SlackBotToken: "xoxb-test",
   SST_SECRET_SlackTeamId: "T0TEST",
+  SST_SECRET_SessionKey: "test-session-key-0123456789abcdef0123456789",
+  SST_SECRET_SlackClientId: "1234.5678",
+  SST_SECRET_SlackClientSecret: "test-client-secret",
 };
 
 export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {

@@ -12,7 +12,19 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Bus"
     }
+    "SessionKey": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "SlackBotToken": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "SlackClientId": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "SlackClientSecret": {
       "type": "sst.sst.Secret"
       "value": string
     }

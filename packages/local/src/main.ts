@@ -33,6 +33,8 @@ const envSchema = z.object({
     .regex(/^[TE][A-Z0-9]{2,}$/, "a Slack workspace id, e.g. T0123ABCD")
     .optional(),
   SLACK_BOT_TOKEN: z.string().startsWith("xoxb-", "a bot token starts with xoxb-").optional(),
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(8, "at least 8 characters").optional(),
   FIREBREAK_TABLE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, "3-255 characters: letters, digits, _ . -")
@@ -60,6 +62,16 @@ async function main(): Promise<void> {
     for (const issue of sinkIssues) console.error(`Invalid ${issue.path}: ${issue.message}`);
     process.exit(2);
   }
+  if (Boolean(env.SLACK_CLIENT_ID) !== Boolean(env.SLACK_CLIENT_SECRET)) {
+    console.error(
+      "Invalid SLACK_CLIENT_ID / SLACK_CLIENT_SECRET: set both for Sign in with Slack, or neither",
+    );
+    process.exit(2);
+  }
+  if (env.SLACK_CLIENT_ID && !env.SLACK_TEAM_ID) {
+    console.error("Invalid SLACK_TEAM_ID: Sign in with Slack needs the workspace id allowed to sign in");
+    process.exit(2);
+  }
   const dataDir = resolve(env.FIREBREAK_DATA_DIR);
   console.log("Starting Firebreak locally…");
   try {
@@ -82,6 +94,15 @@ async function main(): Promise<void> {
         botToken: sinks.slack.kind === "real" ? sinks.slack.token : undefined,
       },
       ...(sinks.sns.kind === "real" ? { sns: { region: sinks.sns.region } } : {}),
+      ...(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_TEAM_ID
+        ? {
+            slackOidc: {
+              clientId: env.SLACK_CLIENT_ID,
+              clientSecret: env.SLACK_CLIENT_SECRET,
+              teamId: env.SLACK_TEAM_ID,
+            },
+          }
+        : {}),
       log: consoleLog,
     });
   } catch (error) {
@@ -102,8 +123,9 @@ async function main(): Promise<void> {
     [
       "",
       "Firebreak is running",
-      `  Dashboard           ${runtime.url}/   (sign in with a demo user at ${runtime.url}/auth/dev)`,
-      `  HTTP API            ${runtime.url}   (GET /health, GET /api/incidents?status=open)`,
+      `  Dashboard           ${runtime.url}/   (opens the sign-in page below first)`,
+      `  HTTP API            ${runtime.url}   (GET /health; /api/* needs a sign-in or a token)`,
+      `  Sign in             ${runtime.url}/auth/dev   (dev sign-in: pick a person and a role)${env.SLACK_CLIENT_ID ? `, or ${runtime.url}/auth/slack/login` : ""}`,
       `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule)`,
       `  DynamoDB Local      ${runtime.dynamo.endpoint}   (table ${env.FIREBREAK_TABLE}, data in ${join(dataDir, "dynamodb")})`,
       "  Domain events       in-process: table stream → outbox → local dispatcher",
@@ -120,6 +142,7 @@ async function main(): Promise<void> {
         : [`  Slack signing       development secret "${LOCAL_SIGNING_SECRET}" (set SLACK_SIGNING_SECRET)`]),
       "",
       "Simulate an alarm:   npm run firebreak -- alarm fire checkout-5xx --service checkout",
+      "API token:           npm run firebreak -- token create --user alice --role responder",
       'Try Slack:           npm run firebreak -- slack "/incident declare Checkout down sev1 service:checkout" --user U123',
       "Stop:                Ctrl-C",
       "",

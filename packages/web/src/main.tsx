@@ -1,6 +1,6 @@
 import "./styles.css";
 import { type ComponentType, render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
 import { Link, matchRoute, navigate, usePath } from "./router";
 import { ThemeToggle } from "./theme";
@@ -114,6 +114,16 @@ function Routes({ me }: { me: Me }) {
       if (next !== "/") navigate(next, true);
     }
   }, []);
+  // After an in-app navigation, move focus to the new page (screen readers announce it; the next
+  // Tab starts from the content, not from the link that was clicked).
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus();
+  }, [path]);
   const canAct = me.role !== "viewer";
   let view: preact.ComponentChild;
   switch (route.name) {

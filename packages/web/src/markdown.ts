@@ -13,6 +13,13 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
+/** Splits off YAML front matter (`---` … `---` at the top); the page shows it apart, as text. */
+export function splitFrontMatter(markdown: string): { frontMatter: string | null; body: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(markdown);
+  if (!match) return { frontMatter: null, body: markdown };
+  return { frontMatter: match[1]!, body: markdown.slice(match[0].length) };
+}
+
 export function renderMarkdown(markdown: string): DocumentFragment {
   return DOMPurify.sanitize(md.render(markdown), {
     RETURN_DOM_FRAGMENT: true,

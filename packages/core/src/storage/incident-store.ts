@@ -92,7 +92,8 @@ function toEntry(item: Record<string, unknown>): TimelineEntry {
   return rest as unknown as TimelineEntry;
 }
 
-function incidentItem(incident: Incident): Record<string, unknown> {
+/** The stored item of an incident, with its index attributes (exported for seeding benchmarks). */
+export function incidentItem(incident: Incident): Record<string, unknown> {
   const open = incident.status !== "resolved";
   return {
     ...keys.incident(incident.id),

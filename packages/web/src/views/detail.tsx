@@ -138,7 +138,10 @@ interface RoleCardProps {
 
 function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardProps) {
   const holder = incident.roles?.[role];
-  const [choice, setChoice] = useState("");
+  const [picked, setChoice] = useState("");
+  const candidates = (people ?? []).filter((p) => p.id !== holder?.personId);
+  // After a handoff the picked person may hold the role (and leave the list): pick again.
+  const choice = candidates.some((p) => p.id === picked) ? picked : "";
   const selectId = `role-${role}`;
   const open = incident.status !== "resolved";
   return (
@@ -171,13 +174,11 @@ function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardPr
             onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
           >
             <option value="">{people ? "Choose a person…" : "Loading people…"}</option>
-            {(people ?? [])
-              .filter((p) => p.id !== holder?.personId)
-              .map((p) => (
-                <option value={p.id} key={p.id}>
-                  {p.name}
-                </option>
-              ))}
+            {candidates.map((p) => (
+              <option value={p.id} key={p.id}>
+                {p.name}
+              </option>
+            ))}
           </select>
           <button type="submit" disabled={!choice || busy}>
             {holder ? "Hand off" : "Assign"}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, apiUrl, getJson } from "../api";
-import { renderMarkdown } from "../markdown";
+import { renderMarkdown, splitFrontMatter } from "../markdown";
 import { Link } from "../router";
 import type { IncidentView, PostmortemDoc } from "../types";
 import { ErrorNote } from "./common";
@@ -41,8 +41,9 @@ export function PostmortemView({ id }: { id: string }) {
     };
   }, [id]);
 
+  const parts = doc ? splitFrontMatter(doc.markdown) : null;
   useEffect(() => {
-    if (doc && body.current) body.current.replaceChildren(renderMarkdown(doc.markdown));
+    if (parts && body.current) body.current.replaceChildren(renderMarkdown(parts.body));
   }, [doc]);
 
   const base = apiUrl(`${api.incident(id)}/postmortem`);
@@ -74,6 +75,12 @@ export function PostmortemView({ id }: { id: string }) {
         </p>
       ) : null}
       {!doc && !waiting && !error ? <p aria-live="polite">Loading the postmortem…</p> : null}
+      {parts?.frontMatter ? (
+        <details class="card">
+          <summary>Front matter (machine-readable metadata)</summary>
+          <pre class="front-matter">{parts.frontMatter}</pre>
+        </details>
+      ) : null}
       <div class="markdown card" ref={body} hidden={!doc} />
     </article>
   );

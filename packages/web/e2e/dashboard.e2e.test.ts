@@ -1,0 +1,331 @@
+/**
+ * Browser end-to-end tests: headless Chromium (Debian's `chromium`, driven by playwright-core)
+ * against the whole local runtime, in-process, with the dashboard built by Vite for this run.
+ * Screenshots of the list and the detail page go to test-artifacts/ (gitignored).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildCli } from "../../local/src/cli";
+import { type LocalRuntime, startLocalRuntime } from "../../local/src/runtime";
+import { buildDashboard } from "../../local/src/web-build";
+
+const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? "/usr/bin/chromium";
+const ARTIFACTS = resolve(import.meta.dirname, "../../../test-artifacts");
+/** Live updates must show within 5 s; under a loaded CI machine give the browser some slack. */
+const LIVE_MS = 15_000;
+const STEP_MS = 30_000;
+
+let runtime: LocalRuntime;
+let browser: Browser;
+let webDir: string;
+
+/** Fires an alarm exactly as `npm run firebreak -- alarm fire …` does. */
+async function fireAlarm(name: string, ...options: string[]): Promise<void> {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await buildCli().parseAsync([
+      "node",
+      "firebreak",
+      "alarm",
+      "fire",
+      name,
+      ...options,
+      "--url",
+      runtime.url,
+    ]);
+  } finally {
+    console.log = log;
+  }
+}
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  dialogs: string[];
+  errors: string[];
+}
+
+/** A fresh browser session, signed in through the dev sign-in page the dashboard redirects to. */
+async function signIn(person = "alice", role = "responder"): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${runtime.url}/`);
+  await page.waitForURL(/\/auth\/dev/, { timeout: STEP_MS });
+  await page.selectOption("#person", person);
+  await page.selectOption("#role", role);
+  await Promise.all([
+    page.waitForURL(`${runtime.url}/`, { timeout: STEP_MS }),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
+  await page.getByRole("heading", { name: "Open incidents" }).waitFor({ timeout: STEP_MS });
+  return { context, page, dialogs, errors };
+}
+
+/** Makes the page believe its tab was hidden or shown (document.visibilityState + the event). */
+function setVisibility(page: Page, state: "hidden" | "visible") {
+  return page.evaluate((value) => {
+    type Doc = { dispatchEvent(event: Event): boolean };
+    const doc = (globalThis as unknown as { document: Doc }).document;
+    Object.defineProperty(doc, "visibilityState", { value, configurable: true });
+    doc.dispatchEvent(new Event("visibilitychange"));
+  }, state);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser tests need Chromium at ${CHROMIUM}, and it is not there. Install it with ` +
+        "`sudo apt-get update && sudo apt-get install -y chromium` (Debian/Ubuntu; .ci/run does this), " +
+        "or point FIREBREAK_CHROMIUM at a Chromium or Chrome binary.",
+    );
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  webDir = mkdtempSync(join(tmpdir(), "firebreak-web-e2e-"));
+  await buildDashboard({ outDir: webDir });
+  runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: null,
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tableName: `web-e2e-${process.pid}-${Date.now()}`,
+    webDir,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Containers and CI often run as root, where Chromium's sandbox cannot start.
+    args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+  if (webDir) rmSync(webDir, { recursive: true, force: true });
+});
+
+describe("dashboard in headless Chromium", () => {
+  it("signs in, shows a fired alarm live, and takes it from ack to postmortem", async () => {
+    const { context, page, dialogs, errors } = await signIn("alice", "responder");
+    try {
+      // The page must not reload: a marker set now survives only within the same document.
+      await page.evaluate(() => {
+        (globalThis as unknown as { e2eMarker: number }).e2eMarker = 42;
+      });
+      await fireAlarm("checkout-5xx-e2e", "--service", "checkout", "--severity", "sev2");
+      const row = page.locator("tr", { hasText: "checkout-5xx-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      expect(await page.evaluate(() => (globalThis as unknown as { e2eMarker?: number }).e2eMarker)).toBe(42);
+      await expect.poll(() => row.getByText("SEV2").count()).toBe(1);
+      await expect.poll(() => row.getByText("Declared").count()).toBe(1);
+      await expect.poll(() => row.locator("td.alarm").textContent()).toBe("checkout-5xx-e2e");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-list.png"), fullPage: true });
+
+      // Detail: acknowledge.
+      await row.getByRole("link").click();
+      await page.getByRole("heading", { level: 1, name: /checkout-5xx-e2e/ }).waitFor({ timeout: STEP_MS });
+      await page.getByRole("button", { name: "Acknowledge" }).click();
+      await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
+
+      // Assign the incident commander from the directory's people (a handoff when the on-call
+      // rotation already filled the role at declare time).
+      const ic = page.locator('[data-role="ic"]');
+      const picker = ic.getByLabel(/(Assign|Hand off) Incident commander to/);
+      // The directory's people, less the current holder; take the first.
+      const someone = picker.locator('option:not([value=""])').first();
+      await someone.waitFor({ state: "attached", timeout: STEP_MS });
+      const newIc = { id: (await someone.getAttribute("value"))!, name: (await someone.textContent())! };
+      await picker.selectOption(newIc.id);
+      await ic.getByRole("button", { name: /Assign|Hand off/ }).click();
+      await ic.locator(".holder strong").getByText(newIc.name).waitFor({ timeout: STEP_MS });
+
+      // A status update, flagged as a temporary mitigation, lands in the timeline.
+      await page.getByLabel("Update for stakeholders").fill("Rolled back the checkout deploy; watching 5xx.");
+      await page.getByLabel(/Temporary mitigation/).check();
+      await page.getByRole("button", { name: "Post update" }).click();
+      const update = page.locator('.timeline li[data-kind="incident.update_posted"]');
+      await update.getByText("Rolled back the checkout deploy; watching 5xx.").waitFor({ timeout: STEP_MS });
+      await expect.poll(() => update.getByText("temporary").count()).toBe(1);
+      await expect
+        .poll(() =>
+          page.locator('.timeline li[data-kind="incident.role_assigned"]', { hasText: newIc.name }).count(),
+        )
+        .toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-detail.png"), fullPage: true });
+
+      // Resolve, then open the drafted postmortem (written asynchronously after resolve).
+      await page.getByLabel("Resolution summary (optional)").fill("Deploy rolled back.");
+      await page.getByRole("button", { name: "Resolve" }).click();
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      await page.getByRole("link", { name: "Open the postmortem" }).click();
+      const markdown = page.locator(".markdown");
+      await markdown.locator("h1, h2").first().waitFor({ timeout: 60_000 });
+      expect(await markdown.textContent()).toContain("checkout-5xx-e2e");
+      // The YAML front matter is shown apart (as text), not rendered as Markdown.
+      expect(await markdown.textContent()).not.toContain("incident_id:");
+      expect(await page.locator(".front-matter").textContent()).toContain("incident_id:");
+      const md = page.getByRole("link", { name: "Download .md" });
+      expect(await md.getAttribute("href")).toMatch(/\/api\/incidents\/[0-9A-Z]{26}\/postmortem\.md$/);
+      const download = await page.request.get(new URL((await md.getAttribute("href"))!, runtime.url).href);
+      expect(download.status()).toBe(200);
+      expect(download.headers()["content-type"]).toContain("text/markdown");
+      const json = page.getByRole("link", { name: "Download .json" });
+      expect(await json.getAttribute("href")).toMatch(/postmortem\.json$/);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-postmortem.png"), fullPage: true });
+
+      // Back on the list, the resolved incident is gone (still no reload needed).
+      await page.getByRole("link", { name: "Incidents" }).click();
+      await expect
+        .poll(() => page.locator("tr", { hasText: "checkout-5xx-e2e" }).count(), { timeout: LIVE_MS })
+        .toBe(0);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it("refetches on a 409 conflict and says what changed", async () => {
+    const { context, page, errors } = await signIn("chen", "responder");
+    try {
+      await fireAlarm("conflict-e2e", "--service", "payments");
+      const row = page.locator("tr", { hasText: "conflict-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      const ack = page.getByRole("button", { name: "Acknowledge" });
+      await ack.waitFor({ timeout: STEP_MS });
+      const id = page.url().split("/").pop()!;
+      // Hold the page's view still (every poll answers 304), then change the incident behind it.
+      await page.route(`**/api/incidents/${id}`, (route) =>
+        route.request().method() === "GET" ? route.fulfill({ status: 304 }) : route.fallback(),
+      );
+      const csrf = (await context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const behind = await page.request.post(`${runtime.url}/api/incidents/${id}/roles`, {
+        headers: { "x-csrf-token": csrf },
+        data: { role: "comms", personId: "dana" },
+      });
+      expect(behind.status(), await behind.text()).toBe(200);
+      await ack.click();
+      const alert = page.getByRole("alert");
+      await alert.getByText(/changed this incident first/).waitFor({ timeout: STEP_MS });
+      expect(await alert.textContent()).toContain("COMMS nobody → Dana Fischer");
+      // Once the page can see the current incident again, the same action succeeds.
+      await page.unroute(`**/api/incidents/${id}`);
+      await page.locator('[data-role="comms"]').getByText("Dana Fischer").waitFor({ timeout: LIVE_MS });
+      await ack.click();
+      await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it("revalidates the list with If-None-Match (304) and stops polling while the tab is hidden", async () => {
+    const { context, page, errors } = await signIn("dana", "viewer");
+    try {
+      const polls: number[] = [];
+      page.on("response", (response) => {
+        if (new URL(response.url()).pathname === "/api/incidents") polls.push(response.status());
+      });
+      await expect.poll(() => polls.filter((s) => s === 304).length, { timeout: LIVE_MS }).toBeGreaterThan(0);
+      // Hide the tab: no request goes out until it is shown again, then one goes at once.
+      await setVisibility(page, "hidden");
+      await page.waitForTimeout(500);
+      const whileHidden = polls.length;
+      await page.waitForTimeout(7000);
+      expect(polls.length).toBe(whileHidden);
+      await setVisibility(page, "visible");
+      await expect.poll(() => polls.length, { timeout: LIVE_MS }).toBeGreaterThan(whileHidden);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("fits a phone screen, follows the dark scheme, toggles the theme, and works from the keyboard", async () => {
+    const { context, page, errors } = await signIn("erin", "responder");
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await fireAlarm(
+        "phone-e2e-a-rather-long-alarm-name-that-must-wrap-on-a-narrow-screen",
+        "--service",
+        "web",
+      );
+      await page.locator("tr[data-incident]").first().waitFor({ timeout: LIVE_MS });
+      type El = { scrollWidth: number; clientWidth: number };
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: El } }).document
+          .documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      const background = () =>
+        page.evaluate(() => {
+          const g = globalThis as unknown as {
+            document: { body: object };
+            getComputedStyle(e: object): { backgroundColor: string };
+          };
+          return g.getComputedStyle(g.document.body).backgroundColor;
+        });
+      expect(await background()).toBe("rgb(15, 17, 21)");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-list-phone-dark.png"), fullPage: true });
+
+      // The theme button pins light over the system's dark preference.
+      await page.getByRole("button", { name: "Theme: system" }).click();
+      await page.getByRole("button", { name: "Theme: light" }).waitFor();
+      expect(await page.locator("html").getAttribute("data-theme")).toBe("light");
+      expect(await background()).toBe("rgb(247, 247, 248)");
+
+      // Keyboard: the first Tab reaches the skip link, Enter on an incident link opens it.
+      await page.reload();
+      await page.locator("tr[data-incident]").first().waitFor({ timeout: LIVE_MS });
+      await page.keyboard.press("Tab");
+      expect(await page.locator(":focus").textContent()).toBe("Skip to content");
+      await page.locator("tr[data-incident] a").first().focus();
+      await page.keyboard.press("Enter");
+      await page.locator(".incident-head").waitFor({ timeout: STEP_MS });
+      expect(await page.locator("main:focus").count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
+    const name = "<img src=x onerror=alert(1)>";
+    const { context, page, dialogs, errors } = await signIn("bob", "viewer");
+    try {
+      await fireAlarm(name, "--service", "web");
+      const cell = page.locator("td.alarm", { hasText: name });
+      await cell.waitFor({ timeout: LIVE_MS });
+      expect(await cell.textContent()).toBe(name);
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+      await page.locator("tr", { has: cell }).getByRole("link").click();
+      const title = page.locator(".incident-head .title");
+      await title.waitFor({ timeout: STEP_MS });
+      expect(await title.textContent()).toBe(name);
+      expect(await page.locator(".incident-head .alarm").textContent()).toBe(name);
+      const declared = page.locator('.timeline li[data-kind="incident.declared"] .text');
+      expect(await declared.textContent()).toContain(name);
+      // A viewer reads, but gets no action buttons.
+      expect(await page.getByRole("button", { name: "Acknowledge" }).count()).toBe(0);
+      await page.waitForTimeout(500);
+      expect(await page.locator('img[src="x"], body script:not([src])').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});
