@@ -9,7 +9,7 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ackPage } from "./ack-page";
 import { toProblem } from "./problem";
 
