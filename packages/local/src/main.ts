@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import { z } from "zod";
+import * as z from "zod";
 import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
 import { FAKE_TEAM_ID } from "./fake-slack";

@@ -46,7 +46,7 @@ import { parseChannelSeverities } from "@firebreak/functions/slack/incident-chan
 import { publisherEnqueue } from "@firebreak/functions/slack/work";
 import { SLACK_WORKER_EVENT_TYPES } from "@firebreak/functions/slack/worker";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
-import { z } from "zod";
+import * as z from "zod";
 import {
   BodyTooLargeError,
   type HttpResult,

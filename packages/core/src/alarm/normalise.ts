@@ -10,7 +10,7 @@
  * strict where it matters: state values, the alarm ARN and timestamps. A malformed event throws
  * `ValidationError` whose issues name the bad field, e.g. `detail.state.value`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../shared/errors";
 import {
   ALARM_STATES,

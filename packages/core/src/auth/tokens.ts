@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor } from "../incident/model";
 import { type Clock, systemClock } from "../shared/clock";
 import { NotFoundError } from "../shared/errors";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { currentActor } from "../shared/actor";
 import { type Clock, systemClock } from "../shared/clock";
 import { issuesFromZod, NotFoundError, ValidationError, VersionConflictError } from "../shared/errors";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FirebreakError } from "../shared/errors";
 import type { Role } from "./timeline";
 

@@ -21,7 +21,7 @@
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { normaliseTimestamp } from "../alarm/normalise";
 import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
 import { issuesFromZod, ValidationError } from "./errors";
 

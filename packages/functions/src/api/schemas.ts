@@ -2,7 +2,7 @@ import { AUTH_ROLES } from "@firebreak/core/auth/roles";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
 import { INCIDENT_STATUSES, SEVERITIES } from "@firebreak/core/incident/model";
 import { ROLES } from "@firebreak/core/incident/timeline";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Every request schema of the HTTP API (query, path and body), exported: the routes validate with

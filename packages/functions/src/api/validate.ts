@@ -1,5 +1,5 @@
 import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Validates `input` with `schema`; a failure is a 400 naming each field path. */
 export function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {

@@ -6,7 +6,7 @@ import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
-import { z } from "zod";
+import * as z from "zod";
 import {
   type IncidentChannelDeps,
   SlackWorkError,
