@@ -14,6 +14,7 @@ import {
   syncIncidentChannel,
 } from "./incident-channel";
 import { postmortemSummary } from "./messages";
+import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
  * The Slack worker: the bus consumer behind incident channels and postmortem delivery. One event
@@ -24,16 +25,7 @@ import { postmortemSummary } from "./messages";
  * Event types (all `source: firebreak`): see `SLACK_WORKER_EVENT_TYPES`.
  */
 
-/** The exact detail-types the worker consumes (the infra rule and the local runtime use this list). */
-export const SLACK_WORKER_EVENT_TYPES = [
-  "slack.incident_declared",
-  "slack.role_assigned",
-  "incident.declared",
-  "incident.status_changed",
-  "incident.role_assigned",
-  "incident.severity_changed",
-  "postmortem.drafted",
-] as const;
+export { SLACK_WORKER_EVENT_TYPES };
 
 export interface SlackWorkerDeps extends IncidentChannelDeps {
   postmortems: PostmortemDeps["postmortems"];
