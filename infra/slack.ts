@@ -1,7 +1,7 @@
 /**
  * The Slack worker: Function "SlackWorker" (packages/functions/src/slack-worker.handler, linked to
  * Table and the SlackBotToken secret) creates incident channels, invites responders, keeps the
- * pinned summary up to date and posts postmortem drafts. It is invoked asynchronously by a rule on
+ * pinned summary up to date, and posts stakeholder updates and postmortem drafts there. It is invoked asynchronously by a rule on
  * the app bus matching exactly the detail-types of `SLACK_WORKER_EVENT_TYPES` (source
  * `firebreak`); 2 async retries, then Queue "SlackWorkerDlq" (14 days).
  *

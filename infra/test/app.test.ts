@@ -369,6 +369,7 @@ describe("slack worker", () => {
         "incident.role_assigned",
         "incident.severity_changed",
         "incident.status_changed",
+        "incident.update_posted",
         "postmortem.drafted",
         "slack.incident_declared",
         "slack.role_assigned",

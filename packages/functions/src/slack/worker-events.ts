@@ -9,5 +9,6 @@ export const SLACK_WORKER_EVENT_TYPES = [
   "incident.status_changed",
   "incident.role_assigned",
   "incident.severity_changed",
+  "incident.update_posted",
   "postmortem.drafted",
 ] as const;
