@@ -26,6 +26,7 @@ export default $config({
     const forwarding = await import("./infra/forwarding");
     const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
+    const slack = await import("./infra/slack");
     const web = await import("./infra/web");
     const monitoring = await import("./infra/monitoring");
     return {
@@ -34,6 +35,7 @@ export default $config({
       ...forwarding.outputs,
       ...postmortem.outputs,
       ...api.outputs,
+      ...slack.outputs,
       ...web.outputs,
       ...monitoring.outputs,
     };

@@ -11,6 +11,7 @@ import { classifyAlarm } from "../../packages/core/src/alarm/classify";
 import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
 import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
+import { SLACK_WORKER_EVENT_TYPES } from "../../packages/functions/src/slack/worker-events";
 import {
   ALLOWED_MANAGED_POLICIES,
   DLQ_MIN_RETENTION_SECONDS,
@@ -36,6 +37,7 @@ const HANDLERS = {
   api: "packages/functions/src/api.handler",
   postmortem: "packages/functions/src/postmortem.handler",
   slack: "packages/functions/src/slack.handler",
+  slackWorker: "packages/functions/src/slack-worker.handler",
 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 
@@ -332,7 +334,7 @@ describe("API", () => {
 describe("postmortem", () => {
   it("invokes Postmortem from an app-bus rule on resolutions only", () => {
     const fn = lambdaFor(HANDLERS.postmortem);
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName !== "default");
+    const rule = ruleTargeting(fn);
     expect(JSON.parse(rule.inputs.eventPattern as string)).toStrictEqual({
       source: ["firebreak"],
       "detail-type": ["incident.status_changed"],
@@ -356,6 +358,62 @@ describe("postmortem", () => {
     });
     const build = app.builds.find((b) => b.handler === HANDLERS.postmortem);
     expect(Object.keys(build?.links ?? {})).toEqual(["Table"]);
+  });
+});
+
+/** An input that linking a secret made secret (`{ <sig>, value }`), as its plain value. */
+const plainInput = (value: unknown) =>
+  typeof value === "object" && value !== null && "value" in value
+    ? (value as { value: unknown }).value
+    : value;
+
+/** The one app-bus rule whose target is `fn`. */
+function ruleTargeting(fn: RecordedResource): RecordedResource {
+  const targets = resourcesOf(app, "aws:cloudwatch/eventTarget:EventTarget").filter(
+    (t) => plainInput(t.inputs.arn) === state(fn, "arn"),
+  );
+  expect(targets, "exactly one bus target").toHaveLength(1);
+  return only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === targets[0]!.inputs.rule);
+}
+
+describe("slack worker", () => {
+  it("is invoked from an app-bus rule matching exactly the Slack worker's event types", () => {
+    const fn = lambdaFor(HANDLERS.slackWorker);
+    const rule = ruleTargeting(fn);
+    expect(rule.inputs.eventBusName).not.toBe("default");
+    expect(JSON.parse(rule.inputs.eventPattern as string)).toStrictEqual({
+      source: ["firebreak"],
+      "detail-type": [...SLACK_WORKER_EVENT_TYPES],
+    });
+    expect([...SLACK_WORKER_EVENT_TYPES].sort()).toEqual(
+      [
+        "incident.declared",
+        "incident.role_assigned",
+        "incident.severity_changed",
+        "incident.status_changed",
+        "incident.update_posted",
+        "postmortem.drafted",
+        "slack.incident_declared",
+        "slack.role_assigned",
+      ].sort(),
+    );
+  });
+
+  it("retries twice, then sends to SlackWorkerDlq (14 days); links Table and the bot token only", () => {
+    const fn = lambdaFor(HANDLERS.slackWorker);
+    const dlq = only("aws:sqs/queue:Queue", byName("SlackWorkerDlqQueue"));
+    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
+    const config = only(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      (r) => plainInput(r.inputs.functionName) === state(fn, "name"),
+    );
+    expect(config.inputs).toMatchObject({
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
+    });
+    expect(fn.inputs.timeout).toBe(60);
+    const build = app.builds.find((b) => b.handler === HANDLERS.slackWorker);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual(["SlackBotToken", "Table"]);
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
-import { assignRole, changeStatus, declareIncident } from "@firebreak/core/incident/actions";
+import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
 import type { Incident } from "@firebreak/core/incident/model";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
@@ -123,6 +123,29 @@ describe("slack-worker handler", () => {
       expect.arrayContaining([PRIYA, "U0CAROL01"]),
     );
     expect(ok("conversations.create")).toHaveLength(1);
+  });
+
+  it("posts stakeholder updates in the incident channel once each, escaped; none without a channel", async () => {
+    const incident = await declare("Checkout latency");
+    await publishTimeline(incident);
+    await runAs(ACTOR, () =>
+      postUpdate({ store }, incident.id, { text: "rolled back <!channel> & co", temporary: true }),
+    );
+    await publishTimeline(incident, { twice: true });
+    const record = (await slack.get(incident.id))!;
+    const updates = ok("chat.postMessage").filter((c) =>
+      String(c.body.text).includes("Temporary mitigation"),
+    );
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.body.channel).toBe(record.channelId);
+    expect(String(updates[0]?.body.text)).toContain("rolled back &lt;!channel&gt; &amp; co");
+    expect(String(updates[0]?.body.text)).toContain(`<@${PRIYA}>`);
+
+    const minor = await declare("Minor", ["checkout"], "SEV4");
+    await runAs(ACTOR, () => postUpdate({ store }, minor.id, { text: "looking" }));
+    const before = ok("chat.postMessage").length;
+    await publishTimeline(minor);
+    expect(ok("chat.postMessage")).toHaveLength(before);
   });
 
   it("posts the postmortem draft to the incident channel once, even when redelivered", async () => {

@@ -267,11 +267,17 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     const temporary = await command("update INC-1 --temporary feature flag &lt;off&gt; &amp; pinned", BOB);
     expect(temporary.json.text).toContain("Temporary mitigation (to roll back later)");
     expect(temporary.json.text).toContain("feature flag &lt;off&gt; &amp; pinned");
+    // Typed in the incident's own channel: no echo (the Slack worker posts it there).
+    channels.set(CHANNEL, incident.id);
+    const inside = await command("update still watching", BOB);
+    expect(inside.json).toMatchObject({ response_type: "ephemeral" });
+    expect(inside.json.text).toContain("posted in this channel");
     const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
     const updates = timeline.filter((e) => e.kind === "incident.update_posted").map((e) => e.data);
     expect(updates).toEqual([
       { text: "rolled back deploy 42", temporary: false },
       { text: "feature flag <off> & pinned", temporary: true },
+      { text: "still watching", temporary: false },
     ]);
   });
 

@@ -260,6 +260,52 @@ describe("local runtime", () => {
     expect(runtime.fakeSlack?.calls.some((c) => c.method === "chat.postMessage")).toBe(true);
   });
 
+  it("a SEV1 declared from Slack gets its incident channel; INC-n defaults to it inside the channel", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => lines.push(args.join(" "));
+    const run = (line: string, channel = "C0LOCALCHAN") =>
+      buildCli().parseAsync([
+        "node",
+        "firebreak",
+        "slack",
+        line,
+        "--user",
+        "U0RESPOND1",
+        "--channel",
+        channel,
+        "--url",
+        runtime.url,
+        "--team",
+        runtime.slack.teamId,
+      ]);
+    try {
+      await run("/incident declare Paiement échoué <!here> sev1 service:payments");
+      const list = (await (await get("/api/incidents?status=open")).json()) as ListBody;
+      const incident = list.items.find((i) => i.title.startsWith("Paiement"))!;
+      const name = `inc-${incident.number}-paiement-echoue-here`;
+      // The worker runs off the bus (the hand-off and the domain events from the table stream).
+      let channel: { id: string; members: Set<string>; pins: Set<string> } | undefined;
+      for (let i = 0; i < 200 && !channel?.pins.size; i++) {
+        await runtime.bus.drain();
+        channel = [...(runtime.fakeSlack?.channels.values() ?? [])].find((c) => c.name === name);
+        if (!channel?.pins.size) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(channel?.members.has("U0RESPOND1")).toBe(true);
+      expect(channel?.pins.size).toBe(1);
+      await run("/incident ack", channel!.id);
+      const detail = (await (await get(`/api/incidents/${incident.id}`)).json()) as { status: string };
+      expect(detail.status).toBe("acknowledged");
+    } finally {
+      console.log = log;
+    }
+    expect(
+      runtime.fakeSlack?.calls.filter(
+        (c) => c.method === "conversations.create" && !c.fault && String(c.body.name).includes("paiement"),
+      ),
+    ).toHaveLength(1);
+  });
+
   it("refuses a forged Slack request with 401", async () => {
     const res = await fetch(`${runtime.url}/slack/events`, {
       method: "POST",

@@ -8,7 +8,7 @@ import {
   postUpdate,
 } from "@firebreak/core/incident/actions";
 import type { Actor, Incident, IncidentStatus } from "@firebreak/core/incident/model";
-import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import { oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
@@ -42,6 +42,7 @@ import {
   postmortemSummary,
   type SlackMessage,
   statusReport,
+  updateText,
 } from "./messages";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
 
@@ -380,9 +381,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           text: command.text,
           temporary: command.temporary,
         });
-        const kind = command.temporary ? "Temporary mitigation (to roll back later)" : "Update";
+        // The Slack worker posts every update in the incident channel: typed there, no echo.
+        if ((await deps.channelIncident?.(body.channel_id)) === after.id)
+          return ephemeral(`Update recorded on ${incidentLabel(after)}; it is posted in this channel.`);
         return inChannel(
-          `*${kind} on ${incidentLabel(after)}* (${escapeMrkdwnWithin(oneLine(after.title), 200)}) from ${person(body.user_id, body.user_name)}:\n>${escapeMrkdwnWithin(command.text, 2900).replace(/\n/g, "\n>")}`,
+          updateText(after, command, {
+            id: body.user_id,
+            ...(body.user_name ? { name: body.user_name } : {}),
+          }),
         );
       }
       case "status": {

@@ -158,6 +158,16 @@ export function changeNotice(incident: Incident, what: string, actor: { id: stri
   return `${incidentLabel(incident)} *${escapeMrkdwnWithin(oneLine(incident.title), 300)}* ${what} by ${person(actor.id, actor.name)}`;
 }
 
+/** A stakeholder update as posted in a channel (the command's echo and the incident channel's post). */
+export function updateText(
+  incident: Incident,
+  update: { text: string; temporary: boolean },
+  by: { id: string; name?: string },
+): string {
+  const kind = update.temporary ? "Temporary mitigation (to roll back later)" : "Update";
+  return `*${kind} on ${incidentLabel(incident)}* (${escapeMrkdwnWithin(oneLine(incident.title), 200)}) from ${person(by.id, by.name)}:\n>${escapeMrkdwnWithin(update.text, 2900).replace(/\n/g, "\n>")}`;
+}
+
 /** `/incident status`: state, roles, times and the latest timeline entries. */
 export function statusReport(
   incident: Incident,

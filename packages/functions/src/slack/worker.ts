@@ -13,7 +13,8 @@ import {
   type SyncResult,
   syncIncidentChannel,
 } from "./incident-channel";
-import { postmortemSummary } from "./messages";
+import { postmortemSummary, updateText } from "./messages";
+import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
  * The Slack worker: the bus consumer behind incident channels and postmortem delivery. One event
@@ -24,16 +25,7 @@ import { postmortemSummary } from "./messages";
  * Event types (all `source: firebreak`): see `SLACK_WORKER_EVENT_TYPES`.
  */
 
-/** The exact detail-types the worker consumes (the infra rule and the local runtime use this list). */
-export const SLACK_WORKER_EVENT_TYPES = [
-  "slack.incident_declared",
-  "slack.role_assigned",
-  "incident.declared",
-  "incident.status_changed",
-  "incident.role_assigned",
-  "incident.severity_changed",
-  "postmortem.drafted",
-] as const;
+export { SLACK_WORKER_EVENT_TYPES };
 
 export interface SlackWorkerDeps extends IncidentChannelDeps {
   postmortems: PostmortemDeps["postmortems"];
@@ -46,18 +38,25 @@ export type WorkerResult =
   | { action: "ignored"; reason: string }
   | { action: "synced"; sync: SyncResult }
   | { action: "postmortem_posted"; channel: string; version: number }
-  | { action: "postmortem_skipped"; reason: string };
+  | { action: "postmortem_skipped"; reason: string }
+  | { action: "update_posted"; channel: string }
+  | { action: "update_skipped"; reason: string };
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/);
 const envelope = z.object({
   "detail-type": z.string(),
   detail: z.object({
     incidentId: z.string().min(1),
-    detail: z.object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()).default({}) }),
+    detail: z.object({
+      id: z.string().min(1),
+      actor: z.object({ id: z.string(), name: z.string().optional() }).optional(),
+      data: z.record(z.string(), z.unknown()).default({}),
+    }),
   }),
 });
 const declaredWork = z.object({ declaredBy: slackUserId.optional() });
 const assignedWork = z.object({ slackUserId: slackUserId.optional() });
+const update = z.object({ text: z.string().min(1), temporary: z.boolean().default(false) });
 const drafted = z.object({ version: z.number().int().positive(), origin: z.string().optional() });
 
 const silent: Log = { info() {}, warn() {}, error() {} };
@@ -123,6 +122,12 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
     case "incident.role_assigned":
     case "incident.severity_changed":
       return { action: "synced", sync: await syncIncidentChannel(full, incidentId) };
+    case "incident.update_posted": {
+      const posted = update.safeParse(data);
+      if (!posted.success) return { action: "ignored", reason: "incident.update_posted without text" };
+      const actor = parsed.data.detail.detail.actor ?? { id: "firebreak" };
+      return postUpdateToChannel(full, incidentId, parsed.data.detail.detail.id, posted.data, actor);
+    }
     case "postmortem.drafted": {
       const draft = drafted.safeParse(data);
       if (!draft.success) return { action: "ignored", reason: "postmortem.drafted without a version" };
@@ -133,6 +138,36 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
     default:
       return { action: "ignored", reason: `not a Slack worker event: ${type}` };
   }
+}
+
+/** A stakeholder update, posted once in the incident channel (when the incident has one). */
+async function postUpdateToChannel(
+  deps: ReturnType<typeof withDirectory>,
+  incidentId: string,
+  entryId: string,
+  posted: { text: string; temporary: boolean },
+  actor: { id: string; name?: string },
+): Promise<WorkerResult> {
+  const record = await deps.slack.get(incidentId);
+  const channel = record?.channelId;
+  if (!channel) return { action: "update_skipped", reason: "no incident channel" };
+  const key = `update:${entryId}`;
+  if (record.posted?.includes(key)) return { action: "update_skipped", reason: "already posted" };
+  const incident = await deps.incidents.getIncident(incidentId);
+  if (!incident) return { action: "update_skipped", reason: "no such incident" };
+  if (!(await deps.slack.claimPost(incidentId, key)))
+    return { action: "update_skipped", reason: "already posted" };
+  const text = updateText(incident, posted, actor);
+  const sent = await withRetry(
+    () => deps.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
+    classifySlackError,
+    { ...(deps.retry ? { policy: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+  );
+  if (!sent.ok) {
+    await deps.slack.unclaimPost(incidentId, key);
+    throw new SlackWorkError("chat.postMessage (update)", sent.failure);
+  }
+  return { action: "update_posted", channel };
 }
 
 /**
