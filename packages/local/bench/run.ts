@@ -12,13 +12,15 @@ import { createTableInput } from "@firebreak/core/storage/table";
 import { type DynamoLocal, startDynamoLocal } from "../src/dynamo-local";
 import { BENCH_SCALE, type BenchContext, type BenchModule, type Target } from "./harness";
 import { ingestLatency } from "./ingest";
+import { pagingLatency } from "./paging";
+import { postmortemGeneration } from "./postmortem";
 import { round } from "./stats";
 import { storm } from "./storm";
 
 // The SDK reads this when a client is constructed; no client exists before this line runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-const ALL_MODULES: BenchModule[] = [ingestLatency, storm];
+const ALL_MODULES: BenchModule[] = [ingestLatency, storm, pagingLatency, postmortemGeneration];
 /** FIREBREAK_BENCH_ONLY=storm runs only the modules whose name contains one of the words. */
 const only = (process.env.FIREBREAK_BENCH_ONLY ?? "").split(",").filter(Boolean);
 const MODULES = only.length ? ALL_MODULES.filter((m) => only.some((w) => m.name.includes(w))) : ALL_MODULES;
