@@ -20,11 +20,13 @@ export default $config({
     const events = await import("./infra/events");
     const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
+    const paging = await import("./infra/paging");
     return {
       ...storage.outputs,
       ...events.outputs,
       ...postmortem.outputs,
       ...api.outputs,
+      ...paging.outputs,
     };
   },
 });
