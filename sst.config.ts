@@ -26,6 +26,7 @@ export default $config({
     const forwarding = await import("./infra/forwarding");
     const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
+    const paging = await import("./infra/paging");
     const slack = await import("./infra/slack");
     const web = await import("./infra/web");
     const monitoring = await import("./infra/monitoring");
@@ -35,6 +36,7 @@ export default $config({
       ...forwarding.outputs,
       ...postmortem.outputs,
       ...api.outputs,
+      ...paging.outputs,
       ...slack.outputs,
       ...web.outputs,
       ...monitoring.outputs,

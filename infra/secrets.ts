@@ -8,6 +8,8 @@
  *   (`openssl rand -base64 48`). Changing it signs everybody out.
  * - SlackClientId / SlackClientSecret: Sign in with Slack (OpenID Connect), from the Slack app's
  *   Basic Information → App Credentials; add `<api url>/auth/slack/callback` as a redirect URL.
+ * - AckKey: signs the one-click ack links of pages: `k1:$(openssl rand -base64 32)`; to rotate, put
+ *   the new key first and keep the old one until its links expire (`k2:<new>,k1:<old>`).
  */
 export const slackSigningSecret = new sst.Secret("SlackSigningSecret");
 export const slackBotToken = new sst.Secret("SlackBotToken");
@@ -15,3 +17,4 @@ export const slackTeamId = new sst.Secret("SlackTeamId");
 export const sessionKey = new sst.Secret("SessionKey");
 export const slackClientId = new sst.Secret("SlackClientId");
 export const slackClientSecret = new sst.Secret("SlackClientSecret");
+export const ackKey = new sst.Secret("AckKey");

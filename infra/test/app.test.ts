@@ -9,6 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { classifyAlarm } from "../../packages/core/src/alarm/classify";
 import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
+import { PAGER_EVENT_TYPES } from "../../packages/core/src/paging/bus";
 import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
 import { SLACK_WORKER_EVENT_TYPES } from "../../packages/functions/src/slack/worker-events";
@@ -38,8 +39,12 @@ const HANDLERS = {
   postmortem: "packages/functions/src/postmortem.handler",
   slack: "packages/functions/src/slack.handler",
   slackWorker: "packages/functions/src/slack-worker.handler",
+  pager: "packages/functions/src/pager.handler",
+  escalation: "packages/functions/src/escalation.handler",
+  ack: "packages/functions/src/ack.handler",
 };
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
+const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
 
 type Inputs = Record<string, unknown>;
 
@@ -67,6 +72,9 @@ function only(type: string, match: (r: RecordedResource) => boolean = () => true
   return found[0]!;
 }
 const byName = (name: string) => (r: RecordedResource) => r.name === name;
+/** A value as recorded: linking secrets makes Pulumi mark outputs secret, recorded as `{ <sig>, value }`. */
+const plain = (v: unknown): unknown =>
+  typeof v === "object" && v !== null && "value" in v ? (v as { value: unknown }).value : v;
 const state = (r: RecordedResource, key: string) => r.state[key] as string;
 
 /** The Lambda function deployed for a handler (the build returns the handler path unchanged). */
@@ -267,18 +275,23 @@ describe("API", () => {
   it("routes every API route to the api handler", () => {
     const fn = lambdaFor(HANDLERS.api);
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
-    expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual([
-      "GET /api/incidents",
-      "GET /api/incidents/{id}",
-      "GET /api/incidents/{id}/postmortem",
-      "GET /api/incidents/{id}/postmortem.json",
-      "GET /api/incidents/{id}/postmortem.md",
-      "GET /api/metrics",
-      "GET /api/schemas/postmortem.v1.json",
-      "GET /health",
-      "POST /slack/events",
-    ]);
-    for (const route of routes.filter((r) => r.inputs.routeKey !== "POST /slack/events")) {
+    expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
+      [
+        "GET /api/incidents",
+        "GET /api/incidents/{id}",
+        "GET /api/incidents/{id}/postmortem",
+        "GET /api/incidents/{id}/postmortem.json",
+        "GET /api/incidents/{id}/postmortem.md",
+        "GET /api/metrics",
+        "GET /api/schemas/postmortem.v1.json",
+        "GET /health",
+        "POST /slack/events",
+        ...ACK_ROUTES,
+      ].sort(),
+    );
+    const own = (r: RecordedResource) =>
+      r.inputs.routeKey !== "POST /slack/events" && !ACK_ROUTES.includes(r.inputs.routeKey as string);
+    for (const route of routes.filter(own)) {
       const integration = only(
         "aws:apigatewayv2/integration:Integration",
         (i) => route.inputs.target === `integrations/${i.id}`,
@@ -295,7 +308,7 @@ describe("API", () => {
         (p) =>
           p.inputs.principal === "apigateway.amazonaws.com" && unwrap(p.inputs.function) === state(fn, "arn"),
       ),
-    ).toHaveLength(routes.length - 1);
+    ).toHaveLength(routes.filter(own).length);
   });
 
   it("routes POST /slack/events to the Slack handler, linked to its secrets, the table and the bus", () => {
@@ -434,7 +447,7 @@ describe("handlers", () => {
 
   it("fails the evaluation, like a deploy, when a secret has no value", () => {
     expect(missingSecret.ok).toBe(false);
-    expect(missingSecret.error).toMatch(/Set a value for Slack\w+ with `sst secret set/);
+    expect(missingSecret.error).toMatch(/Set a value for (Slack\w+|AckKey) with `sst secret set/);
   });
 
   it("fails the evaluation when a handler file does not exist", () => {
@@ -866,5 +879,95 @@ describe("multi-account forwarding (central side)", () => {
     });
     const defaultBus = only("aws:cloudwatch/eventBus:EventBus", (r) => r.readId === "default");
     expect(app.outputs?.centralBusArn).toBe(arnOf(defaultBus));
+  });
+});
+
+describe("paging", () => {
+  const linksOf = (handler: string) =>
+    Object.keys(app.builds.find((b) => b.handler === handler)?.links ?? {}).sort();
+
+  it("invokes Pager from an app-bus rule on exactly the paging events", () => {
+    const fn = lambdaFor(HANDLERS.pager);
+    const rule = only("aws:cloudwatch/eventRule:EventRule", byName("BusSubscriberPagerRule"));
+    const bus = only("aws:cloudwatch/eventBus:EventBus", byName("BusBus"));
+    expect(rule.inputs.eventBusName).toBe(state(bus, "name"));
+    expect(JSON.parse(rule.inputs.eventPattern as string)).toStrictEqual({
+      source: ["firebreak"],
+      "detail-type": [...PAGER_EVENT_TYPES],
+    });
+    expect(PAGER_EVENT_TYPES).toEqual(["incident.declared", "incident.status_changed", "page.acknowledged"]);
+    const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
+    expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));
+  });
+
+  it("retries Pager twice, then sends to PagerDlq (14 days)", () => {
+    const fn = lambdaFor(HANDLERS.pager);
+    const dlq = only("aws:sqs/queue:Queue", byName("PagerDlqQueue"));
+    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
+    const config = only(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      (r) => plain(r.inputs.functionName) === state(fn, "name"),
+    );
+    expect(config.inputs).toMatchObject({
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
+    });
+    expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+  });
+
+  it("runs Escalation every minute from a schedule rule; a failed sweep goes to EscalationDlq (14 days)", () => {
+    const fn = lambdaFor(HANDLERS.escalation);
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression !== undefined);
+    expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
+    const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
+    expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));
+    only(
+      "aws:lambda/permission:Permission",
+      (r) => r.inputs.principal === "events.amazonaws.com" && r.inputs.sourceArn === state(rule, "arn"),
+    );
+    const dlq = only("aws:sqs/queue:Queue", byName("EscalationDlqQueue"));
+    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
+    const config = only(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      (r) => plain(r.inputs.functionName) === state(fn, "name"),
+    );
+    expect(config.inputs).toMatchObject({
+      maximumRetryAttempts: 0,
+      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
+    });
+    expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+  });
+
+  it("links Pager, Escalation and Ack to Table, SlackBotToken and AckKey, with the API's /ack as the link base", () => {
+    for (const handler of [HANDLERS.pager, HANDLERS.escalation, HANDLERS.ack])
+      expect(linksOf(handler), handler).toEqual(["AckKey", "SlackBotToken", "Table"]);
+    const env = (lambdaFor(HANDLERS.pager).inputs.environment as { variables: Record<string, unknown> })
+      .variables;
+    const base = env.FIREBREAK_ACK_BASE_URL as string | { value: string };
+    expect(typeof base === "string" ? base : base.value).toMatch(/\/ack$/);
+    // Only the paging functions hold the ack key.
+    for (const handler of [HANDLERS.api, HANDLERS.slack, HANDLERS.postmortem, HANDLERS.outbox])
+      expect(linksOf(handler)).not.toContain("AckKey");
+  });
+
+  it("lets Pager and Escalation publish to SNS (topics and direct SMS); not the others", () => {
+    for (const handler of [HANDLERS.pager, HANDLERS.escalation])
+      expect(allows(lambdaFor(handler), "sns:Publish", "*"), handler).toBe(true);
+    for (const handler of [HANDLERS.ack, HANDLERS.api, HANDLERS.slack])
+      expect(allows(lambdaFor(handler), "sns:Publish", "*"), handler).toBe(false);
+  });
+
+  it("routes GET and POST /ack/{token} to the Ack function, and creates the PagesTopic", () => {
+    const fn = lambdaFor(HANDLERS.ack);
+    for (const key of ACK_ROUTES) {
+      const route = only("aws:apigatewayv2/route:Route", (r) => r.inputs.routeKey === key);
+      const integration = only(
+        "aws:apigatewayv2/integration:Integration",
+        (i) => route.inputs.target === `integrations/${i.id}`,
+      );
+      const uri = integration.inputs.integrationUri as string | { value: string };
+      expect(typeof uri === "string" ? uri : uri.value).toBe(state(fn, "arn"));
+    }
+    only("aws:sns/topic:Topic", byName("PagesTopicTopic"));
   });
 });

@@ -168,6 +168,7 @@ export const TEST_SECRETS: Record<string, string> = {
   SST_SECRET_SessionKey: "test-session-key-0123456789abcdef0123456789",
   SST_SECRET_SlackClientId: "1234.5678",
   SST_SECRET_SlackClientSecret: "test-client-secret",
+  SST_SECRET_AckKey: "k1:test-ack-key-of-at-least-thirty-two-bytes",
 };
 
 export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
@@ -254,7 +255,8 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
     const flags = SOURCEMAPS ? ["--enable-source-maps"] : [];
     const child = await run(process.execPath, [...flags, "--no-warnings", bundle], {
       cwd: ROOT,
-      timeout: 60_000,
+      // A loaded machine (several evaluations side by side) may need longer: FIREBREAK_EVAL_TIMEOUT_MS.
+      timeout: Number(process.env.FIREBREAK_EVAL_TIMEOUT_MS) || 60_000,
       maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,

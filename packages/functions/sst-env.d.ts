@@ -3,6 +3,10 @@
 import "sst";
 declare module "sst" {
   export interface Resource {
+    "AckKey": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "AlarmIngestDlq": {
       "type": "sst.aws.Queue"
       "url": string

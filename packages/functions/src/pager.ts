@@ -1,5 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
+import { PAGER_EVENT_TYPES } from "@firebreak/core/paging/bus";
 import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import middy from "@middy/core";
@@ -7,12 +8,8 @@ import type { Context } from "aws-lambda";
 import { createLogger } from "./lib/logger";
 import { awsPagingDeps } from "./lib/resources";
 
-/** The app-bus detail-types the pager consumes (infra/paging.ts builds its rule from this list). */
-export const PAGER_EVENT_TYPES = [
-  "incident.declared",
-  "incident.status_changed",
-  "page.acknowledged",
-] as const;
+/** The app-bus detail-types the pager consumes (infra/paging.ts builds its rule from the same list). */
+export { PAGER_EVENT_TYPES };
 
 /**
  * pager: the paging consumer on the app bus.

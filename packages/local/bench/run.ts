@@ -14,6 +14,8 @@ import { bundles } from "./bundles";
 import { BENCH_SCALE, type BenchContext, type BenchModule, type Target } from "./harness";
 import { ingestLatency } from "./ingest";
 import { listOpen } from "./list";
+import { pagingLatency } from "./paging";
+import { postmortemGeneration } from "./postmortem";
 import { slackAck } from "./slack";
 import { round } from "./stats";
 import { storm } from "./storm";
@@ -22,7 +24,16 @@ import { webBundle } from "./web";
 // The SDK reads this when a client is constructed; no client exists before this line runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-const ALL_MODULES: BenchModule[] = [ingestLatency, storm, listOpen, slackAck, webBundle, bundles];
+const ALL_MODULES: BenchModule[] = [
+  ingestLatency,
+  storm,
+  pagingLatency,
+  postmortemGeneration,
+  listOpen,
+  slackAck,
+  webBundle,
+  bundles,
+];
 /** FIREBREAK_BENCH_ONLY=storm runs only the modules whose name contains one of the words. */
 const only = (process.env.FIREBREAK_BENCH_ONLY ?? "").split(",").filter(Boolean);
 const MODULES = only.length ? ALL_MODULES.filter((m) => only.some((w) => m.name.includes(w))) : ALL_MODULES;

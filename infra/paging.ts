@@ -1,0 +1,113 @@
+/**
+ * Paging (issue 3): who gets paged, and the escalation until someone acknowledges.
+ * - SnsTopic "PagesTopic": a ready-made team/all-hands topic. Subscribe phones and e-mails to it
+ *   and name its ARN (output `pagesTopic`) in the on-call directory (`snsTopicArn`, or a
+ *   `{type: topic, arn}` target). The directory may name other topics too (any region: a topic
+ *   page is published in the region its ARN names).
+ * - Function "Pager" (packages/functions/src/pager.handler): invoked asynchronously by a rule on
+ *   the app bus for `PAGER_EVENT_TYPES` (declared → roles and first pages; status changes and
+ *   acks → the escalation catches up). 2 async retries, then Queue "PagerDlq" (14 days).
+ * - Function "Escalation" (packages/functions/src/escalation.handler), run by Cron
+ *   "EscalationCron" every minute: one sweep of the due escalations. No retries (the next minute
+ *   sweeps again); a failed sweep goes to Queue "EscalationDlq" (14 days), so its depth shows it.
+ * - Function "Ack" (packages/functions/src/ack.handler) on `GET|POST /ack/{token}` of the HTTP API:
+ *   the one-click ack links.
+ * Links: Table, SlackBotToken, AckKey (the three functions). `FIREBREAK_ACK_BASE_URL` is the
+ * API's `/ack`.
+ *
+ * IAM: `sns:Publish` on `*` for Pager and Escalation. Direct SMS (`PhoneNumber`) has no resource
+ * ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics in the directory are the
+ * team's own and may live in any region or account.
+ */
+import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
+import { api } from "./api";
+import { bus, DLQ_RETENTION_SECONDS } from "./events";
+import { ackKey, slackBotToken } from "./secrets";
+import { table } from "./storage";
+
+export { PAGER_EVENT_TYPES };
+
+export const PAGING_HANDLERS = {
+  pager: "packages/functions/src/pager.handler",
+  escalation: "packages/functions/src/escalation.handler",
+  ack: "packages/functions/src/ack.handler",
+};
+
+/** Every minute: the escalation's resolution (levels time out in whole minutes). */
+export const ESCALATION_SCHEDULE = "rate(1 minute)";
+
+export const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
+
+/** Why `sns:Publish` is granted on `*` (an exception to least privilege, listed for the IAM audit). */
+export const SNS_PUBLISH_REASON =
+  'direct SMS (Publish with PhoneNumber) has no resource ARN: AWS requires Resource "*"; directory topics are user-managed ARNs';
+
+export const PAGER_PATTERN = {
+  source: ["firebreak"],
+  detailType: [...PAGER_EVENT_TYPES],
+};
+
+const snsPublish = { actions: ["sns:Publish"], resources: ["*"] };
+const environment = { FIREBREAK_ACK_BASE_URL: $interpolate`${api.url}/ack` };
+
+export const pagesTopic = new sst.aws.SnsTopic("PagesTopic");
+
+export const pagerDlq = new sst.aws.Queue("PagerDlq", {
+  transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
+});
+
+export const pager = new sst.aws.Function("Pager", {
+  handler: PAGING_HANDLERS.pager,
+  link: [table, slackBotToken, ackKey],
+  // Lambda sends a failed async invocation to its on-failure destination with the function's role.
+  permissions: [snsPublish, { actions: ["sqs:SendMessage"], resources: [pagerDlq.arn] }],
+  environment,
+  retries: 2,
+  timeout: "60 seconds",
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: pagerDlq.arn } },
+    },
+  },
+});
+
+export const pagerRule = bus.subscribe("Pager", pager, { pattern: PAGER_PATTERN });
+
+export const escalationDlq = new sst.aws.Queue("EscalationDlq", {
+  transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
+});
+
+export const escalation = new sst.aws.Function("Escalation", {
+  handler: PAGING_HANDLERS.escalation,
+  link: [table, slackBotToken, ackKey],
+  permissions: [snsPublish, { actions: ["sqs:SendMessage"], resources: [escalationDlq.arn] }],
+  environment,
+  retries: 0,
+  timeout: "55 seconds",
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: escalationDlq.arn } },
+    },
+  },
+});
+
+export const escalationCron = new sst.aws.Cron("EscalationCron", {
+  function: escalation.arn,
+  schedule: ESCALATION_SCHEDULE,
+});
+
+export const ackHandler = new sst.aws.Function("Ack", {
+  handler: PAGING_HANDLERS.ack,
+  link: [table, slackBotToken, ackKey],
+  environment,
+  timeout: "10 seconds",
+});
+
+for (const route of ACK_ROUTES) api.route(route, ackHandler.arn);
+
+export const outputs = {
+  pagesTopic: pagesTopic.arn,
+  pagerDlq: pagerDlq.url,
+  escalationDlq: escalationDlq.url,
+  ackLinks: environment.FIREBREAK_ACK_BASE_URL,
+};
