@@ -72,9 +72,6 @@ function only(type: string, match: (r: RecordedResource) => boolean = () => true
   return found[0]!;
 }
 const byName = (name: string) => (r: RecordedResource) => r.name === name;
-/** A value as recorded: linking secrets makes Pulumi mark outputs secret, recorded as `{ <sig>, value }`. */
-const plain = (v: unknown): unknown =>
-  typeof v === "object" && v !== null && "value" in v ? (v as { value: unknown }).value : v;
 const state = (r: RecordedResource, key: string) => r.state[key] as string;
 
 /** The Lambda function deployed for a handler (the build returns the handler path unchanged). */
