@@ -374,6 +374,38 @@ describe("incidents", () => {
     expect((await call(`/api/incidents/${ULID_MISSING}`)).status).toBe(404);
   });
 
+  it("serves every list variant with index Queries only, never a Scan", async () => {
+    const commands: { name: string; index?: string }[] = [];
+    deps.store.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { IndexName?: string };
+        commands.push({ name: String(context.commandName), index: input.IndexName });
+        return next(args);
+      },
+      { step: "initialize", name: "contractCommandSpy" },
+    );
+    try {
+      for (const query of [
+        "status=open",
+        "status=open&severity=SEV1",
+        "status=resolved&service=checkout",
+        "status=all&severity=SEV2&service=payments",
+      ]) {
+        commands.length = 0;
+        expect((await call(`/api/incidents?${query}`)).status).toBe(200);
+        // GetItem and UpdateItem are the API token check (and its last-used stamp).
+        const reads = commands.filter((c) => c.name !== "GetItemCommand" && c.name !== "UpdateItemCommand");
+        expect(reads.length, query).toBeGreaterThan(0);
+        expect(
+          reads.every((c) => c.name === "QueryCommand" && c.index),
+          `${query}: ${JSON.stringify(commands)}`,
+        ).toBe(true);
+      }
+    } finally {
+      deps.store.db.middlewareStack.remove("contractCommandSpy");
+    }
+  });
+
   it("pages through the list with a cursor, and through resolved incidents", async () => {
     for (let i = 0; i < 3; i++) await declare(`Paged ${i}`, "paging-test");
     const first = await call("/api/incidents?status=open&service=paging-test&limit=2");
