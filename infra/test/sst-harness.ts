@@ -227,7 +227,8 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
     const flags = SOURCEMAPS ? ["--enable-source-maps"] : [];
     const child = await run(process.execPath, [...flags, "--no-warnings", bundle], {
       cwd: ROOT,
-      timeout: 60_000,
+      // Four evaluations run side by side; on a loaded 2-core machine one alone takes ~25 s.
+      timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,
