@@ -64,7 +64,7 @@ beforeAll(async () => {
     evaluate({ secrets: {} }),
   ]);
   if (!app.ok) throw new Error(`run() failed under mocks:\n${app.error}`);
-}, 120_000);
+}, 300_000);
 
 function only(type: string, match: (r: RecordedResource) => boolean = () => true): RecordedResource {
   const found = resourcesOf(app, type).filter(match);

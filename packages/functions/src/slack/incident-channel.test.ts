@@ -2,6 +2,7 @@ import { assignRole, changeStatus, declareIncident } from "@firebreak/core/incid
 import type { Incident } from "@firebreak/core/incident/model";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { runAs } from "@firebreak/core/shared/actor";
+import { newId } from "@firebreak/core/shared/ids";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -134,6 +135,33 @@ describe("syncIncidentChannel", () => {
     expect(calls("chat.update")).toHaveLength(1);
     expect(calls("chat.postMessage")).toHaveLength(1);
     expect(fake.channels.get(record.channelId!)!.members.has(BOB)).toBe(true);
+  });
+
+  it("a severity raised to SEV1 gets a channel; a severity change shows on the summary", async () => {
+    const incident = await declare("Slow search", "SEV3");
+    expect((await syncIncidentChannel(deps(), incident.id)).outcome).toBe("not_wanted");
+    // No use case changes severity yet: write the change as one would (incident + timeline entry).
+    const before = (await store.getIncident(incident.id))!;
+    const at = new Date().toISOString();
+    await store.commitIncidentChange({
+      before,
+      after: { ...before, severity: "SEV1", updatedAt: at, version: before.version + 1 },
+      entries: [
+        {
+          id: newId(),
+          incidentId: incident.id,
+          kind: "incident.severity_changed",
+          actor: ACTOR,
+          at,
+          summary: "severity SEV3 → SEV1",
+          data: { from: "SEV3", to: "SEV1" },
+        },
+      ],
+    });
+    const result = await syncIncidentChannel(deps(), incident.id);
+    expect(result.created).toBe(true);
+    const record = (await slack.get(incident.id))!;
+    expect(fake.messages.get(`${record.channelId}:${record.summaryTs}`)?.text).toContain("SEV1 INC-");
   });
 
   it("handles name collisions with a suffix", async () => {
