@@ -28,6 +28,8 @@ import {
   BENCH_REGION,
   type BenchContext,
   type BenchModule,
+  countRoundTrips,
+  describeRoundTrips,
   rawConditionalPut,
   scaled,
   seededRandom,
@@ -47,6 +49,7 @@ export const pagingLatency: BenchModule = {
     const tableName = await ctx.createTable("bench-paging");
     const db = createDocumentClient({ tableName, endpoint: ctx.endpoint });
     const rawDb = createDocumentClient({ tableName, endpoint: ctx.endpoint });
+    const trips = countRoundTrips(db);
     // First arrival per incident in each sink, stamped by the fakes' own request handlers.
     const arrivals = new Map<string, { sns?: number; slack?: number }>();
     const arrived = (incidentId: string | undefined, sink: "sns" | "slack") => {
@@ -125,6 +128,7 @@ export const pagingLatency: BenchModule = {
     const pageMs: number[] = [];
     const putMs: number[] = [];
     const snsBefore = sns.published.length;
+    trips.reset();
     for (let i = 0; i < INCIDENTS; i++) {
       if (i % 2 === 1) putMs.push(await timed(rawPut));
       pageMs.push(await page(i, "bench-page"));
@@ -134,6 +138,7 @@ export const pagingLatency: BenchModule = {
     const put = summarise(putMs);
     ctx.log(`  alarm → both pages: ${describeMs(paged)}`);
     ctx.log(`  conditional put:    ${describeMs(put)}`);
+    ctx.log(`  alarm → pages path: ${describeRoundTrips(trips, INCIDENTS)}`);
     ctx.log(
       `  sinks: ${sns.published.length - snsBefore} SNS publishes and ${slack.calls.filter((c) => c.method === "chat.postMessage").length} Slack posts in all`,
     );
