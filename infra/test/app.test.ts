@@ -57,7 +57,7 @@ beforeAll(async () => {
     evaluate({ secrets: {} }),
   ]);
   if (!app.ok) throw new Error(`run() failed under mocks:\n${app.error}`);
-}, 120_000);
+}, 300_000);
 
 function only(type: string, match: (r: RecordedResource) => boolean = () => true): RecordedResource {
   const found = resourcesOf(app, type).filter(match);
@@ -673,13 +673,12 @@ describe("self-monitoring", () => {
 
   it("alarms when any dead-letter queue holds a message", () => {
     const dlqs = deadLetterQueues();
-    expect(dlqs.map((q) => q.name).sort()).toEqual([
-      "AlarmIngestDlqQueue",
-      "OutboxDlqQueue",
-      "PostmortemDlqQueue",
-    ]);
+    expect(dlqs.map((q) => q.name)).toEqual(
+      expect.arrayContaining(["AlarmIngestDlqQueue", "OutboxDlqQueue", "PostmortemDlqQueue"]),
+    );
     for (const queue of dlqs) {
       const [alarm] = alarmsOn("ApproximateNumberOfMessagesVisible", "QueueName", state(queue, "name"));
+      // infra/monitoring.ts alarms on depth for queues named "…Dlq"; name a new DLQ that way.
       expect(alarm, `depth alarm of ${queue.name}`).toBeDefined();
       expect(alarm?.inputs).toMatchObject({
         namespace: "AWS/SQS",

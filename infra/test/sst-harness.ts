@@ -251,7 +251,8 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
     const flags = SOURCEMAPS ? ["--enable-source-maps"] : [];
     const child = await run(process.execPath, [...flags, "--no-warnings", bundle], {
       cwd: ROOT,
-      timeout: 60_000,
+      // Generous: on a loaded 2-core machine several evaluations share the CPU.
+      timeout: 240_000,
       maxBuffer: 64 * 1024 * 1024,
       env: {
         ...process.env,

@@ -93,7 +93,7 @@ export async function evaluate(config: Config, run: Runner): Promise<void> {
   };
   process.on("uncaughtException", finish);
   process.on("unhandledRejection", finish);
-  setTimeout(() => finish(new Error("evaluation timed out")), 45_000).unref();
+  setTimeout(() => finish(new Error("evaluation timed out")), 210_000).unref();
 
   const server = await startRpcStub({ handlerRoot, work, builds: result.builds });
   process.env.SST_SERVER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
