@@ -89,7 +89,7 @@ function allows(fn: RecordedResource, action: string, resource: string): boolean
 }
 
 it("sst.config.ts and infra/** type-check (tsc --noEmit -p tsconfig.infra.json)", {
-  timeout: 120_000,
+  timeout: 420_000,
 }, async () => {
   const result = await typecheckResult;
   expect(result.output).toBe("");
