@@ -96,7 +96,7 @@ function allows(fn: RecordedResource, action: string, resource: string): boolean
 }
 
 it("sst.config.ts and infra/** type-check (tsc --noEmit -p tsconfig.infra.json)", {
-  timeout: 120_000,
+  timeout: 420_000,
 }, async () => {
   const result = await typecheckResult;
   expect(result.output).toBe("");
@@ -750,13 +750,12 @@ describe("self-monitoring", () => {
 
   it("alarms when any dead-letter queue holds a message", () => {
     const dlqs = deadLetterQueues();
-    expect(dlqs.map((q) => q.name).sort()).toEqual([
-      "AlarmIngestDlqQueue",
-      "OutboxDlqQueue",
-      "PostmortemDlqQueue",
-    ]);
+    expect(dlqs.map((q) => q.name)).toEqual(
+      expect.arrayContaining(["AlarmIngestDlqQueue", "OutboxDlqQueue", "PostmortemDlqQueue"]),
+    );
     for (const queue of dlqs) {
       const [alarm] = alarmsOn("ApproximateNumberOfMessagesVisible", "QueueName", state(queue, "name"));
+      // infra/monitoring.ts alarms on depth for queues named "…Dlq"; name a new DLQ that way.
       expect(alarm, `depth alarm of ${queue.name}`).toBeDefined();
       expect(alarm?.inputs).toMatchObject({
         namespace: "AWS/SQS",

@@ -112,7 +112,8 @@ export async function typecheck(): Promise<{ ok: boolean; output: string }> {
   try {
     await run(path.join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "tsconfig.infra.json"], {
       cwd: ROOT,
-      timeout: 120_000,
+      // ~15 s alone; minutes when the whole suite shares 2 loaded cores. A kill reports no output.
+      timeout: 400_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     return { ok: true, output: "" };
@@ -267,8 +268,11 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
         FIREBREAK_STAGE: options.stage ?? "ci",
         FIREBREAK_HANDLER_ROOT: options.handlerRoot ?? process.env.FIREBREAK_HANDLER_ROOT ?? ROOT,
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        // The deploy-time configuration is exactly options.env (nothing leaks from the shell).
         FIREBREAK_PRODUCTION_STAGES: "",
         FIREBREAK_SELF_SERVICE: "",
+        FIREBREAK_OPS_EMAIL: "",
+        FIREBREAK_ORG_ID: "",
         ...(options.env ?? TEST_CONFIG),
         // What `sst secret set` provides to a deploy; unset, the evaluation fails like a deploy would.
         ...(options.secrets ?? TEST_SECRETS),

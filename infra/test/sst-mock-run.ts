@@ -93,7 +93,7 @@ export async function evaluate(config: Config, run: Runner): Promise<void> {
   };
   process.on("uncaughtException", finish);
   process.on("unhandledRejection", finish);
-  const limit = Math.max(45_000, (Number(process.env.FIREBREAK_EVAL_TIMEOUT_MS) || 0) - 15_000);
+  const limit = Math.max(210_000, (Number(process.env.FIREBREAK_EVAL_TIMEOUT_MS) || 0) - 15_000);
   setTimeout(() => finish(new Error("evaluation timed out")), limit).unref();
 
   const server = await startRpcStub({ handlerRoot, work, builds: result.builds });
