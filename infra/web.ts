@@ -1,7 +1,13 @@
 /**
- * Web: the dashboard (packages/web, a Vite app) as a static site: S3 + CloudFront. The deploy runs
- * `WEB_BUILD.command` from the repository root and uploads `WEB_BUILD.output`. The app reads the
- * API's URL at build time from VITE_API_URL.
+ * Web: the dashboard (packages/web, a Vite app) as a static site behind one CloudFront Router,
+ * which also routes `/api/*` and `/auth/*` to the HTTP API. Dashboard and API share one origin, so
+ * the session cookie (HttpOnly, SameSite=Lax) is first-party and the dashboard calls the API with
+ * relative URLs (VITE_API_URL stays unset): no CORS, no third-party cookies. The deploy runs
+ * `WEB_BUILD.command` in `WEB_PATH` and uploads `WEB_BUILD.output` (relative to the path). Client
+ * routes such as `/incidents/<id>` fall back to index.html (StaticSite's default error page).
+ *
+ * Sign in with Slack: add `<web url>/auth/slack/callback` as the Slack app's redirect URL. The
+ * Router adds `x-forwarded-host`, from which the API builds that callback URL.
  */
 import { api } from "./api";
 
@@ -10,13 +16,18 @@ export const WEB_BUILD = {
   command: "npm run build --workspace @firebreak/web",
   output: "dist",
 };
+/** Path prefixes the Router sends to the API instead of the static site. */
+export const API_PREFIXES = ["/api", "/auth"] as const;
+
+export const router = new sst.aws.Router("Dashboard");
+for (const prefix of API_PREFIXES) router.route(prefix, api.url);
 
 export const web = new sst.aws.StaticSite("Web", {
   path: WEB_PATH,
   build: WEB_BUILD,
-  environment: { VITE_API_URL: api.url },
+  router: { instance: router },
 });
 
 export const outputs = {
-  web: web.url,
+  web: router.url,
 };

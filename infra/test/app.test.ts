@@ -854,12 +854,24 @@ describe("defaults", () => {
 });
 
 describe("dashboard (StaticSite)", () => {
-  it("builds packages/web with the workspace build and VITE_API_URL = the API url", () => {
+  it("builds packages/web with the workspace build, same-origin (no VITE_API_URL)", () => {
     const builder = only("command:local:Command", byName("WebBuilder"));
     expect(builder.inputs.create).toBe("npm run build --workspace @firebreak/web");
     expect(String(builder.inputs.dir).endsWith(path.join("packages", "web"))).toBe(true);
-    expect(builder.inputs.environment).toEqual({ VITE_API_URL: app.outputs?.api });
+    expect(builder.inputs.environment ?? {}).not.toHaveProperty("VITE_API_URL");
     expect(app.outputs?.web).toMatch(/^https:\/\/.+\.cloudfront\.net$/);
+  });
+
+  it("serves the dashboard and routes /api and /auth to the HTTP API through one CloudFront Router", () => {
+    // A Router URL route is a CloudFront KeyValueStore entry (a dynamic resource) naming the origin host.
+    const host = new URL(String(app.outputs?.api)).host;
+    const keys = resourcesOf(app, "pulumi-nodejs:dynamic:Resource");
+    for (const prefix of ["/api", "/auth"]) {
+      const key = keys.find((r) => r.name === `DashboardRoute${prefix}RouteKey.sst.aws.KvKeys`);
+      expect(key, prefix).toBeDefined();
+      const entries = plain(key!.inputs.entries) as { metadata: string };
+      expect(JSON.parse(entries.metadata)).toMatchObject({ host });
+    }
   });
 });
 
