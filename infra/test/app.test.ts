@@ -12,6 +12,7 @@ import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
 import { PAGER_EVENT_TYPES } from "../../packages/core/src/paging/bus";
 import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
+import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
 import { SLACK_WORKER_EVENT_TYPES } from "../../packages/functions/src/slack/worker-events";
 import {
   ALLOWED_MANAGED_POLICIES,
@@ -19,6 +20,7 @@ import {
   LINK_ACTIONS,
   WILDCARD_RESOURCE_EXCEPTIONS,
 } from "../policy";
+import { API_ROUTES } from "../routes";
 import {
   type Evaluation,
   ensureSstInstall,
@@ -269,22 +271,27 @@ describe("outbox", () => {
 });
 
 describe("API", () => {
+  it("deploys a route for every path the API serves (its OpenAPI document, the sign-in flow)", () => {
+    const covered = (method: string, path: string) =>
+      API_ROUTES.some((route) => {
+        const [m, p] = route.split(" ") as [string, string];
+        if (m !== "ANY" && m !== method.toUpperCase()) return false;
+        return p.endsWith("/{proxy+}") ? path.startsWith(p.slice(0, -"{proxy+}".length)) : p === path;
+      });
+    const paths = [
+      ...OPENAPI_ROUTES.map((r) => [r.method, r.path] as const),
+      ["get", "/auth/slack/login"] as const,
+      ["get", "/auth/slack/callback"] as const,
+      ["post", "/auth/logout"] as const,
+    ];
+    for (const [method, path] of paths) expect(covered(method, path), `${method} ${path}`).toBe(true);
+  });
+
   it("routes every API route to the api handler", () => {
     const fn = lambdaFor(HANDLERS.api);
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
-      [
-        "GET /api/incidents",
-        "GET /api/incidents/{id}",
-        "GET /api/incidents/{id}/postmortem",
-        "GET /api/incidents/{id}/postmortem.json",
-        "GET /api/incidents/{id}/postmortem.md",
-        "GET /api/metrics",
-        "GET /api/schemas/postmortem.v1.json",
-        "GET /health",
-        "POST /slack/events",
-        ...ACK_ROUTES,
-      ].sort(),
+      ["ANY /api/{proxy+}", "ANY /auth/{proxy+}", "GET /health", "POST /slack/events", ...ACK_ROUTES].sort(),
     );
     const own = (r: RecordedResource) =>
       r.inputs.routeKey !== "POST /slack/events" && !ACK_ROUTES.includes(r.inputs.routeKey as string);

@@ -2,6 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { PageStore } from "@firebreak/core/paging/store";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
@@ -46,6 +47,7 @@ function awsApiDeps(): ApiDeps {
     store: incidents,
     postmortems,
     directory: new DirectoryStore(incidents.db, incidents.tableName),
+    pages: new PageStore(incidents.db, incidents.tableName),
     auth: {
       sessionKey: linked.SessionKey.value,
       tokens: new TokenStore(incidents.db, incidents.tableName),

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { issueSession } from "@firebreak/core/auth/session";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { onIncidentDeclared, type PagingDeps } from "@firebreak/core/paging/service";
+import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
 import { PageStore } from "@firebreak/core/paging/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/service";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -277,6 +277,25 @@ describe("auth", () => {
     expect((await off.request("/auth/dev")).status).toBe(404);
   });
 
+  it("Sign in with Slack behind the dashboard's Router: the callback is on the forwarded (browser's) origin", async () => {
+    const { redirectUri: _, ...slack } = deps.auth.slack!;
+    const routed = createApiApp(() => ({ ...deps, auth: { ...deps.auth, slack } }));
+    const redirectOf = async (headers: Record<string, string>) => {
+      const res = await routed.request("https://abc.execute-api.eu-west-1.amazonaws.com/auth/slack/login", {
+        headers,
+      });
+      return new URL(res.headers.get("location")!).searchParams.get("redirect_uri");
+    };
+    expect(await redirectOf({ "x-forwarded-host": "d123example.cloudfront.net" })).toBe(
+      "https://d123example.cloudfront.net/auth/slack/callback",
+    );
+    expect(await redirectOf({})).toBe("https://abc.execute-api.eu-west-1.amazonaws.com/auth/slack/callback");
+    // Not a host name: ignored.
+    expect(await redirectOf({ "x-forwarded-host": "evil.example/path?x" })).toBe(
+      "https://abc.execute-api.eu-west-1.amazonaws.com/auth/slack/callback",
+    );
+  });
+
   it("Sign in with Slack: authorize redirect, code exchange, id_token verified against the JWKS, team checked", async () => {
     const codes = (fakeSlack as unknown as { codes: Map<string, Record<string, unknown>> }).codes;
     const start = await app.request("/auth/slack/login");
@@ -480,6 +499,34 @@ describe("incidents", () => {
       if (route.method === "post" || route.method === "put") init.body = {};
       expect((await call(path, init)).status, `${route.method} ${route.path}`).toBe(403);
     }
+  });
+
+  it("as deployed (a page store, no paging secrets): lists pages; an ack reaches paging through incident.status_changed", async () => {
+    const incident = await declare("Ledger lag", "checkout");
+    await onIncidentDeclared(paging, incident.id);
+    const deployed = createApiApp(() => ({ ...deps, paging: undefined, pages: paging.pages }));
+    const get = async (path: string) => {
+      const res = await deployed.request(path, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+      const json = (await res.json()) as { pages: unknown[]; items: unknown[] };
+      return { status: res.status, cacheControl: res.headers.get("cache-control"), json };
+    };
+    const detail = await get(`/api/incidents/${incident.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.json.pages.length).toBeGreaterThan(0);
+    expect(detail.cacheControl).toBe("no-store");
+    const listed = await get(`/api/pages?incident=${incident.id}`);
+    expect(listed.status).toBe(200);
+    expect(listed.json.items).toEqual(detail.json.pages);
+
+    const acked = await deployed.request(`/api/incidents/${incident.id}/ack`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.responder}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(acked.status).toBe(200);
+    // The Pager consumer's handling of incident.status_changed stops the ladder.
+    await onIncidentStatusChanged(paging, incident.id);
+    expect((await paging.pages.getEscalation(incident.id))?.ladderDone?.reason).toBe("acknowledged");
   });
 
   it("acks through paging (the escalation stops), then mitigates, assigns, updates and resolves; 409 on stale versions", async () => {

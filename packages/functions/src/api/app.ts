@@ -5,6 +5,7 @@ import { parseSince } from "@firebreak/core/metrics/since";
 import { parseDirectory, parseDirectoryYaml } from "@firebreak/core/oncall/directory";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { acknowledge, acknowledgeByLink, listPages, type PagingDeps } from "@firebreak/core/paging/service";
+import type { PageStore } from "@firebreak/core/paging/store";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema";
 import { editPostmortem, getPostmortem } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -46,6 +47,12 @@ export interface ApiDeps {
   postmortems: PostmortemStore;
   /** Paging (pages list, ack links, acks that stop escalation); ack links answer 503 without it. */
   paging?: PagingDeps;
+  /**
+   * The pages, for reading (incident detail, /api/pages); defaults to paging's. The deployed API
+   * reads pages without holding the paging secrets: acknowledgements it records reach the Pager
+   * through `incident.status_changed`, which stops the escalation there.
+   */
+  pages?: PageStore;
   /** The on-call directory (people, roles, /api/directory); defaults to paging's. */
   directory?: DirectoryStore;
   auth: AuthDeps;
@@ -79,6 +86,12 @@ async function jsonBody(c: { req: { json(): Promise<unknown>; header(name: strin
 /** The HTTP API. The same app serves Lambda (API Gateway v2 events) and the local runtime. */
 export function createApiApp(getDeps: () => ApiDeps) {
   const app = new Hono<AuthEnv>();
+  // Answers are per caller: no shared cache (the dashboard's CloudFront Router, a proxy) may keep
+  // one, unless a route says otherwise (the list's `private, no-cache` with its ETag).
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
   const directoryOf = () => {
     const deps = getDeps();
     return deps.directory ?? deps.paging?.directory;
@@ -133,7 +146,8 @@ export function createApiApp(getDeps: () => ApiDeps) {
     const deps = getDeps();
     const found = await deps.store.getIncidentWithTimeline(id);
     if (!found) throw new NotFoundError("incident", id);
-    const pages = deps.paging ? await listPages(deps.paging, id) : [];
+    const pageStore = deps.pages ?? deps.paging?.pages;
+    const pages = pageStore ? await listPages({ pages: pageStore }, id) : [];
     return c.json({ ...incidentView(found.incident), timeline: found.timeline, pages });
   });
 
@@ -320,7 +334,9 @@ export function createApiApp(getDeps: () => ApiDeps) {
 
   app.get("/api/pages", viewer, async (c) => {
     const { incident } = parse(pagesQuery, c.req.query(), "query");
-    return c.json({ items: await listPages(paging(), incident) });
+    const deps = getDeps();
+    const pages = deps.pages ?? paging().pages;
+    return c.json({ items: await listPages({ pages }, incident) });
   });
 
   // ---- People, directory and tokens --------------------------------------------------------

@@ -154,6 +154,18 @@ async function startSession(
 
 const OIDC_COOKIE = "fb_oidc";
 
+/**
+ * The origin the browser sees. Deployed, the dashboard's CloudFront Router forwards /auth to the
+ * HTTP API and names its own host in `x-forwarded-host`; the callback must be on that origin so the
+ * session cookie is first-party. (A forged header gains nothing: Slack only redirects to the
+ * redirect URLs registered on the app.)
+ */
+export function publicOrigin(c: Context): string {
+  const forwarded = c.req.header("x-forwarded-host")?.split(",")[0]?.trim();
+  if (forwarded && /^[a-z0-9.-]+(:\d{1,5})?$/i.test(forwarded)) return `https://${forwarded}`;
+  return new URL(c.req.url).origin;
+}
+
 /** The sign-in routes: /auth/dev (local only), /auth/slack/login + callback, /auth/logout. */
 export function mountAuthRoutes(
   app: Hono<AuthEnv>,
@@ -195,7 +207,7 @@ export function mountAuthRoutes(
     if (!slack) throw new NotFoundError("route", `${c.req.path} (Sign in with Slack is not configured)`);
     return {
       ...slack,
-      redirectUri: slack.redirectUri ?? new URL("/auth/slack/callback", c.req.url).toString(),
+      redirectUri: slack.redirectUri ?? new URL("/auth/slack/callback", publicOrigin(c)).toString(),
     };
   };
 
