@@ -37,6 +37,8 @@ export const slackWorkerDlq = new sst.aws.Queue("SlackWorkerDlq", {
 export const slackWorker = new sst.aws.Function("SlackWorker", {
   handler: SLACK_WORKER_HANDLER,
   link: [table, slackBotToken],
+  // Lambda's async invoke delivers a failed event to the DLQ with the function's own role.
+  permissions: [{ actions: ["sqs:SendMessage"], resources: [slackWorkerDlq.arn] }],
   retries: 2,
   timeout: "60 seconds",
   memory: "512 MB",
