@@ -7,7 +7,7 @@ import type { Incident } from "@firebreak/core/incident/model";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
-import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";

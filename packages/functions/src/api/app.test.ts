@@ -7,7 +7,7 @@ import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { onIncidentDeclared, type PagingDeps } from "@firebreak/core/paging/service";
 import { PageStore } from "@firebreak/core/paging/store";
-import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
