@@ -20,7 +20,7 @@ import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
 import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
-import { pagingDepsFrom } from "./lib/resources";
+import { pagingDepsFrom } from "./lib/paging-resources";
 import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
 
 const DEMO = parseDirectoryYaml(
