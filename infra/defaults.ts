@@ -3,7 +3,9 @@
  * first), so functions added in any infra file get them without repeating them:
  *
  * - Functions: 512 MB, 15 s, arm64, log retention 3 months on production stages and 1 week
- *   elsewhere. An explicit value on a function wins. Reserved concurrency on production stages for
+ *   elsewhere, and the esbuild plugins of infra/esbuild-plugins.mjs (`LAMBDA_ESBUILD_PLUGINS`: they
+ *   keep Bolt's Socket Mode and Express out of the bundles; the bundle bench uses the same file).
+ *   An explicit value on a function wins. Reserved concurrency on production stages for
  *   the functions in `RESERVED_CONCURRENCY`, each with the dependency it protects.
  * - Links grant only the actions the code calls (`LINK_ACTIONS`), instead of SST's `service:*`:
  *   infra/test/app.test.ts checks every AWS SDK command imported under packages/ against them
@@ -22,6 +24,9 @@ export const FUNCTION_DEFAULTS = {
   architecture: "arm64",
   logRetention: config.production ? "3 months" : "1 week",
 } as const;
+
+/** `nodejs.plugins` of every function: relative to sst.config.ts, as SST resolves it. */
+export const LAMBDA_ESBUILD_PLUGINS = "./infra/esbuild-plugins.mjs";
 
 sst.Linkable.wrap(sst.aws.Dynamo, (table) => ({
   properties: { name: table.name },
@@ -50,6 +55,7 @@ $transform(sst.aws.Function, (args, _opts, name) => {
   args.timeout ??= FUNCTION_DEFAULTS.timeout;
   args.architecture ??= FUNCTION_DEFAULTS.architecture;
   args.logging ??= { retention: FUNCTION_DEFAULTS.logRetention };
+  args.nodejs ??= { plugins: LAMBDA_ESBUILD_PLUGINS };
   const reserved = RESERVED_CONCURRENCY[name];
   if (config.production && reserved) args.concurrency ??= { reserved: reserved.reserved };
 });

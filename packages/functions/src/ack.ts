@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { ackPage } from "./api/ack-page";
 import { createLogger } from "./lib/logger";
-import { awsPagingDeps } from "./lib/resources";
+import { awsPagingDeps } from "./lib/paging-resources";
 
 type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
 

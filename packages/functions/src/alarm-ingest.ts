@@ -3,8 +3,9 @@ import { type ProcessDeps, type ProcessSummary, processAlarmEvent } from "@fireb
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { awsDeadLetters } from "./lib/dead-letters";
 import { createLogger } from "./lib/logger";
-import { awsDeadLetters, awsStore } from "./lib/resources";
+import { awsStore } from "./lib/resources";
 
 /**
  * alarm-ingest: CloudWatch alarm transitions from the default-bus rule (EventBridge), from SNS

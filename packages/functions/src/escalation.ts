@@ -3,7 +3,7 @@ import { type PagingDeps, sweepEscalations } from "@firebreak/core/paging/servic
 import middy from "@middy/core";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { createLogger } from "./lib/logger";
-import { awsPagingDeps } from "./lib/resources";
+import { awsPagingDeps } from "./lib/paging-resources";
 
 /**
  * escalation: run every minute by a cron rule (infra/paging.ts); one sweep of the escalations

@@ -4,7 +4,7 @@ import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
-import { parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { acknowledge, type PagingDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
@@ -20,7 +20,7 @@ import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
 import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
-import { pagingDepsFrom } from "./lib/resources";
+import { pagingDepsFrom } from "./lib/paging-resources";
 import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
 
 const DEMO = parseDirectoryYaml(

@@ -6,7 +6,7 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { createLogger } from "./lib/logger";
-import { awsPagingDeps } from "./lib/resources";
+import { awsPagingDeps } from "./lib/paging-resources";
 
 /** The app-bus detail-types the pager consumes (infra/paging.ts builds its rule from the same list). */
 export { PAGER_EVENT_TYPES };

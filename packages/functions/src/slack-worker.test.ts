@@ -4,9 +4,10 @@ import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatche
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
 import type { Incident } from "@firebreak/core/incident/model";
+import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
-import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -46,7 +47,7 @@ beforeEach(async () => {
   slack = new SlackStore(store.db, table.tableName);
   postmortems = new PostmortemStore(store.db, table.tableName);
   directory = new DirectoryStore(store.db, table.tableName);
-  await directory.applyYaml(readFileSync(DIRECTORY, "utf8"));
+  await applyDirectoryYaml(directory, readFileSync(DIRECTORY, "utf8"));
   fake.reset();
   results = [];
   const deps: SlackWorkerDeps = {

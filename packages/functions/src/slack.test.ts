@@ -1,5 +1,5 @@
 import type { Incident } from "@firebreak/core/incident/model";
-import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";

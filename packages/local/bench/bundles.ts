@@ -4,7 +4,9 @@
  * defaults: `format: "esm"`, `minify: true`, `sourcemap: false`): esbuild with platform node, ESM,
  * target esnext, main fields module → main, keepNames, whitespace/syntax/identifier minification,
  * no source map, only `sharp` and `pg-native` external (the AWS SDK is bundled, not taken from the
- * runtime), and SST's banner that defines `require`, `__filename` and `__dirname`.
+ * runtime), SST's banner that defines `require`, `__filename` and `__dirname`, and the esbuild
+ * plugins infra/defaults.ts gives every function (`nodejs.plugins`: infra/esbuild-plugins.mjs,
+ * imported here from the same file).
  *
  * Entries: every top-level file of packages/functions/src that exports `handler` (the files infra/
  * points functions at), so a new handler is measured without touching this module.
@@ -23,6 +25,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import * as esbuild from "esbuild";
+import lambdaPlugins from "../../../infra/esbuild-plugins.mjs";
 import type { BenchContext, BenchModule } from "./harness";
 import { round } from "./stats";
 
@@ -58,6 +61,7 @@ export function sstBuildOptions(entry: string, outfile: string): esbuild.BuildOp
         "",
       ].join("\n"),
     },
+    plugins: lambdaPlugins,
     logLevel: "silent",
   };
 }

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { processAlarmEvent } from "@firebreak/core/alarm/process";
-import { parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { onIncidentDeclared, type PagingDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";

@@ -10,7 +10,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { type Directory, parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import type { Directory } from "@firebreak/core/oncall/directory";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";

@@ -19,6 +19,7 @@ import { newSessionSecret } from "@firebreak/core/auth/session";
 import type { SlackOidcConfig } from "@firebreak/core/auth/slack-oidc";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
+import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import {
   onIncidentDeclared,
@@ -277,7 +278,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const directory = new DirectoryStore(store.db, tableName);
     const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
     if (demo && !(await directory.get())) {
-      await directory.applyYaml(readFileSync(demo, "utf8"));
+      await applyDirectoryYaml(directory, readFileSync(demo, "utf8"));
       log.info(`loaded the demo on-call directory from ${demo}`);
     }
     const paging: PagingDeps = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDirectoryYaml } from "../oncall/directory";
+import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { UnauthenticatedError } from "./errors";
 import { hasRole, parseAdmins, roleFor } from "./roles";
 import { csrfMatches, issueSession, verifySession } from "./session";

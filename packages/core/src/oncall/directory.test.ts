@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ValidationError } from "../shared/errors";
-import { type DirectoryIssue, parseDirectory, parseDirectoryYaml, resolveOwner } from "./directory";
+import { type DirectoryIssue, parseDirectory, resolveOwner } from "./directory";
+import { parseDirectoryYaml } from "./directory-yaml";
 
 const EXAMPLE = new URL("../../../../examples/directory.yaml", import.meta.url);
 

@@ -12,15 +12,15 @@
  *
  * `parseDirectory` throws one `ValidationError` carrying every issue, each with a path such as
  * `teams[2].rotations[0].members[1]` and a message such as `unknown person "bob"`; it never returns
- * a partial directory. `parseDirectoryYaml` adds YAML syntax errors (with line and column) and the
- * line and column of each issue.
+ * a partial directory. `parseDirectoryYaml` (directory-yaml.ts, kept apart so that code which only
+ * handles the validated JSON does not bundle the `yaml` library) adds YAML syntax errors (with line
+ * and column) and the line and column of each issue.
  *
  * Service ownership: a team lists a service either as a plain id (it owns the service everywhere)
  * or as `{ id, accounts: ["210987654321"] }` (it owns it in those accounts only). For any service
  * at most one team owns it everywhere and each account is claimed by at most one team; an account
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
-import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import * as z from "zod";
 import { normaliseTimestamp } from "../alarm/normalise";
 import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
@@ -360,8 +360,8 @@ const rootSchema = z.strictObject({
 // Parsing
 // ---------------------------------------------------------------------------------------------
 
-type Path = PropertyKey[];
-interface RawIssue {
+export type Path = PropertyKey[];
+export interface RawIssue {
   path: Path;
   message: string;
 }
@@ -598,7 +598,7 @@ function stripUndefined<T extends object>(value: T): T {
 }
 
 /** The whole parse, issues kept with raw paths (`parseDirectoryYaml` maps them to lines). */
-function parseWithIssues(input: unknown): { directory?: Directory; issues: RawIssue[] } {
+export function parseWithIssues(input: unknown): { directory?: Directory; issues: RawIssue[] } {
   const c = new Collector();
   if (!isRecord(input)) {
     c.add([], `expected a mapping with people and teams, got ${describe(input)}`);
@@ -676,7 +676,8 @@ function parseWithIssues(input: unknown): { directory?: Directory; issues: RawIs
   };
 }
 
-function invalid(issues: DirectoryIssue[], cause?: unknown): ValidationError {
+/** The `ValidationError` listing every issue. */
+export function invalid(issues: DirectoryIssue[], cause?: unknown): ValidationError {
   const lines = issues.map(
     (i) =>
       `  ${i.path}: ${i.message}${i.line === undefined || i.path.startsWith("line ") ? "" : ` (line ${i.line}, column ${i.column})`}`,
@@ -693,66 +694,6 @@ export function parseDirectory(input: unknown): Directory {
   const { directory, issues } = parseWithIssues(input);
   if (!directory) throw invalid(issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   return directory;
-}
-
-/**
- * Parses the directory from YAML text. Syntax errors come first and alone (`line 3, column 7`
- * as the path); otherwise the issues of `parseDirectory`, each with the line and column of the
- * node it names (or of its nearest existing parent, for a missing key).
- */
-export function parseDirectoryYaml(source: string): Directory {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw invalid(
-      doc.errors.map((error) => {
-        const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
-        const message = error.message.split("\n")[0] ?? error.message;
-        return { path: `line ${pos.line}, column ${pos.col}`, message, line: pos.line, column: pos.col };
-      }),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw invalid([{ path: "(yaml)", message }], error);
-  }
-  const { directory, issues } = parseWithIssues(data);
-  if (directory) return directory;
-  throw invalid(
-    issues.map((issue) => {
-      const out: DirectoryIssue = { path: formatPath(issue.path), message: issue.message };
-      const offset = nodeOffset(doc, issue.path);
-      if (offset !== undefined) {
-        const pos = lineCounter.linePos(offset);
-        out.line = pos.line;
-        out.column = pos.col;
-      }
-      return out;
-    }),
-  );
-}
-
-/** The source offset of the deepest existing node on `path`. */
-function nodeOffset(doc: ReturnType<typeof parseDocument>, path: Path): number | undefined {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  for (const key of path) {
-    if (isSeq(node) && typeof key === "number") node = node.items[key];
-    else if (isMap(node) && typeof key === "string") node = node.get(key, true);
-    else break;
-    if (node === undefined) break;
-    offset = rangeStart(node) ?? offset;
-  }
-  return offset;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (typeof node !== "object" || node === null || !("range" in node)) return undefined;
-  const range = (node as { range?: unknown }).range;
-  return Array.isArray(range) && typeof range[0] === "number" ? range[0] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

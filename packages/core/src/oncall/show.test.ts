@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseDirectoryYaml } from "./directory";
+import { parseDirectoryYaml } from "./directory-yaml";
 import { formatOnCallSummary, onCallSummary } from "./show";
 
 const EXAMPLE = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { ValidationError, VersionConflictError } from "../shared/errors";
-import { type Directory, parseDirectoryYaml } from "./directory";
+import type { Directory } from "./directory";
+import { applyDirectoryYaml, parseDirectoryYaml } from "./directory-yaml";
 import { DirectoryStore, MAX_DIRECTORY_BYTES } from "./store";
 
 const DEMO_YAML = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");
@@ -44,12 +45,12 @@ describe("DirectoryStore", () => {
   });
 
   it("writes nothing when the YAML has any problem (the apply is atomic)", async () => {
-    await directories.applyYaml(DEMO_YAML);
+    await applyDirectoryYaml(directories, DEMO_YAML);
     const broken = DEMO_YAML.replace(
       "members: [alice, bob, chen, dana]",
       "members: [alice, bob, zoe]",
     ).replace("timeoutMinutes: 5", "timeoutMinutes: 0");
-    const error = await directories.applyYaml(broken).catch((e) => e);
+    const error = await applyDirectoryYaml(directories, broken).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.length).toBeGreaterThanOrEqual(2);
     const stored = await directories.get();

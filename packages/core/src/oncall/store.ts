@@ -3,7 +3,7 @@ import type { Actor } from "../incident/model";
 import { type Clock, systemClock } from "../shared/clock";
 import { ValidationError, VersionConflictError } from "../shared/errors";
 import { keys } from "../storage/keys";
-import { type Directory, parseDirectoryYaml } from "./directory";
+import type { Directory } from "./directory";
 
 /**
  * DynamoDB's item limit is 400 KB (attribute names and values together). The directory is stored
@@ -34,7 +34,7 @@ export interface ApplyOptions {
 /**
  * The on-call directory in the table. `apply` takes a directory that `parseDirectory` /
  * `parseDirectoryYaml` already validated (a ValidationError there means nothing is written);
- * `applyYaml` does both. SDK exceptions are translated here.
+ * `applyDirectoryYaml` (directory-yaml.ts) does both. SDK exceptions are translated here.
  */
 export class DirectoryStore {
   constructor(
@@ -125,12 +125,6 @@ export class DirectoryStore {
         { cause: error },
       );
     }
-  }
-
-  /** Parses (every problem reported at once, nothing written on any) and applies YAML text. */
-  async applyYaml(source: string, options: ApplyOptions = {}): Promise<StoredDirectory> {
-    const directory = parseDirectoryYaml(source);
-    return this.apply(directory, options.expectedVersion, { actor: options.actor });
   }
 }
 

@@ -8,7 +8,7 @@ import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { parseDirectoryYaml } from "../oncall/directory";
+import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { DirectoryStore } from "../oncall/store";
 import { assignInitialRoles } from "../oncall/who";
 import type { IncidentStore } from "../storage/incident-store";

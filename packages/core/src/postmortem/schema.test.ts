@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { FirebreakError } from "../shared/errors";
 import { generatePostmortem } from "./generate";
@@ -9,6 +10,7 @@ import {
   postmortemSchemaV1,
   validatePostmortem,
 } from "./schema";
+import { GENERATED_VALIDATOR, generateValidatorSource } from "./schema-codegen";
 import { manualIncident, scriptedIncident } from "./test-support";
 import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
 
@@ -42,6 +44,39 @@ describe("the published schema", () => {
 
   it("states the duration formulas", () => {
     expect(JSON.stringify(published)).toContain("TTD = detected - impact_start");
+  });
+});
+
+describe("the precompiled validator (schema-validator.generated.js)", () => {
+  it("is what schema-codegen.ts generates from the schema now (else run it: see its comment)", () => {
+    expect(readFileSync(GENERATED_VALIDATOR, "utf8")).toBe(generateValidatorSource());
+  });
+
+  it("reports exactly what ajv compiling the schema at run time reports", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv, ["date-time", "date"]);
+    const runtime = ajv.compile(published);
+    const docs: unknown[] = [doc, {}, null, "x", { ...clone(), extra: 1 }];
+    for (const field of Object.keys(doc)) {
+      const missing = clone();
+      delete missing[field];
+      const wrongType = clone();
+      wrongType[field] = 12345;
+      docs.push(missing, wrongType);
+    }
+    const dates = clone();
+    dates.generated_at = "2026-13-45T99:00:00Z";
+    docs.push(dates);
+    for (const d of docs) {
+      const valid = runtime(d);
+      const result = validatePostmortem(d);
+      expect(result.valid).toBe(valid);
+      if (!result.valid) {
+        expect(result.errors.map((e) => [e.instancePath, e.keyword, e.message])).toEqual(
+          (runtime.errors ?? []).map((e) => [e.instancePath, e.keyword, e.message ?? e.keyword]),
+        );
+      }
+    }
   });
 });
 

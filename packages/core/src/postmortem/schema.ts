@@ -1,10 +1,11 @@
-import type { ErrorObject, ValidateFunction } from "ajv";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type { ErrorObject } from "ajv";
 // Imported, not read from disk: the published file is the single source, and bundlers (esbuild for
 // Lambda), tsx and vitest all inline it, so there is no path to resolve at run time.
 import schema from "../../../../schemas/postmortem.v1.json" with { type: "json" };
 import { FirebreakError } from "../shared/errors";
+// Compiled ahead of time from the same schema (schema-codegen.ts; schema.test.ts checks it is current),
+// so that ajv's compiler is not bundled into the Lambda functions.
+import { validate as compiledValidator } from "./schema-validator.generated.js";
 import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
 
 /** The published JSON Schema (2020-12) of postmortem metadata v1: `schemas/postmortem.v1.json`. */
@@ -37,16 +38,9 @@ export class PostmortemInvalidError extends FirebreakError {
   }
 }
 
-let compiled: ValidateFunction<PostmortemV1> | undefined;
-
-/** Compiled once, on first use, then cached for the life of the process (or Lambda container). */
-function validator(): ValidateFunction<PostmortemV1> {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv, ["date-time", "date"]);
-    compiled = ajv.compile<PostmortemV1>(schema);
-  }
-  return compiled;
+/** ajv's validator of the schema (allErrors, strict, formats date-time and date). */
+function validator() {
+  return compiledValidator;
 }
 
 function issues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {

@@ -8,8 +8,9 @@ import { computeMetrics } from "../metrics/metrics";
 import type { Clock } from "../shared/clock";
 import { VersionConflictError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
+import { draftPostmortem } from "./draft";
 import { validatePostmortem } from "./schema";
-import { draftPostmortem, editPostmortem, getPostmortem, type PostmortemDeps } from "./service";
+import { editPostmortem, getPostmortem, type PostmortemDeps } from "./service";
 import { PostmortemStore } from "./store";
 
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");

@@ -3,10 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { issueSession } from "@firebreak/core/auth/session";
 import { TokenStore } from "@firebreak/core/auth/tokens";
+import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
 import { PageStore } from "@firebreak/core/paging/store";
-import { draftPostmortem } from "@firebreak/core/postmortem/service";
+import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,7 +72,7 @@ beforeAll(async () => {
   const table = await createTestTable("api-contract");
   const store = storeFor(table);
   const directory = new DirectoryStore(store.db, table.tableName);
-  await directory.applyYaml(DIRECTORY_YAML);
+  await applyDirectoryYaml(directory, DIRECTORY_YAML);
   const tokenStore = new TokenStore(store.db, table.tableName);
   paging = {
     incidents: store,

@@ -2,7 +2,8 @@ import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebrea
 import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
-import { parseDirectory, parseDirectoryYaml } from "@firebreak/core/oncall/directory";
+import { parseDirectory } from "@firebreak/core/oncall/directory";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { acknowledge, acknowledgeByLink, listPages, type PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";

@@ -1,0 +1,60 @@
+/**
+ * Drafting a postmortem from the incident timeline (the postmortem function). Apart from
+ * service.ts (reading and human edits) so that the handlers which only read drafts (API, Slack) do
+ * not bundle the generator and its `yaml` front-matter writer.
+ */
+import type { Actor } from "../incident/model";
+import { systemClock } from "../shared/clock";
+import { NotFoundError, ValidationError } from "../shared/errors";
+import { ConcurrentChangeError } from "../storage/incident-store";
+import { currentDraft, type Draft, planRegeneration } from "./drafts";
+import { generatePostmortem } from "./generate";
+import { draftedEntry, type PostmortemDeps } from "./service";
+
+const SYSTEM: Actor = { type: "system", id: "firebreak", name: "Firebreak" };
+
+/**
+ * Writes (or rewrites) the postmortem draft of a resolved incident. Idempotent: the same
+ * timeline yields the same content, so a redelivered `incident.resolved` writes nothing. A human
+ * edit is never overwritten: a changed regeneration becomes a new version beside it.
+ */
+export async function draftPostmortem(
+  deps: PostmortemDeps,
+  incidentId: string,
+): Promise<{ action: "created" | "unchanged"; draft: Draft }> {
+  for (let attempt = 1; ; attempt++) {
+    const found = await deps.incidents.getIncidentWithTimeline(incidentId);
+    if (!found) throw new NotFoundError("incident", incidentId);
+    if (found.incident.status !== "resolved") {
+      throw new ValidationError(
+        `INC-${found.incident.number} is not resolved yet: postmortems are drafted on resolve`,
+        [{ path: "status", message: `is "${found.incident.status}", expected "resolved"` }],
+      );
+    }
+    const now = (deps.clock ?? systemClock).now();
+    const generated = generatePostmortem({
+      incident: found.incident,
+      timeline: found.timeline,
+      timezone: deps.timezone,
+      now,
+    });
+    const existing = await deps.postmortems.listDrafts(incidentId);
+    const plan = planRegeneration(existing, generated);
+    if (plan.action === "none") {
+      const draft = existing.find((d) => d.version === plan.version) ?? currentDraft(existing)!;
+      return { action: "unchanged", draft };
+    }
+    const current = currentDraft([...existing, plan.draft])!;
+    try {
+      await deps.postmortems.saveDraft(
+        incidentId,
+        plan.draft,
+        current,
+        draftedEntry(incidentId, plan.draft, SYSTEM, now),
+      );
+      return { action: "created", draft: plan.draft };
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || attempt >= 5) throw error;
+    }
+  }
+}
