@@ -378,16 +378,10 @@ describe("postmortem", () => {
   });
 });
 
-/** An input that linking a secret made secret (`{ <sig>, value }`), as its plain value. */
-const plainInput = (value: unknown) =>
-  typeof value === "object" && value !== null && "value" in value
-    ? (value as { value: unknown }).value
-    : value;
-
 /** The one app-bus rule whose target is `fn`. */
 function ruleTargeting(fn: RecordedResource): RecordedResource {
   const targets = resourcesOf(app, "aws:cloudwatch/eventTarget:EventTarget").filter(
-    (t) => plainInput(t.inputs.arn) === state(fn, "arn"),
+    (t) => plain(t.inputs.arn) === state(fn, "arn"),
   );
   expect(targets, "exactly one bus target").toHaveLength(1);
   return only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === targets[0]!.inputs.rule);
@@ -418,16 +412,7 @@ describe("slack worker", () => {
 
   it("retries twice, then sends to SlackWorkerDlq (14 days); links Table and the bot token only", () => {
     const fn = lambdaFor(HANDLERS.slackWorker);
-    const dlq = only("aws:sqs/queue:Queue", byName("SlackWorkerDlqQueue"));
-    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
-    const config = only(
-      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-      (r) => plainInput(r.inputs.functionName) === state(fn, "name"),
-    );
-    expect(config.inputs).toMatchObject({
-      maximumRetryAttempts: 2,
-      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
-    });
+    expectAsyncFailuresTo(fn, "SlackWorkerDlqQueue", 2);
     expect(fn.inputs.timeout).toBe(60);
     const build = app.builds.find((b) => b.handler === HANDLERS.slackWorker);
     expect(Object.keys(build?.links ?? {}).sort()).toEqual(["SlackBotToken", "Table"]);
@@ -917,17 +902,7 @@ describe("paging", () => {
 
   it("retries Pager twice, then sends to PagerDlq (14 days)", () => {
     const fn = lambdaFor(HANDLERS.pager);
-    const dlq = only("aws:sqs/queue:Queue", byName("PagerDlqQueue"));
-    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
-    const config = only(
-      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-      (r) => plain(r.inputs.functionName) === state(fn, "name"),
-    );
-    expect(config.inputs).toMatchObject({
-      maximumRetryAttempts: 2,
-      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
-    });
-    expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+    expectAsyncFailuresTo(fn, "PagerDlqQueue", 2);
   });
 
   it("runs Escalation every minute from a schedule rule; a failed sweep goes to EscalationDlq (14 days)", () => {
@@ -940,17 +915,7 @@ describe("paging", () => {
       "aws:lambda/permission:Permission",
       (r) => r.inputs.principal === "events.amazonaws.com" && r.inputs.sourceArn === state(rule, "arn"),
     );
-    const dlq = only("aws:sqs/queue:Queue", byName("EscalationDlqQueue"));
-    expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
-    const config = only(
-      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-      (r) => plain(r.inputs.functionName) === state(fn, "name"),
-    );
-    expect(config.inputs).toMatchObject({
-      maximumRetryAttempts: 0,
-      destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
-    });
-    expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+    expectAsyncFailuresTo(fn, "EscalationDlqQueue", 0);
   });
 
   it("links Pager, Escalation and Ack to Table, SlackBotToken and AckKey, with the API's /ack as the link base", () => {
@@ -986,3 +951,21 @@ describe("paging", () => {
     only("aws:sns/topic:Topic", byName("PagesTopicTopic"));
   });
 });
+
+/**
+ * `fn` is invoked asynchronously with `retries` retries, then sends the event to the 14-day queue
+ * `queueName`, which its role may write to.
+ */
+function expectAsyncFailuresTo(fn: RecordedResource, queueName: string, retries: number): void {
+  const dlq = only("aws:sqs/queue:Queue", byName(queueName));
+  expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);
+  const config = only(
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    (r) => plain(r.inputs.functionName) === state(fn, "name"),
+  );
+  expect(config.inputs).toMatchObject({
+    maximumRetryAttempts: retries,
+    destinationConfig: { onFailure: { destination: state(dlq, "arn") } },
+  });
+  expect(allows(fn, "sqs:SendMessage", state(dlq, "arn")), `${fn.name} may write ${queueName}`).toBe(true);
+}

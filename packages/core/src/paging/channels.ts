@@ -1,5 +1,5 @@
 import type { Severity } from "../incident/model";
-import { ABORTED, errorMessage } from "./retry";
+import { ABORTED, errorMessage, type RetryOptions, type RetryPolicy, type Sleep } from "./retry";
 
 /**
  * Paging channel adapters: the common contract, and `sendIsolated`, which sends pages through
@@ -55,6 +55,24 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Called as each attempt starts (1-based). */
   onAttempt?: (attempt: number) => void;
+}
+
+/** A channel's retry settings (its constructor options), shared by every adapter. */
+export interface ChannelRetrySettings {
+  retry?: Partial<RetryPolicy>;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** The retry options of one send: the channel's settings plus the caller's signal and hook. */
+export function retryOptionsFor(channel: ChannelRetrySettings, send: SendOptions): RetryOptions {
+  return {
+    policy: channel.retry,
+    sleep: channel.sleep,
+    random: channel.random,
+    signal: send.signal,
+    onAttempt: send.onAttempt,
+  };
 }
 
 export interface PageChannel {

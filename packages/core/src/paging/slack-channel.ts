@@ -5,6 +5,7 @@ import {
   failed,
   type OutgoingPage,
   type PageChannel,
+  retryOptionsFor,
   type SendOptions,
 } from "./channels";
 import {
@@ -91,13 +92,11 @@ export class SlackChannel implements PageChannel {
   async send(page: OutgoingPage, options: SendOptions = {}): Promise<DeliveryResult> {
     const args = slackMessageFor(page);
     if ("error" in args) return args.error;
-    const outcome = await withRetry(() => this.client.chat.postMessage(args.message), classifySlackError, {
-      policy: this.options.retry,
-      sleep: this.options.sleep,
-      random: this.options.random,
-      signal: options.signal,
-      onAttempt: options.onAttempt,
-    });
+    const outcome = await withRetry(
+      () => this.client.chat.postMessage(args.message),
+      classifySlackError,
+      retryOptionsFor(this.options, options),
+    );
     if (!outcome.ok) {
       const { code, message, retryable, retryAfterMs } = outcome.failure;
       return failed(code, message, retryable, outcome.attempts, retryAfterMs);

@@ -12,6 +12,7 @@ import {
   failed,
   type OutgoingPage,
   type PageChannel,
+  retryOptionsFor,
   type SendOptions,
 } from "./channels";
 import {
@@ -129,13 +130,7 @@ export class SnsChannel implements PageChannel {
     const outcome = await withRetry(
       (_attempt, signal) => client.send(new PublishCommand(input.publish), { abortSignal: signal }),
       classifySnsError,
-      {
-        policy: this.options.retry,
-        sleep: this.options.sleep,
-        random: this.options.random,
-        signal: options.signal,
-        onAttempt: options.onAttempt,
-      },
+      retryOptionsFor(this.options, options),
     );
     if (!outcome.ok) {
       const { code, message, retryable, retryAfterMs } = outcome.failure;
