@@ -2,5 +2,7 @@ import type { Plugin } from "esbuild";
 
 export declare const LAMBDA_STUBS: Record<string, string>;
 export declare const lambdaOnly: Plugin;
+export declare const LAMBDA_CREDENTIALS: string;
+export declare const lambdaCredentials: Plugin;
 declare const plugins: Plugin[];
 export default plugins;

@@ -9,7 +9,13 @@
  * needs none of them, so they are replaced by small modules that throw a clear error if anything
  * ever calls them (a constructor of SocketModeReceiver or ExpressReceiver, or a raw-body read with
  * a charset). Loading Bolt still works: its receivers only touch these packages when constructed.
+ *
+ * `lambdaCredentials`: every AWS SDK client imports the default credential chain
+ * (`@aws-sdk/credential-provider-node`: SSO, STS, ini profiles, processes, web identity, IMDS,
+ * ~140 KB minified). It is resolved to infra/lambda-credentials.mjs, which reads what Lambda provides
+ * (the role's credentials in environment variables, or a container credentials endpoint).
  */
+import { fileURLToPath } from "node:url";
 
 const UNAVAILABLE = "is not bundled into Firebreak's Lambda functions (infra/esbuild-plugins.mjs)";
 
@@ -49,4 +55,14 @@ export const lambdaOnly = {
   },
 };
 
-export default [lambdaOnly];
+/** The file `@aws-sdk/credential-provider-node` resolves to in Lambda bundles. */
+export const LAMBDA_CREDENTIALS = fileURLToPath(new URL("./lambda-credentials.mjs", import.meta.url));
+
+export const lambdaCredentials = {
+  name: "firebreak-lambda-credentials",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: LAMBDA_CREDENTIALS }));
+  },
+};
+
+export default [lambdaOnly, lambdaCredentials];

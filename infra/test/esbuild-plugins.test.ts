@@ -5,9 +5,10 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import * as esbuild from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sstBuildOptions } from "../../packages/local/bench/bundles";
-import plugins, { LAMBDA_STUBS } from "../esbuild-plugins.mjs";
+import plugins, { LAMBDA_CREDENTIALS, LAMBDA_STUBS } from "../esbuild-plugins.mjs";
+import { LAMBDA_CREDENTIALS_MISSING } from "../lambda-credentials.mjs";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -31,13 +32,22 @@ async function bundle(entry: string, name: string) {
 }
 
 /** Runs `script` (ESM) in a fresh Node process; resolves with its stdout. */
-async function node(script: string) {
+async function node(script: string, env: NodeJS.ProcessEnv = process.env) {
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
     cwd: outDir,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     timeout: 60_000,
   });
   return stdout;
+}
+
+/** The process environment without any AWS credential source. */
+function withoutAwsCredentials(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|CONTAINER_)/.test(k),
+    ),
+  );
 }
 
 describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
@@ -85,4 +95,62 @@ describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
     expect(messages[0]).toMatch(/@slack\/socket-mode is not bundled .*AwsLambdaReceiver/);
     expect(messages[1]).toMatch(/express is not bundled .*AwsLambdaReceiver/);
   }, 120_000);
+
+  describe("Lambda credentials: the default chain is replaced by what Lambda provides", () => {
+    let file: string;
+    let inputs: string[];
+    const endpoint = inject("dynamoEndpoint");
+    beforeAll(async () => {
+      const entry = path.join(outDir, "credentials.ts");
+      await writeFile(
+        entry,
+        [
+          `import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";`,
+          "export const handler = async (endpoint: string) => {",
+          `  const client = new DynamoDBClient({ endpoint, region: "us-east-1" });`,
+          "  try { const out = await client.send(new ListTablesCommand({ Limit: 1 }));",
+          "    return { ok: Array.isArray(out.TableNames) }; }",
+          "  catch (e) { return { error: (e as Error).message }; }",
+          "};",
+        ].join("\n"),
+      );
+      ({ file, inputs } = await bundle(entry, "credentials"));
+    }, 120_000);
+
+    const call = (env: NodeJS.ProcessEnv) =>
+      node(
+        `const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+        process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(endpoint)})));`,
+        env,
+      ).then((out) => JSON.parse(out) as { ok?: boolean; error?: string });
+
+    it("bundles infra/lambda-credentials.mjs instead of SSO, STS, ini and process providers", () => {
+      expect(inputs).toContain(path.relative(process.cwd(), LAMBDA_CREDENTIALS));
+      for (const pkg of [
+        "credential-provider-node",
+        "credential-provider-ini",
+        "credential-provider-sso",
+        "credential-provider-process",
+        "credential-provider-web-identity",
+        "nested-clients",
+        "token-providers",
+      ]) {
+        expect(inputs.filter((i) => i.includes(`node_modules/@aws-sdk/${pkg}/`))).toEqual([]);
+      }
+    });
+
+    it("signs requests with the credentials Lambda puts in the environment", async () => {
+      const env = {
+        ...withoutAwsCredentials(),
+        AWS_ACCESS_KEY_ID: "AKIDLAMBDA",
+        AWS_SECRET_ACCESS_KEY: "secret",
+      };
+      expect(await call({ ...env, AWS_SESSION_TOKEN: "token" })).toEqual({ ok: true });
+    }, 60_000);
+
+    it("without them fails with an error naming the sources it reads, not an SSO or IMDS timeout", async () => {
+      const { error } = await call({ ...withoutAwsCredentials(), AWS_PROFILE: "ignored" });
+      expect(error).toBe(LAMBDA_CREDENTIALS_MISSING);
+    }, 60_000);
+  });
 });
