@@ -68,7 +68,7 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown, what = 
   );
 }
 
-type Draft = { kind: string; summary: string; data: Record<string, unknown> };
+export type Draft = { kind: string; summary: string; data: Record<string, unknown> };
 
 function entries(incidentId: string, at: Date, actor: Actor, drafts: Draft[]): TimelineEntry[] {
   return drafts.map((d) => ({ id: newId(at.getTime()), incidentId, actor, at: at.toISOString(), ...d }));
@@ -215,6 +215,56 @@ export async function postUpdate(
 }
 
 /** Assigns a role, handing it off from whoever held it. Assigning the current holder is a no-op. */
+export interface RoleAssignment {
+  role: (typeof ROLES)[number];
+  personId: string;
+  personName?: string;
+}
+
+/**
+ * The incident after giving `role` to a person (a handoff when someone held it), with its
+ * timeline draft; no draft when that person already holds it. Pure: the caller saves `after`
+ * conditioned on `incident.version` (assignRole here, or the pager's first write, which assigns
+ * the initial roles in the same transaction as the escalation).
+ */
+export function withRole(
+  incident: Incident,
+  assignment: RoleAssignment,
+  actor: Actor,
+  now: Date,
+): { after: Incident; drafts: Draft[] } {
+  const { role, personId, personName } = assignment;
+  const previous = incident.roles?.[role];
+  if (previous?.personId === personId) return { after: incident, drafts: [] };
+  const at = now.toISOString();
+  const holder = { personId, personName, assignedAt: at };
+  const who = personName ?? personId;
+  return {
+    after: {
+      ...incident,
+      roles: { ...incident.roles, [role]: holder },
+      updatedAt: at,
+      version: incident.version + 1,
+    },
+    drafts: [
+      {
+        kind: "incident.role_assigned",
+        summary: previous
+          ? `${role.toUpperCase()} handed off from ${previous.personName ?? previous.personId} to ${who} by ${actor.name ?? actor.id}`
+          : `${who} assigned as ${role.toUpperCase()} by ${actor.name ?? actor.id}`,
+        data: {
+          role,
+          personId,
+          personName,
+          previous: previous
+            ? { personId: previous.personId, personName: previous.personName, since: previous.assignedAt }
+            : undefined,
+        },
+      },
+    ],
+  };
+}
+
 export async function assignRole(
   deps: ActionDeps,
   incidentId: string,
@@ -222,35 +272,7 @@ export async function assignRole(
   actor = currentActor(),
 ): Promise<Incident> {
   const data = validate(roleInputSchema, input);
-  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
-    const previous = incident.roles?.[data.role];
-    if (previous?.personId === data.personId) return { after: incident, drafts: [] };
-    const at = now.toISOString();
-    const holder = { personId: data.personId, personName: data.personName, assignedAt: at };
-    const who = data.personName ?? data.personId;
-    return {
-      after: {
-        ...incident,
-        roles: { ...incident.roles, [data.role]: holder },
-        updatedAt: at,
-        version: incident.version + 1,
-      },
-      drafts: [
-        {
-          kind: "incident.role_assigned",
-          summary: previous
-            ? `${data.role.toUpperCase()} handed off from ${previous.personName ?? previous.personId} to ${who} by ${actor.name ?? actor.id}`
-            : `${who} assigned as ${data.role.toUpperCase()} by ${actor.name ?? actor.id}`,
-          data: {
-            role: data.role,
-            personId: data.personId,
-            personName: data.personName,
-            previous: previous
-              ? { personId: previous.personId, personName: previous.personName, since: previous.assignedAt }
-              : undefined,
-          },
-        },
-      ],
-    };
-  });
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
+    withRole(incident, data, actor, now),
+  );
 }

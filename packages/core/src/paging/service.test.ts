@@ -13,7 +13,7 @@ import { DirectoryStore } from "../oncall/store";
 import { assignInitialRoles } from "../oncall/who";
 import type { IncidentStore } from "../storage/incident-store";
 import { type AckKey, signAckLink } from "./ack-link";
-import type { SendIsolatedOptions } from "./channels";
+import type { PageChannel, SendIsolatedOptions } from "./channels";
 import {
   acknowledge,
   acknowledgeByLink,
@@ -248,6 +248,75 @@ describe("declared → roles → pages", () => {
     const incident = await incidents.getIncident(id);
     expect(incident?.roles?.ic?.personId).toBe("U0HUMAN01");
     expect(incident?.roles?.ops?.personId).toBe("dana");
+  });
+
+  it("keeps a role a person takes while the pager plans: its one write is retried on the incident's version", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    let raced = false;
+    const racing: IncidentStore = Object.create(incidents);
+    racing.getIncidentWithTimeline = async (incidentId: string) => {
+      const read = await incidents.getIncidentWithTimeline(incidentId);
+      if (!raced) {
+        raced = true; // a person takes IC after the pager read the incident, before it writes
+        await assignRole(
+          { store: incidents, clock },
+          id,
+          { role: "ic", personId: "U0HUMAN01", personName: "Hu" },
+          { type: "slack", id: "U0HUMAN01" },
+        );
+      }
+      return read;
+    };
+    const result = await onIncidentDeclared(deps({ incidents: racing }), id);
+    expect(result.outcome).toBe("started");
+    expect(result.incident.roles?.ic?.personId).toBe("U0HUMAN01");
+    expect(result.incident.roles?.ops?.personId).toBe("dana");
+    const assigned = kinds(await timeline(id), "incident.role_assigned");
+    expect(assigned.map((e) => [e.data.role, e.data.personId, e.actor.type])).toEqual([
+      ["ic", "U0HUMAN01", "slack"],
+      ["ops", "dana", "system"],
+      ["comms", "kate", "system"],
+    ]);
+    expect(sns.published).toHaveLength(1);
+    expect(postMessages()).toHaveLength(2);
+  });
+
+  it("writes the roles, the escalation and the first pages in one transaction, after parallel reads, before sending", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const log: string[] = [];
+    incidents.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        log.push(context.commandName ?? "?");
+        return next(args);
+      },
+      { step: "initialize", name: "paging-test-log" },
+    );
+    const logged = (channel: PageChannel): PageChannel => ({
+      name: channel.name,
+      send: (page, options) => {
+        log.push(`send:${channel.name}`);
+        return channel.send(page, options);
+      },
+    });
+    const { sns: snsChannel, slack: slackChannel } = channels();
+    try {
+      await onIncidentDeclared(
+        deps({ channels: { sns: logged(snsChannel), slack: logged(slackChannel) } }),
+        id,
+      );
+    } finally {
+      incidents.db.middlewareStack.remove("paging-test-log");
+    }
+    const beforeSends = log.slice(
+      0,
+      log.findIndex((c) => c.startsWith("send:")),
+    );
+    expect(beforeSends.filter((c) => c === "TransactWriteItemsCommand")).toHaveLength(1);
+    expect(beforeSends.at(-1)).toBe("TransactWriteItemsCommand");
+    expect(beforeSends.filter((c) => c !== "TransactWriteItemsCommand")).toHaveLength(3); // 3 reads
+    const incident = await incidents.getIncident(id);
+    expect(incident?.version).toBe(2); // declared (1), then the roles in one change
+    expect(Object.keys(incident?.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
   });
 
   it("says so on the timeline when nobody can be paged (no directory), once", async () => {

@@ -25,7 +25,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
-import { assignRole, changeStatus, validate } from "../incident/actions";
+import { changeStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { DirectoryStore } from "../oncall/store";
@@ -58,6 +58,7 @@ import {
   EscalationExistsError,
   type EscalationRecord,
   type EscalationStep,
+  IncidentChangedError,
   type LadderSnapshot,
   type NewPage,
   type PageLevel,
@@ -289,11 +290,35 @@ export interface SweepResult {
  */
 export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): Promise<DeclaredResult> {
   const id = validate(incidentIdSchema, incidentId, "incident id");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await declareOnce(deps, id);
+    } catch (error) {
+      // Someone changed the incident between the read and the write (a person took a role, the
+      // alarm flapped): read again and plan again; roles a person chose are then kept.
+      if (!(error instanceof IncidentChangedError) || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+    }
+  }
+}
+
+const MAX_DECLARE_ATTEMPTS = 40;
+
+/**
+ * One read → plan → write round of onIncidentDeclared. The three reads are independent and run
+ * in parallel; the initial roles, the escalation, its first pages and all their timeline entries
+ * are then written in ONE transaction (conditioned on the escalation's absence and the incident's
+ * version), so the alarm → page path has a single write before the sends.
+ */
+async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult> {
   const clock = clockOf(deps);
-  const found = await deps.incidents.getIncidentWithTimeline(id);
+  const [found, existing, stored] = await Promise.all([
+    deps.incidents.getIncidentWithTimeline(id),
+    deps.pages.getEscalation(id),
+    deps.directory.get(),
+  ]);
   if (!found) throw new NotFoundError("incident", id);
 
-  const existing = await deps.pages.getEscalation(id);
   if (existing) {
     await resumeStalePages(deps, found.incident, found.timeline, existing);
     return already(deps, found.incident);
@@ -302,7 +327,6 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
     return { outcome: "not_paged", reason: "resolved", incident: found.incident, pages: [] };
   }
 
-  const stored = await deps.directory.get();
   const declaredAt = new Date(found.incident.createdAt);
   const service = found.incident.services[0] ?? DEFAULT_SERVICE;
   const account = found.incident.alarm?.account ?? found.incident.locations[0]?.account;
@@ -312,15 +336,16 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
     return notPaged(deps, found.incident, reason, [], undefined);
   }
   const { directory } = stored;
-  const roles = assignInitialRoles(directory, service, declaredAt, account);
-  const incident = await fillRoles(deps, id, roles);
-  const flags = roleFlagDrafts(roles);
-
-  const who = whoIsOnCall(directory, service, declaredAt, account);
-  if (!who.owned) return notPaged(deps, incident, who.reason, flags, stored.version);
-
   const now = clock.now();
   const at = now.toISOString();
+  const roles = assignInitialRoles(directory, service, declaredAt, account);
+  const filled = fillRoles(found.incident, roles, now);
+  const incident = filled.after;
+  const flags = [...filled.drafts, ...roleFlagDrafts(roles)];
+
+  const who = whoIsOnCall(directory, service, declaredAt, account);
+  if (!who.owned) return notPaged(deps, found.incident, who.reason, flags, stored.version, incident);
+
   const ladder: LadderSnapshot = {
     levels: who.levels.map((level) => ({
       level: level.level,
@@ -374,9 +399,10 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
       escalation: plan.after,
       newPages: plan.pages.map((p) => p.newPage),
       entries: entries(id, now, plan.drafts),
+      ...(incident === found.incident ? {} : { incident: { before: found.incident, after: incident } }),
     });
   } catch (error) {
-    if (error instanceof EscalationExistsError) return already(deps, incident);
+    if (error instanceof EscalationExistsError) return already(deps, found.incident);
     throw error;
   }
   await sendPlanned(deps, incident, plan.pages.map(toOutgoing));
@@ -395,13 +421,17 @@ async function already(deps: PagingDeps, incident: Incident): Promise<DeclaredRe
   };
 }
 
-/** Records why nobody is paged (once: the escalation item marks the incident as handled). */
+/**
+ * Records why nobody is paged (once: the escalation item marks the incident as handled), with
+ * the roles `withRoles` gives the incident when some were assigned, in the same transaction.
+ */
 async function notPaged(
   deps: PagingDeps,
   incident: Incident,
   reason: string,
   flags: Draft[],
   directoryVersion: number | undefined,
+  withRoles: Incident = incident,
 ): Promise<DeclaredResult> {
   const now = clockOf(deps).now();
   const at = now.toISOString();
@@ -434,43 +464,38 @@ async function notPaged(
       expectedVersion: undefined,
       escalation,
       entries: entries(incident.id, now, drafts),
+      ...(withRoles === incident ? {} : { incident: { before: incident, after: withRoles } }),
     });
   } catch (error) {
     if (error instanceof EscalationExistsError) return already(deps, incident);
     throw error;
   }
   deps.log?.warn("incident declared but nobody paged", { incidentId: incident.id, reason });
-  return { outcome: "not_paged", reason, incident, pages: [] };
+  return { outcome: "not_paged", reason, incident: withRoles, pages: [] };
 }
 
-const MAX_ROLE_ATTEMPTS = 40;
-
-/** Assigns each proposed role that is still empty (conditioned on the version read). */
-async function fillRoles(deps: PagingDeps, incidentId: string, roles: InitialRoles): Promise<Incident> {
-  const actionDeps = { store: deps.incidents, clock: clockOf(deps) };
-  let incident = await deps.incidents.getIncident(incidentId);
-  if (!incident) throw new NotFoundError("incident", incidentId);
+/**
+ * The incident with each proposed role that is still empty (a person's choice is never
+ * overwritten; nothing for a resolved incident), and one `incident.role_assigned` draft each.
+ */
+function fillRoles(incident: Incident, roles: InitialRoles, now: Date): { after: Incident; drafts: Draft[] } {
+  let after = incident;
+  const drafts: Draft[] = [];
+  if (incident.status === "resolved") return { after, drafts };
   for (const role of ["ic", "ops", "comms"] as const) {
     const person = roles[role];
-    if (!person) continue;
-    for (let attempt = 1; ; attempt++) {
-      if (!incident) throw new NotFoundError("incident", incidentId);
-      if (incident.roles?.[role] || incident.status === "resolved") break;
-      try {
-        incident = await assignRole(
-          actionDeps,
-          incidentId,
-          { role, personId: person.id, personName: person.name, expectedVersion: incident.version },
-          FIREBREAK_ACTOR,
-        );
-        break;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= MAX_ROLE_ATTEMPTS) throw error;
-        incident = await deps.incidents.getIncident(incidentId);
-      }
-    }
+    if (!person || after.roles?.[role]) continue;
+    const step = withRole(
+      after,
+      { role, personId: person.id, personName: person.name },
+      FIREBREAK_ACTOR,
+      now,
+    );
+    // One write for all roles: the version goes up once, as for any single change.
+    after = { ...step.after, version: incident.version + 1 };
+    drafts.push(...step.drafts);
   }
-  return incident;
+  return { after, drafts };
 }
 
 const FLAG_ROLE: Partial<Record<InitialRoles["flags"][number], Role>> = {

@@ -8,10 +8,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Actor, Severity } from "../incident/model";
+import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, VersionConflictError } from "../shared/errors";
-import { ConcurrentChangeError } from "../storage/incident-store";
+import { ConcurrentChangeError, incidentItem } from "../storage/incident-store";
 import { pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
 import type { ChannelName, DeliveryError, PageTarget } from "./channels";
@@ -160,6 +160,18 @@ export interface NewPage {
 export class EscalationExistsError extends FirebreakError {
   constructor(incidentId: string, options?: { cause?: unknown }) {
     super("escalation_exists", `incident ${incidentId} already has an escalation`, options);
+  }
+}
+
+/** The incident changed between the read and an escalation write that also changes it (the roles). */
+export class IncidentChangedError extends VersionConflictError {
+  constructor(
+    incidentId: string,
+    readVersion: number,
+    currentVersion?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`incident ${incidentId} changed since version ${readVersion} was read`, currentVersion, options);
   }
 }
 
@@ -363,6 +375,8 @@ export class PageStore {
     newPages?: NewPage[];
     acknowledgePages?: { pageId: string; at: string; by: Actor }[];
     entries?: TimelineEntry[];
+    /** The incident changed with this step (the initial roles), conditioned on `before.version`. */
+    incident?: { before: Incident; after: Incident };
   }): Promise<void> {
     const { escalation } = change;
     const first: TransactItem[] = [
@@ -379,6 +393,17 @@ export class PageStore {
         },
       },
     ];
+    if (change.incident) {
+      first.push({
+        Put: {
+          TableName: this.tableName,
+          Item: incidentItem(change.incident.after),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": change.incident.before.version },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      });
+    }
     for (const ack of change.acknowledgePages ?? []) {
       first.push({
         Update: {
@@ -401,7 +426,12 @@ export class PageStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: first }));
     } catch (error) {
-      throw this.translateEscalationError(error, escalation.incidentId, change.expectedVersion);
+      throw this.translateEscalationError(
+        error,
+        escalation.incidentId,
+        change.expectedVersion,
+        change.incident,
+      );
     }
     while (pairs.length > 0) {
       const chunk = pairs.splice(0, MAX_TRANSACTION_ITEMS / 2).flat();
@@ -559,6 +589,7 @@ export class PageStore {
     error: unknown,
     incidentId: string,
     expectedVersion: number | undefined,
+    incident?: { before: Incident },
   ): unknown {
     if (!(error instanceof TransactionCanceledException)) return error;
     const reasons = error.CancellationReasons ?? [];
@@ -570,6 +601,11 @@ export class PageStore {
         current,
         { cause: error },
       );
+    }
+    if (incident && reasons[1]?.Code === "ConditionalCheckFailed") {
+      return new IncidentChangedError(incidentId, incident.before.version, versionOf(reasons[1].Item), {
+        cause: error,
+      });
     }
     return new ConcurrentChangeError(`the escalation of incident ${incidentId}`, { cause: error });
   }
