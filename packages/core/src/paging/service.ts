@@ -34,7 +34,7 @@ import { type Clock, systemClock } from "../shared/clock";
 import { NotFoundError, VersionConflictError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { Log } from "../shared/log";
-import type { IncidentStore } from "../storage/incident-store";
+import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-store";
 import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
 import {
   type ChannelName,
@@ -295,8 +295,10 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
       return await declareOnce(deps, id);
     } catch (error) {
       // Someone changed the incident between the read and the write (a person took a role, the
-      // alarm flapped): read again and plan again; roles a person chose are then kept.
-      if (!(error instanceof IncidentChangedError) || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
+      // alarm flapped), or a concurrent delivery's transaction collided with ours: read again and
+      // plan again; roles a person chose are then kept, and a started escalation is seen.
+      const raced = error instanceof IncidentChangedError || error instanceof ConcurrentChangeError;
+      if (!raced || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
     }
   }
