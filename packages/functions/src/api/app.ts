@@ -7,8 +7,9 @@ import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { acknowledge, acknowledgeByLink, listPages, type PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";
-import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema";
-import { editPostmortem, getPostmortem } from "@firebreak/core/postmortem/service";
+import { editPostmortem } from "@firebreak/core/postmortem/edit";
+import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
+import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import {
   FirebreakError,
