@@ -10,7 +10,7 @@ import { awsPostmortemDeps } from "./lib/resources";
 export const ROUTE_GROUPS: readonly RouteGroup[] = [mainRoutes];
 
 /**
- * The "Api" function: the HTTP API's main route group (api/routes/main.ts): everything but
+ * The "ApiHandler" function: the HTTP API's main route group (api/routes/main.ts): everything but
  * postmortem edits (api-postmortem.ts) and directory writes (api-directory.ts), which API Gateway
  * sends to functions of their own (infra/routes.ts), and the ack links (ack.ts).
  */

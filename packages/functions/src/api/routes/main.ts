@@ -1,5 +1,5 @@
 /**
- * The main route group (the "Api" function): health, sign-in, who am I, the OpenAPI document,
+ * The main route group (the "ApiHandler" function): health, sign-in, who am I, the OpenAPI document,
  * incidents and their actions, postmortem reads, the schema, metrics, pages, people, reading the
  * directory, API tokens. Writes of postmortems and of the directory are groups of their own
  * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
