@@ -117,7 +117,10 @@ describe("HTTP API routing", () => {
       return select(method, concrete(path))?.fn.name;
     };
     const byFunction: Record<string, string[] | undefined> = {};
-    for (const route of all) (byFunction[owner(route) ?? "none"] ??= []).push(route);
+    for (const route of all) {
+      const name = owner(route) ?? "none";
+      byFunction[name] = [...(byFunction[name] ?? []), route];
+    }
     expect(byFunction.ApiPostmortem).toEqual(["PUT /api/incidents/{id}/postmortem"]);
     expect(byFunction.ApiDirectory).toEqual(["PUT /api/directory"]);
     expect(byFunction.Ack?.sort()).toEqual(ACK_ROUTES.slice().sort());
