@@ -1,10 +1,13 @@
 /**
- * API: the HTTP API ("Api", API Gateway v2) for the dashboard. All routes go to one function,
- * "ApiHandler" (packages/functions/src/api.handler, linked to Table), which routes internally:
- * `API_ROUTES` below (health, everything under /api and /auth).
+ * API: the HTTP API ("Api", API Gateway v2) for the dashboard, served by three functions
+ * (`API_FUNCTIONS` in infra/routes.ts): "ApiHandler" (packages/functions/src/api.handler: reads,
+ * incident actions, tokens, sign-in; linked to Table, SessionKey and the Sign in with Slack
+ * secrets), "ApiPostmortem" (`PUT /api/incidents/{id}/postmortem`) and "ApiDirectory"
+ * (`PUT /api/directory`), both linked to Table and SessionKey only. API Gateway picks the most
+ * specific route, so the two writes bypass `ANY /api/{proxy+}`.
  */
 import { bus } from "./events";
-import { API_ROUTES } from "./routes";
+import { API_FUNCTIONS } from "./routes";
 import {
   sessionKey,
   slackBotToken,
@@ -15,14 +18,26 @@ import {
 } from "./secrets";
 import { table } from "./storage";
 
-export const API_HANDLER = "packages/functions/src/api.handler";
+export const API_HANDLER = API_FUNCTIONS.ApiHandler.handler;
 
-export { API_ROUTES } from "./routes";
+export { API_FUNCTIONS, API_ROUTES } from "./routes";
 
 export const apiHandler = new sst.aws.Function("ApiHandler", {
   handler: API_HANDLER,
   // Sessions (SessionKey) and Sign in with Slack (client id/secret, the allowed workspace).
   link: [table, sessionKey, slackClientId, slackClientSecret, slackTeamId],
+});
+
+/** Postmortem edits: verifies sessions (SessionKey), writes drafts (Table). */
+export const apiPostmortem = new sst.aws.Function("ApiPostmortem", {
+  handler: API_FUNCTIONS.ApiPostmortem.handler,
+  link: [table, sessionKey],
+});
+
+/** Directory writes: verifies sessions (SessionKey), writes the directory (Table). */
+export const apiDirectory = new sst.aws.Function("ApiDirectory", {
+  handler: API_FUNCTIONS.ApiDirectory.handler,
+  link: [table, sessionKey],
 });
 
 export const SLACK_HANDLER = "packages/functions/src/slack.handler";
@@ -45,8 +60,15 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   transform: { stage: { defaultRouteSettings: API_THROTTLE } },
 });
 
-for (const route of API_ROUTES) {
-  api.route(route, apiHandler.arn);
+const API_FUNCTION_RESOURCES = {
+  ApiHandler: apiHandler,
+  ApiPostmortem: apiPostmortem,
+  ApiDirectory: apiDirectory,
+} satisfies Record<keyof typeof API_FUNCTIONS, sst.aws.Function>;
+
+for (const [name, { routes }] of Object.entries(API_FUNCTIONS)) {
+  const fn = API_FUNCTION_RESOURCES[name as keyof typeof API_FUNCTIONS];
+  for (const route of routes) api.route(route, fn.arn);
 }
 api.route("POST /slack/events", slackHandler.arn);
 

@@ -10,6 +10,8 @@
  * ever calls them (a constructor of SocketModeReceiver or ExpressReceiver, or a raw-body read with
  * a charset). Loading Bolt still works: its receivers only touch these packages when constructed.
  *
+ * The same for `@smithy/core/event-streams`, which only operations that stream events load.
+ *
  * `lambdaCredentials`: every AWS SDK client imports the default credential chain
  * (`@aws-sdk/credential-provider-node`: SSO, STS, ini profiles, processes, web identity, IMDS,
  * ~140 KB minified). It is resolved to infra/lambda-credentials.mjs, which reads what Lambda provides
@@ -30,6 +32,13 @@ export const LAMBDA_STUBS = {
     function express() { throw new Error(message); }
     express.Router = function Router() { throw new Error(message); };
     module.exports = express;`,
+  // Loaded (a dynamic import in @smithy/core's HttpProtocol) only by operations that stream events;
+  // none of the AWS operations Firebreak calls does (−15 KB in every bundle).
+  "@smithy/core/event-streams": `
+    const message = "@smithy/core/event-streams ${UNAVAILABLE}: no AWS operation Firebreak calls streams events";
+    function eventStreamSerdeProvider() { throw new Error(message); }
+    class EventStreamSerde { constructor() { throw new Error(message); } }
+    module.exports = { EventStreamSerde, eventStreamSerdeProvider };`,
   "iconv-lite": `
     const message = "iconv-lite ${UNAVAILABLE}: request bodies are read as bytes";
     module.exports = {

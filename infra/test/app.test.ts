@@ -20,7 +20,7 @@ import {
   LINK_ACTIONS,
   WILDCARD_RESOURCE_EXCEPTIONS,
 } from "../policy";
-import { API_ROUTES } from "../routes";
+import { API_FUNCTIONS, API_ROUTES } from "../routes";
 import {
   type Evaluation,
   ensureSstInstall,
@@ -38,6 +38,8 @@ const HANDLERS = {
   alarmIngest: "packages/functions/src/alarm-ingest.handler",
   outbox: "packages/functions/src/outbox.handler",
   api: "packages/functions/src/api.handler",
+  apiPostmortem: "packages/functions/src/api-postmortem.handler",
+  apiDirectory: "packages/functions/src/api-directory.handler",
   postmortem: "packages/functions/src/postmortem.handler",
   slack: "packages/functions/src/slack.handler",
   slackWorker: "packages/functions/src/slack-worker.handler",
@@ -287,32 +289,42 @@ describe("API", () => {
     for (const [method, path] of paths) expect(covered(method, path), `${method} ${path}`).toBe(true);
   });
 
-  it("routes every API route to the api handler", () => {
-    const fn = lambdaFor(HANDLERS.api);
+  it("routes each API route to its function (the api handler, postmortem edits, directory writes)", () => {
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
-      ["ANY /api/{proxy+}", "ANY /auth/{proxy+}", "GET /health", "POST /slack/events", ...ACK_ROUTES].sort(),
+      [
+        "ANY /api/{proxy+}",
+        "ANY /auth/{proxy+}",
+        "GET /health",
+        "PUT /api/incidents/{id}/postmortem",
+        "PUT /api/directory",
+        "POST /slack/events",
+        ...ACK_ROUTES,
+      ].sort(),
     );
-    const own = (r: RecordedResource) =>
-      r.inputs.routeKey !== "POST /slack/events" && !ACK_ROUTES.includes(r.inputs.routeKey as string);
-    for (const route of routes.filter(own)) {
-      const integration = only(
-        "aws:apigatewayv2/integration:Integration",
-        (i) => route.inputs.target === `integrations/${i.id}`,
-      );
-      // Linked secrets make Pulumi mark the function's outputs secret: { <sig>, value }.
-      const uri = integration.inputs.integrationUri as string | { value: string };
-      expect(typeof uri === "string" ? uri : uri.value).toBe(state(fn, "arn"));
-      expect(integration.inputs.integrationType).toBe("AWS_PROXY");
-    }
     const unwrap = (v: unknown) =>
       typeof v === "object" && v && "value" in v ? (v as { value: unknown }).value : v;
-    expect(
-      resourcesOf(app, "aws:lambda/permission:Permission").filter(
-        (p) =>
-          p.inputs.principal === "apigateway.amazonaws.com" && unwrap(p.inputs.function) === state(fn, "arn"),
-      ),
-    ).toHaveLength(routes.filter(own).length);
+    for (const { handler, routes: keys } of Object.values(API_FUNCTIONS)) {
+      const fn = lambdaFor(handler);
+      for (const key of keys) {
+        const route = only("aws:apigatewayv2/route:Route", (r) => r.inputs.routeKey === key);
+        const integration = only(
+          "aws:apigatewayv2/integration:Integration",
+          (i) => route.inputs.target === `integrations/${i.id}`,
+        );
+        // Linked secrets make Pulumi mark the function's outputs secret: { <sig>, value }.
+        expect(unwrap(integration.inputs.integrationUri), key).toBe(state(fn, "arn"));
+        expect(integration.inputs.integrationType).toBe("AWS_PROXY");
+      }
+      expect(
+        resourcesOf(app, "aws:lambda/permission:Permission").filter(
+          (p) =>
+            p.inputs.principal === "apigateway.amazonaws.com" &&
+            unwrap(p.inputs.function) === state(fn, "arn"),
+        ),
+        handler,
+      ).toHaveLength(keys.length);
+    }
   });
 
   it("routes POST /slack/events to the Slack handler, linked to its secrets, the table and the bus", () => {
@@ -345,6 +357,18 @@ describe("API", () => {
       "SlackTeamId",
       "Table",
     ]);
+  });
+});
+
+describe("API write functions", () => {
+  it("links postmortem edits and directory writes to Table and SessionKey only", () => {
+    for (const handler of [HANDLERS.apiPostmortem, HANDLERS.apiDirectory]) {
+      const build = app.builds.find((b) => b.handler === handler);
+      expect(Object.keys(build?.links ?? {}).sort(), handler).toEqual(["SessionKey", "Table"]);
+      const table = only("aws:dynamodb/table:Table");
+      expect(allows(lambdaFor(handler), "dynamodb:PutItem", state(table, "arn")), handler).toBe(true);
+      expect(allows(lambdaFor(handler), "sns:Publish", "*"), handler).toBe(false);
+    }
   });
 });
 
@@ -835,6 +859,11 @@ describe("defaults", () => {
       throttlingRateLimit: 50,
       throttlingBurstLimit: 100,
     });
+    // No route overrides the defaults, so the routes of the API's write functions are throttled too.
+    expect(stage.inputs.routeSettings ?? []).toEqual([]);
+    const apiId = only("aws:apigatewayv2/api:Api").id;
+    for (const route of resourcesOf(app, "aws:apigatewayv2/route:Route"))
+      expect(route.inputs.apiId, String(route.inputs.routeKey)).toBe(apiId);
   });
 
   it("keeps non-production tables cheap and removable: no PITR, no deletion protection", () => {

@@ -96,6 +96,27 @@ describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
     expect(messages[1]).toMatch(/express is not bundled .*AwsLambdaReceiver/);
   }, 120_000);
 
+  it("keeps @smithy/core's event streams out; loading them fails with an error naming the reason", async () => {
+    const entry = path.join(outDir, "event-streams.ts");
+    await writeFile(
+      entry,
+      [
+        `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";`,
+        "export const client = DynamoDBClient;",
+        "export const handler = async () => {",
+        `  const { EventStreamSerde } = await import("@smithy/core/event-streams");`,
+        "  try { new EventStreamSerde({} as never); return 'constructed'; } catch (e) { return (e as Error).message; }",
+        "};",
+      ].join("\n"),
+    );
+    const { file, inputs } = await bundle(entry, "event-streams");
+    expect(inputs.filter((i) => i.includes("/submodules/event-streams/"))).toEqual([]);
+    expect(inputs).toContain("firebreak-lambda-stub:@smithy/core/event-streams");
+    const out = await node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+      process.stdout.write(await m.handler());`);
+    expect(out).toMatch(/@smithy\/core\/event-streams is not bundled/);
+  }, 120_000);
+
   describe("Lambda credentials: the default chain is replaced by what Lambda provides", () => {
     let file: string;
     let inputs: string[];

@@ -38,7 +38,7 @@ import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
-import { createApiHandler } from "@firebreak/functions/api";
+import { createApiHandler } from "@firebreak/functions/api/app";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createSlackHandler } from "@firebreak/functions/slack";

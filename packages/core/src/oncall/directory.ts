@@ -22,8 +22,8 @@
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
 import * as z from "zod";
-import { normaliseTimestamp } from "../alarm/normalise";
 import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
+import { normaliseTimestamp } from "../shared/timestamp";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
 
 // ---------------------------------------------------------------------------------------------

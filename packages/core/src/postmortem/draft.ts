@@ -1,7 +1,7 @@
 /**
  * Drafting a postmortem from the incident timeline (the postmortem function). Apart from
  * service.ts (reading and human edits) so that the handlers which only read drafts (API, Slack) do
- * not bundle the generator and its `yaml` front-matter writer.
+ * not bundle the generator.
  */
 import type { Actor } from "../incident/model";
 import { systemClock } from "../shared/clock";

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError, VersionConflictError } from "../shared/errors";
-import {
-  contentHash,
-  currentDraft,
-  type Draft,
-  latestDraft,
-  planHumanEdit,
-  planRegeneration,
-} from "./drafts";
+import { contentHash, currentDraft, type Draft, latestDraft, planRegeneration } from "./drafts";
+import { planHumanEdit } from "./edit";
 import { generatePostmortem } from "./generate";
 import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, tPlus } from "./test-support";
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { ValidationError, VersionConflictError } from "../shared/errors";
-import { createLinter } from "./lint";
-import { assertValidPostmortem } from "./schema";
 import type { PostmortemV1 } from "./types";
 
 /**
- * Versioned postmortem drafts (pure model; storage is elsewhere).
+ * Versioned postmortem drafts (pure model; storage is elsewhere). Reading a draft needs only this
+ * module; a human edit (`planHumanEdit`, edit.ts) lints and validates, so it lives apart and the
+ * handlers that only read drafts (Slack, the API's read routes) bundle neither the linter nor the
+ * schema validator.
  *
  * - Versions are numbered 1, 2, 3… across both origins; a new version is always max + 1.
  * - Regeneration (`planRegeneration`) compares the new content with the latest *generated*
@@ -16,7 +16,7 @@ import type { PostmortemV1 } from "./types";
  * - The *current* draft (for display) is the latest human version when there is one, else the
  *   latest generated version: a regeneration after a human edit sits beside it, and the human
  *   version stays current.
- * - A human edit (`planHumanEdit`) must name the current version (`expectedVersion`, optimistic
+ * - A human edit (`planHumanEdit`, edit.ts) must name the current version (`expectedVersion`, optimistic
  *   locking): a stale one returns a `VersionConflictError` carrying the current version. The
  *   edit keeps the metadata of the version it edits, with the lint re-run on the new Markdown.
  */
@@ -104,56 +104,4 @@ export function planRegeneration(
   };
   if (top) draft.basedOnVersion = top.version;
   return { action: "create", draft };
-}
-
-/**
- * Plans a human edit of the current draft. Returns the new version, or a `VersionConflictError`
- * (returned, not thrown) when `expectedVersion` is not the current version. Throws
- * `ValidationError` for bad input and `PostmortemInvalidError` if the metadata no longer validates.
- */
-export function planHumanEdit(
-  existing: readonly Draft[],
-  edit: { markdown: string; expectedVersion: number; now: Date },
-): Draft | VersionConflictError {
-  if (typeof edit.markdown !== "string" || edit.markdown.trim() === "") {
-    throw new ValidationError("invalid postmortem edit: markdown is empty", [
-      { path: "markdown", message: "expected non-empty Markdown" },
-    ]);
-  }
-  if (!Number.isSafeInteger(edit.expectedVersion) || edit.expectedVersion < 1) {
-    throw new ValidationError("invalid postmortem edit: expectedVersion must be a positive integer", [
-      { path: "expectedVersion", message: "expected a positive integer" },
-    ]);
-  }
-  if (!(edit.now instanceof Date) || Number.isNaN(edit.now.getTime())) {
-    throw new ValidationError("invalid postmortem edit: now must be a valid Date", [
-      { path: "now", message: "expected a valid Date" },
-    ]);
-  }
-  const current = currentDraft(existing);
-  if (!current) {
-    return new VersionConflictError(
-      `there is no postmortem draft to edit yet (expected version ${edit.expectedVersion})`,
-      undefined,
-    );
-  }
-  if (current.version !== edit.expectedVersion) {
-    return new VersionConflictError(
-      `the current postmortem draft is version ${current.version}, not ${edit.expectedVersion}: reload and edit again`,
-      current.version,
-    );
-  }
-  const names = current.metadata.responders.flatMap((r) => (r.person_name ? [r.person_name] : []));
-  const lint = createLinter({ names }).lintMarkdown(edit.markdown);
-  const metadata = assertValidPostmortem({ ...current.metadata, lint });
-  const draft: Draft = {
-    version: (latest(existing)?.version ?? 0) + 1,
-    origin: "human",
-    markdown: edit.markdown,
-    metadata,
-    createdAt: edit.now.toISOString(),
-    basedOnVersion: current.version,
-  };
-  draft.contentHash = contentHash(draft);
-  return draft;
 }

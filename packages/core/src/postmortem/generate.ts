@@ -1,8 +1,8 @@
-import { stringify } from "yaml";
 import { type Incident, incidentKey } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { ValidationError } from "../shared/errors";
 import { collectFacts, type Facts, type OrderedEntry, str } from "./facts";
+import { frontMatter } from "./front-matter";
 import { createLinter } from "./lint";
 import {
   cell,
@@ -21,7 +21,6 @@ import {
   DURATION_FORMULAS,
   type ErrorBudgetV1,
   type LintFinding,
-  POSTMORTEM_SCHEMA_ID,
   POSTMORTEM_SCHEMA_VERSION,
   type PostmortemV1,
   type ReleaseInvolved,
@@ -309,32 +308,6 @@ export function generatePostmortem(input: GenerateInput): GeneratedPostmortem {
 
 // ---------------------------------------------------------------------------------------------
 // Markdown
-
-function frontMatter(m: PostmortemV1): string {
-  const data = {
-    schema: POSTMORTEM_SCHEMA_ID,
-    incident: m.incident.key,
-    incident_id: m.incident.id,
-    title: m.incident.title,
-    severity: m.incident.severity,
-    services: m.incident.services,
-    status: "draft",
-    detection: m.detection.source,
-    impact_start: m.timestamps.impact_start,
-    detected: m.timestamps.detected,
-    resolved: m.timestamps.resolved,
-    durations_seconds: {
-      ttd: m.durations.ttd.seconds,
-      tta: m.durations.tta.seconds,
-      ttm: m.durations.ttm.seconds,
-      ttr: m.durations.ttr.seconds,
-    },
-    release_involved: m.release_involved.value,
-    timezone: m.timezone,
-    tags: ["postmortem"],
-  };
-  return `---\n${stringify(data, { lineWidth: 0, blockQuote: false, doubleQuotedAsJSON: true })}---`;
-}
 
 function fenced(text: string): string {
   let longest = 0;

@@ -4,10 +4,10 @@ export {
   type Draft,
   type DraftOrigin,
   latestDraft,
-  planHumanEdit,
   planRegeneration,
   type RegenerationPlan,
 } from "./drafts";
+export { editPostmortem, planHumanEdit } from "./edit";
 export {
   FAST_ACK_SECONDS,
   type GeneratedPostmortem,
@@ -21,8 +21,8 @@ export { createLinter, type Linter, type LintOptions, lintMarkdown } from "./lin
 export {
   assertValidPostmortem,
   PostmortemInvalidError,
-  postmortemSchemaV1,
   type SchemaIssue,
   validatePostmortem,
 } from "./schema";
+export { postmortemSchemaV1 } from "./schema-document";
 export * from "./types";

@@ -4,13 +4,9 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { FirebreakError } from "../shared/errors";
 import { generatePostmortem } from "./generate";
-import {
-  assertValidPostmortem,
-  PostmortemInvalidError,
-  postmortemSchemaV1,
-  validatePostmortem,
-} from "./schema";
+import { assertValidPostmortem, PostmortemInvalidError, validatePostmortem } from "./schema";
 import { GENERATED_VALIDATOR, generateValidatorSource } from "./schema-codegen";
+import { postmortemSchemaV1 } from "./schema-document";
 import { manualIncident, scriptedIncident } from "./test-support";
 import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
 

@@ -1,19 +1,10 @@
 import type { ErrorObject } from "ajv";
-// Imported, not read from disk: the published file is the single source, and bundlers (esbuild for
-// Lambda), tsx and vitest all inline it, so there is no path to resolve at run time.
-import schema from "../../../../schemas/postmortem.v1.json" with { type: "json" };
 import { FirebreakError } from "../shared/errors";
-// Compiled ahead of time from the same schema (schema-codegen.ts; schema.test.ts checks it is current),
-// so that ajv's compiler is not bundled into the Lambda functions.
+// Compiled ahead of time from schemas/postmortem.v1.json (schema-codegen.ts; schema.test.ts checks
+// it is current), so that ajv's compiler is not bundled into the Lambda functions. The schema
+// document itself is schema-document.ts.
 import { validate as compiledValidator } from "./schema-validator.generated.js";
 import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
-
-/** The published JSON Schema (2020-12) of postmortem metadata v1: `schemas/postmortem.v1.json`. */
-export const postmortemSchemaV1: Readonly<Record<string, unknown>> = schema;
-
-if (schema.$id !== POSTMORTEM_SCHEMA_ID) {
-  throw new Error(`schemas/postmortem.v1.json has $id ${schema.$id}, expected ${POSTMORTEM_SCHEMA_ID}`);
-}
 
 export interface SchemaIssue {
   /** JSON Pointer into the document, "" for the root. */

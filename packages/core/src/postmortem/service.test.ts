@@ -9,8 +9,9 @@ import type { Clock } from "../shared/clock";
 import { VersionConflictError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
 import { draftPostmortem } from "./draft";
+import { editPostmortem } from "./edit";
 import { validatePostmortem } from "./schema";
-import { editPostmortem, getPostmortem, type PostmortemDeps } from "./service";
+import { getPostmortem, type PostmortemDeps } from "./service";
 import { PostmortemStore } from "./store";
 
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");

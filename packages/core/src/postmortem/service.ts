@@ -1,10 +1,10 @@
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type Clock, systemClock } from "../shared/clock";
+import type { Clock } from "../shared/clock";
 import { NotFoundError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { IncidentStore } from "../storage/incident-store";
-import { currentDraft, type Draft, planHumanEdit } from "./drafts";
+import { currentDraft, type Draft } from "./drafts";
 import type { PostmortemStore } from "./store";
 
 export interface PostmortemDeps {
@@ -34,22 +34,6 @@ export function draftedEntry(incidentId: string, draft: Draft, actor: Actor, at:
       ttrSeconds: draft.metadata.durations.ttr.seconds,
     },
   };
-}
-
-/** A human edit: a new version, checked against the version the editor saw. */
-export async function editPostmortem(
-  deps: PostmortemDeps,
-  incidentId: string,
-  edit: { markdown: string; expectedVersion: number },
-  actor: Actor,
-): Promise<Draft> {
-  const existing = await deps.postmortems.listDrafts(incidentId);
-  if (existing.length === 0) throw new NotFoundError("postmortem of incident", incidentId);
-  const now = (deps.clock ?? systemClock).now();
-  const draft = planHumanEdit(existing, { ...edit, now });
-  if (draft instanceof Error) throw draft;
-  await deps.postmortems.saveDraft(incidentId, draft, draft, draftedEntry(incidentId, draft, actor, now));
-  return draft;
 }
 
 /** The draft to show, with the list of versions. */

@@ -1,0 +1,143 @@
+/**
+ * The HTTP API's base app: what every route group runs behind (no-store caching by default, the
+ * body limit, authentication + CSRF on /api/*, RFC 9457 problems for errors and unknown routes),
+ * and the helpers route groups share. The route groups live in routes/; a Lambda handler registers
+ * only the groups it serves (the deployed HTTP API sends each route to one function: infra/routes.ts),
+ * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
+ */
+import type { DirectoryStore } from "@firebreak/core/oncall/store";
+import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PageStore } from "@firebreak/core/paging/store";
+import { getPostmortem } from "@firebreak/core/postmortem/service";
+import type { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono/tiny";
+import { type AuthDeps, type AuthEnv, authenticate } from "./auth";
+import { PayloadTooLargeError, toProblem } from "./problem";
+import { incidentPath } from "./schemas";
+import { parse } from "./validate";
+
+/** What every route group may use: authentication, the log, the directory and paging if any. */
+export interface BaseDeps {
+  auth: AuthDeps;
+  log?: Pick<Log, "error">;
+  /** The on-call directory (people, roles, /api/directory); defaults to paging's. */
+  directory?: DirectoryStore;
+  /** Paging (pages list, ack links, acks that stop escalation); ack links answer 503 without it. */
+  paging?: PagingDeps;
+}
+
+/** Everything the whole API uses (the main route group and postmortem edits need the stores). */
+export interface ApiDeps extends BaseDeps {
+  store: IncidentStore;
+  postmortems: PostmortemStore;
+  /**
+   * The pages, for reading (incident detail, /api/pages); defaults to paging's. The deployed API
+   * reads pages without holding the paging secrets: acknowledgements it records reach the Pager
+   * through `incident.status_changed`, which stops the escalation there.
+   */
+  pages?: PageStore;
+}
+
+export type ApiApp = Hono<AuthEnv>;
+
+/** What a route group gets: the dependencies (read per request) and the shared lookups. */
+export interface RouteContext<D extends BaseDeps = ApiDeps> {
+  getDeps: () => D;
+  /** The on-call directory store, if this deployment has one. */
+  directoryOf: () => DirectoryStore | undefined;
+}
+
+/** Registers a group of routes on the base app. */
+export type RouteGroup<D extends BaseDeps = ApiDeps> = (app: ApiApp, ctx: RouteContext<D>) => void;
+
+/** The largest request body the API reads (a postmortem or a directory fits); larger → 413. */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+export async function jsonBody(c: { req: { json(): Promise<unknown> } }) {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError("invalid body: not JSON", [
+      { path: "(root)", message: "expected a JSON object" },
+    ]);
+  }
+}
+
+/** The validated `:id` path parameter of an incident route. */
+export const incidentIdOf = (c: { req: { param(name: string): string } }) =>
+  parse(incidentPath, { id: c.req.param("id") }, "path").id;
+
+/** The directory store, or a problem saying this deployment has none. */
+export function directoryStoreOf(ctx: RouteContext<BaseDeps>): DirectoryStore {
+  const store = ctx.directoryOf();
+  if (!store)
+    throw new FirebreakError(
+      "paging_not_configured",
+      "the on-call directory is not configured on this deployment",
+    );
+  return store;
+}
+
+/** Paging, or a problem saying this deployment has none. */
+export function pagingOf(ctx: RouteContext<BaseDeps>): PagingDeps {
+  const deps = ctx.getDeps().paging;
+  if (!deps) throw new FirebreakError("paging_not_configured", "paging is not configured on this deployment");
+  return deps;
+}
+
+/** The current postmortem draft of an incident and its versions (404 without one). */
+export function postmortemOf(ctx: RouteContext, incidentId: string) {
+  const deps = ctx.getDeps();
+  return getPostmortem({ incidents: deps.store, postmortems: deps.postmortems }, incidentId);
+}
+
+/** The HTTP API with the given route groups. The same app serves Lambda (API Gateway v2 events) and the local runtime. */
+export function buildApiApp<D extends BaseDeps>(getDeps: () => D, groups: readonly RouteGroup<D>[]): ApiApp {
+  // hono/tiny: Hono with its smallest router (PatternRouter, ≈ 6 KB less than the default
+  // SmartRouter); a few dozen routes at most, matched once per Lambda invocation.
+  const app = new Hono<AuthEnv>();
+  // Answers are per caller: no shared cache (the dashboard's CloudFront Router, a proxy) may keep
+  // one, unless a route says otherwise (the list's `private, no-cache` with its ETag).
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_API_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(MAX_API_BODY_BYTES);
+      },
+    }),
+  );
+  // Everything under /api needs a session or a token (writes from a session: the CSRF header too).
+  app.use(
+    "/api/*",
+    authenticate(() => getDeps().auth),
+  );
+
+  const ctx: RouteContext<D> = {
+    getDeps,
+    directoryOf: () => {
+      const deps = getDeps();
+      return deps.directory ?? deps.paging?.directory;
+    },
+  };
+  for (const group of groups) group(app, ctx);
+
+  app.notFound((c) => {
+    const problem = toProblem(new NotFoundError("route", `${c.req.method} ${new URL(c.req.url).pathname}`));
+    return c.json(problem, 404, { "content-type": "application/problem+json" });
+  });
+  app.onError((error, c) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) getDeps().log?.error("unhandled API error", { error });
+    return c.json(problem, problem.status as 400, { "content-type": "application/problem+json" });
+  });
+  return app;
+}

@@ -1,0 +1,286 @@
+/**
+ * The main route group (the "ApiHandler" function): health, sign-in, who am I, the OpenAPI document,
+ * incidents and their actions, postmortem reads, the schema, metrics, pages, people, reading the
+ * directory, API tokens. Writes of postmortems and of the directory are groups of their own
+ * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
+ */
+import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
+import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
+import { computeMetrics } from "@firebreak/core/metrics/metrics";
+import { parseSince } from "@firebreak/core/metrics/since";
+import { acknowledge, listPages } from "@firebreak/core/paging/service";
+import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
+import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { etag } from "hono/etag";
+import { actorOf, mountAuthRoutes, requireRole } from "../auth";
+import {
+  directoryStoreOf,
+  incidentIdOf,
+  jsonBody,
+  pagingOf,
+  postmortemOf,
+  type RouteContext,
+  type RouteGroup,
+} from "../base";
+import { openApiDocument } from "../openapi";
+import { IncidentConflictError } from "../problem";
+import {
+  declareBody,
+  listIncidentsQuery,
+  metricsQuery,
+  pagesQuery,
+  roleBody,
+  statusBody,
+  tokenBody,
+  tokenPath,
+  updateBody,
+} from "../schemas";
+import { parse } from "../validate";
+
+/** The API view of an incident: the stored fields, with `key` (INC-n), `service` and `declaredAt`. */
+export function incidentView(incident: Incident) {
+  return {
+    ...incident,
+    key: `INC-${incident.number}`,
+    service: incident.services[0] ?? "unassigned",
+    declaredAt: incident.createdAt,
+    alarm: incident.alarm ?? null,
+  };
+}
+
+export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
+  const { getDeps } = ctx;
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  mountAuthRoutes(app, () => getDeps().auth, ctx.directoryOf);
+
+  const viewer = requireRole("viewer");
+  const responder = requireRole("responder");
+  const admin = requireRole("admin");
+
+  app.get("/api/me", (c) => {
+    const p = c.get("principal");
+    return c.json({
+      user: { id: p.id, name: p.name, slackUserId: p.slackUserId ?? null },
+      role: p.role,
+      csrfToken: p.csrf ?? null,
+      devSignIn: Boolean(getDeps().auth.devSignIn),
+    });
+  });
+
+  app.get("/api/openapi.json", viewer, (c) => c.json(openApiDocument()));
+
+  app.get("/api/incidents", viewer, etag(), async (c) => {
+    const query = parse(listIncidentsQuery, c.req.query(), "query");
+    const page = await getDeps().store.listIncidents(query);
+    c.header("cache-control", "private, no-cache");
+    return c.json({ items: page.items.map(incidentView), cursor: page.cursor ?? null });
+  });
+
+  app.get("/api/incidents/:id", viewer, async (c) => {
+    const id = incidentIdOf(c);
+    const deps = getDeps();
+    const found = await deps.store.getIncidentWithTimeline(id);
+    if (!found) throw new NotFoundError("incident", id);
+    const pageStore = deps.pages ?? deps.paging?.pages;
+    const pages = pageStore ? await listPages({ pages: pageStore }, id) : [];
+    return c.json({ ...incidentView(found.incident), timeline: found.timeline, pages });
+  });
+
+  app.post("/api/incidents", responder, async (c) => {
+    const body = parse(declareBody, await jsonBody(c), "body");
+    const incident = await declareIncident(
+      { store: getDeps().store },
+      {
+        title: body.title,
+        severity: body.severity,
+        ...(body.service ? { services: [body.service] } : {}),
+        description: body.description,
+      },
+      actorOf(c.get("principal")),
+    );
+    return c.json(incidentView(incident), 201);
+  });
+
+  /** Runs an incident change; a version conflict becomes a 409 carrying the incident as it is now. */
+  const withConflict = async <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || error instanceof IncidentConflictError) throw error;
+      const current = await getDeps().store.getIncident(id);
+      throw new IncidentConflictError(
+        error.message,
+        current?.version ?? error.currentVersion,
+        current ? incidentView(current) : undefined,
+      );
+    }
+  };
+  const checkVersion = (incident: Incident, expected: number | undefined) => {
+    if (expected !== undefined && incident.version !== expected) {
+      throw new IncidentConflictError(
+        `INC-${incident.number} is at version ${incident.version}, not ${expected}: reload and try again`,
+        incident.version,
+        incidentView(incident),
+      );
+    }
+  };
+
+  app.post("/api/incidents/:id/ack", responder, async (c) => {
+    const id = incidentIdOf(c);
+    const body = parse(statusBody, await jsonBody(c), "body");
+    const deps = getDeps();
+    const actor = actorOf(c.get("principal"));
+    const before = await deps.store.getIncident(id);
+    if (!before) throw new NotFoundError("incident", id);
+    checkVersion(before, body.expectedVersion);
+    if (before.status !== "declared" && before.status !== "acknowledged")
+      throw new IllegalTransitionError(before.status, "acknowledged");
+    if (deps.paging) {
+      // The paging use case: acknowledges the escalation (stops the ladder) and the incident.
+      const result = await withConflict(id, () =>
+        acknowledge(deps.paging!, { incidentId: id, actor }, "api"),
+      );
+      return c.json(incidentView(result.incident));
+    }
+    if (before.status === "acknowledged") return c.json(incidentView(before));
+    const after = await withConflict(id, () =>
+      changeStatus({ store: deps.store }, id, { to: "acknowledged", expectedVersion: before.version }, actor),
+    );
+    return c.json(incidentView(after));
+  });
+
+  for (const to of ["mitigated", "resolved"] as const) {
+    app.post(`/api/incidents/:id/${to === "mitigated" ? "mitigate" : "resolve"}`, responder, async (c) => {
+      const id = incidentIdOf(c);
+      const body = parse(statusBody, await jsonBody(c), "body");
+      const after = await withConflict(id, () =>
+        changeStatus(
+          { store: getDeps().store },
+          id,
+          { to, summary: body.summary, expectedVersion: body.expectedVersion },
+          actorOf(c.get("principal")),
+        ),
+      );
+      return c.json(incidentView(after));
+    });
+  }
+
+  app.post("/api/incidents/:id/roles", responder, async (c) => {
+    const id = incidentIdOf(c);
+    const body = parse(roleBody, await jsonBody(c), "body");
+    const people = (await ctx.directoryOf()?.get())?.directory.people;
+    const person = people?.find((p) => p.id === body.personId);
+    if (people && !person) {
+      throw new ValidationError(`invalid body: personId: unknown person "${body.personId}"`, [
+        { path: "personId", message: `unknown person "${body.personId}" (see GET /api/people)` },
+      ]);
+    }
+    const after = await withConflict(id, () =>
+      assignRole(
+        { store: getDeps().store },
+        id,
+        {
+          role: body.role,
+          personId: body.personId,
+          personName: person?.name,
+          expectedVersion: body.expectedVersion,
+        },
+        actorOf(c.get("principal")),
+      ),
+    );
+    return c.json(incidentView(after));
+  });
+
+  app.post("/api/incidents/:id/updates", responder, async (c) => {
+    const id = incidentIdOf(c);
+    const body = parse(updateBody, await jsonBody(c), "body");
+    const store = getDeps().store;
+    const after = await withConflict(id, () => postUpdate({ store }, id, body, actorOf(c.get("principal"))));
+    const found = await store.getIncidentWithTimeline(id);
+    const entry = found?.timeline
+      .filter((e) => e.kind === "incident.update_posted" && e.at === after.updatedAt)
+      .at(-1);
+    return c.json(entry ?? { incident: incidentView(after) }, 201);
+  });
+
+  app.get("/api/incidents/:id/postmortem", viewer, async (c) => {
+    const { current, versions } = await postmortemOf(ctx, incidentIdOf(c));
+    return c.json({ ...current, lint: current.metadata.lint, versions });
+  });
+
+  app.get("/api/incidents/:id/postmortem.md", viewer, async (c) => {
+    const { current } = await postmortemOf(ctx, incidentIdOf(c));
+    return c.body(current.markdown, 200, {
+      "content-type": "text/markdown; charset=utf-8",
+      "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.md"`,
+    });
+  });
+
+  app.get("/api/incidents/:id/postmortem.json", viewer, async (c) => {
+    const { current } = await postmortemOf(ctx, incidentIdOf(c));
+    return c.json(current.metadata, 200, {
+      "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.json"`,
+    });
+  });
+
+  app.get("/api/schemas/postmortem.v1.json", viewer, (c) =>
+    c.json(postmortemSchemaV1, 200, { "content-type": "application/schema+json" }),
+  );
+
+  app.get("/api/metrics", viewer, async (c) => {
+    const query = parse(metricsQuery, c.req.query(), "query");
+    const now = new Date();
+    const since = parseSince(query.since, now);
+    const until = query.until ? parseSince(query.until, now) : now;
+    if (since >= until) {
+      throw new ValidationError("invalid query: since must be before until", [
+        { path: "since", message: "must be before until" },
+      ]);
+    }
+    const docs = await getDeps().postmortems.metadataBetween(since, until);
+    return c.json(computeMetrics(docs, { window: { since, until }, service: query.service }));
+  });
+
+  app.get("/api/pages", viewer, async (c) => {
+    const { incident } = parse(pagesQuery, c.req.query(), "query");
+    const deps = getDeps();
+    const pages = deps.pages ?? pagingOf(ctx).pages;
+    return c.json({ items: await listPages({ pages }, incident) });
+  });
+
+  app.get("/api/people", viewer, async (c) => {
+    const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
+    return c.json({
+      items: people.map((p) => ({
+        id: p.id,
+        name: p.name,
+        ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+      })),
+    });
+  });
+
+  app.get("/api/directory", admin, async (c) => {
+    const stored = await directoryStoreOf(ctx).get();
+    if (!stored) throw new NotFoundError("on-call directory", "CURRENT");
+    c.header("etag", `"${stored.version}"`);
+    return c.json(stored);
+  });
+
+  app.get("/api/tokens", admin, async (c) => c.json({ items: await getDeps().auth.tokens.list() }));
+
+  app.post("/api/tokens", admin, async (c) => {
+    const body = parse(tokenBody, await jsonBody(c), "body");
+    const principal = c.get("principal");
+    const { token, record } = await getDeps().auth.tokens.create({
+      ...body,
+      userId: principal.id,
+      createdBy: actorOf(principal),
+    });
+    return c.json({ ...record, token }, 201);
+  });
+
+  app.delete("/api/tokens/:id", admin, async (c) => {
+    const { id } = parse(tokenPath, { id: c.req.param("id") }, "path");
+    return c.json(await getDeps().auth.tokens.revoke(id));
+  });
+};
