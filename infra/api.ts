@@ -6,6 +6,7 @@
  * (`PUT /api/directory`), both linked to Table and SessionKey only. API Gateway picks the most
  * specific route, so the two writes bypass `ANY /api/{proxy+}`.
  */
+import { functionSettings } from "./config";
 import { bus } from "./events";
 import { API_FUNCTIONS } from "./routes";
 import {
@@ -20,12 +21,16 @@ import { table } from "./storage";
 
 export const API_HANDLER = API_FUNCTIONS.ApiHandler.handler;
 
+const withEnvironment = (environment: Record<string, string>) =>
+  Object.keys(environment).length > 0 ? { environment } : {};
+
 export { API_FUNCTIONS, API_ROUTES } from "./routes";
 
 export const apiHandler = new sst.aws.Function("ApiHandler", {
   handler: API_HANDLER,
   // Sessions (SessionKey) and Sign in with Slack (client id/secret, the allowed workspace).
   link: [table, sessionKey, slackClientId, slackClientSecret, slackTeamId],
+  ...withEnvironment(functionSettings(["FIREBREAK_ADMINS", "FIREBREAK_DASHBOARD_URL"])),
 });
 
 /** Postmortem edits: verifies sessions (SessionKey), writes drafts (Table). */

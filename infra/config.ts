@@ -65,3 +65,13 @@ export const config = {
   orgId: orgId(process.env.FIREBREAK_ORG_ID),
   selfService: selfService(process.env.FIREBREAK_SELF_SERVICE),
 };
+
+/**
+ * Run-time settings a function reads from its environment, copied from the deploy's environment
+ * when set (unset ones keep the function's default): `FIREBREAK_ADMINS` (ApiHandler: who signs in as
+ * admin), `FIREBREAK_DASHBOARD_URL` (links in pages and Slack messages, where sign-in returns to),
+ * and the Slack worker's settings (infra/slack.ts).
+ */
+export function functionSettings(names: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])));
+}

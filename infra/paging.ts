@@ -19,8 +19,10 @@
  * ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics in the directory are the
  * team's own and may live in any region or account.
  */
+
 import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
 import { api } from "./api";
+import { functionSettings } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
 import { ackKey, slackBotToken } from "./secrets";
 import { table } from "./storage";
@@ -48,7 +50,10 @@ export const PAGER_PATTERN = {
 };
 
 const snsPublish = { actions: ["sns:Publish"], resources: ["*"] };
-const environment = { FIREBREAK_ACK_BASE_URL: $interpolate`${api.url}/ack` };
+const environment = {
+  FIREBREAK_ACK_BASE_URL: $interpolate`${api.url}/ack`,
+  ...functionSettings(["FIREBREAK_DASHBOARD_URL"]),
+};
 
 export const pagesTopic = new sst.aws.SnsTopic("PagesTopic");
 

@@ -9,7 +9,9 @@
  * FIREBREAK_SLACK_CHANNEL_SEVERITIES (`SEV1,SEV2` by default, `all`, `none`),
  * FIREBREAK_SLACK_BOT_USER_ID (spares one auth.test per cold start), FIREBREAK_DASHBOARD_URL.
  */
+
 import { SLACK_WORKER_EVENT_TYPES } from "../packages/functions/src/slack/worker-events";
+import { functionSettings } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
 import { slackBotToken } from "./secrets";
 import { table } from "./storage";
@@ -26,9 +28,7 @@ const SETTINGS = [
   "FIREBREAK_SLACK_BOT_USER_ID",
   "FIREBREAK_DASHBOARD_URL",
 ];
-const environment = Object.fromEntries(
-  SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])),
-);
+const environment = functionSettings(SETTINGS);
 
 export const slackWorkerDlq = new sst.aws.Queue("SlackWorkerDlq", {
   transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },

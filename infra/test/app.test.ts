@@ -954,6 +954,9 @@ describe("paging", () => {
       .variables;
     const base = env.FIREBREAK_ACK_BASE_URL as string | { value: string };
     expect(typeof base === "string" ? base : base.value).toMatch(/\/ack$/);
+    // Settings unset at deploy are not passed: the functions keep their defaults.
+    expect(env).not.toHaveProperty("FIREBREAK_DASHBOARD_URL");
+    expect(lambdaFor(HANDLERS.api).inputs.environment ?? {}).not.toHaveProperty("variables.FIREBREAK_ADMINS");
     // Only the paging functions hold the ack key.
     for (const handler of [HANDLERS.api, HANDLERS.slack, HANDLERS.postmortem, HANDLERS.outbox])
       expect(linksOf(handler)).not.toContain("AckKey");

@@ -25,6 +25,8 @@ beforeAll(async () => {
       env: {
         FIREBREAK_PRODUCTION_STAGES: "production, prod-eu",
         FIREBREAK_OPS_EMAIL: "ops@example.com, oncall@example.com",
+        FIREBREAK_ADMINS: "alice,U0ADMIN01",
+        FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
       },
     }),
     evaluate({ stage: "production", env: {} }),
@@ -67,6 +69,21 @@ describe("a production stage (listed in FIREBREAK_PRODUCTION_STAGES)", () => {
 });
 
 describe("production configuration", () => {
+  const variables = (e: Evaluation, component: string) =>
+    (lambda(e, component).inputs.environment as { variables?: Record<string, unknown> } | undefined)
+      ?.variables ?? {};
+
+  it("passes FIREBREAK_ADMINS to the sign-in function and FIREBREAK_DASHBOARD_URL to the functions that link to it", () => {
+    expect(variables(production, "ApiHandler")).toMatchObject({
+      FIREBREAK_ADMINS: "alice,U0ADMIN01",
+      FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
+    });
+    for (const component of ["Pager", "Escalation", "Ack", "SlackWorker"])
+      expect(variables(production, component).FIREBREAK_DASHBOARD_URL, component).toBe(
+        "https://firebreak.example.com",
+      );
+  });
+
   it("subscribes every FIREBREAK_OPS_EMAIL address to OpsAlerts", () => {
     const emails = resourcesOf(production, "aws:sns/topicSubscription:TopicSubscription")
       .filter((s) => s.inputs.protocol === "email")
