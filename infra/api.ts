@@ -47,12 +47,21 @@ export const apiDirectory = new sst.aws.Function("ApiDirectory", {
 
 export const SLACK_HANDLER = "packages/functions/src/slack.handler";
 
+/** Read by packages/functions/src/slack.ts when set (README, Slack). */
+const SLACK_HANDLER_SETTINGS = [
+  "FIREBREAK_DASHBOARD_URL",
+  "FIREBREAK_SLACK_ADMINS",
+  "FIREBREAK_SLACK_BOT_ID",
+  "FIREBREAK_SLACK_BOT_USER_ID",
+];
+
 /** Slack commands, interactivity and events: one route, verified by Slack's signature. */
 export const slackHandler = new sst.aws.Function("SlackHandler", {
   handler: SLACK_HANDLER,
   link: [table, bus, slackSigningSecret, slackBotToken, slackTeamId],
   memory: "1024 MB",
   timeout: "10 seconds",
+  ...withEnvironment(functionSettings(SLACK_HANDLER_SETTINGS)),
 });
 
 /**

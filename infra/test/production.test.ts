@@ -78,7 +78,7 @@ describe("production configuration", () => {
       FIREBREAK_ADMINS: "alice,U0ADMIN01",
       FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
     });
-    for (const component of ["Pager", "Escalation", "Ack", "SlackWorker"])
+    for (const component of ["Pager", "Escalation", "Ack", "SlackWorker", "SlackHandler"])
       expect(variables(production, component).FIREBREAK_DASHBOARD_URL, component).toBe(
         "https://firebreak.example.com",
       );
