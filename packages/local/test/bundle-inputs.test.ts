@@ -15,6 +15,9 @@ const YAML = "node_modules/yaml/";
 const VALIDATOR = "packages/core/src/postmortem/schema-validator.generated.js";
 const LINT = "packages/core/src/postmortem/lint.ts";
 const GENERATOR = "packages/core/src/postmortem/generate.ts";
+const ZOD_CLASSIC = "node_modules/zod/v4/classic/";
+const ZOD_ENGLISH = "node_modules/zod/v4/locales/en.js";
+const ZOD_OTHER_LOCALES = /node_modules\/zod\/v4\/locales\/(?!en\.js)/;
 const group = (name: string) => `packages/functions/src/api/routes/${name}.ts`;
 
 /** Bundle → inputs it must include, and inputs (prefixes) it must not. */
@@ -64,6 +67,18 @@ describe("Lambda bundle inputs", () => {
           inputs.filter((i) => i.startsWith(input)),
           `${name} lacks ${input}`,
         ).toEqual([]);
+    });
+  }
+
+  // zod/mini instead of the classic API (~75 KB less per bundle), with English messages only.
+  for (const name of ["alarm-ingest", "outbox", "pager", "escalation", "ack", "api", "api-directory"]) {
+    it(`${name} bundles zod/mini with its English locale, not zod's classic API or other locales`, {
+      timeout: 60_000,
+    }, async () => {
+      const inputs = await inputsOf(name);
+      expect(inputs.filter((i) => i.startsWith(ZOD_CLASSIC))).toEqual([]);
+      expect(inputs.filter((i) => ZOD_OTHER_LOCALES.test(i))).toEqual([]);
+      expect(inputs).toContain(ZOD_ENGLISH);
     });
   }
 });

@@ -10,7 +10,8 @@
  * strict where it matters: state values, the alarm ARN and timestamps. A malformed event throws
  * `ValidationError` whose issues name the bad field, e.g. `detail.state.value`.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../shared/errors";
 import { normaliseTimestamp } from "../shared/timestamp";
 import {
@@ -70,73 +71,81 @@ export const alarmStateSchema = z.enum(ALARM_STATES, {
       : `expected one of ${STATE_CHOICES}`,
 });
 
-export const alarmTimestampSchema = z.string().transform((value, ctx) => {
-  const iso = normaliseTimestamp(value);
-  if (iso === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected an ISO 8601 timestamp such as 2025-03-14T09:42:13.274+0000, got "${value.slice(0, 64)}"`,
-    });
-    return z.NEVER;
-  }
-  return iso;
-});
+export const alarmTimestampSchema = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const iso = normaliseTimestamp(value);
+    if (iso === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `expected an ISO 8601 timestamp such as 2025-03-14T09:42:13.274+0000, got "${value.slice(0, 64)}"`,
+      });
+      return z.NEVER;
+    }
+    return iso;
+  }),
+);
 
-export const alarmArnSchema = z.string().transform((value, ctx) => {
-  const parsed = parseAlarmArn(value);
-  if (parsed === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got "${value.slice(0, 300)}"`,
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const alarmArnSchema = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const parsed = parseAlarmArn(value);
+    if (parsed === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `expected a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got "${value.slice(0, 300)}"`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+);
 
 const dimensionsSchema = z.record(z.string(), z.string());
 
 export const metricDataQuerySchema = z.object({
-  id: z.string().optional(),
-  metricStat: z
-    .object({
+  id: z.optional(z.string()),
+  metricStat: z.optional(
+    z.object({
       metric: z.object({
-        namespace: z.string().optional(),
-        name: z.string().optional(),
-        dimensions: dimensionsSchema.optional(),
+        namespace: z.optional(z.string()),
+        name: z.optional(z.string()),
+        dimensions: z.optional(dimensionsSchema),
       }),
-      period: z.number().optional(),
-      stat: z.string().optional(),
-      unit: z.string().nullish(),
-    })
-    .optional(),
-  expression: z.string().optional(),
-  label: z.string().optional(),
-  period: z.number().optional(),
-  returnData: z.boolean().optional(),
+      period: z.optional(z.number()),
+      stat: z.optional(z.string()),
+      unit: z.nullish(z.string()),
+    }),
+  ),
+  expression: z.optional(z.string()),
+  label: z.optional(z.string()),
+  period: z.optional(z.number()),
+  returnData: z.optional(z.boolean()),
 });
 
 /** `detail` of the EventBridge event and `alarmData` of the direct Lambda action share this shape. */
 export const alarmDetailSchema = z.object({
-  alarmName: z.string().min(1),
+  alarmName: z.string().check(z.minLength(1)),
   state: z.object({
     value: alarmStateSchema,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     /** A JSON string; parsed leniently later (invalid JSON is dropped, never an error). */
-    reasonData: z.unknown().optional(),
+    reasonData: z.optional(z.unknown()),
     timestamp: alarmTimestampSchema,
-    actionsSuppressedBy: z.string().optional(),
-    actionsSuppressedReason: z.string().optional(),
+    actionsSuppressedBy: z.optional(z.string()),
+    actionsSuppressedReason: z.optional(z.string()),
   }),
-  previousState: z.object({ value: alarmStateSchema }).optional(),
-  configuration: z
-    .object({
-      description: z.string().nullish(),
-      metrics: z.array(metricDataQuerySchema).optional(),
-      alarmRule: z.string().optional(),
-      thresholdMetricId: z.string().optional(),
-    })
-    .optional(),
+  previousState: z.optional(z.object({ value: alarmStateSchema })),
+  configuration: z.optional(
+    z.object({
+      description: z.nullish(z.string()),
+      metrics: z.optional(z.array(metricDataQuerySchema)),
+      alarmRule: z.optional(z.string()),
+      thresholdMetricId: z.optional(z.string()),
+    }),
+  ),
 });
 type AlarmDetail = z.output<typeof alarmDetailSchema>;
 type MetricDataQuery = z.output<typeof metricDataQuerySchema>;
@@ -148,7 +157,7 @@ export const eventBridgeEnvelopeSchema = z.object({
 });
 
 export const eventBridgeAlarmEventSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   source: z.literal(CLOUDWATCH_SOURCE),
   "detail-type": z.literal(STATE_CHANGE_DETAIL_TYPE),
   resources: z.tuple([alarmArnSchema], z.unknown()),
@@ -164,66 +173,66 @@ export const lambdaAlarmActionSchema = z.object({
 const snsDimensionsSchema = z.array(z.object({ name: z.string(), value: z.string() }));
 
 export const snsMetricDataQuerySchema = z.object({
-  Id: z.string().nullish(),
-  Expression: z.string().nullish(),
-  Label: z.string().nullish(),
-  ReturnData: z.boolean().nullish(),
-  Period: z.number().nullish(),
-  MetricStat: z
-    .object({
+  Id: z.nullish(z.string()),
+  Expression: z.nullish(z.string()),
+  Label: z.nullish(z.string()),
+  ReturnData: z.nullish(z.boolean()),
+  Period: z.nullish(z.number()),
+  MetricStat: z.nullish(
+    z.object({
       Metric: z.object({
-        Namespace: z.string().nullish(),
-        MetricName: z.string().nullish(),
-        Dimensions: snsDimensionsSchema.nullish(),
+        Namespace: z.nullish(z.string()),
+        MetricName: z.nullish(z.string()),
+        Dimensions: z.nullish(snsDimensionsSchema),
       }),
-      Period: z.number().nullish(),
-      Stat: z.string().nullish(),
-      Unit: z.string().nullish(),
-    })
-    .nullish(),
+      Period: z.nullish(z.number()),
+      Stat: z.nullish(z.string()),
+      Unit: z.nullish(z.string()),
+    }),
+  ),
 });
 type SnsMetricDataQuery = z.output<typeof snsMetricDataQuerySchema>;
 
 export const snsTriggerSchema = z.object({
-  MetricName: z.string().nullish(),
-  Namespace: z.string().nullish(),
-  StatisticType: z.string().nullish(),
-  Statistic: z.string().nullish(),
-  ExtendedStatistic: z.string().nullish(),
-  Unit: z.string().nullish(),
-  Dimensions: snsDimensionsSchema.nullish(),
-  Period: z.number().nullish(),
-  Metrics: z.array(snsMetricDataQuerySchema).nullish(),
-  ThresholdMetricId: z.string().nullish(),
+  MetricName: z.nullish(z.string()),
+  Namespace: z.nullish(z.string()),
+  StatisticType: z.nullish(z.string()),
+  Statistic: z.nullish(z.string()),
+  ExtendedStatistic: z.nullish(z.string()),
+  Unit: z.nullish(z.string()),
+  Dimensions: z.nullish(snsDimensionsSchema),
+  Period: z.nullish(z.number()),
+  Metrics: z.nullish(z.array(snsMetricDataQuerySchema)),
+  ThresholdMetricId: z.nullish(z.string()),
 });
 type SnsTrigger = z.output<typeof snsTriggerSchema>;
 
 /** The decoded `Sns.Message` of a CloudWatch alarm notification (metric or composite alarm). */
 export const snsAlarmMessageSchema = z.object({
   NewStateValue: alarmStateSchema,
-  AlarmName: z.string().min(1),
+  AlarmName: z.string().check(z.minLength(1)),
   AlarmArn: alarmArnSchema,
   StateChangeTime: alarmTimestampSchema,
-  OldStateValue: alarmStateSchema.nullish(),
-  NewStateReason: z.string().nullish(),
-  AlarmDescription: z.string().nullish(),
-  Trigger: snsTriggerSchema.nullish(),
-  AlarmRule: z.string().nullish(),
+  OldStateValue: z.nullish(alarmStateSchema),
+  NewStateReason: z.nullish(z.string()),
+  AlarmDescription: z.nullish(z.string()),
+  Trigger: z.nullish(snsTriggerSchema),
+  AlarmRule: z.nullish(z.string()),
   /** Documented as strings, sent as `{ Arn, State: { Value, Timestamp } }`: both are read leniently. */
-  TriggeringChildren: z.array(z.unknown()).nullish(),
+  TriggeringChildren: z.nullish(z.array(z.unknown())),
 });
 type SnsAlarmMessage = z.output<typeof snsAlarmMessageSchema>;
 
 /** An SNS notification: the Lambda record's `Sns` object, or the body of an HTTP(S) delivery. */
 export const snsNotificationSchema = z.object({
-  MessageId: z.string().min(1),
+  MessageId: z.string().check(z.minLength(1)),
   Message: z.string(),
 });
 
 export const snsRecordSchema = z.object({ Sns: z.unknown() });
 
 export const snsLambdaEventSchema = z.object({
-  Records: z.array(z.unknown()).min(1, "expected at least one SNS record"),
+  Records: z.array(z.unknown()).check(z.minLength(1, "expected at least one SNS record")),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -245,8 +254,13 @@ function readableIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return { ...issue, message: `required (expected ${issue.expected})` };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string, prefix = ""): z.output<S> {
-  const result = schema.safeParse(input);
+function parseWith<S extends z.core.$ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  prefix = "",
+): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (!result.success) fail(what, issuesFromZod(result.error.issues.map(readableIssue), prefix));
   return result.data;
 }
@@ -392,7 +406,7 @@ function metricsFromSnsTrigger(trigger: SnsTrigger | null | undefined): MetricSu
 
 const lenientChildSchema = z.object({
   arn: z.string(),
-  state: z.object({ value: z.unknown(), timestamp: z.unknown() }).partial().optional(),
+  state: z.optional(z.partial(z.object({ value: z.unknown(), timestamp: z.unknown() }))),
 });
 
 function isAlarmState(value: unknown): value is AlarmState {
@@ -433,7 +447,7 @@ const lenientSnsChildSchema = z.union([
   z.string(),
   z.object({
     Arn: z.string(),
-    State: z.object({ Value: z.unknown(), Timestamp: z.unknown() }).partial().optional(),
+    State: z.optional(z.partial(z.object({ Value: z.unknown(), Timestamp: z.unknown() }))),
   }),
 ]);
 

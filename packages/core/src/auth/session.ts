@@ -1,16 +1,17 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 import { authRoleSchema } from "./roles";
 
 /** The signed-in user, as carried by the session JWT (cookie `fb_session`). */
 export const sessionClaimsSchema = z.object({
-  sub: z.string().min(1).max(256),
-  name: z.string().max(200),
+  sub: z.string().check(z.minLength(1), z.maxLength(256)),
+  name: z.string().check(z.maxLength(200)),
   role: authRoleSchema,
-  slackUserId: z.string().max(64).optional(),
-  csrf: z.string().min(16).max(128),
+  slackUserId: z.optional(z.string().check(z.maxLength(64))),
+  csrf: z.string().check(z.minLength(16), z.maxLength(128)),
 });
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 
 /**
@@ -41,17 +42,17 @@ export function slackAuthorizeUrl(config: SlackOidcConfig, state: string, nonce:
 }
 
 const tokenResponseSchema = z.union([
-  z.object({ ok: z.literal(true), id_token: z.string().min(1) }),
-  z.object({ ok: z.literal(false), error: z.string().default("unknown_error") }),
+  z.object({ ok: z.literal(true), id_token: z.string().check(z.minLength(1)) }),
+  z.object({ ok: z.literal(false), error: z._default(z.string(), "unknown_error") }),
 ]);
 
 const idTokenClaimsSchema = z.object({
-  sub: z.string().min(1),
-  "https://slack.com/user_id": z.string().min(1),
-  "https://slack.com/team_id": z.string().min(1),
-  name: z.string().optional(),
-  given_name: z.string().optional(),
-  nonce: z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  "https://slack.com/user_id": z.string().check(z.minLength(1)),
+  "https://slack.com/team_id": z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  given_name: z.optional(z.string()),
+  nonce: z.optional(z.string()),
 });
 
 export interface SlackIdentity {

@@ -6,7 +6,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import type { Actor } from "../incident/model";
 import { type Clock, systemClock } from "../shared/clock";
 import { NotFoundError } from "../shared/errors";
@@ -25,7 +26,9 @@ export const TOKEN_PREFIX = "fbk_";
 const TOKEN_PATTERN = /^fbk_([0-9A-HJKMNP-TV-Z]{26})_([A-Za-z0-9_-]{43})$/;
 
 export const createTokenInputSchema = z.object({
-  name: z.string().trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  name: z
+    .string()
+    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "at most 100 characters")),
   role: authRoleSchema,
 });
 export type CreateTokenInput = z.input<typeof createTokenInputSchema>;

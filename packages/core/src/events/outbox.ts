@@ -6,7 +6,8 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, issuesFromZod, ValidationError } from "../shared/errors";
@@ -26,11 +27,11 @@ const actorSchema = z.custom<Actor>(
 
 /** The TimelineEntry fields of a timeline item; storage attributes (pk, sk, type) are stripped. */
 const timelineEntrySchema = z.object({
-  id: z.string().min(1),
-  incidentId: z.string().min(1),
-  kind: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  incidentId: z.string().check(z.minLength(1)),
+  kind: z.string().check(z.minLength(1)),
   actor: actorSchema,
-  at: z.string().min(1),
+  at: z.string().check(z.minLength(1)),
   summary: z.string(),
   data: z.record(z.string(), z.unknown()),
 });

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { currentActor } from "../shared/actor";
 import { type Clock, systemClock } from "../shared/clock";
 import { issuesFromZod, NotFoundError, ValidationError, VersionConflictError } from "../shared/errors";
@@ -7,9 +8,9 @@ import { AlarmReleasedError, type IncidentStore } from "../storage/incident-stor
 import {
   type Actor,
   DEFAULT_SERVICE,
+  INCIDENT_STATUSES,
   type Incident,
   type IncidentStatus,
-  incidentStatusSchema,
   severitySchema,
   transition,
 } from "./model";
@@ -27,39 +28,48 @@ export interface ActionDeps {
 
 const serviceName = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -");
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -"),
+  );
+
+const expectedVersion = z.optional(z.number().check(z.int(), z.positive()));
 
 export const declareInputSchema = z.object({
-  title: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
-  severity: severitySchema.default("SEV3"),
-  services: z.array(serviceName).min(1).max(20).default([DEFAULT_SERVICE]),
-  description: z.string().max(4000, "at most 4000 characters").optional(),
+  title: z
+    .string()
+    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(200, "at most 200 characters")),
+  severity: z._default(severitySchema, "SEV3"),
+  services: z._default(z.array(serviceName).check(z.minLength(1), z.maxLength(20)), [DEFAULT_SERVICE]),
+  description: z.optional(z.string().check(z.maxLength(4000, "at most 4000 characters"))),
 });
 export type DeclareInput = z.input<typeof declareInputSchema>;
 
 export const statusInputSchema = z.object({
-  to: incidentStatusSchema.exclude(["declared"]),
-  summary: z.string().trim().max(4000).optional(),
-  expectedVersion: z.number().int().positive().optional(),
+  to: z.enum(INCIDENT_STATUSES.filter((s): s is Exclude<IncidentStatus, "declared"> => s !== "declared")),
+  summary: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+  expectedVersion,
 });
 
 export const updateInputSchema = z.object({
-  text: z.string().trim().min(1, "must not be empty").max(4000, "at most 4000 characters"),
-  temporary: z.boolean().default(false),
-  expectedVersion: z.number().int().positive().optional(),
+  text: z
+    .string()
+    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(4000, "at most 4000 characters")),
+  temporary: z._default(z.boolean(), false),
+  expectedVersion,
 });
 
 export const roleInputSchema = z.object({
   role: z.enum(ROLES),
-  personId: z.string().trim().min(1).max(128),
-  personName: z.string().trim().max(200).optional(),
-  expectedVersion: z.number().int().positive().optional(),
+  personId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  personName: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  expectedVersion,
 });
 
-export function validate<T extends z.ZodType>(schema: T, input: unknown, what = "input"): z.output<T> {
-  const parsed = schema.safeParse(input);
+/** Parses `input` with a zod schema (zod/mini or classic), or throws a ValidationError naming each field. */
+export function validate<T extends z.core.$ZodType>(schema: T, input: unknown, what = "input"): z.output<T> {
+  const parsed = z.safeParse(schema, input);
   if (parsed.success) return parsed.data;
   const issues = issuesFromZod(parsed.error.issues);
   throw new ValidationError(

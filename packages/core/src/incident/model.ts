@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { FirebreakError } from "../shared/errors";
 import type { Role } from "./timeline";
 

@@ -21,7 +21,8 @@
  * at most one team owns it everywhere and each account is claimed by at most one team; an account
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
 import { normaliseTimestamp } from "../shared/timestamp";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
@@ -156,21 +157,22 @@ function describe(value: unknown): string {
 }
 
 const text = (what: string) =>
-  z
-    .string({ error: required(what) })
-    .trim()
-    .min(1, `${what} must not be empty`);
+  z.string({ error: required(what) }).check(z.trim(), z.minLength(1, `${what} must not be empty`));
 
 export const idSchema = z
   .string({ error: required("an id") })
-  .regex(ID_PATTERN, { error: (issue) => `expected an id (${ID_RULE}), got ${describe(issue.input)}` });
+  .check(
+    z.regex(ID_PATTERN, { error: (issue) => `expected an id (${ID_RULE}), got ${describe(issue.input)}` }),
+  );
 
 export const timeZoneSchema = z
   .string({ error: required('an IANA time zone such as "Europe/London"') })
-  .refine(isValidTimeZone, {
-    error: (issue) =>
-      `unknown time zone ${describe(issue.input)} (expected an IANA name such as "Europe/London")`,
-  });
+  .check(
+    z.refine(isValidTimeZone, {
+      error: (issue) =>
+        `unknown time zone ${describe(issue.input)} (expected an IANA name such as "Europe/London")`,
+    }),
+  );
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 export const phoneSchema = z
@@ -180,27 +182,32 @@ export const phoneSchema = z
         ? `expected a quoted E.164 phone number such as "+447700900123" (unquoted, YAML reads it as a number)`
         : required('an E.164 phone number such as "+447700900123"')(issue),
   })
-  .regex(E164, {
-    error: (issue) => `expected an E.164 phone number such as "+447700900123", got ${describe(issue.input)}`,
-  });
+  .check(
+    z.regex(E164, {
+      error: (issue) =>
+        `expected an E.164 phone number such as "+447700900123", got ${describe(issue.input)}`,
+    }),
+  );
 
-export const slackUserIdSchema = z
-  .string({ error: required("a Slack user id") })
-  .regex(/^[UW][A-Z0-9]{2,}$/, {
+export const slackUserIdSchema = z.string({ error: required("a Slack user id") }).check(
+  z.regex(/^[UW][A-Z0-9]{2,}$/, {
     error: (issue) => `expected a Slack user id such as "U0123ABCD" (U… or W…), got ${describe(issue.input)}`,
-  });
+  }),
+);
 
-export const slackChannelIdSchema = z
-  .string({ error: required("a Slack channel id") })
-  .regex(/^[CG][A-Z0-9]{2,}$/, {
+export const slackChannelIdSchema = z.string({ error: required("a Slack channel id") }).check(
+  z.regex(/^[CG][A-Z0-9]{2,}$/, {
     error: (issue) => `expected a Slack channel id such as "C0123ABCD", got ${describe(issue.input)}`,
-  });
+  }),
+);
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]+(?:-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
-export const topicArnSchema = z.string({ error: required("an SNS topic ARN") }).regex(TOPIC_ARN, {
-  error: (issue) =>
-    `expected an SNS topic ARN arn:aws:sns:<region>:<12-digit account>:<name>, got ${describe(issue.input)}`,
-});
+export const topicArnSchema = z.string({ error: required("an SNS topic ARN") }).check(
+  z.regex(TOPIC_ARN, {
+    error: (issue) =>
+      `expected an SNS topic ARN arn:aws:sns:<region>:<12-digit account>:<name>, got ${describe(issue.input)}`,
+  }),
+);
 
 export const accountSchema = z
   .string({
@@ -209,39 +216,44 @@ export const accountSchema = z
         ? "expected a quoted 12-digit AWS account id (unquoted, YAML reads it as a number and drops leading zeros)"
         : required("a 12-digit AWS account id")(issue),
   })
-  .regex(/^\d{12}$/, {
-    error: (issue) => `expected a 12-digit AWS account id, got ${describe(issue.input)}`,
-  });
+  .check(
+    z.regex(/^\d{12}$/, {
+      error: (issue) => `expected a 12-digit AWS account id, got ${describe(issue.input)}`,
+    }),
+  );
 
-const instantSchema = z.string({ error: required("an ISO 8601 instant") }).transform((value, ctx) => {
-  const iso = normaliseTimestamp(value);
-  if (iso === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected an ISO 8601 instant with an offset such as "2026-03-14T09:00:00Z", got ${describe(value)}`,
-    });
-    return z.NEVER;
-  }
-  return iso;
-});
+const instantSchema = z.pipe(
+  z.string({ error: required("an ISO 8601 instant") }),
+  z.transform((value: string, ctx) => {
+    const iso = normaliseTimestamp(value);
+    if (iso === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `expected an ISO 8601 instant with an offset such as "2026-03-14T09:00:00Z", got ${describe(value)}`,
+      });
+      return z.NEVER;
+    }
+    return iso;
+  }),
+);
 
-const handoffTimeSchema = z
-  .string({ error: required('"HH:MM"') })
-  .refine((v) => parseLocalTime(v) !== undefined, {
+const handoffTimeSchema = z.string({ error: required('"HH:MM"') }).check(
+  z.refine((v) => parseLocalTime(v) !== undefined, {
     error: (issue) => `expected a 24-hour time "HH:MM" such as "09:00", got ${describe(issue.input)}`,
-  });
+  }),
+);
 
-const localDateSchema = z
-  .string({ error: required('a date "YYYY-MM-DD"') })
-  .refine((v) => parseLocalDate(v) !== undefined && v >= "1970-01-01", {
+const localDateSchema = z.string({ error: required('a date "YYYY-MM-DD"') }).check(
+  z.refine((v) => parseLocalDate(v) !== undefined && v >= "1970-01-01", {
     error: (issue) => `expected a calendar date "YYYY-MM-DD" from 1970 on, got ${describe(issue.input)}`,
-  });
+  }),
+);
 
 const positiveInt = (what: string, min: number, max: number) =>
   z
     .int({ error: required(`a whole number of ${what}`) })
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+    .check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`));
 
 // ---------------------------------------------------------------------------------------------
 // Entry schemas
@@ -250,9 +262,9 @@ const positiveInt = (what: string, min: number, max: number) =>
 export const personSchema = z.strictObject({
   id: idSchema,
   name: text("a name"),
-  slackUserId: slackUserIdSchema.optional(),
-  phone: phoneSchema.optional(),
-  email: z.email({ error: (issue) => `expected an email address, got ${describe(issue.input)}` }).optional(),
+  slackUserId: z.optional(slackUserIdSchema),
+  phone: z.optional(phoneSchema),
+  email: z.optional(z.email({ error: (issue) => `expected an email address, got ${describe(issue.input)}` })),
   timezone: timeZoneSchema,
 });
 
@@ -272,19 +284,19 @@ export const overrideSchema = z
     personId: idSchema,
     from: instantSchema,
     to: instantSchema,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   })
-  .refine((o) => o.to > o.from, { path: ["to"], message: "must be after from" });
+  .check(z.refine((o) => o.to > o.from, { path: ["to"], message: "must be after from" }));
 
 export const rotationSchema = z.strictObject({
   id: idSchema,
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   members: z.array(idSchema, { error: required("a list of person ids (may be empty)") }),
   shift: shiftSchema,
   handoffTime: handoffTimeSchema,
   timezone: timeZoneSchema,
   start: localDateSchema,
-  overrides: z.array(overrideSchema).default([]),
+  overrides: z._default(z.array(overrideSchema), []),
 });
 
 const TARGET_TYPES = 'expected a target {type: "person", id}, {type: "rotation", id} or {type: "topic", arn}';
@@ -299,29 +311,31 @@ export const targetSchema = z.discriminatedUnion(
 );
 
 const levelSchema = z.strictObject({
-  targets: z.array(targetSchema).min(1, "a level needs at least one target"),
+  targets: z.array(targetSchema).check(z.minLength(1, "a level needs at least one target")),
   timeoutMinutes: positiveInt("minutes", 1, 1440),
 });
 
 const policyFields = {
-  levels: z.array(levelSchema).min(1, "a policy needs at least one level"),
-  repeat: positiveInt("repeats", 0, 20).default(0),
+  levels: z.array(levelSchema).check(z.minLength(1, "a policy needs at least one level")),
+  repeat: z._default(positiveInt("repeats", 0, 20), 0),
   fallback: targetSchema,
 };
 
 export const namedPolicySchema = z.strictObject({
   id: idSchema,
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   ...policyFields,
 });
-export const inlinePolicySchema = z.strictObject({ name: z.string().optional(), ...policyFields });
+export const inlinePolicySchema = z.strictObject({ name: z.optional(z.string()), ...policyFields });
 
-const serviceSchema = z.preprocess(
-  (v) => (typeof v === "string" ? { id: v } : v),
+const serviceSchema = z.pipe(
+  z.transform((v: unknown) => (typeof v === "string" ? { id: v } : v)),
   z.strictObject(
     {
       id: idSchema,
-      accounts: z.array(accountSchema).min(1, "list at least one account, or drop accounts").optional(),
+      accounts: z.optional(
+        z.array(accountSchema).check(z.minLength(1, "list at least one account, or drop accounts")),
+      ),
     },
     { error: required('a service id, or {id, accounts: ["<12-digit account>"]}') },
   ),
@@ -330,30 +344,32 @@ const serviceSchema = z.preprocess(
 export const sloSchema = z.strictObject({
   target: z
     .number({ error: required("a fraction such as 0.999") })
-    .gt(0, "must be between 0 and 1 (exclusive), e.g. 0.999")
-    .lt(1, "must be between 0 and 1 (exclusive), e.g. 0.999"),
+    .check(
+      z.gt(0, "must be between 0 and 1 (exclusive), e.g. 0.999"),
+      z.lt(1, "must be between 0 and 1 (exclusive), e.g. 0.999"),
+    ),
   windowDays: positiveInt("days", 1, 366),
 });
 
 const teamSchema = z.strictObject({
   id: idSchema,
   name: text("a name"),
-  services: z.array(serviceSchema).default([]),
-  alertChannel: slackChannelIdSchema.optional(),
-  snsTopicArn: topicArnSchema.optional(),
+  services: z._default(z.array(serviceSchema), []),
+  alertChannel: z.optional(slackChannelIdSchema),
+  snsTopicArn: z.optional(topicArnSchema),
   // The parts below are parsed one by one (so one bad rotation does not hide another's errors).
-  rotations: z.array(z.unknown(), { error: required("a list of rotations") }).default([]),
-  escalationPolicy: z.unknown().optional(),
-  commsRotation: idSchema.optional(),
-  slo: z.unknown().optional(),
+  rotations: z._default(z.array(z.unknown(), { error: required("a list of rotations") }), []),
+  escalationPolicy: z.optional(z.unknown()),
+  commsRotation: z.optional(idSchema),
+  slo: z.optional(z.unknown()),
 });
 
 const rootSchema = z.strictObject({
-  version: z.literal(1, { error: "the only directory format version is 1" }).optional(),
-  defaultTeam: idSchema.optional(),
+  version: z.optional(z.literal(1, { error: "the only directory format version is 1" })),
+  defaultTeam: z.optional(idSchema),
   people: z.array(z.unknown(), { error: required("a list of people") }),
   teams: z.array(z.unknown(), { error: required("a list of teams") }),
-  escalationPolicies: z.array(z.unknown(), { error: required("a list of escalation policies") }).optional(),
+  escalationPolicies: z.optional(z.array(z.unknown(), { error: required("a list of escalation policies") })),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -372,8 +388,8 @@ class Collector {
     this.issues.push({ path, message });
   }
   /** Parses `value` with `schema`, recording its issues under `path`. */
-  parse<T>(schema: z.ZodType<T>, value: unknown, path: Path): T | undefined {
-    const result = schema.safeParse(value);
+  parse<T>(schema: z.core.$ZodType<T>, value: unknown, path: Path): T | undefined {
+    const result = z.safeParse(schema, value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {

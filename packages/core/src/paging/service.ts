@@ -24,7 +24,8 @@
  * editing the directory never changes a running escalation.
  */
 import { createHash } from "node:crypto";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../shared/zod-locale";
 import { changeStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
@@ -165,28 +166,23 @@ function clockOf(deps: PagingDeps): Clock {
 
 export const incidentIdSchema = z
   .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "expected an incident id");
+  .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected an incident id"));
 
 export const actorSchema = z.object({
   type: z.enum(["system", "alarm", "user", "slack", "api"]),
-  id: z.string().trim().min(1).max(256),
-  name: z.string().trim().max(200).optional(),
+  id: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  name: z.optional(z.string().check(z.trim(), z.maxLength(200))),
 });
 
 export const acknowledgeInputSchema = z.object({
   incidentId: incidentIdSchema,
-  pageId: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "expected a page id")
-    .optional(),
+  pageId: z.optional(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected a page id"))),
   actor: actorSchema,
 });
 export type AcknowledgeInput = z.input<typeof acknowledgeInputSchema>;
 
 /** An ack-link token as it arrives in the URL (anything else is `malformed`). */
-export const ackTokenSchema = z.string().trim().min(1).max(256);
+export const ackTokenSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 
 // ---------------------------------------------------------------------------------------------
 // Page ids

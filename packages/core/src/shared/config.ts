@@ -1,22 +1,17 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./zod-locale";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
 import { issuesFromZod, ValidationError } from "./errors";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
-    message: "expected true or false",
-  })
-  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const bool = z.pipe(
+  z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "expected true or false" }),
+  z.transform((v) => ["true", "1", "yes", "on"].includes(v)),
+);
 
 const envSchema = z.object({
-  FIREBREAK_AUTO_RESOLVE_ON_OK: bool.optional(),
-  FIREBREAK_FLAP_THRESHOLD: z.coerce.number().int().min(2).max(1000).optional(),
-  FIREBREAK_FLAP_WINDOW_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .optional(),
+  FIREBREAK_AUTO_RESOLVE_ON_OK: z.optional(bool),
+  FIREBREAK_FLAP_THRESHOLD: z.optional(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000))),
+  FIREBREAK_FLAP_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60))),
 });
 
 /** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */

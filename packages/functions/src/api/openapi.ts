@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;
@@ -8,11 +8,11 @@ interface RouteDoc {
   path: string;
   summary: string;
   role: Role;
-  query?: z.ZodObject;
-  params?: z.ZodObject;
-  body?: z.ZodType;
+  query?: z.ZodMiniObject;
+  params?: z.ZodMiniObject;
+  body?: z.core.$ZodType;
   bodyType?: string;
-  response?: z.ZodType;
+  response?: z.core.$ZodType;
   status?: number;
 }
 
@@ -161,10 +161,10 @@ export const ROUTES: RouteDoc[] = [
   { method: "post", path: "/auth/logout", summary: "Sign out (clears the cookies)", role: null },
 ];
 
-const schema = (type: z.ZodType, io: "input" | "output") =>
+const schema = (type: z.core.$ZodType, io: "input" | "output") =>
   z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
-function parameters(obj: z.ZodObject | undefined, where: "query" | "path") {
+function parameters(obj: z.ZodMiniObject | undefined, where: "query" | "path") {
   if (!obj) return [];
   const json = schema(obj, "input") as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, sub]) => ({

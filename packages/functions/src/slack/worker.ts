@@ -6,7 +6,8 @@ import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "@firebreak/core/shared/zod-locale";
 import {
   type IncidentChannelDeps,
   SlackWorkError,
@@ -42,22 +43,28 @@ export type WorkerResult =
   | { action: "update_posted"; channel: string }
   | { action: "update_skipped"; reason: string };
 
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/);
+const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]{2,30}$/));
 const envelope = z.object({
   "detail-type": z.string(),
   detail: z.object({
-    incidentId: z.string().min(1),
+    incidentId: z.string().check(z.minLength(1)),
     detail: z.object({
-      id: z.string().min(1),
-      actor: z.object({ id: z.string(), name: z.string().optional() }).optional(),
-      data: z.record(z.string(), z.unknown()).default({}),
+      id: z.string().check(z.minLength(1)),
+      actor: z.optional(z.object({ id: z.string(), name: z.optional(z.string()) })),
+      data: z._default(z.record(z.string(), z.unknown()), {}),
     }),
   }),
 });
-const declaredWork = z.object({ declaredBy: slackUserId.optional() });
-const assignedWork = z.object({ slackUserId: slackUserId.optional() });
-const update = z.object({ text: z.string().min(1), temporary: z.boolean().default(false) });
-const drafted = z.object({ version: z.number().int().positive(), origin: z.string().optional() });
+const declaredWork = z.object({ declaredBy: z.optional(slackUserId) });
+const assignedWork = z.object({ slackUserId: z.optional(slackUserId) });
+const update = z.object({
+  text: z.string().check(z.minLength(1)),
+  temporary: z._default(z.boolean(), false),
+});
+const drafted = z.object({
+  version: z.number().check(z.int(), z.positive()),
+  origin: z.optional(z.string()),
+});
 
 const silent: Log = { info() {}, warn() {}, error() {} };
 
