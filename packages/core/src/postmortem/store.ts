@@ -1,6 +1,11 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { TimelineEntry } from "../incident/timeline";
 import { ConcurrentChangeError } from "../storage/incident-store";
 import type { Draft } from "./drafts";
@@ -14,6 +19,18 @@ const versionKey = (version: number) => `PM#${String(version).padStart(6, "0")}`
  * so a 10,000-entry timeline's ~1.3 MB draft fits DynamoDB's 400 KB item limit), and one
  * `PMMETA` item with the current draft's metadata, indexed by impact start for metrics.
  */
+function draftOf(item: Record<string, unknown>): Draft {
+  return {
+    version: item.version as number,
+    origin: item.origin as Draft["origin"],
+    markdown: gunzipSync(item.markdownGz as Uint8Array).toString("utf8"),
+    metadata: JSON.parse(item.metadata as string) as PostmortemV1,
+    createdAt: item.createdAt as string,
+    basedOnVersion: item.basedOnVersion as number | undefined,
+    contentHash: item.contentHash as string | undefined,
+  };
+}
+
 export class PostmortemStore {
   constructor(
     readonly db: DynamoDBDocumentClient,
@@ -33,20 +50,22 @@ export class PostmortemStore {
           ConsistentRead: true,
         }),
       );
-      for (const item of out.Items ?? []) {
-        drafts.push({
-          version: item.version as number,
-          origin: item.origin as Draft["origin"],
-          markdown: gunzipSync(item.markdownGz as Uint8Array).toString("utf8"),
-          metadata: JSON.parse(item.metadata as string) as PostmortemV1,
-          createdAt: item.createdAt as string,
-          basedOnVersion: item.basedOnVersion as number | undefined,
-          contentHash: item.contentHash as string | undefined,
-        });
-      }
+      for (const item of out.Items ?? []) drafts.push(draftOf(item));
       start = out.LastEvaluatedKey;
     } while (start);
     return drafts;
+  }
+
+  /** One stored version, or undefined. */
+  async getDraft(incidentId: string, version: number): Promise<Draft | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `INC#${incidentId}`, sk: versionKey(version) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? draftOf(out.Item) : undefined;
   }
 
   /**
