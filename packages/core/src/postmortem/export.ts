@@ -14,11 +14,13 @@
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { NotFoundError, ValidationError } from "../shared/errors";
+
+export { BUCKET_SETTING, exportBucketFromEnv } from "./export-config";
+
 import type { IncidentStore } from "../storage/incident-store";
 import type { PostmortemStore } from "./store";
 
 export const EXPORT_PREFIX = "postmortems";
-export const BUCKET_SETTING = "FIREBREAK_POSTMORTEM_BUCKET";
 
 /** Where exported objects go: S3 in AWS (S3ObjectSink), a recording fake locally and in tests. */
 export interface ObjectSink {
@@ -84,31 +86,4 @@ export async function exportPostmortemVersion(
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   return [keys.markdown, keys.metadata];
-}
-
-const BUCKET_RULES =
-  "3-63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, not an IP address";
-
-/**
- * The export bucket from the environment: undefined when the export is off (unset or empty), the
- * name when valid, a ValidationError naming the variable otherwise.
- */
-export function exportBucketFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): string | undefined {
-  const value = env[BUCKET_SETTING]?.trim();
-  if (!value) return undefined;
-  const valid =
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) &&
-    !value.includes("..") &&
-    !/^\d{1,3}(\.\d{1,3}){3}$/.test(value) &&
-    !value.startsWith("xn--") &&
-    !value.endsWith("-s3alias");
-  if (!valid) {
-    throw new ValidationError(
-      `invalid configuration: ${BUCKET_SETTING}: "${value}" is not an S3 bucket name`,
-      [{ path: BUCKET_SETTING, message: `expected an S3 bucket name (${BUCKET_RULES})` }],
-    );
-  }
-  return value;
 }
