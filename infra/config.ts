@@ -9,7 +9,9 @@
  * | FIREBREAK_OPS_EMAIL | required on production stages | comma-separated addresses subscribed to the OpsAlerts topic |
  * | FIREBREAK_ORG_ID | unset (single account) | AWS Organization id (`o-…`) allowed to forward alarms to the default bus |
  * | FIREBREAK_SELF_SERVICE | `firebreak` | service name on Firebreak's own alarms (map it to the platform team in the directory) |
+ * | FIREBREAK_POSTMORTEM_BUCKET | unset (no export) | an existing S3 bucket: every postmortem version is exported to `postmortems/` in it |
  */
+import { exportBucketFromEnv } from "../packages/core/src/postmortem/export-config";
 import { productionStages } from "./stages";
 
 export { isProductionStage, productionStages } from "./stages";
@@ -58,12 +60,25 @@ function selfService(raw: string | undefined): string {
   return value;
 }
 
+function postmortemBucket(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return exportBucketFromEnv(env);
+  } catch (error) {
+    const issue = (error as { issues?: { message: string }[] }).issues?.[0]?.message;
+    return fail(
+      "FIREBREAK_POSTMORTEM_BUCKET",
+      `"${env.FIREBREAK_POSTMORTEM_BUCKET?.trim()}" is not valid: ${issue}`,
+    );
+  }
+}
+
 export const config = {
   stage,
   production,
   opsEmails: opsEmails(process.env.FIREBREAK_OPS_EMAIL),
   orgId: orgId(process.env.FIREBREAK_ORG_ID),
   selfService: selfService(process.env.FIREBREAK_SELF_SERVICE),
+  postmortemBucket: postmortemBucket(process.env),
 };
 
 /**

@@ -34,6 +34,15 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: Record<string, string> = {
     "an SMS page is published to a phone number (Publish with PhoneNumber), which has no ARN: IAM can only scope it to Resource '*'",
 };
 
+/**
+ * Actions granted outside links, each on a narrow resource, with the function that holds it and why
+ * (infra/test/app.test.ts accepts the SDK commands behind them).
+ */
+export const SCOPED_GRANTS: Record<string, string> = {
+  "s3:PutObject":
+    "PostmortemExport only, on arn:aws:s3:::<FIREBREAK_POSTMORTEM_BUCKET>/postmortems/*: the optional postmortem export",
+};
+
 /** The managed policies a function role may carry. */
 export const ALLOWED_MANAGED_POLICIES = [
   // CreateLogStream/PutLogEvents for the function's own log group; added by SST to every function.

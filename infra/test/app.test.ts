@@ -18,6 +18,7 @@ import {
   ALLOWED_MANAGED_POLICIES,
   DLQ_MIN_RETENTION_SECONDS,
   LINK_ACTIONS,
+  SCOPED_GRANTS,
   WILDCARD_RESOURCE_EXCEPTIONS,
 } from "../policy";
 import { API_FUNCTIONS, API_ROUTES } from "../routes";
@@ -385,6 +386,13 @@ describe("postmortem", () => {
     expect(target.inputs.arn).toBe(state(fn, "arn"));
   });
 
+  it("has no postmortem export without FIREBREAK_POSTMORTEM_BUCKET (production.test.ts covers it set)", () => {
+    expect(lambdas().filter((f) => String(f.name).startsWith("PostmortemExport"))).toEqual([]);
+    expect(
+      resourcesOf(app, "aws:sqs/queue:Queue").filter((q) => q.name.startsWith("PostmortemExport")),
+    ).toEqual([]);
+  });
+
   it("retries twice, then sends to PostmortemDlq (14 days), and links only Table", () => {
     const fn = lambdaFor(HANDLERS.postmortem);
     const dlq = only("aws:sqs/queue:Queue", byName("PostmortemDlqQueue"));
@@ -615,10 +623,12 @@ describe("least-privilege IAM (every function role)", () => {
       "client-sns": "sns",
       "client-eventbridge": "events",
       "client-scheduler": "scheduler",
+      "client-s3": "s3",
     };
     const allowed = new Set<string>([
       ...Object.values(LINK_ACTIONS).flat(),
       ...Object.keys(WILDCARD_RESOURCE_EXCEPTIONS),
+      ...Object.keys(SCOPED_GRANTS),
     ]);
     // A TransactWriteItems is authorised per item; the client's own name is not an IAM action.
     const NOT_ACTIONS = new Set(["dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"]);

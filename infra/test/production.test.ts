@@ -27,6 +27,7 @@ beforeAll(async () => {
         FIREBREAK_OPS_EMAIL: "ops@example.com, oncall@example.com",
         FIREBREAK_ADMINS: "alice,U0ADMIN01",
         FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
+        FIREBREAK_POSTMORTEM_BUCKET: "acme-postmortems",
       },
     }),
     evaluate({ stage: "production", env: {} }),
@@ -98,5 +99,58 @@ describe("production configuration", () => {
   it("fails a production deploy that has no ops email, naming the variable", () => {
     expect(noEmail.ok).toBe(false);
     expect(noEmail.error).toContain("FIREBREAK_OPS_EMAIL");
+  });
+});
+
+describe("postmortem export (FIREBREAK_POSTMORTEM_BUCKET)", () => {
+  const named = (type: string, name: string) => resourcesOf(production, type).filter((r) => r.name === name);
+  const plainValue = (v: unknown): unknown =>
+    v && typeof v === "object" && "value" in (v as Record<string, unknown>)
+      ? (v as { value: unknown }).value
+      : v;
+
+  it("adds PostmortemExport on postmortem.drafted, with the bucket, a 14-day DLQ and only PutObject under postmortems/", () => {
+    const fn = lambda(production, "PostmortemExport");
+    expect((fn.inputs.environment as { variables: Record<string, unknown> }).variables).toMatchObject({
+      FIREBREAK_POSTMORTEM_BUCKET: "acme-postmortems",
+    });
+    const fnArn = fn.state.arn;
+    const targets = resourcesOf(production, "aws:cloudwatch/eventTarget:EventTarget").filter(
+      (t) => plainValue(t.inputs.arn) === fnArn,
+    );
+    expect(targets).toHaveLength(1);
+    const rule = resourcesOf(production, "aws:cloudwatch/eventRule:EventRule").find(
+      (r) => r.inputs.name === targets[0]?.inputs.rule,
+    );
+    expect(JSON.parse(String(plainValue(rule?.inputs.eventPattern)))).toEqual({
+      source: ["firebreak"],
+      "detail-type": ["postmortem.drafted"],
+    });
+    const [dlq] = named("aws:sqs/queue:Queue", "PostmortemExportDlqQueue");
+    expect(Number(dlq?.inputs.messageRetentionSeconds)).toBe(14 * 24 * 3600);
+    const config = resourcesOf(
+      production,
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    ).find((c) => c.inputs.functionName === fn.state.name);
+    expect(config?.inputs).toMatchObject({
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: dlq?.state.arn } },
+    });
+    const role = resourcesOf(production, "aws:iam/role:Role").find((r) => r.state.arn === fn.inputs.role);
+    if (!role) throw new Error("no role for PostmortemExport");
+    const statements = ((role.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap(
+      (p) => JSON.parse(p.policy).Statement as { Action: string[]; Resource: string[] }[],
+    );
+    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
+    expect(s3).toEqual([
+      expect.objectContaining({
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws:s3:::acme-postmortems/postmortems/*"],
+      }),
+    ]);
+    // No other function may write to S3.
+    const others = resourcesOf(production, "aws:iam/role:Role").filter((r) => r !== role);
+    for (const other of others)
+      expect(JSON.stringify(other.inputs.inlinePolicies ?? []), other.name).not.toContain("s3:");
   });
 });
