@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "zod";
@@ -57,6 +58,14 @@ async function main(): Promise<void> {
     for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
     process.exit(2);
   }
+  let postmortemBucket: string | undefined;
+  try {
+    postmortemBucket = exportBucketFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
+    process.exit(2);
+  }
   const { sinks, issues: sinkIssues } = pagingSinksFromEnv(process.env);
   if (sinkIssues.length > 0) {
     for (const issue of sinkIssues) console.error(`Invalid ${issue.path}: ${issue.message}`);
@@ -94,6 +103,7 @@ async function main(): Promise<void> {
         botToken: sinks.slack.kind === "real" ? sinks.slack.token : undefined,
       },
       ...(sinks.sns.kind === "real" ? { sns: { region: sinks.sns.region } } : {}),
+      ...(postmortemBucket ? { postmortemBucket } : {}),
       ...(env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_TEAM_ID
         ? {
             slackOidc: {

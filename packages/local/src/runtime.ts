@@ -10,6 +10,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
@@ -30,6 +31,7 @@ import {
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { PageStore } from "@firebreak/core/paging/store";
+import { S3ObjectSink } from "@firebreak/core/postmortem/export";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
@@ -41,6 +43,7 @@ import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api/app";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
+import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { directoryPersonLookup } from "@firebreak/functions/slack/directory-lookup";
 import { parseChannelSeverities } from "@firebreak/functions/slack/incident-channel";
@@ -57,6 +60,7 @@ import {
   toApiGatewayV2Event,
 } from "./apigw";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
+import { type FakeS3, startFakeS3 } from "./fake-s3";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { type FakeSns, startFakeSns } from "./fake-sns";
 import { formatSlackPage, formatSnsPage } from "./sinks";
@@ -90,6 +94,11 @@ export interface RuntimeOptions {
   slackOidc?: Omit<SlackOidcConfig, "redirectUri"> & { redirectUri?: string };
   /** SNS: real SNS in this region (topics in the region their ARN names); default: the recording fake. */
   sns?: { region: string };
+  /**
+   * The postmortem export (FIREBREAK_POSTMORTEM_BUCKET): every stored version is written to this
+   * bucket of a recording fake S3 on 127.0.0.1 (the real S3 client runs) and printed. Off if unset.
+   */
+  postmortemBucket?: string;
   log?: Log;
 }
 
@@ -104,6 +113,8 @@ export interface LocalRuntime {
   fakeSlack?: FakeSlack;
   /** The recording fake of SNS: every page published to a topic or phone (idle when `sns` is real). */
   fakeSns: FakeSns;
+  /** The recording fake S3 of the postmortem export (only with `postmortemBucket`). */
+  fakeS3?: FakeS3;
   paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
   auth: { tokens: TokenStore; sessionKey: string };
@@ -217,6 +228,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let poller: { stop(): Promise<void> } | undefined;
   let fakeSlack: FakeSlack | undefined;
   let fakeSns: FakeSns | undefined;
+  let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log });
   const stop = async () => {
@@ -227,6 +239,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     clearInterval(sweeper);
     await fakeSlack?.stop();
     await fakeSns?.stop();
+    await fakeS3?.stop();
     await dynamo.stop?.();
   };
   try {
@@ -264,6 +277,35 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         await postmortem(event, lambdaContext("postmortem"));
       },
     );
+    if (options.postmortemBucket) {
+      const bucket = options.postmortemBucket;
+      const s3 = await startFakeS3({ buckets: [bucket] });
+      fakeS3 = s3;
+      const exporter = createPostmortemExportHandler(() => ({
+        incidents: store,
+        postmortems,
+        sink: new S3ObjectSink(
+          new S3Client({
+            endpoint: s3.endpoint,
+            forcePathStyle: true,
+            region: "us-east-1",
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          }),
+          bucket,
+        ),
+      }));
+      bus.subscribe(
+        "postmortem-export",
+        { source: ["firebreak"], "detail-type": ["postmortem.drafted"] },
+        async (event) => {
+          const result = await exporter(event, lambdaContext("postmortem-export"));
+          if (result.status === "exported")
+            log.info(
+              `postmortem exported to the local fake S3: ${result.keys.map((k) => `s3://${bucket}/${k}`).join(", ")}`,
+            );
+        },
+      );
+    }
     const slackConfig = options.slack ?? { signingSecret: LOCAL_SIGNING_SECRET, teamId: FAKE_TEAM_ID };
     // Paging: SNS and Slack go to recording fakes at the HTTP level, so the real SDK code runs.
     // Each recorded page is printed as one block (ack link included); see sinks.ts.
@@ -494,6 +536,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       bus,
       fakeSlack,
       fakeSns,
+      ...(fakeS3 ? { fakeS3 } : {}),
       paging,
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       auth: { tokens, sessionKey },

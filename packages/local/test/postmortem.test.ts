@@ -32,6 +32,7 @@ beforeAll(async () => {
     tableName,
     ingest: { autoResolveOnOk: true },
     timezone: "Europe/London",
+    postmortemBucket: "firebreak-local-postmortems",
   });
   token = await runtime.apiToken("viewer");
   headers = { authorization: `Bearer ${token}` };
@@ -116,6 +117,16 @@ describe("resolve → postmortem, through the local runtime", () => {
     expect(validatePostmortem(json)).toEqual({ valid: true });
     expect(json).toMatchObject({ incident: { id }, detection: { source: "alarm" } });
     expect(json.timestamps.impact_start).toBe(t0.toISOString());
+
+    // The optional export: the stored version, exported by the same consumer as on Lambda.
+    const number = (json as unknown as { incident: { number: number } }).incident.number;
+    const exported = await eventually(async () =>
+      runtime.fakeS3?.objects.get(`firebreak-local-postmortems/postmortems/INC-${number}/v1.json`),
+    );
+    expect(JSON.parse(exported.body)).toEqual(json);
+    expect(
+      runtime.fakeS3?.objects.get(`firebreak-local-postmortems/postmortems/INC-${number}/v1.md`)?.body,
+    ).toBe(draft.markdown);
 
     const schema = (await (
       await fetch(`${runtime.url}/api/schemas/postmortem.v1.json`, { headers })
