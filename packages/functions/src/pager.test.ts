@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
-import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { eventFromEntry } from "@firebreak/core/events/publisher";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
@@ -14,7 +12,7 @@ import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
-import { transition } from "../../core/test/support/factories";
+import { busEvent, transition } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
 import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
@@ -75,22 +73,6 @@ function deps(store: IncidentStore = incidents): PagingDeps {
       }),
     },
     clock,
-  };
-}
-
-/** The EventBridge event the pager's rule delivers for a timeline entry. */
-function busEvent(entry: TimelineEntry): BusEvent {
-  const detail = eventFromEntry(entry);
-  return {
-    version: "0",
-    id: `eb-${entry.id}`,
-    "detail-type": entry.kind,
-    source: "firebreak",
-    account: "123456789012",
-    time: entry.at,
-    region: "eu-west-1",
-    resources: [],
-    detail,
   };
 }
 

@@ -1,6 +1,4 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
@@ -11,6 +9,7 @@ import { type FakeS3, startFakeS3 } from "@firebreak/local/fake-s3";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
+import { busEvent } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
 import { createPostmortemExportHandler } from "./postmortem-export";
 
@@ -44,20 +43,6 @@ beforeEach(async () => {
 });
 
 const ctx = (): Context => lambdaContext("postmortem-export");
-
-function busEvent(entry: TimelineEntry): BusEvent {
-  return {
-    version: "0",
-    id: `eb-${entry.id}`,
-    "detail-type": entry.kind,
-    source: "firebreak",
-    account: "123456789012",
-    time: entry.at,
-    region: "eu-west-1",
-    resources: [],
-    detail: eventFromEntry(entry),
-  };
-}
 
 async function draftedEntry(): Promise<{ entry: TimelineEntry; number: number }> {
   const incident = await declareIncident(

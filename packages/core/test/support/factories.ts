@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AlarmState, AlarmTransition } from "../../src/alarm/transition";
+import type { BusEvent } from "../../src/events/dispatcher";
+import { eventFromEntry } from "../../src/events/publisher";
+import type { TimelineEntry } from "../../src/incident/timeline";
 
 /** A base instant; `at(s)` is `s` seconds after it, as an alarm state timestamp. */
 export const T0 = Date.parse("2026-03-14T09:42:13.274Z");
@@ -31,5 +34,20 @@ export function transition(
     description: "severity: sev2\nservice: checkout",
     metrics: [],
     ...overrides,
+  };
+}
+
+/** The EventBridge event an app-bus rule delivers for a timeline entry (as the outbox publishes it). */
+export function busEvent(entry: TimelineEntry): BusEvent {
+  return {
+    version: "0",
+    id: `eb-${entry.id}`,
+    "detail-type": entry.kind,
+    source: "firebreak",
+    account: "123456789012",
+    time: entry.at,
+    region: "eu-west-1",
+    resources: [],
+    detail: eventFromEntry(entry),
   };
 }
