@@ -1,6 +1,6 @@
 import type { Plugin } from "esbuild";
 
-export declare const LAMBDA_STUBS: Record<string, string>;
+export declare const LAMBDA_EXCLUDED: Record<string, string>;
 export declare const lambdaOnly: Plugin;
 export declare const LAMBDA_CREDENTIALS: string;
 export declare const lambdaCredentials: Plugin;

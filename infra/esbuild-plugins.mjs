@@ -21,8 +21,12 @@ import { fileURLToPath } from "node:url";
 
 const UNAVAILABLE = "is not bundled into Firebreak's Lambda functions (infra/esbuild-plugins.mjs)";
 
-/** Module source per replaced package (CommonJS, like the packages they replace). */
-export const LAMBDA_STUBS = {
+/**
+ * Packages excluded from Lambda bundles, each with the module that takes its place: it exports the
+ * names the importer reads and throws an error naming the package if anything calls them (CommonJS,
+ * like the packages they replace). The Slack bundle test checks they load and fail this way.
+ */
+export const LAMBDA_EXCLUDED = {
   "@slack/socket-mode": `
     const message = "@slack/socket-mode ${UNAVAILABLE}: use AwsLambdaReceiver";
     class SocketModeClient { constructor() { throw new Error(message); } }
@@ -51,14 +55,14 @@ export const LAMBDA_STUBS = {
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-/** Replaces the packages of `LAMBDA_STUBS` (imported by their bare name) with their stub. */
+/** Resolves each package of `LAMBDA_EXCLUDED` (imported by its bare name) to its failing module. */
 export const lambdaOnly = {
   name: "firebreak-lambda-only",
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(LAMBDA_STUBS).map(escapeRegExp).join("|")})$`);
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "firebreak-lambda-stub" }));
-    build.onLoad({ filter: /.*/, namespace: "firebreak-lambda-stub" }, (args) => ({
-      contents: LAMBDA_STUBS[args.path],
+    const filter = new RegExp(`^(${Object.keys(LAMBDA_EXCLUDED).map(escapeRegExp).join("|")})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "firebreak-lambda-excluded" }));
+    build.onLoad({ filter: /.*/, namespace: "firebreak-lambda-excluded" }, (args) => ({
+      contents: LAMBDA_EXCLUDED[args.path],
       loader: "js",
     }));
   },

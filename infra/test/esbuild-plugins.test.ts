@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sstBuildOptions } from "../../packages/local/bench/bundles";
-import plugins, { LAMBDA_CREDENTIALS, LAMBDA_STUBS } from "../esbuild-plugins.mjs";
+import plugins, { LAMBDA_CREDENTIALS, LAMBDA_EXCLUDED } from "../esbuild-plugins.mjs";
 import { LAMBDA_CREDENTIALS_MISSING } from "../lambda-credentials.mjs";
 
 const run = promisify(execFile);
@@ -65,9 +65,9 @@ describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
     for (const pkg of ["@slack/socket-mode", "express", "iconv-lite", "undici", "body-parser"]) {
       expect(inputs.filter((i) => i.includes(`node_modules/${pkg}/`))).toEqual([]);
     }
-    expect(inputs.filter((i) => i.startsWith("firebreak-lambda-stub:")).sort()).toEqual(
-      Object.keys(LAMBDA_STUBS)
-        .map((p) => `firebreak-lambda-stub:${p}`)
+    expect(inputs.filter((i) => i.startsWith("firebreak-lambda-excluded:")).sort()).toEqual(
+      Object.keys(LAMBDA_EXCLUDED)
+        .map((p) => `firebreak-lambda-excluded:${p}`)
         .sort(),
     );
     const out = await node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)});
@@ -111,7 +111,7 @@ describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
     );
     const { file, inputs } = await bundle(entry, "event-streams");
     expect(inputs.filter((i) => i.includes("/submodules/event-streams/"))).toEqual([]);
-    expect(inputs).toContain("firebreak-lambda-stub:@smithy/core/event-streams");
+    expect(inputs).toContain("firebreak-lambda-excluded:@smithy/core/event-streams");
     const out = await node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)});
       process.stdout.write(await m.handler());`);
     expect(out).toMatch(/@smithy\/core\/event-streams is not bundled/);
