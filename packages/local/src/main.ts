@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
-import { ValidationError } from "@firebreak/core/shared/errors";
+import { ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import * as z from "zod";
 import { consoleLog } from "./console-log";
 import { JavaMissingError } from "./dynamo-local";
@@ -42,6 +42,22 @@ const envSchema = z.object({
     .default("firebreak-local"),
 });
 
+/** Prints each invalid setting and exits 2 (the runtime never starts on a bad setting). */
+function exitWith(issues: readonly ValidationIssue[]): never {
+  for (const issue of issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
+  process.exit(2);
+}
+
+/** A setting read by `read`, or exit naming what is wrong with it. */
+function settingOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ValidationError) exitWith(error.issues);
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
@@ -50,27 +66,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
-  let ingest: ReturnType<typeof ingestConfigFromEnv>;
-  try {
-    ingest = ingestConfigFromEnv(process.env);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
-    process.exit(2);
-  }
-  let postmortemBucket: string | undefined;
-  try {
-    postmortemBucket = exportBucketFromEnv(process.env);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const issue of error.issues) console.error(`Invalid ${issue.path}: ${issue.message}`);
-    process.exit(2);
-  }
+  const ingest = settingOrExit(() => ingestConfigFromEnv(process.env));
+  const postmortemBucket = settingOrExit(() => exportBucketFromEnv(process.env));
   const { sinks, issues: sinkIssues } = pagingSinksFromEnv(process.env);
-  if (sinkIssues.length > 0) {
-    for (const issue of sinkIssues) console.error(`Invalid ${issue.path}: ${issue.message}`);
-    process.exit(2);
-  }
+  if (sinkIssues.length > 0) exitWith(sinkIssues);
   if (Boolean(env.SLACK_CLIENT_ID) !== Boolean(env.SLACK_CLIENT_SECRET)) {
     console.error(
       "Invalid SLACK_CLIENT_ID / SLACK_CLIENT_SECRET: set both for Sign in with Slack, or neither",

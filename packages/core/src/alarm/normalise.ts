@@ -14,6 +14,7 @@ import * as z from "zod/mini";
 import "../shared/zod-locale";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../shared/errors";
 import { normaliseTimestamp } from "../shared/timestamp";
+import { convertedString } from "../shared/validate";
 import {
   ALARM_STATES,
   type AlarmState,
@@ -71,36 +72,16 @@ export const alarmStateSchema = z.enum(ALARM_STATES, {
       : `expected one of ${STATE_CHOICES}`,
 });
 
-export const alarmTimestampSchema = z.pipe(
-  z.string(),
-  z.transform((value: string, ctx) => {
-    const iso = normaliseTimestamp(value);
-    if (iso === undefined) {
-      ctx.issues.push({
-        code: "custom",
-        input: value,
-        message: `expected an ISO 8601 timestamp such as 2025-03-14T09:42:13.274+0000, got "${value.slice(0, 64)}"`,
-      });
-      return z.NEVER;
-    }
-    return iso;
-  }),
+export const alarmTimestampSchema = convertedString(
+  normaliseTimestamp,
+  (value) =>
+    `expected an ISO 8601 timestamp such as 2025-03-14T09:42:13.274+0000, got "${value.slice(0, 64)}"`,
 );
 
-export const alarmArnSchema = z.pipe(
-  z.string(),
-  z.transform((value: string, ctx) => {
-    const parsed = parseAlarmArn(value);
-    if (parsed === undefined) {
-      ctx.issues.push({
-        code: "custom",
-        input: value,
-        message: `expected a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got "${value.slice(0, 300)}"`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  }),
+export const alarmArnSchema = convertedString(
+  parseAlarmArn,
+  (value) =>
+    `expected a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got "${value.slice(0, 300)}"`,
 );
 
 const dimensionsSchema = z.record(z.string(), z.string());

@@ -2,8 +2,9 @@ import * as z from "zod/mini";
 import "../shared/zod-locale";
 import { currentActor } from "../shared/actor";
 import { type Clock, systemClock } from "../shared/clock";
-import { issuesFromZod, NotFoundError, ValidationError, VersionConflictError } from "../shared/errors";
+import { NotFoundError, VersionConflictError } from "../shared/errors";
 import { newId } from "../shared/ids";
+import { validate } from "../shared/validate";
 import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
 import {
   type Actor,
@@ -26,7 +27,8 @@ export interface ActionDeps {
   clock?: Clock;
 }
 
-const serviceName = z
+/** A service name as people type it: trimmed, lower-cased, then checked. */
+export const serviceNameSchema = z
   .string()
   .check(
     z.trim(),
@@ -34,14 +36,15 @@ const serviceName = z
     z.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -"),
   );
 
-const expectedVersion = z.optional(z.number().check(z.int(), z.positive()));
+/** The incident version a change was based on (optimistic locking); optional. */
+export const expectedVersionSchema = z.optional(z.number().check(z.int(), z.positive()));
 
 export const declareInputSchema = z.object({
   title: z
     .string()
     .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(200, "at most 200 characters")),
   severity: z._default(severitySchema, "SEV3"),
-  services: z._default(z.array(serviceName).check(z.minLength(1), z.maxLength(20)), [DEFAULT_SERVICE]),
+  services: z._default(z.array(serviceNameSchema).check(z.minLength(1), z.maxLength(20)), [DEFAULT_SERVICE]),
   description: z.optional(z.string().check(z.maxLength(4000, "at most 4000 characters"))),
 });
 export type DeclareInput = z.input<typeof declareInputSchema>;
@@ -49,7 +52,7 @@ export type DeclareInput = z.input<typeof declareInputSchema>;
 export const statusInputSchema = z.object({
   to: z.enum(INCIDENT_STATUSES.filter((s): s is Exclude<IncidentStatus, "declared"> => s !== "declared")),
   summary: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
-  expectedVersion,
+  expectedVersion: expectedVersionSchema,
 });
 
 export const updateInputSchema = z.object({
@@ -57,26 +60,17 @@ export const updateInputSchema = z.object({
     .string()
     .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(4000, "at most 4000 characters")),
   temporary: z._default(z.boolean(), false),
-  expectedVersion,
+  expectedVersion: expectedVersionSchema,
 });
 
 export const roleInputSchema = z.object({
   role: z.enum(ROLES),
   personId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   personName: z.optional(z.string().check(z.trim(), z.maxLength(200))),
-  expectedVersion,
+  expectedVersion: expectedVersionSchema,
 });
 
-/** Parses `input` with a zod schema (zod/mini or classic), or throws a ValidationError naming each field. */
-export function validate<T extends z.core.$ZodType>(schema: T, input: unknown, what = "input"): z.output<T> {
-  const parsed = z.safeParse(schema, input);
-  if (parsed.success) return parsed.data;
-  const issues = issuesFromZod(parsed.error.issues);
-  throw new ValidationError(
-    `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-    issues,
-  );
-}
+export { validate };
 
 export type Draft = { kind: string; summary: string; data: Record<string, unknown> };
 

@@ -25,6 +25,7 @@ import * as z from "zod/mini";
 import "../shared/zod-locale";
 import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
 import { normaliseTimestamp } from "../shared/timestamp";
+import { convertedString } from "../shared/validate";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
 
 // ---------------------------------------------------------------------------------------------
@@ -222,20 +223,11 @@ export const accountSchema = z
     }),
   );
 
-const instantSchema = z.pipe(
+const instantSchema = convertedString(
+  normaliseTimestamp,
+  (value) =>
+    `expected an ISO 8601 instant with an offset such as "2026-03-14T09:00:00Z", got ${describe(value)}`,
   z.string({ error: required("an ISO 8601 instant") }),
-  z.transform((value: string, ctx) => {
-    const iso = normaliseTimestamp(value);
-    if (iso === undefined) {
-      ctx.issues.push({
-        code: "custom",
-        input: value,
-        message: `expected an ISO 8601 instant with an offset such as "2026-03-14T09:00:00Z", got ${describe(value)}`,
-      });
-      return z.NEVER;
-    }
-    return iso;
-  }),
 );
 
 const handoffTimeSchema = z.string({ error: required('"HH:MM"') }).check(

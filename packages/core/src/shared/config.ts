@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import "./zod-locale";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
-import { issuesFromZod, ValidationError } from "./errors";
+import { validate } from "./validate";
 
 const bool = z.pipe(
   z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "expected true or false" }),
@@ -16,15 +16,7 @@ const envSchema = z.object({
 
 /** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */
 export function ingestConfigFromEnv(env: Record<string, string | undefined> = process.env): IngestConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error.issues);
-    throw new ValidationError(
-      `invalid configuration: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-      issues,
-    );
-  }
-  const e = parsed.data;
+  const e = validate(envSchema, env, "configuration");
   return {
     ...DEFAULT_INGEST_CONFIG,
     autoResolveOnOk: e.FIREBREAK_AUTO_RESOLVE_ON_OK ?? DEFAULT_INGEST_CONFIG.autoResolveOnOk,

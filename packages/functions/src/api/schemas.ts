@@ -1,5 +1,10 @@
 import { AUTH_ROLES } from "@firebreak/core/auth/roles";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
+import {
+  expectedVersionSchema,
+  serviceNameSchema,
+  updateInputSchema,
+} from "@firebreak/core/incident/actions";
 import { INCIDENT_STATUSES, SEVERITIES } from "@firebreak/core/incident/model";
 import { ROLES } from "@firebreak/core/incident/timeline";
 import * as z from "zod/mini";
@@ -9,14 +14,6 @@ import "@firebreak/core/shared/zod-locale";
  * Every request schema of the HTTP API (query, path and body), exported: the routes validate with
  * them, and `openapi.ts` turns the same objects into the OpenAPI 3.1 document.
  */
-
-const serviceName = z
-  .string()
-  .check(
-    z.trim(),
-    z.toLowerCase(),
-    z.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a service name: lowercase letters, digits, . _ -"),
-  );
 
 export const incidentPath = z.object({
   id: z
@@ -30,7 +27,7 @@ export const listIncidentsQuery = z.object({
     "open",
   ),
   severity: z.optional(z.enum(SEVERITIES, { message: "expected SEV1, SEV2, SEV3, SEV4 or SEV5" })),
-  service: z.optional(serviceName),
+  service: z.optional(serviceNameSchema),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
@@ -38,40 +35,32 @@ export const listIncidentsQuery = z.object({
 export const metricsQuery = z.object({
   since: z._default(z.string().check(z.maxLength(64)), "30d"),
   until: z.optional(z.string().check(z.maxLength(64))),
-  service: z.optional(serviceName),
+  service: z.optional(serviceNameSchema),
 });
 
 export const pagesQuery = z.object({ incident: incidentPath.shape.id });
-
-const expectedVersion = z.optional(z.number().check(z.int(), z.positive()));
 
 export const declareBody = z.strictObject({
   title: z
     .string()
     .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(200, "at most 200 characters")),
   severity: z._default(z.enum(SEVERITIES, { message: "expected SEV1, SEV2, SEV3, SEV4 or SEV5" }), "SEV3"),
-  service: z.optional(serviceName),
+  service: z.optional(serviceNameSchema),
   description: z.optional(z.string().check(z.maxLength(4000, "at most 4000 characters"))),
 });
 
 export const statusBody = z.strictObject({
-  expectedVersion,
+  expectedVersion: expectedVersionSchema,
   summary: z.optional(z.string().check(z.trim(), z.maxLength(4000, "at most 4000 characters"))),
 });
 
 export const roleBody = z.strictObject({
   role: z.enum(ROLES, { message: `expected one of ${ROLES.join(", ")}` }),
   personId: z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(128)),
-  expectedVersion,
+  expectedVersion: expectedVersionSchema,
 });
 
-export const updateBody = z.strictObject({
-  text: z
-    .string()
-    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(4000, "at most 4000 characters")),
-  temporary: z._default(z.boolean(), false),
-  expectedVersion,
-});
+export const updateBody = z.strictObject(updateInputSchema.shape);
 
 export const postmortemBody = z.strictObject({
   markdown: z
