@@ -20,6 +20,9 @@ export function backoffDelay(
   return Math.round(cap * random());
 }
 
+/** Between retries of a write that lost an optimistic-locking race (incident, escalation): 10 ms doubling, ≤ 250 ms. */
+export const CONFLICT_BACKOFF: BackoffOptions = { baseMs: 10, maxMs: 250 };
+
 export type Sleep = (ms: number) => Promise<void>;
 
 export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

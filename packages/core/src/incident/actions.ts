@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import "../shared/zod-locale";
 import { currentActor } from "../shared/actor";
 import { type Clock, systemClock } from "../shared/clock";
@@ -169,7 +170,7 @@ async function mutate(
       }
       const retryable = error instanceof VersionConflictError && expectedVersion === undefined;
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
     }
   }
 }

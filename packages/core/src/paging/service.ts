@@ -23,8 +23,10 @@
  * The escalation uses the ladder resolved at declaration (a snapshot in the escalation item), so
  * editing the directory never changes a running escalation.
  */
+
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
+import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import "../shared/zod-locale";
 import { changeStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
@@ -295,7 +297,7 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
       // plan again; roles a person chose are then kept, and a started escalation is seen.
       const raced = error instanceof IncidentChangedError || error instanceof ConcurrentChangeError;
       if (!raced || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
     }
   }
 }
@@ -1414,7 +1416,7 @@ export async function acknowledge(
       break;
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ACK_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
     }
   }
 
