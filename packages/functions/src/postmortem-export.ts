@@ -1,18 +1,10 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { S3Client } from "@aws-sdk/client-s3";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import {
-  BUCKET_SETTING,
-  type ExportDeps,
-  exportBucketFromEnv,
-  exportPostmortemVersion,
-  S3ObjectSink,
-} from "@firebreak/core/postmortem/export";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { type ExportDeps, exportPostmortemVersion } from "@firebreak/core/postmortem/export";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { awsExportDeps } from "./lib/export-resources";
 import { createLogger } from "./lib/logger";
-import { awsStore } from "./lib/resources";
 
 /**
  * postmortem-export: on `postmortem.drafted` (from the app bus: a generated draft, a regeneration or
@@ -42,20 +34,6 @@ export function createPostmortemExportHandler(getDeps: () => ExportDeps) {
       throw error;
     }
   }).use(injectLambdaContext(logger));
-}
-
-let deps: ExportDeps | undefined;
-function awsExportDeps(): ExportDeps {
-  if (deps) return deps;
-  const bucket = exportBucketFromEnv();
-  if (!bucket) throw new Error(`${BUCKET_SETTING} is not set: the export function has nowhere to write`);
-  const incidents = awsStore();
-  deps = {
-    incidents,
-    postmortems: new PostmortemStore(incidents.db, incidents.tableName),
-    sink: new S3ObjectSink(new S3Client({}), bucket),
-  };
-  return deps;
 }
 
 export const handler = createPostmortemExportHandler(awsExportDeps);
