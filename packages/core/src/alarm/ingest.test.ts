@@ -191,10 +191,51 @@ describe("ingestAlarmTransition", () => {
     expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(20);
   });
 
+  it("numbers incidents 1, 2, 3 in order, claiming each number inside the opening transaction", async () => {
+    const commands: string[] = [];
+    store.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(context.commandName ?? "?");
+        return next(args);
+      },
+      { step: "initialize", name: "ingest-test-log" },
+    );
+    try {
+      const numbers: (number | undefined)[] = [];
+      for (const name of ["one", "two", "three"])
+        numbers.push((await ingest(transition(name, "ALARM", 0))).incidentNumber);
+      expect(numbers).toEqual([1, 2, 3]);
+      // Per alarm: one read, one transaction; no separate counter round trip.
+      expect(commands).toEqual(Array(3).fill(["BatchGetItemCommand", "TransactWriteItemsCommand"]).flat());
+    } finally {
+      store.db.middlewareStack.remove("ingest-test-log");
+    }
+  });
+
+  it("never gives one number twice when alarms and people declaring race for numbers", async () => {
+    const opened = Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        ingestAlarmTransition({ store: storeFor(table) }, transition(`many-${i}`, "ALARM", 0)),
+      ),
+    );
+    // A person declaring meanwhile takes numbers with the atomic counter (allocateNumber).
+    const manual = Promise.all(Array.from({ length: 4 }, () => storeFor(table).allocateNumber()));
+    const [results, taken] = await Promise.all([opened, manual]);
+    expect(results.every((r) => r.outcome === "opened")).toBe(true);
+    const numbers = [...results.map((r) => r.incidentNumber!), ...taken];
+    expect(new Set(numbers).size).toBe(16);
+    for (const r of results)
+      expect((await store.getIncidentByNumber(r.incidentNumber!))?.id).toBe(r.incidentId);
+    // The counter is past every number given, so the next alarm's number is new too.
+    const next = await ingest(transition("after", "ALARM", 0));
+    expect(numbers).not.toContain(next.incidentNumber);
+    expect(next.incidentNumber).toBeGreaterThan(Math.max(...numbers));
+  });
+
   it.each(["throttle", "500", "timeout"] as const)(
     "retries an injected DynamoDB %s and loses nothing",
     async (fault) => {
-      // Fail the first attempt of every call: BatchGetItem, UpdateItem (counter) and TransactWriteItems.
+      // Fail the first attempt of every call: BatchGetItem and TransactWriteItems (which claims the number).
       const seen = new Set<string>();
       const handler = new FaultyHandler((_n, target) => {
         if (seen.has(target)) return undefined;
@@ -204,11 +245,7 @@ describe("ingestAlarmTransition", () => {
       const faulty = storeFor(table, handler);
       const result = await ingestAlarmTransition({ store: faulty }, transition("faulty", "ALARM", 0));
       expect(result.outcome).toBe("opened");
-      expect(handler.injected.map((f) => f.target)).toEqual([
-        "BatchGetItem",
-        "UpdateItem",
-        "TransactWriteItems",
-      ]);
+      expect(handler.injected.map((f) => f.target)).toEqual(["BatchGetItem", "TransactWriteItems"]);
       const ok = await ingestAlarmTransition({ store: faulty }, transition("faulty", "OK", 10));
       expect(ok.outcome).toBe("appended");
       expect((await timelineOf(result.incidentId!)).timeline).toHaveLength(3);

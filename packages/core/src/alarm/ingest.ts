@@ -66,6 +66,7 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
         t,
         config,
         clock,
+        attempt,
         () => number,
         (n) => {
           number = n;
@@ -85,10 +86,11 @@ async function attemptIngest(
   t: AlarmTransition,
   config: IngestConfig,
   clock: Clock,
+  attempt: number,
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
 ): Promise<Omit<IngestResult, "attempts">> {
-  const { record, delivered } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId);
+  const { record, delivered, counter } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId);
   if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
   const now = clock.now();
   const at = now.toISOString();
@@ -118,10 +120,17 @@ async function attemptIngest(
       return { outcome: "recorded" };
     }
     case "open": {
-      // The number is allocated once per ingest and reused across retries. A lost race (another
-      // delivery of the same episode won) leaves a gap in INC numbers, never a duplicate.
-      const number = getNumber() ?? (await store.allocateNumber());
-      setNumber(number);
+      // First attempt: the number after the counter read with the alarm, claimed inside the
+      // transaction (no round trip of its own). After a lost race (the counter moved, or anything
+      // else), a number reserved by an atomic ADD, reused across the remaining attempts: a race
+      // lost after that (another delivery of the same episode won) leaves a gap, never a duplicate.
+      let number = getNumber();
+      const numberClaim = number === undefined && attempt === 1 ? { after: counter } : undefined;
+      if (numberClaim) number = counter + 1;
+      else if (number === undefined) {
+        number = await store.allocateNumber();
+        setNumber(number);
+      }
       const incident = newAlarmIncident(t, plan.incidentId, number, at, plan.flapping);
       const declared: EntryDraft = {
         kind: "incident.declared",
@@ -141,6 +150,7 @@ async function attemptIngest(
         record: plan.record,
         expectedRecordVersion: record?.version,
         newIncident: incident,
+        ...(numberClaim ? { numberClaim } : {}),
         entries: toEntries(incident.id, [declared, ...plan.entries]),
       });
       return { outcome: "opened", incidentId: incident.id, incidentNumber: number };

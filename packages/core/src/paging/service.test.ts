@@ -317,6 +317,21 @@ describe("declared → roles → pages", () => {
     const incident = await incidents.getIncident(id);
     expect(incident?.version).toBe(2); // declared (1), then the roles in one change
     expect(Object.keys(incident?.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+    // Each page's `page.requested` entry came with its outcome, once, and sorts before it.
+    const entries = await timeline(id);
+    const list = await pages.listPages(id);
+    expect(
+      kinds(entries, "page.requested")
+        .map((e) => e.data.pageId)
+        .sort(),
+    ).toEqual(list.map((p) => p.pageId).sort());
+    for (const page of list) {
+      const mine = entries.filter((e) => e.data.pageId === page.pageId).map((e) => e.kind);
+      expect(mine).toEqual(["page.requested", "page.delivered"]);
+      const requested = entries.find((e) => e.data.pageId === page.pageId && e.kind === "page.requested");
+      expect(requested?.id).toBe(page.requestedEntryId);
+      expect(requested?.at).toBe(page.requestedAt);
+    }
   });
 
   it("says so on the timeline when nobody can be paged (no directory), once", async () => {
@@ -442,6 +457,8 @@ describe("delivery faults are survived and recorded", () => {
     await expect(onIncidentDeclared(crashing, id)).rejects.toThrow("the Lambda died");
     expect((await pages.listPages(id)).every((p) => p.state === "requested")).toBe(true);
     expect(sns.published).toHaveLength(1);
+    // Nothing on the timeline about the pages yet: their entries are written with the outcomes.
+    expect(kinds(await timeline(id), "page.requested")).toHaveLength(0);
 
     // The redelivered event, too soon: nothing is resent yet.
     await onIncidentDeclared(deps(), id);
@@ -455,6 +472,13 @@ describe("delivery faults are survived and recorded", () => {
     expect(list.every((p) => p.sends === 2)).toBe(true);
     expect(sns.published).toHaveLength(2); // at least once: the crashed send and one resend
     expect(kinds(await timeline(id), "page.delivered")).toHaveLength(3);
+    // Each page's `page.requested` entry, once, at the time it was first requested.
+    const requested = kinds(await timeline(id), "page.requested");
+    expect(requested).toHaveLength(3);
+    expect(new Set(requested.map((e) => e.data.pageId)).size).toBe(3);
+    for (const page of list) {
+      expect(requested.find((e) => e.data.pageId === page.pageId)?.at).toBe(page.requestedAt);
+    }
   });
 });
 

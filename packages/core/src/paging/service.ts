@@ -8,10 +8,12 @@
  *   round, target and channel) and each step is committed in one transaction with the escalation
  *   item, conditioned on the version that was read (or on its absence, for the first step). Only
  *   the writer that won sends: a redelivered `incident.declared` or a second sweeper sends nothing.
- * - No page is silently lost. Every page is written `requested` (with a `page.requested` entry)
- *   BEFORE it is sent, and its outcome is written after (`page.delivered`, or `page.failed` with
- *   the error once the channel's bounded retries are spent; that entry is also the `page.failed`
- *   domain event through the outbox). A page still `requested` after `staleAfterMs` (the sender
+ * - No page is silently lost. Every page is written `requested` BEFORE it is sent, and its outcome
+ *   is written after (`page.delivered`, or `page.failed` with the error once the channel's bounded
+ *   retries are spent; that entry is also the `page.failed` domain event through the outbox). The
+ *   page's `page.requested` entry (id and time fixed when it was planned, so it sorts where it
+ *   happened) is written in the outcome's transaction: the write before the send stays small, and
+ *   the entry can no more be lost than the page (a page left `requested` is resent and recorded). A page still `requested` after `staleAfterMs` (the sender
  *   crashed) is taken again, by a conditional claim, on the next visit of the sweeper.
  * - SNS and Slack are isolated: each page is sent on its own (`sendIsolated`, one time budget
  *   per channel) and recorded as soon as its own result is known.
@@ -63,7 +65,6 @@ import {
   type EscalationStep,
   IncidentChangedError,
   type LadderSnapshot,
-  type NewPage,
   type PageLevel,
   type PagePurpose,
   type PageStore,
@@ -397,7 +398,7 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
     await deps.pages.saveEscalation({
       expectedVersion: undefined,
       escalation: plan.after,
-      newPages: plan.pages.map((p) => p.newPage),
+      newPages: plan.pages.map((p) => p.page),
       entries: entries(id, now, plan.drafts),
       ...(incident === found.incident ? {} : { incident: { before: found.incident, after: incident } }),
     });
@@ -405,7 +406,7 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
     if (error instanceof EscalationExistsError) return already(deps, found.incident);
     throw error;
   }
-  await sendPlanned(deps, incident, plan.pages.map(toOutgoing));
+  await sendPlanned(deps, incident, plan.pages);
   return {
     outcome: "started",
     incident: (await deps.incidents.getIncident(id)) ?? incident,
@@ -571,7 +572,7 @@ interface Draft {
 }
 
 interface PlannedPage {
-  newPage: NewPage;
+  page: StoredPage;
   outgoing: OutgoingPage;
 }
 
@@ -953,17 +954,22 @@ function planPage(
     sends: 1,
     requestedAt: at,
     claimedAt: at,
+    requestedEntryId: newId(now.getTime()),
   };
-  const entry: TimelineEntry = {
-    id: newId(now.getTime()),
-    incidentId: incident.id,
+  return { page, outgoing: render(context, page, spec.reason, mention) };
+}
+
+/** The page's `page.requested` entry, written with its first outcome (see `recordOutcome`). */
+function requestedEntry(page: StoredPage & { requestedEntryId: string }): TimelineEntry {
+  return {
+    id: page.requestedEntryId,
+    incidentId: page.incidentId,
     kind: PAGING_KINDS.pageRequested,
     actor: FIREBREAK_ACTOR,
-    at,
-    summary: `paging ${pageTargetName(target)} by ${viaLabel(page)} (${levelLabel(page)})`,
+    at: page.requestedAt,
+    summary: `paging ${pageTargetName(page.target)} by ${viaLabel(page)} (${levelLabel(page)})`,
     data: pageData(page),
   };
-  return { newPage: { page, entry }, outgoing: render(context, page, spec.reason, mention) };
 }
 
 function render(context: PageContext, page: StoredPage, reason: string, mention: string[]): OutgoingPage {
@@ -1024,10 +1030,6 @@ async function sendPlanned(
   if (failure) throw failure.reason;
 }
 
-function toOutgoing(planned: PlannedPage): { page: StoredPage; outgoing: OutgoingPage } {
-  return { page: planned.newPage.page, outgoing: planned.outgoing };
-}
-
 function missingResult(): DeliveryResult {
   return {
     status: "failed",
@@ -1046,20 +1048,26 @@ async function recordOutcome(
   const at = now.toISOString();
   const who = pageTargetName(page.target);
   const base = pageData(page);
+  const requested = page.requestedEntryId
+    ? [requestedEntry({ ...page, requestedEntryId: page.requestedEntryId })]
+    : [];
   if (result.status === "delivered") {
     await deps.pages.recordOutcome(
       incident.id,
       page.pageId,
       { delivery: "delivered", at, attempts: result.attempts, providerId: result.providerId },
-      {
-        id: newId(now.getTime()),
-        incidentId: incident.id,
-        kind: PAGING_KINDS.pageDelivered,
-        actor: FIREBREAK_ACTOR,
-        at,
-        summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
-        data: { ...base, providerId: result.providerId, attempts: result.attempts },
-      },
+      [
+        ...requested,
+        {
+          id: newId(now.getTime()),
+          incidentId: incident.id,
+          kind: PAGING_KINDS.pageDelivered,
+          actor: FIREBREAK_ACTOR,
+          at,
+          summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
+          data: { ...base, providerId: result.providerId, attempts: result.attempts },
+        },
+      ],
     );
     return;
   }
@@ -1069,19 +1077,22 @@ async function recordOutcome(
     incident.id,
     page.pageId,
     { delivery: "failed", at, attempts: result.attempts, error },
-    {
-      id: newId(now.getTime()),
-      incidentId: incident.id,
-      kind: PAGING_KINDS.pageFailed,
-      actor: FIREBREAK_ACTOR,
-      at,
-      summary: `page to ${who} by ${viaLabel(page)} failed after ${result.attempts} attempt${result.attempts === 1 ? "" : "s"}: ${error.code}: ${error.message}`,
-      data: {
-        ...base,
-        attempts: result.attempts,
-        error: { code: error.code, message: error.message, retryable: error.retryable },
+    [
+      ...requested,
+      {
+        id: newId(now.getTime()),
+        incidentId: incident.id,
+        kind: PAGING_KINDS.pageFailed,
+        actor: FIREBREAK_ACTOR,
+        at,
+        summary: `page to ${who} by ${viaLabel(page)} failed after ${result.attempts} attempt${result.attempts === 1 ? "" : "s"}: ${error.code}: ${error.message}`,
+        data: {
+          ...base,
+          attempts: result.attempts,
+          error: { code: error.code, message: error.message, retryable: error.retryable },
+        },
       },
-    },
+    ],
   );
 }
 
@@ -1300,14 +1311,14 @@ async function saveStep(
     await deps.pages.saveEscalation({
       expectedVersion: before.version,
       escalation: after,
-      newPages: pages.map((p) => p.newPage),
+      newPages: pages.map((p) => p.page),
       entries: entries(before.incidentId, now, drafts),
     });
   } catch (error) {
     if (error instanceof VersionConflictError) return { outcome: "raced" };
     throw error;
   }
-  if (incident) await sendPlanned(deps, incident, pages.map(toOutgoing));
+  if (incident) await sendPlanned(deps, incident, pages);
   return { outcome: "advanced", pagesSent: pages.length };
 }
 

@@ -72,6 +72,13 @@ export interface StoredPage {
   failedAt?: string;
   acknowledgedAt?: string;
   acknowledgedBy?: Actor;
+  /**
+   * The id of the page's `page.requested` timeline entry, chosen when the page was planned. The
+   * entry itself is written with the page's first recorded outcome (`recordOutcome`), in the same
+   * transaction, so the write before the send carries the page only. Absent on pages whose entry
+   * was written with the page (before this field existed): nothing more to write for those.
+   */
+  requestedEntryId?: string;
 }
 
 /** A person as copied into the escalation at declare time (contact details included). */
@@ -146,12 +153,6 @@ export interface DueEscalation {
   dueAt: string;
 }
 
-/** A page written with its `page.requested` entry. */
-export interface NewPage {
-  page: StoredPage;
-  entry: TimelineEntry;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +200,7 @@ const PAGE_FIELDS = [
   "failedAt",
   "acknowledgedAt",
   "acknowledgedBy",
+  "requestedEntryId",
 ] as const;
 
 function toPage(item: Record<string, unknown>): StoredPage {
@@ -362,17 +364,17 @@ export class PageStore {
 
   /**
    * Writes the escalation (a new one when `expectedVersion` is undefined, else conditioned on
-   * that version), pages it acknowledges, new pages with their `page.requested` entries, and
-   * other timeline entries, in one transaction. Throws EscalationExistsError (new, but one
+   * that version), pages it acknowledges, new pages (`requested`; their `page.requested` entries
+   * follow with their outcomes, see `recordOutcome`) and timeline entries, in one transaction. Throws EscalationExistsError (new, but one
    * exists), VersionConflictError (someone else moved it first) or ConcurrentChangeError.
    *
-   * A step with more pages than one transaction holds (100 items: ~45 pages) writes the rest in
-   * follow-up transactions after the escalation is committed.
+   * A step with more pages than one transaction holds (100 items) writes the rest in follow-up
+   * transactions after the escalation is committed.
    */
   async saveEscalation(change: {
     expectedVersion: number | undefined;
     escalation: EscalationRecord;
-    newPages?: NewPage[];
+    newPages?: StoredPage[];
     acknowledgePages?: { pageId: string; at: string; by: Actor }[];
     entries?: TimelineEntry[];
     /** The incident changed with this step (the initial roles), conditioned on `before.version`. */
@@ -416,11 +418,8 @@ export class PageStore {
       });
     }
     for (const entry of change.entries ?? []) first.push(this.putNew(timelineItem(entry)));
-    const pairs = (change.newPages ?? []).map(({ page, entry }) => [
-      this.putNew(pageItem(page)),
-      this.putNew(timelineItem(entry)),
-    ]);
-    while (pairs.length > 0 && first.length + 2 <= MAX_TRANSACTION_ITEMS) first.push(...pairs.shift()!);
+    const pages = (change.newPages ?? []).map((page) => this.putNew(pageItem(page)));
+    while (pages.length > 0 && first.length < MAX_TRANSACTION_ITEMS) first.push(pages.shift()!);
     if (first.length > MAX_TRANSACTION_ITEMS)
       throw new FirebreakError("transaction_too_large", "too many timeline entries for one escalation write");
     try {
@@ -433,8 +432,8 @@ export class PageStore {
         change.incident,
       );
     }
-    while (pairs.length > 0) {
-      const chunk = pairs.splice(0, MAX_TRANSACTION_ITEMS / 2).flat();
+    while (pages.length > 0) {
+      const chunk = pages.splice(0, MAX_TRANSACTION_ITEMS);
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: chunk }));
       } catch (error) {
@@ -472,8 +471,9 @@ export class PageStore {
   }
 
   /**
-   * Records a page's outcome with its timeline entry (`page.delivered` / `page.failed`), once:
-   * false (and nothing written) when the outcome was already recorded.
+   * Records a page's outcome with its timeline entries (`page.delivered` / `page.failed`, preceded
+   * by the page's deferred `page.requested` entry when it has one), once: false (and nothing
+   * written) when the outcome was already recorded.
    */
   async recordOutcome(
     incidentId: string,
@@ -481,7 +481,7 @@ export class PageStore {
     outcome:
       | { delivery: "delivered"; at: string; attempts: number; providerId: string }
       | { delivery: "failed"; at: string; attempts: number; error: DeliveryError },
-    entry: TimelineEntry,
+    entries: TimelineEntry[],
   ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ":d": outcome.delivery,
@@ -511,7 +511,7 @@ export class PageStore {
                 ...(outcome.delivery === "failed" ? { ExpressionAttributeNames: { "#error": "error" } } : {}),
               },
             },
-            this.putNew(timelineItem(entry)),
+            ...entries.map((entry) => this.putNew(timelineItem(entry))),
           ],
         }),
       );

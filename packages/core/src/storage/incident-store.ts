@@ -191,15 +191,17 @@ export class IncidentStore {
   }
 
   /**
-   * The alarm's record and whether this delivery was already processed, in one round trip
-   * (BatchGetItem, strongly consistent). Seeing the delivery key here lets a redelivery skip the
-   * transaction entirely; the transaction's own condition still guards the race.
+   * The alarm's record, whether this delivery was already processed, and the incident counter's
+   * value, in one round trip (BatchGetItem, strongly consistent). Seeing the delivery key here
+   * lets a redelivery skip the transaction entirely; the transaction's own condition still guards
+   * the race. The counter lets an ingest that opens an incident claim the next number inside its
+   * transaction (`numberClaim`) instead of allocating it in a round trip of its own.
    */
   async getAlarmAndDelivery(
     arn: string,
     deliveryId: string,
-  ): Promise<{ record?: AlarmRecord; delivered: boolean }> {
-    const wanted = [keys.alarm(arn), keys.delivery(deliveryId)];
+  ): Promise<{ record?: AlarmRecord; delivered: boolean; counter: number }> {
+    const wanted = [keys.alarm(arn), keys.delivery(deliveryId), keys.counter()];
     let pending: Record<string, unknown>[] = wanted;
     const found: Record<string, unknown>[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -217,7 +219,12 @@ export class IncidentStore {
       const { pk: _pk, sk: _sk, type: _type, ...rest } = alarm;
       record = rest as unknown as AlarmRecord;
     }
-    return { record, delivered: found.some((item) => item.sk === "DELIVERY") };
+    const counter = Number(found.find((item) => item.pk === keys.counter().pk)?.value ?? 0);
+    return {
+      record,
+      delivered: found.some((item) => item.sk === "DELIVERY"),
+      counter: Number.isSafeInteger(counter) && counter > 0 ? counter : 0,
+    };
   }
 
   /** Atomically allocates the next human incident number. */
@@ -374,6 +381,12 @@ export class IncidentStore {
     record: AlarmRecord | null;
     expectedRecordVersion: number | undefined;
     newIncident?: Incident;
+    /**
+     * The new incident's number was not allocated: it is the counter's value read (`after`) plus
+     * one, and the counter moves to it in this transaction, conditioned on that value. A lost race
+     * fails the transaction as a ConcurrentChangeError (retry with `allocateNumber`).
+     */
+    numberClaim?: { after: number };
     update?: {
       incidentId: string;
       at: string;
@@ -385,6 +398,19 @@ export class IncidentStore {
     const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
     if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
     if (change.update) items.push(this.incidentUpdate(change.update));
+    if (change.newIncident && change.numberClaim) {
+      const { after } = change.numberClaim;
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.counter(),
+          UpdateExpression: "SET #n = :next",
+          ConditionExpression: after === 0 ? "attribute_not_exists(#n) OR #n = :after" : "#n = :after",
+          ExpressionAttributeNames: { "#n": "value" },
+          ExpressionAttributeValues: { ":next": change.newIncident.number, ":after": after },
+        },
+      });
+    }
     if (change.newIncident) items.push(...this.newIncidentItems(change.newIncident, change.entries));
     else items.push(...change.entries.map((entry) => this.putNew(timelineItem(entry))));
     try {
