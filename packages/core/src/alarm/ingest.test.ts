@@ -213,9 +213,13 @@ describe("ingestAlarmTransition", () => {
   });
 
   it("never gives one number twice when alarms and people declaring race for numbers", async () => {
+    const shared = storeFor(table); // one container opening 6 incidents at once, 6 others one each
     const opened = Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        ingestAlarmTransition({ store: storeFor(table) }, transition(`many-${i}`, "ALARM", 0)),
+        ingestAlarmTransition(
+          { store: i < 6 ? shared : storeFor(table) },
+          transition(`many-${i}`, "ALARM", 0),
+        ),
       ),
     );
     // A person declaring meanwhile takes numbers with the atomic counter (allocateNumber).
@@ -230,6 +234,9 @@ describe("ingestAlarmTransition", () => {
     const next = await ingest(transition("after", "ALARM", 0));
     expect(numbers).not.toContain(next.incidentNumber);
     expect(next.incidentNumber).toBeGreaterThan(Math.max(...numbers));
+    // Having lost claims, the shared container allocates with the atomic counter for a while.
+    expect(shared.shouldClaimNumber()).toBe(false);
+    expect(shared.shouldClaimNumber(Date.now() + 11_000)).toBe(true);
   });
 
   it.each(["throttle", "500", "timeout"] as const)(

@@ -122,10 +122,12 @@ async function attemptIngest(
     case "open": {
       // First attempt: the number after the counter read with the alarm, claimed inside the
       // transaction (no round trip of its own). After a lost race (the counter moved, or anything
-      // else), a number reserved by an atomic ADD, reused across the remaining attempts: a race
-      // lost after that (another delivery of the same episode won) leaves a gap, never a duplicate.
+      // else), or while claims have been losing (a storm of openings), a number reserved by an
+      // atomic ADD, reused across the remaining attempts: a race lost after that (another delivery
+      // of the same episode won) leaves a gap, never a duplicate.
       let number = getNumber();
-      const numberClaim = number === undefined && attempt === 1 ? { after: counter } : undefined;
+      const claim = number === undefined && attempt === 1 && store.shouldClaimNumber();
+      const numberClaim = claim ? { after: counter } : undefined;
       if (numberClaim) number = counter + 1;
       else if (number === undefined) {
         number = await store.allocateNumber();

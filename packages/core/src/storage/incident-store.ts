@@ -175,11 +175,26 @@ export function decodeCursor(
  * The DynamoDB adapter for incidents, timelines, alarm records and idempotency keys. It runs
  * unchanged against AWS and DynamoDB Local. SDK exceptions are translated here, and only here.
  */
+/** How long after a lost number claim openings allocate their number with the atomic counter. */
+const COUNTER_CONTENTION_MS = 10_000;
+
 export class IncidentStore {
+  /** When a number claimed in a transaction last lost to another writer of the counter (ms). */
+  private counterContendedAt = Number.NEGATIVE_INFINITY;
+
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {}
+
+  /**
+   * Whether claiming a number inside the opening transaction is worth trying: not within
+   * `COUNTER_CONTENTION_MS` of losing such a claim (an alarm storm opening many incidents at once),
+   * when the atomic `allocateNumber` is the cheaper way.
+   */
+  shouldClaimNumber(now: number = Date.now()): boolean {
+    return now - this.counterContendedAt > COUNTER_CONTENTION_MS;
+  }
 
   async getAlarmRecord(arn: string): Promise<AlarmRecord | undefined> {
     const out = await this.db.send(
@@ -398,6 +413,7 @@ export class IncidentStore {
     const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
     if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
     if (change.update) items.push(this.incidentUpdate(change.update));
+    const counterIndex = change.newIncident && change.numberClaim ? items.length : -1;
     if (change.newIncident && change.numberClaim) {
       const { after } = change.numberClaim;
       items.push({
@@ -416,6 +432,12 @@ export class IncidentStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
+      if (
+        counterIndex >= 0 &&
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[counterIndex]?.Code === "ConditionalCheckFailed"
+      )
+        this.counterContendedAt = Date.now();
       throw translateTransactionError(error, change.delivery.id);
     }
   }
