@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, FaultyHandler, storeFor } from "../../test/support/dynamo";
+import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, transition } from "../../test/support/factories";
 import type { IncidentStore } from "../storage/incident-store";
 import { type IngestConfig, ingestAlarmTransition } from "./ingest";
@@ -193,13 +193,7 @@ describe("ingestAlarmTransition", () => {
 
   it("numbers incidents 1, 2, 3 in order, claiming each number inside the opening transaction", async () => {
     const commands: string[] = [];
-    store.db.middlewareStack.add(
-      (next, context) => async (args) => {
-        commands.push(context.commandName ?? "?");
-        return next(args);
-      },
-      { step: "initialize", name: "ingest-test-log" },
-    );
+    const stop = recordCommands(store.db, commands);
     try {
       const numbers: (number | undefined)[] = [];
       for (const name of ["one", "two", "three"])
@@ -208,7 +202,7 @@ describe("ingestAlarmTransition", () => {
       // Per alarm: one read, one transaction; no separate counter round trip.
       expect(commands).toEqual(Array(3).fill(["BatchGetItemCommand", "TransactWriteItemsCommand"]).flat());
     } finally {
-      store.db.middlewareStack.remove("ingest-test-log");
+      stop();
     }
   });
 

@@ -90,7 +90,11 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
 ): Promise<Omit<IngestResult, "attempts">> {
-  const { record, delivered, counter } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId);
+  // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a storm).
+  const readCounter = t.state === "ALARM";
+  const { record, delivered, counter } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId, {
+    counter: readCounter,
+  });
   if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
   const now = clock.now();
   const at = now.toISOString();
@@ -125,14 +129,13 @@ async function attemptIngest(
       // else), or while claims have been losing (a storm of openings), a number reserved by an
       // atomic ADD, reused across the remaining attempts: a race lost after that (another delivery
       // of the same episode won) leaves a gap, never a duplicate.
-      let number = getNumber();
-      const claim = number === undefined && attempt === 1 && store.shouldClaimNumber();
-      const numberClaim = claim ? { after: counter } : undefined;
-      if (numberClaim) number = counter + 1;
-      else if (number === undefined) {
-        number = await store.allocateNumber();
-        setNumber(number);
-      }
+      const reserved = getNumber();
+      const numberClaim =
+        readCounter && reserved === undefined && attempt === 1 && store.shouldClaimNumber()
+          ? { after: counter }
+          : undefined;
+      const number = numberClaim ? counter + 1 : (reserved ?? (await store.allocateNumber()));
+      if (!numberClaim) setNumber(number); // a reserved number is kept for the retries
       const incident = newAlarmIncident(t, plan.incidentId, number, at, plan.flapping);
       const declared: EntryDraft = {
         kind: "incident.declared",

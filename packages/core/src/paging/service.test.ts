@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { type FakeSlack, startFakeSlack } from "@firebreak/local/fake-slack";
 import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeStatus } from "../incident/actions";
@@ -284,13 +284,7 @@ describe("declared → roles → pages", () => {
   it("writes the roles, the escalation and the first pages in one transaction, after parallel reads, before sending", async () => {
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     const log: string[] = [];
-    incidents.db.middlewareStack.add(
-      (next, context) => async (args) => {
-        log.push(context.commandName ?? "?");
-        return next(args);
-      },
-      { step: "initialize", name: "paging-test-log" },
-    );
+    const stop = recordCommands(incidents.db, log);
     const logged = (channel: PageChannel): PageChannel => ({
       name: channel.name,
       send: (page, options) => {
@@ -305,7 +299,7 @@ describe("declared → roles → pages", () => {
         id,
       );
     } finally {
-      incidents.db.middlewareStack.remove("paging-test-log");
+      stop();
     }
     const beforeSends = log.slice(
       0,

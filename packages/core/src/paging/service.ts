@@ -13,8 +13,9 @@
  *   retries are spent; that entry is also the `page.failed` domain event through the outbox). The
  *   page's `page.requested` entry (id and time fixed when it was planned, so it sorts where it
  *   happened) is written in the outcome's transaction: the write before the send stays small, and
- *   the entry can no more be lost than the page (a page left `requested` is resent and recorded). A page still `requested` after `staleAfterMs` (the sender
- *   crashed) is taken again, by a conditional claim, on the next visit of the sweeper.
+ *   the entry can no more be lost than the page (a page left `requested` is resent and recorded).
+ *   A page still `requested` after `staleAfterMs` (the sender crashed) is taken again, by a
+ *   conditional claim, on the next visit of the sweeper.
  * - SNS and Slack are isolated: each page is sent on its own (`sendIsolated`, one time budget
  *   per channel) and recorded as soon as its own result is known.
  * - Acknowledgement stops the ladder. The sweeper also reads the incident itself, so an incident
@@ -960,9 +961,9 @@ function planPage(
 }
 
 /** The page's `page.requested` entry, written with its first outcome (see `recordOutcome`). */
-function requestedEntry(page: StoredPage & { requestedEntryId: string }): TimelineEntry {
+function requestedEntry(page: StoredPage, id: string): TimelineEntry {
   return {
-    id: page.requestedEntryId,
+    id,
     incidentId: page.incidentId,
     kind: PAGING_KINDS.pageRequested,
     actor: FIREBREAK_ACTOR,
@@ -1048,26 +1049,21 @@ async function recordOutcome(
   const at = now.toISOString();
   const who = pageTargetName(page.target);
   const base = pageData(page);
-  const requested = page.requestedEntryId
-    ? [requestedEntry({ ...page, requestedEntryId: page.requestedEntryId })]
-    : [];
+  // The outcome's entry, preceded by the page's deferred `page.requested` entry when it has one.
+  const withRequested = (outcome: Draft): TimelineEntry[] => [
+    ...(page.requestedEntryId ? [requestedEntry(page, page.requestedEntryId)] : []),
+    ...entries(incident.id, now, [outcome]),
+  ];
   if (result.status === "delivered") {
     await deps.pages.recordOutcome(
       incident.id,
       page.pageId,
       { delivery: "delivered", at, attempts: result.attempts, providerId: result.providerId },
-      [
-        ...requested,
-        {
-          id: newId(now.getTime()),
-          incidentId: incident.id,
-          kind: PAGING_KINDS.pageDelivered,
-          actor: FIREBREAK_ACTOR,
-          at,
-          summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
-          data: { ...base, providerId: result.providerId, attempts: result.attempts },
-        },
-      ],
+      withRequested({
+        kind: PAGING_KINDS.pageDelivered,
+        summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
+        data: { ...base, providerId: result.providerId, attempts: result.attempts },
+      }),
     );
     return;
   }
@@ -1077,22 +1073,15 @@ async function recordOutcome(
     incident.id,
     page.pageId,
     { delivery: "failed", at, attempts: result.attempts, error },
-    [
-      ...requested,
-      {
-        id: newId(now.getTime()),
-        incidentId: incident.id,
-        kind: PAGING_KINDS.pageFailed,
-        actor: FIREBREAK_ACTOR,
-        at,
-        summary: `page to ${who} by ${viaLabel(page)} failed after ${result.attempts} attempt${result.attempts === 1 ? "" : "s"}: ${error.code}: ${error.message}`,
-        data: {
-          ...base,
-          attempts: result.attempts,
-          error: { code: error.code, message: error.message, retryable: error.retryable },
-        },
+    withRequested({
+      kind: PAGING_KINDS.pageFailed,
+      summary: `page to ${who} by ${viaLabel(page)} failed after ${result.attempts} attempt${result.attempts === 1 ? "" : "s"}: ${error.code}: ${error.message}`,
+      data: {
+        ...base,
+        attempts: result.attempts,
+        error: { code: error.code, message: error.message, retryable: error.retryable },
       },
-    ],
+    }),
   );
 }
 

@@ -365,8 +365,9 @@ export class PageStore {
   /**
    * Writes the escalation (a new one when `expectedVersion` is undefined, else conditioned on
    * that version), pages it acknowledges, new pages (`requested`; their `page.requested` entries
-   * follow with their outcomes, see `recordOutcome`) and timeline entries, in one transaction. Throws EscalationExistsError (new, but one
-   * exists), VersionConflictError (someone else moved it first) or ConcurrentChangeError.
+   * follow with their outcomes, see `recordOutcome`) and timeline entries, in one transaction.
+   * Throws EscalationExistsError (new, but one exists), VersionConflictError (someone else moved
+   * it first) or ConcurrentChangeError.
    *
    * A step with more pages than one transaction holds (100 items) writes the rest in follow-up
    * transactions after the escalation is committed.

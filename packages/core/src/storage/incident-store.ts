@@ -171,13 +171,13 @@ export function decodeCursor(
   ]);
 }
 
+/** How long after a lost number claim openings allocate their number with the atomic counter. */
+const COUNTER_CONTENTION_MS = 10_000;
+
 /**
  * The DynamoDB adapter for incidents, timelines, alarm records and idempotency keys. It runs
  * unchanged against AWS and DynamoDB Local. SDK exceptions are translated here, and only here.
  */
-/** How long after a lost number claim openings allocate their number with the atomic counter. */
-const COUNTER_CONTENTION_MS = 10_000;
-
 export class IncidentStore {
   /** When a number claimed in a transaction last lost to another writer of the counter (ms). */
   private counterContendedAt = Number.NEGATIVE_INFINITY;
@@ -206,17 +206,19 @@ export class IncidentStore {
   }
 
   /**
-   * The alarm's record, whether this delivery was already processed, and the incident counter's
-   * value, in one round trip (BatchGetItem, strongly consistent). Seeing the delivery key here
-   * lets a redelivery skip the transaction entirely; the transaction's own condition still guards
-   * the race. The counter lets an ingest that opens an incident claim the next number inside its
-   * transaction (`numberClaim`) instead of allocating it in a round trip of its own.
+   * The alarm's record, whether this delivery was already processed, and (with `counter`, for a
+   * transition that may open an incident) the incident counter's value, in one round trip
+   * (BatchGetItem, strongly consistent). Seeing the delivery key here lets a redelivery skip the
+   * transaction entirely; the transaction's own condition still guards the race. The counter lets
+   * an ingest that opens an incident claim the next number inside its transaction (`numberClaim`)
+   * instead of allocating it in a round trip of its own. Without `counter`, `counter` is 0.
    */
   async getAlarmAndDelivery(
     arn: string,
     deliveryId: string,
+    options: { counter?: boolean } = {},
   ): Promise<{ record?: AlarmRecord; delivered: boolean; counter: number }> {
-    const wanted = [keys.alarm(arn), keys.delivery(deliveryId), keys.counter()];
+    const wanted = [keys.alarm(arn), keys.delivery(deliveryId), ...(options.counter ? [keys.counter()] : [])];
     let pending: Record<string, unknown>[] = wanted;
     const found: Record<string, unknown>[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -432,11 +434,12 @@ export class IncidentStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (
-        counterIndex >= 0 &&
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[counterIndex]?.Code === "ConditionalCheckFailed"
-      )
+      const counterCode =
+        error instanceof TransactionCanceledException
+          ? error.CancellationReasons?.[counterIndex]?.Code
+          : undefined;
+      // Lost to another writer of the counter: its value moved, or a transaction held it.
+      if (counterCode === "ConditionalCheckFailed" || counterCode === "TransactionConflict")
         this.counterContendedAt = Date.now();
       throw translateTransactionError(error, change.delivery.id);
     }

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { HttpRequest } from "@smithy/core/protocols";
 import { HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -9,6 +10,24 @@ import { IncidentStore } from "../../src/storage/incident-store";
 import { createTableInput } from "../../src/storage/table";
 
 let counter = 0;
+
+/**
+ * Appends the name of every command `db` sends (`GetItemCommand`, …) to `log`, in the order sent,
+ * until the returned function is called.
+ */
+export function recordCommands(db: DynamoDBDocumentClient, log: string[]): () => void {
+  const name = `record-commands-${++counter}`;
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      log.push(context.commandName ?? "?");
+      return next(args);
+    },
+    { step: "initialize", name },
+  );
+  return () => {
+    db.middlewareStack.remove(name);
+  };
+}
 
 /** A fresh table on the shared DynamoDB Local of this test run. */
 export async function createTestTable(prefix = "t"): Promise<{ tableName: string; endpoint: string }> {
