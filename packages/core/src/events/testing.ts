@@ -6,7 +6,6 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import type { TimelineEntry } from "../incident/timeline";
 import { newId } from "../shared/ids";
-import { keys } from "../storage/keys";
 import { type DomainEvent, eventFromEntry } from "./publisher";
 
 export function timelineEntry(overrides: Partial<TimelineEntry> = {}): TimelineEntry {
@@ -27,9 +26,7 @@ export function domainEvent(overrides: Partial<TimelineEntry> = {}): DomainEvent
 }
 
 /** The table item the incident store writes for a timeline entry. */
-export function timelineItem(entry: TimelineEntry): Record<string, unknown> {
-  return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
-}
+export { timelineItem } from "../storage/incident-store";
 
 let sequence = 100;
 

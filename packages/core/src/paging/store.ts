@@ -11,7 +11,7 @@ import {
 import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { FirebreakError, VersionConflictError } from "../shared/errors";
-import { ConcurrentChangeError, incidentItem } from "../storage/incident-store";
+import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
 import { pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
 import type { ChannelName, DeliveryError, PageTarget } from "./channels";
@@ -251,10 +251,6 @@ function escalationItem(escalation: EscalationRecord): Record<string, unknown> {
       ? { duePk: DUE_PARTITION, dueSk: dueSortKey(escalation.nextDueAt, escalation.incidentId) }
       : {};
   return { ...keys.escalation(escalation.incidentId), type: "escalation", ...escalation, ...due };
-}
-
-function timelineItem(entry: TimelineEntry): Record<string, unknown> {
-  return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 
 type TransactItem = NonNullable<
