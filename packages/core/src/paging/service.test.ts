@@ -254,8 +254,8 @@ describe("declared → roles → pages", () => {
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     let raced = false;
     const racing: IncidentStore = Object.create(incidents);
-    racing.getIncidentWithTimeline = async (incidentId: string) => {
-      const read = await incidents.getIncidentWithTimeline(incidentId);
+    racing.getIncidentPartition = async (incidentId: string) => {
+      const read = await incidents.getIncidentPartition(incidentId);
       if (!raced) {
         raced = true; // a person takes IC after the pager read the incident, before it writes
         await assignRole(
@@ -281,7 +281,7 @@ describe("declared → roles → pages", () => {
     expect(postMessages()).toHaveLength(2);
   });
 
-  it("writes the roles, the escalation and the first pages in one transaction, after parallel reads, before sending", async () => {
+  it("writes the roles, the escalation and the first pages in one transaction, after two parallel reads, before sending", async () => {
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     const log: string[] = [];
     const stop = recordCommands(incidents.db, log);
@@ -307,7 +307,11 @@ describe("declared → roles → pages", () => {
     );
     expect(beforeSends.filter((c) => c === "TransactWriteItemsCommand")).toHaveLength(1);
     expect(beforeSends.at(-1)).toBe("TransactWriteItemsCommand");
-    expect(beforeSends.filter((c) => c !== "TransactWriteItemsCommand")).toHaveLength(3); // 3 reads
+    // 2 reads: the incident's partition (incident, timeline, escalation) and the directory.
+    expect(beforeSends.filter((c) => c !== "TransactWriteItemsCommand").sort()).toEqual([
+      "GetItemCommand",
+      "QueryCommand",
+    ]);
     const incident = await incidents.getIncident(id);
     expect(incident?.version).toBe(2); // declared (1), then the roles in one change
     expect(Object.keys(incident?.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);

@@ -307,19 +307,17 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
 const MAX_DECLARE_ATTEMPTS = 40;
 
 /**
- * One read → plan → write round of onIncidentDeclared. The three reads are independent and run
- * in parallel; the initial roles, the escalation, its first pages and all their timeline entries
- * are then written in ONE transaction (conditioned on the escalation's absence and the incident's
+ * One read → plan → write round of onIncidentDeclared. The two reads (the incident's partition:
+ * incident, timeline and any escalation; the directory) run in parallel; the initial roles, the
+ * escalation, its first pages and the timeline entries are then written in ONE transaction (conditioned on the escalation's absence and the incident's
  * version), so the alarm → page path has a single write before the sends.
  */
 async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult> {
   const clock = clockOf(deps);
-  const [found, existing, stored] = await Promise.all([
-    deps.incidents.getIncidentWithTimeline(id),
-    deps.pages.getEscalation(id),
-    deps.directory.get(),
-  ]);
+  // The escalation lives in the incident's partition: the Query that reads the incident has it.
+  const [found, stored] = await Promise.all([deps.incidents.getIncidentPartition(id), deps.directory.get()]);
   if (!found) throw new NotFoundError("incident", id);
+  const existing = deps.pages.escalationIn(found.others);
 
   if (existing) {
     await resumeStalePages(deps, found.incident, found.timeline, existing);

@@ -281,6 +281,12 @@ export class PageStore {
     readonly tableName: string,
   ) {}
 
+  /** The escalation among an incident partition's items (`IncidentStore.getIncidentPartition`). */
+  escalationIn(items: readonly Record<string, unknown>[]): EscalationRecord | undefined {
+    const item = items.find((i) => i.type === "escalation");
+    return item ? toEscalation(item) : undefined;
+  }
+
   async getEscalation(incidentId: string): Promise<EscalationRecord | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.escalation(incidentId), ConsistentRead: true }),

@@ -270,8 +270,22 @@ export class IncidentStore {
   async getIncidentWithTimeline(
     id: string,
   ): Promise<{ incident: Incident; timeline: TimelineEntry[] } | undefined> {
+    const found = await this.getIncidentPartition(id);
+    return found && { incident: found.incident, timeline: found.timeline };
+  }
+
+  /**
+   * The incident, its whole timeline and the partition's other items as stored (escalation,
+   * pages, …, for their own stores to read: `PageStore.fromPartition`), from one Query.
+   */
+  async getIncidentPartition(
+    id: string,
+  ): Promise<
+    { incident: Incident; timeline: TimelineEntry[]; others: Record<string, unknown>[] } | undefined
+  > {
     let incident: Incident | undefined;
     const timeline: TimelineEntry[] = [];
+    const others: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
@@ -286,10 +300,11 @@ export class IncidentStore {
       for (const item of out.Items ?? []) {
         if (item.type === "incident") incident = toIncident(item);
         else if (item.type === "timeline") timeline.push(toEntry(item));
+        else others.push(item);
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    return incident ? { incident, timeline } : undefined;
+    return incident ? { incident, timeline, others } : undefined;
   }
 
   /** Open incidents, SEV1 first then newest first, from the sparse openBySeverity index. */
