@@ -444,6 +444,40 @@ describe("delivery faults are survived and recorded", () => {
     expect(failed.every((e) => (e.data.error as { code: string }).code === "channel_timeout")).toBe(true);
   });
 
+  it("writes the roles after the pages, in order on the timeline, and once when a crash cut them off", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    let died = false;
+    const crashing: IncidentStore = Object.create(incidents);
+    crashing.commitIncidentChange = async () => {
+      died = true;
+      throw new Error("the Lambda died");
+    };
+    await expect(onIncidentDeclared(deps({ incidents: crashing }), id)).rejects.toThrow("the Lambda died");
+    expect(died).toBe(true);
+    expect(sns.published).toHaveLength(1); // the pages went out first
+    expect((await incidents.getIncident(id))?.roles).toBeUndefined();
+
+    // The redelivery finishes the roles, once, and pages nobody again.
+    for (let i = 0; i < 2; i++) {
+      const again = await onIncidentDeclared(deps(), id);
+      expect(again.outcome).toBe("already_started");
+    }
+    expect(sns.published).toHaveLength(1);
+    const incident = await incidents.getIncident(id);
+    expect(Object.keys(incident?.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+    const entries = await timeline(id);
+    expect(kinds(entries, "incident.role_assigned")).toHaveLength(3);
+
+    // A clean declare: the role entries sort before the escalation's start, which sorts before the pages.
+    const clean = await alarm("checkout-latency", "severity: sev3\nservice: checkout");
+    await onIncidentDeclared(deps(), clean);
+    const order = (await timeline(clean)).map((e) => e.kind);
+    const first = (kind: string) => order.indexOf(kind);
+    expect(first("incident.role_assigned")).toBeGreaterThan(-1);
+    expect(first("incident.role_assigned")).toBeLessThan(first("escalation.started"));
+    expect(first("escalation.started")).toBeLessThan(first("page.requested"));
+  });
+
   it("resends a page left 'requested' by a sender that crashed, once", async () => {
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     class CrashingStore extends PageStore {

@@ -308,9 +308,11 @@ const MAX_DECLARE_ATTEMPTS = 40;
 
 /**
  * One read → plan → write round of onIncidentDeclared. The two reads (the incident's partition:
- * incident, timeline and any escalation; the directory) run in parallel; the initial roles, the
- * escalation, its first pages and the timeline entries are then written in ONE transaction (conditioned on the escalation's absence and the incident's
- * version), so the alarm → page path has a single write before the sends.
+ * incident, timeline and any escalation; the directory) run in parallel; the escalation, its start
+ * entry and its first pages are then written in ONE transaction (conditioned on the escalation's
+ * absence: only one delivery pages), the pages are sent, and the initial roles follow
+ * (`writeInitialRoles`, which a redelivery completes if this one died before it). So the alarm →
+ * page path has a single small write before the sends.
  */
 async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult> {
   const clock = clockOf(deps);
@@ -318,18 +320,22 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
   const [found, stored] = await Promise.all([deps.incidents.getIncidentPartition(id), deps.directory.get()]);
   if (!found) throw new NotFoundError("incident", id);
   const existing = deps.pages.escalationIn(found.others);
+  const declaredAt = new Date(found.incident.createdAt);
+  const service = found.incident.services[0] ?? DEFAULT_SERVICE;
+  const account = found.incident.alarm?.account ?? found.incident.locations[0]?.account;
 
   if (existing) {
+    // A redelivery: finish what the first delivery may not have (it crashed after its pages).
+    if (stored && existing.doneReason !== "not_started") {
+      const roles = assignInitialRoles(stored.directory, service, declaredAt, account);
+      await writeInitialRoles(deps, found, roles, clock.now());
+    }
     await resumeStalePages(deps, found.incident, found.timeline, existing);
     return already(deps, found.incident);
   }
   if (found.incident.status === "resolved") {
     return { outcome: "not_paged", reason: "resolved", incident: found.incident, pages: [] };
   }
-
-  const declaredAt = new Date(found.incident.createdAt);
-  const service = found.incident.services[0] ?? DEFAULT_SERVICE;
-  const account = found.incident.alarm?.account ?? found.incident.locations[0]?.account;
 
   if (!stored) {
     const reason = "no on-call directory has been applied: nobody was assigned or paged";
@@ -392,25 +398,81 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
       directoryVersion: stored.version,
     },
   };
-  const plan = planEscalation(deps, before, incident, found.timeline, now, [...flags, startDraft]);
+  // Entry ids in the order things happened: the roles, the escalation's start, then its pages.
+  const roleEntries = entries(id, now, flags);
+  const startEntries = entries(id, now, [startDraft]);
+  const plan = planEscalation(deps, before, incident, found.timeline, now);
   try {
     await deps.pages.saveEscalation({
       expectedVersion: undefined,
       escalation: plan.after,
       newPages: plan.pages.map((p) => p.page),
-      entries: entries(id, now, plan.drafts),
-      ...(incident === found.incident ? {} : { incident: { before: found.incident, after: incident } }),
+      entries: [...startEntries, ...entries(id, now, plan.drafts)],
     });
   } catch (error) {
     if (error instanceof EscalationExistsError) return already(deps, found.incident);
     throw error;
   }
   await sendPlanned(deps, incident, plan.pages);
+  await writeInitialRoles(deps, found, roles, now, { after: incident, entries: roleEntries });
   return {
     outcome: "started",
     incident: (await deps.incidents.getIncident(id)) ?? incident,
     pages: (await deps.pages.listPages(id)).map(toView),
   };
+}
+
+/**
+ * The initial roles and the flags about them, written after the first pages were sent (so the
+ * write before the sends holds only the escalation and its pages): one change of the incident,
+ * conditioned on the version read. On a concurrent change (a person took a role meanwhile) it
+ * reads again and fills only the roles still empty, so a person's choice is kept. Once: when the
+ * timeline already has Firebreak's role entries (a redelivery), it writes nothing. `planned` is
+ * the change computed with the first read (its entry ids sort before the escalation's).
+ */
+async function writeInitialRoles(
+  deps: PagingDeps,
+  read: { incident: Incident; timeline: TimelineEntry[] },
+  roles: InitialRoles,
+  now: Date,
+  planned?: { after: Incident; entries: TimelineEntry[] },
+): Promise<void> {
+  let current = read;
+  for (let attempt = 1; ; attempt++) {
+    const { incident, timeline } = current;
+    if (incident.status === "resolved" || timeline.some(isInitialRoleEntry)) return;
+    let change = attempt === 1 ? planned : undefined;
+    if (!change) {
+      const filled = fillRoles(incident, roles, now);
+      change = {
+        after: filled.after,
+        entries: entries(incident.id, now, [...filled.drafts, ...roleFlagDrafts(roles)]),
+      };
+    }
+    if (change.entries.length === 0) return;
+    try {
+      // The version moves even for flags alone, so two deliveries never both record them.
+      const after = { ...change.after, version: incident.version + 1 };
+      await deps.incidents.commitIncidentChange({ before: incident, after, entries: change.entries });
+      return;
+    } catch (error) {
+      const raced = error instanceof VersionConflictError || error instanceof ConcurrentChangeError;
+      if (!raced || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
+      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
+      const again = await deps.incidents.getIncidentWithTimeline(incident.id);
+      if (!again) throw new NotFoundError("incident", incident.id);
+      current = again;
+    }
+  }
+}
+
+/** An entry `writeInitialRoles` (or a declare that paged nobody) wrote: a role Firebreak assigned or flagged. */
+function isInitialRoleEntry(entry: TimelineEntry): boolean {
+  return (
+    entry.actor.type === FIREBREAK_ACTOR.type &&
+    entry.actor.id === FIREBREAK_ACTOR.id &&
+    (entry.kind === "incident.role_assigned" || entry.kind === PAGING_KINDS.roleFlagged)
+  );
 }
 
 async function already(deps: PagingDeps, incident: Incident): Promise<DeclaredResult> {
