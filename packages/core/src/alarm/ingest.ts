@@ -90,10 +90,11 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
 ): Promise<Omit<IngestResult, "attempts">> {
-  // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a storm).
-  const readCounter = t.state === "ALARM";
+  // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a
+  // storm), and not while claims are losing (the number will come from `allocateNumber`).
+  const claimNumber = t.state === "ALARM" && attempt === 1 && store.shouldClaimNumber();
   const { record, delivered, counter } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId, {
-    counter: readCounter,
+    counter: claimNumber,
   });
   if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
   const now = clock.now();
@@ -130,10 +131,7 @@ async function attemptIngest(
       // atomic ADD, reused across the remaining attempts: a race lost after that (another delivery
       // of the same episode won) leaves a gap, never a duplicate.
       const reserved = getNumber();
-      const numberClaim =
-        readCounter && reserved === undefined && attempt === 1 && store.shouldClaimNumber()
-          ? { after: counter }
-          : undefined;
+      const numberClaim = claimNumber && reserved === undefined ? { after: counter } : undefined;
       const number = numberClaim ? counter + 1 : (reserved ?? (await store.allocateNumber()));
       if (!numberClaim) setNumber(number); // a reserved number is kept for the retries
       const incident = newAlarmIncident(t, plan.incidentId, number, at, plan.flapping);
