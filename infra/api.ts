@@ -8,7 +8,7 @@
  */
 import { functionSettings } from "./config";
 import { bus } from "./events";
-import { API_FUNCTIONS } from "./routes";
+import { API_FUNCTIONS, SLACK_FUNCTION } from "./routes";
 import {
   sessionKey,
   slackBotToken,
@@ -45,7 +45,7 @@ export const apiDirectory = new sst.aws.Function("ApiDirectory", {
   link: [table, sessionKey],
 });
 
-export const SLACK_HANDLER = "packages/functions/src/slack.handler";
+export const SLACK_HANDLER = SLACK_FUNCTION.handler;
 
 /** Read by packages/functions/src/slack.ts when set (README, Slack). */
 const SLACK_HANDLER_SETTINGS = [
@@ -84,7 +84,7 @@ for (const [name, { routes }] of Object.entries(API_FUNCTIONS)) {
   const fn = API_FUNCTION_RESOURCES[name as keyof typeof API_FUNCTIONS];
   for (const route of routes) api.route(route, fn.arn);
 }
-api.route("POST /slack/events", slackHandler.arn);
+for (const route of SLACK_FUNCTION.routes) api.route(route, slackHandler.arn);
 
 export const outputs = {
   api: api.url,

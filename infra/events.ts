@@ -14,27 +14,21 @@
  *   the mapping's on-failure destination: the message names the shard and sequence-number range
  *   (not the items; those stay in the table, the source of truth, for a replay).
  */
-import { ALARM_RULE_PATTERN } from "../packages/core/src/alarm/rule";
-import { keys } from "../packages/core/src/storage/keys";
+import { ALARM_INGEST, OUTBOX, TIMELINE_SK_PREFIX } from "../packages/functions/src/wiring/topology";
 import { table } from "./storage";
 
-export { ALARM_RULE_PATTERN };
+export const ALARM_RULE_PATTERN = ALARM_INGEST.pattern;
+export { TIMELINE_SK_PREFIX };
 
 /** 14 days, the SQS maximum: the retention of both dead-letter queues. */
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
-/** Sort-key prefix of timeline entries, taken from the key builders (`TL#`). */
-export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
-
 /** Lambda event filter on the table stream: only new timeline entries reach the outbox. */
-export const OUTBOX_FILTER = {
-  eventName: ["INSERT"],
-  dynamodb: { Keys: { sk: { S: [{ prefix: TIMELINE_SK_PREFIX }] } } },
-};
+export const OUTBOX_FILTER = OUTBOX.filter;
 
 export const HANDLERS = {
-  alarmIngest: "packages/functions/src/alarm-ingest.handler",
-  outbox: "packages/functions/src/outbox.handler",
+  alarmIngest: ALARM_INGEST.handler,
+  outbox: OUTBOX.handler,
 };
 
 export const bus = new sst.aws.Bus("Bus");

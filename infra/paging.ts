@@ -21,6 +21,12 @@
  */
 
 import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
+import {
+  BUS_CONSUMERS,
+  ESCALATION,
+  HTTP_FUNCTIONS,
+  sstBusPattern,
+} from "../packages/functions/src/wiring/topology";
 import { api } from "./api";
 import { functionSettings } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
@@ -30,24 +36,21 @@ import { table } from "./storage";
 export { PAGER_EVENT_TYPES };
 
 export const PAGING_HANDLERS = {
-  pager: "packages/functions/src/pager.handler",
-  escalation: "packages/functions/src/escalation.handler",
-  ack: "packages/functions/src/ack.handler",
+  pager: BUS_CONSUMERS.Pager.handler,
+  escalation: ESCALATION.handler,
+  ack: HTTP_FUNCTIONS.Ack.handler,
 };
 
 /** Every minute: the escalation's resolution (levels time out in whole minutes). */
-export const ESCALATION_SCHEDULE = "rate(1 minute)";
+export const ESCALATION_SCHEDULE = ESCALATION.schedule;
 
-export const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
+export const ACK_ROUTES = HTTP_FUNCTIONS.Ack.routes;
 
 /** Why `sns:Publish` is granted on `*` (an exception to least privilege, listed for the IAM audit). */
 export const SNS_PUBLISH_REASON =
   'direct SMS (Publish with PhoneNumber) has no resource ARN: AWS requires Resource "*"; directory topics are user-managed ARNs';
 
-export const PAGER_PATTERN = {
-  source: ["firebreak"],
-  detailType: [...PAGER_EVENT_TYPES],
-};
+export const PAGER_PATTERN = sstBusPattern(BUS_CONSUMERS.Pager.pattern);
 
 const snsPublish = { actions: ["sns:Publish"], resources: ["*"] };
 const environment = {

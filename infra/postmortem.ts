@@ -9,18 +9,15 @@
  * `postmortems/INC-<n>/v<version>.{md,json}` in it, on each `postmortem.drafted` event; it may only
  * PutObject under `postmortems/` of that bucket; 2 async retries, then "PostmortemExportDlq" (14 days).
  */
+import { BUS_CONSUMERS, sstBusPattern } from "../packages/functions/src/wiring/topology";
 import { config } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
 import { table } from "./storage";
 
-export const POSTMORTEM_HANDLER = "packages/functions/src/postmortem.handler";
+export const POSTMORTEM_HANDLER = BUS_CONSUMERS.Postmortem.handler;
 
 /** The app-bus pattern: a timeline entry (the event's detail) that resolved an incident. */
-export const RESOLVED_PATTERN = {
-  source: ["firebreak"],
-  detailType: ["incident.status_changed"],
-  detail: { detail: { data: { to: ["resolved"] } } },
-};
+export const RESOLVED_PATTERN = sstBusPattern(BUS_CONSUMERS.Postmortem.pattern);
 
 export const postmortemDlq = new sst.aws.Queue("PostmortemDlq", {
   transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
@@ -43,10 +40,10 @@ export const postmortem = new sst.aws.Function("Postmortem", {
 
 export const postmortemRule = bus.subscribe("Postmortem", postmortem, { pattern: RESOLVED_PATTERN });
 
-export const POSTMORTEM_EXPORT_HANDLER = "packages/functions/src/postmortem-export.handler";
+export const POSTMORTEM_EXPORT_HANDLER = BUS_CONSUMERS.PostmortemExport.handler;
 
 /** Every stored postmortem version (generated, regenerated or edited) records this entry. */
-export const DRAFTED_PATTERN = { source: ["firebreak"], detailType: ["postmortem.drafted"] };
+export const DRAFTED_PATTERN = sstBusPattern(BUS_CONSUMERS.PostmortemExport.pattern);
 
 function exportTo(bucket: string) {
   const dlq = new sst.aws.Queue("PostmortemExportDlq", {

@@ -10,18 +10,15 @@
  * FIREBREAK_SLACK_BOT_USER_ID (spares one auth.test per cold start), FIREBREAK_DASHBOARD_URL.
  */
 
-import { SLACK_WORKER_EVENT_TYPES } from "../packages/functions/src/slack/worker-events";
+import { BUS_CONSUMERS, sstBusPattern } from "../packages/functions/src/wiring/topology";
 import { functionSettings } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
 import { slackBotToken } from "./secrets";
 import { table } from "./storage";
 
-export const SLACK_WORKER_HANDLER = "packages/functions/src/slack-worker.handler";
+export const SLACK_WORKER_HANDLER = BUS_CONSUMERS.SlackWorker.handler;
 
-export const SLACK_WORKER_PATTERN = {
-  source: ["firebreak"],
-  detailType: [...SLACK_WORKER_EVENT_TYPES],
-};
+export const SLACK_WORKER_PATTERN = sstBusPattern(BUS_CONSUMERS.SlackWorker.pattern);
 
 const SETTINGS = [
   "FIREBREAK_SLACK_CHANNEL_SEVERITIES",

@@ -1,43 +1,27 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { acknowledgeByLink, type PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingDeps } from "@firebreak/core/paging/service";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
-import { ackPage } from "./api/ack-page";
+import { ACK_FAILURE_STATUS, registerAckLinks } from "./api/ack-link-routes";
 import { createLogger } from "./lib/logger";
 import { awsPagingDeps } from "./lib/paging-resources";
 
 type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
 
-/** How each ack-link failure answers (the page says what happened; nothing was acknowledged). */
-export const ACK_FAILURE_STATUS = {
-  expired: 410,
-  already_used: 410,
-  forged: 400,
-  malformed: 400,
-  not_found: 404,
-} as const;
+export { ACK_FAILURE_STATUS };
 
 /**
  * ack: the one-click ack links of SMS and email pages, `GET|POST /ack/{token}` on the HTTP API.
  * GET answers a confirmation page (link scanners and previews only GET); its form POSTs, which
- * acknowledges once (`acknowledgeByLink`). A function of its own, so only it and the pager hold
- * the AckKey secret. The local runtime serves the same two routes from the API app.
+ * acknowledges once (`acknowledgeByLink`; the routes: api/ack-link-routes.ts). A function of its
+ * own, so only it and the pager hold the AckKey secret; the local runtime routes /ack/{token} here too.
  */
 export function createAckHandler(getDeps: () => PagingDeps) {
   const logger = createLogger("ack");
   const app = new Hono();
-  app.get("/ack/:token", (c) => c.html(ackPage({ state: "confirm", token: c.req.param("token") })));
-  app.post("/ack/:token", async (c) => {
-    const result = await acknowledgeByLink(getDeps(), c.req.param("token"));
-    if (result.ok) {
-      logger.info("acknowledged by link", { incidentId: result.incident.id, pageId: result.pageId });
-      return c.html(ackPage({ state: "acknowledged", incident: result.incident }));
-    }
-    logger.info("ack link refused", { reason: result.reason });
-    return c.html(ackPage({ state: result.reason }), ACK_FAILURE_STATUS[result.reason]);
-  });
+  registerAckLinks(app, getDeps, logger);
   app.notFound((c) => c.text("Not found", 404));
   app.onError((error, c) => {
     logger.error("ack failed", { error: String(error) });

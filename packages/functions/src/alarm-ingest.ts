@@ -1,11 +1,11 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { type ProcessDeps, type ProcessSummary, processAlarmEvent } from "@firebreak/core/alarm/process";
-import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { awsDeadLetters } from "./lib/dead-letters";
 import { createLogger } from "./lib/logger";
-import { awsStore } from "./lib/resources";
+import { lambdaPlatform } from "./lib/resources";
+import { ingestDeps } from "./wiring/alarm-ingest";
 
 /**
  * alarm-ingest: CloudWatch alarm transitions from the default-bus rule (EventBridge), from SNS
@@ -19,9 +19,9 @@ export function createAlarmIngestHandler(getDeps: () => Omit<ProcessDeps, "log">
   ).use(injectLambdaContext(logger));
 }
 
-const config = ingestConfigFromEnv();
-export const handler = createAlarmIngestHandler(() => ({
-  store: awsStore(),
-  deadLetters: awsDeadLetters(),
-  config,
-}));
+/** Production wiring (wiring/alarm-ingest.ts), on the first event: a bad setting fails it, naming the variable. */
+let deps: Omit<ProcessDeps, "log"> | undefined;
+export const handler = createAlarmIngestHandler(() => {
+  deps ??= ingestDeps(lambdaPlatform(), awsDeadLetters());
+  return deps;
+});

@@ -1,10 +1,8 @@
-import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
 import type { BaseDeps, RouteGroup } from "./api/base";
 import { createApiLambda } from "./api/lambda";
 import { directoryEditRoutes } from "./api/routes/directory-edit";
-import { awsApiAuth } from "./lib/api-resources";
-import { linked } from "./lib/resources";
+import { lambdaPlatform } from "./lib/resources";
+import { apiDirectoryDeps } from "./wiring/api";
 
 /** The route groups this function serves (API Gateway sends it their routes: infra/routes.ts). */
 export const ROUTE_GROUPS: readonly RouteGroup<BaseDeps>[] = [directoryEditRoutes];
@@ -20,10 +18,8 @@ export function createApiDirectoryHandler(getDeps: () => BaseDeps) {
 
 let deps: BaseDeps | undefined;
 
+/** Production wiring (wiring/api.ts). */
 export const handler = createApiDirectoryHandler(() => {
-  if (deps) return deps;
-  const tableName = linked.Table.name;
-  const db = createDocumentClient({ tableName });
-  deps = { auth: awsApiAuth(db, tableName, { signIn: false }), directory: new DirectoryStore(db, tableName) };
+  deps ??= apiDirectoryDeps(lambdaPlatform());
   return deps;
 });

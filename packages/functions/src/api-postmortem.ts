@@ -1,8 +1,8 @@
 import type { ApiDeps, RouteGroup } from "./api/base";
 import { createApiLambda } from "./api/lambda";
 import { postmortemEditRoutes } from "./api/routes/postmortem-edit";
-import { awsApiAuth } from "./lib/api-resources";
-import { awsPostmortemDeps } from "./lib/resources";
+import { lambdaPlatform } from "./lib/resources";
+import { apiPostmortemDeps } from "./wiring/api";
 
 /** The route groups this function serves (API Gateway sends it their routes: infra/routes.ts). */
 export const ROUTE_GROUPS: readonly RouteGroup[] = [postmortemEditRoutes];
@@ -18,13 +18,8 @@ export function createApiPostmortemHandler(getDeps: () => ApiDeps) {
 
 let deps: ApiDeps | undefined;
 
+/** Production wiring (wiring/api.ts). */
 export const handler = createApiPostmortemHandler(() => {
-  if (deps) return deps;
-  const { incidents, postmortems } = awsPostmortemDeps();
-  deps = {
-    store: incidents,
-    postmortems,
-    auth: awsApiAuth(incidents.db, incidents.tableName, { signIn: false }),
-  };
+  deps ??= apiPostmortemDeps(lambdaPlatform());
   return deps;
 });

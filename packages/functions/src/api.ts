@@ -1,10 +1,8 @@
-import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { PageStore } from "@firebreak/core/paging/store";
 import type { ApiDeps, RouteGroup } from "./api/base";
 import { createApiLambda } from "./api/lambda";
 import { mainRoutes } from "./api/routes/main";
-import { awsApiAuth } from "./lib/api-resources";
-import { awsPostmortemDeps } from "./lib/resources";
+import { lambdaPlatform } from "./lib/resources";
+import { apiDeps } from "./wiring/api";
 
 /** The route groups this function serves (API Gateway sends it their routes: infra/routes.ts). */
 export const ROUTE_GROUPS: readonly RouteGroup[] = [mainRoutes];
@@ -20,19 +18,8 @@ export function createApiHandler(getDeps: () => ApiDeps) {
 
 let deps: ApiDeps | undefined;
 
-/** Production wiring: the table's stores, sessions and Sign in with Slack (lib/api-resources.ts). */
-function awsDeps(): ApiDeps {
-  if (deps) return deps;
-  const { incidents, postmortems } = awsPostmortemDeps();
-  const { db, tableName } = incidents;
-  deps = {
-    store: incidents,
-    postmortems,
-    auth: awsApiAuth(db, tableName, { signIn: true }),
-    directory: new DirectoryStore(db, tableName),
-    pages: new PageStore(db, tableName),
-  };
+/** Production wiring (wiring/api.ts): the table's stores, sessions and Sign in with Slack. */
+export const handler = createApiHandler(() => {
+  deps ??= apiDeps(lambdaPlatform());
   return deps;
-}
-
-export const handler = createApiHandler(awsDeps);
+});

@@ -18,8 +18,9 @@ import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
 import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
-import { pagingDepsFrom } from "./lib/paging-resources";
 import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
+import { pagingDeps } from "./wiring/paging";
+import type { Platform } from "./wiring/platform";
 
 const DEMO = parseDirectoryYaml(
   readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
@@ -53,14 +54,29 @@ afterEach(() => {
   slack.reset();
 });
 
-/** Production wiring (pagingDepsFrom), with the channels pointed at the HTTP fakes. */
+/** A platform with these settings and secrets (the wiring's input on Lambda and locally). */
+function platformOf(
+  env: Record<string, string>,
+  secrets: { SlackBotToken: string; AckKey: string },
+  store: IncidentStore = incidents,
+): Platform {
+  return {
+    env,
+    secret: (name) => (secrets as Record<string, string>)[name],
+    table: () => ({ db: store.db, tableName: store.tableName }),
+  };
+}
+
+/** Production wiring (wiring/paging.ts), with the channels pointed at the HTTP fakes. */
 function deps(store: IncidentStore = incidents): PagingDeps {
   const local = { accessKeyId: "local", secretAccessKey: "local" };
   return {
-    ...pagingDepsFrom(
-      { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
-      { slackBotToken: "xoxb-test", ackKey: ACK_SECRET },
-      store,
+    ...pagingDeps(
+      platformOf(
+        { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
+        { SlackBotToken: "xoxb-test", AckKey: ACK_SECRET },
+        store,
+      ),
     ),
     channels: {
       sns: new SnsChannel({
@@ -184,22 +200,26 @@ describe("escalation (cron → sweepEscalations)", () => {
   });
 });
 
-describe("pagingDepsFrom (Lambda configuration)", () => {
-  it("needs the ack base URL and a valid AckKey", () => {
-    expect(() => pagingDepsFrom({}, { slackBotToken: "xoxb-1", ackKey: ACK_SECRET }, incidents)).toThrow(
+describe("pagingDeps (the paging wiring, on Lambda and locally)", () => {
+  it("needs the ack base URL, the bot token and a valid AckKey", () => {
+    expect(() => pagingDeps(platformOf({}, { SlackBotToken: "xoxb-1", AckKey: ACK_SECRET }))).toThrow(
       /FIREBREAK_ACK_BASE_URL/,
     );
     expect(() =>
-      pagingDepsFrom(
-        { FIREBREAK_ACK_BASE_URL: "https://x/ack" },
-        { slackBotToken: "xoxb-1", ackKey: "short" },
-        incidents,
+      pagingDeps(
+        platformOf({ FIREBREAK_ACK_BASE_URL: "https://x/ack" }, { SlackBotToken: "", AckKey: ACK_SECRET }),
+      ),
+    ).toThrow(/SlackBotToken/);
+    expect(() =>
+      pagingDeps(
+        platformOf({ FIREBREAK_ACK_BASE_URL: "https://x/ack" }, { SlackBotToken: "xoxb-1", AckKey: "short" }),
       ),
     ).toThrow(ValidationError);
-    const ok = pagingDepsFrom(
-      { FIREBREAK_ACK_BASE_URL: "https://x/ack", FIREBREAK_DASHBOARD_URL: "https://dash" },
-      { slackBotToken: "xoxb-1", ackKey: `k2:${"b".repeat(32)},${ACK_SECRET}` },
-      incidents,
+    const ok = pagingDeps(
+      platformOf(
+        { FIREBREAK_ACK_BASE_URL: "https://x/ack", FIREBREAK_DASHBOARD_URL: "https://dash" },
+        { SlackBotToken: "xoxb-1", AckKey: `k2:${"b".repeat(32)},${ACK_SECRET}` },
+      ),
     );
     expect(ok.ackKey.id).toBe("k2");
     expect(ok.previousAckKeys?.map((k) => k.id)).toEqual(["k1"]);

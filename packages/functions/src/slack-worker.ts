@@ -1,15 +1,11 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { createSlackClient } from "@firebreak/core/paging/slack-channel";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { createLogger } from "./lib/logger";
-import { awsPostmortemDeps } from "./lib/resources";
-import { parseChannelSeverities } from "./slack/incident-channel";
-import { linked } from "./slack/linked";
+import { lambdaPlatform } from "./lib/resources";
 import { handleSlackWorkerEvent, type SlackWorkerDeps } from "./slack/worker";
+import { slackWorkerDeps } from "./wiring/slack";
 
 /**
  * slack-worker: the app-bus consumer for incident channels and postmortem delivery (see
@@ -36,23 +32,5 @@ export function createSlackWorkerHandler(getDeps: () => SlackWorkerDeps | Promis
   }).use(injectLambdaContext(logger));
 }
 
-/** Production wiring (secrets through `Resource.X`, settings from the environment). */
-export const handler = createSlackWorkerHandler(async () => {
-  const botToken = linked("SlackBotToken");
-  if (!botToken) throw new Error("SlackBotToken must be linked");
-  const { incidents, postmortems, timezone } = awsPostmortemDeps();
-  const client = createSlackClient(botToken, { requestTimeoutMs: 5_000 });
-  const botUserId = process.env.FIREBREAK_SLACK_BOT_USER_ID || (await client.auth.test()).user_id;
-  const dashboard = process.env.FIREBREAK_DASHBOARD_URL?.replace(/\/+$/, "");
-  return {
-    incidents,
-    slack: new SlackStore(incidents.db, incidents.tableName),
-    postmortems,
-    directory: new DirectoryStore(incidents.db, incidents.tableName),
-    client,
-    ...(botUserId ? { botUserId } : {}),
-    channelSeverities: parseChannelSeverities(process.env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
-    ...(timezone ? { timezone } : {}),
-    ...(dashboard ? { incidentUrl: (incident) => `${dashboard}/incidents/${incident.id}` } : {}),
-  };
-});
+/** Production wiring (wiring/slack.ts: secrets through `Resource.X`, settings from the environment). */
+export const handler = createSlackWorkerHandler(() => slackWorkerDeps(lambdaPlatform()));

@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
-  const ingest = settingOrExit(() => ingestConfigFromEnv(process.env));
+  // Read again by the wiring (the same names as on Lambda); validated here first, to exit with the name.
+  settingOrExit(() => ingestConfigFromEnv(process.env));
   const postmortemBucket = settingOrExit(() => exportBucketFromEnv(process.env));
   const { sinks, issues: sinkIssues } = pagingSinksFromEnv(process.env);
   if (sinkIssues.length > 0) exitWith(sinkIssues);
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
       host: env.HOST,
       dataDir,
       tableName: env.FIREBREAK_TABLE,
+      settings: process.env,
       timezone: env.FIREBREAK_TIMEZONE,
-      ingest,
       slack: {
         signingSecret: env.SLACK_SIGNING_SECRET ?? LOCAL_SIGNING_SECRET,
         teamId: env.SLACK_TEAM_ID ?? FAKE_TEAM_ID,

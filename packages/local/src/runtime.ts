@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
@@ -12,44 +12,50 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import type { IngestConfig } from "@firebreak/core/alarm/ingest";
 import type { ProcessSummary } from "@firebreak/core/alarm/process";
 import { ALARM_RULE_PATTERN, matchesRule } from "@firebreak/core/alarm/rule";
-import { type AuthRole, parseAdmins } from "@firebreak/core/auth/roles";
+import type { AuthRole } from "@firebreak/core/auth/roles";
 import { newSessionSecret } from "@firebreak/core/auth/session";
-import type { SlackOidcConfig } from "@firebreak/core/auth/slack-oidc";
 import { TokenStore } from "@firebreak/core/auth/tokens";
-import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
+import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
-import {
-  onIncidentDeclared,
-  onIncidentStatusChanged,
-  type PagingDeps,
-  sweepEscalations,
-} from "@firebreak/core/paging/service";
-import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
-import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/paging/sns-channel";
-import { PageStore } from "@firebreak/core/paging/store";
-import { S3ObjectSink } from "@firebreak/core/postmortem/export";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import type { PagingDeps } from "@firebreak/core/paging/service";
+import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
+import type { Clock } from "@firebreak/core/shared/clock";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { createTableInput } from "@firebreak/core/storage/table";
+import { createAckHandler } from "@firebreak/functions/ack";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
-import { createApiHandler } from "@firebreak/functions/api/app";
+import { createApiHandler } from "@firebreak/functions/api";
+import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
+import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
+import { createEscalationHandler } from "@firebreak/functions/escalation";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
+import { createPagerHandler } from "@firebreak/functions/pager";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
 import { createSlackHandler } from "@firebreak/functions/slack";
-import { directoryPersonLookup } from "@firebreak/functions/slack/directory-lookup";
-import { parseChannelSeverities } from "@firebreak/functions/slack/incident-channel";
-import { publisherEnqueue } from "@firebreak/functions/slack/work";
-import { SLACK_WORKER_EVENT_TYPES } from "@firebreak/functions/slack/worker";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
+import { ingestDeps } from "@firebreak/functions/wiring/alarm-ingest";
+import { apiDeps, apiDirectoryDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
+import { pagingDeps } from "@firebreak/functions/wiring/paging";
+import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
+import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
+import { exportDeps } from "@firebreak/functions/wiring/postmortem-export";
+import { slackHandlerDeps, slackWorkerDeps } from "@firebreak/functions/wiring/slack";
+import {
+  activeBusConsumers,
+  type BusConsumerName,
+  ESCALATION,
+  type HttpFunctionName,
+  matchRoute,
+  OUTBOX,
+} from "@firebreak/functions/wiring/topology";
+import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import * as z from "zod";
 import {
   BodyTooLargeError,
@@ -76,12 +82,18 @@ export interface RuntimeOptions {
   tableName?: string;
   /** The on-call directory loaded on first start (default: examples/directory.yaml). */
   demoDirectory?: string | null;
-  /** How often the escalation sweeper runs (the cloud runs it every minute). */
+  /** How often the escalation sweep runs (default: the cloud's schedule, every minute). */
   sweepIntervalMs?: number;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
-  ingest?: Partial<IngestConfig>;
-  /** The team's IANA time zone, for local times in postmortems. */
+  /**
+   * The settings, by the names the Lambda functions read (`FIREBREAK_ACK_BASE_URL`,
+   * `FIREBREAK_DASHBOARD_URL`, `FIREBREAK_ADMINS`, `FIREBREAK_TIMEZONE`, `FIREBREAK_AUTO_RESOLVE_ON_OK`,
+   * `FIREBREAK_SLACK_*`, …); `npm start` passes its environment. Unset, the ack links' base is this
+   * server's `/ack` and the dashboard is this server.
+   */
+  settings?: Readonly<Record<string, string | undefined>>;
+  /** The team's IANA time zone (the setting `FIREBREAK_TIMEZONE`). */
   timezone?: string;
   /**
    * Slack: the signing secret and workspace the local /slack/events accepts. With a bot token,
@@ -91,14 +103,16 @@ export interface RuntimeOptions {
   /** The built dashboard served at / (default packages/web/dist); null serves the API only. */
   webDir?: string | null;
   /** Sign in with Slack (OIDC) for the dashboard; without it, only the dev sign-in page. */
-  slackOidc?: Omit<SlackOidcConfig, "redirectUri"> & { redirectUri?: string };
+  slackOidc?: { clientId: string; clientSecret: string; teamId: string };
   /** SNS: real SNS in this region (topics in the region their ARN names); default: the recording fake. */
   sns?: { region: string };
   /**
-   * The postmortem export (FIREBREAK_POSTMORTEM_BUCKET): every stored version is written to this
-   * bucket of a recording fake S3 on 127.0.0.1 (the real S3 client runs) and printed. Off if unset.
+   * The postmortem export (the setting `FIREBREAK_POSTMORTEM_BUCKET`): every stored version is
+   * written to this bucket of a recording fake S3 on 127.0.0.1 (the real S3 client runs) and printed.
    */
   postmortemBucket?: string;
+  /** The clock of every use case (default: the system clock). */
+  clock?: Clock;
   log?: Log;
 }
 
@@ -115,6 +129,8 @@ export interface LocalRuntime {
   fakeSns: FakeSns;
   /** The recording fake S3 of the postmortem export (only with `postmortemBucket`). */
   fakeS3?: FakeS3;
+  /** The settings the functions were wired with (defaults filled in). */
+  settings: Readonly<Record<string, string | undefined>>;
   paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
   auth: { tokens: TokenStore; sessionKey: string };
@@ -125,9 +141,12 @@ export interface LocalRuntime {
 
 const DEMO_DIRECTORY = fileURLToPath(new URL("../../../examples/directory.yaml", import.meta.url));
 
-/** The ack-link key: FIREBREAK_ACK_KEY, else one kept in the data folder (so links survive restarts). */
-function ackSecret(dataDir: string | null): string {
-  if (process.env.FIREBREAK_ACK_KEY) return process.env.FIREBREAK_ACK_KEY;
+/**
+ * The AckKey secret: FIREBREAK_ACK_KEY (one key, or a keyring `k2:<new>,k1:<old>` as on AWS), else
+ * one kept in the data folder (so links survive restarts).
+ */
+function ackSecret(dataDir: string | null, settings: Readonly<Record<string, string | undefined>>): string {
+  if (settings.FIREBREAK_ACK_KEY) return settings.FIREBREAK_ACK_KEY;
   const file = dataDir ? join(dataDir, "ack-key") : undefined;
   if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = randomBytes(32).toString("base64url");
@@ -136,8 +155,11 @@ function ackSecret(dataDir: string | null): string {
 }
 
 /** The session-signing key: FIREBREAK_SESSION_KEY, else one kept in the data folder (sessions survive restarts). */
-function sessionSecret(dataDir: string | null): string {
-  if (process.env.FIREBREAK_SESSION_KEY) return process.env.FIREBREAK_SESSION_KEY;
+function sessionSecret(
+  dataDir: string | null,
+  settings: Readonly<Record<string, string | undefined>>,
+): string {
+  if (settings.FIREBREAK_SESSION_KEY) return settings.FIREBREAK_SESSION_KEY;
   const file = dataDir ? join(dataDir, "session-key") : undefined;
   if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = newSessionSecret();
@@ -160,6 +182,9 @@ const envelopeSchema = z.looseObject({
 });
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Where the local runtime's fakes answer for the bot (no `auth.test` call needed). */
+const FAKE_BOT = { botId: FAKE_BOT_ID, botUserId: FAKE_BOT_USER_ID };
 
 /**
  * Creates the table, or brings an existing one (a dev's `.firebreak/` from an older checkout) up
@@ -208,13 +233,39 @@ function problem(
   };
 }
 
+/** A Lambda handler of the HTTP API, called as API Gateway calls it. */
+function lambdaOf(
+  name: string,
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>,
+): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+  return async (event) => (await handler(event, lambdaContext(name))) as HttpResult;
+}
+
+/** The event EventBridge Scheduler's rule sends the Escalation function every minute. */
+function scheduledEvent(): ScheduledEvent {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: "000000000000",
+    time: new Date().toISOString(),
+    region: "local",
+    resources: [],
+    detail: {},
+  };
+}
+
 function json(status: number, body: unknown): HttpResult {
   return { statusCode: status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
 /**
- * Starts the whole product on this machine: DynamoDB Local, the table, and one HTTP server that
- * mounts the same Lambda handlers as production, through API Gateway v2-shaped events.
+ * Starts the whole product on this machine: DynamoDB Local, the table, and one HTTP server. It is
+ * production with local adapters: the same handler modules, built through the same wiring functions
+ * (packages/functions/src/wiring/) from the same setting and secret names, subscribed to the same
+ * patterns and routed by the same route table (wiring/topology.ts). Only the adapters differ:
+ * DynamoDB Local, the HTTP fakes of SNS, Slack and S3, the in-process bus, a timer for the schedule.
  */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? silent;
@@ -244,69 +295,26 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   };
   try {
     await ensureTable(dynamo.endpoint, tableName, log);
-    const store = new IncidentStore(
-      createDocumentClient({ tableName, endpoint: dynamo.endpoint }),
-      tableName,
-    );
-    const deadLetters = new MemoryDeadLetterSink((letter: DeadLetter) => {
-      log.warn(`dead letter: ${letter.reason}`);
-      if (dataDir) appendFileSync(join(dataDir, "dead-letters.jsonl"), `${JSON.stringify(letter)}\n`);
-    });
-    // The outbox: the table's stream → the same handler as on Lambda → the in-process bus.
-    const outbox = createOutboxHandler(() => bus);
-    poller = await startStreamPoller({
-      endpoint: dynamo.endpoint,
-      tableName,
-      log,
-      onRecords: (event) => outbox(event, lambdaContext("outbox")),
-    });
-    bus.subscribe("console", { source: ["firebreak"] }, async (event) => {
-      log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`);
-    });
-    const ingest = createAlarmIngestHandler(() => ({ store, deadLetters, config: options.ingest }));
-    const postmortems = new PostmortemStore(store.db, tableName);
-    const postmortem = createPostmortemHandler(() => ({
-      incidents: store,
-      postmortems,
-      timezone: options.timezone,
-    }));
-    bus.subscribe(
-      "postmortem",
-      { source: ["firebreak"], "detail-type": ["incident.status_changed"] },
-      async (event) => {
-        await postmortem(event, lambdaContext("postmortem"));
-      },
-    );
-    if (options.postmortemBucket) {
-      const bucket = options.postmortemBucket;
-      const s3 = await startFakeS3({ buckets: [bucket] });
-      fakeS3 = s3;
-      const exporter = createPostmortemExportHandler(() => ({
-        incidents: store,
-        postmortems,
-        sink: new S3ObjectSink(
-          new S3Client({
-            endpoint: s3.endpoint,
-            forcePathStyle: true,
-            region: "us-east-1",
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          }),
-          bucket,
-        ),
-      }));
-      bus.subscribe(
-        "postmortem-export",
-        { source: ["firebreak"], "detail-type": ["postmortem.drafted"] },
-        async (event) => {
-          const result = await exporter(event, lambdaContext("postmortem-export"));
-          if (result.status === "exported")
-            log.info(
-              `postmortem exported to the local fake S3: ${result.keys.map((k) => `s3://${bucket}/${k}`).join(", ")}`,
-            );
-        },
-      );
-    }
+    // The settings, by the names the functions read; the runtime's own options fill them in.
+    const settings: Record<string, string | undefined> = {
+      ...options.settings,
+      ...(options.timezone ? { FIREBREAK_TIMEZONE: options.timezone } : {}),
+      ...(options.postmortemBucket ? { FIREBREAK_POSTMORTEM_BUCKET: options.postmortemBucket } : {}),
+    };
     const slackConfig = options.slack ?? { signingSecret: LOCAL_SIGNING_SECRET, teamId: FAKE_TEAM_ID };
+    const secrets: Partial<Record<SecretName, string>> = {
+      SlackSigningSecret: slackConfig.signingSecret,
+      SlackBotToken: slackConfig.botToken ?? "xoxb-local-fake",
+      SlackTeamId: slackConfig.teamId,
+      SessionKey: sessionSecret(dataDir, settings),
+      AckKey: ackSecret(dataDir, settings),
+      ...(options.slackOidc
+        ? { SlackClientId: options.slackOidc.clientId, SlackClientSecret: options.slackOidc.clientSecret }
+        : {}),
+    };
+    const db = createDocumentClient({ tableName, endpoint: dynamo.endpoint });
+    const store = new IncidentStore(db, tableName);
+
     // Paging: SNS and Slack go to recording fakes at the HTTP level, so the real SDK code runs.
     // Each recorded page is printed as one block (ack link included); see sinks.ts.
     if (!slackConfig.botToken)
@@ -317,108 +325,126 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         },
       });
     fakeSns = await startFakeSns({ onPublish: (message) => log.info(formatSnsPage(message)) });
-    const directory = new DirectoryStore(store.db, tableName);
-    const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
-    if (demo && !(await directory.get())) {
-      await applyDirectoryYaml(directory, readFileSync(demo, "utf8"));
-      log.info(`loaded the demo on-call directory from ${demo}`);
-    }
-    const paging: PagingDeps = {
-      incidents: store,
-      pages: new PageStore(store.db, tableName),
-      directory,
-      channels: {
+    const platform: Platform = {
+      env: settings,
+      secret: (name) => secrets[name],
+      table: () => ({ db, tableName }),
+      bus: () => bus,
+      ...(options.clock ? { clock: options.clock } : {}),
+      log,
+      adapters: {
         sns: options.sns
-          ? new SnsChannel({
-              client: createSnsClient({ region: options.sns.region }),
-              clientForRegion: regionalSnsClients(),
-            })
-          : new SnsChannel({
+          ? { client: createSnsClient({ region: options.sns.region }), clientForRegion: regionalSnsClients() }
+          : {
               client: createSnsClient({
                 endpoint: fakeSns.endpoint,
                 region: "local",
                 credentials: { accessKeyId: "local", secretAccessKey: "local" },
               }),
-            }),
-        slack: new SlackChannel({
-          token: slackConfig.botToken ?? "xoxb-local-fake",
-          ...(fakeSlack ? { slackApiUrl: fakeSlack.url } : {}),
-        }),
+            },
+        ...(fakeSlack ? { slackApiUrl: fakeSlack.url, slackBot: FAKE_BOT } : {}),
       },
-      ackKey: { id: "l1", secret: ackSecret(dataDir) },
-      ackBaseUrl: "http://127.0.0.1/ack",
-      log,
     };
-    bus.subscribe(
-      "paging",
-      { source: ["firebreak"], "detail-type": ["incident.declared"] },
-      async (event) => {
-        await onIncidentDeclared(paging, event.detail.incidentId);
+
+    const deadLetters = new MemoryDeadLetterSink((letter: DeadLetter) => {
+      log.warn(`dead letter: ${letter.reason}`);
+      if (dataDir) appendFileSync(join(dataDir, "dead-letters.jsonl"), `${JSON.stringify(letter)}\n`);
+    });
+    const directory = new DirectoryStore(db, tableName);
+    const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
+    if (demo && !(await directory.get())) {
+      await applyDirectoryYaml(directory, readFileSync(demo, "utf8"));
+      log.info(`loaded the demo on-call directory from ${demo}`);
+    }
+
+    // Paging is wired once the server's URL (the default ack base and dashboard) is known.
+    let paging: PagingDeps | undefined;
+    const pagingOf = () => {
+      if (!paging) throw new Error("paging is wired when the HTTP server listens");
+      return paging;
+    };
+    let s3: S3Client | undefined;
+    if (settings.FIREBREAK_POSTMORTEM_BUCKET) {
+      const bucket = settings.FIREBREAK_POSTMORTEM_BUCKET;
+      fakeS3 = await startFakeS3({ buckets: [bucket] });
+      s3 = new S3Client({
+        endpoint: fakeS3.endpoint,
+        forcePathStyle: true,
+        region: "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+    }
+
+    // The app bus's consumers: the same handlers, subscribed with the same patterns as the cloud's
+    // rules (BUS_CONSUMERS; an optional one only with its setting, as infra does).
+    const pager = createPagerHandler(pagingOf);
+    const slackWorker = createSlackWorkerHandler(() => slackWorkerDeps(platform));
+    const postmortem = createPostmortemHandler(() => postmortemDeps(platform));
+    const exporter = createPostmortemExportHandler(() => {
+      if (!s3) throw new Error("FIREBREAK_POSTMORTEM_BUCKET is not set");
+      return exportDeps(platform, s3);
+    });
+    const consumers: Record<BusConsumerName, (event: BusEvent) => Promise<unknown>> = {
+      Pager: (event) => pager(event, lambdaContext("Pager")),
+      SlackWorker: (event) => slackWorker(event, lambdaContext("SlackWorker")),
+      Postmortem: (event) => postmortem(event, lambdaContext("Postmortem")),
+      PostmortemExport: async (event) => {
+        const result = await exporter(event, lambdaContext("PostmortemExport"));
+        if (result.status === "exported")
+          log.info(
+            `postmortem exported to the local fake S3: ${result.keys
+              .map((k) => `s3://${settings.FIREBREAK_POSTMORTEM_BUCKET}/${k}`)
+              .join(", ")}`,
+          );
+        return result;
       },
-    );
-    bus.subscribe(
-      "paging-status",
-      { source: ["firebreak"], "detail-type": ["incident.status_changed"] },
-      async (event) => {
-        await onIncidentStatusChanged(paging, event.detail.incidentId);
-      },
-    );
-    // Incident channels and postmortem delivery: the same consumer as on Lambda, same event types.
-    const slackStore = new SlackStore(store.db, tableName);
-    const slackWorker = createSlackWorkerHandler(() => ({
-      incidents: store,
-      slack: slackStore,
-      postmortems,
-      directory,
-      client: createSlackClient(slackConfig.botToken ?? "xoxb-local-fake", {
-        ...(fakeSlack ? { slackApiUrl: fakeSlack.url } : {}),
-      }),
-      ...(fakeSlack ? { botUserId: FAKE_BOT_USER_ID } : {}),
-      channelSeverities: parseChannelSeverities(process.env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
-      ...(options.timezone ? { timezone: options.timezone } : {}),
-    }));
-    bus.subscribe(
-      "slack-worker",
-      { source: ["firebreak"], "detail-type": [...SLACK_WORKER_EVENT_TYPES] },
-      async (event) => {
-        await slackWorker(event, lambdaContext("slack-worker"));
-      },
-    );
-    const tokens = new TokenStore(store.db, tableName);
-    const sessionKey = sessionSecret(dataDir);
-    const api = createApiHandler(() => ({
-      store,
-      postmortems,
-      paging,
-      directory,
-      auth: {
-        sessionKey,
-        tokens,
-        admins: parseAdmins(process.env.FIREBREAK_ADMINS),
-        // Local only: the dev sign-in page, and cookies without `Secure` (plain http).
-        devSignIn: true,
-        secureCookies: false,
-        ...(options.slackOidc ? { slack: options.slackOidc } : {}),
-      },
-    }));
-    const slack = createSlackHandler(() => ({
-      signingSecret: slackConfig.signingSecret,
-      botToken: slackConfig.botToken ?? "xoxb-local-fake",
-      teamIds: [slackConfig.teamId],
-      ...(fakeSlack ? { botId: FAKE_BOT_ID, botUserId: FAKE_BOT_USER_ID, slackApiUrl: fakeSlack.url } : {}),
-      store,
-      postmortems,
-      timezone: options.timezone,
-      enqueue: publisherEnqueue(bus),
-      channelIncident: (channelId) => slackStore.incidentForChannel(channelId),
-      personIdFor: directoryPersonLookup(directory),
-      permissions: {
-        admins: (process.env.FIREBREAK_SLACK_ADMINS ?? "")
-          .split(",")
-          .map((id) => id.trim())
-          .filter(Boolean),
-      },
-    }));
+    };
+    for (const [name, consumer] of activeBusConsumers(settings)) {
+      const handle = consumers[name];
+      bus.subscribe(name, consumer.pattern, async (event) => {
+        await handle(event);
+      });
+    }
+    bus.tap((event) => log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`));
+
+    // The outbox: the table's stream (filtered as the cloud's event source mapping) → the same
+    // handler as on Lambda → the in-process bus.
+    const outbox = createOutboxHandler(() => bus);
+    poller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName,
+      log,
+      filter: OUTBOX.filter,
+      onRecords: (event) => outbox(event, lambdaContext("Outbox")),
+    });
+    // The default bus's alarm rule: POST /events, routed by the same pattern.
+    const ingest = createAlarmIngestHandler(() => ingestDeps(platform, deadLetters));
+
+    // The HTTP API: each route goes to the function the cloud's route table names (HTTP_FUNCTIONS).
+    const localAuth = { devSignIn: true, secureCookies: false };
+    const http: Record<HttpFunctionName, (event: APIGatewayProxyEventV2) => Promise<HttpResult>> = {
+      ApiHandler: lambdaOf(
+        "ApiHandler",
+        createApiHandler(() => apiDeps(platform, localAuth)),
+      ),
+      ApiPostmortem: lambdaOf(
+        "ApiPostmortem",
+        createApiPostmortemHandler(() => apiPostmortemDeps(platform, localAuth)),
+      ),
+      ApiDirectory: lambdaOf(
+        "ApiDirectory",
+        createApiDirectoryHandler(() => apiDirectoryDeps(platform, localAuth)),
+      ),
+      Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
+      SlackHandler: lambdaOf(
+        "SlackHandler",
+        createSlackHandler(() => slackHandlerDeps(platform)),
+      ),
+    };
+    // The schedule: the same Escalation handler, on a timer.
+    const escalation = createEscalationHandler(pagingOf);
+    const tokens = new TokenStore(db, tableName);
+    const sessionKey = secrets.SessionKey!;
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {
       let event: unknown;
@@ -450,7 +476,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
       let summary: ProcessSummary;
       try {
-        summary = await ingest(event, lambdaContext("alarm-ingest"));
+        summary = await ingest(event, lambdaContext("AlarmIngest"));
       } catch (error) {
         log.error(`alarm-ingest failed: ${(error as Error).message}`);
         const unavailable = problem(503, "Try again", "The event could not be stored; send it again.");
@@ -484,12 +510,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
       const webDir = options.webDir === undefined ? WEB_DIST : options.webDir;
       if (webDir && (await serveDashboard(webDir, req, res, path))) return;
-      const event = toApiGatewayV2Event(req, body);
-      if (path === "/slack/events" && req.method === "POST") {
-        return sendResult(res, await slack(event, lambdaContext("slack")));
-      }
-      const result = await api(event, lambdaContext("api"));
-      sendResult(res, result);
+      const route = matchRoute(req.method ?? "GET", path);
+      // API Gateway's own answer when no route matches.
+      if (!route) return sendResult(res, json(404, { message: "Not Found" }));
+      const event = { ...toApiGatewayV2Event(req, body), routeKey: route.route };
+      sendResult(res, await http[route.name as HttpFunctionName](event));
     };
 
     server = createServer((req, res) => {
@@ -508,13 +533,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const url = `http://${host}:${port}`;
-    paging.ackBaseUrl = `${url}/ack`;
-    paging.dashboardUrl = url;
+    // A deploy sets these to the API's /ack and the dashboard's URL; locally, this server's.
+    settings.FIREBREAK_ACK_BASE_URL ||= `${url}/ack`;
+    settings.FIREBREAK_DASHBOARD_URL ||= url;
+    paging = pagingDeps(platform);
+    const wiredPaging = paging;
     sweeper = setInterval(() => {
-      sweepEscalations(paging).catch((error: unknown) =>
+      escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
         log.error(`escalation sweep failed: ${String(error)}`),
       );
-    }, options.sweepIntervalMs ?? 15_000);
+    }, options.sweepIntervalMs ?? ESCALATION.intervalMs);
     sweeper.unref();
     if (dataDir)
       writeFileSync(
@@ -537,7 +565,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       fakeSlack,
       fakeSns,
       ...(fakeS3 ? { fakeS3 } : {}),
-      paging,
+      settings,
+      paging: wiredPaging,
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       auth: { tokens, sessionKey },
       apiToken: async (role, userId = "local-test") =>

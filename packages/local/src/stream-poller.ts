@@ -9,6 +9,7 @@ import {
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import { backoffDelay } from "@firebreak/core/events/backoff";
+import { type DetailPattern, matchesDetail } from "@firebreak/core/events/dispatcher";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type {
@@ -31,6 +32,11 @@ export interface StreamPollerOptions {
   endpoint: string;
   tableName: string;
   onRecords: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+  /**
+   * The event source mapping's filter (Lambda event filtering): only matching records reach
+   * `onRecords`; the others count as processed, as on Lambda.
+   */
+  filter?: DetailPattern;
   /** Pause between polls when there is nothing to read (default 100 ms). */
   intervalMs?: number;
   /** Where to start: LATEST (default) so a restarted dev server does not republish history. */
@@ -70,6 +76,7 @@ interface ShardState {
 
 interface Settings {
   onRecords: StreamPollerOptions["onRecords"];
+  filter?: DetailPattern;
   intervalMs: number;
   batchSize: number;
   retry: { baseMs: number; maxMs: number };
@@ -94,6 +101,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const streams = new DynamoDBStreamsClient(clientConfig);
   const poller = new Poller(streams, streamArn, {
     onRecords: options.onRecords,
+    ...(options.filter ? { filter: options.filter } : {}),
     intervalMs: options.intervalMs ?? 100,
     batchSize: Math.min(1000, Math.max(1, options.batchSize ?? 100)),
     retry: { baseMs: options.retryBaseMs ?? 200, maxMs: options.retryMaxMs ?? 5_000 },
@@ -296,11 +304,16 @@ class Poller {
 
   /** The index of the first failed record, or undefined when the batch succeeded. */
   private async invoke(event: DynamoDBStreamEvent): Promise<number | undefined> {
+    const { filter } = this.settings;
+    const records = filter ? event.Records.filter((record) => matchesDetail(filter, record)) : event.Records;
+    if (records.length === 0) return undefined;
+    const indexInBatch = (i: number) => event.Records.indexOf(records[i]!);
     try {
-      return firstFailedRecord(event.Records, await this.settings.onRecords(event));
+      const failed = firstFailedRecord(records, await this.settings.onRecords({ Records: records }));
+      return failed === undefined ? undefined : indexInBatch(failed);
     } catch (error) {
       this.settings.log.error("stream poller: onRecords threw; the whole batch will be retried", { error });
-      return 0;
+      return indexInBatch(0);
     }
   }
 

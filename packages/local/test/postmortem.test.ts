@@ -30,7 +30,7 @@ beforeAll(async () => {
     dataDir: null,
     dynamoEndpoint: inject("dynamoEndpoint"),
     tableName,
-    ingest: { autoResolveOnOk: true },
+    settings: { FIREBREAK_AUTO_RESOLVE_ON_OK: "true" },
     timezone: "Europe/London",
     postmortemBucket: "firebreak-local-postmortems",
   });

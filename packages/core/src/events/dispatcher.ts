@@ -11,10 +11,17 @@ export type BusEvent = EventBridgeEvent<string, DomainEvent>;
 /** One element of a pattern array: an exact value, or `{ prefix }` (EventBridge prefix matching). */
 export type PatternValue = string | { prefix: string };
 
+/** A pattern over the event's `detail`: at each key, the values to match, or a nested pattern. */
+export interface DetailPattern {
+  readonly [key: string]: readonly PatternValue[] | DetailPattern;
+}
+
 /** The subset of EventBridge event patterns the local bus supports. An omitted key matches anything. */
 export interface EventPattern {
-  source?: PatternValue[];
-  "detail-type"?: PatternValue[];
+  source?: readonly PatternValue[];
+  "detail-type"?: readonly PatternValue[];
+  /** Nested matching on the detail, as EventBridge does (e.g. `{ detail: { data: { to: ["resolved"] } } }`). */
+  detail?: DetailPattern;
 }
 
 export type BusHandler = (event: BusEvent) => Promise<void>;
@@ -62,6 +69,7 @@ const consoleLog: Log = {
  */
 export class LocalDispatcher implements EventPublisher {
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly taps: Array<(event: BusEvent) => void> = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly recent: BusEvent[] = [];
   private readonly dead: DeadLetteredEvent[] = [];
@@ -93,6 +101,16 @@ export class LocalDispatcher implements EventPublisher {
     return () => {
       this.subscriptions.delete(name);
     };
+  }
+
+  /** The name and pattern of every subscriber, in subscription order. */
+  subscribers(): Array<{ name: string; pattern: EventPattern }> {
+    return [...this.subscriptions.values()].map(({ name, pattern }) => ({ name, pattern }));
+  }
+
+  /** Observes every published event (the local console); not a subscriber: never retried or dead-lettered. */
+  tap(observer: (event: BusEvent) => void): void {
+    this.taps.push(observer);
   }
 
   async publish(events: DomainEvent[]): Promise<void> {
@@ -131,6 +149,13 @@ export class LocalDispatcher implements EventPublisher {
   private route(event: BusEvent): void {
     this.recent.push(event);
     if (this.recent.length > this.recentLimit) this.recent.splice(0, this.recent.length - this.recentLimit);
+    for (const observer of this.taps) {
+      try {
+        observer(event);
+      } catch (error) {
+        this.log.warn("bus tap failed", { detailType: event["detail-type"], error });
+      }
+    }
     for (const subscription of this.subscriptions.values()) {
       if (matchesPattern(subscription.pattern, event)) this.track(this.deliver(subscription, event));
     }
@@ -186,37 +211,68 @@ function logAttributes(subscription: Subscription, event: BusEvent, error: unkno
   };
 }
 
-/** EventBridge semantics for `source` and `detail-type`: the value must match one element of the array. */
+/**
+ * EventBridge semantics: `source` and `detail-type` must match one element of their arrays; a
+ * `detail` pattern matches key by key, nested objects recursively, and a leaf array matches when
+ * the event's value (or any element of an array value) equals one of its elements.
+ */
 export function matchesPattern(
   pattern: EventPattern,
-  event: Pick<BusEvent, "source" | "detail-type">,
+  event: Pick<BusEvent, "source" | "detail-type"> & { detail?: unknown },
 ): boolean {
   return (
-    matchesField(pattern.source, event.source) && matchesField(pattern["detail-type"], event["detail-type"])
+    matchesField(pattern.source, event.source) &&
+    matchesField(pattern["detail-type"], event["detail-type"]) &&
+    (pattern.detail === undefined || matchesDetail(pattern.detail, event.detail))
   );
 }
 
-function matchesField(values: PatternValue[] | undefined, actual: string): boolean {
+function matchesField(values: readonly PatternValue[] | undefined, actual: unknown): boolean {
   if (values === undefined) return true;
+  if (Array.isArray(actual)) return actual.some((item) => matchesField(values, item));
+  if (typeof actual !== "string") return false;
   return values.some((value) =>
     typeof value === "string" ? value === actual : actual.startsWith(value.prefix),
   );
 }
 
+/** EventBridge content matching of `pattern` over any object (a detail, a stream record for a Lambda filter). */
+export function matchesDetail(pattern: DetailPattern, actual: unknown): boolean {
+  if (typeof actual !== "object" || actual === null) return false;
+  const object = actual as Record<string, unknown>;
+  return Object.entries(pattern).every(([key, expected]) =>
+    isPatternList(expected) ? matchesField(expected, object[key]) : matchesDetail(expected, object[key]),
+  );
+}
+
+function isPatternList(value: readonly PatternValue[] | DetailPattern): value is readonly PatternValue[] {
+  return Array.isArray(value);
+}
+
 function validatePattern(pattern: EventPattern): void {
-  const issues = (["source", "detail-type"] as const).flatMap((key) => {
-    const values: unknown = pattern[key];
-    if (values === undefined) return [];
-    if (!Array.isArray(values) || values.length === 0) {
-      return [{ path: key, message: "must be a non-empty array" }];
-    }
-    return values.flatMap((value, i) =>
-      isPatternValue(value)
-        ? []
-        : [{ path: `${key}[${i}]`, message: "must be a string or { prefix: string }" }],
-    );
-  });
+  const issues = [
+    ...(["source", "detail-type"] as const).flatMap((key) => valuesIssues(key, pattern[key])),
+    ...(pattern.detail === undefined ? [] : detailIssues("detail", pattern.detail)),
+  ];
   if (issues.length > 0) throw new ValidationError("invalid event pattern", issues);
+}
+
+function valuesIssues(path: string, values: unknown): Array<{ path: string; message: string }> {
+  if (values === undefined) return [];
+  if (!Array.isArray(values) || values.length === 0) return [{ path, message: "must be a non-empty array" }];
+  return values.flatMap((value, i) =>
+    isPatternValue(value)
+      ? []
+      : [{ path: `${path}[${i}]`, message: "must be a string or { prefix: string }" }],
+  );
+}
+
+function detailIssues(path: string, pattern: unknown): Array<{ path: string; message: string }> {
+  if (typeof pattern !== "object" || pattern === null || Array.isArray(pattern))
+    return [{ path, message: "must be an object" }];
+  return Object.entries(pattern).flatMap(([key, value]) =>
+    Array.isArray(value) ? valuesIssues(`${path}.${key}`, value) : detailIssues(`${path}.${key}`, value),
+  );
 }
 
 function isPatternValue(value: unknown): value is PatternValue {

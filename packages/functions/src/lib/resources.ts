@@ -1,8 +1,11 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { Resource } from "sst";
+import { linked as linkedValue } from "../slack/linked";
+import type { Platform } from "../wiring/platform";
+import { postmortemDeps } from "../wiring/postmortem";
 
 /**
  * Production wiring: linked resources come through `Resource.X`, read once on first use (so
@@ -19,15 +22,28 @@ export type Linked = {
 };
 export const linked = Resource as unknown as Linked;
 
+let table: { db: DynamoDBDocumentClient; tableName: string } | undefined;
+/** The linked table's document client, made on first use. */
+export function awsTable(): { db: DynamoDBDocumentClient; tableName: string } {
+  table ??= { db: createDocumentClient({ tableName: linked.Table.name }), tableName: linked.Table.name };
+  return table;
+}
+
 let store: IncidentStore | undefined;
 export function awsStore(): IncidentStore {
-  store ??= new IncidentStore(createDocumentClient({ tableName: linked.Table.name }), linked.Table.name);
+  const { db, tableName } = awsTable();
+  store ??= new IncidentStore(db, tableName);
   return store;
 }
 
-let postmortems: PostmortemStore | undefined;
+let postmortems: PostmortemDeps | undefined;
+/** The Postmortem consumer's dependencies (wiring/postmortem.ts) on Lambda. */
 export function awsPostmortemDeps(): PostmortemDeps {
-  const incidents = awsStore();
-  postmortems ??= new PostmortemStore(incidents.db, incidents.tableName);
-  return { incidents, postmortems, timezone: process.env.FIREBREAK_TIMEZONE };
+  postmortems ??= postmortemDeps(lambdaPlatform());
+  return postmortems;
+}
+
+/** The Lambda platform: settings from the environment, secrets and the table through `Resource.X`. */
+export function lambdaPlatform(): Platform {
+  return { env: process.env, secret: linkedValue, table: awsTable };
 }

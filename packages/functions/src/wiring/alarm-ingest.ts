@@ -1,0 +1,20 @@
+import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import type { ProcessDeps } from "@firebreak/core/alarm/process";
+import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
+import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { Platform } from "./platform";
+
+/**
+ * alarm-ingest: the table, the dead-letter sink (the AlarmIngestDlq queue on Lambda, a file locally)
+ * and the ingest settings (FIREBREAK_AUTO_RESOLVE_ON_OK, FIREBREAK_FLAP_THRESHOLD,
+ * FIREBREAK_FLAP_WINDOW_MINUTES), validated here: a bad value fails at init, naming the variable.
+ */
+export function ingestDeps(platform: Platform, deadLetters: DeadLetterSink): Omit<ProcessDeps, "log"> {
+  const { db, tableName } = platform.table();
+  return {
+    store: new IncidentStore(db, tableName),
+    deadLetters,
+    config: ingestConfigFromEnv(platform.env),
+    ...(platform.clock ? { clock: platform.clock } : {}),
+  };
+}

@@ -1,0 +1,75 @@
+import { parseAdmins } from "@firebreak/core/auth/roles";
+import { TokenStore } from "@firebreak/core/auth/tokens";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { PageStore } from "@firebreak/core/paging/store";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { AuthDeps } from "../api/auth";
+import type { ApiDeps, BaseDeps } from "../api/base";
+import { list, type Platform, requiredSecret } from "./platform";
+
+/**
+ * Authentication of the API functions: API tokens in the table, sessions verified (and, with
+ * `signIn`, issued) with the SessionKey secret. Only the function serving the sign-in routes
+ * (`signIn: true`) reads the Sign in with Slack secrets (SlackClientId, SlackClientSecret, the
+ * first SlackTeamId), FIREBREAK_ADMINS (who signs in as admin) and FIREBREAK_DASHBOARD_URL (where
+ * the browser goes after signing in). `local` adds what only the local runtime has (the dev
+ * sign-in page, cookies without `Secure` over plain http).
+ */
+export function apiAuth(
+  platform: Platform,
+  options: { signIn: boolean; local?: Pick<AuthDeps, "devSignIn" | "secureCookies"> },
+): AuthDeps {
+  const { db, tableName } = platform.table();
+  const auth: AuthDeps = {
+    sessionKey: requiredSecret(platform, "SessionKey"),
+    tokens: new TokenStore(db, tableName),
+    ...options.local,
+  };
+  if (!options.signIn) return auth;
+  auth.admins = parseAdmins(platform.env.FIREBREAK_ADMINS);
+  auth.afterSignInUrl = platform.env.FIREBREAK_DASHBOARD_URL?.trim() || "/";
+  const clientId = platform.secret("SlackClientId");
+  const clientSecret = platform.secret("SlackClientSecret");
+  const teamId = list(platform.secret("SlackTeamId"))[0];
+  if (clientId && clientSecret && teamId) auth.slack = { clientId, clientSecret, teamId };
+  return auth;
+}
+
+/** The main API function ("ApiHandler"): reads, incident actions, tokens, sign-in. */
+export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" | "secureCookies">): ApiDeps {
+  const { db, tableName } = platform.table();
+  const incidents = new IncidentStore(db, tableName);
+  return {
+    store: incidents,
+    postmortems: new PostmortemStore(db, tableName),
+    auth: apiAuth(platform, { signIn: true, ...(local ? { local } : {}) }),
+    directory: new DirectoryStore(db, tableName),
+    pages: new PageStore(db, tableName),
+  };
+}
+
+/** "ApiPostmortem": human edits of postmortems (verifies sessions; signs nobody in). */
+export function apiPostmortemDeps(
+  platform: Platform,
+  local?: Pick<AuthDeps, "devSignIn" | "secureCookies">,
+): ApiDeps {
+  const { db, tableName } = platform.table();
+  return {
+    store: new IncidentStore(db, tableName),
+    postmortems: new PostmortemStore(db, tableName),
+    auth: apiAuth(platform, { signIn: false, ...(local ? { local } : {}) }),
+  };
+}
+
+/** "ApiDirectory": directory writes; needs only the directory and the API tokens. */
+export function apiDirectoryDeps(
+  platform: Platform,
+  local?: Pick<AuthDeps, "devSignIn" | "secureCookies">,
+): BaseDeps {
+  const { db, tableName } = platform.table();
+  return {
+    auth: apiAuth(platform, { signIn: false, ...(local ? { local } : {}) }),
+    directory: new DirectoryStore(db, tableName),
+  };
+}

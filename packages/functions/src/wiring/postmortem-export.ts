@@ -1,0 +1,23 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type ExportDeps, S3ObjectSink } from "@firebreak/core/postmortem/export";
+import { BUCKET_SETTING, exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { FirebreakError } from "@firebreak/core/shared/errors";
+import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { Platform } from "./platform";
+
+/** The PostmortemExport consumer: every stored version to FIREBREAK_POSTMORTEM_BUCKET through `s3`. */
+export function exportDeps(platform: Platform, s3: S3Client): ExportDeps {
+  const bucket = exportBucketFromEnv(platform.env);
+  if (!bucket)
+    throw new FirebreakError(
+      "config_missing",
+      `${BUCKET_SETTING} is not set: the export function has nowhere to write`,
+    );
+  const { db, tableName } = platform.table();
+  return {
+    incidents: new IncidentStore(db, tableName),
+    postmortems: new PostmortemStore(db, tableName),
+    sink: new S3ObjectSink(s3, bucket),
+  };
+}

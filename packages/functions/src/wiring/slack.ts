@@ -1,0 +1,83 @@
+import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { createSlackClient } from "@firebreak/core/paging/slack-channel";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { FirebreakError } from "@firebreak/core/shared/errors";
+import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { SlackStore } from "@firebreak/core/storage/slack-store";
+import { directoryPersonLookup } from "../slack/directory-lookup";
+import type { SlackHandlerDeps } from "../slack/handler";
+import { parseChannelSeverities } from "../slack/incident-channel";
+import { publisherEnqueue } from "../slack/work";
+import type { SlackWorkerDeps } from "../slack/worker";
+import { dashboardLinks, list, type Platform, requiredSecret } from "./platform";
+
+/**
+ * The Slack endpoint (`POST /slack/events`): the signing secret, the bot token, the workspace(s)
+ * (`SlackTeamId`, comma-separated), and the app bus it hands slow work to. Settings:
+ * FIREBREAK_SLACK_ADMINS, FIREBREAK_SLACK_BOT_ID, FIREBREAK_SLACK_BOT_USER_ID,
+ * FIREBREAK_DASHBOARD_URL, FIREBREAK_TIMEZONE.
+ */
+export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
+  const { env } = platform;
+  const { db, tableName } = platform.table();
+  const incidents = new IncidentStore(db, tableName);
+  const bus = platform.bus?.();
+  if (!bus) throw new FirebreakError("config_missing", "the Slack handler needs the app bus (link Bus)");
+  const teamIds = list(platform.secret("SlackTeamId") ?? env.FIREBREAK_SLACK_TEAM_ID);
+  if (teamIds.length === 0)
+    throw new FirebreakError("config_missing", "the SlackTeamId secret names no workspace (T…)");
+  const slack = new SlackStore(incidents.db, incidents.tableName);
+  const bot = platform.adapters?.slackBot;
+  const botId = env.FIREBREAK_SLACK_BOT_ID || bot?.botId;
+  const botUserId = env.FIREBREAK_SLACK_BOT_USER_ID || bot?.botUserId;
+  const slackApiUrl = platform.adapters?.slackApiUrl;
+  return {
+    signingSecret: requiredSecret(platform, "SlackSigningSecret"),
+    botToken: requiredSecret(platform, "SlackBotToken"),
+    teamIds,
+    ...(botId ? { botId } : {}),
+    ...(botUserId ? { botUserId } : {}),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    store: incidents,
+    postmortems: new PostmortemStore(incidents.db, incidents.tableName),
+    timezone: env.FIREBREAK_TIMEZONE,
+    enqueue: publisherEnqueue(bus),
+    channelIncident: (channelId) => slack.incidentForChannel(channelId),
+    personIdFor: directoryPersonLookup(new DirectoryStore(incidents.db, incidents.tableName)),
+    permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
+    ...(platform.clock ? { clock: platform.clock } : {}),
+    ...dashboardLinks(platform),
+  };
+}
+
+/**
+ * The Slack worker (incident channels, summaries, updates, postmortem links): the bot token, and
+ * FIREBREAK_SLACK_CHANNEL_SEVERITIES, FIREBREAK_SLACK_BOT_USER_ID (else one `auth.test` at cold
+ * start), FIREBREAK_DASHBOARD_URL, FIREBREAK_TIMEZONE.
+ */
+export async function slackWorkerDeps(platform: Platform): Promise<SlackWorkerDeps> {
+  const { env } = platform;
+  const { db, tableName } = platform.table();
+  const incidents = new IncidentStore(db, tableName);
+  const slackApiUrl = platform.adapters?.slackApiUrl;
+  const client = createSlackClient(requiredSecret(platform, "SlackBotToken"), {
+    requestTimeoutMs: 5_000,
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+  });
+  const botUserId =
+    env.FIREBREAK_SLACK_BOT_USER_ID ||
+    platform.adapters?.slackBot?.botUserId ||
+    (await client.auth.test()).user_id;
+  return {
+    incidents,
+    slack: new SlackStore(incidents.db, incidents.tableName),
+    postmortems: new PostmortemStore(incidents.db, incidents.tableName),
+    directory: new DirectoryStore(incidents.db, incidents.tableName),
+    client,
+    ...(botUserId ? { botUserId } : {}),
+    channelSeverities: parseChannelSeverities(env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
+    ...(env.FIREBREAK_TIMEZONE ? { timezone: env.FIREBREAK_TIMEZONE } : {}),
+    ...(platform.clock ? { clock: platform.clock } : {}),
+    ...dashboardLinks(platform),
+  };
+}
