@@ -10,6 +10,7 @@ import { timelineEntry, timelineItem } from "@firebreak/core/events/testing";
 import type { Log } from "@firebreak/core/shared/log";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
+import { OUTBOX } from "@firebreak/functions/wiring/topology";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { lambdaContext } from "./apigw";
@@ -71,6 +72,24 @@ function recorder(decide: (event: DynamoDBStreamEvent, call: number) => DynamoDB
 }
 
 describe("startStreamPoller on DynamoDB Local", () => {
+  it("applies the outbox's event-source filter: only new timeline entries are delivered, as on Lambda", async () => {
+    const tableName = await createTable();
+    const { onRecords, delivered } = recorder();
+    await poll({ tableName, onRecords, filter: OUTBOX.filter });
+    const [first] = await putTimeline(tableName, 1);
+    // Not a timeline item (the incident's META item), and a MODIFY of the timeline item: both filtered out.
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { pk: first!.pk, sk: "META", type: "incident" } }),
+    );
+    await documents.send(new PutCommand({ TableName: tableName, Item: { ...first!, summary: "changed" } }));
+    const [last] = await putTimeline(tableName, 1);
+    await vi.waitFor(() => expect(delivered().map(sk)).toContain(last!.sk), { timeout: 10_000 });
+    expect(delivered().map((r) => [r.eventName, sk(r)])).toEqual([
+      ["INSERT", first!.sk],
+      ["INSERT", last!.sk],
+    ]);
+  });
+
   it("delivers the INSERT records of new items, shaped like Lambda's DynamoDBStreamEvent", async () => {
     const tableName = await createTable();
     const { onRecords, delivered } = recorder();

@@ -39,6 +39,58 @@ describe("matchesPattern", () => {
   });
 });
 
+describe("matchesPattern on the detail (EventBridge content matching)", () => {
+  const resolved = { detail: { data: { to: ["resolved"] } } };
+  const statusChange = (to: unknown) => ({
+    ...event("incident.status_changed"),
+    detail: { incidentId: "i1", detail: { data: { to } } },
+  });
+  it("matches nested values, any element of an array value, and nothing when the path is missing", () => {
+    expect(matchesPattern({ detail: resolved }, statusChange("resolved"))).toBe(true);
+    expect(matchesPattern({ detail: resolved }, statusChange("mitigated"))).toBe(false);
+    expect(matchesPattern({ detail: resolved }, statusChange(["mitigated", "resolved"]))).toBe(true);
+    expect(matchesPattern({ detail: resolved }, statusChange(undefined))).toBe(false);
+    expect(matchesPattern({ detail: resolved }, { ...event("incident.status_changed"), detail: {} })).toBe(
+      false,
+    );
+    expect(matchesPattern({ detail: { incidentId: [{ prefix: "i" }] } }, statusChange("x"))).toBe(true);
+  });
+
+  it("routes only the matching events to a subscriber with a detail pattern", async () => {
+    const { bus } = dispatcher();
+    const seen: string[] = [];
+    bus.subscribe(
+      "postmortem",
+      { source: ["firebreak"], "detail-type": ["incident.status_changed"], detail: resolved },
+      async (e) => {
+        seen.push(String(e.detail.detail.data.to));
+      },
+    );
+    await bus.publish([
+      domainEvent({ kind: "incident.status_changed", data: { to: "mitigated" } }),
+      domainEvent({ kind: "incident.status_changed", data: { to: "resolved" } }),
+    ]);
+    await bus.drain();
+    expect(seen).toEqual(["resolved"]);
+    expect(bus.subscribers()).toEqual([
+      {
+        name: "postmortem",
+        pattern: { source: ["firebreak"], "detail-type": ["incident.status_changed"], detail: resolved },
+      },
+    ]);
+  });
+
+  it("refuses a malformed detail pattern, naming the path", () => {
+    const { bus } = dispatcher();
+    expect(() => bus.subscribe("bad", { detail: { data: { to: [] } } }, async () => undefined)).toThrow(
+      /invalid event pattern/,
+    );
+    expect(() =>
+      bus.subscribe("bad2", { detail: { data: "resolved" } as never }, async () => undefined),
+    ).toThrow(/invalid event pattern/);
+  });
+});
+
 describe("LocalDispatcher", () => {
   it("delivers each event, as an EventBridge envelope, to every matching subscriber", async () => {
     const { bus } = dispatcher();
