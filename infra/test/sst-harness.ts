@@ -133,6 +133,8 @@ export interface EvaluateOptions {
   secrets?: Record<string, string>;
   /** Deploy-time configuration (infra/config.ts); defaults to TEST_CONFIG. */
   env?: Record<string, string>;
+  /** The AWS region deployed to (default us-east-1): the mock endpoints and ARNs name it. */
+  region?: string;
 }
 
 /** Deploy-time configuration for the evaluations (what a user puts in `.env`). */
@@ -268,6 +270,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
         FIREBREAK_STAGE: options.stage ?? "ci",
         FIREBREAK_HANDLER_ROOT: options.handlerRoot ?? process.env.FIREBREAK_HANDLER_ROOT ?? ROOT,
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        FIREBREAK_EVAL_REGION: options.region ?? "us-east-1",
         // The deploy-time configuration is exactly options.env (nothing leaks from the shell).
         FIREBREAK_PRODUCTION_STAGES: "",
         FIREBREAK_SELF_SERVICE: "",

@@ -10,6 +10,7 @@
  * then runs `run()` inside `runInPulumiStack` and writes an `Evaluation` (JSON) to the path in
  * FIREBREAK_EVAL_OUT. Run only as a child process: Pulumi keeps process-wide state.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -66,7 +67,8 @@ interface Config {
 
 type Runner = (program: () => Promise<Record<string, unknown> | undefined>) => Promise<unknown>;
 
-const REGION = "us-east-1";
+/** The region deployed to (FIREBREAK_EVAL_REGION; the harness passes `region`). */
+const REGION = process.env.FIREBREAK_EVAL_REGION || "us-east-1";
 const ACCOUNT = "123456789012";
 const HANDLER_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 
@@ -199,6 +201,14 @@ function mocks(result: Evaluation): pulumi.runtime.Mocks {
   };
 }
 
+/** A stable id of `length` lowercase letters and digits, derived from a resource name. */
+function mockId(name: string, length: number): string {
+  let id = "";
+  for (let round = 0; id.length < length; round++)
+    id += BigInt(`0x${createHash("sha256").update(`${name}#${round}`).digest("hex")}`).toString(36);
+  return id.slice(0, length);
+}
+
 /** Output properties a real provider would compute, derived from the inputs. */
 function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   const inputs = args.inputs as Record<string, unknown>;
@@ -245,14 +255,16 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
     case "aws:apigatewayv2/api:Api":
       return {
         ...state,
-        apiEndpoint: `https://${args.name}.execute-api.${REGION}.amazonaws.com`,
+        // An API id is 10 lowercase letters and digits, as API Gateway makes them.
+        apiEndpoint: `https://${mockId(args.name, 10)}.execute-api.${REGION}.amazonaws.com`,
         executionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${args.name}`,
       };
     case "aws:cloudfront/distribution:Distribution":
       return {
         ...state,
         arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${name}`,
-        domainName: `${args.name.toLowerCase()}.cloudfront.net`,
+        // A distribution's domain is `d` + 13 lowercase letters and digits.
+        domainName: `d${mockId(args.name, 13)}.cloudfront.net`,
       };
     case "random:index/randomBytes:RandomBytes":
       return { ...state, base64: Buffer.alloc(Number(inputs.length ?? 32), 7).toString("base64") };

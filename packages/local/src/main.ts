@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       slack: {
         signingSecret: env.SLACK_SIGNING_SECRET ?? LOCAL_SIGNING_SECRET,
         teamId: env.SLACK_TEAM_ID ?? FAKE_TEAM_ID,
-        botToken: sinks.slack.kind === "real" ? sinks.slack.token : undefined,
+        ...(sinks.slack.kind === "real" ? { botToken: sinks.slack.token, realApi: true } : {}),
       },
       ...(sinks.sns.kind === "real" ? { sns: { region: sinks.sns.region } } : {}),
       ...(postmortemBucket ? { postmortemBucket } : {}),

@@ -96,10 +96,11 @@ export interface RuntimeOptions {
   /** The team's IANA time zone (the setting `FIREBREAK_TIMEZONE`). */
   timezone?: string;
   /**
-   * Slack: the signing secret and workspace the local /slack/events accepts. With a bot token,
-   * calls go to the real Slack Web API; without one, to a recording fake on 127.0.0.1.
+   * Slack: the signing secret, workspace(s) (comma-separated, as the SlackTeamId secret) and bot
+   * token. Web API calls go to a recording fake on 127.0.0.1 unless `realApi` is set, when they go
+   * to Slack with the bot token.
    */
-  slack?: { signingSecret: string; teamId: string; botToken?: string };
+  slack?: { signingSecret: string; teamId: string; botToken?: string; realApi?: boolean };
   /** The built dashboard served at / (default packages/web/dist); null serves the API only. */
   webDir?: string | null;
   /** Sign in with Slack (OIDC) for the dashboard; without it, only the dev sign-in page. */
@@ -317,7 +318,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
     // Paging: SNS and Slack go to recording fakes at the HTTP level, so the real SDK code runs.
     // Each recorded page is printed as one block (ack link included); see sinks.ts.
-    if (!slackConfig.botToken)
+    if (!(slackConfig.realApi && slackConfig.botToken))
       fakeSlack = await startFakeSlack({
         onCall: (call, answer) => {
           const block = formatSlackPage(call, answer);
