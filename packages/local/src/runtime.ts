@@ -33,6 +33,7 @@ import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core
 import { PageStore } from "@firebreak/core/paging/store";
 import { S3ObjectSink } from "@firebreak/core/postmortem/export";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import type { Clock } from "@firebreak/core/shared/clock";
 import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
@@ -100,6 +101,8 @@ export interface RuntimeOptions {
    */
   postmortemBucket?: string;
   log?: Log;
+  /** The time every handler and use case reads (default: the system clock); tests pin it. */
+  clock?: Clock;
 }
 
 export interface LocalRuntime {
@@ -230,7 +233,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let fakeSns: FakeSns | undefined;
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
-  const bus = new LocalDispatcher({ log });
+  const bus = new LocalDispatcher({ log, clock: options.clock });
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
@@ -263,12 +266,18 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     bus.subscribe("console", { source: ["firebreak"] }, async (event) => {
       log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`);
     });
-    const ingest = createAlarmIngestHandler(() => ({ store, deadLetters, config: options.ingest }));
+    const ingest = createAlarmIngestHandler(() => ({
+      store,
+      deadLetters,
+      config: options.ingest,
+      clock: options.clock,
+    }));
     const postmortems = new PostmortemStore(store.db, tableName);
     const postmortem = createPostmortemHandler(() => ({
       incidents: store,
       postmortems,
       timezone: options.timezone,
+      clock: options.clock,
     }));
     bus.subscribe(
       "postmortem",
@@ -317,7 +326,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         },
       });
     fakeSns = await startFakeSns({ onPublish: (message) => log.info(formatSnsPage(message)) });
-    const directory = new DirectoryStore(store.db, tableName);
+    const directory = new DirectoryStore(store.db, tableName, options.clock);
     const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
     if (demo && !(await directory.get())) {
       await applyDirectoryYaml(directory, readFileSync(demo, "utf8"));
@@ -348,6 +357,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ackKey: { id: "l1", secret: ackSecret(dataDir) },
       ackBaseUrl: "http://127.0.0.1/ack",
       log,
+      clock: options.clock,
     };
     bus.subscribe(
       "paging",
@@ -376,6 +386,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ...(fakeSlack ? { botUserId: FAKE_BOT_USER_ID } : {}),
       channelSeverities: parseChannelSeverities(process.env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
       ...(options.timezone ? { timezone: options.timezone } : {}),
+      clock: options.clock,
     }));
     bus.subscribe(
       "slack-worker",
@@ -384,13 +395,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         await slackWorker(event, lambdaContext("slack-worker"));
       },
     );
-    const tokens = new TokenStore(store.db, tableName);
+    const tokens = new TokenStore(store.db, tableName, options.clock);
     const sessionKey = sessionSecret(dataDir);
     const api = createApiHandler(() => ({
       store,
       postmortems,
       paging,
       directory,
+      clock: options.clock,
       auth: {
         sessionKey,
         tokens,
@@ -409,7 +421,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       store,
       postmortems,
       timezone: options.timezone,
-      enqueue: publisherEnqueue(bus),
+      clock: options.clock,
+      enqueue: publisherEnqueue(bus, options.clock),
       channelIncident: (channelId) => slackStore.incidentForChannel(channelId),
       personIdFor: directoryPersonLookup(directory),
       permissions: {
