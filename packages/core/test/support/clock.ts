@@ -8,7 +8,7 @@ import { type Clock, pinnedClock } from "../../src/shared/clock";
 
 export { pinnedClock };
 
-/** The instant schedule-dependent tests run at when FIREBREAK_TEST_NOW is unset (week 4 of the demo rotation). */
+/** The instant schedule-dependent tests run at when FIREBREAK_TEST_NOW is unset (a Wednesday; alice on checkout-primary). */
 export const DEFAULT_TEST_INSTANT = "2026-02-04T12:00:00.000Z";
 
 /** The pinned instant of this test run: FIREBREAK_TEST_NOW, else DEFAULT_TEST_INSTANT. */
