@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EventBridgeEvent } from "aws-lambda";
-import { FirebreakError, ValidationError } from "../shared/errors";
 import { type Clock, systemClock } from "../shared/clock";
+import { FirebreakError, ValidationError } from "../shared/errors";
 import type { Log } from "../shared/log";
 import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
 import { type DomainEvent, EVENT_SOURCE, type EventPublisher } from "./publisher";

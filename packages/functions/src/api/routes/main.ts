@@ -145,7 +145,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     }
     if (before.status === "acknowledged") return c.json(incidentView(before));
     const after = await withConflict(id, () =>
-      changeStatus({ store: deps.store, clock: deps.clock }, id, { to: "acknowledged", expectedVersion: before.version }, actor),
+      changeStatus(
+        { store: deps.store, clock: deps.clock },
+        id,
+        { to: "acknowledged", expectedVersion: before.version },
+        actor,
+      ),
     );
     return c.json(incidentView(after));
   });
@@ -196,7 +201,9 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const id = incidentIdOf(c);
     const body = parse(updateBody, await jsonBody(c), "body");
     const store = getDeps().store;
-    const after = await withConflict(id, () => postUpdate({ store, clock: getDeps().clock }, id, body, actorOf(c.get("principal"))));
+    const after = await withConflict(id, () =>
+      postUpdate({ store, clock: getDeps().clock }, id, body, actorOf(c.get("principal"))),
+    );
     const found = await store.getIncidentWithTimeline(id);
     const entry = found?.timeline
       .filter((e) => e.kind === "incident.update_posted" && e.at === after.updatedAt)
