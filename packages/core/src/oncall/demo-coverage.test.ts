@@ -112,10 +112,7 @@ function check(
 
 describe("the demo directory pages SMS and Slack at every team's first step, whoever is on call", () => {
   it("in every week of checkout-primary's 4-week cycle, hourly and at every handoff", () => {
-    const instants = [
-      ...hourly(WALK_FROM, WALK_FROM + CYCLE),
-      ...handoffs(WALK_FROM, WALK_FROM + CYCLE),
-    ];
+    const instants = [...hourly(WALK_FROM, WALK_FROM + CYCLE), ...handoffs(WALK_FROM, WALK_FROM + CYCLE)];
     const { problems, checkoutLevel1 } = check(instants);
     expect(problems).toEqual([]);
     // The walk did see the whole cycle: each of the four is checkout's level 1 in their week.
@@ -149,6 +146,9 @@ describe("the demo directory pages SMS and Slack at every team's first step, who
     ]);
     const search = demo.teams.find((t) => t.id === "search")!;
     // A team still staffing its rotation is checked through the fallback it pages at once.
-    expect(firstStep(demo, search)).toEqual({ name: "fallback", targets: [search.escalationPolicy.fallback] });
+    expect(firstStep(demo, search)).toEqual({
+      name: "fallback",
+      targets: [search.escalationPolicy.fallback],
+    });
   });
 });
