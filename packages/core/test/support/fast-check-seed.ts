@@ -37,12 +37,13 @@ beforeEach((context) => {
       const found = PROPERTY_FAILED.exec(error.message ?? "");
       if (!found) continue;
       const file = relative(process.cwd(), task.file.filepath);
+      const project = task.file.projectName ? ` --project ${task.file.projectName}` : "";
       // -t takes a regular expression: escape the name, then quote it for the shell.
       const pattern = task.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/'/g, "'\\''");
       console.error(
         [
           `fast-check property failed with seed ${found[1]} (path "${found[2]}").`,
-          `Reproduce: FIREBREAK_FC_SEED=${found[1]} npx vitest run ${file} -t '${pattern}'`,
+          `Reproduce: FIREBREAK_FC_SEED=${found[1]} npx vitest run ${file}${project} -t '${pattern}'`,
         ].join("\n"),
       );
     }
