@@ -56,10 +56,15 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     const incident = await eventually(async () => {
       const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
         roles?: Record<string, { personId: string }>;
+        declaredAt: string;
       };
       return detail.roles?.ic && detail.roles.ops && detail.roles.comms ? detail : undefined;
     });
     expect(Object.keys(incident.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+    // The runtime's clock reached ingest: the incident is declared at the pinned instant (+ run time).
+    const pinned = testInstant().getTime();
+    expect(Date.parse(incident.declaredAt)).toBeGreaterThanOrEqual(pinned);
+    expect(Date.parse(incident.declaredAt)).toBeLessThan(pinned + 3_600_000);
 
     const pages = await eventually(async () => {
       const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`, { headers })).json()) as {
