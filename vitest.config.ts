@@ -1,18 +1,63 @@
 import { defineConfig } from "vitest/config";
 
+/** Settings every project shares. */
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  pool: "forks" as const,
+  // Every fast-check property runs with a known seed (FIREBREAK_FC_SEED overrides it).
+  setupFiles: ["packages/core/test/support/fast-check-seed.ts"],
+};
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" };
+
+/**
+ * The suites whose outcome depends on who is on call at the clock's time: the local runtime pages
+ * the demo directory at its injected clock (packages/core/test/support/clock.ts: FIREBREAK_TEST_NOW,
+ * else a fixed default). The `unit` project runs them at the default instant; each `schedule@…`
+ * project runs only these, pinned to one more instant. (The demo's week-by-week coverage is checked
+ * without a runtime in packages/core/src/oncall/demo-coverage.test.ts.)
+ */
+const SCHEDULE_SUITES = ["packages/local/test/paging.test.ts", "packages/local/test/page-console.test.ts"];
+
+/**
+ * Both 2026 DST changes in Europe and in the US, just after the clocks change. The four fall in the
+ * four different weeks of the demo's checkout-primary cycle (weekly from Monday 2026-01-05 09:00
+ * London): alice, dana, bob, chen.
+ */
+const SCHEDULE_INSTANTS = {
+  "us-spring-forward": "2026-03-08T07:30:00Z",
+  "eu-spring-forward": "2026-03-29T01:30:00Z",
+  "eu-fall-back": "2026-10-25T01:30:00Z",
+  "us-fall-back": "2026-11-01T06:30:00Z",
+};
+
 export default defineConfig({
   test: {
-    include: [
-      "packages/*/src/**/*.test.ts",
-      "packages/*/test/**/*.test.ts",
-      "packages/*/e2e/**/*.test.ts",
-      "infra/**/*.test.ts",
-      "test/**/*.test.ts",
-    ],
+    // The root project's global setup runs once for every project: one DynamoDB Local for the run.
     globalSetup: ["packages/local/test/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: "forks",
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" },
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "packages/*/test/**/*.test.ts",
+            "packages/*/e2e/**/*.test.ts",
+            "infra/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
+          ...shared,
+          env,
+        },
+      },
+      ...Object.entries(SCHEDULE_INSTANTS).map(([name, at]) => ({
+        test: {
+          name: `schedule@${name}`,
+          include: SCHEDULE_SUITES,
+          ...shared,
+          env: { ...env, FIREBREAK_TEST_NOW: at },
+        },
+      })),
+    ],
   },
 });

@@ -181,3 +181,10 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+// Every module closes what it opened, so the process ends here. If something is still open (a
+// server, a socket, a child process), say what instead of hanging silently; the timer itself does
+// not keep the process alive.
+setTimeout(() => {
+  const open = process.getActiveResourcesInfo().filter((r) => r !== "Timeout");
+  log(`still running 5 s after the last figure; open: ${open.join(", ") || "timers only"}`);
+}, 5_000).unref();

@@ -282,7 +282,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let fakeSns: FakeSns | undefined;
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
-  const bus = new LocalDispatcher({ log });
+  const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
   const stop = async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     server?.closeAllConnections();
@@ -351,7 +351,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       log.warn(`dead letter: ${letter.reason}`);
       if (dataDir) appendFileSync(join(dataDir, "dead-letters.jsonl"), `${JSON.stringify(letter)}\n`);
     });
-    const directory = new DirectoryStore(db, tableName);
+    const directory = new DirectoryStore(db, tableName, options.clock);
     const demo = options.demoDirectory === undefined ? DEMO_DIRECTORY : options.demoDirectory;
     if (demo && !(await directory.get())) {
       await applyDirectoryYaml(directory, readFileSync(demo, "utf8"));
@@ -444,7 +444,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     };
     // The schedule: the same Escalation handler, on a timer.
     const escalation = createEscalationHandler(pagingOf);
-    const tokens = new TokenStore(db, tableName);
+    const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { testClock } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
@@ -13,6 +14,8 @@ beforeAll(async () => {
     port: 0,
     dataDir: null,
     dynamoEndpoint: inject("dynamoEndpoint"),
+    // Who is on call depends on the date: pinned (FIREBREAK_TEST_NOW in the schedule@… projects).
+    clock: testClock(),
     tableName: `page-console-${process.pid}-${Date.now()}`,
     sweepIntervalMs: 3_600_000,
     log: { info: (m: string) => void printed.push(m), warn: () => undefined, error: () => undefined },

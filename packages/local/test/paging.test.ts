@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { whoIsOnCall } from "@firebreak/core/oncall/who";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
@@ -10,6 +14,8 @@ beforeAll(async () => {
     port: 0,
     dataDir: null,
     dynamoEndpoint: inject("dynamoEndpoint"),
+    // Who is on call depends on the date: pinned (FIREBREAK_TEST_NOW in the schedule@… projects).
+    clock: testClock(),
     tableName: `paging-runtime-${process.pid}-${Date.now()}`,
   });
   headers = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };
@@ -50,10 +56,15 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     const incident = await eventually(async () => {
       const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
         roles?: Record<string, { personId: string }>;
+        declaredAt: string;
       };
       return detail.roles?.ic && detail.roles.ops && detail.roles.comms ? detail : undefined;
     });
     expect(Object.keys(incident.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+    // The runtime's clock reached ingest: the incident is declared at the pinned instant (+ run time).
+    const pinned = testInstant().getTime();
+    expect(Date.parse(incident.declaredAt)).toBeGreaterThanOrEqual(pinned);
+    expect(Date.parse(incident.declaredAt)).toBeLessThan(pinned + 3_600_000);
 
     const pages = await eventually(async () => {
       const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`, { headers })).json()) as {
@@ -65,6 +76,18 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     expect(new Set(pages.map((p) => p.channel))).toEqual(new Set(["sns", "slack"]));
     expect(runtime.fakeSns.published.length).toBeGreaterThan(0);
     expect(runtime.fakeSlack?.calls.some((c) => c.method === "chat.postMessage")).toBe(true);
+    // Level 1 at the pinned instant (checkout-primary's person that week) gets the SMS and the Slack DM.
+    const demo = parseDirectoryYaml(
+      readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+    );
+    const who = whoIsOnCall(demo, "checkout", testInstant());
+    const first = who.levels[0]?.targets[0];
+    if (first?.type !== "person")
+      throw new Error(`checkout level 1 resolves to no one at ${testInstant().toISOString()}`);
+    expect(runtime.fakeSns.published.map((m) => m.phoneNumber)).toContain(first.person.phone);
+    expect(
+      runtime.fakeSlack?.calls.filter((c) => c.method === "chat.postMessage").map((c) => c.body.channel),
+    ).toContain(first.person.slackUserId);
 
     // The SMS carries a signed one-click ack link.
     const sms = runtime.fakeSns.published

@@ -1,3 +1,4 @@
+import { systemClock } from "../shared/clock";
 import { ValidationError } from "../shared/errors";
 import type { Log } from "../shared/log";
 import type { DeadLetterSink } from "./dead-letter";
@@ -84,7 +85,7 @@ export async function processAlarmEvent(deps: ProcessDeps, event: unknown): Prom
         reason: error.message,
         issues: error.issues,
         event: unit.raw,
-        at: new Date().toISOString(),
+        at: (deps.clock ?? systemClock).now().toISOString(),
       });
       continue;
     }

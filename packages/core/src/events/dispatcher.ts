@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EventBridgeEvent } from "aws-lambda";
+import { type Clock, systemClock } from "../shared/clock";
 import { FirebreakError, ValidationError } from "../shared/errors";
 import type { Log } from "../shared/log";
 import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
@@ -48,6 +49,8 @@ export interface LocalDispatcherOptions {
   account?: string;
   region?: string;
   sleep?: Sleep;
+  /** Stamps dead letters (default: the system clock). */
+  clock?: Clock;
 }
 
 interface Subscription {
@@ -80,9 +83,11 @@ export class LocalDispatcher implements EventPublisher {
   private readonly account: string;
   private readonly region: string;
   private readonly sleep: Sleep;
+  private readonly clock: Clock;
 
   constructor(options: LocalDispatcherOptions = {}) {
     this.log = options.log ?? consoleLog;
+    this.clock = options.clock ?? systemClock;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.backoff = { baseMs: options.retryBaseMs ?? 50, maxMs: options.retryMaxMs ?? 1_000 };
     this.recentLimit = options.recentLimit ?? 500;
@@ -191,7 +196,7 @@ export class LocalDispatcher implements EventPublisher {
       attempts,
       reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       error,
-      at: new Date().toISOString(),
+      at: this.clock.now().toISOString(),
     };
     this.dead.push(letter);
     this.log.error("bus subscriber failed on every attempt; event dead-lettered", {

@@ -284,6 +284,34 @@ describe("nobody on call", () => {
   });
 });
 
+describe("a window that begins before the first shift", () => {
+  // The counterexample of the old cycling property ({ seed: -165774414 }): a daily 19:01 New York
+  // rotation starting 2026-03-02 begins at 2026-03-03T00:01Z, after a window starting at 00:00Z.
+  const r = rotation({
+    members: ["alice", "bob"],
+    handoffTime: "19:01",
+    timezone: "America/New_York",
+    start: "2026-03-02",
+  });
+
+  it("is nobody ('before start') up to the first handoff, then shift 0, 1, … in order", () => {
+    const segments = scheduleBetween(r, people, d("2026-03-03T00:00:00Z"), d("2026-03-05T00:00:00Z"));
+    expect(segments.map((s) => [s.personId, s.source, s.start.toISOString(), s.end.toISOString()])).toEqual([
+      [null, "nobody", "2026-03-03T00:00:00.000Z", "2026-03-03T00:01:00.000Z"],
+      ["alice", "rotation", "2026-03-03T00:01:00.000Z", "2026-03-04T00:01:00.000Z"],
+      ["bob", "rotation", "2026-03-04T00:01:00.000Z", "2026-03-05T00:00:00.000Z"],
+    ]);
+    expect(segments[0]?.reason).toBe("before start");
+    expect(rotationShiftAt(r, d("2026-03-03T00:00:59.999Z"))).toBeUndefined();
+    expect(rotationShiftAt(r, d("2026-03-03T00:01:00Z"))).toMatchObject({ index: 0, personId: "alice" });
+  });
+
+  it("keeps the 19:01 local handoff across the US spring-forward (23 hours that day)", () => {
+    expect(shiftStartAt(r, 5).toISOString()).toBe("2026-03-08T00:01:00.000Z"); // Sat 19:01 EST
+    expect(shiftStartAt(r, 6).toISOString()).toBe("2026-03-08T23:01:00.000Z"); // Sun 19:01 EDT
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Properties: for any rotation and instant, exactly one assignment, and the pieces tile time
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +326,38 @@ const ZONES = [
 ];
 const START = ms("2026-01-01T00:00:00Z");
 const SPAN = 400 * 86_400_000;
+const DAY = 86_400_000;
+
+/**
+ * 2026's DST changes in the generated zones (UTC instants), and the local dates they happen on:
+ * start dates and windows are drawn around them as well as uniformly. (Kathmandu, UTC and Apia
+ * have none: Samoa dropped DST in 2021.)
+ */
+const DST_CHANGES = [
+  { zone: "America/New_York", date: "2026-03-08", at: ms("2026-03-08T07:00:00Z") },
+  { zone: "Europe/London", date: "2026-03-29", at: ms("2026-03-29T01:00:00Z") },
+  { zone: "Australia/Lord_Howe", date: "2026-04-05", at: ms("2026-04-04T15:00:00Z") },
+  { zone: "Australia/Lord_Howe", date: "2026-10-04", at: ms("2026-10-03T15:30:00Z") },
+  { zone: "Europe/London", date: "2026-10-25", at: ms("2026-10-25T01:00:00Z") },
+  { zone: "America/New_York", date: "2026-11-01", at: ms("2026-11-01T06:00:00Z") },
+];
+
+/** A rotation start date: uniform over January–February, or a DST-change day (any zone's). */
+const startDateArb = fc.oneof(
+  fc.integer({ min: 0, max: 60 }).map((day) => new Date(START + day * DAY).toISOString().slice(0, 10)),
+  fc.constantFrom(...DST_CHANGES.map((c) => c.date)),
+);
+
+/**
+ * A handoff time: the DST-gap and -overlap hours (01:00–03:00, Lord Howe's half hour), the edges of
+ * the day, odd minutes late in the day (west of UTC they fall on the next UTC date), or any time.
+ */
+const handoffArb = fc.oneof(
+  fc.constantFrom("00:00", "00:01", "01:30", "02:00", "02:15", "02:30", "09:00", "19:01", "23:30", "23:59"),
+  fc
+    .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+    .map(([h, m]) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`),
+);
 
 const rotationArb = fc
   .record({
@@ -307,15 +367,9 @@ const rotationArb = fc
       fc.constant({ type: "weekly" as const }),
       fc.integer({ min: 1, max: 72 }).map((hours) => ({ type: "hours" as const, hours })),
     ),
-    // Include handoffs that fall in DST gaps and overlaps (01:00–03:00).
-    handoffTime: fc.oneof(
-      fc.constantFrom("00:00", "01:30", "02:00", "02:30", "09:00", "23:59"),
-      fc
-        .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
-        .map(([h, m]) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`),
-    ),
+    handoffTime: handoffArb,
     timezone: fc.constantFrom(...ZONES),
-    startDay: fc.integer({ min: 0, max: 60 }),
+    start: startDateArb,
     overrides: fc.array(
       fc.record({
         personId: fc.constantFrom("alice", "bob", "carol", "dave"),
@@ -332,7 +386,7 @@ const rotationArb = fc
       shift: g.shift,
       handoffTime: g.handoffTime,
       timezone: g.timezone,
-      start: new Date(START + g.startDay * 86_400_000).toISOString().slice(0, 10),
+      start: g.start,
       overrides: g.overrides.map((o) => ({
         personId: o.personId,
         from: new Date(START + o.from).toISOString(),
@@ -392,28 +446,55 @@ describe("properties", () => {
     );
   });
 
-  it("a non-empty rotation without overrides cycles its members in order, one shift each", () => {
+  /**
+   * A window: 30 days from anywhere in the span (before or after the rotation's start), or around
+   * a DST change (from 30 days before it to just after it).
+   */
+  const windowArb = fc.oneof(
+    fc.integer({ min: 0, max: SPAN }).map((offset) => START + offset),
+    fc
+      .tuple(fc.constantFrom(...DST_CHANGES.map((c) => c.at)), fc.integer({ min: -30 * DAY, max: DAY }))
+      .map(([at, shift]) => at + shift),
+  );
+
+  it("a non-empty rotation without overrides: nobody before its first shift, then its members in order, one whole shift each", () => {
     fc.assert(
       fc.property(
         rotationArb.filter((r) => r.members.length > 0),
-        fc.integer({ min: 0, max: SPAN }),
-        (generated, offset) => {
+        windowArb,
+        (generated, from) => {
           const r = { ...generated, overrides: [] };
-          const segments = scheduleBetween(
-            r,
-            people,
-            new Date(START + 61 * 86_400_000 + offset),
-            new Date(START + 61 * 86_400_000 + offset + 30 * 86_400_000),
-          );
-          const indices = segments.map((s) => rotationShiftAt(r, s.start)?.index);
+          const to = from + 30 * DAY;
+          const first = shiftStartAt(r, 0).getTime();
+          const segments = scheduleBetween(r, people, new Date(from), new Date(to));
+          let previous: number | undefined;
           for (const [i, segment] of segments.entries()) {
-            const k = indices[i]!;
-            expect(segment.personId).toBe(r.members[k % r.members.length]);
-            if (i > 0) expect(k).toBe(indices[i - 1]! + 1);
+            const start = segment.start.getTime();
+            const end = segment.end.getTime();
+            if (start < first) {
+              // Before the first shift: one stretch of nobody, up to the first handoff (or the window's end).
+              expect(i).toBe(0);
+              expect(segment).toMatchObject({ personId: null, source: "nobody", reason: "before start" });
+              expect(end).toBe(Math.min(first, to));
+              expect(rotationShiftAt(r, segment.start)).toBeUndefined();
+              continue;
+            }
+            const shift = rotationShiftAt(r, segment.start);
+            expect(shift).toBeDefined();
+            const k = shift!.index;
+            expect(segment).toMatchObject({ personId: r.members[k % r.members.length], source: "rotation" });
+            // Consecutive shifts; the first one the rotation has is shift 0, at the start's handoff.
+            if (previous !== undefined) expect(k).toBe(previous + 1);
+            else if (from <= first) expect([k, start]).toEqual([0, first]);
+            previous = k;
+            // Whole shifts, cut only by the window.
+            expect(start).toBe(i === 0 ? Math.max(from, shift!.start.getTime()) : shift!.start.getTime());
+            expect(end).toBe(Math.min(to, shift!.end.getTime()));
           }
+          expect(segments.at(-1)?.end.getTime()).toBe(to);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 200 },
     );
   });
 });

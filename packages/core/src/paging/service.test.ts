@@ -529,12 +529,14 @@ describe("escalation", () => {
       "0 1/0 slack bob",
       "0 1/0 sns bob",
       "5 2/0 slack dana",
+      "5 2/0 sns dana",
       "15 3/0 slack maria",
       "15 3/0 sns firebreak-checkout-pages",
       "15 3/0 sns maria",
       "30 1/1 slack bob",
       "30 1/1 sns bob",
       "35 2/1 slack dana",
+      "35 2/1 sns dana",
       "45 3/1 slack maria",
       "45 3/1 sns firebreak-checkout-pages",
       "45 3/1 sns maria",
@@ -566,11 +568,15 @@ describe("escalation", () => {
     const result = await sweepEscalations(d);
     expect(result).toMatchObject({ due: 5, advanced: 5, raced: 0, errors: [] });
     for (const id of ids) {
-      expect(ladderLog(await pages.listPages(id)).filter((line) => line.includes(" 2/0 "))).toHaveLength(1);
+      const level2 = ladderLog(await pages.listPages(id)).filter((line) => line.includes(" 2/0 "));
+      // Level 2 once: dana, on Slack and by SMS.
+      expect(level2.map((line) => line.split(" ").slice(2).join(" "))).toEqual(["slack dana", "sns dana"]);
     }
   });
 
   it("without Slack, pages people by SMS only, and records a page.failed for someone reachable only on Slack", async () => {
+    // dana, checkout's secondary this week, without her phone: reachable only on Slack.
+    await directory.apply(parseDirectoryYaml(DEMO_YAML.replace('    phone: "+493055550104"\n', "")));
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     const d = deps({ channels: { sns: channels().sns } });
     await onIncidentDeclared(d, id);
@@ -597,6 +603,7 @@ describe("escalation", () => {
       "0 1/0 slack bob",
       "0 1/0 sns bob",
       "5 2/0 slack dana",
+      "5 2/0 sns dana",
       "15 3/0 slack maria",
       "15 3/0 sns firebreak-checkout-pages",
       "15 3/0 sns maria",

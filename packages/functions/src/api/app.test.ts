@@ -11,6 +11,7 @@ import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pinnedClock, testClock } from "../../../core/test/support/clock";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { createApiHandler } from "../api";
 import { type ApiDeps, createApiApp, MAX_API_BODY_BYTES } from "./app";
@@ -81,6 +82,8 @@ beforeAll(async () => {
     channels: {},
     ackKey: { id: "t1", secret: "contract-ack-secret-0123456789-abcdefghijkl" },
     ackBaseUrl: "http://127.0.0.1/ack",
+    // Who paging finds on call depends on the date: pinned (see core/test/support/clock.ts).
+    clock: testClock(),
   };
 
   // A fake Slack OIDC provider over HTTP: real RS256 id_tokens, a real JWKS, the token endpoint.
@@ -499,6 +502,25 @@ describe("incidents", () => {
       const init: Init = { method: route.method.toUpperCase(), token: tokens.responder };
       if (route.method === "post" || route.method === "put") init.body = {};
       expect((await call(path, init)).status, `${route.method} ${route.path}`).toBe(403);
+    }
+  });
+
+  it("declares, and stamps the timeline, at the clock it is given (ApiDeps.clock)", async () => {
+    const pinned = Date.parse("2026-03-08T07:30:00Z");
+    const app = createApiApp(() => ({ ...deps, clock: pinnedClock(pinned) }));
+    const res = await app.request("/api/incidents", {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.responder}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Pinned clock", severity: "SEV3", service: "clock-test" }),
+    });
+    expect(res.status).toBe(201);
+    const { id, declaredAt } = (await res.json()) as { id: string; declaredAt: string };
+    const detail = (await (
+      await app.request(`/api/incidents/${id}`, { headers: { authorization: `Bearer ${tokens.viewer}` } })
+    ).json()) as { timeline: { at: string }[] };
+    for (const at of [declaredAt, ...detail.timeline.map((e) => e.at)]) {
+      expect(Date.parse(at)).toBeGreaterThanOrEqual(pinned);
+      expect(Date.parse(at)).toBeLessThan(pinned + 3_600_000);
     }
   });
 

@@ -10,6 +10,7 @@ import type { PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
+import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -28,6 +29,8 @@ export interface BaseDeps {
   directory?: DirectoryStore;
   /** Paging (pages list, ack links, acks that stop escalation); ack links answer 503 without it. */
   paging?: PagingDeps;
+  /** The time incident actions, postmortem edits and metrics windows read (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Everything the whole API uses (the main route group and postmortem edits need the stores). */

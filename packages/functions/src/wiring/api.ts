@@ -23,7 +23,7 @@ export function apiAuth(
   const { db, tableName } = platform.table();
   const auth: AuthDeps = {
     sessionKey: requiredSecret(platform, "SessionKey"),
-    tokens: new TokenStore(db, tableName),
+    tokens: new TokenStore(db, tableName, platform.clock),
     ...options.local,
   };
   if (!options.signIn) return auth;
@@ -44,8 +44,9 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     store: incidents,
     postmortems: new PostmortemStore(db, tableName),
     auth: apiAuth(platform, { signIn: true, ...(local ? { local } : {}) }),
-    directory: new DirectoryStore(db, tableName),
+    directory: new DirectoryStore(db, tableName, platform.clock),
     pages: new PageStore(db, tableName),
+    ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }
 
@@ -59,6 +60,7 @@ export function apiPostmortemDeps(
     store: new IncidentStore(db, tableName),
     postmortems: new PostmortemStore(db, tableName),
     auth: apiAuth(platform, { signIn: false, ...(local ? { local } : {}) }),
+    ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }
 
@@ -70,6 +72,7 @@ export function apiDirectoryDeps(
   const { db, tableName } = platform.table();
   return {
     auth: apiAuth(platform, { signIn: false, ...(local ? { local } : {}) }),
-    directory: new DirectoryStore(db, tableName),
+    directory: new DirectoryStore(db, tableName, platform.clock),
+    ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }

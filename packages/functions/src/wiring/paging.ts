@@ -30,7 +30,7 @@ export function pagingDeps(platform: Platform): PagingDeps {
   return {
     incidents,
     pages: new PageStore(incidents.db, incidents.tableName),
-    directory: new DirectoryStore(incidents.db, incidents.tableName),
+    directory: new DirectoryStore(db, tableName, platform.clock),
     channels: {
       sns: new SnsChannel(sns),
       slack: new SlackChannel({

@@ -10,6 +10,7 @@ import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
+import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { etag } from "hono/etag";
 import { actorOf, mountAuthRoutes, requireRole } from "../auth";
@@ -89,7 +90,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.post("/api/incidents", responder, async (c) => {
     const body = parse(declareBody, await jsonBody(c), "body");
     const incident = await declareIncident(
-      { store: getDeps().store },
+      { store: getDeps().store, clock: getDeps().clock },
       {
         title: body.title,
         severity: body.severity,
@@ -144,7 +145,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     }
     if (before.status === "acknowledged") return c.json(incidentView(before));
     const after = await withConflict(id, () =>
-      changeStatus({ store: deps.store }, id, { to: "acknowledged", expectedVersion: before.version }, actor),
+      changeStatus(
+        { store: deps.store, clock: deps.clock },
+        id,
+        { to: "acknowledged", expectedVersion: before.version },
+        actor,
+      ),
     );
     return c.json(incidentView(after));
   });
@@ -155,7 +161,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       const body = parse(statusBody, await jsonBody(c), "body");
       const after = await withConflict(id, () =>
         changeStatus(
-          { store: getDeps().store },
+          { store: getDeps().store, clock: getDeps().clock },
           id,
           { to, summary: body.summary, expectedVersion: body.expectedVersion },
           actorOf(c.get("principal")),
@@ -177,7 +183,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     }
     const after = await withConflict(id, () =>
       assignRole(
-        { store: getDeps().store },
+        { store: getDeps().store, clock: getDeps().clock },
         id,
         {
           role: body.role,
@@ -195,7 +201,9 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const id = incidentIdOf(c);
     const body = parse(updateBody, await jsonBody(c), "body");
     const store = getDeps().store;
-    const after = await withConflict(id, () => postUpdate({ store }, id, body, actorOf(c.get("principal"))));
+    const after = await withConflict(id, () =>
+      postUpdate({ store, clock: getDeps().clock }, id, body, actorOf(c.get("principal"))),
+    );
     const found = await store.getIncidentWithTimeline(id);
     const entry = found?.timeline
       .filter((e) => e.kind === "incident.update_posted" && e.at === after.updatedAt)
@@ -229,7 +237,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
 
   app.get("/api/metrics", viewer, async (c) => {
     const query = parse(metricsQuery, c.req.query(), "query");
-    const now = new Date();
+    const now = (getDeps().clock ?? systemClock).now();
     const since = parseSince(query.since, now);
     const until = query.until ? parseSince(query.until, now) : now;
     if (since >= until) {

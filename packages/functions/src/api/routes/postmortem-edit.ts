@@ -18,7 +18,7 @@ export const postmortemEditRoutes: RouteGroup = (app, ctx) => {
     const body = parse(postmortemBody, await jsonBody(c), "body");
     const deps = getDeps();
     await editPostmortem(
-      { incidents: deps.store, postmortems: deps.postmortems },
+      { incidents: deps.store, postmortems: deps.postmortems, clock: deps.clock },
       id,
       { markdown: body.markdown, expectedVersion: body.baseVersion },
       actorOf(c.get("principal")),
