@@ -12,7 +12,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Clock } from "../../packages/core/src/shared/clock";
+import { pinnedClock } from "../../packages/core/src/shared/clock";
 import { alarmStateChangeEvent } from "../../packages/local/src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../../packages/local/src/runtime";
 import { type Evaluation, ensureSstInstall, evaluate, resourcesOf, TEST_CONFIG } from "./sst-harness";
@@ -40,9 +40,7 @@ const SECRETS = {
 };
 
 /** A week when checkout's level 1 (checkout-primary) is Alice, who has a phone and a Slack id. */
-const PINNED = Date.parse("2026-03-02T10:00:00Z");
-const started = Date.now();
-const clock: Clock = { now: () => new Date(PINNED + (Date.now() - started)) };
+const clock = pinnedClock(new Date("2026-03-02T10:00:00Z"));
 
 let app: Evaluation;
 let settings: Record<string, string>;
