@@ -10,6 +10,7 @@
  * | FIREBREAK_ORG_ID | unset (single account) | AWS Organization id (`o-…`) allowed to forward alarms to the default bus |
  * | FIREBREAK_SELF_SERVICE | `firebreak` | service name on Firebreak's own alarms (map it to the platform team in the directory) |
  * | FIREBREAK_POSTMORTEM_BUCKET | unset (no export) | an existing S3 bucket: every postmortem version is exported to `postmortems/` in it |
+ * | FIREBREAK_ACK_BASE_URL | `<dashboard url>/ack` | base of the one-click ack links in pages: a short custom domain routed to the API's `/ack/{token}` (docs/deploy.md) |
  */
 import { exportBucketFromEnv } from "../packages/core/src/postmortem/export-config";
 import { productionStages } from "./stages";
@@ -72,6 +73,24 @@ function postmortemBucket(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
+/** An https URL without query or fragment, e.g. `https://ack.example.com/ack`. */
+function ackBaseUrl(raw: string | undefined): string | undefined {
+  const value = raw?.trim().replace(/\/+$/, "");
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail("FIREBREAK_ACK_BASE_URL", `"${value}" is not a URL`);
+  }
+  if (url.protocol !== "https:" || url.search || url.hash || url.username)
+    fail(
+      "FIREBREAK_ACK_BASE_URL",
+      `"${value}" must be an https URL without query or fragment, e.g. https://ack.example.com/ack`,
+    );
+  return value;
+}
+
 export const config = {
   stage,
   production,
@@ -79,6 +98,7 @@ export const config = {
   orgId: orgId(process.env.FIREBREAK_ORG_ID),
   selfService: selfService(process.env.FIREBREAK_SELF_SERVICE),
   postmortemBucket: postmortemBucket(process.env),
+  ackBaseUrl: ackBaseUrl(process.env.FIREBREAK_ACK_BASE_URL),
 };
 
 /**

@@ -13,7 +13,7 @@
  * - Function "Ack" (packages/functions/src/ack.handler) on `GET|POST /ack/{token}` of the HTTP API:
  *   the one-click ack links.
  * Links: Table, SlackBotToken, AckKey (the three functions). `FIREBREAK_ACK_BASE_URL` is the
- * API's `/ack`.
+ * dashboard Router's `/ack` (routed to the API), or the deploy's FIREBREAK_ACK_BASE_URL.
  *
  * IAM: `sns:Publish` on `*` for Pager and Escalation. Direct SMS (`PhoneNumber`) has no resource
  * ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics in the directory are the
@@ -28,10 +28,11 @@ import {
   sstBusPattern,
 } from "../packages/functions/src/wiring/topology";
 import { api } from "./api";
-import { functionSettings } from "./config";
+import { config, functionSettings } from "./config";
 import { bus, DLQ_RETENTION_SECONDS } from "./events";
 import { ackKey, slackBotToken } from "./secrets";
 import { table } from "./storage";
+import { router } from "./web";
 
 export { PAGER_EVENT_TYPES };
 
@@ -53,8 +54,13 @@ export const SNS_PUBLISH_REASON =
 export const PAGER_PATTERN = sstBusPattern(BUS_CONSUMERS.Pager.pattern);
 
 const snsPublish = { actions: ["sns:Publish"], resources: ["*"] };
+/**
+ * The ack links' base: FIREBREAK_ACK_BASE_URL when set at deploy (a short custom domain), else the
+ * dashboard Router's `/ack`, which routes to the API. The CloudFront host is short enough that the
+ * whole link fits a 140-character SMS; the API Gateway host is not (the SMS would go without it).
+ */
 const environment = {
-  FIREBREAK_ACK_BASE_URL: $interpolate`${api.url}/ack`,
+  FIREBREAK_ACK_BASE_URL: config.ackBaseUrl ?? $interpolate`${router.url}/ack`,
   ...functionSettings(["FIREBREAK_DASHBOARD_URL"]),
 };
 

@@ -1,6 +1,6 @@
 /**
  * Web: the dashboard (packages/web, a Vite app) as a static site behind one CloudFront Router,
- * which also routes `/api/*` and `/auth/*` to the HTTP API. Dashboard and API share one origin, so
+ * which also routes `/api/*`, `/auth/*` and the ack links `/ack/*` to the HTTP API. Dashboard and API share one origin, so
  * the session cookie (HttpOnly, SameSite=Lax) is first-party and the dashboard calls the API with
  * relative URLs (VITE_API_URL stays unset): no CORS, no third-party cookies. The deploy runs
  * `WEB_BUILD.command` in `WEB_PATH` and uploads `WEB_BUILD.output` (relative to the path). Client
@@ -16,8 +16,12 @@ export const WEB_BUILD = {
   command: "npm run build --workspace @firebreak/web",
   output: "dist",
 };
-/** Path prefixes the Router sends to the API instead of the static site. */
-export const API_PREFIXES = ["/api", "/auth"] as const;
+/**
+ * Path prefixes the Router sends to the API instead of the static site. `/ack` too: the one-click
+ * ack links are built on the Router's short CloudFront host (≈ 42 characters with `/ack/`) rather
+ * than the API's (≈ 65 in ap-southeast-2), so the link fits a 140-character SMS (infra/paging.ts).
+ */
+export const API_PREFIXES = ["/api", "/auth", "/ack"] as const;
 
 export const router = new sst.aws.Router("Dashboard");
 for (const prefix of API_PREFIXES) router.route(prefix, api.url);

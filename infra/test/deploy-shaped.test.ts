@@ -71,12 +71,21 @@ beforeAll(async () => {
   });
   if (!app.ok) throw new Error(`run() failed under mocks:\n${app.error}`);
   settings = functionSettings(app);
-  runtime = await startLocalRuntime({
+  runtime = await deployShapedRuntime("cloudfront", settings);
+}, 300_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** A local runtime with these settings and the deploy-shaped secrets. */
+function deployShapedRuntime(name: string, settings: Record<string, string>): Promise<LocalRuntime> {
+  return startLocalRuntime({
     port: 0,
     dataDir: null,
     webDir: null,
     dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `deploy-shaped-${process.pid}`,
+    tableName: `deploy-shaped-${name}-${process.pid}`,
     settings,
     slack: {
       signingSecret: SECRETS.SlackSigningSecret,
@@ -90,11 +99,43 @@ beforeAll(async () => {
     },
     clock,
   });
-}, 300_000);
+}
 
-afterAll(async () => {
-  await runtime?.stop();
-});
+/** Fires a SEV2 alarm on checkout (the pinned week's IC: Alice) and returns the incident id. */
+async function fireAlarm(target: LocalRuntime): Promise<string> {
+  const event = alarmStateChangeEvent({
+    name: "sev2/checkout/5xx-rate",
+    state: "ALARM",
+    service: "checkout",
+    severity: "sev2",
+    account: "210987654321",
+    region: "ap-southeast-2",
+    at: new Date(clock.now().getTime() - 60_000),
+  });
+  const posted = await fetch(`${target.url}/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(event),
+  });
+  expect(posted.status).toBe(202);
+  const { results } = (await posted.json()) as { results: { incidentId: string }[] };
+  return results[0]!.incidentId;
+}
+
+type Page = { channel: string; state: string; target: { kind: string; personId?: string } };
+
+/** The incident's first pages, once none is still being sent. */
+async function settledPages(
+  target: LocalRuntime,
+  id: string,
+  headers: Record<string, string>,
+): Promise<Page[]> {
+  return eventually(async () => {
+    const res = await fetch(`${target.url}/api/pages?incident=${id}`, { headers });
+    const { items } = (await res.json()) as { items: Page[] };
+    return items.length > 0 && items.every((p) => p.state !== "requested") ? items : undefined;
+  }, "the first pages");
+}
 
 async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 150; i++) {
@@ -106,10 +147,11 @@ async function eventually<T>(read: () => Promise<T | undefined>, what: string): 
 }
 
 describe("a deploy-shaped local runtime", () => {
-  it("is given the settings a deploy produces: the API Gateway ack base, the CloudFront dashboard, admins, Slack", () => {
-    expect(settings.FIREBREAK_ACK_BASE_URL).toMatch(
-      /^https:\/\/[a-z0-9]{10}\.execute-api\.ap-southeast-2\.amazonaws\.com\/ack$/,
-    );
+  it("is given the settings a deploy produces: the ack base, the CloudFront dashboard, admins, Slack", () => {
+    // The ack links are built on the dashboard's CloudFront host, which routes /ack to the API.
+    expect(settings.FIREBREAK_ACK_BASE_URL).toBe(`${app.outputs?.web}/ack`);
+    expect(settings.FIREBREAK_ACK_BASE_URL).toMatch(/^https:\/\/d[a-z0-9]{13}\.cloudfront\.net\/ack$/);
+    expect(app.outputs?.api).toMatch(/^https:\/\/[a-z0-9]{10}\.execute-api\.ap-southeast-2\.amazonaws\.com$/);
     expect(settings).toMatchObject({
       FIREBREAK_DASHBOARD_URL: DEPLOY_SETTINGS.FIREBREAK_DASHBOARD_URL,
       FIREBREAK_ADMINS: DEPLOY_SETTINGS.FIREBREAK_ADMINS,
@@ -135,23 +177,7 @@ describe("a deploy-shaped local runtime", () => {
       expect(res.status, `${init.method ?? "GET"} ${path}`).toBeLessThan(300);
       return (await res.json()) as T;
     };
-    const event = alarmStateChangeEvent({
-      name: "sev2/checkout/5xx-rate",
-      state: "ALARM",
-      service: "checkout",
-      severity: "sev2",
-      account: "210987654321",
-      region: "ap-southeast-2",
-      at: new Date(clock.now().getTime() - 60_000),
-    });
-    const posted = await fetch(`${runtime.url}/events`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(event),
-    });
-    expect(posted.status).toBe(202);
-    const { results } = (await posted.json()) as { results: { incidentId: string }[] };
-    const id = results[0]!.incidentId;
+    const id = await fireAlarm(runtime);
 
     // Roles from the on-call directory.
     const incident = await eventually(async () => {
@@ -163,11 +189,7 @@ describe("a deploy-shaped local runtime", () => {
     expect(incident.roles?.ic?.personId).toBe("alice");
 
     // Every page delivered: SMS and Slack DM to the IC (level 1), and the team's alert channel.
-    type Page = { channel: string; state: string; target: { kind: string; personId?: string } };
-    const pages = await eventually(async () => {
-      const { items } = await api<{ items: Page[] }>(`/api/pages?incident=${id}`);
-      return items.length > 0 && items.every((p) => p.state !== "requested") ? items : undefined;
-    }, "the first pages");
+    const pages = await settledPages(runtime, id, responder);
     expect(pages.filter((p) => p.state !== "delivered")).toEqual([]);
     const ways = new Set(pages.map((p) => `${p.channel}:${p.target.kind}`));
     for (const way of ["sns:person", "slack:person", "slack:channel"]) expect(ways).toContain(way);
@@ -230,5 +252,41 @@ describe("a deploy-shaped local runtime", () => {
         : undefined;
     }, "the postmortem draft");
     expect(JSON.stringify(postmortem)).toContain(`INC-${incident.number}`);
+  });
+
+  it("pages every channel even when the ack link cannot fit an SMS (the API Gateway host as the base)", {
+    timeout: 90_000,
+  }, async () => {
+    // What a deploy gave before the Router served /ack, and what FIREBREAK_ACK_BASE_URL=<api>/ack gives.
+    const apiBase = `${app.outputs?.api}/ack`;
+    const long = await deployShapedRuntime("api-gateway", { ...settings, FIREBREAK_ACK_BASE_URL: apiBase });
+    try {
+      const headers = { authorization: `Bearer ${await long.apiToken("responder", "alice")}` };
+      const id = await fireAlarm(long);
+      const pages = await settledPages(long, id, headers);
+      expect(pages.filter((p) => p.state !== "delivered")).toEqual([]);
+      expect(new Set(pages.map((p) => `${p.channel}:${p.target.kind}`))).toEqual(
+        new Set(["sns:person", "slack:person", "slack:channel"]),
+      );
+      // The SMS went without its link, and says where to acknowledge; the timeline says why.
+      const sms = long.fakeSns.published.find((m) => m.phoneNumber)?.message;
+      expect(sms).toBeDefined();
+      expect(sms!.length).toBeLessThanOrEqual(140);
+      expect(sms).not.toContain("https://");
+      expect(sms).toContain("ack in Slack or email");
+      const detail = (await (await fetch(`${long.url}/api/incidents/${id}`, { headers })).json()) as {
+        roles?: Record<string, unknown>;
+        timeline: { kind: string; summary: string; data: Record<string, unknown> }[];
+      };
+      const delivered = detail.timeline.filter((e) => e.kind === "page.delivered");
+      const smsEntry = delivered.find((e) => e.data.smsLinkOmitted === true);
+      expect(smsEntry?.summary).toMatch(/without its ack link/);
+      expect(delivered.filter((e) => e !== smsEntry).every((e) => e.data.smsLinkOmitted === undefined)).toBe(
+        true,
+      );
+      expect(Object.keys(detail.roles ?? {}).sort()).toEqual(["comms", "ic", "ops"]);
+    } finally {
+      await long.stop();
+    }
   });
 });

@@ -28,6 +28,7 @@ beforeAll(async () => {
         FIREBREAK_ADMINS: "alice,U0ADMIN01",
         FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
         FIREBREAK_POSTMORTEM_BUCKET: "acme-postmortems",
+        FIREBREAK_ACK_BASE_URL: "https://ack.acme.io/ack/",
       },
     }),
     evaluate({ stage: "production", env: {} }),
@@ -82,6 +83,13 @@ describe("production configuration", () => {
     for (const component of ["Pager", "Escalation", "Ack", "SlackWorker", "SlackHandler"])
       expect(variables(production, component).FIREBREAK_DASHBOARD_URL, component).toBe(
         "https://firebreak.example.com",
+      );
+  });
+
+  it("builds ack links on FIREBREAK_ACK_BASE_URL when set (a short custom domain), without its trailing slash", () => {
+    for (const component of ["Pager", "Escalation", "Ack"])
+      expect(variables(production, component).FIREBREAK_ACK_BASE_URL, component).toBe(
+        "https://ack.acme.io/ack",
       );
   });
 

@@ -34,6 +34,8 @@ export interface OutgoingPage {
   text: string;
   /** `text` is the notification / accessibility fallback; `blocks` are passed to Slack as they are. */
   slack: { text: string; blocks: unknown[] };
+  /** The ack link did not fit the 140-character SMS, which says where to acknowledge instead. */
+  smsLinkOmitted?: boolean;
 }
 
 export interface DeliveryError {

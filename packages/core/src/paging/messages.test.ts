@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../incident/model";
-import { FirebreakError } from "../shared/errors";
 import { ackUrl, signAckLink } from "./ack-link";
 import {
   ACTIONS,
@@ -12,8 +11,10 @@ import {
   type PageContent,
   renderPage,
   SMS_MAX_LENGTH,
+  SMS_NO_LINK_HINT,
   slackPageMessage,
   smsEncoding,
+  smsPage,
   smsText,
   snsMessage,
   snsMessageAttributes,
@@ -88,9 +89,54 @@ describe("SMS", () => {
     expect(sms.startsWith("SEV1 INC-42 ")).toBe(true);
   });
 
-  it("refuses a link too long to fit at all", () => {
-    expect(() => smsText(page({ ackUrl: `https://x.example.com/${"a".repeat(130)}` }))).toThrow(
-      FirebreakError,
+  it("with a default deploy's link (the dashboard's CloudFront host), keeps the whole link: at least SEVn INC-n <link>", () => {
+    const link = ackUrl("https://d3k9x2m7q1w8ze.cloudfront.net/ack", token);
+    const sms = smsPage(page({ ackUrl: link }));
+    expect(sms.link).toBe("included");
+    expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+    expect(sms.text.startsWith("SEV1 INC-42")).toBe(true);
+    expect(sms.text.endsWith(` ${link}`)).toBe(true);
+  });
+
+  it("with an API Gateway link (ap-southeast-2: 139 characters), sends the SMS without it", () => {
+    const link = ackUrl("https://a1b2c3d4e5.execute-api.ap-southeast-2.amazonaws.com/ack", token);
+    expect(link.length).toBe(139);
+    const sms = smsPage(page({ ackUrl: link }));
+    expect(sms).toEqual({
+      link: "omitted",
+      text: `SEV1 INC-42 checkout+1: checkout 5xx above 5% in eu-west-1${SMS_NO_LINK_HINT}`,
+    });
+  });
+
+  it("sends the SMS without a link too long to fit at all, never throwing, and says where to ack", () => {
+    const sms = smsPage(page({ ackUrl: `https://x.example.com/${"a".repeat(130)}` }));
+    expect(sms.link).toBe("omitted");
+    expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+    expect(sms.text).toBe(
+      `SEV1 INC-42 checkout+1: checkout 5xx above 5% in eu-west-1${SMS_NO_LINK_HINT}`,
+    );
+    expect(sms.text).not.toContain("https://");
+    expect(smsText(page({ ackUrl: `https://x.example.com/${"a".repeat(500)}` }))).toMatch(/^SEV1 INC-42 /);
+  });
+
+  it("never throws, stays within 140, keeps the link whenever `SEVn INC-n <link>` fits, else says it is left out", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 400 }),
+        fc.array(fc.stringMatching(/^[a-z0-9-]{1,40}$/), { maxLength: 3 }),
+        fc.string({ minLength: 1, maxLength: 400 }).map((s) => `https://h.example/${encodeURIComponent(s)}`),
+        fc.integer({ min: 1, max: 999_999 }),
+        (title, services, link, number) => {
+          const sms = smsPage(page({ ackUrl: link }, { title, services, number }));
+          expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+          const fits = `SEV1 INC-${number} ${link}`.length <= SMS_MAX_LENGTH;
+          expect(sms.link).toBe(fits ? "included" : "omitted");
+          if (fits) expect(sms.text.endsWith(link)).toBe(true);
+          else expect(sms.text.endsWith(SMS_NO_LINK_HINT)).toBe(true);
+          expect(sms.text.startsWith(`SEV1 INC-${number}`)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
@@ -112,7 +158,7 @@ describe("SMS", () => {
           const p = page({ ackUrl: link }, { title, services });
           const head = `SEV1 INC-42 ${link}`;
           if (head.length > SMS_MAX_LENGTH) {
-            expect(() => smsText(p)).toThrow(FirebreakError);
+            expect(smsPage(p).link).toBe("omitted");
             return;
           }
           const sms = smsText(p);

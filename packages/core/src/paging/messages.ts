@@ -4,8 +4,11 @@
  *
  * SMS length. An SMS page is at most `SMS_MAX_LENGTH` (140) UTF-16 code units, ack link included.
  * The link is never cut: the title is truncated (with "…", never splitting a character or an emoji)
- * and, when even that leaves too little room, the service and the "Ack" label are dropped. A link so
- * long that `SEVn INC-n <link>` does not fit is a configuration error (`sms_link_too_long`).
+ * and, when even that leaves too little room, the service and the "Ack" label are dropped; the
+ * least an SMS with its link says is `SEVn INC-n <link>`. A link so long that even that does not
+ * fit (a very long ack base URL) is left out: the SMS still goes, saying where to acknowledge, and
+ * `smsPage` reports `link: "omitted"` so the page's timeline entry says so. Rendering never throws
+ * on length.
  *
  * Why 140 code units and not "160 characters": an SMS carries 140 bytes. In the GSM-7 alphabet
  * that is 160 characters (153 per part when split; the extension characters `^{}\[~]|€` take two
@@ -19,7 +22,6 @@
  * the directory's validated Slack user ids.
  */
 import type { AlarmRef, Incident } from "../incident/model";
-import { FirebreakError } from "../shared/errors";
 
 export const SMS_MAX_LENGTH = 140;
 
@@ -101,19 +103,42 @@ function servicesLabel(services: readonly string[]): string {
 // SMS, email, default text
 // ---------------------------------------------------------------------------------------------
 
+/** An SMS page and whether its one-click ack link fitted. */
+export interface SmsRendering {
+  text: string;
+  link: "included" | "omitted";
+}
+
+/** What an SMS without its link says instead (GSM-7 only, so it costs no UCS-2 switch). */
+export const SMS_NO_LINK_HINT = " - ack in Slack or email";
+
 /** The SMS page: `SEV1 INC-42 checkout: <title…> Ack <link>`, at most 140 UTF-16 code units. */
 export function smsText(page: PageContent): string {
+  return smsPage(page).text;
+}
+
+/**
+ * The SMS page, the richest layout that fits 140 UTF-16 code units: with the service, the title and
+ * "Ack <link>"; then without the service; then without "Ack"; at least `SEVn INC-n <link>`. When
+ * even that does not fit, the SMS goes without the link (`link: "omitted"`).
+ */
+export function smsPage(page: PageContent): SmsRendering {
   const { incident, ackUrl } = page;
   const head = `${incident.severity} INC-${incident.number}`;
   const service = oneLine(servicesLabel(incident.services));
   const title = oneLine(incident.title);
   const link = ackUrl.trim();
   if (`${head} ${link}`.length > SMS_MAX_LENGTH) {
-    throw new FirebreakError(
-      "sms_link_too_long",
-      `the ack link is ${link.length} characters: with "${head} " it exceeds the ${SMS_MAX_LENGTH}-character SMS; use a shorter base URL or key id`,
-    );
+    const prefix = service ? `${head} ${service}: ` : `${head}: `;
+    const room = SMS_MAX_LENGTH - prefix.length - SMS_NO_LINK_HINT.length;
+    const cut = room >= 2 || title.length <= room ? truncate(title, Math.max(room, 0)) : "";
+    const text = cut ? `${prefix}${cut}${SMS_NO_LINK_HINT}` : `${head}${SMS_NO_LINK_HINT}`;
+    return { text: truncate(text, SMS_MAX_LENGTH), link: "omitted" };
   }
+  return { text: smsWithLink(head, service, title, link), link: "included" };
+}
+
+function smsWithLink(head: string, service: string, title: string, link: string): string {
   // Richest first; each later layout leaves the title more room.
   const layouts = [
     { prefix: service ? `${head} ${service}: ` : `${head}: `, suffix: ` Ack ${link}` },
@@ -205,6 +230,21 @@ export function renderPage(page: PageContent): {
     slack: slackPageMessage(page),
   };
 }
+
+/** The renderers of a page, one per rendering; paging takes them from its deps (tests inject faults). */
+export interface PageRenderers {
+  sms(page: PageContent): SmsRendering;
+  email(page: PageContent): { subject: string; body: string };
+  text(page: PageContent): string;
+  slack(page: PageContent): { text: string; blocks: unknown[] };
+}
+
+export const PAGE_RENDERERS: PageRenderers = {
+  sms: smsPage,
+  email: emailPage,
+  text: defaultText,
+  slack: slackPageMessage,
+};
 
 // ---------------------------------------------------------------------------------------------
 // SNS

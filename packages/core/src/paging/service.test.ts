@@ -403,6 +403,37 @@ describe("delivery faults are survived and recorded", () => {
   });
 
   it.each([
+    ["sms", "sns"],
+    ["slack", "slack"],
+  ] as const)(
+    "a %s renderer that throws fails its own pages only: recorded, the others delivered, roles written",
+    async (renderer, channel) => {
+      const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+      const boom = () => {
+        throw new Error(`${renderer} template broke`);
+      };
+      const result = await onIncidentDeclared(deps({ renderers: { [renderer]: boom } }), id);
+      expect(result.outcome).toBe("started");
+      const entries = await timeline(id);
+      const failed = kinds(entries, "page.failed");
+      expect(failed.length).toBeGreaterThan(0);
+      for (const entry of failed) {
+        expect(entry.data).toMatchObject({ channel, error: { code: "render_failed", retryable: false } });
+        expect(entry.summary).toContain(`the ${renderer} rendering failed: ${renderer} template broke`);
+      }
+      const stored = await pages.listPages(id);
+      expect(stored.filter((p) => p.channel === channel).every((p) => p.state === "failed")).toBe(true);
+      const others = stored.filter((p) => p.channel !== channel);
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.every((p) => p.state === "delivered")).toBe(true);
+      // Nothing failed was sent; everything else was.
+      if (channel === "sns") expect(sns.published).toEqual([]);
+      else expect(postMessages()).toEqual([]);
+      expect(kinds(entries, "incident.role_assigned").length).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it.each([
     ["5xx", { status: 503 }, "http_503"],
     ["timeouts", "hang", "timeout"],
   ] as const)("records Slack %s as failures without losing the SNS page", async (_, fault, code) => {

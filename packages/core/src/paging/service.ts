@@ -44,6 +44,7 @@ import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-s
 import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
 import {
   type ChannelName,
+  type DeliveryError,
   type DeliveryResult,
   type OutgoingPage,
   type PageChannel,
@@ -58,7 +59,7 @@ import {
   type RoleCoverageDecision,
   roleCoverageDue,
 } from "./escalation";
-import { type PageContent, renderPage } from "./messages";
+import { PAGE_RENDERERS, type PageContent, type PageRenderers } from "./messages";
 import {
   type DueEscalation,
   EscalationExistsError,
@@ -126,6 +127,8 @@ export interface PagingDeps {
   dashboardUrl?: string;
   log?: Log;
   config?: Partial<PagingConfig>;
+  /** The page renderers (default `PAGE_RENDERERS`); one that throws fails only its own pages. */
+  renderers?: Partial<PageRenderers>;
 }
 
 /** Who Firebreak's own timeline entries and role assignments are by. */
@@ -632,9 +635,10 @@ interface Draft {
   data: Record<string, unknown>;
 }
 
+/** A page to send: its rendering, or why it could not be rendered (then it is recorded as failed, unsent). */
 interface PlannedPage {
   page: StoredPage;
-  outgoing: OutgoingPage;
+  outgoing: OutgoingPage | { renderError: DeliveryError };
 }
 
 interface Plan {
@@ -1033,58 +1037,102 @@ function requestedEntry(page: StoredPage, id: string): TimelineEntry {
   };
 }
 
-function render(context: PageContext, page: StoredPage, reason: string, mention: string[]): OutgoingPage {
+/**
+ * Renders what the page's channel sends: SNS the SMS, the email and the default text; Slack the
+ * message (and the default text). Each channel's rendering is isolated: a renderer that throws fails
+ * this page alone (`render_failed`, recorded on the timeline), never another page or channel.
+ */
+function render(
+  context: PageContext,
+  page: StoredPage,
+  reason: string,
+  mention: string[],
+): OutgoingPage | { renderError: DeliveryError } {
   const { deps, incident, now } = context;
   const config = configOf(deps);
-  const token = signAckLink(
-    {
+  const renderers = { ...PAGE_RENDERERS, ...deps.renderers };
+  let step = "ack link";
+  try {
+    const token = signAckLink(
+      {
+        pageId: page.pageId,
+        incidentId: incident.id,
+        expiresAt: new Date(now.getTime() + config.ackLinkTtlMs),
+      },
+      deps.ackKey,
+    );
+    const content: PageContent = {
+      incident,
+      reason,
+      ackUrl: ackUrl(deps.ackBaseUrl, token),
+      ...(context.dashboardUrl ? { dashboardUrl: context.dashboardUrl } : {}),
+      ...(context.alarmReason ? { alarmReason: context.alarmReason } : {}),
+      ...(mention.length > 0 ? { mention } : {}),
+    };
+    step = "text";
+    const text = renderers.text(content);
+    const { name: _name, ...target } = page.target;
+    const base = {
       pageId: page.pageId,
       incidentId: incident.id,
-      expiresAt: new Date(now.getTime() + config.ackLinkTtlMs),
-    },
-    deps.ackKey,
-  );
-  const content: PageContent = {
-    incident,
-    reason,
-    ackUrl: ackUrl(deps.ackBaseUrl, token),
-    ...(context.dashboardUrl ? { dashboardUrl: context.dashboardUrl } : {}),
-    ...(context.alarmReason ? { alarmReason: context.alarmReason } : {}),
-    ...(mention.length > 0 ? { mention } : {}),
-  };
-  const rendered = renderPage(content);
-  const { name: _name, ...target } = page.target;
-  return {
-    pageId: page.pageId,
-    incidentId: incident.id,
-    incidentNumber: incident.number,
-    severity: incident.severity,
-    title: incident.title,
-    target,
-    sms: rendered.sms,
-    email: rendered.email,
-    text: rendered.text,
-    slack: rendered.slack,
-  };
+      incidentNumber: incident.number,
+      severity: incident.severity,
+      title: incident.title,
+      target,
+      text,
+    };
+    if (page.channel === "slack") {
+      step = "slack";
+      return { ...base, sms: "", email: { subject: "", body: "" }, slack: renderers.slack(content) };
+    }
+    step = "sms";
+    const sms = renderers.sms(content);
+    step = "email";
+    const email = renderers.email(content);
+    return {
+      ...base,
+      sms: sms.text,
+      email,
+      slack: { text, blocks: [] },
+      ...(sms.link === "omitted" ? { smsLinkOmitted: true } : {}),
+    };
+  } catch (error) {
+    deps.log?.error("page rendering failed", { pageId: page.pageId, step, error: String(error) });
+    return {
+      renderError: {
+        code: "render_failed",
+        message: `the ${step} rendering failed: ${error instanceof Error ? error.message : String(error)}`,
+        retryable: false,
+      },
+    };
+  }
 }
 
 /** Sends each page through its channel on its own, recording each outcome as soon as it is known. */
 async function sendPlanned(
   deps: PagingDeps,
   incident: Incident,
-  pages: ReadonlyArray<{ page: StoredPage; outgoing: OutgoingPage }>,
+  pages: readonly PlannedPage[],
 ): Promise<void> {
   if (pages.length === 0) return;
   const channels = [deps.channels.sns, deps.channels.slack].filter((c): c is PageChannel => c !== undefined);
   const timeoutMs = configOf(deps).sendTimeoutMs;
   const settled = await Promise.allSettled(
     pages.map(async ({ page, outgoing }) => {
+      if ("renderError" in outgoing) {
+        await recordOutcome(deps, incident, page, {
+          status: "failed",
+          error: outgoing.renderError,
+          attempts: 0,
+        });
+        return;
+      }
       const [sent] = await sendIsolated(channels, [{ channel: page.channel, page: outgoing }], {
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       });
       if (sent?.thrown)
         deps.log?.error("paging channel threw", { pageId: page.pageId, error: String(sent.thrown) });
-      await recordOutcome(deps, incident, page, sent?.result ?? missingResult());
+      await recordOutcome(deps, incident, page, sent?.result ?? missingResult(), outgoing);
     }),
   );
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -1104,11 +1152,17 @@ async function recordOutcome(
   incident: Incident,
   page: StoredPage,
   result: DeliveryResult,
+  sent?: OutgoingPage,
 ): Promise<void> {
   const now = clockOf(deps).now();
   const at = now.toISOString();
   const who = pageTargetName(page.target);
-  const base = pageData(page);
+  // An SMS without its link (it did not fit) says so on the timeline: ack it in Slack or by email.
+  const noLink = sent?.smsLinkOmitted && page.target.kind === "person" && page.target.phone !== undefined;
+  const base = { ...pageData(page), ...(noLink ? { smsLinkOmitted: true } : {}) };
+  const noLinkNote = noLink
+    ? ` (the SMS went without its ack link: the link is longer than the 140-character SMS allows; a shorter FIREBREAK_ACK_BASE_URL fixes it)`
+    : "";
   // The outcome's entry, preceded by the page's deferred `page.requested` entry when it has one.
   const withRequested = (outcome: Draft): TimelineEntry[] => [
     ...(page.requestedEntryId ? [requestedEntry(page, page.requestedEntryId)] : []),
@@ -1121,7 +1175,7 @@ async function recordOutcome(
       { delivery: "delivered", at, attempts: result.attempts, providerId: result.providerId },
       withRequested({
         kind: PAGING_KINDS.pageDelivered,
-        summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}`,
+        summary: `page delivered to ${who} by ${viaLabel(page)}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}${noLinkNote}`,
         data: { ...base, providerId: result.providerId, attempts: result.attempts },
       }),
     );
@@ -1166,7 +1220,7 @@ async function resumeStalePages(
   );
   if (stale.length === 0) return 0;
   const context = pageContext(deps, incident, timeline, now);
-  const claimed: { page: StoredPage; outgoing: OutgoingPage }[] = [];
+  const claimed: PlannedPage[] = [];
   for (const page of stale) {
     if (!(await deps.pages.claimPage(incident.id, page.pageId, page.claimedAt, now.toISOString()))) continue;
     deps.log?.warn("resending a page left requested", { incidentId: incident.id, pageId: page.pageId });
