@@ -744,7 +744,11 @@ describe("normaliseAlarmEvent: direct Lambda alarm action", () => {
         ],
       },
     });
-    expect(t).toStrictEqual({ ...one(load(EB_COMPOSITE)), format: "lambda-action", deliveryId: t.deliveryId });
+    expect(t).toStrictEqual({
+      ...one(load(EB_COMPOSITE)),
+      format: "lambda-action",
+      deliveryId: t.deliveryId,
+    });
   });
 
   it("rejects a bad alarmArn, naming it", () => {
