@@ -1,6 +1,6 @@
 /**
  * Offline verification of the SST app (no AWS account, no internet; see
- * ../shared/notes/sst-offline.md):
+ * docs/notes/sst-offline.md):
  * - `ensureSstInstall()`: `sst install` with bun, once, under a lock; skipped while
  *   `.sst/platform` is current (installed by this sst version, after sst.config.ts last changed);
  * - `typecheck()`: `tsc --noEmit -p tsconfig.infra.json` (sst.config.ts + infra/**);

@@ -3,7 +3,7 @@ import { RetryableBatchError } from "@firebreak/core/alarm/process";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, storeFor } from "../../core/test/support/dynamo";
-import { sharedFixture, sharedFixtureNames } from "../../core/test/support/fixtures";
+import { fixture, fixtureNames } from "../../core/test/support/fixtures";
 import { lambdaContext } from "../../local/src/apigw";
 import { createAlarmIngestHandler } from "./alarm-ingest";
 
@@ -23,8 +23,8 @@ beforeEach(async () => {
 });
 
 describe("alarm-ingest handler", () => {
-  it.each(sharedFixtureNames("eventbridge"))("ingests the EventBridge fixture %s", async (name) => {
-    const event = sharedFixture<{ id: string; detail: { state: { value: string } } }>(`eventbridge/${name}`);
+  it.each(fixtureNames("eventbridge"))("ingests the EventBridge fixture %s", async (name) => {
+    const event = fixture<{ id: string; detail: { state: { value: string } } }>(`eventbridge/${name}`);
     const summary = await invoke(event);
     expect(summary.rejected).toEqual([]);
     expect(summary.ingested).toHaveLength(1);
@@ -35,36 +35,34 @@ describe("alarm-ingest handler", () => {
   });
 
   it("ingests the SNS Lambda event and is idempotent on the SNS MessageId", async () => {
-    const event = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
+    const event = fixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
     const summary = await invoke(event);
     expect(summary.ingested).toMatchObject([
       { outcome: "opened", deliveryId: event.Records[0]!.Sns.MessageId },
     ]);
     const { incident } = (await store.getIncidentWithTimeline(summary.ingested[0]!.incidentId!))!;
-    expect(incident.alarm).toMatchObject({ name: "checkout-api-5xx-high", region: "eu-west-1" });
+    expect(incident.alarm).toMatchObject({ name: "ledger-api-5xx-high", region: "ap-southeast-2" });
     expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");
   });
 
   it("ingests the direct Lambda alarm-action payload", async () => {
-    const event = sharedFixture("lambda-alarm-action/lambda-action-metric-alarm.json");
+    const event = fixture("lambda-alarm-action/lambda-action-metric-alarm.json");
     const summary = await invoke(event);
     expect(summary.ingested).toMatchObject([{ outcome: "opened" }]);
     expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");
   });
 
   it("treats the same transition through EventBridge and SNS as one", async () => {
-    const sns = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
-    const direct = sharedFixture("lambda-alarm-action/lambda-action-metric-alarm.json");
+    const sns = fixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json");
+    const direct = fixture("lambda-alarm-action/lambda-action-metric-alarm.json");
     expect((await invoke(sns)).ingested[0]!.outcome).toBe("opened");
     expect((await invoke(direct)).ingested[0]!.outcome).toBe("duplicate");
     expect((await store.listOpen()).items).toHaveLength(1);
   });
 
   it("ignores a configuration-change event with a log line, never an incident", async () => {
-    const event = structuredClone(
-      sharedFixture<Record<string, unknown>>("eventbridge/eb-single-metric-ok-to-alarm.json"),
-    );
-    event["detail-type"] = "CloudWatch Alarm Configuration Change";
+    const event = fixture<Record<string, unknown>>("edge-cases/eb-configuration-change.json");
+    expect(event["detail-type"]).toBe("CloudWatch Alarm Configuration Change");
     const summary = await invoke(event);
     expect(summary.ignored).toMatch(/Configuration Change/);
     expect(summary.ingested).toEqual([]);
@@ -74,7 +72,7 @@ describe("alarm-ingest handler", () => {
 
   it("dead-letters a malformed event once, naming the bad field, without throwing (no retries)", async () => {
     const event = structuredClone(
-      sharedFixture<{ detail: { state: Record<string, unknown> } }>(
+      fixture<{ detail: { state: Record<string, unknown> } }>(
         "eventbridge/eb-single-metric-ok-to-alarm.json",
       ),
     );
@@ -88,7 +86,7 @@ describe("alarm-ingest handler", () => {
   });
 
   it("processes the good records of an SNS batch and dead-letters only the bad one", async () => {
-    const good = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
+    const good = fixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
     const bad = structuredClone(good);
     bad.Sns.MessageId = "bad-one";
     bad.Sns.Message = JSON.stringify({ ...JSON.parse(bad.Sns.Message), NewStateValue: "MAYBE" });
@@ -100,13 +98,13 @@ describe("alarm-ingest handler", () => {
   });
 
   it("throws after the rest of the batch when a record fails transiently, and the retry loses nothing", async () => {
-    const good = sharedFixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
+    const good = fixture<SnsEvent>("sns/sns-lambda-event-single-metric-alarm.json").Records[0]!;
     const other = structuredClone(good);
     other.Sns.MessageId = "other-message";
     other.Sns.Message = JSON.stringify({
       ...JSON.parse(other.Sns.Message),
-      AlarmName: "payments-latency",
-      AlarmArn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:payments-latency",
+      AlarmName: "payouts-latency",
+      AlarmArn: "arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:payouts-latency",
     });
     // DynamoDB is down for the first record's calls only (SDK retries exhausted).
     let failing = true;

@@ -23,12 +23,12 @@ import {
 
 const SECRET = "our-own-test-signing-secret";
 const TOKEN = "xoxb-firebreak-test";
-const CHANNEL = "C06INCRESP1";
-const PRIYA = { id: "U04ONCALL01", name: "priya.n" };
+const CHANNEL = "C08WARROOM2";
+const DANA = { id: "U08DANA4K7P", name: "dana.k" };
 const BOB = { id: "U0BOB0001", name: "bob" };
 const CAROL = { id: "U0CAROL01", name: "carol" };
 const ADMIN = { id: "U0ADMIN01", name: "admin" };
-type User = typeof PRIYA;
+type User = typeof DANA;
 
 let fake: FakeSlack;
 let store: IncidentStore;
@@ -106,7 +106,7 @@ async function invoke(event: APIGatewayProxyEventV2, h = handler): Promise<Answe
 const send = (rawBody: string, options: Partial<SignedEventOptions> = {}) =>
   invoke(signedEvent(rawBody, { secret: SECRET, ...options }));
 
-const command = (text: string, user: User = PRIYA, channel = CHANNEL) =>
+const command = (text: string, user: User = DANA, channel = CHANNEL) =>
   send(commandBody({ text, user_id: user.id, user_name: user.name, channel_id: channel }));
 
 const blockActions = slackFixture<Record<string, unknown> & { actions: Record<string, unknown>[] }>(
@@ -122,7 +122,7 @@ function clickBody(actionId: string, value: string, message: { channel: string; 
     channel_id: message.channel,
     is_ephemeral: false,
   };
-  payload.channel = { id: message.channel, name: "inc-response" };
+  payload.channel = { id: message.channel, name: "ops-warroom" };
   payload.message = { ...(payload.message as object), ts: message.ts };
   payload.actions = [{ ...payload.actions[0], action_id: actionId, value }];
   return interactiveBody(payload);
@@ -132,7 +132,7 @@ const click = (
   actionId: string,
   value: string,
   message: { channel: string; ts: string },
-  user: User = PRIYA,
+  user: User = DANA,
 ) => send(clickBody(actionId, value, message, user));
 
 /** Declares through the command; returns the incident and its announcement message. */
@@ -163,11 +163,11 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
       response_type: "ephemeral",
-      text: expect.stringMatching(/^Declared SEV2 INC-1\./),
+      text: expect.stringMatching(/^Declared SEV1 INC-1\./),
     });
     const { items } = await store.listOpen();
     expect(items).toMatchObject([
-      { number: 1, title: "checkout 5xx spike", severity: "SEV2", status: "declared" },
+      { number: 1, title: "ledger payouts stuck", severity: "SEV1", status: "declared" },
     ]);
     expect(calls("chat.postMessage")[0]?.body).toMatchObject({ channel: CHANNEL });
   });
@@ -186,7 +186,7 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
         type: "slack.incident_declared",
         incidentId: incident.id,
         number: 1,
-        declaredBy: PRIYA.id,
+        declaredBy: DANA.id,
         channelId: CHANNEL,
         message,
       },
@@ -194,7 +194,7 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
     expect(timeline[0]).toMatchObject({
       kind: "incident.declared",
-      actor: { type: "slack", id: PRIYA.id, name: "priya.n" },
+      actor: { type: "slack", id: DANA.id, name: "dana.k" },
     });
   });
 
@@ -234,25 +234,25 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
       /Only INC-1's incident commander, its role holders or an admin may assign roles/,
     );
 
-    const claim = await command(`assign ic <@${PRIYA.id}|priya.n> INC-1`, PRIYA);
+    const claim = await command(`assign ic <@${DANA.id}|dana.k> INC-1`, DANA);
     expect(claim.json).toMatchObject({ response_type: "in_channel" });
-    expect(claim.json.text).toContain(`now has <@${PRIYA.id}> as IC`);
+    expect(claim.json.text).toContain(`now has <@${DANA.id}> as IC`);
 
     expect((await command(`assign ops <@${CAROL.id}> INC-1`, BOB)).json.text).toMatch(
-      /ask its incident commander \(priya\.n\)/,
+      /ask its incident commander \(dana\.k\)/,
     );
-    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, PRIYA)).json.response_type).toBe("in_channel");
+    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, DANA)).json.response_type).toBe("in_channel");
     expect((await command(`assign comms <@${CAROL.id}> INC-1`, ADMIN)).json.response_type).toBe("in_channel");
-    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, PRIYA)).json.text).toMatch(
+    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, DANA)).json.text).toMatch(
       /already OPS of INC-1/,
     );
-    expect((await command("assign boss INC-1", PRIYA)).json.text).toMatch(
+    expect((await command("assign boss INC-1", DANA)).json.text).toMatch(
       /^unexpected "boss"\nUsage: `\/incident assign &lt;ic\|ops\|comms&gt; @user \[INC-n\]`$/,
     );
 
     const after = (await store.getIncident(incident.id))!;
     expect(after.roles).toMatchObject({
-      ic: { personId: PRIYA.id, personName: "priya.n" },
+      ic: { personId: DANA.id, personName: "dana.k" },
       ops: { personId: BOB.id, personName: "bob" },
       comms: { personId: CAROL.id },
     });
@@ -367,7 +367,7 @@ describe("the declare modal", () => {
     expect(open).toMatchObject({ status: 200, body: "" });
     const [call] = calls("views.open");
     expect(call?.body).toMatchObject({
-      trigger_id: "7283910456123.5829301746.3f9a1c2b7d8e4f60a1b2c3d4e5f60718",
+      trigger_id: "8412093571204.8123456701.5e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b",
       view: {
         type: "modal",
         callback_id: DECLARE_MODAL.callbackId,
@@ -378,9 +378,9 @@ describe("the declare modal", () => {
     const submitted = await send(slackFixtureText("view-submission.body.txt"));
     expect(submitted).toMatchObject({ status: 200, body: "" });
     const { items } = await store.listOpen();
-    expect(items).toMatchObject([{ title: "Checkout 5xx spike — ÄÖÜ ✅", severity: "SEV2" }]);
+    expect(items).toMatchObject([{ title: "Auszahlungen hängen — 払い戻し停止 ✅", severity: "SEV1" }]);
     expect(calls("chat.postMessage")[0]?.body).toMatchObject({ channel: CHANNEL });
-    expect(enqueued[0]).toMatchObject({ type: "slack.incident_declared", declaredBy: PRIYA.id });
+    expect(enqueued[0]).toMatchObject({ type: "slack.incident_declared", declaredBy: DANA.id });
   });
 
   it("shows validation errors under the fields, and takes a commander", async () => {
@@ -531,10 +531,10 @@ describe("request security", () => {
     const body = JSON.stringify({
       type: "event_callback",
       team_id: FIXTURE_TEAM_ID,
-      api_app_id: "A07INCIDENT",
+      api_app_id: "A08FIREBRK1",
       event_id: "Ev0001",
       event_time: now(),
-      event: { type: "app_mention", user: PRIYA.id, text: "Checkout — ÄÖÜ ✅", ts: "1.1", channel: CHANNEL },
+      event: { type: "app_mention", user: DANA.id, text: "Checkout — ÄÖÜ ✅", ts: "1.1", channel: CHANNEL },
     });
     const answer = await send(body, { contentType: "application/json", base64: true });
     expect(answer.status).toBe(200);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { sharedFixture } from "../../core/test/support/fixtures";
+import { fixture } from "../../core/test/support/fixtures";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
@@ -70,7 +70,7 @@ describe("local runtime", () => {
   });
 
   it("turns a real EventBridge alarm event into an open incident, visible through the API", async () => {
-    const event = sharedFixture<{ resources: string[] }>("eventbridge/eb-single-metric-ok-to-alarm.json");
+    const event = fixture<{ resources: string[] }>("eventbridge/eb-single-metric-ok-to-alarm.json");
     const res = await post("/events", event);
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as { results: { outcome: string; incidentId: string }[] };
@@ -101,7 +101,7 @@ describe("local runtime", () => {
     expect(other.status).toBe(202);
     expect(await other.json()).toMatchObject({ status: "ignored" });
     const config = await post("/events", {
-      ...sharedFixture<object>("eventbridge/eb-single-metric-ok-to-alarm.json"),
+      ...fixture<object>("eventbridge/eb-single-metric-ok-to-alarm.json"),
       id: "config-change-1",
       "detail-type": "CloudWatch Alarm Configuration Change",
     });
@@ -120,7 +120,7 @@ describe("local runtime", () => {
 
   it("answers 400 naming the field for a malformed alarm event, and dead-letters it once", async () => {
     const event = structuredClone(
-      sharedFixture<{ id: string; detail: { state: Record<string, unknown> } }>(
+      fixture<{ id: string; detail: { state: Record<string, unknown> } }>(
         "eventbridge/eb-single-metric-ok-to-alarm.json",
       ),
     );

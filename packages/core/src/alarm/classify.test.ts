@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixture } from "../../test/support/fixtures";
 import { SEVERITIES } from "../incident/model";
 import {
   classifyAlarm,
@@ -157,22 +158,24 @@ describe("classifyAlarm: precedence and defaults", () => {
     );
   });
 
-  it("classifies the shared fixtures' alarms", () => {
-    // Checkout API target 5xx…: no convention used, so defaults apply.
-    expect(
-      classifyAlarm({
-        alarmName: "checkout-api-5xx-high",
-        description:
-          "Checkout API target 5xx count >= 25/min for 3 consecutive minutes. Runbook: https://runbooks.example.internal/checkout/5xx",
-      }),
-    ).toMatchObject({ severity: "SEV3", services: ["unassigned"] });
-    expect(
-      classifyAlarm({
-        alarmName: "checkout-degraded-suppressed",
-        description:
-          "severity: sev2\nservice: checkout\nCheckout degraded; suppressed during maintenance windows.",
-      }),
-    ).toMatchObject({ severity: "SEV2", services: ["checkout"] });
+  it("classifies the fixtures' alarms", () => {
+    type AlarmDetail = { detail: { alarmName: string; configuration: { description?: string } } };
+    const alarm = (file: string) => {
+      const { detail } = fixture<AlarmDetail>(`eventbridge/${file}`);
+      return { alarmName: detail.alarmName, description: detail.configuration.description };
+    };
+    // Ledger API target 5xx…: no convention used, so defaults apply.
+    const plain = alarm("eb-single-metric-ok-to-alarm.json");
+    expect(plain).toMatchObject({ alarmName: "ledger-api-5xx-high", description: expect.any(String) });
+    expect(classifyAlarm(plain)).toMatchObject({ severity: "SEV3", services: ["unassigned"] });
+    // The suppressed composite alarm's description follows the convention (severity: sev2, service: ledger).
+    const suppressed = alarm("eb-composite-suppressed-by-alarm.json");
+    expect(suppressed.description).toMatch(/^severity: sev2\nservice: ledger\n/);
+    expect(classifyAlarm(suppressed)).toMatchObject({
+      severity: "SEV2",
+      severitySource: "description",
+      services: ["ledger"],
+    });
   });
 
   it("normalises service names", () => {

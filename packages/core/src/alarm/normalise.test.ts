@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FIXTURES, fixture, fixtureNames, fixturePath, REPO_ROOT } from "../../test/support/fixtures";
 import { ValidationError } from "../shared/errors";
 import {
   normaliseAlarmEvent,
@@ -17,18 +17,10 @@ import type { AlarmTransition } from "./transition";
 // Fixtures and helpers
 // ---------------------------------------------------------------------------------------------
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** /work/shared/fixtures: real-format payloads shared by the whole project. */
-const SHARED_FIXTURES = path.resolve(here, "../../../../../shared/fixtures");
-/** Our own extra samples (composite via SNS, metric math via SNS, suppressed composite…). */
-const LOCAL_FIXTURES = path.resolve(here, "../../test/fixtures/alarm");
-
+/** A fixture from `<repo root>/fixtures` (see fixtures/README.md), parsed afresh. */
 function load(file: string): unknown {
-  const full = file.startsWith("local/")
-    ? path.join(LOCAL_FIXTURES, file.slice("local/".length))
-    : path.join(SHARED_FIXTURES, file);
-  if (!existsSync(full)) throw new Error(`fixture not found: ${full}`);
-  return JSON.parse(readFileSync(full, "utf8"));
+  if (!existsSync(fixturePath(file))) throw new Error(`fixture not found: ${fixturePath(file)}`);
+  return fixture(file);
 }
 
 type Json = Record<string, unknown>;
@@ -78,24 +70,32 @@ function expectInvalid(input: unknown, fieldPath: string, messagePart?: string):
   return error;
 }
 
-const ACCOUNT = "210987654321";
-const REGION = "eu-west-1";
+const ACCOUNT = "111122223333";
+const REGION = "ap-southeast-2";
 const arnOf = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+/** The second account of the fixtures (metric-math and anomaly-detection alarms). */
+const OTHER_ACCOUNT = "444455556666";
+const OTHER_REGION = "us-west-2";
+const otherArnOf = (name: string) => `arn:aws:cloudwatch:${OTHER_REGION}:${OTHER_ACCOUNT}:alarm:${name}`;
 
 const EB_SINGLE_ALARM = "eventbridge/eb-single-metric-ok-to-alarm.json";
 const EB_SINGLE_OK = "eventbridge/eb-single-metric-alarm-to-ok.json";
-const EB_MATH = "eventbridge/eb-metric-math-insufficient-to-alarm.json";
+const EB_SINGLE_INSUFFICIENT = "eventbridge/eb-single-metric-ok-to-insufficient-data.json";
+const EB_MATH = "eventbridge/eb-metric-math-insufficient-data-to-alarm.json";
 const EB_ANOMALY = "eventbridge/eb-anomaly-detection-ok-to-alarm.json";
 const EB_COMPOSITE = "eventbridge/eb-composite-ok-to-alarm.json";
-const EB_SUPPRESSED = "local/eb-composite-suppressed-by-alarm.json";
+const EB_SUPPRESSED = "eventbridge/eb-composite-suppressed-by-alarm.json";
+const EB_CONFIG_CHANGE = "edge-cases/eb-configuration-change.json";
+const EB_UNICODE = "edge-cases/eb-unicode-name-minimal.json";
 const SNS_LAMBDA = "sns/sns-lambda-event-single-metric-alarm.json";
 const SNS_DECODED = "sns/sns-alarm-message-single-metric.decoded.json";
+const SNS_DECODED_OK = "sns/sns-alarm-message-single-metric-alarm-to-ok.decoded.json";
 const SNS_HTTP = "sns/sns-http-notification.body.json";
-const SNS_COMPOSITE = "local/sns-composite-message.decoded.json";
-const SNS_MATH = "local/sns-metric-math-message.decoded.json";
-const SNS_ANOMALY = "local/sns-anomaly-detection-message.decoded.json";
+const SNS_COMPOSITE = "sns/sns-alarm-message-composite.decoded.json";
+const SNS_MATH = "sns/sns-alarm-message-metric-math.decoded.json";
+const SNS_ANOMALY = "sns/sns-alarm-message-anomaly-detection.decoded.json";
 const LAMBDA_ACTION = "lambda-alarm-action/lambda-action-metric-alarm.json";
-const LAMBDA_COMPOSITE = "local/lambda-action-composite-alarm.json";
+const LAMBDA_COMPOSITE = "lambda-alarm-action/lambda-action-composite-alarm.json";
 
 /** Wraps a decoded alarm message the way SNS hands it to Lambda. */
 function snsEvent(...messages: unknown[]): Json {
@@ -151,66 +151,67 @@ function findUndefined(value: unknown, trail = "(root)"): string[] {
 
 const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const CHECKOUT_5XX_TEXT =
-  "AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum/60s LoadBalancer=app/checkout-prod/4f1c2a9b7d3e5a60 " +
-  "TargetGroup=targetgroup/checkout-api/9a8b7c6d5e4f3a2b";
-const CHECKOUT_DESCRIPTION =
-  "Checkout API target 5xx count >= 25/min for 3 consecutive minutes. Runbook: https://runbooks.example.internal/checkout/5xx";
-const CHECKOUT_ALARM_REASON =
-  "Threshold Crossed: 3 out of the last 3 datapoints [57.0 (14/03/25 09:41:00), 61.0 (14/03/25 09:40:00), 49.0 (14/03/25 09:39:00)] was greater than or equal to the threshold (25.0) (minimum 3 datapoints for OK -> ALARM transition).";
+const LEDGER_5XX_TEXT =
+  "AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum/60s LoadBalancer=app/ledger-prod/7e3b91c04d2a8f15 " +
+  "TargetGroup=targetgroup/ledger-api/2c4e6a8b0d1f3e57";
+const LEDGER_DESCRIPTION =
+  "Ledger API target 5xx >= 40/min for 2 consecutive minutes. Runbook: https://runbooks.example.com/ledger/api-5xx";
+const LEDGER_ALARM_REASON =
+  "Threshold Crossed: 2 out of the last 2 datapoints [88.0 (02/08/25 03:16:00), 73.0 (02/08/25 03:15:00)] was greater than or equal to the threshold (40.0) (minimum 2 datapoints for OK -> ALARM transition).";
 
 // ---------------------------------------------------------------------------------------------
 // EventBridge
 // ---------------------------------------------------------------------------------------------
 
 describe("normaliseAlarmEvent: EventBridge", () => {
-  it("resolves the shared fixtures folder", () => {
-    expect(existsSync(path.join(SHARED_FIXTURES, "README.md"))).toBe(true);
-    expect(existsSync(LOCAL_FIXTURES)).toBe(true);
+  it("resolves the fixtures folder inside the repository", () => {
+    expect(FIXTURES).toBe(path.join(REPO_ROOT, "fixtures"));
+    expect(existsSync(path.join(REPO_ROOT, "package.json"))).toBe(true);
+    expect(existsSync(path.join(FIXTURES, "README.md"))).toBe(true);
+    expect(path.relative(REPO_ROOT, FIXTURES)).toBe("fixtures");
   });
 
   it("normalises a single-metric OK → ALARM event completely", () => {
     const t = one(load(EB_SINGLE_ALARM));
     expect(t).toStrictEqual({
       format: "eventbridge",
-      deliveryId: "0f6c2d8e-9a41-3b7f-c25d-6e1a4b8c9d02",
-      alarmArn: arnOf("checkout-api-5xx-high"),
-      alarmName: "checkout-api-5xx-high",
+      deliveryId: "3f0b7c1e-52a9-d846-0e7b-a19c4d2f6b83",
+      alarmArn: arnOf("ledger-api-5xx-high"),
+      alarmName: "ledger-api-5xx-high",
       account: ACCOUNT,
       region: REGION,
       alarmType: "metric",
       state: "ALARM",
       previousState: "OK",
-      reason: CHECKOUT_ALARM_REASON,
+      reason: LEDGER_ALARM_REASON,
       reasonData: {
         version: "1.0",
-        queryDate: "2025-03-14T09:42:13.268+0000",
-        startDate: "2025-03-14T09:39:00.000+0000",
+        queryDate: "2025-08-02T03:17:41.502+0000",
+        startDate: "2025-08-02T03:15:00.000+0000",
         statistic: "Sum",
         period: 60,
-        recentDatapoints: [49, 61, 57],
-        threshold: 25,
+        recentDatapoints: [73, 88],
+        threshold: 40,
         evaluatedDatapoints: [
-          { timestamp: "2025-03-14T09:41:00.000+0000", sampleCount: 57, value: 57 },
-          { timestamp: "2025-03-14T09:40:00.000+0000", sampleCount: 61, value: 61 },
-          { timestamp: "2025-03-14T09:39:00.000+0000", sampleCount: 49, value: 49 },
+          { timestamp: "2025-08-02T03:16:00.000+0000", sampleCount: 88, value: 88 },
+          { timestamp: "2025-08-02T03:15:00.000+0000", sampleCount: 73, value: 73 },
         ],
       },
-      stateTimestamp: "2025-03-14T09:42:13.274Z",
-      description: CHECKOUT_DESCRIPTION,
+      stateTimestamp: "2025-08-02T03:17:41.508Z",
+      description: LEDGER_DESCRIPTION,
       metrics: [
         {
-          id: "b7d0f3c2-41e9-4a0d-9c5e-2f8a61d03e47",
+          id: "5e8a1c3f-7b2d-4e90-8c16-d4a7b9e2f031",
           namespace: "AWS/ApplicationELB",
           name: "HTTPCode_Target_5XX_Count",
           dimensions: {
-            LoadBalancer: "app/checkout-prod/4f1c2a9b7d3e5a60",
-            TargetGroup: "targetgroup/checkout-api/9a8b7c6d5e4f3a2b",
+            LoadBalancer: "app/ledger-prod/7e3b91c04d2a8f15",
+            TargetGroup: "targetgroup/ledger-api/2c4e6a8b0d1f3e57",
           },
           stat: "Sum",
           period: 60,
           returnData: true,
-          text: CHECKOUT_5XX_TEXT,
+          text: LEDGER_5XX_TEXT,
         },
       ],
     });
@@ -218,40 +219,40 @@ describe("normaliseAlarmEvent: EventBridge", () => {
 
   it("normalises a single-metric ALARM → OK event", () => {
     const t = one(load(EB_SINGLE_OK));
-    expect(t.deliveryId).toBe("7a3e9b15-2c60-d4f8-1e7a-93b5c0d2e6f4");
-    expect(t.alarmArn).toBe(arnOf("checkout-api-5xx-high"));
+    expect(t.deliveryId).toBe("b85e2d40-1c7f-39a6-f4d2-6e0a8b3c5d17");
+    expect(t.alarmArn).toBe(arnOf("ledger-api-5xx-high"));
     expect(t.state).toBe("OK");
     expect(t.previousState).toBe("ALARM");
-    expect(t.stateTimestamp).toBe("2025-03-14T10:05:13.415Z");
-    expect(t.reason).toMatch(/^Threshold Crossed: 3 out of the last 3 datapoints \[2\.0/);
-    expect(t.reasonData).toMatchObject({ recentDatapoints: [4, 0, 2], threshold: 25, statistic: "Sum" });
-    expect(t.metrics.map((m) => m.text)).toEqual([CHECKOUT_5XX_TEXT]);
+    expect(t.stateTimestamp).toBe("2025-08-02T03:46:09.125Z");
+    expect(t.reason).toMatch(/^Threshold Crossed: 2 out of the last 2 datapoints \[6\.0/);
+    expect(t.reasonData).toMatchObject({ recentDatapoints: [11, 6], threshold: 40, statistic: "Sum" });
+    expect(t.metrics.map((m) => m.text)).toEqual([LEDGER_5XX_TEXT]);
     expect(t.composite).toBeUndefined();
   });
 
   it("normalises a metric-math alarm with every query as a metric", () => {
     const t = one(load(EB_MATH));
     expect(t).toMatchObject({
-      deliveryId: "4b9e0c7d-1f25-a8e6-3c4b-d0f7a2e95c18",
-      alarmArn: arnOf("payments-authorize-error-rate-high"),
-      alarmName: "payments-authorize-error-rate-high",
-      account: ACCOUNT,
-      region: REGION,
+      deliveryId: "71c4e8a2-0d9b-5f36-b1e7-c3a5d9f20e48",
+      alarmArn: otherArnOf("ingest-worker-error-ratio-high"),
+      alarmName: "ingest-worker-error-ratio-high",
+      account: OTHER_ACCOUNT,
+      region: OTHER_REGION,
       alarmType: "metric",
       state: "ALARM",
       previousState: "INSUFFICIENT_DATA",
-      stateTimestamp: "2025-03-14T11:03:27.591Z",
-      description: "Error rate of payments-authorize Lambda above 5% (errors / invocations)",
-      reasonData: { recentDatapoints: [12.5], threshold: 5, period: 60 },
+      stateTimestamp: "2025-08-02T04:05:31.447Z",
+      description: "Error ratio of the ingest-worker Lambda above 2.5% (Errors / Invocations)",
+      reasonData: { recentDatapoints: [7.8], threshold: 2.5, period: 60 },
     });
     expect(t.metrics).toStrictEqual([
       {
         id: "e1",
         expression: "100 * (m1 / m2)",
-        label: "Error rate (%)",
+        label: "Error ratio (%)",
         returnData: true,
         dimensions: {},
-        text: 'e1: 100 * (m1 / m2) "Error rate (%)"',
+        text: 'e1: 100 * (m1 / m2) "Error ratio (%)"',
       },
       {
         id: "m1",
@@ -260,8 +261,8 @@ describe("normaliseAlarmEvent: EventBridge", () => {
         stat: "Sum",
         period: 60,
         returnData: false,
-        dimensions: { FunctionName: "payments-authorize" },
-        text: "m1: AWS/Lambda Errors Sum/60s FunctionName=payments-authorize",
+        dimensions: { FunctionName: "ingest-worker" },
+        text: "m1: AWS/Lambda Errors Sum/60s FunctionName=ingest-worker",
       },
       {
         id: "m2",
@@ -270,8 +271,8 @@ describe("normaliseAlarmEvent: EventBridge", () => {
         stat: "Sum",
         period: 60,
         returnData: false,
-        dimensions: { FunctionName: "payments-authorize" },
-        text: "m2: AWS/Lambda Invocations Sum/60s FunctionName=payments-authorize",
+        dimensions: { FunctionName: "ingest-worker" },
+        text: "m2: AWS/Lambda Invocations Sum/60s FunctionName=ingest-worker",
       },
     ]);
   });
@@ -279,23 +280,26 @@ describe("normaliseAlarmEvent: EventBridge", () => {
   it("normalises an anomaly-detection alarm with its band expression", () => {
     const t = one(load(EB_ANOMALY));
     expect(t).toMatchObject({
-      deliveryId: "e2a7c4f9-8d13-5b60-7f2e-1c9d3a6b8e05",
-      alarmName: "orders-db-read-latency-anomaly",
-      alarmArn: arnOf("orders-db-read-latency-anomaly"),
+      deliveryId: "e9d2b6f1-4a83-07c5-d2e9-5f1b7a3c9e60",
+      alarmName: "payments-queue-age-anomaly",
+      alarmArn: otherArnOf("payments-queue-age-anomaly"),
+      account: OTHER_ACCOUNT,
+      region: OTHER_REGION,
       state: "ALARM",
       previousState: "OK",
-      stateTimestamp: "2025-03-14T12:16:08.344Z",
+      stateTimestamp: "2025-08-02T05:10:12.903Z",
       reasonData: {
-        recentDatapoints: [0.0481],
-        recentLowerThresholds: [0.0012],
-        recentUpperThresholds: [0.0197],
+        period: 300,
+        recentDatapoints: [1843],
+        recentLowerThresholds: [0],
+        recentUpperThresholds: [412.6],
       },
     });
     expect(t.metrics.map((m) => m.text)).toEqual([
-      "m1: AWS/RDS ReadLatency Average/60s DBInstanceIdentifier=orders-prod-1",
-      'ad1: ANOMALY_DETECTION_BAND(m1, 2) "ReadLatency (expected)"',
+      "m1: AWS/SQS ApproximateAgeOfOldestMessage Maximum/300s QueueName=payments-settlement",
+      'ad1: ANOMALY_DETECTION_BAND(m1, 3) "ApproximateAgeOfOldestMessage (expected)"',
     ]);
-    expect(t.metrics[1]).toMatchObject({ id: "ad1", expression: "ANOMALY_DETECTION_BAND(m1, 2)" });
+    expect(t.metrics[1]).toMatchObject({ id: "ad1", expression: "ANOMALY_DETECTION_BAND(m1, 3)" });
   });
 
   it("marks the threshold metric when configuration.thresholdMetricId is present", () => {
@@ -303,7 +307,7 @@ describe("normaliseAlarmEvent: EventBridge", () => {
     at(event, "detail", "configuration").thresholdMetricId = "ad1";
     const t = one(event);
     expect(t.metrics[1]?.text).toBe(
-      'ad1: ANOMALY_DETECTION_BAND(m1, 2) "ReadLatency (expected)" (threshold)',
+      'ad1: ANOMALY_DETECTION_BAND(m1, 3) "ApproximateAgeOfOldestMessage (expected)" (threshold)',
     );
     expect(t.metrics[0]?.text).not.toContain("(threshold)");
   });
@@ -311,30 +315,30 @@ describe("normaliseAlarmEvent: EventBridge", () => {
   it("normalises a composite alarm with its triggering children", () => {
     const t = one(load(EB_COMPOSITE));
     expect(t).toMatchObject({
-      deliveryId: "93d1e6b4-0a7c-f258-4e3d-b6c8a1f07d29",
-      alarmArn: arnOf("checkout-degraded"),
-      alarmName: "checkout-degraded",
+      deliveryId: "5a7f3e09-c2d8-b461-9e3a-07d5f1b8c2e4",
+      alarmArn: arnOf("ledger-degraded"),
+      alarmName: "ledger-degraded",
       alarmType: "composite",
       state: "ALARM",
       previousState: "OK",
-      stateTimestamp: "2025-03-14T09:42:14.051Z",
-      description: "Checkout is both failing (5xx) and slow (p99). Page the checkout on-call.",
+      stateTimestamp: "2025-08-02T03:17:42.066Z",
+      description: "Ledger API failing and slow at once: page the ledger on-call.",
       metrics: [],
     });
     expect(t.composite).toStrictEqual({
-      alarmRule: 'ALARM("checkout-api-5xx-high") AND ALARM("checkout-api-p99-latency-high")',
+      alarmRule: 'ALARM("ledger-api-5xx-high") AND ALARM("ledger-api-p95-latency-high")',
       triggeringAlarms: [
         {
-          arn: arnOf("checkout-api-5xx-high"),
-          name: "checkout-api-5xx-high",
+          arn: arnOf("ledger-api-5xx-high"),
+          name: "ledger-api-5xx-high",
           state: "ALARM",
-          timestamp: "2025-03-14T09:42:13.274Z",
+          timestamp: "2025-08-02T03:17:41.508Z",
         },
         {
-          arn: arnOf("checkout-api-p99-latency-high"),
-          name: "checkout-api-p99-latency-high",
+          arn: arnOf("ledger-api-p95-latency-high"),
+          name: "ledger-api-p95-latency-high",
           state: "ALARM",
-          timestamp: "2025-03-14T09:40:55.618Z",
+          timestamp: "2025-08-02T03:12:57.391Z",
         },
       ],
     });
@@ -345,8 +349,8 @@ describe("normaliseAlarmEvent: EventBridge", () => {
     expect(t.alarmType).toBe("composite");
     expect(t.composite).toMatchObject({
       actionsSuppressedBy: "Alarm",
-      actionsSuppressedReason: `Alarm action suppressed by alarm ${arnOf("checkout-maintenance-window")}`,
-      triggeringAlarms: [{ name: "checkout-api-5xx-high", state: "ALARM" }],
+      actionsSuppressedReason: `Actions suppressed by alarm ${arnOf("ledger-maintenance-window")}`,
+      triggeringAlarms: [{ name: "ledger-api-5xx-high", state: "ALARM" }],
     });
   });
 
@@ -385,13 +389,57 @@ describe("normaliseAlarmEvent: EventBridge", () => {
   });
 
   it("ignores a configuration-change event, naming its detail-type", () => {
-    const event = load(EB_SINGLE_ALARM);
-    if (!isObject(event)) throw new Error("fixture");
-    event["detail-type"] = "CloudWatch Alarm Configuration Change";
-    event.detail = { alarmName: "checkout-api-5xx-high", operation: "update", state: { value: "OK" } };
+    const event = load(EB_CONFIG_CHANGE);
+    expect(at(event, "detail").operation).toBe("update");
     const result = normaliseAlarmEvent(event);
     expect(result.kind).toBe("ignored");
     if (result.kind === "ignored") expect(result.reason).toContain('"CloudWatch Alarm Configuration Change"');
+  });
+
+  it("normalises an OK → INSUFFICIENT_DATA event whose state has no reasonData", () => {
+    const event = load(EB_SINGLE_INSUFFICIENT);
+    expect(at(event, "detail", "state")).not.toHaveProperty("reasonData");
+    const t = one(event);
+    expect(t).toMatchObject({
+      deliveryId: "d61a9f03-7e2b-c45d-8a90-2b4f6c8e0d35",
+      alarmArn: arnOf("ledger-api-5xx-high"),
+      state: "INSUFFICIENT_DATA",
+      previousState: "OK",
+      reason: "Insufficient Data: 2 datapoints were unknown.",
+      stateTimestamp: "2025-08-02T06:20:03.880Z",
+    });
+    expect(t).not.toHaveProperty("reasonData");
+    expect(t.metrics.map((m) => m.text)).toEqual([LEDGER_5XX_TEXT]);
+  });
+
+  it("keeps an unencoded unicode name from resources[0] and leaves the missing optional fields out", () => {
+    const name = "Zahlungen: Fehlerquote ≥ 5 % – 決済 エラー率 🚨";
+    const t = one(load(EB_UNICODE));
+    expect(t).toStrictEqual({
+      format: "eventbridge",
+      deliveryId: "8b3d1f75-6e0c-a942-1d7f-b5e9c3a0f286",
+      alarmArn: arnOf(name),
+      alarmName: name,
+      account: ACCOUNT,
+      region: REGION,
+      alarmType: "metric",
+      state: "ALARM",
+      reason:
+        "Threshold Crossed: 1 out of the last 1 datapoint [9.0 (02/08/25 08:30:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).",
+      stateTimestamp: "2025-08-02T08:31:26.040Z",
+      metrics: [
+        {
+          id: "m1",
+          namespace: "Firebreak/Payments",
+          name: "FailedCharges",
+          stat: "Sum",
+          period: 60,
+          returnData: true,
+          dimensions: {},
+          text: "Firebreak/Payments FailedCharges Sum/60s",
+        },
+      ],
+    });
   });
 
   it("ignores events from another source", () => {
@@ -415,7 +463,16 @@ describe("normaliseAlarmEvent: EventBridge", () => {
   });
 
   it("transitions never carry undefined values (DynamoDB marshalling refuses them)", () => {
-    for (const file of [EB_SINGLE_ALARM, EB_SINGLE_OK, EB_MATH, EB_ANOMALY, EB_COMPOSITE, EB_SUPPRESSED]) {
+    for (const file of [
+      EB_SINGLE_ALARM,
+      EB_SINGLE_OK,
+      EB_SINGLE_INSUFFICIENT,
+      EB_MATH,
+      EB_ANOMALY,
+      EB_COMPOSITE,
+      EB_SUPPRESSED,
+      EB_UNICODE,
+    ]) {
       expect(findUndefined(one(load(file))), file).toEqual([]);
     }
     expect(findUndefined(one(minimalEventBridge()))).toEqual([]);
@@ -429,17 +486,17 @@ describe("normaliseAlarmEvent: EventBridge", () => {
 describe("normaliseAlarmEvent: Lambda SNS event", () => {
   const expectedSnsTransition: AlarmTransition = {
     format: "sns",
-    deliveryId: "6d1f0c2b-8e3a-5b47-9c6d-0e1f2a3b4c5d",
-    alarmArn: arnOf("checkout-api-5xx-high"),
-    alarmName: "checkout-api-5xx-high",
+    deliveryId: "a4c81e2f-6b0d-5937-8e1f-c2a4b6d8f0e3",
+    alarmArn: arnOf("ledger-api-5xx-high"),
+    alarmName: "ledger-api-5xx-high",
     account: ACCOUNT,
     region: REGION,
     alarmType: "metric",
     state: "ALARM",
     previousState: "OK",
-    reason: CHECKOUT_ALARM_REASON,
-    stateTimestamp: "2025-03-14T09:42:13.274Z",
-    description: CHECKOUT_DESCRIPTION,
+    reason: LEDGER_ALARM_REASON,
+    stateTimestamp: "2025-08-02T03:17:41.508Z",
+    description: LEDGER_DESCRIPTION,
     metrics: [
       {
         namespace: "AWS/ApplicationELB",
@@ -447,10 +504,10 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
         stat: "Sum",
         period: 60,
         dimensions: {
-          LoadBalancer: "app/checkout-prod/4f1c2a9b7d3e5a60",
-          TargetGroup: "targetgroup/checkout-api/9a8b7c6d5e4f3a2b",
+          LoadBalancer: "app/ledger-prod/7e3b91c04d2a8f15",
+          TargetGroup: "targetgroup/ledger-api/2c4e6a8b0d1f3e57",
         },
-        text: CHECKOUT_5XX_TEXT,
+        text: LEDGER_5XX_TEXT,
       },
     ],
   };
@@ -484,6 +541,15 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
     expect(fromSns.metrics.map((m) => m.text)).toEqual(fromEventBridge.metrics.map((m) => m.text));
   });
 
+  it("agrees with the EventBridge event for the ALARM → OK transition too", () => {
+    const fromSns = one(snsEvent(load(SNS_DECODED_OK)));
+    const fromEventBridge = one(load(EB_SINGLE_OK));
+    expect(fromSns).toMatchObject({ state: "OK", previousState: "ALARM" });
+    for (const key of ["alarmArn", "region", "state", "previousState", "reason", "stateTimestamp"] as const) {
+      expect(fromSns[key], key).toEqual(fromEventBridge[key]);
+    }
+  });
+
   it("normalises an HTTP(S) notification body with normaliseSnsNotification", () => {
     const t = normaliseSnsNotification(load(SNS_HTTP));
     expect(t).toStrictEqual(expectedSnsTransition);
@@ -493,8 +559,8 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
     const result = normaliseAlarmEvent(snsEvent(load(SNS_DECODED), load(SNS_COMPOSITE)));
     if (result.kind !== "transitions") throw new Error("expected transitions");
     expect(result.transitions.map((t) => [t.deliveryId, t.alarmName, t.alarmType])).toEqual([
-      ["msg-0", "checkout-api-5xx-high", "metric"],
-      ["msg-1", "checkout-degraded", "composite"],
+      ["msg-0", "ledger-api-5xx-high", "metric"],
+      ["msg-1", "ledger-degraded", "composite"],
     ]);
   });
 
@@ -502,29 +568,29 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
     const t = one(snsEvent(load(SNS_COMPOSITE)));
     expect(t).toMatchObject({
       format: "sns",
-      alarmArn: arnOf("checkout-degraded"),
-      alarmName: "checkout-degraded",
+      alarmArn: arnOf("ledger-degraded"),
+      alarmName: "ledger-degraded",
       alarmType: "composite",
       state: "ALARM",
       previousState: "OK",
-      stateTimestamp: "2025-03-14T09:42:14.051Z",
+      stateTimestamp: "2025-08-02T03:17:42.066Z",
       metrics: [],
     });
     expect(t).not.toHaveProperty("description"); // AlarmDescription: null
     expect(t.composite).toStrictEqual({
-      alarmRule: 'ALARM("checkout-api-5xx-high") AND ALARM("checkout-api-p99-latency-high")',
+      alarmRule: 'ALARM("ledger-api-5xx-high") AND ALARM("ledger-api-p95-latency-high")',
       triggeringAlarms: [
         {
-          arn: arnOf("checkout-api-5xx-high"),
-          name: "checkout-api-5xx-high",
+          arn: arnOf("ledger-api-5xx-high"),
+          name: "ledger-api-5xx-high",
           state: "ALARM",
-          timestamp: "2025-03-14T09:42:13.274Z",
+          timestamp: "2025-08-02T03:17:41.508Z",
         },
         {
-          arn: arnOf("checkout-api-p99-latency-high"),
-          name: "checkout-api-p99-latency-high",
+          arn: arnOf("ledger-api-p95-latency-high"),
+          name: "ledger-api-p95-latency-high",
           state: "ALARM",
-          timestamp: "2025-03-14T09:40:55.618Z",
+          timestamp: "2025-08-02T03:12:57.391Z",
         },
       ],
     });
@@ -543,15 +609,17 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
   it("normalises a metric-math notification (Trigger.Metrics[])", () => {
     const t = one(snsEvent(load(SNS_MATH)));
     expect(t).toMatchObject({
-      alarmName: "payments-authorize-error-rate-high",
+      alarmName: "ingest-worker-error-ratio-high",
+      account: OTHER_ACCOUNT,
+      region: OTHER_REGION, // from AlarmArn: Region is "US West (Oregon)"
       state: "ALARM",
       previousState: "INSUFFICIENT_DATA",
-      stateTimestamp: "2025-03-14T11:03:27.591Z",
+      stateTimestamp: "2025-08-02T04:05:31.447Z",
     });
     expect(t.metrics.map((m) => m.text)).toEqual([
-      'e1: 100 * (m1 / m2) "Error rate (%)"',
-      "m1: AWS/Lambda Errors Sum/60s FunctionName=payments-authorize",
-      "m2: AWS/Lambda Invocations Sum/60s FunctionName=payments-authorize",
+      'e1: 100 * (m1 / m2) "Error ratio (%)"',
+      "m1: AWS/Lambda Errors Sum/60s FunctionName=ingest-worker",
+      "m2: AWS/Lambda Invocations Sum/60s FunctionName=ingest-worker",
     ]);
     expect(t.metrics[1]).toStrictEqual(one(load(EB_MATH)).metrics[1]);
   });
@@ -559,8 +627,8 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
   it("normalises an anomaly-detection notification and marks ThresholdMetricId", () => {
     const t = one(snsEvent(load(SNS_ANOMALY)));
     expect(t.metrics.map((m) => m.text)).toEqual([
-      "m1: AWS/RDS ReadLatency Average/60s DBInstanceIdentifier=orders-prod-1",
-      'ad1: ANOMALY_DETECTION_BAND(m1, 2) "ReadLatency (expected)" (threshold)',
+      "m1: AWS/SQS ApproximateAgeOfOldestMessage Maximum/300s QueueName=payments-settlement",
+      'ad1: ANOMALY_DETECTION_BAND(m1, 3) "ApproximateAgeOfOldestMessage (expected)" (threshold)',
     ]);
   });
 
@@ -619,7 +687,7 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
 
   it("rejects a bad AlarmArn and StateChangeTime inside the message", () => {
     const message = at(load(SNS_DECODED));
-    message.AlarmArn = "arn:aws:sns:eu-west-1:210987654321:incident-intake";
+    message.AlarmArn = "arn:aws:sns:ap-southeast-2:111122223333:firebreak-alarms";
     message.StateChangeTime = "Friday";
     const error = expectInvalid(snsEvent(message), "Records[0].Sns.Message.AlarmArn", "CloudWatch alarm ARN");
     expect(error.issues.map((i) => i.path)).toContain("Records[0].Sns.Message.StateChangeTime");
@@ -657,25 +725,35 @@ describe("normaliseAlarmEvent: direct Lambda alarm action", () => {
     expect(t).toStrictEqual({
       ...fromEventBridge,
       format: "lambda-action",
-      deliveryId: `lambda:${arnOf("checkout-api-5xx-high")}:ALARM:2025-03-14T09:42:13.274Z`,
+      deliveryId: `lambda:${arnOf("ledger-api-5xx-high")}:ALARM:2025-08-02T03:17:41.508Z`,
     });
-    expect(t.reasonData).toMatchObject({ threshold: 25, recentDatapoints: [49, 61, 57] });
+    expect(t.reasonData).toMatchObject({ threshold: 40, recentDatapoints: [73, 88] });
   });
 
   it("normalises a composite alarm action", () => {
     const t = one(load(LAMBDA_COMPOSITE));
     expect(t).toMatchObject({
       format: "lambda-action",
-      deliveryId: `lambda:${arnOf("checkout-degraded")}:ALARM:2025-03-14T09:42:14.051Z`,
+      deliveryId: `lambda:${arnOf("ledger-degraded")}:ALARM:2025-08-02T03:17:42.066Z`,
       alarmType: "composite",
       previousState: "OK",
-      composite: { triggeringAlarms: [{ name: "checkout-api-5xx-high", state: "ALARM" }] },
+      composite: {
+        triggeringAlarms: [
+          { name: "ledger-api-5xx-high", state: "ALARM" },
+          { name: "ledger-api-p95-latency-high", state: "ALARM" },
+        ],
+      },
+    });
+    expect(t).toStrictEqual({
+      ...one(load(EB_COMPOSITE)),
+      format: "lambda-action",
+      deliveryId: t.deliveryId,
     });
   });
 
   it("rejects a bad alarmArn, naming it", () => {
     const event = at(load(LAMBDA_ACTION));
-    event.alarmArn = "arn:aws:cloudwatch:eu-west-1:2109876543:alarm:short-account";
+    event.alarmArn = "arn:aws:cloudwatch:ap-southeast-2:1111222233:alarm:short-account";
     expectInvalid(event, "alarmArn", "12-digit account");
   });
 
@@ -887,6 +965,58 @@ describe("normaliseAlarmEvent: edge cases", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Every alarm fixture
+// ---------------------------------------------------------------------------------------------
+
+describe("normaliseAlarmEvent: every alarm fixture in fixtures/", () => {
+  /** Each alarm fixture, as the normaliser receives it (decoded SNS messages wrapped as Lambda gets them). */
+  const inputs = [
+    ...fixtureNames("eventbridge").map((name) => ({ name: `eventbridge/${name}`, format: "eventbridge" })),
+    ...fixtureNames("lambda-alarm-action").map((name) => ({
+      name: `lambda-alarm-action/${name}`,
+      format: "lambda-action",
+    })),
+    ...fixtureNames("sns")
+      .filter((name) => name.startsWith("sns-alarm-message-") || name.startsWith("sns-lambda-event-"))
+      .map((name) => ({ name: `sns/${name}`, format: "sns" })),
+  ];
+
+  it("covers every alarm type and every state through each sender", () => {
+    const seen = inputs.map(({ name }) => {
+      const input = load(name);
+      const t = one(name.endsWith(".decoded.json") ? snsEvent(input) : input);
+      return { name, t };
+    });
+    const types = (format: string) =>
+      new Set(seen.filter(({ t }) => t.format === format).map(({ t }) => t.alarmType));
+    expect(types("eventbridge")).toEqual(new Set(["metric", "composite"]));
+    expect(types("sns")).toEqual(new Set(["metric", "composite"]));
+    expect(types("lambda-action")).toEqual(new Set(["metric", "composite"]));
+    const states = new Set(seen.filter(({ t }) => t.format === "eventbridge").map(({ t }) => t.state));
+    expect(states).toEqual(new Set(["ALARM", "OK", "INSUFFICIENT_DATA"]));
+    const previous = new Set(seen.map(({ t }) => t.previousState));
+    expect(previous).toEqual(new Set(["ALARM", "OK", "INSUFFICIENT_DATA"]));
+    const expressions = seen.flatMap(({ t }) => t.metrics.map((m) => m.expression ?? ""));
+    expect(expressions.some((e) => e.startsWith("ANOMALY_DETECTION_BAND("))).toBe(true);
+    expect(expressions).toContain("100 * (m1 / m2)");
+    expect(seen.some(({ t }) => t.composite?.actionsSuppressedBy === "Alarm")).toBe(true);
+  });
+
+  it.each(inputs)("$name normalises to one transition of format $format", ({ name, format }) => {
+    const input = load(name);
+    const t = one(name.endsWith(".decoded.json") ? snsEvent(input) : input);
+    expect(t.format).toBe(format);
+    expect(t.stateTimestamp).toMatch(ISO_UTC_MILLIS);
+    const arn = parseAlarmArn(t.alarmArn);
+    expect(arn).toMatchObject({ account: t.account, region: t.region, name: t.alarmName });
+    expect([ACCOUNT, OTHER_ACCOUNT]).toContain(t.account);
+    expect(findUndefined(t)).toEqual([]);
+    if (t.alarmType === "composite") expect(t.metrics).toEqual([]);
+    else expect(t.metrics.length).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------------------------
 
@@ -967,10 +1097,13 @@ const MUTATION_BASES: { name: string; value: unknown; wrap: (mutated: unknown) =
     EB_ANOMALY,
     EB_COMPOSITE,
     EB_SUPPRESSED,
+    EB_SINGLE_INSUFFICIENT,
+    EB_UNICODE,
     SNS_LAMBDA,
     LAMBDA_ACTION,
+    LAMBDA_COMPOSITE,
   ].map((file) => ({ name: file, value: load(file), wrap: (mutated: unknown) => mutated })),
-  ...[SNS_DECODED, SNS_COMPOSITE, SNS_MATH, SNS_ANOMALY].map((file) => ({
+  ...[SNS_DECODED, SNS_DECODED_OK, SNS_COMPOSITE, SNS_MATH, SNS_ANOMALY].map((file) => ({
     name: `${file} (wrapped)`,
     value: load(file),
     wrap: (mutated: unknown) => snsEvent(mutated),

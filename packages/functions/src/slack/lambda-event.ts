@@ -1,6 +1,6 @@
 /**
  * The one place where an API Gateway event is fixed up before Bolt's `AwsLambdaReceiver` sees it.
- * It works around two receiver bugs (see ../../../../../shared/notes/slack-bolt-lambda.md):
+ * It works around two receiver bugs (see docs/notes/slack-bolt-lambda.md):
  *
  * 1. With `isBase64Encoded: true` (an HTTP API sends form bodies base64-encoded) the receiver
  *    decodes the body as ASCII, which mangles raw UTF-8 (a JSON body with "ÄÖÜ ✅"). Here the body

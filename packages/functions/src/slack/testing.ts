@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { SHARED_FIXTURES } from "../../../core/test/support/fixtures";
+import { fixtureText } from "../../../core/test/support/fixtures";
 import { slackSignature } from "./verify";
 
 /**
@@ -9,10 +7,12 @@ import { slackSignature } from "./verify";
  * events as Lambda receives them (lower-case headers, form bodies base64-encoded).
  */
 
-export const FIXTURE_TEAM_ID = "T05QX8ZK2AB";
+/** The workspace of the Slack fixtures (`fixtures/slack/`). */
+export const FIXTURE_TEAM_ID = "T08FBRK9Q2L";
 
+/** A file of `fixtures/slack/` as stored (raw bodies exactly as Slack sends them). */
 export function slackFixtureText(name: string): string {
-  return readFileSync(path.join(SHARED_FIXTURES, "slack", name), "utf8").trim();
+  return fixtureText(`slack/${name}`);
 }
 
 export function slackFixture<T = Record<string, unknown>>(name: string): T {
@@ -44,22 +44,22 @@ export function signedEvent(rawBody: string, options: SignedEventOptions): APIGa
       accept: "application/json,*/*",
       "content-type": options.contentType ?? "application/x-www-form-urlencoded",
       "content-length": String(Buffer.byteLength(rawBody)),
-      host: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+      host: "k7q2m9x4ha.execute-api.ap-southeast-2.amazonaws.com",
       "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
       "x-slack-request-timestamp": timestamp,
       "x-slack-signature": options.signature ?? slackSignature(options.secret, timestamp, rawBody),
       ...options.headers,
     },
     requestContext: {
-      accountId: "210987654321",
-      apiId: "a1b2c3d4e5",
-      domainName: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
-      domainPrefix: "a1b2c3d4e5",
+      accountId: "111122223333",
+      apiId: "k7q2m9x4ha",
+      domainName: "k7q2m9x4ha.execute-api.ap-southeast-2.amazonaws.com",
+      domainPrefix: "k7q2m9x4ha",
       http: {
         method: "POST",
         path: "/slack/events",
         protocol: "HTTP/1.1",
-        sourceIp: "3.120.44.17",
+        sourceIp: "54.206.18.93",
         userAgent: "Slackbot 1.0 (+https://api.slack.com/robots)",
       },
       requestId: `req-${Math.random().toString(36).slice(2)}`,
