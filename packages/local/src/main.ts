@@ -233,11 +233,16 @@ async function main(): Promise<void> {
 }
 
 /**
- * `npm start` runs the script as `sh -c "node …"`, and on SIGINT/SIGTERM npm signals only its own
- * child, that shell; the shell (dash, on Debian) dies without passing the signal on, and this
- * process would run on, reparented. So when started by an npm script, a change of parent process
- * means npm stopped: `onOrphaned` runs (checked twice a second; process.ppid is read live).
- * Started directly (`node --import tsx …`), the parent is not watched.
+ * How `npm start` runs this process, and how a stop reaches it:
+ *   npm start → sh -c "exec node --import tsx …/main.ts" → (exec) node → java + its watchdog
+ * npm runs a script with `sh -c` and forwards SIGINT/SIGTERM only to that child. Without `exec`, the
+ * shell stays in between and passes nothing on: dash (Debian's sh) dies of SIGTERM, and holds SIGINT
+ * until its child exits, which never happens; the tsx CLI was one more layer (a second node process).
+ * With `exec` and `node --import tsx`, npm's signal reaches this process directly.
+ * What is left is npm dying without forwarding anything (`kill -9` of npm, or a wrapper shell that
+ * does not exec): so when started by an npm script, a change of parent process (we were reparented)
+ * means npm is gone, and `onOrphaned` runs. Checked twice a second; process.ppid is read live.
+ * Started outside npm (`node --import tsx …`), the parent is not watched.
  */
 function watchNpmParent(onOrphaned: () => void): void {
   if (!process.env.npm_lifecycle_event || process.platform === "win32") return;

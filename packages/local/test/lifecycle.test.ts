@@ -141,7 +141,9 @@ async function running(run: Started): Promise<Proc[]> {
   return snapshot(run);
 }
 
-const nodeOf = (procs: Proc[]) => procs.find((p) => /node\b.*packages\/local\/src\/main\.ts/.test(p.args));
+/** The runtime's node process (not the `sh -c node …` above it). */
+const nodeOf = (procs: Proc[]) =>
+  procs.find((p) => /^(\S*\/)?node\s.*packages\/local\/src\/main\.ts/.test(p.args));
 const javaOf = (procs: Proc[]) => procs.find((p) => p.args.includes("DynamoDBLocal.jar"));
 const watchdogOf = (procs: Proc[]) => procs.find((p) => p.args.includes("dynamo-watchdog.mjs"));
 
@@ -192,6 +194,20 @@ describe("npm start: stopping", () => {
       expect(existsSync(join(run.dataDir, LOCK_FILE))).toBe(false);
     }, 180_000);
   }
+
+  it("kill -9 <npm pid>: the runtime notices npm is gone and stops the rest of the tree", async () => {
+    const run = npmStart(newDataDir());
+    const procs = await running(run);
+    expect(javaOf(procs)).toBeDefined();
+    process.kill(run.child.pid!, "SIGKILL");
+    const left = await waitUntil(
+      () => stillRunning(procs),
+      (l) => l.length === 0,
+      STOP_BOUND_MS,
+    );
+    expect(left.map((p) => `${p.pid} ${p.args}`)).toEqual([]);
+    expect(existsSync(join(run.dataDir, LOCK_FILE))).toBe(false);
+  }, 180_000);
 
   it("kill -9 <node pid>: the watchdog stops DynamoDB Local; the lock stays behind, stale", async () => {
     const run = npmStart(newDataDir());
