@@ -113,10 +113,10 @@ async function main(): Promise<void> {
     lock.release();
   });
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppingSince !== undefined) return;
+    stoppingSince = Date.now();
     if (!runtime) {
       // Still starting: exit now. The exit handler releases the lock; the watchdog stops a JVM
       // that had already started.
@@ -142,12 +142,13 @@ async function main(): Promise<void> {
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
     process.on(signal, () => {
-      if (!stopping) return void shutdown(signal);
-      // A second Ctrl-C: stop waiting for a clean stop.
+      if (stoppingSince === undefined) return void shutdown(signal);
+      // One Ctrl-C arrives twice: from the terminal (to the whole process group) and forwarded by
+      // npm. A signal a second or more later is a second Ctrl-C: stop waiting for a clean stop.
+      if (Date.now() - stoppingSince < 1000) return;
       console.error(`${signal} again: exiting now.`);
       process.exit(1);
     });
-  // (With Ctrl-C in a terminal this fires too, after the SIGINT: then it does nothing.)
   watchNpmParent(() => void shutdown("npm start was stopped"));
 
   console.log("Starting Firebreak locally…");

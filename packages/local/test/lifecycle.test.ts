@@ -195,6 +195,24 @@ describe("npm start: stopping", () => {
     }, 180_000);
   }
 
+  it("Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops cleanly, not forced", async () => {
+    const run = npmStart(newDataDir());
+    const procs = await running(run);
+    expect(javaOf(procs)).toBeDefined();
+    // npm, node, java and the watchdog all get it; npm forwards it to node once more.
+    process.kill(-run.child.pid!, "SIGINT");
+    const left = await waitUntil(
+      () => stillRunning(procs),
+      (l) => l.length === 0,
+      STOP_BOUND_MS,
+    );
+    expect(left.map((p) => `${p.pid} ${p.args}`)).toEqual([]);
+    expect(run.output()).toContain("Stopped: HTTP server closed, DynamoDB Local shut down.");
+    expect(run.output()).not.toContain("again: exiting now");
+    expect(existsSync(join(run.dataDir, "runtime.json"))).toBe(false);
+    expect(existsSync(join(run.dataDir, LOCK_FILE))).toBe(false);
+  }, 180_000);
+
   it("kill -9 <npm pid>: the runtime notices npm is gone and stops the rest of the tree", async () => {
     const run = npmStart(newDataDir());
     const procs = await running(run);
