@@ -112,9 +112,7 @@ describe("SMS", () => {
     const sms = smsPage(page({ ackUrl: `https://x.example.com/${"a".repeat(130)}` }));
     expect(sms.link).toBe("omitted");
     expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
-    expect(sms.text).toBe(
-      `SEV1 INC-42 checkout+1: checkout 5xx above 5% in eu-west-1${SMS_NO_LINK_HINT}`,
-    );
+    expect(sms.text).toBe(`SEV1 INC-42 checkout+1: checkout 5xx above 5% in eu-west-1${SMS_NO_LINK_HINT}`);
     expect(sms.text).not.toContain("https://");
     expect(smsText(page({ ackUrl: `https://x.example.com/${"a".repeat(500)}` }))).toMatch(/^SEV1 INC-42 /);
   });
