@@ -10,7 +10,8 @@
  *   - SnsTopic "AlarmTopic", for classic alarm notifications (point alarm actions at it).
  * - Outbox: the Table's stream, filtered to `OUTBOX_FILTER` (INSERTs of timeline items `TL#…`),
  *   drives packages/functions/src/outbox.handler (linked to Bus), which reports partial batch
- *   failures. A batch that still fails after the retries is recorded in Queue "OutboxDlq" (14 days),
+ *   failures, and sends a record that can never be published (not a valid timeline entry) to
+ *   OutboxDlq itself, with its reason, so the stream moves on (FIREBREAK_OUTBOX_DLQ_URL). A batch that still fails after the retries is recorded in Queue "OutboxDlq" (14 days),
  *   the mapping's on-failure destination: the message names the shard and sequence-number range
  *   (not the items; those stay in the table, the source of truth, for a replay).
  */
@@ -70,8 +71,10 @@ export const outbox = table.subscribe(
   {
     handler: HANDLERS.outbox,
     link: [bus],
-    // The event source mapping writes to its on-failure destination with the function's role.
+    // The event source mapping writes to its on-failure destination with the function's role, and
+    // the handler itself sends there each record that can never be published (poison), with why.
     permissions: [{ actions: ["sqs:SendMessage"], resources: [outboxDlq.arn] }],
+    environment: { FIREBREAK_OUTBOX_DLQ_URL: outboxDlq.url },
   },
   {
     filters: [OUTBOX_FILTER],
@@ -80,6 +83,8 @@ export const outbox = table.subscribe(
         destinationConfig: { onFailure: { destinationArn: outboxDlq.arn } },
         maximumRetryAttempts: 5,
         bisectBatchOnFunctionError: true,
+        // From the oldest record: a mapping (re)created after a commit still publishes its event.
+        startingPosition: "TRIM_HORIZON",
         functionResponseTypes: ["ReportBatchItemFailures"],
       },
     },

@@ -260,8 +260,17 @@ describe("outbox", () => {
       bisectBatchOnFunctionError: true,
       functionResponseTypes: ["ReportBatchItemFailures"],
     });
-    expect(mapping.inputs.maximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(mapping.inputs.maximumRetryAttempts).toBe(5);
+    expect(mapping.inputs.startingPosition).toBe("TRIM_HORIZON");
     expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+    // Poison records (never publishable) go to the same queue from the handler, with their reason.
+    const env = (fn.inputs.environment as { variables: Record<string, unknown> }).variables;
+    expect(plain(env.FIREBREAK_OUTBOX_DLQ_URL)).toBe(state(dlq, "url"));
+    // A message there raises an alarm (monitoring: every *Dlq queue).
+    const alarm = resourcesOf(app, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
+      (a) => (a.inputs.dimensions as { QueueName?: string } | undefined)?.QueueName === state(dlq, "name"),
+    );
+    expect(alarm?.inputs.metricName).toBe("ApproximateNumberOfMessagesVisible");
   });
 
   it("links the outbox function to the app bus (Resource.Bus.name)", () => {

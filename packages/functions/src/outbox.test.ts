@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { type DomainEvent, type EventPublisher, PublishError } from "@firebreak/core/events/publisher";
 import { streamRecord, timelineEntry, timelineItem } from "@firebreak/core/events/testing";
 import { type FakeEventBridge, startFakeEventBridge } from "@firebreak/local/fake-eventbridge";
@@ -51,7 +52,7 @@ describe("outbox handler", () => {
   it("publishes the timeline INSERTs of the batch and reports no failures", async () => {
     const entries = [timelineEntry(), timelineEntry()];
     const publisher = new FailingPublisher([]);
-    const outbox = createOutboxHandler(() => publisher, silent());
+    const outbox = createOutboxHandler(() => ({ publisher }), silent());
 
     const response = await outbox(
       { Records: entries.map((e) => streamRecord("INSERT", timelineItem(e))) },
@@ -66,12 +67,57 @@ describe("outbox handler", () => {
     const entries = [timelineEntry(), timelineEntry(), timelineEntry(), timelineEntry()];
     const records = entries.map((e) => streamRecord("INSERT", timelineItem(e)));
     const outbox = createOutboxHandler(
-      () => new FailingPublisher([entries[3]!.id, entries[1]!.id]),
+      () => ({ publisher: new FailingPublisher([entries[3]!.id, entries[1]!.id]) }),
       silent(),
     );
 
     const response = await outbox({ Records: records }, lambdaContext());
 
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }],
+    });
+  });
+
+  it("dead-letters a poison record between two good ones, with its reason, and both good ones are published", async () => {
+    const [before, after] = [timelineEntry(), timelineEntry()];
+    // What a Slack request without user_id once stored: an entry whose actor has no id.
+    const { actor: _actor, ...poison } = timelineItem(timelineEntry());
+    const records = [
+      streamRecord("INSERT", timelineItem(before)),
+      streamRecord("INSERT", { ...poison, actor: { type: "slack", name: "someone" } }),
+      streamRecord("INSERT", timelineItem(after)),
+    ];
+    const publisher = new FailingPublisher([]);
+    const deadLetters = new MemoryDeadLetterSink();
+    const outbox = createOutboxHandler(() => ({ publisher, deadLetters }), silent());
+
+    const response = await outbox({ Records: records }, lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(publisher.received.map((e) => e.id)).toEqual([before.id, after.id]);
+    expect(deadLetters.letters).toEqual([
+      expect.objectContaining({
+        source: "outbox",
+        reason: expect.stringMatching(/is not valid/),
+        issues: [expect.objectContaining({ path: "actor" })],
+        event: expect.objectContaining({ sequenceNumber: records[1]!.dynamodb!.SequenceNumber }),
+      }),
+    ]);
+  });
+
+  it("keeps a poison record in the stream when it cannot be dead-lettered either (never dropped)", async () => {
+    const { data: _data, ...poison } = timelineItem(timelineEntry());
+    const records = [streamRecord("INSERT", timelineItem(timelineEntry())), streamRecord("INSERT", poison)];
+    const deadLetters = {
+      send: async () => {
+        throw new Error("SQS unavailable");
+      },
+    };
+    const outbox = createOutboxHandler(
+      () => ({ publisher: new FailingPublisher([]), deadLetters }),
+      silent(),
+    );
+    const response = await outbox({ Records: records }, lambdaContext());
     expect(response).toEqual({
       batchItemFailures: [{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }],
     });

@@ -410,7 +410,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
     // The outbox: the table's stream (filtered as the cloud's event source mapping) → the same
     // handler as on Lambda → the in-process bus.
-    const outbox = createOutboxHandler(() => bus);
+    const outbox = createOutboxHandler(() => ({ publisher: bus, deadLetters }));
     poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
       tableName,

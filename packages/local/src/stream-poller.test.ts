@@ -193,7 +193,10 @@ describe("startStreamPoller on DynamoDB Local", () => {
     bus.subscribe("declared", { "detail-type": [{ prefix: "incident." }] }, async (e) => {
       received.push(e);
     });
-    const outbox = createOutboxHandler(() => bus, new Logger({ serviceName: "outbox", logLevel: "SILENT" }));
+    const outbox = createOutboxHandler(
+      () => ({ publisher: bus }),
+      new Logger({ serviceName: "outbox", logLevel: "SILENT" }),
+    );
     await poll({ tableName, onRecords: (event) => outbox(event, lambdaContext("outbox")) });
 
     const [item] = await putTimeline(tableName, 1);

@@ -122,7 +122,7 @@ describe("publishStreamRecords", () => {
       error: (_m: string, ...extra: unknown[]) => errors.push(...extra),
     };
 
-    const response = await publishStreamRecords(records, publisher, log);
+    const response = await publishStreamRecords(records, publisher, { log });
 
     expect(publisher.published).toEqual([[eventFromEntry(good)]]);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]!) }] });

@@ -6,35 +6,12 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import * as z from "zod/mini";
-import "../shared/zod-locale";
-import type { Actor } from "../incident/model";
+import type { DeadLetterSink } from "../alarm/dead-letter";
 import type { TimelineEntry } from "../incident/timeline";
-import { FirebreakError, issuesFromZod, ValidationError } from "../shared/errors";
+import { validTimelineEntry } from "../incident/timeline-schema";
+import { FirebreakError, ValidationError } from "../shared/errors";
 import type { Log } from "../shared/log";
 import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";
-
-const actorSchema = z.custom<Actor>(
-  (value) =>
-    typeof value === "object" &&
-    value !== null &&
-    "type" in value &&
-    typeof value.type === "string" &&
-    "id" in value &&
-    typeof value.id === "string",
-  { message: "expected an actor { type, id }" },
-);
-
-/** The TimelineEntry fields of a timeline item; storage attributes (pk, sk, type) are stripped. */
-const timelineEntrySchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  incidentId: z.string().check(z.minLength(1)),
-  kind: z.string().check(z.minLength(1)),
-  actor: actorSchema,
-  at: z.string().check(z.minLength(1)),
-  summary: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
 
 /**
  * The domain event of one stream record: only INSERTs of timeline items have one (the timeline
@@ -56,33 +33,63 @@ export function eventsFromStreamRecords(records: DynamoDBRecord[]): DomainEvent[
 }
 
 function toTimelineEntry(item: Record<string, unknown>, sequenceNumber: string | undefined): TimelineEntry {
-  const parsed = timelineEntrySchema.safeParse(item);
-  if (parsed.success) return parsed.data;
-  const issues = issuesFromZod(parsed.error.issues);
-  const where = `${String(item.pk)} ${String(item.sk)} (stream sequence ${sequenceNumber ?? "?"})`;
-  throw new ValidationError(`timeline item ${where} is not a timeline entry`, issues);
+  return validTimelineEntry(
+    item,
+    `${String(item.pk)} ${String(item.sk)} (stream sequence ${sequenceNumber ?? "?"})`,
+  );
 }
 
 interface Prepared {
   record: DynamoDBRecord;
   event?: DomainEvent;
+  /** Why the record can never be published (it is not a valid timeline entry). */
+  poison?: unknown;
 }
+
+export interface OutboxDeps {
+  log?: Log;
+  /**
+   * Where records that can never be published go, with their reason (the OutboxDlq queue on
+   * Lambda, the dead-letter file locally). Without it, such a record is reported as a failure and
+   * stays in the stream (the event source mapping's retries and on-failure destination then apply).
+   */
+  deadLetters?: DeadLetterSink;
+  clock?: { now(): Date };
+}
+
+/** The metric name of records the outbox dead-lettered (a structured log field; alarmed on the DLQ). */
+export const OUTBOX_DEAD_LETTER_METRIC = "OutboxDeadLetters";
 
 /**
  * Publishes the events of a stream batch and answers like a ReportBatchItemFailures handler:
- * no failures, or the sequence number of the FIRST record whose event was not published (or
- * could not be read). Lambda then retries from that record on, keeping stream order.
+ * no failures, or the sequence number of the FIRST record whose event was not published. Lambda
+ * then retries from that record on, keeping stream order. A record that can never be published
+ * (poison: not a valid timeline entry) goes to the dead letters with its reason and the stream
+ * moves on; only when it cannot be dead-lettered either is it reported, so it is never dropped.
  */
 export async function publishStreamRecords(
   records: DynamoDBRecord[],
   publisher: EventPublisher,
-  log?: Log,
+  deps: OutboxDeps = {},
 ): Promise<DynamoDBBatchResponse> {
-  const { prepared, unreadable } = prepare(records);
-  const publishFailure = await publishPrepared(prepared, publisher);
-  const failedIndex = publishFailure?.index ?? (unreadable ? prepared.length : undefined);
+  const { log } = deps;
+  const prepared = records.map(prepare);
+  // Without a dead-letter sink a poison record is a failure: publish only what comes before it.
+  const firstPoison = prepared.findIndex((p) => p.poison !== undefined);
+  const publishable = deps.deadLetters || firstPoison === -1 ? prepared : prepared.slice(0, firstPoison);
+  const publishFailure = await publishPrepared(publishable, publisher);
+  let failedIndex = publishFailure?.index;
+  let error = publishFailure?.error;
+  for (const [index, item] of prepared.entries()) {
+    if (item.poison === undefined || (failedIndex !== undefined && index >= failedIndex)) continue;
+    const kept = await deadLetter(item, deps);
+    if (kept !== true) {
+      failedIndex = index;
+      error = kept.error;
+      break;
+    }
+  }
   if (failedIndex === undefined) return { batchItemFailures: [] };
-  const error = publishFailure?.error ?? unreadable?.error;
   const record = records[failedIndex];
   const sequenceNumber = record?.dynamodb?.SequenceNumber;
   log?.error("outbox: events not published; the stream will retry from the first failed record", {
@@ -100,17 +107,52 @@ export async function publishStreamRecords(
   return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
 }
 
-/** Events of the records up to the first unreadable one (records after it wait for the retry). */
-function prepare(records: DynamoDBRecord[]): { prepared: Prepared[]; unreadable?: { error: unknown } } {
-  const prepared: Prepared[] = [];
-  for (const record of records) {
-    try {
-      prepared.push({ record, event: eventFromStreamRecord(record) });
-    } catch (error) {
-      return { prepared, unreadable: { error } };
-    }
+/** The event of a record, none (not an event), or why it can never be one. */
+function prepare(record: DynamoDBRecord): Prepared {
+  try {
+    return { record, event: eventFromStreamRecord(record) };
+  } catch (poison) {
+    return { record, poison };
   }
-  return { prepared };
+}
+
+/** Sends a poison record to the dead letters: true once kept, else the error (it must be retried). */
+async function deadLetter(item: Prepared, deps: OutboxDeps): Promise<true | { error: unknown }> {
+  const { record, poison } = item;
+  const reason = poison instanceof Error ? poison.message : String(poison);
+  if (!deps.deadLetters) return { error: poison };
+  try {
+    await deps.deadLetters.send({
+      source: "outbox",
+      reason,
+      issues: poison instanceof ValidationError ? poison.issues : [],
+      event: {
+        eventID: record.eventID,
+        eventName: record.eventName,
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+        keys: record.dynamodb?.Keys,
+        newImage: record.dynamodb?.NewImage,
+      },
+      at: (deps.clock?.now() ?? new Date()).toISOString(),
+    });
+  } catch (error) {
+    deps.log?.error("outbox: a poison record could not be dead-lettered; it stays in the stream", {
+      reason,
+      error,
+    });
+    return { error };
+  }
+  deps.log?.error(
+    "outbox: record dead-lettered: it is not a valid timeline entry and can never be published",
+    {
+      metric: OUTBOX_DEAD_LETTER_METRIC,
+      value: 1,
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+      keys: record.dynamodb?.Keys,
+      reason,
+    },
+  );
+  return true;
 }
 
 /** The index of the first record whose event was not published, and why; undefined when all were. */

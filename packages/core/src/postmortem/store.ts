@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { TimelineEntry } from "../incident/timeline";
-import { ConcurrentChangeError } from "../storage/incident-store";
+import { ConcurrentChangeError, timelineItem } from "../storage/incident-store";
 import type { Draft } from "./drafts";
 import type { PostmortemV1 } from "./types";
 
@@ -112,7 +112,7 @@ export class PostmortemStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: `INC#${incidentId}`, sk: `TL#${entry.id}`, type: "timeline", ...entry },
+                Item: timelineItem(entry),
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },

@@ -11,6 +11,7 @@ import {
 import type { AlarmRecord } from "../alarm/record";
 import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { validTimelineEntry } from "../incident/timeline-schema";
 import { FirebreakError, ValidationError, VersionConflictError } from "../shared/errors";
 import { pickFields } from "./items";
 import {
@@ -135,7 +136,9 @@ const LIST_INDEXES = {
 /** A filtered list reads at most this many index pages per request, then returns a cursor. */
 const MAX_LIST_READS = 10;
 
+/** The table item of a timeline entry, which must be valid: the outbox publishes every one it finds. */
 export function timelineItem(entry: TimelineEntry): Record<string, unknown> {
+  validTimelineEntry(entry, `${entry.id} of incident ${entry.incidentId}`);
   return { ...keys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 

@@ -103,6 +103,35 @@ describe("verifySlackRequest", () => {
     expect(check("[1,2]", { secret, contentType: "application/json" })).toMatchObject({ statusCode: 400 });
   });
 
+  it("answers 400 for a command or interaction without a user: it would be recorded as nobody's", () => {
+    const withoutUser = new URLSearchParams(commandBody({ text: "declare DB down sev1" }));
+    withoutUser.delete("user_id");
+    expect(check(withoutUser.toString())).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      reason: "the command names no user (user_id)",
+    });
+    const payload = slackFixture<Record<string, unknown>>("view-submission.payload.json");
+    const { user: _user, ...noUser } = payload;
+    expect(check(interactiveBody(noUser))).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      reason: "the interaction names no user (user.id)",
+    });
+    expect(check(interactiveBody({ ...payload, user: { id: "" } }))).toMatchObject({ statusCode: 400 });
+  });
+
+  it("answers 400 for a form that carries a field twice (the wrong team first, the right one last)", () => {
+    const right = new URLSearchParams(commandBody({ text: "list" }));
+    const forged = `team_id=T0EVIL&${right.toString()}`;
+    expect(check(forged)).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      reason: "the form carries team_id more than once",
+    });
+    expect(check(`${right.toString()}&text=declare`)).toMatchObject({ statusCode: 400 });
+  });
+
   it("finds the team where each kind of request carries it", () => {
     expect(teamOf({ team_id: "T1" })).toBe("T1");
     expect(teamOf({ team: { id: "T2" } })).toBe("T2");

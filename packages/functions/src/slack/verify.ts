@@ -62,12 +62,23 @@ export function verifySlackRequest(event: SlackHttpEvent, options: VerifyOptions
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
     return deny(401, "bad X-Slack-Signature");
 
-  const body = parseSlackBody(rawBody, mediaType(headerValue(event.headers, "content-type")));
+  const contentType = mediaType(headerValue(event.headers, "content-type"));
+  const repeated = contentType === "application/x-www-form-urlencoded" ? repeatedField(rawBody) : undefined;
+  if (repeated) return deny(400, `the form carries ${repeated} more than once`);
+  const body = parseSlackBody(rawBody, contentType);
   if (body === undefined) return deny(400, "the body is neither a form nor JSON Slack sends");
   if (body.ssl_check !== undefined || body.type === "url_verification") return { ok: true };
   const teamId = teamOf(body);
   if (teamId === undefined) return deny(403, "the request names no workspace");
   if (!options.teamIds.includes(teamId)) return deny(403, `workspace ${teamId} is not served by this app`);
+  // Every command and interaction is someone's: without a user it could be recorded as nobody's.
+  if (needsUser(body) && userOf(body) === undefined)
+    return deny(
+      400,
+      body.command !== undefined
+        ? "the command names no user (user_id)"
+        : "the interaction names no user (user.id)",
+    );
   return { ok: true, teamId };
 }
 
@@ -95,6 +106,26 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 const str = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
+
+/** The first form field that appears twice (Slack never sends one twice; a forger might, to confuse). */
+function repeatedField(rawBody: string): string | undefined {
+  const seen = new Set<string>();
+  for (const key of new URLSearchParams(rawBody).keys()) {
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** Slash commands and interactions (buttons, modals, shortcuts) act for a user; events need none. */
+function needsUser(body: Record<string, unknown>): boolean {
+  return body.command !== undefined || (typeof body.type === "string" && body.type !== "event_callback");
+}
+
+/** The acting user of a command (`user_id`) or an interaction (`user.id`). */
+export function userOf(body: Record<string, unknown>): string | undefined {
+  return str(body.user_id) ?? str(asRecord(body.user)?.id);
+}
 
 /** The workspace a body comes from, wherever Slack puts it for that kind of request. */
 export function teamOf(body: Record<string, unknown>): string | undefined {
