@@ -283,16 +283,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
-  const stop = async () => {
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    server?.closeAllConnections();
-    await poller?.stop();
-    await bus.drain();
-    clearInterval(sweeper);
-    await fakeSlack?.stop();
-    await fakeSns?.stop();
-    await fakeS3?.stop();
-    await dynamo.stop?.();
+  let stopped: Promise<void> | undefined;
+  // Safe to call twice: the second call waits for the first.
+  const stop = () => {
+    stopped ??= (async () => {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      server?.closeAllConnections();
+      await poller?.stop();
+      await bus.drain();
+      clearInterval(sweeper);
+      await fakeSlack?.stop();
+      await fakeSns?.stop();
+      await fakeS3?.stop();
+      await dynamo.stop?.();
+    })();
+    return stopped;
   };
   try {
     await ensureTable(dynamo.endpoint, tableName, log);
@@ -409,13 +414,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     bus.tap((event) => log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`));
 
     // The outbox: the table's stream (filtered as the cloud's event source mapping) → the same
-    // handler as on Lambda → the in-process bus.
+    // handler as on Lambda → the in-process bus. With a data folder, from a durable checkpoint (and
+    // from the oldest record without one, as the cloud's mapping starts at TRIM_HORIZON), so a
+    // restart after a crash dispatches what was committed but not yet dispatched.
     const outbox = createOutboxHandler(() => ({ publisher: bus, deadLetters }));
     poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
       tableName,
       log,
       filter: OUTBOX.filter,
+      ...(dataDir
+        ? {
+            checkpointFile: join(dataDir, `stream-checkpoint.${tableName}.json`),
+            startingPosition: "TRIM_HORIZON" as const,
+          }
+        : {}),
       onRecords: (event) => outbox(event, lambdaContext("Outbox")),
     });
     // The default bus's alarm rule: POST /events, routed by the same pattern.

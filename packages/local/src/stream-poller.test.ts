@@ -72,6 +72,19 @@ function recorder(decide: (event: DynamoDBStreamEvent, call: number) => DynamoDB
 }
 
 describe("startStreamPoller on DynamoDB Local", () => {
+  it("delivers an item with an empty map (the Streams client reads {M:{}} as {}), never stalling the shard", async () => {
+    const tableName = await createTable();
+    const { onRecords, delivered } = recorder();
+    await poll({ tableName, onRecords });
+    const [item] = await putTimeline(tableName, 1);
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { ...item!, sk: "TL#empty-map", data: {} } }),
+    );
+    await vi.waitFor(() => expect(delivered().map(sk)).toContain("TL#empty-map"), { timeout: 10_000 });
+    const record = delivered().find((r) => sk(r) === "TL#empty-map");
+    expect(record?.dynamodb?.NewImage?.data).toEqual({ M: {} });
+  });
+
   it("applies the outbox's event-source filter: only new timeline entries are delivered, as on Lambda", async () => {
     const tableName = await createTable();
     const { onRecords, delivered } = recorder();

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DescribeStreamCommand,
@@ -39,8 +40,15 @@ export interface StreamPollerOptions {
   filter?: DetailPattern;
   /** Pause between polls when there is nothing to read (default 100 ms). */
   intervalMs?: number;
-  /** Where to start: LATEST (default) so a restarted dev server does not republish history. */
+  /** Where to start when there is no checkpoint: LATEST (default), or TRIM_HORIZON. */
   startingPosition?: StartingPosition;
+  /**
+   * A file keeping, per shard, the last record handled (written atomically after each batch). A
+   * restart, `kill -9` included, resumes after it, so nothing committed before a crash is left
+   * undispatched (consumers are idempotent, so a batch handled twice is harmless). Shards the
+   * checkpoint does not know are read from their start.
+   */
+  checkpointFile?: string;
   /** Records per batch, at most 1000 (default 100, like Lambda). */
   batchSize?: number;
   /** Backoff before re-reading a failed batch: full jitter, base 200 ms, cap 5 s by default. */
@@ -76,6 +84,7 @@ interface ShardState {
 
 interface Settings {
   onRecords: StreamPollerOptions["onRecords"];
+  checkpointFile?: string;
   filter?: DetailPattern;
   intervalMs: number;
   batchSize: number;
@@ -101,6 +110,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const streams = new DynamoDBStreamsClient(clientConfig);
   const poller = new Poller(streams, streamArn, {
     onRecords: options.onRecords,
+    ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.filter ? { filter: options.filter } : {}),
     intervalMs: options.intervalMs ?? 100,
     batchSize: Math.min(1000, Math.max(1, options.batchSize ?? 100)),
@@ -121,6 +131,25 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       streams.destroy();
     },
   };
+}
+
+interface Checkpoint {
+  streamArn: string;
+  shards: Record<string, { after?: string; finished?: boolean }>;
+}
+
+/** The checkpoint of this stream, or undefined (none yet, unreadable, or of another stream: a new table). */
+function readCheckpoint(file: string | undefined, streamArn: string, log: Log): Checkpoint | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Checkpoint;
+    if (parsed.streamArn !== streamArn || typeof parsed.shards !== "object" || parsed.shards === null)
+      return undefined;
+    return parsed;
+  } catch (error) {
+    log.warn("stream poller: the checkpoint is unreadable; starting from the oldest record", { file, error });
+    return { streamArn, shards: {} };
+  }
 }
 
 async function latestStreamArn(client: DynamoDBClient, tableName: string): Promise<string> {
@@ -149,7 +178,16 @@ class Poller {
   ) {}
 
   async start(startingPosition: StartingPosition): Promise<void> {
-    await this.refreshShards(startingPosition);
+    const checkpoint = readCheckpoint(this.settings.checkpointFile, this.streamArn, this.settings.log);
+    await this.refreshShards(checkpoint ? "TRIM_HORIZON" : startingPosition);
+    if (checkpoint) {
+      for (const shard of this.shards.values()) {
+        const saved = checkpoint.shards[shard.id];
+        if (saved?.finished) shard.finished = true;
+        else if (saved?.after)
+          shard.position = { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber: saved.after };
+      }
+    }
     // Pin LATEST now: records written after start() resolves are read, earlier ones are not.
     for (const shard of this.shards.values()) {
       if (!shard.finished && shard.position.type === "LATEST")
@@ -273,8 +311,30 @@ class Poller {
     if (!next) {
       shard.finished = true;
       this.nextRefresh = 0;
+      this.saveCheckpoint();
     }
     return false;
+  }
+
+  /** Writes where each shard stands (temp file + rename: a crash leaves the old or the new one whole). */
+  private saveCheckpoint(): void {
+    const file = this.settings.checkpointFile;
+    if (!file) return;
+    const shards: Checkpoint["shards"] = {};
+    for (const shard of this.shards.values()) {
+      if (shard.finished) shards[shard.id] = { finished: true };
+      else if (shard.position.type === "AFTER_SEQUENCE_NUMBER")
+        shards[shard.id] = { after: shard.position.sequenceNumber };
+      else if (shard.position.type === "AT_SEQUENCE_NUMBER") {
+        // Re-reading from a failed record: everything before it is handled.
+        const previous = readCheckpoint(file, this.streamArn, this.settings.log)?.shards[shard.id];
+        if (previous) shards[shard.id] = previous;
+      }
+    }
+    const checkpoint: Checkpoint = { streamArn: this.streamArn, shards };
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(checkpoint));
+    renameSync(temp, file);
   }
 
   /** Hands the batch over; on failure re-positions the shard AT the first failed record. True on success. */
@@ -287,6 +347,7 @@ class Poller {
     if (failedAt === undefined) {
       shard.position = { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber };
       shard.failures = 0;
+      this.saveCheckpoint();
       return true;
     }
     shard.failures++;
@@ -406,6 +467,9 @@ function toLambdaValue(value: StreamAttributeValue): LambdaAttributeValue {
   if (value.BS !== undefined) return { BS: value.BS.map(base64) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
   if (value.M !== undefined) return { M: toLambdaImage(value.M) ?? {} };
+  // The Streams client deserializes an empty map `{"M":{}}` as `{}` (no member set). Nothing else
+  // can be empty (sets never are), so `{}` is an empty map; refusing it stalled the shard for good.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new FirebreakError(
     "unsupported_attribute",
     `unsupported stream attribute value: ${JSON.stringify(value)}`,
