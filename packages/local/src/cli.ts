@@ -311,7 +311,45 @@ export function buildCli(): Command {
         db.destroy();
       }
     });
+  program
+    .command("dead-letters")
+    .description(
+      "list what could not be processed and was set aside, with why: malformed alarm events, outbox records that can never be published (.firebreak/dead-letters.jsonl)",
+    )
+    .option("--source <name>", "only these: alarm-ingest, outbox, …")
+    .option("--format <format>", "table or json", "table")
+    .action((options: { source?: string; format: string }) => {
+      const file = resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak", "dead-letters.jsonl");
+      const letters = readDeadLetters(file).filter((l) => !options.source || l.source === options.source);
+      if (options.format === "json") {
+        console.log(JSON.stringify(letters, null, 2));
+        return;
+      }
+      if (letters.length === 0) {
+        console.log(`No dead letters${options.source ? ` from ${options.source}` : ""} (${file}).`);
+        return;
+      }
+      for (const letter of letters) console.log(`${letter.at}  ${letter.source}  ${letter.reason}`);
+      console.error(
+        `${letters.length} dead letter${letters.length === 1 ? "" : "s"} in ${file} (--format json shows each whole).`,
+      );
+    });
   return program;
+}
+
+/** The dead letters the local runtime kept, one JSON object a line (a torn last line is skipped). */
+function readDeadLetters(file: string): Array<{ source: string; reason: string; at: string }> {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as { source: string; reason: string; at: string }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 const authRole = (value: string) => {

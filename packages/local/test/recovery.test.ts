@@ -15,6 +15,7 @@ import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { testClock } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
+import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
 const dataDir = mkdtempSync(join(tmpdir(), "firebreak-recovery-"));
@@ -128,5 +129,49 @@ describe("a restart after a crash between commit and dispatch", () => {
     const letter = runtime.deadLetters.letters.find((l) => l.source === "outbox");
     expect(letter?.reason).toMatch(/TL#01KPOISON0000000000000002/);
     expect(letter?.issues).toEqual([expect.objectContaining({ path: "actor" })]);
+  });
+
+  it("keeps what could not be processed in the data folder, listed by `firebreak dead-letters`", async () => {
+    const lettersDir = mkdtempSync(join(tmpdir(), "firebreak-dead-letters-"));
+    const runtime = await startLocalRuntime({
+      port: 0,
+      dataDir: lettersDir,
+      webDir: null,
+      demoDirectory: null,
+      tableName: `dead-letters-${process.pid}`,
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      clock,
+    });
+    started.push(runtime);
+    const malformed = { ...alarm("checkout-malformed"), id: "malformed-for-the-cli" };
+    (malformed.detail as { state: Record<string, unknown> }).state.timestamp = "yesterday";
+    const res = await fetch(`${runtime.url}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(malformed),
+    });
+    expect(res.status).toBe(400);
+
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      out.push(args.join(" "));
+    });
+    const err = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    vi.stubEnv("FIREBREAK_DATA_DIR", lettersDir);
+    try {
+      await buildCli().parseAsync(["node", "firebreak", "dead-letters", "--format", "json"]);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+      vi.unstubAllEnvs();
+      rmSync(lettersDir, { recursive: true, force: true });
+    }
+    const letters = JSON.parse(out.join("\n")) as {
+      source: string;
+      reason: string;
+      issues: { path: string }[];
+    }[];
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.issues.map((i) => i.path)).toContain("detail.state.timestamp");
   });
 });
