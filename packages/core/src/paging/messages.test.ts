@@ -8,6 +8,7 @@ import {
   emailPage,
   escapeMrkdwn,
   escapeMrkdwnWithin,
+  oneLine,
   type PageContent,
   renderPage,
   SMS_MAX_LENGTH,
@@ -135,6 +136,91 @@ describe("SMS", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("without its link keeps the service and as much title as fits, and leaves out only what is empty", () => {
+    const tooLong = `https://x.example.com/${"a".repeat(130)}`;
+    const noTitle = smsPage(page({ ackUrl: tooLong }, { title: " \n " }));
+    expect(noTitle).toEqual({ link: "omitted", text: `SEV1 INC-42 checkout+1${SMS_NO_LINK_HINT}` });
+    const noService = smsPage(page({ ackUrl: tooLong }, { services: [] }));
+    expect(noService.text).toBe(`SEV1 INC-42: checkout 5xx above 5% in eu-west-1${SMS_NO_LINK_HINT}`);
+    // A service name longer than the SMS is cut to leave the title room; the title is cut to fit.
+    const crowded = smsPage(
+      page({ ackUrl: tooLong }, { services: ["s".repeat(200)], title: "t".repeat(200) }),
+    );
+    expect(crowded.text).toHaveLength(SMS_MAX_LENGTH);
+    expect(crowded.text).toMatch(new RegExp(`^SEV1 INC-42 s{31}…: t+…${SMS_NO_LINK_HINT}$`));
+  });
+
+  it("uses the richest layout that fits, in order: service and Ack, then Ack, then the bare link (property)", () => {
+    const head = (severity: string, number: number) => `${severity} INC-${number}`;
+    /** The layouts, richest first, and the one that must be chosen: the first whose title room holds the
+     * whole title or at least 12 units of it (a useful part), else the last. */
+    const expected = (h: string, service: string, title: string, link: string) => {
+      const layouts = [
+        { prefix: service ? `${h} ${service}: ` : `${h}: `, suffix: ` Ack ${link}` },
+        { prefix: `${h}: `, suffix: ` Ack ${link}` },
+        { prefix: `${h} `, suffix: ` ${link}` },
+      ];
+      const index = layouts.findIndex(({ prefix, suffix }, i) => {
+        const room = SMS_MAX_LENGTH - prefix.length - suffix.length;
+        return title.length <= room || room >= 12 || i === layouts.length - 1;
+      });
+      const chosen = layouts[index]!;
+      return { ...chosen, room: SMS_MAX_LENGTH - chosen.prefix.length - chosen.suffix.length };
+    };
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 400 }),
+        fc.array(fc.string({ unit: "grapheme", maxLength: 400 }), { maxLength: 3 }),
+        fc.oneof(
+          fc.string({ unit: "grapheme", maxLength: 400 }),
+          fc.integer({ min: 0, max: 130 }).map((n) => `https://e.io/${"x".repeat(n)}`),
+        ),
+        fc.constantFrom("SEV1", "SEV2", "SEV3", "SEV4", "SEV5" as const),
+        fc.integer({ min: 1, max: 999_999 }),
+        (rawTitle, services, rawLink, severity, number) => {
+          const p = page({ ackUrl: rawLink }, { title: rawTitle, services, severity, number });
+          const sms = smsPage(p);
+          expect(smsText(p)).toBe(sms.text);
+          expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+          const h = head(severity, number);
+          expect(sms.text.startsWith(h)).toBe(true);
+          const link = rawLink.trim();
+          const title = oneLine(rawTitle);
+          const [first, ...rest] = services;
+          const service =
+            first === undefined ? "" : oneLine(rest.length > 0 ? `${first}+${rest.length}` : first);
+          if (`${h} ${link}`.length > SMS_MAX_LENGTH) {
+            // Without the link: says where to ack; the whole text when it fits.
+            expect(sms.link).toBe("omitted");
+            expect(sms.text.endsWith(SMS_NO_LINK_HINT)).toBe(true);
+            const whole = `${h}${service ? ` ${service}` : ""}${title ? `: ${title}` : ""}${SMS_NO_LINK_HINT}`;
+            if (whole.length <= SMS_MAX_LENGTH) expect(sms.text).toBe(whole);
+            return;
+          }
+          expect(sms.link).toBe("included");
+          expect(sms.text.endsWith(link)).toBe(true);
+          const { prefix, suffix, room } = expected(h, service, title, link);
+          if (title.length <= room && title) {
+            expect(sms.text).toBe(`${prefix}${title}${suffix}`);
+            return;
+          }
+          if (sms.text === `${h} ${link}`) {
+            // The least an SMS says: only when there is no title, or not even two units of it fit.
+            expect(title === "" || room < 2).toBe(true);
+            return;
+          }
+          expect(sms.text.startsWith(prefix)).toBe(true);
+          expect(sms.text.endsWith(suffix)).toBe(true);
+          const piece = sms.text.slice(prefix.length, sms.text.length - suffix.length);
+          expect(piece.length).toBeLessThanOrEqual(room);
+          expect(piece.endsWith("…")).toBe(true);
+          expect(title.startsWith(piece.slice(0, -1))).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -129,13 +129,26 @@ export function smsPage(page: PageContent): SmsRendering {
   const title = oneLine(incident.title);
   const link = ackUrl.trim();
   if (`${head} ${link}`.length > SMS_MAX_LENGTH) {
-    const prefix = service ? `${head} ${service}: ` : `${head}: `;
-    const room = SMS_MAX_LENGTH - prefix.length - SMS_NO_LINK_HINT.length;
-    const cut = room >= 2 || title.length <= room ? truncate(title, Math.max(room, 0)) : "";
-    const text = cut ? `${prefix}${cut}${SMS_NO_LINK_HINT}` : `${head}${SMS_NO_LINK_HINT}`;
-    return { text: truncate(text, SMS_MAX_LENGTH), link: "omitted" };
+    return { text: smsWithoutLink(head, service, title), link: "omitted" };
   }
   return { text: smsWithLink(head, service, title, link), link: "included" };
+}
+
+/** What a service name may take of an SMS without its link when the title needs the rest. */
+const NO_LINK_SERVICE_MAX = 32;
+
+/**
+ * `SEV1 INC-42 checkout: <title…> - ack in Slack or email`: the service (cut to leave the title
+ * room), then as much of the title as fits; each is left out when empty.
+ */
+function smsWithoutLink(head: string, service: string, title: string): string {
+  const budget = SMS_MAX_LENGTH - head.length - SMS_NO_LINK_HINT.length;
+  const serviceMax = title ? Math.max(NO_LINK_SERVICE_MAX, budget - 3 - title.length) : budget - 1;
+  const servicePart = service && serviceMax >= 2 ? ` ${truncate(service, serviceMax)}` : "";
+  const room = budget - servicePart.length - 2;
+  const titlePart = title && (room >= 2 || title.length <= room) ? `: ${truncate(title, room)}` : "";
+  // Only an absurdly long head (severity and number) could pass the budget; never more than 140.
+  return truncate(`${head}${servicePart}${titlePart}${SMS_NO_LINK_HINT}`, SMS_MAX_LENGTH);
 }
 
 function smsWithLink(head: string, service: string, title: string, link: string): string {

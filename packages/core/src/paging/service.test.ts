@@ -403,37 +403,6 @@ describe("delivery faults are survived and recorded", () => {
   });
 
   it.each([
-    ["sms", "sns"],
-    ["slack", "slack"],
-  ] as const)(
-    "a %s renderer that throws fails its own pages only: recorded, the others delivered, roles written",
-    async (renderer, channel) => {
-      const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
-      const boom = () => {
-        throw new Error(`${renderer} template broke`);
-      };
-      const result = await onIncidentDeclared(deps({ renderers: { [renderer]: boom } }), id);
-      expect(result.outcome).toBe("started");
-      const entries = await timeline(id);
-      const failed = kinds(entries, "page.failed");
-      expect(failed.length).toBeGreaterThan(0);
-      for (const entry of failed) {
-        expect(entry.data).toMatchObject({ channel, error: { code: "render_failed", retryable: false } });
-        expect(entry.summary).toContain(`the ${renderer} rendering failed: ${renderer} template broke`);
-      }
-      const stored = await pages.listPages(id);
-      expect(stored.filter((p) => p.channel === channel).every((p) => p.state === "failed")).toBe(true);
-      const others = stored.filter((p) => p.channel !== channel);
-      expect(others.length).toBeGreaterThan(0);
-      expect(others.every((p) => p.state === "delivered")).toBe(true);
-      // Nothing failed was sent; everything else was.
-      if (channel === "sns") expect(sns.published).toEqual([]);
-      else expect(postMessages()).toEqual([]);
-      expect(kinds(entries, "incident.role_assigned").length).toBeGreaterThanOrEqual(2);
-    },
-  );
-
-  it.each([
     ["5xx", { status: 503 }, "http_503"],
     ["timeouts", "hang", "timeout"],
   ] as const)("records Slack %s as failures without losing the SNS page", async (_, fault, code) => {
@@ -543,6 +512,233 @@ describe("delivery faults are survived and recorded", () => {
       expect(requested.find((e) => e.data.pageId === page.pageId)?.at).toBe(page.requestedAt);
     }
   });
+});
+
+/** A renderer that throws, for `PagingDeps.renderers`. */
+const broken = (what: string) => () => {
+  throw new Error(`${what} template broke`);
+};
+
+/** The incident's pages by way: `sns:person`, `slack:person`, `slack:channel`, `sns:topic`. */
+async function pagesByWay(id: string): Promise<Map<string, StoredPage[]>> {
+  const byWay = new Map<string, StoredPage[]>();
+  for (const p of await pages.listPages(id)) {
+    const way = `${p.channel}:${p.target.kind}`;
+    byWay.set(way, [...(byWay.get(way) ?? []), p]);
+  }
+  return byWay;
+}
+
+describe("rendering is isolated per page", () => {
+  it("a throwing SMS renderer fails the SMS page alone: Slack DM and channel delivered, roles written, the reason on the timeline", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const result = await onIncidentDeclared(deps({ renderers: { sms: broken("sms") } }), id);
+    expect(result.outcome).toBe("started");
+
+    const byWay = await pagesByWay(id);
+    expect([...byWay.keys()].sort()).toEqual(["slack:channel", "slack:person", "sns:person"]);
+    const [sms] = byWay.get("sns:person")!;
+    expect(sms).toMatchObject({
+      state: "failed",
+      attempts: 0,
+      error: {
+        code: "render_failed",
+        message: "the sms rendering failed: sms template broke",
+        retryable: false,
+      },
+    });
+    expect(byWay.get("slack:person")!.map((p) => p.state)).toEqual(["delivered"]);
+    expect(byWay.get("slack:channel")!.map((p) => p.state)).toEqual(["delivered"]);
+    // Nothing went out by SNS; both Slack messages did.
+    expect(sns.requests).toHaveLength(0);
+    expect(
+      postMessages()
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(["C07CHECKOUT", "U01BOB0002"]);
+
+    const entries = await timeline(id);
+    const failed = kinds(entries, "page.failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.data).toMatchObject({
+      pageId: sms?.pageId,
+      channel: "sns",
+      personId: "bob",
+      attempts: 0,
+      error: { code: "render_failed", retryable: false },
+    });
+    expect(failed[0]?.summary).toBe(
+      "page to Bob Okafor by SMS failed after 0 attempts: render_failed: the sms rendering failed: sms template broke",
+    );
+    expect(kinds(entries, "page.delivered").map((e) => e.data.channel)).toEqual(["slack", "slack"]);
+    expect(kinds(entries, "page.requested")).toHaveLength(3);
+    const incident = await incidents.getIncident(id);
+    expect(incident?.roles).toMatchObject({
+      ic: { personId: "bob" },
+      ops: { personId: "dana" },
+      comms: { personId: "kate" },
+    });
+  });
+
+  it("a throwing Slack renderer fails the Slack pages alone: the SMS delivered with its link, roles written", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    const result = await onIncidentDeclared(deps({ renderers: { slack: broken("slack") } }), id);
+    expect(result.outcome).toBe("started");
+
+    const byWay = await pagesByWay(id);
+    expect(byWay.get("sns:person")!.map((p) => p.state)).toEqual(["delivered"]);
+    for (const way of ["slack:person", "slack:channel"])
+      expect(
+        byWay.get(way)!.map((p) => [p.state, p.error?.code]),
+        way,
+      ).toEqual([["failed", "render_failed"]]);
+    expect(postMessages()).toEqual([]);
+    expect(sns.published).toHaveLength(1);
+    expect(sns.published[0]!.message).toMatch(LINK);
+
+    const failed = kinds(await timeline(id), "page.failed");
+    expect(failed.map((e) => e.data.target)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "person", personId: "bob" }),
+        { kind: "channel", slackChannelId: "C07CHECKOUT" },
+      ]),
+    );
+    for (const entry of failed) {
+      expect(entry.data).toMatchObject({
+        channel: "slack",
+        error: { code: "render_failed", retryable: false },
+      });
+      expect(entry.summary).toContain("render_failed: the slack rendering failed: slack template broke");
+    }
+    expect(Object.keys((await incidents.getIncident(id))?.roles ?? {}).sort()).toEqual([
+      "comms",
+      "ic",
+      "ops",
+    ]);
+  });
+
+  it.each(["email", "text"] as const)(
+    "a throwing %s renderer cannot fail a page that does not use it: SMS to a phone and Slack pages all delivered",
+    async (renderer) => {
+      const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+      await onIncidentDeclared(deps({ renderers: { [renderer]: broken(renderer) } }), id);
+      const list = await pages.listPages(id);
+      expect(list.map((p) => `${p.channel}:${p.target.kind}:${p.state}`).sort()).toEqual([
+        "slack:channel:delivered",
+        "slack:person:delivered",
+        "sns:person:delivered",
+      ]);
+      expect(sns.published[0]?.message).toMatch(LINK);
+    },
+  );
+
+  it("in the sweeper: a topic page whose rendering throws fails alone, and the ladder goes on", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    await onIncidentDeclared(deps(), id);
+    // Level 2 after 5 minutes, level 3 (maria and the checkout topic) after 15: the email renderer,
+    // which only a topic page uses, throws.
+    await sweepFor(deps({ renderers: { email: broken("email") } }), 16);
+    const list = await pages.listPages(id);
+    const topic = list.filter((p) => p.target.kind === "topic");
+    expect(topic.map((p) => [p.level, p.state, p.error?.code])).toEqual([[3, "failed", "render_failed"]]);
+    const others = list.filter((p) => p.target.kind !== "topic");
+    expect(others.map((p) => p.level).sort()).toEqual([1, 1, 1, 2, 2, 3, 3]);
+    expect(others.every((p) => p.state === "delivered")).toBe(true);
+    expect(sns.published.filter((m) => m.topicArn)).toEqual([]);
+    const failed = kinds(await timeline(id), "page.failed");
+    expect(failed.map((e) => e.summary)).toEqual([
+      "page to topic firebreak-checkout-pages by SNS failed after 0 attempts: render_failed: the email rendering failed: email template broke",
+    ]);
+    expect((await pages.getEscalation(id))?.status).toBe("active");
+  });
+
+  it("when a page left 'requested' is resent: a throwing renderer fails that page alone, the others are resent", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+    class CrashingStore extends PageStore {
+      override async recordOutcome(): Promise<boolean> {
+        throw new Error("the Lambda died");
+      }
+    }
+    await expect(
+      onIncidentDeclared(deps({ pages: new CrashingStore(incidents.db, incidents.tableName) }), id),
+    ).rejects.toThrow("the Lambda died");
+    sns.reset();
+    slack.reset();
+    await sweepFor(deps({ renderers: { sms: broken("sms") } }), 3);
+    const byWay = await pagesByWay(id);
+    expect(byWay.get("sns:person")!.map((p) => [p.state, p.sends, p.error?.code])).toEqual([
+      ["failed", 2, "render_failed"],
+    ]);
+    for (const way of ["slack:person", "slack:channel"])
+      expect(
+        byWay.get(way)!.map((p) => [p.state, p.sends]),
+        way,
+      ).toEqual([["delivered", 2]]);
+    expect(sns.requests).toHaveLength(0);
+    expect(postMessages()).toHaveLength(2);
+    expect(kinds(await timeline(id), "page.failed").map((e) => e.data.error)).toEqual([
+      { code: "render_failed", message: "the sms rendering failed: sms template broke", retryable: false },
+    ]);
+  });
+});
+
+describe("ack link base: every channel pages, the SMS fits 140", () => {
+  // The link is the base, "/" and a 75-character token.
+  const API_GATEWAY = "https://a1b2c3d4e5.execute-api.ap-southeast-2.amazonaws.com/ack";
+  const CLOUDFRONT = "https://d3k9x2m7q1w8ze.cloudfront.net/ack";
+  const LONG = `https://${"a".repeat(200 - "https://".length - ".example.com/ack".length)}.example.com/ack`;
+
+  it.each([
+    // `SEV3 INC-n ` and a 139-character link make at least 150: it cannot fit.
+    ["the API Gateway host in ap-southeast-2 (a 139-character link)", "omitted", API_GATEWAY],
+    // What a default deploy uses: the dashboard's CloudFront host, which routes /ack to the API.
+    ["the dashboard's CloudFront host (a 117-character link)", "included", CLOUDFRONT],
+    ["a 200-character base", "omitted", LONG],
+  ] as const)(
+    "with %s: SMS, Slack DM and channel delivered, the link %s in the SMS",
+    async (_, link, base) => {
+      expect(LONG).toHaveLength(200);
+      const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
+      const d = deps({ ackBaseUrl: base });
+      const result = await onIncidentDeclared(d, id);
+      expect(result.outcome).toBe("started");
+      const list = await pages.listPages(id);
+      expect(list.map((p) => `${p.channel}:${p.target.kind}:${p.state}`).sort()).toEqual([
+        "slack:channel:delivered",
+        "slack:person:delivered",
+        "sns:person:delivered",
+      ]);
+      expect(postMessages()).toHaveLength(2);
+      expect(Object.keys((await incidents.getIncident(id))?.roles ?? {}).sort()).toEqual([
+        "comms",
+        "ic",
+        "ops",
+      ]);
+
+      expect(sns.published).toHaveLength(1);
+      const sms = sns.published[0]!.message;
+      expect(sms.length).toBeLessThanOrEqual(140);
+      expect(sms.startsWith(`SEV3 INC-${result.incident.number}`)).toBe(true);
+      const delivered = kinds(await timeline(id), "page.delivered");
+      const smsEntry = delivered.find((e) => e.data.channel === "sns")!;
+      expect(delivered.filter((e) => e !== smsEntry).every((e) => !("smsLinkOmitted" in e.data))).toBe(true);
+      if (link === "included") {
+        const token = sms.slice(sms.lastIndexOf(`${base}/`) + base.length + 1);
+        expect(sms.endsWith(`${base}/${token}`)).toBe(true);
+        expect(smsEntry.data).not.toHaveProperty("smsLinkOmitted");
+        expect(smsEntry.summary).toBe("page delivered to Bob Okafor by SMS");
+        // The link in the SMS works.
+        expect(await acknowledgeByLink(d, token)).toMatchObject({ ok: true, pageId: smsEntry.data.pageId });
+      } else {
+        expect(sms).not.toContain("https://");
+        expect(sms).toMatch(/^SEV3 INC-\d+ checkout: checkout-5xx - ack in Slack or email$/);
+        expect(smsEntry.data.smsLinkOmitted).toBe(true);
+        expect(smsEntry.summary).toMatch(
+          /^page delivered to Bob Okafor by SMS \(the SMS went without its ack link: "SEVn INC-n <link>" is longer than the 140 characters of one SMS/,
+        );
+      }
+    },
+  );
 });
 
 describe("escalation", () => {

@@ -1038,9 +1038,12 @@ function requestedEntry(page: StoredPage, id: string): TimelineEntry {
 }
 
 /**
- * Renders what the page's channel sends: SNS the SMS, the email and the default text; Slack the
- * message (and the default text). Each channel's rendering is isolated: a renderer that throws fails
- * this page alone (`render_failed`, recorded on the timeline), never another page or channel.
+ * Renders what the page's channel and target use, and only that: a Slack page the Slack message; an
+ * SMS to a person's phone the SMS; a topic page the SMS, the email and the default text (its
+ * subscribers may use any of them); a person without a phone nothing (SNS reports `no_address`).
+ * Each page's rendering is isolated: a renderer that throws fails this page alone (`render_failed`,
+ * recorded on the timeline by `recordOutcome`), never another page, channel or target, and a
+ * renderer a page does not use cannot fail it.
  */
 function render(
   context: PageContext,
@@ -1049,15 +1052,14 @@ function render(
   mention: string[],
 ): OutgoingPage | { renderError: DeliveryError } {
   const { deps, incident, now } = context;
-  const config = configOf(deps);
-  const renderers = { ...PAGE_RENDERERS, ...deps.renderers };
+  const renderers = deps.renderers ? { ...PAGE_RENDERERS, ...deps.renderers } : PAGE_RENDERERS;
   let step = "ack link";
   try {
     const token = signAckLink(
       {
         pageId: page.pageId,
         incidentId: incident.id,
-        expiresAt: new Date(now.getTime() + config.ackLinkTtlMs),
+        expiresAt: new Date(now.getTime() + configOf(deps).ackLinkTtlMs),
       },
       deps.ackKey,
     );
@@ -1069,8 +1071,6 @@ function render(
       ...(context.alarmReason ? { alarmReason: context.alarmReason } : {}),
       ...(mention.length > 0 ? { mention } : {}),
     };
-    step = "text";
-    const text = renderers.text(content);
     const { name: _name, ...target } = page.target;
     const base = {
       pageId: page.pageId,
@@ -1079,23 +1079,30 @@ function render(
       severity: incident.severity,
       title: incident.title,
       target,
-      text,
     };
+    const none = { sms: "", email: { subject: "", body: "" } };
     if (page.channel === "slack") {
       step = "slack";
-      return { ...base, sms: "", email: { subject: "", body: "" }, slack: renderers.slack(content) };
+      const slack = renderers.slack(content);
+      // The default text only when the Slack message has no notification text of its own.
+      step = "text";
+      const text = slack.text || renderers.text(content);
+      return { ...base, ...none, text, slack };
+    }
+    const topic = page.target.kind === "topic";
+    if (!topic && !(page.target.kind === "person" && page.target.phone)) {
+      return { ...base, ...none, text: "", slack: { text: "", blocks: [] } };
     }
     step = "sms";
     const sms = renderers.sms(content);
+    const omitted = sms.link === "omitted" ? { smsLinkOmitted: true } : {};
+    if (!topic)
+      return { ...base, ...none, sms: sms.text, text: sms.text, slack: { text: "", blocks: [] }, ...omitted };
     step = "email";
     const email = renderers.email(content);
-    return {
-      ...base,
-      sms: sms.text,
-      email,
-      slack: { text, blocks: [] },
-      ...(sms.link === "omitted" ? { smsLinkOmitted: true } : {}),
-    };
+    step = "text";
+    const text = renderers.text(content);
+    return { ...base, sms: sms.text, email, text, slack: { text, blocks: [] }, ...omitted };
   } catch (error) {
     deps.log?.error("page rendering failed", { pageId: page.pageId, step, error: String(error) });
     return {
@@ -1158,10 +1165,13 @@ async function recordOutcome(
   const at = now.toISOString();
   const who = pageTargetName(page.target);
   // An SMS without its link (it did not fit) says so on the timeline: ack it in Slack or by email.
-  const noLink = sent?.smsLinkOmitted && page.target.kind === "person" && page.target.phone !== undefined;
+  // A topic's SMS subscribers get that SMS too, so a topic page says it as well.
+  const noLink =
+    sent?.smsLinkOmitted === true &&
+    (page.target.kind === "topic" || (page.target.kind === "person" && page.target.phone !== undefined));
   const base = { ...pageData(page), ...(noLink ? { smsLinkOmitted: true } : {}) };
   const noLinkNote = noLink
-    ? ` (the SMS went without its ack link: the link is longer than the 140-character SMS allows; a shorter FIREBREAK_ACK_BASE_URL fixes it)`
+    ? ` (the SMS${page.target.kind === "topic" ? " rendering" : ""} went without its ack link: "SEVn INC-n <link>" is longer than the 140 characters of one SMS, so it says to ack in Slack or email; a shorter FIREBREAK_ACK_BASE_URL keeps the link)`
     : "";
   // The outcome's entry, preceded by the page's deferred `page.requested` entry when it has one.
   const withRequested = (outcome: Draft): TimelineEntry[] => [

@@ -256,6 +256,11 @@ describe("SNS helpers", () => {
   it("leaves SMS within budget alone", () => {
     expect(smsText("short")).toBe("short");
   });
+  it("cuts an SMS over budget to 140 UTF-16 code units, never inside an emoji", () => {
+    const sms = smsText(`SEV1 INC-1 ${"🔥".repeat(100)}`);
+    expect(sms).toHaveLength(140);
+    expect(sms).toBe(`SEV1 INC-1 ${"🔥".repeat(64)}…`);
+  });
   it("classifies network errors as retryable and rethrows programming errors", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(classifySnsError(reset)).toMatchObject({ code: "ECONNRESET", retryable: true });

@@ -15,6 +15,7 @@ import {
   retryOptionsFor,
   type SendOptions,
 } from "./channels";
+import { truncate } from "./messages";
 import {
   errorCode,
   errorMessage,
@@ -41,7 +42,7 @@ import {
 
 /** SNS rejects subjects of 100 characters or more, and ones with line breaks or control characters. */
 export const MAX_SUBJECT_LENGTH = 99;
-/** SMS text budget (140 ASCII / GSM characters in one message; SNS splits longer ones). */
+/** SMS text budget: 140 UTF-16 code units (one GSM-7 message; SNS splits longer or UCS-2 ones). */
 export const MAX_SMS_LENGTH = 140;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -215,9 +216,12 @@ export function sanitiseSubject(subject: string): string {
   return cut(clean, MAX_SUBJECT_LENGTH) || "Firebreak page";
 }
 
-/** The prebuilt SMS text, cut to 140 characters if a caller broke the contract (a page must still go out). */
+/**
+ * The prebuilt SMS text, cut to 140 UTF-16 code units (the budget `smsPage` keeps, see messages.ts)
+ * if a caller broke the contract: a page must still go out. Never inside a grapheme.
+ */
 export function smsText(sms: string): string {
-  return cut(sms, MAX_SMS_LENGTH);
+  return truncate(sms, MAX_SMS_LENGTH);
 }
 
 /** Cuts to `max` code points (never through a surrogate pair), ending with `…` when cut. */
