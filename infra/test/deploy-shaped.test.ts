@@ -114,7 +114,7 @@ async function fireAlarm(target: LocalRuntime): Promise<string> {
   });
   const posted = await fetch(`${target.url}/events`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: target.eventHeaders,
     body: JSON.stringify(event),
   });
   expect(posted.status).toBe(202);

@@ -111,12 +111,20 @@ async function get(url: string, path: string, token?: string): Promise<{ status:
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
+/** The local events token (`POST /events`): FIREBREAK_EVENTS_TOKEN, else the one `npm start` keeps in the data folder. */
+function eventsToken(): string | undefined {
+  if (process.env.FIREBREAK_EVENTS_TOKEN) return process.env.FIREBREAK_EVENTS_TOKEN;
+  const file = resolve(process.env.FIREBREAK_DATA_DIR ?? ".firebreak", "events-token");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
 async function post(url: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
   let response: Response;
+  const token = eventsToken();
   try {
     response = await fetch(`${url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
   } catch {

@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       `  Dashboard           ${runtime.url}/   (opens the sign-in page below first)`,
       `  HTTP API            ${runtime.url}   (GET /health; /api/* needs a sign-in or a token)`,
       `  Sign in             ${runtime.url}/auth/dev   (dev sign-in: pick a person and a role)${env.SLACK_CLIENT_ID ? `, or ${runtime.url}/auth/slack/login` : ""}`,
-      `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule)`,
+      `  Alarm events        POST ${runtime.url}/events   (EventBridge events, routed by the alarm rule; JSON with Authorization: Bearer <${join(dataDir, "events-token")}>)`,
       `  DynamoDB Local      ${runtime.dynamo.endpoint}   (table ${env.FIREBREAK_TABLE}, data in ${join(dataDir, "dynamodb")})`,
       "  Domain events       in-process: table stream → outbox → local dispatcher",
       `  Slack               POST ${runtime.url}/slack/events   (workspace ${runtime.slack.teamId})`,

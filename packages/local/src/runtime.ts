@@ -69,6 +69,7 @@ import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
 import { type FakeS3, startFakeS3 } from "./fake-s3";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { type FakeSns, startFakeSns } from "./fake-sns";
+import { isLoopbackHost, type LocalGuard, localGuard } from "./local-guard";
 import { formatSlackPage, formatSnsPage } from "./sinks";
 import { serveDashboard, WEB_DIST } from "./static-web";
 import { startStreamPoller } from "./stream-poller";
@@ -135,6 +136,10 @@ export interface LocalRuntime {
   paging: PagingDeps;
   slack: { signingSecret: string; teamId: string };
   auth: { tokens: TokenStore; sessionKey: string };
+  /** The local events token: `POST /events` needs `Authorization: Bearer <eventsToken>`. */
+  eventsToken: string;
+  /** The headers a client of `POST /events` sends (JSON and the events token). */
+  eventHeaders: Record<string, string>;
   /** Creates an API token (for tests and scripts): `Authorization: Bearer <token>`. */
   apiToken(role: AuthRole, userId?: string): Promise<string>;
   stop(): Promise<void>;
@@ -143,27 +148,19 @@ export interface LocalRuntime {
 const DEMO_DIRECTORY = fileURLToPath(new URL("../../../examples/directory.yaml", import.meta.url));
 
 /**
- * The AckKey secret: FIREBREAK_ACK_KEY (one key, or a keyring `k2:<new>,k1:<old>` as on AWS), else
- * one kept in the data folder (so links survive restarts).
+ * A secret given by a setting, else one kept in the data folder (0600) so it survives restarts
+ * (made by `make` the first time; in memory without a data folder).
  */
-function ackSecret(dataDir: string | null, settings: Readonly<Record<string, string | undefined>>): string {
-  if (settings.FIREBREAK_ACK_KEY) return settings.FIREBREAK_ACK_KEY;
-  const file = dataDir ? join(dataDir, "ack-key") : undefined;
-  if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
-  const secret = randomBytes(32).toString("base64url");
-  if (file) writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/** The session-signing key: FIREBREAK_SESSION_KEY, else one kept in the data folder (sessions survive restarts). */
-function sessionSecret(
+function keptSecret(
   dataDir: string | null,
-  settings: Readonly<Record<string, string | undefined>>,
+  given: string | undefined,
+  fileName: string,
+  make: () => string,
 ): string {
-  if (settings.FIREBREAK_SESSION_KEY) return settings.FIREBREAK_SESSION_KEY;
-  const file = dataDir ? join(dataDir, "session-key") : undefined;
+  if (given) return given;
+  const file = dataDir ? join(dataDir, fileName) : undefined;
   if (file && existsSync(file)) return readFileSync(file, "utf8").trim();
-  const secret = newSessionSecret();
+  const secret = make();
   if (file) writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
@@ -312,8 +309,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       SlackSigningSecret: slackConfig.signingSecret,
       SlackBotToken: slackConfig.botToken ?? "xoxb-local-fake",
       SlackTeamId: slackConfig.teamId,
-      SessionKey: sessionSecret(dataDir, settings),
-      AckKey: ackSecret(dataDir, settings),
+      SessionKey: keptSecret(dataDir, settings.FIREBREAK_SESSION_KEY, "session-key", newSessionSecret),
+      // One key, or a keyring `k2:<new>,k1:<old>` as on AWS.
+      AckKey: keptSecret(dataDir, settings.FIREBREAK_ACK_KEY, "ack-key", () =>
+        randomBytes(32).toString("base64url"),
+      ),
       ...(options.slackOidc
         ? { SlackClientId: options.slackOidc.clientId, SlackClientSecret: options.slackOidc.clientSecret }
         : {}),
@@ -435,7 +435,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const ingest = createAlarmIngestHandler(() => ingestDeps(platform, deadLetters));
 
     // The HTTP API: each route goes to the function the cloud's route table names (HTTP_FUNCTIONS).
-    const localAuth = { devSignIn: true, secureCookies: false };
+    // The dev sign-in exists only while the server listens on loopback (see local-guard.ts).
+    const host = options.host ?? "127.0.0.1";
+    const localAuth = { devSignIn: isLoopbackHost(host), secureCookies: false };
+    const eventsToken = keptSecret(dataDir, settings.FIREBREAK_EVENTS_TOKEN, "events-token", () =>
+      randomBytes(24).toString("base64url"),
+    );
+    let guard: LocalGuard | undefined;
     const http: Record<HttpFunctionName, (event: APIGatewayProxyEventV2) => Promise<HttpResult>> = {
       ApiHandler: lambdaOf(
         "ApiHandler",
@@ -517,6 +523,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         throw error;
       }
       const path = new URL(req.url ?? "/", "http://local").pathname;
+      // Fail closed: nothing is served before the guard knows the server's own address.
+      const refused = guard
+        ? guard.check(req, path)
+        : { status: 403 as const, title: "Starting", detail: "not ready yet" };
+      if (refused) return sendResult(res, problem(refused.status, refused.title, refused.detail));
       if (path === "/events") {
         if (req.method !== "POST")
           return sendResult(res, problem(405, "Method not allowed", "use POST /events"));
@@ -539,7 +550,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         else res.end();
       });
     });
-    const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolvePromise, reject) => {
       server!.once("error", reject);
       server!.listen(options.port, host, () => resolvePromise());
@@ -547,6 +557,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const url = `http://${host}:${port}`;
+    guard = localGuard({ host, port, eventsToken, allowedHosts: settings.FIREBREAK_ALLOWED_HOSTS });
     // A deploy sets these to the API's /ack and the dashboard's URL; locally, this server's.
     settings.FIREBREAK_ACK_BASE_URL ||= `${url}/ack`;
     settings.FIREBREAK_DASHBOARD_URL ||= url;
@@ -583,6 +594,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       paging: wiredPaging,
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       auth: { tokens, sessionKey },
+      eventsToken,
+      eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },
       apiToken: async (role, userId = "local-test") =>
         (await tokens.create({ name: `${role} token`, role, userId })).token,
       stop,

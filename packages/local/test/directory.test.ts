@@ -144,7 +144,11 @@ describe("firebreak directory apply / show, against the running local runtime", 
         account,
         region: "eu-west-1",
       });
-      const res = await fetch(`${runtime.url}/events`, { method: "POST", body: JSON.stringify(event) });
+      const res = await fetch(`${runtime.url}/events`, {
+        method: "POST",
+        headers: runtime.eventHeaders,
+        body: JSON.stringify(event),
+      });
       return ((await res.json()) as { results: { incidentId: string }[] }).results[0]!.incidentId;
     };
     const teamOf = async (id: string) => {

@@ -43,7 +43,11 @@ describe("the local runtime prints recorded pages, and their ack links work in a
       account: "123456789012",
       region: "eu-west-1",
     });
-    const res = await fetch(`${runtime.url}/events`, { method: "POST", body: JSON.stringify(event) });
+    const res = await fetch(`${runtime.url}/events`, {
+      method: "POST",
+      headers: runtime.eventHeaders,
+      body: JSON.stringify(event),
+    });
     const id = ((await res.json()) as { results: { incidentId: string }[] }).results[0]!.incidentId;
 
     const sns = await eventually(() =>

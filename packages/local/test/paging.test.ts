@@ -47,7 +47,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     });
     const res = await fetch(`${runtime.url}/events`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: runtime.eventHeaders,
       body: JSON.stringify(event),
     });
     const { results } = (await res.json()) as { results: { incidentId: string }[] };

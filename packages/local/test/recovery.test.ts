@@ -61,7 +61,7 @@ describe("a restart after a crash between commit and dispatch", () => {
     const first = await start();
     const before = await fetch(`${first.url}/events`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: first.eventHeaders,
       body: JSON.stringify(alarm("checkout-before-crash")),
     });
     expect(before.status).toBe(202);
@@ -147,7 +147,7 @@ describe("a restart after a crash between commit and dispatch", () => {
     (malformed.detail as { state: Record<string, unknown> }).state.timestamp = "yesterday";
     const res = await fetch(`${runtime.url}/events`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: runtime.eventHeaders,
       body: JSON.stringify(malformed),
     });
     expect(res.status).toBe(400);

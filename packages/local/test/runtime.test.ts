@@ -22,7 +22,7 @@ afterAll(() => runtime.stop());
 const post = (path: string, body: string | object) =>
   fetch(`${runtime.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: path === "/events" ? runtime.eventHeaders : { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 const get = (path: string) => fetch(`${runtime.url}${path}`, { headers: auth });
@@ -172,6 +172,8 @@ describe("local runtime", () => {
     const logs: string[] = [];
     const log = console.log;
     console.log = (...args: unknown[]) => logs.push(args.join(" "));
+    // `npm start` keeps the events token in the data folder; this runtime runs in memory.
+    process.env.FIREBREAK_EVENTS_TOKEN = runtime.eventsToken;
     try {
       await buildCli().parseAsync([
         "node",
@@ -189,6 +191,7 @@ describe("local runtime", () => {
       await buildCli().parseAsync(["node", "firebreak", "alarm", "ok", "checkout-5xx", "--url", runtime.url]);
     } finally {
       console.log = log;
+      delete process.env.FIREBREAK_EVENTS_TOKEN;
     }
     expect(logs.join("\n")).toMatch(/INC-\d+ opened/);
     const list = (await (await get("/api/incidents?status=open")).json()) as ListBody;
