@@ -42,7 +42,7 @@ afterAll(() => runtime.stop());
 const post = (path: string, body: object) =>
   fetch(`${runtime.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: path === "/events" ? runtime.eventHeaders : { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
 

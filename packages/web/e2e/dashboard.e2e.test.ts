@@ -26,6 +26,8 @@ let webDir: string;
 async function fireAlarm(name: string, ...options: string[]): Promise<void> {
   const log = console.log;
   console.log = () => undefined;
+  // `npm start` keeps the events token in the data folder; this runtime runs in memory.
+  process.env.FIREBREAK_EVENTS_TOKEN = runtime.eventsToken;
   try {
     await buildCli().parseAsync([
       "node",
@@ -38,6 +40,7 @@ async function fireAlarm(name: string, ...options: string[]): Promise<void> {
       runtime.url,
     ]);
   } finally {
+    delete process.env.FIREBREAK_EVENTS_TOKEN;
     console.log = log;
   }
 }
