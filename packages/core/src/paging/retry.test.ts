@@ -153,9 +153,8 @@ describe("withRetry", () => {
       random: () => 1,
     });
     setTimeout(() => controller.abort(new Error("shutting down")), 10);
-    const started = Date.now();
+    // Without the abort this would wait a minute: the test's own timeout is the bound.
     const outcome = await pending;
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(calls()).toBe(1);
     expect(outcome).toMatchObject({ ok: false, attempts: 1, failure: { code: ABORTED } });
     expect(outcome.ok || outcome.failure.message).toContain("InternalError: boom");

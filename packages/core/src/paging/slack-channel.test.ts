@@ -177,10 +177,8 @@ describe("SlackChannel", () => {
   it("retries request timeouts (the fake hangs), then fails with a retryable timeout", async () => {
     fake.failNext("chat.postMessage", 3, "hang");
     const { slack } = channel({ requestTimeoutMs: 100 });
-    const started = performance.now();
     const result = expectFailed(await slack.send(page(incidents)));
     expect(result).toMatchObject({ attempts: 3, error: { code: "timeout", retryable: true } });
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("accepts a ready client", async () => {

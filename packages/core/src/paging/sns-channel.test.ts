@@ -222,10 +222,8 @@ describe("SnsChannel retries (SDK retries off, retry.ts on)", () => {
   it("retries timeouts (the fake never answers), then fails with a retryable Timeout", async () => {
     fake.failNext(3, "timeout");
     const { sns } = channel({ requestTimeoutMs: 100, attempts: 3 });
-    const started = performance.now();
     const result = expectFailed(await sns.send(page({ kind: "topic", arn: TOPIC })));
     expect(result).toMatchObject({ attempts: 3, error: { code: "Timeout", retryable: true } });
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(3);
   });
 

