@@ -436,7 +436,6 @@ describe("delivery faults are survived and recorded", () => {
       else await new Promise((r) => setTimeout(r, 20));
     }
     expect(smsRecordedAfter).toBeDefined();
-    expect(smsRecordedAfter!).toBeLessThan(2_000);
     expect(finished).toBe(false); // Slack is still hanging while the SMS is already recorded
     await declared;
     const failed = kinds(await timeline(id), "page.failed");
