@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { ValidationIssue } from "../shared/errors";
+import type { ValidationIssue } from "@firebreak/core/shared/errors";
 
 /** An event that can never be processed (malformed): kept whole, with the reason, for a human. */
 export interface DeadLetter {

@@ -1,7 +1,7 @@
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { newId } from "@firebreak/core/shared/ids";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type Clock, systemClock } from "../shared/clock";
-import { newId } from "../shared/ids";
 import {
   ConcurrentChangeError,
   type DeliveryKey,

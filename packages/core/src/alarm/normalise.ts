@@ -11,10 +11,10 @@
  * `ValidationError` whose issues name the bad field, e.g. `detail.state.value`.
  */
 import * as z from "zod/mini";
-import "../shared/zod-locale";
-import { issuesFromZod, ValidationError, type ValidationIssue } from "../shared/errors";
-import { normaliseTimestamp } from "../shared/timestamp";
-import { convertedString } from "../shared/validate";
+import "@firebreak/core/shared/zod-locale";
+import { issuesFromZod, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
+import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
+import { convertedString } from "@firebreak/core/shared/validate";
 import {
   ALARM_STATES,
   type AlarmState,

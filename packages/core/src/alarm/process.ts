@@ -1,6 +1,6 @@
-import { systemClock } from "../shared/clock";
-import { ValidationError } from "../shared/errors";
-import type { Log } from "../shared/log";
+import { systemClock } from "@firebreak/core/shared/clock";
+import { ValidationError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
 import type { DeadLetterSink } from "./dead-letter";
 import { type IngestDeps, type IngestResult, ingestAlarmTransition } from "./ingest";
 import { normaliseAlarmEvent, normaliseSnsRecord } from "./normalise";

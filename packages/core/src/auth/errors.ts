@@ -1,4 +1,4 @@
-import { FirebreakError } from "../shared/errors";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 
 /** No credentials, or credentials that are expired, forged or revoked (HTTP 401). */
 export class UnauthenticatedError extends FirebreakError {

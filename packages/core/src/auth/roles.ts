@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import "../shared/zod-locale";
+import "@firebreak/core/shared/zod-locale";
 import type { Directory } from "../oncall/directory";
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import * as z from "zod/mini";
-import "../shared/zod-locale";
+import "@firebreak/core/shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 import { authRoleSchema } from "./roles";
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import * as z from "zod/mini";
-import "../shared/zod-locale";
+import "@firebreak/core/shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 
 /**

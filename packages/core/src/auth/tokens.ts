@@ -7,11 +7,11 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import "../shared/zod-locale";
+import "@firebreak/core/shared/zod-locale";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
 import type { Actor } from "../incident/model";
-import { type Clock, systemClock } from "../shared/clock";
-import { NotFoundError } from "../shared/errors";
-import { newId } from "../shared/ids";
 import { pickFields } from "../storage/items";
 import { keys } from "../storage/keys";
 import { type AuthRole, authRoleSchema } from "./roles";

@@ -1,5 +1,5 @@
+import type { Log } from "@firebreak/core/shared/log";
 import { describe, expect, it } from "vitest";
-import type { Log } from "../shared/log";
 import { type BusEvent, type EventPattern, LocalDispatcher, matchesPattern } from "./dispatcher";
 import { EVENT_SOURCE } from "./publisher";
 import { domainEvent } from "./testing";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
 import type { EventBridgeEvent } from "aws-lambda";
-import { type Clock, systemClock } from "../shared/clock";
-import { FirebreakError, ValidationError } from "../shared/errors";
-import type { Log } from "../shared/log";
 import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
 import { type DomainEvent, EVENT_SOURCE, type EventPublisher } from "./publisher";
 

@@ -1,6 +1,6 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import type { DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../shared/errors";
 import { keys } from "../storage/keys";
 import { eventFromStreamRecord, eventsFromStreamRecords, publishStreamRecords } from "./outbox";
 import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";

@@ -5,12 +5,12 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
+import type { Log } from "@firebreak/core/shared/log";
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
 import type { DeadLetterSink } from "../alarm/dead-letter";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { FirebreakError, ValidationError } from "../shared/errors";
-import type { Log } from "../shared/log";
 import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";
 
 /**

@@ -1,5 +1,5 @@
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { TimelineEntry } from "../incident/timeline";
-import { FirebreakError } from "../shared/errors";
 
 /** The source of every Firebreak domain event on the app bus. */
 export const EVENT_SOURCE = "firebreak";

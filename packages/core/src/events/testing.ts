@@ -3,9 +3,9 @@
  * tests in functions/ and local/). Not used by production code.
  */
 import { marshall } from "@aws-sdk/util-dynamodb";
+import { newId } from "@firebreak/core/shared/ids";
 import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import type { TimelineEntry } from "../incident/timeline";
-import { newId } from "../shared/ids";
 import { type DomainEvent, eventFromEntry } from "./publisher";
 
 export function timelineEntry(overrides: Partial<TimelineEntry> = {}): TimelineEntry {

@@ -1,9 +1,9 @@
+import { runAs } from "@firebreak/core/shared/actor";
+import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
-import { runAs } from "../shared/actor";
-import { ValidationError, VersionConflictError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
 import { assignRole, changeStatus, declareIncident, postUpdate } from "./actions";
 import { IllegalTransitionError } from "./model";

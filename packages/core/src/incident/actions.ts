@@ -1,11 +1,11 @@
 import * as z from "zod/mini";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
-import "../shared/zod-locale";
-import { currentActor } from "../shared/actor";
-import { type Clock, systemClock } from "../shared/clock";
-import { NotFoundError, VersionConflictError } from "../shared/errors";
-import { newId } from "../shared/ids";
-import { validate } from "../shared/validate";
+import "@firebreak/core/shared/zod-locale";
+import { currentActor } from "@firebreak/core/shared/actor";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
+import { validate } from "@firebreak/core/shared/validate";
 import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
 import {
   type Actor,

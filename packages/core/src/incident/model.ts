@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import "../shared/zod-locale";
-import { FirebreakError } from "../shared/errors";
+import "@firebreak/core/shared/zod-locale";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Role } from "./timeline";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;

@@ -5,8 +5,8 @@
  * its edge, and never stalls the outbox behind it.
  */
 import * as z from "zod/mini";
-import "../shared/zod-locale";
-import { issuesFromZod, ValidationError } from "../shared/errors";
+import "@firebreak/core/shared/zod-locale";
+import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor } from "./model";
 import type { TimelineEntry } from "./timeline";
 

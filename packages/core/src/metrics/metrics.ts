@@ -1,6 +1,6 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { SEVERITIES } from "../incident/model";
 import type { PostmortemV1 } from "../postmortem/types";
-import { ValidationError } from "../shared/errors";
 
 /**
  * Incident metrics from postmortem metadata documents (pure).

@@ -1,5 +1,5 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../shared/errors";
 import { parseSince } from "./since";
 
 const NOW = new Date("2026-03-14T09:42:13.274Z");

@@ -1,4 +1,4 @@
-import { ValidationError } from "../shared/errors";
+import { ValidationError } from "@firebreak/core/shared/errors";
 
 /**
  * Parses `--since`: a relative duration before `now` ("12h", "30d", "2w": hours, days, weeks; a

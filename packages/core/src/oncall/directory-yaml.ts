@@ -4,8 +4,9 @@
  * `applyDirectoryYaml` (parse, then apply). Apart from directory.ts so that the Lambda handlers that
  * only read the validated JSON directory do not bundle the `yaml` library.
  */
+
+import { formatPath } from "@firebreak/core/shared/errors";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { formatPath } from "../shared/errors";
 import { type Directory, type DirectoryIssue, invalid, type Path, parseWithIssues } from "./directory";
 import type { ApplyOptions, DirectoryStore, StoredDirectory } from "./store";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ValidationError } from "../shared/errors";
 import { type DirectoryIssue, parseDirectory, resolveOwner } from "./directory";
 import { parseDirectoryYaml } from "./directory-yaml";
 

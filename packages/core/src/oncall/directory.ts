@@ -22,10 +22,10 @@
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
 import * as z from "zod/mini";
-import "../shared/zod-locale";
-import { formatPath, ValidationError, type ValidationIssue } from "../shared/errors";
-import { normaliseTimestamp } from "../shared/timestamp";
-import { convertedString } from "../shared/validate";
+import "@firebreak/core/shared/zod-locale";
+import { formatPath, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
+import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
+import { convertedString } from "@firebreak/core/shared/validate";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
 
 // ---------------------------------------------------------------------------------------------

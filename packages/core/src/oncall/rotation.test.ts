@@ -1,6 +1,6 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../shared/errors";
 import type { Person, Rotation, RotationOverride } from "./directory";
 import { type OnCall, onCallAt, rotationShiftAt, scheduleBetween, shiftStartAt } from "./rotation";
 import { wallTimeAt } from "./tz";

@@ -30,7 +30,7 @@
  * (`personId: null`, `reason: "empty rotation"`), and the caller falls through to the escalation
  * policy's next level or fallback.
  */
-import { ValidationError } from "../shared/errors";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Person, Rotation, RotationOverride } from "./directory";
 import {
   addDays,

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
-import { type Clock, systemClock } from "../shared/clock";
-import { ValidationError, VersionConflictError } from "../shared/errors";
 import { keys } from "../storage/keys";
 import type { Directory } from "./directory";
 

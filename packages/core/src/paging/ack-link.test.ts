@@ -1,6 +1,6 @@
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FirebreakError, ValidationError } from "../shared/errors";
 import { type AckKey, ackLinkNonce, ackUrl, parseAckKeyring, signAckLink, verifyAckLink } from "./ack-link";
 
 const KEY: AckKey = { id: "k1", secret: "0123456789abcdef0123456789abcdef-current" };

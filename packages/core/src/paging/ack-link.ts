@@ -29,7 +29,7 @@
  *   that second on (`now >= expiresAt`). Expiries after 2106 (uint32) are refused.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { FirebreakError, ValidationError } from "../shared/errors";
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 
 export interface AckLinkPayload {
   pageId: string;

@@ -1,7 +1,7 @@
+import type { Clock } from "@firebreak/core/shared/clock";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../shared/clock";
-import { ValidationError } from "../shared/errors";
 import {
   type EscalationDecision,
   type EscalationLadder,

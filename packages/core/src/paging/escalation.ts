@@ -22,9 +22,10 @@
  * The ladder is generic, so both a directory `EscalationPolicy` (targets are references) and a
  * `WhoIsOnCall` result (targets resolved at an instant) can drive it.
  */
+
+import type { Clock } from "@firebreak/core/shared/clock";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Severity } from "../incident/model";
-import type { Clock } from "../shared/clock";
-import { ValidationError } from "../shared/errors";
 
 const MS_PER_MINUTE = 60_000;
 

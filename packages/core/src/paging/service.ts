@@ -30,16 +30,16 @@
 import { createHash } from "node:crypto";
 import * as z from "zod/mini";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
-import "../shared/zod-locale";
+import "@firebreak/core/shared/zod-locale";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
+import type { Log } from "@firebreak/core/shared/log";
 import { changeStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { DirectoryStore } from "../oncall/store";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
-import { type Clock, systemClock } from "../shared/clock";
-import { NotFoundError, VersionConflictError } from "../shared/errors";
-import { newId } from "../shared/ids";
-import type { Log } from "../shared/log";
 import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-store";
 import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
 import {

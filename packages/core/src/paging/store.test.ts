@@ -1,9 +1,9 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import type { TimelineEntry } from "../incident/timeline";
-import { VersionConflictError } from "../shared/errors";
-import { newId } from "../shared/ids";
 import type { IncidentStore } from "../storage/incident-store";
 import { EscalationExistsError, type EscalationRecord, PageStore, type StoredPage } from "./store";
 

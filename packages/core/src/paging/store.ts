@@ -8,9 +8,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { FirebreakError, VersionConflictError } from "../shared/errors";
 import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
 import { pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";

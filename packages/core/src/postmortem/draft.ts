@@ -3,9 +3,10 @@
  * service.ts (reading and human edits) so that the handlers which only read drafts (API, Slack) do
  * not bundle the generator.
  */
+
+import { systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
-import { systemClock } from "../shared/clock";
-import { NotFoundError, ValidationError } from "../shared/errors";
 import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import { generatePostmortem } from "./generate";

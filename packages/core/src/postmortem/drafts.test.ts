@@ -1,5 +1,5 @@
+import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { describe, expect, it } from "vitest";
-import { ValidationError, VersionConflictError } from "../shared/errors";
 import { contentHash, currentDraft, type Draft, latestDraft, planRegeneration } from "./drafts";
 import { planHumanEdit } from "./edit";
 import { generatePostmortem } from "./generate";

@@ -3,9 +3,10 @@
  * validated against the schema. Apart from drafts.ts and service.ts (reading) so that readers do
  * not bundle the linter and the schema validator (≈ 100 KB with ajv-formats and the schema).
  */
+
+import { systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
-import { systemClock } from "../shared/clock";
-import { NotFoundError, ValidationError, VersionConflictError } from "../shared/errors";
 import { contentHash, currentDraft, type Draft, latestDraft } from "./drafts";
 import { createLinter } from "./lint";
 import { assertValidPostmortem } from "./schema";

@@ -2,7 +2,7 @@
  * The postmortem export's setting (packages/core/src/postmortem/export.ts), without the S3 client,
  * so the deploy (infra/config.ts) and the local runtime validate it the same way.
  */
-import { ValidationError } from "../shared/errors";
+import { ValidationError } from "@firebreak/core/shared/errors";
 
 export const BUCKET_SETTING = "FIREBREAK_POSTMORTEM_BUCKET";
 

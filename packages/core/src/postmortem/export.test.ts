@@ -1,4 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import type { Clock } from "@firebreak/core/shared/clock";
+import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { type FakeS3, startFakeS3 } from "@firebreak/local/fake-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
@@ -6,8 +8,6 @@ import { transition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
-import type { Clock } from "../shared/clock";
-import { NotFoundError, ValidationError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
 import { draftPostmortem } from "./draft";
 import { editPostmortem } from "./edit";

@@ -13,7 +13,7 @@
  * already safe in DynamoDB and is never blocked by the export.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { NotFoundError, ValidationError } from "../shared/errors";
+import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 
 export { BUCKET_SETTING, exportBucketFromEnv } from "./export-config";
 

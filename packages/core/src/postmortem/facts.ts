@@ -1,6 +1,6 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident } from "../incident/model";
 import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
-import { ValidationError } from "../shared/errors";
 import type { ImpactStartSource } from "./types";
 
 /**

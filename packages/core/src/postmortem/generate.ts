@@ -1,6 +1,6 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { type Incident, incidentKey } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { ValidationError } from "../shared/errors";
 import { collectFacts, type Facts, type OrderedEntry, str } from "./facts";
 import { frontMatter } from "./front-matter";
 import { createLinter } from "./lint";

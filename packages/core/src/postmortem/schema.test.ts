@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { FirebreakError } from "../shared/errors";
 import { generatePostmortem } from "./generate";
 import { assertValidPostmortem, PostmortemInvalidError, validatePostmortem } from "./schema";
 import { GENERATED_VALIDATOR, generateValidatorSource } from "./schema-codegen";

@@ -1,5 +1,5 @@
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { ErrorObject } from "ajv";
-import { FirebreakError } from "../shared/errors";
 // Compiled ahead of time from schemas/postmortem.v1.json (schema-codegen.ts; schema.test.ts checks
 // it is current), so that ajv's compiler is not bundled into the Lambda functions. The schema
 // document itself is schema-document.ts.

@@ -1,3 +1,5 @@
+import type { Clock } from "@firebreak/core/shared/clock";
+import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
@@ -5,8 +7,6 @@ import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeStatus, postUpdate } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { computeMetrics } from "../metrics/metrics";
-import type { Clock } from "../shared/clock";
-import { VersionConflictError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
 import { draftPostmortem } from "./draft";
 import { editPostmortem } from "./edit";

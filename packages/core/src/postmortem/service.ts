@@ -1,8 +1,8 @@
+import type { Clock } from "@firebreak/core/shared/clock";
+import { NotFoundError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { Clock } from "../shared/clock";
-import { NotFoundError } from "../shared/errors";
-import { newId } from "../shared/ids";
 import type { IncidentStore } from "../storage/incident-store";
 import { currentDraft, type Draft } from "./drafts";
 import type { PostmortemStore } from "./store";

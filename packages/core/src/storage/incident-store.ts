@@ -8,11 +8,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { FirebreakError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { AlarmRecord } from "../alarm/record";
 import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { FirebreakError, ValidationError, VersionConflictError } from "../shared/errors";
 import { pickFields } from "./items";
 import {
   ALL_PARTITION,
