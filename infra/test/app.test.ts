@@ -263,6 +263,9 @@ describe("outbox", () => {
     expect(mapping.inputs.maximumRetryAttempts).toBe(5);
     expect(mapping.inputs.startingPosition).toBe("TRIM_HORIZON");
     expect(allows(fn, "sqs:SendMessage", state(dlq, "arn"))).toBe(true);
+    // Only that: the outbox neither reads nor purges its dead letters.
+    for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"])
+      expect(allows(fn, action, state(dlq, "arn"))).toBe(false);
     // Poison records (never publishable) go to the same queue from the handler, with their reason.
     const env = (fn.inputs.environment as { variables: Record<string, unknown> }).variables;
     expect(plain(env.FIREBREAK_OUTBOX_DLQ_URL)).toBe(state(dlq, "url"));
@@ -271,6 +274,8 @@ describe("outbox", () => {
       (a) => (a.inputs.dimensions as { QueueName?: string } | undefined)?.QueueName === state(dlq, "name"),
     );
     expect(alarm?.inputs.metricName).toBe("ApproximateNumberOfMessagesVisible");
+    expect(alarm?.inputs.threshold).toBe(1);
+    expect(alarm?.inputs.alarmActions).toHaveLength(1);
   });
 
   it("links the outbox function to the app bus (Resource.Bus.name)", () => {

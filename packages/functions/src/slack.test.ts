@@ -20,6 +20,7 @@ import {
   slackFixture,
   slackFixtureText,
 } from "./slack/testing";
+import { NO_USER_TEXT } from "./slack/verify";
 
 const SECRET = "our-own-test-signing-secret";
 const TOKEN = "xoxb-firebreak-test";
@@ -522,6 +523,25 @@ describe("request security", () => {
     expect((await handle(stale, context)).statusCode).toBe(401);
     const good = signedEvent(commandBody({ text: "help" }), { secret: SECRET, base64: false });
     expect((await handle(good, context)).statusCode).toBe(200);
+  });
+
+  it("a command or modal submission without a user is told so in Slack, and nothing is run or stored", async () => {
+    const declare = new URLSearchParams(commandBody({ text: "declare sev1 nobody declared this" }));
+    declare.delete("user_id");
+    const answer = await send(declare.toString());
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ response_type: "ephemeral", text: NO_USER_TEXT });
+
+    const payload = slackFixture<Record<string, unknown>>("view-submission.payload.json");
+    const { user: _user, ...submittedByNobody } = payload;
+    const submitted = await send(interactiveBody(submittedByNobody));
+    expect(submitted.status).toBe(200);
+    expect(submitted.json).toEqual({ response_action: "errors", errors: { title_block: NO_USER_TEXT } });
+
+    expect(fake.calls).toEqual([]);
+    expect(enqueued).toEqual([]);
+    expect((await store.listOpen()).items).toEqual([]);
+    expect(await store.getIncidentByNumber(1)).toBeUndefined();
   });
 
   it("answers ssl_check with 200 and nothing else", async () => {

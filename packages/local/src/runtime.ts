@@ -416,8 +416,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The outbox: the table's stream (filtered as the cloud's event source mapping) → the same
     // handler as on Lambda → the in-process bus. With a data folder, from a durable checkpoint (and
     // from the oldest record without one, as the cloud's mapping starts at TRIM_HORIZON), so a
-    // restart after a crash dispatches what was committed but not yet dispatched.
-    const outbox = createOutboxHandler(() => ({ publisher: bus, deadLetters }));
+    // restart after a crash dispatches what was committed but not yet dispatched. The in-process
+    // bus is not durable as EventBridge is: a batch counts as published (and is checkpointed) only
+    // once its consumers have handled it, or a kill -9 in between would lose its pages for good.
+    const outbox = createOutboxHandler(() => ({
+      publisher: { publish: (events) => bus.publishAndWait(events) },
+      deadLetters,
+    }));
     poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
       tableName,

@@ -1,5 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -185,6 +188,69 @@ describe("startStreamPoller on DynamoDB Local", () => {
     await vi.waitFor(() => expect(latest.delivered()).toHaveLength(1), { timeout: 5_000, interval: 20 });
     expect(horizon.delivered().map(sk)).toEqual([before?.sk, after?.sk]);
     expect(latest.delivered().map(sk)).toEqual([after?.sk]);
+  });
+
+  describe("the durable checkpoint", () => {
+    const checkpointIn = () => join(mkdtempSync(join(tmpdir(), "firebreak-checkpoint-")), "checkpoint.json");
+
+    it("resumes after a restart: nothing handled is delivered again, nothing written while stopped is missed", async () => {
+      const tableName = await createTable();
+      const checkpointFile = checkpointIn();
+      const before = recorder();
+      const first = await poll({ tableName, onRecords: before.onRecords, checkpointFile });
+      const handled = await putTimeline(tableName, 2);
+      await vi.waitFor(() => expect(before.delivered()).toHaveLength(2), { timeout: 5_000, interval: 20 });
+      await first.stop();
+      const [whileStopped] = await putTimeline(tableName, 1);
+
+      // LATEST by default: without the checkpoint, the record written while stopped would be skipped.
+      const after = recorder();
+      await poll({ tableName, onRecords: after.onRecords, checkpointFile });
+      const [later] = await putTimeline(tableName, 1);
+      await vi.waitFor(() => expect(after.delivered()).toHaveLength(2), { timeout: 5_000, interval: 20 });
+      expect(after.delivered().map(sk)).toEqual([whileStopped?.sk, later?.sk]);
+      expect(after.delivered().map(sk)).not.toContain(handled[0]?.sk);
+      // Written whole (temp file + rename): valid JSON, no temp file left behind.
+      expect(JSON.parse(readFileSync(checkpointFile, "utf8"))).toMatchObject({ shards: expect.any(Object) });
+      expect(readdirSync(dirname(checkpointFile))).toEqual(["checkpoint.json"]);
+    });
+
+    it("never passes a failed record: the next run starts at it", async () => {
+      const tableName = await createTable();
+      const checkpointFile = checkpointIn();
+      const items = await putTimeline(tableName, 3);
+      const failing = recorder((event) => {
+        const stuck = event.Records.find((r) => sk(r) === items[1]?.sk);
+        return stuck ? { batchItemFailures: [{ itemIdentifier: stuck.dynamodb!.SequenceNumber! }] } : ok;
+      });
+      const first = await poll({
+        tableName,
+        onRecords: failing.onRecords,
+        checkpointFile,
+        startingPosition: "TRIM_HORIZON",
+      });
+      await vi.waitFor(() => expect(failing.batches.length).toBeGreaterThanOrEqual(2), {
+        timeout: 5_000,
+        interval: 20,
+      });
+      await first.stop();
+
+      const next = recorder();
+      await poll({ tableName, onRecords: next.onRecords, checkpointFile });
+      await vi.waitFor(() => expect(next.delivered()).toHaveLength(2), { timeout: 5_000, interval: 20 });
+      expect(next.delivered().map(sk)).toEqual([items[1]?.sk, items[2]?.sk]);
+    });
+
+    it("reads from the oldest record when the checkpoint is unreadable, rather than skip anything", async () => {
+      const tableName = await createTable();
+      const checkpointFile = checkpointIn();
+      const items = await putTimeline(tableName, 2);
+      writeFileSync(checkpointFile, '{"streamArn": "arn:aws:dynamodb:local');
+      const { onRecords, delivered } = recorder();
+      await poll({ tableName, onRecords, checkpointFile });
+      await vi.waitFor(() => expect(delivered()).toHaveLength(2), { timeout: 5_000, interval: 20 });
+      expect(delivered().map(sk)).toEqual(items.map((i) => i.sk));
+    });
   });
 
   it("stops cleanly: stop() resolves and nothing is delivered afterwards", async () => {

@@ -135,7 +135,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
 interface Checkpoint {
   streamArn: string;
-  shards: Record<string, { after?: string; finished?: boolean }>;
+  /**
+   * Per shard: read to its end (`finished`), handled up to and including `after`, or handled up to
+   * `at` (excluded: a failed record, which the next run reads again first).
+   */
+  shards: Record<string, { after?: string; at?: string; finished?: boolean }>;
 }
 
 /** The checkpoint of this stream, or undefined (none yet, unreadable, or of another stream: a new table). */
@@ -186,6 +190,7 @@ class Poller {
         if (saved?.finished) shard.finished = true;
         else if (saved?.after)
           shard.position = { type: "AFTER_SEQUENCE_NUMBER", sequenceNumber: saved.after };
+        else if (saved?.at) shard.position = { type: "AT_SEQUENCE_NUMBER", sequenceNumber: saved.at };
       }
     }
     // Pin LATEST now: records written after start() resolves are read, earlier ones are not.
@@ -325,11 +330,9 @@ class Poller {
       if (shard.finished) shards[shard.id] = { finished: true };
       else if (shard.position.type === "AFTER_SEQUENCE_NUMBER")
         shards[shard.id] = { after: shard.position.sequenceNumber };
-      else if (shard.position.type === "AT_SEQUENCE_NUMBER") {
-        // Re-reading from a failed record: everything before it is handled.
-        const previous = readCheckpoint(file, this.streamArn, this.settings.log)?.shards[shard.id];
-        if (previous) shards[shard.id] = previous;
-      }
+      // Re-reading from a failed record: everything before it is handled, it is not.
+      else if (shard.position.type === "AT_SEQUENCE_NUMBER")
+        shards[shard.id] = { at: shard.position.sequenceNumber };
     }
     const checkpoint: Checkpoint = { streamArn: this.streamArn, shards };
     const temp = `${file}.${process.pid}.tmp`;
@@ -337,7 +340,10 @@ class Poller {
     renameSync(temp, file);
   }
 
-  /** Hands the batch over; on failure re-positions the shard AT the first failed record. True on success. */
+  /**
+   * Hands the batch over; on failure re-positions the shard AT the first failed record. Either way
+   * the checkpoint then says what is handled. True on success.
+   */
   private async deliver(shard: ShardState, records: StreamRecord[]): Promise<boolean> {
     const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, this.streamArn)) };
     const failedAt = await this.invoke(event);
@@ -352,6 +358,8 @@ class Poller {
     }
     shard.failures++;
     shard.position = { type: "AT_SEQUENCE_NUMBER", sequenceNumber };
+    // The records before the failed one are handled: a restart starts at the failed one.
+    this.saveCheckpoint();
     shard.iterator = undefined;
     shard.notBefore = Date.now() + backoffDelay(shard.failures, this.settings.retry);
     this.settings.log.warn("stream poller: batch failed; re-reading from the first failed record", {

@@ -4,7 +4,7 @@
  * the runtime restarts on the same data folder, exactly once, and nothing dispatched before the
  * crash is paged again. The stream poller resumes from its durable checkpoint.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -87,6 +87,77 @@ describe("a restart after a crash between commit and dispatch", () => {
     await second.bus.drain();
     expect(smsFor(second, 2)).toHaveLength(1);
     expect(smsFor(second, 1)).toEqual([]);
+  });
+
+  it("a kill -9 while a record's consumers still run leaves it undispatched in the checkpoint: the restart dispatches it, paged once", async () => {
+    const killDir = mkdtempSync(join(tmpdir(), "firebreak-kill-"));
+    const killTable = `kill-${process.pid}`;
+    const checkpoint = join(killDir, `stream-checkpoint.${killTable}.json`);
+    const options = {
+      port: 0,
+      dataDir: killDir,
+      webDir: null,
+      tableName: killTable,
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      clock,
+    };
+    const post = async (runtime: LocalRuntime, name: string) => {
+      const res = await fetch(`${runtime.url}/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(alarm(name)),
+      });
+      expect(res.status).toBe(202);
+    };
+    try {
+      const first = await startLocalRuntime(options);
+      started.push(first);
+      // A consumer that, once armed, holds every event: the process is "killed" while it runs.
+      let armed = false;
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const holding: string[] = [];
+      first.bus.subscribe("crash-probe", {}, async (event) => {
+        if (!armed) return;
+        holding.push(event.detail.id);
+        await held;
+      });
+
+      await post(first, "checkout-dispatched");
+      await vi.waitFor(() => expect(smsFor(first, 1)).toHaveLength(1), { timeout: 20_000 });
+      await vi.waitFor(() => expect(existsSync(checkpoint)).toBe(true), { timeout: 20_000 });
+
+      armed = true;
+      await post(first, "checkout-in-flight");
+      await vi.waitFor(() => expect(holding).not.toEqual([]), { timeout: 20_000 });
+      const inFlight = holding[0]!;
+      // The pager runs beside the probe; once it has paged (DynamoDB and SNS round trips later),
+      // whatever the poller would write on its own after publishing is written.
+      await vi.waitFor(() => expect(smsFor(first, 2)).toHaveLength(1), { timeout: 20_000 });
+      const atTheKill = readFileSync(checkpoint, "utf8");
+
+      release();
+      await first.stop();
+      // kill -9 at that moment: the data folder holds the checkpoint as it was then.
+      writeFileSync(checkpoint, atTheKill);
+
+      const second = await startLocalRuntime(options);
+      started.push(second);
+      const dispatched = () => second.bus.recentEvents().map((e) => e.detail.id);
+      await vi.waitFor(() => expect(dispatched()).toContain(inFlight), { timeout: 20_000 });
+      await second.bus.drain();
+      // Dispatched again (consumers are idempotent): INC-2 was paged once in all, INC-1 not again.
+      expect(smsFor(first, 2).length + smsFor(second, 2).length).toBe(1);
+      expect(smsFor(second, 1)).toEqual([]);
+      const checkpointed = first.bus.recentEvents()[0]?.detail.id;
+      expect(checkpointed).toBeDefined();
+      expect(dispatched()).not.toContain(checkpointed);
+    } finally {
+      await Promise.all(started.map((r) => r.stop()));
+      rmSync(killDir, { recursive: true, force: true });
+    }
   });
 
   it("dead-letters a poison record between two good ones; both good ones are dispatched and the stream moves on", async () => {

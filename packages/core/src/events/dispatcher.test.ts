@@ -1,5 +1,5 @@
 import type { Log } from "@firebreak/core/shared/log";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type BusEvent, type EventPattern, LocalDispatcher, matchesPattern } from "./dispatcher";
 import { EVENT_SOURCE } from "./publisher";
 import { domainEvent } from "./testing";
@@ -190,6 +190,37 @@ describe("LocalDispatcher", () => {
     await bus.drain();
 
     expect(seen).toEqual(["page.sent"]);
+  });
+
+  it("publishAndWait resolves only once every subscriber has handled the events (or dead-lettered them)", async () => {
+    const { bus } = dispatcher({ maxAttempts: 2 });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: string[] = [];
+    bus.subscribe("slow", {}, async (e) => {
+      await gate;
+      handled.push(e.detail.id);
+    });
+    bus.subscribe("broken", {}, async () => {
+      throw new Error("never works");
+    });
+    const e = domainEvent();
+
+    let settled = false;
+    const publishing = bus.publishAndWait([e]).then(() => {
+      settled = true;
+    });
+    await vi.waitFor(() => expect(bus.deadLetters()).toHaveLength(1));
+    // The failing subscriber is done (dead-lettered), the slow one is not: still waiting.
+    expect(settled).toBe(false);
+    expect(handled).toEqual([]);
+
+    release();
+    await publishing;
+    expect(handled).toEqual([e.id]);
+    expect(bus.recentEvents().map((r) => r.detail.id)).toEqual([e.id]);
   });
 
   it("keeps the last 500 events for the local API", async () => {

@@ -122,6 +122,17 @@ export class LocalDispatcher implements EventPublisher {
     for (const event of events) this.route(this.toBusEvent(event));
   }
 
+  /**
+   * Publishes, then resolves once every subscriber has handled these events: delivered, or
+   * dead-lettered after its last attempt (never rejects for a subscriber). For a publisher that
+   * may only say "done" when the work is done: the local outbox, whose stream checkpoint must
+   * not pass an event that a crash would lose with this process's memory.
+   */
+  async publishAndWait(events: DomainEvent[]): Promise<void> {
+    const deliveries = events.flatMap((event) => this.route(this.toBusEvent(event)));
+    await Promise.all(deliveries);
+  }
+
   /** Resolves when every delivery started so far (and any started by them) has finished. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -151,7 +162,8 @@ export class LocalDispatcher implements EventPublisher {
     };
   }
 
-  private route(event: BusEvent): void {
+  /** Starts the deliveries of one event; returns them. */
+  private route(event: BusEvent): Promise<void>[] {
     this.recent.push(event);
     if (this.recent.length > this.recentLimit) this.recent.splice(0, this.recent.length - this.recentLimit);
     for (const observer of this.taps) {
@@ -161,14 +173,18 @@ export class LocalDispatcher implements EventPublisher {
         this.log.warn("bus tap failed", { detailType: event["detail-type"], error });
       }
     }
+    const deliveries: Promise<void>[] = [];
     for (const subscription of this.subscriptions.values()) {
-      if (matchesPattern(subscription.pattern, event)) this.track(this.deliver(subscription, event));
+      if (matchesPattern(subscription.pattern, event))
+        deliveries.push(this.track(this.deliver(subscription, event)));
     }
+    return deliveries;
   }
 
-  private track(delivery: Promise<void>): void {
+  private track(delivery: Promise<void>): Promise<void> {
     this.inFlight.add(delivery);
     delivery.finally(() => this.inFlight.delete(delivery));
+    return delivery;
   }
 
   /** Never rejects: every outcome is a delivery or a dead letter. */

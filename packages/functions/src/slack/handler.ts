@@ -76,6 +76,13 @@ export function createSlackRequestHandler(
     });
     if (!verdict.ok) {
       log.warn("slack: request refused", { statusCode: verdict.statusCode, reason: verdict.reason });
+      // A signed request Slack sent without something we need: tell the person, in Slack.
+      if (verdict.reply)
+        return {
+          statusCode: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(verdict.reply),
+        };
       return { statusCode: verdict.statusCode, body: "" };
     }
     try {

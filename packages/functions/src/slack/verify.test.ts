@@ -8,7 +8,7 @@ import {
   slackFixture,
   slackFixtureText,
 } from "./testing";
-import { slackSignature, teamOf, verifySlackRequest } from "./verify";
+import { NO_USER_TEXT, slackSignature, teamOf, verifySlackRequest } from "./verify";
 
 const vector = slackFixture<{
   signing_secret: string;
@@ -119,6 +119,35 @@ describe("verifySlackRequest", () => {
       reason: "the interaction names no user (user.id)",
     });
     expect(check(interactiveBody({ ...payload, user: { id: "" } }))).toMatchObject({ statusCode: 400 });
+  });
+
+  it("gives a command or a modal submission without a user a reply Slack shows; a button gets none", () => {
+    const withoutUser = new URLSearchParams(commandBody({ text: "declare DB down sev1" }));
+    withoutUser.delete("user_id");
+    expect(check(withoutUser.toString())).toMatchObject({
+      reply: { response_type: "ephemeral", text: NO_USER_TEXT },
+    });
+    const payload = slackFixture<Record<string, unknown> & { view: Record<string, unknown> }>(
+      "view-submission.payload.json",
+    );
+    const { user: _user, ...noUser } = payload;
+    // Under the modal's first input block.
+    expect(check(interactiveBody(noUser))).toMatchObject({
+      reply: { response_action: "errors", errors: { title_block: NO_USER_TEXT } },
+    });
+    // A modal without input blocks is replaced by the message.
+    const noInputs = { ...noUser, view: { ...payload.view, blocks: [] } };
+    expect(check(interactiveBody(noInputs))).toMatchObject({
+      reply: {
+        response_action: "update",
+        view: { type: "modal", blocks: [{ type: "section", text: { text: NO_USER_TEXT } }] },
+      },
+    });
+    const button = slackFixture<Record<string, unknown>>("block-actions-button.payload.json");
+    const { user: _buttonUser, ...buttonWithoutUser } = button;
+    const verdict = check(interactiveBody(buttonWithoutUser));
+    expect(verdict).toMatchObject({ ok: false, statusCode: 400 });
+    expect(verdict).not.toHaveProperty("reply");
   });
 
   it("answers 400 for a form that carries a field twice (the wrong team first, the right one last)", () => {

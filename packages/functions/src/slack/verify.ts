@@ -18,6 +18,9 @@ import { headerValue, mediaType, type SlackHttpEvent } from "./lambda-event";
  *    `view.team_id` / `user.team_id` must be one of the configured team ids → else 403.
  *    `ssl_check` and `url_verification` requests carry no team and pass (Bolt answers them without
  *    running any listener).
+ * 5. a command or interaction must name its user (`user_id`, `user.id`): every one is recorded as
+ *    someone's (the timeline's actor) → else 400, which the handler answers, for a command or a
+ *    modal submission, as a message Slack shows (`reply`), so nothing is run or stored.
  *
  * Bolt's own signature check still runs afterwards (defence in depth, and a test asserts that on
  * its own it answers 401 for a bad signature and for a stale timestamp).
@@ -36,7 +39,16 @@ export interface VerifyOptions {
 
 export type Verdict =
   | { ok: true; teamId?: string }
-  | { ok: false; statusCode: 400 | 401 | 403; reason: string };
+  | {
+      ok: false;
+      statusCode: 400 | 401 | 403;
+      reason: string;
+      /**
+       * What to tell the person in Slack instead of a bare status (answered with 200, which is how
+       * Slack shows a reply): set only for a request that is Slack's and signed, but unusable.
+       */
+      reply?: Record<string, unknown>;
+    };
 
 /** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`. */
 export function slackSignature(signingSecret: string, timestamp: string | number, rawBody: string): string {
@@ -72,14 +84,42 @@ export function verifySlackRequest(event: SlackHttpEvent, options: VerifyOptions
   if (teamId === undefined) return deny(403, "the request names no workspace");
   if (!options.teamIds.includes(teamId)) return deny(403, `workspace ${teamId} is not served by this app`);
   // Every command and interaction is someone's: without a user it could be recorded as nobody's.
-  if (needsUser(body) && userOf(body) === undefined)
-    return deny(
-      400,
+  if (needsUser(body) && userOf(body) === undefined) {
+    const reason =
       body.command !== undefined
         ? "the command names no user (user_id)"
-        : "the interaction names no user (user.id)",
-    );
+        : "the interaction names no user (user.id)";
+    const reply = noUserReply(body);
+    return { ...deny(400, reason), ...(reply ? { reply } : {}) };
+  }
   return { ok: true, teamId };
+}
+
+/** What a person sees when Slack sent their command or form without saying who they are. */
+export const NO_USER_TEXT =
+  "Firebreak could not tell who sent this (Slack sent no user id), so nothing was done or recorded. Please try again.";
+
+/**
+ * The answer Slack shows for a command (an ephemeral message) or a modal submission (an error under
+ * its first field, or the modal replaced by the message) that names no user. Other interactions
+ * (buttons, shortcuts) have no answer Slack would show: they get the bare 400.
+ */
+function noUserReply(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (body.command !== undefined) return { response_type: "ephemeral", text: NO_USER_TEXT };
+  if (body.type !== "view_submission") return undefined;
+  const blocks = asRecord(body.view)?.blocks;
+  const input = Array.isArray(blocks)
+    ? blocks.map(asRecord).find((block) => block?.type === "input" && str(block.block_id))
+    : undefined;
+  if (input) return { response_action: "errors", errors: { [String(input.block_id)]: NO_USER_TEXT } };
+  return {
+    response_action: "update",
+    view: {
+      type: "modal",
+      title: { type: "plain_text", text: "Firebreak" },
+      blocks: [{ type: "section", text: { type: "plain_text", text: NO_USER_TEXT } }],
+    },
+  };
 }
 
 /** The body as Bolt will see it (the interactive `payload` field decoded), or undefined. */
