@@ -504,7 +504,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
       const rejected = summary.rejected[0];
       if (rejected)
-        return problem(400, "Malformed alarm event", rejected.error.message, rejected.error.issues);
+        return problem(400, "Alarm event refused", rejected.error.message, rejected.error.issues);
       if (summary.ignored) return json(202, { status: "ignored", reason: summary.ignored });
       return json(202, { status: "accepted", results: summary.ingested });
     };
