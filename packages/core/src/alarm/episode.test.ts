@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { transition as makeTransition } from "../../test/support/factories";
-import { DEFAULT_EPISODE_CONFIG, densestWindow, type EpisodeConfig, type EpisodePlan, planTransition } from "./episode";
+import {
+  DEFAULT_EPISODE_CONFIG,
+  densestWindow,
+  type EpisodeConfig,
+  type EpisodePlan,
+  planTransition,
+} from "./episode";
 import type { AlarmRecord } from "./record";
 import type { AlarmState, AlarmTransition } from "./transition";
 
@@ -17,7 +23,9 @@ function run(transitions: AlarmTransition[], episodeConfig: EpisodeConfig = conf
   let n = 0;
   const plans: EpisodePlan[] = [];
   const transitionsOf = (plan: { entries: { kind: string; data: Record<string, unknown> }[] }) =>
-    plan.entries.filter((e) => e.kind === "incident.alarm_transition").map((e) => String(e.data.stateTimestamp));
+    plan.entries
+      .filter((e) => e.kind === "incident.alarm_transition")
+      .map((e) => String(e.data.stateTimestamp));
   for (const t of transitions) {
     const plan = planTransition(record, t, episodeConfig, { newIncidentId: `inc-${++n}` });
     plans.push(plan);
@@ -99,10 +107,13 @@ describe("planTransition", () => {
     const flapConfig = { ...DEFAULT_EPISODE_CONFIG, flapping: { threshold: 4, windowMs: 10 * 60_000 } };
     const states: AlarmState[] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
     const scenario = fc.record({
-      rest: fc.array(fc.record({ state: fc.constantFrom(...states), gap: fc.integer({ min: 1, max: 400 }) }), {
-        minLength: 1,
-        maxLength: 14,
-      }),
+      rest: fc.array(
+        fc.record({ state: fc.constantFrom(...states), gap: fc.integer({ min: 1, max: 400 }) }),
+        {
+          minLength: 1,
+          maxLength: 14,
+        },
+      ),
       order: fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
     });
     fc.assert(

@@ -257,7 +257,12 @@ function planLate(
   return {
     action: "open",
     incidentId,
-    record: { ...next, openIncidentId: incidentId, lastIncidentId: incidentId, lastIncidentResolvedAt: undefined },
+    record: {
+      ...next,
+      openIncidentId: incidentId,
+      lastIncidentId: incidentId,
+      lastIncidentResolvedAt: undefined,
+    },
     flapping: markFlapping,
     entries,
   };

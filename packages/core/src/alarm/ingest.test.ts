@@ -305,26 +305,26 @@ describe("ingestAlarmTransition: one transition through three channels, in any o
     [0, 1].map((newerAfter) => ({ order, channels: order.join(" → "), newerAfter })),
   );
 
-  it.each(scenarios)("records a late transition once: $channels, the newer one after $newerAfter copies", async ({
-    order,
-    newerAfter,
-  }) => {
-    const name = `channels-${order.join("-")}-${newerAfter}`;
-    const opened = await ingest(transition(name, "ALARM", 0));
-    const late = transition(name, "OK", 60);
-    const outcomes: string[] = [];
-    for (const [i, format] of order.entries()) {
-      if (i === newerAfter) await ingest(transition(name, "INSUFFICIENT_DATA", 120));
-      outcomes.push((await ingest(copy(late, format))).outcome);
-    }
-    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(2);
-    const { timeline } = await timelineOf(opened.incidentId!);
-    const recorded = timeline.filter(
-      (e) => e.data.state === "OK" && e.data.stateTimestamp === late.stateTimestamp,
-    );
-    expect(recorded).toHaveLength(1);
-    expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(3);
-  });
+  it.each(scenarios)(
+    "records a late transition once: $channels, the newer one after $newerAfter copies",
+    async ({ order, newerAfter }) => {
+      const name = `channels-${order.join("-")}-${newerAfter}`;
+      const opened = await ingest(transition(name, "ALARM", 0));
+      const late = transition(name, "OK", 60);
+      const outcomes: string[] = [];
+      for (const [i, format] of order.entries()) {
+        if (i === newerAfter) await ingest(transition(name, "INSUFFICIENT_DATA", 120));
+        outcomes.push((await ingest(copy(late, format))).outcome);
+      }
+      expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(2);
+      const { timeline } = await timelineOf(opened.incidentId!);
+      const recorded = timeline.filter(
+        (e) => e.data.state === "OK" && e.data.stateTimestamp === late.stateTimestamp,
+      );
+      expect(recorded).toHaveLength(1);
+      expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(3);
+    },
+  );
 
   it("records it once when the three channels deliver it at the same time, late", async () => {
     const opened = await ingest(transition("channels-race", "ALARM", 0));
@@ -367,7 +367,9 @@ describe("ingestAlarmTransition: transitions waiting for a delayed ALARM", () =>
       waiting.slice(0, 25 - MAX_ORPHANS).map((t) => t.stateTimestamp),
     );
     for (const letter of deadLetters.letters) {
-      expect(letter.reason).toContain(`more than ${MAX_ORPHANS} transitions were waiting for a delayed ALARM`);
+      expect(letter.reason).toContain(
+        `more than ${MAX_ORPHANS} transitions were waiting for a delayed ALARM`,
+      );
       expect(letter.event).toMatchObject({ alarmArn: alarmArn("delayed") });
     }
     expect(await store.getAlarmRecord(alarmArn("delayed"))).toMatchObject({ orphansDeadLettered: 5 });
@@ -414,7 +416,10 @@ describe("ingestAlarmTransition: state timestamps in the future", () => {
     const fourMinutes = await ingestAlarmTransition({ store, clock }, transition("skew", "ALARM", 4 * 60));
     expect(fourMinutes.outcome).toBe("opened");
     const wide = { maxFutureSkewMs: 60 * 60_000 };
-    const later = await ingestAlarmTransition({ store, clock, config: wide }, transition("skew", "OK", 30 * 60));
+    const later = await ingestAlarmTransition(
+      { store, clock, config: wide },
+      transition("skew", "OK", 30 * 60),
+    );
     expect(later.outcome).toBe("appended");
     await expect(
       ingestAlarmTransition({ store, clock, config: wide }, transition("skew", "OK", 61 * 60)),

@@ -140,7 +140,10 @@ async function attemptIngest(
   if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
   // The same transition through another channel (EventBridge, SNS, the Lambda action), in any order.
   if (transitionSeen)
-    return { outcome: "duplicate", reason: "this transition was already recorded (same state and timestamp)" };
+    return {
+      outcome: "duplicate",
+      reason: "this transition was already recorded (same state and timestamp)",
+    };
   const now = clock.now();
   const at = now.toISOString();
   const newIncidentId = newId(now.getTime());

@@ -266,7 +266,8 @@ export function jsonTextDeeperThan(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -283,7 +284,8 @@ export function valueDeeperThan(value: unknown, max: number): boolean {
     const { value: v, depth } = stack.pop()!;
     if (typeof v !== "object" || v === null) continue;
     if (depth + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      stack.push({ value: child, depth: depth + 1 });
   }
   return false;
 }

@@ -41,9 +41,7 @@ export function withBoundedDepth(value: unknown, maxDepth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (maxDepth <= 0) return `[cut: nested deeper than ${MAX_LETTER_DEPTH} levels]`;
   if (Array.isArray(value)) return value.map((v) => withBoundedDepth(v, maxDepth - 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, withBoundedDepth(v, maxDepth - 1)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withBoundedDepth(v, maxDepth - 1)]));
 }
 
 interface SnsLike {
