@@ -141,10 +141,18 @@ describe("local runtime", () => {
       detail: { alarmName: string; state: Record<string, unknown> };
     };
     const refused: [string, (e: Event) => void, string][] = [
-      ["future", (e) => void (e.detail.state.timestamp = "2099-01-01T00:00:00.000+0000"), "stateTimestamp"],
+      [
+        "future",
+        (e) => {
+          e.detail.state.timestamp = "2099-01-01T00:00:00.000+0000";
+        },
+        "stateTimestamp",
+      ],
       [
         "deep",
-        (e) => void (e.detail.state.reasonData = `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`),
+        (e) => {
+          e.detail.state.reasonData = `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`;
+        },
         "detail.state.reasonData",
       ],
       [

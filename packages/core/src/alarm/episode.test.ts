@@ -119,11 +119,12 @@ describe("planTransition", () => {
     fc.assert(
       fc.property(scenario, ({ rest, order }) => {
         // The first is the episode's ALARM; the rest follow it by `gap` seconds each.
+        const ordered = [makeTransition("flap", "ALARM", 0)];
         let seconds = 0;
-        const ordered = [
-          makeTransition("flap", "ALARM", 0),
-          ...rest.map(({ state, gap }) => makeTransition("flap", state, (seconds += gap))),
-        ];
+        for (const { state, gap } of rest) {
+          seconds += gap;
+          ordered.push(makeTransition("flap", state, seconds));
+        }
         // A shuffle driven by the generated keys (fast-check shrinks it).
         const shuffled = ordered
           .map((t, i) => ({ t, key: order[i] ?? 0 }))

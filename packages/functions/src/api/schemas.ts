@@ -121,7 +121,11 @@ export const statusChangeView = z.extend(incidentView, {
   changed: z.boolean().check(z.describe("this request changed the incident (and wrote its timeline entry)")),
   alreadyInState: z
     .boolean()
-    .check(z.describe("the incident was already in the requested state: nothing was written (the opposite of changed)")),
+    .check(
+      z.describe(
+        "the incident was already in the requested state: nothing was written (the opposite of changed)",
+      ),
+    ),
 });
 
 export const timelineEntry = z.object({

@@ -151,7 +151,11 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       const result = await withConflict(id, () =>
         acknowledge(
           deps.paging!,
-          { incidentId: id, actor, ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }) },
+          {
+            incidentId: id,
+            actor,
+            ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+          },
           "api",
         ),
       );
