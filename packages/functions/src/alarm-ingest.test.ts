@@ -122,4 +122,89 @@ describe("alarm-ingest handler", () => {
     expect(retry.ingested.map((r) => r.outcome).sort()).toEqual(["opened", "opened"]);
     expect((await store.listOpen()).items).toHaveLength(2);
   });
+
+  describe("permanent errors are rejected and dead-lettered, never thrown for a retry", () => {
+    type AlarmEvent = {
+      id: string;
+      resources: string[];
+      detail: { alarmName: string; state: Record<string, unknown> };
+    };
+    const base = () => structuredClone(fixture<AlarmEvent>("eventbridge/eb-single-metric-ok-to-alarm.json"));
+    const deeply = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    const deepObject = (levels: number) => {
+      let value: Record<string, unknown> = { leaf: 1 };
+      for (let i = 1; i < levels; i++) value = { a: value };
+      return value;
+    };
+
+    const cases: [string, (e: AlarmEvent) => void, string][] = [
+      [
+        "a state timestamp in 2099",
+        (e) => {
+          e.detail.state.timestamp = "2099-01-01T00:00:00.000+0000";
+        },
+        "stateTimestamp",
+      ],
+      [
+        "an alarm name and ARN over 2 KB",
+        (e) => {
+          const name = "n".repeat(2100);
+          e.detail.alarmName = name;
+          e.resources = [`arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:${name}`];
+        },
+        "(item)",
+      ],
+      [
+        "an item over 400 KB",
+        (e) => {
+          e.detail.state.reason = "r".repeat(410_000);
+        },
+        "(item)",
+      ],
+      [
+        "reasonData nested 50,000 levels (a JSON string)",
+        (e) => {
+          e.detail.state.reasonData = deeply(50_000);
+        },
+        "detail.state.reasonData",
+      ],
+      [
+        "reasonData nested 50,000 levels (an object)",
+        (e) => {
+          e.detail.state.reasonData = deepObject(50_000);
+        },
+        "detail.state.reasonData",
+      ],
+      [
+        "reasonData nested 31 levels",
+        (e) => {
+          e.detail.state.reasonData = deeply(31);
+        },
+        "detail.state.reasonData",
+      ],
+    ];
+
+    it.each(cases)("%s", async (_what, mutate, path) => {
+      const event = base();
+      event.id = `permanent-${path}-${Math.random()}`;
+      mutate(event);
+      const summary = await invoke(event);
+      expect(summary.ingested).toEqual([]);
+      expect(summary.rejected).toHaveLength(1);
+      expect(summary.rejected[0]!.error.issues.map((i) => i.path)).toContain(path);
+      expect(deadLetters.letters).toHaveLength(1);
+      expect(deadLetters.letters[0]!.reason).toBe(summary.rejected[0]!.error.message);
+      // The letter can always be written as JSON (a 50,000-level event is cut at a safe depth).
+      expect(() => JSON.stringify(deadLetters.letters[0])).not.toThrow();
+      expect((await store.listOpen()).items).toHaveLength(0);
+    });
+
+    it("accepts reasonData nested 30 levels, and DynamoDB stores it", async () => {
+      const event = base();
+      event.detail.state.reasonData = deeply(30);
+      const summary = await invoke(event);
+      expect(summary.rejected).toEqual([]);
+      expect(summary.ingested).toMatchObject([{ outcome: "opened" }]);
+    });
+  });
 });

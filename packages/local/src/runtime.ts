@@ -508,8 +508,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         return { ...unavailable, headers: { ...unavailable.headers, "retry-after": "1" } };
       }
       const rejected = summary.rejected[0];
-      if (rejected)
-        return problem(400, "Malformed alarm event", rejected.error.message, rejected.error.issues);
+      if (rejected) return problem(400, "Alarm event refused", rejected.error.message, rejected.error.issues);
       if (summary.ignored) return json(202, { status: "ignored", reason: summary.ignored });
       return json(202, { status: "accepted", results: summary.ingested });
     };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { testClock } from "../../core/test/support/clock";
+import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
@@ -42,6 +42,8 @@ describe("the local runtime prints recorded pages, and their ack links work in a
       severity: "sev2",
       account: "123456789012",
       region: "eu-west-1",
+      // The runtime's clock is pinned: an alarm stamped with today's date would be in its future.
+      at: testInstant(),
     });
     const res = await fetch(`${runtime.url}/events`, {
       method: "POST",

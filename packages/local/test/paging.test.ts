@@ -44,6 +44,8 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
       severity: "sev2",
       account: "123456789012",
       region: "eu-west-1",
+      // The runtime's clock is pinned: an alarm stamped with today's date would be in its future.
+      at: testInstant(),
     });
     const res = await fetch(`${runtime.url}/events`, {
       method: "POST",

@@ -134,6 +134,59 @@ describe("local runtime", () => {
     expect(runtime.deadLetters.letters.length).toBe(before + 1);
   });
 
+  it("answers 400 and dead-letters events that can never be stored (not 503: a retry cannot help)", async () => {
+    type Event = {
+      id: string;
+      resources: string[];
+      detail: { alarmName: string; state: Record<string, unknown> };
+    };
+    const refused: [string, (e: Event) => void, string][] = [
+      [
+        "future",
+        (e) => {
+          e.detail.state.timestamp = "2099-01-01T00:00:00.000+0000";
+        },
+        "stateTimestamp",
+      ],
+      [
+        "deep",
+        (e) => {
+          e.detail.state.reasonData = `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`;
+        },
+        "detail.state.reasonData",
+      ],
+      [
+        "long-name",
+        (e) => {
+          e.detail.alarmName = "n".repeat(2100);
+          e.resources = [`arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:${"n".repeat(2100)}`];
+        },
+        "(item)",
+      ],
+      [
+        "huge",
+        (e) => {
+          // Another alarm: this fixture's own transition was ingested above (a copy is a duplicate).
+          e.detail.alarmName = "huge-reason";
+          e.resources = ["arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:huge-reason"];
+          e.detail.state.reason = "r".repeat(410_000);
+        },
+        "(item)",
+      ],
+    ];
+    for (const [id, mutate, path] of refused) {
+      const event = structuredClone(fixture<Event>("eventbridge/eb-single-metric-ok-to-alarm.json"));
+      event.id = `refused-${id}`;
+      mutate(event);
+      const before = runtime.deadLetters.letters.length;
+      const res = await post("/events", event);
+      expect(res.status, id).toBe(400);
+      const body = (await res.json()) as { errors: { path: string }[] };
+      expect(body.errors.map((e) => e.path)).toContain(path);
+      expect(runtime.deadLetters.letters.length).toBe(before + 1);
+    }
+  });
+
   it("answers 413 for an oversize body and 404 problem for unknown routes and incidents", async () => {
     const big = await post("/events", "x".repeat(7 * 1024 * 1024));
     expect(big.status).toBe(413);

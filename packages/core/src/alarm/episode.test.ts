@@ -1,35 +1,47 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { transition as makeTransition } from "../../test/support/factories";
-import { DEFAULT_EPISODE_CONFIG, type EpisodePlan, planTransition } from "./episode";
+import {
+  DEFAULT_EPISODE_CONFIG,
+  densestWindow,
+  type EpisodeConfig,
+  type EpisodePlan,
+  planTransition,
+} from "./episode";
 import type { AlarmRecord } from "./record";
 import type { AlarmState, AlarmTransition } from "./transition";
 
 const config = { ...DEFAULT_EPISODE_CONFIG, flapping: { threshold: 1000, windowMs: 60_000 } };
 
 /** Applies plans in memory, like the store would: the model the integration tests check for real. */
-function run(transitions: AlarmTransition[]) {
+function run(transitions: AlarmTransition[], episodeConfig: EpisodeConfig = config) {
   let record: AlarmRecord | undefined;
   const incidents = new Map<string, string[]>();
+  /** Incidents marked flapping, with how many times (it must be once). */
+  const flapping = new Map<string, number>();
+  const flag = (id: string) => flapping.set(id, (flapping.get(id) ?? 0) + 1);
   let n = 0;
   const plans: EpisodePlan[] = [];
+  const transitionsOf = (plan: { entries: { kind: string; data: Record<string, unknown> }[] }) =>
+    plan.entries
+      .filter((e) => e.kind === "incident.alarm_transition")
+      .map((e) => String(e.data.stateTimestamp));
   for (const t of transitions) {
-    const plan = planTransition(record, t, config, { newIncidentId: `inc-${++n}` });
+    const plan = planTransition(record, t, episodeConfig, { newIncidentId: `inc-${++n}` });
     plans.push(plan);
     if (plan.action === "open") {
-      incidents.set(
-        plan.incidentId,
-        plan.entries.map((e) => String(e.data.stateTimestamp)),
-      );
+      incidents.set(plan.incidentId, transitionsOf(plan));
+      if (plan.flapping) flag(plan.incidentId);
       record = plan.record;
     } else if (plan.action === "append") {
-      incidents.get(plan.incidentId)!.push(...plan.entries.map((e) => String(e.data.stateTimestamp)));
+      incidents.get(plan.incidentId)!.push(...transitionsOf(plan));
+      if (plan.markFlapping) flag(plan.incidentId);
       record = plan.record ?? record;
     } else if (plan.action === "record") {
       record = plan.record;
     }
   }
-  return { record, incidents, plans };
+  return { record, incidents, plans, flapping };
 }
 
 describe("planTransition", () => {
@@ -89,5 +101,55 @@ describe("planTransition", () => {
       record: { lastStateTimestamp: makeTransition("d", "OK", 100).stateTimestamp },
     });
     expect([...incidents.values()][0]).toHaveLength(3);
+  });
+
+  it("decides flapping on the state timestamps, the same for every arrival order", () => {
+    const flapConfig = { ...DEFAULT_EPISODE_CONFIG, flapping: { threshold: 4, windowMs: 10 * 60_000 } };
+    const states: AlarmState[] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
+    const scenario = fc.record({
+      rest: fc.array(
+        fc.record({ state: fc.constantFrom(...states), gap: fc.integer({ min: 1, max: 400 }) }),
+        {
+          minLength: 1,
+          maxLength: 14,
+        },
+      ),
+      order: fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
+    });
+    fc.assert(
+      fc.property(scenario, ({ rest, order }) => {
+        // The first is the episode's ALARM; the rest follow it by `gap` seconds each.
+        const ordered = [makeTransition("flap", "ALARM", 0)];
+        let seconds = 0;
+        for (const { state, gap } of rest) {
+          seconds += gap;
+          ordered.push(makeTransition("flap", state, seconds));
+        }
+        // A shuffle driven by the generated keys (fast-check shrinks it).
+        const shuffled = ordered
+          .map((t, i) => ({ t, key: order[i] ?? 0 }))
+          .sort((a, b) => a.key - b.key)
+          .map(({ t }) => t);
+        const expected =
+          densestWindow(
+            ordered.map((t) => t.stateTimestamp),
+            flapConfig.flapping.windowMs,
+          ) > flapConfig.flapping.threshold;
+        for (const arrival of [ordered, shuffled]) {
+          const { incidents, flapping } = run(arrival, flapConfig);
+          expect(incidents.size).toBe(1);
+          const [id] = [...incidents.keys()];
+          expect(flapping.get(id!) ?? 0).toBe(expected ? 1 : 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts the transitions of the densest window, late ones included", () => {
+    const at = (s: number) => makeTransition("w", "OK", s).stateTimestamp;
+    expect(densestWindow([], 60_000)).toBe(0);
+    expect(densestWindow([at(0), at(30), at(59), at(60), at(200)], 60_000)).toBe(3);
+    expect(densestWindow([at(0), at(60), at(120)], 60_000)).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { type AlarmRecord, MAX_ORPHANS, type OrphanTransition } from "./record";
+import { type AlarmRecord, MAX_FLAP_HISTORY, MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
 /**
@@ -16,7 +16,10 @@ import type { AlarmTransition } from "./transition";
  * - A late ALARM whose episode nobody has seen (e.g. its OK arrived first) still opens an
  *   incident: an alarm is never lost. Its timeline says the alarm had already recovered.
  * - More than `flapping.threshold` transitions within `flapping.windowMs` mark the incident
- *   flapping, once.
+ *   flapping, once. The window is read on the alarm's own state timestamps (late transitions
+ *   count), so the outcome does not depend on the order the transitions arrived in.
+ * - At most MAX_ORPHANS transitions wait on the alarm record for a delayed ALARM; one more sends
+ *   the longest-waiting one to the dead letters (`deadLetters` of the plan), counted on the record.
  */
 export interface EpisodeConfig {
   autoResolveOnOk: boolean;
@@ -37,12 +40,17 @@ export interface EntryDraft {
 
 export type EpisodePlan =
   | { action: "duplicate"; reason: string }
-  | { action: "record"; record: AlarmRecord }
+  | {
+      action: "record";
+      record: AlarmRecord;
+      /** Transitions pushed out of the orphan buffer: the caller dead-letters them. */
+      deadLetters: OrphanTransition[];
+    }
   | { action: "open"; incidentId: string; record: AlarmRecord; flapping: boolean; entries: EntryDraft[] }
   | {
       action: "append";
       incidentId: string;
-      /** Null when the alarm record does not change (a late transition). */
+      /** Null when the alarm record does not change. */
       record: AlarmRecord | null;
       markFlapping: boolean;
       resolve: boolean;
@@ -94,6 +102,33 @@ function flappingEntry(t: AlarmTransition, count: number, config: EpisodeConfig)
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** The state timestamps kept for flapping, with `ts` added: sorted by time, the newest kept. */
+export function withStateTimestamp(history: readonly string[] | undefined, ts: string): string[] {
+  const all = [...(history ?? []), ts].sort((a, b) => ms(a) - ms(b));
+  return all.slice(-MAX_FLAP_HISTORY);
+}
+
+/**
+ * The most transitions found in any window of `windowMs` (a window (t - windowMs, t]) over sorted
+ * state timestamps: the same number whatever order they arrived in.
+ */
+export function densestWindow(sorted: readonly string[], windowMs: number): number {
+  let best = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    const end = ms(sorted[last]!);
+    while (end - ms(sorted[first]!) >= windowMs) first++;
+    best = Math.max(best, last - first + 1);
+  }
+  return best;
+}
+
+interface Flap {
+  recent: string[];
+  count: number;
+  isFlapping: boolean;
+}
+
 export function planTransition(
   record: AlarmRecord | undefined,
   t: AlarmTransition,
@@ -103,13 +138,12 @@ export function planTransition(
   if (record && t.stateTimestamp === record.lastStateTimestamp && t.state === record.lastState) {
     return { action: "duplicate", reason: "this transition was already recorded (same state and timestamp)" };
   }
+  const recent = withStateTimestamp(record?.recentTransitions, t.stateTimestamp);
+  const count = densestWindow(recent, config.flapping.windowMs);
+  const flap: Flap = { recent, count, isFlapping: count > config.flapping.threshold };
   const late = record !== undefined && ms(t.stateTimestamp) <= ms(record.lastStateTimestamp);
-  if (record && late) return planLate(record, t, ctx);
+  if (record && late) return planLate(record, t, config, flap, ctx);
 
-  const windowStart = ms(t.stateTimestamp) - config.flapping.windowMs;
-  const recent = [...(record?.recentTransitions ?? []), t.stateTimestamp].filter(
-    (ts) => ms(ts) > windowStart,
-  );
   const next: AlarmRecord = {
     arn: t.alarmArn,
     name: t.alarmName,
@@ -118,18 +152,22 @@ export function planTransition(
     openIncidentId: record?.openIncidentId,
     lastIncidentId: record?.lastIncidentId,
     lastIncidentResolvedAt: record?.lastIncidentResolvedAt,
-    recentTransitions: recent.slice(-(config.flapping.threshold + 1)),
+    recentTransitions: recent,
     flappingIncidentId: record?.flappingIncidentId,
     orphans: record?.orphans,
+    orphansDeadLettered: record?.orphansDeadLettered,
     version: (record?.version ?? 0) + 1,
   };
-  const isFlapping = recent.length > config.flapping.threshold;
+  const { isFlapping } = flap;
   const openId = record?.openIncidentId;
 
   if (!openId) {
-    if (t.state !== "ALARM") return { action: "record", record: { ...next, orphans: withOrphan(record, t) } };
+    if (t.state !== "ALARM") {
+      const kept = withOrphan(record, t);
+      return { action: "record", record: { ...next, ...kept.fields }, deadLetters: kept.evicted };
+    }
     const entries = [transitionEntry(t, false)];
-    if (isFlapping) entries.push(flappingEntry(t, recent.length, config));
+    if (isFlapping) entries.push(flappingEntry(t, count, config));
     return {
       action: "open",
       incidentId: ctx.newIncidentId,
@@ -148,7 +186,7 @@ export function planTransition(
   const entries = [transitionEntry(t, false)];
   const markFlapping = isFlapping && record?.flappingIncidentId !== openId;
   if (markFlapping) {
-    entries.push(flappingEntry(t, recent.length, config));
+    entries.push(flappingEntry(t, count, config));
     next.flappingIncidentId = openId;
   }
   const resolve = t.state === "OK" && config.autoResolveOnOk;
@@ -156,7 +194,15 @@ export function planTransition(
   return { action: "append", incidentId: openId, record: next, markFlapping, resolve, entries };
 }
 
-function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId: string }): EpisodePlan {
+function planLate(
+  record: AlarmRecord,
+  t: AlarmTransition,
+  config: EpisodeConfig,
+  flap: Flap,
+  ctx: { newIncidentId: string },
+): EpisodePlan {
+  // A late transition changes no state, but it counts for flapping: its timestamp is kept.
+  const base: AlarmRecord = { ...record, recentTransitions: flap.recent, version: record.version + 1 };
   const target =
     record.openIncidentId ??
     (record.lastIncidentId &&
@@ -166,10 +212,8 @@ function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId:
       : undefined);
   if (!target && t.state !== "ALARM") {
     // Nothing to attach it to yet: keep it, in case the ALARM of its episode is still on its way.
-    return {
-      action: "record",
-      record: { ...record, orphans: withOrphan(record, t), version: record.version + 1 },
-    };
+    const kept = withOrphan(record, t);
+    return { action: "record", record: { ...base, ...kept.fields }, deadLetters: kept.evicted };
   }
   // A late ALARM shows its episode began earlier than we knew: the transitions kept without an
   // incident since then belong to it.
@@ -180,8 +224,14 @@ function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId:
           .filter((o) => ms(o.stateTimestamp) > ms(t.stateTimestamp))
           .sort((a, b) => ms(a.stateTimestamp) - ms(b.stateTimestamp))
       : [];
+  const lost = t.state === "ALARM" ? (record.orphansDeadLettered ?? 0) : 0;
+  const first = transitionEntry(t, true);
+  if (lost > 0) {
+    first.summary += `; ${lost} transition(s) that arrived before it did not fit on the alarm record and were dead-lettered`;
+    first.data.orphansDeadLettered = lost;
+  }
   const entries = [
-    transitionEntry(t, true),
+    first,
     ...pulled.map((o) => ({
       kind: "incident.alarm_transition",
       summary: `${o.summary} (arrived before its ALARM)`,
@@ -189,34 +239,43 @@ function planLate(record: AlarmRecord, t: AlarmTransition, ctx: { newIncidentId:
     })),
   ];
   const orphans = pulled.length ? all.filter((o) => !pulled.includes(o)) : all;
+  const next: AlarmRecord = {
+    ...base,
+    orphans: orphans.length ? orphans : undefined,
+    orphansDeadLettered: lost > 0 ? undefined : record.orphansDeadLettered,
+  };
+  const incidentId = target ?? ctx.newIncidentId;
+  const markFlapping = flap.isFlapping && record.flappingIncidentId !== incidentId;
+  if (markFlapping) {
+    entries.push(flappingEntry(t, flap.count, config));
+    next.flappingIncidentId = incidentId;
+  }
   if (target) {
-    return {
-      action: "append",
-      incidentId: target,
-      record: pulled.length ? { ...record, orphans, version: record.version + 1 } : null,
-      markFlapping: false,
-      resolve: false,
-      entries,
-    };
+    return { action: "append", incidentId: target, record: next, markFlapping, resolve: false, entries };
   }
   // An episode nobody saw open: its ALARM arrived after newer transitions. Open it, so it is not lost.
   return {
     action: "open",
-    incidentId: ctx.newIncidentId,
+    incidentId,
     record: {
-      ...record,
-      openIncidentId: ctx.newIncidentId,
-      lastIncidentId: ctx.newIncidentId,
+      ...next,
+      openIncidentId: incidentId,
+      lastIncidentId: incidentId,
       lastIncidentResolvedAt: undefined,
-      orphans,
-      version: record.version + 1,
     },
-    flapping: false,
+    flapping: markFlapping,
     entries,
   };
 }
 
-function withOrphan(record: AlarmRecord | undefined, t: AlarmTransition): OrphanTransition[] {
+/**
+ * Adds `t` to the transitions waiting for an ALARM. When the buffer is full, the ones that waited
+ * longest leave it (`evicted`, for the dead letters) and are counted on the record.
+ */
+function withOrphan(
+  record: AlarmRecord | undefined,
+  t: AlarmTransition,
+): { fields: Pick<AlarmRecord, "orphans" | "orphansDeadLettered">; evicted: OrphanTransition[] } {
   const { reasonData: _bulky, ...data } = transitionEntry(t, false).data;
   const orphan: OrphanTransition = {
     state: t.state,
@@ -224,5 +283,11 @@ function withOrphan(record: AlarmRecord | undefined, t: AlarmTransition): Orphan
     summary: transitionEntry(t, false).summary,
     data,
   };
-  return [...(record?.orphans ?? []), orphan].slice(-MAX_ORPHANS);
+  const all = [...(record?.orphans ?? []), orphan];
+  const evicted = all.slice(0, Math.max(0, all.length - MAX_ORPHANS));
+  const counted = (record?.orphansDeadLettered ?? 0) + evicted.length;
+  return {
+    fields: { orphans: all.slice(evicted.length), orphansDeadLettered: counted > 0 ? counted : undefined },
+    evicted,
+  };
 }

@@ -1,8 +1,12 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
-import { alarmArn, at, transition } from "../../test/support/factories";
-import type { IncidentStore } from "../storage/incident-store";
+import { alarmArn, at, T0, transition } from "../../test/support/factories";
+import { type IncidentStore, StorageLimitError } from "../storage/incident-store";
+import { MemoryDeadLetterSink } from "./dead-letter";
 import { type IngestConfig, ingestAlarmTransition } from "./ingest";
+import { MAX_ORPHANS } from "./record";
+import type { AlarmTransition } from "./transition";
 
 let store: IncidentStore;
 let table: { tableName: string; endpoint: string };
@@ -274,5 +278,179 @@ describe("ingestAlarmTransition", () => {
     await expect(store.listOpen({ cursor: "not-a-cursor" })).rejects.toMatchObject({
       code: "validation_failed",
     });
+  });
+});
+
+describe("ingestAlarmTransition: one transition through three channels, in any order", () => {
+  const CHANNELS = ["eventbridge", "sns", "lambda-action"] as const;
+  const permutations = <T>(items: readonly T[]): T[][] =>
+    items.length <= 1
+      ? [[...items]]
+      : items.flatMap((item, i) =>
+          permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+        );
+  /** The copy of one transition a channel delivers: its own delivery id, the same identity. */
+  const copy = (t: AlarmTransition, format: (typeof CHANNELS)[number]): AlarmTransition => ({
+    ...t,
+    format,
+    deliveryId:
+      format === "lambda-action"
+        ? `lambda:${t.alarmArn}:${t.state}:${t.stateTimestamp}`
+        : `${format}-${t.alarmName}-${Math.random()}`,
+  });
+
+  // Each order of the three channels; the newer transition arrives before every copy, or between
+  // the first copy and the others.
+  const scenarios = permutations(CHANNELS).flatMap((order) =>
+    [0, 1].map((newerAfter) => ({ order, channels: order.join(" → "), newerAfter })),
+  );
+
+  it.each(scenarios)(
+    "records a late transition once: $channels, the newer one after $newerAfter copies",
+    async ({ order, newerAfter }) => {
+      const name = `channels-${order.join("-")}-${newerAfter}`;
+      const opened = await ingest(transition(name, "ALARM", 0));
+      const late = transition(name, "OK", 60);
+      const outcomes: string[] = [];
+      for (const [i, format] of order.entries()) {
+        if (i === newerAfter) await ingest(transition(name, "INSUFFICIENT_DATA", 120));
+        outcomes.push((await ingest(copy(late, format))).outcome);
+      }
+      expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(2);
+      const { timeline } = await timelineOf(opened.incidentId!);
+      const recorded = timeline.filter(
+        (e) => e.data.state === "OK" && e.data.stateTimestamp === late.stateTimestamp,
+      );
+      expect(recorded).toHaveLength(1);
+      expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(3);
+    },
+  );
+
+  it("records it once when the three channels deliver it at the same time, late", async () => {
+    const opened = await ingest(transition("channels-race", "ALARM", 0));
+    await ingest(transition("channels-race", "OK", 120));
+    const late = transition("channels-race", "INSUFFICIENT_DATA", 60);
+    const results = await Promise.all(
+      CHANNELS.map((format) => ingestAlarmTransition({ store: storeFor(table) }, copy(late, format))),
+    );
+    expect(results.map((r) => r.outcome).sort()).toEqual(["appended", "duplicate", "duplicate"]);
+    const { timeline } = await timelineOf(opened.incidentId!);
+    expect(timeline.filter((e) => e.data.stateTimestamp === late.stateTimestamp)).toHaveLength(1);
+  });
+
+  it("keeps an orphan once when its copies arrive through several channels", async () => {
+    await ingest(transition("orphan-copies", "INSUFFICIENT_DATA", 120));
+    const ok = transition("orphan-copies", "OK", 60);
+    for (const format of CHANNELS) await ingest(copy(ok, format));
+    const alarm = await ingest(transition("orphan-copies", "ALARM", 0));
+    const { timeline } = await timelineOf(alarm.incidentId!);
+    expect(timeline.filter((e) => e.data.stateTimestamp === ok.stateTimestamp)).toHaveLength(1);
+  });
+});
+
+describe("ingestAlarmTransition: transitions waiting for a delayed ALARM", () => {
+  it("dead-letters what does not fit on the alarm record, with the reason, and counts it", async () => {
+    const deadLetters = new MemoryDeadLetterSink();
+    const waiting = Array.from({ length: 25 }, (_, i) =>
+      transition("delayed", i % 2 === 0 ? "OK" : "INSUFFICIENT_DATA", (i + 1) * 10),
+    );
+    let deadLettered = 0;
+    for (const t of waiting) {
+      const result = await ingestAlarmTransition({ store, deadLetters }, t);
+      expect(result.outcome).toBe("recorded");
+      deadLettered += result.deadLettered ?? 0;
+    }
+    expect(deadLettered).toBe(25 - MAX_ORPHANS);
+    expect(deadLetters.letters).toHaveLength(25 - MAX_ORPHANS);
+    // The ones that waited longest left the buffer, each with its reason.
+    expect(deadLetters.letters.map((l) => (l.event as { stateTimestamp: string }).stateTimestamp)).toEqual(
+      waiting.slice(0, 25 - MAX_ORPHANS).map((t) => t.stateTimestamp),
+    );
+    for (const letter of deadLetters.letters) {
+      expect(letter.reason).toContain(
+        `more than ${MAX_ORPHANS} transitions were waiting for a delayed ALARM`,
+      );
+      expect(letter.event).toMatchObject({ alarmArn: alarmArn("delayed") });
+    }
+    expect(await store.getAlarmRecord(alarmArn("delayed"))).toMatchObject({ orphansDeadLettered: 5 });
+
+    const alarm = await ingestAlarmTransition({ store, deadLetters }, transition("delayed", "ALARM", 0));
+    expect(alarm.outcome).toBe("opened");
+    const { timeline } = await timelineOf(alarm.incidentId!);
+    const transitions = timeline.filter((e) => e.kind === "incident.alarm_transition");
+    // Every one of the 26 is accounted for: 21 on the timeline, 5 in the dead letters.
+    expect(transitions).toHaveLength(MAX_ORPHANS + 1);
+    expect(transitions.length + deadLetters.letters.length).toBe(26);
+    expect(transitions[0]!.data).toMatchObject({ state: "ALARM", orphansDeadLettered: 5 });
+    expect(transitions[0]!.summary).toContain("5 transition(s) that arrived before it");
+    expect((await store.getAlarmRecord(alarmArn("delayed")))?.orphansDeadLettered).toBeUndefined();
+  });
+
+  it("fails rather than drop a transition when there is no dead-letter sink", async () => {
+    for (let i = 1; i <= MAX_ORPHANS; i++) await ingest(transition("no-sink", "OK", i * 10));
+    await expect(ingest(transition("no-sink", "OK", 1000))).rejects.toMatchObject({
+      code: "no_dead_letter_sink",
+    });
+    expect((await store.getAlarmRecord(alarmArn("no-sink")))?.orphans).toHaveLength(MAX_ORPHANS);
+  });
+});
+
+describe("ingestAlarmTransition: state timestamps in the future", () => {
+  const clock = { now: () => new Date(T0) };
+
+  it("refuses a state timestamp more than 5 minutes ahead, as a permanent error, and writes nothing", async () => {
+    const future = transition("future", "ALARM", 0, { stateTimestamp: "2099-01-01T00:00:00.000Z" });
+    await expect(ingestAlarmTransition({ store, clock }, future)).rejects.toBeInstanceOf(ValidationError);
+    const sixMinutes = transition("future", "ALARM", 6 * 60);
+    const refused = await ingestAlarmTransition({ store, clock }, sixMinutes).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ issues: [{ path: "stateTimestamp" }] });
+    expect(await store.getAlarmRecord(alarmArn("future"))).toBeUndefined();
+    // A real transition afterwards is in order, not "late".
+    const real = await ingestAlarmTransition({ store, clock }, transition("future", "ALARM", -60));
+    expect(real.outcome).toBe("opened");
+    const { timeline } = await timelineOf(real.incidentId!);
+    expect(timeline[1]!.data).toMatchObject({ late: false });
+  });
+
+  it("accepts clock skew within the bound, which is configurable", async () => {
+    const fourMinutes = await ingestAlarmTransition({ store, clock }, transition("skew", "ALARM", 4 * 60));
+    expect(fourMinutes.outcome).toBe("opened");
+    const wide = { maxFutureSkewMs: 60 * 60_000 };
+    const later = await ingestAlarmTransition(
+      { store, clock, config: wide },
+      transition("skew", "OK", 30 * 60),
+    );
+    expect(later.outcome).toBe("appended");
+    await expect(
+      ingestAlarmTransition({ store, clock, config: wide }, transition("skew", "OK", 61 * 60)),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("ingestAlarmTransition: flapping read on state timestamps", () => {
+  it("marks the incident flapping when the transitions arrive newest first", async () => {
+    const config = { flapping: { threshold: 4, windowMs: 10 * 60_000 } };
+    const states = ["ALARM", "OK", "ALARM", "OK", "ALARM", "OK", "ALARM"] as const;
+    const ordered = states.map((state, i) => transition("reversed", state, i * 30));
+    for (const t of [...ordered].reverse()) await ingest(t, config);
+    const record = await store.getAlarmRecord(alarmArn("reversed"));
+    const { incident, timeline } = await timelineOf(record!.openIncidentId!);
+    expect(incident.flapping).toBe(true);
+    const flapping = timeline.filter((e) => e.kind === "incident.flapping");
+    expect(flapping).toHaveLength(1);
+    expect(flapping[0]!.data).toMatchObject({ transitions: 5 });
+  });
+});
+
+describe("ingestAlarmTransition: items DynamoDB refuses are permanent errors", () => {
+  it.each([
+    ["an alarm name (and ARN) over 2 KB", transition("n".repeat(2100), "ALARM", 0)],
+    ["a delivery id over 2 KB", transition("long-id", "ALARM", 0, { deliveryId: "d".repeat(2100) })],
+    ["an item over 400 KB", transition("huge", "ALARM", 0, { reason: "r".repeat(410_000) })],
+  ])("%s is a StorageLimitError (a ValidationError), not a retryable failure", async (_what, t) => {
+    const error = await ingest(t).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageLimitError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain("DynamoDB refused the item");
   });
 });

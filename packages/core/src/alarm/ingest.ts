@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
@@ -7,9 +8,12 @@ import {
   type DeliveryKey,
   DuplicateDeliveryError,
   type IncidentStore,
+  type TransitionKey,
 } from "../storage/incident-store";
 import { classifyAlarm } from "./classify";
+import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
+import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
 export interface IngestConfig extends EpisodeConfig {
@@ -17,12 +21,18 @@ export interface IngestConfig extends EpisodeConfig {
   idempotencyTtlSeconds: number;
   /** Attempts when another writer changed the alarm between our read and write. */
   maxAttempts: number;
+  /**
+   * How far ahead of our clock a state timestamp may be (clock skew). One further ahead is refused
+   * as a permanent error: taken as the alarm's latest, it would make every real transition "late".
+   */
+  maxFutureSkewMs: number;
 }
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   ...DEFAULT_EPISODE_CONFIG,
   idempotencyTtlSeconds: 7 * 24 * 3600,
   maxAttempts: 12,
+  maxFutureSkewMs: 5 * 60_000,
 };
 
 export type IngestOutcome =
@@ -36,6 +46,8 @@ export interface IngestResult {
   incidentId?: string;
   incidentNumber?: number;
   reason?: string;
+  /** Transitions this ingest sent to the dead letters (pushed out of a full orphan buffer). */
+  deadLettered?: number;
   attempts: number;
 }
 
@@ -43,6 +55,11 @@ export interface IngestDeps {
   store: IncidentStore;
   clock?: Clock;
   config?: Partial<IngestConfig>;
+  /**
+   * Where transitions that cannot be kept go (more than MAX_ORPHANS waiting for a delayed ALARM).
+   * Without one, such an ingest fails rather than lose a transition.
+   */
+  deadLetters?: DeadLetterSink;
 }
 
 const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
@@ -58,7 +75,26 @@ const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
 export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition): Promise<IngestResult> {
   const config = { ...DEFAULT_INGEST_CONFIG, ...deps.config };
   const clock = deps.clock ?? systemClock;
+  refuseFutureTimestamp(t, clock.now(), config.maxFutureSkewMs);
   let number: number | undefined;
+  const sent = new Set<string>();
+  const deadLetter = async (orphans: OrphanTransition[]): Promise<number> => {
+    const fresh = orphans.filter((o) => !sent.has(`${o.state}#${o.stateTimestamp}`));
+    if (fresh.length === 0) return 0;
+    if (!deps.deadLetters) {
+      throw new FirebreakError(
+        "no_dead_letter_sink",
+        `alarm ${t.alarmName}: more than ${MAX_ORPHANS} transitions wait for a delayed ALARM and there is no dead-letter sink to keep the one that does not fit`,
+      );
+    }
+    // Sent before the write that drops them from the record: a letter may be sent twice (a lost
+    // race), never lost.
+    for (const orphan of fresh) {
+      await deps.deadLetters.send(orphanLetter(t, orphan, clock.now().toISOString()));
+      sent.add(`${orphan.state}#${orphan.stateTimestamp}`);
+    }
+    return fresh.length;
+  };
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await attemptIngest(
@@ -71,8 +107,9 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
         (n) => {
           number = n;
         },
+        deadLetter,
       );
-      return { ...result, attempts: attempt };
+      return { ...result, ...(sent.size ? { deadLettered: sent.size } : {}), attempts: attempt };
     } catch (error) {
       if (error instanceof DuplicateDeliveryError) return { outcome: "duplicate", attempts: attempt };
       if (!(error instanceof ConcurrentChangeError) || attempt >= config.maxAttempts) throw error;
@@ -89,14 +126,24 @@ async function attemptIngest(
   attempt: number,
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
+  deadLetter: (orphans: OrphanTransition[]) => Promise<number>,
 ): Promise<Omit<IngestResult, "attempts">> {
   // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a
   // storm), and not while claims are losing (the number will come from `allocateNumber`).
   const claimNumber = t.state === "ALARM" && attempt === 1 && store.shouldClaimNumber();
-  const { record, delivered, counter } = await store.getAlarmAndDelivery(t.alarmArn, t.deliveryId, {
-    counter: claimNumber,
-  });
+  const transition: TransitionKey = { arn: t.alarmArn, state: t.state, stateTimestamp: t.stateTimestamp };
+  const { record, delivered, transitionSeen, counter } = await store.getAlarmAndDelivery(
+    t.alarmArn,
+    t.deliveryId,
+    { counter: claimNumber, transition },
+  );
   if (delivered) return { outcome: "duplicate", reason: "this delivery was already processed" };
+  // The same transition through another channel (EventBridge, SNS, the Lambda action), in any order.
+  if (transitionSeen)
+    return {
+      outcome: "duplicate",
+      reason: "this transition was already recorded (same state and timestamp)",
+    };
   const now = clock.now();
   const at = now.toISOString();
   const newIncidentId = newId(now.getTime());
@@ -106,6 +153,7 @@ async function attemptIngest(
     expiresAt: Math.floor(now.getTime() / 1000) + config.idempotencyTtlSeconds,
     outcome,
     incidentId,
+    transition,
   });
   const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
     drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
@@ -116,6 +164,7 @@ async function attemptIngest(
       return { outcome: "duplicate", reason: plan.reason };
     }
     case "record": {
+      await deadLetter(plan.deadLetters);
       await store.commitAlarmChange({
         delivery: delivery("recorded"),
         record: plan.record,
@@ -207,6 +256,29 @@ function newAlarmIncident(
     createdAt: at,
     updatedAt: at,
     version: 1,
+  };
+}
+
+/** Refuses a state timestamp too far in the future (a permanent error: dead-lettered, never retried). */
+function refuseFutureTimestamp(t: AlarmTransition, now: Date, maxFutureSkewMs: number): void {
+  const ahead = Date.parse(t.stateTimestamp) - now.getTime();
+  if (ahead <= maxFutureSkewMs) return;
+  const minutes = Math.round(maxFutureSkewMs / 60_000);
+  const message = `${t.stateTimestamp} is more than ${minutes} minute(s) ahead of now (${now.toISOString()}): refused, or every real transition of ${t.alarmName} would be late`;
+  throw new ValidationError(`Invalid alarm transition: stateTimestamp: ${message}`, [
+    { path: "stateTimestamp", message },
+  ]);
+}
+
+/** The dead letter of a transition pushed out of a full orphan buffer. */
+function orphanLetter(t: AlarmTransition, orphan: OrphanTransition, at: string) {
+  const reason = `alarm ${t.alarmName}: more than ${MAX_ORPHANS} transitions were waiting for a delayed ALARM; the ${orphan.state} of ${orphan.stateTimestamp}, which waited longest, did not fit on the alarm record`;
+  return {
+    source: "alarm-ingest",
+    reason,
+    issues: [{ path: "orphans", message: reason }],
+    event: { alarmArn: t.alarmArn, alarmName: t.alarmName, ...orphan },
+    at,
   };
 }
 

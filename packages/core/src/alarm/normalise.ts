@@ -250,6 +250,64 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * How deep `reasonData` may nest. It is stored inside a timeline entry (`data.reasonData`), and
+ * DynamoDB stores at most 32 levels in an item: deeper, the event is refused (permanently).
+ */
+export const MAX_REASON_DATA_DEPTH = 30;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max`, by a scan that neither parses nor
+ * recurses (brackets inside strings do not count).
+ */
+export function jsonTextDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/** Whether a value nests objects and arrays deeper than `max`, walked without recursion. */
+export function valueDeeperThan(value: unknown, max: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * `reasonData` bounded in depth before anything recurses into it: nested deeper than
+ * MAX_REASON_DATA_DEPTH, the event is refused with a ValidationError naming `path`.
+ */
+function boundedReasonData(value: unknown, path: string): unknown {
+  const deep =
+    typeof value === "string"
+      ? jsonTextDeeperThan(value, MAX_REASON_DATA_DEPTH)
+      : valueDeeperThan(value, MAX_REASON_DATA_DEPTH);
+  if (!deep) return value;
+  fail("alarm event", [
+    {
+      path,
+      message: `nested deeper than ${MAX_REASON_DATA_DEPTH} levels (DynamoDB stores at most 32 levels in an item)`,
+    },
+  ]);
+}
+
 /** Parses a JSON string leniently: anything but a JSON object becomes undefined. */
 function parseJsonObject(value: unknown): Record<string, unknown> | undefined {
   if (isPlainObject(value)) return value;
@@ -453,9 +511,10 @@ function transitionFromDetail(
   arn: ParsedAlarmArn,
   format: AlarmTransitionFormat,
   deliveryId: string,
+  detailPath: string,
 ): AlarmTransition {
   const { state, configuration } = detail;
-  const reasonData = parseJsonObject(state.reasonData);
+  const reasonData = parseJsonObject(boundedReasonData(state.reasonData, `${detailPath}.state.reasonData`));
   const alarmRule = configuration?.alarmRule;
   const description = configuration?.description ?? undefined;
   return {
@@ -526,7 +585,13 @@ function normaliseEventBridge(input: Record<string, unknown>): NormaliseResult {
     };
   }
   const event = parseWith(eventBridgeAlarmEventSchema, input, "EventBridge alarm event");
-  const transition = transitionFromDetail(event.detail, event.resources[0], "eventbridge", event.id);
+  const transition = transitionFromDetail(
+    event.detail,
+    event.resources[0],
+    "eventbridge",
+    event.id,
+    "detail",
+  );
   return { kind: "transitions", transitions: [transition] };
 }
 
@@ -534,7 +599,13 @@ function normaliseLambdaAction(input: Record<string, unknown>): NormaliseResult 
   const action = parseWith(lambdaAlarmActionSchema, input, "Lambda alarm action");
   const { state } = action.alarmData;
   const deliveryId = `lambda:${action.alarmArn.arn}:${state.value}:${state.timestamp}`;
-  const transition = transitionFromDetail(action.alarmData, action.alarmArn, "lambda-action", deliveryId);
+  const transition = transitionFromDetail(
+    action.alarmData,
+    action.alarmArn,
+    "lambda-action",
+    deliveryId,
+    "alarmData",
+  );
   return { kind: "transitions", transitions: [transition] };
 }
 

@@ -13,7 +13,10 @@ export interface ProcessDeps extends IngestDeps {
 
 export interface ProcessSummary {
   ingested: (IngestResult & { deliveryId: string; alarmArn: string })[];
-  /** Malformed events or records: sent to the dead-letter sink once, never retried. */
+  /**
+   * Events or records that can never be ingested (malformed, a state timestamp too far ahead, an
+   * item DynamoDB refuses for its size or depth): sent to the dead-letter sink once, never retried.
+   */
   rejected: { index: number; error: ValidationError }[];
   /** Deliberately ignored (another detail type). */
   ignored?: string;
@@ -25,6 +28,20 @@ export class RetryableBatchError extends AggregateError {
     super(errors, `${errors.length} record(s) failed and will be retried; the others were processed`);
     this.name = "RetryableBatchError";
   }
+}
+
+/** Dead letters keep the event to this depth (deeper parts are cut): JSON can always encode them. */
+const MAX_LETTER_DEPTH = 40;
+
+/**
+ * A copy of `value` whose objects and arrays deeper than `maxDepth` are replaced by a note. The
+ * recursion is bounded by `maxDepth`, so a 50,000-level event cannot overflow the stack.
+ */
+export function withBoundedDepth(value: unknown, maxDepth: number): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (maxDepth <= 0) return `[cut: nested deeper than ${MAX_LETTER_DEPTH} levels]`;
+  if (Array.isArray(value)) return value.map((v) => withBoundedDepth(v, maxDepth - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withBoundedDepth(v, maxDepth - 1)]));
 }
 
 interface SnsLike {
@@ -63,6 +80,21 @@ export async function processAlarmEvent(deps: ProcessDeps, event: unknown): Prom
         },
       ];
 
+  const reject = async (unit: { index: number; raw: unknown }, error: ValidationError) => {
+    summary.rejected.push({ index: unit.index, error });
+    deps.log?.warn("alarm event that cannot be ingested sent to the dead-letter queue", {
+      reason: error.message,
+      issues: error.issues,
+    });
+    await deps.deadLetters.send({
+      source: "alarm-ingest",
+      reason: error.message,
+      issues: error.issues,
+      event: withBoundedDepth(unit.raw, MAX_LETTER_DEPTH),
+      at: (deps.clock ?? systemClock).now().toISOString(),
+    });
+  };
+
   for (const unit of units) {
     let transitions: AlarmTransition[];
     try {
@@ -75,18 +107,7 @@ export async function processAlarmEvent(deps: ProcessDeps, event: unknown): Prom
       transitions = normalised;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      summary.rejected.push({ index: unit.index, error });
-      deps.log?.warn("malformed alarm event sent to the dead-letter queue", {
-        reason: error.message,
-        issues: error.issues,
-      });
-      await deps.deadLetters.send({
-        source: "alarm-ingest",
-        reason: error.message,
-        issues: error.issues,
-        event: unit.raw,
-        at: (deps.clock ?? systemClock).now().toISOString(),
-      });
+      await reject(unit, error);
       continue;
     }
     for (const t of transitions) {
@@ -100,7 +121,18 @@ export async function processAlarmEvent(deps: ProcessDeps, event: unknown): Prom
           state: t.state,
           deliveryId: t.deliveryId,
         });
+        if (result.deadLettered)
+          deps.log?.warn("transitions waiting for a delayed ALARM did not fit and were dead-lettered", {
+            alarm: t.alarmName,
+            count: result.deadLettered,
+          });
       } catch (error) {
+        // A permanent error (a state timestamp too far ahead, an item DynamoDB refuses): retrying
+        // cannot fix it, so it is dead-lettered and reported, not thrown.
+        if (error instanceof ValidationError) {
+          await reject(unit, error);
+          continue;
+        }
         deps.log?.error("alarm transition failed; it will be retried", { deliveryId: t.deliveryId, error });
         retryable.push(error);
       }

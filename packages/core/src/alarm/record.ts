@@ -1,6 +1,14 @@
 import type { AlarmState } from "./transition";
 
+/**
+ * At most this many transitions wait on the alarm record for a delayed ALARM. When another one
+ * comes, the one that waited longest leaves the buffer for the dead letters (with the reason) and
+ * is counted in `orphansDeadLettered`: never dropped silently.
+ */
 export const MAX_ORPHANS = 20;
+
+/** At most this many state timestamps (the newest) are kept for flapping detection. */
+export const MAX_FLAP_HISTORY = 100;
 
 /** A transition kept on the alarm record: what its timeline entry needs, without the bulky reasonData. */
 export interface OrphanTransition {
@@ -25,7 +33,10 @@ export interface AlarmRecord {
   /** The most recent incident this alarm opened, open or not, and when it was resolved. */
   lastIncidentId?: string;
   lastIncidentResolvedAt?: string;
-  /** State timestamps of recent in-order transitions, for flapping detection. */
+  /**
+   * State timestamps of the alarm's recent transitions, in or out of order, sorted (oldest first,
+   * at most MAX_FLAP_HISTORY): flapping is computed from them, never from the arrival order.
+   */
   recentTransitions: string[];
   /**
    * Transitions recorded while no incident was open (newest last, at most MAX_ORPHANS). When a
@@ -33,6 +44,11 @@ export interface AlarmRecord {
    * transition of the episode is lost whatever the arrival order.
    */
   orphans?: OrphanTransition[];
+  /**
+   * Transitions that did not fit in `orphans` (dead-lettered) since the buffer was last taken by
+   * an incident; the incident's timeline says how many.
+   */
+  orphansDeadLettered?: number;
   /** The incident already marked flapping, so it is marked once. */
   flappingIncidentId?: string;
   version: number;

@@ -135,6 +135,17 @@ async function mutate(
   actor: Actor,
   change: (incident: Incident, at: Date) => { after: Incident; drafts: Draft[] },
 ): Promise<Incident> {
+  return (await mutateWithOutcome(deps, incidentId, expectedVersion, actor, change)).incident;
+}
+
+/** `mutate`, saying whether anything was saved (`changed`: false when the change had no drafts). */
+async function mutateWithOutcome(
+  deps: ActionDeps,
+  incidentId: string,
+  expectedVersion: number | undefined,
+  actor: Actor,
+  change: (incident: Incident, at: Date) => { after: Incident; drafts: Draft[] },
+): Promise<{ incident: Incident; changed: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const before = await deps.store.getIncident(incidentId);
     if (!before) throw new NotFoundError("incident", incidentId);
@@ -146,7 +157,7 @@ async function mutate(
     }
     const now = (deps.clock ?? systemClock).now();
     const { after, drafts } = change(before, now);
-    if (drafts.length === 0) return before;
+    if (drafts.length === 0) return { incident: before, changed: false };
     const releaseAlarm =
       after.status === "resolved" && before.status !== "resolved" && before.alarm
         ? { arn: before.alarm.arn, at: now.toISOString() }
@@ -158,7 +169,7 @@ async function mutate(
         entries: entries(before.id, now, actor, drafts),
         releaseAlarm,
       });
-      return after;
+      return { incident: after, changed: true };
     } catch (error) {
       if (error instanceof AlarmReleasedError) {
         await deps.store.commitIncidentChange({
@@ -166,7 +177,7 @@ async function mutate(
           after,
           entries: entries(before.id, now, actor, drafts),
         });
-        return after;
+        return { incident: after, changed: true };
       }
       const retryable = error instanceof VersionConflictError && expectedVersion === undefined;
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
@@ -175,28 +186,54 @@ async function mutate(
   }
 }
 
-/** Acknowledge, mitigate or resolve. */
+type StatusInput = { to: Exclude<IncidentStatus, "declared">; summary?: string; expectedVersion?: number };
+
+function statusChange(incident: Incident, data: z.output<typeof statusInputSchema>, actor: Actor, now: Date) {
+  const after = transition(incident, data.to, now.toISOString());
+  if (data.to === "resolved" && data.summary) after.summary = data.summary;
+  return {
+    after,
+    drafts: [
+      {
+        kind: "incident.status_changed",
+        summary: `${data.to} by ${actor.name ?? actor.id}${data.summary ? `: ${data.summary}` : ""}`,
+        data: { from: incident.status, to: data.to, summary: data.summary },
+      },
+    ],
+  };
+}
+
+/** Acknowledge, mitigate or resolve. Moving to the status the incident is in is an IllegalTransitionError. */
 export async function changeStatus(
   deps: ActionDeps,
   incidentId: string,
-  input: { to: Exclude<IncidentStatus, "declared">; summary?: string; expectedVersion?: number },
+  input: StatusInput,
   actor = currentActor(),
 ): Promise<Incident> {
   const data = validate(statusInputSchema, input);
-  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
-    const after = transition(incident, data.to, now.toISOString());
-    if (data.to === "resolved" && data.summary) after.summary = data.summary;
-    return {
-      after,
-      drafts: [
-        {
-          kind: "incident.status_changed",
-          summary: `${data.to} by ${actor.name ?? actor.id}${data.summary ? `: ${data.summary}` : ""}`,
-          data: { from: incident.status, to: data.to, summary: data.summary },
-        },
-      ],
-    };
-  });
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
+    statusChange(incident, data, actor, now),
+  );
+}
+
+/**
+ * Acknowledge, mitigate or resolve under the API's one rule for all three:
+ * - a stale `expectedVersion` is a VersionConflictError carrying the current version (409), and so
+ *   is losing the race to another change made with the same `expectedVersion`;
+ * - moving to the status the incident is already in (with no stale `expectedVersion`) changes
+ *   nothing and writes no timeline entry: `changed: false`;
+ * - moving backwards (resolved → acknowledged, …) is an IllegalTransitionError (409).
+ */
+export async function setStatus(
+  deps: ActionDeps,
+  incidentId: string,
+  input: StatusInput,
+  actor = currentActor(),
+): Promise<{ incident: Incident; changed: boolean }> {
+  const data = validate(statusInputSchema, input);
+  return mutateWithOutcome(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
+    incident.status === data.to ? { after: incident, drafts: [] } : statusChange(incident, data, actor, now),
+  );
 }
 
 /** A stakeholder status update; `temporary` marks a temporary mitigation to roll back later. */

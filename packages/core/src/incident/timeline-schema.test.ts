@@ -2,11 +2,12 @@
  * Every timeline entry that reaches the table is one the outbox can publish: the schema the
  * outbox reads with is checked where entries are written, and an invalid one stores nothing.
  */
+
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { eventFromStreamRecord } from "../events/outbox";
 import { streamRecord, timelineEntry } from "../events/testing";
-import { ValidationError } from "../shared/errors";
 import { type IncidentStore, timelineItem } from "../storage/incident-store";
 import { changeStatus, declareIncident, postUpdate } from "./actions";
 import type { Actor } from "./model";

@@ -35,7 +35,7 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
-import { changeStatus, validate, withRole } from "../incident/actions";
+import { changeStatus, setStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { DirectoryStore } from "../oncall/store";
@@ -185,6 +185,12 @@ export const acknowledgeInputSchema = z.object({
   incidentId: incidentIdSchema,
   pageId: z.optional(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected a page id"))),
   actor: actorSchema,
+  /**
+   * The incident version the acknowledgement was based on (the API's optimistic lock). When given,
+   * the incident is acknowledged first, conditioned on it: stale or lost to another change, it is a
+   * VersionConflictError and nothing else is written.
+   */
+  expectedVersion: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type AcknowledgeInput = z.input<typeof acknowledgeInputSchema>;
 
@@ -1455,7 +1461,8 @@ const MAX_ACK_ATTEMPTS = 40;
 /**
  * Acknowledges an incident (and, with `pageId`, that page) for `actor`: stops the escalation,
  * records `page.acknowledged`, and moves the incident to `acknowledged` if it is still declared.
- * Idempotent: acknowledging again changes nothing (`alreadyAcknowledged`).
+ * Idempotent: acknowledging again changes nothing (`alreadyAcknowledged`). With `expectedVersion`,
+ * a stale version (or a lost race with another change based on it) is a VersionConflictError.
  */
 export async function acknowledge(
   deps: PagingDeps,
@@ -1467,6 +1474,16 @@ export async function acknowledge(
   const { incidentId, pageId } = data;
   const clock = clockOf(deps);
   let changed = false;
+  if (data.expectedVersion !== undefined) {
+    // The version gate first: only the change that wins it goes on to the escalation.
+    const gate = await setStatus(
+      { store: deps.incidents, clock },
+      incidentId,
+      { to: "acknowledged", expectedVersion: data.expectedVersion },
+      actor,
+    );
+    changed = gate.changed;
+  }
 
   for (let attempt = 1; ; attempt++) {
     const found = await deps.incidents.getIncidentWithTimeline(incidentId);

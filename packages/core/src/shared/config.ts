@@ -12,6 +12,7 @@ const envSchema = z.object({
   FIREBREAK_AUTO_RESOLVE_ON_OK: z.optional(bool),
   FIREBREAK_FLAP_THRESHOLD: z.optional(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000))),
   FIREBREAK_FLAP_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60))),
+  FIREBREAK_MAX_FUTURE_SKEW_SECONDS: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(24 * 3600))),
 });
 
 /** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */
@@ -24,5 +25,9 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined> = pr
       threshold: e.FIREBREAK_FLAP_THRESHOLD ?? DEFAULT_INGEST_CONFIG.flapping.threshold,
       windowMs: (e.FIREBREAK_FLAP_WINDOW_MINUTES ?? 30) * 60_000,
     },
+    maxFutureSkewMs:
+      e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS === undefined
+        ? DEFAULT_INGEST_CONFIG.maxFutureSkewMs
+        : e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS * 1000,
   };
 }

@@ -49,12 +49,45 @@ export class AlarmReleasedError extends FirebreakError {
   }
 }
 
+/**
+ * DynamoDB refused the item for good: a key over 2 KB, an item over 400 KB, attributes nested
+ * deeper than 32 levels. Sending it again cannot help: a permanent error (dead-lettered, 400).
+ */
+export class StorageLimitError extends ValidationError {}
+
+/** The identity of an alarm transition, whichever channel delivered it. */
+export interface TransitionKey {
+  arn: string;
+  state: string;
+  stateTimestamp: string;
+}
+
 export interface DeliveryKey {
   id: string;
   /** Epoch seconds after which DynamoDB may delete the key (TTL attribute). */
   expiresAt: number;
   outcome: string;
   incidentId?: string;
+  /** The transition delivered: recorded too (same TTL), so that other channels' copies are duplicates. */
+  transition?: TransitionKey;
+}
+
+const LIMIT_MESSAGE = /size|nest(ing|ed) level|must be under \d+ bytes|exceed/i;
+
+/** DynamoDB's ValidationException for a size or depth limit, as a permanent StorageLimitError. */
+export function permanentStorageError(error: unknown): unknown {
+  const name = (error as { name?: unknown } | null)?.name;
+  let message: string | undefined;
+  if (name === "ValidationException") message = (error as Error).message;
+  if (error instanceof TransactionCanceledException) {
+    message = error.CancellationReasons?.find((r) => r.Code === "ValidationError")?.Message ?? undefined;
+  }
+  if (message === undefined || !LIMIT_MESSAGE.test(message)) return error;
+  return new StorageLimitError(
+    `DynamoDB refused the item: ${message}`,
+    [{ path: "(item)", message: `DynamoDB refused the item: ${message}` }],
+    { cause: error },
+  );
 }
 
 export interface Page<T> {
@@ -219,9 +252,27 @@ export class IncidentStore {
   async getAlarmAndDelivery(
     arn: string,
     deliveryId: string,
-    options: { counter?: boolean } = {},
-  ): Promise<{ record?: AlarmRecord; delivered: boolean; counter: number }> {
-    const wanted = [keys.alarm(arn), keys.delivery(deliveryId), ...(options.counter ? [keys.counter()] : [])];
+    options: { counter?: boolean; transition?: TransitionKey } = {},
+  ): Promise<{ record?: AlarmRecord; delivered: boolean; transitionSeen: boolean; counter: number }> {
+    try {
+      return await this.readAlarmAndDelivery(arn, deliveryId, options);
+    } catch (error) {
+      throw permanentStorageError(error);
+    }
+  }
+
+  private async readAlarmAndDelivery(
+    arn: string,
+    deliveryId: string,
+    options: { counter?: boolean; transition?: TransitionKey },
+  ): Promise<{ record?: AlarmRecord; delivered: boolean; transitionSeen: boolean; counter: number }> {
+    const t = options.transition;
+    const wanted = [
+      keys.alarm(arn),
+      keys.delivery(deliveryId),
+      ...(t ? [keys.transition(t.arn, t.state, t.stateTimestamp)] : []),
+      ...(options.counter ? [keys.counter()] : []),
+    ];
     let pending: Record<string, unknown>[] = wanted;
     const found: Record<string, unknown>[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -243,6 +294,7 @@ export class IncidentStore {
     return {
       record,
       delivered: found.some((item) => item.sk === "DELIVERY"),
+      transitionSeen: found.some((item) => item.sk === "TRANSITION"),
       counter: Number.isSafeInteger(counter) && counter > 0 ? counter : 0,
     };
   }
@@ -402,7 +454,7 @@ export class IncidentStore {
     } catch (error) {
       if ((error as Error).name === "ConditionalCheckFailedException")
         throw new DuplicateDeliveryError(delivery.id);
-      throw error;
+      throw permanentStorageError(error);
     }
   }
 
@@ -431,6 +483,18 @@ export class IncidentStore {
     entries: TimelineEntry[];
   }): Promise<void> {
     const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
+    // Index 1: the transition's own key, so that another channel's copy of it is a duplicate.
+    const t = change.delivery.transition;
+    if (t) {
+      items.push(
+        this.putNew({
+          ...keys.transition(t.arn, t.state, t.stateTimestamp),
+          type: "transition",
+          expiresAt: change.delivery.expiresAt,
+          deliveryId: change.delivery.id,
+        }),
+      );
+    }
     if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
     if (change.update) items.push(this.incidentUpdate(change.update));
     const counterIndex = change.newIncident && change.numberClaim ? items.length : -1;
@@ -459,7 +523,7 @@ export class IncidentStore {
       // Lost to another writer of the counter: its value moved, or a transaction held it.
       if (counterCode === "ConditionalCheckFailed" || counterCode === "TransactionConflict")
         this.counterContendedAt = Date.now();
-      throw translateTransactionError(error, change.delivery.id);
+      throw translateTransactionError(error, change.delivery.id, Boolean(t));
     }
   }
 
@@ -607,12 +671,17 @@ export class IncidentStore {
 }
 
 function deliveryItem(delivery: DeliveryKey): Record<string, unknown> {
-  return { ...keys.delivery(delivery.id), type: "delivery", ...delivery };
+  const { transition: _transition, ...rest } = delivery;
+  return { ...keys.delivery(delivery.id), type: "delivery", ...rest };
 }
 
-function translateTransactionError(error: unknown, deliveryId: string): unknown {
-  if (!(error instanceof TransactionCanceledException)) return error;
+function translateTransactionError(error: unknown, deliveryId: string, withTransition: boolean): unknown {
+  const permanent = permanentStorageError(error);
+  if (permanent !== error || !(error instanceof TransactionCanceledException)) return permanent;
   const reasons = error.CancellationReasons ?? [];
   if (reasons[0]?.Code === "ConditionalCheckFailed") return new DuplicateDeliveryError(deliveryId);
+  // The same transition, delivered by another channel, was committed first.
+  if (withTransition && reasons[1]?.Code === "ConditionalCheckFailed")
+    return new DuplicateDeliveryError(deliveryId);
   return new ConcurrentChangeError("the alarm or its incident", { cause: error });
 }

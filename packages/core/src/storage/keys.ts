@@ -8,6 +8,11 @@ export const keys = {
   incidentNumber: (n: number) => ({ pk: `INCNUM#${n}`, sk: "INCNUM" }),
   alarm: (arn: string) => ({ pk: `ALARM#${arn}`, sk: "STATE" }),
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
+  /** One alarm transition (alarm, state, state timestamp), whichever channel delivered it. */
+  transition: (arn: string, state: string, stateTimestamp: string) => ({
+    pk: `TRANSITION#${arn}#${stateTimestamp}#${state}`,
+    sk: "TRANSITION",
+  }),
   counter: () => ({ pk: "COUNTER", sk: "INCIDENT" }),
   page: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `PAGE#${pageId}` }),
   pagePrefix: () => "PAGE#",

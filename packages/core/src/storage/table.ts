@@ -8,6 +8,7 @@
  *   INCNUM#<n>      / INCNUM               INC-<n> → incident id (guards number uniqueness)
  *   ALARM#<arn>     / STATE                latest state of an alarm and its open incident
  *   DELIVERY#<id>   / DELIVERY             idempotency key for one delivery (TTL `expiresAt`)
+ *   TRANSITION#<arn>#<ts>#<state> / TRANSITION  one alarm transition, whatever its channel (TTL `expiresAt`)
  *   COUNTER         / INCIDENT             atomic counter behind INC-<n>
  *   INC#<id>        / PM#<version>         postmortem draft versions (Markdown gzip-compressed)
  *   INC#<id>        / PMMETA               the current draft's metadata (indexed for metrics)

@@ -717,6 +717,84 @@ describe("incidents", () => {
   });
 });
 
+describe("ack, mitigate and resolve: one rule", () => {
+  /** POST an action through `on` (the app with paging, or as deployed without it). */
+  async function act(on: ReturnType<typeof createApiApp>, id: string, action: string, body: object) {
+    const res = await on.request(`/api/incidents/${id}/${action}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens.responder}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the answers are read loosely
+    return { status: res.status, json: (await res.json()) as any };
+  }
+  const asDeployed = () => createApiApp(() => ({ ...deps, paging: undefined, pages: paging.pages }));
+  const timelineOf = async (id: string) => (await deps.store.getIncidentWithTimeline(id))!.timeline;
+
+  it.each([
+    ["with paging (the escalation is acknowledged too)", true],
+    ["as deployed (no paging)", false],
+  ])(
+    "50 concurrent acks with the same expectedVersion: one 200 that changed it, 49 × 409 %s",
+    async (_what, withPaging) => {
+      const incident = await declare(`Concurrent acks ${withPaging}`, "checkout");
+      if (withPaging) await onIncidentDeclared(paging, incident.id);
+      const on = withPaging ? app : asDeployed();
+      const version = (await deps.store.getIncident(incident.id))!.version;
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => act(on, incident.id, "ack", { expectedVersion: version })),
+      );
+      const won = answers.filter((a) => a.status === 200);
+      expect(won).toHaveLength(1);
+      expect(won[0]!.json).toMatchObject({ status: "acknowledged", changed: true, alreadyInState: false });
+      const lost = answers.filter((a) => a.status === 409);
+      expect(lost).toHaveLength(49);
+      const current = (await deps.store.getIncident(incident.id))!;
+      for (const answer of lost) {
+        expect(answer.json).toMatchObject({ code: "version_conflict", currentVersion: current.version });
+      }
+      const timeline = await timelineOf(incident.id);
+      expect(timeline.filter((e) => e.kind === "incident.status_changed")).toHaveLength(1);
+      if (withPaging) expect(timeline.filter((e) => e.kind === "page.acknowledged")).toHaveLength(1);
+    },
+  );
+
+  it("50 concurrent acks without expectedVersion: one 200 that changed it, 49 × 200 already acknowledged", async () => {
+    const incident = await declare("Concurrent acks, no version", "checkout");
+    const on = asDeployed();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => act(on, incident.id, "ack", {})));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.json.changed === true)).toHaveLength(1);
+    expect(answers.filter((a) => a.json.alreadyInState === true)).toHaveLength(49);
+    const timeline = await timelineOf(incident.id);
+    expect(timeline.filter((e) => e.kind === "incident.status_changed")).toHaveLength(1);
+  });
+
+  it("a repeated ack, mitigate or resolve is 200 already-in-state with no new entry; a stale version is 409", async () => {
+    const incident = await declare("Repeated actions", "checkout");
+    for (const action of ["ack", "mitigate", "resolve"]) {
+      const first = await act(app, incident.id, action, {});
+      expect(first.status).toBe(200);
+      expect(first.json).toMatchObject({ changed: true, alreadyInState: false });
+      const entries = (await timelineOf(incident.id)).length;
+
+      const again = await act(app, incident.id, action, {});
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ changed: false, alreadyInState: true, version: first.json.version });
+      const withVersion = await act(app, incident.id, action, { expectedVersion: first.json.version });
+      expect(withVersion.status).toBe(200);
+      expect(withVersion.json).toMatchObject({ changed: false, alreadyInState: true });
+      expect((await timelineOf(incident.id)).length).toBe(entries);
+
+      const stale = await act(app, incident.id, action, { expectedVersion: first.json.version - 1 });
+      expect(stale.status).toBe(409);
+      expect(stale.json).toMatchObject({ currentVersion: first.json.version, current: { id: incident.id } });
+    }
+    // A step backwards is not a repeat: still 409 (illegal transition).
+    expect((await act(app, incident.id, "mitigate", {})).status).toBe(409);
+  });
+});
+
 describe("people, directory, OpenAPI", () => {
   it("lists people for viewers; reads and writes the directory for admins, with If-Match versioning", async () => {
     const people = await call("/api/people", { token: tokens.viewer });

@@ -51,11 +51,11 @@ export const ROUTES: RouteDoc[] = [
     (action): RouteDoc => ({
       method: "post",
       path: `/api/incidents/{id}/${action}`,
-      summary: `${action[0]!.toUpperCase()}${action.slice(1)} (409 with currentVersion and current on a stale expectedVersion)`,
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)}: 409 with currentVersion and current on a stale expectedVersion (or one another change based on the same version won); 200 with changed: false and alreadyInState: true, writing nothing, when the incident is already in that state; 409 illegal_transition for a step backwards`,
       role: "responder",
       params: id,
       body: s.statusBody,
-      response: s.incidentView,
+      response: s.statusChangeView,
     }),
   ),
   {

@@ -116,6 +116,18 @@ export const incidentView = z.object({
   version: z.number().check(z.int()),
 });
 
+/** The answer to ack, mitigate and resolve: the incident, and whether this request changed it. */
+export const statusChangeView = z.extend(incidentView, {
+  changed: z.boolean().check(z.describe("this request changed the incident (and wrote its timeline entry)")),
+  alreadyInState: z
+    .boolean()
+    .check(
+      z.describe(
+        "the incident was already in the requested state: nothing was written (the opposite of changed)",
+      ),
+    ),
+});
+
 export const timelineEntry = z.object({
   id: z.string(),
   incidentId: z.string(),

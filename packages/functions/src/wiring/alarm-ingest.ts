@@ -7,7 +7,7 @@ import type { Platform } from "./platform";
 /**
  * alarm-ingest: the table, the dead-letter sink (the AlarmIngestDlq queue on Lambda, a file locally)
  * and the ingest settings (FIREBREAK_AUTO_RESOLVE_ON_OK, FIREBREAK_FLAP_THRESHOLD,
- * FIREBREAK_FLAP_WINDOW_MINUTES), validated here: a bad value fails at init, naming the variable.
+ * FIREBREAK_FLAP_WINDOW_MINUTES, FIREBREAK_MAX_FUTURE_SKEW_SECONDS), validated here: a bad value fails at init, naming the variable.
  */
 export function ingestDeps(platform: Platform, deadLetters: DeadLetterSink): Omit<ProcessDeps, "log"> {
   const { db, tableName } = platform.table();

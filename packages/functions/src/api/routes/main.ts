@@ -4,7 +4,7 @@
  * directory, API tokens. Writes of postmortems and of the directory are groups of their own
  * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
  */
-import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
+import { assignRole, declareIncident, postUpdate, setStatus } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
@@ -47,6 +47,15 @@ export function incidentView(incident: Incident) {
     declaredAt: incident.createdAt,
     alarm: incident.alarm ?? null,
   };
+}
+
+/**
+ * The answer to ack, mitigate and resolve: the incident, and whether this request changed it.
+ * `changed: false` (`alreadyInState: true`): the incident was already in that state; nothing was
+ * written. A stale `expectedVersion` is never this answer: it is a 409.
+ */
+export function statusChangeView(incident: Incident, changed: boolean) {
+  return { ...incidentView(incident), changed, alreadyInState: !changed };
 }
 
 export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
@@ -137,37 +146,45 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     if (before.status !== "declared" && before.status !== "acknowledged")
       throw new IllegalTransitionError(before.status, "acknowledged");
     if (deps.paging) {
-      // The paging use case: acknowledges the escalation (stops the ladder) and the incident.
+      // The paging use case: acknowledges the incident (conditioned on expectedVersion, when
+      // given) and the escalation (stops the ladder).
       const result = await withConflict(id, () =>
-        acknowledge(deps.paging!, { incidentId: id, actor }, "api"),
+        acknowledge(
+          deps.paging!,
+          {
+            incidentId: id,
+            actor,
+            ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+          },
+          "api",
+        ),
       );
-      return c.json(incidentView(result.incident));
+      return c.json(statusChangeView(result.incident, !result.alreadyAcknowledged));
     }
-    if (before.status === "acknowledged") return c.json(incidentView(before));
-    const after = await withConflict(id, () =>
-      changeStatus(
+    const result = await withConflict(id, () =>
+      setStatus(
         { store: deps.store, clock: deps.clock },
         id,
-        { to: "acknowledged", expectedVersion: before.version },
+        { to: "acknowledged", expectedVersion: body.expectedVersion },
         actor,
       ),
     );
-    return c.json(incidentView(after));
+    return c.json(statusChangeView(result.incident, result.changed));
   });
 
   for (const to of ["mitigated", "resolved"] as const) {
     app.post(`/api/incidents/:id/${to === "mitigated" ? "mitigate" : "resolve"}`, responder, async (c) => {
       const id = incidentIdOf(c);
       const body = parse(statusBody, await jsonBody(c), "body");
-      const after = await withConflict(id, () =>
-        changeStatus(
+      const result = await withConflict(id, () =>
+        setStatus(
           { store: getDeps().store, clock: getDeps().clock },
           id,
           { to, summary: body.summary, expectedVersion: body.expectedVersion },
           actorOf(c.get("principal")),
         ),
       );
-      return c.json(incidentView(after));
+      return c.json(statusChangeView(result.incident, result.changed));
     });
   }
 
