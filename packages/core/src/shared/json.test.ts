@@ -6,7 +6,10 @@ const nested = (depth: number, inner = "1") => `${"[".repeat(depth)}${inner}${"]
 
 describe("parseBoundedJson", () => {
   it("parses JSON within the bounds", () => {
-    expect(parseBoundedJson('{"a":[1,{"b":"}]\\"{["}],"c":null}')).toEqual({ a: [1, { b: '}]"{[' }], c: null });
+    expect(parseBoundedJson('{"a":[1,{"b":"}]\\"{["}],"c":null}')).toEqual({
+      a: [1, { b: '}]"{[' }],
+      c: null,
+    });
     expect(parseBoundedJson(nested(MAX_JSON_DEPTH))).toBeDefined();
   });
 

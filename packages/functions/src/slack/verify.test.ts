@@ -20,6 +20,7 @@ const ts = Number(vector.headers["X-Slack-Request-Timestamp"]);
 const secret = "test-signing-secret";
 const nowSeconds = 1_800_000_000;
 const options = { signingSecret: secret, teamIds: [FIXTURE_TEAM_ID], now: () => nowSeconds * 1000 };
+const signedAt = (timestamp: number) => ({ signature: expect.stringMatching(/^[0-9a-f]{64}$/), timestamp });
 const check = (body: string, opts: Parameters<typeof signedEvent>[1] = { secret }) =>
   verifySlackRequest(normaliseSlackEvent(signedEvent(body, { timestamp: nowSeconds, ...opts })), options);
 
@@ -40,7 +41,13 @@ describe("slackSignature", () => {
       teamIds: [FIXTURE_TEAM_ID],
       now: () => (ts + 12) * 1000,
     });
-    expect(verdict).toEqual({ ok: true, teamId: FIXTURE_TEAM_ID });
+    expect(verdict).toEqual({
+      ok: true,
+      teamId: FIXTURE_TEAM_ID,
+      kind: "command",
+      signature: vector.headers["X-Slack-Signature"]!.slice(3),
+      timestamp: ts,
+    });
   });
 });
 
@@ -48,7 +55,7 @@ describe("verifySlackRequest", () => {
   const body = commandBody({ text: "list" });
 
   it("accepts a well-signed request from the workspace", () => {
-    expect(check(body)).toEqual({ ok: true, teamId: FIXTURE_TEAM_ID });
+    expect(check(body)).toMatchObject({ ok: true, teamId: FIXTURE_TEAM_ID, kind: "command" });
   });
 
   it("rejects timestamps more than 5 minutes in the future, which Bolt accepts (401)", () => {
@@ -93,9 +100,12 @@ describe("verifySlackRequest", () => {
   });
 
   it("lets ssl_check and url_verification through (no team; Bolt answers them without listeners)", () => {
-    expect(check(slackFixtureText("ssl-check.body.txt"))).toEqual({ ok: true });
+    expect(check(slackFixtureText("ssl-check.body.txt"))).toEqual({ ok: true, ...signedAt(nowSeconds) });
     const challenge = slackFixtureText("events-url-verification.json");
-    expect(check(challenge, { secret, contentType: "application/json" })).toEqual({ ok: true });
+    expect(check(challenge, { secret, contentType: "application/json" })).toEqual({
+      ok: true,
+      ...signedAt(nowSeconds),
+    });
   });
 
   it("answers 400 for a signed body that is not what Slack sends", () => {
@@ -130,6 +140,29 @@ describe("verifySlackRequest", () => {
       reason: "the form carries team_id more than once",
     });
     expect(check(`${right.toString()}&text=declare`)).toMatchObject({ statusCode: 400 });
+  });
+
+  it("answers 400 for JSON carrying a key twice (payload or body) or nested deeper than 64 levels", () => {
+    const payload = JSON.stringify(
+      slackFixture<Record<string, unknown>>("block-actions-button.payload.json"),
+    );
+    const twice = `{"team":{"id":"T0EVIL"},${payload.slice(1)}`;
+    expect(check(new URLSearchParams({ payload: twice }).toString())).toEqual({
+      ok: false,
+      statusCode: 400,
+      reason: 'the payload carries the key "team" twice',
+    });
+    const deep = `{"x":${"[".repeat(65)}${"]".repeat(65)},${payload.slice(1)}`;
+    expect(check(new URLSearchParams({ payload: deep }).toString())).toEqual({
+      ok: false,
+      statusCode: 400,
+      reason: "the payload is nested more than 64 levels deep",
+    });
+    const json = `{"type":"event_callback","team_id":"T0EVIL","team_id":"${FIXTURE_TEAM_ID}"}`;
+    expect(check(json, { secret, contentType: "application/json" })).toMatchObject({
+      statusCode: 400,
+      reason: 'the JSON body carries the key "team_id" twice',
+    });
   });
 
   it("finds the team where each kind of request carries it", () => {
