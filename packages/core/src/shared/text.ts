@@ -16,7 +16,6 @@ export function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
