@@ -22,6 +22,7 @@
  * the directory's validated Slack user ids.
  */
 import type { AlarmRef, Incident } from "../incident/model";
+import { wellFormed } from "../shared/text";
 
 export const SMS_MAX_LENGTH = 140;
 
@@ -63,8 +64,9 @@ const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** Collapses whitespace and control characters to single spaces. */
 export function oneLine(text: string): string {
+  const flat = wellFormed(text);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  return flat.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
 }
 
 /**

@@ -176,3 +176,34 @@ describe("list cursors", () => {
     );
   });
 });
+
+describe("text at the edge", () => {
+  it("declares with a lone surrogate in the title: U+FFFD in its place, control characters gone", async () => {
+    const res = await call("/api/incidents", {
+      raw: '{"title":"db \\ud800 down\\u0007\\r\\nagain","severity":"SEV2","service":"edges","description":"line 1\\r\\nline 2\\u0000\\tend \\udc00"}',
+    });
+    expect(res.status).toBe(201);
+    const incident = JSON.parse(res.text) as { id: string; title: string; description: string };
+    expect(incident.title).toBe("db \ufffd down again");
+    expect(incident.description).toBe("line 1\nline 2\tend \ufffd");
+    const update = await call(`/api/incidents/${incident.id}/updates`, {
+      raw: '{"text":"still \\ud800\\u001b[31m red\\nnext"}',
+    });
+    expect(update.status).toBeLessThan(300);
+    const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(JSON.stringify(timeline)).toContain("still \ufffd[31m red\\nnext");
+    expect(JSON.stringify(timeline).isWellFormed()).toBe(true);
+  });
+
+  it("answers 400, not 500, for JSON nested deeper than 64 levels", async () => {
+    for (const raw of [
+      `{"title":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      `${"[".repeat(65)}${"]".repeat(65)}`,
+      `{"title":"x","description":${'{"a":'.repeat(70)}1${"}".repeat(70)}}`,
+    ]) {
+      const res = await call("/api/incidents", { raw });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain("nested more than 64 levels");
+    }
+  });
+});
