@@ -515,9 +515,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         body = await readBody(req);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          // Answer, then close: the client may still be sending, so the socket can't be reused.
           const tooLarge = problem(413, "Body too large", error.message);
-          res.once("finish", () => req.destroy());
+          // Read to its end (readBody drains it), the body leaves the connection usable; else the
+          // client is still sending: close after the answer (Node ends the socket once it is sent).
+          if (error.drained) return sendResult(res, tooLarge);
           return sendResult(res, { ...tooLarge, headers: { ...tooLarge.headers, connection: "close" } });
         }
         throw error;
