@@ -137,6 +137,20 @@ describe("413 for oversize bodies, delivered", () => {
     },
   );
 
+  it("answers 400, never 500, for JSON nested deeper than 64 levels at POST /events and at the API", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const event = `{"version":"0","id":"e-1","source":"aws.cloudwatch","detail-type":"CloudWatch Alarm State Change","detail":{"alarmName":${deep}}}`;
+    for (const path of ["/events", "/api/incidents"]) {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method: "POST",
+        headers: headersFor(path),
+        body: path === "/events" ? event : `{"title":${deep}}`,
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/nested (at most|more than) 64 levels/);
+    }
+  });
+
   it("keeps serving afterwards", async () => {
     expect((await fetch(`${runtime.url}/health`)).status).toBe(200);
   });

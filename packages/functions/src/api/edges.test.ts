@@ -1,10 +1,15 @@
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { type ApiDeps, createApiApp } from "./app";
+import { parseJsonBody } from "./base";
+import { toProblem } from "./problem";
+import { declareBody, statusBody, updateBody } from "./schemas";
+import { parse } from "./validate";
 
 /**
  * The API's edges, found by an adversarial run: crafted list cursors, text that is not
@@ -205,5 +210,52 @@ describe("text at the edge", () => {
       expect(res.status).toBe(400);
       expect(res.text).toContain("nested more than 64 levels");
     }
+  });
+});
+
+describe("the API body parser, 10,000 bodies", () => {
+  const surrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+  const text = fc
+    .array(fc.oneof(fc.string({ unit: "binary", maxLength: 8 }), surrogate, fc.constant("\u0000\r\n")), {
+      maxLength: 6,
+    })
+    .map((parts) => parts.join(""));
+  const nested = (depth: number, leaf: string) => {
+    let out = leaf;
+    for (let i = 0; i < depth; i++) out = i % 2 ? `[${out}]` : `{"title":${out}}`;
+    return out;
+  };
+  const body = fc.oneof(
+    // Declare and update bodies whose text carries lone surrogates and control characters.
+    fc
+      .record({ title: text, description: text, severity: fc.constantFrom("SEV1", "SEV3", "sev9") })
+      .map((b) => JSON.stringify(b)),
+    fc.record({ text, temporary: fc.boolean() }).map((b) => JSON.stringify(b)),
+    // Raw lone surrogates in the text itself (as a client's bytes would decode).
+    text.map((t) => `{"title":"${t.replaceAll("\\", "").replaceAll('"', "")}"}`),
+    // Nesting 1–300 levels deep, in a field or at the root.
+    fc
+      .tuple(fc.integer({ min: 1, max: 300 }), text)
+      .map(([depth, leaf]) => nested(depth, JSON.stringify(leaf))),
+    // Unbalanced brackets, arbitrary text.
+    fc.string({ unit: fc.constantFrom("[", "]", "{", "}", '"', ",", ":", "1", "\\"), maxLength: 200 }),
+    fc.string({ unit: "binary", maxLength: 200 }),
+  );
+
+  it("parses and validates into a 2xx-bound value or a 400, never a throw of anything else", () => {
+    fc.assert(
+      fc.property(body, fc.constantFrom(declareBody, updateBody, statusBody), (raw, schema) => {
+        try {
+          const value = parse(schema, parseJsonBody(raw), "body");
+          // What passes is well-formed: it can be paged, URL-encoded, stored.
+          expect(JSON.stringify(value).isWellFormed()).toBe(true);
+          if ("title" in value) expect(encodeURIComponent(value.title)).toEqual(expect.any(String));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+          expect(toProblem(error).status).toBe(400);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });
