@@ -393,6 +393,25 @@ describe("the declare modal", () => {
     expect(enqueued[0]).toMatchObject({ type: "slack.incident_declared", declaredBy: DANA.id });
   });
 
+  it("text enters well-formed: a lone surrogate in the modal becomes U+FFFD, control characters go", async () => {
+    const payload = slackFixture<{
+      view: { state: { values: Record<string, Record<string, Record<string, unknown>>> } };
+    }>("view-submission.payload.json");
+    payload.view.state.values.title_block!.title_input!.value = "payouts \ud800 stuck\u0000\nagain";
+    // The payload's JSON carries the lone surrogate as an escape, as a client could send it.
+    expect((await send(interactiveBody(payload))).status).toBe(200);
+    const command = await send(
+      commandBody({
+        text: "declare sev3 queue\u0007 backlog\u001b[0m",
+        user_id: DANA.id,
+        channel_id: CHANNEL,
+      }),
+    );
+    expect(command.status).toBe(200);
+    const titles = (await store.listOpen()).items.map((i) => i.title).sort();
+    expect(titles).toEqual(["payouts \ufffd stuck again", "queue backlog[0m"]);
+  });
+
   it("shows validation errors under the fields, and takes a commander", async () => {
     const payload = slackFixture<{
       view: { state: { values: Record<string, Record<string, Record<string, unknown>>> } };
