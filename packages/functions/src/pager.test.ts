@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
+import { declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
@@ -132,6 +133,26 @@ describe("pager (app-bus consumer)", () => {
     expect(slack.calls.length).toBe(posted);
     const incident = await incidents.getIncident(incidentId);
     expect(incident?.roles?.ic).toBeDefined();
+  });
+
+  it("pages SMS for an incident declared with a lone surrogate in its title (U+FFFD in its place)", async () => {
+    const handler = createPagerHandler(() => deps());
+    const incident = await declareIncident(
+      { store: incidents, clock },
+      { title: "ledger \ud83d payouts\u0000 stuck", severity: "SEV1", services: ["checkout"] },
+      { type: "user", id: "alice" },
+    );
+    expect(incident.title).toBe("ledger \ufffd payouts stuck");
+    const found = await incidents.getIncidentWithTimeline(incident.id);
+    const declared = found!.timeline.find((e) => e.kind === "incident.declared")!;
+    expect((await handler(busEvent(declared), ctx())).status).toBe("started");
+    const sms = sns.published.filter((m) => m.phoneNumber);
+    expect(sms.length).toBeGreaterThan(0);
+    expect(sms[0]!.message).toContain("ledger \ufffd payouts");
+    const pages = await deps().pages.listPages(incident.id);
+    const snsPages = pages.filter((p) => p.channel === "sns");
+    expect(snsPages.length).toBeGreaterThan(0);
+    expect(snsPages.every((p) => p.state !== "failed")).toBe(true);
   });
 
   it("stops the escalation at once on an acknowledgement (status_changed / page.acknowledged)", async () => {

@@ -1,3 +1,4 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Incident } from "@firebreak/core/incident/model";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -364,11 +365,20 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
 
 describe("the declare modal", () => {
   it("`declare` alone opens it; its submission declares (UTF-8 title from the fixture)", async () => {
-    const open = await command("declare");
+    const trigger = "8412093571204.8123456701.5e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b";
+    const open = await send(
+      commandBody({
+        text: "declare",
+        user_id: DANA.id,
+        user_name: DANA.name,
+        channel_id: CHANNEL,
+        trigger_id: trigger,
+      }),
+    );
     expect(open).toMatchObject({ status: 200, body: "" });
     const [call] = calls("views.open");
     expect(call?.body).toMatchObject({
-      trigger_id: "8412093571204.8123456701.5e0c1d2b3a4f5e6d7c8b9a0f1e2d3c4b",
+      trigger_id: trigger,
       view: {
         type: "modal",
         callback_id: DECLARE_MODAL.callbackId,
@@ -382,6 +392,25 @@ describe("the declare modal", () => {
     expect(items).toMatchObject([{ title: "Auszahlungen hängen — 払い戻し停止 ✅", severity: "SEV1" }]);
     expect(calls("chat.postMessage")[0]?.body).toMatchObject({ channel: CHANNEL });
     expect(enqueued[0]).toMatchObject({ type: "slack.incident_declared", declaredBy: DANA.id });
+  });
+
+  it("text enters well-formed: a lone surrogate in the modal becomes U+FFFD, control characters go", async () => {
+    const payload = slackFixture<{
+      view: { state: { values: Record<string, Record<string, Record<string, unknown>>> } };
+    }>("view-submission.payload.json");
+    payload.view.state.values.title_block!.title_input!.value = "payouts \ud800 stuck\u0000\nagain";
+    // The payload's JSON carries the lone surrogate as an escape, as a client could send it.
+    expect((await send(interactiveBody(payload))).status).toBe(200);
+    const command = await send(
+      commandBody({
+        text: "declare sev3 queue\u0007 backlog\u001b[0m",
+        user_id: DANA.id,
+        channel_id: CHANNEL,
+      }),
+    );
+    expect(command.status).toBe(200);
+    const titles = (await store.listOpen()).items.map((i) => i.title).sort();
+    expect(titles).toEqual(["payouts \ufffd stuck again", "queue backlog[0m"]);
   });
 
   it("shows validation errors under the fields, and takes a commander", async () => {
@@ -568,6 +597,76 @@ describe("request security", () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.json.text).toContain("INC-1");
+  });
+});
+
+describe("parameters carried twice, and replays (end to end, before any listener runs)", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("refuses a form carrying team_id twice (the wrong one first, the right one last) with 400", async () => {
+    const right = commandBody({ text: "declare sev1 should never exist", user_id: DANA.id });
+    const answer = await send(`team_id=T0EVIL&${right}`);
+    expect(answer).toMatchObject({ status: 400, body: "" });
+    expect(fake.calls).toEqual([]);
+    expect((await store.listOpen()).items).toEqual([]);
+  });
+
+  it("refuses an interactive payload carrying a key twice, escaped or not, with 400", async () => {
+    const { team: _team, ...rest } = structuredClone(blockActions);
+    const json = JSON.stringify(rest);
+    const twice = `{"team":{"id":"T0EVIL","domain":"evil"},${json.slice(1, -1)},"team":{"id":"${FIXTURE_TEAM_ID}"}}`;
+    expect(JSON.parse(twice).team.id).toBe(FIXTURE_TEAM_ID);
+    expect(await send(new URLSearchParams({ payload: twice }).toString())).toMatchObject({ status: 400 });
+    const escaped = twice.replace('"team":{"id":"T0EVIL"', '"te\\u0061m":{"id":"T0EVIL"');
+    expect(await send(new URLSearchParams({ payload: escaped }).toString())).toMatchObject({ status: 400 });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it("refuses a JSON body carrying team_id twice, and one nested deeper than 64 levels, with 400", async () => {
+    const twice = `{"type":"event_callback","team_id":"T0EVIL","event":{"type":"app_mention"},"team_id":"${FIXTURE_TEAM_ID}"}`;
+    expect(await send(twice, { contentType: "application/json" })).toMatchObject({ status: 400 });
+    const deep = `{"type":"event_callback","team_id":"${FIXTURE_TEAM_ID}","event":${"[".repeat(100)}${"]".repeat(100)}}`;
+    expect(await send(deep, { contentType: "application/json" })).toMatchObject({ status: 400 });
+  });
+
+  it("acts once on a signed command replayed inside the 5 minutes; the replay gets an ephemeral 200", async () => {
+    const event = signedEvent(
+      commandBody({ text: "declare sev2 replayed checkout", user_id: DANA.id, user_name: DANA.name }),
+      { secret: SECRET, timestamp: now() },
+    );
+    const first = await invoke(structuredClone(event));
+    expect(first.status).toBe(200);
+    expect(first.json.text).toMatch(/^Declared SEV2 INC-1\./);
+    for (let i = 0; i < 3; i++) {
+      const replay = await invoke(structuredClone(event));
+      expect(replay.status).toBe(200);
+      expect(replay.json).toEqual({
+        response_type: "ephemeral",
+        text: expect.stringMatching(/^Already handled/),
+      });
+    }
+    expect((await store.listOpen()).items.map((i) => i.title)).toEqual(["replayed checkout"]);
+    expect(calls("chat.postMessage")).toHaveLength(1);
+    expect(enqueued).toHaveLength(1);
+    // One small key with a TTL, past the request's 5-minute window.
+    const sig = event.headers["x-slack-signature"]!.slice(3);
+    const key = await store.db.send(
+      new GetCommand({ TableName: store.tableName, Key: { pk: `DELIVERY#slack:${sig}`, sk: "DELIVERY" } }),
+    );
+    expect(key.Item?.expiresAt).toBeGreaterThan(Number(event.headers["x-slack-request-timestamp"]) + 300);
+  });
+
+  it("acts once on a replayed button click: an empty 200, no listener, no Slack call", async () => {
+    const { incident, message } = await declared();
+    const click = signedEvent(clickBody(ACTIONS.ack, incident.id, message, DANA), { secret: SECRET });
+    expect((await invoke(structuredClone(click))).status).toBe(200);
+    expect(calls("chat.update")).toHaveLength(1);
+    const slackCalls = fake.calls.length;
+    expect(await invoke(structuredClone(click))).toMatchObject({ status: 200, body: "" });
+    // Not even an "already acknowledged": the replay runs no listener at all.
+    expect(fake.calls).toHaveLength(slackCalls);
+    const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(timeline.filter((e) => e.kind === "incident.status_changed")).toHaveLength(1);
   });
 });
 

@@ -5,19 +5,55 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 /** Bodies larger than this get 413, like API Gateway (its limit is 10 MB; Lambda's is 6 MB). */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+/** Of an oversize body, up to this many times the limit is read (and thrown away) before the 413. */
+export const DRAIN_FACTOR = 4;
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError(`request body is larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+export class BodyTooLargeError extends Error {
+  /**
+   * `drained`: the whole body was read (and discarded), so the 413 can be answered on a connection
+   * that stays usable. Otherwise the client is still sending (a body larger than `DRAIN_FACTOR` ×
+   * the limit): answer with `connection: close`.
+   */
+  constructor(
+    message: string,
+    readonly drained: boolean,
+  ) {
+    super(message);
   }
-  return Buffer.concat(chunks);
+}
+
+/**
+ * The request body, at most `limit` bytes; else BodyTooLargeError. An oversize body is still read
+ * to its end (and discarded, never kept) up to `drainLimit` bytes: answering while the client is
+ * still sending and then closing the socket resets the connection, and the client never sees the
+ * 413. The request stream is never destroyed here (that would close the socket before the answer).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, drainLimit = limit * DRAIN_FACTOR) {
+  const tooLarge = (drained: boolean) =>
+    new BodyTooLargeError(`request body is larger than ${limit} bytes`, drained);
+  return new Promise<Buffer>((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > drainLimit) return reject(tooLarge(false));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (outcome: () => void) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > drainLimit) {
+        // Stop reading: the answer goes with `connection: close`; Node discards what is left.
+        req.pause();
+        return done(() => reject(tooLarge(false)));
+      }
+      if (size > limit) chunks.length = 0;
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(() => (size > limit ? reject(tooLarge(true)) : resolve(Buffer.concat(chunks))));
+    const onError = (error: Error) => done(() => reject(error));
+    req.on("data", onData).on("end", onEnd).on("error", onError);
+  });
 }
 
 /** API Gateway sends JSON and text as text, and everything else (forms, binary) base64-encoded. */

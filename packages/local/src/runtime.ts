@@ -23,7 +23,7 @@ import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
 import type { Clock } from "@firebreak/core/shared/clock";
-import { issuesFromZod, type ValidationIssue } from "@firebreak/core/shared/errors";
+import type { ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -56,7 +56,6 @@ import {
   OUTBOX,
 } from "@firebreak/functions/wiring/topology";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
-import * as z from "zod";
 import {
   BodyTooLargeError,
   type HttpResult,
@@ -66,6 +65,7 @@ import {
   toApiGatewayV2Event,
 } from "./apigw";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
+import { readEventBody } from "./events-body";
 import { type FakeS3, startFakeS3 } from "./fake-s3";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
 import { type FakeSns, startFakeSns } from "./fake-sns";
@@ -167,17 +167,6 @@ function keptSecret(
 
 /** The development signing secret the local /slack/events accepts when SLACK_SIGNING_SECRET is unset. */
 export const LOCAL_SIGNING_SECRET = "firebreak-local-signing-secret";
-
-const envelopeSchema = z.looseObject({
-  version: z.string().optional(),
-  id: z.string().min(1, "must not be empty"),
-  source: z.string().min(1, "must not be empty"),
-  "detail-type": z.string().min(1, "must not be empty"),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  detail: z.record(z.string(), z.unknown(), { message: "expected an object" }),
-});
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -472,30 +461,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const sessionKey = secrets.SessionKey!;
 
     const routeEvent = async (body: Buffer): Promise<HttpResult> => {
-      let event: unknown;
-      try {
-        event = JSON.parse(body.toString("utf8"));
-      } catch (error) {
-        return problem(
-          400,
-          "Body is not JSON",
-          `POST /events takes one EventBridge event as JSON: ${(error as Error).message}`,
-        );
-      }
-      const envelope = envelopeSchema.safeParse(event);
-      if (!envelope.success) {
-        const issues = issuesFromZod(envelope.error.issues);
-        return problem(
-          400,
-          "Not an EventBridge event",
-          `POST /events takes one EventBridge event: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-          issues,
-        );
-      }
-      if (!matchesRule(envelope.data)) {
+      // Parsed with a nesting bound, checked as an envelope (events-body.ts): else a 400.
+      const read = readEventBody(body);
+      if (!read.ok) return problem(read.status, read.title, read.detail, read.issues);
+      const { event, envelope } = read;
+      if (!matchesRule(envelope)) {
         return json(202, {
           status: "ignored",
-          reason: `no rule matches source "${envelope.data.source}" and detail-type "${envelope.data["detail-type"]}"`,
+          reason: `no rule matches source "${envelope.source}" and detail-type "${envelope["detail-type"]}"`,
           rule: ALARM_RULE_PATTERN,
         });
       }
@@ -519,9 +492,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         body = await readBody(req);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          // Answer, then close: the client may still be sending, so the socket can't be reused.
           const tooLarge = problem(413, "Body too large", error.message);
-          res.once("finish", () => req.destroy());
+          // Read to its end (readBody drains it), the body leaves the connection usable; else the
+          // client is still sending: close after the answer (Node ends the socket once it is sent).
+          if (error.drained) return sendResult(res, tooLarge);
           return sendResult(res, { ...tooLarge, headers: { ...tooLarge.headers, connection: "close" } });
         }
         throw error;

@@ -1195,3 +1195,31 @@ describe("normaliseAlarmEvent: properties", () => {
     );
   });
 });
+
+describe("text from alarms enters well-formed", () => {
+  it("replaces lone surrogates in names, reasons and descriptions and drops control characters", () => {
+    const event = structuredClone(load("eventbridge/eb-single-metric-ok-to-alarm.json")) as Json;
+    const detail = at(event, "detail");
+    detail.alarmName = "checkout \ud800 5xx\u0000\r\nspike";
+    at(detail, "state").reason = "Threshold \udfff crossed\u001b[0m\r\nsecond line";
+    at(detail, "configuration").description = "severity: sev2\u0007\r\nservice: checkout \ud83d";
+    const transition = one(event);
+    expect(transition.alarmName).toBe("checkout \ufffd 5xx spike");
+    expect(transition.reason).toBe("Threshold \ufffd crossed[0m\nsecond line");
+    expect(transition.description).toBe("severity: sev2\nservice: checkout \ufffd");
+    // The ARN, the alarm's identity, is as AWS sent it.
+    expect(transition.alarmArn).toBe((event.resources as string[])[0]);
+  });
+
+  it("an SNS notification's name and description too; a name with nothing left falls back to the ARN's", () => {
+    const record = structuredClone(load("sns/sns-lambda-event-single-metric-alarm.json")) as Json;
+    const sns = at(record, "Records", 0, "Sns");
+    const message = JSON.parse(sns.Message as string) as Json;
+    message.AlarmName = "\u0000\u0001";
+    message.AlarmDescription = "db \ud800";
+    sns.Message = JSON.stringify(message);
+    const transition = normaliseSnsRecord(at(record, "Records", 0), 0);
+    expect(transition.alarmName).toBe(parseAlarmArn(message.AlarmArn as string)?.name);
+    expect(transition.description).toBe("db \ufffd");
+  });
+});

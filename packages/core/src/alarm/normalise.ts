@@ -13,6 +13,7 @@
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
+import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { convertedString } from "@firebreak/core/shared/validate";
 import {
@@ -506,6 +507,18 @@ function triggeringAlarmsFromSns(children: unknown[] | null | undefined): Trigge
 // Transitions
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * An alarm's name as text enters Firebreak (shared/text.ts): one line, well-formed (a lone
+ * surrogate becomes U+FFFD: it would fail every SMS page of the incident), no control characters.
+ * The ARN keeps the name as AWS has it (it is the alarm's identity); a name with nothing left
+ * falls back to the ARN's.
+ */
+function displayName(name: string, arn: ParsedAlarmArn): string {
+  const clean = singleLineText(name).trim();
+  if (clean !== "") return clean;
+  return singleLineText(arn.name).trim() || "unnamed alarm";
+}
+
 function transitionFromDetail(
   detail: AlarmDetail,
   arn: ParsedAlarmArn,
@@ -521,16 +534,16 @@ function transitionFromDetail(
     format,
     deliveryId,
     alarmArn: arn.arn,
-    alarmName: detail.alarmName,
+    alarmName: displayName(detail.alarmName, arn),
     account: arn.account,
     region: arn.region,
     alarmType: alarmRule === undefined ? "metric" : "composite",
     state: state.value,
     ...(detail.previousState ? { previousState: detail.previousState.value } : {}),
-    reason: state.reason ?? "",
+    reason: multiLineText(state.reason ?? ""),
     ...(reasonData ? { reasonData } : {}),
     stateTimestamp: state.timestamp,
-    ...(description === undefined ? {} : { description }),
+    ...(description === undefined ? {} : { description: multiLineText(description) }),
     metrics: summarise((configuration?.metrics ?? []).map(metricFromQuery), configuration?.thresholdMetricId),
     ...(alarmRule === undefined
       ? {}
@@ -554,15 +567,18 @@ function transitionFromSnsMessage(message: SnsAlarmMessage, deliveryId: string):
     format: "sns",
     deliveryId,
     alarmArn: arn.arn,
-    alarmName: message.AlarmName,
+    alarmName: displayName(message.AlarmName, arn),
     account: arn.account,
     region: arn.region,
     alarmType: alarmRule === undefined ? "metric" : "composite",
     state: message.NewStateValue,
     ...defined({ previousState: message.OldStateValue }),
-    reason: message.NewStateReason ?? "",
+    reason: multiLineText(message.NewStateReason ?? ""),
     stateTimestamp: message.StateChangeTime,
-    ...defined({ description: message.AlarmDescription }),
+    ...defined({
+      description:
+        message.AlarmDescription == null ? message.AlarmDescription : multiLineText(message.AlarmDescription),
+    }),
     metrics: metricsFromSnsTrigger(message.Trigger),
     ...(alarmRule === undefined
       ? {}

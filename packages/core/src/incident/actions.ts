@@ -5,6 +5,7 @@ import { currentActor } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { validate } from "@firebreak/core/shared/validate";
 import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
 import {
@@ -40,34 +41,51 @@ export const serviceNameSchema = z
 /** The incident version a change was based on (optimistic locking); optional. */
 export const expectedVersionSchema = z.optional(z.number().check(z.int(), z.positive()));
 
+/**
+ * Text as it enters (shared/text.ts): one line, or several, well-formed (a lone surrogate becomes
+ * U+FFFD) and without stray control characters. The API, Slack and alarm ingest all go through here.
+ */
+export const oneLineText = () => z.overwrite(singleLineText);
+export const manyLineText = () => z.overwrite(multiLineText);
+
 export const declareInputSchema = z.object({
   title: z
     .string()
-    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(200, "at most 200 characters")),
+    .check(
+      oneLineText(),
+      z.trim(),
+      z.minLength(1, "must not be empty"),
+      z.maxLength(200, "at most 200 characters"),
+    ),
   severity: z._default(severitySchema, "SEV3"),
   services: z._default(z.array(serviceNameSchema).check(z.minLength(1), z.maxLength(20)), [DEFAULT_SERVICE]),
-  description: z.optional(z.string().check(z.maxLength(4000, "at most 4000 characters"))),
+  description: z.optional(z.string().check(manyLineText(), z.maxLength(4000, "at most 4000 characters"))),
 });
 export type DeclareInput = z.input<typeof declareInputSchema>;
 
 export const statusInputSchema = z.object({
   to: z.enum(INCIDENT_STATUSES.filter((s): s is Exclude<IncidentStatus, "declared"> => s !== "declared")),
-  summary: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
+  summary: z.optional(z.string().check(manyLineText(), z.trim(), z.maxLength(4000))),
   expectedVersion: expectedVersionSchema,
 });
 
 export const updateInputSchema = z.object({
   text: z
     .string()
-    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(4000, "at most 4000 characters")),
+    .check(
+      manyLineText(),
+      z.trim(),
+      z.minLength(1, "must not be empty"),
+      z.maxLength(4000, "at most 4000 characters"),
+    ),
   temporary: z._default(z.boolean(), false),
   expectedVersion: expectedVersionSchema,
 });
 
 export const roleInputSchema = z.object({
   role: z.enum(ROLES),
-  personId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
-  personName: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  personId: z.string().check(oneLineText(), z.trim(), z.minLength(1), z.maxLength(128)),
+  personName: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(200))),
   expectedVersion: expectedVersionSchema,
 });
 

@@ -21,6 +21,8 @@
  * shown literally instead of notifying anyone. The only mentions in a page are the ones built from
  * the directory's validated Slack user ids.
  */
+
+import { wellFormed } from "@firebreak/core/shared/text";
 import type { AlarmRef, Incident } from "../incident/model";
 
 export const SMS_MAX_LENGTH = 140;
@@ -63,8 +65,9 @@ const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** Collapses whitespace and control characters to single spaces. */
 export function oneLine(text: string): string {
+  const flat = wellFormed(text);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  return flat.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
 }
 
 /**

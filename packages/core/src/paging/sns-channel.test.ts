@@ -177,6 +177,32 @@ describe("SnsChannel, person target", () => {
     expect(fake.published[0]?.messageStructure).toBeUndefined();
   });
 
+  it("delivers text with lone surrogates (as U+FFFD): SMS and topic pages alike, never 'URI malformed'", async () => {
+    const { sns } = channel({ attempts: 1 });
+    const broken = "db \ud800 down \udfff";
+    const sms = await sns.send(
+      page(
+        { kind: "person", personId: "alice", phone: PHONE },
+        { sms: `SEV1 INC-42 ${broken}`, title: broken },
+      ),
+    );
+    expect(sms).toMatchObject({ status: "delivered" });
+    expect(fake.published[0]?.message).toBe("SEV1 INC-42 db \ufffd down \ufffd");
+    const topic = await sns.send(
+      page(
+        { kind: "topic", arn: TOPIC },
+        { sms: broken, text: broken, email: { subject: `[SEV1] ${broken}`, body: broken } },
+      ),
+    );
+    expect(topic).toMatchObject({ status: "delivered" });
+    expect(fake.published[1]?.subject).toBe("[SEV1] db \ufffd down \ufffd");
+    expect(JSON.parse(fake.published[1]!.message)).toEqual({
+      default: "db \ufffd down \ufffd",
+      sms: "db \ufffd down \ufffd",
+      email: "db \ufffd down \ufffd",
+    });
+  });
+
   it("fails without a request for a person with no phone, a bad phone, or a Slack channel", async () => {
     const { sns } = channel();
     const noPhone = expectFailed(await sns.send(page({ kind: "person", personId: "bob" })));

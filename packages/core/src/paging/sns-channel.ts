@@ -5,6 +5,7 @@ import {
   SNSClient,
   type SNSClientConfig,
 } from "@aws-sdk/client-sns";
+import { wellFormed } from "@firebreak/core/shared/text";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import {
   DELIVERY_ERRORS,
@@ -175,7 +176,11 @@ export function snsPublishFor(
 
 /** Publish to a topic: one JSON message with a rendering per protocol; attributes for filter policies. */
 export function topicPublish(page: OutgoingPage, topicArn: string): PublishCommandInput {
-  const message = { default: page.text, sms: smsText(page.sms), email: page.email.body };
+  const message = {
+    default: wellFormed(page.text),
+    sms: smsText(page.sms),
+    email: wellFormed(page.email.body),
+  };
   return {
     TopicArn: topicArn,
     MessageStructure: "json",
@@ -200,8 +205,8 @@ export function smsPublish(page: OutgoingPage, phoneNumber: string): PublishComm
 /** `severity` and `incident_id`, for subscription filter policies. */
 function pageAttributes(page: OutgoingPage): Record<string, MessageAttributeValue> {
   return {
-    severity: { DataType: "String", StringValue: page.severity },
-    incident_id: { DataType: "String", StringValue: page.incidentId },
+    severity: { DataType: "String", StringValue: wellFormed(page.severity) },
+    incident_id: { DataType: "String", StringValue: wellFormed(page.incidentId) },
   };
 }
 
@@ -211,17 +216,20 @@ function pageAttributes(page: OutgoingPage): Record<string, MessageAttributeValu
  */
 export function sanitiseSubject(subject: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const flat = subject.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  const flat = wellFormed(subject).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   const clean = flat.replace(/\s+/g, " ").trim();
   return cut(clean, MAX_SUBJECT_LENGTH) || "Firebreak page";
 }
 
 /**
  * The prebuilt SMS text, cut to 140 UTF-16 code units (the budget `smsPage` keeps, see messages.ts)
- * if a caller broke the contract: a page must still go out. Never inside a grapheme.
+ * if a caller broke the contract: a page must still go out. Never inside a grapheme. Lone
+ * surrogates become U+FFFD: the SDK URI-encodes the message (SNS's query protocol), and
+ * `encodeURIComponent` throws "URI malformed" on them (text is made well-formed where it enters;
+ * this is the last line of defence).
  */
 export function smsText(sms: string): string {
-  return truncate(sms, MAX_SMS_LENGTH);
+  return wellFormed(truncate(sms, MAX_SMS_LENGTH));
 }
 
 /** Cuts to `max` code points (never through a surrogate pair), ending with `…` when cut. */

@@ -183,9 +183,17 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
 }
 
+/**
+ * The start key in a cursor, checked against the index's key shape: exactly `expectedKeys`, all
+ * strings, and (with `index`) the table key of an incident (`INC#<ULID>` / `META`), the index's own
+ * partition, and an index sort key of that incident (`…#<ULID>`, within DynamoDB's 1 KB, starting
+ * with `prefix` when the query's key condition has one). Anything else would reach DynamoDB as an
+ * invalid ExclusiveStartKey (a 500): it is a ValidationError naming `cursor`.
+ */
 export function decodeCursor(
   cursor: string | undefined,
   expectedKeys: string[],
+  index?: { pk: string; sk: string; partition: string; prefix?: string },
 ): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
   try {
@@ -195,7 +203,8 @@ export function decodeCursor(
       typeof parsed === "object" &&
       !Array.isArray(parsed) &&
       expectedKeys.every((k) => typeof (parsed as Record<string, unknown>)[k] === "string") &&
-      Object.keys(parsed).length === expectedKeys.length
+      Object.keys(parsed).length === expectedKeys.length &&
+      (!index || isIndexKey(parsed as Record<string, string>, index))
     ) {
       return parsed as Record<string, unknown>;
     }
@@ -205,6 +214,25 @@ export function decodeCursor(
   throw new ValidationError("cursor: not a cursor returned by this API", [
     { path: "cursor", message: "not a cursor returned by this API; start again without it" },
   ]);
+}
+
+const INCIDENT_PK = /^INC#([0-9A-HJKMNP-TV-Z]{26})$/;
+
+function isIndexKey(
+  key: Record<string, string>,
+  index: { pk: string; sk: string; partition: string; prefix?: string },
+): boolean {
+  const id = INCIDENT_PK.exec(key.pk ?? "")?.[1];
+  const sortKey = key[index.sk] ?? "";
+  return (
+    id !== undefined &&
+    key.sk === "META" &&
+    key[index.pk] === index.partition &&
+    sortKey.length <= 1024 &&
+    sortKey.endsWith(`#${id}`) &&
+    sortKey.length > id.length + 1 &&
+    sortKey.startsWith(index.prefix ?? "")
+  );
 }
 
 /** How long after a lost number claim openings allocate their number with the atomic counter. */
@@ -372,7 +400,11 @@ export class IncidentStore {
         KeyConditionExpression: "openPk = :open",
         ExpressionAttributeValues: { ":open": OPEN_PARTITION },
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(options.cursor, ["pk", "sk", "openPk", "openSk"]),
+        ExclusiveStartKey: decodeCursor(options.cursor, ["pk", "sk", "openPk", "openSk"], {
+          pk: "openPk",
+          sk: "openSk",
+          partition: OPEN_PARTITION,
+        }),
       }),
     );
     return { items: (out.Items ?? []).map(toIncident), cursor: encodeCursor(out.LastEvaluatedKey) };
@@ -408,7 +440,12 @@ export class IncidentStore {
       filters.push("contains(#services, :svc)");
     }
     const cursorKeys = ["pk", "sk", spec.pk, spec.sk];
-    let start = decodeCursor(query.cursor, cursorKeys);
+    let start = decodeCursor(query.cursor, cursorKeys, {
+      pk: spec.pk,
+      sk: spec.sk,
+      partition: spec.partition,
+      ...(query.severity && query.status === "open" ? { prefix: `${query.severity}#` } : {}),
+    });
     const items: Incident[] = [];
     let cursor: string | undefined;
     for (let reads = 0; ; reads++) {

@@ -12,6 +12,7 @@ import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
 import type { Log } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { bodyLimit } from "hono/body-limit";
@@ -60,10 +61,22 @@ export type RouteGroup<D extends BaseDeps = ApiDeps> = (app: ApiApp, ctx: RouteC
 /** The largest request body the API reads (a postmortem or a directory fits); larger → 413. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
 
-export async function jsonBody(c: { req: { json(): Promise<unknown> } }) {
+export async function jsonBody(c: { req: { text(): Promise<string> } }) {
+  return parseJsonBody(await c.req.text());
+}
+
+/**
+ * A request body's JSON, nested at most `MAX_JSON_DEPTH` (64) levels (checked before parsing:
+ * nothing recursive ever walks a deeper value); else a ValidationError (400) saying why.
+ */
+export function parseJsonBody(text: string): unknown {
   try {
-    return await c.req.json();
-  } catch {
+    return parseBoundedJson(text);
+  } catch (error) {
+    if (error instanceof JsonBoundsError && error.reason === "too_deep")
+      throw new ValidationError(`invalid body: ${error.message}`, [
+        { path: "(root)", message: `nested more than ${MAX_JSON_DEPTH} levels deep` },
+      ]);
     throw new ValidationError("invalid body: not JSON", [
       { path: "(root)", message: "expected a JSON object" },
     ]);

@@ -2,6 +2,8 @@ import { AUTH_ROLES } from "@firebreak/core/auth/roles";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
 import {
   expectedVersionSchema,
+  manyLineText,
+  oneLineText,
   serviceNameSchema,
   updateInputSchema,
 } from "@firebreak/core/incident/actions";
@@ -40,23 +42,31 @@ export const metricsQuery = z.object({
 
 export const pagesQuery = z.object({ incident: incidentPath.shape.id });
 
+// Text is normalised as it enters (shared/text.ts): well-formed, no stray control characters.
 export const declareBody = z.strictObject({
   title: z
     .string()
-    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(200, "at most 200 characters")),
+    .check(
+      oneLineText(),
+      z.trim(),
+      z.minLength(1, "must not be empty"),
+      z.maxLength(200, "at most 200 characters"),
+    ),
   severity: z._default(z.enum(SEVERITIES, { message: "expected SEV1, SEV2, SEV3, SEV4 or SEV5" }), "SEV3"),
   service: z.optional(serviceNameSchema),
-  description: z.optional(z.string().check(z.maxLength(4000, "at most 4000 characters"))),
+  description: z.optional(z.string().check(manyLineText(), z.maxLength(4000, "at most 4000 characters"))),
 });
 
 export const statusBody = z.strictObject({
   expectedVersion: expectedVersionSchema,
-  summary: z.optional(z.string().check(z.trim(), z.maxLength(4000, "at most 4000 characters"))),
+  summary: z.optional(
+    z.string().check(manyLineText(), z.trim(), z.maxLength(4000, "at most 4000 characters")),
+  ),
 });
 
 export const roleBody = z.strictObject({
   role: z.enum(ROLES, { message: `expected one of ${ROLES.join(", ")}` }),
-  personId: z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(128)),
+  personId: z.string().check(oneLineText(), z.trim(), z.minLength(1, "must not be empty"), z.maxLength(128)),
   expectedVersion: expectedVersionSchema,
 });
 

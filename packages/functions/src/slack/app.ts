@@ -14,6 +14,7 @@ import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
+import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
   App,
@@ -430,7 +431,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const scope: { incident?: Incident } = {};
     let reply: Reply | undefined;
     try {
-      const parsed = parseCommand(body.text);
+      // Text enters here: well-formed (no lone surrogates), no stray control characters.
+      const parsed = parseCommand(multiLineText(body.text));
       if (!parsed.ok) throw new CommandSyntaxError(parsed.error);
       const actor = slackActor({ id: body.user_id, name: body.user_name });
       reply = await runAs(actor, () => runCommand(body, parsed.command, client, scope));

@@ -3,12 +3,14 @@ import { webApi } from "@slack/bolt";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createSlackApp, type SlackApp, type SlackAppDeps, type SlackLog } from "./app";
 import { normaliseSlackEvent } from "./lambda-event";
+import { firstSighting, replayAnswer } from "./replay";
 import { verifySlackRequest } from "./verify";
 
 /**
  * The Slack endpoint's request pipeline (everything but middy): fix the event up for Bolt
- * (lambda-event.ts), check it (verify.ts: signature, ±5 min timestamp, workspace), then let Bolt
- * route it to the listeners (app.ts). A request Bolt fails on (500) is logged and answered 200 with
+ * (lambda-event.ts), check it (verify.ts: signature, ±5 min timestamp, workspace, body), refuse a
+ * replay of a request already seen (replay.ts: one conditional PutItem), then let Bolt route it to
+ * the listeners (app.ts). A request Bolt fails on (500) is logged and answered 200 with
  * an ephemeral apology: Slack shows a polite line instead of "dispatch_failed".
  */
 
@@ -84,6 +86,19 @@ export function createSlackRequestHandler(
           body: JSON.stringify(verdict.reply),
         };
       return { statusCode: verdict.statusCode, body: "" };
+    }
+    // ssl_check and url_verification (no team) act on nothing: Bolt answers them, replayed or not.
+    if (verdict.teamId !== undefined) {
+      try {
+        if (!(await firstSighting(deps.store, verdict))) {
+          log.warn("slack: replayed request ignored", { kind: verdict.kind, timestamp: verdict.timestamp });
+          return replayAnswer(verdict.kind);
+        }
+      } catch (error) {
+        // Without the check a replay could act: fail closed, politely.
+        log.error("slack: could not record the request", { error: (error as Error).message });
+        return APOLOGY;
+      }
     }
     try {
       const result = await slack.handle(request, context);

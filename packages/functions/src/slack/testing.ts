@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { fixtureText } from "../../../core/test/support/fixtures";
 import { slackSignature } from "./verify";
@@ -73,13 +74,31 @@ export function signedEvent(rawBody: string, options: SignedEventOptions): APIGa
   };
 }
 
-/** A slash command body (form-encoded) from the fixture's fields, with `overrides`. */
+let triggers = 0;
+/**
+ * A new `trigger_id`, as Slack gives every command and interaction: two requests are never the same
+ * bytes, so none is taken for a replay of another (see replay.ts).
+ */
+export function freshTriggerId(): string {
+  triggers += 1;
+  return `8412093571204.8123456701.${randomBytes(12).toString("hex")}${String(triggers).padStart(8, "0")}`;
+}
+
+/** A slash command body (form-encoded) from the fixture's fields (a fresh `trigger_id`), with `overrides`. */
 export function commandBody(overrides: Record<string, string>): string {
-  const fields = { ...slackFixture<Record<string, string>>("slash-command.decoded.json"), ...overrides };
+  const fields = {
+    ...slackFixture<Record<string, string>>("slash-command.decoded.json"),
+    trigger_id: freshTriggerId(),
+    ...overrides,
+  };
   return new URLSearchParams(fields).toString();
 }
 
-/** An interactive body: `payload=<JSON>`, form-encoded as Slack sends it. */
+/** An interactive body: `payload=<JSON>`, form-encoded as Slack sends it (a fresh `trigger_id` if it has one). */
 export function interactiveBody(payload: unknown): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const fresh =
+    typeof payload === "object" && payload !== null && "trigger_id" in payload
+      ? { ...payload, trigger_id: freshTriggerId() }
+      : payload;
+  return new URLSearchParams({ payload: JSON.stringify(fresh) }).toString();
 }

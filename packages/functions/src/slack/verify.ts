@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { JsonBoundsError, parseBoundedJson } from "@firebreak/core/shared/json";
 import { headerValue, mediaType, type SlackHttpEvent } from "./lambda-event";
 
 /**
@@ -13,7 +14,8 @@ import { headerValue, mediaType, type SlackHttpEvent } from "./lambda-event";
  * 2. `X-Slack-Signature` must be `v0=` + hex HMAC-SHA256(signing secret, `v0:{ts}:{raw body}`),
  *    compared in constant time → else 401;
  * 3. only then is the body parsed (form, form with an interactive `payload`, or JSON) → 400 if it
- *    cannot be;
+ *    cannot be, if a form carries a field twice, if the JSON carries a key twice in one object
+ *    (Bolt's parsers and ours could read different values of it) or is nested more than 64 deep;
  * 4. the workspace: `team_id` (form bodies, Events API), `team.id` (interactive payloads), or
  *    `view.team_id` / `user.team_id` must be one of the configured team ids → else 403.
  *    `ssl_check` and `url_verification` requests carry no team and pass (Bolt answers them without
@@ -38,7 +40,16 @@ export interface VerifyOptions {
 }
 
 export type Verdict =
-  | { ok: true; teamId?: string }
+  | {
+      ok: true;
+      teamId?: string;
+      /** What the request is (a replay of a command is answered in words, of anything else with an empty 200). */
+      kind?: "command" | "interaction" | "event";
+      /** The request's signature (hex): a replay of the request carries the same one. */
+      signature: string;
+      /** `X-Slack-Request-Timestamp`, seconds: the signature is accepted until 5 minutes after it. */
+      timestamp: number;
+    }
   | {
       ok: false;
       statusCode: 400 | 401 | 403;
@@ -75,11 +86,11 @@ export function verifySlackRequest(event: SlackHttpEvent, options: VerifyOptions
     return deny(401, "bad X-Slack-Signature");
 
   const contentType = mediaType(headerValue(event.headers, "content-type"));
-  const repeated = contentType === "application/x-www-form-urlencoded" ? repeatedField(rawBody) : undefined;
-  if (repeated) return deny(400, `the form carries ${repeated} more than once`);
-  const body = parseSlackBody(rawBody, contentType);
-  if (body === undefined) return deny(400, "the body is neither a form nor JSON Slack sends");
-  if (body.ssl_check !== undefined || body.type === "url_verification") return { ok: true };
+  const parsed = readSlackBody(rawBody, contentType);
+  if ("problem" in parsed) return deny(400, parsed.problem);
+  const { body } = parsed;
+  const signed = { signature: expected.slice(3), timestamp: Number(timestamp) };
+  if (body.ssl_check !== undefined || body.type === "url_verification") return { ok: true, ...signed };
   const teamId = teamOf(body);
   if (teamId === undefined) return deny(403, "the request names no workspace");
   if (!options.teamIds.includes(teamId)) return deny(403, `workspace ${teamId} is not served by this app`);
@@ -92,7 +103,9 @@ export function verifySlackRequest(event: SlackHttpEvent, options: VerifyOptions
     const reply = noUserReply(body);
     return { ...deny(400, reason), ...(reply ? { reply } : {}) };
   }
-  return { ok: true, teamId };
+  const kind =
+    body.command !== undefined ? "command" : body.type === "event_callback" ? "event" : "interaction";
+  return { ok: true, teamId, kind, ...signed };
 }
 
 /** What a person sees when Slack sent their command or form without saying who they are. */
@@ -127,14 +140,38 @@ export function parseSlackBody(
   rawBody: string,
   contentType: string | undefined,
 ): Record<string, unknown> | undefined {
+  const parsed = readSlackBody(rawBody, contentType);
+  return "body" in parsed ? parsed.body : undefined;
+}
+
+const NOT_SLACK = "the body is neither a form nor JSON Slack sends";
+
+/**
+ * The body as Bolt will see it, or why it is refused: a form field carried twice, JSON (a JSON body
+ * or the interactive `payload`) with a key twice in one object or nested deeper than 64 levels,
+ * or anything that is not a form or a JSON object.
+ */
+export function readSlackBody(
+  rawBody: string,
+  contentType: string | undefined,
+): { body: Record<string, unknown> } | { problem: string } {
+  let json = rawBody;
+  let what = "the JSON body";
+  if (contentType === "application/x-www-form-urlencoded") {
+    const repeated = repeatedField(rawBody);
+    if (repeated) return { problem: `the form carries ${repeated} more than once` };
+    const form = Object.fromEntries(new URLSearchParams(rawBody));
+    if (typeof form.payload !== "string") return { body: form };
+    json = form.payload;
+    what = "the payload";
+  }
   try {
-    if (contentType === "application/x-www-form-urlencoded") {
-      const form = Object.fromEntries(new URLSearchParams(rawBody));
-      return typeof form.payload === "string" ? asRecord(JSON.parse(form.payload)) : form;
-    }
-    return asRecord(JSON.parse(rawBody));
-  } catch {
-    return undefined;
+    const body = asRecord(parseBoundedJson(json, { uniqueKeys: true }));
+    return body ? { body } : { problem: NOT_SLACK };
+  } catch (error) {
+    if (error instanceof JsonBoundsError && error.reason !== "syntax")
+      return { problem: `${what} ${error.message.replace(/^the JSON /, "")}` };
+    return { problem: NOT_SLACK };
   }
 }
 

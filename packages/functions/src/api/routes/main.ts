@@ -23,6 +23,7 @@ import {
   type RouteContext,
   type RouteGroup,
 } from "../base";
+import { listScope, openCursor, sealCursor } from "../cursor";
 import { openApiDocument } from "../openapi";
 import { IncidentConflictError } from "../problem";
 import {
@@ -81,9 +82,19 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
 
   app.get("/api/incidents", viewer, etag(), async (c) => {
     const query = parse(listIncidentsQuery, c.req.query(), "query");
-    const page = await getDeps().store.listIncidents(query);
+    const deps = getDeps();
+    // Cursors are sealed (cursor.ts): a forged one is a 400 naming `cursor`, never a DynamoDB error.
+    const secret = deps.auth.sessionKey;
+    const scope = listScope(query);
+    const page = await deps.store.listIncidents({
+      ...query,
+      cursor: openCursor(secret, scope, query.cursor),
+    });
     c.header("cache-control", "private, no-cache");
-    return c.json({ items: page.items.map(incidentView), cursor: page.cursor ?? null });
+    return c.json({
+      items: page.items.map(incidentView),
+      cursor: sealCursor(secret, scope, page.cursor) ?? null,
+    });
   });
 
   app.get("/api/incidents/:id", viewer, async (c) => {
