@@ -104,7 +104,7 @@ describe("a restart after a crash between commit and dispatch", () => {
     const post = async (runtime: LocalRuntime, name: string) => {
       const res = await fetch(`${runtime.url}/events`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: runtime.eventHeaders,
         body: JSON.stringify(alarm(name)),
       });
       expect(res.status).toBe(202);
