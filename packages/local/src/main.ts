@@ -114,7 +114,8 @@ async function main(): Promise<void> {
   });
 
   let stoppingSince: number | undefined;
-  const shutdown = async (reason: string) => {
+  /** Stops the runtime; exits `exitCode` (0 for a requested stop) once it is stopped. */
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (stoppingSince !== undefined) return;
     stoppingSince = Date.now();
     if (!runtime) {
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
       await started.stop();
       removeOwnRuntimeFile();
       console.log("Stopped: HTTP server closed, DynamoDB Local shut down.");
-      process.exit(0);
+      process.exit(exitCode);
     } catch (error) {
       console.error(`Error while stopping: ${String(error)}`);
       process.exit(1);
@@ -186,6 +187,12 @@ async function main(): Promise<void> {
           }
         : {}),
       log: consoleLog,
+      // DynamoDB Local died and could not be restarted (runtime.ts has logged why): nothing can be
+      // stored or paged, so stop rather than answer as if alive.
+      onFatal: (error) => {
+        console.error(`Firebreak cannot run without its database: ${error.message}`);
+        void shutdown("DynamoDB Local is gone", 1);
+      },
     });
   } catch (error) {
     if (error instanceof JavaMissingError) {

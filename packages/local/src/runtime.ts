@@ -31,6 +31,7 @@ import { createTableInput } from "@firebreak/core/storage/table";
 import { createAckHandler } from "@firebreak/functions/ack";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
+import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
@@ -72,7 +73,7 @@ import { type FakeSns, startFakeSns } from "./fake-sns";
 import { isLoopbackHost, type LocalGuard, localGuard } from "./local-guard";
 import { formatSlackPage, formatSnsPage } from "./sinks";
 import { serveDashboard, WEB_DIST } from "./static-web";
-import { startStreamPoller } from "./stream-poller";
+import { type StreamPoller, startStreamPoller } from "./stream-poller";
 
 export interface RuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -116,6 +117,13 @@ export interface RuntimeOptions {
   /** The clock of every use case (default: the system clock). */
   clock?: Clock;
   log?: Log;
+  /**
+   * Called when the runtime cannot go on: DynamoDB Local (started by the runtime) died and could
+   * not be restarted. `npm start` exits non-zero with the message; without it, it is only logged.
+   */
+  onFatal?: (error: Error) => void;
+  /** GET /health fails its `outbox` check when the stream poller lags more than this (default 30 s). */
+  healthMaxLagMs?: number;
 }
 
 export interface LocalRuntime {
@@ -163,6 +171,23 @@ function keptSecret(
   const secret = make();
   if (file) writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+const DEFAULT_HEALTH_MAX_LAG_MS = 30_000;
+
+/** GET /health's `outbox` check: the stream poller is running and not lagging (see PollerStatus). */
+function outboxHealth(poller: StreamPoller | undefined, maxLagMs: number): HealthCheckResult {
+  if (!poller) return { ok: false, detail: "the outbox's stream poller is not running" };
+  const { lagMs, problem } = poller.status();
+  if (lagMs > maxLagMs)
+    return {
+      ok: false,
+      detail: `the outbox's stream poller is ${Math.round(lagMs / 1000)} s behind (more than ${Math.round(maxLagMs / 1000)} s)${problem ? `: ${problem}` : ""}`,
+    };
+  return {
+    ok: true,
+    detail: problem ? `retrying after: ${problem}` : `the outbox's stream poller is current (${lagMs} ms)`,
+  };
 }
 
 /** The development signing secret the local /slack/events accepts when SLACK_SIGNING_SECRET is unset. */
@@ -259,11 +284,25 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   const tableName = options.tableName ?? "firebreak-local";
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Set once the table and the poller exist: what a restart of DynamoDB Local must redo.
+  let afterDynamoRestart: () => Promise<void> = async () => undefined;
   const dynamo: LocalRuntime["dynamo"] = options.dynamoEndpoint
     ? { endpoint: options.dynamoEndpoint }
-    : await startDynamoLocal(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {});
+    : await startDynamoLocal({
+        ...(dataDir ? { dataDir: join(dataDir, "dynamodb") } : {}),
+        // A JVM that dies is started again on the same port and data; if it cannot be, the
+        // runtime cannot take alarms, so it says why and (npm start) exits non-zero.
+        supervise: {
+          log,
+          onRestarted: () => afterDynamoRestart(),
+          onFatal: (error) => {
+            log.error(error.message);
+            options.onFatal?.(error);
+          },
+        },
+      });
   let server: Server | undefined;
-  let poller: { stop(): Promise<void> } | undefined;
+  let poller: StreamPoller | undefined;
   let fakeSlack: FakeSlack | undefined;
   let fakeSns: FakeSns | undefined;
   let fakeS3: FakeS3 | undefined;
@@ -338,6 +377,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
               }),
             },
         ...(fakeSlack ? { slackApiUrl: fakeSlack.url, slackBot: FAKE_BOT } : {}),
+        health: { outbox: () => outboxHealth(poller, options.healthMaxLagMs ?? DEFAULT_HEALTH_MAX_LAG_MS) },
       },
     };
 
@@ -412,19 +452,29 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       publisher: { publish: (events) => bus.publishAndWait(events) },
       deadLetters,
     }));
-    poller = await startStreamPoller({
-      endpoint: dynamo.endpoint,
-      tableName,
-      log,
-      filter: OUTBOX.filter,
-      ...(dataDir
-        ? {
-            checkpointFile: join(dataDir, `stream-checkpoint.${tableName}.json`),
-            startingPosition: "TRIM_HORIZON" as const,
-          }
-        : {}),
-      onRecords: (event) => outbox(event, lambdaContext("Outbox")),
-    });
+    const startOutboxPoller = () =>
+      startStreamPoller({
+        endpoint: dynamo.endpoint,
+        tableName,
+        log,
+        filter: OUTBOX.filter,
+        ...(dataDir
+          ? {
+              checkpointFile: join(dataDir, `stream-checkpoint.${tableName}.json`),
+              startingPosition: "TRIM_HORIZON" as const,
+            }
+          : {}),
+        onRecords: (event) => outbox(event, lambdaContext("Outbox")),
+      });
+    poller = await startOutboxPoller();
+    afterDynamoRestart = async () => {
+      // On disk, the table, its stream and the checkpoint survive: the poller reconnects by itself.
+      // In memory, they are gone: a new table, and a poller on its new stream.
+      await ensureTable(dynamo.endpoint, tableName, log);
+      if (dataDir) return;
+      await poller?.stop();
+      poller = await startOutboxPoller();
+    };
     // The default bus's alarm rule: POST /events, routed by the same pattern.
     const ingest = createAlarmIngestHandler(() => ingestDeps(platform, deadLetters));
 

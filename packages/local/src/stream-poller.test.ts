@@ -174,6 +174,95 @@ describe("startStreamPoller on DynamoDB Local", () => {
     expect(seen).toEqual([[items[0]?.sk], [items[0]?.sk]]);
   });
 
+  it("reports what fails while a batch keeps failing, and is healthy again once it is handled", async () => {
+    const tableName = await createTable();
+    let failing = true;
+    let attempts = 0;
+    const poller = await poll({
+      tableName,
+      retryMaxMs: 20,
+      onRecords: async (event) => {
+        attempts++;
+        if (failing)
+          return {
+            batchItemFailures: [{ itemIdentifier: event.Records[0]?.dynamodb?.SequenceNumber ?? "" }],
+          };
+        return ok;
+      },
+    });
+    await vi.waitFor(() => expect(poller.status().problem).toBeUndefined(), { timeout: 5_000, interval: 20 });
+
+    await putTimeline(tableName, 1);
+    await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 20 });
+    const stuck = poller.status();
+    expect(stuck.problem).toMatch(/^a batch failed \d+ time\(s\) on shard \S+, at record \S+$/);
+    // No round has been healthy since the first failure: the lag covers the failing attempts.
+    const lagWhileFailing = stuck.lagMs;
+    await vi.waitFor(() => expect(poller.status().lagMs).toBeGreaterThan(lagWhileFailing), {
+      timeout: 5_000,
+      interval: 20,
+    });
+
+    failing = false;
+    await vi.waitFor(() => expect(poller.status().problem).toBeUndefined(), { timeout: 5_000, interval: 20 });
+  });
+
+  it("reports a failing read (the database answering errors) as its problem, until reads succeed again", async () => {
+    const tableName = await createTable();
+    // A proxy in front of DynamoDB Local that, once `down`, answers every call with a 500.
+    let down = false;
+    const target = new URL(endpoint);
+    const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        if (down) {
+          res.writeHead(500, { "content-type": "application/x-amz-json-1.0" });
+          res.end(
+            JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalFailure", message: "down" }),
+          );
+          return;
+        }
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)),
+        ) as Record<string, string>;
+        const answer = await fetch(new URL(req.url ?? "/", target), {
+          method: req.method ?? "POST",
+          headers: { ...headers, host: target.host },
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+    try {
+      const poller = await poll({
+        tableName,
+        endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        retryMaxMs: 20,
+        onRecords: recorder().onRecords,
+      });
+      await vi.waitFor(() => expect(poller.status().problem).toBeUndefined(), {
+        timeout: 5_000,
+        interval: 20,
+      });
+      down = true;
+      await vi.waitFor(() => expect(poller.status().problem).toMatch(/failed: .*down/), {
+        timeout: 5_000,
+        interval: 20,
+      });
+      down = false;
+      await vi.waitFor(() => expect(poller.status().problem).toBeUndefined(), {
+        timeout: 10_000,
+        interval: 20,
+      });
+    } finally {
+      await Promise.all(pollers.splice(0).map((p) => p.stop()));
+      proxy.close();
+    }
+  });
+
   it("starts at LATEST by default, and replays history from TRIM_HORIZON when asked", async () => {
     const tableName = await createTable();
     const [before] = await putTimeline(tableName, 1);

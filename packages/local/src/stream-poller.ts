@@ -60,8 +60,21 @@ export interface StreamPollerOptions {
   log?: Log;
 }
 
+/** How far behind the poller is (for /health). */
+export interface PollerStatus {
+  /**
+   * Milliseconds since the last round in which every shard was read and every batch handled. Idle,
+   * that is at most one poll interval plus a round trip; it grows while reads or batches fail, or a
+   * read hangs (DynamoDB Local stopped).
+   */
+  lagMs: number;
+  /** What is failing now, when something is. */
+  problem?: string;
+}
+
 export interface StreamPoller {
   readonly streamArn: string;
+  status(): PollerStatus;
   /** Stops polling; resolves once the loop has exited (an in-flight onRecords call finishes first). */
   stop(): Promise<void>;
 }
@@ -126,6 +139,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   }
   return {
     streamArn,
+    status: () => poller.status(),
     stop: async () => {
       await poller.stop();
       streams.destroy();
@@ -174,6 +188,8 @@ class Poller {
   private stopped = false;
   private nextRefresh = 0;
   private loop: Promise<void> = Promise.resolve();
+  private healthyAt = Date.now();
+  private problem: string | undefined;
 
   constructor(
     private readonly streams: DynamoDBStreamsClient,
@@ -201,6 +217,10 @@ class Poller {
     this.loop = this.run();
   }
 
+  status(): PollerStatus {
+    return { lagMs: Date.now() - this.healthyAt, ...(this.problem ? { problem: this.problem } : {}) };
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
@@ -218,9 +238,14 @@ class Poller {
           busy = (await this.pollShard(shard)) || busy;
         }
         failures = 0;
+        if (![...this.shards.values()].some((shard) => shard.failures > 0)) {
+          this.healthyAt = Date.now();
+          this.problem = undefined;
+        }
       } catch (error) {
         if (this.stopped) break;
         failures++;
+        this.problem = `describing the stream failed: ${describeError(error)}`;
         this.settings.log.warn("stream poller: describing the stream failed; retrying", {
           streamArn: this.streamArn,
           error,
@@ -288,6 +313,7 @@ class Poller {
       );
       const records = output.Records ?? [];
       if (records.length > 0 && !(await this.deliver(shard, records))) return false;
+      shard.failures = 0; // read (and handled): a past read error is over
       this.advance(shard, output.NextShardIterator);
       return records.length > 0;
     } catch (error) {
@@ -357,6 +383,7 @@ class Poller {
       return true;
     }
     shard.failures++;
+    this.problem = `a batch failed ${shard.failures} time(s) on shard ${shard.id}, at record ${sequenceNumber}`;
     shard.position = { type: "AT_SEQUENCE_NUMBER", sequenceNumber };
     // The records before the failed one are handled: a restart starts at the failed one.
     this.saveCheckpoint();
@@ -398,6 +425,7 @@ class Poller {
       return;
     }
     shard.failures++;
+    this.problem = `reading shard ${shard.id} failed: ${describeError(error)}`;
     shard.notBefore = Date.now() + backoffDelay(shard.failures, this.settings.retry);
     this.settings.log.warn("stream poller: reading a shard failed; retrying", { shardId: shard.id, error });
   }
@@ -414,6 +442,11 @@ class Poller {
       this.abort.signal.addEventListener("abort", done, { once: true });
     });
   }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.message && error.message !== error.name ? `${error.name}: ${error.message}` : error.name;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
 import { type AuthDeps, type AuthEnv, authenticate } from "./auth";
+import type { HealthChecks } from "./health";
 import { PayloadTooLargeError, toProblem } from "./problem";
 import { incidentPath } from "./schemas";
 import { parse } from "./validate";
@@ -44,6 +45,8 @@ export interface ApiDeps extends BaseDeps {
    * through `incident.status_changed`, which stops the escalation there.
    */
   pages?: PageStore;
+  /** What GET /health checks (none: it answers 200 as long as the function runs). */
+  health?: HealthChecks;
 }
 
 export type ApiApp = Hono<AuthEnv>;

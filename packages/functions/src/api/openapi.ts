@@ -14,13 +14,23 @@ interface RouteDoc {
   bodyType?: string;
   response?: z.core.$ZodType;
   status?: number;
+  /** Answers 503 with the same body when it cannot serve (GET /health). */
+  unavailable?: string;
 }
 
 const id = s.incidentPath;
 
 /** Every documented route. The request schemas are the very objects the routes validate with. */
 export const ROUTES: RouteDoc[] = [
-  { method: "get", path: "/health", summary: "Liveness", role: null },
+  {
+    method: "get",
+    path: "/health",
+    summary:
+      "Readiness: the table answers a read, and (locally) the outbox's stream poller is not lagging; 503 names each failing check",
+    role: null,
+    response: s.healthReport,
+    unavailable: "A check failed: `reasons` says which and why",
+  },
   { method: "get", path: "/api/me", summary: "The signed-in user", role: "viewer", response: s.meResponse },
   {
     method: "get",
@@ -198,6 +208,11 @@ export function openApiDocument(): object {
       responses["403"] = { description: "Wrong role, or CSRF check failed", content: problem };
     }
     if (route.body) responses["413"] = { description: "Body too large", content: problem };
+    if (route.unavailable && route.response)
+      responses["503"] = {
+        description: route.unavailable,
+        content: { "application/json": { schema: schema(route.response, "output") } },
+      };
     if (route.method !== "get" && route.role)
       responses["409"] = { description: "Version conflict", content: problem };
     paths[route.path] ??= {};

@@ -154,6 +154,14 @@ export const incidentDetail = z.extend(incidentView, {
   pages: z.array(z.record(z.string(), z.unknown())),
 });
 
+const healthCheckResult = z.object({ ok: z.boolean(), detail: z.string() });
+/** GET /health (health.ts): 200 with status "ok", or 503 with status "unavailable" and the reasons. */
+export const healthReport = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  checks: z.record(z.string(), healthCheckResult),
+  reasons: z.array(z.string()),
+});
+
 export const meResponse = z.object({
   user: z.object({ id: z.string(), name: z.string(), slackUserId: z.nullable(z.string()) }),
   role: z.enum(AUTH_ROLES),

@@ -6,6 +6,7 @@ import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
+import { tableHealthCheck } from "../api/health";
 import { list, type Platform, requiredSecret } from "./platform";
 
 /**
@@ -46,6 +47,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     auth: apiAuth(platform, { signIn: true, ...(local ? { local } : {}) }),
     directory: new DirectoryStore(db, tableName, platform.clock),
     pages: new PageStore(db, tableName),
+    health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }

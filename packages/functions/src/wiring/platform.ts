@@ -11,6 +11,7 @@ import type { EventPublisher } from "@firebreak/core/events/publisher";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
+import type { HealthChecks } from "../api/health";
 
 /** The secrets (sst.Secret on AWS, infra/secrets.ts), by their SST names. */
 export type SecretName =
@@ -42,6 +43,8 @@ export interface Platform {
     slackApiUrl?: string;
     /** The bot's ids, when known without an `auth.test` call. */
     slackBot?: { botId?: string; botUserId?: string };
+    /** GET /health's checks besides the table's (locally: the stream poller's lag). */
+    health?: HealthChecks;
   };
 }
 

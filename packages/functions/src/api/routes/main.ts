@@ -24,6 +24,7 @@ import {
   type RouteGroup,
 } from "../base";
 import { listScope, openCursor, sealCursor } from "../cursor";
+import { runHealthChecks } from "../health";
 import { openApiDocument } from "../openapi";
 import { IncidentConflictError } from "../problem";
 import {
@@ -61,7 +62,11 @@ export function statusChangeView(incident: Incident, changed: boolean) {
 
 export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   const { getDeps } = ctx;
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  // 503 naming each failing check (health.ts); 200 when every check passes.
+  app.get("/health", async (c) => {
+    const report = await runHealthChecks(getDeps().health ?? {});
+    return c.json(report, report.status === "ok" ? 200 : 503);
+  });
   mountAuthRoutes(app, () => getDeps().auth, ctx.directoryOf);
 
   const viewer = requireRole("viewer");
