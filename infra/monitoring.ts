@@ -5,7 +5,9 @@
  * - every function: Errors (2 of the last 3 five-minute periods with an error) and Throttles;
  * - every dead-letter queue (a queue whose name ends in "Dlq"): a message is visible;
  * - every other queue: its oldest message is older than 15 minutes (a stuck consumer);
- * - the HTTP API: 5xx answers in 2 of the last 3 five-minute periods.
+ * - the HTTP API: 5xx answers in 2 of the last 3 five-minute periods;
+ * - the outbox: its stream's IteratorAge over a minute (stored incidents not yet paged), what the
+ *   local runtime's GET /health reports as the stream poller's lag.
  *
  * Each alarm reaches people two ways. Its state changes go to the account's default bus like any
  * alarm's, so Firebreak opens an incident for its own owners: the description carries the
@@ -17,6 +19,7 @@
 import { api } from "./api";
 import { config } from "./config";
 import { registry } from "./defaults";
+import { outbox } from "./events";
 
 export type Severity = "sev1" | "sev2" | "sev3" | "sev4" | "sev5";
 
@@ -167,6 +170,23 @@ export const api5xxAlarm = alarm({
   threshold: 1,
   evaluationPeriods: 3,
   datapointsToAlarm: 2,
+});
+
+/** IteratorAge is in milliseconds: the age of the newest record the outbox has read. */
+export const OUTBOX_LAG_THRESHOLD_MS = 60_000;
+
+export const outboxLagAlarm = alarm({
+  subject: "Outbox",
+  what: "lag",
+  severity: "sev1",
+  summary: `Firebreak's outbox (stage ${$app.stage}) is more than a minute behind the table's stream (IteratorAge): incidents are stored, but their pages, Slack updates and postmortems wait. See the Outbox function's logs and OutboxDlq.`,
+  namespace: "AWS/Lambda",
+  metricName: "IteratorAge",
+  dimensions: { FunctionName: outbox.nodes.function.name },
+  statistic: "Maximum",
+  threshold: OUTBOX_LAG_THRESHOLD_MS,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
 });
 
 export const outputs = {

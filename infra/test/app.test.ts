@@ -805,6 +805,19 @@ describe("self-monitoring", () => {
     }
   });
 
+  it("alarms when the outbox lags behind the table's stream (IteratorAge over a minute, sev1)", () => {
+    const fn = lambdaFor(HANDLERS.outbox);
+    const [alarm, ...more] = alarmsOn("IteratorAge", "FunctionName", state(fn, "name"));
+    expect(more).toEqual([]);
+    expect(alarm?.inputs).toMatchObject({
+      namespace: "AWS/Lambda",
+      statistic: "Maximum",
+      threshold: 60_000,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    expect(String(alarm?.inputs.name)).toMatch(/^sev1\/firebreak\//);
+  });
+
   it("alarms on 5xx answers of the HTTP API", () => {
     const httpApi = only("aws:apigatewayv2/api:Api");
     const [alarm] = alarmsOn("5xx", "ApiId", httpApi.id);
