@@ -16,6 +16,7 @@ import { ingestLatency } from "./ingest";
 import { listOpen } from "./list";
 import { pagingLatency } from "./paging";
 import { postmortemGeneration } from "./postmortem";
+import { dynamoRecovery } from "./recovery";
 import { slackAck } from "./slack";
 import { round } from "./stats";
 import { storm } from "./storm";
@@ -23,6 +24,9 @@ import { webBundle } from "./web";
 
 // The SDK reads this when a client is constructed; no client exists before this line runs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+// The handlers' Powertools logs (modules that run the local runtime) would bury the figures on
+// stdout; warnings and errors still show.
+process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
 
 const ALL_MODULES: BenchModule[] = [
   ingestLatency,
@@ -33,6 +37,7 @@ const ALL_MODULES: BenchModule[] = [
   slackAck,
   webBundle,
   bundles,
+  dynamoRecovery,
 ];
 /** FIREBREAK_BENCH_ONLY=storm runs only the modules whose name contains one of the words. */
 const only = (process.env.FIREBREAK_BENCH_ONLY ?? "").split(",").filter(Boolean);
