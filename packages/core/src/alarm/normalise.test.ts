@@ -1196,6 +1196,63 @@ describe("normaliseAlarmEvent: properties", () => {
   });
 });
 
+describe("normalise: 10,000 hostile payloads with deep nesting and lone surrogates", () => {
+  const wellFormed = (t: AlarmTransition) => {
+    for (const text of [t.alarmName, t.reason, t.description ?? ""]) expect(text.isWellFormed()).toBe(true);
+  };
+  const lone = fc.constantFrom("\ud800", "\udfff", "\ud83d", "\udc00x");
+  const hostileText = fc
+    .tuple(fc.string({ maxLength: 20 }), lone, fc.string({ maxLength: 20 }))
+    .map(([a, b, c]) => `${a}${b}${c}`);
+  // Mostly shallow; now and then far deeper than any parser should recurse.
+  const depth = fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0, max: 80 }) },
+    fc.constantFrom(500, 5_000),
+  );
+  const nested = (d: number, leaf: string) => `${"[".repeat(d)}${leaf}${"]".repeat(d)}`;
+
+  it("an EventBridge event or an SNS record normalises to well-formed transitions or fails with ValidationError", () => {
+    const eventBridge = fc
+      .record({ name: hostileText, reason: hostileText, description: hostileText, d: depth })
+      .map(({ name, reason, description, d }) => {
+        const event = structuredClone(load(EB_SINGLE_ALARM)) as Json;
+        const detail = at(event, "detail");
+        detail.alarmName = name;
+        at(detail, "state").reason = reason;
+        // reasonData arrives as a JSON string: nested as deep as a hostile sender likes.
+        at(detail, "state").reasonData = nested(d, JSON.stringify(reason));
+        at(detail, "configuration").description = description;
+        return event;
+      });
+    const sns = fc
+      .record({ name: hostileText, description: hostileText, d: depth, raw: fc.boolean() })
+      .map(({ name, description, d, raw }) => {
+        const record = structuredClone(load(SNS_LAMBDA)) as Json;
+        const message = JSON.parse(at(record, "Records", 0, "Sns").Message as string) as Json;
+        message.AlarmName = name;
+        message.AlarmDescription = description;
+        // The Message itself deeply nested, or a field of it.
+        at(record, "Records", 0, "Sns").Message = raw
+          ? nested(d, JSON.stringify(message))
+          : JSON.stringify({ ...message, Trigger: JSON.parse(nested(Math.min(d, 80), "1")) });
+        return record;
+      });
+    fc.assert(
+      fc.property(fc.oneof(eventBridge, sns), (input) => {
+        normaliseOrValidationError(input);
+        let result: ReturnType<typeof normaliseAlarmEvent>;
+        try {
+          result = normaliseAlarmEvent(input);
+        } catch {
+          return; // a ValidationError, checked above
+        }
+        if (result.kind === "transitions") for (const t of result.transitions) wellFormed(t);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
 describe("text from alarms enters well-formed", () => {
   it("replaces lone surrogates in names, reasons and descriptions and drops control characters", () => {
     const event = structuredClone(load("eventbridge/eb-single-metric-ok-to-alarm.json")) as Json;
