@@ -41,10 +41,20 @@ interface ListBody {
 }
 
 describe("local runtime", () => {
-  it("answers /health", async () => {
+  it("answers /health: 200 when the table answers and the outbox is current", async () => {
     const res = await fetch(`${runtime.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: {
+        table: { ok: true, detail: expect.stringMatching(/^the table \S+ answered a read in \d+ ms$/) },
+        outbox: {
+          ok: true,
+          detail: expect.stringMatching(/^the outbox's stream poller is current \(\d+ ms\)$/),
+        },
+      },
+      reasons: [],
+    });
   });
 
   it("refuses the API without a session or token (401), and serves the dev sign-in page", async () => {
