@@ -1,3 +1,4 @@
+import { alarmContextOf } from "./context";
 import { type AlarmRecord, MAX_FLAP_HISTORY, MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
@@ -82,6 +83,9 @@ export function transitionEntry(t: AlarmTransition, late: boolean): EntryDraft {
       region: t.region,
       metrics: t.metrics.map((m) => m.text),
       composite: t.composite,
+      // The alarm as this transition describes it (threshold, value, links): each later
+      // transition brings the context up to date on the timeline.
+      context: alarmContextOf(t),
     },
   };
 }
@@ -276,7 +280,8 @@ function withOrphan(
   record: AlarmRecord | undefined,
   t: AlarmTransition,
 ): { fields: Pick<AlarmRecord, "orphans" | "orphansDeadLettered">; evicted: OrphanTransition[] } {
-  const { reasonData: _bulky, ...data } = transitionEntry(t, false).data;
+  // The record holds up to MAX_ORPHANS of these: keep them small (the ALARM brings the context).
+  const { reasonData: _bulky, context: _context, ...data } = transitionEntry(t, false).data;
   const orphan: OrphanTransition = {
     state: t.state,
     stateTimestamp: t.stateTimestamp,

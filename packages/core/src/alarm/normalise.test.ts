@@ -510,6 +510,10 @@ describe("normaliseAlarmEvent: Lambda SNS event", () => {
         text: LEDGER_5XX_TEXT,
       },
     ],
+    // Dropped before: the Trigger's threshold and comparison, and the alarm's actions.
+    threshold: 40,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    alarmActions: ["arn:aws:sns:ap-southeast-2:111122223333:firebreak-alarms"],
   };
 
   it("normalises the Lambda SNS event fixture (region from the ARN, not the display name)", () => {

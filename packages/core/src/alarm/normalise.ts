@@ -186,6 +186,8 @@ export const snsTriggerSchema = z.object({
   Period: z.nullish(z.number()),
   Metrics: z.nullish(z.array(snsMetricDataQuerySchema)),
   ThresholdMetricId: z.nullish(z.string()),
+  ComparisonOperator: z.nullish(z.string()),
+  Threshold: z.nullish(z.number()),
 });
 type SnsTrigger = z.output<typeof snsTriggerSchema>;
 
@@ -199,6 +201,7 @@ export const snsAlarmMessageSchema = z.object({
   NewStateReason: z.nullish(z.string()),
   AlarmDescription: z.nullish(z.string()),
   Trigger: z.nullish(snsTriggerSchema),
+  AlarmActions: z.nullish(z.array(z.string())),
   AlarmRule: z.nullish(z.string()),
   /** Documented as strings, sent as `{ Arn, State: { Value, Timestamp } }`: both are read leniently. */
   TriggeringChildren: z.nullish(z.array(z.unknown())),
@@ -580,6 +583,15 @@ function transitionFromSnsMessage(message: SnsAlarmMessage, deliveryId: string):
         message.AlarmDescription == null ? message.AlarmDescription : multiLineText(message.AlarmDescription),
     }),
     metrics: metricsFromSnsTrigger(message.Trigger),
+    ...defined({
+      threshold: Number.isFinite(message.Trigger?.Threshold) ? message.Trigger?.Threshold : undefined,
+      comparisonOperator: message.Trigger?.ComparisonOperator
+        ? singleLineText(message.Trigger.ComparisonOperator).slice(0, 64)
+        : undefined,
+      alarmActions: message.AlarmActions?.length
+        ? message.AlarmActions.slice(0, 5).map((a) => singleLineText(a).slice(0, 300))
+        : undefined,
+    }),
     ...(alarmRule === undefined
       ? {}
       : {

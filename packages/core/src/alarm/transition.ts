@@ -52,6 +52,11 @@ export interface AlarmTransition {
   stateTimestamp: string;
   description?: string;
   metrics: MetricSummary[];
+  /** SNS notifications: the Trigger's Threshold and ComparisonOperator (EventBridge's are in reasonData and the reason). */
+  threshold?: number;
+  comparisonOperator?: string;
+  /** SNS notifications: the alarm's AlarmActions (at most 5 kept). */
+  alarmActions?: string[];
   /** Composite alarms: the rule and the child alarms that triggered this transition. */
   composite?: {
     alarmRule: string;

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import { FirebreakError } from "@firebreak/core/shared/errors";
+import type { AlarmContext } from "../alarm/context";
 import type { Role } from "./timeline";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
@@ -20,6 +21,8 @@ export interface AlarmRef {
   arn: string;
   account: string;
   region: string;
+  /** What the responder needs to know, as the opening transition said it (bounded: alarm/context.ts). */
+  context?: AlarmContext;
 }
 
 export interface Actor {

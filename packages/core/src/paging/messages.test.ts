@@ -1,5 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixture } from "../../test/support/fixtures";
+import { alarmContextOf } from "../alarm/context";
+import { normaliseAlarmEvent } from "../alarm/normalise";
 import type { Incident } from "../incident/model";
 import { ackUrl, signAckLink } from "./ack-link";
 import {
@@ -423,5 +426,42 @@ describe("Slack", () => {
       "incident_take_ic",
       "incident_resolve",
     ]);
+  });
+});
+
+describe("the alarm's context in pages", () => {
+  const withContext = (): Partial<Incident> => {
+    const result = normaliseAlarmEvent(fixture("sns/sns-lambda-event-single-metric-alarm.json"));
+    if (result.kind !== "transitions") throw new Error("fixture did not normalise");
+    const t = result.transitions[0]!;
+    return {
+      alarm: {
+        name: t.alarmName,
+        arn: t.alarmArn,
+        account: t.account,
+        region: t.region,
+        context: alarmContextOf(t),
+      },
+    };
+  };
+
+  it("the email shows the crossing, the metric, the runbook link and the console link", () => {
+    const { body } = emailPage(page({}, withContext()));
+    expect(body).toContain("  Crossing:   value 88 >= threshold 40");
+    expect(body).toMatch(/ {2}Metric: {5}AWS\/ApplicationELB HTTPCode_Target_5XX_Count/);
+    expect(body).toContain("  Runbook:    https://runbooks.example.com/ledger/api-5xx");
+    expect(body).toMatch(
+      / {2}Console: {4}https:\/\/ap-southeast-2\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=ap-southeast-2#alarmsV2:alarm\/ledger-api-5xx-high/,
+    );
+  });
+
+  it("the Slack page links the runbook and the console as <url|label>, and escapes the rest", () => {
+    const message = slackPageMessage(page({}, withContext()));
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain("<https://runbooks.example.com/ledger/api-5xx|Runbook>");
+    expect(text).toContain("|CloudWatch alarm>");
+    expect(text).toContain("*Crossing:* value 88 &gt;= threshold 40");
+    // The description's <!channel> stays text.
+    expect(text).not.toContain("<!channel>");
   });
 });

@@ -23,6 +23,7 @@
  */
 
 import { wellFormed } from "@firebreak/core/shared/text";
+import { crossingLine } from "../alarm/context";
 import type { AlarmRef, Incident } from "../incident/model";
 
 export const SMS_MAX_LENGTH = 140;
@@ -199,10 +200,23 @@ export function emailPage(page: PageContent): { subject: string; body: string } 
   if (incident.alarm || page.alarmReason) {
     lines.push("", "Alarm");
     if (incident.alarm) {
-      lines.push(`  Name:       ${incident.alarm.name}`, `  ARN:        ${incident.alarm.arn}`);
+      lines.push(`  Name:       ${oneLine(incident.alarm.name)}`, `  ARN:        ${incident.alarm.arn}`);
       lines.push(`  Account:    ${incident.alarm.account} (${incident.alarm.region})`);
     }
+    const context = incident.alarm?.context;
+    const crossing = context ? crossingLine(context) : undefined;
+    if (crossing) lines.push(`  Crossing:   ${crossing}`);
+    for (const metric of context?.metrics ?? []) lines.push(`  Metric:     ${oneLine(metric)}`);
+    if (context?.band) lines.push(`  Band:       ${oneLine(context.band)}`);
+    if (context?.composite) {
+      lines.push(`  Rule:       ${oneLine(context.composite.rule)}`);
+      for (const child of context.composite.children)
+        lines.push(`  Child:      ${oneLine(child.name)}${child.state ? ` (${child.state})` : ""}`);
+    }
     if (page.alarmReason) lines.push(`  Reason:     ${oneLine(page.alarmReason)}`);
+    for (const link of context?.links ?? [])
+      lines.push(`  ${`${oneLine(link.label)}:`.padEnd(11)} ${link.url}`);
+    if (context) lines.push(`  Console:    ${context.consoleUrl}`);
   }
   if (incident.description?.trim()) lines.push("", "Description", incident.description.trim());
   lines.push("", "-- ", "Firebreak incident response. Reply to this email is not monitored.");
@@ -379,8 +393,21 @@ export function slackPageMessage(page: PageContent): { text: string; blocks: Sla
     },
   ];
   const details: string[] = [];
+  const context = incident.alarm?.context;
+  const crossing = context ? crossingLine(context) : undefined;
+  if (crossing) details.push(`*Crossing:* ${escapeMrkdwn(crossing)}`);
+  for (const metric of context?.metrics.slice(0, 2) ?? [])
+    details.push(`*Metric:* ${escapeMrkdwnWithin(oneLine(metric), 300)}`);
   if (page.alarmReason)
     details.push(`*Alarm reason:* ${escapeMrkdwnWithin(oneLine(page.alarmReason), 1000)}`);
+  if (context) {
+    // Links are data checked to be http(s) with no space, <, > or | (alarm/context.ts): safe in <url|label>.
+    const links = [
+      ...context.links.map((l) => `<${l.url}|${escapeMrkdwnWithin(oneLine(l.label), 40)}>`),
+      `<${context.consoleUrl}|CloudWatch alarm>`,
+    ];
+    details.push(links.join(" · "));
+  }
   if (incident.description?.trim()) details.push(escapeMrkdwnWithin(incident.description.trim(), 1500));
   if (details.length > 0) blocks.push({ type: "section", text: md(details.join("\n")) });
   blocks.push({ type: "context", elements: [md(`Incident id \`${incident.id}\``)] });

@@ -112,7 +112,40 @@ export const incidentView = z.object({
   service: z.string().check(z.describe("the first of `services`")),
   services: z.array(z.string()),
   source: z.enum(["alarm", "manual"]),
-  alarm: z.nullable(z.object({ name: z.string(), arn: z.string(), account: z.string(), region: z.string() })),
+  alarm: z.nullable(
+    z.object({
+      name: z.string(),
+      arn: z.string(),
+      account: z.string(),
+      region: z.string(),
+      /** The opening transition's context (core/alarm/context.ts; bounded). */
+      context: z.optional(
+        z.object({
+          type: z.enum(["metric", "composite"]),
+          state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]),
+          stateTimestamp: z.string(),
+          description: z.optional(z.string()),
+          links: z.array(z.object({ label: z.string(), url: z.string() })),
+          reason: z.optional(z.string()),
+          metrics: z.array(z.string()),
+          threshold: z.optional(z.number()),
+          comparison: z.optional(z.string()),
+          value: z.optional(z.number()),
+          band: z.optional(z.string()),
+          composite: z.optional(
+            z.object({
+              rule: z.string(),
+              children: z.array(
+                z.object({ name: z.string(), state: z.optional(z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"])) }),
+              ),
+              suppressedBy: z.optional(z.string()),
+            }),
+          ),
+          consoleUrl: z.string(),
+        }),
+      ),
+    }),
+  ),
   flapping: z.boolean(),
   description: z.optional(z.string()),
   roles: z.optional(z.record(z.string(), roleHolder)),
