@@ -9,6 +9,7 @@
  * metrics still makes a small item. Text stays text: links are extracted as data (http and https
  * only), never as markup; each renderer escapes for its own medium.
  */
+import type { AlarmRef } from "../incident/model";
 import type { AlarmState, AlarmTransition } from "./transition";
 
 export const ALARM_CONTEXT_LIMITS = {
@@ -195,6 +196,17 @@ export function alarmContextOf(t: AlarmTransition): AlarmContext {
         }
       : {}),
     consoleUrl: consoleUrlOf(t.alarmArn, t.region, t.alarmName),
+  };
+}
+
+/** The incident's reference to the alarm that opened it, with that transition's context. */
+export function alarmRefOf(t: AlarmTransition): AlarmRef {
+  return {
+    name: t.alarmName,
+    arn: t.alarmArn,
+    account: t.account,
+    region: t.region,
+    context: alarmContextOf(t),
   };
 }
 

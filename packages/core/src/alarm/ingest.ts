@@ -11,7 +11,7 @@ import {
   type TransitionKey,
 } from "../storage/incident-store";
 import { classifyAlarm } from "./classify";
-import { alarmContextOf } from "./context";
+import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
@@ -252,13 +252,7 @@ function newAlarmIncident(
     services,
     locations: [{ account: t.account, region: t.region }],
     source: "alarm",
-    alarm: {
-      name: t.alarmName,
-      arn: t.alarmArn,
-      account: t.account,
-      region: t.region,
-      context: alarmContextOf(t),
-    },
+    alarm: alarmRefOf(t),
     flapping,
     createdAt: at,
     updatedAt: at,

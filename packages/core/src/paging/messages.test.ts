@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../test/support/fixtures";
-import { alarmContextOf } from "../alarm/context";
+import { alarmRefOf } from "../alarm/context";
 import { normaliseAlarmEvent } from "../alarm/normalise";
 import type { Incident } from "../incident/model";
 import { ackUrl, signAckLink } from "./ack-link";
@@ -434,15 +434,7 @@ describe("the alarm's context in pages", () => {
     const result = normaliseAlarmEvent(fixture("sns/sns-lambda-event-single-metric-alarm.json"));
     if (result.kind !== "transitions") throw new Error("fixture did not normalise");
     const t = result.transitions[0]!;
-    return {
-      alarm: {
-        name: t.alarmName,
-        arn: t.alarmArn,
-        account: t.account,
-        region: t.region,
-        context: alarmContextOf(t),
-      },
-    };
+    return { alarm: alarmRefOf(t) };
   };
 
   it("the email shows the crossing, the metric, the runbook link and the console link", () => {
