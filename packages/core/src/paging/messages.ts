@@ -23,7 +23,7 @@
  */
 
 import { wellFormed } from "@firebreak/core/shared/text";
-import { crossingLine } from "../alarm/context";
+import { type AlarmContext, crossingLine } from "../alarm/context";
 import type { AlarmRef, Incident } from "../incident/model";
 
 export const SMS_MAX_LENGTH = 140;
@@ -223,6 +223,34 @@ export function emailPage(page: PageContent): { subject: string; body: string } 
   return { subject: emailSubject(page), body: lines.join("\n") };
 }
 
+/**
+ * The alarm's context as Slack mrkdwn lines: the crossing, up to two metrics, the composite's
+ * children, and last the links (runbooks and the like, then the CloudWatch console).
+ */
+export function alarmContextMrkdwn(context: AlarmContext): string[] {
+  const lines: string[] = [];
+  const crossing = crossingLine(context);
+  if (crossing) lines.push(`*Crossing:* ${escapeMrkdwn(crossing)}`);
+  for (const metric of context.metrics.slice(0, 2))
+    lines.push(`*Metric:* ${escapeMrkdwnWithin(oneLine(metric), 300)}`);
+  if (context.composite?.children.length)
+    lines.push(
+      `*Triggered by:* ${escapeMrkdwnWithin(
+        context.composite.children
+          .map((c) => `${oneLine(c.name)}${c.state ? ` (${c.state})` : ""}`)
+          .join(", "),
+        600,
+      )}`,
+    );
+  // Links are data checked to be http(s) with no space, <, > or | (alarm/context.ts): safe in <url|label>.
+  const links = [
+    ...context.links.map((l) => `<${l.url}|${escapeMrkdwnWithin(oneLine(l.label), 40)}>`),
+    `<${context.consoleUrl}|CloudWatch alarm>`,
+  ];
+  lines.push(links.join(" · "));
+  return lines;
+}
+
 /** SNS email subject: printable ASCII, starts with a letter/number/punctuation, under 100 characters. */
 function emailSubject(page: PageContent): string {
   const { incident } = page;
@@ -394,20 +422,11 @@ export function slackPageMessage(page: PageContent): { text: string; blocks: Sla
   ];
   const details: string[] = [];
   const context = incident.alarm?.context;
-  const crossing = context ? crossingLine(context) : undefined;
-  if (crossing) details.push(`*Crossing:* ${escapeMrkdwn(crossing)}`);
-  for (const metric of context?.metrics.slice(0, 2) ?? [])
-    details.push(`*Metric:* ${escapeMrkdwnWithin(oneLine(metric), 300)}`);
+  const contextLines = context ? alarmContextMrkdwn(context) : [];
+  details.push(...contextLines.slice(0, -1));
   if (page.alarmReason)
     details.push(`*Alarm reason:* ${escapeMrkdwnWithin(oneLine(page.alarmReason), 1000)}`);
-  if (context) {
-    // Links are data checked to be http(s) with no space, <, > or | (alarm/context.ts): safe in <url|label>.
-    const links = [
-      ...context.links.map((l) => `<${l.url}|${escapeMrkdwnWithin(oneLine(l.label), 40)}>`),
-      `<${context.consoleUrl}|CloudWatch alarm>`,
-    ];
-    details.push(links.join(" · "));
-  }
+  details.push(...contextLines.slice(-1));
   if (incident.description?.trim()) details.push(escapeMrkdwnWithin(incident.description.trim(), 1500));
   if (details.length > 0) blocks.push({ type: "section", text: md(details.join("\n")) });
   blocks.push({ type: "context", elements: [md(`Incident id \`${incident.id}\``)] });

@@ -1,6 +1,11 @@
 import { type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/incident/model";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
-import { escapeMrkdwn, escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import {
+  alarmContextMrkdwn,
+  escapeMrkdwn,
+  escapeMrkdwnWithin,
+  oneLine,
+} from "@firebreak/core/paging/messages";
 import type { Draft } from "@firebreak/core/postmortem/drafts";
 import type { types } from "@slack/bolt";
 import { FULL_USAGE } from "./commands";
@@ -101,6 +106,8 @@ export function incidentMessage(
     { type: "header", text: plain(escapeMrkdwnWithin(`🚨 ${label}: ${oneLine(incident.title)}`, 150)) },
     { type: "section", block_id: INCIDENT_MESSAGE.summaryBlock, text: md(`*${title}*`), fields },
   ];
+  if (incident.alarm?.context)
+    blocks.push({ type: "section", text: md(alarmContextMrkdwn(incident.alarm.context).join("\n")) });
   if (incident.summary?.trim())
     blocks.push({ type: "section", text: md(`*Summary:* ${escapeMrkdwnWithin(incident.summary, 2000)}`) });
   if (options.lastAction)
@@ -185,6 +192,7 @@ export function statusReport(
   if (incident.resolvedAt) times.push(`resolved ${slackDate(incident.resolvedAt)}`);
   lines.push(times.join(" · "));
   if (incident.alarm) lines.push(`Alarm: ${escapeMrkdwnWithin(oneLine(incident.alarm.name), 500)}`);
+  if (incident.alarm?.context) lines.push(...alarmContextMrkdwn(incident.alarm.context));
   if (incident.summary) lines.push(`Summary: ${escapeMrkdwnWithin(incident.summary, 1000)}`);
   const latest = [...timeline].sort((a, b) => a.id.localeCompare(b.id)).slice(-5);
   if (latest.length > 0) {

@@ -1,0 +1,47 @@
+import { alarmRefOf } from "@firebreak/core/alarm/context";
+import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
+import type { Incident } from "@firebreak/core/incident/model";
+import { describe, expect, it } from "vitest";
+import { fixture } from "../../../core/test/support/fixtures";
+import { incidentMessage, statusReport } from "./messages";
+
+function alarmIncident(file: string): Incident {
+  const result = normaliseAlarmEvent(fixture(file));
+  if (result.kind !== "transitions") throw new Error(`${file} did not normalise`);
+  const t = result.transitions[0]!;
+  return {
+    id: "01JQ4Z8K5W0000000000000000",
+    number: 7,
+    title: t.alarmName,
+    severity: "SEV2",
+    status: "declared",
+    services: ["ledger"],
+    locations: [{ account: t.account, region: t.region }],
+    source: "alarm",
+    alarm: alarmRefOf(t),
+    flapping: false,
+    createdAt: "2026-03-14T09:42:13.274Z",
+    updatedAt: "2026-03-14T09:42:13.274Z",
+    version: 1,
+  };
+}
+
+describe("the incident channel's summary and /incident status show the alarm's context", () => {
+  it("the pinned summary: crossing, metric, runbook and console links", () => {
+    const text = JSON.stringify(
+      incidentMessage(alarmIncident("sns/sns-lambda-event-single-metric-alarm.json")).blocks,
+    );
+    expect(text).toContain("*Crossing:* value 88 &gt;= threshold 40");
+    expect(text).toContain("*Metric:* AWS/ApplicationELB HTTPCode_Target_5XX_Count");
+    expect(text).toContain("<https://runbooks.example.com/ledger/api-5xx|Runbook>");
+    expect(text).toMatch(
+      /<https:\/\/ap-southeast-2\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=ap-southeast-2#alarmsV2:alarm\/ledger-api-5xx-high\|CloudWatch alarm>/,
+    );
+  });
+
+  it("a composite: the children that triggered it", () => {
+    const text = statusReport(alarmIncident("eventbridge/eb-composite-ok-to-alarm.json"), []).text;
+    expect(text).toMatch(/\*Triggered by:\* \S+/);
+    expect(text).toContain("|CloudWatch alarm>");
+  });
+});
