@@ -305,6 +305,40 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("shows the alarm's context under the title: crossing, metric, runbook and console links; only http(s) become links", async () => {
+    const name = "ctx-e2e-checkout-5xx";
+    const { context, page, errors } = await signIn("bob", "viewer");
+    try {
+      await fireAlarm(
+        name,
+        "--service",
+        "checkout",
+        "--description",
+        "Runbook: https://runbooks.example.com/checkout-5xx then javascript:alert(1) Dashboard: http://grafana.example.com/d/x",
+      );
+      const cell = page.locator("td.alarm", { hasText: name });
+      await cell.waitFor({ timeout: LIVE_MS });
+      await page.locator("tr", { has: cell }).getByRole("link").click();
+      const facts = page.locator(".incident-head .alarm-context");
+      await facts.waitFor({ timeout: STEP_MS });
+      expect(await facts.locator(".crossing").textContent()).toBe("value 42 >= threshold 25");
+      expect(await facts.locator(".metric").first().textContent()).toMatch(/\S+ \S+/);
+      const runbook = facts.getByRole("link", { name: "Runbook" });
+      expect(await runbook.getAttribute("href")).toBe("https://runbooks.example.com/checkout-5xx");
+      expect(await runbook.getAttribute("rel")).toBe("noopener noreferrer");
+      expect(await facts.getByRole("link", { name: "Dashboard" }).getAttribute("href")).toBe(
+        "http://grafana.example.com/d/x",
+      );
+      expect(await facts.getByRole("link", { name: "CloudWatch alarm" }).getAttribute("href")).toMatch(
+        /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#alarmsV2:alarm\/ctx-e2e-checkout-5xx$/,
+      );
+      expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");

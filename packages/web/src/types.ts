@@ -27,11 +27,29 @@ export interface RoleHolder {
   assignedAt: string;
 }
 
+/** The alarm's context as the API sends it (core/alarm/context.ts): bounded, text only. */
+export interface AlarmContext {
+  type: "metric" | "composite";
+  state: string;
+  stateTimestamp: string;
+  description?: string;
+  links: { label: string; url: string }[];
+  reason?: string;
+  metrics: string[];
+  threshold?: number;
+  comparison?: string;
+  value?: number;
+  band?: string;
+  composite?: { rule: string; children: { name: string; state?: string }[]; suppressedBy?: string };
+  consoleUrl: string;
+}
+
 export interface AlarmRef {
   name: string;
   arn: string;
   account: string;
   region: string;
+  context?: AlarmContext;
 }
 
 export interface IncidentView {

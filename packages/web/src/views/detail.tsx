@@ -3,7 +3,15 @@ import { ApiError, api } from "../api";
 import { describeChanges, formatAge, formatTime } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
-import { type IncidentDetail, type IncidentView, type Page, type Person, ROLE_NAMES, ROLES } from "../types";
+import {
+  type AlarmContext,
+  type IncidentDetail,
+  type IncidentView,
+  type Page,
+  type Person,
+  ROLE_NAMES,
+  ROLES,
+} from "../types";
 import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
 
 type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
@@ -322,6 +330,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             </span>
           </p>
         ) : null}
+        {incident.alarm?.context ? <AlarmContextFacts context={incident.alarm.context} /> : null}
         {incident.description ? <p class="description">{incident.description}</p> : null}
         {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
       </header>
@@ -410,5 +419,83 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
       <PagesTable pages={pages} />
       <Timeline entries={incident.timeline} />
     </article>
+  );
+}
+
+/** Only http(s) URLs become links (the API sends no other; this is the browser's own check). */
+function safeHref(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The alarm's crossing, metrics, composite children and links, under the incident's title. */
+function AlarmContextFacts({ context }: { context: AlarmContext }) {
+  const crossing = [
+    context.value === undefined ? null : `value ${context.value}`,
+    context.comparison ?? null,
+    context.threshold === undefined ? null : `threshold ${context.threshold}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const links = [...context.links, { label: "CloudWatch alarm", url: context.consoleUrl }];
+  return (
+    <dl class="alarm-context">
+      {crossing ? (
+        <>
+          <dt>Crossing</dt>
+          <dd class="crossing">{crossing}</dd>
+        </>
+      ) : null}
+      {context.metrics.map((metric) => (
+        <>
+          <dt>Metric</dt>
+          <dd class="metric">{metric}</dd>
+        </>
+      ))}
+      {context.band ? (
+        <>
+          <dt>Band</dt>
+          <dd>{context.band}</dd>
+        </>
+      ) : null}
+      {context.composite ? (
+        <>
+          <dt>Rule</dt>
+          <dd class="metric">{context.composite.rule}</dd>
+          {context.composite.children.length ? (
+            <>
+              <dt>Triggered by</dt>
+              <dd>
+                {context.composite.children
+                  .map((c) => `${c.name}${c.state ? ` (${c.state})` : ""}`)
+                  .join(", ")}
+              </dd>
+            </>
+          ) : null}
+        </>
+      ) : null}
+      <dt>Links</dt>
+      <dd class="alarm-links">
+        {links.map((link, i) => {
+          const href = safeHref(link.url);
+          return (
+            <>
+              {i > 0 ? " · " : null}
+              {href ? (
+                <a href={href} target="_blank" rel="noopener noreferrer">
+                  {link.label}
+                </a>
+              ) : (
+                <span>{link.label}</span>
+              )}
+            </>
+          );
+        })}
+      </dd>
+    </dl>
   );
 }
