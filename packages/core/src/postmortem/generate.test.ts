@@ -1,5 +1,8 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { describe, expect, it } from "vitest";
+import { fixture } from "../../test/support/fixtures";
+import { alarmRefOf } from "../alarm/context";
+import { normaliseAlarmEvent } from "../alarm/normalise";
 import { generatePostmortem } from "./generate";
 import { PostmortemInvalidError, validatePostmortem } from "./schema";
 import {
@@ -545,5 +548,27 @@ describe("generatePostmortem: size", () => {
     });
     expect(metadata.detection).toEqual({ source: "human", alarm: null, declared_by: null });
     expect(markdown).toContain("_The timeline is empty._");
+  });
+});
+
+describe("generatePostmortem: the alarm's context", () => {
+  it("shows the crossing, the metric and the runbook and console links in Detection; a hostile link stays text", () => {
+    const result = normaliseAlarmEvent(fixture("sns/sns-lambda-event-single-metric-alarm.json"));
+    if (result.kind !== "transitions") throw new Error("fixture did not normalise");
+    const t = result.transitions[0]!;
+    const ref = alarmRefOf(t);
+    ref.context!.links.push({ label: "x](javascript:alert(1)) [y", url: "javascript:alert(1)" });
+    const { incident, timeline } = scriptedIncident();
+    const { markdown } = generatePostmortem({ incident: { ...incident, alarm: ref }, timeline, now: NOW });
+    const detection = markdown.slice(markdown.indexOf(`## ${SECTION_TITLES[2]}`));
+    expect(detection).toContain("- **Crossing:** `value 88 >= threshold 40`");
+    expect(detection).toMatch(/- \*\*Metric:\*\* `AWS\/ApplicationELB HTTPCode_Target_5XX_Count/);
+    expect(detection).toContain("[Runbook](<https://runbooks.example.com/ledger/api-5xx>)");
+    expect(detection).toMatch(
+      /\[CloudWatch alarm\]\(<https:\/\/ap-southeast-2\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=ap-southeast-2#alarmsV2:alarm\/ledger-api-5xx-high>\)/,
+    );
+    // Its brackets are escaped: no link whose destination is javascript: can form.
+    expect(detection).not.toMatch(/(?<!\\)\]\(<?javascript:/);
+    expect(detection).toContain("x\\](javascript:alert(1)) \\[y");
   });
 });

@@ -1,4 +1,5 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { crossingLine } from "../alarm/context";
 import { type Incident, incidentKey } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { collectFacts, type Facts, type OrderedEntry, str } from "./facts";
@@ -10,6 +11,7 @@ import {
   formatDuration,
   inline,
   isTimeZone,
+  link,
   paragraph,
   row,
   type TimeFormatter,
@@ -447,6 +449,16 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
       `- **Alarm state since:** ${t.both(a.state_timestamp)}`,
     );
     if (a.reason) push(`- **Reason:** ${code(a.reason)}`);
+    const context = incident.alarm?.context;
+    if (context) {
+      const crossing = crossingLine(context);
+      if (crossing) push(`- **Crossing:** ${code(crossing)}`);
+      for (const metric of context.metrics) push(`- **Metric:** ${code(metric)}`);
+      if (context.band) push(`- **Band:** ${code(context.band)}`);
+      if (context.composite) push(`- **Composite rule:** ${code(context.composite.rule)}`);
+      const links = [...context.links, { label: "CloudWatch alarm", url: context.consoleUrl }];
+      push(`- **Links:** ${links.map((l) => link(l.label, l.url)).join(" · ")}`);
+    }
   } else if (m.detection.source === "alarm") {
     push(
       `- **Detected by:** alarm${alarmName ? ` ${code(alarmName)}` : ""} (no ALARM transition on the timeline)`,

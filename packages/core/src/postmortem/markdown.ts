@@ -35,6 +35,21 @@ export function inline(text: string): string {
   return escapeLeading(oneLine(text).replace(LT, "\\<")).replace(TRAILING_HASHES, "$1\\$2");
 }
 
+/**
+ * A link from untrusted parts: `[label](<url>)` for an http(s) URL (as WHATWG serialises it, with
+ * no space, `<` or `>` left to end the destination), the label as `inline` text otherwise.
+ */
+export function link(label: string, url: string): string {
+  const text = inline(label).replace(/[[\]]/g, "\\$&");
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === "https:" || parsed.protocol === "http:") return `[${text}](<${parsed.href}>)`;
+  } catch {
+    // not a URL: the label alone
+  }
+  return text;
+}
+
 /** Untrusted text for a table cell: as `inline`, and `|` cannot end the cell. */
 export function cell(text: string): string {
   return inline(text).replace(PIPE, "\\|");
