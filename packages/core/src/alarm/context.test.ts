@@ -36,6 +36,20 @@ describe("alarmContextOf: real payloads", () => {
     expect(context.description).toContain("Runbook: https://runbooks.example.com/ledger/api-5xx");
   });
 
+  it("a direct Lambda alarm action: the same context as EventBridge's", () => {
+    const context = alarmContextOf(one("lambda-alarm-action/lambda-action-metric-alarm.json"));
+    expect(context.type).toBe("metric");
+    expect(context.metrics.length).toBeGreaterThan(0);
+    expect(context.threshold).toEqual(expect.any(Number));
+    expect(context.value).toEqual(expect.any(Number));
+    expect(context.comparison).toMatch(/^(>=|>|<|<=)$/);
+  });
+
+  it("anomaly detection: the band's expression, and the comparison outside the band", () => {
+    const context = alarmContextOf(one("eventbridge/eb-anomaly-detection-ok-to-alarm.json"));
+    expect(context.band).toMatch(/^ANOMALY_DETECTION_BAND\(/);
+  });
+
   it("a composite alarm: its rule and the children that triggered it, with their states", () => {
     const context = alarmContextOf(one("eventbridge/eb-composite-ok-to-alarm.json"));
     expect(context.type).toBe("composite");
