@@ -100,4 +100,38 @@ describe("the alarm's context, end to end", () => {
       .map((e) => e.data.context?.state);
     expect(states).toEqual(["ALARM", "OK"]);
   });
+
+  it("a tagged alarm (tag propagation on) is classified by its tags, and its team tag picks who is paged", async () => {
+    const body = JSON.parse(readFileSync(fixturePath("eventbridge/eb-tagged-metric-alarm.json"), "utf8")) as {
+      id: string;
+      detail: { alarmTags: Record<string, string> };
+    };
+    body.id = "ctx-tagged-1";
+    // The service is checkout's, but the tag names the platform team as the owner.
+    body.detail.alarmTags = { severity: "sev2", service: "checkout", team: "platform" };
+    const { incidentId: id } = (await send(body)).results[0]!;
+    const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
+      severity: string;
+      services: string[];
+      team?: string;
+      timeline: { kind: string; summary: string; data: Record<string, unknown> }[];
+    };
+    expect(detail).toMatchObject({ severity: "SEV2", services: ["checkout"], team: "platform" });
+    const declared = detail.timeline.find((e) => e.kind === "incident.declared");
+    expect(declared?.data.classification).toMatchObject({
+      severitySource: "tag",
+      serviceSource: "tag",
+      team: "platform",
+    });
+    await vi.waitFor(
+      async () => {
+        const after = (await (
+          await fetch(`${runtime.url}/api/incidents/${id}`, { headers })
+        ).json()) as typeof detail;
+        const started = after.timeline.find((e) => e.kind === "escalation.started");
+        expect(started?.summary).toMatch(/^escalation started: Platform/);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+  });
 });

@@ -1,9 +1,14 @@
 /**
- * Severity and services of an alarm-made incident, from the alarm's description or name.
+ * Severity, services and team of an alarm-made incident, from the alarm's tags, description or name.
  *
  * Convention (for the README):
  *
- * 1. The alarm description wins. Put a field on a line of its own (or separate it from other text
+ * 0. The alarm's tags win, when CloudWatch propagates them (alarm/tags.ts): `severity` (`sev1`,
+ *    `SEV1` or `1`), `service` (a name, or a comma-separated list) and `team` (a directory team id).
+ *    The tag names are settings (FIREBREAK_TAG_SEVERITY, FIREBREAK_TAG_SERVICE, FIREBREAK_TAG_TEAM).
+ *    An invalid tag value is ignored as if absent. Only a tag names the team.
+ *
+ * 1. Then the alarm description. Put a field on a line of its own (or separate it from other text
  *    with `;` or `|`); keys are case-insensitive and take `:` or `=`:
  *
  *        severity: sev2          (also `severity: SEV2`, `severity: 2`, `sev: 2`)
@@ -24,15 +29,18 @@
  * so the next source (name, then default) decides.
  */
 import { DEFAULT_SERVICE, DEFAULT_SEVERITY, SEVERITIES, type Severity } from "../incident/model";
+import { DEFAULT_TAG_NAMES, type TagNames, tagValue } from "./tags";
 import type { AlarmTransition } from "./transition";
 
-export type ClassificationSource = "description" | "name" | "default";
+export type ClassificationSource = "tag" | "description" | "name" | "default";
 
 export interface AlarmClassification {
   severity: Severity;
   services: string[];
   severitySource: ClassificationSource;
   serviceSource: ClassificationSource;
+  /** The owning team the alarm's `team` tag names (lowercased), when it has one. */
+  team?: string;
 }
 
 const SEVERITY_FIELD = /^(?:severity|sev)\s*[:=]\s*(?:sev)?\s*-?\s*(\d+)\s*\.?$/i;
@@ -106,7 +114,34 @@ export function serviceFromName(name: string): string | undefined {
   return segment === undefined ? undefined : normaliseServiceName(segment);
 }
 
-export function classifyAlarm(t: Pick<AlarmTransition, "alarmName" | "description">): AlarmClassification {
+/** `sev1`, `SEV1`, `1` → SEV1; anything else undefined. */
+function severityFromTag(value: string | undefined): Severity | undefined {
+  const digits = value === undefined ? undefined : /^\s*(?:sev)?\s*(\d+)\s*$/i.exec(value)?.[1];
+  return digits === undefined ? undefined : severityFromNumber(digits);
+}
+
+function servicesFromTag(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return unique(value.split(",").flatMap((item) => normaliseServiceName(item) ?? []));
+}
+
+export function classifyAlarm(
+  t: Pick<AlarmTransition, "alarmName" | "description" | "tags">,
+  tagNames: TagNames = DEFAULT_TAG_NAMES,
+): AlarmClassification {
+  const severityTag = severityFromTag(tagValue(t.tags, tagNames.severity));
+  const serviceTags = servicesFromTag(tagValue(t.tags, tagNames.service));
+  const team = normaliseServiceName(tagValue(t.tags, tagNames.team) ?? "");
+  const fromText = classifyWithoutTags(t);
+  return {
+    ...fromText,
+    ...(severityTag ? { severity: severityTag, severitySource: "tag" as const } : {}),
+    ...(serviceTags.length > 0 ? { services: serviceTags, serviceSource: "tag" as const } : {}),
+    ...(team ? { team } : {}),
+  };
+}
+
+function classifyWithoutTags(t: Pick<AlarmTransition, "alarmName" | "description">): AlarmClassification {
   const description = t.description ?? "";
   const severityFromText = severityFromDescription(description);
   const severityFromAlarmName = severityFromName(t.alarmName);

@@ -10,11 +10,12 @@ import {
   type IncidentStore,
   type TransitionKey,
 } from "../storage/incident-store";
-import { classifyAlarm } from "./classify";
+import { type AlarmClassification, classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
+import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
 
 export interface IngestConfig extends EpisodeConfig {
@@ -27,6 +28,8 @@ export interface IngestConfig extends EpisodeConfig {
    * as a permanent error: taken as the alarm's latest, it would make every real transition "late".
    */
   maxFutureSkewMs: number;
+  /** Which alarm tags classify (severity, service, team): FIREBREAK_TAG_* settings. */
+  tagNames: TagNames;
 }
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
@@ -34,6 +37,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   idempotencyTtlSeconds: 7 * 24 * 3600,
   maxAttempts: 12,
   maxFutureSkewMs: 5 * 60_000,
+  tagNames: DEFAULT_TAG_NAMES,
 };
 
 export type IngestOutcome =
@@ -184,7 +188,8 @@ async function attemptIngest(
       const numberClaim = claimNumber && reserved === undefined ? { after: counter } : undefined;
       const number = numberClaim ? counter + 1 : (reserved ?? (await store.allocateNumber()));
       if (!numberClaim) setNumber(number); // a reserved number is kept for the retries
-      const incident = newAlarmIncident(t, plan.incidentId, number, at, plan.flapping);
+      const classification = classifyAlarm(t, config.tagNames);
+      const incident = newAlarmIncident(t, classification, plan.incidentId, number, at, plan.flapping);
       const declared: EntryDraft = {
         kind: "incident.declared",
         summary: `INC-${number} declared from alarm ${t.alarmName} (${incident.severity}, ${incident.services.join(", ")})`,
@@ -195,7 +200,7 @@ async function attemptIngest(
           services: incident.services,
           source: "alarm",
           alarm: incident.alarm,
-          classification: classifyAlarm(t),
+          classification,
         },
       };
       await store.commitAlarmChange({
@@ -237,12 +242,12 @@ async function attemptIngest(
 
 function newAlarmIncident(
   t: AlarmTransition,
+  { severity, services, team }: AlarmClassification,
   id: string,
   number: number,
   at: string,
   flapping: boolean,
 ): Incident {
-  const { severity, services } = classifyAlarm(t);
   return {
     id,
     number,
@@ -253,6 +258,7 @@ function newAlarmIncident(
     locations: [{ account: t.account, region: t.region }],
     source: "alarm",
     alarm: alarmRefOf(t),
+    ...(team ? { team } : {}),
     flapping,
     createdAt: at,
     updatedAt: at,

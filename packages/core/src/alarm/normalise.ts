@@ -16,6 +16,7 @@ import { issuesFromZod, ValidationError, type ValidationIssue } from "@firebreak
 import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { convertedString } from "@firebreak/core/shared/validate";
+import { tagsFrom } from "./tags";
 import {
   ALARM_STATES,
   type AlarmState,
@@ -128,6 +129,8 @@ export const alarmDetailSchema = z.object({
       thresholdMetricId: z.optional(z.string()),
     }),
   ),
+  /** With tag propagation on: `{ key: value }` (read leniently by alarm/tags.ts, never an error). */
+  alarmTags: z.optional(z.unknown()),
 });
 type AlarmDetail = z.output<typeof alarmDetailSchema>;
 type MetricDataQuery = z.output<typeof metricDataQuerySchema>;
@@ -202,6 +205,8 @@ export const snsAlarmMessageSchema = z.object({
   AlarmDescription: z.nullish(z.string()),
   Trigger: z.nullish(snsTriggerSchema),
   AlarmActions: z.nullish(z.array(z.string())),
+  /** With tag propagation on (read leniently by alarm/tags.ts, never an error). */
+  AlarmTags: z.nullish(z.unknown()),
   AlarmRule: z.nullish(z.string()),
   /** Documented as strings, sent as `{ Arn, State: { Value, Timestamp } }`: both are read leniently. */
   TriggeringChildren: z.nullish(z.array(z.unknown())),
@@ -548,6 +553,7 @@ function transitionFromDetail(
     stateTimestamp: state.timestamp,
     ...(description === undefined ? {} : { description: multiLineText(description) }),
     metrics: summarise((configuration?.metrics ?? []).map(metricFromQuery), configuration?.thresholdMetricId),
+    ...defined({ tags: tagsFrom(detail.alarmTags) }),
     ...(alarmRule === undefined
       ? {}
       : {
@@ -584,6 +590,7 @@ function transitionFromSnsMessage(message: SnsAlarmMessage, deliveryId: string):
     }),
     metrics: metricsFromSnsTrigger(message.Trigger),
     ...defined({
+      tags: tagsFrom(message.AlarmTags),
       threshold: Number.isFinite(message.Trigger?.Threshold) ? message.Trigger?.Threshold : undefined,
       comparisonOperator: message.Trigger?.ComparisonOperator
         ? singleLineText(message.Trigger.ComparisonOperator).slice(0, 64)

@@ -52,6 +52,8 @@ export interface AlarmTransition {
   stateTimestamp: string;
   description?: string;
   metrics: MetricSummary[];
+  /** The alarm's tags, when CloudWatch propagates them (alarm/tags.ts; bounded, no `aws:` keys). */
+  tags?: Record<string, string>;
   /** SNS notifications: the Trigger's Threshold and ComparisonOperator (EventBridge's are in reasonData and the reason). */
   threshold?: number;
   comparisonOperator?: string;

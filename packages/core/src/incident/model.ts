@@ -47,6 +47,8 @@ export interface Incident {
   source: IncidentSource;
   /** The alarm that opened it, for alarm-made incidents. */
   alarm?: AlarmRef;
+  /** The owning team the alarm named (its `team` tag); paging uses it when the directory has it. */
+  team?: string;
   flapping: boolean;
   /** Free text from the declarer (manual incidents) or the alarm description. */
   description?: string;

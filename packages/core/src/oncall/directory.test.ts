@@ -436,6 +436,21 @@ describe("resolveOwner", () => {
     expect(resolveOwner(directory, "ledger")).toMatchObject({ team: { id: "platform" }, via: "service" });
   });
 
+  it("the team an alarm names (its team tag) owns the incident when the directory has it; an unknown one is ignored", () => {
+    expect(resolveOwner(directory, "checkout", undefined, "platform")).toMatchObject({
+      team: { id: "platform" },
+      via: "tag",
+    });
+    expect(resolveOwner(directory, "ledger", "210987654321", "platform")).toMatchObject({
+      team: { id: "platform" },
+      via: "tag",
+    });
+    expect(resolveOwner(directory, "checkout", undefined, "no-such-team")).toMatchObject({
+      team: { id: "checkout" },
+      via: "service",
+    });
+  });
+
   it("falls back to the default team, or says nobody owns it", () => {
     expect(resolveOwner(directory, "search")).toEqual({
       team: null,

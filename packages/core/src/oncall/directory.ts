@@ -736,18 +736,26 @@ export function indexDirectory(directory: Directory): DirectoryIndex {
 export type Ownership =
   | {
       team: Team;
-      /** account: an account-scoped claim matched; service: the team owns it everywhere (or is its only owner); default_team: nobody owns it. */
-      via: "account" | "service" | "default_team";
+      /** tag: the alarm named the team (a `team` tag); account: an account-scoped claim matched; service: the team owns it everywhere (or is its only owner); default_team: nobody owns it. */
+      via: "tag" | "account" | "service" | "default_team";
     }
   | { team: null; reason: string };
 
 /**
- * Which team owns `service` (in `account`, when given): the team claiming that account, else the
- * team owning the service everywhere, else — without an account — the single team claiming it in
- * some accounts, else the directory's `defaultTeam`, else nobody (with the reason).
+ * Which team owns `service` (in `account`, when given): the team the alarm named (`team`, from a
+ * `team` tag) when the directory has it, else the team claiming that account, else the team owning
+ * the service everywhere, else — without an account — the single team claiming it in some
+ * accounts, else the directory's `defaultTeam`, else nobody (with the reason).
  */
-export function resolveOwner(directory: Directory, service: string, account?: string): Ownership {
+export function resolveOwner(
+  directory: Directory,
+  service: string,
+  account?: string,
+  team?: string,
+): Ownership {
   const { teams } = indexDirectory(directory);
+  const named = team === undefined ? undefined : teams.get(team);
+  if (named) return { team: named, via: "tag" };
   let everywhere: Team | undefined;
   let byAccount: Team | undefined;
   const scopedOwners = new Set<Team>();

@@ -60,7 +60,7 @@ export type WhoIsOnCall =
       owned: true;
       team: Team;
       /** How the team was found: an account claim, the service, or the directory's defaultTeam. */
-      via: "account" | "service" | "default_team";
+      via: "tag" | "account" | "service" | "default_team";
       policy: EscalationPolicy;
       levels: ResolvedLevel[];
       repeat: number;
@@ -138,8 +138,9 @@ export function whoIsOnCall(
   service: string,
   instant: Date,
   account?: string,
+  team?: string,
 ): WhoIsOnCall {
-  const owner = resolveOwner(directory, service, account);
+  const owner = resolveOwner(directory, service, account, team);
   if (owner.team === null) {
     return {
       owned: false,
@@ -212,8 +213,9 @@ export function assignInitialRoles(
   service: string,
   instant: Date,
   account?: string,
+  team?: string,
 ): InitialRoles {
-  const who = whoIsOnCall(directory, service, instant, account);
+  const who = whoIsOnCall(directory, service, instant, account, team);
   if (!who.owned)
     return { team: null, flags: ["no_owner", "no_ic", "no_ops", "comms_unassigned"], notes: [who.reason] };
 

@@ -332,11 +332,13 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
   const declaredAt = new Date(found.incident.createdAt);
   const service = found.incident.services[0] ?? DEFAULT_SERVICE;
   const account = found.incident.alarm?.account ?? found.incident.locations[0]?.account;
+  // The team the alarm named (its `team` tag), when the directory has it, owns the incident.
+  const team = found.incident.team;
 
   if (existing) {
     // A redelivery: finish what the first delivery may not have (it crashed after its pages).
     if (stored && existing.doneReason !== "not_started") {
-      const roles = assignInitialRoles(stored.directory, service, declaredAt, account);
+      const roles = assignInitialRoles(stored.directory, service, declaredAt, account, team);
       await writeInitialRoles(deps, found, roles, clock.now());
     }
     await resumeStalePages(deps, found.incident, found.timeline, existing);
@@ -353,12 +355,12 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
   const { directory } = stored;
   const now = clock.now();
   const at = now.toISOString();
-  const roles = assignInitialRoles(directory, service, declaredAt, account);
+  const roles = assignInitialRoles(directory, service, declaredAt, account, team);
   const filled = fillRoles(found.incident, roles, now);
   const incident = filled.after;
   const flags = [...filled.drafts, ...roleFlagDrafts(roles)];
 
-  const who = whoIsOnCall(directory, service, declaredAt, account);
+  const who = whoIsOnCall(directory, service, declaredAt, account, team);
   if (!who.owned) return notPaged(deps, found.incident, who.reason, flags, stored.version, incident);
 
   const ladder: LadderSnapshot = {

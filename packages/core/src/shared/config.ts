@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "./zod-locale";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
+import { tagNamesFromEnv } from "../alarm/tags";
 import { validate } from "./validate";
 
 const bool = z.pipe(
@@ -8,11 +9,21 @@ const bool = z.pipe(
   z.transform((v) => ["true", "1", "yes", "on"].includes(v)),
 );
 
+/** An alarm tag key, as CloudWatch allows it (1–128 characters, not `aws:`). */
+const tagName = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  z.refine((v) => !v.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are AWS's own"),
+);
+
 const envSchema = z.object({
   FIREBREAK_AUTO_RESOLVE_ON_OK: z.optional(bool),
   FIREBREAK_FLAP_THRESHOLD: z.optional(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000))),
   FIREBREAK_FLAP_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60))),
   FIREBREAK_MAX_FUTURE_SKEW_SECONDS: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(24 * 3600))),
+  FIREBREAK_TAG_SEVERITY: z.optional(tagName),
+  FIREBREAK_TAG_SERVICE: z.optional(tagName),
+  FIREBREAK_TAG_TEAM: z.optional(tagName),
 });
 
 /** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */
@@ -29,5 +40,6 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined> = pr
       e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS === undefined
         ? DEFAULT_INGEST_CONFIG.maxFutureSkewMs
         : e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS * 1000,
+    tagNames: tagNamesFromEnv(env),
   };
 }

@@ -105,6 +105,7 @@ const INCIDENT_FIELDS = [
   "locations",
   "source",
   "alarm",
+  "team",
   "flapping",
   "description",
   "roles",

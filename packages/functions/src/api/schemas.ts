@@ -111,6 +111,8 @@ export const incidentView = z.object({
   status: z.enum(INCIDENT_STATUSES),
   service: z.string().check(z.describe("the first of `services`")),
   services: z.array(z.string()),
+  /** The owning team the alarm's team tag named, when it did. */
+  team: z.optional(z.string()),
   source: z.enum(["alarm", "manual"]),
   alarm: z.nullable(
     z.object({
@@ -136,7 +138,10 @@ export const incidentView = z.object({
             z.object({
               rule: z.string(),
               children: z.array(
-                z.object({ name: z.string(), state: z.optional(z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"])) }),
+                z.object({
+                  name: z.string(),
+                  state: z.optional(z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"])),
+                }),
               ),
               suppressedBy: z.optional(z.string()),
             }),

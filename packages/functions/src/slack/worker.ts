@@ -89,7 +89,7 @@ function withDirectory(deps: SlackWorkerDeps): SlackWorkerDeps & {
       const stored = await directory();
       if (!stored) return undefined;
       for (const service of incident.services) {
-        const owner = resolveOwner(stored.directory, service, incident.locations[0]?.account);
+        const owner = resolveOwner(stored.directory, service, incident.locations[0]?.account, incident.team);
         if (owner.team?.alertChannel) return owner.team.alertChannel;
       }
       return undefined;
