@@ -20,6 +20,7 @@ import { dynamoRecovery } from "./recovery";
 import { slackAck } from "./slack";
 import { round } from "./stats";
 import { storm } from "./storm";
+import { stormPaging } from "./storm-paging";
 import { webBundle } from "./web";
 
 // The SDK reads this when a client is constructed; no client exists before this line runs.
@@ -31,6 +32,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
 const ALL_MODULES: BenchModule[] = [
   ingestLatency,
   storm,
+  stormPaging,
   pagingLatency,
   postmortemGeneration,
   listOpen,
