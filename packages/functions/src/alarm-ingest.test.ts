@@ -28,7 +28,9 @@ describe("alarm-ingest handler", () => {
     const summary = await invoke(event);
     expect(summary.rejected).toEqual([]);
     expect(summary.ingested).toHaveLength(1);
-    const expected = event.detail.state.value === "ALARM" ? "opened" : "recorded";
+    // Suppressed composites and auto-scaling alarms open nothing: counted as ignored (ignore.ts).
+    const ignored = /suppressed|target-tracking/.test(name);
+    const expected = ignored ? "ignored" : event.detail.state.value === "ALARM" ? "opened" : "recorded";
     expect(summary.ingested[0]).toMatchObject({ outcome: expected, deliveryId: event.id });
     // Redelivery of the same envelope is a no-op.
     expect((await invoke(event)).ingested[0]!.outcome).toBe("duplicate");

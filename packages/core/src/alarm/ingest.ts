@@ -14,6 +14,7 @@ import { type AlarmClassification, classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
+import { DEFAULT_IGNORE_SETTINGS, type IgnoreSettings, ignoreDecision } from "./ignore";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
@@ -30,6 +31,8 @@ export interface IngestConfig extends EpisodeConfig {
   maxFutureSkewMs: number;
   /** Which alarm tags classify (severity, service, team): FIREBREAK_TAG_* settings. */
   tagNames: TagNames;
+  /** Which alarms open no incident (ignore.ts): FIREBREAK_IGNORE_AUTOSCALING. */
+  ignore: IgnoreSettings;
 }
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
@@ -38,13 +41,15 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   maxAttempts: 12,
   maxFutureSkewMs: 5 * 60_000,
   tagNames: DEFAULT_TAG_NAMES,
+  ignore: DEFAULT_IGNORE_SETTINGS,
 };
 
 export type IngestOutcome =
   | "opened" // a new incident
   | "appended" // recorded on an existing incident
   | "recorded" // the alarm's state changed; no incident involved
-  | "duplicate"; // this delivery, or this very transition, was already processed
+  | "duplicate" // this delivery, or this very transition, was already processed
+  | "ignored"; // an alarm that opens no incident (ignore.ts): counted, never paged
 
 export interface IngestResult {
   outcome: IngestOutcome;
@@ -151,8 +156,6 @@ async function attemptIngest(
     };
   const now = clock.now();
   const at = now.toISOString();
-  const newIncidentId = newId(now.getTime());
-  const plan = planTransition(record, t, config, { newIncidentId });
   const delivery = (outcome: string, incidentId?: string): DeliveryKey => ({
     id: t.deliveryId,
     expiresAt: Math.floor(now.getTime() / 1000) + config.idempotencyTtlSeconds,
@@ -160,6 +163,21 @@ async function attemptIngest(
     incidentId,
     transition,
   });
+  // An alarm that opens no incident (auto-scaling, suppressed, tagged): counted, never paged. One
+  // that already has an open incident goes on being recorded there (ignore.ts).
+  const ignored = record?.openIncidentId ? undefined : ignoreDecision(t, config.ignore);
+  if (ignored) {
+    await store.commitAlarmChange({
+      delivery: delivery("ignored"),
+      record: null,
+      expectedRecordVersion: undefined,
+      entries: [],
+      ignored: { transition: t, decision: ignored, at },
+    });
+    return { outcome: "ignored", reason: ignored.reason };
+  }
+  const newIncidentId = newId(now.getTime());
+  const plan = planTransition(record, t, config, { newIncidentId });
   const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
     drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
 

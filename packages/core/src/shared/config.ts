@@ -21,6 +21,7 @@ const envSchema = z.object({
   FIREBREAK_FLAP_THRESHOLD: z.optional(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000))),
   FIREBREAK_FLAP_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60))),
   FIREBREAK_MAX_FUTURE_SKEW_SECONDS: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(24 * 3600))),
+  FIREBREAK_IGNORE_AUTOSCALING: z.optional(bool),
   FIREBREAK_TAG_SEVERITY: z.optional(tagName),
   FIREBREAK_TAG_SERVICE: z.optional(tagName),
   FIREBREAK_TAG_TEAM: z.optional(tagName),
@@ -41,5 +42,6 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined> = pr
         ? DEFAULT_INGEST_CONFIG.maxFutureSkewMs
         : e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS * 1000,
     tagNames: tagNamesFromEnv(env),
+    ignore: { autoScaling: e.FIREBREAK_IGNORE_AUTOSCALING ?? DEFAULT_INGEST_CONFIG.ignore.autoScaling },
   };
 }

@@ -9,7 +9,10 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import type { IgnoreDecision } from "../alarm/ignore";
+import { ignoredAlarmUpdate } from "../alarm/ignored-store";
 import type { AlarmRecord } from "../alarm/record";
+import type { AlarmTransition } from "../alarm/transition";
 import type { Incident, IncidentStatus } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
@@ -519,6 +522,8 @@ export class IncidentStore {
       status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
     };
     entries: TimelineEntry[];
+    /** An ignored alarm's transition: counted on its `IGNORED` item (alarm/ignored-store.ts). */
+    ignored?: { transition: AlarmTransition; decision: IgnoreDecision; at: string };
   }): Promise<void> {
     const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
     // Index 1: the transition's own key, so that another channel's copy of it is a duplicate.
@@ -534,6 +539,8 @@ export class IncidentStore {
       );
     }
     if (change.record) items.push(this.alarmPut(change.record, change.expectedRecordVersion));
+    if (change.ignored)
+      items.push({ Update: { TableName: this.tableName, ...ignoredAlarmUpdate(change.ignored) } });
     if (change.update) items.push(this.incidentUpdate(change.update));
     const counterIndex = change.newIncident && change.numberClaim ? items.length : -1;
     if (change.newIncident && change.numberClaim) {
