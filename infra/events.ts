@@ -15,7 +15,9 @@
  *   the mapping's on-failure destination: the message names the shard and sequence-number range
  *   (not the items; those stay in the table, the source of truth, for a replay).
  */
+import { INGEST_SETTING_NAMES } from "../packages/core/src/shared/config";
 import { ALARM_INGEST, OUTBOX, TIMELINE_SK_PREFIX } from "../packages/functions/src/wiring/topology";
+import { functionSettings } from "./config";
 import { table } from "./storage";
 
 export const ALARM_RULE_PATTERN = ALARM_INGEST.pattern;
@@ -41,6 +43,8 @@ export const alarmIngestDlq = new sst.aws.Queue("AlarmIngestDlq", {
 export const alarmIngest = new sst.aws.Function("AlarmIngest", {
   handler: HANDLERS.alarmIngest,
   link: [table, alarmIngestDlq],
+  // FIREBREAK_AUTO_RESOLVE_ON_OK, FIREBREAK_IGNORE_AUTOSCALING, FIREBREAK_TAG_*, …: as set for the deploy.
+  environment: functionSettings(INGEST_SETTING_NAMES),
   retries: 2,
   transform: {
     eventInvokeConfig: {

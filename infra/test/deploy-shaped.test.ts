@@ -26,6 +26,9 @@ const DEPLOY_SETTINGS = {
   FIREBREAK_SLACK_BOT_ID: "B07FBRK0001",
   FIREBREAK_SLACK_BOT_USER_ID: "U07FBRK0001",
   FIREBREAK_SLACK_CHANNEL_SEVERITIES: "SEV1,SEV2",
+  // Ingest settings reach the AlarmIngest function (they were not forwarded before).
+  FIREBREAK_IGNORE_AUTOSCALING: "false",
+  FIREBREAK_TAG_TEAM: "owner",
 };
 
 /** Secrets in the shapes `npx sst secret set` is given (docs/deploy.md §3). */
@@ -158,6 +161,8 @@ describe("a deploy-shaped local runtime", () => {
       FIREBREAK_SLACK_ADMINS: DEPLOY_SETTINGS.FIREBREAK_SLACK_ADMINS,
       FIREBREAK_SLACK_BOT_USER_ID: DEPLOY_SETTINGS.FIREBREAK_SLACK_BOT_USER_ID,
       FIREBREAK_SLACK_CHANNEL_SEVERITIES: DEPLOY_SETTINGS.FIREBREAK_SLACK_CHANNEL_SEVERITIES,
+      FIREBREAK_IGNORE_AUTOSCALING: "false",
+      FIREBREAK_TAG_TEAM: "owner",
     });
     // The runtime kept them as given: nothing replaced by a local default.
     expect(runtime.settings.FIREBREAK_ACK_BASE_URL).toBe(settings.FIREBREAK_ACK_BASE_URL);

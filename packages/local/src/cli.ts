@@ -9,6 +9,7 @@ import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
+import { registerAlarmCommands } from "./alarms-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
@@ -240,6 +241,7 @@ export function buildCli(): Command {
     );
 
   registerDirectoryCommands(program);
+  registerAlarmCommands(program);
 
   program
     .command("report")

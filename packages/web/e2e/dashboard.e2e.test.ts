@@ -339,6 +339,26 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("lists an auto-scaling alarm under Ignored alarms, and opens no incident for it", async () => {
+    const name = "TargetTracking-service/e2e-cluster/web-AlarmHigh-0f3e5a7c-9b1d-4f2e-8a6c-4d2b0e8f6a13";
+    const { context, page, errors } = await signIn("bob", "viewer");
+    try {
+      await fireAlarm(name, "--service", "web");
+      await page.getByRole("link", { name: "Ignored alarms" }).click();
+      await page.getByRole("heading", { level: 1, name: "Ignored alarms" }).waitFor({ timeout: STEP_MS });
+      const row = page.locator("table.ignored tr", { hasText: name });
+      await row.waitFor({ timeout: STEP_MS });
+      expect(await row.locator(".badge").textContent()).toBe("auto-scaling");
+      expect(await row.locator("td.count").textContent()).toBe("1");
+      await page.getByRole("link", { name: "Incidents" }).click();
+      await page.locator("main h1").first().waitFor({ timeout: STEP_MS });
+      expect(await page.locator("td.alarm", { hasText: name }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");

@@ -32,6 +32,7 @@ function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Comp
 // Loaded on demand: the Markdown renderer and the charts stay out of the first-load JavaScript.
 const PostmortemView = lazyView(() => import("./views/postmortem").then((m) => m.PostmortemView));
 const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.MetricsView));
+const IgnoredAlarmsView = lazyView(() => import("./views/ignored").then((m) => m.IgnoredAlarmsView));
 
 const NEXT_KEY = "fb-next";
 const SIGNED_OUT_KEY = "fb-signed-out";
@@ -86,6 +87,9 @@ function Header({ me }: { me: Me }) {
         <Link href="/metrics" aria-current={current(path === "/metrics")}>
           Metrics
         </Link>
+        <Link href="/alarms/ignored" aria-current={current(path === "/alarms/ignored")}>
+          Ignored alarms
+        </Link>
       </nav>
       <div class="account">
         {me.user ? (
@@ -138,6 +142,9 @@ function Routes({ me }: { me: Me }) {
       break;
     case "metrics":
       view = <MetricsView />;
+      break;
+    case "ignored":
+      view = <IgnoredAlarmsView />;
       break;
     default:
       view = (

@@ -31,11 +31,13 @@ export type Route =
   | { name: "incident"; id: string }
   | { name: "postmortem"; id: string }
   | { name: "metrics" }
+  | { name: "ignored" }
   | { name: "not-found" };
 
 export function matchRoute(path: string): Route {
   if (path === "/" || path === "/incidents" || path === "/incidents/") return { name: "list" };
   if (path === "/metrics") return { name: "metrics" };
+  if (path === "/alarms/ignored") return { name: "ignored" };
   const postmortem = /^\/incidents\/([0-9A-Za-z]{1,64})\/postmortem\/?$/.exec(path);
   if (postmortem) return { name: "postmortem", id: postmortem[1]! };
   const incident = /^\/incidents\/([0-9A-Za-z]{1,64})\/?$/.exec(path);

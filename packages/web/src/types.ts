@@ -44,6 +44,21 @@ export interface AlarmContext {
   consoleUrl: string;
 }
 
+/** GET /api/alarms/ignored: an alarm that opens no incident (core/alarm/ignore.ts). */
+export interface IgnoredAlarm {
+  arn: string;
+  name: string;
+  account: string;
+  region: string;
+  kind: "auto_scaling" | "suppressed" | "tag";
+  reason: string;
+  count: number;
+  lastState: string;
+  lastStateTimestamp: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
 export interface AlarmRef {
   name: string;
   arn: string;

@@ -27,6 +27,9 @@ const envSchema = z.object({
   FIREBREAK_TAG_TEAM: z.optional(tagName),
 });
 
+/** The settings the alarm-ingest function reads (the deploy forwards them: infra/events.ts). */
+export const INGEST_SETTING_NAMES = Object.keys(envSchema.shape) as readonly string[];
+
 /** Ingest settings from the environment, read once at init; a bad value fails fast, naming the variable. */
 export function ingestConfigFromEnv(env: Record<string, string | undefined> = process.env): IngestConfig {
   const e = validate(envSchema, env, "configuration");

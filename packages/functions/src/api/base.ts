@@ -5,6 +5,7 @@
  * only the groups it serves (the deployed HTTP API sends each route to one function: infra/routes.ts),
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
+import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";
@@ -45,6 +46,8 @@ export interface ApiDeps extends BaseDeps {
    * through `incident.status_changed`, which stops the escalation there.
    */
   pages?: PageStore;
+  /** Alarms that open no incident, for GET /api/alarms/ignored. */
+  ignoredAlarms?: IgnoredAlarmStore;
   /** What GET /health checks (none: it answers 200 as long as the function runs). */
   health?: HealthChecks;
 }

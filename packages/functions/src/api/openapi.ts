@@ -120,6 +120,14 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/pages", summary: "An incident's pages", role: "viewer", query: s.pagesQuery },
   {
     method: "get",
+    path: "/api/alarms/ignored",
+    summary:
+      "Alarms that open no incident (auto-scaling alarms, composites whose actions are suppressed, alarms tagged firebreak:ignore=true), each with its count and last transition",
+    role: "viewer",
+    response: s.ignoredAlarmsResponse,
+  },
+  {
+    method: "get",
     path: "/api/people",
     summary: "People of the on-call directory",
     role: "viewer",

@@ -207,6 +207,24 @@ export const meResponse = z.object({
   devSignIn: z.boolean(),
 });
 
+export const ignoredAlarmsResponse = z.object({
+  items: z.array(
+    z.object({
+      arn: z.string(),
+      name: z.string(),
+      account: z.string(),
+      region: z.string(),
+      kind: z.enum(["auto_scaling", "suppressed", "tag"]),
+      reason: z.string(),
+      count: z.number().check(z.int()),
+      lastState: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]),
+      lastStateTimestamp: z.string(),
+      firstSeenAt: z.string(),
+      lastSeenAt: z.string(),
+    }),
+  ),
+});
+
 export const peopleResponse = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), slackUserId: z.optional(z.string()) })),
 });

@@ -1,3 +1,4 @@
+import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
@@ -47,6 +48,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     auth: apiAuth(platform, { signIn: true, ...(local ? { local } : {}) }),
     directory: new DirectoryStore(db, tableName, platform.clock),
     pages: new PageStore(db, tableName),
+    ignoredAlarms: new IgnoredAlarmStore(db, tableName),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

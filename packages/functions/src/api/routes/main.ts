@@ -289,6 +289,13 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     return c.json({ items: await listPages({ pages }, incident) });
   });
 
+  // Alarms that open no incident (auto-scaling, suppressed composites, firebreak:ignore): each
+  // with its count and last transition (core/alarm/ignore.ts).
+  app.get("/api/alarms/ignored", viewer, async (c) => {
+    const store = getDeps().ignoredAlarms;
+    return c.json({ items: store ? await store.list() : [] });
+  });
+
   app.get("/api/people", viewer, async (c) => {
     const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
     return c.json({
