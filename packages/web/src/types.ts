@@ -50,7 +50,7 @@ export interface IgnoredAlarm {
   name: string;
   account: string;
   region: string;
-  kind: "auto_scaling" | "suppressed" | "tag";
+  kind: "auto_scaling" | "suppressed" | "tag" | "rule";
   reason: string;
   count: number;
   lastState: string;

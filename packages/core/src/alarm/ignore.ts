@@ -11,9 +11,12 @@
  *   `WaitPeriod`, `ExtensionPeriod` or `Alarm`, e.g. a maintenance window alarm) does not open an
  *   incident. On an incident it already belongs to, its transition goes on the timeline as usual.
  * - **tag**: an alarm tagged `firebreak:ignore=true`.
+ * - **rule**: a rule of the on-call directory (oncall/alarm-rules.ts): the top-level
+ *   `ignoreAlarms`, or the owning team's.
  *
  * Only an alarm with no open incident is ignored: an incident it already has goes on recording it.
  */
+import { describeRule, type IgnoreRule, ruleMatches } from "../oncall/alarm-rules";
 import type { AlarmTransition } from "./transition";
 
 export interface IgnoreSettings {
@@ -23,7 +26,14 @@ export interface IgnoreSettings {
 
 export const DEFAULT_IGNORE_SETTINGS: IgnoreSettings = { autoScaling: true };
 
-export type IgnoreKind = "auto_scaling" | "suppressed" | "tag";
+export type IgnoreKind = "auto_scaling" | "suppressed" | "tag" | "rule";
+
+/** Ignore rules from the on-call directory, each with where it comes from ("global" or a team id). */
+export interface ScopedIgnoreRule {
+  scope: string;
+  index: number;
+  rule: IgnoreRule;
+}
 
 export interface IgnoreDecision {
   kind: IgnoreKind;
@@ -55,7 +65,16 @@ function autoScaling(t: AlarmTransition): string | undefined {
 export function ignoreDecision(
   t: AlarmTransition,
   settings: IgnoreSettings = DEFAULT_IGNORE_SETTINGS,
+  rules: readonly ScopedIgnoreRule[] = [],
 ): IgnoreDecision | undefined {
+  for (const { scope, index, rule } of rules) {
+    if (!ruleMatches(rule, t)) continue;
+    const where = scope === "global" ? `ignoreAlarms[${index}]` : `team ${scope}'s ignoreAlarms[${index}]`;
+    return {
+      kind: "rule",
+      reason: `${where} (${describeRule(rule)})${rule.reason ? `: ${rule.reason}` : ""}`.slice(0, 500),
+    };
+  }
   const tagged = Object.entries(t.tags ?? {}).find(([key]) => key.toLowerCase() === IGNORE_TAG);
   if (tagged && tagged[1].trim().toLowerCase() === "true")
     return { kind: "tag", reason: `tagged ${IGNORE_TAG}=true` };

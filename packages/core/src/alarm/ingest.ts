@@ -1,8 +1,9 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { Actor, Incident } from "../incident/model";
+import { type Actor, DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { type Directory, resolveOwner } from "../oncall/directory";
 import {
   ConcurrentChangeError,
   type DeliveryKey,
@@ -14,7 +15,12 @@ import { type AlarmClassification, classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
-import { DEFAULT_IGNORE_SETTINGS, type IgnoreSettings, ignoreDecision } from "./ignore";
+import {
+  DEFAULT_IGNORE_SETTINGS,
+  type IgnoreSettings,
+  ignoreDecision,
+  type ScopedIgnoreRule,
+} from "./ignore";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
@@ -70,6 +76,32 @@ export interface IngestDeps {
    * Without one, such an ingest fails rather than lose a transition.
    */
   deadLetters?: DeadLetterSink;
+  /**
+   * The on-call directory, for its ignore rules (oncall/alarm-rules.ts): the top-level ones and the
+   * owning team's. Read through a cache (`cachedDirectory`): ingest must not pay a read per alarm.
+   */
+  directory?: () => Promise<Directory | undefined>;
+}
+
+/** The directory's ignore rules that apply to this alarm: everyone's, then its owning team's. */
+async function ignoreRulesFor(
+  deps: IngestDeps,
+  t: AlarmTransition,
+  config: IngestConfig,
+): Promise<ScopedIgnoreRule[]> {
+  const directory = await deps.directory?.();
+  if (!directory) return [];
+  const rules: ScopedIgnoreRule[] = (directory.ignoreAlarms ?? []).map((rule, index) => ({
+    scope: "global",
+    index,
+    rule,
+  }));
+  const { services, team } = classifyAlarm(t, config.tagNames);
+  const owner = resolveOwner(directory, services[0] ?? DEFAULT_SERVICE, t.account, team).team;
+  if (owner)
+    for (const [index, rule] of (owner.ignoreAlarms ?? []).entries())
+      rules.push({ scope: owner.id, index, rule });
+  return rules;
 }
 
 const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
@@ -86,6 +118,7 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
   const config = { ...DEFAULT_INGEST_CONFIG, ...deps.config };
   const clock = deps.clock ?? systemClock;
   refuseFutureTimestamp(t, clock.now(), config.maxFutureSkewMs);
+  const rules = await ignoreRulesFor(deps, t, config);
   let number: number | undefined;
   const sent = new Set<string>();
   const deadLetter = async (orphans: OrphanTransition[]): Promise<number> => {
@@ -118,6 +151,7 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
           number = n;
         },
         deadLetter,
+        rules,
       );
       return { ...result, ...(sent.size ? { deadLettered: sent.size } : {}), attempts: attempt };
     } catch (error) {
@@ -137,6 +171,7 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
   deadLetter: (orphans: OrphanTransition[]) => Promise<number>,
+  rules: readonly ScopedIgnoreRule[],
 ): Promise<Omit<IngestResult, "attempts">> {
   // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a
   // storm), and not while claims are losing (the number will come from `allocateNumber`).
@@ -165,7 +200,7 @@ async function attemptIngest(
   });
   // An alarm that opens no incident (auto-scaling, suppressed, tagged): counted, never paged. One
   // that already has an open incident goes on being recorded there (ignore.ts).
-  const ignored = record?.openIncidentId ? undefined : ignoreDecision(t, config.ignore);
+  const ignored = record?.openIncidentId ? undefined : ignoreDecision(t, config.ignore, rules);
   if (ignored) {
     await store.commitAlarmChange({
       delivery: delivery("ignored"),

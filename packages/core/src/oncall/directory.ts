@@ -21,7 +21,9 @@
  * at most one team owns it everywhere and each account is claimed by at most one team; an account
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
+
 import * as z from "zod/mini";
+import { type IgnoreRule, ignoreRulesSchema } from "./alarm-rules";
 import "@firebreak/core/shared/zod-locale";
 import { formatPath, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
@@ -118,6 +120,8 @@ export interface Team {
   commsRotation?: string;
   /** Keyed by the id of a service the team owns. */
   slo?: Record<string, Slo>;
+  /** Alarms of this team's that never open an incident (alarm-rules.ts). */
+  ignoreAlarms?: IgnoreRule[];
 }
 
 export interface Directory {
@@ -128,6 +132,8 @@ export interface Directory {
   teams: Team[];
   /** Named policies (teams may refer to them by id). */
   escalationPolicies: EscalationPolicy[];
+  /** Alarms that never open an incident, whoever owns them (alarm-rules.ts). */
+  ignoreAlarms?: IgnoreRule[];
 }
 
 /** A `ValidationIssue`; from `parseDirectoryYaml`, with the 1-based position in the YAML text. */
@@ -354,6 +360,7 @@ const teamSchema = z.strictObject({
   escalationPolicy: z.optional(z.unknown()),
   commsRotation: z.optional(idSchema),
   slo: z.optional(z.unknown()),
+  ignoreAlarms: z.optional(ignoreRulesSchema),
 });
 
 const rootSchema = z.strictObject({
@@ -362,6 +369,7 @@ const rootSchema = z.strictObject({
   people: z.array(z.unknown(), { error: required("a list of people") }),
   teams: z.array(z.unknown(), { error: required("a list of teams") }),
   escalationPolicies: z.optional(z.array(z.unknown(), { error: required("a list of escalation policies") })),
+  ignoreAlarms: z.optional(ignoreRulesSchema),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -597,6 +605,7 @@ function parseTeam(
     escalationPolicy: policy,
     commsRotation: team.commsRotation,
     slo,
+    ignoreAlarms: team.ignoreAlarms?.map(stripUndefined),
   });
 }
 
@@ -680,6 +689,7 @@ export function parseWithIssues(input: unknown): { directory?: Directory; issues
       people,
       teams: teams.filter((t): t is Team => t !== undefined),
       escalationPolicies: [...policies.values()],
+      ignoreAlarms: root.ignoreAlarms?.map(stripUndefined),
     }),
   };
 }

@@ -36,6 +36,28 @@ export interface ApplyOptions {
  * `parseDirectoryYaml` already validated (a ValidationError there means nothing is written);
  * `applyDirectoryYaml` (directory-yaml.ts) does both. SDK exceptions are translated here.
  */
+/**
+ * The directory as read at most once per `ttlMs` (default 30 s): for hot paths (alarm ingest's
+ * ignore rules) that can use a directory a few seconds old. A failed read is not cached.
+ */
+export function cachedDirectory(
+  store: Pick<DirectoryStore, "get">,
+  ttlMs = 30_000,
+): () => Promise<Directory | undefined> {
+  let cached: { at: number; value: Promise<Directory | undefined> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= ttlMs) {
+      const value = store.get().then((stored) => stored?.directory);
+      cached = { at: now, value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
+
 export class DirectoryStore {
   constructor(
     readonly db: DynamoDBDocumentClient,

@@ -214,7 +214,7 @@ export const ignoredAlarmsResponse = z.object({
       name: z.string(),
       account: z.string(),
       region: z.string(),
-      kind: z.enum(["auto_scaling", "suppressed", "tag"]),
+      kind: z.enum(["auto_scaling", "suppressed", "tag", "rule"]),
       reason: z.string(),
       count: z.number().check(z.int()),
       lastState: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]),

@@ -1,5 +1,6 @@
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { ProcessDeps } from "@firebreak/core/alarm/process";
+import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Platform } from "./platform";
@@ -14,6 +15,8 @@ export function ingestDeps(platform: Platform, deadLetters: DeadLetterSink): Omi
   return {
     store: new IncidentStore(db, tableName),
     deadLetters,
+    // Its ignore rules (top-level and per team), read at most every 30 s.
+    directory: cachedDirectory(new DirectoryStore(db, tableName, platform.clock)),
     config: ingestConfigFromEnv(platform.env),
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

@@ -8,6 +8,7 @@ const KIND_LABELS: Record<IgnoredAlarm["kind"], string> = {
   auto_scaling: "auto-scaling",
   suppressed: "suppressed",
   tag: "firebreak:ignore",
+  rule: "directory rule",
 };
 
 /** The alarms Firebreak receives but opens no incident for (GET /api/alarms/ignored). */
@@ -24,8 +25,9 @@ export function IgnoredAlarmsView() {
       <h1 id="ignored-title">Ignored alarms</h1>
       <p class="muted">
         Alarms that open no incident and page nobody: auto-scaling alarms, composite alarms whose actions are
-        suppressed, and alarms tagged <code>firebreak:ignore=true</code>. An alarm that already has an open
-        incident is recorded on it instead.
+        suppressed, alarms tagged <code>firebreak:ignore=true</code>, and alarms matching an{" "}
+        <code>ignoreAlarms</code> rule of the on-call directory. An alarm that already has an open incident is
+        recorded on it instead.
       </p>
       <ErrorNote error={error} />
       {items === null && !error ? <p aria-busy="true">Loading…</p> : null}
