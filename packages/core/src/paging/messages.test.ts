@@ -437,6 +437,33 @@ describe("the alarm's context in pages", () => {
     return { alarm: alarmRefOf(t) };
   };
 
+  it("the SMS carries the crossing when the richest layout still fits whole, and stays within 140", () => {
+    const short = smsPage(
+      page({ ackUrl: "https://fb.example.com/a/x" }, { ...withContext(), title: "ledger-api-5xx-high" }),
+    );
+    expect(short.text).toBe(
+      "SEV1 INC-42 checkout+1: ledger-api-5xx-high (88>=40) Ack https://fb.example.com/a/x",
+    );
+    // A long ack link leaves no room: the crossing goes first, never the link.
+    const long = smsPage(page({}, withContext()));
+    expect(long.link).toBe("included");
+    expect(long.text).not.toContain("(88>=40)");
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 160 }),
+        fc.double({ noNaN: true }),
+        fc.double({ noNaN: true }),
+        (title, value, threshold) => {
+          const context = { ...withContext().alarm!.context!, value, threshold };
+          const sms = smsPage(page({}, { title, alarm: { ...withContext().alarm!, context } }));
+          expect(sms.text.length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+          expect(sms.text).toContain(ACK);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("the email shows the crossing, the metric, the runbook link and the console link", () => {
     const { body } = emailPage(page({}, withContext()));
     expect(body).toContain("  Crossing:   value 88 >= threshold 40");

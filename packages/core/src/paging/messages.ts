@@ -135,7 +135,21 @@ export function smsPage(page: PageContent): SmsRendering {
   if (`${head} ${link}`.length > SMS_MAX_LENGTH) {
     return { text: smsWithoutLink(head, service, title), link: "omitted" };
   }
+  // The alarm's crossing ("(88>=40)") when the richest layout still fits whole with it.
+  const crossing = smsCrossing(incident.alarm?.context);
+  if (crossing) {
+    const rich = `${service ? `${head} ${service}: ` : `${head}: `}${title} ${crossing} Ack ${link}`;
+    if (rich.length <= SMS_MAX_LENGTH) return { text: rich, link: "included" };
+  }
   return { text: smsWithLink(head, service, title, link), link: "included" };
+}
+
+/** `(88>=40)`: the value that crossed the threshold, for an SMS; only plain comparisons, GSM-7 only. */
+function smsCrossing(context: AlarmContext | undefined): string | undefined {
+  if (!context || context.value === undefined || context.threshold === undefined) return undefined;
+  if (!context.comparison || !/^[<>]=?$/.test(context.comparison)) return undefined;
+  const n = (x: number) => String(Number(x.toPrecision(6)));
+  return `(${n(context.value)}${context.comparison}${n(context.threshold)})`;
 }
 
 /** What a service name may take of an SMS without its link when the title needs the rest. */
