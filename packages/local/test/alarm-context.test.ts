@@ -134,4 +134,35 @@ describe("the alarm's context, end to end", () => {
       { timeout: 20_000, interval: 200 },
     );
   });
+
+  it("a cross-account alarm (forwarded from a workload account's bus) is owned by that account's team", async () => {
+    const forwarded = JSON.parse(
+      readFileSync(fixturePath("eventbridge/eb-cross-account-ledger-alarm.json"), "utf8"),
+    ) as { id: string; account: string; resources: string[] };
+    // The same alarm in the payments production account, which payments owns the ledger in.
+    const payments = structuredClone(forwarded);
+    payments.id = `${forwarded.id}-payments`;
+    payments.account = "210987654321";
+    payments.resources = [forwarded.resources[0]!.replace("444455556666", "210987654321")];
+    const owners: string[] = [];
+    for (const body of [forwarded, payments]) {
+      const { incidentId: id } = (await send(body)).results[0]!;
+      const started = await vi.waitFor(
+        async () => {
+          const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
+            alarm: { account: string };
+            locations: { account: string }[];
+            timeline: { kind: string; summary: string }[];
+          };
+          const entry = detail.timeline.find((e) => e.kind === "escalation.started");
+          expect(entry).toBeDefined();
+          expect(detail.locations).toEqual([{ account: body.account, region: "us-west-2" }]);
+          return entry!.summary;
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+      owners.push(/^escalation started: (\w+)/.exec(started)![1]!);
+    }
+    expect(owners).toEqual(["Platform", "Payments"]);
+  });
 });
