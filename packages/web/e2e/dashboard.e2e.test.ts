@@ -333,6 +333,12 @@ describe("dashboard in headless Chromium", () => {
         /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#alarmsV2:alarm\/ctx-e2e-checkout-5xx$/,
       );
       expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+      // The key people read in every message is an address too: /incidents/INC-<n>.
+      const key = (await page.locator(".incident-head .key").textContent())!;
+      expect(key).toMatch(/^INC-\d+$/);
+      await page.goto(`${runtime.url}/incidents/${key}`);
+      await page.locator(".incident-head .alarm-context").waitFor({ timeout: STEP_MS });
+      expect(await page.locator(".incident-head .title").textContent()).toBe(name);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

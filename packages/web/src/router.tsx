@@ -38,9 +38,10 @@ export function matchRoute(path: string): Route {
   if (path === "/" || path === "/incidents" || path === "/incidents/") return { name: "list" };
   if (path === "/metrics") return { name: "metrics" };
   if (path === "/alarms/ignored") return { name: "ignored" };
-  const postmortem = /^\/incidents\/([0-9A-Za-z]{1,64})\/postmortem\/?$/.exec(path);
+  // An incident's id (ULID) or its key INC-<n>: the API resolves both.
+  const postmortem = /^\/incidents\/([0-9A-Za-z]{1,64}|INC-\d{1,9})\/postmortem\/?$/i.exec(path);
   if (postmortem) return { name: "postmortem", id: postmortem[1]! };
-  const incident = /^\/incidents\/([0-9A-Za-z]{1,64})\/?$/.exec(path);
+  const incident = /^\/incidents\/([0-9A-Za-z]{1,64}|INC-\d{1,9})\/?$/i.exec(path);
   if (incident) return { name: "incident", id: incident[1]! };
   return { name: "not-found" };
 }

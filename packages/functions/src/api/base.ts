@@ -21,7 +21,7 @@ import { Hono } from "hono/tiny";
 import { type AuthDeps, type AuthEnv, authenticate } from "./auth";
 import type { HealthChecks } from "./health";
 import { PayloadTooLargeError, toProblem } from "./problem";
-import { incidentPath } from "./schemas";
+import { INCIDENT_KEY, incidentPath } from "./schemas";
 import { parse } from "./validate";
 
 /** What every route group may use: authentication, the log, the directory and paging if any. */
@@ -89,9 +89,25 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** The validated `:id` path parameter of an incident route. */
-export const incidentIdOf = (c: { req: { param(name: string): string } }) =>
-  parse(incidentPath, { id: c.req.param("id") }, "path").id;
+/** An incident reference (ULID or INC-<n>) as its id; INC-<n> is looked up by number (404 if none). */
+export async function resolveIncidentRef(
+  ref: string,
+  store: Pick<IncidentStore, "getIncidentByNumber">,
+): Promise<string> {
+  const key = INCIDENT_KEY.exec(ref);
+  if (!key) return ref;
+  const incident = await store.getIncidentByNumber(Number(key[1]));
+  if (!incident) throw new NotFoundError("incident", `INC-${key[1]}`);
+  return incident.id;
+}
+
+/** The validated `:id` path parameter of an incident route, as the incident's id (INC-<n> resolved). */
+export async function incidentIdOf(
+  c: { req: { param(name: string): string } },
+  store: Pick<IncidentStore, "getIncidentByNumber">,
+): Promise<string> {
+  return resolveIncidentRef(parse(incidentPath, { id: c.req.param("id") }, "path").id, store);
+}
 
 /** The directory store, or a problem saying this deployment has none. */
 export function directoryStoreOf(ctx: RouteContext<BaseDeps>): DirectoryStore {

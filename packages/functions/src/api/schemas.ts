@@ -17,10 +17,17 @@ import "@firebreak/core/shared/zod-locale";
  * them, and `openapi.ts` turns the same objects into the OpenAPI 3.1 document.
  */
 
+export const INCIDENT_ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** INC-<n>, as every message people see names an incident (case-insensitive). */
+export const INCIDENT_KEY = /^INC-([1-9]\d{0,8})$/i;
+
+/** An incident's id (a ULID), or its key INC-<n>: both address the same incident. */
 export const incidentPath = z.object({
-  id: z
-    .string()
-    .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected an incident id: 26 characters (a ULID)")),
+  id: z.string().check(
+    z.refine((v) => INCIDENT_ULID.test(v) || INCIDENT_KEY.test(v), {
+      message: "expected an incident id (26 characters, a ULID) or its key INC-<n>",
+    }),
+  ),
 });
 
 export const listIncidentsQuery = z.object({

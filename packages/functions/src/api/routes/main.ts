@@ -22,6 +22,7 @@ import {
   postmortemOf,
   type RouteContext,
   type RouteGroup,
+  resolveIncidentRef,
 } from "../base";
 import { listScope, openCursor, sealCursor } from "../cursor";
 import { runHealthChecks } from "../health";
@@ -103,7 +104,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   app.get("/api/incidents/:id", viewer, async (c) => {
-    const id = incidentIdOf(c);
+    const id = await incidentIdOf(c, getDeps().store);
     const deps = getDeps();
     const found = await deps.store.getIncidentWithTimeline(id);
     if (!found) throw new NotFoundError("incident", id);
@@ -152,7 +153,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   };
 
   app.post("/api/incidents/:id/ack", responder, async (c) => {
-    const id = incidentIdOf(c);
+    const id = await incidentIdOf(c, getDeps().store);
     const body = parse(statusBody, await jsonBody(c), "body");
     const deps = getDeps();
     const actor = actorOf(c.get("principal"));
@@ -190,7 +191,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
 
   for (const to of ["mitigated", "resolved"] as const) {
     app.post(`/api/incidents/:id/${to === "mitigated" ? "mitigate" : "resolve"}`, responder, async (c) => {
-      const id = incidentIdOf(c);
+      const id = await incidentIdOf(c, getDeps().store);
       const body = parse(statusBody, await jsonBody(c), "body");
       const result = await withConflict(id, () =>
         setStatus(
@@ -205,7 +206,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   }
 
   app.post("/api/incidents/:id/roles", responder, async (c) => {
-    const id = incidentIdOf(c);
+    const id = await incidentIdOf(c, getDeps().store);
     const body = parse(roleBody, await jsonBody(c), "body");
     const people = (await ctx.directoryOf()?.get())?.directory.people;
     const person = people?.find((p) => p.id === body.personId);
@@ -231,7 +232,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   app.post("/api/incidents/:id/updates", responder, async (c) => {
-    const id = incidentIdOf(c);
+    const id = await incidentIdOf(c, getDeps().store);
     const body = parse(updateBody, await jsonBody(c), "body");
     const store = getDeps().store;
     const after = await withConflict(id, () =>
@@ -245,12 +246,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   app.get("/api/incidents/:id/postmortem", viewer, async (c) => {
-    const { current, versions } = await postmortemOf(ctx, incidentIdOf(c));
+    const { current, versions } = await postmortemOf(ctx, await incidentIdOf(c, getDeps().store));
     return c.json({ ...current, lint: current.metadata.lint, versions });
   });
 
   app.get("/api/incidents/:id/postmortem.md", viewer, async (c) => {
-    const { current } = await postmortemOf(ctx, incidentIdOf(c));
+    const { current } = await postmortemOf(ctx, await incidentIdOf(c, getDeps().store));
     return c.body(current.markdown, 200, {
       "content-type": "text/markdown; charset=utf-8",
       "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.md"`,
@@ -258,7 +259,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   app.get("/api/incidents/:id/postmortem.json", viewer, async (c) => {
-    const { current } = await postmortemOf(ctx, incidentIdOf(c));
+    const { current } = await postmortemOf(ctx, await incidentIdOf(c, getDeps().store));
     return c.json(current.metadata, 200, {
       "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.json"`,
     });
@@ -286,7 +287,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const { incident } = parse(pagesQuery, c.req.query(), "query");
     const deps = getDeps();
     const pages = deps.pages ?? pagingOf(ctx).pages;
-    return c.json({ items: await listPages({ pages }, incident) });
+    return c.json({ items: await listPages({ pages }, await resolveIncidentRef(incident, deps.store)) });
   });
 
   // Alarms that open no incident (auto-scaling, suppressed composites, firebreak:ignore): each

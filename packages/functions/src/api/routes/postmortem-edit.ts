@@ -14,7 +14,7 @@ export const postmortemEditRoutes: RouteGroup = (app, ctx) => {
   const responder = requireRole("responder");
 
   app.put("/api/incidents/:id/postmortem", responder, async (c) => {
-    const id = incidentIdOf(c);
+    const id = await incidentIdOf(c, getDeps().store);
     const body = parse(postmortemBody, await jsonBody(c), "body");
     const deps = getDeps();
     await editPostmortem(
