@@ -71,6 +71,8 @@ export interface DynamoLocal {
   readonly watchdog: ChildProcess | undefined;
   /** How many times the JVM was restarted after dying (with `supervise`). */
   readonly restarts: number;
+  /** No more restarts from now on: the owner is stopping (the JVM may get the same Ctrl-C first). */
+  standDown(): void;
   /** Stops the JVM: SIGTERM, then SIGKILL after a grace period. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -294,9 +296,13 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
   let restarting: Promise<void> | undefined;
   const supervision = options.supervise;
 
-  const restart = async (how: string) => {
+  const restart = async (how: string, askedToStop: boolean) => {
     const log = supervision?.log;
     const diedAt = Date.now();
+    // Ctrl-C in a terminal signals the whole process group: the JVM may exit on it a moment before
+    // its owner, which is stopping too, says so. Give the owner that moment.
+    if (askedToStop) await new Promise((r) => setTimeout(r, 1_000));
+    if (stopping) return;
     const attempts = supervision?.attempts ?? 3;
     log?.warn(
       `DynamoDB Local stopped unexpectedly (${how}); restarting it on ${endpoint}${options.dataDir ? "" : " (in memory: its data is lost)"}`,
@@ -332,7 +338,9 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
     if (!supervision) return;
     void jvm.exited.then(({ code, signal }) => {
       if (stopping || jvm !== current) return;
-      restarting = restart(signal ? `signal ${signal}` : `exit code ${code}`).finally(() => {
+      // SIGINT/SIGTERM (the JVM exits 130/143 on them): a stop someone asked for, maybe of us all.
+      const askedToStop = signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143;
+      restarting = restart(signal ? `signal ${signal}` : `exit code ${code}`, askedToStop).finally(() => {
         restarting = undefined;
       });
     });
@@ -350,6 +358,9 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
     },
     get restarts() {
       return restarts;
+    },
+    standDown: () => {
+      stopping = true;
     },
     stop: async () => {
       stopping = true;

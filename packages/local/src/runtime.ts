@@ -311,6 +311,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let stopped: Promise<void> | undefined;
   // Safe to call twice: the second call waits for the first.
   const stop = () => {
+    // The supervisor first: a JVM that exits while everything stops is not restarted.
+    dynamo.standDown?.();
     stopped ??= (async () => {
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       server?.closeAllConnections();

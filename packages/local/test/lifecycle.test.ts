@@ -80,6 +80,8 @@ interface Started {
   dataDir: string;
   output: () => string;
   exited: Promise<number | null>;
+  /** Resolves when the pipes have closed: the output is complete (npmStart only). */
+  closed?: Promise<void>;
   /** Every process seen in its tree so far (for cleanup). */
   seen: Map<number, Proc>;
   detached: boolean;
@@ -115,7 +117,18 @@ function npmStart(dataDir: string): Started {
     output += d;
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const run: Started = { child, dataDir, output: () => output, exited, seen: new Map(), detached: true };
+  // Every byte the tree wrote has been read once its pipes close (a process seen gone by `ps` may
+  // still have its last line in the pipe, delivered after the next timer).
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const run: Started = {
+    child,
+    dataDir,
+    output: () => output,
+    exited,
+    closed,
+    seen: new Map(),
+    detached: true,
+  };
   started.push(run);
   return run;
 }
@@ -188,7 +201,9 @@ describe("npm start: stopping", () => {
         STOP_BOUND_MS,
       );
       expect(left.map((p) => `${p.pid} ${p.args}`)).toEqual([]);
-      // Stopped cleanly (not just killed): the runtime's own files are gone.
+      // Stopped cleanly (not just killed): the runtime's own files are gone. Read the output once
+      // the pipes have closed (bounded: a closed tree closes them at once).
+      await Promise.race([run.closed, new Promise((r) => setTimeout(r, 5_000))]);
       expect(run.output()).toContain("Stopped: HTTP server closed, DynamoDB Local shut down.");
       expect(existsSync(join(run.dataDir, "runtime.json"))).toBe(false);
       expect(existsSync(join(run.dataDir, LOCK_FILE))).toBe(false);
@@ -207,8 +222,11 @@ describe("npm start: stopping", () => {
       STOP_BOUND_MS,
     );
     expect(left.map((p) => `${p.pid} ${p.args}`)).toEqual([]);
+    await Promise.race([run.closed, new Promise((r) => setTimeout(r, 5_000))]);
     expect(run.output()).toContain("Stopped: HTTP server closed, DynamoDB Local shut down.");
     expect(run.output()).not.toContain("again: exiting now");
+    // The JVM got the Ctrl-C too: it is not taken for a crash and restarted.
+    expect(run.output()).not.toContain("DynamoDB Local stopped unexpectedly");
     expect(existsSync(join(run.dataDir, "runtime.json"))).toBe(false);
     expect(existsSync(join(run.dataDir, LOCK_FILE))).toBe(false);
   }, 180_000);
