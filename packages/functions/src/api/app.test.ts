@@ -505,6 +505,21 @@ describe("incidents", () => {
     }
   });
 
+  it("declares with a lower-case severity as Slack and the CLI take it, stored upper-case; sev0 is a 400", async () => {
+    const declare = (severity: string) =>
+      app.request("/api/incidents", {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.responder}`, "content-type": "application/json" },
+        body: JSON.stringify({ title: `Any case ${severity}`, severity }),
+      });
+    const res = await declare("sev1");
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ severity: "SEV1" });
+    const bad = await declare("sev0");
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("severity");
+  });
+
   it("declares, and stamps the timeline, at the clock it is given (ApiDeps.clock)", async () => {
     const pinned = Date.parse("2026-03-08T07:30:00Z");
     const app = createApiApp(() => ({ ...deps, clock: pinnedClock(pinned) }));

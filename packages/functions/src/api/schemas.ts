@@ -59,7 +59,13 @@ export const declareBody = z.strictObject({
       z.minLength(1, "must not be empty"),
       z.maxLength(200, "at most 200 characters"),
     ),
-  severity: z._default(z.enum(SEVERITIES, { message: "expected SEV1, SEV2, SEV3, SEV4 or SEV5" }), "SEV3"),
+  // Any case, as Slack and the CLI take it (`sev1`); the route stores it upper-case.
+  severity: z._default(
+    z.enum([...SEVERITIES, ...SEVERITIES.map((s) => s.toLowerCase() as Lowercase<typeof s>)], {
+      message: "expected SEV1, SEV2, SEV3, SEV4 or SEV5 (any case)",
+    }),
+    "SEV3",
+  ),
   service: z.optional(serviceNameSchema),
   description: z.optional(z.string().check(manyLineText(), z.maxLength(4000, "at most 4000 characters"))),
 });

@@ -47,6 +47,12 @@ describe("parseCommand", () => {
   it("declare: errors name the problem and show the usage", () => {
     expect(err("declare sev2")).toMatchObject({ code: "missing_argument", usage: USAGE.declare });
     expect(err("declare x sev1 sev2").problem).toMatch(/two severities/);
+    // Meant as a severity, never silently part of the title (it declared "DB down sev0" at SEV3).
+    for (const bad of ["sev0", "SEV6", "sev-1", "sev10"])
+      expect(err(`declare DB down ${bad} service:payments`), bad).toMatchObject({
+        code: "invalid_argument",
+        problem: `"${bad}" is not a severity: use sev1 (most severe) to sev5`,
+      });
     expect(err("declare x service:").problem).toMatch(/names no service/);
     expect(err("declare x service:Bad!Name").problem).toMatch(/service "bad!name"/);
     expect(err(`declare ${"a".repeat(201)}`).problem).toMatch(/title: at most 200/);

@@ -121,6 +121,7 @@ const ALIASES = new Map<string, Subcommand>([
 
 const INCIDENT_REF = /^INC-(\d{1,9})$/i;
 const SEVERITY = /^sev([1-5])$/i;
+const NOT_A_SEVERITY = /^sev-?\d+$/i;
 const SERVICE = /^service:(.*)$/i;
 const MENTION = /^<@([UW][A-Z0-9]{1,30})(?:\|([^>]{0,200}))?>$/;
 const TEMPORARY = /^(?:--|—|–)temp(?:orary)?$/i;
@@ -217,6 +218,13 @@ function parseDeclare(args: string[]): ParseResult {
   const title: string[] = [];
   for (const word of args) {
     const sev = SEVERITY.exec(word);
+    // `sev0`, `sev6`, `sev-1`: meant as a severity, never a word of the title.
+    if (!sev && NOT_A_SEVERITY.test(word))
+      return fail(
+        "invalid_argument",
+        `${quote(word)} is not a severity: use sev1 (most severe) to sev5`,
+        "declare",
+      );
     if (sev) {
       const next = `SEV${sev[1]}` as Severity;
       if (severity !== undefined && severity !== next)

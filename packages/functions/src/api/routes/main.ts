@@ -5,7 +5,7 @@
  * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
  */
 import { assignRole, declareIncident, postUpdate, setStatus } from "@firebreak/core/incident/actions";
-import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
+import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
@@ -119,7 +119,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       { store: getDeps().store, clock: getDeps().clock },
       {
         title: body.title,
-        severity: body.severity,
+        severity: body.severity.toUpperCase() as Severity,
         ...(body.service ? { services: [body.service] } : {}),
         description: body.description,
       },
