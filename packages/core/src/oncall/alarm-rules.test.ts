@@ -184,4 +184,27 @@ describe("cachedDirectory", () => {
     expect(await load()).toBe(dir);
     expect(reads).toBe(2);
   });
+
+  it("reads again once the TTL has passed on its clock", async () => {
+    let now = Date.parse("2026-03-02T12:00:00Z");
+    let reads = 0;
+    const dir = { version: 1, people: [], teams: [], escalationPolicies: [] } as Directory;
+    const load = cachedDirectory(
+      {
+        get: async () => {
+          reads++;
+          return { directory: dir, version: 1, updatedAt: "2026-03-02T00:00:00Z" };
+        },
+      },
+      30_000,
+      { now: () => new Date(now) },
+    );
+    await load();
+    now += 29_999;
+    await load();
+    expect(reads).toBe(1);
+    now += 1;
+    await load();
+    expect(reads).toBe(2);
+  });
 });

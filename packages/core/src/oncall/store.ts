@@ -43,10 +43,11 @@ export interface ApplyOptions {
 export function cachedDirectory(
   store: Pick<DirectoryStore, "get">,
   ttlMs = 30_000,
+  clock: Clock = systemClock,
 ): () => Promise<Directory | undefined> {
   let cached: { at: number; value: Promise<Directory | undefined> } | undefined;
   return () => {
-    const now = Date.now();
+    const now = clock.now().getTime();
     if (!cached || now - cached.at >= ttlMs) {
       const value = store.get().then((stored) => stored?.directory);
       cached = { at: now, value };

@@ -16,7 +16,7 @@ export function ingestDeps(platform: Platform, deadLetters: DeadLetterSink): Omi
     store: new IncidentStore(db, tableName),
     deadLetters,
     // Its ignore rules (top-level and per team), read at most every 30 s.
-    directory: cachedDirectory(new DirectoryStore(db, tableName, platform.clock)),
+    directory: cachedDirectory(new DirectoryStore(db, tableName, platform.clock), 30_000, platform.clock),
     config: ingestConfigFromEnv(platform.env),
     ...(platform.clock ? { clock: platform.clock } : {}),
   };
