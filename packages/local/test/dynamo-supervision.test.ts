@@ -19,8 +19,8 @@ import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { testClock } from "../../core/test/support/clock";
-import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { checkoutAlarm } from "./support/alarm";
 
 const dirs: string[] = [];
 const started: LocalRuntime[] = [];
@@ -43,16 +43,7 @@ async function start(dataDir: string, extra: { onFatal?: (error: Error) => void 
   return runtime;
 }
 
-const alarm = (name: string) =>
-  alarmStateChangeEvent({
-    name,
-    state: "ALARM",
-    service: "checkout",
-    severity: "sev2",
-    account: "210987654321",
-    region: "eu-west-1",
-    at: new Date(clock.now().getTime() - 60_000),
-  });
+const alarm = (name: string) => checkoutAlarm(name, clock);
 
 async function fire(runtime: LocalRuntime, name: string): Promise<void> {
   const res = await fetch(`${runtime.url}/events`, {

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testClock } from "../../core/test/support/clock";
-import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { checkoutAlarm } from "./support/alarm";
 
 let runtime: LocalRuntime;
 let viewer: Record<string, string>;
@@ -34,17 +34,7 @@ describe("INC-<n> as an address", () => {
     const fired = await fetch(`${runtime.url}/events`, {
       method: "POST",
       headers: runtime.eventHeaders,
-      body: JSON.stringify(
-        alarmStateChangeEvent({
-          name: "checkout-keys",
-          state: "ALARM",
-          service: "checkout",
-          severity: "sev2",
-          account: "210987654321",
-          region: "eu-west-1",
-          at: new Date(clock.now().getTime() - 60_000),
-        }),
-      ),
+      body: JSON.stringify(checkoutAlarm("checkout-keys", clock)),
     });
     const { incidentId, incidentNumber } = (
       (await fired.json()) as {

@@ -14,9 +14,9 @@ import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { testClock } from "../../core/test/support/clock";
-import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { checkoutAlarm } from "./support/alarm";
 
 const dataDir = mkdtempSync(join(tmpdir(), "firebreak-recovery-"));
 const tableName = `recovery-${process.pid}`;
@@ -41,16 +41,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const alarm = (name: string) =>
-  alarmStateChangeEvent({
-    name,
-    state: "ALARM",
-    service: "checkout",
-    severity: "sev2",
-    account: "210987654321",
-    region: "eu-west-1",
-    at: new Date(clock.now().getTime() - 60_000),
-  });
+const alarm = (name: string) => checkoutAlarm(name, clock);
 
 /** The SMS pages a runtime's fake SNS recorded for an incident number. */
 const smsFor = (runtime: LocalRuntime, number: number) =>
