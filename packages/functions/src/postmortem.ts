@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { draftPostmortem } from "@firebreak/core/postmortem/draft";
+import { draftPostmortem, IncidentReopenedError } from "@firebreak/core/postmortem/draft";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -19,7 +19,14 @@ export function createPostmortemHandler(getDeps: () => PostmortemDeps) {
       logger.info("event ignored: not a resolution", { type: event["detail-type"] });
       return { status: "ignored" as const };
     }
-    const result = await draftPostmortem(getDeps(), entry.incidentId);
+    let result: Awaited<ReturnType<typeof draftPostmortem>>;
+    try {
+      result = await draftPostmortem(getDeps(), entry.incidentId);
+    } catch (error) {
+      if (!(error instanceof IncidentReopenedError)) throw error;
+      logger.info("postmortem not drafted", { incidentId: entry.incidentId, reason: error.message });
+      return { status: "reopened" as const };
+    }
     logger.info("postmortem draft", {
       incidentId: entry.incidentId,
       action: result.action,

@@ -78,6 +78,9 @@ export interface IncidentView {
   source: "alarm" | "manual";
   alarm: AlarmRef | null;
   flapping: boolean;
+  /** How many times its alarm reopened it (fired again soon after it resolved). */
+  reopens?: number;
+  reopenedAt?: string;
   description?: string;
   roles?: Partial<Record<string, RoleHolder>>;
   summary?: string;

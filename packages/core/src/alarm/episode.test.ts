@@ -153,3 +153,111 @@ describe("planTransition", () => {
     expect(densestWindow([at(0), at(60), at(120)], 60_000)).toBe(1);
   });
 });
+
+/** Like `run`, with auto-resolve: tracks each incident's status and reopenings as ingest applies them. */
+function runResolving(transitions: AlarmTransition[], episodeConfig: EpisodeConfig) {
+  let record: AlarmRecord | undefined;
+  const incidents = new Map<
+    string,
+    { status: "open" | "resolved"; reopens: number; transitions: string[] }
+  >();
+  const flapping = new Map<string, number>();
+  let n = 0;
+  const stamps = (entries: { kind: string; data: Record<string, unknown> }[]) =>
+    entries.filter((e) => e.kind === "incident.alarm_transition").map((e) => String(e.data.stateTimestamp));
+  for (const t of transitions) {
+    const plan = planTransition(record, t, episodeConfig, { newIncidentId: `inc-${++n}` });
+    if (plan.action === "open") {
+      const status = plan.resolvedAt ? "resolved" : "open";
+      incidents.set(plan.incidentId, { status, reopens: 0, transitions: stamps(plan.entries) });
+      if (plan.flapping) flapping.set(plan.incidentId, (flapping.get(plan.incidentId) ?? 0) + 1);
+      record = plan.record;
+    } else if (plan.action === "append") {
+      const incident = incidents.get(plan.incidentId)!;
+      incident.transitions.push(...stamps(plan.entries));
+      if (plan.reopen && incident.status === "resolved") {
+        incident.status = "open";
+        incident.reopens += 1;
+      }
+      if (plan.markFlapping) flapping.set(plan.incidentId, (flapping.get(plan.incidentId) ?? 0) + 1);
+      record = plan.record ?? record;
+      if (plan.resolve) {
+        incident.status = "resolved";
+        // As ingest does: resolved at the recovery's own state timestamp.
+        if (record) record = { ...record, lastIncidentResolvedAt: t.stateTimestamp };
+      }
+    } else if (plan.action === "record") {
+      record = plan.record;
+    }
+  }
+  return { record, incidents, flapping };
+}
+
+/** Every ordering of a list (6 items: 720). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+describe("planTransition: the reopen window", () => {
+  const resolving: EpisodeConfig = { ...DEFAULT_EPISODE_CONFIG, autoResolveOnOk: true };
+  // The issue's storm: fired and recovered three times in 20 seconds.
+  const storm = [0, 3, 7, 10, 14, 20].map((s, i) =>
+    makeTransition("flappy", i % 2 === 0 ? "ALARM" : "OK", s),
+  );
+
+  it("fire/ok ×3 with auto-resolve, in order: one incident, reopened twice, resolved, flapping once", () => {
+    const { incidents, flapping } = runResolving(storm, resolving);
+    expect(incidents.size).toBe(1);
+    const [id, incident] = [...incidents.entries()][0]!;
+    expect(incident).toMatchObject({ status: "resolved", reopens: 2 });
+    expect(incident.transitions).toEqual(storm.map((t) => t.stateTimestamp));
+    // Six state changes in 20 s is more than the default threshold (5): flapping counts across reopenings.
+    expect(flapping.get(id)).toBe(1);
+  });
+
+  it("fire/ok ×3 with auto-resolve, in every one of the 720 delivery orders: one incident holding all six, resolved", () => {
+    for (const order of permutations(storm)) {
+      const { incidents, flapping, record } = runResolving(order, resolving);
+      const label = order.map((t) => `${t.state}@${t.stateTimestamp.slice(17, 19)}`).join(" ");
+      expect(incidents.size, label).toBe(1);
+      const [id, incident] = [...incidents.entries()][0]!;
+      expect(incident.transitions.sort(), label).toEqual(storm.map((t) => t.stateTimestamp).sort());
+      expect(incident.status, label).toBe("resolved");
+      expect(record?.orphans ?? [], label).toEqual([]);
+      expect(flapping.get(id), label).toBe(1);
+    }
+  });
+
+  it("an ALARM after the window opens a new incident; a window of 0 never reopens", () => {
+    const late = [
+      makeTransition("w", "ALARM", 0),
+      makeTransition("w", "OK", 60),
+      makeTransition("w", "ALARM", 60 + 31 * 60),
+    ];
+    expect(runResolving(late, resolving).incidents.size).toBe(2);
+    const inside = late.slice(0, 2).concat(makeTransition("w", "ALARM", 60 + 29 * 60));
+    expect(runResolving(inside, resolving).incidents.size).toBe(1);
+    expect(runResolving(inside, { ...resolving, reopenWindowMs: 0 }).incidents.size).toBe(2);
+  });
+
+  it("reopens an incident a person resolved when the alarm fires again within the window", () => {
+    const fired = planTransition(undefined, makeTransition("m", "ALARM", 0), config, { newIncidentId: "x" });
+    if (fired.action !== "open") throw new Error("expected open");
+    // As commitIncidentChange's releaseAlarm leaves the record after a person resolves.
+    const released: AlarmRecord = {
+      ...fired.record,
+      openIncidentId: undefined,
+      lastIncidentResolvedAt: makeTransition("m", "OK", 600).stateTimestamp,
+    };
+    const again = planTransition(released, makeTransition("m", "ALARM", 900), config, { newIncidentId: "y" });
+    expect(again).toMatchObject({
+      action: "append",
+      incidentId: "x",
+      reopen: true,
+      record: { openIncidentId: "x" },
+    });
+  });
+});

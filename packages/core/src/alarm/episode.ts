@@ -16,6 +16,11 @@ import type { AlarmTransition } from "./transition";
  *   only when `autoResolveOnOk` is on.
  * - A late ALARM whose episode nobody has seen (e.g. its OK arrived first) still opens an
  *   incident: an alarm is never lost. Its timeline says the alarm had already recovered.
+ * - An ALARM within `reopenWindowMs` of the resolution of the alarm's last incident reopens that
+ *   incident (`reopen` on the plan) instead of opening a new one; a late transition from within
+ *   that window belongs to it too. Read on the alarm's own timestamps where it can (an incident
+ *   resolved by the alarm's OK is resolved at the OK's state timestamp), so the outcome does not
+ *   depend on the arrival order.
  * - More than `flapping.threshold` transitions within `flapping.windowMs` mark the incident
  *   flapping, once. The window is read on the alarm's own state timestamps (late transitions
  *   count), so the outcome does not depend on the order the transitions arrived in.
@@ -24,11 +29,15 @@ import type { AlarmTransition } from "./transition";
  */
 export interface EpisodeConfig {
   autoResolveOnOk: boolean;
+  /** An ALARM this soon after its last incident resolved reopens it (0: never). */
+  reopenWindowMs: number;
   flapping: { threshold: number; windowMs: number };
 }
 
 export const DEFAULT_EPISODE_CONFIG: EpisodeConfig = {
   autoResolveOnOk: false,
+  // A flapping alarm that recovers and fires again within half an hour is the same problem.
+  reopenWindowMs: 30 * 60_000,
   // Six or more state changes in 30 minutes is flapping: the alarm can't make up its mind.
   flapping: { threshold: 5, windowMs: 30 * 60_000 },
 };
@@ -47,7 +56,18 @@ export type EpisodePlan =
       /** Transitions pushed out of the orphan buffer: the caller dead-letters them. */
       deadLetters: OrphanTransition[];
     }
-  | { action: "open"; incidentId: string; record: AlarmRecord; flapping: boolean; entries: EntryDraft[] }
+  | {
+      action: "open";
+      incidentId: string;
+      record: AlarmRecord;
+      flapping: boolean;
+      entries: EntryDraft[];
+      /**
+       * With auto-resolve, an episode whose ALARM arrived after the alarm had recovered opens
+       * resolved: at the state timestamp given here (the recovery's).
+       */
+      resolvedAt?: string;
+    }
   | {
       action: "append";
       incidentId: string;
@@ -55,6 +75,8 @@ export type EpisodePlan =
       record: AlarmRecord | null;
       markFlapping: boolean;
       resolve: boolean;
+      /** The incident was resolved and this ALARM reopens it (the caller checks it still is). */
+      reopen: boolean;
       entries: EntryDraft[];
     };
 
@@ -165,6 +187,27 @@ export function planTransition(
   const { isFlapping } = flap;
   const openId = record?.openIncidentId;
 
+  if (!openId && t.state === "ALARM" && record && reopens(record, t, config)) {
+    const incidentId = record.lastIncidentId as string;
+    const entries = [transitionEntry(t, false)];
+    const markFlapping = isFlapping && record.flappingIncidentId !== incidentId;
+    if (markFlapping) entries.push(flappingEntry(t, count, config));
+    return {
+      action: "append",
+      incidentId,
+      record: {
+        ...next,
+        openIncidentId: incidentId,
+        lastIncidentResolvedAt: undefined,
+        ...(markFlapping ? { flappingIncidentId: incidentId } : {}),
+      },
+      markFlapping,
+      resolve: false,
+      reopen: true,
+      entries,
+    };
+  }
+
   if (!openId) {
     if (t.state !== "ALARM") {
       const kept = withOrphan(record, t);
@@ -195,7 +238,21 @@ export function planTransition(
   }
   const resolve = t.state === "OK" && config.autoResolveOnOk;
   if (resolve) next.openIncidentId = undefined;
-  return { action: "append", incidentId: openId, record: next, markFlapping, resolve, entries };
+  return {
+    action: "append",
+    incidentId: openId,
+    record: next,
+    markFlapping,
+    resolve,
+    reopen: false,
+    entries,
+  };
+}
+
+/** Whether an ALARM at `t` is within the reopen window of the alarm's last resolved incident. */
+function reopens(record: AlarmRecord, t: AlarmTransition, config: EpisodeConfig): boolean {
+  if (!record.lastIncidentId || !record.lastIncidentResolvedAt || config.reopenWindowMs <= 0) return false;
+  return ms(t.stateTimestamp) - ms(record.lastIncidentResolvedAt) <= config.reopenWindowMs;
 }
 
 function planLate(
@@ -207,11 +264,13 @@ function planLate(
 ): EpisodePlan {
   // A late transition changes no state, but it counts for flapping: its timestamp is kept.
   const base: AlarmRecord = { ...record, recentTransitions: flap.recent, version: record.version + 1 };
+  // Late, so older than the alarm's latest state: it belongs to the open incident, or to the last
+  // one when it happened before that resolved (or within the window that would have reopened it).
   const target =
     record.openIncidentId ??
     (record.lastIncidentId &&
     record.lastIncidentResolvedAt &&
-    ms(t.stateTimestamp) <= ms(record.lastIncidentResolvedAt)
+    ms(t.stateTimestamp) - ms(record.lastIncidentResolvedAt) <= Math.max(0, config.reopenWindowMs)
       ? record.lastIncidentId
       : undefined);
   if (!target && t.state !== "ALARM") {
@@ -255,20 +314,31 @@ function planLate(
     next.flappingIncidentId = incidentId;
   }
   if (target) {
-    return { action: "append", incidentId: target, record: next, markFlapping, resolve: false, entries };
+    return {
+      action: "append",
+      incidentId: target,
+      record: next,
+      markFlapping,
+      resolve: false,
+      reopen: false,
+      entries,
+    };
   }
-  // An episode nobody saw open: its ALARM arrived after newer transitions. Open it, so it is not lost.
+  // An episode nobody saw open: its ALARM arrived after newer transitions. Open it, so it is not
+  // lost; with auto-resolve, already resolved when the alarm has recovered since.
+  const recovered = config.autoResolveOnOk && record.lastState === "OK";
   return {
     action: "open",
     incidentId,
     record: {
       ...next,
-      openIncidentId: incidentId,
+      openIncidentId: recovered ? undefined : incidentId,
       lastIncidentId: incidentId,
-      lastIncidentResolvedAt: undefined,
+      lastIncidentResolvedAt: recovered ? record.lastStateTimestamp : undefined,
     },
     flapping: markFlapping,
     entries,
+    ...(recovered ? { resolvedAt: record.lastStateTimestamp } : {}),
   };
 }
 

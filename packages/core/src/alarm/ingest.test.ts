@@ -1,4 +1,5 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
@@ -87,15 +88,15 @@ describe("ingestAlarmTransition", () => {
     expect(timeline.at(-1)!.summary).toContain("alarm recovered");
   });
 
-  it("resolves on OK when auto-resolve is on, and the next ALARM opens a new episode", async () => {
-    const first = await ingest(transition("disk", "ALARM", 0), { autoResolveOnOk: true });
-    await ingest(transition("disk", "OK", 30), { autoResolveOnOk: true });
+  it("resolves on OK when auto-resolve is on, and the next ALARM (reopen window off) opens a new episode", async () => {
+    const first = await ingest(transition("disk", "ALARM", 0), { autoResolveOnOk: true, reopenWindowMs: 0 });
+    await ingest(transition("disk", "OK", 30), { autoResolveOnOk: true, reopenWindowMs: 0 });
     const { incident, timeline } = await timelineOf(first.incidentId!);
     expect(incident.status).toBe("resolved");
     expect(incident.resolvedAt).toBeDefined();
     expect(timeline.at(-1)).toMatchObject({ kind: "incident.status_changed", data: { to: "resolved" } });
     expect((await store.listOpen()).items).toHaveLength(0);
-    const next = await ingest(transition("disk", "ALARM", 90), { autoResolveOnOk: true });
+    const next = await ingest(transition("disk", "ALARM", 90), { autoResolveOnOk: true, reopenWindowMs: 0 });
     expect(next.outcome).toBe("opened");
     expect(next.incidentId).not.toBe(first.incidentId);
     expect(next.incidentNumber).toBe(2);
@@ -452,5 +453,75 @@ describe("ingestAlarmTransition: items DynamoDB refuses are permanent errors", (
     expect(error).toBeInstanceOf(StorageLimitError);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain("DynamoDB refused the item");
+  });
+});
+
+describe("ingestAlarmTransition: the reopen window", () => {
+  const resolving = { autoResolveOnOk: true };
+  const storm = (name: string) =>
+    [0, 3, 7, 10, 14, 20].map((s, i) => transition(name, i % 2 === 0 ? "ALARM" : "OK", s));
+
+  it("reopens the incident when its alarm fires again within the window: declared, same number, a reopen entry", async () => {
+    const first = await ingest(transition("queue-depth", "ALARM", 0), resolving);
+    await ingest(transition("queue-depth", "OK", 30), resolving);
+    const again = await ingest(transition("queue-depth", "ALARM", 75), resolving);
+    expect(again).toMatchObject({ outcome: "reopened", incidentId: first.incidentId, incidentNumber: 1 });
+    const { incident, timeline } = await timelineOf(first.incidentId!);
+    expect(incident).toMatchObject({ status: "declared", reopens: 1, number: 1 });
+    expect(incident.resolvedAt).toBeUndefined();
+    expect(incident.reopenedAt).toBeDefined();
+    expect(timeline.at(-1)).toMatchObject({
+      kind: "incident.status_changed",
+      summary: "reopened: queue-depth fired again 45 s after INC-1 resolved",
+      data: { from: "resolved", to: "declared", reopened: true, reopens: 1, automatic: true },
+    });
+    expect((await store.listOpen()).items.map((i) => i.id)).toEqual([first.incidentId]);
+    expect((await store.listIncidents({ status: "resolved" })).items).toHaveLength(0);
+    // A person resolving it releases the alarm as usual; the next fire within the window reopens again.
+    await ingest(transition("queue-depth", "OK", 90), resolving);
+    expect((await ingest(transition("queue-depth", "ALARM", 120), resolving)).outcome).toBe("reopened");
+    expect((await store.getIncident(first.incidentId!))?.reopens).toBe(2);
+  });
+
+  it("fire/ok ×3 in 20 s with auto-resolve: one incident, all six transitions, flapping once, resolved", async () => {
+    const results = [];
+    for (const t of storm("flappy")) results.push(await ingest(t, resolving));
+    expect(results.map((r) => r.outcome)).toEqual([
+      "opened",
+      "appended",
+      "reopened",
+      "appended",
+      "reopened",
+      "appended",
+    ]);
+    const { incident, timeline } = await timelineOf(results[0]!.incidentId!);
+    expect(incident).toMatchObject({ status: "resolved", reopens: 2, flapping: true });
+    expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(6);
+    expect(timeline.filter((e) => e.kind === "incident.flapping")).toHaveLength(1);
+    expect(timeline.filter((e) => e.kind === "incident.declared")).toHaveLength(1);
+    expect((await store.listIncidents({ status: "all" })).items).toHaveLength(1);
+  });
+
+  it("fire/ok ×3 delivered in shuffled orders (seeded): always one incident holding all six, resolved", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }),
+        async (order) => {
+          const name = `shuffled-${++run}`;
+          const transitions = storm(name);
+          for (const i of order) await ingest(transitions[i]!, resolving);
+          const mine = (await store.listIncidents({ status: "all" })).items.filter((i) => i.title === name);
+          expect(mine).toHaveLength(1);
+          const { incident, timeline } = await timelineOf(mine[0]!.id);
+          expect(incident.status).toBe("resolved");
+          const stamps = timeline
+            .filter((e) => e.kind === "incident.alarm_transition")
+            .map((e) => e.data.stateTimestamp);
+          expect(stamps.sort()).toEqual(transitions.map((t) => t.stateTimestamp).sort());
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });

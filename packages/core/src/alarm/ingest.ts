@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import { type Actor, DEFAULT_SERVICE, type Incident } from "../incident/model";
+import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { type Directory, resolveOwner } from "../oncall/directory";
 import {
@@ -53,6 +53,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
 export type IngestOutcome =
   | "opened" // a new incident
   | "appended" // recorded on an existing incident
+  | "reopened" // fired again soon after its incident resolved: that incident is open again
   | "recorded" // the alarm's state changed; no incident involved
   | "duplicate" // this delivery, or this very transition, was already processed
   | "ignored"; // an alarm that opens no incident (ignore.ts): counted, never paged
@@ -243,6 +244,16 @@ async function attemptIngest(
       if (!numberClaim) setNumber(number); // a reserved number is kept for the retries
       const classification = classifyAlarm(t, config.tagNames);
       const incident = newAlarmIncident(t, classification, plan.incidentId, number, at, plan.flapping);
+      const recovered: EntryDraft[] = [];
+      if (plan.resolvedAt) {
+        incident.status = "resolved";
+        incident.resolvedAt = at;
+        recovered.push({
+          kind: "incident.status_changed",
+          summary: `resolved automatically: ${t.alarmName} had recovered (at ${plan.resolvedAt}) before its ALARM arrived`,
+          data: { from: "declared", to: "resolved", automatic: true },
+        });
+      }
       const declared: EntryDraft = {
         kind: "incident.declared",
         summary: `INC-${number} declared from alarm ${t.alarmName} (${incident.severity}, ${incident.services.join(", ")})`,
@@ -262,16 +273,49 @@ async function attemptIngest(
         expectedRecordVersion: record?.version,
         newIncident: incident,
         ...(numberClaim ? { numberClaim } : {}),
-        entries: toEntries(incident.id, [declared, ...plan.entries]),
+        entries: toEntries(incident.id, [declared, ...plan.entries, ...recovered]),
       });
       return { outcome: "opened", incidentId: incident.id, incidentNumber: number };
     }
     case "append": {
       const drafts = [...plan.entries];
       let status: { from: Incident["status"]; to: Incident["status"]; expectedVersion: number } | undefined;
+      if (plan.reopen) {
+        const incident = await store.getIncident(plan.incidentId);
+        if (incident?.status === "resolved") {
+          const after = reopen(incident, at);
+          if (plan.markFlapping) after.flapping = true;
+          // On the alarm's clock where it resolved the incident (its OK's state timestamp).
+          const seconds = Math.round(
+            (Date.parse(t.stateTimestamp) -
+              Date.parse(record?.lastIncidentResolvedAt ?? incident.resolvedAt ?? at)) /
+              1000,
+          );
+          drafts.push({
+            kind: "incident.status_changed",
+            summary: `reopened: ${t.alarmName} fired again ${seconds > 0 ? `${formatSeconds(seconds)} after` : "as"} INC-${incident.number} resolved`,
+            data: {
+              from: "resolved",
+              to: "declared",
+              automatic: true,
+              reopened: true,
+              reopens: after.reopens,
+            },
+          });
+          await store.commitAlarmChange({
+            delivery: delivery("reopened", plan.incidentId),
+            record: plan.record,
+            expectedRecordVersion: record?.version,
+            reopened: { after, expectedVersion: incident.version },
+            entries: toEntries(plan.incidentId, drafts),
+          });
+          return { outcome: "reopened", incidentId: plan.incidentId, incidentNumber: incident.number };
+        }
+      }
       if (plan.resolve) {
         const incident = await store.getIncident(plan.incidentId);
-        if (plan.record) plan.record.lastIncidentResolvedAt = at;
+        // Resolved when the alarm recovered, on the alarm's clock: the reopen window is read on it.
+        if (plan.record) plan.record.lastIncidentResolvedAt = t.stateTimestamp;
         if (incident && incident.status !== "resolved") {
           status = { from: incident.status, to: "resolved", expectedVersion: incident.version };
           drafts.push({
@@ -343,3 +387,11 @@ function orphanLetter(t: AlarmTransition, orphan: OrphanTransition, at: string) 
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 42 s, 3 min 5 s, 2 h 4 min: how long after the resolution an alarm fired again. */
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ""}`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+}

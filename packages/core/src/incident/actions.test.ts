@@ -76,15 +76,38 @@ describe("incident actions", () => {
     ]);
   });
 
-  it("resolving an alarm-made incident ends the episode: the next ALARM opens a new incident", async () => {
-    const opened = await ingestAlarmTransition({ store }, alarmTransition("db", "ALARM", 0));
+  it("resolving an alarm-made incident ends the episode: the next ALARM (reopen window off) opens a new incident", async () => {
+    const config = { reopenWindowMs: 0 };
+    const opened = await ingestAlarmTransition({ store, config }, alarmTransition("db", "ALARM", 0));
     await changeStatus({ store }, opened.incidentId!, { to: "resolved" }, alice);
-    const again = await ingestAlarmTransition({ store }, alarmTransition("db", "ALARM", 600));
+    const again = await ingestAlarmTransition({ store, config }, alarmTransition("db", "ALARM", 600));
     expect(again.outcome).toBe("opened");
     expect(again.incidentId).not.toBe(opened.incidentId);
-    // A late transition from the first episode still lands on the first incident.
-    const late = await ingestAlarmTransition({ store }, alarmTransition("db", "OK", 300));
+    // A late transition lands on the incident open for the alarm.
+    const late = await ingestAlarmTransition({ store, config }, alarmTransition("db", "OK", 300));
     expect(late).toMatchObject({ outcome: "appended", incidentId: again.incidentId });
+  });
+
+  it("an ALARM within the reopen window of a person's resolution reopens it; resolving it again releases the alarm again", async () => {
+    let seconds = 0;
+    const clock = {
+      now: () => new Date(Date.parse(alarmTransition("db2", "ALARM", seconds).stateTimestamp)),
+    };
+    const opened = await ingestAlarmTransition({ store, clock }, alarmTransition("db2", "ALARM", 0));
+    seconds = 300;
+    await changeStatus({ store, clock }, opened.incidentId!, { to: "resolved" }, alice);
+    seconds = 600;
+    const again = await ingestAlarmTransition({ store, clock }, alarmTransition("db2", "ALARM", 600));
+    expect(again).toMatchObject({ outcome: "reopened", incidentId: opened.incidentId });
+    const reopened = await store.getIncident(opened.incidentId!);
+    expect(reopened).toMatchObject({ status: "declared", reopens: 1 });
+    seconds = 700;
+    await changeStatus({ store, clock }, opened.incidentId!, { to: "resolved" }, alice);
+    expect((await store.getIncident(opened.incidentId!))?.status).toBe("resolved");
+    // 31 minutes after that resolution: a new incident.
+    seconds = 700 + 31 * 60;
+    const later = await ingestAlarmTransition({ store, clock }, alarmTransition("db2", "ALARM", seconds));
+    expect(later.outcome).toBe("opened");
   });
 
   it("reports a stale expectedVersion as a conflict carrying the current version", async () => {

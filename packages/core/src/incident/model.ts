@@ -61,6 +61,10 @@ export interface Incident {
   acknowledgedAt?: string;
   mitigatedAt?: string;
   resolvedAt?: string;
+  /** When the incident was last reopened (its alarm fired again soon after it resolved). */
+  reopenedAt?: string;
+  /** How many times it was reopened: each reopening is a new paging episode (paging/service.ts). */
+  reopens?: number;
   /** Optimistic-locking version: incremented on every write. */
   version: number;
 }
@@ -97,6 +101,24 @@ export function isOpen(status: IncidentStatus): boolean {
 
 export function assertTransition(from: IncidentStatus, to: IncidentStatus): void {
   if (ORDER[to] <= ORDER[from]) throw new IllegalTransitionError(from, to);
+}
+
+/**
+ * Reopens a resolved incident (pure): back to declared, as if just declared, with the earlier
+ * acknowledgement, mitigation and resolution left to the timeline. Its channel, roles and
+ * postmortem stay; the postmortem is drafted again when it resolves again.
+ */
+export function reopen(incident: Incident, at: string): Incident {
+  if (incident.status !== "resolved") throw new IllegalTransitionError(incident.status, "declared");
+  const { acknowledgedAt: _a, mitigatedAt: _m, resolvedAt: _r, ...rest } = incident;
+  return {
+    ...rest,
+    status: "declared",
+    reopenedAt: at,
+    reopens: (incident.reopens ?? 0) + 1,
+    updatedAt: at,
+    version: incident.version + 1,
+  };
 }
 
 /** Applies a status change to an incident (pure). Timestamps of skipped steps stay unset. */

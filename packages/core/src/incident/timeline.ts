@@ -25,6 +25,7 @@ export const TIMELINE_KINDS = [
   "escalation.role_coverage",
   "escalation.stopped",
   "incident.role_flagged",
+  "escalation.restarted",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 
@@ -52,7 +53,15 @@ export interface TimelineData {
     late: boolean;
     recordedBefore?: boolean;
   };
-  "incident.status_changed": { from: string; to: string; summary?: string; automatic?: boolean };
+  /** `reopened`: a resolved incident back to declared (its alarm fired again within the reopen window). */
+  "incident.status_changed": {
+    from: string;
+    to: string;
+    summary?: string;
+    automatic?: boolean;
+    reopened?: boolean;
+    reopens?: number;
+  };
   "incident.flapping": { alarmArn: string; transitions: number; windowMinutes: number; threshold: number };
   /** An assignment; with `previous`, a handoff from that person. */
   "incident.role_assigned": {

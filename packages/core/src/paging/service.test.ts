@@ -1097,3 +1097,89 @@ describe("page ids", () => {
     expect(new Set([id, ...variants]).size).toBe(6);
   });
 });
+
+describe("a reopened incident pages by its escalation rules, not as a fresh storm", () => {
+  const resolving = { autoResolveOnOk: true };
+  /** One transition of `name` at `seconds` after T0, ingested at the fake clock's time. */
+  async function deliver(name: string, state: "ALARM" | "OK", seconds: number) {
+    return ingestAlarmTransition(
+      { store: incidents, clock, config: resolving },
+      alarmTransition(name, state, seconds, { description: "severity: sev3\nservice: checkout" }),
+    );
+  }
+  const smsTo = (phone: string) => sns.published.filter((p) => p.phoneNumber === phone);
+
+  it("fire/ok ×3 in 20 s: one SMS to the on-call, not three; the later episodes are held by level 1's timeout", async () => {
+    const d = deps();
+    const first = await deliver("checkout-flap", "ALARM", 0);
+    await onIncidentDeclared(d, first.incidentId!);
+    expect(smsTo("+12025550102")).toHaveLength(1); // bob, level 1
+    for (const [state, seconds] of [
+      ["OK", 3],
+      ["ALARM", 7],
+      ["OK", 10],
+      ["ALARM", 14],
+      ["OK", 20],
+    ] as const) {
+      now = T0 + seconds * 1000;
+      const result = await deliver("checkout-flap", state, seconds);
+      expect(result.incidentId).toBe(first.incidentId);
+      await onIncidentStatusChanged(d, first.incidentId!);
+    }
+    const entries = await timeline(first.incidentId!);
+    const restarts = kinds(entries, "escalation.restarted");
+    expect(restarts.map((e) => e.data.episode)).toEqual([2, 3]);
+    // Both held until level 1's 5 minutes have run since the first page.
+    expect(restarts.map((e) => e.data.notBefore)).toEqual([
+      new Date(T0 + 5 * MINUTE).toISOString(),
+      new Date(T0 + 5 * MINUTE).toISOString(),
+    ]);
+    expect(smsTo("+12025550102")).toHaveLength(1);
+    // It ended resolved: when the hold runs out, nobody is paged.
+    await sweepFor(d, 20);
+    expect(sns.published).toHaveLength(1);
+    expect((await incidents.getIncident(first.incidentId!))?.status).toBe("resolved");
+  });
+
+  it("a reopening still firing when the hold runs out pages level 1 again, as new pages, then escalates", async () => {
+    const d = deps();
+    const first = await deliver("checkout-again", "ALARM", 0);
+    await onIncidentDeclared(d, first.incidentId!);
+    now = T0 + 60_000;
+    await deliver("checkout-again", "OK", 60);
+    await onIncidentStatusChanged(d, first.incidentId!);
+    now = T0 + 120_000;
+    expect((await deliver("checkout-again", "ALARM", 120)).outcome).toBe("reopened");
+    await onIncidentStatusChanged(d, first.incidentId!);
+    await onIncidentStatusChanged(d, first.incidentId!); // redelivered: nothing more
+    expect(smsTo("+12025550102")).toHaveLength(1);
+    await sweepFor(d, 3); // T0 + 5 min: the hold runs out
+    expect(smsTo("+12025550102")).toHaveLength(2);
+    const list = await listPages(d, first.incidentId!);
+    const bobSms = list.filter((p) => p.channel === "sns" && p.purpose === "escalation");
+    expect(new Set(bobSms.map((p) => p.pageId)).size).toBe(2);
+    // Nobody acknowledges the reopened incident: level 2 (dana) 5 minutes later, as the policy says.
+    await sweepFor(d, 5);
+    expect(smsTo("+493055550104")).toHaveLength(1);
+  });
+
+  it("a reopening long after the last start pages at once; an acknowledgement of the first episode does not count", async () => {
+    const d = deps();
+    const first = await deliver("checkout-later", "ALARM", 0);
+    await onIncidentDeclared(d, first.incidentId!);
+    await acknowledge(d, {
+      incidentId: first.incidentId!,
+      actor: { type: "user", id: "bob", name: "Bob Okafor" },
+    });
+    now = T0 + 10 * MINUTE;
+    await deliver("checkout-later", "OK", 600);
+    await onIncidentStatusChanged(d, first.incidentId!);
+    now = T0 + 30 * MINUTE;
+    expect((await deliver("checkout-later", "ALARM", 1800)).outcome).toBe("reopened");
+    await onIncidentStatusChanged(d, first.incidentId!);
+    expect(smsTo("+12025550102")).toHaveLength(2);
+    const restarted = kinds(await timeline(first.incidentId!), "escalation.restarted");
+    expect(restarted).toHaveLength(1);
+    expect(restarted[0]!.summary).toMatch(/episode 2.*paging level 1 now/);
+  });
+});

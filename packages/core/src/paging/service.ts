@@ -155,6 +155,8 @@ export const PAGING_KINDS = {
   roleCoverage: "escalation.role_coverage",
   /** The ladder stopped: acknowledged, resolved, or every level and the fallback were paged. */
   stopped: "escalation.stopped",
+  /** The incident was reopened: its ladder starts again as a new episode. */
+  escalationRestarted: "escalation.restarted",
   /** Something about the initial roles a person should know (comms unassigned, ops is the IC…). */
   roleFlagged: "incident.role_flagged",
 } as const;
@@ -215,7 +217,10 @@ export function pageIdFor(parts: {
   purpose: PagePurpose;
   targetKey: string;
   channel: ChannelName;
+  /** The paging episode; the first one (absent or 1) keeps the ids pages always had. */
+  episode?: number;
 }): string {
+  const episode = parts.episode && parts.episode > 1 ? [parts.episode] : [];
   const digest = createHash("sha256")
     .update(
       JSON.stringify([
@@ -226,6 +231,7 @@ export function pageIdFor(parts: {
         parts.round,
         parts.targetKey,
         parts.channel,
+        ...episode,
       ]),
     )
     .digest()
@@ -390,6 +396,8 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
     coverage: { attempts: 0 },
     startedAt: at,
     updatedAt: at,
+    // Declared after it was reopened already (events out of order): this start is that episode's.
+    ...(incident.reopens ? { episode: incident.reopens + 1 } : {}),
   };
   const startDraft: Draft = {
     kind: PAGING_KINDS.escalationStarted,
@@ -694,6 +702,7 @@ function planEscalation(
   const drafts: Draft[] = [...extra];
   const pages: PlannedPage[] = [];
   const context = pageContext(deps, incident, timeline, now);
+  if (after.episode && after.episode > 1) context.episode = after.episode;
 
   if (incident.status === "resolved") {
     after.status = "done";
@@ -780,7 +789,9 @@ function planEscalation(
     });
   };
 
-  if (!after.ladderDone) {
+  // A reopened incident's ladder starts again, but not before `notBefore`.
+  const held = after.steps.length === 0 && after.notBefore !== undefined && after.notBefore > at;
+  if (!after.ladderDone && !held) {
     const decision = nextEscalation(ladder, state(), now);
     if (decision.action === "page" || decision.action === "fallback")
       takeStep(decision, after.steps.length === 0 ? "start" : "timeout");
@@ -834,7 +845,8 @@ function planEscalation(
 
   // When to look again.
   const due: number[] = [];
-  if (!after.ladderDone) {
+  if (held) due.push(Date.parse(after.notBefore as string));
+  else if (!after.ladderDone) {
     const next = nextEscalation(ladder, state(), now);
     if (next.action === "wait") due.push(next.until.getTime());
     else if (next.action === "done") stopLadder(next.reason);
@@ -933,6 +945,8 @@ interface PageContext {
   deps: PagingDeps;
   incident: Incident;
   now: Date;
+  /** The escalation's episode (pages of a reopened incident are new pages). */
+  episode?: number;
   alarmReason?: string;
   dashboardUrl?: string;
 }
@@ -1011,6 +1025,7 @@ function planPage(
     purpose: spec.purpose,
     targetKey,
     channel,
+    ...(context.episode ? { episode: context.episode } : {}),
   });
   const page: StoredPage = {
     pageId,
@@ -1021,6 +1036,7 @@ function planPage(
     level: spec.level,
     round: spec.round,
     purpose: spec.purpose,
+    ...(context.episode && context.episode > 1 ? { episode: context.episode } : {}),
     state: "requested",
     delivery: "requested",
     attempts: 0,
@@ -1383,10 +1399,17 @@ async function processEscalation(
   force: boolean,
 ): Promise<ProcessOutcome> {
   const before = await deps.pages.getEscalation(incidentId);
-  if (before?.status !== "active") return { outcome: "done" };
+  if (!before || (before.status !== "active" && !force)) return { outcome: "done" };
   const now = clockOf(deps).now();
   if (!force && before.nextDueAt && before.nextDueAt > now.toISOString()) return { outcome: "not_due" };
   const found = await deps.incidents.getIncidentWithTimeline(incidentId);
+  // Reopened since this escalation's episode began: a new episode (`startEpisode`).
+  const reopenedEpisode =
+    found && found.incident.status !== "resolved" ? (found.incident.reopens ?? 0) + 1 : 1;
+  const neverStarted = before.ladderDone?.reason === "not_started"; // nobody to page, then or now
+  if (found && !neverStarted && reopenedEpisode > (before.episode ?? 1))
+    return startEpisode(deps, before, found, reopenedEpisode, now);
+  if (before.status !== "active") return { outcome: "done" };
   if (!found) {
     const after: EscalationRecord = {
       ...before,
@@ -1417,6 +1440,55 @@ async function processEscalation(
     };
   }
   return outcome;
+}
+
+/**
+ * A reopened incident pages again, by its escalation rules: the ladder restarts at level 1 as a new
+ * episode (new page ids, no acknowledgement yet), but its first step waits until the first level's
+ * timeout has run since the previous episode began. A flapping alarm that reopens its incident
+ * three times in a minute pages level 1 once, not three times; one that comes back an hour later
+ * pages at once.
+ */
+async function startEpisode(
+  deps: PagingDeps,
+  before: EscalationRecord,
+  found: { incident: Incident; timeline: TimelineEntry[] },
+  episode: number,
+  now: Date,
+): Promise<ProcessOutcome> {
+  const firstTimeout = (before.ladder.levels[0]?.timeoutMinutes ?? 0) * 60_000;
+  // The previous episode's start; one still held (it never started) keeps its own hold.
+  const lastStart = before.steps.find((s) => s.trigger === "start")?.requestedAt;
+  const hold = lastStart
+    ? Date.parse(lastStart) + firstTimeout
+    : before.notBefore
+      ? Date.parse(before.notBefore)
+      : 0;
+  const notBefore = new Date(Math.max(now.getTime(), hold));
+  const next: EscalationRecord = {
+    ...before,
+    status: "active",
+    episode,
+    steps: [],
+    coverage: { attempts: 0 },
+    nextDueAt: notBefore.toISOString(),
+  };
+  for (const key of ["doneReason", "ladderDone", "acknowledgedAt", "acknowledgedBy", "notBefore"] as const)
+    delete next[key];
+  const held = notBefore > now;
+  if (held) next.notBefore = notBefore.toISOString();
+  const draft: Draft = {
+    kind: PAGING_KINDS.escalationRestarted,
+    summary: `escalation restarted (episode ${episode}): the incident was reopened; ${
+      held
+        ? `level 1 is paged at ${next.notBefore}, once its ${firstTimeout / 60_000}-minute timeout has run since the last start`
+        : "paging level 1 now"
+    }`,
+    data: { episode, ...(held ? { notBefore: next.notBefore } : {}) },
+  };
+  // planEscalation bumps the version from `next`'s: start from the one that was read.
+  const plan = planEscalation(deps, next, found.incident, found.timeline, now, [draft]);
+  return saveStep(deps, before, plan.after, plan.pages, plan.drafts, now, found.incident);
 }
 
 async function saveStep(

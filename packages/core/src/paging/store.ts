@@ -55,6 +55,8 @@ export interface StoredPage {
   /** Ladder pass (0 = first) for escalation pages; the attempt (1-based) for role coverage. */
   round: number;
   purpose: PagePurpose;
+  /** The paging episode (absent: the first); a reopened incident pages again in a new one. */
+  episode?: number;
   /** Delivery state, or `acknowledged` once acknowledged. */
   state: PageState;
   delivery: DeliveryState;
@@ -146,6 +148,13 @@ export interface EscalationRecord {
   nextDueAt?: string;
   startedAt: string;
   updatedAt: string;
+  /**
+   * The paging episode: 1 from the declaration, one more each time the incident is reopened. A new
+   * episode restarts the ladder (its pages have ids of their own), not before `notBefore`.
+   */
+  episode?: number;
+  /** The ladder's first step of this episode waits until then: a reopening is not a fresh storm. */
+  notBefore?: string;
 }
 
 export interface DueEscalation {
@@ -238,6 +247,8 @@ const ESCALATION_FIELDS = [
   "nextDueAt",
   "startedAt",
   "updatedAt",
+  "episode",
+  "notBefore",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {

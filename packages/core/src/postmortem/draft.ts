@@ -5,12 +5,22 @@
  */
 
 import { systemClock } from "@firebreak/core/shared/clock";
-import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
 import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import { generatePostmortem } from "./generate";
 import { draftedEntry, type PostmortemDeps } from "./service";
+
+/** The incident was reopened after the resolution being handled: nothing to draft until it resolves again. */
+export class IncidentReopenedError extends FirebreakError {
+  constructor(number: number) {
+    super(
+      "incident_reopened",
+      `INC-${number} was reopened: its postmortem is drafted when it resolves again`,
+    );
+  }
+}
 
 const SYSTEM: Actor = { type: "system", id: "firebreak", name: "Firebreak" };
 
@@ -26,6 +36,9 @@ export async function draftPostmortem(
   for (let attempt = 1; ; attempt++) {
     const found = await deps.incidents.getIncidentWithTimeline(incidentId);
     if (!found) throw new NotFoundError("incident", incidentId);
+    // A resolution that arrives after the incident was reopened: its next one drafts it.
+    if (found.incident.status !== "resolved" && found.incident.reopens)
+      throw new IncidentReopenedError(found.incident.number);
     if (found.incident.status !== "resolved") {
       throw new ValidationError(
         `INC-${found.incident.number} is not resolved yet: postmortems are drafted on resolve`,

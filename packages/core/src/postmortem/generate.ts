@@ -402,6 +402,11 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
     `- **Severity:** ${m.incident.severity}`,
     `- **Status:** ${m.incident.status}`,
     `- **Detected by:** ${m.detection.source === "alarm" ? `alarm${alarmName ? ` ${code(alarmName)}` : ""}` : "a person"}`,
+    ...(incident.reopens
+      ? [
+          `- **Reopened:** ${incident.reopens === 1 ? "once" : `${incident.reopens} times`}: the alarm fired again soon after it resolved (see the timeline)`,
+        ]
+      : []),
     `- **Time to resolve (TTR):** ${dur(d.ttr.seconds)}`,
     `- **Release involved:** ${m.release_involved.value}${m.release_involved.reference ? ` (${code(m.release_involved.reference)})` : ""}`,
   );

@@ -20,6 +20,8 @@ const envSchema = z.object({
   FIREBREAK_AUTO_RESOLVE_ON_OK: z.optional(bool),
   FIREBREAK_FLAP_THRESHOLD: z.optional(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000))),
   FIREBREAK_FLAP_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60))),
+  /** An alarm firing again within this many minutes of its incident's resolution reopens it (0: never). */
+  FIREBREAK_REOPEN_WINDOW_MINUTES: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(7 * 24 * 60))),
   FIREBREAK_MAX_FUTURE_SKEW_SECONDS: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(24 * 3600))),
   FIREBREAK_IGNORE_AUTOSCALING: z.optional(bool),
   FIREBREAK_TAG_SEVERITY: z.optional(tagName),
@@ -40,6 +42,10 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined> = pr
       threshold: e.FIREBREAK_FLAP_THRESHOLD ?? DEFAULT_INGEST_CONFIG.flapping.threshold,
       windowMs: (e.FIREBREAK_FLAP_WINDOW_MINUTES ?? 30) * 60_000,
     },
+    reopenWindowMs:
+      e.FIREBREAK_REOPEN_WINDOW_MINUTES === undefined
+        ? DEFAULT_INGEST_CONFIG.reopenWindowMs
+        : e.FIREBREAK_REOPEN_WINDOW_MINUTES * 60_000,
     maxFutureSkewMs:
       e.FIREBREAK_MAX_FUTURE_SKEW_SECONDS === undefined
         ? DEFAULT_INGEST_CONFIG.maxFutureSkewMs

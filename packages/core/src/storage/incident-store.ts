@@ -118,6 +118,8 @@ const INCIDENT_FIELDS = [
   "acknowledgedAt",
   "mitigatedAt",
   "resolvedAt",
+  "reopenedAt",
+  "reopens",
   "version",
 ] as const;
 
@@ -521,6 +523,8 @@ export class IncidentStore {
       flapping?: boolean;
       status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
     };
+    /** A resolved incident reopened (`reopen` in incident/model.ts), conditioned on the version read. */
+    reopened?: { after: Incident; expectedVersion: number };
     entries: TimelineEntry[];
     /** An ignored alarm's transition: counted on its `IGNORED` item (alarm/ignored-store.ts). */
     ignored?: { transition: AlarmTransition; decision: IgnoreDecision; at: string };
@@ -542,6 +546,16 @@ export class IncidentStore {
     if (change.ignored)
       items.push({ Update: { TableName: this.tableName, ...ignoredAlarmUpdate(change.ignored) } });
     if (change.update) items.push(this.incidentUpdate(change.update));
+    if (change.reopened) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: incidentItem(change.reopened.after),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": change.reopened.expectedVersion },
+        },
+      });
+    }
     const counterIndex = change.newIncident && change.numberClaim ? items.length : -1;
     if (change.newIncident && change.numberClaim) {
       const { after } = change.numberClaim;

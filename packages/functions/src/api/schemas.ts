@@ -174,6 +174,10 @@ export const incidentView = z.object({
   acknowledgedAt: z.optional(z.string()),
   mitigatedAt: z.optional(z.string()),
   resolvedAt: z.optional(z.string()),
+  reopenedAt: z.optional(
+    z.string().check(z.describe("when its alarm last reopened it (fired again within the reopen window)")),
+  ),
+  reopens: z.optional(z.number().check(z.int(), z.describe("how many times it was reopened"))),
   version: z.number().check(z.int()),
 });
 

@@ -321,6 +321,11 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
           </span>
           {incident.services.length ? <span> · service {incident.services.join(", ")}</span> : null}
           {incident.flapping ? <span class="badge warn">flapping</span> : null}
+          {incident.reopens ? (
+            <span class="badge warn" title={`last reopened ${incident.reopenedAt ?? ""}`}>
+              reopened{incident.reopens > 1 ? ` ×${incident.reopens}` : ""}
+            </span>
+          ) : null}
         </p>
         {incident.alarm ? (
           <p>

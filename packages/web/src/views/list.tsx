@@ -170,6 +170,11 @@ export function IncidentListView() {
                     <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
                   </Link>
                   {incident.flapping ? <span class="badge warn">flapping</span> : null}
+                  {incident.reopens ? (
+                    <span class="badge warn" title={`last reopened ${incident.reopenedAt ?? ""}`}>
+                      reopened{incident.reopens > 1 ? ` ×${incident.reopens}` : ""}
+                    </span>
+                  ) : null}
                 </td>
                 <td data-label="Status">
                   <StatusBadge status={incident.status} />
