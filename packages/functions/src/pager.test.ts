@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
-import { declareIncident } from "@firebreak/core/incident/actions";
+import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
@@ -295,5 +295,74 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
     expect(reused.body).toContain("already used");
     const forged = await ack(apiEvent("POST", `${path.slice(0, -2)}AA`), lambdaContext("ack"));
     expect(forged.statusCode).toBe(400);
+  });
+
+  /** The link in the first SMS of a freshly paged incident. */
+  async function pagedLink() {
+    const { incidentId, declared } = await declare();
+    await createPagerHandler(() => deps())(busEvent(declared), ctx());
+    const sms = sns.published.find((m) => m.phoneNumber)!.message;
+    return { incidentId, path: new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(sms)![0]).pathname };
+  }
+
+  it("GET names the incident and the page, writes nothing, and sends CSP and frame protection", async () => {
+    const { incidentId, path } = await pagedLink();
+    const incident = (await incidents.getIncident(incidentId))!;
+    const before = (await incidents.getIncidentWithTimeline(incidentId))!.timeline.length;
+    const ack = createAckHandler(() => deps());
+    const confirm = await ack(apiEvent("GET", path), lambdaContext("ack"));
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain(`<strong>INC-${incident.number}</strong>`);
+    expect(confirm.body).toContain(`(${incident.severity}, declared)`);
+    expect(confirm.body).toMatch(/Page to [^<]+ by SMS \(level 1\)/);
+    const headers = confirm.headers ?? {};
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"]).toContain("default-src 'none'");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["referrer-policy"]).toBe("no-referrer");
+    expect(headers["cache-control"]).toBe("no-store");
+    // Looking is not acknowledging: nothing written, the incident still declared.
+    expect((await incidents.getIncidentWithTimeline(incidentId))!.timeline).toHaveLength(before);
+    expect((await incidents.getIncident(incidentId))?.status).toBe("declared");
+
+    // Used: GET says so, names the incident, and shows no form.
+    await ack(apiEvent("POST", path), lambdaContext("ack"));
+    const used = await ack(apiEvent("GET", path), lambdaContext("ack"));
+    expect(used.statusCode).toBe(410);
+    expect(used.body).toContain("already used");
+    expect(used.body).toContain(`INC-${incident.number}`);
+    expect(used.body).not.toContain("<form");
+    expect(used.headers?.["x-frame-options"]).toBe("DENY");
+    // Invalid: no form either.
+    for (const bad of [`${path.slice(0, -2)}AA`, "/ack/not-a-token"]) {
+      const refused = await ack(apiEvent("GET", bad), lambdaContext("ack"));
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).not.toContain("<form");
+    }
+  });
+
+  it("a link used after the incident resolved acknowledges nothing and writes nothing after the resolution", async () => {
+    const { incidentId, path } = await pagedLink();
+    const number = (await incidents.getIncident(incidentId))!.number;
+    await changeStatus(
+      { store: incidents },
+      incidentId,
+      { to: "resolved" },
+      { type: "user", id: "alice", name: "Alice" },
+    );
+    const resolved = (await incidents.getIncidentWithTimeline(incidentId))!.timeline.length;
+    const ack = createAckHandler(() => deps());
+    const posted = await ack(apiEvent("POST", path), lambdaContext("ack"));
+    expect(posted.statusCode).toBe(409);
+    expect(posted.body).toContain("This incident is resolved");
+    expect(posted.body).toContain(`INC-${number}`);
+    expect(posted.body).not.toContain("escalation stopped");
+    const after = (await incidents.getIncidentWithTimeline(incidentId))!;
+    expect(after.timeline).toHaveLength(resolved);
+    expect(after.timeline.filter((e) => e.kind === "page.acknowledged")).toEqual([]);
+    expect(after.incident.status).toBe("resolved");
+    const looked = await ack(apiEvent("GET", path), lambdaContext("ack"));
+    expect(looked.statusCode).toBe(409);
+    expect(looked.body).not.toContain("<form");
   });
 });

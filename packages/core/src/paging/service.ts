@@ -267,7 +267,14 @@ export interface DeclaredResult {
   pages: PageView[];
 }
 
-export type AckLinkFailure = "expired" | "forged" | "malformed" | "already_used" | "not_found";
+export type AckLinkFailure = "expired" | "forged" | "malformed" | "already_used" | "not_found" | "resolved";
+
+/** What an ack link is for, said before anyone acknowledges (the GET of the link). */
+export interface AckLinkSubject {
+  incident: Pick<Incident, "number" | "title" | "severity" | "status">;
+  /** Who the page went to and how: "Bob Okafor by SMS (level 1)". */
+  page: string;
+}
 
 export type AckResult =
   | {
@@ -278,7 +285,7 @@ export type AckResult =
       /** Nothing changed: it was acknowledged before (by anyone). */
       alreadyAcknowledged: boolean;
     }
-  | { ok: false; reason: AckLinkFailure };
+  | { ok: false; reason: AckLinkFailure; subject?: AckLinkSubject };
 
 export interface SweepResult {
   /** Escalations found due. */
@@ -1669,13 +1676,17 @@ export async function acknowledgeByLink(deps: PagingDeps, token: unknown): Promi
   const { incidentId, pageId } = verified;
 
   const page = await deps.pages.getPage(incidentId, pageId);
-  if (!page || !(await deps.incidents.getIncident(incidentId))) return { ok: false, reason: "not_found" };
+  const incident = page ? await deps.incidents.getIncident(incidentId) : undefined;
+  if (!page || !incident) return { ok: false, reason: "not_found" };
+  // Resolved: nothing to acknowledge, and nothing is written after the postmortem.
+  if (incident.status === "resolved")
+    return { ok: false, reason: "resolved", subject: subjectOf(incident, page) };
 
   const consumedAt = now.toISOString();
   // Kept a day past the link's own expiry, then DynamoDB's TTL may delete it.
   const keepUntil = Math.floor(verified.expiresAt.getTime() / 1000) + 24 * 3600;
   const fresh = await deps.pages.consumeAckLink(incidentId, pageId, consumedAt, keepUntil, verified.keyId);
-  if (!fresh) return { ok: false, reason: "already_used" };
+  if (!fresh) return { ok: false, reason: "already_used", subject: subjectOf(incident, page) };
   try {
     return await acknowledge(deps, { incidentId, pageId, actor: linkActor(page) }, "link");
   } catch (error) {
@@ -1685,6 +1696,40 @@ export async function acknowledgeByLink(deps: PagingDeps, token: unknown): Promi
     });
     throw error;
   }
+}
+
+/**
+ * What an ack link is for, read without acknowledging anything (the link's GET): the incident and
+ * the page, or why the link would be refused (invalid, expired, used, resolved). Writes nothing.
+ */
+export async function inspectAckLink(
+  deps: PagingDeps,
+  token: unknown,
+): Promise<{ ok: true; subject: AckLinkSubject } | Extract<AckResult, { ok: false }>> {
+  const parsed = ackTokenSchema.safeParse(token);
+  if (!parsed.success) return { ok: false, reason: "malformed" };
+  const verified = verifyAckLink(
+    parsed.data,
+    [deps.ackKey, ...(deps.previousAckKeys ?? [])],
+    clockOf(deps).now(),
+  );
+  if ("error" in verified) return { ok: false, reason: verified.error };
+  const page = await deps.pages.getPage(verified.incidentId, verified.pageId);
+  const incident = page ? await deps.incidents.getIncident(verified.incidentId) : undefined;
+  if (!page || !incident) return { ok: false, reason: "not_found" };
+  const subject = subjectOf(incident, page);
+  if (incident.status === "resolved") return { ok: false, reason: "resolved", subject };
+  if (await deps.pages.isAckLinkUsed(verified.incidentId, verified.pageId))
+    return { ok: false, reason: "already_used", subject };
+  return { ok: true, subject };
+}
+
+function subjectOf(incident: Incident, page: StoredPage): AckLinkSubject {
+  const { number, title, severity, status } = incident;
+  return {
+    incident: { number, title, severity, status },
+    page: `${pageTargetName(page.target)} by ${viaLabel(page)} (${levelLabel(page)})`,
+  };
 }
 
 /** Who clicked: the person the page was for; for a topic or channel page, the link itself. */

@@ -577,6 +577,18 @@ export class PageStore {
     }
   }
 
+  /** Whether the page's one-click link was used (a strongly consistent read; writes nothing). */
+  async isAckLinkUsed(incidentId: string, pageId: string): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.ackLink(incidentId, pageId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
   /** Gives a consumed link back (the acknowledgement it was for failed to be written). */
   async releaseAckLink(incidentId: string, pageId: string, consumedAt: string): Promise<void> {
     try {
