@@ -6,20 +6,16 @@
  * core/paging/messages.test.ts.)
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixturePath } from "../../core/test/support/fixtures";
-import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import type { LocalRuntime } from "../src/runtime";
+import { startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let headers: { authorization: string };
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: null,
-    webDir: null,
-    dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `alarm-context-${process.pid}-${Date.now()}`,
+  runtime = await startTestRuntime("alarm-context", {
     settings: { FIREBREAK_AUTO_RESOLVE_ON_OK: "true" },
   });
   headers = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };

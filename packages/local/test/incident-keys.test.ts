@@ -2,10 +2,11 @@
  * INC-<n> addresses an incident everywhere an id does: every message people see names it so.
  * Through the local runtime's HTTP API: the incident, its pages, an action and the postmortem.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "../../core/test/support/clock";
-import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import type { LocalRuntime } from "../src/runtime";
 import { checkoutAlarm } from "./support/alarm";
+import { startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let viewer: Record<string, string>;
@@ -13,12 +14,7 @@ let responder: Record<string, string>;
 const clock = testClock();
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: null,
-    webDir: null,
-    dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `incident-keys-${process.pid}-${Date.now()}`,
+  runtime = await startTestRuntime("incident-keys", {
     clock,
   });
   viewer = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };

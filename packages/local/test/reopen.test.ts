@@ -4,22 +4,18 @@
  * channel and one postmortem, and pages its on-call once, whatever order the six transitions
  * arrive in.
  */
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
-import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import type { LocalRuntime } from "../src/runtime";
+import { startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let headers: { authorization: string };
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: null,
-    webDir: null,
-    dynamoEndpoint: inject("dynamoEndpoint"),
+  runtime = await startTestRuntime("reopen", {
     clock: testClock(),
-    tableName: `reopen-${process.pid}-${Date.now()}`,
     settings: { FIREBREAK_AUTO_RESOLVE_ON_OK: "true" },
   });
   headers = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };

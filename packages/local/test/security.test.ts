@@ -4,21 +4,16 @@
  * the local events token are refused, and nothing is stored.
  */
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
-import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import type { LocalRuntime } from "../src/runtime";
+import { startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let viewer: { authorization: string };
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dataDir: null,
-    webDir: null,
-    dynamoEndpoint: inject("dynamoEndpoint"),
-    tableName: `security-${process.pid}`,
-  });
+  runtime = await startTestRuntime("security");
   viewer = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };
 });
 afterAll(() => runtime.stop());

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
@@ -293,7 +294,7 @@ async function attemptIngest(
           );
           drafts.push({
             kind: "incident.status_changed",
-            summary: `reopened: ${t.alarmName} fired again ${seconds > 0 ? `${formatSeconds(seconds)} after` : "as"} INC-${incident.number} resolved`,
+            summary: `reopened: ${t.alarmName} fired again ${seconds > 0 ? `${formatDuration(seconds)} after` : "as"} INC-${incident.number} resolved`,
             data: {
               from: "resolved",
               to: "declared",
@@ -387,11 +388,3 @@ function orphanLetter(t: AlarmTransition, orphan: OrphanTransition, at: string) 
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** 42 s, 3 min 5 s, 2 h 4 min: how long after the resolution an alarm fired again. */
-function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ""}`;
-  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
-}

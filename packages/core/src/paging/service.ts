@@ -1667,26 +1667,19 @@ export async function acknowledge(
  * Expired, forged, malformed, reused or dangling links acknowledge nothing and say why.
  */
 export async function acknowledgeByLink(deps: PagingDeps, token: unknown): Promise<AckResult> {
-  const parsed = ackTokenSchema.safeParse(token);
-  if (!parsed.success) return { ok: false, reason: "malformed" };
-  const clock = clockOf(deps);
-  const now = clock.now();
-  const verified = verifyAckLink(parsed.data, [deps.ackKey, ...(deps.previousAckKeys ?? [])], now);
-  if ("error" in verified) return { ok: false, reason: verified.error };
+  const now = clockOf(deps).now();
+  const link = await readAckLink(deps, token, now);
+  if (!link.ok) return link;
+  const { verified, page } = link;
   const { incidentId, pageId } = verified;
-
-  const page = await deps.pages.getPage(incidentId, pageId);
-  const incident = page ? await deps.incidents.getIncident(incidentId) : undefined;
-  if (!page || !incident) return { ok: false, reason: "not_found" };
   // Resolved: nothing to acknowledge, and nothing is written after the postmortem.
-  if (incident.status === "resolved")
-    return { ok: false, reason: "resolved", subject: subjectOf(incident, page) };
+  if (link.incident.status === "resolved") return { ok: false, reason: "resolved", subject: link.subject };
 
   const consumedAt = now.toISOString();
   // Kept a day past the link's own expiry, then DynamoDB's TTL may delete it.
   const keepUntil = Math.floor(verified.expiresAt.getTime() / 1000) + 24 * 3600;
   const fresh = await deps.pages.consumeAckLink(incidentId, pageId, consumedAt, keepUntil, verified.keyId);
-  if (!fresh) return { ok: false, reason: "already_used", subject: subjectOf(incident, page) };
+  if (!fresh) return { ok: false, reason: "already_used", subject: link.subject };
   try {
     return await acknowledge(deps, { incidentId, pageId, actor: linkActor(page) }, "link");
   } catch (error) {
@@ -1706,22 +1699,25 @@ export async function inspectAckLink(
   deps: PagingDeps,
   token: unknown,
 ): Promise<{ ok: true; subject: AckLinkSubject } | Extract<AckResult, { ok: false }>> {
-  const parsed = ackTokenSchema.safeParse(token);
-  if (!parsed.success) return { ok: false, reason: "malformed" };
-  const verified = verifyAckLink(
-    parsed.data,
-    [deps.ackKey, ...(deps.previousAckKeys ?? [])],
-    clockOf(deps).now(),
-  );
-  if ("error" in verified) return { ok: false, reason: verified.error };
-  const page = await deps.pages.getPage(verified.incidentId, verified.pageId);
-  const incident = page ? await deps.incidents.getIncident(verified.incidentId) : undefined;
-  if (!page || !incident) return { ok: false, reason: "not_found" };
-  const subject = subjectOf(incident, page);
-  if (incident.status === "resolved") return { ok: false, reason: "resolved", subject };
-  if (await deps.pages.isAckLinkUsed(verified.incidentId, verified.pageId))
+  const link = await readAckLink(deps, token, clockOf(deps).now());
+  if (!link.ok) return link;
+  const { subject } = link;
+  if (link.incident.status === "resolved") return { ok: false, reason: "resolved", subject };
+  if (await deps.pages.isAckLinkUsed(link.verified.incidentId, link.verified.pageId))
     return { ok: false, reason: "already_used", subject };
   return { ok: true, subject };
+}
+
+/** An ack link checked (well-formed, signed, unexpired) with its page and incident, or why not. */
+async function readAckLink(deps: PagingDeps, token: unknown, now: Date) {
+  const parsed = ackTokenSchema.safeParse(token);
+  if (!parsed.success) return { ok: false as const, reason: "malformed" as const };
+  const verified = verifyAckLink(parsed.data, [deps.ackKey, ...(deps.previousAckKeys ?? [])], now);
+  if ("error" in verified) return { ok: false as const, reason: verified.error };
+  const page = await deps.pages.getPage(verified.incidentId, verified.pageId);
+  const incident = page ? await deps.incidents.getIncident(verified.incidentId) : undefined;
+  if (!page || !incident) return { ok: false as const, reason: "not_found" as const };
+  return { ok: true as const, verified, page, incident, subject: subjectOf(incident, page) };
 }
 
 function subjectOf(incident: Incident, page: StoredPage): AckLinkSubject {

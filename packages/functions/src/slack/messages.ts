@@ -7,6 +7,7 @@ import {
   oneLine,
 } from "@firebreak/core/paging/messages";
 import type { Draft } from "@firebreak/core/postmortem/drafts";
+import { formatDuration } from "@firebreak/core/shared/duration";
 import type { types } from "@slack/bolt";
 import { FULL_USAGE } from "./commands";
 import { ACTIONS, DECLARE_MODAL, INCIDENT_MESSAGE } from "./ids";
@@ -231,15 +232,6 @@ export function postmortemSummary(incident: Incident, draft: Draft, incidentUrl?
   if (findings > 0) lines.push(`${findings} wording suggestion${findings === 1 ? "" : "s"} to review`);
   if (incidentUrl) lines.push(`<${safeUrl(incidentUrl)}|Read and edit it in the dashboard>`);
   return { text: lines.join("\n") };
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
 }
 
 /** `/incident help`. */
