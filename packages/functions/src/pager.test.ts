@@ -12,6 +12,7 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { allHighUrgency } from "../../core/test/support/directory";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { busEvent, transition } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
@@ -23,8 +24,9 @@ import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
 import { pagingDeps } from "./wiring/paging";
 import type { Platform } from "./wiring/platform";
 
-const DEMO = parseDirectoryYaml(
-  readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+/** The demo, every severity high urgency: these tests are about the handlers' wiring, paging at once. */
+const DEMO = allHighUrgency(
+  parseDirectoryYaml(readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8")),
 );
 const ACK_SECRET = "k1:a-test-secret-of-at-least-thirty-two-bytes!";
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");
@@ -112,6 +114,7 @@ describe("pager (app-bus consumer)", () => {
       "incident.declared",
       "incident.status_changed",
       "page.acknowledged",
+      "incident.severity_changed",
     ]);
   });
 

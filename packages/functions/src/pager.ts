@@ -14,8 +14,9 @@ export { PAGER_EVENT_TYPES };
 /**
  * pager: the paging consumer on the app bus.
  * - `incident.declared` → roles from the directory and the first pages (`onIncidentDeclared`);
- * - `incident.status_changed` / `page.acknowledged` → the escalation catches up at once
- *   (`onIncidentStatusChanged`: an ack or resolution stops the ladder now, not at the next sweep).
+ * - `incident.status_changed` / `page.acknowledged` / `incident.severity_changed` → the escalation
+ *   catches up at once (`onIncidentStatusChanged`: an ack or resolution stops the ladder now, not at
+ *   the next sweep; a severity raised to high urgency sends the held SMS and escalates again).
  * Both are idempotent, so redelivery is safe. A failure throws: Lambda retries the async
  * invocation, then the DLQ keeps the event. Channel failures are not failures here: they are
  * recorded on the page and the timeline by the use case.

@@ -3,7 +3,12 @@ import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import "@firebreak/core/shared/zod-locale";
 import { currentActor } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
-import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import {
+  FirebreakError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { validate } from "@firebreak/core/shared/validate";
@@ -14,6 +19,7 @@ import {
   INCIDENT_STATUSES,
   type Incident,
   type IncidentStatus,
+  SEVERITIES,
   severitySchema,
   transition,
 } from "./model";
@@ -252,6 +258,62 @@ export async function setStatus(
   return mutateWithOutcome(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
     incident.status === data.to ? { after: incident, drafts: [] } : statusChange(incident, data, actor, now),
   );
+}
+
+/** The change needs an incident that is not resolved (HTTP 409). */
+export class IncidentResolvedError extends FirebreakError {
+  constructor(number: number, what: string) {
+    super("incident_resolved", `INC-${number} is resolved: ${what}`);
+  }
+}
+
+export const severityInputSchema = z.object({
+  severity: severitySchema,
+  /** Why; required when the severity is lowered. */
+  reason: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(500, "at most 500 characters"))),
+  expectedVersion: expectedVersionSchema,
+});
+export type SeverityInput = z.input<typeof severityInputSchema>;
+
+/**
+ * Changes the incident's severity (SEV1 is the most severe). Lowering it needs a reason; the same
+ * severity changes nothing (`changed: false`). A resolved incident's severity is not changed. The
+ * `incident.severity_changed` entry is the domain event the pager re-evaluates urgency on.
+ */
+export async function changeSeverity(
+  deps: ActionDeps,
+  incidentId: string,
+  input: SeverityInput,
+  actor = currentActor(),
+): Promise<{ incident: Incident; changed: boolean }> {
+  const data = validate(severityInputSchema, input);
+  return mutateWithOutcome(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    if (incident.severity === data.severity) return { after: incident, drafts: [] };
+    if (incident.status === "resolved")
+      throw new IncidentResolvedError(incident.number, "its severity is kept as it was");
+    const lowered = SEVERITIES.indexOf(data.severity) > SEVERITIES.indexOf(incident.severity);
+    if (lowered && !data.reason)
+      throw new ValidationError(
+        `lowering INC-${incident.number} from ${incident.severity} to ${data.severity} needs a reason`,
+        [{ path: "reason", message: "required when the severity is lowered" }],
+      );
+    const at = now.toISOString();
+    return {
+      after: { ...incident, severity: data.severity, updatedAt: at, version: incident.version + 1 },
+      drafts: [
+        {
+          kind: "incident.severity_changed",
+          summary: `severity ${lowered ? "lowered" : "raised"} from ${incident.severity} to ${data.severity} by ${actor.name ?? actor.id}${data.reason ? `: ${data.reason}` : ""}`,
+          data: {
+            from: incident.severity,
+            to: data.severity,
+            direction: lowered ? "lowered" : "raised",
+            ...(data.reason ? { reason: data.reason } : {}),
+          },
+        },
+      ],
+    };
+  });
 }
 
 /** A stakeholder status update; `temporary` marks a temporary mitigation to roll back later. */

@@ -26,6 +26,8 @@ export const TIMELINE_KINDS = [
   "escalation.stopped",
   "incident.role_flagged",
   "escalation.restarted",
+  "page.held",
+  "page.hold_cancelled",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

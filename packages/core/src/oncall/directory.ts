@@ -29,6 +29,7 @@ import { formatPath, ValidationError, type ValidationIssue } from "@firebreak/co
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { convertedString } from "@firebreak/core/shared/validate";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
+import { type UrgencyPolicy, urgencyPolicySchema, type WorkingHours, workingHoursSchema } from "./urgency";
 
 // ---------------------------------------------------------------------------------------------
 // Types (the parsed, normalised directory: plain JSON, safe to store and to send)
@@ -92,6 +93,8 @@ export interface EscalationPolicy {
   repeat: number;
   /** Paged once when the ladder and its repeats are exhausted without an acknowledgement. */
   fallback: TargetRef;
+  /** Which severities are high urgency (urgency.ts); absent: SEV1–SEV2 high, a 15-minute SMS delay. */
+  urgency?: UrgencyPolicy;
 }
 
 export interface ServiceOwnership {
@@ -122,6 +125,8 @@ export interface Team {
   slo?: Record<string, Slo>;
   /** Alarms of this team's that never open an incident (alarm-rules.ts). */
   ignoreAlarms?: IgnoreRule[];
+  /** When low-urgency SMS may be sent (urgency.ts); absent: Mon–Fri 09:00–17:00, first rotation's zone. */
+  workingHours?: WorkingHours;
 }
 
 export interface Directory {
@@ -317,6 +322,7 @@ const policyFields = {
   levels: z.array(levelSchema).check(z.minLength(1, "a policy needs at least one level")),
   repeat: z._default(positiveInt("repeats", 0, 20), 0),
   fallback: targetSchema,
+  urgency: z.optional(urgencyPolicySchema),
 };
 
 export const namedPolicySchema = z.strictObject({
@@ -361,6 +367,7 @@ const teamSchema = z.strictObject({
   commsRotation: z.optional(idSchema),
   slo: z.optional(z.unknown()),
   ignoreAlarms: z.optional(ignoreRulesSchema),
+  workingHours: z.optional(workingHoursSchema),
 });
 
 const rootSchema = z.strictObject({
@@ -606,6 +613,7 @@ function parseTeam(
     commsRotation: team.commsRotation,
     slo,
     ignoreAlarms: team.ignoreAlarms?.map(stripUndefined),
+    workingHours: team.workingHours,
   });
 }
 

@@ -70,4 +70,17 @@ describe("onCallSummary", () => {
     expect(text).toContain('  payments: comms: team "payments" has no comms rotation');
     expect(text).toContain('owned by the default team "platform"');
   });
+
+  it("says each team's urgency: what pages at once and what waits for working hours", () => {
+    const checkout = summary.urgency.find((u) => u.team === "checkout")!;
+    expect(checkout.urgency.high).toEqual(["SEV1", "SEV2"]);
+    const text = formatOnCallSummary(summary);
+    expect(text).toContain(
+      "  checkout: high SEV1, SEV2 (every channel at once, escalates); low SEV3, SEV4, SEV5 (Slack at once, SMS 15 min later within mon,tue,wed,thu,fri 09:00–17:30 Europe/London; no escalation)",
+    );
+    // payments states none: the default working hours, in its first rotation's zone.
+    expect(text).toContain(
+      "  payments: high SEV1, SEV2 (every channel at once, escalates); low SEV3, SEV4, SEV5 (Slack at once, SMS 15 min later within mon,tue,wed,thu,fri 09:00–17:00 America/Chicago; no escalation)",
+    );
+  });
 });

@@ -4,8 +4,11 @@
  * resolved with the same `whoIsOnCall` / `assignInitialRoles` the pager uses, so what it prints is
  * exactly who an incident on that service would page and which roles it would assign. Pure.
  */
+
+import { SEVERITIES } from "../incident/model";
 import { type Directory, indexDirectory, type Person } from "./directory";
 import { onCallAt } from "./rotation";
+import { type UrgencyRules, urgencyRulesOf } from "./urgency";
 import { assignInitialRoles, type ResolvedLevel, type RoleFlag, whoIsOnCall } from "./who";
 
 export interface OnCallPerson {
@@ -34,10 +37,18 @@ export interface OnCallRow {
   notes: string[];
 }
 
+export interface TeamUrgency {
+  team: string;
+  /** What the team's escalation policy pages as high and low urgency, and its working hours. */
+  urgency: UrgencyRules;
+}
+
 export interface OnCallSummary {
   at: string;
   directoryDefaultTeam?: string;
   rows: OnCallRow[];
+  /** One per team, in directory order. */
+  urgency: TeamUrgency[];
 }
 
 function personAt(level: ResolvedLevel | undefined, person: Person | undefined): OnCallPerson | undefined {
@@ -82,7 +93,11 @@ export function onCallSummary(directory: Directory, at: Date): OnCallSummary {
     rows.push(row);
   }
   rows.sort((a, b) => a.service.localeCompare(b.service) || (a.account ?? "").localeCompare(b.account ?? ""));
-  const summary: OnCallSummary = { at: at.toISOString(), rows };
+  const urgency = directory.teams.map((team) => ({
+    team: team.id,
+    urgency: urgencyRulesOf(team.escalationPolicy, team),
+  }));
+  const summary: OnCallSummary = { at: at.toISOString(), rows, urgency };
   if (directory.defaultTeam !== undefined) summary.directoryDefaultTeam = directory.defaultTeam;
   return summary;
 }
@@ -99,6 +114,19 @@ function commsAt(directory: Directory, rotationId: string, person: Person, at: D
     out.source = result.source;
   }
   return out;
+}
+
+/** "checkout: high SEV1, SEV2 (every channel, escalates); low SEV3, SEV4, SEV5 (Slack at once, SMS 15 min later within Mon–Fri 09:00–17:00 Europe/London)" */
+export function urgencyLine({ team, urgency }: TeamUrgency): string {
+  const low = SEVERITIES.filter((s) => !urgency.high.includes(s));
+  const hours = urgency.workingHours;
+  const days = hours.days.join(",");
+  const high = urgency.high.length > 0 ? urgency.high.join(", ") : "none";
+  const lowText =
+    low.length > 0
+      ? `low ${low.join(", ")} (Slack at once, SMS ${urgency.lowSmsDelayMinutes} min later within ${days} ${hours.from}–${hours.to} ${hours.timezone}; no escalation)`
+      : "low none";
+  return `  ${team}: high ${high} (every channel at once, escalates); ${lowText}`;
 }
 
 function cell(person: OnCallPerson | undefined, fallback: string): string {
@@ -130,6 +158,7 @@ export function formatOnCallSummary(summary: OnCallSummary): string {
     r.notes.map((n) => `  ${r.service}${r.account ? ` (${r.account})` : ""}: ${n}`),
   );
   if (notes.length > 0) out.push("", "Notes:", ...notes);
+  if (summary.urgency.length > 0) out.push("", "Urgency:", ...summary.urgency.map(urgencyLine));
   if (summary.directoryDefaultTeam)
     out.push("", `Services not listed here are owned by the default team "${summary.directoryDefaultTeam}".`);
   return `${out.join("\n")}\n`;

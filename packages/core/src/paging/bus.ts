@@ -1,10 +1,12 @@
 /**
  * The app-bus detail-types the pager consumes: `incident.declared` starts roles and pages;
- * `incident.status_changed` and `page.acknowledged` bring the escalation up to date at once.
+ * `incident.status_changed`, `page.acknowledged` and `incident.severity_changed` (urgency may have
+ * changed) bring the escalation up to date at once.
  * Shared by the Lambda handler, its bus rule (infra/paging.ts) and the local runtime.
  */
 export const PAGER_EVENT_TYPES = [
   "incident.declared",
   "incident.status_changed",
   "page.acknowledged",
+  "incident.severity_changed",
 ] as const;

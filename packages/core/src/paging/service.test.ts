@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { type FakeSlack, startFakeSlack } from "@firebreak/local/fake-slack";
 import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { allHighUrgency } from "../../test/support/directory";
 import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
-import { assignRole, changeStatus } from "../incident/actions";
+import { assignRole, changeSeverity, changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
@@ -32,6 +33,12 @@ import { PageStore, type StoredPage } from "./store";
 
 const DEMO_YAML = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");
 const demo = parseDirectoryYaml(DEMO_YAML);
+/**
+ * The suites below are about the paging machinery at high urgency (every channel at once, the
+ * ladder, its repeats): they run on the demo with every severity high urgency. The urgency suite
+ * at the end runs on the demo as written (SEV1–SEV2 high, the rest low).
+ */
+const demoHigh = allHighUrgency(demo);
 
 /** Saturday 2026-03-14 09:42 UTC: checkout primary is bob, secondary dana, comms kate. */
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");
@@ -59,7 +66,7 @@ beforeEach(async () => {
   incidents = storeFor(await createTestTable("paging"));
   pages = new PageStore(incidents.db, incidents.tableName);
   directory = new DirectoryStore(incidents.db, incidents.tableName, clock);
-  await directory.apply(demo);
+  await directory.apply(demoHigh);
 });
 afterEach(() => {
   sns.reset();
@@ -747,7 +754,7 @@ describe("escalation", () => {
     await onIncidentDeclared(d, id);
     // A directory edit during the incident does not change the running escalation.
     const edited = parseDirectoryYaml(DEMO_YAML.replace('phone: "+34915550113"', 'phone: "+34915550999"'));
-    await directory.apply(edited);
+    await directory.apply(allHighUrgency(edited));
 
     await sweepFor(d, 70);
 
@@ -802,7 +809,9 @@ describe("escalation", () => {
 
   it("without Slack, pages people by SMS only, and records a page.failed for someone reachable only on Slack", async () => {
     // dana, checkout's secondary this week, without her phone: reachable only on Slack.
-    await directory.apply(parseDirectoryYaml(DEMO_YAML.replace('    phone: "+493055550104"\n', "")));
+    await directory.apply(
+      allHighUrgency(parseDirectoryYaml(DEMO_YAML.replace('    phone: "+493055550104"\n', ""))),
+    );
     const id = await alarm("checkout-5xx", "severity: sev3\nservice: checkout");
     const d = deps({ channels: { sns: channels().sns } });
     await onIncidentDeclared(d, id);
@@ -1185,5 +1194,157 @@ describe("a reopened incident pages by its escalation rules, not as a fresh stor
     const restarted = kinds(await timeline(first.incidentId!), "escalation.restarted");
     expect(restarted).toHaveLength(1);
     expect(restarted[0]!.summary).toMatch(/episode 2.*paging level 1 now/);
+  });
+});
+
+describe("urgency: SEV1–SEV2 page at once everywhere, SEV3–SEV5 by Slack and SMS in working hours", () => {
+  /** Thursday 2026-12-03 03:00 in London (GMT): the checkout team's night. */
+  const NIGHT = Date.parse("2026-12-03T03:00:00Z");
+  /** 09:00 London the same day: checkout's working hours start (Mon–Fri 09:00, the demo's zone). */
+  const MORNING = Date.parse("2026-12-03T09:00:00Z");
+
+  beforeEach(async () => {
+    await directory.apply(demo); // as written: SEV1–SEV2 high urgency
+    now = NIGHT;
+  });
+
+  function onCall() {
+    const roles = assignInitialRoles(demo, "checkout", new Date(NIGHT), "210987654321");
+    const ic = demo.people.find((p) => p.id === roles.ic?.id)!;
+    const level2 = demo.people.find((p) => p.id === roles.ops?.id)!;
+    return { ic, level2 };
+  }
+
+  it("a SEV4 at 03:00 team time sends no SMS: a Slack DM at once, the SMS held to 09:00, no escalation", async () => {
+    const { ic } = onCall();
+    const id = await alarm("checkout-queue-age", "severity: sev4\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+
+    expect(sns.published).toEqual([]);
+    expect(postMessages().map((c) => c.body.channel)).toContain(ic.slackUserId);
+    const entries = await timeline(id);
+    const held = kinds(entries, "page.held");
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({
+      summary: `SMS to ${ic.name} held: SEV4 is low urgency; sent Thu 3 Dec 09:00 Europe/London unless acknowledged by then`,
+      data: {
+        personId: ic.id,
+        level: 1,
+        severity: "SEV4",
+        urgency: "low",
+        sendAt: "2026-12-03T09:00:00.000Z",
+      },
+    });
+    expect(kinds(entries, "escalation.stopped").map((e) => e.data.reason)).toEqual(["low_urgency"]);
+
+    // The whole night passes: nobody else is paged, no SMS is sent, the ladder does not climb.
+    await sweepFor(d, 5 * 60 + 59);
+    expect(sns.published).toEqual([]);
+    expect(new Set((await pages.listPages(id)).map((p) => p.level))).toEqual(new Set([1]));
+
+    // 09:00: still unacknowledged, so the SMS goes, with its one-click link.
+    now = MORNING - MINUTE;
+    await sweepFor(d, 1);
+    expect(sns.published.map((m) => m.phoneNumber)).toEqual([ic.phone]);
+    expect(sns.published[0]!.message).toMatch(LINK);
+    const sms = (await pages.listPages(id)).filter((p) => p.channel === "sns");
+    expect(sms).toMatchObject([
+      { state: "delivered", level: 1, round: 0, requestedAt: new Date(MORNING).toISOString() },
+    ]);
+    const after = await timeline(id);
+    expect(kinds(after, "page.requested").filter((e) => e.data.channel === "sns")).toHaveLength(1);
+    expect((await pages.getEscalation(id))?.held).toBeUndefined();
+    // And nothing more after it: no escalation for low urgency.
+    await sweepFor(d, 60);
+    expect(sns.published).toHaveLength(1);
+  });
+
+  it("a SEV1 at the same hour sends the SMS at once and escalates", async () => {
+    const { ic, level2 } = onCall();
+    const id = await alarm("checkout-down", "severity: sev1\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    expect(sns.published.map((m) => m.phoneNumber)).toEqual([ic.phone]);
+    expect(kinds(await timeline(id), "page.held")).toEqual([]);
+    await sweepFor(d, 5);
+    expect(sns.published.map((m) => m.phoneNumber)).toContain(level2.phone);
+  });
+
+  it("a held SMS is not sent once the incident is acknowledged, nor once it is resolved", async () => {
+    const acked = await alarm("checkout-queue-age", "severity: sev4\nservice: checkout");
+    now += 1000;
+    const resolved = await alarm("cart-queue-age", "severity: sev5\nservice: cart");
+    const d = deps();
+    await onIncidentDeclared(d, acked);
+    await onIncidentDeclared(d, resolved);
+    now = NIGHT + 2 * 60 * MINUTE;
+    await acknowledge(d, { incidentId: acked, actor: { type: "user", id: onCall().ic.id } });
+    await changeStatus(
+      { store: incidents, clock },
+      resolved,
+      { to: "resolved" },
+      {
+        type: "user",
+        id: "kate",
+      },
+    );
+    await onIncidentStatusChanged(d, resolved);
+
+    now = MORNING + MINUTE;
+    await sweepEscalations(d);
+    expect(sns.published).toEqual([]);
+    const cancelled = [
+      ...kinds(await timeline(acked), "page.hold_cancelled"),
+      ...kinds(await timeline(resolved), "page.hold_cancelled"),
+    ];
+    expect(cancelled.map((e) => e.data.reason)).toEqual(["acknowledged", "the incident is resolved"]);
+    expect(await pages.queryDue(new Date(MORNING + 24 * 60 * MINUTE))).toEqual([]);
+  });
+
+  it("within working hours a low-urgency SMS waits the policy's delay (15 min), then goes", async () => {
+    now = Date.parse("2026-12-03T10:00:00Z");
+    const id = await alarm("checkout-queue-age", "severity: sev3\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    await sweepFor(d, 14);
+    expect(sns.published).toEqual([]);
+    await sweepFor(d, 1);
+    expect(sns.published.map((m) => m.phoneNumber)).toHaveLength(1);
+    expect(kinds(await timeline(id), "page.held")[0]?.data.sendAt).toBe("2026-12-03T10:15:00.000Z");
+  });
+
+  it("raising the severity to high urgency sends the held SMS at once and lets the ladder climb", async () => {
+    const { ic, level2 } = onCall();
+    const id = await alarm("checkout-queue-age", "severity: sev4\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    now = NIGHT + 20 * MINUTE;
+    await sweepEscalations(d);
+    expect(sns.published).toEqual([]);
+
+    await changeSeverity(
+      { store: incidents, clock },
+      id,
+      { severity: "SEV2" },
+      { type: "user", id: "kate", name: "Kate Lindqvist" },
+    );
+    await onIncidentStatusChanged(d, id); // what the pager does on incident.severity_changed
+    // The held SMS to level 1 now; level 1's 5 minutes ran out long ago, so level 2 at once too.
+    expect(sns.published.map((m) => m.phoneNumber)).toEqual(expect.arrayContaining([ic.phone, level2.phone]));
+    const entries = await timeline(id);
+    expect(kinds(entries, "incident.severity_changed")[0]).toMatchObject({
+      summary: "severity raised from SEV4 to SEV2 by Kate Lindqvist",
+      data: { from: "SEV4", to: "SEV2", direction: "raised" },
+    });
+    expect(kinds(entries, "escalation.escalated").map((e) => e.data.trigger)).toEqual(["urgency_raised"]);
+    // From then on it is high urgency: the ladder goes on by its timeouts.
+    await sweepFor(d, 10);
+    const levels = new Set((await pages.listPages(id)).map((p) => p.level));
+    expect([...levels]).toEqual(expect.arrayContaining([1, 2, 3]));
+    // A redelivered severity_changed event changes nothing more.
+    const before = (await pages.listPages(id)).length;
+    await onIncidentStatusChanged(d, id);
+    expect((await pages.listPages(id)).length).toBe(before);
   });
 });

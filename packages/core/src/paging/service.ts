@@ -39,6 +39,7 @@ import { changeStatus, setStatus, validate, withRole } from "../incident/actions
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { DirectoryStore } from "../oncall/store";
+import { formatWorkingTime, heldUntil, urgencyOf, urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
 import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-store";
 import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
@@ -65,6 +66,7 @@ import {
   EscalationExistsError,
   type EscalationRecord,
   type EscalationStep,
+  type HeldPage,
   IncidentChangedError,
   type LadderSnapshot,
   type PageLevel,
@@ -159,7 +161,14 @@ export const PAGING_KINDS = {
   escalationRestarted: "escalation.restarted",
   /** Something about the initial roles a person should know (comms unassigned, ops is the IC…). */
   roleFlagged: "incident.role_flagged",
+  /** A low-urgency SMS or topic page held until `sendAt` (the delay, within working hours). */
+  pageHeld: "page.held",
+  /** A held page not sent after all: the incident was acknowledged or resolved first. */
+  holdCancelled: "page.hold_cancelled",
 } as const;
+
+/** `doneReason` of a low-urgency escalation that paged its level and waits (a severity raise resumes it). */
+export const LOW_URGENCY_PAUSE = "low_urgency";
 
 function configOf(deps: PagingDeps): PagingConfig {
   return { ...DEFAULT_PAGING_CONFIG, ...deps.config };
@@ -398,6 +407,7 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
     ...(who.team.alertChannel ? { alertChannel: who.team.alertChannel } : {}),
     directoryVersion: stored.version,
     ladder,
+    urgency: urgencyRulesOf(who.policy, who.team),
     people: rosterOf(ladder, roles),
     steps: [],
     coverage: { attempts: 0 },
@@ -710,8 +720,10 @@ function planEscalation(
   const pages: PlannedPage[] = [];
   const context = pageContext(deps, incident, timeline, now);
   if (after.episode && after.episode > 1) context.episode = after.episode;
+  const urgency = urgencyOf(after.urgency, incident.severity);
 
   if (incident.status === "resolved") {
+    drafts.push(...cancelHeld(after, "the incident is resolved"));
     after.status = "done";
     after.doneReason = "resolved";
     delete after.nextDueAt;
@@ -733,6 +745,38 @@ function planEscalation(
     ...(ackAt ? { acknowledgedAt: ackAt } : {}),
   });
   let stepped = false;
+
+  // Low urgency: SMS and topic pages wait (the delay, within working hours); held ones are sent
+  // when due, or at once when the severity became high urgency, unless acknowledged first.
+  if (ackAt) drafts.push(...cancelHeld(after, "acknowledged"));
+  const release = (after.held ?? []).filter((h) => urgency === "high" || h.sendAt <= at);
+  if (release.length > 0) {
+    after.held = (after.held ?? []).filter((h) => !release.includes(h));
+    if (after.held.length === 0) delete after.held;
+    for (const h of release) pages.push(heldPage(context, h));
+  }
+  if (urgency === "low" && after.urgency) {
+    const rules = after.urgency;
+    context.hold = (target, spec) => {
+      const sendAt = heldUntil(rules, now);
+      const hold: HeldPage = { target, ...spec, heldAt: at, sendAt: sendAt.toISOString() };
+      after.held = [...(after.held ?? []), hold];
+      const what = target.type === "topic" ? `SNS topic ${target.arn}` : `SMS to ${target.name}`;
+      drafts.push({
+        kind: PAGING_KINDS.pageHeld,
+        summary: `${what} held: ${incident.severity} is low urgency; sent ${formatWorkingTime(rules.workingHours, sendAt)} unless acknowledged by then`,
+        data: {
+          target: targetName(target),
+          ...(target.type === "person" ? { personId: target.personId } : {}),
+          level: spec.level,
+          round: spec.round,
+          severity: incident.severity,
+          urgency,
+          sendAt: hold.sendAt,
+        },
+      });
+    };
+  }
 
   const takeStep = (
     decision: Extract<EscalationDecision<SnapshotTarget, SnapshotStep>, { action: "page" | "fallback" }>,
@@ -798,11 +842,32 @@ function planEscalation(
 
   // A reopened incident's ladder starts again, but not before `notBefore`.
   const held = after.steps.length === 0 && after.notBefore !== undefined && after.notBefore > at;
-  if (!after.ladderDone && !held) {
+  // Low urgency pages its first level and does not escalate; high urgency moves on from there.
+  const paused = urgency === "low" && after.steps.length > 0;
+  if (!after.ladderDone && !held && !paused) {
     const decision = nextEscalation(ladder, state(), now);
     if (decision.action === "page" || decision.action === "fallback")
-      takeStep(decision, after.steps.length === 0 ? "start" : "timeout");
+      takeStep(
+        decision,
+        after.steps.length === 0
+          ? "start"
+          : after.doneReason === LOW_URGENCY_PAUSE
+            ? "urgency_raised"
+            : "timeout",
+      );
     else if (decision.action === "done") stopLadder(decision.reason);
+  }
+  if (
+    urgency === "low" &&
+    after.steps.length > 0 &&
+    !after.ladderDone &&
+    after.doneReason !== LOW_URGENCY_PAUSE
+  ) {
+    drafts.push({
+      kind: PAGING_KINDS.stopped,
+      summary: `escalation paused: ${incident.severity} is low urgency, so it pages one level and does not escalate (it does if the severity is raised to ${(after.urgency?.high ?? []).join(" or ")})`,
+      data: { reason: LOW_URGENCY_PAUSE, severity: incident.severity },
+    });
   }
 
   // Role coverage: a SEV1/SEV2 needs an incident commander who has acknowledged.
@@ -852,8 +917,10 @@ function planEscalation(
 
   // When to look again.
   const due: number[] = [];
+  for (const h of after.held ?? []) due.push(Date.parse(h.sendAt));
+  const pausedNow = urgency === "low" && after.steps.length > 0 && !after.ladderDone;
   if (held) due.push(Date.parse(after.notBefore as string));
-  else if (!after.ladderDone) {
+  else if (!after.ladderDone && !pausedNow) {
     const next = nextEscalation(ladder, state(), now);
     if (next.action === "wait") due.push(next.until.getTime());
     else if (next.action === "done") stopLadder(next.reason);
@@ -862,18 +929,45 @@ function planEscalation(
   const nextCoverage = coverageDecision(config, after, incident, icAckAt, now);
   if (nextCoverage.action === "wait") due.push(nextCoverage.until.getTime());
   else if (nextCoverage.action === "escalate") due.push(now.getTime());
-  if (due.length > 0 && pages.length > 0) due.push(now.getTime() + config.staleAfterMs);
+  if ((due.length > 0 || pausedNow) && pages.length > 0) due.push(now.getTime() + config.staleAfterMs);
 
   if (due.length > 0) {
     after.status = "active";
     after.nextDueAt = new Date(Math.min(...due)).toISOString();
-    delete after.doneReason;
+    if (pausedNow) after.doneReason = LOW_URGENCY_PAUSE;
+    else delete after.doneReason;
   } else {
     after.status = "done";
-    after.doneReason = after.ladderDone?.reason ?? "covered";
+    after.doneReason = pausedNow ? LOW_URGENCY_PAUSE : (after.ladderDone?.reason ?? "covered");
     delete after.nextDueAt;
   }
   return { after, pages, drafts };
+}
+
+/** Drops every held page (the incident was acknowledged or resolved first), one entry each. */
+function cancelHeld(after: EscalationRecord, why: string): Draft[] {
+  const held = after.held ?? [];
+  delete after.held;
+  return held.map((h) => ({
+    kind: PAGING_KINDS.holdCancelled,
+    summary: `held ${h.target.type === "topic" ? `SNS topic ${h.target.arn}` : `SMS to ${h.target.name}`} not sent: ${why}`,
+    data: {
+      target: targetName(h.target),
+      ...(h.target.type === "person" ? { personId: h.target.personId } : {}),
+      level: h.level,
+      round: h.round,
+      heldAt: h.heldAt,
+      reason: why,
+    },
+  }));
+}
+
+/** The page a hold was for, now sent (through SNS: an SMS or the topic). */
+function heldPage(context: PageContext, h: HeldPage): PlannedPage {
+  const spec: PageSpec = { level: h.level, round: h.round, purpose: h.purpose, reason: h.reason };
+  if (h.target.type === "topic") return planPage(context, { kind: "topic", arn: h.target.arn }, "sns", spec);
+  const { personId, name, phone } = h.target;
+  return planPage(context, { kind: "person", personId, name, ...(phone ? { phone } : {}) }, "sns", spec);
 }
 
 function coverageDecision(
@@ -954,6 +1048,8 @@ interface PageContext {
   now: Date;
   /** The escalation's episode (pages of a reopened incident are new pages). */
   episode?: number;
+  /** Low urgency: takes the SMS and topic pages that must wait instead of sending them now. */
+  hold?: (target: SnapshotTarget, spec: PageSpec) => void;
   alarmReason?: string;
   dashboardUrl?: string;
 }
@@ -981,11 +1077,19 @@ interface PageSpec {
  * channel is configured, unless the person has no other way); a topic: SNS.
  */
 function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: PageSpec): PlannedPage[] {
-  if (target.type === "topic") return [planPage(context, { kind: "topic", arn: target.arn }, "sns", spec)];
+  if (target.type === "topic") {
+    if (context.hold) {
+      context.hold(target, spec);
+      return [];
+    }
+    return [planPage(context, { kind: "topic", arn: target.arn }, "sns", spec)];
+  }
   const base = { kind: "person" as const, personId: target.personId, name: target.name };
   const ways: PlannedPage[] = [];
   const configured: PlannedPage[] = [];
-  if (target.phone) {
+  const smsHeld = Boolean(target.phone && context.hold);
+  if (smsHeld) context.hold?.(target, spec);
+  else if (target.phone) {
     const sms = planPage(context, { ...base, phone: target.phone }, "sns", spec);
     ways.push(sms);
     if (context.deps.channels.sns) configured.push(sms);
@@ -997,7 +1101,7 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
     ways.push(dm);
     if (context.deps.channels.slack) configured.push(dm);
   }
-  if (configured.length > 0) return configured;
+  if (configured.length > 0 || smsHeld) return configured;
   // No configured way to reach them (or email only): still pages, which the channels report as
   // failed (`channel_not_configured`, `no_address`), so the gap is on the timeline, never skipped.
   if (ways.length > 0) return ways;
@@ -1388,9 +1492,10 @@ export async function sweepEscalations(deps: PagingDeps): Promise<SweepResult> {
 }
 
 /**
- * Brings an incident's escalation up to date at once (for `incident.status_changed`): an
- * acknowledgement or resolution made anywhere stops the ladder now instead of at the next due
- * time. It pages only what is due anyway.
+ * Brings an incident's escalation up to date at once (for `incident.status_changed`,
+ * `page.acknowledged` and `incident.severity_changed`): an acknowledgement or resolution made
+ * anywhere stops the ladder now instead of at the next due time; a severity raised to high urgency
+ * sends the held pages and lets a paused ladder escalate. It pages only what is due anyway.
  */
 export async function onIncidentStatusChanged(deps: PagingDeps, incidentId: string): Promise<void> {
   const id = validate(incidentIdSchema, incidentId, "incident id");
@@ -1416,7 +1521,9 @@ async function processEscalation(
   const neverStarted = before.ladderDone?.reason === "not_started"; // nobody to page, then or now
   if (found && !neverStarted && reopenedEpisode > (before.episode ?? 1))
     return startEpisode(deps, before, found, reopenedEpisode, now);
-  if (before.status !== "active") return { outcome: "done" };
+  // A paused low-urgency ladder is looked at again when asked (its severity may have been raised).
+  const paused = force && before.doneReason === LOW_URGENCY_PAUSE;
+  if (before.status !== "active" && !paused) return { outcome: "done" };
   if (!found) {
     const after: EscalationRecord = {
       ...before,
@@ -1593,10 +1700,12 @@ export async function acknowledge(
     const after: EscalationRecord = structuredClone(escalation);
     after.version = escalation.version + 1;
     after.updatedAt = at;
+    const cancelled: Draft[] = [];
     if (escalationNeedsAck) {
       after.acknowledgedAt = at;
       after.acknowledgedBy = actor;
       after.ladderDone ??= { reason: "acknowledged", at };
+      cancelled.push(...cancelHeld(after, "acknowledged"));
     }
     const summaryWho = actor.name ?? actor.id;
     const entry: TimelineEntry = {
@@ -1632,7 +1741,7 @@ export async function acknowledge(
         expectedVersion: escalation.version,
         escalation: after,
         acknowledgePages: pageNeedsAck && page ? [{ pageId: page.pageId, at, by: actor }] : [],
-        entries: [entry],
+        entries: [entry, ...entries(incidentId, now, cancelled)],
       });
       changed = true;
       break;

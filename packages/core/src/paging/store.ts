@@ -11,6 +11,7 @@ import {
 import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { UrgencyRules } from "../oncall/urgency";
 import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
 import { pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
@@ -117,7 +118,8 @@ export interface EscalationStep {
   level: number | "fallback";
   round: number;
   requestedAt: string;
-  trigger: "start" | "timeout" | "role_coverage";
+  /** `urgency_raised`: the severity became high urgency and the paused ladder moved on. */
+  trigger: "start" | "timeout" | "role_coverage" | "urgency_raised";
 }
 
 export interface EscalationRecord {
@@ -155,6 +157,27 @@ export interface EscalationRecord {
   episode?: number;
   /** The ladder's first step of this episode waits until then: a reopening is not a fresh storm. */
   notBefore?: string;
+  /**
+   * The urgency rules resolved at declaration (oncall/urgency.ts): which severities are high
+   * urgency, the low-urgency SMS delay and the team's working hours. Absent (an escalation started
+   * before urgencies existed): every severity is high urgency.
+   */
+  urgency?: UrgencyRules;
+  /** Low-urgency SMS and topic pages waiting for `sendAt` (sent then unless acknowledged or resolved). */
+  held?: HeldPage[];
+}
+
+/** A page held by low urgency: what `pagesForTarget` would have sent, and when it will be. */
+export interface HeldPage {
+  target: SnapshotTarget;
+  level: PageLevel;
+  round: number;
+  purpose: PagePurpose;
+  reason: string;
+  /** When it was due (and held). */
+  heldAt: string;
+  /** When it is sent, if the incident is still unacknowledged and unresolved. */
+  sendAt: string;
 }
 
 export interface DueEscalation {
@@ -249,6 +272,8 @@ const ESCALATION_FIELDS = [
   "updatedAt",
   "episode",
   "notBefore",
+  "urgency",
+  "held",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {

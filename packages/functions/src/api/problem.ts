@@ -115,6 +115,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "incident_resolved") {
+    return {
+      type: "https://firebreak.dev/problems/incident-resolved",
+      title: "Incident resolved",
+      status: 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError && error.code === "paging_not_configured") {
     return {
       type: "https://firebreak.dev/problems/unavailable",
