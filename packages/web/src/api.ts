@@ -142,6 +142,13 @@ export const api = {
   assignRole(id: string, role: string, personId: string, expectedVersion: number) {
     return send<IncidentView>("POST", `${api.incident(id)}/roles`, { role, personId, expectedVersion });
   },
+  changeSeverity(id: string, severity: string, expectedVersion: number, reason?: string) {
+    return send<IncidentView>("POST", `${api.incident(id)}/severity`, {
+      severity,
+      expectedVersion,
+      ...(reason ? { reason } : {}),
+    });
+  },
   postUpdate(id: string, text: string, temporary: boolean) {
     return send<unknown>("POST", `${api.incident(id)}/updates`, { text, temporary });
   },

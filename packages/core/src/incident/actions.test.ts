@@ -5,8 +5,15 @@ import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import type { IncidentStore } from "../storage/incident-store";
-import { assignRole, changeStatus, declareIncident, postUpdate } from "./actions";
-import { IllegalTransitionError } from "./model";
+import {
+  assignRole,
+  changeSeverity,
+  changeStatus,
+  declareIncident,
+  IncidentResolvedError,
+  postUpdate,
+} from "./actions";
+import { IllegalTransitionError, parseSeverity } from "./model";
 
 let store: IncidentStore;
 const alice = { type: "user" as const, id: "U1", name: "alice" };
@@ -164,5 +171,86 @@ describe("incident actions", () => {
     expect(final!.timeline).toHaveLength(1 + accepted);
     const lastOps = final!.timeline.filter((e) => e.kind === "incident.role_assigned").at(-1)!;
     expect(final!.incident.roles?.ops?.personId).toBe(lastOps.data.personId);
+  });
+});
+
+describe("changeSeverity", () => {
+  const kate = { type: "user" as const, id: "kate", name: "Kate Lindqvist" };
+
+  it("raises without a reason, lowers only with one, and records each with the person", async () => {
+    const incident = await declareIncident({ store }, { title: "queue age", severity: "SEV4" }, alice);
+    const raised = await changeSeverity({ store }, incident.id, { severity: "SEV2" }, kate);
+    expect(raised).toMatchObject({
+      changed: true,
+      incident: { severity: "SEV2", version: incident.version + 1 },
+    });
+
+    const refused = await changeSeverity({ store }, incident.id, { severity: "SEV3" }, kate).catch((e) => e);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused.message).toBe(`lowering INC-${incident.number} from SEV2 to SEV3 needs a reason`);
+    expect(refused.issues).toEqual([{ path: "reason", message: "required when the severity is lowered" }]);
+
+    await changeSeverity({ store }, incident.id, { severity: "SEV3", reason: "internal users only" }, kate);
+    const same = await changeSeverity({ store }, incident.id, { severity: "SEV3" }, kate);
+    expect(same.changed).toBe(false);
+
+    const entries = (await timeline(incident.id)).filter((e) => e.kind === "incident.severity_changed");
+    expect(entries.map((e) => [e.summary, e.actor.id])).toEqual([
+      ["severity raised from SEV4 to SEV2 by Kate Lindqvist", "kate"],
+      ["severity lowered from SEV2 to SEV3 by Kate Lindqvist: internal users only", "kate"],
+    ]);
+    expect(entries[1]!.data).toEqual({
+      from: "SEV2",
+      to: "SEV3",
+      direction: "lowered",
+      reason: "internal users only",
+    });
+  });
+
+  it("refuses a resolved incident, a stale version and a severity that is not one", async () => {
+    const incident = await declareIncident({ store }, { title: "x" }, alice);
+    const stale = await changeSeverity(
+      { store },
+      incident.id,
+      { severity: "SEV1", expectedVersion: incident.version + 5 },
+      kate,
+    ).catch((e) => e);
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    const bad = await changeSeverity({ store }, incident.id, { severity: "SEV0" as "SEV1" }, kate).catch(
+      (e) => e,
+    );
+    expect(bad).toBeInstanceOf(ValidationError);
+    await changeStatus({ store }, incident.id, { to: "resolved" }, kate);
+    const resolved = await changeSeverity({ store }, incident.id, { severity: "SEV1" }, kate).catch((e) => e);
+    expect(resolved).toBeInstanceOf(IncidentResolvedError);
+    expect(resolved.message).toBe(`INC-${incident.number} is resolved: its severity is kept as it was`);
+    expect((await store.getIncident(incident.id))?.severity).toBe("SEV3");
+  });
+
+  it("keeps concurrent changes on one version: one wins, the others are 409", async () => {
+    const incident = await declareIncident({ store }, { title: "x", severity: "SEV4" }, alice);
+    const results = await Promise.allSettled(
+      (["SEV1", "SEV2", "SEV3"] as const).map((severity) =>
+        changeSeverity({ store }, incident.id, { severity, expectedVersion: incident.version }, kate),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const entries = (await timeline(incident.id)).filter((e) => e.kind === "incident.severity_changed");
+    expect(entries).toHaveLength(1);
+  });
+});
+
+describe("parseSeverity: one parser for the API, Slack and the CLI", () => {
+  it("takes SEVn, sevN and N (1–5), and nothing else", () => {
+    expect(["SEV1", "sev2", "Sev3", " 4 ", "5"].map(parseSeverity)).toEqual([
+      "SEV1",
+      "SEV2",
+      "SEV3",
+      "SEV4",
+      "SEV5",
+    ]);
+    expect(["sev0", "SEV6", "high", "critical", "sev-1", "1.0", "", "sev 1"].map(parseSeverity)).toEqual(
+      Array(8).fill(undefined),
+    );
   });
 });

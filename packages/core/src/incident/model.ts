@@ -8,6 +8,18 @@ export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
 export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 export const DEFAULT_SEVERITY: Severity = "SEV3";
+
+/** The values a person may type for a severity, for every refusal. */
+export const SEVERITY_VALUES = "SEV1 (most severe) to SEV5, written SEV2, sev2 or 2";
+
+/**
+ * The one severity parser for people's input (API, Slack, CLI): `SEVn`, `sevN` or `N`, N 1–5, any
+ * case. Anything else (`sev0`, `SEV6`, `high`, `critical`) is undefined: refused, never mapped.
+ */
+export function parseSeverity(text: string): Severity | undefined {
+  const m = /^(?:sev)?([1-5])$/i.exec(text.trim());
+  return m ? (`SEV${m[1]}` as Severity) : undefined;
+}
 export const DEFAULT_SERVICE = "unassigned";
 
 export const INCIDENT_STATUSES = ["declared", "acknowledged", "mitigated", "resolved"] as const;

@@ -70,6 +70,16 @@ export const ROUTES: RouteDoc[] = [
   ),
   {
     method: "post",
+    path: "/api/incidents/{id}/severity",
+    summary:
+      "Change the severity (SEV1–SEV5; sev2 and 2 are accepted). Raising it to a high-urgency severity pages the high-urgency way from then on (held SMS sent, the ladder escalates); lowering it needs a reason (400 without); the same severity writes nothing (changed: false); 409 for a resolved incident or a stale expectedVersion",
+    role: "responder",
+    params: id,
+    body: s.severityBody,
+    response: s.severityChangeView,
+  },
+  {
+    method: "post",
     path: "/api/incidents/{id}/roles",
     summary: "Assign or hand off a role",
     role: "responder",

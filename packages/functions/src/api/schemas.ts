@@ -7,8 +7,14 @@ import {
   serviceNameSchema,
   updateInputSchema,
 } from "@firebreak/core/incident/actions";
-import { INCIDENT_STATUSES, SEVERITIES } from "@firebreak/core/incident/model";
+import {
+  INCIDENT_STATUSES,
+  parseSeverity,
+  SEVERITIES,
+  SEVERITY_VALUES,
+} from "@firebreak/core/incident/model";
 import { ROLES } from "@firebreak/core/incident/timeline";
+import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 
@@ -75,6 +81,16 @@ export const statusBody = z.strictObject({
   summary: z.optional(
     z.string().check(manyLineText(), z.trim(), z.maxLength(4000, "at most 4000 characters")),
   ),
+});
+
+export const severityBody = z.strictObject({
+  severity: convertedString(
+    parseSeverity,
+    (value) => `${JSON.stringify(value.slice(0, 32))} is not a severity: expected ${SEVERITY_VALUES}`,
+    z.string({ error: `required: ${SEVERITY_VALUES}` }),
+  ),
+  reason: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(500, "at most 500 characters"))),
+  expectedVersion: expectedVersionSchema,
 });
 
 export const roleBody = z.strictObject({
@@ -182,6 +198,9 @@ export const incidentView = z.object({
 });
 
 /** The answer to ack, mitigate and resolve: the incident, and whether this request changed it. */
+/** The answer to a severity change: the incident, and whether this request changed it. */
+export const severityChangeView = z.extend(incidentView, { changed: z.boolean() });
+
 export const statusChangeView = z.extend(incidentView, {
   changed: z.boolean().check(z.describe("this request changed the incident (and wrote its timeline entry)")),
   alreadyInState: z

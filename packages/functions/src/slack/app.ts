@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import {
   type ActionDeps,
   assignRole,
+  changeSeverity,
   changeStatus,
   declareIncident,
   declareInputSchema,
   postUpdate,
 } from "@firebreak/core/incident/actions";
-import type { Actor, Incident, IncidentStatus } from "@firebreak/core/incident/model";
-import { oneLine } from "@firebreak/core/paging/messages";
+import { type Actor, type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/incident/model";
+import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
@@ -353,6 +354,30 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "resolve": {
         const reply = await changeTo("resolve", "resolved", command.number, command.summary);
         return { ...reply, text: `${reply.text}. A postmortem draft is on its way.` };
+      }
+      case "severity": {
+        const incident = await find(command.number, USAGE.severity);
+        check("severity", incident);
+        const lowering = SEVERITIES.indexOf(command.severity) > SEVERITIES.indexOf(incident.severity);
+        if (lowering && !command.reason)
+          throw new SlackUserError(
+            "reason_required",
+            `Lowering ${incidentLabel(incident)} from ${incident.severity} to ${command.severity} needs a reason: add it after the incident.`,
+            USAGE.severity,
+          );
+        const result = await changeSeverity(actions, incident.id, {
+          severity: command.severity,
+          ...(command.reason ? { reason: command.reason } : {}),
+        });
+        if (!result.changed) return ephemeral(`${incidentLabel(incident)} is already ${command.severity}.`);
+        const verb = lowering ? "lowered" : "raised";
+        return inChannel(
+          changeNotice(
+            result.incident,
+            `severity ${verb} from ${incident.severity} to ${command.severity}${command.reason ? `: ${escapeMrkdwnWithin(command.reason, 500)}` : ""}`,
+            actor,
+          ),
+        );
       }
       case "assign": {
         const incident = await find(command.number, USAGE.assign);

@@ -69,6 +69,25 @@ describe("parseCommand", () => {
     });
   });
 
+  it("severity: the severity first (sevN, SEVn or N), then INC-n, then the reason", () => {
+    expect(ok("severity sev2")).toEqual({ kind: "severity", severity: "SEV2" });
+    expect(ok("sev 1 INC-4")).toEqual({ kind: "severity", severity: "SEV1", number: 4 });
+    expect(ok("severity SEV4 inc-7 only <@U1|bob>'s sandbox &amp; staging")).toEqual({
+      kind: "severity",
+      severity: "SEV4",
+      number: 7,
+      reason: "only @bob's sandbox & staging",
+    });
+    for (const bad of ["sev0", "SEV6", "high", "critical"])
+      expect(err(`severity ${bad} INC-1`), bad).toMatchObject({
+        code: "invalid_argument",
+        problem: `"${bad}" is not a severity: use SEV1 (most severe) to SEV5, written SEV2, sev2 or 2`,
+        usage: USAGE.severity,
+      });
+    expect(err("severity")).toMatchObject({ code: "missing_argument", usage: USAGE.severity });
+    expect(err(`severity sev3 INC-1 ${"x".repeat(501)}`).problem).toMatch(/at most 500/);
+  });
+
   it("ack, status, mitigate, postmortem take an optional INC-n", () => {
     expect(ok("ack")).toEqual({ kind: "ack" });
     expect(ok("acknowledge inc-12")).toEqual({ kind: "ack", number: 12 });

@@ -1,5 +1,5 @@
 import { declareInputSchema } from "@firebreak/core/incident/actions";
-import type { Severity } from "@firebreak/core/incident/model";
+import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/incident/model";
 
 /**
  * The `/incident` command language (pure: no I/O, never throws).
@@ -12,6 +12,7 @@ import type { Severity } from "@firebreak/core/incident/model";
  * /incident status [INC-n]
  * /incident mitigate [INC-n]
  * /incident resolve [INC-n] [summary]
+ * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident list
  * /incident postmortem [INC-n]
  * /incident help
@@ -27,6 +28,8 @@ import type { Severity } from "@firebreak/core/incident/model";
  *   be resolved without a directory lookup and is refused with a hint.
  * - `update`: `INC-n` is read at the end of the text (or at its start); `--temporary` anywhere
  *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash).
+ * - `severity`: the severity first (`sev2`, `SEV2` or `2`), then `INC-n`, then the reason (needed
+ *   when lowering it).
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
  *   resolves INC-3.
  *
@@ -45,6 +48,7 @@ export type Command =
   | { kind: "status"; number?: number }
   | { kind: "mitigate"; number?: number }
   | { kind: "resolve"; number?: number; summary?: string }
+  | { kind: "severity"; severity: Severity; number?: number; reason?: string }
   | { kind: "list" }
   | { kind: "postmortem"; number?: number }
   | { kind: "help" };
@@ -57,6 +61,7 @@ export type Subcommand =
   | "status"
   | "mitigate"
   | "resolve"
+  | "severity"
   | "list"
   | "postmortem"
   | "help";
@@ -79,6 +84,7 @@ export const USAGE: Record<Subcommand, string> = {
   status: "/incident status [INC-n]",
   mitigate: "/incident mitigate [INC-n]",
   resolve: "/incident resolve [INC-n] [summary]",
+  severity: "/incident severity <sev1..sev5> [INC-n] [reason]",
   list: "/incident list",
   postmortem: "/incident postmortem [INC-n]",
   help: "/incident help",
@@ -92,6 +98,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   status: "show the incident's state, roles and latest timeline entries",
   mitigate: "mark the impact as mitigated",
   resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
+  severity: "change the severity (raising it to SEV1/SEV2 pages at once; lowering it needs a reason)",
   list: "list the open incidents",
   postmortem: "show the postmortem draft of an incident",
   help: "show this help",
@@ -112,6 +119,8 @@ const ALIASES = new Map<string, Subcommand>([
   ["status", "status"],
   ["mitigate", "mitigate"],
   ["resolve", "resolve"],
+  ["severity", "severity"],
+  ["sev", "severity"],
   ["list", "list"],
   ["ls", "list"],
   ["postmortem", "postmortem"],
@@ -189,6 +198,8 @@ export function parseCommand(text: string): ParseResult {
       return parseUpdate(args);
     case "resolve":
       return parseResolve(args);
+    case "severity":
+      return parseSeverityCommand(args);
     case "list":
       return args.length > 0
         ? fail("unexpected_argument", `"list" takes no arguments, got ${quote(args[0]!)}`, "list")
@@ -314,6 +325,27 @@ function parseUpdate(args: string[]): ParseResult {
   return {
     ok: true,
     command: { kind: "update", text, temporary, ...(number !== undefined ? { number } : {}) },
+  };
+}
+
+function parseSeverityCommand(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  if (first === undefined) return fail("missing_argument", `which severity? ${SEVERITY_VALUES}`, "severity");
+  const severity = parseSeverity(first);
+  if (!severity)
+    return fail("invalid_argument", `${quote(first)} is not a severity: use ${SEVERITY_VALUES}`, "severity");
+  const number = rest[0] !== undefined ? incidentNumber(rest[0]) : undefined;
+  const reason = plainText((number !== undefined ? rest.slice(1) : rest).join(" "));
+  if (reason.length > 500)
+    return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "severity");
+  return {
+    ok: true,
+    command: {
+      kind: "severity",
+      severity,
+      ...(number !== undefined ? { number } : {}),
+      ...(reason !== "" ? { reason } : {}),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { IncidentResolvedError } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
 import { escapeMrkdwn } from "@firebreak/core/paging/messages";
 import {
@@ -44,7 +45,8 @@ export function isExpected(error: unknown): boolean {
     error instanceof ValidationError ||
     error instanceof NotFoundError ||
     error instanceof IllegalTransitionError ||
-    error instanceof VersionConflictError
+    error instanceof VersionConflictError ||
+    error instanceof IncidentResolvedError
   );
 }
 
@@ -77,6 +79,7 @@ export function errorText(
     return `That did not work: ${esc(issues || error.message)}`;
   }
   if (error instanceof NotFoundError) return `${label(incident)} was not found.`;
+  if (error instanceof IncidentResolvedError) return `${esc(error.message)}.`;
   if (error instanceof VersionConflictError)
     return `${label(incident)} was changed by someone else at the same moment: please try again.`;
   const ref = reference ? ` (reference ${code(esc(reference))})` : "";

@@ -7,12 +7,12 @@ import { PermissionDeniedError } from "./errors";
  * incident's IC, anyone holding a role on it, and the configured admins.
  *
  * Defaults: anyone may declare, acknowledge, post updates and mark mitigated; only responders may
- * resolve and assign roles. With `claimVacantIc` (default on), anyone may take the IC role of an
+ * resolve, assign roles and change the severity. With `claimVacantIc` (default on), anyone may take the IC role of an
  * incident that has no IC (the Take IC button, or `assign ic @me`): without it nobody but an admin
  * could ever start the response on a fresh incident.
  */
 export type Audience = "anyone" | "responders";
-export type Act = "declare" | "ack" | "update" | "mitigate" | "resolve" | "assign";
+export type Act = "declare" | "ack" | "update" | "mitigate" | "resolve" | "assign" | "severity";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -30,6 +30,7 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     mitigate: "anyone",
     resolve: "responders",
     assign: "responders",
+    severity: "responders",
   },
   claimVacantIc: true,
 };

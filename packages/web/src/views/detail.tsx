@@ -383,6 +383,13 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
               Resolve
             </button>
           </form>
+          <SeverityForm
+            current={incident.severity}
+            disabled={busy}
+            onChange={(severity, reason) =>
+              act(`Severity ${severity}.`, () => api.changeSeverity(id, severity, incident.version, reason))
+            }
+          />
         </section>
       ) : null}
       {!open ? (
@@ -502,5 +509,62 @@ function AlarmContextFacts({ context }: { context: AlarmContext }) {
         })}
       </dd>
     </dl>
+  );
+}
+
+const SEVERITY_CHOICES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
+
+/**
+ * Change the severity: raising it to a high-urgency severity pages the high-urgency way from then
+ * on; lowering it needs a reason (the API refuses it without one, and the form says so first).
+ */
+function SeverityForm(props: {
+  current: string;
+  disabled: boolean;
+  onChange: (severity: string, reason?: string) => Promise<boolean>;
+}) {
+  const [severity, setSeverity] = useState(props.current);
+  const [reason, setReason] = useState("");
+  const lowering =
+    SEVERITY_CHOICES.indexOf(severity as never) > SEVERITY_CHOICES.indexOf(props.current as never);
+  return (
+    <form
+      class="inline"
+      aria-label="Change severity"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onChange(severity, reason.trim() || undefined).then((ok) => {
+          if (ok) setReason("");
+        });
+      }}
+    >
+      <label for="severity-choice">Severity</label>
+      <select
+        id="severity-choice"
+        value={severity}
+        onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}
+      >
+        {SEVERITY_CHOICES.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+      <label for="severity-reason" class="visually-hidden">
+        Reason {lowering ? "(required when lowering)" : "(optional)"}
+      </label>
+      <input
+        id="severity-reason"
+        type="text"
+        maxLength={500}
+        required={lowering}
+        placeholder={lowering ? "Reason (required when lowering)" : "Reason (optional)"}
+        value={reason}
+        onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+      />
+      <button type="submit" disabled={props.disabled || severity === props.current}>
+        Change severity
+      </button>
+    </form>
   );
 }

@@ -4,7 +4,13 @@
  * directory, API tokens. Writes of postmortems and of the directory are groups of their own
  * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
  */
-import { assignRole, declareIncident, postUpdate, setStatus } from "@firebreak/core/incident/actions";
+import {
+  assignRole,
+  changeSeverity,
+  declareIncident,
+  postUpdate,
+  setStatus,
+} from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
@@ -34,6 +40,7 @@ import {
   metricsQuery,
   pagesQuery,
   roleBody,
+  severityBody,
   statusBody,
   tokenBody,
   tokenPath,
@@ -204,6 +211,26 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       return c.json(statusChangeView(result.incident, result.changed));
     });
   }
+
+  // Raising re-evaluates urgency and paging (the pager consumes incident.severity_changed);
+  // lowering needs a reason; the same severity writes nothing (changed: false).
+  app.post("/api/incidents/:id/severity", responder, async (c) => {
+    const id = await incidentIdOf(c, getDeps().store);
+    const body = parse(severityBody, await jsonBody(c), "body");
+    const result = await withConflict(id, () =>
+      changeSeverity(
+        { store: getDeps().store, clock: getDeps().clock },
+        id,
+        {
+          severity: body.severity,
+          ...(body.reason ? { reason: body.reason } : {}),
+          ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+        },
+        actorOf(c.get("principal")),
+      ),
+    );
+    return c.json({ ...incidentView(result.incident), changed: result.changed });
+  });
 
   app.post("/api/incidents/:id/roles", responder, async (c) => {
     const id = await incidentIdOf(c, getDeps().store);
