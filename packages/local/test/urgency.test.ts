@@ -134,11 +134,21 @@ describe("urgency, through the local runtime", () => {
     expect(smsTo(ic.phone)).toHaveLength(1);
   });
 
-  it("/incident severity sev1 by the IC raises it: the held SMS goes at once", async () => {
+  it("/incident severity sev1 by the IC raises it: the held SMS goes at once, the channel is opened", async () => {
+    // A SEV4 has no incident channel; as a SEV1 it gets one (the Slack worker syncs on the event).
+    const channels = () =>
+      runtime.fakeSlack!.calls.filter(
+        (c) =>
+          c.method === "conversations.create" &&
+          !c.fault &&
+          String(c.body.name).startsWith(`inc-${low.number}-`),
+      );
+    expect(channels()).toEqual([]);
     const reply = await slashCommand(`severity sev1 INC-${low.number}`, ic.slackUserId!);
     expect(reply.response_type).toBe("in_channel");
     expect(reply.text).toContain(`severity raised from SEV4 to SEV1`);
     await vi.waitFor(() => expect(smsTo(ic.phone)).toHaveLength(2), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(() => expect(channels()).toHaveLength(1), { timeout: 20_000, interval: 100 });
     const after = await detail(low.id);
     expect(after.severity).toBe("SEV1");
     const changed = after.timeline.find((e) => e.kind === "incident.severity_changed");

@@ -166,6 +166,21 @@ describe("dashboard in headless Chromium", () => {
         .toBe(1);
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-detail.png"), fullPage: true });
 
+      // Severity: raise it (no reason needed), then lower it, which asks for a reason first.
+      const severity = page.getByRole("form", { name: "Change severity" });
+      await severity.getByLabel("Severity", { exact: true }).selectOption("SEV1");
+      await severity.getByRole("button", { name: "Change severity" }).click();
+      await page.locator(".incident-head").getByText("SEV1").waitFor({ timeout: STEP_MS });
+      await severity.getByLabel("Severity", { exact: true }).selectOption("SEV3");
+      const reason = severity.getByLabel(/Reason/);
+      expect(await reason.getAttribute("required")).not.toBeNull();
+      await reason.fill("Only the admin console is affected.");
+      await severity.getByRole("button", { name: "Change severity" }).click();
+      await page.locator(".incident-head").getByText("SEV3").waitFor({ timeout: STEP_MS });
+      const changes = page.locator('.timeline li[data-kind="incident.severity_changed"]');
+      await expect.poll(() => changes.count(), { timeout: STEP_MS }).toBe(2);
+      await changes.getByText(/Only the admin console is affected/).waitFor({ timeout: STEP_MS });
+
       // Resolve, then open the drafted postmortem (written asynchronously after resolve).
       await page.getByLabel("Resolution summary (optional)").fill("Deploy rolled back.");
       await page.getByRole("button", { name: "Resolve" }).click();
