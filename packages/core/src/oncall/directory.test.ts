@@ -287,6 +287,50 @@ describe("parseDirectory", () => {
     ]);
   });
 
+  it("takes a team's working hours and a policy's urgency, and says exactly what is wrong with them", () => {
+    const parsed = parseDirectory({
+      ...base(),
+      teams: base().teams.map((t: Data, i: number) =>
+        i === 0
+          ? {
+              ...t,
+              workingHours: { timezone: "Europe/London", from: "08:00", to: "18:00" },
+              escalationPolicy: { ...t.escalationPolicy, urgency: { high: ["SEV1"] } },
+            }
+          : t,
+      ),
+    });
+    expect(parsed.teams[0]!.workingHours).toEqual({
+      timezone: "Europe/London",
+      days: ["mon", "tue", "wed", "thu", "fri"],
+      from: "08:00",
+      to: "18:00",
+    });
+    expect(parsed.teams[0]!.escalationPolicy.urgency).toEqual({ high: ["SEV1"], lowSmsDelayMinutes: 15 });
+    expect(parsed.teams[1]!.escalationPolicy.urgency).toBeUndefined(); // the defaults apply
+
+    expect(
+      problems((d) => {
+        d.teams[0].workingHours = {
+          timezone: "Europe/Londres",
+          days: ["weekdays"],
+          from: "9:00",
+          to: "17:00",
+        };
+        d.escalationPolicies[0].urgency = { high: ["sev0"], lowSmsDelayMinutes: 2000, sms: true };
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'teams[0].workingHours.timezone: unknown time zone "Europe/Londres" (expected an IANA name such as "Europe/London")',
+        "teams[0].workingHours.days[0]: expected a day: sun, mon, tue, wed, thu, fri, sat",
+        'teams[0].workingHours.from: expected a 24-hour time "HH:MM" such as "09:00"',
+        "escalationPolicies[0].urgency.high[0]: expected a severity: SEV1, SEV2, SEV3, SEV4, SEV5",
+        "escalationPolicies[0].urgency.lowSmsDelayMinutes: must be at most 1440",
+        "escalationPolicies[0].urgency.sms: unknown key (misspelt?)",
+      ]),
+    );
+  });
+
   it("points unquoted YAML numbers out (phone numbers, account ids)", () => {
     expect(
       problems((d) => {
