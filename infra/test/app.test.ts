@@ -961,7 +961,12 @@ describe("paging", () => {
       source: ["firebreak"],
       "detail-type": [...PAGER_EVENT_TYPES],
     });
-    expect(PAGER_EVENT_TYPES).toEqual(["incident.declared", "incident.status_changed", "page.acknowledged"]);
+    expect(PAGER_EVENT_TYPES).toEqual([
+      "incident.declared",
+      "incident.status_changed",
+      "page.acknowledged",
+      "incident.severity_changed",
+    ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));
   });
