@@ -966,6 +966,7 @@ describe("paging", () => {
       "incident.status_changed",
       "page.acknowledged",
       "incident.severity_changed",
+      "incident.alarm_attached",
     ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));

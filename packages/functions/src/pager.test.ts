@@ -115,6 +115,7 @@ describe("pager (app-bus consumer)", () => {
       "incident.status_changed",
       "page.acknowledged",
       "incident.severity_changed",
+      "incident.alarm_attached",
     ]);
   });
 

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
+import { changeStatus } from "../incident/actions";
+import type { Directory } from "../oncall/directory";
+import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { type IncidentStore, StorageLimitError } from "../storage/incident-store";
 import { MemoryDeadLetterSink } from "./dead-letter";
 import { type IngestConfig, ingestAlarmTransition } from "./ingest";
@@ -522,6 +526,112 @@ describe("ingestAlarmTransition: the reopen window", () => {
         },
       ),
       { numRuns: 12 },
+    );
+  });
+});
+
+describe("ingestAlarmTransition: grouping by service (the team's `grouping`, default by-service)", () => {
+  const demo = parseDirectoryYaml(
+    readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),
+  );
+  const byAlarm: Directory = {
+    ...demo,
+    teams: demo.teams.map((t) => (t.id === "checkout" ? { ...t, grouping: "by-alarm" as const } : t)),
+  };
+  const grouped = (t: AlarmTransition, config?: Partial<IngestConfig>, directory: Directory = demo) =>
+    ingestAlarmTransition({ store, config, directory: async () => directory }, t);
+  const on = (service: string, name: string, state: "ALARM" | "OK", seconds: number) =>
+    transition(name, state, seconds, { description: `severity: sev2\nservice: ${service}` });
+
+  it("two alarms on one service make one incident with two alarms; the second is a related-alarm entry", async () => {
+    const first = await grouped(on("checkout", "checkout-5xx", "ALARM", 0));
+    const second = await grouped(on("checkout", "checkout-latency", "ALARM", 5));
+    expect(first.outcome).toBe("opened");
+    expect(second).toMatchObject({ outcome: "grouped", incidentId: first.incidentId, incidentNumber: 1 });
+    const { incident, timeline } = await timelineOf(first.incidentId!);
+    expect(incident.alarm?.name).toBe("checkout-5xx");
+    expect(incident.relatedAlarms?.map((a) => a.name)).toEqual(["checkout-latency"]);
+    const attached = timeline.filter((e) => e.kind === "incident.alarm_attached");
+    expect(attached).toHaveLength(1);
+    expect(attached[0]!.summary).toBe(
+      "related alarm checkout-latency fired for checkout: grouped into INC-1, not a new incident",
+    );
+    expect(attached[0]!.data.alarm).toMatchObject({ name: "checkout-latency", account: "210987654321" });
+    expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(2);
+    // Later transitions of the grouped alarm go on the same incident.
+    expect(await grouped(on("checkout", "checkout-latency", "OK", 60))).toMatchObject({
+      outcome: "appended",
+      incidentId: first.incidentId,
+    });
+    expect((await store.listIncidents({ status: "all" })).items).toHaveLength(1);
+    // Another service, or an alarm naming no service, is not grouped.
+    expect((await grouped(on("cart", "cart-errors", "ALARM", 70))).outcome).toBe("opened");
+    expect((await grouped(transition("HighCPU", "ALARM", 80, { description: "" }))).outcome).toBe("opened");
+  });
+
+  it("a team with grouping: by-alarm gets one incident per alarm", async () => {
+    const a = await grouped(on("checkout", "checkout-5xx", "ALARM", 0), {}, byAlarm);
+    const b = await grouped(on("checkout", "checkout-latency", "ALARM", 5), {}, byAlarm);
+    expect([a.outcome, b.outcome]).toEqual(["opened", "opened"]);
+    expect(a.incidentId).not.toBe(b.incidentId);
+  });
+
+  it("is all clear only when every alarm is OK: auto-resolve waits for the last one", async () => {
+    const resolving = { autoResolveOnOk: true, reopenWindowMs: 0 };
+    const first = await grouped(on("checkout", "checkout-5xx", "ALARM", 0), resolving);
+    await grouped(on("checkout", "checkout-latency", "ALARM", 5), resolving);
+    await grouped(on("checkout", "checkout-5xx", "OK", 30), resolving);
+    const open = await timelineOf(first.incidentId!);
+    expect(open.incident.status).toBe("declared");
+    const ok = open.timeline.filter((e) => e.kind === "incident.alarm_transition" && e.data.state === "OK");
+    expect(ok[0]!.summary).toContain("INC-1 stays open: checkout-latency still in ALARM");
+    await grouped(on("checkout", "checkout-latency", "OK", 40), resolving);
+    const done = await timelineOf(first.incidentId!);
+    expect(done.incident.status).toBe("resolved");
+    // Both alarms were released: each one's next ALARM opens a new incident (the window is off).
+    const again = await grouped(on("checkout", "checkout-latency", "ALARM", 100), resolving);
+    expect(again.outcome).toBe("opened");
+    expect(again.incidentId).not.toBe(first.incidentId);
+    expect((await grouped(on("checkout", "checkout-5xx", "ALARM", 110), resolving)).outcome).toBe("grouped");
+  });
+
+  it("a person resolving a grouped incident frees all its alarms", async () => {
+    const first = await grouped(on("checkout", "checkout-5xx", "ALARM", 0));
+    await grouped(on("checkout", "checkout-latency", "ALARM", 5));
+    await changeStatus({ store }, first.incidentId!, { to: "resolved" }, { type: "user", id: "kate" });
+    const [a, b] = await store.getAlarmRecords([alarmArn("checkout-5xx"), alarmArn("checkout-latency")]);
+    expect([a?.openIncidentId, b?.openIncidentId]).toEqual([undefined, undefined]);
+    const next = await grouped(on("checkout", "checkout-latency", "ALARM", 4000), { reopenWindowMs: 0 });
+    expect(next.outcome).toBe("opened");
+  });
+
+  it("concurrent alarms on one service: exactly one incident, every alarm on it (seeded orders)", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }),
+        async (order) => {
+          const service = `svc${++run}`;
+          const team = { ...demo.teams[0]!, services: [{ id: service }] };
+          const directory: Directory = { ...demo, teams: [team, ...demo.teams.slice(1)] };
+          const alarms = order.map((i) => on(service, `${service}-alarm-${i}`, "ALARM", i));
+          // All at once, each delivered twice (at-least-once): one incident, six alarms, none lost.
+          const results = await Promise.all(
+            [...alarms, ...alarms].map((t) =>
+              grouped({ ...t, deliveryId: `${t.deliveryId}-${Math.random()}` }, {}, directory),
+            ),
+          );
+          const ids = new Set(results.filter((r) => r.incidentId).map((r) => r.incidentId));
+          expect(ids.size).toBe(1);
+          expect(results.filter((r) => r.outcome === "opened")).toHaveLength(1);
+          const { incident, timeline } = await timelineOf([...ids][0]!);
+          const names = [incident.alarm!.name, ...(incident.relatedAlarms ?? []).map((a) => a.name)];
+          expect(names.sort()).toEqual(alarms.map((t) => t.alarmName).sort());
+          expect(timeline.filter((e) => e.kind === "incident.alarm_attached")).toHaveLength(5);
+          expect(timeline.filter((e) => e.kind === "incident.alarm_transition")).toHaveLength(6);
+        },
+      ),
+      { numRuns: 6 },
     );
   });
 });

@@ -16,6 +16,7 @@ import { type AlarmClassification, classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
+import { allClear, groupKeyOf } from "./grouping";
 import {
   DEFAULT_IGNORE_SETTINGS,
   type IgnoreSettings,
@@ -53,6 +54,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
 
 export type IngestOutcome =
   | "opened" // a new incident
+  | "grouped" // a new alarm episode joined an open incident of its service (alarm/grouping.ts)
   | "appended" // recorded on an existing incident
   | "reopened" // fired again soon after its incident resolved: that incident is open again
   | "recorded" // the alarm's state changed; no incident involved
@@ -85,25 +87,30 @@ export interface IngestDeps {
   directory?: () => Promise<Directory | undefined>;
 }
 
-/** The directory's ignore rules that apply to this alarm: everyone's, then its owning team's. */
-async function ignoreRulesFor(
+/**
+ * What the directory says about this alarm: the ignore rules that apply (everyone's, then its
+ * owning team's) and the group a new episode joins (alarm/grouping.ts).
+ */
+async function alarmScope(
   deps: IngestDeps,
   t: AlarmTransition,
   config: IngestConfig,
-): Promise<ScopedIgnoreRule[]> {
+): Promise<{ rules: ScopedIgnoreRule[]; groupKey?: string }> {
   const directory = await deps.directory?.();
-  if (!directory) return [];
+  if (!directory) return { rules: [] };
   const rules: ScopedIgnoreRule[] = (directory.ignoreAlarms ?? []).map((rule, index) => ({
     scope: "global",
     index,
     rule,
   }));
-  const { services, team } = classifyAlarm(t, config.tagNames);
+  const classification = classifyAlarm(t, config.tagNames);
+  const { services, team } = classification;
   const owner = resolveOwner(directory, services[0] ?? DEFAULT_SERVICE, t.account, team).team;
   if (owner)
     for (const [index, rule] of (owner.ignoreAlarms ?? []).entries())
       rules.push({ scope: owner.id, index, rule });
-  return rules;
+  const groupKey = groupKeyOf(classification, owner);
+  return groupKey ? { rules, groupKey } : { rules };
 }
 
 const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
@@ -120,7 +127,7 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
   const config = { ...DEFAULT_INGEST_CONFIG, ...deps.config };
   const clock = deps.clock ?? systemClock;
   refuseFutureTimestamp(t, clock.now(), config.maxFutureSkewMs);
-  const rules = await ignoreRulesFor(deps, t, config);
+  const scope = await alarmScope(deps, t, config);
   let number: number | undefined;
   const sent = new Set<string>();
   const deadLetter = async (orphans: OrphanTransition[]): Promise<number> => {
@@ -153,7 +160,7 @@ export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition
           number = n;
         },
         deadLetter,
-        rules,
+        scope,
       );
       return { ...result, ...(sent.size ? { deadLettered: sent.size } : {}), attempts: attempt };
     } catch (error) {
@@ -173,8 +180,9 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
   deadLetter: (orphans: OrphanTransition[]) => Promise<number>,
-  rules: readonly ScopedIgnoreRule[],
+  scope: { rules: readonly ScopedIgnoreRule[]; groupKey?: string },
 ): Promise<Omit<IngestResult, "attempts">> {
+  const { rules } = scope;
   // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a
   // storm), and not while claims are losing (the number will come from `allocateNumber`).
   const claimNumber = t.state === "ALARM" && attempt === 1 && store.shouldClaimNumber();
@@ -234,6 +242,34 @@ async function attemptIngest(
       return { outcome: "recorded" };
     }
     case "open": {
+      // A new episode of an alarm whose service already has an open incident joins it.
+      const group =
+        scope.groupKey && !plan.resolvedAt ? await store.getAlarmGroup(scope.groupKey) : undefined;
+      const holder = group ? await store.getIncident(group.incidentId) : undefined;
+      if (holder && holder.status !== "resolved") {
+        const joined = planTransition(record, t, config, { newIncidentId: holder.id });
+        if (joined.action === "open") {
+          const alarm = alarmRefOf(t);
+          const service = holder.services[0] ?? DEFAULT_SERVICE;
+          const attached: EntryDraft = {
+            kind: "incident.alarm_attached",
+            summary: `related alarm ${t.alarmName} fired for ${service}: grouped into INC-${holder.number}, not a new incident`,
+            data: { alarmArn: t.alarmArn, alarmName: t.alarmName, service, alarm },
+          };
+          await store.commitAlarmChange({
+            delivery: delivery("grouped", holder.id),
+            record: joined.record,
+            expectedRecordVersion: record?.version,
+            attach: {
+              incidentId: holder.id,
+              alarm: { arn: t.alarmArn, name: t.alarmName, at },
+              ...(joined.flapping ? { flapping: true } : {}),
+            },
+            entries: toEntries(holder.id, [attached, ...joined.entries]),
+          });
+          return { outcome: "grouped", incidentId: holder.id, incidentNumber: holder.number };
+        }
+      }
       // First attempt: the number after the counter read with the alarm, claimed inside the
       // transaction (no round trip of its own). After a lost race (the counter moved, or anything
       // else), or while claims have been losing (a storm of openings), a number reserved by an
@@ -274,6 +310,9 @@ async function attemptIngest(
         expectedRecordVersion: record?.version,
         newIncident: incident,
         ...(numberClaim ? { numberClaim } : {}),
+        ...(scope.groupKey && !plan.resolvedAt
+          ? { claimGroup: { key: scope.groupKey, ...(group ? { previous: group.incidentId } : {}) } }
+          : {}),
         entries: toEntries(incident.id, [declared, ...plan.entries, ...recovered]),
       });
       return { outcome: "opened", incidentId: incident.id, incidentNumber: number };
@@ -313,29 +352,56 @@ async function attemptIngest(
           return { outcome: "reopened", incidentId: plan.incidentId, incidentNumber: incident.number };
         }
       }
+      let otherAlarms: { arn: string; version: number; release?: { at: string } }[] | undefined;
       if (plan.resolve) {
         const incident = await store.getIncident(plan.incidentId);
-        // Resolved when the alarm recovered, on the alarm's clock: the reopen window is read on it.
-        if (plan.record) plan.record.lastIncidentResolvedAt = t.stateTimestamp;
-        if (incident && incident.status !== "resolved") {
+        // A grouped incident is all clear only when every one of its alarms is OK.
+        const others = incident ? await groupedAlarms(store, incident, t.alarmArn) : [];
+        const firing = others.filter((o) => !allClear([o], plan.incidentId));
+        if (incident && incident.status !== "resolved" && firing.length > 0) {
+          // Still held by the incident; decided on the others' states (they must not move meanwhile).
+          if (plan.record) plan.record.openIncidentId = plan.incidentId;
+          otherAlarms = firing.map((o) => ({ arn: o.arn, version: o.version }));
+          // Said on this transition's own entry: not all clear yet.
+          const own = drafts.find((d) => d.kind === "incident.alarm_transition");
+          if (own) {
+            own.summary += `; INC-${incident.number} stays open: ${firing.map((o) => o.name).join(", ")} still in ALARM`;
+            own.data = { ...own.data, stillFiring: firing.map((o) => o.name) };
+          }
+        } else if (incident && incident.status !== "resolved") {
+          // Resolved when the alarm recovered, on the alarm's clock: the reopen window is read on it.
+          if (plan.record) plan.record.lastIncidentResolvedAt = t.stateTimestamp;
+          otherAlarms = others
+            .filter((o) => o.openIncidentId === plan.incidentId)
+            .map((o) => ({ arn: o.arn, version: o.version, release: { at: t.stateTimestamp } }));
           status = { from: incident.status, to: "resolved", expectedVersion: incident.version };
           drafts.push({
             kind: "incident.status_changed",
             summary: `resolved automatically: ${t.alarmName} recovered`,
             data: { from: incident.status, to: "resolved", automatic: true },
           });
-        }
+        } else if (plan.record) plan.record.lastIncidentResolvedAt = t.stateTimestamp;
       }
       await store.commitAlarmChange({
         delivery: delivery("appended", plan.incidentId),
         record: plan.record,
         expectedRecordVersion: record?.version,
         update: { incidentId: plan.incidentId, at, flapping: plan.markFlapping || undefined, status },
+        ...(otherAlarms?.length ? { otherAlarms } : {}),
         entries: toEntries(plan.incidentId, drafts),
       });
       return { outcome: "appended", incidentId: plan.incidentId };
     }
   }
+}
+
+/** The records of the incident's other alarms (its own and the grouped ones), `self` left out. */
+async function groupedAlarms(store: IncidentStore, incident: Incident, self: string) {
+  const arns = [incident.alarm?.arn, ...(incident.relatedAlarms ?? []).map((a) => a.arn)].filter(
+    (arn): arn is string => arn !== undefined && arn !== self,
+  );
+  if (arns.length === 0) return [];
+  return store.getAlarmRecords([...new Set(arns)]);
 }
 
 function newAlarmIncident(

@@ -37,6 +37,13 @@ export interface AlarmRef {
   context?: AlarmContext;
 }
 
+export interface RelatedAlarm {
+  arn: string;
+  name: string;
+  /** When it joined the incident. */
+  at: string;
+}
+
 export interface Actor {
   type: "system" | "alarm" | "user" | "slack" | "api";
   id: string;
@@ -77,6 +84,11 @@ export interface Incident {
   reopenedAt?: string;
   /** How many times it was reopened: each reopening is a new paging episode (paging/service.ts). */
   reopens?: number;
+  /**
+   * Other alarms grouped into this incident (alarm/grouping.ts): they fired for its service while it
+   * was open. Its own alarm is `alarm`.
+   */
+  relatedAlarms?: RelatedAlarm[];
   /** Optimistic-locking version: incremented on every write. */
   version: number;
 }

@@ -28,6 +28,8 @@ export const TIMELINE_KINDS = [
   "escalation.restarted",
   "page.held",
   "page.hold_cancelled",
+  "incident.alarm_attached",
+  "escalation.related_alarm",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

@@ -23,6 +23,7 @@
  */
 
 import * as z from "zod/mini";
+import { type Grouping, groupingSchema } from "../alarm/grouping";
 import { type IgnoreRule, ignoreRulesSchema } from "./alarm-rules";
 import "@firebreak/core/shared/zod-locale";
 import { formatPath, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
@@ -127,6 +128,8 @@ export interface Team {
   ignoreAlarms?: IgnoreRule[];
   /** When low-urgency SMS may be sent (urgency.ts); absent: Mon–Fri 09:00–17:00, first rotation's zone. */
   workingHours?: WorkingHours;
+  /** How the team's alarms group into incidents (alarm/grouping.ts); absent: `by-service`. */
+  grouping?: Grouping;
 }
 
 export interface Directory {
@@ -368,6 +371,7 @@ const teamSchema = z.strictObject({
   slo: z.optional(z.unknown()),
   ignoreAlarms: z.optional(ignoreRulesSchema),
   workingHours: z.optional(workingHoursSchema),
+  grouping: z.optional(groupingSchema),
 });
 
 const rootSchema = z.strictObject({
@@ -614,6 +618,7 @@ function parseTeam(
     slo,
     ignoreAlarms: team.ignoreAlarms?.map(stripUndefined),
     workingHours: team.workingHours,
+    grouping: team.grouping,
   });
 }
 

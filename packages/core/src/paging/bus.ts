@@ -1,7 +1,8 @@
 /**
  * The app-bus detail-types the pager consumes: `incident.declared` starts roles and pages;
  * `incident.status_changed`, `page.acknowledged` and `incident.severity_changed` (urgency may have
- * changed) bring the escalation up to date at once.
+ * changed) and `incident.alarm_attached` (the IC hears of a grouped alarm) bring the escalation up
+ * to date at once.
  * Shared by the Lambda handler, its bus rule (infra/paging.ts) and the local runtime.
  */
 export const PAGER_EVENT_TYPES = [
@@ -9,4 +10,5 @@ export const PAGER_EVENT_TYPES = [
   "incident.status_changed",
   "page.acknowledged",
   "incident.severity_changed",
+  "incident.alarm_attached",
 ] as const;

@@ -161,6 +161,8 @@ export const PAGING_KINDS = {
   escalationRestarted: "escalation.restarted",
   /** Something about the initial roles a person should know (comms unassigned, ops is the IC…). */
   roleFlagged: "incident.role_flagged",
+  /** A grouped alarm that could not be told to anyone (the incident has no commander). */
+  relatedAlarm: "escalation.related_alarm",
   /** A low-urgency SMS or topic page held until `sendAt` (the delay, within working hours). */
   pageHeld: "page.held",
   /** A held page not sent after all: the incident was acknowledged or resolved first. */
@@ -228,8 +230,11 @@ export function pageIdFor(parts: {
   channel: ChannelName;
   /** The paging episode; the first one (absent or 1) keeps the ids pages always had. */
   episode?: number;
+  /** What the page is about beyond its level (a grouped alarm's ARN). */
+  subject?: string;
 }): string {
   const episode = parts.episode && parts.episode > 1 ? [parts.episode] : [];
+  const subject = parts.subject ? [`subject:${parts.subject}`] : [];
   const digest = createHash("sha256")
     .update(
       JSON.stringify([
@@ -241,6 +246,7 @@ export function pageIdFor(parts: {
         parts.targetKey,
         parts.channel,
         ...episode,
+        ...subject,
       ]),
     )
     .digest()
@@ -840,6 +846,37 @@ function planEscalation(
     });
   };
 
+  // Grouped alarms: the current incident commander hears of each one, once (not the ladder).
+  const paged = new Set(after.relatedPaged ?? []);
+  const pagesBeforeRelated = pages.length;
+  for (const entry of timeline) {
+    const arn = entry.data.alarmArn;
+    if (entry.kind !== "incident.alarm_attached" || typeof arn !== "string" || paged.has(arn)) continue;
+    paged.add(arn);
+    after.relatedPaged = [...paged];
+    const icTarget = icTargetOf(after, incident);
+    const name = String(entry.data.alarmName ?? arn);
+    if (!icTarget) {
+      drafts.push({
+        kind: PAGING_KINDS.relatedAlarm,
+        summary: `related alarm ${name}: no incident commander to tell`,
+        data: { alarmArn: arn, paged: false },
+      });
+      continue;
+    }
+    pages.push(
+      ...pagesForTarget(context, icTarget, {
+        level: "related_alarm",
+        round: 0,
+        purpose: "related_alarm",
+        reason: `you are the incident commander, and another alarm fired for this incident's service: ${name}`,
+        subject: arn,
+      }),
+    );
+  }
+
+  const relatedPlanned = pages.length > pagesBeforeRelated;
+
   // A reopened incident's ladder starts again, but not before `notBefore`.
   const held = after.steps.length === 0 && after.notBefore !== undefined && after.notBefore > at;
   // Low urgency pages its first level and does not escalate; high urgency moves on from there.
@@ -876,17 +913,7 @@ function planEscalation(
   if (coverage.action === "escalate") {
     after.coverage = { attempts: after.coverage.attempts + 1, lastEscalatedAt: at };
     const ic = incident.roles?.ic;
-    const icPerson = ic ? findPerson(after.people, ic.personId) : undefined;
-    const icTarget: SnapshotTarget | undefined = icPerson
-      ? { type: "person", ...icPerson }
-      : ic && /^[UW][A-Z0-9]{2,}$/.test(ic.personId)
-        ? {
-            type: "person",
-            personId: ic.personId,
-            name: ic.personName ?? ic.personId,
-            slackUserId: ic.personId,
-          }
-        : undefined;
+    const icTarget = icTargetOf(after, incident);
     const icName = ic ? (ic.personName ?? ic.personId) : undefined;
     drafts.push({
       kind: PAGING_KINDS.roleCoverage,
@@ -929,7 +956,8 @@ function planEscalation(
   const nextCoverage = coverageDecision(config, after, incident, icAckAt, now);
   if (nextCoverage.action === "wait") due.push(nextCoverage.until.getTime());
   else if (nextCoverage.action === "escalate") due.push(now.getTime());
-  if ((due.length > 0 || pausedNow) && pages.length > 0) due.push(now.getTime() + config.staleAfterMs);
+  if ((due.length > 0 || pausedNow || relatedPlanned) && pages.length > 0)
+    due.push(now.getTime() + config.staleAfterMs);
 
   if (due.length > 0) {
     after.status = "active";
@@ -964,7 +992,13 @@ function cancelHeld(after: EscalationRecord, why: string): Draft[] {
 
 /** The page a hold was for, now sent (through SNS: an SMS or the topic). */
 function heldPage(context: PageContext, h: HeldPage): PlannedPage {
-  const spec: PageSpec = { level: h.level, round: h.round, purpose: h.purpose, reason: h.reason };
+  const spec: PageSpec = {
+    level: h.level,
+    round: h.round,
+    purpose: h.purpose,
+    reason: h.reason,
+    ...(h.subject ? { subject: h.subject } : {}),
+  };
   if (h.target.type === "topic") return planPage(context, { kind: "topic", arn: h.target.arn }, "sns", spec);
   const { personId, name, phone } = h.target;
   return planPage(context, { kind: "person", personId, name, ...(phone ? { phone } : {}) }, "sns", spec);
@@ -985,6 +1019,33 @@ function coverageDecision(
     now,
     ...(escalation.coverage.lastEscalatedAt ? { lastEscalatedAt: escalation.coverage.lastEscalatedAt } : {}),
   });
+}
+
+/** A grouped alarm joined the incident and its page to the IC has not been planned yet. */
+function unpagedRelatedAlarm(timeline: readonly TimelineEntry[], escalation: EscalationRecord): boolean {
+  const paged = new Set(escalation.relatedPaged ?? []);
+  return timeline.some(
+    (e) =>
+      e.kind === "incident.alarm_attached" &&
+      typeof e.data.alarmArn === "string" &&
+      !paged.has(e.data.alarmArn),
+  );
+}
+
+/** The incident commander as a page target: a known person, else a bare Slack id; else none. */
+function icTargetOf(escalation: EscalationRecord, incident: Incident): SnapshotTarget | undefined {
+  const ic = incident.roles?.ic;
+  if (!ic) return undefined;
+  const person = findPerson(escalation.people, ic.personId);
+  if (person) return { type: "person", ...person };
+  if (/^[UW][A-Z0-9]{2,}$/.test(ic.personId))
+    return {
+      type: "person",
+      personId: ic.personId,
+      name: ic.personName ?? ic.personId,
+      slackUserId: ic.personId,
+    };
+  return undefined;
 }
 
 function findPerson(people: readonly SnapshotPerson[], id: string): SnapshotPerson | undefined {
@@ -1070,6 +1131,8 @@ interface PageSpec {
   round: number;
   purpose: PagePurpose;
   reason: string;
+  /** A grouped alarm's ARN, for its page to the IC (one per alarm). */
+  subject?: string;
 }
 
 /**
@@ -1137,6 +1200,7 @@ function planPage(
     targetKey,
     channel,
     ...(context.episode ? { episode: context.episode } : {}),
+    ...(spec.subject ? { subject: spec.subject } : {}),
   });
   const page: StoredPage = {
     pageId,
@@ -1438,6 +1502,7 @@ function viaLabel(page: Pick<StoredPage, "channel" | "target">): string {
 
 function levelLabel(page: Pick<StoredPage, "level" | "round" | "purpose">): string {
   if (page.purpose === "role_coverage") return `role coverage, attempt ${page.round}`;
+  if (page.purpose === "related_alarm") return "a related alarm";
   const where = page.level === "fallback" ? "fallback" : `level ${page.level}`;
   const repeat = page.round > 0 ? `, repeat ${page.round}` : "";
   return page.purpose === "announce" ? `announcing ${where}${repeat}` : `${where}${repeat}`;
@@ -1523,7 +1588,8 @@ async function processEscalation(
     return startEpisode(deps, before, found, reopenedEpisode, now);
   // A paused low-urgency ladder is looked at again when asked (its severity may have been raised).
   const paused = force && before.doneReason === LOW_URGENCY_PAUSE;
-  if (before.status !== "active" && !paused) return { outcome: "done" };
+  const related = force && found !== undefined && unpagedRelatedAlarm(found.timeline, before);
+  if (before.status !== "active" && !paused && !related) return { outcome: "done" };
   if (!found) {
     const after: EscalationRecord = {
       ...before,

@@ -36,10 +36,10 @@ export type PageState = "requested" | "delivered" | "failed" | "acknowledged";
 export type DeliveryState = Exclude<PageState, "acknowledged">;
 
 /** A ladder level (1-based), the fallback, or a role-coverage re-page of the incident commander. */
-export type PageLevel = number | "fallback" | "role_coverage";
+export type PageLevel = number | "fallback" | "role_coverage" | "related_alarm";
 
 /** `escalation`: a ladder step; `announce`: the team's alert channel; `role_coverage`: IC re-page. */
-export type PagePurpose = "escalation" | "announce" | "role_coverage";
+export type PagePurpose = "escalation" | "announce" | "role_coverage" | "related_alarm";
 
 /** The channel target with the person's name (for people reading the list). */
 export type PageTargetRecord = PageTarget & { name?: string };
@@ -165,6 +165,8 @@ export interface EscalationRecord {
   urgency?: UrgencyRules;
   /** Low-urgency SMS and topic pages waiting for `sendAt` (sent then unless acknowledged or resolved). */
   held?: HeldPage[];
+  /** Grouped alarms (`incident.alarm_attached`) whose page to the IC was planned: once per alarm. */
+  relatedPaged?: string[];
 }
 
 /** A page held by low urgency: what `pagesForTarget` would have sent, and when it will be. */
@@ -174,6 +176,8 @@ export interface HeldPage {
   round: number;
   purpose: PagePurpose;
   reason: string;
+  /** What the page is about beyond its level (a grouped alarm's ARN): part of its id. */
+  subject?: string;
   /** When it was due (and held). */
   heldAt: string;
   /** When it is sent, if the incident is still unacknowledged and unresolved. */
@@ -274,6 +278,7 @@ const ESCALATION_FIELDS = [
   "notBefore",
   "urgency",
   "held",
+  "relatedPaged",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {

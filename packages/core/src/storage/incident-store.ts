@@ -13,7 +13,7 @@ import type { IgnoreDecision } from "../alarm/ignore";
 import { ignoredAlarmUpdate } from "../alarm/ignored-store";
 import type { AlarmRecord } from "../alarm/record";
 import type { AlarmTransition } from "../alarm/transition";
-import type { Incident, IncidentStatus } from "../incident/model";
+import type { Incident, IncidentStatus, RelatedAlarm } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
 import { pickFields } from "./items";
@@ -49,6 +49,13 @@ export class ConcurrentChangeError extends FirebreakError {
 export class AlarmReleasedError extends FirebreakError {
   constructor(arn: string) {
     super("alarm_released", `alarm ${arn} is not held by this incident`);
+  }
+}
+
+/** Grouped alarms that no longer hold the incident (internal: the commit retries without them). */
+class RelatedAlarmsReleasedError extends FirebreakError {
+  constructor(readonly arns: string[]) {
+    super("alarm_released", `alarms ${arns.join(", ")} are not held by this incident`);
   }
 }
 
@@ -120,6 +127,7 @@ const INCIDENT_FIELDS = [
   "resolvedAt",
   "reopenedAt",
   "reopens",
+  "relatedAlarms",
   "version",
 ] as const;
 
@@ -333,6 +341,29 @@ export class IncidentStore {
     };
   }
 
+  /** The incident an alarm group attaches to (alarm/grouping.ts), when one was claimed. */
+  async getAlarmGroup(key: string): Promise<{ incidentId: string } | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.alarmGroup(key), ConsistentRead: true }),
+    );
+    const id = out.Item?.incidentId;
+    return typeof id === "string" ? { incidentId: id } : undefined;
+  }
+
+  /** Alarm records by ARN (strongly consistent): the states of an incident's grouped alarms. */
+  async getAlarmRecords(arns: readonly string[]): Promise<AlarmRecord[]> {
+    const records: AlarmRecord[] = [];
+    for (const arn of arns) {
+      const out = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.alarm(arn), ConsistentRead: true }),
+      );
+      if (!out.Item) continue;
+      const { pk: _pk, sk: _sk, type: _type, ...rest } = out.Item;
+      records.push(rest as unknown as AlarmRecord);
+    }
+    return records;
+  }
+
   /** Atomically allocates the next human incident number. */
   async allocateNumber(): Promise<number> {
     const out = await this.db.send(
@@ -528,6 +559,20 @@ export class IncidentStore {
     entries: TimelineEntry[];
     /** An ignored alarm's transition: counted on its `IGNORED` item (alarm/ignored-store.ts). */
     ignored?: { transition: AlarmTransition; decision: IgnoreDecision; at: string };
+    /**
+     * The new incident becomes its group's open incident: the group item is created, or taken
+     * over from `previous` (that incident resolved). Another incident opened for the group first
+     * fails the transaction (ConcurrentChangeError): the retry attaches to it.
+     */
+    claimGroup?: { key: string; previous?: string };
+    /** The alarm joins an open incident of its group: listed on it, the incident's version moves. */
+    attach?: { incidentId: string; alarm: RelatedAlarm; flapping?: boolean };
+    /**
+     * Other alarm records whose state the change was decided on (a grouped incident resolves only
+     * when all its alarms are OK): each must still be at `version`; with `release`, its hold on
+     * the incident ends too (the incident resolved).
+     */
+    otherAlarms?: { arn: string; version: number; release?: { at: string } }[];
   }): Promise<void> {
     const items: TransactItem[] = [this.putNew(deliveryItem(change.delivery))];
     // Index 1: the transition's own key, so that another channel's copy of it is a duplicate.
@@ -546,6 +591,21 @@ export class IncidentStore {
     if (change.ignored)
       items.push({ Update: { TableName: this.tableName, ...ignoredAlarmUpdate(change.ignored) } });
     if (change.update) items.push(this.incidentUpdate(change.update));
+    if (change.attach) items.push(this.attachAlarm(change.attach));
+    for (const other of change.otherAlarms ?? []) items.push(this.otherAlarmItem(other));
+    if (change.claimGroup && change.newIncident) {
+      const { key, previous } = change.claimGroup;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.alarmGroup(key), type: "alarmGroup", incidentId: change.newIncident.id, key },
+          ConditionExpression: previous
+            ? "attribute_not_exists(pk) OR incidentId = :prev"
+            : "attribute_not_exists(pk)",
+          ...(previous ? { ExpressionAttributeValues: { ":prev": previous } } : {}),
+        },
+      });
+    }
     if (change.reopened) {
       items.push({
         Put: {
@@ -611,6 +671,24 @@ export class IncidentStore {
     entries: TimelineEntry[];
     releaseAlarm?: { arn: string; at: string };
   }): Promise<void> {
+    // The alarms grouped into it are freed with it, each only while it still holds this incident
+    // (one that no longer does is left alone, and the rest are freed all the same).
+    const resolving = change.after.status === "resolved" && change.before.status !== "resolved";
+    let related = resolving ? (change.before.relatedAlarms ?? []).map((a) => a.arn) : [];
+    for (;;) {
+      try {
+        return await this.commitIncidentChangeOnce(change, related);
+      } catch (error) {
+        if (!(error instanceof RelatedAlarmsReleasedError)) throw error;
+        related = related.filter((arn) => !error.arns.includes(arn));
+      }
+    }
+  }
+
+  private async commitIncidentChangeOnce(
+    change: Parameters<IncidentStore["commitIncidentChange"]>[0],
+    related: string[],
+  ): Promise<void> {
     const items: TransactItem[] = [
       {
         Put: {
@@ -635,6 +713,23 @@ export class IncidentStore {
         },
       });
     }
+    const firstRelated = items.length;
+    for (const arn of related) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.alarm(arn),
+          UpdateExpression:
+            "SET version = version + :one, lastIncidentResolvedAt = :at REMOVE openIncidentId",
+          ConditionExpression: "openIncidentId = :id",
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":at": change.releaseAlarm?.at ?? change.after.resolvedAt ?? change.after.updatedAt,
+            ":id": change.after.id,
+          },
+        },
+      });
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -649,7 +744,9 @@ export class IncidentStore {
           { cause: error },
         );
       }
-      if (change.releaseAlarm && reasons.at(-1)?.Code === "ConditionalCheckFailed") {
+      const freed = related.filter((_, i) => reasons[firstRelated + i]?.Code === "ConditionalCheckFailed");
+      if (freed.length > 0) throw new RelatedAlarmsReleasedError(freed);
+      if (change.releaseAlarm && reasons[firstRelated - 1]?.Code === "ConditionalCheckFailed") {
         throw new AlarmReleasedError(change.releaseAlarm.arn);
       }
       throw new ConcurrentChangeError(`INC-${change.before.number}`, { cause: error });
@@ -679,6 +776,49 @@ export class IncidentStore {
         Item: alarmItem(record),
         ConditionExpression: expectedVersion === undefined ? "attribute_not_exists(pk)" : "version = :v",
         ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ":v": expectedVersion } }),
+      },
+    };
+  }
+
+  /** Lists the alarm on the open incident it joins (never a resolved one). */
+  private attachAlarm(attach: { incidentId: string; alarm: RelatedAlarm; flapping?: boolean }): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.incident(attach.incidentId),
+        UpdateExpression: `SET relatedAlarms = list_append(if_not_exists(relatedAlarms, :none), :alarm), updatedAt = :at, version = version + :one${attach.flapping ? ", flapping = :true" : ""}`,
+        ConditionExpression: "attribute_exists(pk) AND #status <> :resolved",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":none": [],
+          ":alarm": [attach.alarm],
+          ":at": attach.alarm.at,
+          ":one": 1,
+          ":resolved": "resolved",
+          ...(attach.flapping ? { ":true": true } : {}),
+        },
+      },
+    };
+  }
+
+  /** Another alarm record, unchanged since it was read; released from the incident when asked. */
+  private otherAlarmItem(other: { arn: string; version: number; release?: { at: string } }): TransactItem {
+    if (!other.release)
+      return {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.alarm(other.arn),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": other.version },
+        },
+      };
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.alarm(other.arn),
+        UpdateExpression: "SET version = version + :one, lastIncidentResolvedAt = :at REMOVE openIncidentId",
+        ConditionExpression: "version = :v",
+        ExpressionAttributeValues: { ":v": other.version, ":one": 1, ":at": other.release.at },
       },
     };
   }

@@ -14,6 +14,8 @@ export const keys = {
     sk: "TRANSITION",
   }),
   counter: () => ({ pk: "COUNTER", sk: "INCIDENT" }),
+  /** The open incident a group of alarms attaches to (alarm/grouping.ts): `<team>#<service>`. */
+  alarmGroup: (key: string) => ({ pk: `GROUP#${key}`, sk: "GROUP" }),
   page: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `PAGE#${pageId}` }),
   pagePrefix: () => "PAGE#",
   escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),

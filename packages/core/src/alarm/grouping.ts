@@ -1,0 +1,47 @@
+/**
+ * Alarm grouping: which open incident a new alarm episode joins instead of opening its own. A
+ * team's `grouping` in the on-call directory says how its alarms group:
+ *
+ * - `by-service` (the default): an alarm that fires for a service while an incident for that
+ *   service (and team) is open joins that incident: a `related alarm` entry with its context, a page
+ *   to the current incident commander only (once per alarm), no second incident. The incident is
+ *   all clear (auto-resolved on OK) only when every one of its alarms is OK.
+ * - `by-alarm` / `none`: every alarm opens its own incident (its own repeated transitions are one
+ *   episode, as always).
+ *
+ * Only alarms that name their service (a tag, the description or the name: alarm/classify.ts) and
+ * whose owning team the directory knows are grouped: `unassigned` alarms never are. Pure.
+ */
+import * as z from "zod/mini";
+import type { AlarmClassification } from "./classify";
+
+export const GROUPINGS = ["by-service", "by-alarm", "none"] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+export const DEFAULT_GROUPING: Grouping = "by-service";
+
+export const groupingSchema = z.enum(GROUPINGS, {
+  error: (issue) => `expected a grouping: ${GROUPINGS.join(", ")}, got ${JSON.stringify(issue.input)}`,
+});
+
+/** The key of the group a new episode of this alarm joins, or undefined when it is not grouped. */
+export function groupKeyOf(
+  classification: Pick<AlarmClassification, "services" | "serviceSource">,
+  owner: { id: string; grouping?: Grouping } | undefined | null,
+): string | undefined {
+  if (!owner) return undefined;
+  if ((owner.grouping ?? DEFAULT_GROUPING) !== "by-service") return undefined;
+  const service = classification.services[0];
+  if (!service || classification.serviceSource === "default") return undefined;
+  return `${owner.id}#${service}`;
+}
+
+/**
+ * Whether an incident is all clear: every one of its alarms is OK. `states` are the latest
+ * in-order states of its alarms other than the one deciding now (which is OK).
+ */
+export function allClear(
+  states: ReadonlyArray<{ lastState: string; openIncidentId?: string }>,
+  incidentId: string,
+) {
+  return states.every((s) => s.openIncidentId !== incidentId || s.lastState !== "ALARM");
+}
