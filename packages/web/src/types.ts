@@ -118,7 +118,18 @@ export interface Page {
   acknowledgedAt?: string;
 }
 
+export interface IncidentAlarm {
+  arn: string;
+  name: string;
+  state: string;
+  since?: string;
+  role: "opened" | "grouped";
+}
+
 export interface IncidentDetail extends IncidentView {
+  /** The incident's alarms (the one that opened it, and those grouped into it) and their states. */
+  alarms?: IncidentAlarm[];
+  allClear?: boolean;
   timeline: TimelineEntry[];
   pages?: Page[];
 }

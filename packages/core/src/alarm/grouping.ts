@@ -45,3 +45,48 @@ export function allClear(
 ) {
   return states.every((s) => s.openIncidentId !== incidentId || s.lastState !== "ALARM");
 }
+
+export interface IncidentAlarm {
+  arn: string;
+  name: string;
+  /** Its latest in-order state on the incident's timeline (the state it joined in, at least). */
+  state: string;
+  /** That state's timestamp (the alarm's own clock). */
+  since?: string;
+  /** `opened` for the alarm that opened the incident, `grouped` for one that joined it. */
+  role: "opened" | "grouped";
+}
+
+/**
+ * The incident's alarms and their states, from its timeline (the latest transition of each that
+ * was not late): what the dashboard and the API list, and what "all clear" is read from.
+ */
+export function incidentAlarms(
+  incident: {
+    alarm?: { arn: string; name: string };
+    relatedAlarms?: ReadonlyArray<{ arn: string; name: string }>;
+  },
+  timeline: ReadonlyArray<{ kind: string; data: Record<string, unknown> }>,
+): IncidentAlarm[] {
+  const out = new Map<string, IncidentAlarm>();
+  if (incident.alarm)
+    out.set(incident.alarm.arn, {
+      arn: incident.alarm.arn,
+      name: incident.alarm.name,
+      state: "ALARM",
+      role: "opened",
+    });
+  for (const a of incident.relatedAlarms ?? [])
+    if (!out.has(a.arn)) out.set(a.arn, { arn: a.arn, name: a.name, state: "ALARM", role: "grouped" });
+  for (const entry of timeline) {
+    if (entry.kind !== "incident.alarm_transition" || entry.data.late === true) continue;
+    const alarm = out.get(String(entry.data.alarmArn));
+    const at = typeof entry.data.stateTimestamp === "string" ? entry.data.stateTimestamp : undefined;
+    if (!alarm || typeof entry.data.state !== "string") continue;
+    if (alarm.since === undefined || (at !== undefined && at >= alarm.since)) {
+      alarm.state = entry.data.state;
+      if (at !== undefined) alarm.since = at;
+    }
+  }
+  return [...out.values()];
+}

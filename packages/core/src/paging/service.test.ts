@@ -1348,3 +1348,45 @@ describe("urgency: SEV1–SEV2 page at once everywhere, SEV3–SEV5 by Slack and
     expect((await pages.listPages(id)).length).toBe(before);
   });
 });
+
+describe("grouped alarms: the incident commander hears of each one, once", () => {
+  const ingestGrouped = (name: string) =>
+    ingestAlarmTransition(
+      { store: incidents, clock, directory: async () => demoHigh },
+      alarmTransition(name, "ALARM", 0, { description: "severity: sev3\nservice: checkout" }),
+    );
+
+  it("pages the current IC (not the ladder) once per grouped alarm, even after an acknowledgement", async () => {
+    const first = await ingestGrouped("checkout-5xx");
+    const d = deps();
+    await onIncidentDeclared(d, first.incidentId!);
+    const ic = (await incidents.getIncident(first.incidentId!))!.roles!.ic!;
+    const before = sns.published.length;
+
+    now += MINUTE;
+    const second = await ingestGrouped("checkout-latency");
+    expect(second).toMatchObject({ outcome: "grouped", incidentId: first.incidentId });
+    await onIncidentStatusChanged(d, first.incidentId!); // the pager on incident.alarm_attached
+    await onIncidentStatusChanged(d, first.incidentId!); // redelivered: nothing more
+    const related = (await pages.listPages(first.incidentId!)).filter((p) => p.purpose === "related_alarm");
+    expect(
+      related.map((p) => `${p.channel} ${p.target.kind === "person" ? p.target.personId : ""}`).sort(),
+    ).toEqual([`slack ${ic.personId}`, `sns ${ic.personId}`]);
+    expect(sns.published).toHaveLength(before + 1);
+    expect(sns.published.at(-1)!.message).toContain("checkout");
+
+    // Acknowledged: the ladder stops, but a third alarm still reaches the IC, once.
+    await acknowledge(d, { incidentId: first.incidentId!, actor: { type: "user", id: ic.personId } });
+    now += MINUTE;
+    expect((await ingestGrouped("checkout-saturation")).outcome).toBe("grouped");
+    await onIncidentStatusChanged(d, first.incidentId!);
+    await sweepFor(d, 10);
+    const all = (await pages.listPages(first.incidentId!)).filter((p) => p.purpose === "related_alarm");
+    expect(all).toHaveLength(4);
+    expect(all.every((p) => p.target.kind === "person" && p.target.personId === ic.personId)).toBe(true);
+    // Nothing else was paged: no level 2, no repeat.
+    expect(new Set((await pages.listPages(first.incidentId!)).map((p) => p.level))).toEqual(
+      new Set([1, "related_alarm"]),
+    );
+  });
+});

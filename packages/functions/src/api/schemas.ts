@@ -194,6 +194,11 @@ export const incidentView = z.object({
     z.string().check(z.describe("when its alarm last reopened it (fired again within the reopen window)")),
   ),
   reopens: z.optional(z.number().check(z.int(), z.describe("how many times it was reopened"))),
+  relatedAlarms: z.optional(
+    z
+      .array(z.object({ arn: z.string(), name: z.string(), at: z.string() }))
+      .check(z.describe("alarms grouped into it (they fired for its service while it was open)")),
+  ),
   version: z.number().check(z.int()),
 });
 
@@ -224,6 +229,16 @@ export const timelineEntry = z.object({
 
 export const incidentList = z.object({ items: z.array(incidentView), cursor: z.nullable(z.string()) });
 export const incidentDetail = z.extend(incidentView, {
+  alarms: z.array(
+    z.object({
+      arn: z.string(),
+      name: z.string(),
+      state: z.string().check(z.describe("its latest in-order state: ALARM, OK or INSUFFICIENT_DATA")),
+      since: z.optional(z.string()),
+      role: z.enum(["opened", "grouped"]),
+    }),
+  ),
+  allClear: z.boolean().check(z.describe("every alarm of the incident is OK")),
   timeline: z.array(timelineEntry),
   pages: z.array(z.record(z.string(), z.unknown())),
 });

@@ -336,6 +336,23 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
           </p>
         ) : null}
         {incident.alarm?.context ? <AlarmContextFacts context={incident.alarm.context} /> : null}
+        {incident.alarms && incident.alarms.length > 1 ? (
+          <div class="alarms" aria-label="Alarms of this incident">
+            <p>
+              {incident.alarms.length} alarms
+              {incident.allClear ? " · all clear" : ""}:
+            </p>
+            <ul>
+              {incident.alarms.map((a) => (
+                <li key={a.arn} data-state={a.state}>
+                  <span class="alarm">{a.name}</span>{" "}
+                  <span class={`badge ${a.state === "ALARM" ? "warn" : ""}`}>{a.state}</span>
+                  {a.role === "grouped" ? <span class="muted"> (grouped)</span> : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {incident.description ? <p class="description">{incident.description}</p> : null}
         {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
       </header>

@@ -4,6 +4,8 @@
  * directory, API tokens. Writes of postmortems and of the directory are groups of their own
  * (postmortem-edit.ts, directory-edit.ts): they bundle the schema validator and the YAML parser.
  */
+
+import { incidentAlarms } from "@firebreak/core/alarm/grouping";
 import {
   assignRole,
   changeSeverity,
@@ -117,7 +119,14 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     if (!found) throw new NotFoundError("incident", id);
     const pageStore = deps.pages ?? deps.paging?.pages;
     const pages = pageStore ? await listPages({ pages: pageStore }, id) : [];
-    return c.json({ ...incidentView(found.incident), timeline: found.timeline, pages });
+    const alarms = incidentAlarms(found.incident, found.timeline);
+    return c.json({
+      ...incidentView(found.incident),
+      alarms,
+      allClear: alarms.length > 0 && alarms.every((a) => a.state === "OK"),
+      timeline: found.timeline,
+      pages,
+    });
   });
 
   app.post("/api/incidents", responder, async (c) => {
