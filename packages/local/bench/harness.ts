@@ -91,7 +91,9 @@ export function eventFor(t: PlannedTransition) {
   const event = alarmStateChangeEvent({
     name: t.alarm,
     state: t.state,
-    service: `svc-${t.alarm.slice(-2)}`,
+    // A service per alarm: grouping by service (alarm/grouping.ts) would otherwise fold the storm's
+    // alarms into a few incidents, and these runs measure one incident per alarm.
+    service: `svc-${t.alarm.toLowerCase()}`,
     severity: t.alarm.endsWith("0") ? "SEV2" : "SEV3",
     account: BENCH_ACCOUNT,
     region: BENCH_REGION,

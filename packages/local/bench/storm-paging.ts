@@ -44,7 +44,10 @@ export function pagingStorm(prefix: string, alarms: number, seed: number, now: D
       const body = alarmStateChangeEvent({
         name: alarm,
         state,
-        service: "checkout",
+        // A service per alarm, so each alarm is an incident of its own (the audit counts them):
+        // on one service, grouping (alarm/grouping.ts) would make the storm one incident.
+        service: `storm-${alarm.toLowerCase()}`,
+        tags: { team: "checkout" }, // still paged by checkout's on-call
         severity: "sev2",
         account: "210987654321",
         region: "eu-west-1",
@@ -116,7 +119,9 @@ export async function storedIncidents(runtime: LocalRuntime): Promise<Incident[]
 
 /** The SMS pages the runtime's fake SNS recorded for INC-<number>. */
 export function smsPagesFor(runtime: LocalRuntime, number: number) {
-  return runtime.fakeSns.published.filter((m) => m.phoneNumber && m.message.includes(`INC-${number} `));
+  return runtime.fakeSns.published.filter(
+    (m) => m.phoneNumber && new RegExp(`\\bINC-${number}(?!\\d)`).test(m.message),
+  );
 }
 
 export interface PagingAudit {

@@ -11,6 +11,8 @@ export interface SimulatedAlarm {
   account: string;
   region: string;
   at?: Date;
+  /** The alarm's tags, as CloudWatch propagates them (`detail.alarmTags`). */
+  tags?: Record<string, string>;
 }
 
 /** CloudWatch's state timestamp format: `2025-03-14T09:42:13.274+0000`. */
@@ -50,6 +52,7 @@ export function alarmStateChangeEvent(alarm: SimulatedAlarm) {
     resources: [`arn:aws:cloudwatch:${alarm.region}:${alarm.account}:alarm:${alarm.name}`],
     detail: {
       alarmName: alarm.name,
+      ...(alarm.tags ? { alarmTags: alarm.tags } : {}),
       state: {
         value: alarm.state,
         reason,

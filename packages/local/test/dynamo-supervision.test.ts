@@ -55,7 +55,9 @@ async function fire(runtime: LocalRuntime, name: string): Promise<void> {
 }
 
 const smsFor = (runtime: LocalRuntime, number: number) =>
-  runtime.fakeSns.published.filter((m) => m.phoneNumber && m.message.includes(`INC-${number} `));
+  runtime.fakeSns.published.filter(
+    (m) => m.phoneNumber && new RegExp(`\\bINC-${number}(?!\\d)`).test(m.message),
+  );
 
 async function health(runtime: LocalRuntime) {
   const res = await fetch(`${runtime.url}/health`);

@@ -45,7 +45,9 @@ const alarm = (name: string) => checkoutAlarm(name, clock);
 
 /** The SMS pages a runtime's fake SNS recorded for an incident number. */
 const smsFor = (runtime: LocalRuntime, number: number) =>
-  runtime.fakeSns.published.filter((m) => m.phoneNumber && m.message.includes(`INC-${number} `));
+  runtime.fakeSns.published.filter(
+    (m) => m.phoneNumber && new RegExp(`\\bINC-${number}(?!\\d)`).test(m.message),
+  );
 
 describe("a restart after a crash between commit and dispatch", () => {
   it("pages what was committed but not dispatched, exactly once, and nothing twice", async () => {

@@ -278,7 +278,7 @@ describe("dashboard in headless Chromium", () => {
       await fireAlarm(
         "phone-e2e-a-rather-long-alarm-name-that-must-wrap-on-a-narrow-screen",
         "--service",
-        "web",
+        "phone-e2e",
       );
       await page.locator("tr[data-incident]").first().waitFor({ timeout: LIVE_MS });
       type El = { scrollWidth: number; clientWidth: number };
@@ -384,7 +384,8 @@ describe("dashboard in headless Chromium", () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");
     try {
-      await fireAlarm(name, "--service", "web");
+      // A service of its own: on one with an open incident, the alarm would join that incident.
+      await fireAlarm(name, "--service", "xss-e2e");
       const cell = page.locator("td.alarm", { hasText: name });
       await cell.waitFor({ timeout: LIVE_MS });
       expect(await cell.textContent()).toBe(name);

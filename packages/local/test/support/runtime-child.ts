@@ -15,7 +15,7 @@ if (!dataDir || !tableName || !dynamoEndpoint) {
   console.error("usage: runtime-child.ts <dataDir> <tableName> <dynamoEndpoint>");
   process.exit(2);
 }
-const SMS_PAGE = /^── SNS page → SMS [\s\S]*?\bINC-(\d+) /;
+const SMS_PAGE = /^── SNS page → SMS [\s\S]*?\bINC-(\d+)(?!\d)/;
 const log: Log = {
   info: (message) => {
     const number = SMS_PAGE.exec(message)?.[1];
