@@ -337,7 +337,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         ) : null}
         {incident.alarm?.context ? <AlarmContextFacts context={incident.alarm.context} /> : null}
         {incident.alarms && incident.alarms.length > 1 ? (
-          <div class="alarms" aria-label="Alarms of this incident">
+          <section class="alarms" aria-label="Alarms of this incident">
             <p>
               {incident.alarms.length} alarms
               {incident.allClear ? " · all clear" : ""}:
@@ -351,7 +351,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
                 </li>
               ))}
             </ul>
-          </div>
+          </section>
         ) : null}
         {incident.description ? <p class="description">{incident.description}</p> : null}
         {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
