@@ -714,3 +714,57 @@ describe("mrkdwn injection", () => {
     expect(update?.data.text).toBe("@here told @mallory & all");
   });
 });
+
+describe("one identity per person, and who may act (with an on-call directory)", () => {
+  // DANA and BOB are directory people; CAROL is in the workspace, not in the directory.
+  const PEOPLE = new Map([
+    [DANA.id, { id: "dana", name: "Dana Fischer" }],
+    [BOB.id, { id: "bob", name: "Bob Okafor" }],
+  ]);
+  beforeEach(() => {
+    handler = createSlackHandler(() =>
+      deps({
+        personFor: (slackUserId) => {
+          const person = PEOPLE.get(slackUserId);
+          return person ? { directory: true, person } : { directory: true };
+        },
+      }),
+    );
+  });
+
+  it("records actions and roles under the directory person, never a Slack id", async () => {
+    const { incident, message } = await declared();
+    await click(ACTIONS.takeIc, incident.id, message, DANA);
+    expect((await command(`assign ops <@${BOB.id}|bob> INC-1`, DANA)).json.response_type).toBe("in_channel");
+    expect((await command("ack INC-1", BOB)).json.response_type).toBe("in_channel");
+    const found = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(found.incident.roles).toMatchObject({
+      ic: { personId: "dana", personName: "Dana Fischer" },
+      ops: { personId: "bob", personName: "Bob Okafor" },
+    });
+    const byKind = (kind: string) => found.timeline.filter((e) => e.kind === kind).map((e) => e.actor);
+    expect(byKind("incident.status_changed")).toEqual([{ type: "slack", id: "bob", name: "Bob Okafor" }]);
+    expect(byKind("incident.role_assigned").map((a) => a.id)).toEqual(["dana", "dana"]);
+    expect(JSON.stringify(found.timeline)).not.toMatch(/U08DANA4K7P|U0BOB0001/);
+    // The IC's own commands still count as the IC's (the Slack id maps to the same person).
+    expect((await command("resolve INC-1 fixed", DANA)).json.response_type).toBe("in_channel");
+  });
+
+  it("someone outside the directory cannot acknowledge or mitigate; the refusal says who can", async () => {
+    const { incident, message } = await declared();
+    await click(ACTIONS.takeIc, incident.id, message, DANA);
+    const refused = await command("ack INC-1", CAROL);
+    expect(refused.json.response_type).toBe("ephemeral");
+    expect(refused.json.text).toBe(
+      "Only people in the on-call directory may acknowledge INC-1, and you are not in it: ask its incident commander (Dana Fischer) or an admin, or ask an admin to add you to the directory.",
+    );
+    expect((await command("mitigate INC-1", CAROL)).json.text).toMatch(
+      /^Only people in the on-call directory/,
+    );
+    await click(ACTIONS.ack, incident.id, message, CAROL);
+    expect((await store.getIncident(incident.id))!.status).toBe("declared");
+    // Anyone may still declare and post updates; an admin may do everything.
+    expect((await command("update looking into it INC-1", CAROL)).json.text).toContain("looking into it");
+    expect((await command("ack INC-1", ADMIN)).json.response_type).toBe("in_channel");
+  });
+});

@@ -304,7 +304,7 @@ describe("local runtime", () => {
         "slack",
         line,
         "--user",
-        "U123",
+        "U01ALICE01", // Alice Moreau in the demo directory: directory people may acknowledge
         "--url",
         runtime.url,
         "--team",
@@ -337,7 +337,7 @@ describe("local runtime", () => {
         "slack",
         line,
         "--user",
-        "U0RESPOND1",
+        "U01ALICE01", // Alice Moreau, a directory person: she may acknowledge
         "--channel",
         channel,
         "--url",
@@ -357,7 +357,7 @@ describe("local runtime", () => {
         channel = [...(runtime.fakeSlack?.channels.values() ?? [])].find((c) => c.name === name);
         if (!channel?.pins.size) await new Promise((r) => setTimeout(r, 50));
       }
-      expect(channel?.members.has("U0RESPOND1")).toBe(true);
+      expect(channel?.members.has("U01ALICE01")).toBe(true);
       expect(channel?.pins.size).toBe(1);
       await run("/incident ack", channel!.id);
       const detail = (await (await get(`/api/incidents/${incident.id}`)).json()) as { status: string };

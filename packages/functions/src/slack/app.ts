@@ -29,6 +29,7 @@ import {
   type webApi,
 } from "@slack/bolt";
 import { type AssignableRole, type Command, incidentNumber, parseCommand, USAGE } from "./commands";
+import type { PersonLookupResult } from "./directory-lookup";
 import { CommandSyntaxError, errorText, isExpected, SlackUserError } from "./errors";
 import { ACTIONS, DECLARE_MODAL, INCIDENT_COMMAND } from "./ids";
 import {
@@ -109,8 +110,12 @@ export interface SlackAppDeps {
   enqueue(work: SlackWork): Promise<void>;
   /** The incident a channel belongs to (incident channels): INC-n defaults to it there. */
   channelIncident?(channelId: string): Promise<string | undefined> | string | undefined;
-  /** The on-call directory's person id of a Slack user, when role holders are directory people. */
-  personIdFor?(slackUserId: string): Promise<string | undefined> | string | undefined;
+  /**
+   * Who a Slack user is in the on-call directory: permission checks (directory people may
+   * acknowledge) and the name every action and role is recorded under (the person's directory
+   * id and name, not a Slack id).
+   */
+  personFor?(slackUserId: string): Promise<PersonLookupResult> | PersonLookupResult;
   permissions?: PermissionConfig;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
   incidentUrl?(incident: Incident): string | undefined;
@@ -161,8 +166,9 @@ function boltLogger(log: SlackLog): BoltLogger {
   };
 }
 
-/** The Slack user acting. */
-function slackActor(user: { id: string; name?: string; username?: string }): Actor {
+/** The Slack user acting: the directory person when there is one, else the Slack user. */
+function slackActor(user: { id: string; name?: string; username?: string }, me?: Who): Actor {
+  if (me?.personId) return { type: "slack", id: me.personId, name: me.personName ?? me.personId };
   const name = user.name ?? user.username;
   return name ? { type: "slack", id: user.id, name } : { type: "slack", id: user.id };
 }
@@ -229,8 +235,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
 
   const who = async (slackUserId: string): Promise<Who> => {
-    const personId = await deps.personIdFor?.(slackUserId);
-    return personId ? { slackUserId, personId } : { slackUserId };
+    const found = await deps.personFor?.(slackUserId);
+    if (!found) return { slackUserId };
+    return found.person
+      ? { slackUserId, personId: found.person.id, personName: found.person.name, directory: found.directory }
+      : { slackUserId, directory: found.directory };
   };
 
   /** INC-n, else the channel's incident, else a clear error. `scope.incident` is set for error messages. */
@@ -293,8 +302,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     client: webApi.WebClient,
     scope: { incident?: Incident },
   ): Promise<Reply | undefined> => {
-    const actor = slackActor({ id: body.user_id, name: body.user_name });
     const me = await who(body.user_id);
+    const actor = slackActor({ id: body.user_id, name: body.user_name }, me);
     const check = (act: Act, incident?: Incident, assignment?: { role: AssignableRole; personId: string }) =>
       authorize(policy, act, incident, me, assignment);
     const find = (number: number | undefined, usage: string) => target(number, body.channel_id, usage, scope);
@@ -382,14 +391,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "assign": {
         const incident = await find(command.number, USAGE.assign);
         check("assign", incident, { role: command.role, personId: command.userId });
-        if (incident.roles?.[command.role]?.personId === command.userId)
+        // Recorded as the directory person when the mentioned user is one (one identity per person).
+        const assignee = await who(command.userId);
+        const holderId = incident.roles?.[command.role]?.personId;
+        if (holderId === command.userId || (assignee.personId && holderId === assignee.personId))
           return ephemeral(
             `${person(command.userId, command.userName)} is already ${command.role.toUpperCase()} of INC-${incident.number}.`,
           );
+        const assigneeName = assignee.personName ?? command.userName;
         const after = await assignRole(actions, incident.id, {
           role: command.role,
-          personId: command.userId,
-          ...(command.userName ? { personName: command.userName } : {}),
+          personId: assignee.personId ?? command.userId,
+          ...(assigneeName ? { personName: assigneeName } : {}),
         });
         await enqueue({
           type: "slack.role_assigned",
@@ -459,7 +472,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // Text enters here: well-formed (no lone surrogates), no stray control characters.
       const parsed = parseCommand(multiLineText(body.text));
       if (!parsed.ok) throw new CommandSyntaxError(parsed.error);
-      const actor = slackActor({ id: body.user_id, name: body.user_name });
+      const actor = slackActor({ id: body.user_id, name: body.user_name }, await who(body.user_id));
       reply = await runAs(actor, () => runCommand(body, parsed.command, client, scope));
     } catch (error) {
       reply = ephemeral(report(error, scope.incident, `command "${oneLine(body.text).slice(0, 80)}"`));
@@ -475,7 +488,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const m = DECLARE_MODAL;
     const values = view.state.values;
     const field = (block: string, action: string) => values[block]?.[action];
-    const actor = slackActor(body.user);
+    const me = await who(body.user.id);
+    const actor = slackActor(body.user, me);
     let acked = false;
     try {
       const services = (field(m.services.block, m.services.action)?.value ?? "")
@@ -503,12 +517,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         await ack({ response_action: "errors", errors });
         return;
       }
-      authorize(policy, "declare", undefined, await who(body.user.id));
-      const commander = field(m.commander.block, m.commander.action)?.selected_user ?? undefined;
+      authorize(policy, "declare", undefined, me);
+      const commanderId = field(m.commander.block, m.commander.action)?.selected_user ?? undefined;
+      const commander = commanderId ? await who(commanderId) : undefined;
       const metadata = parseMetadata(view.private_metadata);
       await runAs(actor, async () => {
         let incident = await declareIncident(actions, checked.data);
-        if (commander) incident = await assignRole(actions, incident.id, { role: "ic", personId: commander });
+        if (commander)
+          incident = await assignRole(actions, incident.id, {
+            role: "ic",
+            personId: commander.personId ?? commander.slackUserId,
+            ...(commander.personName ? { personName: commander.personName } : {}),
+          });
         acked = true;
         await ack();
         const lastAction: LastAction = {
@@ -640,10 +660,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             `You are already the incident commander of INC-${incident.number}.`,
           );
         authorize(policy, "assign", incident, me, { role: "ic", personId: body.user.id });
+        const holder = me.personName ?? userName;
         after = await assignRole(actions, incident.id, {
           role: "ic",
-          personId: body.user.id,
-          ...(userName ? { personName: userName } : {}),
+          personId: me.personId ?? body.user.id,
+          ...(holder ? { personName: holder } : {}),
         });
         verb = "IC taken";
         await enqueue({
@@ -676,7 +697,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const value = "value" in action && typeof action.value === "string" ? action.value : undefined;
-      await runAs(slackActor(body.user), () => onButton(kind, body, value, client, respond));
+      const actor = slackActor(body.user, await who(body.user.id));
+      await runAs(actor, () => onButton(kind, body, value, client, respond));
     });
   }
   // A URL button opens the dashboard in the browser; Slack still sends the click, which needs an ack.

@@ -3,15 +3,19 @@ import { ROLES, type Role } from "@firebreak/core/incident/timeline";
 import { PermissionDeniedError } from "./errors";
 
 /**
- * Who may do what from Slack (pure). `anyone` is anyone in the workspace; `responders` is the
- * incident's IC, anyone holding a role on it, and the configured admins.
+ * Who may do what from Slack (pure). `anyone` is anyone in the workspace; `people` is anyone the
+ * on-call directory lists (everyone while no directory is applied); `responders` is the incident's
+ * IC, anyone holding a role on it, and the configured admins.
  *
- * Defaults: anyone may declare, acknowledge, post updates and mark mitigated; only responders may
+ * Defaults: anyone may declare and post updates; directory people may acknowledge and mark
+ * mitigated (someone outside the directory, never paged, stopping an escalation is how a page gets
+ * lost); only responders may
  * resolve, assign roles and change the severity. With `claimVacantIc` (default on), anyone may take the IC role of an
  * incident that has no IC (the Take IC button, or `assign ic @me`): without it nobody but an admin
  * could ever start the response on a fresh incident.
  */
-export type Audience = "anyone" | "responders";
+/** `people`: anyone the on-call directory lists (and responders, admins); everyone while no directory is applied. */
+export type Audience = "anyone" | "people" | "responders";
 export type Act = "declare" | "ack" | "update" | "mitigate" | "resolve" | "assign" | "severity";
 
 export interface PermissionPolicy {
@@ -25,9 +29,9 @@ export const DEFAULT_POLICY: PermissionPolicy = {
   admins: [],
   acts: {
     declare: "anyone",
-    ack: "anyone",
+    ack: "people",
     update: "anyone",
-    mitigate: "anyone",
+    mitigate: "people",
     resolve: "responders",
     assign: "responders",
     severity: "responders",
@@ -47,10 +51,13 @@ export function permissionPolicy(config: PermissionConfig = {}): PermissionPolic
   };
 }
 
-/** The acting Slack user, and their id in the on-call directory when it differs. */
+/** The acting Slack user, and who they are in the on-call directory. */
 export interface Who {
   slackUserId: string;
   personId?: string;
+  personName?: string;
+  /** A directory is applied: `people` acts are then for the people it lists. */
+  directory?: boolean;
 }
 
 function holds(incident: Incident, who: Who, role?: Role): boolean {
@@ -73,9 +80,17 @@ export function authorize(
   who: Who,
   assignment?: { role: Role; personId: string },
 ): void {
-  if (policy.acts[act] === "anyone" || policy.admins.includes(who.slackUserId)) return;
+  const audience = policy.acts[act];
+  if (audience === "anyone" || policy.admins.includes(who.slackUserId)) return;
+  if (audience === "people" && (!who.directory || who.personId !== undefined)) return;
   if (!incident) throw new PermissionDeniedError(`Only an admin may ${act}.`);
   if (holds(incident, who)) return;
+  if (audience === "people") {
+    const ic = incident.roles?.ic;
+    throw new PermissionDeniedError(
+      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
+    );
+  }
   const selfClaim =
     assignment?.role === "ic" &&
     (assignment.personId === who.slackUserId || assignment.personId === who.personId) &&
