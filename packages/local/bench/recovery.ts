@@ -39,7 +39,10 @@ const alarm = () =>
   alarmStateChangeEvent({
     name: `recovery-${++alarms}`,
     state: "ALARM",
-    service: "checkout",
+    // A service per alarm (checkout's team by its tag): on one service, grouping would fold each
+    // new alarm into the open incident, and every alarm here must open one.
+    service: `checkout-recovery-${alarms}`,
+    tags: { team: "checkout" },
     severity: "sev2",
     account: "123456789012",
     region: "eu-west-1",
