@@ -1389,4 +1389,19 @@ describe("grouped alarms: the incident commander hears of each one, once", () =>
       new Set([1, "related_alarm"]),
     );
   });
+
+  it("an alarm grouped before the roles are written waits for the IC, then pages them once", async () => {
+    const first = await ingestGrouped("checkout-5xx");
+    now += 1000;
+    // Both alarms are in before the pager runs: its first plan has no IC yet (roles follow pages).
+    expect((await ingestGrouped("checkout-latency")).outcome).toBe("grouped");
+    const d = deps();
+    await onIncidentDeclared(d, first.incidentId!);
+    const ic = (await incidents.getIncident(first.incidentId!))!.roles!.ic!;
+    await sweepFor(d, 1);
+    const related = (await pages.listPages(first.incidentId!)).filter((p) => p.purpose === "related_alarm");
+    expect(related.length).toBeGreaterThan(0);
+    expect(related.every((p) => p.target.kind === "person" && p.target.personId === ic.personId)).toBe(true);
+    expect(kinds(await timeline(first.incidentId!), "escalation.related_alarm")).toEqual([]);
+  });
 });

@@ -169,6 +169,9 @@ export const PAGING_KINDS = {
   holdCancelled: "page.hold_cancelled",
 } as const;
 
+/** How long a grouped alarm waits for the incident to have a commander before saying nobody was told. */
+const RELATED_IC_WAIT_MS = 5 * 60_000;
+
 /** `doneReason` of a low-urgency escalation that paged its level and waits (a severity raise resumes it). */
 export const LOW_URGENCY_PAUSE = "low_urgency";
 
@@ -849,12 +852,19 @@ function planEscalation(
   // Grouped alarms: the current incident commander hears of each one, once (not the ladder).
   const paged = new Set(after.relatedPaged ?? []);
   const pagesBeforeRelated = pages.length;
+  let relatedWaiting = false;
   for (const entry of timeline) {
     const arn = entry.data.alarmArn;
     if (entry.kind !== "incident.alarm_attached" || typeof arn !== "string" || paged.has(arn)) continue;
+    const icTarget = icTargetOf(after, incident);
+    // The initial roles are written just after the first pages: an alarm grouped in between
+    // waits for its IC (the sweeper looks again), for a few minutes at most.
+    if (!icTarget && now.getTime() - Date.parse(after.startedAt) < RELATED_IC_WAIT_MS) {
+      relatedWaiting = true;
+      continue;
+    }
     paged.add(arn);
     after.relatedPaged = [...paged];
-    const icTarget = icTargetOf(after, incident);
     const name = String(entry.data.alarmName ?? arn);
     if (!icTarget) {
       drafts.push({
@@ -953,6 +963,7 @@ function planEscalation(
     else if (next.action === "done") stopLadder(next.reason);
     else due.push(now.getTime());
   }
+  if (relatedWaiting) due.push(now.getTime() + 30_000);
   const nextCoverage = coverageDecision(config, after, incident, icAckAt, now);
   if (nextCoverage.action === "wait") due.push(nextCoverage.until.getTime());
   else if (nextCoverage.action === "escalate") due.push(now.getTime());
