@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
-import { startTestRuntime } from "./support/runtime";
+import { sendAlarmEvent, startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let headers: { authorization: string };
@@ -46,15 +46,7 @@ interface Detail {
   timeline: { kind: string; at: string; data: Record<string, unknown> }[];
 }
 
-async function send(body: object): Promise<{ outcome: string; incidentId?: string }> {
-  const res = await fetch(`${runtime.url}/events`, {
-    method: "POST",
-    headers: runtime.eventHeaders,
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(202);
-  return ((await res.json()) as { results: { outcome: string; incidentId?: string }[] }).results[0]!;
-}
+const send = (body: object) => sendAlarmEvent(runtime, body);
 
 async function detail(id: string): Promise<Detail> {
   return (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as Detail;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { inject } from "vitest";
-import { type RuntimeOptions, startLocalRuntime } from "../../src/runtime";
+import { expect, inject } from "vitest";
+import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from "../../src/runtime";
 
 /**
  * A local runtime for one test file: an ephemeral port, no data folder, no dashboard, the suite's
@@ -15,4 +15,18 @@ export function startTestRuntime(name: string, options: Partial<RuntimeOptions> 
     tableName: `${name}-${randomUUID().slice(0, 8)}`,
     ...options,
   });
+}
+
+/** `POST /events` with one alarm event, as EventBridge delivers it: 202, and its ingest result. */
+export async function sendAlarmEvent(
+  runtime: Pick<LocalRuntime, "url" | "eventHeaders">,
+  body: object,
+): Promise<{ outcome: string; incidentId?: string; incidentNumber?: number }> {
+  const res = await fetch(`${runtime.url}/events`, {
+    method: "POST",
+    headers: runtime.eventHeaders,
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(202);
+  return ((await res.json()) as { results: { outcome: string; incidentId?: string }[] }).results[0]!;
 }
