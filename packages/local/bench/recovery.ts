@@ -17,6 +17,7 @@ import { startDynamoLocal } from "../src/dynamo-local";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 import type { BenchContext, BenchModule } from "./harness";
 import { round, summarise } from "./stats";
+import { smsPagesFor } from "./storm-paging";
 
 const ROUNDS = 3;
 const DEADLINE_MS = 120_000;
@@ -64,8 +65,7 @@ async function fireUntilAccepted(runtime: LocalRuntime): Promise<number> {
   return number;
 }
 
-const smsFor = (runtime: LocalRuntime, number: number) =>
-  runtime.fakeSns.published.filter((m) => m.phoneNumber && m.message.includes(`INC-${number} `)).length;
+const smsFor = (runtime: LocalRuntime, number: number) => smsPagesFor(runtime, number).length;
 
 export const dynamoRecovery: BenchModule = {
   name: "recovery (DynamoDB Local killed)",
