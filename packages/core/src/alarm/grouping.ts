@@ -36,14 +36,14 @@ export function groupKeyOf(
 }
 
 /**
- * Whether an incident is all clear: every one of its alarms is OK. `states` are the latest
- * in-order states of its alarms other than the one deciding now (which is OK).
+ * Whether an alarm still keeps its incident from being all clear: it holds the incident and its
+ * latest in-order state is ALARM.
  */
-export function allClear(
-  states: ReadonlyArray<{ lastState: string; openIncidentId?: string }>,
+export function stillFiring(
+  alarm: { lastState: string; openIncidentId?: string },
   incidentId: string,
-) {
-  return states.every((s) => s.openIncidentId !== incidentId || s.lastState !== "ALARM");
+): boolean {
+  return alarm.openIncidentId === incidentId && alarm.lastState === "ALARM";
 }
 
 export interface IncidentAlarm {

@@ -16,7 +16,7 @@ import { type AlarmClassification, classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
-import { allClear, groupKeyOf } from "./grouping";
+import { groupKeyOf, stillFiring } from "./grouping";
 import {
   DEFAULT_IGNORE_SETTINGS,
   type IgnoreSettings,
@@ -357,7 +357,7 @@ async function attemptIngest(
         const incident = await store.getIncident(plan.incidentId);
         // A grouped incident is all clear only when every one of its alarms is OK.
         const others = incident ? await groupedAlarms(store, incident, t.alarmArn) : [];
-        const firing = others.filter((o) => !allClear([o], plan.incidentId));
+        const firing = others.filter((o) => stillFiring(o, plan.incidentId));
         if (incident && incident.status !== "resolved" && firing.length > 0) {
           // Still held by the incident; decided on the others' states (they must not move meanwhile).
           if (plan.record) plan.record.openIncidentId = plan.incidentId;

@@ -19,7 +19,7 @@ import {
   INCIDENT_STATUSES,
   type Incident,
   type IncidentStatus,
-  SEVERITIES,
+  lowersSeverity,
   severitySchema,
   transition,
 } from "./model";
@@ -291,7 +291,7 @@ export async function changeSeverity(
     if (incident.severity === data.severity) return { after: incident, drafts: [] };
     if (incident.status === "resolved")
       throw new IncidentResolvedError(incident.number, "its severity is kept as it was");
-    const lowered = SEVERITIES.indexOf(data.severity) > SEVERITIES.indexOf(incident.severity);
+    const lowered = lowersSeverity(incident.severity, data.severity);
     if (lowered && !data.reason)
       throw new ValidationError(
         `lowering INC-${incident.number} from ${incident.severity} to ${data.severity} needs a reason`,

@@ -9,6 +9,11 @@ export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 export const DEFAULT_SEVERITY: Severity = "SEV3";
 
+/** Whether going from `from` to `to` lowers the severity (SEV1 is the most severe). */
+export function lowersSeverity(from: Severity, to: Severity): boolean {
+  return SEVERITIES.indexOf(to) > SEVERITIES.indexOf(from);
+}
+
 /** The values a person may type for a severity, for every refusal. */
 export const SEVERITY_VALUES = "SEV1 (most severe) to SEV5, written SEV2, sev2 or 2";
 

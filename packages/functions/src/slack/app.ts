@@ -8,7 +8,12 @@ import {
   declareInputSchema,
   postUpdate,
 } from "@firebreak/core/incident/actions";
-import { type Actor, type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/incident/model";
+import {
+  type Actor,
+  type Incident,
+  type IncidentStatus,
+  lowersSeverity,
+} from "@firebreak/core/incident/model";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -367,7 +372,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "severity": {
         const incident = await find(command.number, USAGE.severity);
         check("severity", incident);
-        const lowering = SEVERITIES.indexOf(command.severity) > SEVERITIES.indexOf(incident.severity);
+        const lowering = lowersSeverity(incident.severity, command.severity);
         if (lowering && !command.reason)
           throw new SlackUserError(
             "reason_required",

@@ -1,5 +1,6 @@
 import type { Directory } from "@firebreak/core/oncall/directory";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
+import { cachedDirectory, type DirectoryStore } from "@firebreak/core/oncall/store";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 
 /** A Slack user as the on-call directory knows them. */
 export interface DirectoryPerson {
@@ -17,24 +18,28 @@ export interface PersonLookupResult {
 /**
  * Slack user id → on-call directory person, for permission checks (who may acknowledge, who holds
  * a role) and for recording each action under the person's directory name rather than a Slack id.
- * The directory is cached for `ttlMs` (default 30 s) so a slash command costs at most one extra
- * GetItem now and then.
+ * The directory is read through `cachedDirectory` (at most once per `ttlMs`, default 30 s, on the
+ * given clock), so a slash command costs at most one extra GetItem now and then.
  */
-export function directoryPersonLookup(directory: DirectoryStore, ttlMs = 30_000) {
-  let cached: { at: number; byUser: Map<string, DirectoryPerson>; known: boolean } | undefined;
-  const load = async () => {
-    if (cached && Date.now() - cached.at < ttlMs) return cached;
-    const stored = await directory.get();
-    const people = (stored?.directory as Directory | undefined)?.people ?? [];
-    const byUser = new Map<string, DirectoryPerson>();
-    for (const person of people)
-      if (person.slackUserId) byUser.set(person.slackUserId, { id: person.id, name: person.name });
-    cached = { at: Date.now(), byUser, known: people.length > 0 };
-    return cached;
-  };
+export function directoryPersonLookup(
+  store: Pick<DirectoryStore, "get">,
+  ttlMs = 30_000,
+  clock: Clock = systemClock,
+) {
+  const load = cachedDirectory(store, ttlMs, clock);
+  const bySlackId = new WeakMap<Directory, Map<string, DirectoryPerson>>();
   return async (slackUserId: string): Promise<PersonLookupResult> => {
-    const { byUser, known } = await load();
-    const person = byUser.get(slackUserId);
+    const directory = await load();
+    if (!directory) return { directory: false };
+    let people = bySlackId.get(directory);
+    if (!people) {
+      people = new Map();
+      for (const p of directory.people)
+        if (p.slackUserId) people.set(p.slackUserId, { id: p.id, name: p.name });
+      bySlackId.set(directory, people);
+    }
+    const known = directory.people.length > 0;
+    const person = people.get(slackUserId);
     return person ? { directory: known, person } : { directory: known };
   };
 }

@@ -43,7 +43,11 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     timezone: env.FIREBREAK_TIMEZONE,
     enqueue: publisherEnqueue(bus, platform.clock),
     channelIncident: (channelId) => slack.incidentForChannel(channelId),
-    personFor: directoryPersonLookup(new DirectoryStore(db, tableName, platform.clock)),
+    personFor: directoryPersonLookup(
+      new DirectoryStore(db, tableName, platform.clock),
+      30_000,
+      platform.clock,
+    ),
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),
