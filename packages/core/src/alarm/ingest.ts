@@ -23,6 +23,8 @@ import {
   ignoreDecision,
   type ScopedIgnoreRule,
 } from "./ignore";
+import type { MaintenanceWindow } from "../maintenance/window";
+import { windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
@@ -59,13 +61,16 @@ export type IngestOutcome =
   | "reopened" // fired again soon after its incident resolved: that incident is open again
   | "recorded" // the alarm's state changed; no incident involved
   | "duplicate" // this delivery, or this very transition, was already processed
-  | "ignored"; // an alarm that opens no incident (ignore.ts): counted, never paged
+  | "ignored" // an alarm that opens no incident (ignore.ts): counted, never paged
+  | "held"; // in a maintenance window (core/maintenance): recorded, released when the window ends
 
 export interface IngestResult {
   outcome: IngestOutcome;
   incidentId?: string;
   incidentNumber?: number;
   reason?: string;
+  /** The maintenance window that held it (outcome "held"). */
+  window?: { id: string; number: number };
   /** Transitions this ingest sent to the dead letters (pushed out of a full orphan buffer). */
   deadLettered?: number;
   attempts: number;
@@ -85,6 +90,35 @@ export interface IngestDeps {
    * owning team's. Read through a cache (`cachedDirectory`): ingest must not pay a read per alarm.
    */
   directory?: () => Promise<Directory | undefined>;
+  /**
+   * Maintenance windows (core/maintenance/store.ts): an alarm with no open incident whose service
+   * or team is in an active window is held there, not paged. Read on every ingest (strongly
+   * consistent), in parallel with the alarm's own read: a window created a moment ago holds.
+   */
+  maintenance?: MaintenanceHold;
+}
+
+/** What ingest needs of the maintenance windows (MaintenanceStore). */
+export interface MaintenanceHold {
+  current(now: Date): Promise<MaintenanceWindow[]>;
+  hold(delivery: DeliveryKey, window: MaintenanceWindow, t: AlarmTransition, entry: TimelineEntry): Promise<void>;
+}
+
+export interface IngestOptions {
+  /** The transition was held by this window, which has ended (maintenance/release.ts). */
+  releasedFrom?: MaintenanceWindow;
+}
+
+/** What the ingest knows about the alarm before reading it: rules, group, subject, windows. */
+interface AlarmScope {
+  rules: ScopedIgnoreRule[];
+  groupKey?: string;
+  /** The alarm's services and owning team (what a maintenance window is for). */
+  subject: { services: string[]; team?: string };
+  /** The windows not yet ended (a promise: read in parallel with the alarm). */
+  windows: Promise<MaintenanceWindow[]>;
+  maintenance?: MaintenanceHold;
+  releasedFrom?: MaintenanceWindow;
 }
 
 /**
@@ -95,22 +129,26 @@ async function alarmScope(
   deps: IngestDeps,
   t: AlarmTransition,
   config: IngestConfig,
-): Promise<{ rules: ScopedIgnoreRule[]; groupKey?: string }> {
+  windows: Promise<MaintenanceWindow[]>,
+): Promise<Omit<AlarmScope, "releasedFrom">> {
+  const classification = classifyAlarm(t, config.tagNames);
+  const { services, team } = classification;
+  const base = { windows, ...(deps.maintenance ? { maintenance: deps.maintenance } : {}) };
   const directory = await deps.directory?.();
-  if (!directory) return { rules: [] };
+  if (!directory) return { ...base, rules: [], subject: { services, ...(team ? { team } : {}) } };
   const rules: ScopedIgnoreRule[] = (directory.ignoreAlarms ?? []).map((rule, index) => ({
     scope: "global",
     index,
     rule,
   }));
-  const classification = classifyAlarm(t, config.tagNames);
-  const { services, team } = classification;
   const owner = resolveOwner(directory, services[0] ?? DEFAULT_SERVICE, t.account, team).team;
   if (owner)
     for (const [index, rule] of (owner.ignoreAlarms ?? []).entries())
       rules.push({ scope: owner.id, index, rule });
   const groupKey = groupKeyOf(classification, owner);
-  return groupKey ? { rules, groupKey } : { rules };
+  const teamId = owner?.id ?? team;
+  const subject = { services, ...(teamId ? { team: teamId } : {}) };
+  return groupKey ? { ...base, rules, groupKey, subject } : { ...base, rules, subject };
 }
 
 const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
@@ -123,11 +161,20 @@ const ALARM_ACTOR: (t: AlarmTransition) => Actor = (t) => ({
  * Ingests one alarm transition: idempotent on the delivery id, ordered by the alarm's state
  * timestamp, one incident per alarm episode (enforced by conditional writes, retried on races).
  */
-export async function ingestAlarmTransition(deps: IngestDeps, t: AlarmTransition): Promise<IngestResult> {
+export async function ingestAlarmTransition(
+  deps: IngestDeps,
+  t: AlarmTransition,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   const config = { ...DEFAULT_INGEST_CONFIG, ...deps.config };
   const clock = deps.clock ?? systemClock;
   refuseFutureTimestamp(t, clock.now(), config.maxFutureSkewMs);
-  const scope = await alarmScope(deps, t, config);
+  const windows = deps.maintenance ? deps.maintenance.current(clock.now()) : Promise.resolve([]);
+  windows.catch(() => undefined); // awaited (and its failure thrown) where it is needed
+  const scope: AlarmScope = {
+    ...(await alarmScope(deps, t, config, windows)),
+    ...(options.releasedFrom ? { releasedFrom: options.releasedFrom } : {}),
+  };
   let number: number | undefined;
   const sent = new Set<string>();
   const deadLetter = async (orphans: OrphanTransition[]): Promise<number> => {
@@ -180,7 +227,7 @@ async function attemptIngest(
   getNumber: () => number | undefined,
   setNumber: (n: number) => void,
   deadLetter: (orphans: OrphanTransition[]) => Promise<number>,
-  scope: { rules: readonly ScopedIgnoreRule[]; groupKey?: string },
+  scope: AlarmScope,
 ): Promise<Omit<IngestResult, "attempts">> {
   const { rules } = scope;
   // Only an ALARM opens an incident: only then is the counter worth reading (a hot item in a
@@ -221,6 +268,37 @@ async function attemptIngest(
     });
     return { outcome: "ignored", reason: ignored.reason };
   }
+  // An alarm with no open incident, of a service or team in an active maintenance window: held
+  // there (recorded, not paged) until the window ends (maintenance/release.ts).
+  if (!record?.openIncidentId && scope.maintenance) {
+    const window = (await scope.windows).find((w) => windowHolds(w, now, scope.subject));
+    if (window) {
+      const key = windowKey(window);
+      await scope.maintenance.hold(delivery("held"), window, t, {
+        id: newId(now.getTime()),
+        incidentId: window.id,
+        kind: "maintenance.alarm_held",
+        actor: ALARM_ACTOR(t),
+        at,
+        summary: `${t.alarmName} ${t.state} held by ${key} (${windowScope(window)}): ${window.reason}`.slice(0, 1000),
+        data: {
+          window: key,
+          windowId: window.id,
+          alarmArn: t.alarmArn,
+          alarmName: t.alarmName,
+          state: t.state,
+          stateTimestamp: t.stateTimestamp,
+          services: scope.subject.services,
+          alarm: alarmRefOf(t),
+        },
+      });
+      return {
+        outcome: "held",
+        reason: `held by ${key} until ${window.to}`,
+        window: { id: window.id, number: window.number },
+      };
+    }
+  }
   const newIncidentId = newId(now.getTime());
   const plan = planTransition(record, t, config, { newIncidentId });
   const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
@@ -253,8 +331,8 @@ async function attemptIngest(
           const service = holder.services[0] ?? DEFAULT_SERVICE;
           const attached: EntryDraft = {
             kind: "incident.alarm_attached",
-            summary: `related alarm ${t.alarmName} fired for ${service}: grouped into INC-${holder.number}, not a new incident`,
-            data: { alarmArn: t.alarmArn, alarmName: t.alarmName, service, alarm },
+            summary: `related alarm ${t.alarmName} fired for ${service}: grouped into INC-${holder.number}, not a new incident${releasedNote(scope.releasedFrom)}`,
+            data: { alarmArn: t.alarmArn, alarmName: t.alarmName, service, alarm, ...releasedData(scope.releasedFrom) },
           };
           await store.commitAlarmChange({
             delivery: delivery("grouped", holder.id),
@@ -293,8 +371,9 @@ async function attemptIngest(
       }
       const declared: EntryDraft = {
         kind: "incident.declared",
-        summary: `INC-${number} declared from alarm ${t.alarmName} (${incident.severity}, ${incident.services.join(", ")})`,
+        summary: `INC-${number} declared from alarm ${t.alarmName} (${incident.severity}, ${incident.services.join(", ")})${releasedNote(scope.releasedFrom)}`,
         data: {
+          ...releasedData(scope.releasedFrom),
           number,
           title: incident.title,
           severity: incident.severity,
@@ -393,6 +472,17 @@ async function attemptIngest(
       return { outcome: "appended", incidentId: plan.incidentId };
     }
   }
+}
+
+/** Said on the incident a released alarm opens (or joins): the window that held it. */
+function releasedNote(w: MaintenanceWindow | undefined): string {
+  return w ? `; held by maintenance window ${windowKey(w)} (${w.reason}) and still in ALARM when it ended` : "";
+}
+
+function releasedData(w: MaintenanceWindow | undefined) {
+  return w
+    ? { maintenance: { window: windowKey(w), windowId: w.id, from: w.from, to: w.to, reason: w.reason } }
+    : {};
 }
 
 /** The records of the incident's other alarms (its own and the grouped ones), `self` left out. */

@@ -30,6 +30,12 @@ export const TIMELINE_KINDS = [
   "page.hold_cancelled",
   "incident.alarm_attached",
   "escalation.related_alarm",
+  // A maintenance window's own timeline (core/maintenance): `incidentId` is the window's id.
+  "maintenance.scheduled",
+  "maintenance.cancelled",
+  "maintenance.alarm_held",
+  "maintenance.alarm_released",
+  "maintenance.ended",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

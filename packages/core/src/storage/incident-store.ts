@@ -869,7 +869,7 @@ export class IncidentStore {
   }
 }
 
-function deliveryItem(delivery: DeliveryKey): Record<string, unknown> {
+export function deliveryItem(delivery: DeliveryKey): Record<string, unknown> {
   const { transition: _transition, ...rest } = delivery;
   return { ...keys.delivery(delivery.id), type: "delivery", ...rest };
 }
