@@ -4,6 +4,8 @@ import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { MaintenanceWindow } from "../maintenance/window";
+import { windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { type Directory, resolveOwner } from "../oncall/directory";
 import {
   ConcurrentChangeError,
@@ -23,8 +25,6 @@ import {
   ignoreDecision,
   type ScopedIgnoreRule,
 } from "./ignore";
-import type { MaintenanceWindow } from "../maintenance/window";
-import { windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
@@ -101,7 +101,12 @@ export interface IngestDeps {
 /** What ingest needs of the maintenance windows (MaintenanceStore). */
 export interface MaintenanceHold {
   current(now: Date): Promise<MaintenanceWindow[]>;
-  hold(delivery: DeliveryKey, window: MaintenanceWindow, t: AlarmTransition, entry: TimelineEntry): Promise<void>;
+  hold(
+    delivery: DeliveryKey,
+    window: MaintenanceWindow,
+    t: AlarmTransition,
+    entry: TimelineEntry,
+  ): Promise<void>;
 }
 
 export interface IngestOptions {
@@ -280,7 +285,10 @@ async function attemptIngest(
         kind: "maintenance.alarm_held",
         actor: ALARM_ACTOR(t),
         at,
-        summary: `${t.alarmName} ${t.state} held by ${key} (${windowScope(window)}): ${window.reason}`.slice(0, 1000),
+        summary: `${t.alarmName} ${t.state} held by ${key} (${windowScope(window)}): ${window.reason}`.slice(
+          0,
+          1000,
+        ),
         data: {
           window: key,
           windowId: window.id,
@@ -332,7 +340,13 @@ async function attemptIngest(
           const attached: EntryDraft = {
             kind: "incident.alarm_attached",
             summary: `related alarm ${t.alarmName} fired for ${service}: grouped into INC-${holder.number}, not a new incident${releasedNote(scope.releasedFrom)}`,
-            data: { alarmArn: t.alarmArn, alarmName: t.alarmName, service, alarm, ...releasedData(scope.releasedFrom) },
+            data: {
+              alarmArn: t.alarmArn,
+              alarmName: t.alarmName,
+              service,
+              alarm,
+              ...releasedData(scope.releasedFrom),
+            },
           };
           await store.commitAlarmChange({
             delivery: delivery("grouped", holder.id),
@@ -476,7 +490,9 @@ async function attemptIngest(
 
 /** Said on the incident a released alarm opens (or joins): the window that held it. */
 function releasedNote(w: MaintenanceWindow | undefined): string {
-  return w ? `; held by maintenance window ${windowKey(w)} (${w.reason}) and still in ALARM when it ended` : "";
+  return w
+    ? `; held by maintenance window ${windowKey(w)} (${w.reason}) and still in ALARM when it ended`
+    : "";
 }
 
 function releasedData(w: MaintenanceWindow | undefined) {

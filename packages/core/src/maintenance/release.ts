@@ -123,7 +123,11 @@ async function releaseWindow(
       summary.released++;
       if (result.outcome === "opened" || result.outcome === "grouped") summary.opened++;
       else summary.recorded++;
-      deps.log?.info("maintenance: alarm released", { window: key, alarm: t.alarmName, outcome: result.outcome });
+      deps.log?.info("maintenance: alarm released", {
+        window: key,
+        alarm: t.alarmName,
+        outcome: result.outcome,
+      });
     } catch (error) {
       failed = true;
       summary.errors.push({ window: key, alarmArn: t.alarmArn, error: String(error) });

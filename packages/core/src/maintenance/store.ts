@@ -137,7 +137,11 @@ export class MaintenanceStore {
   /** MW-<n>, or undefined. */
   async get(number: number): Promise<MaintenanceWindow | undefined> {
     const ref = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: maintenanceKeys.number(number), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: maintenanceKeys.number(number),
+        ConsistentRead: true,
+      }),
     );
     const sk = ref.Item?.windowSk;
     if (typeof sk !== "string") return undefined;
@@ -188,7 +192,12 @@ export class MaintenanceStore {
   }
 
   /** Cancels a window that has not ended: it stops holding now; its held alarms are released. */
-  async cancel(w: MaintenanceWindow, by: Actor, at: string, entry: TimelineEntry): Promise<MaintenanceWindow> {
+  async cancel(
+    w: MaintenanceWindow,
+    by: Actor,
+    at: string,
+    entry: TimelineEntry,
+  ): Promise<MaintenanceWindow> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -198,7 +207,8 @@ export class MaintenanceStore {
                 TableName: this.tableName,
                 Key: maintenanceKeys.window(w),
                 UpdateExpression: "SET cancelledAt = :at, cancelledBy = :by",
-                ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(cancelledAt) AND #to > :at",
+                ConditionExpression:
+                  "attribute_exists(pk) AND attribute_not_exists(cancelledAt) AND #to > :at",
                 ExpressionAttributeNames: { "#to": "to" },
                 ExpressionAttributeValues: { ":at": at, ":by": by },
               },
@@ -272,7 +282,11 @@ export class MaintenanceStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            this.putNew({ ...maintenanceKeys.released(windowId, release.arn), type: "maintenance_release", ...release }),
+            this.putNew({
+              ...maintenanceKeys.released(windowId, release.arn),
+              type: "maintenance_release",
+              ...release,
+            }),
             this.putNew(windowEntryItem(entry)),
           ],
         }),

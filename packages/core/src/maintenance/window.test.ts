@@ -53,7 +53,9 @@ describe("parseWindowDuration", () => {
 
 describe("planWindow", () => {
   it("starts now by default and ends after the duration (UTC instants, whatever the local clocks do)", () => {
-    expect(planWindow({ services: ["Checkout", "checkout"], duration: "2h", reason: " deploy " }, NOW)).toEqual({
+    expect(
+      planWindow({ services: ["Checkout", "checkout"], duration: "2h", reason: " deploy " }, NOW),
+    ).toEqual({
       services: ["checkout"],
       from: "2026-03-29T00:30:00.000Z",
       to: "2026-03-29T02:30:00.000Z",
@@ -80,16 +82,16 @@ describe("planWindow", () => {
     expect(issuesOf({ duration: "2h", reason: "x" })).toEqual([
       { path: "services", message: "name the services (services) or the team (team) the window is for" },
     ]);
-    expect(issuesOf({ services: ["checkout"], duration: "2h", to: "2026-03-29T04:00:00Z", reason: "x" })).toEqual([
-      { path: "to", message: "give exactly one of to and duration" },
-    ]);
+    expect(
+      issuesOf({ services: ["checkout"], duration: "2h", to: "2026-03-29T04:00:00Z", reason: "x" }),
+    ).toEqual([{ path: "to", message: "give exactly one of to and duration" }]);
     expect(issuesOf({ services: ["checkout"], duration: "soon", reason: "x" })[0]?.path).toBe("duration");
     expect(issuesOf({ services: ["Check Out!"], duration: "2h", reason: "x" })[0]?.path).toBe("services[0]");
     expect(issuesOf({ services: ["checkout"], duration: "2h", reason: "  " })[0]?.path).toBe("reason");
     expect(issuesOf({ services: ["checkout"], to: "tomorrow", reason: "x" })[0]?.path).toBe("to");
-    expect(issuesOf({ services: ["checkout"], duration: "2h", reason: "x", page: false })[0]?.message).toMatch(
-      /page/,
-    );
+    expect(
+      issuesOf({ services: ["checkout"], duration: "2h", reason: "x", page: false })[0]?.message,
+    ).toMatch(/page/);
   });
 
   it("refuses a window that is over, backwards or too long", () => {
@@ -97,14 +99,19 @@ describe("planWindow", () => {
       { path: "to", message: "must be after from" },
     ]);
     expect(
-      issuesOf({ services: ["checkout"], from: "2026-03-28T00:00:00Z", to: "2026-03-29T00:10:00Z", reason: "x" }),
+      issuesOf({
+        services: ["checkout"],
+        from: "2026-03-28T00:00:00Z",
+        to: "2026-03-29T00:10:00Z",
+        reason: "x",
+      }),
     ).toEqual([{ path: "to", message: "must be in the future (now is 2026-03-29T00:30:00.000Z)" }]);
     expect(issuesOf({ services: ["checkout"], duration: "8d", reason: "x" })).toEqual([
       { path: "to", message: "a window lasts at most 7 days" },
     ]);
-    expect(issuesOf({ services: ["checkout"], from: "2026-09-01T00:00:00Z", duration: "1h", reason: "x" })).toEqual([
-      { path: "from", message: "schedule at most 90 days ahead" },
-    ]);
+    expect(
+      issuesOf({ services: ["checkout"], from: "2026-09-01T00:00:00Z", duration: "1h", reason: "x" }),
+    ).toEqual([{ path: "from", message: "schedule at most 90 days ahead" }]);
   });
 });
 

@@ -85,20 +85,20 @@ export function parseWindowDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-const isoInstant = z
-  .string()
-  .check(
-    z.refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s), {
-      message: "expected an ISO 8601 instant with a time zone, e.g. 2026-12-04T22:00:00Z",
-    }),
-    z.refine((s) => Number.isFinite(Date.parse(s)), { message: "not a real date and time" }),
-  );
+const isoInstant = z.string().check(
+  z.refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s), {
+    message: "expected an ISO 8601 instant with a time zone, e.g. 2026-12-04T22:00:00Z",
+  }),
+  z.refine((s) => Number.isFinite(Date.parse(s)), { message: "not a real date and time" }),
+);
 
 /** The request to schedule a window (API body, CLI flags, Slack arguments). */
 export const windowRequestSchema = z
   .strictObject({
     services: z.optional(
-      z.array(serviceNameSchema).check(z.maxLength(MAX_WINDOW_SERVICES, `at most ${MAX_WINDOW_SERVICES} services`)),
+      z
+        .array(serviceNameSchema)
+        .check(z.maxLength(MAX_WINDOW_SERVICES, `at most ${MAX_WINDOW_SERVICES} services`)),
     ),
     team: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a team id"))),
     from: z.optional(isoInstant),
@@ -152,8 +152,7 @@ export function planWindow(
   if (toMs <= fromMs) throw problem("to", "must be after from");
   if (toMs <= now.getTime()) throw problem("to", `must be in the future (now is ${now.toISOString()})`);
   if (toMs - fromMs > MAX_WINDOW_MS) throw problem("to", "a window lasts at most 7 days");
-  if (fromMs > now.getTime() + 90 * 24 * 3_600_000)
-    throw problem("from", "schedule at most 90 days ahead");
+  if (fromMs > now.getTime() + 90 * 24 * 3_600_000) throw problem("from", "schedule at most 90 days ahead");
   return {
     services: [...new Set(r.services ?? [])],
     ...(r.team ? { team: r.team } : {}),
