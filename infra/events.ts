@@ -8,6 +8,8 @@
  *   - a rule on the account's *default* bus, matching exactly `ALARM_RULE_PATTERN` (shared with
  *     the local runtime through packages/core/src/alarm/rule.ts);
  *   - SnsTopic "AlarmTopic", for classic alarm notifications (point alarm actions at it).
+ * - Function "MaintenanceRelease" (packages/functions/src/maintenance.handler), run by Cron
+ *   "MaintenanceCron" every minute: releases the alarms held by maintenance windows that ended.
  * - Outbox: the Table's stream, filtered to `OUTBOX_FILTER` (INSERTs of timeline items `TL#…`),
  *   drives packages/functions/src/outbox.handler (linked to Bus), which reports partial batch
  *   failures, and sends a record that can never be published (not a valid timeline entry) to
@@ -16,7 +18,12 @@
  *   (not the items; those stay in the table, the source of truth, for a replay).
  */
 import { INGEST_SETTING_NAMES } from "../packages/core/src/shared/config";
-import { ALARM_INGEST, OUTBOX, TIMELINE_SK_PREFIX } from "../packages/functions/src/wiring/topology";
+import {
+  ALARM_INGEST,
+  MAINTENANCE,
+  OUTBOX,
+  TIMELINE_SK_PREFIX,
+} from "../packages/functions/src/wiring/topology";
 import { functionSettings } from "./config";
 import { table } from "./storage";
 
@@ -31,6 +38,7 @@ export const OUTBOX_FILTER = OUTBOX.filter;
 
 export const HANDLERS = {
   alarmIngest: ALARM_INGEST.handler,
+  maintenance: MAINTENANCE.handler,
   outbox: OUTBOX.handler,
 };
 
@@ -51,6 +59,29 @@ export const alarmIngest = new sst.aws.Function("AlarmIngest", {
       destinationConfig: { onFailure: { destination: alarmIngestDlq.arn } },
     },
   },
+});
+
+/**
+ * The maintenance release: every minute, the held alarms of maintenance windows that ended go
+ * through the ingest (core/maintenance/release.ts). The same links and settings as AlarmIngest;
+ * a failed sweep goes to AlarmIngestDlq (the next minute's sweep tries the window again).
+ */
+export const maintenanceRelease = new sst.aws.Function("MaintenanceRelease", {
+  handler: HANDLERS.maintenance,
+  link: [table, alarmIngestDlq],
+  environment: functionSettings(INGEST_SETTING_NAMES),
+  retries: 0,
+  timeout: "55 seconds",
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: alarmIngestDlq.arn } },
+    },
+  },
+});
+
+export const maintenanceCron = new sst.aws.Cron("MaintenanceCron", {
+  function: maintenanceRelease.arn,
+  schedule: MAINTENANCE.schedule,
 });
 
 export const defaultBus = sst.aws.Bus.get("DefaultBus", "default");

@@ -37,6 +37,7 @@ import {
 
 const HANDLERS = {
   alarmIngest: "packages/functions/src/alarm-ingest.handler",
+  maintenance: "packages/functions/src/maintenance.handler",
   outbox: "packages/functions/src/outbox.handler",
   api: "packages/functions/src/api.handler",
   apiPostmortem: "packages/functions/src/api-postmortem.handler",
@@ -230,6 +231,19 @@ describe("alarm ingestion", () => {
     expect(build?.links.Table).toMatchObject({ name: state(table, "name"), type: "sst.aws.Dynamo" });
     expect(build?.links.AlarmIngestDlq).toMatchObject({ url: state(dlq, "url"), type: "sst.aws.Queue" });
     expect(allows(lambdaFor(HANDLERS.alarmIngest), "dynamodb:PutItem", state(table, "arn"))).toBe(true);
+  });
+
+  it("runs MaintenanceRelease every minute, linked like AlarmIngest (it ingests the held alarms); a failed sweep goes to AlarmIngestDlq", () => {
+    const fn = lambdaFor(HANDLERS.maintenance);
+    const build = app.builds.find((b) => b.handler === HANDLERS.maintenance);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual(["AlarmIngestDlq", "Table"]);
+    const target = only(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      (t) => plain(t.inputs.arn) === state(fn, "arn"),
+    );
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
+    expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
+    expectAsyncFailuresTo(fn, "AlarmIngestDlqQueue", 0);
   });
 });
 
@@ -979,10 +993,12 @@ describe("paging", () => {
 
   it("runs Escalation every minute from a schedule rule; a failed sweep goes to EscalationDlq (14 days)", () => {
     const fn = lambdaFor(HANDLERS.escalation);
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.scheduleExpression !== undefined);
+    const target = only(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      (t) => plain(t.inputs.arn) === state(fn, "arn"),
+    );
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
     expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
-    const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
-    expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));
     only(
       "aws:lambda/permission:Permission",
       (r) => r.inputs.principal === "events.amazonaws.com" && r.inputs.sourceArn === state(rule, "arn"),

@@ -10,6 +10,7 @@ import {
   BUS_CONSUMERS,
   ESCALATION,
   HTTP_FUNCTIONS,
+  MAINTENANCE,
   matchRoute,
   OUTBOX,
 } from "../../packages/functions/src/wiring/topology";
@@ -151,11 +152,27 @@ describe("local and cloud are wired the same", () => {
     expect(criteria.filters.map((f) => JSON.parse(f.pattern))).toStrictEqual([OUTBOX.filter]);
   });
 
-  it("run the escalation sweep on the same schedule", () => {
-    const schedules = resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
+  it("run the same scheduled handlers (escalation sweep, maintenance release) on the same schedules", () => {
+    const functions = resourcesOf(plainApp, "aws:lambda/function:Function");
+    const cloud: Record<string, unknown> = {};
+    for (const rule of resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
       (r: RecordedResource) => r.inputs.scheduleExpression !== undefined,
+    )) {
+      const targets = resourcesOf(plainApp, "aws:cloudwatch/eventTarget:EventTarget").filter(
+        (t) => t.inputs.rule === rule.inputs.name,
+      );
+      for (const target of targets) {
+        const fn = functions.find((f) => f.state.arn === plain(target.inputs.arn));
+        cloud[String(fn?.inputs.handler)] = rule.inputs.scheduleExpression;
+      }
+    }
+    expect(cloud).toStrictEqual({
+      [ESCALATION.handler]: ESCALATION.schedule,
+      [MAINTENANCE.handler]: MAINTENANCE.schedule,
+    });
+    const local = Object.fromEntries(
+      plainRuntime.schedules.map((s) => [s.handler, `rate(${s.intervalMs / 60_000} minute)`]),
     );
-    expect(schedules.map((r) => r.inputs.scheduleExpression)).toEqual([ESCALATION.schedule]);
-    expect(ESCALATION.schedule).toBe(`rate(${ESCALATION.intervalMs / 60_000} minute)`);
+    expect(local).toStrictEqual(cloud);
   });
 });

@@ -35,13 +35,14 @@ import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
+import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPagerHandler } from "@firebreak/functions/pager";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
-import { ingestDeps } from "@firebreak/functions/wiring/alarm-ingest";
+import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import { apiDeps, apiDirectoryDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
@@ -53,6 +54,7 @@ import {
   type BusConsumerName,
   ESCALATION,
   type HttpFunctionName,
+  MAINTENANCE,
   matchRoute,
   OUTBOX,
 } from "@firebreak/functions/wiring/topology";
@@ -86,6 +88,8 @@ export interface RuntimeOptions {
   demoDirectory?: string | null;
   /** How often the escalation sweep runs (default: the cloud's schedule, every minute). */
   sweepIntervalMs?: number;
+  /** How often the maintenance release runs (default: the cloud's schedule, every minute). */
+  maintenanceIntervalMs?: number;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
   /**
@@ -146,6 +150,13 @@ export interface LocalRuntime {
   auth: { tokens: TokenStore; sessionKey: string };
   /** The local events token: `POST /events` needs `Authorization: Bearer <eventsToken>`. */
   eventsToken: string;
+  /**
+   * One run of the maintenance release, now (the same handler the timer runs every minute): tests
+   * and `npm start` users need not wait for the next minute.
+   */
+  releaseMaintenance(): Promise<unknown>;
+  /** The timers this runtime started: each scheduled handler and its interval (the cloud's cron rules). */
+  schedules: { handler: string; intervalMs: number }[];
   /** The headers a client of `POST /events` sends (JSON and the events token). */
   eventHeaders: Record<string, string>;
   /** Creates an API token (for tests and scripts): `Authorization: Bearer <token>`. */
@@ -307,6 +318,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let fakeSns: FakeSns | undefined;
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let maintenanceTimer: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
   let stopped: Promise<void> | undefined;
   // Safe to call twice: the second call waits for the first.
@@ -319,6 +331,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await poller?.stop();
       await bus.drain();
       clearInterval(sweeper);
+      clearInterval(maintenanceTimer);
       await fakeSlack?.stop();
       await fakeSns?.stop();
       await fakeS3?.stop();
@@ -509,6 +522,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     };
     // The schedule: the same Escalation handler, on a timer.
     const escalation = createEscalationHandler(pagingOf);
+    const maintenance = createMaintenanceHandler(() => maintenanceReleaseDeps(platform, deadLetters));
+    const releaseMaintenance = () => maintenance(scheduledEvent(), lambdaContext("MaintenanceRelease"));
     const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
 
@@ -593,12 +608,22 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     settings.FIREBREAK_DASHBOARD_URL ||= url;
     paging = pagingDeps(platform);
     const wiredPaging = paging;
+    const schedules = [
+      { handler: ESCALATION.handler, intervalMs: options.sweepIntervalMs ?? ESCALATION.intervalMs },
+      { handler: MAINTENANCE.handler, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE.intervalMs },
+    ];
     sweeper = setInterval(() => {
       escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
         log.error(`escalation sweep failed: ${String(error)}`),
       );
-    }, options.sweepIntervalMs ?? ESCALATION.intervalMs);
+    }, schedules[0]!.intervalMs);
     sweeper.unref();
+    maintenanceTimer = setInterval(() => {
+      releaseMaintenance().catch((error: unknown) =>
+        log.error(`maintenance release failed: ${String(error)}`),
+      );
+    }, schedules[1]!.intervalMs);
+    maintenanceTimer.unref();
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
@@ -625,6 +650,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       auth: { tokens, sessionKey },
       eventsToken,
+      releaseMaintenance,
+      schedules,
       eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },
       apiToken: async (role, userId = "local-test") =>
         (await tokens.create({ name: `${role} token`, role, userId })).token,

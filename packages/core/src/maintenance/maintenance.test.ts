@@ -185,7 +185,7 @@ describe("maintenance windows", () => {
     clock.set(60);
     const t = transition("checkout-5xx", "ALARM", 55);
     const outcomes = await Promise.all(
-      (["eventbridge", "sns", "lambda"] as const).map((format, i) =>
+      (["eventbridge", "sns", "lambda-action"] as const).map((format, i) =>
         ingest({ ...t, format, deliveryId: `${format}-${i}` }),
       ),
     );

@@ -8,6 +8,7 @@
  * (`maintenance:<window>:<alarm>:<state timestamp>`), each alarm's release is recorded once
  * (`RELEASED#<arn>`), and the window is marked released only after every alarm was.
  */
+import type { DeadLetterSink } from "../alarm/dead-letter";
 import { type IngestDeps, ingestAlarmTransition } from "../alarm/ingest";
 import type { AlarmTransition } from "../alarm/transition";
 import { SYSTEM_ACTOR } from "../incident/model";
@@ -19,6 +20,8 @@ import { type MaintenanceWindow, windowEnd, windowKey, windowScope } from "./win
 
 export interface ReleaseDeps extends IngestDeps {
   maintenance: MaintenanceStore;
+  /** Where the ingest sends transitions it cannot keep (the alarm-ingest dead letters). */
+  deadLetters: DeadLetterSink;
   log?: Log;
 }
 

@@ -21,7 +21,7 @@ import type { AlarmTransition } from "../alarm/transition";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { FirebreakError, NotFoundError } from "../shared/errors";
+import { FirebreakError } from "../shared/errors";
 import {
   type DeliveryKey,
   DuplicateDeliveryError,

@@ -95,6 +95,13 @@ export const ESCALATION = {
   intervalMs: 60_000,
 } as const;
 
+/** The maintenance release, every minute: held alarms of windows that ended (core/maintenance). */
+export const MAINTENANCE = {
+  handler: "packages/functions/src/maintenance.handler",
+  schedule: "rate(1 minute)",
+  intervalMs: 60_000,
+} as const;
+
 /** Sort-key prefix of timeline entries, from the key builders (`TL#`). */
 export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
 
