@@ -13,6 +13,7 @@ import { registerAlarmCommands } from "./alarms-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
+import { registerMaintenanceCommands } from "./maintenance-cli";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -242,6 +243,7 @@ export function buildCli(): Command {
 
   registerDirectoryCommands(program);
   registerAlarmCommands(program);
+  registerMaintenanceCommands(program, serverUrl);
 
   program
     .command("report")

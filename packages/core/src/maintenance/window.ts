@@ -6,7 +6,7 @@
  */
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
-import { serviceNameSchema } from "../incident/actions";
+import { oneLineText, serviceNameSchema } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { issuesFromZod, ValidationError } from "../shared/errors";
 
@@ -113,6 +113,7 @@ export const windowRequestSchema = z
     reason: z
       .string()
       .check(
+        oneLineText(),
         z.trim(),
         z.minLength(1, "say why (it is shown on every alarm the window holds)"),
         z.maxLength(MAX_REASON_LENGTH),

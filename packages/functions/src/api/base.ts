@@ -6,6 +6,7 @@
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
 import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
+import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";
@@ -48,6 +49,8 @@ export interface ApiDeps extends BaseDeps {
   pages?: PageStore;
   /** Alarms that open no incident, for GET /api/alarms/ignored. */
   ignoredAlarms?: IgnoredAlarmStore;
+  /** Maintenance windows (/api/maintenance); 503 without them. */
+  maintenance?: MaintenanceStore;
   /** What GET /health checks (none: it answers 200 as long as the function runs). */
   health?: HealthChecks;
 }

@@ -138,6 +138,42 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/maintenance",
+    summary:
+      "Maintenance windows that have not ended, and those that ended in the last 7 days (optionally for one service)",
+    role: "viewer",
+    query: s.maintenanceQuery,
+    response: s.maintenanceListResponse,
+  },
+  {
+    method: "post",
+    path: "/api/maintenance",
+    summary:
+      "Schedule a maintenance window: alarms of its services (or team) are held, not paged, until it ends; those still in ALARM then open their incidents",
+    role: "responder",
+    body: s.maintenanceBody,
+    status: 201,
+    response: s.maintenanceWindowView,
+  },
+  {
+    method: "get",
+    path: "/api/maintenance/{id}",
+    summary: "A maintenance window with its held alarms, releases and timeline",
+    role: "viewer",
+    params: s.maintenancePath,
+    response: s.maintenanceDetailResponse,
+  },
+  {
+    method: "post",
+    path: "/api/maintenance/{id}/cancel",
+    summary:
+      "End a maintenance window now (409 when it has ended); its held alarms are released within a minute",
+    role: "responder",
+    params: s.maintenancePath,
+    response: s.maintenanceWindowView,
+  },
+  {
+    method: "get",
     path: "/api/people",
     summary: "People of the on-call directory",
     role: "viewer",

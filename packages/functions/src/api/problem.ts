@@ -124,6 +124,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "window_ended") {
+    return {
+      type: "https://firebreak.dev/problems/window-ended",
+      title: "Maintenance window ended",
+      status: 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError && error.code === "paging_not_configured") {
     return {
       type: "https://firebreak.dev/problems/unavailable",

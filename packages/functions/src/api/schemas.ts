@@ -14,6 +14,7 @@ import {
   SEVERITY_VALUES,
 } from "@firebreak/core/incident/model";
 import { ROLES } from "@firebreak/core/incident/timeline";
+import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
@@ -274,6 +275,61 @@ export const ignoredAlarmsResponse = z.object({
       lastSeenAt: z.string(),
     }),
   ),
+});
+
+/** POST /api/maintenance: services and/or a team; from (default now); to or duration; reason. */
+export const maintenanceBody = windowRequestSchema;
+
+export const maintenancePath = z.object({
+  id: z
+    .string()
+    .check(
+      z.regex(/^(?:MW-)?[1-9]\d{0,8}$/i, "expected a maintenance window such as MW-3"),
+      z.describe("MW-<n> (or n)"),
+    ),
+});
+
+export const maintenanceQuery = z.object({
+  service: z.optional(serviceNameSchema),
+});
+
+const actorView = z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) });
+
+export const maintenanceWindowView = z.object({
+  id: z.string(),
+  key: z.string().check(z.describe("MW-<n>")),
+  number: z.number().check(z.int()),
+  services: z.array(z.string()),
+  team: z.optional(z.string()),
+  from: z.string(),
+  to: z.string(),
+  end: z.string().check(z.describe("when it stops holding alarms: `to`, or when it was cancelled")),
+  state: z.enum(["scheduled", "active", "ended", "cancelled"]),
+  reason: z.string(),
+  createdBy: actorView,
+  createdAt: z.string(),
+  cancelledAt: z.optional(z.string()),
+  cancelledBy: z.optional(actorView),
+  releasedAt: z.optional(z.string()),
+});
+
+export const maintenanceListResponse = z.object({ items: z.array(maintenanceWindowView) });
+
+export const maintenanceDetailResponse = z.extend(maintenanceWindowView, {
+  held: z.array(
+    z.object({ arn: z.string(), name: z.string(), state: z.string(), stateTimestamp: z.string() }),
+  ),
+  releases: z.array(
+    z.object({
+      arn: z.string(),
+      alarmName: z.string(),
+      outcome: z.string(),
+      incidentId: z.optional(z.string()),
+      incidentNumber: z.optional(z.number()),
+      at: z.string(),
+    }),
+  ),
+  timeline: z.array(z.object({ id: z.string(), kind: z.string(), at: z.string(), summary: z.string() })),
 });
 
 export const peopleResponse = z.object({

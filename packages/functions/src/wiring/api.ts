@@ -1,6 +1,7 @@
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
+import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -49,6 +50,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     directory: new DirectoryStore(db, tableName, platform.clock),
     pages: new PageStore(db, tableName),
     ignoredAlarms: new IgnoredAlarmStore(db, tableName),
+    maintenance: new MaintenanceStore(db, tableName),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

@@ -14,12 +14,24 @@ import {
   setStatus,
 } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
+import {
+  cancelWindow,
+  listWindows,
+  scheduleWindow,
+  windowDetail,
+  windowView,
+} from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
 import { systemClock } from "@firebreak/core/shared/clock";
-import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import {
+  FirebreakError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from "@firebreak/core/shared/errors";
 import { etag } from "hono/etag";
 import { actorOf, mountAuthRoutes, requireRole } from "../auth";
 import {
@@ -39,6 +51,9 @@ import { IncidentConflictError } from "../problem";
 import {
   declareBody,
   listIncidentsQuery,
+  maintenanceBody,
+  maintenancePath,
+  maintenanceQuery,
   metricsQuery,
   pagesQuery,
   roleBody,
@@ -331,6 +346,38 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.get("/api/alarms/ignored", viewer, async (c) => {
     const store = getDeps().ignoredAlarms;
     return c.json({ items: store ? await store.list() : [] });
+  });
+
+  // Maintenance windows (core/maintenance): alarms of their services are held, not paged.
+  const maintenanceOf = () => {
+    const deps = getDeps();
+    if (!deps.maintenance)
+      throw new FirebreakError(
+        "paging_not_configured",
+        "maintenance windows are not configured on this deployment",
+      );
+    return { maintenance: deps.maintenance, ...(deps.clock ? { clock: deps.clock } : {}) };
+  };
+  const clockNow = () => (getDeps().clock ?? systemClock).now();
+  app.get("/api/maintenance", viewer, async (c) => {
+    const query = parse(maintenanceQuery, c.req.query(), "query");
+    return c.json({
+      items: await listWindows(maintenanceOf(), query.service ? { service: query.service } : {}),
+    });
+  });
+  app.post("/api/maintenance", responder, async (c) => {
+    const body = parse(maintenanceBody, await jsonBody(c), "body");
+    const window = await scheduleWindow(maintenanceOf(), body, actorOf(c.get("principal")));
+    return c.json(windowView(window, clockNow()), 201);
+  });
+  app.get("/api/maintenance/:id", viewer, async (c) => {
+    const { id } = parse(maintenancePath, { id: c.req.param("id") }, "path");
+    return c.json(await windowDetail(maintenanceOf(), id));
+  });
+  app.post("/api/maintenance/:id/cancel", responder, async (c) => {
+    const { id } = parse(maintenancePath, { id: c.req.param("id") }, "path");
+    const window = await cancelWindow(maintenanceOf(), id, actorOf(c.get("principal")));
+    return c.json(windowView(window, clockNow()));
   });
 
   app.get("/api/people", viewer, async (c) => {
