@@ -1,5 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Incident } from "@firebreak/core/incident/model";
+import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -712,6 +713,82 @@ describe("mrkdwn injection", () => {
       (e) => e.kind === "incident.update_posted",
     );
     expect(update?.data.text).toBe("@here told @mallory & all");
+  });
+});
+
+describe("/incident maintenance (with an on-call directory)", () => {
+  const PEOPLE = new Map([[DANA.id, { id: "dana", name: "Dana Fischer" }]]);
+  let maintenance: MaintenanceStore;
+  beforeEach(() => {
+    maintenance = new MaintenanceStore(store.db, store.tableName);
+    handler = createSlackHandler(() =>
+      deps({
+        maintenance,
+        personFor: (slackUserId) => {
+          const person = PEOPLE.get(slackUserId);
+          return person ? { directory: true, person } : { directory: true };
+        },
+      }),
+    );
+  });
+
+  it("schedules, lists and cancels windows, recorded under the directory person", async () => {
+    const scheduled = await command(
+      "maintenance checkout,payments 2h database upgrade <!here> <@U0BOB0001>",
+      DANA,
+    );
+    expect(scheduled.json.response_type).toBe("in_channel");
+    expect(scheduled.json.text).toMatch(
+      /^🚧 \*MW-1\* scheduled by Dana Fischer: alarms of checkout, payments are held, not paged, now until <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>: database upgrade @here @U0BOB0001\.\nWhen it ends, each alarm still firing opens its incident\. Cancel it early: `\/incident maintenance cancel MW-1`$/,
+    );
+    const window = await maintenance.get(1);
+    expect(window).toMatchObject({
+      services: ["checkout", "payments"],
+      reason: "database upgrade @here @U0BOB0001",
+      createdBy: { type: "slack", id: "dana", name: "Dana Fischer" },
+    });
+    expect(Date.parse(window!.to) - Date.parse(window!.from)).toBe(2 * 3_600_000);
+
+    // Anyone may list; the list is private.
+    const listed = await command("maintenance list payments", CAROL);
+    expect(listed.json.response_type).toBe("ephemeral");
+    expect(listed.json.text).toMatch(
+      /^\*Maintenance windows for payments\*\n• 🚧 \*MW-1\* checkout, payments · active · /,
+    );
+    expect((await command("mw list ledger", CAROL)).json.text).toBe(
+      "No maintenance windows for ledger now, ahead, or in the last 7 days.",
+    );
+
+    // Someone outside the directory may not hold pages, nor cancel a window.
+    for (const text of ["maintenance checkout 1h quiet please", "maintenance cancel MW-1"]) {
+      const refused = await command(text, CAROL);
+      expect(refused.json.response_type).toBe("ephemeral");
+      expect(refused.json.text).toMatch(
+        /^Only people in the on-call directory may schedule or cancel maintenance windows/,
+      );
+    }
+    expect(await maintenance.get(2)).toBeUndefined();
+
+    const cancelled = await command("maintenance cancel mw-1", DANA);
+    expect(cancelled.json.response_type).toBe("in_channel");
+    expect(cancelled.json.text).toMatch(/^✖️ \*MW-1\* cancelled by Dana Fischer: /);
+    expect((await maintenance.get(1))?.cancelledBy).toEqual({
+      type: "slack",
+      id: "dana",
+      name: "Dana Fischer",
+    });
+    const again = await command("maintenance cancel MW-1", DANA);
+    expect(again.json.response_type).toBe("ephemeral");
+    expect(again.json.text).toMatch(/^MW-1 has already ended\.\nUsage: /);
+    expect((await command("maintenance cancel MW-9", DANA)).json.text).toMatch(
+      /^MW-9 was not found\.\nUsage: /,
+    );
+    expect((await command("maintenance checkout 9d too long", DANA)).json.text).toBe(
+      "That did not work: to: a window lasts at most 7 days",
+    );
+    expect((await command("maintenance checkout soon x", DANA)).json.text).toMatch(
+      /^"soon" is not a duration/,
+    );
   });
 });
 

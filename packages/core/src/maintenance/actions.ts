@@ -7,9 +7,9 @@ import type { TimelineEntry } from "../incident/timeline";
 import { type Clock, systemClock } from "../shared/clock";
 import { NotFoundError, ValidationError } from "../shared/errors";
 import { newId } from "../shared/ids";
-import { latestPerAlarm } from "./release";
 import { type MaintenanceStore, type ReleaseRecord, WindowEndedError } from "./store";
 import {
+  latestPerAlarm,
   type MaintenanceWindow,
   planWindow,
   type WindowState,

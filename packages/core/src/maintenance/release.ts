@@ -10,13 +10,12 @@
  */
 import type { DeadLetterSink } from "../alarm/dead-letter";
 import { type IngestDeps, ingestAlarmTransition } from "../alarm/ingest";
-import type { AlarmTransition } from "../alarm/transition";
 import { SYSTEM_ACTOR } from "../incident/model";
 import { type Clock, systemClock } from "../shared/clock";
 import { newId } from "../shared/ids";
 import type { Log } from "../shared/log";
-import type { HeldTransition, MaintenanceStore } from "./store";
-import { type MaintenanceWindow, windowEnd, windowKey, windowScope } from "./window";
+import type { MaintenanceStore } from "./store";
+import { latestPerAlarm, type MaintenanceWindow, windowEnd, windowKey, windowScope } from "./window";
 
 export interface ReleaseDeps extends IngestDeps {
   maintenance: MaintenanceStore;
@@ -32,20 +31,6 @@ export interface ReleaseSummary {
   opened: number;
   recorded: number;
   errors: { window: string; alarmArn?: string; error: string }[];
-}
-
-/** Each alarm's latest held transition (by state timestamp; ALARM after OK on a tie). */
-export function latestPerAlarm(held: readonly HeldTransition[]): AlarmTransition[] {
-  const latest = new Map<string, AlarmTransition>();
-  for (const { transition: t } of held) {
-    const seen = latest.get(t.alarmArn);
-    const later =
-      !seen ||
-      t.stateTimestamp > seen.stateTimestamp ||
-      (t.stateTimestamp === seen.stateTimestamp && t.state === "ALARM");
-    if (later) latest.set(t.alarmArn, t);
-  }
-  return [...latest.values()];
 }
 
 /** One sweep: releases every ended window's held alarms. Errors are collected; the rest go on. */

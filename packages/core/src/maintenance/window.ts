@@ -6,6 +6,7 @@
  */
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
+import type { AlarmTransition } from "../alarm/transition";
 import { oneLineText, serviceNameSchema } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { issuesFromZod, ValidationError } from "../shared/errors";
@@ -161,4 +162,18 @@ export function planWindow(
     to: new Date(toMs).toISOString(),
     reason: r.reason,
   };
+}
+
+/** Each alarm's latest held transition (by state timestamp; ALARM after OK on a tie). */
+export function latestPerAlarm(held: readonly { transition: AlarmTransition }[]): AlarmTransition[] {
+  const latest = new Map<string, AlarmTransition>();
+  for (const { transition: t } of held) {
+    const seen = latest.get(t.alarmArn);
+    const later =
+      !seen ||
+      t.stateTimestamp > seen.stateTimestamp ||
+      (t.stateTimestamp === seen.stateTimestamp && t.state === "ALARM");
+    if (later) latest.set(t.alarmArn, t);
+  }
+  return [...latest.values()];
 }

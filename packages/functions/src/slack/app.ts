@@ -14,12 +14,14 @@ import {
   type IncidentStatus,
   lowersSeverity,
 } from "@firebreak/core/incident/model";
+import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
+import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import type { Clock } from "@firebreak/core/shared/clock";
-import { NotFoundError } from "@firebreak/core/shared/errors";
+import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
 import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
@@ -51,6 +53,9 @@ import {
   type SlackMessage,
   statusReport,
   updateText,
+  windowLine,
+  windowScheduled,
+  windowsList,
 } from "./messages";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
 
@@ -122,6 +127,8 @@ export interface SlackAppDeps {
    */
   personFor?(slackUserId: string): Promise<PersonLookupResult> | PersonLookupResult;
   permissions?: PermissionConfig;
+  /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
+  maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
   incidentUrl?(incident: Incident): string | undefined;
   clock?: Clock;
@@ -301,6 +308,60 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   // /incident
   // ------------------------------------------------------------------------------------------
 
+  /** `/incident maintenance …`: schedule (in the channel), list (ephemeral), cancel (in the channel). */
+  const runMaintenance = async (
+    command: Extract<Command, { kind: "maintenance" | "maintenance_list" | "maintenance_cancel" }>,
+    actor: Actor,
+    check: (act: Act) => void,
+  ): Promise<Reply> => {
+    if (!deps.maintenance)
+      throw new SlackUserError(
+        "not_configured",
+        "Maintenance windows are not configured on this deployment.",
+      );
+    const md = { maintenance: deps.maintenance, ...(deps.clock ? { clock: deps.clock } : {}) };
+    const at = deps.clock?.now() ?? new Date();
+    try {
+      if (command.kind === "maintenance_list")
+        return ephemeral(
+          windowsList(
+            await listWindows(md, command.service ? { service: command.service } : {}),
+            command.service,
+          ),
+        );
+      check("maintenance");
+      if (command.kind === "maintenance_cancel") {
+        const cancelled = windowView(await cancelWindow(md, command.ref, actor), at);
+        return inChannel(
+          `✖️ *${cancelled.key}* cancelled by ${escapeMrkdwnWithin(oneLine(actor.name ?? actor.id), 100)}: alarms it held still firing open their incidents within a minute.\n${windowLine(cancelled)}`,
+        );
+      }
+      const window = await scheduleWindow(
+        md,
+        {
+          ...(command.services.length ? { services: command.services } : {}),
+          ...(command.team ? { team: command.team } : {}),
+          duration: command.duration,
+          reason: command.reason,
+        },
+        actor,
+      );
+      return inChannel(windowScheduled(windowView(window, at)));
+    } catch (error) {
+      // Said about the window, not "the incident" (errorText's wording for an incident's errors).
+      if (
+        error instanceof NotFoundError ||
+        (error instanceof FirebreakError && error.code === "window_ended")
+      )
+        throw new SlackUserError(
+          error.code,
+          `${error.message.replace(/^maintenance window /, "")}.`,
+          USAGE.maintenance,
+        );
+      throw error;
+    }
+  };
+
   const runCommand = async (
     body: SlashCommand,
     command: Command,
@@ -448,6 +509,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         if (!found) throw new NotFoundError("incident", incident.id);
         return ephemeral(statusReport(found.incident, found.timeline, url(found.incident)));
       }
+      case "maintenance":
+      case "maintenance_list":
+      case "maintenance_cancel":
+        return runMaintenance(command, actor, check);
       case "list": {
         const page = await deps.store.listOpen({ limit: 20 });
         return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));

@@ -12,6 +12,9 @@ const KINDS = [
   "mitigate",
   "resolve",
   "list",
+  "maintenance",
+  "maintenance_list",
+  "maintenance_cancel",
   "postmortem",
   "help",
 ];
@@ -189,6 +192,12 @@ describe("parseCommand", () => {
       "&lt;",
       "--temporary",
       "—temp",
+      "maintenance",
+      "mw",
+      "cancel",
+      "2h",
+      "team:payments",
+      "MW-3",
       "@bob",
       "__proto__",
       "constructor",
@@ -222,6 +231,52 @@ describe("parseCommand", () => {
         }
       }),
     );
+  });
+});
+
+describe("parseCommand: maintenance", () => {
+  it("schedules: services (comma-separated) or team:<id>, a duration, then the reason", () => {
+    expect(ok("maintenance checkout 2h database upgrade")).toEqual({
+      kind: "maintenance",
+      services: ["checkout"],
+      duration: "2h",
+      reason: "database upgrade",
+    });
+    expect(ok("mw Checkout,payments,team:Ledger 1h30m card drill <!here>")).toEqual({
+      kind: "maintenance",
+      services: ["checkout", "payments"],
+      team: "ledger",
+      duration: "1h30m",
+      reason: "card drill @here",
+    });
+  });
+
+  it("lists (optionally one service's) and cancels MW-n", () => {
+    expect(ok("maintenance list")).toEqual({ kind: "maintenance_list" });
+    expect(ok("maintenance LIST Checkout")).toEqual({ kind: "maintenance_list", service: "checkout" });
+    expect(ok("maintenance cancel mw-3")).toEqual({ kind: "maintenance_cancel", ref: "mw-3" });
+  });
+
+  it("says what is missing or wrong, with the usage", () => {
+    const cases: [string, string][] = [
+      ["maintenance", "which services, for how long, and why?"],
+      ["maintenance checkout", 'for how long? e.g. "2h", "30m" or "1h30m"'],
+      ["maintenance checkout 2h", "say why (it is shown on every alarm the window holds)"],
+      ["maintenance checkout soon deploy", '"soon" is not a duration: use e.g. 30m, 2h, 1h30m or 1d'],
+      ["maintenance checkout 2 deploy", '"2" is not a duration: use e.g. 30m, 2h, 1h30m or 1d'],
+      ["maintenance Check!out 2h deploy", '"Check!out" is not a service name'],
+      ["maintenance team: 2h deploy", '"team:" is not a team id'],
+      ["maintenance , 2h deploy", "which services (or team:<id>)?"],
+      ["maintenance cancel", "which window? e.g. MW-3"],
+      ["maintenance cancel INC-3", 'expected a maintenance window like MW-3, got "INC-3"'],
+      ["maintenance cancel MW-3 now", '"maintenance cancel" takes one window, got "now"'],
+      ["maintenance list a b", '"maintenance list" takes at most a service, got "b"'],
+    ];
+    for (const [text, problem] of cases) {
+      const error = err(text);
+      expect(error.problem, text).toBe(problem);
+      expect(error.usage).toBe(USAGE.maintenance);
+    }
   });
 });
 

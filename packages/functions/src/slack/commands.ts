@@ -14,6 +14,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident resolve [INC-n] [summary]
  * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident list
+ * /incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>
+ * /incident maintenance list [service]
+ * /incident maintenance cancel MW-n
  * /incident postmortem [INC-n]
  * /incident help
  * ```
@@ -30,6 +33,8 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash).
  * - `severity`: the severity first (`sev2`, `SEV2` or `2`), then `INC-n`, then the reason (needed
  *   when lowering it).
+ * - `maintenance`: the services (comma-separated, or `team:<id>`), then how long (`30m`, `2h`,
+ *   `1h30m`, `1d`), then the reason; `list` and `cancel MW-n` manage the windows.
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
  *   resolves INC-3.
  *
@@ -50,6 +55,9 @@ export type Command =
   | { kind: "resolve"; number?: number; summary?: string }
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
   | { kind: "list" }
+  | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
+  | { kind: "maintenance_list"; service?: string }
+  | { kind: "maintenance_cancel"; ref: string }
   | { kind: "postmortem"; number?: number }
   | { kind: "help" };
 
@@ -63,6 +71,7 @@ export type Subcommand =
   | "resolve"
   | "severity"
   | "list"
+  | "maintenance"
   | "postmortem"
   | "help";
 
@@ -86,6 +95,8 @@ export const USAGE: Record<Subcommand, string> = {
   resolve: "/incident resolve [INC-n] [summary]",
   severity: "/incident severity <sev1..sev5> [INC-n] [reason]",
   list: "/incident list",
+  maintenance:
+    "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
   postmortem: "/incident postmortem [INC-n]",
   help: "/incident help",
 };
@@ -100,6 +111,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
   severity: "change the severity (raising it to SEV1/SEV2 pages at once; lowering it needs a reason)",
   list: "list the open incidents",
+  maintenance:
+    "hold the alarms of services (or a team) for a while, e.g. during a deploy: nobody is paged; what still fires when it ends opens its incident",
   postmortem: "show the postmortem draft of an incident",
   help: "show this help",
 };
@@ -123,6 +136,8 @@ const ALIASES = new Map<string, Subcommand>([
   ["sev", "severity"],
   ["list", "list"],
   ["ls", "list"],
+  ["maintenance", "maintenance"],
+  ["mw", "maintenance"],
   ["postmortem", "postmortem"],
   ["pm", "postmortem"],
   ["help", "help"],
@@ -200,6 +215,8 @@ export function parseCommand(text: string): ParseResult {
       return parseResolve(args);
     case "severity":
       return parseSeverityCommand(args);
+    case "maintenance":
+      return parseMaintenance(args);
     case "list":
       return args.length > 0
         ? fail("unexpected_argument", `"list" takes no arguments, got ${quote(args[0]!)}`, "list")
@@ -346,6 +363,79 @@ function parseSeverityCommand(args: string[]): ParseResult {
       ...(number !== undefined ? { number } : {}),
       ...(reason !== "" ? { reason } : {}),
     },
+  };
+}
+
+const WINDOW_REF = /^MW-?\d{1,9}$/i;
+const WINDOW_DURATION = /^(?:\d+d)?(?:\d+h)?(?:\d+m(?:in)?)?$/i;
+const SERVICE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+function parseMaintenance(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  if (first === undefined)
+    return fail("missing_argument", "which services, for how long, and why?", "maintenance");
+  if (first.toLowerCase() === "list") {
+    if (rest.length > 1)
+      return fail(
+        "unexpected_argument",
+        `"maintenance list" takes at most a service, got ${quote(rest[1]!)}`,
+        "maintenance",
+      );
+    const service = rest[0]?.toLowerCase();
+    if (service !== undefined && !SERVICE_NAME.test(service))
+      return fail("invalid_argument", `${quote(rest[0]!)} is not a service name`, "maintenance");
+    return { ok: true, command: { kind: "maintenance_list", ...(service ? { service } : {}) } };
+  }
+  if (first.toLowerCase() === "cancel") {
+    const [ref, extra] = rest;
+    if (ref === undefined) return fail("missing_argument", "which window? e.g. MW-3", "maintenance");
+    if (!WINDOW_REF.test(ref))
+      return fail(
+        "invalid_argument",
+        `expected a maintenance window like MW-3, got ${quote(ref)}`,
+        "maintenance",
+      );
+    if (extra !== undefined)
+      return fail(
+        "unexpected_argument",
+        `"maintenance cancel" takes one window, got ${quote(extra)}`,
+        "maintenance",
+      );
+    return { ok: true, command: { kind: "maintenance_cancel", ref } };
+  }
+  const [duration, ...reasonWords] = rest;
+  const services: string[] = [];
+  let team: string | undefined;
+  for (const part of first.split(",").filter((p) => p !== "")) {
+    const teamMatch = /^team:(.*)$/i.exec(part);
+    const name = (teamMatch ? teamMatch[1]! : part).toLowerCase();
+    if (!SERVICE_NAME.test(name))
+      return fail(
+        "invalid_argument",
+        `${quote(part)} is not a ${teamMatch ? "team id" : "service name"}`,
+        "maintenance",
+      );
+    if (teamMatch) team = name;
+    else services.push(name);
+  }
+  if (services.length === 0 && team === undefined)
+    return fail("missing_argument", "which services (or team:<id>)?", "maintenance");
+  if (duration === undefined)
+    return fail("missing_argument", 'for how long? e.g. "2h", "30m" or "1h30m"', "maintenance");
+  if (!WINDOW_DURATION.test(duration) || !/\d/.test(duration))
+    return fail(
+      "invalid_argument",
+      `${quote(duration)} is not a duration: use e.g. 30m, 2h, 1h30m or 1d`,
+      "maintenance",
+    );
+  const reason = plainText(reasonWords.join(" "));
+  if (reason === "")
+    return fail("missing_argument", "say why (it is shown on every alarm the window holds)", "maintenance");
+  if (reason.length > 500)
+    return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "maintenance");
+  return {
+    ok: true,
+    command: { kind: "maintenance", services, ...(team ? { team } : {}), duration, reason },
   };
 }
 

@@ -1,5 +1,7 @@
 import { type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/incident/model";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
+import type { WindowView } from "@firebreak/core/maintenance/actions";
+import { windowScope } from "@firebreak/core/maintenance/window";
 import {
   alarmContextMrkdwn,
   escapeMrkdwn,
@@ -218,6 +220,43 @@ export function openIncidentsList(incidents: readonly Incident[], more: boolean)
   }
   if (more) lines.push("…and more: see the dashboard.");
   return { text: lines.join("\n") };
+}
+
+const WINDOW_ICON: Record<WindowView["state"], string> = {
+  scheduled: "🗓️",
+  active: "🚧",
+  ended: "✅",
+  cancelled: "✖️",
+};
+
+/** One maintenance window on one line: `🚧 MW-3 checkout · from → until · reason · by`. */
+export function windowLine(w: WindowView): string {
+  const by = w.createdBy.name ?? w.createdBy.id;
+  return (
+    `${WINDOW_ICON[w.state]} *${w.key}* ${escapeMrkdwnWithin(windowScope(w), 300)} · ${w.state} · ` +
+    `${slackDate(w.from)} → ${slackDate(w.end)} · ${escapeMrkdwnWithin(oneLine(w.reason), 300)} · by ${escapeMrkdwnWithin(oneLine(by), 100)}`
+  );
+}
+
+/** The answer to `/incident maintenance …` that scheduled a window (posted in the channel). */
+export function windowScheduled(w: WindowView): SlackMessage {
+  const when =
+    w.state === "active"
+      ? `now until ${slackDate(w.end)}`
+      : `from ${slackDate(w.from)} until ${slackDate(w.end)}`;
+  return {
+    text:
+      `🚧 *${w.key}* scheduled by ${escapeMrkdwnWithin(oneLine(w.createdBy.name ?? w.createdBy.id), 100)}: alarms of ` +
+      `${escapeMrkdwnWithin(windowScope(w), 300)} are held, not paged, ${when}: ${escapeMrkdwnWithin(oneLine(w.reason), 500)}.\n` +
+      `When it ends, each alarm still firing opens its incident. Cancel it early: \`/incident maintenance cancel ${w.key}\``,
+  };
+}
+
+/** `/incident maintenance list`. */
+export function windowsList(windows: readonly WindowView[], service?: string): SlackMessage {
+  const of = service ? ` for ${escapeMrkdwnWithin(service, 100)}` : "";
+  if (windows.length === 0) return { text: `No maintenance windows${of} now, ahead, or in the last 7 days.` };
+  return { text: [`*Maintenance windows${of}*`, ...windows.map((w) => `• ${windowLine(w)}`)].join("\n") };
 }
 
 /** `/incident postmortem` when a draft exists. */

@@ -10,13 +10,22 @@ import { PermissionDeniedError } from "./errors";
  * Defaults: anyone may declare and post updates; directory people may acknowledge and mark
  * mitigated (someone outside the directory, never paged, stopping an escalation is how a page gets
  * lost); only responders may
- * resolve, assign roles and change the severity. With `claimVacantIc` (default on), anyone may take the IC role of an
+ * resolve, assign roles and change the severity; directory people may schedule and cancel
+ * maintenance windows. With `claimVacantIc` (default on), anyone may take the IC role of an
  * incident that has no IC (the Take IC button, or `assign ic @me`): without it nobody but an admin
  * could ever start the response on a fresh incident.
  */
 /** `people`: anyone the on-call directory lists (and responders, admins); everyone while no directory is applied. */
 export type Audience = "anyone" | "people" | "responders";
-export type Act = "declare" | "ack" | "update" | "mitigate" | "resolve" | "assign" | "severity";
+export type Act =
+  | "declare"
+  | "ack"
+  | "update"
+  | "mitigate"
+  | "resolve"
+  | "assign"
+  | "severity"
+  | "maintenance";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -35,6 +44,8 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     resolve: "responders",
     assign: "responders",
     severity: "responders",
+    // Scheduling or cancelling a maintenance window holds pages: not for someone outside the directory.
+    maintenance: "people",
   },
   claimVacantIc: true,
 };
@@ -83,6 +94,10 @@ export function authorize(
   const audience = policy.acts[act];
   if (audience === "anyone" || policy.admins.includes(who.slackUserId)) return;
   if (audience === "people" && (!who.directory || who.personId !== undefined)) return;
+  if (act === "maintenance")
+    throw new PermissionDeniedError(
+      "Only people in the on-call directory may schedule or cancel maintenance windows (they hold pages), and you are not in it: ask an admin to add you to the directory.",
+    );
   if (!incident) throw new PermissionDeniedError(`Only an admin may ${act}.`);
   if (holds(incident, who)) return;
   if (audience === "people") {

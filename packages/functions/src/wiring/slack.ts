@@ -1,3 +1,4 @@
+import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -40,6 +41,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     store: incidents,
     postmortems: new PostmortemStore(incidents.db, incidents.tableName),
+    maintenance: new MaintenanceStore(incidents.db, incidents.tableName),
     timezone: env.FIREBREAK_TIMEZONE,
     enqueue: publisherEnqueue(bus, platform.clock),
     channelIncident: (channelId) => slack.incidentForChannel(channelId),
