@@ -380,6 +380,59 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("schedules a maintenance window that holds an alarm, cancels it, and the release opens the incident", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await page.getByRole("link", { name: "Maintenance" }).click();
+      await page
+        .getByRole("heading", { level: 1, name: "Maintenance windows" })
+        .waitFor({ timeout: STEP_MS });
+      const form = page.getByRole("form", { name: "Schedule a window" });
+      await form.getByLabel("Services (comma-separated)").fill("checkout-mw-e2e");
+      await form.getByLabel("For").selectOption("1h");
+      await form.getByLabel("Reason").fill("database upgrade <b>now</b>");
+      await form.getByRole("button", { name: "Schedule window" }).click();
+      const scheduled = form.getByRole("status");
+      await scheduled.waitFor({ timeout: STEP_MS });
+      const key = /^(MW-\d+) scheduled: alarms of checkout-mw-e2e are held until /.exec(
+        (await scheduled.textContent()) ?? "",
+      )?.[1];
+      expect(key).toBeDefined();
+      const row = page.locator(`tr[data-window="${key}"]`);
+      await row.waitFor({ timeout: STEP_MS });
+      expect(await row.locator(".badge").textContent()).toBe("Active");
+      expect(await row.getByText("database upgrade <b>now</b>").count()).toBe(1);
+
+      // The alarm is held: no incident, and the window lists it.
+      await fireAlarm("checkout-mw-e2e-5xx", "--service", "checkout-mw-e2e", "--severity", "sev2");
+      await row.getByRole("link", { name: key! }).click();
+      await page.getByRole("heading", { level: 1, name: new RegExp(key!) }).waitFor({ timeout: STEP_MS });
+      await page.locator(".held li", { hasText: "checkout-mw-e2e-5xx" }).waitFor({ timeout: STEP_MS });
+      expect(await page.locator('.timeline li[data-kind="maintenance.alarm_held"]').count()).toBe(1);
+      expect(
+        (await runtime.store.listIncidents({ status: "all", limit: 100 })).items.map((i) => i.title),
+      ).not.toContain("checkout-mw-e2e-5xx");
+
+      // Cancelled from the list, then released: the alarm still firing opens its incident.
+      await page.getByRole("link", { name: "← Maintenance windows" }).click();
+      await row.getByRole("button", { name: `Cancel ${key}` }).click();
+      await page.getByText(`${key} cancelled`).waitFor({ timeout: STEP_MS });
+      await expect.poll(() => row.locator(".badge").textContent()).toBe("Ended");
+      await runtime.releaseMaintenance();
+      await row.getByRole("link", { name: key! }).click();
+      const released = page.locator(".held li", { hasText: "checkout-mw-e2e-5xx" }).getByRole("link");
+      await released.waitFor({ timeout: STEP_MS });
+      expect(await released.textContent()).toMatch(/^INC-\d+$/);
+      await released.click();
+      await page
+        .getByRole("heading", { level: 1, name: /checkout-mw-e2e-5xx/ })
+        .waitFor({ timeout: STEP_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");

@@ -33,6 +33,10 @@ function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Comp
 const PostmortemView = lazyView(() => import("./views/postmortem").then((m) => m.PostmortemView));
 const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.MetricsView));
 const IgnoredAlarmsView = lazyView(() => import("./views/ignored").then((m) => m.IgnoredAlarmsView));
+const MaintenanceView = lazyView(() => import("./views/maintenance").then((m) => m.MaintenanceView));
+const MaintenanceDetailView = lazyView(() =>
+  import("./views/maintenance").then((m) => m.MaintenanceDetailView),
+);
 
 const NEXT_KEY = "fb-next";
 const SIGNED_OUT_KEY = "fb-signed-out";
@@ -90,6 +94,9 @@ function Header({ me }: { me: Me }) {
         <Link href="/alarms/ignored" aria-current={current(path === "/alarms/ignored")}>
           Ignored alarms
         </Link>
+        <Link href="/maintenance" aria-current={current(path.startsWith("/maintenance"))}>
+          Maintenance
+        </Link>
       </nav>
       <div class="account">
         {me.user ? (
@@ -145,6 +152,12 @@ function Routes({ me }: { me: Me }) {
       break;
     case "ignored":
       view = <IgnoredAlarmsView />;
+      break;
+    case "maintenance":
+      view = <MaintenanceView canAct={canAct} />;
+      break;
+    case "maintenance-window":
+      view = <MaintenanceDetailView id={route.id} />;
       break;
     default:
       view = (

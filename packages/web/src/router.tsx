@@ -32,12 +32,17 @@ export type Route =
   | { name: "postmortem"; id: string }
   | { name: "metrics" }
   | { name: "ignored" }
+  | { name: "maintenance" }
+  | { name: "maintenance-window"; id: string }
   | { name: "not-found" };
 
 export function matchRoute(path: string): Route {
   if (path === "/" || path === "/incidents" || path === "/incidents/") return { name: "list" };
   if (path === "/metrics") return { name: "metrics" };
   if (path === "/alarms/ignored") return { name: "ignored" };
+  if (path === "/maintenance" || path === "/maintenance/") return { name: "maintenance" };
+  const window = /^\/maintenance\/(MW-\d{1,9})\/?$/i.exec(path);
+  if (window) return { name: "maintenance-window", id: window[1]!.toUpperCase() };
   // An incident's id (ULID) or its key INC-<n>: the API resolves both.
   const postmortem = /^\/incidents\/([0-9A-Za-z]{1,64}|INC-\d{1,9})\/postmortem\/?$/i.exec(path);
   if (postmortem) return { name: "postmortem", id: postmortem[1]! };

@@ -184,3 +184,34 @@ export interface PostmortemDoc {
   lint?: unknown;
   versions?: unknown[];
 }
+
+/** A maintenance window (GET /api/maintenance): alarms of its services are held, not paged. */
+export interface MaintenanceWindow {
+  id: string;
+  key: string;
+  number: number;
+  services: string[];
+  team?: string;
+  from: string;
+  to: string;
+  end: string;
+  state: "scheduled" | "active" | "ended" | "cancelled";
+  reason: string;
+  createdBy: { type: string; id: string; name?: string };
+  createdAt: string;
+  cancelledAt?: string;
+  cancelledBy?: { type: string; id: string; name?: string };
+  releasedAt?: string;
+}
+
+export interface MaintenanceDetail extends MaintenanceWindow {
+  held: { arn: string; name: string; state: string; stateTimestamp: string }[];
+  releases: {
+    arn: string;
+    alarmName: string;
+    outcome: string;
+    incidentId?: string;
+    incidentNumber?: number;
+  }[];
+  timeline: { id: string; kind: string; at: string; summary: string }[];
+}
