@@ -413,8 +413,17 @@ describe("dashboard in headless Chromium", () => {
         (await runtime.store.listIncidents({ status: "all", limit: 100 })).items.map((i) => i.title),
       ).not.toContain("checkout-mw-e2e-5xx");
 
+      // The incident list says why checkout-mw-e2e pages nobody.
+      await page.getByRole("link", { name: "Incidents" }).click();
+      const banner = page.getByRole("list", { name: "Active maintenance windows" });
+      await banner.waitFor({ timeout: STEP_MS });
+      expect(await banner.textContent()).toContain(
+        `${key}: alarms of checkout-mw-e2e are held, not paged, until`,
+      );
+      await page.getByRole("link", { name: "Maintenance" }).click();
+      await row.waitFor({ timeout: STEP_MS });
+
       // Cancelled from the list, then released: the alarm still firing opens its incident.
-      await page.getByRole("link", { name: "← Maintenance windows" }).click();
       await row.getByRole("button", { name: `Cancel ${key}` }).click();
       await page.getByText(`${key} cancelled`).waitFor({ timeout: STEP_MS });
       await expect.poll(() => row.locator(".badge").textContent()).toBe("Ended");

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { applyFilters, type Filters, formatAge } from "../format";
+import { getJson } from "../api";
+import { applyFilters, type Filters, formatAge, formatTime } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
-import { type IncidentView, SEVERITIES } from "../types";
+import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
 import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
 
 interface ListResponse {
@@ -37,6 +38,28 @@ function roleSummary(incident: IncidentView): string {
     ([role, holder]) => `${role.toUpperCase()}: ${holder?.personName ?? holder?.personId}`,
   );
   return parts.length ? parts.join(", ") : "—";
+}
+
+/** Active maintenance windows, above the list: why a service's alarms page nobody right now. */
+function ActiveWindows() {
+  const [active, setActive] = useState<MaintenanceWindow[]>([]);
+  useEffect(() => {
+    getJson<{ items: MaintenanceWindow[] }>("/api/maintenance")
+      .then((body) => setActive(body.items.filter((w) => w.state === "active")))
+      .catch(() => setActive([])); // the list still works without it
+  }, []);
+  if (active.length === 0) return null;
+  return (
+    <ul class="note maintenance-banner" aria-label="Active maintenance windows">
+      {active.map((w) => (
+        <li key={w.id}>
+          🚧 <Link href={`/maintenance/${w.key}`}>{w.key}</Link>: alarms of{" "}
+          {[...w.services, ...(w.team ? [`team ${w.team}`] : [])].join(", ")} are held, not paged, until{" "}
+          <time dateTime={w.end}>{formatTime(w.end)}</time> ({w.reason})
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function IncidentListView() {
@@ -76,6 +99,7 @@ export function IncidentListView() {
             : ""}
         </p>
       </div>
+      <ActiveWindows />
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
         <label>
           Severity
