@@ -5,6 +5,7 @@
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import { type ProcessDeps, processAlarmEvent } from "@firebreak/core/alarm/process";
+import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
@@ -37,6 +38,8 @@ export const ingestLatency: BenchModule = {
     const deps: ProcessDeps = {
       store: new IncidentStore(db, tableName),
       deadLetters: new MemoryDeadLetterSink(),
+      // As deployed (wiring/alarm-ingest.ts): every ingest reads the maintenance windows too.
+      maintenance: new MaintenanceStore(db, tableName),
     };
     const random = seededRandom(SEED);
     const start = new Date("2026-03-02T09:00:00.000Z");

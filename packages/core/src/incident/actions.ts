@@ -152,7 +152,7 @@ export async function declareIncident(
 const MAX_ATTEMPTS = 40;
 
 /** Read → change → save with the version check; retried on a lost race unless a version was given. */
-async function mutate(
+export async function mutate(
   deps: ActionDeps,
   incidentId: string,
   expectedVersion: number | undefined,
