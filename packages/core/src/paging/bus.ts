@@ -11,4 +11,5 @@ export const PAGER_EVENT_TYPES = [
   "page.acknowledged",
   "incident.severity_changed",
   "incident.alarm_attached",
+  "incident.responder_requested",
 ] as const;

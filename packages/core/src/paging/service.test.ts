@@ -8,6 +8,7 @@ import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
+import { requestResponders } from "../incident/responders";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { DirectoryStore } from "../oncall/store";
@@ -1403,5 +1404,81 @@ describe("grouped alarms: the incident commander hears of each one, once", () =>
     expect(related.length).toBeGreaterThan(0);
     expect(related.every((p) => p.target.kind === "person" && p.target.personId === ic.personId)).toBe(true);
     expect(kinds(await timeline(first.incidentId!), "escalation.related_alarm")).toEqual([]);
+  });
+});
+
+describe("people paged in by request (incident.responder_requested)", () => {
+  const ask = (id: string, request: { personId?: string; team?: string; message?: string }) =>
+    requestResponders({ store: incidents, clock, directory: async () => demoHigh }, id, request, {
+      type: "user",
+      id: "bob",
+      name: "Bob Okafor",
+    });
+  const responderPages = async (id: string) =>
+    (await pages.listPages(id)).filter((p) => p.purpose === "responder");
+  const who = (list: StoredPage[]) =>
+    list.map((p) => `${p.channel} ${p.target.kind === "person" ? p.target.personId : ""}`).sort();
+
+  it("pages a person outside the ladder at once, on their channels, once however often the event comes", async () => {
+    await directory.apply(demo); // as written: a SEV4 is low urgency (and T0 is a Saturday)
+    const id = await alarm("checkout-5xx", "severity: sev4\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    expect(kinds(await timeline(id), "page.held").length).toBeGreaterThan(0); // the ladder's SMS waits
+    const { people } = await ask(id, { personId: "maria", message: "we need the database owner" });
+    expect(people).toEqual([{ personId: "maria", name: expect.any(String) }]);
+    await onIncidentStatusChanged(d, id); // the pager on incident.responder_requested
+    await onIncidentStatusChanged(d, id); // redelivered
+    const paged = await responderPages(id);
+    // A SEV4 is low urgency, but a person asked for by name gets the SMS now, not held.
+    expect(who(paged)).toEqual(["slack maria", "sns maria"]);
+    expect(paged.every((p) => p.state !== "requested")).toBe(true);
+    const sms = sns.published.find((m) => m.phoneNumber === "+34915550113");
+    expect(sms?.message).toMatch(/INC-\d+/);
+    expect(postMessages().map((c) => c.body.channel)).toContain("U05MARIA13");
+    const requested = kinds(await timeline(id), "incident.responder_requested");
+    expect(requested).toHaveLength(1);
+    expect(requested[0]!.summary).toMatch(/^Bob Okafor paged .+ into INC-\d+: we need the database owner$/);
+    expect(requested[0]!.actor).toEqual({ type: "user", id: "bob", name: "Bob Okafor" });
+    // Asked again: paged again (a new request), once.
+    await ask(id, { personId: "maria" });
+    await onIncidentStatusChanged(d, id);
+    expect((await responderPages(id)).length).toBe(paged.length * 2);
+  });
+
+  it("pages a team's current on-call; refuses an unknown person or team, a team with nobody on call, and a resolved incident", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const { people } = await ask(id, { team: "payments" });
+    expect(people.length).toBeGreaterThan(0);
+    await onIncidentStatusChanged(d, id);
+    const paged = await responderPages(id);
+    expect(new Set(paged.map((p) => (p.target.kind === "person" ? p.target.personId : "")))).toEqual(
+      new Set(people.map((p) => p.personId)),
+    );
+    const entry = kinds(await timeline(id), "incident.responder_requested")[0]!;
+    expect(entry.summary).toContain("(team payments's on-call)");
+
+    await expect(ask(id, { personId: "nobody" })).rejects.toMatchObject({
+      issues: [{ path: "personId", message: 'unknown person "nobody" (see GET /api/people)' }],
+    });
+    await expect(ask(id, { team: "nope" })).rejects.toMatchObject({ issues: [{ path: "team" }] });
+    await expect(ask(id, { personId: "maria", team: "payments" })).rejects.toMatchObject({
+      issues: [{ path: "personId" }],
+    });
+    await expect(ask(id, {})).rejects.toMatchObject({ issues: [{ path: "personId" }] });
+    await changeStatus({ store: incidents, clock }, id, { to: "resolved" });
+    await expect(ask(id, { personId: "maria" })).rejects.toMatchObject({ code: "incident_resolved" });
+  });
+
+  it("pages someone asked for before the declaration was handled (events out of order)", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    await ask(id, { personId: "maria" });
+    const d = deps();
+    await onIncidentStatusChanged(d, id); // the request's event first: no escalation yet
+    expect(await responderPages(id)).toEqual([]);
+    await onIncidentDeclared(d, id);
+    expect(who(await responderPages(id))).toEqual(expect.arrayContaining([expect.stringMatching(/ maria$/)]));
   });
 });

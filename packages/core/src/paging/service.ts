@@ -38,6 +38,7 @@ import type { Log } from "@firebreak/core/shared/log";
 import { changeStatus, setStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
+import type { Person } from "../oncall/directory";
 import type { DirectoryStore } from "../oncall/store";
 import { formatWorkingTime, heldUntil, urgencyOf, urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
@@ -161,6 +162,8 @@ export const PAGING_KINDS = {
   escalationRestarted: "escalation.restarted",
   /** Something about the initial roles a person should know (comms unassigned, ops is the IC…). */
   roleFlagged: "incident.role_flagged",
+  /** A person asked for (`incident.responder_requested`) who could not be paged: not in the directory. */
+  responderNotPaged: "escalation.responder_not_paged",
   /** A grouped alarm that could not be told to anyone (the incident has no commander). */
   relatedAlarm: "escalation.related_alarm",
   /** A low-urgency SMS or topic page held until `sendAt` (the delay, within working hours). */
@@ -332,7 +335,11 @@ export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): 
   const id = validate(incidentIdSchema, incidentId, "incident id");
   for (let attempt = 1; ; attempt++) {
     try {
-      return await declareOnce(deps, id);
+      const result = await declareOnce(deps, id);
+      // Nobody to page by the rules, but someone may have been paged in by name already.
+      if (result.outcome === "not_paged" && result.incident.status !== "resolved")
+        await onIncidentStatusChanged(deps, id);
+      return result;
     } catch (error) {
       // Someone changed the incident between the read and the write (a person took a role, the
       // alarm flapped), or a concurrent delivery's transaction collided with ours: read again and
@@ -446,7 +453,17 @@ async function declareOnce(deps: PagingDeps, id: string): Promise<DeclaredResult
   // Entry ids in the order things happened: the roles, the escalation's start, then its pages.
   const roleEntries = entries(id, now, flags);
   const startEntries = entries(id, now, [startDraft]);
-  const plan = planEscalation(deps, before, incident, found.timeline, now);
+  // People paged in before this declaration was handled (events can arrive in any order).
+  const asked = unpagedResponders(found.timeline, before);
+  const plan = planEscalation(
+    deps,
+    before,
+    incident,
+    found.timeline,
+    now,
+    [],
+    snapshotPeople(stored.directory.people, asked),
+  );
   try {
     await deps.pages.saveEscalation({
       expectedVersion: undefined,
@@ -718,6 +735,7 @@ function planEscalation(
   timeline: TimelineEntry[],
   now: Date,
   extra: Draft[] = [],
+  directoryPeople: readonly SnapshotPerson[] = [],
 ): Plan {
   const config = configOf(deps);
   const at = now.toISOString();
@@ -885,6 +903,45 @@ function planEscalation(
     );
   }
 
+  // People paged in by request: each named person once per request, at once (never held), on
+  // their own channels; they join the roster, so their acknowledgement counts.
+  const pagedIn = new Set(after.respondersPaged ?? []);
+  for (const entry of timeline) {
+    if (entry.kind !== "incident.responder_requested") continue;
+    for (const { personId, name } of requestedPeople(entry)) {
+      const key = `${entry.id}:${personId}`;
+      if (pagedIn.has(key)) continue;
+      pagedIn.add(key);
+      const person = findPerson(after.people, personId) ?? findPerson(directoryPeople, personId);
+      if (!person) {
+        drafts.push({
+          kind: PAGING_KINDS.responderNotPaged,
+          summary: `${name} could not be paged: not in the on-call directory any more`,
+          data: { personId, requestId: entry.id },
+        });
+        continue;
+      }
+      if (!findPerson(after.people, person.personId)) after.people = [...after.people, person];
+      const by = entry.actor.name ?? entry.actor.id;
+      const message = typeof entry.data.message === "string" ? `: ${entry.data.message}` : "";
+      pages.push(
+        ...pagesForTarget(
+          context,
+          { type: "person", ...person },
+          {
+            level: "responder",
+            round: 0,
+            purpose: "responder",
+            reason: `${by} asked you to join${message}`,
+            subject: entry.id,
+            urgent: true,
+          },
+        ),
+      );
+    }
+  }
+  if (pagedIn.size > 0) after.respondersPaged = [...pagedIn];
+
   const relatedPlanned = pages.length > pagesBeforeRelated;
 
   // A reopened incident's ladder starts again, but not before `notBefore`.
@@ -1033,6 +1090,53 @@ function coverageDecision(
 }
 
 /** A grouped alarm joined the incident and its page to the IC has not been planned yet. */
+/** The people an `incident.responder_requested` entry names. */
+function requestedPeople(entry: TimelineEntry): { personId: string; name: string }[] {
+  const people = Array.isArray(entry.data.people) ? entry.data.people : [];
+  return people.flatMap((p: unknown) => {
+    const { personId, name } = (p ?? {}) as { personId?: unknown; name?: unknown };
+    return typeof personId === "string"
+      ? [{ personId, name: typeof name === "string" ? name : personId }]
+      : [];
+  });
+}
+
+/** The people asked for by request who have not been paged yet (their ids). */
+function unpagedResponders(timeline: readonly TimelineEntry[], escalation: EscalationRecord): string[] {
+  const paged = new Set(escalation.respondersPaged ?? []);
+  return timeline.flatMap((e) =>
+    e.kind === "incident.responder_requested"
+      ? requestedPeople(e)
+          .filter((p) => !paged.has(`${e.id}:${p.personId}`))
+          .map((p) => p.personId)
+      : [],
+  );
+}
+
+/** Contact details of people the escalation's roster does not have, from the directory now. */
+async function directoryPeopleFor(
+  deps: PagingDeps,
+  ids: readonly string[],
+  roster: readonly SnapshotPerson[],
+) {
+  const missing = ids.filter((id) => !findPerson(roster, id));
+  if (missing.length === 0) return [];
+  return snapshotPeople((await deps.directory.get())?.directory.people ?? [], missing);
+}
+
+/** These directory people (by id) as page targets. */
+function snapshotPeople(people: readonly Person[], ids: readonly string[]): SnapshotPerson[] {
+  return people
+    .filter((p) => ids.includes(p.id))
+    .map((p) => ({
+      personId: p.id,
+      name: p.name,
+      ...(p.phone ? { phone: p.phone } : {}),
+      ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+      ...(p.email ? { email: p.email } : {}),
+    }));
+}
+
 function unpagedRelatedAlarm(timeline: readonly TimelineEntry[], escalation: EscalationRecord): boolean {
   const paged = new Set(escalation.relatedPaged ?? []);
   return timeline.some(
@@ -1142,8 +1246,10 @@ interface PageSpec {
   round: number;
   purpose: PagePurpose;
   reason: string;
-  /** A grouped alarm's ARN, for its page to the IC (one per alarm). */
+  /** A grouped alarm's ARN, for its page to the IC (one per alarm); a responder request's entry id. */
   subject?: string;
+  /** Sent now whatever the urgency (a person asked for them by name): never held. */
+  urgent?: boolean;
 }
 
 /**
@@ -1151,9 +1257,10 @@ interface PageSpec {
  * channel is configured, unless the person has no other way); a topic: SNS.
  */
 function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: PageSpec): PlannedPage[] {
+  const hold = spec.urgent ? undefined : context.hold;
   if (target.type === "topic") {
-    if (context.hold) {
-      context.hold(target, spec);
+    if (hold) {
+      hold(target, spec);
       return [];
     }
     return [planPage(context, { kind: "topic", arn: target.arn }, "sns", spec)];
@@ -1161,8 +1268,8 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
   const base = { kind: "person" as const, personId: target.personId, name: target.name };
   const ways: PlannedPage[] = [];
   const configured: PlannedPage[] = [];
-  const smsHeld = Boolean(target.phone && context.hold);
-  if (smsHeld) context.hold?.(target, spec);
+  const smsHeld = Boolean(target.phone && hold);
+  if (smsHeld) hold?.(target, spec);
   else if (target.phone) {
     const sms = planPage(context, { ...base, phone: target.phone }, "sns", spec);
     ways.push(sms);
@@ -1514,6 +1621,7 @@ function viaLabel(page: Pick<StoredPage, "channel" | "target">): string {
 function levelLabel(page: Pick<StoredPage, "level" | "round" | "purpose">): string {
   if (page.purpose === "role_coverage") return `role coverage, attempt ${page.round}`;
   if (page.purpose === "related_alarm") return "a related alarm";
+  if (page.purpose === "responder") return "asked to join";
   const where = page.level === "fallback" ? "fallback" : `level ${page.level}`;
   const repeat = page.round > 0 ? `, repeat ${page.round}` : "";
   return page.purpose === "announce" ? `announcing ${where}${repeat}` : `${where}${repeat}`;
@@ -1600,7 +1708,9 @@ async function processEscalation(
   // A paused low-urgency ladder is looked at again when asked (its severity may have been raised).
   const paused = force && before.doneReason === LOW_URGENCY_PAUSE;
   const related = force && found !== undefined && unpagedRelatedAlarm(found.timeline, before);
-  if (before.status !== "active" && !paused && !related) return { outcome: "done" };
+  const asked = found ? unpagedResponders(found.timeline, before) : [];
+  if (before.status !== "active" && !paused && !related && !(force && asked.length > 0))
+    return { outcome: "done" };
   if (!found) {
     const after: EscalationRecord = {
       ...before,
@@ -1612,7 +1722,8 @@ async function processEscalation(
     delete after.nextDueAt;
     return saveStep(deps, before, after, [], [], now, undefined);
   }
-  const plan = planEscalation(deps, before, found.incident, found.timeline, now);
+  const directoryPeople = await directoryPeopleFor(deps, asked, before.people);
+  const plan = planEscalation(deps, before, found.incident, found.timeline, now, [], directoryPeople);
   const unchanged =
     plan.pages.length === 0 &&
     plan.drafts.length === 0 &&

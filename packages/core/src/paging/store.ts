@@ -36,10 +36,10 @@ export type PageState = "requested" | "delivered" | "failed" | "acknowledged";
 export type DeliveryState = Exclude<PageState, "acknowledged">;
 
 /** A ladder level (1-based), the fallback, or a role-coverage re-page of the incident commander. */
-export type PageLevel = number | "fallback" | "role_coverage" | "related_alarm";
+export type PageLevel = number | "fallback" | "role_coverage" | "related_alarm" | "responder";
 
 /** `escalation`: a ladder step; `announce`: the team's alert channel; `role_coverage`: IC re-page. */
-export type PagePurpose = "escalation" | "announce" | "role_coverage" | "related_alarm";
+export type PagePurpose = "escalation" | "announce" | "role_coverage" | "related_alarm" | "responder";
 
 /** The channel target with the person's name (for people reading the list). */
 export type PageTargetRecord = PageTarget & { name?: string };
@@ -167,6 +167,8 @@ export interface EscalationRecord {
   held?: HeldPage[];
   /** Grouped alarms (`incident.alarm_attached`) whose page to the IC was planned: once per alarm. */
   relatedPaged?: string[];
+  /** People paged in by request (`incident.responder_requested`): `<entry id>:<person id>`, once each. */
+  respondersPaged?: string[];
 }
 
 /** A page held by low urgency: what `pagesForTarget` would have sent, and when it will be. */
@@ -279,6 +281,7 @@ const ESCALATION_FIELDS = [
   "urgency",
   "held",
   "relatedPaged",
+  "respondersPaged",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {
