@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Incident } from "@firebreak/core/incident/model";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -713,6 +715,55 @@ describe("mrkdwn injection", () => {
       (e) => e.kind === "incident.update_posted",
     );
     expect(update?.data.text).toBe("@here told @mallory & all");
+  });
+});
+
+describe("/incident page (with an on-call directory)", () => {
+  const DEMO = parseDirectoryYaml(
+    readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+  );
+  const PEOPLE = new Map([[DANA.id, { id: "dana", name: "Dana Fischer" }]]);
+  beforeEach(() => {
+    handler = createSlackHandler(() =>
+      deps({
+        directory: async () => DEMO,
+        personFor: (slackUserId) => {
+          const person = PEOPLE.get(slackUserId);
+          return person ? { directory: true, person } : { directory: true };
+        },
+      }),
+    );
+  });
+
+  it("pages a mentioned person or a team's on-call into the incident, recorded under the directory person", async () => {
+    const { incident } = await declared();
+    const answer = await command("page <@U05MARIA13|maria> INC-1 we need the database owner", DANA);
+    expect(answer.json.response_type).toBe("in_channel");
+    expect(answer.json.text).toContain("is paging María Gómez: we need the database owner");
+    const team = await command("page team:payments INC-1", DANA);
+    expect(team.json.text).toMatch(/is paging .+ \(team payments's on-call\)/);
+    const requested = (await store.getIncidentWithTimeline(incident.id))!.timeline.filter(
+      (e) => e.kind === "incident.responder_requested",
+    );
+    expect(requested.map((e) => e.actor)).toEqual([
+      { type: "slack", id: "dana", name: "Dana Fischer" },
+      { type: "slack", id: "dana", name: "Dana Fischer" },
+    ]);
+    expect(requested[0]!.data.people).toEqual([{ personId: "maria", name: "María Gómez" }]);
+
+    // Someone Firebreak cannot page, a bare @name, a team it does not know, and a user outside the directory.
+    expect((await command(`page <@${CAROL.id}|carol> INC-1`, DANA)).json.text).toMatch(
+      /^@?carol is not in the on-call directory: Firebreak has no way to page them\.\nUsage: /,
+    );
+    expect((await command("page @maria INC-1", DANA)).json.text).toMatch(
+      /^expected a mention \(@user\) or team:&lt;id&gt;, got "@maria" \(mention them/,
+    );
+    expect((await command("page team:nope INC-1", DANA)).json.text).toMatch(
+      /^That did not work: team: unknown team "nope"/,
+    );
+    expect((await command("page <@U05MARIA13|maria> INC-1", CAROL)).json.text).toMatch(
+      /^Only people in the on-call directory may page people into INC-1/,
+    );
   });
 });
 

@@ -442,6 +442,40 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("pages a team's on-call into an incident from the detail page, naming who is on call", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await fireAlarm("ledger-lag-page-e2e", "--service", "page-e2e", "--severity", "sev3");
+      const row = page.locator("tr", { hasText: "ledger-lag-page-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      await page
+        .getByRole("heading", { level: 1, name: /ledger-lag-page-e2e/ })
+        .waitFor({ timeout: STEP_MS });
+      const form = page.getByRole("form", { name: "Page someone" });
+      const select = form.getByLabel("Page into this incident");
+      // The team's option names who is on call now (GET /api/oncall).
+      await expect.poll(() => select.locator("option", { hasText: /^Payments: / }).count()).toBe(1);
+      const option = select.locator("option", { hasText: /^Payments: / });
+      const onCall = ((await option.textContent()) ?? "").replace(/^Payments: /, "");
+      await select.selectOption("team:payments");
+      await form.getByLabel("Message (optional)").fill("ledger lag: is it yours?");
+      await form.getByRole("button", { name: "Page" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `Paging ${onCall}.` })
+        .waitFor({ timeout: STEP_MS });
+      await page
+        .locator('.timeline li[data-kind="incident.responder_requested"]', {
+          hasText: "ledger lag: is it yours?",
+        })
+        .waitFor({ timeout: LIVE_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");

@@ -3,7 +3,7 @@
  * VITE_API_URL is set, cookies always sent, X-CSRF-Token on every write, RFC 9457 problems
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
-import type { IncidentDetail, IncidentView, Me, Page, Person, Problem } from "./types";
+import type { IncidentDetail, IncidentView, Me, Page, Person, Problem, TeamOnCall } from "./types";
 
 export const API_BASE = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
 
@@ -147,6 +147,17 @@ export const api = {
       severity,
       expectedVersion,
       ...(reason ? { reason } : {}),
+    });
+  },
+  async teamsOnCall(): Promise<TeamOnCall[]> {
+    return (await getJson<{ items: TeamOnCall[] }>("/api/oncall")).items;
+  },
+  /** Pages a person (`person:<id>`) or a team's on-call (`team:<id>`) into the incident. */
+  pageResponders(id: string, whom: string, message?: string) {
+    const [kind, value] = whom.split(/:(.*)/s) as [string, string];
+    return send<{ people: { personId: string; name: string }[] }>("POST", `${api.incident(id)}/responders`, {
+      ...(kind === "team" ? { team: value } : { personId: value }),
+      ...(message ? { message } : {}),
     });
   },
   postUpdate(id: string, text: string, temporary: boolean) {

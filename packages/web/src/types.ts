@@ -215,3 +215,11 @@ export interface MaintenanceDetail extends MaintenanceWindow {
   }[];
   timeline: { id: string; kind: string; at: string; summary: string }[];
 }
+
+/** A team and who paging it reaches now (GET /api/oncall). */
+export interface TeamOnCall {
+  id: string;
+  name: string;
+  onCall: { personId: string; name: string }[];
+  nobody?: string;
+}

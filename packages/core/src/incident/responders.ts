@@ -118,3 +118,17 @@ export async function requestResponders(
   });
   return { incident, people: named };
 }
+
+/** Each team's current on-call (whom `{ team }` pages now), or why nobody: hints for the pickers. */
+export function teamsOnCall(directory: Directory, now: Date) {
+  return directory.teams.map((team) => {
+    try {
+      const { people } = responderPeople(directory, { team: team.id }, now);
+      return { id: team.id, name: team.name, onCall: people.map((p) => ({ personId: p.id, name: p.name })) };
+    } catch (error) {
+      const reason =
+        error instanceof ValidationError ? (error.issues[0]?.message ?? error.message) : String(error);
+      return { id: team.id, name: team.name, onCall: [], nobody: reason };
+    }
+  });
+}

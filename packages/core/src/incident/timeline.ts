@@ -30,6 +30,8 @@ export const TIMELINE_KINDS = [
   "page.hold_cancelled",
   "incident.alarm_attached",
   "escalation.related_alarm",
+  "incident.responder_requested",
+  "escalation.responder_not_paged",
   // A maintenance window's own timeline (core/maintenance): `incidentId` is the window's id.
   "maintenance.scheduled",
   "maintenance.cancelled",

@@ -137,6 +137,17 @@ export const ROUTES: RouteDoc[] = [
     response: s.ignoredAlarmsResponse,
   },
   {
+    method: "post",
+    path: "/api/incidents/{id}/responders",
+    summary:
+      "Page a person of the directory (personId), or a team's current on-call (team), into an open incident, with an optional message; the pager pages each of them at once on their own channels (409 once resolved)",
+    role: "responder",
+    params: id,
+    body: s.respondersBody,
+    status: 202,
+    response: s.respondersResponse,
+  },
+  {
     method: "get",
     path: "/api/maintenance",
     summary:
@@ -171,6 +182,13 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: s.maintenancePath,
     response: s.maintenanceWindowView,
+  },
+  {
+    method: "get",
+    path: "/api/oncall",
+    summary: "Each team and who is on call for it now (whom paging the team reaches), or why nobody is",
+    role: "viewer",
+    response: s.onCallResponse,
   },
   {
     method: "get",

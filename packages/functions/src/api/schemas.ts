@@ -13,6 +13,7 @@ import {
   SEVERITIES,
   SEVERITY_VALUES,
 } from "@firebreak/core/incident/model";
+import { responderRequestSchema } from "@firebreak/core/incident/responders";
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { convertedString } from "@firebreak/core/shared/validate";
@@ -273,6 +274,26 @@ export const ignoredAlarmsResponse = z.object({
       lastStateTimestamp: z.string(),
       firstSeenAt: z.string(),
       lastSeenAt: z.string(),
+    }),
+  ),
+});
+
+/** POST /api/incidents/{id}/responders: a person of the directory, or a team's current on-call. */
+export const respondersBody = responderRequestSchema;
+
+export const respondersResponse = z.object({
+  incidentId: z.string(),
+  key: z.string(),
+  people: z.array(z.object({ personId: z.string(), name: z.string() })),
+});
+
+export const onCallResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      onCall: z.array(z.object({ personId: z.string(), name: z.string() })),
+      nobody: z.optional(z.string().check(z.describe("why nobody is on call now"))),
     }),
   ),
 });

@@ -14,14 +14,16 @@ import {
   type IncidentStatus,
   lowersSeverity,
 } from "@firebreak/core/incident/model";
+import { requestResponders } from "@firebreak/core/incident/responders";
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import type { Directory } from "@firebreak/core/oncall/directory";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import type { Clock } from "@firebreak/core/shared/clock";
-import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
+import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
@@ -127,6 +129,8 @@ export interface SlackAppDeps {
    */
   personFor?(slackUserId: string): Promise<PersonLookupResult> | PersonLookupResult;
   permissions?: PermissionConfig;
+  /** The on-call directory (`/incident page`: who the people are, who is on call for a team). */
+  directory?: () => Promise<Directory | undefined>;
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
@@ -508,6 +512,36 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const found = await deps.store.getIncidentWithTimeline(incident.id);
         if (!found) throw new NotFoundError("incident", incident.id);
         return ephemeral(statusReport(found.incident, found.timeline, url(found.incident)));
+      }
+      case "page": {
+        const incident = await find(command.number, USAGE.page);
+        check("page", incident);
+        const { people } = await requestResponders(
+          { ...actions, directory: async () => deps.directory?.() },
+          incident.id,
+          {
+            ...(command.userId ? { personId: command.userId } : {}),
+            ...(command.team ? { team: command.team } : {}),
+            ...(command.message ? { message: command.message } : {}),
+          },
+          actor,
+        ).catch((error: unknown) => {
+          if (error instanceof ValidationError && command.userId && error.issues[0]?.path === "personId")
+            throw new SlackUserError(
+              "not_in_directory",
+              `@${oneLine(command.userName ?? command.userId)} is not in the on-call directory: Firebreak has no way to page them.`,
+              USAGE.page,
+            );
+          throw error;
+        });
+        const names = people.map((p) => escapeMrkdwnWithin(oneLine(p.name), 100)).join(", ");
+        return inChannel(
+          changeNotice(
+            incident,
+            `is paging ${names}${command.team ? ` (team ${escapeMrkdwnWithin(command.team, 64)}'s on-call)` : ""}${command.message ? `: ${escapeMrkdwnWithin(command.message, 500)}` : ""}`,
+            actor,
+          ),
+        );
       }
       case "maintenance":
       case "maintenance_list":

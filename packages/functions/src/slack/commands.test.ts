@@ -11,6 +11,7 @@ const KINDS = [
   "status",
   "mitigate",
   "resolve",
+  "page",
   "list",
   "maintenance",
   "maintenance_list",
@@ -230,6 +231,24 @@ describe("parseCommand", () => {
           expect(result.command.title.length).toBeLessThanOrEqual(200);
         }
       }),
+    );
+  });
+});
+
+describe("parseCommand: page", () => {
+  it("takes a mention or team:<id>, then INC-n, then the message", () => {
+    expect(ok("page <@U05MARIA13|maria> INC-4 need the DB owner")).toEqual({
+      kind: "page",
+      userId: "U05MARIA13",
+      userName: "maria",
+      number: 4,
+      message: "need the DB owner",
+    });
+    expect(ok("page team:Payments")).toEqual({ kind: "page", team: "payments" });
+    expect(err("page").problem).toBe("whom? a mention (@user) or team:<id>");
+    expect(err("page maria").problem).toBe('expected a mention (@user) or team:<id>, got "maria"');
+    expect(err(`page team:payments INC-1 ${"x".repeat(501)}`).problem).toBe(
+      "the message is 501 characters: at most 500",
     );
   });
 });

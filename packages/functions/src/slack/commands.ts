@@ -13,6 +13,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident mitigate [INC-n]
  * /incident resolve [INC-n] [summary]
  * /incident severity <sev1..sev5> [INC-n] [reason]
+ * /incident page @user|team:<id> [INC-n] [message]
  * /incident list
  * /incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>
  * /incident maintenance list [service]
@@ -33,6 +34,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash).
  * - `severity`: the severity first (`sev2`, `SEV2` or `2`), then `INC-n`, then the reason (needed
  *   when lowering it).
+ * - `page`: a mention or `team:<id>` first, then `INC-n`, then the message.
  * - `maintenance`: the services (comma-separated, or `team:<id>`), then how long (`30m`, `2h`,
  *   `1h30m`, `1d`), then the reason; `list` and `cancel MW-n` manage the windows.
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
@@ -54,6 +56,7 @@ export type Command =
   | { kind: "mitigate"; number?: number }
   | { kind: "resolve"; number?: number; summary?: string }
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
+  | { kind: "page"; userId?: string; userName?: string; team?: string; number?: number; message?: string }
   | { kind: "list" }
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
   | { kind: "maintenance_list"; service?: string }
@@ -70,6 +73,7 @@ export type Subcommand =
   | "mitigate"
   | "resolve"
   | "severity"
+  | "page"
   | "list"
   | "maintenance"
   | "postmortem"
@@ -94,6 +98,7 @@ export const USAGE: Record<Subcommand, string> = {
   mitigate: "/incident mitigate [INC-n]",
   resolve: "/incident resolve [INC-n] [summary]",
   severity: "/incident severity <sev1..sev5> [INC-n] [reason]",
+  page: "/incident page @user|team:<id> [INC-n] [message]",
   list: "/incident list",
   maintenance:
     "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
@@ -110,6 +115,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   mitigate: "mark the impact as mitigated",
   resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
   severity: "change the severity (raising it to SEV1/SEV2 pages at once; lowering it needs a reason)",
+  page: "page someone (or a team's current on-call) into the incident, at once, on their own channels",
   list: "list the open incidents",
   maintenance:
     "hold the alarms of services (or a team) for a while, e.g. during a deploy: nobody is paged; what still fires when it ends opens its incident",
@@ -136,6 +142,7 @@ const ALIASES = new Map<string, Subcommand>([
   ["sev", "severity"],
   ["list", "list"],
   ["ls", "list"],
+  ["page", "page"],
   ["maintenance", "maintenance"],
   ["mw", "maintenance"],
   ["postmortem", "postmortem"],
@@ -217,6 +224,8 @@ export function parseCommand(text: string): ParseResult {
       return parseSeverityCommand(args);
     case "maintenance":
       return parseMaintenance(args);
+    case "page":
+      return parsePage(args);
     case "list":
       return args.length > 0
         ? fail("unexpected_argument", `"list" takes no arguments, got ${quote(args[0]!)}`, "list")
@@ -362,6 +371,37 @@ function parseSeverityCommand(args: string[]): ParseResult {
       severity,
       ...(number !== undefined ? { number } : {}),
       ...(reason !== "" ? { reason } : {}),
+    },
+  };
+}
+
+function parsePage(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  if (first === undefined) return fail("missing_argument", "whom? a mention (@user) or team:<id>", "page");
+  const mention = MENTION.exec(first);
+  const team = /^team:([a-z0-9][a-z0-9._-]{0,62})$/i.exec(first);
+  if (!mention && !team) {
+    const hint = first.startsWith("@")
+      ? " (mention them so Slack sends their id: pick the name from the list)"
+      : "";
+    return fail(
+      "invalid_argument",
+      `expected a mention (@user) or team:<id>, got ${quote(first)}${hint}`,
+      "page",
+    );
+  }
+  const number = rest[0] !== undefined ? incidentNumber(rest[0]) : undefined;
+  const message = plainText((number !== undefined ? rest.slice(1) : rest).join(" "));
+  if (message.length > 500)
+    return fail("invalid_argument", `the message is ${message.length} characters: at most 500`, "page");
+  return {
+    ok: true,
+    command: {
+      kind: "page",
+      ...(mention ? { userId: mention[1]!, ...(mention[2] ? { userName: mention[2] } : {}) } : {}),
+      ...(team ? { team: team[1]!.toLowerCase() } : {}),
+      ...(number !== undefined ? { number } : {}),
+      ...(message !== "" ? { message } : {}),
     },
   };
 }

@@ -25,7 +25,8 @@ export type Act =
   | "resolve"
   | "assign"
   | "severity"
-  | "maintenance";
+  | "maintenance"
+  | "page";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -46,6 +47,8 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     severity: "responders",
     // Scheduling or cancelling a maintenance window holds pages: not for someone outside the directory.
     maintenance: "people",
+    // Paging someone in wakes them: for people of the directory, like acknowledging.
+    page: "people",
   },
   claimVacantIc: true,
 };
@@ -103,7 +106,7 @@ export function authorize(
   if (audience === "people") {
     const ic = incident.roles?.ic;
     throw new PermissionDeniedError(
-      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
+      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
     );
   }
   const selfClaim =

@@ -1,5 +1,5 @@
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
@@ -45,6 +45,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     timezone: env.FIREBREAK_TIMEZONE,
     enqueue: publisherEnqueue(bus, platform.clock),
     channelIncident: (channelId) => slack.incidentForChannel(channelId),
+    directory: cachedDirectory(new DirectoryStore(db, tableName, platform.clock), 30_000, platform.clock),
     personFor: directoryPersonLookup(
       new DirectoryStore(db, tableName, platform.clock),
       30_000,

@@ -11,6 +11,7 @@ import {
   type Person,
   ROLE_NAMES,
   ROLES,
+  type TeamOnCall,
 } from "../types";
 import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
 
@@ -250,6 +251,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   const now = useNow();
   const [pages, setPages] = useState<Page[] | null>(null);
   const [people, setPeople] = useState<Person[] | null>(null);
+  const [teams, setTeams] = useState<TeamOnCall[] | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [summary, setSummary] = useState("");
@@ -260,6 +262,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   }, [incident]);
   useEffect(() => {
     if (canAct) api.people().then(setPeople, () => setPeople([]));
+    if (canAct) api.teamsOnCall().then(setTeams, () => setTeams([]));
   }, [canAct]);
   useEffect(() => {
     if (incident) document.title = `${incident.key} ${incident.title} · Firebreak`;
@@ -281,12 +284,12 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   if (!incident) return <p aria-live="polite">Loading incident…</p>;
 
   /** Runs a write; on 409 (or any failure) refetches so the page shows the current state. */
-  const act = async (label: string, write: () => Promise<unknown>): Promise<boolean> => {
+  const act = async (label: string | (() => string), write: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setNotice(null);
     try {
       await write();
-      setNotice({ kind: "ok", text: label });
+      setNotice({ kind: "ok", text: typeof label === "function" ? label() : label });
       return true;
     } catch (error) {
       setNotice(noticeFor(error, incident));
@@ -406,6 +409,21 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             onChange={(severity, reason) =>
               act(`Severity ${severity}.`, () => api.changeSeverity(id, severity, incident.version, reason))
             }
+          />
+          <PageSomeoneForm
+            people={people}
+            teams={teams}
+            disabled={busy}
+            onPage={(whom, message) => {
+              let paged = "";
+              return act(
+                () => `Paging ${paged}.`,
+                async () => {
+                  const result = await api.pageResponders(id, whom, message);
+                  paged = result.people.map((p) => p.name).join(", ");
+                },
+              );
+            }}
           />
         </section>
       ) : null}
@@ -535,6 +553,70 @@ const SEVERITY_CHOICES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
  * Change the severity: raising it to a high-urgency severity pages the high-urgency way from then
  * on; lowering it needs a reason (the API refuses it without one, and the form says so first).
  */
+/** Page a person, or a team's current on-call (named in the choice), into the incident. */
+function PageSomeoneForm(props: {
+  people: Person[] | null;
+  teams: TeamOnCall[] | null;
+  disabled: boolean;
+  onPage: (whom: string, message?: string) => Promise<boolean>;
+}) {
+  const [whom, setWhom] = useState("");
+  const [message, setMessage] = useState("");
+  return (
+    <form
+      class="inline"
+      aria-label="Page someone"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!whom) return;
+        void props.onPage(whom, message.trim() || undefined).then((ok) => {
+          if (ok) {
+            setWhom("");
+            setMessage("");
+          }
+        });
+      }}
+    >
+      <label for="page-whom">Page into this incident</label>
+      <select id="page-whom" value={whom} onChange={(e) => setWhom((e.target as HTMLSelectElement).value)}>
+        <option value="">Choose…</option>
+        {props.teams?.length ? (
+          <optgroup label="A team's on-call">
+            {props.teams.map((t) => (
+              <option key={t.id} value={`team:${t.id}`} disabled={t.onCall.length === 0}>
+                {t.name}: {t.onCall.length ? t.onCall.map((p) => p.name).join(", ") : "nobody on call"}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
+        {props.people?.length ? (
+          <optgroup label="A person">
+            {props.people.map((p) => (
+              <option key={p.id} value={`person:${p.id}`}>
+                {p.name}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
+      </select>
+      <label for="page-message" class="visually-hidden">
+        Message (optional)
+      </label>
+      <input
+        id="page-message"
+        type="text"
+        maxLength={500}
+        placeholder="Message (optional)"
+        value={message}
+        onInput={(e) => setMessage((e.target as HTMLInputElement).value)}
+      />
+      <button type="submit" disabled={props.disabled || !whom}>
+        Page
+      </button>
+    </form>
+  );
+}
+
 function SeverityForm(props: {
   current: string;
   disabled: boolean;

@@ -14,6 +14,7 @@ import {
   setStatus,
 } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
+import { requestResponders, teamsOnCall } from "@firebreak/core/incident/responders";
 import {
   cancelWindow,
   listWindows,
@@ -56,6 +57,7 @@ import {
   maintenanceQuery,
   metricsQuery,
   pagesQuery,
+  respondersBody,
   roleBody,
   severityBody,
   statusBody,
@@ -256,6 +258,24 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     return c.json({ ...incidentView(result.incident), changed: result.changed });
   });
 
+  // Pull people in: the pager pages them on incident.responder_requested (core/incident/responders.ts).
+  app.post("/api/incidents/:id/responders", responder, async (c) => {
+    const id = await incidentIdOf(c, getDeps().store);
+    const body = parse(respondersBody, await jsonBody(c), "body");
+    const directory = ctx.directoryOf();
+    const { incident, people } = await requestResponders(
+      {
+        store: getDeps().store,
+        clock: getDeps().clock,
+        directory: async () => (await directory?.get())?.directory,
+      },
+      id,
+      body,
+      actorOf(c.get("principal")),
+    );
+    return c.json({ incidentId: incident.id, key: `INC-${incident.number}`, people }, 202);
+  });
+
   app.post("/api/incidents/:id/roles", responder, async (c) => {
     const id = await incidentIdOf(c, getDeps().store);
     const body = parse(roleBody, await jsonBody(c), "body");
@@ -378,6 +398,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const { id } = parse(maintenancePath, { id: c.req.param("id") }, "path");
     const window = await cancelWindow(maintenanceOf(), id, actorOf(c.get("principal")));
     return c.json(windowView(window, clockNow()));
+  });
+
+  app.get("/api/oncall", viewer, async (c) => {
+    const directory = (await ctx.directoryOf()?.get())?.directory;
+    const now = (getDeps().clock ?? systemClock).now();
+    return c.json({ items: directory ? teamsOnCall(directory, now) : [] });
   });
 
   app.get("/api/people", viewer, async (c) => {
