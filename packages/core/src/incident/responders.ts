@@ -132,3 +132,38 @@ export function teamsOnCall(directory: Directory, now: Date) {
     }
   });
 }
+
+export const escalationRequestSchema = z.strictObject({
+  mode: z._default(z.enum(["next", "repage"]), "next"),
+  reason: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(500, "at most 500 characters"))),
+});
+export type EscalationRequest = z.input<typeof escalationRequestSchema>;
+
+/**
+ * "Escalate now" (`next`: the policy's next level, at once, even after an acknowledgement) or
+ * "re-page" (`repage`: the level paged last, again). The pager carries it out once, on the
+ * `incident.escalation_requested` entry, and says what it paged (or that nothing was left).
+ */
+export async function requestEscalation(
+  deps: ActionDeps,
+  incidentId: string,
+  input: EscalationRequest,
+  actor: Actor,
+): Promise<Incident> {
+  const data = validate(escalationRequestSchema, input);
+  return mutate(deps, incidentId, undefined, actor, (before, at) => {
+    if (before.status === "resolved")
+      throw new IncidentResolvedError(before.number, "a resolved incident pages nobody");
+    const what = data.mode === "repage" ? "to page the current level again" : "to escalate now";
+    return {
+      after: { ...before, updatedAt: at.toISOString(), version: before.version + 1 },
+      drafts: [
+        {
+          kind: "incident.escalation_requested",
+          summary: `${actor.name ?? actor.id} asked ${what}${data.reason ? `: ${data.reason}` : ""}`,
+          data: { mode: data.mode, ...(data.reason ? { reason: data.reason } : {}) },
+        },
+      ],
+    };
+  });
+}

@@ -32,6 +32,9 @@ export const TIMELINE_KINDS = [
   "escalation.related_alarm",
   "incident.responder_requested",
   "escalation.responder_not_paged",
+  "incident.escalation_requested",
+  "escalation.repaged",
+  "escalation.request_noop",
   // A maintenance window's own timeline (core/maintenance): `incidentId` is the window's id.
   "maintenance.scheduled",
   "maintenance.cancelled",

@@ -12,4 +12,5 @@ export const PAGER_EVENT_TYPES = [
   "incident.severity_changed",
   "incident.alarm_attached",
   "incident.responder_requested",
+  "incident.escalation_requested",
 ] as const;

@@ -8,7 +8,7 @@ import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
-import { requestResponders } from "../incident/responders";
+import { requestEscalation, requestResponders } from "../incident/responders";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { DirectoryStore } from "../oncall/store";
@@ -1480,5 +1480,77 @@ describe("people paged in by request (incident.responder_requested)", () => {
     expect(await responderPages(id)).toEqual([]);
     await onIncidentDeclared(d, id);
     expect(who(await responderPages(id))).toEqual(expect.arrayContaining([expect.stringMatching(/ maria$/)]));
+  });
+});
+
+describe("escalate now and re-page (incident.escalation_requested)", () => {
+  const asker = { type: "user" as const, id: "dana", name: "Dana Fischer" };
+  const escalate = (id: string, mode: "next" | "repage", reason?: string) =>
+    requestEscalation({ store: incidents, clock }, id, { mode, ...(reason ? { reason } : {}) }, asker);
+  const levelsPaged = async (id: string) =>
+    (await pages.listPages(id)).filter((p) => p.purpose === "escalation").map((p) => p.level);
+
+  it("escalates to the next level at once, once however often the event comes; the ladder goes on from there", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    expect(new Set(await levelsPaged(id))).toEqual(new Set([1]));
+    await escalate(id, "next", "level 1 is on a plane");
+    await onIncidentStatusChanged(d, id);
+    await onIncidentStatusChanged(d, id); // redelivered
+    expect(new Set(await levelsPaged(id))).toEqual(new Set([1, 2]));
+    const escalated = kinds(await timeline(id), "escalation.escalated");
+    expect(escalated.map((e) => e.data.trigger)).toEqual(["requested"]);
+    expect(escalated[0]!.summary).toMatch(
+      /^escalate now \(asked by Dana Fischer\): escalated to level 2: paging /,
+    );
+    expect(kinds(await timeline(id), "incident.escalation_requested")[0]!.summary).toBe(
+      "Dana Fischer asked to escalate now: level 1 is on a plane",
+    );
+    await sweepFor(d, 30);
+    expect(new Set(await levelsPaged(id))).toContain(3);
+  });
+
+  it("escalates after an acknowledgement too, without restarting the ladder; with nothing left, says so", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const ic = (await incidents.getIncident(id))!.roles!.ic!;
+    await acknowledge(d, { incidentId: id, actor: { type: "user", id: ic.personId } });
+    await escalate(id, "next");
+    await onIncidentStatusChanged(d, id);
+    expect(new Set(await levelsPaged(id))).toEqual(new Set([1, 2]));
+    await sweepFor(d, 60);
+    expect(new Set(await levelsPaged(id))).toEqual(new Set([1, 2])); // acknowledged: no timeouts
+    for (let i = 0; i < 8; i++) {
+      await escalate(id, "next");
+      await onIncidentStatusChanged(d, id);
+    }
+    const noop = kinds(await timeline(id), "escalation.request_noop");
+    expect(noop.length).toBeGreaterThan(0);
+    expect(noop[0]!.summary).toBe(
+      "escalate now (asked by Dana Fischer): nothing more to page: every level and the fallback have been paged",
+    );
+  });
+
+  it("re-pages the level paged last, at once even at low urgency, once per request", async () => {
+    await directory.apply(demo); // as written: a SEV4 is low urgency (T0 is a Saturday: SMS held)
+    const id = await alarm("checkout-queue", "severity: sev4\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const smsBefore = sns.published.length;
+    await escalate(id, "repage");
+    await onIncidentStatusChanged(d, id);
+    await onIncidentStatusChanged(d, id);
+    const repaged = (await pages.listPages(id)).filter((p) => p.purpose === "repage");
+    expect(repaged.length).toBeGreaterThan(0);
+    expect(repaged.every((p) => p.level === 1)).toBe(true);
+    expect(repaged.some((p) => p.channel === "sns")).toBe(true);
+    expect(sns.published.length).toBeGreaterThan(smsBefore);
+    const entry = kinds(await timeline(id), "escalation.repaged");
+    expect(entry).toHaveLength(1);
+    expect(entry[0]!.summary).toMatch(/^level 1 paged again \(asked by Dana Fischer\): /);
+    await changeStatus({ store: incidents, clock }, id, { to: "resolved" });
+    await expect(escalate(id, "repage")).rejects.toMatchObject({ code: "incident_resolved" });
   });
 });

@@ -164,6 +164,10 @@ export const PAGING_KINDS = {
   roleFlagged: "incident.role_flagged",
   /** A person asked for (`incident.responder_requested`) who could not be paged: not in the directory. */
   responderNotPaged: "escalation.responder_not_paged",
+  /** The current level paged again, as a person asked (`incident.escalation_requested`, re-page). */
+  repaged: "escalation.repaged",
+  /** An escalate-now or re-page request with nothing to page (every level paged, or none yet). */
+  requestNoop: "escalation.request_noop",
   /** A grouped alarm that could not be told to anyone (the incident has no commander). */
   relatedAlarm: "escalation.related_alarm",
   /** A low-urgency SMS or topic page held until `sendAt` (the delay, within working hours). */
@@ -826,8 +830,16 @@ function planEscalation(
     const reason = isFallback
       ? `the fallback of ${policyLabel(after)}: nobody acknowledged`
       : `level ${level} of ${policyLabel(after)}${round > 0 ? ` (repeat ${round} of ${ladder.repeat})` : ""}`;
+    // Asked for by a person (escalate now): sent at once, whatever the urgency.
+    const urgent = trigger === "requested";
     const stepPages = targets.flatMap((target) =>
-      pagesForTarget(context, target, { level, round, purpose: "escalation", reason }),
+      pagesForTarget(context, target, {
+        level,
+        round,
+        purpose: "escalation",
+        reason,
+        ...(urgent ? { urgent } : {}),
+      }),
     );
     // The alert channel is an announcement, not a page to a person: only when Slack is configured.
     if (trigger === "start" && after.alertChannel && context.deps.channels.slack) {
@@ -848,7 +860,7 @@ function planEscalation(
       const nobody = isFallback && targets.length === 0 ? ` (${decision.target.nobody ?? "no targets"})` : "";
       drafts.push({
         kind: PAGING_KINDS.escalated,
-        summary: `${trigger === "role_coverage" ? "role coverage: " : "nobody acknowledged: "}escalated to ${isFallback ? "the fallback" : `level ${level}${round > 0 ? ` (repeat ${round})` : ""}`}: paging ${who}${nobody}`,
+        summary: `${trigger === "role_coverage" ? "role coverage: " : trigger === "requested" ? `escalate now (asked by ${requestedBy}): ` : "nobody acknowledged: "}escalated to ${isFallback ? "the fallback" : `level ${level}${round > 0 ? ` (repeat ${round})` : ""}`}: paging ${who}${nobody}`,
         data: { level, round, trigger, targets: targets.map(targetName), pages: stepPages.length },
       });
     }
@@ -941,6 +953,60 @@ function planEscalation(
     }
   }
   if (pagedIn.size > 0) after.respondersPaged = [...pagedIn];
+
+  // Escalate now, or page the current level again, as a person asked: once per request.
+  let requestedBy = "";
+  const handled = new Set(after.escalationRequests ?? []);
+  for (const entry of timeline) {
+    if (entry.kind !== "incident.escalation_requested" || handled.has(entry.id)) continue;
+    handled.add(entry.id);
+    requestedBy = entry.actor.name ?? entry.actor.id;
+    if (entry.data.mode !== "repage") {
+      const forced = nextEscalation(ladder, { pages: state().pages }, FAR_FUTURE);
+      if (forced.action === "page" || forced.action === "fallback") takeStep(forced, "requested");
+      else
+        drafts.push({
+          kind: PAGING_KINDS.requestNoop,
+          summary: `escalate now (asked by ${requestedBy}): nothing more to page: every level and the fallback have been paged`,
+          data: { requestId: entry.id, mode: "next" },
+        });
+      continue;
+    }
+    const last = after.steps.at(-1);
+    const step =
+      last && (last.level === "fallback" ? after.ladder.fallback : after.ladder.levels[last.level - 1]);
+    if (!last || !step || step.targets.length === 0) {
+      drafts.push({
+        kind: PAGING_KINDS.requestNoop,
+        summary: `re-page (asked by ${requestedBy}): ${last ? "the current level has nobody to page" : "nothing has been paged yet"}`,
+        data: { requestId: entry.id, mode: "repage" },
+      });
+      continue;
+    }
+    const where = last.level === "fallback" ? "the fallback" : `level ${last.level}`;
+    for (const target of step.targets)
+      pages.push(
+        ...pagesForTarget(context, target, {
+          level: last.level,
+          round: last.round,
+          purpose: "repage",
+          reason: `${requestedBy} asked to page ${where} again`,
+          subject: entry.id,
+          urgent: true,
+        }),
+      );
+    drafts.push({
+      kind: PAGING_KINDS.repaged,
+      summary: `${where} paged again (asked by ${requestedBy}): ${step.targets.map(targetName).join(", ")}`,
+      data: {
+        requestId: entry.id,
+        level: last.level,
+        round: last.round,
+        targets: step.targets.map(targetName),
+      },
+    });
+  }
+  if (handled.size > 0) after.escalationRequests = [...handled];
 
   const relatedPlanned = pages.length > pagesBeforeRelated;
 
@@ -1099,6 +1165,15 @@ function requestedPeople(entry: TimelineEntry): { personId: string; name: string
       ? [{ personId, name: typeof name === "string" ? name : personId }]
       : [];
   });
+}
+
+/** An escalate-now or re-page request not carried out yet. */
+function unhandledEscalationRequest(
+  timeline: readonly TimelineEntry[],
+  escalation: EscalationRecord,
+): boolean {
+  const handled = new Set(escalation.escalationRequests ?? []);
+  return timeline.some((e) => e.kind === "incident.escalation_requested" && !handled.has(e.id));
 }
 
 /** The people asked for by request who have not been paged yet (their ids). */
@@ -1622,6 +1697,8 @@ function levelLabel(page: Pick<StoredPage, "level" | "round" | "purpose">): stri
   if (page.purpose === "role_coverage") return `role coverage, attempt ${page.round}`;
   if (page.purpose === "related_alarm") return "a related alarm";
   if (page.purpose === "responder") return "asked to join";
+  if (page.purpose === "repage")
+    return `re-paged, ${page.level === "fallback" ? "fallback" : `level ${page.level}`}`;
   const where = page.level === "fallback" ? "fallback" : `level ${page.level}`;
   const repeat = page.round > 0 ? `, repeat ${page.round}` : "";
   return page.purpose === "announce" ? `announcing ${where}${repeat}` : `${where}${repeat}`;
@@ -1709,7 +1786,8 @@ async function processEscalation(
   const paused = force && before.doneReason === LOW_URGENCY_PAUSE;
   const related = force && found !== undefined && unpagedRelatedAlarm(found.timeline, before);
   const asked = found ? unpagedResponders(found.timeline, before) : [];
-  if (before.status !== "active" && !paused && !related && !(force && asked.length > 0))
+  const requested = found !== undefined && unhandledEscalationRequest(found.timeline, before);
+  if (before.status !== "active" && !paused && !related && !(force && (asked.length > 0 || requested)))
     return { outcome: "done" };
   if (!found) {
     const after: EscalationRecord = {

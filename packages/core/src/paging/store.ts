@@ -39,7 +39,13 @@ export type DeliveryState = Exclude<PageState, "acknowledged">;
 export type PageLevel = number | "fallback" | "role_coverage" | "related_alarm" | "responder";
 
 /** `escalation`: a ladder step; `announce`: the team's alert channel; `role_coverage`: IC re-page. */
-export type PagePurpose = "escalation" | "announce" | "role_coverage" | "related_alarm" | "responder";
+export type PagePurpose =
+  | "escalation"
+  | "announce"
+  | "role_coverage"
+  | "related_alarm"
+  | "responder"
+  | "repage";
 
 /** The channel target with the person's name (for people reading the list). */
 export type PageTargetRecord = PageTarget & { name?: string };
@@ -119,7 +125,7 @@ export interface EscalationStep {
   round: number;
   requestedAt: string;
   /** `urgency_raised`: the severity became high urgency and the paused ladder moved on. */
-  trigger: "start" | "timeout" | "role_coverage" | "urgency_raised";
+  trigger: "start" | "timeout" | "role_coverage" | "urgency_raised" | "requested";
 }
 
 export interface EscalationRecord {
@@ -169,6 +175,8 @@ export interface EscalationRecord {
   relatedPaged?: string[];
   /** People paged in by request (`incident.responder_requested`): `<entry id>:<person id>`, once each. */
   respondersPaged?: string[];
+  /** Escalate-now and re-page requests (`incident.escalation_requested`) carried out: their entry ids. */
+  escalationRequests?: string[];
 }
 
 /** A page held by low urgency: what `pagesForTarget` would have sent, and when it will be. */
@@ -282,6 +290,7 @@ const ESCALATION_FIELDS = [
   "held",
   "relatedPaged",
   "respondersPaged",
+  "escalationRequests",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {
