@@ -764,6 +764,22 @@ describe("/incident page (with an on-call directory)", () => {
     expect((await command("page <@U05MARIA13|maria> INC-1", CAROL)).json.text).toMatch(
       /^Only people in the on-call directory may page people into INC-1/,
     );
+
+    // Escalate now and re-page: on the timeline under the person, for directory people only.
+    const escalated = await command("escalate INC-1 level 1 is on a plane", DANA);
+    expect(escalated.json.response_type).toBe("in_channel");
+    expect(escalated.json.text).toContain("is escalating to the next level now: level 1 is on a plane");
+    expect((await command("repage INC-1", DANA)).json.text).toContain("is paging the current level again");
+    const asked = (await store.getIncidentWithTimeline(incident.id))!.timeline.filter(
+      (e) => e.kind === "incident.escalation_requested",
+    );
+    expect(asked.map((e) => [e.data.mode, e.actor.id])).toEqual([
+      ["next", "dana"],
+      ["repage", "dana"],
+    ]);
+    expect((await command("escalate INC-1", CAROL)).json.text).toMatch(
+      /^Only people in the on-call directory may escalate or re-page INC-1/,
+    );
   });
 });
 

@@ -89,6 +89,27 @@ describe("paging people into an incident, through the local runtime", () => {
     expect(requested.map((e: { actor: { id: string } }) => e.actor.id)).toEqual(["alice", "alice"]);
     expect(requested[0].summary).toMatch(/paged María Gómez into INC-\d+: we need the database owner$/);
 
+    // Escalate now: the next level is paged at once (the pager consumes the request from the bus).
+    const escalated = await call(`/api/incidents/${key}/escalate`, {
+      body: { mode: "next", reason: "no answer" },
+    });
+    expect(escalated.status).toBe(202);
+    expect(escalated.json).toEqual({ incidentId: opened.incidentId, key, mode: "next" });
+    await vi.waitFor(
+      async () => {
+        const pages = await call(`/api/pages?incident=${opened.incidentId}`, { token: viewer });
+        expect(
+          pages.json.items.some(
+            (p: { level: unknown; purpose: string }) => p.purpose === "escalation" && p.level === 2,
+          ),
+        ).toBe(true);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const badMode = await call(`/api/incidents/${key}/escalate`, { body: { mode: "sideways" } });
+    expect(badMode.status).toBe(400);
+    expect(badMode.json.issues[0].path).toBe("mode");
+
     // Refusals: each a 4xx naming what is wrong.
     const both = await call(`/api/incidents/${key}/responders`, {
       body: { personId: "maria", team: "payments" },

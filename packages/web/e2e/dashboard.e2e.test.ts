@@ -470,6 +470,22 @@ describe("dashboard in headless Chromium", () => {
           hasText: "ledger lag: is it yours?",
         })
         .waitFor({ timeout: LIVE_MS });
+      // Escalate now and re-page, from the same page.
+      await page.getByRole("button", { name: "Escalate now" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Escalating to the next level now." })
+        .waitFor({ timeout: STEP_MS });
+      await page.getByRole("button", { name: "Re-page" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Paging the current level again." })
+        .waitFor({ timeout: STEP_MS });
+      await expect
+        .poll(() => page.locator('.timeline li[data-kind="incident.escalation_requested"]').count(), {
+          timeout: LIVE_MS,
+        })
+        .toBe(2);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -149,6 +149,9 @@ export const api = {
       ...(reason ? { reason } : {}),
     });
   },
+  escalate(id: string, mode: "next" | "repage") {
+    return send<unknown>("POST", `${api.incident(id)}/escalate`, { mode });
+  },
   async teamsOnCall(): Promise<TeamOnCall[]> {
     return (await getJson<{ items: TeamOnCall[] }>("/api/oncall")).items;
   },

@@ -184,6 +184,16 @@ export const ROUTES: RouteDoc[] = [
     response: s.maintenanceWindowView,
   },
   {
+    method: "post",
+    path: "/api/incidents/{id}/escalate",
+    summary:
+      "Escalate now (mode next: the policy's next level, at once, even after an acknowledgement) or re-page (mode repage: the level paged last, again); 409 once resolved",
+    role: "responder",
+    params: id,
+    body: s.escalateBody,
+    status: 202,
+  },
+  {
     method: "get",
     path: "/api/oncall",
     summary: "Each team and who is on call for it now (whom paging the team reaches), or why nobody is",

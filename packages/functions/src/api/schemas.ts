@@ -13,7 +13,7 @@ import {
   SEVERITIES,
   SEVERITY_VALUES,
 } from "@firebreak/core/incident/model";
-import { responderRequestSchema } from "@firebreak/core/incident/responders";
+import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core/incident/responders";
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { convertedString } from "@firebreak/core/shared/validate";
@@ -286,6 +286,9 @@ export const respondersResponse = z.object({
   key: z.string(),
   people: z.array(z.object({ personId: z.string(), name: z.string() })),
 });
+
+/** POST /api/incidents/{id}/escalate: `next` (escalate now, the default) or `repage` (the current level again). */
+export const escalateBody = escalationRequestSchema;
 
 export const onCallResponse = z.object({
   items: z.array(

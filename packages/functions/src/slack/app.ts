@@ -14,7 +14,7 @@ import {
   type IncidentStatus,
   lowersSeverity,
 } from "@firebreak/core/incident/model";
-import { requestResponders } from "@firebreak/core/incident/responders";
+import { requestEscalation, requestResponders } from "@firebreak/core/incident/responders";
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { Directory } from "@firebreak/core/oncall/directory";
@@ -539,6 +539,28 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           changeNotice(
             incident,
             `is paging ${names}${command.team ? ` (team ${escapeMrkdwnWithin(command.team, 64)}'s on-call)` : ""}${command.message ? `: ${escapeMrkdwnWithin(command.message, 500)}` : ""}`,
+            actor,
+          ),
+        );
+      }
+      case "escalate": {
+        const usage = command.mode === "repage" ? USAGE.repage : USAGE.escalate;
+        const incident = await find(command.number, usage);
+        check("escalate", incident);
+        await requestEscalation(
+          actions,
+          incident.id,
+          { mode: command.mode, ...(command.reason ? { reason: command.reason } : {}) },
+          actor,
+        );
+        const what =
+          command.mode === "repage"
+            ? "is paging the current level again"
+            : "is escalating to the next level now";
+        return inChannel(
+          changeNotice(
+            incident,
+            `${what}${command.reason ? `: ${escapeMrkdwnWithin(command.reason, 500)}` : ""}`,
             actor,
           ),
         );

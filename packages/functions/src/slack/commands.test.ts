@@ -12,6 +12,7 @@ const KINDS = [
   "mitigate",
   "resolve",
   "page",
+  "escalate",
   "list",
   "maintenance",
   "maintenance_list",
@@ -250,6 +251,23 @@ describe("parseCommand: page", () => {
     expect(err(`page team:payments INC-1 ${"x".repeat(501)}`).problem).toBe(
       "the message is 501 characters: at most 500",
     );
+  });
+});
+
+describe("parseCommand: escalate and repage", () => {
+  it("take an optional INC-n, then a reason", () => {
+    expect(ok("escalate")).toEqual({ kind: "escalate", mode: "next" });
+    expect(ok("escalate INC-3 level 1 is on a plane")).toEqual({
+      kind: "escalate",
+      mode: "next",
+      number: 3,
+      reason: "level 1 is on a plane",
+    });
+    expect(ok("re-page inc-4")).toEqual({ kind: "escalate", mode: "repage", number: 4 });
+    expect(err(`repage ${"x".repeat(501)}`)).toMatchObject({
+      problem: "the reason is 501 characters: at most 500",
+      usage: USAGE.repage,
+    });
   });
 });
 

@@ -14,6 +14,8 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident resolve [INC-n] [summary]
  * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident page @user|team:<id> [INC-n] [message]
+ * /incident escalate [INC-n] [reason]
+ * /incident repage [INC-n] [reason]
  * /incident list
  * /incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>
  * /incident maintenance list [service]
@@ -56,6 +58,7 @@ export type Command =
   | { kind: "mitigate"; number?: number }
   | { kind: "resolve"; number?: number; summary?: string }
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
+  | { kind: "escalate"; mode: "next" | "repage"; number?: number; reason?: string }
   | { kind: "page"; userId?: string; userName?: string; team?: string; number?: number; message?: string }
   | { kind: "list" }
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
@@ -74,6 +77,8 @@ export type Subcommand =
   | "resolve"
   | "severity"
   | "page"
+  | "escalate"
+  | "repage"
   | "list"
   | "maintenance"
   | "postmortem"
@@ -99,6 +104,8 @@ export const USAGE: Record<Subcommand, string> = {
   resolve: "/incident resolve [INC-n] [summary]",
   severity: "/incident severity <sev1..sev5> [INC-n] [reason]",
   page: "/incident page @user|team:<id> [INC-n] [message]",
+  escalate: "/incident escalate [INC-n] [reason]",
+  repage: "/incident repage [INC-n] [reason]",
   list: "/incident list",
   maintenance:
     "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
@@ -116,6 +123,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
   severity: "change the severity (raising it to SEV1/SEV2 pages at once; lowering it needs a reason)",
   page: "page someone (or a team's current on-call) into the incident, at once, on their own channels",
+  escalate: "page the next level of the escalation policy now (even after an acknowledgement)",
+  repage: "page the level paged last again, now",
   list: "list the open incidents",
   maintenance:
     "hold the alarms of services (or a team) for a while, e.g. during a deploy: nobody is paged; what still fires when it ends opens its incident",
@@ -143,6 +152,9 @@ const ALIASES = new Map<string, Subcommand>([
   ["list", "list"],
   ["ls", "list"],
   ["page", "page"],
+  ["escalate", "escalate"],
+  ["repage", "repage"],
+  ["re-page", "repage"],
   ["maintenance", "maintenance"],
   ["mw", "maintenance"],
   ["postmortem", "postmortem"],
@@ -226,6 +238,23 @@ export function parseCommand(text: string): ParseResult {
       return parseMaintenance(args);
     case "page":
       return parsePage(args);
+    case "escalate":
+    case "repage": {
+      const [first, ...rest] = args;
+      const number = first !== undefined ? incidentNumber(first) : undefined;
+      const reason = plainText((number !== undefined ? rest : args).join(" "));
+      if (reason.length > 500)
+        return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, name);
+      return {
+        ok: true,
+        command: {
+          kind: "escalate",
+          mode: name === "repage" ? "repage" : "next",
+          ...(number !== undefined ? { number } : {}),
+          ...(reason !== "" ? { reason } : {}),
+        },
+      };
+    }
     case "list":
       return args.length > 0
         ? fail("unexpected_argument", `"list" takes no arguments, got ${quote(args[0]!)}`, "list")

@@ -26,7 +26,8 @@ export type Act =
   | "assign"
   | "severity"
   | "maintenance"
-  | "page";
+  | "page"
+  | "escalate";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -49,6 +50,7 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     maintenance: "people",
     // Paging someone in wakes them: for people of the directory, like acknowledging.
     page: "people",
+    escalate: "people",
   },
   claimVacantIc: true,
 };
@@ -106,7 +108,7 @@ export function authorize(
   if (audience === "people") {
     const ic = incident.roles?.ic;
     throw new PermissionDeniedError(
-      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
+      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act === "escalate" ? "escalate or re-page" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
     );
   }
   const selfClaim =

@@ -379,6 +379,22 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
           >
             Mitigate
           </button>
+          <button
+            type="button"
+            disabled={busy}
+            title="Page the next level of the escalation policy now, even after an acknowledgement"
+            onClick={() => act("Escalating to the next level now.", () => api.escalate(id, "next"))}
+          >
+            Escalate now
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            title="Page the level paged last again, now"
+            onClick={() => act("Paging the current level again.", () => api.escalate(id, "repage"))}
+          >
+            Re-page
+          </button>
           <form
             class="inline"
             onSubmit={(e) => {

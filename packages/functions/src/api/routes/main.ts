@@ -14,7 +14,7 @@ import {
   setStatus,
 } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
-import { requestResponders, teamsOnCall } from "@firebreak/core/incident/responders";
+import { requestEscalation, requestResponders, teamsOnCall } from "@firebreak/core/incident/responders";
 import {
   cancelWindow,
   listWindows,
@@ -51,6 +51,7 @@ import { openApiDocument } from "../openapi";
 import { IncidentConflictError } from "../problem";
 import {
   declareBody,
+  escalateBody,
   listIncidentsQuery,
   maintenanceBody,
   maintenancePath,
@@ -398,6 +399,18 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const { id } = parse(maintenancePath, { id: c.req.param("id") }, "path");
     const window = await cancelWindow(maintenanceOf(), id, actorOf(c.get("principal")));
     return c.json(windowView(window, clockNow()));
+  });
+
+  app.post("/api/incidents/:id/escalate", responder, async (c) => {
+    const id = await incidentIdOf(c, getDeps().store);
+    const body = parse(escalateBody, await jsonBody(c), "body");
+    const incident = await requestEscalation(
+      { store: getDeps().store, clock: getDeps().clock },
+      id,
+      body,
+      actorOf(c.get("principal")),
+    );
+    return c.json({ incidentId: incident.id, key: `INC-${incident.number}`, mode: body.mode }, 202);
   });
 
   app.get("/api/oncall", viewer, async (c) => {
