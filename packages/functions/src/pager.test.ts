@@ -116,6 +116,8 @@ describe("pager (app-bus consumer)", () => {
       "page.acknowledged",
       "incident.severity_changed",
       "incident.alarm_attached",
+      "incident.responder_requested",
+      "incident.escalation_requested",
     ]);
   });
 

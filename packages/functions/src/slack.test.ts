@@ -252,7 +252,7 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
       /already OPS of INC-1/,
     );
     expect((await command("assign boss INC-1", DANA)).json.text).toMatch(
-      /^unexpected "boss"\nUsage: `\/incident assign &lt;ic\|ops\|comms&gt; @user \[INC-n\]`$/,
+      /^unexpected "boss"\nUsage: `\/incident assign &lt;ic\|ops\|comms&gt; @user \[INC-n\] \[--page\|--no-page\]`$/,
     );
 
     const after = (await store.getIncident(incident.id))!;
@@ -722,7 +722,10 @@ describe("/incident page (with an on-call directory)", () => {
   const DEMO = parseDirectoryYaml(
     readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
   );
-  const PEOPLE = new Map([[DANA.id, { id: "dana", name: "Dana Fischer" }]]);
+  const PEOPLE = new Map([
+    [DANA.id, { id: "dana", name: "Dana Fischer" }],
+    ["U05MARIA13", { id: "maria", name: "María Gómez" }],
+  ]);
   beforeEach(() => {
     handler = createSlackHandler(() =>
       deps({
@@ -765,6 +768,19 @@ describe("/incident page (with an on-call directory)", () => {
       /^Only people in the on-call directory may page people into INC-1/,
     );
 
+    // Assigning a role: --page pages a directory person; someone outside the directory never is.
+    expect((await command("assign ops <@U05MARIA13|maria> INC-1 --page", ADMIN)).json.response_type).toBe(
+      "in_channel",
+    );
+    expect((await command(`assign comms <@${CAROL.id}|carol> INC-1 --page`, ADMIN)).json.response_type).toBe(
+      "in_channel",
+    );
+    const pagedIn = (await store.getIncidentWithTimeline(incident.id))!.timeline.filter(
+      (e) =>
+        e.kind === "incident.responder_requested" && (e.data.request as { type: string }).type === "role",
+    );
+    expect(pagedIn.map((e) => e.data.people)).toEqual([[{ personId: "maria", name: "María Gómez" }]]);
+
     // Escalate now and re-page: on the timeline under the person, for directory people only.
     const escalated = await command("escalate INC-1 level 1 is on a plane", DANA);
     expect(escalated.json.response_type).toBe("in_channel");
@@ -777,7 +793,7 @@ describe("/incident page (with an on-call directory)", () => {
       ["next", "dana"],
       ["repage", "dana"],
     ]);
-    expect((await command("escalate INC-1", CAROL)).json.text).toMatch(
+    expect((await command("escalate INC-1", BOB)).json.text).toMatch(
       /^Only people in the on-call directory may escalate or re-page INC-1/,
     );
   });

@@ -151,6 +151,12 @@ describe("dashboard in headless Chromium", () => {
       await picker.selectOption(newIc.id);
       await ic.getByRole("button", { name: /Assign|Hand off/ }).click();
       await ic.locator(".holder strong").getByText(newIc.name).waitFor({ timeout: STEP_MS });
+      // The new IC is paged (the checkbox is on for the IC by default), unless they took it themselves.
+      expect(await ic.getByLabel("Page them").isChecked()).toBe(true);
+      if (newIc.id !== "alice")
+        await page
+          .locator('.timeline li[data-kind="incident.responder_requested"]', { hasText: `assigned as IC` })
+          .waitFor({ timeout: LIVE_MS });
 
       // A status update, flagged as a temporary mitigation, lands in the timeline.
       await page.getByLabel("Update for stakeholders").fill("Rolled back the checkout deploy; watching 5xx.");

@@ -139,8 +139,13 @@ export const api = {
       ...(summary ? { summary } : {}),
     });
   },
-  assignRole(id: string, role: string, personId: string, expectedVersion: number) {
-    return send<IncidentView>("POST", `${api.incident(id)}/roles`, { role, personId, expectedVersion });
+  assignRole(id: string, role: string, personId: string, expectedVersion: number, page?: boolean) {
+    return send<IncidentView>("POST", `${api.incident(id)}/roles`, {
+      role,
+      personId,
+      expectedVersion,
+      ...(page === undefined ? {} : { page }),
+    });
   },
   changeSeverity(id: string, severity: string, expectedVersion: number, reason?: string) {
     return send<IncidentView>("POST", `${api.incident(id)}/severity`, {

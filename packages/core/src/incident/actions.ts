@@ -93,6 +93,12 @@ export const roleInputSchema = z.object({
   personId: z.string().check(oneLineText(), z.trim(), z.minLength(1), z.maxLength(128)),
   personName: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(200))),
   expectedVersion: expectedVersionSchema,
+  /**
+   * Page the assignee (an `incident.responder_requested` entry the pager acts on). Default: for the
+   * IC, unless they assigned themselves. Only for a person of the on-call directory: the caller
+   * passes false for anyone else (nobody knows how to page them).
+   */
+  page: z.optional(z.boolean()),
 });
 
 export { validate };
@@ -390,11 +396,32 @@ export function withRole(
 export async function assignRole(
   deps: ActionDeps,
   incidentId: string,
-  input: { role: (typeof ROLES)[number]; personId: string; personName?: string; expectedVersion?: number },
+  input: {
+    role: (typeof ROLES)[number];
+    personId: string;
+    personName?: string;
+    expectedVersion?: number;
+    page?: boolean;
+  },
   actor = currentActor(),
 ): Promise<Incident> {
   const data = validate(roleInputSchema, input);
-  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
-    withRole(incident, data, actor, now),
-  );
+  const page = (data.page ?? data.role === "ic") && data.personId !== actor.id;
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    const change = withRole(incident, data, actor, now);
+    if (!page || change.drafts.length === 0) return change;
+    const who = data.personName ?? data.personId;
+    const role = data.role.toUpperCase();
+    const by = actor.name ?? actor.id;
+    change.drafts.push({
+      kind: "incident.responder_requested",
+      summary: `${by} paged ${who}: assigned as ${role} of INC-${incident.number}`,
+      data: {
+        request: { type: "role", role: data.role, personId: data.personId },
+        people: [{ personId: data.personId, name: who }],
+        message: `you are now the ${role} (assigned by ${by})`,
+      },
+    });
+    return change;
+  });
 }

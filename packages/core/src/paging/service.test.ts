@@ -1554,3 +1554,31 @@ describe("escalate now and re-page (incident.escalation_requested)", () => {
     await expect(escalate(id, "repage")).rejects.toMatchObject({ code: "incident_resolved" });
   });
 });
+
+describe("assigning a role pages the assignee (the IC by default)", () => {
+  const dana = { type: "user" as const, id: "dana", name: "Dana Fischer" };
+  const responderPages = async (id: string) =>
+    (await pages.listPages(id))
+      .filter((p) => p.purpose === "responder")
+      .map((p) => p.target.kind === "person" && p.target.personId);
+
+  it("pages a new IC, not a new ops lead unless asked, and never someone who took the role themselves", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const act = { store: incidents, clock };
+    await assignRole(act, id, { role: "ic", personId: "maria", personName: "María Gómez" }, dana);
+    await assignRole(act, id, { role: "ops", personId: "liam", personName: "Liam Brooks" }, dana);
+    await assignRole(act, id, { role: "comms", personId: "hiro", personName: "Hiro", page: true }, dana);
+    await assignRole(act, id, { role: "ic", personId: "dana", personName: "Dana Fischer" }, dana);
+    await onIncidentStatusChanged(d, id);
+    await onIncidentStatusChanged(d, id);
+    expect(new Set(await responderPages(id))).toEqual(new Set(["maria", "hiro"]));
+    const requested = kinds(await timeline(id), "incident.responder_requested");
+    expect(requested.map((e) => e.summary)).toEqual([
+      expect.stringMatching(/^Dana Fischer paged María Gómez: assigned as IC of INC-\d+$/),
+      expect.stringMatching(/^Dana Fischer paged Hiro: assigned as COMMS of INC-\d+$/),
+    ]);
+    expect(requested[0]!.data.message).toBe("you are now the IC (assigned by Dana Fischer)");
+  });
+});

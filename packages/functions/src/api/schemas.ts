@@ -99,6 +99,9 @@ export const roleBody = z.strictObject({
   role: z.enum(ROLES, { message: `expected one of ${ROLES.join(", ")}` }),
   personId: z.string().check(oneLineText(), z.trim(), z.minLength(1, "must not be empty"), z.maxLength(128)),
   expectedVersion: expectedVersionSchema,
+  page: z.optional(
+    z.boolean().check(z.describe("page the assignee (default: for the IC, unless you assign yourself)")),
+  ),
 });
 
 export const updateBody = z.strictObject(updateInputSchema.shape);

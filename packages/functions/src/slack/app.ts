@@ -473,6 +473,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           role: command.role,
           personId: assignee.personId ?? command.userId,
           ...(assigneeName ? { personName: assigneeName } : {}),
+          // Only a directory person can be paged; `--page` / `--no-page` override the default.
+          ...(assignee.personId
+            ? command.page === undefined
+              ? {}
+              : { page: command.page }
+            : { page: false }),
         });
         await enqueue({
           type: "slack.role_assigned",
@@ -654,6 +660,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             role: "ic",
             personId: commander.personId ?? commander.slackUserId,
             ...(commander.personName ? { personName: commander.personName } : {}),
+            ...(commander.personId ? {} : { page: false }), // only a directory person can be paged
           });
         acked = true;
         await ack();

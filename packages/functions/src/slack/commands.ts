@@ -7,7 +7,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * ```
  * /incident declare <title> [sev1..sev5] [service:<name>]   (no arguments: the declare modal)
  * /incident ack [INC-n]
- * /incident assign <ic|ops|comms> @user [INC-n]
+ * /incident assign <ic|ops|comms> @user [INC-n] [--page|--no-page]
  * /incident update <text> [INC-n] [--temporary]
  * /incident status [INC-n]
  * /incident mitigate [INC-n]
@@ -52,7 +52,15 @@ export type Command =
   | { kind: "declare"; title: string; severity?: Severity; services?: string[] }
   | { kind: "declare_modal" }
   | { kind: "ack"; number?: number }
-  | { kind: "assign"; role: AssignableRole; userId: string; userName?: string; number?: number }
+  | {
+      kind: "assign";
+      role: AssignableRole;
+      userId: string;
+      userName?: string;
+      number?: number;
+      /** Page the assignee; absent: the default (the IC is paged, unless they took it themselves). */
+      page?: boolean;
+    }
   | { kind: "update"; text: string; temporary: boolean; number?: number }
   | { kind: "status"; number?: number }
   | { kind: "mitigate"; number?: number }
@@ -97,7 +105,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: C
 export const USAGE: Record<Subcommand, string> = {
   declare: "/incident declare <title> [sev1..sev5] [service:<name>]",
   ack: "/incident ack [INC-n]",
-  assign: "/incident assign <ic|ops|comms> @user [INC-n]",
+  assign: "/incident assign <ic|ops|comms> @user [INC-n] [--page|--no-page]",
   update: "/incident update <text> [INC-n] [--temporary]",
   status: "/incident status [INC-n]",
   mitigate: "/incident mitigate [INC-n]",
@@ -333,9 +341,15 @@ function parseAssign(args: string[]): ParseResult {
   let role: AssignableRole | undefined;
   let person: { userId: string; userName?: string } | undefined;
   let number: number | undefined;
+  let page: boolean | undefined;
   for (const word of args) {
     const lower = word.toLowerCase();
     const mention = MENTION.exec(word);
+    const flag = /^(?:--|—|–)(no-)?page$/i.exec(word);
+    if (flag) {
+      page = flag[1] === undefined;
+      continue;
+    }
     const ref = incidentNumber(word);
     if ((ASSIGNABLE_ROLES as readonly string[]).includes(lower) && role === undefined) {
       role = lower as AssignableRole;
@@ -357,7 +371,13 @@ function parseAssign(args: string[]): ParseResult {
   if (person === undefined) return fail("missing_argument", "who? mention the person with @", "assign");
   return {
     ok: true,
-    command: { kind: "assign", role, ...person, ...(number !== undefined ? { number } : {}) },
+    command: {
+      kind: "assign",
+      role,
+      ...person,
+      ...(number !== undefined ? { number } : {}),
+      ...(page !== undefined ? { page } : {}),
+    },
   };
 }
 

@@ -142,12 +142,13 @@ interface RoleCardProps {
   people: Person[] | null;
   canAct: boolean;
   busy: boolean;
-  onAssign: (role: string, personId: string) => void;
+  onAssign: (role: string, personId: string, page: boolean) => void;
 }
 
 function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardProps) {
   const holder = incident.roles?.[role];
   const [picked, setChoice] = useState("");
+  const [page, setPage] = useState(role === "ic");
   const candidates = (people ?? []).filter((p) => p.id !== holder?.personId);
   // After a handoff the picked person may hold the role (and leave the list): pick again.
   const choice = candidates.some((p) => p.id === picked) ? picked : "";
@@ -171,7 +172,7 @@ function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardPr
           class="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            if (choice) onAssign(role, choice);
+            if (choice) onAssign(role, choice, page);
           }}
         >
           <label for={selectId} class="visually-hidden">
@@ -189,6 +190,14 @@ function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardPr
               </option>
             ))}
           </select>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={page}
+              onChange={(e) => setPage((e.target as HTMLInputElement).checked)}
+            />
+            Page them
+          </label>
           <button type="submit" disabled={!choice || busy}>
             {holder ? "Hand off" : "Assign"}
           </button>
@@ -461,10 +470,10 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
               people={people}
               canAct={canAct}
               busy={busy}
-              onAssign={(r, personId) => {
+              onAssign={(r, personId, page) => {
                 const name = people?.find((p) => p.id === personId)?.name ?? personId;
-                void act(`${ROLE_NAMES[r] ?? r}: ${name}.`, () =>
-                  api.assignRole(id, r, personId, incident.version),
+                void act(`${ROLE_NAMES[r] ?? r}: ${name}${page ? " (paged)" : ""}.`, () =>
+                  api.assignRole(id, r, personId, incident.version, page),
                 );
               }}
             />

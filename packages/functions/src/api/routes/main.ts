@@ -296,6 +296,8 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
           personId: body.personId,
           personName: person?.name,
           expectedVersion: body.expectedVersion,
+          // Only a directory person can be paged.
+          ...(person ? (body.page === undefined ? {} : { page: body.page }) : { page: false }),
         },
         actorOf(c.get("principal")),
       ),
