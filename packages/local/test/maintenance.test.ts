@@ -70,7 +70,8 @@ describe("maintenance windows, through the local runtime", () => {
     });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ key: "MW-1", state: "active", services: ["checkout"] });
-    expect(created.json.createdBy).toMatchObject({ id: "alice" });
+    // An API token acts as its person, recorded by their directory name (one identity per person).
+    expect(created.json.createdBy).toEqual({ type: "api", id: "alice", name: "Alice Moreau" });
 
     expect((await sendAlarmEvent(runtime, event("checkout-5xx-mw", "checkout", "ALARM", 5))).outcome).toBe(
       "held",

@@ -31,6 +31,11 @@ export interface AuthDeps {
   /** HS256 key of session JWTs (sst.Secret SessionKey; locally a key kept in the data dir). */
   sessionKey: string;
   tokens: TokenStore;
+  /**
+   * A person's name in the on-call directory: an API token acts as the person it was created for,
+   * and its actions are recorded under that name (one identity per person), not "id (token x)".
+   */
+  personName?: (personId: string) => Promise<string | undefined>;
   /** FIREBREAK_ADMINS: directory person ids or Slack user ids that sign in as admin. */
   admins?: readonly string[];
   /** The local dev sign-in page (/auth/dev). Never on in the cloud. */
@@ -82,7 +87,7 @@ export function authenticate(getAuth: () => AuthDeps): MiddlewareHandler<AuthEnv
       if (!record) throw new UnauthenticatedError("the API token is not valid, or it was revoked");
       c.set("principal", {
         id: record.userId,
-        name: `${record.userId} (token ${record.name})`,
+        name: (await auth.personName?.(record.userId)) ?? record.userId,
         role: record.role,
         via: "token",
         tokenId: record.id,

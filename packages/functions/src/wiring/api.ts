@@ -2,7 +2,7 @@ import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
+import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -24,9 +24,16 @@ export function apiAuth(
   options: { signIn: boolean; local?: Pick<AuthDeps, "devSignIn" | "secureCookies"> },
 ): AuthDeps {
   const { db, tableName } = platform.table();
+  // Read through a 30-second cache: a token's person is named on every request it makes.
+  const directory = cachedDirectory(
+    new DirectoryStore(db, tableName, platform.clock),
+    30_000,
+    platform.clock,
+  );
   const auth: AuthDeps = {
     sessionKey: requiredSecret(platform, "SessionKey"),
     tokens: new TokenStore(db, tableName, platform.clock),
+    personName: async (personId) => (await directory())?.people.find((p) => p.id === personId)?.name,
     ...options.local,
   };
   if (!options.signIn) return auth;
