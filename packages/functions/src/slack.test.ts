@@ -781,6 +781,22 @@ describe("/incident page (with an on-call directory)", () => {
     );
     expect(pagedIn.map((e) => e.data.people)).toEqual([[{ personId: "maria", name: "María Gómez" }]]);
 
+    // Who is on call: every team, or the one owning a service; privately.
+    const oncall = await command("oncall", CAROL);
+    expect(oncall.json.response_type).toBe("ephemeral");
+    expect(oncall.json.text).toMatch(/^\*Checkout\* \(checkout, cart\)\n• Level 1: .+ until <!date\^\d+\^/);
+    expect(oncall.json.text).toContain("*Payments* (payments, refunds, ledger)");
+    const refunds = (await command("oncall refunds", CAROL)).json.text as string;
+    expect(refunds.startsWith("*Payments*")).toBe(true);
+    expect(refunds).not.toContain("*Checkout*");
+    // A service nobody owns goes to the directory's default team (platform in the demo).
+    expect(
+      ((await command("oncall unowned-thing", CAROL)).json.text as string).startsWith("*Platform*"),
+    ).toBe(true);
+    expect((await command("oncall team:nope", CAROL)).json.text).toBe(
+      "The on-call directory has no team nope.",
+    );
+
     // Escalate now and re-page: on the timeline under the person, for directory people only.
     const escalated = await command("escalate INC-1 level 1 is on a plane", DANA);
     expect(escalated.json.response_type).toBe("in_channel");

@@ -87,7 +87,9 @@ describe("paging people into an incident, through the local runtime", () => {
       (e: { kind: string }) => e.kind === "incident.responder_requested",
     );
     expect(requested.map((e: { actor: { id: string } }) => e.actor.id)).toEqual(["alice", "alice"]);
-    expect(requested[0].summary).toMatch(/^Alice Moreau paged María Gómez into INC-\d+: we need the database owner$/);
+    expect(requested[0].summary).toMatch(
+      /^Alice Moreau paged María Gómez into INC-\d+: we need the database owner$/,
+    );
     expect(requested[0].actor).toEqual({ type: "api", id: "alice", name: "Alice Moreau" });
 
     // Escalate now: the next level is paged at once (the pager consumes the request from the bus).

@@ -196,8 +196,10 @@ export const ROUTES: RouteDoc[] = [
   {
     method: "get",
     path: "/api/oncall",
-    summary: "Each team and who is on call for it now (whom paging the team reaches), or why nobody is",
+    summary:
+      "Each team (or the one owning ?service=, or ?team=): who is on call now at each level of its policy and who is next (from when), and whom paging the team reaches now",
     role: "viewer",
+    query: s.onCallQuery,
     response: s.onCallResponse,
   },
   {

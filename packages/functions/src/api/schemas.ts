@@ -293,13 +293,31 @@ export const respondersResponse = z.object({
 /** POST /api/incidents/{id}/escalate: `next` (escalate now, the default) or `repage` (the current level again). */
 export const escalateBody = escalationRequestSchema;
 
+export const onCallQuery = z.object({
+  service: z.optional(serviceNameSchema),
+  team: z.optional(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "expected a team id"))),
+});
+
+const onCallPerson = z.object({ personId: z.string(), name: z.string(), until: z.optional(z.string()) });
+
 export const onCallResponse = z.object({
   items: z.array(
     z.object({
       id: z.string(),
       name: z.string(),
-      onCall: z.array(z.object({ personId: z.string(), name: z.string() })),
-      nobody: z.optional(z.string().check(z.describe("why nobody is on call now"))),
+      services: z.array(z.string()),
+      levels: z.array(
+        z.object({
+          level: z.number().check(z.int()),
+          now: z.array(onCallPerson),
+          next: z.optional(z.object({ from: z.string(), people: z.array(onCallPerson) })),
+          nobody: z.optional(z.string()),
+        }),
+      ),
+      onCall: z
+        .array(z.object({ personId: z.string(), name: z.string() }))
+        .check(z.describe("whom paging the team reaches now (its first level with anyone on call)")),
+      nobody: z.optional(z.string().check(z.describe("why paging the team reaches nobody now"))),
     }),
   ),
 });

@@ -18,6 +18,7 @@ import { requestEscalation, requestResponders } from "@firebreak/core/incident/r
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { Directory } from "@firebreak/core/oncall/directory";
+import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -49,6 +50,7 @@ import {
   incidentLabel,
   incidentMessage,
   type LastAction,
+  onCallMessage,
   openIncidentsList,
   person,
   postmortemSummary,
@@ -547,6 +549,21 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             `is paging ${names}${command.team ? ` (team ${escapeMrkdwnWithin(command.team, 64)}'s on-call)` : ""}${command.message ? `: ${escapeMrkdwnWithin(command.message, 500)}` : ""}`,
             actor,
           ),
+        );
+      }
+      case "oncall": {
+        const directory = await deps.directory?.();
+        if (!directory)
+          throw new SlackUserError(
+            "not_configured",
+            "There is no on-call directory yet: apply one (firebreak directory apply).",
+          );
+        const filter = {
+          ...(command.service ? { service: command.service } : {}),
+          ...(command.team ? { team: command.team } : {}),
+        };
+        return ephemeral(
+          onCallMessage(onCallOverview(directory, deps.clock?.now() ?? new Date(), filter), filter),
         );
       }
       case "escalate": {

@@ -13,6 +13,7 @@ const KINDS = [
   "resolve",
   "page",
   "escalate",
+  "oncall",
   "list",
   "maintenance",
   "maintenance_list",
@@ -251,6 +252,16 @@ describe("parseCommand: page", () => {
     expect(err(`page team:payments INC-1 ${"x".repeat(501)}`).problem).toBe(
       "the message is 501 characters: at most 500",
     );
+  });
+});
+
+describe("parseCommand: oncall", () => {
+  it("takes nothing, a service, or team:<id>", () => {
+    expect(ok("oncall")).toEqual({ kind: "oncall" });
+    expect(ok("who Checkout")).toEqual({ kind: "oncall", service: "checkout" });
+    expect(ok("on-call team:payments")).toEqual({ kind: "oncall", team: "payments" });
+    expect(err("oncall a b").problem).toBe('"oncall" takes at most a service or team:<id>, got "b"');
+    expect(err("oncall team:").problem).toBe('"team:" is not a service name');
   });
 });
 

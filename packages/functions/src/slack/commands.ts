@@ -14,6 +14,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident resolve [INC-n] [summary]
  * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident page @user|team:<id> [INC-n] [message]
+ * /incident oncall [service|team:<id>]
  * /incident escalate [INC-n] [reason]
  * /incident repage [INC-n] [reason]
  * /incident list
@@ -67,6 +68,7 @@ export type Command =
   | { kind: "resolve"; number?: number; summary?: string }
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
   | { kind: "escalate"; mode: "next" | "repage"; number?: number; reason?: string }
+  | { kind: "oncall"; service?: string; team?: string }
   | { kind: "page"; userId?: string; userName?: string; team?: string; number?: number; message?: string }
   | { kind: "list" }
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
@@ -87,6 +89,7 @@ export type Subcommand =
   | "page"
   | "escalate"
   | "repage"
+  | "oncall"
   | "list"
   | "maintenance"
   | "postmortem"
@@ -113,6 +116,7 @@ export const USAGE: Record<Subcommand, string> = {
   severity: "/incident severity <sev1..sev5> [INC-n] [reason]",
   page: "/incident page @user|team:<id> [INC-n] [message]",
   escalate: "/incident escalate [INC-n] [reason]",
+  oncall: "/incident oncall [service|team:<id>]",
   repage: "/incident repage [INC-n] [reason]",
   list: "/incident list",
   maintenance:
@@ -132,6 +136,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   severity: "change the severity (raising it to SEV1/SEV2 pages at once; lowering it needs a reason)",
   page: "page someone (or a team's current on-call) into the incident, at once, on their own channels",
   escalate: "page the next level of the escalation policy now (even after an acknowledgement)",
+  oncall: "who is on call now, and who is next, for every team (or one service's or team's)",
   repage: "page the level paged last again, now",
   list: "list the open incidents",
   maintenance:
@@ -161,6 +166,9 @@ const ALIASES = new Map<string, Subcommand>([
   ["ls", "list"],
   ["page", "page"],
   ["escalate", "escalate"],
+  ["oncall", "oncall"],
+  ["on-call", "oncall"],
+  ["who", "oncall"],
   ["repage", "repage"],
   ["re-page", "repage"],
   ["maintenance", "maintenance"],
@@ -246,6 +254,25 @@ export function parseCommand(text: string): ParseResult {
       return parseMaintenance(args);
     case "page":
       return parsePage(args);
+    case "oncall": {
+      const [first, extra] = args;
+      if (extra !== undefined)
+        return fail(
+          "unexpected_argument",
+          `"oncall" takes at most a service or team:<id>, got ${quote(extra)}`,
+          "oncall",
+        );
+      if (first === undefined) return { ok: true, command: { kind: "oncall" } };
+      const team = /^team:(.+)$/i.exec(first);
+      const value = (team ? team[1]! : first).toLowerCase();
+      if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(value))
+        return fail(
+          "invalid_argument",
+          `${quote(first)} is not a ${team ? "team id" : "service name"}`,
+          "oncall",
+        );
+      return { ok: true, command: { kind: "oncall", ...(team ? { team: value } : { service: value }) } };
+    }
     case "escalate":
     case "repage": {
       const [first, ...rest] = args;

@@ -2,6 +2,7 @@ import { type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import type { WindowView } from "@firebreak/core/maintenance/actions";
 import { windowScope } from "@firebreak/core/maintenance/window";
+import type { TeamOnCallOverview } from "@firebreak/core/oncall/overview";
 import {
   alarmContextMrkdwn,
   escapeMrkdwn,
@@ -257,6 +258,38 @@ export function windowsList(windows: readonly WindowView[], service?: string): S
   const of = service ? ` for ${escapeMrkdwnWithin(service, 100)}` : "";
   if (windows.length === 0) return { text: `No maintenance windows${of} now, ahead, or in the last 7 days.` };
   return { text: [`*Maintenance windows${of}*`, ...windows.map((w) => `• ${windowLine(w)}`)].join("\n") };
+}
+
+/** `/incident oncall`: who is on call now and next, per team and level. */
+export function onCallMessage(
+  teams: readonly TeamOnCallOverview[],
+  asked: { service?: string; team?: string } = {},
+): SlackMessage {
+  if (teams.length === 0)
+    return {
+      text: asked.team
+        ? `The on-call directory has no team ${escapeMrkdwnWithin(asked.team, 100)}.`
+        : asked.service
+          ? `No team in the on-call directory owns ${escapeMrkdwnWithin(asked.service, 100)}, and it has no default team.`
+          : "The on-call directory has no teams.",
+    };
+  const name = (p: { name: string }) => escapeMrkdwnWithin(oneLine(p.name), 100);
+  const lines: string[] = [];
+  for (const team of teams) {
+    lines.push(
+      `*${escapeMrkdwnWithin(oneLine(team.name), 100)}* (${escapeMrkdwnWithin(team.services.join(", "), 300)})`,
+    );
+    for (const level of team.levels) {
+      const now = level.now.length
+        ? level.now.map((p) => `${name(p)}${p.until ? ` until ${slackDate(p.until)}` : ""}`).join(", ")
+        : `nobody (${escapeMrkdwnWithin(level.nobody ?? "no targets", 300)})`;
+      const next = level.next
+        ? ` · next: ${level.next.people.map(name).join(", ")} from ${slackDate(level.next.from)}`
+        : "";
+      lines.push(`• Level ${level.level}: ${now}${next}`);
+    }
+  }
+  return { text: lines.join("\n") };
 }
 
 /** `/incident postmortem` when a draft exists. */

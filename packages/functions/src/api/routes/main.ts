@@ -24,6 +24,7 @@ import {
 } from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
+import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
 import { systemClock } from "@firebreak/core/shared/clock";
@@ -57,6 +58,7 @@ import {
   maintenancePath,
   maintenanceQuery,
   metricsQuery,
+  onCallQuery,
   pagesQuery,
   respondersBody,
   roleBody,
@@ -418,7 +420,14 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.get("/api/oncall", viewer, async (c) => {
     const directory = (await ctx.directoryOf()?.get())?.directory;
     const now = (getDeps().clock ?? systemClock).now();
-    return c.json({ items: directory ? teamsOnCall(directory, now) : [] });
+    const query = parse(onCallQuery, c.req.query(), "query");
+    if (!directory) return c.json({ items: [] });
+    const reach = new Map(teamsOnCall(directory, now).map((t) => [t.id, t]));
+    const items = onCallOverview(directory, now, query).map((t) => {
+      const { onCall, nobody } = reach.get(t.id) ?? { onCall: [] };
+      return { ...t, onCall, ...(nobody ? { nobody } : {}) };
+    });
+    return c.json({ items });
   });
 
   app.get("/api/people", viewer, async (c) => {

@@ -1,0 +1,70 @@
+/**
+ * Who is on call now, and next, per team and escalation level: `/incident oncall`,
+ * `GET /api/oncall` and the dashboard's on-call page. Pure: the instant is an argument.
+ */
+import type { Directory, Team } from "./directory";
+import { resolveOwner } from "./directory";
+import { resolveTargets } from "./who";
+
+export interface OnCallPerson {
+  personId: string;
+  name: string;
+  /** When their shift (or override) ends; absent for a person named directly in the policy. */
+  until?: string;
+}
+
+export interface LevelOnCall {
+  level: number;
+  now: OnCallPerson[];
+  /** Who takes over when the first of `now`'s shifts ends, and from when. */
+  next?: { from: string; people: OnCallPerson[] };
+  /** Why nobody is on call at this level now. */
+  nobody?: string;
+}
+
+export interface TeamOnCallOverview {
+  id: string;
+  name: string;
+  services: string[];
+  levels: LevelOnCall[];
+}
+
+function people(directory: Directory, team: Team, level: number, at: Date) {
+  const step = resolveTargets(directory, team.escalationPolicy.levels[level]?.targets ?? [], at);
+  const found = step.targets.flatMap((t): OnCallPerson[] =>
+    t.type === "person"
+      ? [{ personId: t.person.id, name: t.person.name, ...(t.until ? { until: t.until.toISOString() } : {}) }]
+      : [],
+  );
+  return { found, nobody: step.nobody };
+}
+
+/** Each team (or the team owning `service`, or the team `team`) with who is on call now and next. */
+export function onCallOverview(
+  directory: Directory,
+  now: Date,
+  filter: { service?: string; team?: string } = {},
+): TeamOnCallOverview[] {
+  let teams = directory.teams;
+  if (filter.team) teams = teams.filter((t) => t.id === filter.team);
+  if (filter.service) {
+    const owner = resolveOwner(directory, filter.service).team;
+    teams = owner ? [owner] : [];
+  }
+  return teams.map((team) => ({
+    id: team.id,
+    name: team.name,
+    services: team.services.map((s) => s.id),
+    levels: team.escalationPolicy.levels.map((_, i) => {
+      const current = people(directory, team, i, now);
+      const ends = current.found.flatMap((p) => (p.until ? [p.until] : [])).sort()[0];
+      const upcoming = ends ? people(directory, team, i, new Date(ends)).found : [];
+      return {
+        level: i + 1,
+        now: current.found,
+        ...(ends && upcoming.length ? { next: { from: ends, people: upcoming } } : {}),
+        ...(current.found.length === 0 && current.nobody ? { nobody: current.nobody } : {}),
+      };
+    }),
+  }));
+}
