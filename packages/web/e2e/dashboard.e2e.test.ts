@@ -498,6 +498,24 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("shows who is on call now and next for each team", async () => {
+    const { context, page, errors } = await signIn("bob", "viewer");
+    try {
+      await page.getByRole("link", { name: "On call" }).click();
+      await page.getByRole("heading", { level: 1, name: "On call" }).waitFor({ timeout: STEP_MS });
+      const checkout = page.locator('section[data-team="checkout"]');
+      await checkout.getByRole("heading", { name: /Checkout/ }).waitFor({ timeout: STEP_MS });
+      const first = checkout.locator("tbody tr").first();
+      expect(await first.locator("td").first().textContent()).toBe("1");
+      expect(await first.locator("td.now strong").count()).toBeGreaterThan(0);
+      expect(await first.locator("td.now").textContent()).toContain("until");
+      expect(await page.locator("section[data-team]").count()).toBeGreaterThanOrEqual(3);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("renders an alarm named <img src=x onerror=alert(1)> literally and runs nothing", async () => {
     const name = "<img src=x onerror=alert(1)>";
     const { context, page, dialogs, errors } = await signIn("bob", "viewer");

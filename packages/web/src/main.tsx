@@ -33,6 +33,7 @@ function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Comp
 const PostmortemView = lazyView(() => import("./views/postmortem").then((m) => m.PostmortemView));
 const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.MetricsView));
 const IgnoredAlarmsView = lazyView(() => import("./views/ignored").then((m) => m.IgnoredAlarmsView));
+const OnCallView = lazyView(() => import("./views/oncall").then((m) => m.OnCallView));
 const MaintenanceView = lazyView(() => import("./views/maintenance").then((m) => m.MaintenanceView));
 const MaintenanceDetailView = lazyView(() =>
   import("./views/maintenance").then((m) => m.MaintenanceDetailView),
@@ -94,6 +95,9 @@ function Header({ me }: { me: Me }) {
         <Link href="/alarms/ignored" aria-current={current(path === "/alarms/ignored")}>
           Ignored alarms
         </Link>
+        <Link href="/oncall" aria-current={current(path === "/oncall")}>
+          On call
+        </Link>
         <Link href="/maintenance" aria-current={current(path.startsWith("/maintenance"))}>
           Maintenance
         </Link>
@@ -152,6 +156,9 @@ function Routes({ me }: { me: Me }) {
       break;
     case "ignored":
       view = <IgnoredAlarmsView />;
+      break;
+    case "oncall":
+      view = <OnCallView />;
       break;
     case "maintenance":
       view = <MaintenanceView canAct={canAct} />;

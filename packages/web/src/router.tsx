@@ -33,6 +33,7 @@ export type Route =
   | { name: "metrics" }
   | { name: "ignored" }
   | { name: "maintenance" }
+  | { name: "oncall" }
   | { name: "maintenance-window"; id: string }
   | { name: "not-found" };
 
@@ -41,6 +42,7 @@ export function matchRoute(path: string): Route {
   if (path === "/metrics") return { name: "metrics" };
   if (path === "/alarms/ignored") return { name: "ignored" };
   if (path === "/maintenance" || path === "/maintenance/") return { name: "maintenance" };
+  if (path === "/oncall" || path === "/oncall/") return { name: "oncall" };
   const window = /^\/maintenance\/(MW-\d{1,9})\/?$/i.exec(path);
   if (window) return { name: "maintenance-window", id: window[1]!.toUpperCase() };
   // An incident's id (ULID) or its key INC-<n>: the API resolves both.

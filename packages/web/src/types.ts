@@ -217,9 +217,23 @@ export interface MaintenanceDetail extends MaintenanceWindow {
 }
 
 /** A team and who paging it reaches now (GET /api/oncall). */
+export interface OnCallPerson {
+  personId: string;
+  name: string;
+  until?: string;
+}
+
 export interface TeamOnCall {
   id: string;
   name: string;
+  services: string[];
+  levels: {
+    level: number;
+    now: OnCallPerson[];
+    next?: { from: string; people: OnCallPerson[] };
+    nobody?: string;
+  }[];
+  /** Whom paging the team reaches now. */
   onCall: { personId: string; name: string }[];
   nobody?: string;
 }
