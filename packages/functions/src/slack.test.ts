@@ -926,6 +926,23 @@ describe("one identity per person, and who may act (with an on-call directory)",
     expect((await command("resolve INC-1 fixed", DANA)).json.response_type).toBe("in_channel");
   });
 
+  it("the declarer may take command of their own incident after the on-call was made IC", async () => {
+    const { incident } = await declared(); // declared by Dana
+    expect((await store.getIncident(incident.id))!.declaredBy).toEqual({
+      type: "slack",
+      id: "dana",
+      name: "Dana Fischer",
+    });
+    expect((await command(`assign ic <@${BOB.id}|bob> INC-1`, ADMIN)).json.response_type).toBe("in_channel");
+    const taken = await command(`assign ic <@${DANA.id}|dana.k> INC-1`, DANA);
+    expect(taken.json.response_type).toBe("in_channel");
+    expect((await store.getIncident(incident.id))!.roles?.ic).toMatchObject({ personId: "dana" });
+    // Someone else (not the declarer, holding no role) still may not.
+    expect((await command(`assign ic <@${CAROL.id}|carol> INC-1`, CAROL)).json.text).toMatch(
+      /^Only INC-1's incident commander/,
+    );
+  });
+
   it("someone outside the directory cannot acknowledge or mitigate; the refusal says who can", async () => {
     const { incident, message } = await declared();
     await click(ACTIONS.takeIc, incident.id, message, DANA);

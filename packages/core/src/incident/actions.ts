@@ -130,6 +130,7 @@ export async function declareIncident(
     source: "manual",
     flapping: false,
     description: data.description,
+    declaredBy: actor,
     createdAt: at,
     updatedAt: at,
     version: 1,

@@ -94,6 +94,8 @@ export interface Incident {
    * was open. Its own alarm is `alarm`.
    */
   relatedAlarms?: RelatedAlarm[];
+  /** Who declared it (manual incidents): the declarer may take command of it (Slack's permissions). */
+  declaredBy?: Actor;
   /** Optimistic-locking version: incremented on every write. */
   version: number;
 }

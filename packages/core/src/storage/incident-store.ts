@@ -128,6 +128,7 @@ const INCIDENT_FIELDS = [
   "reopenedAt",
   "reopens",
   "relatedAlarms",
+  "declaredBy",
   "version",
 ] as const;
 

@@ -57,6 +57,27 @@ describe("authorize", () => {
     );
   });
 
+  it("the declarer may take IC of their own incident, even once the on-call holds it; nobody else may", () => {
+    const held = {
+      ...incident({ ic: { personId: "bob", assignedAt: at } }),
+      declaredBy: { type: "slack" as const, id: "dana", name: "Dana Fischer" },
+    };
+    const dana = { slackUserId: "UDANA", personId: "dana", directory: true };
+    expect(() => authorize(policy, "assign", held, dana, { role: "ic", personId: "dana" })).not.toThrow();
+    expect(() => authorize(policy, "assign", held, dana, { role: "ic", personId: "UDANA" })).not.toThrow();
+    // Only IC, only themselves, only the declarer.
+    expect(() => authorize(policy, "assign", held, dana, { role: "ops", personId: "dana" })).toThrow(
+      PermissionDeniedError,
+    );
+    expect(() => authorize(policy, "assign", held, dana, { role: "ic", personId: "erin" })).toThrow(
+      PermissionDeniedError,
+    );
+    const erin = { slackUserId: "UERIN", personId: "erin", directory: true };
+    expect(() => authorize(policy, "assign", held, erin, { role: "ic", personId: "erin" })).toThrow(
+      /ask its incident commander \(bob\)/,
+    );
+  });
+
   it("is configurable per act", () => {
     const open = permissionPolicy({ acts: { resolve: "anyone" } });
     expect(() => authorize(open, "resolve", incident(), { slackUserId: "UANY" })).not.toThrow();

@@ -11,7 +11,8 @@ import { PermissionDeniedError } from "./errors";
  * mitigated (someone outside the directory, never paged, stopping an escalation is how a page gets
  * lost); only responders may
  * resolve, assign roles and change the severity; directory people may schedule and cancel
- * maintenance windows. With `claimVacantIc` (default on), anyone may take the IC role of an
+ * maintenance windows. The declarer of an incident may take its IC role (`assign ic @me`, Take
+ * IC), even once the on-call holds it. With `claimVacantIc` (default on), anyone may take the IC role of an
  * incident that has no IC (the Take IC button, or `assign ic @me`): without it nobody but an admin
  * could ever start the response on a fresh incident.
  */
@@ -116,6 +117,14 @@ export function authorize(
     (assignment.personId === who.slackUserId || assignment.personId === who.personId) &&
     incident.roles?.ic === undefined;
   if (act === "assign" && selfClaim && policy.claimVacantIc) return;
+  // The declarer may take command of their own incident, even after the on-call was made IC.
+  const declarer = incident.declaredBy?.id;
+  const ownIc =
+    assignment?.role === "ic" &&
+    (assignment.personId === who.slackUserId || assignment.personId === who.personId) &&
+    declarer !== undefined &&
+    (declarer === who.slackUserId || declarer === who.personId);
+  if (act === "assign" && ownIc) return;
   const key = `INC-${incident.number}`;
   const ic = incident.roles?.ic;
   const ask = ic
