@@ -943,6 +943,28 @@ describe("one identity per person, and who may act (with an on-call directory)",
     );
   });
 
+  it("reopen: a role holder reopens a resolved incident with a reason; nothing to reopen otherwise", async () => {
+    const { incident, message } = await declared();
+    await click(ACTIONS.takeIc, incident.id, message, DANA);
+    expect((await command("reopen INC-1 too early", DANA)).json.text).toMatch(
+      /^INC-1 is declared, not resolved/,
+    );
+    expect((await command("resolve INC-1 fixed", DANA)).json.response_type).toBe("in_channel");
+    expect((await command("reopen INC-1 the 5xx are back", CAROL)).json.text).toMatch(
+      /^Only INC-1's incident commander/,
+    );
+    const reopened = await command("reopen INC-1 the 5xx are back", DANA);
+    expect(reopened.json.response_type).toBe("in_channel");
+    expect(reopened.json.text).toContain("is reopened: the 5xx are back. Paging starts again");
+    const found = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(found.incident).toMatchObject({ status: "declared", reopens: 1 });
+    expect(found.timeline.at(-1)).toMatchObject({
+      kind: "incident.status_changed",
+      actor: { type: "slack", id: "dana", name: "Dana Fischer" },
+      data: { reopened: true, reason: "the 5xx are back" },
+    });
+  });
+
   it("someone outside the directory cannot acknowledge or mitigate; the refusal says who can", async () => {
     const { incident, message } = await declared();
     await click(ACTIONS.takeIc, incident.id, message, DANA);

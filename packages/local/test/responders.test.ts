@@ -135,5 +135,17 @@ describe("paging people into an incident, through the local runtime", () => {
     const resolved = await call(`/api/incidents/${key}/responders`, { body: { personId: "maria" } });
     expect(resolved.status).toBe(409);
     expect(resolved.json.code).toBe("incident_resolved");
+
+    // Reopened by hand, with a reason: back to declared; again: 409, nothing to reopen.
+    expect((await call(`/api/incidents/${key}/reopen`, { body: {} })).json.issues[0].path).toBe("reason");
+    const reopened = await call(`/api/incidents/${key}/reopen`, { body: { reason: "the 5xx are back" } });
+    expect(reopened.status).toBe(200);
+    expect(reopened.json).toMatchObject({ status: "declared", reopens: 1 });
+    const again = await call(`/api/incidents/${key}/reopen`, { body: { reason: "again" } });
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe("not_resolved");
+    expect(
+      (await call(`/api/incidents/${key}/reopen`, { body: { reason: "x" }, token: viewer })).status,
+    ).toBe(403);
   });
 });

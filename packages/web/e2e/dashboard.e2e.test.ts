@@ -498,6 +498,31 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("reopens a resolved incident with a reason", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await fireAlarm("reopen-e2e-5xx", "--service", "reopen-e2e", "--severity", "sev3");
+      const row = page.locator("tr", { hasText: "reopen-e2e-5xx" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      await page.getByRole("heading", { level: 1, name: /reopen-e2e-5xx/ }).waitFor({ timeout: STEP_MS });
+      await page.getByRole("button", { name: "Resolve" }).click();
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      const form = page.getByRole("form", { name: "Reopen" });
+      await form.getByLabel("Reopen, because").fill("the 5xx are back");
+      await form.getByRole("button", { name: "Reopen" }).click();
+      await page.locator(".incident-head .status-declared").waitFor({ timeout: STEP_MS });
+      await page
+        .locator('.timeline li[data-kind="incident.status_changed"]', {
+          hasText: "reopened by Alice Moreau: the 5xx are back",
+        })
+        .waitFor({ timeout: LIVE_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("shows who is on call now and next for each team", async () => {
     const { context, page, errors } = await signIn("bob", "viewer");
     try {

@@ -154,6 +154,9 @@ export const api = {
       ...(reason ? { reason } : {}),
     });
   },
+  reopen(id: string, reason: string, expectedVersion: number) {
+    return send<IncidentView>("POST", `${api.incident(id)}/reopen`, { reason, expectedVersion });
+  },
   escalate(id: string, mode: "next" | "repage") {
     return send<unknown>("POST", `${api.incident(id)}/escalate`, { mode });
   },

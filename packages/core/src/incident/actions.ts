@@ -20,6 +20,7 @@ import {
   type Incident,
   type IncidentStatus,
   lowersSeverity,
+  reopen,
   severitySchema,
   transition,
 } from "./model";
@@ -316,6 +317,68 @@ export async function changeSeverity(
             to: data.severity,
             direction: lowered ? "lowered" : "raised",
             ...(data.reason ? { reason: data.reason } : {}),
+          },
+        },
+      ],
+    };
+  });
+}
+
+/** How long after its resolution a person may reopen an incident (later: declare a new one). */
+export const MANUAL_REOPEN_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export const reopenInputSchema = z.object({
+  reason: z
+    .string()
+    .check(
+      oneLineText(),
+      z.trim(),
+      z.minLength(1, "say why it is reopened"),
+      z.maxLength(500, "at most 500 characters"),
+    ),
+  expectedVersion: expectedVersionSchema,
+});
+export type ReopenInput = z.input<typeof reopenInputSchema>;
+
+/**
+ * Reopens a resolved incident, with a reason, within MANUAL_REOPEN_WINDOW_MS of its resolution
+ * (409 otherwise): back to declared, the same channel and roles; paging starts again as a new
+ * episode (the pager, on this `incident.status_changed`), and its postmortem gets a new version
+ * when it resolves again.
+ */
+export async function reopenIncident(
+  deps: ActionDeps,
+  incidentId: string,
+  input: ReopenInput,
+  actor = currentActor(),
+): Promise<Incident> {
+  const data = validate(reopenInputSchema, input);
+  return mutate(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    if (incident.status !== "resolved")
+      throw new FirebreakError(
+        "not_resolved",
+        `INC-${incident.number} is ${incident.status}, not resolved: there is nothing to reopen`,
+      );
+    const resolvedAt = Date.parse(incident.resolvedAt ?? incident.updatedAt);
+    if (now.getTime() - resolvedAt > MANUAL_REOPEN_WINDOW_MS)
+      throw new FirebreakError(
+        "reopen_window_passed",
+        `INC-${incident.number} was resolved more than ${MANUAL_REOPEN_WINDOW_MS / 86_400_000} days ago: declare a new incident and link it`,
+      );
+    const after = reopen(incident, now.toISOString());
+    return {
+      after,
+      drafts: [
+        {
+          kind: "incident.status_changed",
+          summary: `reopened by ${actor.name ?? actor.id}: ${data.reason}`,
+          data: {
+            from: "resolved",
+            to: "declared",
+            automatic: false,
+            reopened: true,
+            reopens: after.reopens,
+            reason: data.reason,
           },
         },
       ],

@@ -6,7 +6,7 @@ import { allHighUrgency } from "../../test/support/directory";
 import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
 import { ingestAlarmTransition } from "../alarm/ingest";
-import { assignRole, changeSeverity, changeStatus } from "../incident/actions";
+import { assignRole, changeSeverity, changeStatus, reopenIncident } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { requestEscalation, requestResponders } from "../incident/responders";
 import type { TimelineEntry } from "../incident/timeline";
@@ -1580,5 +1580,48 @@ describe("assigning a role pages the assignee (the IC by default)", () => {
       expect.stringMatching(/^Dana Fischer paged Hiro: assigned as COMMS of INC-\d+$/),
     ]);
     expect(requested[0]!.data.message).toBe("you are now the IC (assigned by Dana Fischer)");
+  });
+});
+
+describe("reopening a resolved incident by hand", () => {
+  it("goes back to declared with a reason, pages again as a new episode, and refuses what cannot be reopened", async () => {
+    const id = await alarm("checkout-5xx", "severity: sev2\nservice: checkout");
+    const d = deps();
+    await onIncidentDeclared(d, id);
+    const act = { store: incidents, clock };
+    await expect(reopenIncident(act, id, { reason: "not resolved yet" })).rejects.toMatchObject({
+      code: "not_resolved",
+    });
+    await changeStatus(act, id, { to: "resolved" });
+    await onIncidentStatusChanged(d, id);
+    now += 10 * MINUTE;
+    await expect(reopenIncident(act, id, { reason: "  " })).rejects.toMatchObject({
+      issues: [{ path: "reason" }],
+    });
+    const after = await reopenIncident(
+      act,
+      id,
+      { reason: "the 5xx are back" },
+      { type: "user", id: "dana", name: "Dana Fischer" },
+    );
+    expect(after).toMatchObject({ status: "declared", reopens: 1 });
+    const entry = kinds(await timeline(id), "incident.status_changed").at(-1)!;
+    expect(entry.summary).toBe("reopened by Dana Fischer: the 5xx are back");
+    expect(entry.data).toMatchObject({ from: "resolved", to: "declared", reopened: true, automatic: false });
+    await onIncidentStatusChanged(d, id); // the pager on that status change
+    expect(kinds(await timeline(id), "escalation.restarted")).toHaveLength(1);
+    // Level 1 is paged again, as new pages of the new episode (its timeout had run since the start).
+    const entries = await timeline(id);
+    const reopenedAt = entries.findIndex((e) => e.summary.startsWith("reopened by"));
+    expect(
+      entries.slice(reopenedAt).filter((e) => e.kind === "page.requested" && /\(level 1\)/.test(e.summary))
+        .length,
+    ).toBeGreaterThan(0);
+    // Resolved again, a week and more later: too late to reopen.
+    await changeStatus(act, id, { to: "resolved" });
+    now += 8 * 24 * 60 * MINUTE;
+    await expect(reopenIncident(act, id, { reason: "again" })).rejects.toMatchObject({
+      code: "reopen_window_passed",
+    });
   });
 });

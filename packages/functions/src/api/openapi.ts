@@ -185,6 +185,15 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "post",
+    path: "/api/incidents/{id}/reopen",
+    summary:
+      "Reopen a resolved incident with a reason, within 7 days of its resolution (409 otherwise): back to declared, the same channel and roles; paging starts again as a new episode",
+    role: "responder",
+    params: id,
+    body: s.reopenBody,
+  },
+  {
+    method: "post",
     path: "/api/incidents/{id}/escalate",
     summary:
       "Escalate now (mode next: the policy's next level, at once, even after an acknowledgement) or re-page (mode repage: the level paged last, again); 409 once resolved",

@@ -124,6 +124,18 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (
+    error instanceof FirebreakError &&
+    (error.code === "not_resolved" || error.code === "reopen_window_passed")
+  ) {
+    return {
+      type: "https://firebreak.dev/problems/cannot-reopen",
+      title: "Cannot reopen",
+      status: 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError && error.code === "window_ended") {
     return {
       type: "https://firebreak.dev/problems/window-ended",

@@ -4,6 +4,7 @@ import {
   expectedVersionSchema,
   manyLineText,
   oneLineText,
+  reopenInputSchema,
   serviceNameSchema,
   updateInputSchema,
 } from "@firebreak/core/incident/actions";
@@ -292,6 +293,9 @@ export const respondersResponse = z.object({
 
 /** POST /api/incidents/{id}/escalate: `next` (escalate now, the default) or `repage` (the current level again). */
 export const escalateBody = escalationRequestSchema;
+
+/** POST /api/incidents/{id}/reopen. */
+export const reopenBody = z.strictObject(reopenInputSchema.shape);
 
 export const onCallQuery = z.object({
   service: z.optional(serviceNameSchema),

@@ -7,6 +7,7 @@ import {
   declareIncident,
   declareInputSchema,
   postUpdate,
+  reopenIncident,
 } from "@firebreak/core/incident/actions";
 import {
   type Actor,
@@ -547,6 +548,23 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           changeNotice(
             incident,
             `is paging ${names}${command.team ? ` (team ${escapeMrkdwnWithin(command.team, 64)}'s on-call)` : ""}${command.message ? `: ${escapeMrkdwnWithin(command.message, 500)}` : ""}`,
+            actor,
+          ),
+        );
+      }
+      case "reopen": {
+        const incident = await find(command.number, USAGE.reopen);
+        check("reopen", incident);
+        if (incident.status !== "resolved")
+          throw new SlackUserError(
+            "not_resolved",
+            `INC-${incident.number} is ${incident.status}, not resolved: there is nothing to reopen.`,
+          );
+        const after = await reopenIncident(actions, incident.id, { reason: command.reason });
+        return inChannel(
+          changeNotice(
+            after,
+            `is reopened: ${escapeMrkdwnWithin(command.reason, 500)}. Paging starts again`,
             actor,
           ),
         );

@@ -14,6 +14,7 @@ const KINDS = [
   "page",
   "escalate",
   "oncall",
+  "reopen",
   "list",
   "maintenance",
   "maintenance_list",
@@ -252,6 +253,18 @@ describe("parseCommand: page", () => {
     expect(err(`page team:payments INC-1 ${"x".repeat(501)}`).problem).toBe(
       "the message is 501 characters: at most 500",
     );
+  });
+});
+
+describe("parseCommand: reopen", () => {
+  it("needs a reason; INC-n only as the first word", () => {
+    expect(ok("reopen INC-2 the 5xx are back")).toEqual({
+      kind: "reopen",
+      number: 2,
+      reason: "the 5xx are back",
+    });
+    expect(ok("reopen back, see INC-3")).toEqual({ kind: "reopen", reason: "back, see INC-3" });
+    expect(err("reopen INC-2")).toMatchObject({ problem: "say why it is reopened", usage: USAGE.reopen });
   });
 });
 

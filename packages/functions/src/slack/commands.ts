@@ -14,6 +14,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident resolve [INC-n] [summary]
  * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident page @user|team:<id> [INC-n] [message]
+ * /incident reopen [INC-n] <reason>
  * /incident oncall [service|team:<id>]
  * /incident escalate [INC-n] [reason]
  * /incident repage [INC-n] [reason]
@@ -69,6 +70,7 @@ export type Command =
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
   | { kind: "escalate"; mode: "next" | "repage"; number?: number; reason?: string }
   | { kind: "oncall"; service?: string; team?: string }
+  | { kind: "reopen"; number?: number; reason: string }
   | { kind: "page"; userId?: string; userName?: string; team?: string; number?: number; message?: string }
   | { kind: "list" }
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
@@ -90,6 +92,7 @@ export type Subcommand =
   | "escalate"
   | "repage"
   | "oncall"
+  | "reopen"
   | "list"
   | "maintenance"
   | "postmortem"
@@ -117,6 +120,7 @@ export const USAGE: Record<Subcommand, string> = {
   page: "/incident page @user|team:<id> [INC-n] [message]",
   escalate: "/incident escalate [INC-n] [reason]",
   oncall: "/incident oncall [service|team:<id>]",
+  reopen: "/incident reopen [INC-n] <reason>",
   repage: "/incident repage [INC-n] [reason]",
   list: "/incident list",
   maintenance:
@@ -137,6 +141,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   page: "page someone (or a team's current on-call) into the incident, at once, on their own channels",
   escalate: "page the next level of the escalation policy now (even after an acknowledgement)",
   oncall: "who is on call now, and who is next, for every team (or one service's or team's)",
+  reopen: "reopen a resolved incident (within 7 days), saying why; paging starts again",
   repage: "page the level paged last again, now",
   list: "list the open incidents",
   maintenance:
@@ -167,6 +172,7 @@ const ALIASES = new Map<string, Subcommand>([
   ["page", "page"],
   ["escalate", "escalate"],
   ["oncall", "oncall"],
+  ["reopen", "reopen"],
   ["on-call", "oncall"],
   ["who", "oncall"],
   ["repage", "repage"],
@@ -254,6 +260,15 @@ export function parseCommand(text: string): ParseResult {
       return parseMaintenance(args);
     case "page":
       return parsePage(args);
+    case "reopen": {
+      const [first, ...rest] = args;
+      const number = first !== undefined ? incidentNumber(first) : undefined;
+      const reason = plainText((number !== undefined ? rest : args).join(" "));
+      if (reason === "") return fail("missing_argument", "say why it is reopened", "reopen");
+      if (reason.length > 500)
+        return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "reopen");
+      return { ok: true, command: { kind: "reopen", reason, ...(number !== undefined ? { number } : {}) } };
+    }
     case "oncall": {
       const [first, extra] = args;
       if (extra !== undefined)

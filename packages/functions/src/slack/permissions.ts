@@ -28,7 +28,8 @@ export type Act =
   | "severity"
   | "maintenance"
   | "page"
-  | "escalate";
+  | "escalate"
+  | "reopen";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -52,6 +53,7 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     // Paging someone in wakes them: for people of the directory, like acknowledging.
     page: "people",
     escalate: "people",
+    reopen: "responders",
   },
   claimVacantIc: true,
 };

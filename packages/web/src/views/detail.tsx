@@ -264,6 +264,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [summary, setSummary] = useState("");
+  const [reopenReason, setReopenReason] = useState("");
 
   useEffect(() => {
     if (!incident) return;
@@ -453,10 +454,39 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         </section>
       ) : null}
       {!open ? (
-        <p class="card">
-          Resolved {incident.resolvedAt ? formatTime(incident.resolvedAt) : ""}.{" "}
-          <Link href={`/incidents/${incident.id}/postmortem`}>Open the postmortem</Link>
-        </p>
+        <section class="card">
+          <p>
+            Resolved {incident.resolvedAt ? formatTime(incident.resolvedAt) : ""}.{" "}
+            <Link href={`/incidents/${incident.id}/postmortem`}>Open the postmortem</Link>
+          </p>
+          {canAct ? (
+            <form
+              class="inline"
+              aria-label="Reopen"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const reason = reopenReason.trim();
+                if (!reason) return;
+                void act("Reopened: paging starts again.", () =>
+                  api.reopen(id, reason, incident.version),
+                ).then((ok) => ok && setReopenReason(""));
+              }}
+            >
+              <label for="reopen-reason">Reopen, because</label>
+              <input
+                id="reopen-reason"
+                type="text"
+                maxLength={500}
+                required
+                value={reopenReason}
+                onInput={(e) => setReopenReason((e.target as HTMLInputElement).value)}
+              />
+              <button type="submit" disabled={busy || !reopenReason.trim()}>
+                Reopen
+              </button>
+            </form>
+          ) : null}
+        </section>
       ) : null}
 
       <section aria-labelledby="roles-title" class="card">

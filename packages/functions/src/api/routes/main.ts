@@ -11,6 +11,7 @@ import {
   changeSeverity,
   declareIncident,
   postUpdate,
+  reopenIncident,
   setStatus,
 } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
@@ -60,6 +61,7 @@ import {
   metricsQuery,
   onCallQuery,
   pagesQuery,
+  reopenBody,
   respondersBody,
   roleBody,
   severityBody,
@@ -403,6 +405,20 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const { id } = parse(maintenancePath, { id: c.req.param("id") }, "path");
     const window = await cancelWindow(maintenanceOf(), id, actorOf(c.get("principal")));
     return c.json(windowView(window, clockNow()));
+  });
+
+  app.post("/api/incidents/:id/reopen", responder, async (c) => {
+    const id = await incidentIdOf(c, getDeps().store);
+    const body = parse(reopenBody, await jsonBody(c), "body");
+    const after = await withConflict(id, () =>
+      reopenIncident(
+        { store: getDeps().store, clock: getDeps().clock },
+        id,
+        body,
+        actorOf(c.get("principal")),
+      ),
+    );
+    return c.json(incidentView(after));
   });
 
   app.post("/api/incidents/:id/escalate", responder, async (c) => {
