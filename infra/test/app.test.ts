@@ -981,6 +981,8 @@ describe("paging", () => {
       "page.acknowledged",
       "incident.severity_changed",
       "incident.alarm_attached",
+      "incident.responder_requested",
+      "incident.escalation_requested",
     ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));

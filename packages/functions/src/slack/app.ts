@@ -327,7 +327,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         "Maintenance windows are not configured on this deployment.",
       );
     const md = { maintenance: deps.maintenance, ...(deps.clock ? { clock: deps.clock } : {}) };
-    const at = deps.clock?.now() ?? new Date();
+    // The view's "now" is read after the change: never before the window it shows began.
+    const viewNow = () => deps.clock?.now() ?? new Date();
     try {
       if (command.kind === "maintenance_list")
         return ephemeral(
@@ -338,7 +339,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         );
       check("maintenance");
       if (command.kind === "maintenance_cancel") {
-        const cancelled = windowView(await cancelWindow(md, command.ref, actor), at);
+        const cancelled = windowView(await cancelWindow(md, command.ref, actor), viewNow());
         return inChannel(
           `✖️ *${cancelled.key}* cancelled by ${escapeMrkdwnWithin(oneLine(actor.name ?? actor.id), 100)}: alarms it held still firing open their incidents within a minute.\n${windowLine(cancelled)}`,
         );
@@ -353,7 +354,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         },
         actor,
       );
-      return inChannel(windowScheduled(windowView(window, at)));
+      return inChannel(windowScheduled(windowView(window, viewNow())));
     } catch (error) {
       // Said about the window, not "the incident" (errorText's wording for an incident's errors).
       if (
