@@ -5,7 +5,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
-import { windowHolds, windowKey, windowScope } from "../maintenance/window";
+import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { type Directory, resolveOwner } from "../oncall/directory";
 import {
   ConcurrentChangeError,
@@ -290,12 +290,7 @@ async function attemptIngest(
           1000,
         ),
         data: {
-          window: key,
-          windowId: window.id,
-          alarmArn: t.alarmArn,
-          alarmName: t.alarmName,
-          state: t.state,
-          stateTimestamp: t.stateTimestamp,
+          ...windowAlarmData(window, t),
           services: scope.subject.services,
           alarm: alarmRefOf(t),
         },

@@ -15,7 +15,14 @@ import { type Clock, systemClock } from "../shared/clock";
 import { newId } from "../shared/ids";
 import type { Log } from "../shared/log";
 import type { MaintenanceStore } from "./store";
-import { latestPerAlarm, type MaintenanceWindow, windowEnd, windowKey, windowScope } from "./window";
+import {
+  latestPerAlarm,
+  type MaintenanceWindow,
+  windowAlarmData,
+  windowEnd,
+  windowKey,
+  windowScope,
+} from "./window";
 
 export interface ReleaseDeps extends IngestDeps {
   maintenance: MaintenanceStore;
@@ -95,12 +102,7 @@ async function releaseWindow(
           at,
           summary: `${t.alarmName} released from ${key}: ${what}`,
           data: {
-            window: key,
-            windowId: window.id,
-            alarmArn: t.alarmArn,
-            alarmName: t.alarmName,
-            state: t.state,
-            stateTimestamp: t.stateTimestamp,
+            ...windowAlarmData(window, t),
             outcome: result.outcome,
             ...(result.incidentId ? { incidentId: result.incidentId } : {}),
             ...(result.incidentNumber ? { incidentNumber: result.incidentNumber } : {}),

@@ -14,6 +14,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -28,6 +29,7 @@ import {
   deliveryItem,
   permanentStorageError,
 } from "../storage/incident-store";
+import { pickFields } from "../storage/items";
 import { type MaintenanceWindow, windowEnd, windowKey } from "./window";
 
 export const MAINTENANCE_PARTITION = "MAINT";
@@ -86,9 +88,7 @@ const WINDOW_FIELDS = [
 ] as const;
 
 function toWindow(item: Record<string, unknown>): MaintenanceWindow {
-  const w: Record<string, unknown> = {};
-  for (const f of WINDOW_FIELDS) if (item[f] !== undefined) w[f] = item[f];
-  return w as unknown as MaintenanceWindow;
+  return pickFields<MaintenanceWindow>(item, WINDOW_FIELDS);
 }
 
 function windowEntryItem(entry: TimelineEntry): Record<string, unknown> {
@@ -160,22 +160,12 @@ export class MaintenanceStore {
    * a strongly consistent read (the ingest: a window created a moment ago must hold).
    */
   async endingAfter(after: string, consistent = false): Promise<MaintenanceWindow[]> {
-    const windows: MaintenanceWindow[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND sk > :after",
-          ExpressionAttributeValues: { ":pk": MAINTENANCE_PARTITION, ":after": `WINDOW#${after}` },
-          ConsistentRead: consistent,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) windows.push(toWindow(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return windows;
+    const items = await this.queryAll({
+      KeyConditionExpression: "pk = :pk AND sk > :after",
+      ExpressionAttributeValues: { ":pk": MAINTENANCE_PARTITION, ":after": `WINDOW#${after}` },
+      ConsistentRead: consistent,
+    });
+    return items.map(toWindow);
   }
 
   /** The windows that have not ended at `now` (active or scheduled, not cancelled). */
@@ -324,18 +314,23 @@ export class MaintenanceStore {
     }
   }
 
-  private async queryPrefix(windowId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  private queryPrefix(windowId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": maintenanceKeys.partition(windowId), ":prefix": prefix },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Every item of a Query, page after page. */
+  private async queryAll(
+    input: Pick<QueryCommandInput, "KeyConditionExpression" | "ExpressionAttributeValues" | "ConsistentRead">,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": maintenanceKeys.partition(windowId), ":prefix": prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
+        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: start }),
       );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;

@@ -177,3 +177,15 @@ export function latestPerAlarm(held: readonly { transition: AlarmTransition }[])
   }
   return [...latest.values()];
 }
+
+/** What a window's timeline says of one of its alarms' transitions (held, released). */
+export function windowAlarmData(w: Pick<MaintenanceWindow, "id" | "number">, t: AlarmTransition) {
+  return {
+    window: windowKey(w),
+    windowId: w.id,
+    alarmArn: t.alarmArn,
+    alarmName: t.alarmName,
+    state: t.state,
+    stateTimestamp: t.stateTimestamp,
+  };
+}

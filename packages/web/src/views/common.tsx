@@ -23,3 +23,23 @@ export function ErrorNote({ error }: { error: Error | null }) {
     </p>
   );
 }
+
+/** What a write said: done, or why not (the field paths of a 400 as details). */
+export type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
+
+/** A write's outcome, announced (status for success, alert otherwise). */
+export function NoticeBox({ notice }: { notice: Notice | null }) {
+  if (!notice) return null;
+  return (
+    <div class={`note ${notice.kind}`} role={notice.kind === "ok" ? "status" : "alert"}>
+      <p>{notice.text}</p>
+      {notice.details?.length ? (
+        <ul>
+          {notice.details.map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

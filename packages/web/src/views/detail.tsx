@@ -13,9 +13,7 @@ import {
   ROLES,
   type TeamOnCall,
 } from "../types";
-import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
-
-type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
+import { ErrorNote, type Notice, NoticeBox, SeverityBadge, StatusBadge } from "./common";
 
 /** A write failed: say why, naming the field paths of a 400, and what changed on a 409. */
 function noticeFor(error: unknown, shown: IncidentView | null): Notice {
@@ -35,22 +33,6 @@ function noticeFor(error: unknown, shown: IncidentView | null): Notice {
     return { kind: "error", text: p.detail ?? p.title ?? error.message, details: issues };
   }
   return { kind: "error", text: (error as Error).message };
-}
-
-function NoticeBox({ notice }: { notice: Notice | null }) {
-  if (!notice) return null;
-  return (
-    <div class={`note ${notice.kind}`} role={notice.kind === "ok" ? "status" : "alert"}>
-      <p>{notice.text}</p>
-      {notice.details?.length ? (
-        <ul>
-          {notice.details.map((d) => (
-            <li key={d}>{d}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
 }
 
 function actorName(actor: { type: string; id: string; name?: string }): string {

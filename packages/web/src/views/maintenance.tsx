@@ -3,9 +3,7 @@ import { ApiError, getJson, send } from "../api";
 import { formatTime } from "../format";
 import { Link } from "../router";
 import type { MaintenanceDetail, MaintenanceWindow } from "../types";
-import { ErrorNote } from "./common";
-
-type Notice = { kind: "ok" | "error"; text: string; details?: string[] };
+import { ErrorNote, type Notice, NoticeBox } from "./common";
 
 function noticeFor(error: unknown): Notice {
   if (error instanceof ApiError) {
@@ -13,22 +11,6 @@ function noticeFor(error: unknown): Notice {
     return { kind: "error", text: error.problem.detail ?? error.message, details: issues };
   }
   return { kind: "error", text: (error as Error).message };
-}
-
-function NoticeBox({ notice }: { notice: Notice | null }) {
-  if (!notice) return null;
-  return (
-    <div class={`note ${notice.kind}`} role={notice.kind === "ok" ? "status" : "alert"}>
-      <p>{notice.text}</p>
-      {notice.details?.length ? (
-        <ul>
-          {notice.details.map((d) => (
-            <li key={d}>{d}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
 }
 
 const STATE_LABEL: Record<MaintenanceWindow["state"], string> = {
