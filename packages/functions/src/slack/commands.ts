@@ -261,12 +261,10 @@ export function parseCommand(text: string): ParseResult {
     case "page":
       return parsePage(args);
     case "reopen": {
-      const [first, ...rest] = args;
-      const number = first !== undefined ? incidentNumber(first) : undefined;
-      const reason = plainText((number !== undefined ? rest : args).join(" "));
+      const parsed = refThenText(args, "reason", "reopen");
+      if ("ok" in parsed) return parsed;
+      const { number, text: reason } = parsed;
       if (reason === "") return fail("missing_argument", "say why it is reopened", "reopen");
-      if (reason.length > 500)
-        return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "reopen");
       return { ok: true, command: { kind: "reopen", reason, ...(number !== undefined ? { number } : {}) } };
     }
     case "oncall": {
@@ -290,11 +288,9 @@ export function parseCommand(text: string): ParseResult {
     }
     case "escalate":
     case "repage": {
-      const [first, ...rest] = args;
-      const number = first !== undefined ? incidentNumber(first) : undefined;
-      const reason = plainText((number !== undefined ? rest : args).join(" "));
-      if (reason.length > 500)
-        return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, name);
+      const parsed = refThenText(args, "reason", name);
+      if ("ok" in parsed) return parsed;
+      const { number, text: reason } = parsed;
       return {
         ok: true,
         command: {
@@ -451,10 +447,9 @@ function parseSeverityCommand(args: string[]): ParseResult {
   const severity = parseSeverity(first);
   if (!severity)
     return fail("invalid_argument", `${quote(first)} is not a severity: use ${SEVERITY_VALUES}`, "severity");
-  const number = rest[0] !== undefined ? incidentNumber(rest[0]) : undefined;
-  const reason = plainText((number !== undefined ? rest.slice(1) : rest).join(" "));
-  if (reason.length > 500)
-    return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "severity");
+  const parsed = refThenText(rest, "reason", "severity");
+  if ("ok" in parsed) return parsed;
+  const { number, text: reason } = parsed;
   return {
     ok: true,
     command: {
@@ -464,6 +459,19 @@ function parseSeverityCommand(args: string[]): ParseResult {
       ...(reason !== "" ? { reason } : {}),
     },
   };
+}
+
+/** An optional INC-n first, then free text (Slack markup made plain) of at most 500 characters. */
+function refThenText(
+  words: string[],
+  what: string,
+  subcommand: Subcommand,
+): { number?: number; text: string } | ParseResult {
+  const number = words[0] !== undefined ? incidentNumber(words[0]) : undefined;
+  const text = plainText((number !== undefined ? words.slice(1) : words).join(" "));
+  if (text.length > 500)
+    return fail("invalid_argument", `the ${what} is ${text.length} characters: at most 500`, subcommand);
+  return number !== undefined ? { number, text } : { text };
 }
 
 function parsePage(args: string[]): ParseResult {
@@ -481,10 +489,9 @@ function parsePage(args: string[]): ParseResult {
       "page",
     );
   }
-  const number = rest[0] !== undefined ? incidentNumber(rest[0]) : undefined;
-  const message = plainText((number !== undefined ? rest.slice(1) : rest).join(" "));
-  if (message.length > 500)
-    return fail("invalid_argument", `the message is ${message.length} characters: at most 500`, "page");
+  const parsed = refThenText(rest, "message", "page");
+  if ("ok" in parsed) return parsed;
+  const { number, text: message } = parsed;
   return {
     ok: true,
     command: {
