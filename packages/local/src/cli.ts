@@ -195,7 +195,9 @@ async function sendAlarm(name: string, state: "ALARM" | "OK" | "INSUFFICIENT_DAT
     .results;
   console.log(`Sent ${state} for "${name}" (event ${event.id}).`);
   for (const r of results ?? []) {
-    const where = r.incidentId ? ` → ${url}/api/incidents/${r.incidentId}` : "";
+    // The incident's page in the dashboard (the local server serves it), as people address it.
+    const page = r.incidentNumber ? `INC-${r.incidentNumber}` : r.incidentId;
+    const where = page ? ` → ${url}/incidents/${page}` : "";
     const key = r.incidentNumber ? `INC-${r.incidentNumber} ` : "";
     console.log(`  ${key}${r.outcome}${where}`);
   }

@@ -256,7 +256,8 @@ describe("local runtime", () => {
       console.log = log;
       delete process.env.FIREBREAK_EVENTS_TOKEN;
     }
-    expect(logs.join("\n")).toMatch(/INC-\d+ opened/);
+    // It points at the incident's dashboard page, addressed as people do (INC-n), not the API.
+    expect(logs.join("\n")).toMatch(/INC-(\d+) opened → http:\/\/127\.0\.0\.1:\d+\/incidents\/INC-\1$/m);
     const list = (await (await get("/api/incidents?status=open")).json()) as ListBody;
     const incident = list.items.find((i) => i.title === "checkout-5xx");
     expect(incident).toMatchObject({ severity: "SEV2", services: ["checkout"], status: "declared" });
