@@ -1155,7 +1155,6 @@ function coverageDecision(
   });
 }
 
-/** A grouped alarm joined the incident and its page to the IC has not been planned yet. */
 /** The people an `incident.responder_requested` entry names. */
 function requestedPeople(entry: TimelineEntry): { personId: string; name: string }[] {
   const people = Array.isArray(entry.data.people) ? entry.data.people : [];
@@ -1212,6 +1211,7 @@ function snapshotPeople(people: readonly Person[], ids: readonly string[]): Snap
     }));
 }
 
+/** A grouped alarm joined the incident and its page to the IC has not been planned yet. */
 function unpagedRelatedAlarm(timeline: readonly TimelineEntry[], escalation: EscalationRecord): boolean {
   const paged = new Set(escalation.relatedPaged ?? []);
   return timeline.some(
