@@ -7,11 +7,11 @@
  */
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
+import { systemClock } from "@firebreak/core/shared/clock";
+import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
+import { validate } from "@firebreak/core/shared/validate";
 import type { Directory, Person } from "../oncall/directory";
 import { resolveTargets } from "../oncall/who";
-import { systemClock } from "../shared/clock";
-import { FirebreakError, ValidationError } from "../shared/errors";
-import { validate } from "../shared/validate";
 import { type ActionDeps, IncidentResolvedError, mutate, oneLineText } from "./actions";
 import type { Actor, Incident } from "./model";
 

@@ -2,11 +2,12 @@
  * Scheduling and cancelling maintenance windows (the API, the CLI and Slack call these), and
  * reading them with their held alarms and timeline.
  */
+
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { newId } from "@firebreak/core/shared/ids";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type Clock, systemClock } from "../shared/clock";
-import { NotFoundError, ValidationError } from "../shared/errors";
-import { newId } from "../shared/ids";
 import { type MaintenanceStore, type ReleaseRecord, WindowEndedError } from "./store";
 import {
   latestPerAlarm,

@@ -1,3 +1,5 @@
+import type { Clock } from "@firebreak/core/shared/clock";
+import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
@@ -5,8 +7,6 @@ import { MemoryDeadLetterSink } from "../alarm/dead-letter";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import type { AlarmTransition } from "../alarm/transition";
 import type { Actor } from "../incident/model";
-import type { Clock } from "../shared/clock";
-import { NotFoundError, ValidationError } from "../shared/errors";
 import type { IncidentStore } from "../storage/incident-store";
 import { cancelWindow, listWindows, scheduleWindow, windowDetail } from "./actions";
 import { releaseEndedWindows } from "./release";

@@ -8,12 +8,13 @@
  * (`maintenance:<window>:<alarm>:<state timestamp>`), each alarm's release is recorded once
  * (`RELEASED#<arn>`), and the window is marked released only after every alarm was.
  */
+
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { newId } from "@firebreak/core/shared/ids";
+import type { Log } from "@firebreak/core/shared/log";
 import type { DeadLetterSink } from "../alarm/dead-letter";
 import { type IngestDeps, ingestAlarmTransition } from "../alarm/ingest";
 import { SYSTEM_ACTOR } from "../incident/model";
-import { type Clock, systemClock } from "../shared/clock";
-import { newId } from "../shared/ids";
-import type { Log } from "../shared/log";
 import type { MaintenanceStore } from "./store";
 import {
   latestPerAlarm,

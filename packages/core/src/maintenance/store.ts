@@ -18,11 +18,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { AlarmTransition } from "../alarm/transition";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { FirebreakError } from "../shared/errors";
 import {
   type DeliveryKey,
   DuplicateDeliveryError,

@@ -6,10 +6,10 @@
  */
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
+import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
 import type { AlarmTransition } from "../alarm/transition";
 import { oneLineText, serviceNameSchema } from "../incident/actions";
 import type { Actor } from "../incident/model";
-import { issuesFromZod, ValidationError } from "../shared/errors";
 
 export interface MaintenanceWindow {
   /** Sortable id (ULID). */

@@ -24,7 +24,7 @@ import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
-import type { Clock } from "@firebreak/core/shared/clock";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -230,7 +230,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       retryConfig: { retries: 0 },
     },
   });
-  const now = () => (deps.clock?.now() ?? new Date()).toISOString();
+  // One clock for the app (tests pin it); views of a change read it after the change.
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now().toISOString();
   /** Bolt's `respond` (a fetch to the response URL) has no timeout of its own. */
   const bounded = <T>(promise: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -327,8 +329,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         "Maintenance windows are not configured on this deployment.",
       );
     const md = { maintenance: deps.maintenance, ...(deps.clock ? { clock: deps.clock } : {}) };
-    // The view's "now" is read after the change: never before the window it shows began.
-    const viewNow = () => deps.clock?.now() ?? new Date();
     try {
       if (command.kind === "maintenance_list")
         return ephemeral(
@@ -339,7 +339,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         );
       check("maintenance");
       if (command.kind === "maintenance_cancel") {
-        const cancelled = windowView(await cancelWindow(md, command.ref, actor), viewNow());
+        const cancelled = windowView(await cancelWindow(md, command.ref, actor), clock.now());
         return inChannel(
           `✖️ *${cancelled.key}* cancelled by ${escapeMrkdwnWithin(oneLine(actor.name ?? actor.id), 100)}: alarms it held still firing open their incidents within a minute.\n${windowLine(cancelled)}`,
         );
@@ -354,7 +354,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         },
         actor,
       );
-      return inChannel(windowScheduled(windowView(window, viewNow())));
+      return inChannel(windowScheduled(windowView(window, clock.now())));
     } catch (error) {
       // Said about the window, not "the incident" (errorText's wording for an incident's errors).
       if (
@@ -581,9 +581,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           ...(command.service ? { service: command.service } : {}),
           ...(command.team ? { team: command.team } : {}),
         };
-        return ephemeral(
-          onCallMessage(onCallOverview(directory, deps.clock?.now() ?? new Date(), filter), filter),
-        );
+        return ephemeral(onCallMessage(onCallOverview(directory, clock.now(), filter), filter));
       }
       case "escalate": {
         const usage = command.mode === "repage" ? USAGE.repage : USAGE.escalate;

@@ -38,9 +38,24 @@ export class PermissionDeniedError extends SlackUserError {
   }
 }
 
+/**
+ * Core refusals with a message written for people (the state forbids it, or the deployment lacks
+ * it): shown as they are, as the API answers them with a 409 or 503, never as our fault.
+ */
+const STATED_REFUSALS = new Set([
+  "not_resolved",
+  "reopen_window_passed",
+  "window_ended",
+  "paging_not_configured",
+]);
+
+const isStatedRefusal = (error: unknown): error is FirebreakError =>
+  error instanceof FirebreakError && STATED_REFUSALS.has(error.code);
+
 /** Is this an error we expected (the user's input, the incident's state), not a fault of ours? */
 export function isExpected(error: unknown): boolean {
   return (
+    isStatedRefusal(error) ||
     error instanceof SlackUserError ||
     error instanceof ValidationError ||
     error instanceof NotFoundError ||
@@ -79,7 +94,7 @@ export function errorText(
     return `That did not work: ${esc(issues || error.message)}`;
   }
   if (error instanceof NotFoundError) return `${label(incident)} was not found.`;
-  if (error instanceof IncidentResolvedError) return `${esc(error.message)}.`;
+  if (error instanceof IncidentResolvedError || isStatedRefusal(error)) return `${esc(error.message)}.`;
   if (error instanceof VersionConflictError)
     return `${label(incident)} was changed by someone else at the same moment: please try again.`;
   const ref = reference ? ` (reference ${code(esc(reference))})` : "";
