@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { draftPostmortem, IncidentReopenedError } from "@firebreak/core/postmortem/draft";
+import { draftPostmortem, IncidentMergedError, IncidentReopenedError } from "@firebreak/core/postmortem/draft";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -23,6 +23,10 @@ export function createPostmortemHandler(getDeps: () => PostmortemDeps) {
     try {
       result = await draftPostmortem(getDeps(), entry.incidentId);
     } catch (error) {
+      if (error instanceof IncidentMergedError) {
+        logger.info("postmortem not drafted", { incidentId: entry.incidentId, reason: error.message });
+        return { status: "merged" as const };
+      }
       if (!(error instanceof IncidentReopenedError)) throw error;
       logger.info("postmortem not drafted", { incidentId: entry.incidentId, reason: error.message });
       return { status: "reopened" as const };

@@ -79,6 +79,22 @@ export function incidentAlarms(
   for (const a of incident.relatedAlarms ?? [])
     if (!out.has(a.arn)) out.set(a.arn, { arn: a.arn, name: a.name, state: "ALARM", role: "grouped" });
   for (const entry of timeline) {
+    // A merged incident's alarms arrive with their last known states (core/incident/merge.ts).
+    if (entry.kind === "incident.merge_received" && Array.isArray(entry.data.alarms)) {
+      for (const moved of entry.data.alarms as {
+        arn?: unknown;
+        state?: unknown;
+        stateTimestamp?: unknown;
+      }[]) {
+        const alarm = out.get(String(moved.arn));
+        if (!alarm || typeof moved.state !== "string" || typeof moved.stateTimestamp !== "string") continue;
+        if (alarm.since === undefined || moved.stateTimestamp >= alarm.since) {
+          alarm.state = moved.state;
+          alarm.since = moved.stateTimestamp;
+        }
+      }
+      continue;
+    }
     if (entry.kind !== "incident.alarm_transition" || entry.data.late === true) continue;
     const alarm = out.get(String(entry.data.alarmArn));
     const at = typeof entry.data.stateTimestamp === "string" ? entry.data.stateTimestamp : undefined;

@@ -326,7 +326,9 @@ async function attemptIngest(
       // A new episode of an alarm whose service already has an open incident joins it.
       const group =
         scope.groupKey && !plan.resolvedAt ? await store.getAlarmGroup(scope.groupKey) : undefined;
-      const holder = group ? await store.getIncident(group.incidentId) : undefined;
+      let holder = group ? await store.getIncident(group.incidentId) : undefined;
+      // The group's incident was merged into another (core/incident/merge.ts): that one holds it now.
+      if (holder?.mergedInto) holder = await store.getIncident(holder.mergedInto.id);
       if (holder && holder.status !== "resolved") {
         const joined = planTransition(record, t, config, { newIncidentId: holder.id });
         if (joined.action === "open") {

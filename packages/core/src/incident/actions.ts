@@ -106,7 +106,13 @@ export { validate };
 
 export type Draft = { kind: string; summary: string; data: Record<string, unknown> };
 
-function entries(incidentId: string, at: Date, actor: Actor, drafts: Draft[]): TimelineEntry[] {
+/** The timeline entries of drafts, recorded at `at` by `actor`. */
+export function timelineEntries(
+  incidentId: string,
+  at: Date,
+  actor: Actor,
+  drafts: Draft[],
+): TimelineEntry[] {
   return drafts.map((d) => ({ id: newId(at.getTime()), incidentId, actor, at: at.toISOString(), ...d }));
 }
 
@@ -138,7 +144,7 @@ export async function declareIncident(
   };
   await deps.store.createIncident(
     incident,
-    entries(incident.id, now, actor, [
+    timelineEntries(incident.id, now, actor, [
       {
         kind: "incident.declared",
         summary: `INC-${number} declared by ${actor.name ?? actor.id} (${incident.severity}, ${incident.services.join(", ")})`,
@@ -198,7 +204,7 @@ async function mutateWithOutcome(
       await deps.store.commitIncidentChange({
         before,
         after,
-        entries: entries(before.id, now, actor, drafts),
+        entries: timelineEntries(before.id, now, actor, drafts),
         releaseAlarm,
       });
       return { incident: after, changed: true };
@@ -207,7 +213,7 @@ async function mutateWithOutcome(
         await deps.store.commitIncidentChange({
           before,
           after,
-          entries: entries(before.id, now, actor, drafts),
+          entries: timelineEntries(before.id, now, actor, drafts),
         });
         return { incident: after, changed: true };
       }

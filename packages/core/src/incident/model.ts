@@ -96,8 +96,26 @@ export interface Incident {
   relatedAlarms?: RelatedAlarm[];
   /** Who declared it (manual incidents): the declarer may take command of it (Slack's permissions). */
   declaredBy?: Actor;
+  /**
+   * The incident this one was merged into (core/incident/merge.ts): a duplicate, resolved by the
+   * merge, its alarms moved there.
+   */
+  mergedInto?: IncidentRef;
+  /** The duplicates merged into this one (at most MAX_MERGED), newest last. */
+  merged?: IncidentRef[];
+  /** Related incidents (at most MAX_LINKS), both ways: each lists the other. */
+  links?: IncidentRef[];
   /** Optimistic-locking version: incremented on every write. */
   version: number;
+}
+
+/** Another incident, as one incident names it: its id, its INC-n and its title when it was named. */
+export interface IncidentRef {
+  id: string;
+  number: number;
+  title: string;
+  /** When the merge or link was made. */
+  at: string;
 }
 
 export interface RoleHolder {

@@ -35,6 +35,10 @@ export const TIMELINE_KINDS = [
   "incident.escalation_requested",
   "escalation.repaged",
   "escalation.request_noop",
+  "incident.merged",
+  "incident.merge_received",
+  "incident.linked",
+  "incident.unlinked",
   // A maintenance window's own timeline (core/maintenance): `incidentId` is the window's id.
   "maintenance.scheduled",
   "maintenance.cancelled",
@@ -76,6 +80,8 @@ export interface TimelineData {
     automatic?: boolean;
     reopened?: boolean;
     reopens?: number;
+    /** Resolved by merging it into `into` (core/incident/merge.ts): no postmortem of its own. */
+    merged?: { into: { id: string; number: number; title: string } };
   };
   "incident.flapping": { alarmArn: string; transitions: number; windowMinutes: number; threshold: number };
   /** An assignment; with `previous`, a handoff from that person. */
@@ -88,6 +94,17 @@ export interface TimelineData {
   /** A stakeholder status update; `temporary` marks a temporary mitigation to roll back. */
   "incident.update_posted": { text: string; temporary: boolean };
   "incident.severity_changed": { from: string; to: string };
+  /** On the duplicate: merged into `into` (and resolved by it, in an `incident.status_changed`). */
+  "incident.merged": { into: { id: string; number: number; title: string }; reason?: string };
+  /** On the surviving incident: `from` was merged in; its alarms now attach here, with their states. */
+  "incident.merge_received": {
+    from: { id: string; number: number; title: string };
+    alarms: { arn: string; name: string; state?: string; stateTimestamp?: string }[];
+    reason?: string;
+  };
+  /** On both incidents, each naming the other. */
+  "incident.linked": { other: { id: string; number: number; title: string }; reason?: string };
+  "incident.unlinked": { other: { id: string; number: number; title: string } };
 }
 
 export interface TimelineEntry {

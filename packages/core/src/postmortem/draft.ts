@@ -22,6 +22,13 @@ export class IncidentReopenedError extends FirebreakError {
   }
 }
 
+/** The incident was merged into another: that one's postmortem covers it, it has none of its own. */
+export class IncidentMergedError extends FirebreakError {
+  constructor(number: number, into: number) {
+    super("incident_merged", `INC-${number} was merged into INC-${into}: INC-${into}'s postmortem covers it`);
+  }
+}
+
 const SYSTEM: Actor = { type: "system", id: "firebreak", name: "Firebreak" };
 
 /**
@@ -36,6 +43,8 @@ export async function draftPostmortem(
   for (let attempt = 1; ; attempt++) {
     const found = await deps.incidents.getIncidentWithTimeline(incidentId);
     if (!found) throw new NotFoundError("incident", incidentId);
+    if (found.incident.mergedInto)
+      throw new IncidentMergedError(found.incident.number, found.incident.mergedInto.number);
     // A resolution that arrives after the incident was reopened: its next one drafts it.
     if (found.incident.status !== "resolved" && found.incident.reopens)
       throw new IncidentReopenedError(found.incident.number);

@@ -129,6 +129,9 @@ const INCIDENT_FIELDS = [
   "reopens",
   "relatedAlarms",
   "declaredBy",
+  "mergedInto",
+  "merged",
+  "links",
   "version",
 ] as const;
 
@@ -751,6 +754,77 @@ export class IncidentStore {
         throw new AlarmReleasedError(change.releaseAlarm.arn);
       }
       throw new ConcurrentChangeError(`INC-${change.before.number}`, { cause: error });
+    }
+  }
+
+  /**
+   * Saves several changed incidents together (a merge, a link), each conditioned on the version
+   * that was read, with their timeline entries; `moveAlarms` re-points alarms from one incident to
+   * another, each only while it still points at `from`. An alarm that no longer does is left out
+   * (`moved` says which were moved) and the rest are saved all the same. Throws
+   * VersionConflictError when any incident changed since it was read.
+   */
+  async commitIncidentChanges(
+    changes: { before: Incident; after: Incident; entries: TimelineEntry[] }[],
+    moveAlarms?: { arns: string[]; from: string; to: string },
+    /** Rebuilds the changes for the alarms that could be moved (when some could not). */
+    rebuild?: (moved: string[]) => { before: Incident; after: Incident; entries: TimelineEntry[] }[],
+  ): Promise<{ moved: string[] }> {
+    let arns = moveAlarms?.arns ?? [];
+    let current = changes;
+    for (;;) {
+      const items: TransactItem[] = [];
+      for (const change of current) {
+        items.push(
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: incidentItem(change.after),
+              ConditionExpression: "version = :v",
+              ExpressionAttributeValues: { ":v": change.before.version },
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            },
+          },
+          ...change.entries.map((entry) => this.putNew(timelineItem(entry))),
+        );
+      }
+      const firstAlarm = items.length;
+      for (const arn of arns)
+        items.push({
+          Update: {
+            TableName: this.tableName,
+            Key: keys.alarm(arn),
+            UpdateExpression: "SET version = version + :one, openIncidentId = :to, lastIncidentId = :to",
+            ConditionExpression: "openIncidentId = :from",
+            ExpressionAttributeValues: { ":one": 1, ":to": moveAlarms!.to, ":from": moveAlarms!.from },
+          },
+        });
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { moved: arns };
+      } catch (error) {
+        const permanent = permanentStorageError(error);
+        if (permanent !== error || !(error instanceof TransactionCanceledException)) throw permanent;
+        const reasons = error.CancellationReasons ?? [];
+        let index = 0;
+        for (const change of current) {
+          const reason = reasons[index];
+          if (reason?.Code === "ConditionalCheckFailed") {
+            const version = reason.Item?.version;
+            throw new VersionConflictError(
+              `INC-${change.before.number} changed since version ${change.before.version} was read`,
+              version && "N" in version ? Number(version.N) : undefined,
+              { cause: error },
+            );
+          }
+          index += 1 + change.entries.length;
+        }
+        const gone = arns.filter((_, i) => reasons[firstAlarm + i]?.Code === "ConditionalCheckFailed");
+        if (gone.length === 0 || !rebuild)
+          throw new ConcurrentChangeError("the incidents or their alarms", { cause: error });
+        arns = arns.filter((arn) => !gone.includes(arn));
+        current = rebuild(arns);
+      }
     }
   }
 
