@@ -1,6 +1,10 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { draftPostmortem, IncidentMergedError, IncidentReopenedError } from "@firebreak/core/postmortem/draft";
+import {
+  draftPostmortem,
+  IncidentMergedError,
+  IncidentReopenedError,
+} from "@firebreak/core/postmortem/draft";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
