@@ -10,7 +10,7 @@ import { testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";
-import { sendAlarmEvent, startTestRuntime } from "./support/runtime";
+import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";
 
 /** The test instant, advancing with real time, plus whatever the test skips ahead. */
 let skipped = 0;
@@ -28,18 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.stop());
 
-async function call(path: string, init: { body?: unknown; token?: string; method?: string } = {}) {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: {
-      authorization: `Bearer ${init.token ?? responder}`,
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads several response shapes
-  return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
-}
+const call = apiCaller(
+  () => runtime,
+  () => responder,
+);
 
 const event = (name: string, service: string, state: "ALARM" | "OK", secondsAgo: number) =>
   alarmStateChangeEvent({

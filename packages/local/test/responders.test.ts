@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
-import { sendAlarmEvent, startTestRuntime } from "./support/runtime";
+import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let responder: string;
@@ -21,18 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.stop());
 
-async function call(path: string, init: { body?: unknown; token?: string } = {}) {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method: init.body === undefined ? "GET" : "POST",
-    headers: {
-      authorization: `Bearer ${init.token ?? responder}`,
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the test reads several response shapes
-  return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
-}
+const call = apiCaller(
+  () => runtime,
+  () => responder,
+);
 
 describe("paging people into an incident, through the local runtime", () => {
   it("pages a person and a team's on-call at once, on their channels, recorded under the requester", async () => {

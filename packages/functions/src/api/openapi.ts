@@ -194,6 +194,34 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "post",
+    path: "/api/incidents/{id}/merge",
+    summary:
+      "Merge this incident (a duplicate) into another open one (`into`: INC-n or id): it is resolved by the merge and points there, its alarms attach there, its pages stop, it gets no postmortem of its own; the other's detail shows its timeline. A repeat is changed: false; 409 when either is resolved, it was merged elsewhere, or expectedVersion is stale",
+    role: "responder",
+    params: id,
+    body: s.mergeBody,
+    response: s.mergeResponse,
+  },
+  {
+    method: "post",
+    path: "/api/incidents/{id}/links",
+    summary:
+      "Link a related incident (INC-n or id; either may be resolved): each lists the other, and each timeline says so. Linking a linked pair is changed: false",
+    role: "responder",
+    params: id,
+    body: s.linkBody,
+    response: s.linkResponse,
+  },
+  {
+    method: "delete",
+    path: "/api/incidents/{id}/links/{other}",
+    summary: "Unlink two incidents (both ways); unlinking a pair that is not linked is changed: false",
+    role: "responder",
+    params: s.linkPath,
+    response: s.linkResponse,
+  },
+  {
+    method: "post",
     path: "/api/incidents/{id}/escalate",
     summary:
       "Escalate now (mode next: the policy's next level, at once, even after an acknowledgement) or re-page (mode repage: the level paged last, again); 409 once resolved",

@@ -136,6 +136,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && (error.code === "cannot_merge" || error.code === "cannot_link")) {
+    return {
+      type: `https://firebreak.dev/problems/${error.code === "cannot_merge" ? "cannot-merge" : "cannot-link"}`,
+      title: error.code === "cannot_merge" ? "Cannot merge" : "Cannot link",
+      status: 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError && error.code === "window_ended") {
     return {
       type: "https://firebreak.dev/problems/window-ended",

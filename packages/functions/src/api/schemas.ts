@@ -137,6 +137,13 @@ const roleHolder = z.object({
   assignedAt: z.string(),
 });
 
+const incidentRef = z.object({
+  id: z.string(),
+  number: z.number().check(z.int()),
+  title: z.string(),
+  at: z.string().check(z.describe("when it was merged or linked")),
+});
+
 export const incidentView = z.object({
   id: z.string(),
   key: z.string().check(z.describe("INC-<number>")),
@@ -205,6 +212,9 @@ export const incidentView = z.object({
       .array(z.object({ arn: z.string(), name: z.string(), at: z.string() }))
       .check(z.describe("alarms grouped into it (they fired for its service while it was open)")),
   ),
+  mergedInto: z.optional(incidentRef.check(z.describe("the incident this duplicate was merged into"))),
+  merged: z.optional(z.array(incidentRef).check(z.describe("the duplicates merged into this incident"))),
+  links: z.optional(z.array(incidentRef).check(z.describe("related incidents (each lists the other)"))),
   version: z.number().check(z.int()),
 });
 
@@ -246,7 +256,49 @@ export const incidentDetail = z.extend(incidentView, {
   ),
   allClear: z.boolean().check(z.describe("every alarm of the incident is OK")),
   timeline: z.array(timelineEntry),
+  mergedTimeline: z
+    .array(timelineEntry)
+    .check(
+      z.describe(
+        "the timelines of the incidents merged into this one (each entry's incidentId says whose), oldest first",
+      ),
+    ),
   pages: z.array(z.record(z.string(), z.unknown())),
+});
+
+/** A reference to another incident in a body: its id or INC-<n>. */
+const otherIncident = (what: string) =>
+  z.string({ error: `required: ${what} (INC-<n> or its id)` }).check(
+    z.trim(),
+    z.refine((v) => INCIDENT_ULID.test(v) || INCIDENT_KEY.test(v), {
+      message: `expected ${what}: INC-<n> or an incident id (26 characters, a ULID)`,
+    }),
+  );
+
+export const mergeBody = z.strictObject({
+  into: otherIncident("the incident to merge into"),
+  reason: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(500, "at most 500 characters"))),
+  expectedVersion: expectedVersionSchema,
+});
+
+export const mergeResponse = z.object({
+  incident: incidentView.check(z.describe("the merged incident, now resolved")),
+  into: incidentView.check(z.describe("the incident that survives")),
+  changed: z.boolean().check(z.describe("false when it had been merged there already: nothing was written")),
+  movedAlarms: z.array(z.string()).check(z.describe("the ARNs of the alarms that now attach to `into`")),
+});
+
+export const linkBody = z.strictObject({
+  incident: otherIncident("the related incident"),
+  reason: z.optional(z.string().check(oneLineText(), z.trim(), z.maxLength(500, "at most 500 characters"))),
+});
+
+export const linkPath = z.object({ id: incidentPath.shape.id, other: incidentPath.shape.id });
+
+export const linkResponse = z.object({
+  incident: incidentView,
+  other: incidentView,
+  changed: z.boolean().check(z.describe("false when they were linked (or unlinked) already")),
 });
 
 const healthCheckResult = z.object({ ok: z.boolean(), detail: z.string() });

@@ -30,3 +30,22 @@ export async function sendAlarmEvent(
   expect(res.status, await res.clone().text()).toBe(202);
   return ((await res.json()) as { results: { outcome: string; incidentId?: string }[] }).results[0]!;
 }
+
+/**
+ * A JSON caller of the runtime's API with a bearer token: a GET without a body, a POST with one
+ * (or `method`). Answers the status and the parsed body (undefined when it is not JSON).
+ */
+export function apiCaller(runtime: () => Pick<LocalRuntime, "url">, defaultToken: () => string) {
+  return async (path: string, init: { body?: unknown; token?: string; method?: string } = {}) => {
+    const res = await fetch(`${runtime().url}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: {
+        authorization: `Bearer ${init.token ?? defaultToken()}`,
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the tests read several response shapes
+    return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
+  };
+}

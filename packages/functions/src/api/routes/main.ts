@@ -14,6 +14,7 @@ import {
   reopenIncident,
   setStatus,
 } from "@firebreak/core/incident/actions";
+import { linkIncidents, mergeIncident, unlinkIncidents } from "@firebreak/core/incident/merge";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
 import { requestEscalation, requestResponders, teamsOnCall } from "@firebreak/core/incident/responders";
 import {
@@ -54,10 +55,13 @@ import { IncidentConflictError } from "../problem";
 import {
   declareBody,
   escalateBody,
+  linkBody,
+  linkPath,
   listIncidentsQuery,
   maintenanceBody,
   maintenancePath,
   maintenanceQuery,
+  mergeBody,
   metricsQuery,
   onCallQuery,
   pagesQuery,
@@ -142,11 +146,22 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const pageStore = deps.pages ?? deps.paging?.pages;
     const pages = pageStore ? await listPages({ pages: pageStore }, id) : [];
     const alarms = incidentAlarms(found.incident, found.timeline);
+    // The duplicates merged into it: their timelines, beside its own (at most MAX_MERGED reads).
+    const mergedTimeline = (
+      await Promise.all(
+        (found.incident.merged ?? []).map(
+          async (m) => (await deps.store.getIncidentWithTimeline(m.id))?.timeline ?? [],
+        ),
+      )
+    )
+      .flat()
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return c.json({
       ...incidentView(found.incident),
       alarms,
       allClear: alarms.length > 0 && alarms.every((a) => a.state === "OK"),
       timeline: found.timeline,
+      mergedTimeline,
       pages,
     });
   });
@@ -279,6 +294,70 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       actorOf(c.get("principal")),
     );
     return c.json({ incidentId: incident.id, key: `INC-${incident.number}`, people }, 202);
+  });
+
+  // A duplicate into the incident that survives (core/incident/merge.ts): `into` is INC-n or an id.
+  app.post("/api/incidents/:id/merge", responder, async (c) => {
+    const store = getDeps().store;
+    const id = await incidentIdOf(c, store);
+    const body = parse(mergeBody, await jsonBody(c), "body");
+    const into = await resolveIncidentRef(body.into, store);
+    const result = await withConflict(id, () =>
+      mergeIncident(
+        { store, clock: getDeps().clock },
+        id,
+        {
+          into,
+          ...(body.reason ? { reason: body.reason } : {}),
+          ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }),
+        },
+        actorOf(c.get("principal")),
+      ),
+    );
+    return c.json({
+      incident: incidentView(result.incident),
+      into: incidentView(result.into),
+      changed: result.changed,
+      movedAlarms: result.movedAlarms,
+    });
+  });
+
+  app.post("/api/incidents/:id/links", responder, async (c) => {
+    const store = getDeps().store;
+    const id = await incidentIdOf(c, store);
+    const body = parse(linkBody, await jsonBody(c), "body");
+    const other = await resolveIncidentRef(body.incident, store);
+    const result = await linkIncidents(
+      { store, clock: getDeps().clock },
+      id,
+      { other, ...(body.reason ? { reason: body.reason } : {}) },
+      actorOf(c.get("principal")),
+    );
+    return c.json({
+      incident: incidentView(result.incident),
+      other: incidentView(result.other),
+      changed: result.changed,
+    });
+  });
+
+  app.delete("/api/incidents/:id/links/:other", responder, async (c) => {
+    const store = getDeps().store;
+    const path = parse(linkPath, { id: c.req.param("id"), other: c.req.param("other") }, "path");
+    const [id, other] = await Promise.all([
+      resolveIncidentRef(path.id, store),
+      resolveIncidentRef(path.other, store),
+    ]);
+    const result = await unlinkIncidents(
+      { store, clock: getDeps().clock },
+      id,
+      other,
+      actorOf(c.get("principal")),
+    );
+    return c.json({
+      incident: incidentView(result.incident),
+      other: incidentView(result.other),
+      changed: result.changed,
+    });
   });
 
   app.post("/api/incidents/:id/roles", responder, async (c) => {
