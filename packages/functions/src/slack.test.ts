@@ -965,6 +965,53 @@ describe("one identity per person, and who may act (with an on-call directory)",
     });
   });
 
+  it("merge: a role holder merges a duplicate into the survivor; others are refused; link and unlink", async () => {
+    const { incident, message } = await declared();
+    const survivor = (await declared("declare sev1 checkout is down service:checkout")).incident;
+    await click(ACTIONS.takeIc, incident.id, message, DANA);
+    expect((await command("merge INC-1 into INC-2", CAROL)).json.text).toMatch(
+      /^Only INC-1's incident commander/,
+    );
+    expect((await command("merge INC-1 into INC-99", DANA)).json.text).toBe("INC-99 does not exist.");
+
+    const merged = await command("merge INC-1 into INC-2 same outage", DANA);
+
+    expect(merged.json.response_type).toBe("in_channel");
+    expect(merged.json.text).toBe(
+      "SEV2 INC-1 *checkout 5xx spike* was merged into SEV1 INC-2 *checkout is down* by Dana Fischer: same outage. It is resolved and its pages stop: follow INC-2 from now on.",
+    );
+    const found = (await store.getIncidentWithTimeline(incident.id))!;
+    expect(found.incident).toMatchObject({ status: "resolved", mergedInto: { id: survivor.id, number: 2 } });
+    expect(found.timeline.find((e) => e.kind === "incident.merged")?.actor).toEqual({
+      type: "slack",
+      id: "dana",
+      name: "Dana Fischer",
+    });
+    expect((await command("merge INC-1 into INC-2", DANA)).json.text).toBe(
+      "INC-1 was merged into INC-2 already.",
+    );
+    // Merging the survivor into the resolved duplicate: refused as core states it.
+    expect((await command("merge INC-2 into INC-1", ADMIN)).json.text).toBe(
+      "INC-1 is resolved: merge INC-2 into an open incident, or reopen INC-1 first.",
+    );
+
+    // Linking is for people of the directory; the pair is linked once, both ways.
+    expect((await command("link INC-1 INC-2", CAROL)).json.text).toMatch(
+      /^Only people in the on-call directory may link/,
+    );
+    const linked = await command("link INC-1 INC-2 same cause", BOB);
+    expect(linked.json.text).toBe(
+      "SEV1 INC-2 *checkout is down* is linked to SEV2 INC-1 *checkout 5xx spike* by Bob Okafor: same cause",
+    );
+    expect((await store.getIncident(incident.id))!.links).toMatchObject([{ id: survivor.id }]);
+    expect((await command("link INC-2 INC-1", BOB)).json.text).toBe("INC-1 and INC-2 are linked already.");
+    expect((await command("unlink INC-1 INC-2", BOB)).json.text).toContain(
+      "is no longer linked to SEV2 INC-1",
+    );
+    expect((await store.getIncident(survivor.id))!.links).toEqual([]);
+    expect((await command("link INC-1", BOB)).json.text).toMatch(/^Which incident\? Add its number/);
+  });
+
   it("someone outside the directory cannot acknowledge or mitigate; the refusal says who can", async () => {
     const { incident, message } = await declared();
     await click(ACTIONS.takeIc, incident.id, message, DANA);

@@ -9,6 +9,7 @@ import {
   postUpdate,
   reopenIncident,
 } from "@firebreak/core/incident/actions";
+import { linkIncidents, mergeIncident, unlinkIncidents } from "@firebreak/core/incident/merge";
 import {
   type Actor,
   type Incident,
@@ -568,6 +569,60 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             `is reopened: ${escapeMrkdwnWithin(command.reason, 500)}. Paging starts again`,
             actor,
           ),
+        );
+      }
+      case "merge": {
+        const duplicate = await find(command.number, USAGE.merge);
+        check("merge", duplicate);
+        const survivor = await find(command.into, USAGE.merge);
+        const result = await mergeIncident(
+          actions,
+          duplicate.id,
+          { into: survivor.id, ...(command.reason ? { reason: command.reason } : {}) },
+          actor,
+        );
+        if (!result.changed)
+          return ephemeral(`INC-${duplicate.number} was merged into INC-${survivor.number} already.`);
+        const alarms = result.movedAlarms.length ? ` Its alarms now attach to INC-${survivor.number}.` : "";
+        const why = command.reason ? `: ${escapeMrkdwnWithin(command.reason, 500)}` : "";
+        return inChannel(
+          `${changeNotice(result.incident, `was merged into ${incidentLabel(survivor)} *${escapeMrkdwnWithin(oneLine(survivor.title), 300)}*`, actor)}${why}. It is resolved and its pages stop: follow INC-${survivor.number} from now on.${alarms}`,
+        );
+      }
+      case "link":
+      case "unlink": {
+        const usage = USAGE[command.kind];
+        const incident = await find(command.number, usage);
+        check("link", incident);
+        const other = await find(command.other, usage);
+        if (other.id === incident.id)
+          throw new SlackUserError(
+            "invalid_argument",
+            `${incidentLabel(incident)} cannot be ${command.kind}ed to itself.`,
+            usage,
+          );
+        const result =
+          command.kind === "link"
+            ? await linkIncidents(
+                actions,
+                incident.id,
+                { other: other.id, ...(command.reason ? { reason: command.reason } : {}) },
+                actor,
+              )
+            : await unlinkIncidents(actions, incident.id, other.id, actor);
+        const pair = `INC-${incident.number} and INC-${other.number}`;
+        if (!result.changed)
+          return ephemeral(`${pair} ${command.kind === "link" ? "are linked already" : "are not linked"}.`);
+        const why =
+          command.kind === "link" && command.reason ? `: ${escapeMrkdwnWithin(command.reason, 500)}` : "";
+        return inChannel(
+          `${changeNotice(
+            incident,
+            command.kind === "link"
+              ? `is linked to ${incidentLabel(other)} *${escapeMrkdwnWithin(oneLine(other.title), 300)}*`
+              : `is no longer linked to ${incidentLabel(other)}`,
+            actor,
+          )}${why}`,
         );
       }
       case "oncall": {

@@ -15,6 +15,9 @@ const KINDS = [
   "escalate",
   "oncall",
   "reopen",
+  "merge",
+  "link",
+  "unlink",
   "list",
   "maintenance",
   "maintenance_list",
@@ -265,6 +268,46 @@ describe("parseCommand: reopen", () => {
     });
     expect(ok("reopen back, see INC-3")).toEqual({ kind: "reopen", reason: "back, see INC-3" });
     expect(err("reopen INC-2")).toMatchObject({ problem: "say why it is reopened", usage: USAGE.reopen });
+  });
+});
+
+describe("parseCommand: merge, link, unlink", () => {
+  it("merge: the duplicate (or the channel's), the word into, the survivor, then the reason", () => {
+    expect(ok("merge INC-8 into INC-7 same outage")).toEqual({
+      kind: "merge",
+      number: 8,
+      into: 7,
+      reason: "same outage",
+    });
+    expect(ok("merge into inc-7")).toEqual({ kind: "merge", into: 7 });
+    expect(err("merge INC-8 INC-7")).toMatchObject({
+      problem: 'say which incident survives with "into", e.g. "merge INC-8 into INC-7"',
+      usage: USAGE.merge,
+    });
+    expect(err("merge INC-8 into").problem).toBe('into which incident? e.g. "into INC-7"');
+    expect(err("merge INC-8 into checkout").problem).toBe(
+      'expected the incident that survives as INC-n, got "checkout"',
+    );
+    expect(err("merge INC-7 into INC-7").problem).toBe("INC-7 cannot be merged into itself");
+    expect(err("merge the dup into INC-7").problem).toBe('unexpected "dup" before "into"');
+    expect(err(`merge into INC-7 ${"x".repeat(501)}`).problem).toBe(
+      "the reason is 501 characters: at most 500",
+    );
+  });
+
+  it("link and unlink: the related incident first, then (optional) the incident itself", () => {
+    expect(ok("link INC-3 INC-9 same resolver")).toEqual({
+      kind: "link",
+      other: 3,
+      number: 9,
+      reason: "same resolver",
+    });
+    expect(ok("link INC-3")).toEqual({ kind: "link", other: 3 });
+    expect(ok("unlink INC-3 INC-9")).toEqual({ kind: "unlink", other: 3, number: 9 });
+    expect(err("link").problem).toBe('which incident? e.g. "link INC-7"');
+    expect(err("link yesterday").problem).toBe('expected an incident like INC-12, got "yesterday"');
+    expect(err("link INC-3 INC-3").problem).toBe("INC-3 cannot be linked to itself");
+    expect(err("unlink INC-3 because").problem).toBe('unexpected "because"');
   });
 });
 

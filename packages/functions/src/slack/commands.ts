@@ -15,6 +15,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident severity <sev1..sev5> [INC-n] [reason]
  * /incident page @user|team:<id> [INC-n] [message]
  * /incident reopen [INC-n] <reason>
+ * /incident merge [INC-n] into INC-m [reason]
+ * /incident link INC-m [INC-n] [reason]
+ * /incident unlink INC-m [INC-n]
  * /incident oncall [service|team:<id>]
  * /incident escalate [INC-n] [reason]
  * /incident repage [INC-n] [reason]
@@ -41,6 +44,8 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * - `page`: a mention or `team:<id>` first, then `INC-n`, then the message.
  * - `maintenance`: the services (comma-separated, or `team:<id>`), then how long (`30m`, `2h`,
  *   `1h30m`, `1d`), then the reason; `list` and `cancel MW-n` manage the windows.
+ * - `merge`: the duplicate (optional: the channel's incident), the word `into`, then the incident that
+ *   survives; `link` / `unlink`: the related incident first, then (optional) the incident itself.
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
  *   resolves INC-3.
  *
@@ -71,6 +76,9 @@ export type Command =
   | { kind: "escalate"; mode: "next" | "repage"; number?: number; reason?: string }
   | { kind: "oncall"; service?: string; team?: string }
   | { kind: "reopen"; number?: number; reason: string }
+  | { kind: "merge"; number?: number; into: number; reason?: string }
+  | { kind: "link"; other: number; number?: number; reason?: string }
+  | { kind: "unlink"; other: number; number?: number }
   | { kind: "page"; userId?: string; userName?: string; team?: string; number?: number; message?: string }
   | { kind: "list" }
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
@@ -93,6 +101,9 @@ export type Subcommand =
   | "repage"
   | "oncall"
   | "reopen"
+  | "merge"
+  | "link"
+  | "unlink"
   | "list"
   | "maintenance"
   | "postmortem"
@@ -121,6 +132,9 @@ export const USAGE: Record<Subcommand, string> = {
   escalate: "/incident escalate [INC-n] [reason]",
   oncall: "/incident oncall [service|team:<id>]",
   reopen: "/incident reopen [INC-n] <reason>",
+  merge: "/incident merge [INC-n] into INC-m [reason]",
+  link: "/incident link INC-m [INC-n] [reason]",
+  unlink: "/incident unlink INC-m [INC-n]",
   repage: "/incident repage [INC-n] [reason]",
   list: "/incident list",
   maintenance:
@@ -142,6 +156,10 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   escalate: "page the next level of the escalation policy now (even after an acknowledgement)",
   oncall: "who is on call now, and who is next, for every team (or one service's or team's)",
   reopen: "reopen a resolved incident (within 7 days), saying why; paging starts again",
+  merge:
+    "merge a duplicate into the incident that survives: the duplicate is resolved, its pages stop, its alarms follow",
+  link: "link a related incident (either may be resolved)",
+  unlink: "remove the link between two incidents",
   repage: "page the level paged last again, now",
   list: "list the open incidents",
   maintenance:
@@ -173,6 +191,9 @@ const ALIASES = new Map<string, Subcommand>([
   ["escalate", "escalate"],
   ["oncall", "oncall"],
   ["reopen", "reopen"],
+  ["merge", "merge"],
+  ["link", "link"],
+  ["unlink", "unlink"],
   ["on-call", "oncall"],
   ["who", "oncall"],
   ["repage", "repage"],
@@ -267,6 +288,11 @@ export function parseCommand(text: string): ParseResult {
       if (reason === "") return fail("missing_argument", "say why it is reopened", "reopen");
       return { ok: true, command: { kind: "reopen", reason, ...(number !== undefined ? { number } : {}) } };
     }
+    case "merge":
+      return parseMerge(args);
+    case "link":
+    case "unlink":
+      return parseLink(name, args);
     case "oncall": {
       const [first, extra] = args;
       if (extra !== undefined)
@@ -472,6 +498,74 @@ function refThenText(
   if (text.length > 500)
     return fail("invalid_argument", `the ${what} is ${text.length} characters: at most 500`, subcommand);
   return number !== undefined ? { number, text } : { text };
+}
+
+/** `merge [INC-n] into INC-m [reason]`: the word "into" says which incident survives. */
+function parseMerge(args: string[]): ParseResult {
+  const at = args.findIndex((w) => w.toLowerCase() === "into");
+  if (at === -1) {
+    const refs = args.filter((w) => incidentNumber(w) !== undefined);
+    const example = refs.length >= 2 ? `"merge ${refs[0]} into ${refs[1]}"` : `"merge INC-8 into INC-7"`;
+    return fail("missing_argument", `say which incident survives with "into", e.g. ${example}`, "merge");
+  }
+  if (at > 1) return fail("unexpected_argument", `unexpected ${quote(args[1]!)} before "into"`, "merge");
+  const number = at === 1 ? incidentNumber(args[0]!) : undefined;
+  if (at === 1 && number === undefined)
+    return fail("invalid_argument", `expected the duplicate as INC-n, got ${quote(args[0]!)}`, "merge");
+  const target = args[at + 1];
+  const into = target !== undefined ? incidentNumber(target) : undefined;
+  if (into === undefined)
+    return fail(
+      target === undefined ? "missing_argument" : "invalid_argument",
+      target === undefined
+        ? 'into which incident? e.g. "into INC-7"'
+        : `expected the incident that survives as INC-n, got ${quote(target)}`,
+      "merge",
+    );
+  if (number === into) return fail("invalid_argument", `INC-${into} cannot be merged into itself`, "merge");
+  const reason = plainText(args.slice(at + 2).join(" "));
+  if (reason.length > 500)
+    return fail("invalid_argument", `the reason is ${reason.length} characters: at most 500`, "merge");
+  return {
+    ok: true,
+    command: {
+      kind: "merge",
+      into,
+      ...(number !== undefined ? { number } : {}),
+      ...(reason !== "" ? { reason } : {}),
+    },
+  };
+}
+
+/** `link INC-m [INC-n] [reason]` and `unlink INC-m [INC-n]`. */
+function parseLink(name: "link" | "unlink", args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  const other = first !== undefined ? incidentNumber(first) : undefined;
+  if (other === undefined)
+    return fail(
+      first === undefined ? "missing_argument" : "invalid_argument",
+      first === undefined
+        ? `which incident? e.g. "${name} INC-7"`
+        : `expected an incident like INC-12, got ${quote(first)}`,
+      name,
+    );
+  const parsed = refThenText(rest, "reason", name);
+  if ("ok" in parsed) return parsed;
+  const { number, text } = parsed;
+  if (number === other) return fail("invalid_argument", `INC-${other} cannot be ${name}ed to itself`, name);
+  if (name === "unlink") {
+    if (text !== "") return fail("unexpected_argument", `unexpected ${quote(text.split(" ")[0]!)}`, "unlink");
+    return { ok: true, command: { kind: "unlink", other, ...(number !== undefined ? { number } : {}) } };
+  }
+  return {
+    ok: true,
+    command: {
+      kind: "link",
+      other,
+      ...(number !== undefined ? { number } : {}),
+      ...(text !== "" ? { reason: text } : {}),
+    },
+  };
 }
 
 function parsePage(args: string[]): ParseResult {

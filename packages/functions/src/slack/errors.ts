@@ -46,6 +46,8 @@ const STATED_REFUSALS = new Set([
   "not_resolved",
   "reopen_window_passed",
   "window_ended",
+  "cannot_merge",
+  "cannot_link",
   "paging_not_configured",
 ]);
 

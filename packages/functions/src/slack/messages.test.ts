@@ -3,7 +3,7 @@ import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import type { Incident } from "@firebreak/core/incident/model";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../../core/test/support/fixtures";
-import { incidentMessage, statusReport } from "./messages";
+import { incidentMessage, relationLines, statusReport } from "./messages";
 
 function alarmIncident(file: string): Incident {
   const result = normaliseAlarmEvent(fixture(file));
@@ -43,5 +43,32 @@ describe("the incident channel's summary and /incident status show the alarm's c
     const text = statusReport(alarmIncident("eventbridge/eb-composite-ok-to-alarm.json"), []).text;
     expect(text).toMatch(/\*Triggered by:\* \S+/);
     expect(text).toContain("|CloudWatch alarm>");
+  });
+});
+
+describe("merged and linked incidents in the summary and /incident status", () => {
+  const ref = (number: number, title: string) => ({
+    id: `01JQ4Z8K5W00000000000000${number}0`.slice(0, 26),
+    number,
+    title,
+    at: "2026-03-14T10:00:00.000Z",
+  });
+  it("names what it was merged into, what was merged into it and what it is linked to, escaped", () => {
+    const base = alarmIncident("sns/sns-lambda-event-single-metric-alarm.json");
+    const duplicate = { ...base, status: "resolved" as const, mergedInto: ref(3, "Checkout <down>") };
+    expect(relationLines(duplicate)).toEqual([
+      "↪ Merged into INC-3 (Checkout &lt;down&gt;): follow it there.",
+    ]);
+    const survivor = {
+      ...base,
+      merged: [1, 2, 4, 5, 6, 8].map((n) => ref(n, `dup ${n}`)),
+      links: [ref(9, "DNS last week")],
+    };
+    expect(relationLines(survivor)).toEqual([
+      "⤵ Merged into this: INC-1 (dup 1), INC-2 (dup 2), INC-4 (dup 4), INC-5 (dup 5), INC-6 (dup 6) and 1 more",
+      "🔗 Related: INC-9 (DNS last week)",
+    ]);
+    expect(JSON.stringify(incidentMessage(survivor).blocks)).toContain("🔗 Related: INC-9 (DNS last week)");
+    expect(statusReport(duplicate, []).text).toContain("↪ Merged into INC-3");
   });
 });

@@ -114,6 +114,8 @@ export function incidentMessage(
     blocks.push({ type: "section", text: md(alarmContextMrkdwn(incident.alarm.context).join("\n")) });
   if (incident.summary?.trim())
     blocks.push({ type: "section", text: md(`*Summary:* ${escapeMrkdwnWithin(incident.summary, 2000)}`) });
+  const relations = relationLines(incident);
+  if (relations.length > 0) blocks.push({ type: "context", elements: [md(relations.join("\n"))] });
   if (options.lastAction)
     blocks.push({
       type: "context",
@@ -164,6 +166,23 @@ function incidentButtons(incident: Incident, incidentUrl: string | undefined): t
   return buttons;
 }
 
+const refList = (refs: readonly { number: number; title: string }[], max: number) => {
+  const shown = refs
+    .slice(0, max)
+    .map((r) => `INC-${r.number} (${escapeMrkdwnWithin(oneLine(r.title), 80)})`)
+    .join(", ");
+  return refs.length > max ? `${shown} and ${refs.length - max} more` : shown;
+};
+
+/** What the incident was merged into, what was merged into it, and what it is linked to. */
+export function relationLines(incident: Incident): string[] {
+  const lines: string[] = [];
+  if (incident.mergedInto) lines.push(`↪ Merged into ${refList([incident.mergedInto], 1)}: follow it there.`);
+  if (incident.merged?.length) lines.push(`⤵ Merged into this: ${refList(incident.merged, 5)}`);
+  if (incident.links?.length) lines.push(`🔗 Related: ${refList(incident.links, 5)}`);
+  return lines;
+}
+
 /** A one-line confirmation posted in the channel after a command changed an incident. */
 export function changeNotice(incident: Incident, what: string, actor: { id: string; name?: string }): string {
   return `${incidentLabel(incident)} *${escapeMrkdwnWithin(oneLine(incident.title), 300)}* ${what} by ${person(actor.id, actor.name)}`;
@@ -198,6 +217,7 @@ export function statusReport(
   if (incident.alarm) lines.push(`Alarm: ${escapeMrkdwnWithin(oneLine(incident.alarm.name), 500)}`);
   if (incident.alarm?.context) lines.push(...alarmContextMrkdwn(incident.alarm.context));
   if (incident.summary) lines.push(`Summary: ${escapeMrkdwnWithin(incident.summary, 1000)}`);
+  lines.push(...relationLines(incident));
   const latest = [...timeline].sort((a, b) => a.id.localeCompare(b.id)).slice(-5);
   if (latest.length > 0) {
     lines.push("*Latest*");

@@ -10,7 +10,8 @@ import { PermissionDeniedError } from "./errors";
  * Defaults: anyone may declare and post updates; directory people may acknowledge and mark
  * mitigated (someone outside the directory, never paged, stopping an escalation is how a page gets
  * lost); only responders may
- * resolve, assign roles and change the severity; directory people may schedule and cancel
+ * resolve, assign roles, change the severity and merge a duplicate away; directory people may link
+ * incidents, and schedule and cancel
  * maintenance windows. The declarer of an incident may take its IC role (`assign ic @me`, Take
  * IC), even once the on-call holds it. With `claimVacantIc` (default on), anyone may take the IC role of an
  * incident that has no IC (the Take IC button, or `assign ic @me`): without it nobody but an admin
@@ -29,7 +30,9 @@ export type Act =
   | "maintenance"
   | "page"
   | "escalate"
-  | "reopen";
+  | "reopen"
+  | "merge"
+  | "link";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -54,6 +57,9 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     page: "people",
     escalate: "people",
     reopen: "responders",
+    // Merging resolves the duplicate: like resolving, for its responders.
+    merge: "responders",
+    link: "people",
   },
   claimVacantIc: true,
 };

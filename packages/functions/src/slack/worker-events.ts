@@ -10,5 +10,8 @@ export const SLACK_WORKER_EVENT_TYPES = [
   "incident.role_assigned",
   "incident.severity_changed",
   "incident.update_posted",
+  "incident.merge_received",
+  "incident.linked",
+  "incident.unlinked",
   "postmortem.drafted",
 ] as const;

@@ -128,6 +128,9 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
     case "incident.status_changed":
     case "incident.role_assigned":
     case "incident.severity_changed":
+    case "incident.merge_received":
+    case "incident.linked":
+    case "incident.unlinked":
       return { action: "synced", sync: await syncIncidentChannel(full, incidentId) };
     case "incident.update_posted": {
       const posted = update.safeParse(data);
