@@ -523,6 +523,59 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("merges a duplicate into another incident, and links and unlinks related ones", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await fireAlarm("merge-e2e-survivor", "--service", "merge-e2e", "--severity", "sev3");
+      await fireAlarm("merge-e2e-duplicate", "--service", "merge-e2e-dup", "--severity", "sev3");
+      const survivorRow = page.locator("tr", { hasText: "merge-e2e-survivor" });
+      await survivorRow.waitFor({ timeout: LIVE_MS });
+      const survivorKey = (await survivorRow.locator(".key").textContent()) ?? "";
+      expect(survivorKey).toMatch(/^INC-\d+$/);
+      await page.locator("tr", { hasText: "merge-e2e-duplicate" }).getByRole("link").click();
+      await page
+        .getByRole("heading", { level: 1, name: /merge-e2e-duplicate/ })
+        .waitFor({ timeout: STEP_MS });
+      const duplicateKey = (await page.locator(".incident-head .key").textContent()) ?? "";
+
+      const merge = page.getByRole("form", { name: "Merge into another incident" });
+      await merge.getByLabel("Duplicate of").fill(survivorKey.toLowerCase());
+      await merge.getByLabel("Why (optional)").fill("same deploy");
+      await merge.getByRole("button", { name: "Merge into it" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `Merged into ${survivorKey}` })
+        .waitFor({ timeout: STEP_MS });
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      const banner = page.getByRole("note").filter({ hasText: "Merged into" });
+      await banner.getByRole("link", { name: new RegExp(`^${survivorKey} merge-e2e-survivor$`) }).click();
+
+      await page.getByRole("heading", { level: 1, name: /merge-e2e-survivor/ }).waitFor({ timeout: STEP_MS });
+      const mergedList = page.getByRole("list", { name: "Merged into this incident" });
+      await mergedList
+        .getByRole("link", { name: new RegExp(`^${duplicateKey} `) })
+        .waitFor({ timeout: STEP_MS });
+      // The duplicate's timeline is shown here too, each of its entries marked with its key.
+      await page
+        .locator('.timeline li[data-kind="incident.merged"]', { hasText: duplicateKey })
+        .waitFor({ timeout: STEP_MS });
+      await page
+        .locator('.timeline li[data-kind="incident.merge_received"]', { hasText: "same deploy" })
+        .waitFor({ timeout: STEP_MS });
+
+      const link = page.getByRole("form", { name: "Link an incident" });
+      await link.getByLabel("Link").fill(duplicateKey);
+      await link.getByRole("button", { name: "Link" }).click();
+      const linked = page.getByRole("list", { name: "Linked incidents" });
+      await linked.getByRole("link", { name: new RegExp(`^${duplicateKey} `) }).waitFor({ timeout: STEP_MS });
+      await linked.getByRole("button", { name: `Unlink ${duplicateKey}` }).click();
+      await page.getByText("No linked incidents.").waitFor({ timeout: STEP_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("shows who is on call now and next for each team", async () => {
     const { context, page, errors } = await signIn("bob", "viewer");
     try {

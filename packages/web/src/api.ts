@@ -157,6 +157,23 @@ export const api = {
   reopen(id: string, reason: string, expectedVersion: number) {
     return send<IncidentView>("POST", `${api.incident(id)}/reopen`, { reason, expectedVersion });
   },
+  /** Merges this incident (a duplicate) into `into` (INC-n). */
+  merge(id: string, into: string, expectedVersion: number, reason?: string) {
+    return send<{ into: IncidentView; movedAlarms: string[] }>("POST", `${api.incident(id)}/merge`, {
+      into,
+      expectedVersion,
+      ...(reason ? { reason } : {}),
+    });
+  },
+  link(id: string, other: string, reason?: string) {
+    return send<unknown>("POST", `${api.incident(id)}/links`, {
+      incident: other,
+      ...(reason ? { reason } : {}),
+    });
+  },
+  unlink(id: string, other: string) {
+    return send<unknown>("DELETE", `${api.incident(id)}/links/${encodeURIComponent(other)}`);
+  },
   escalate(id: string, mode: "next" | "repage") {
     return send<unknown>("POST", `${api.incident(id)}/escalate`, { mode });
   },

@@ -89,11 +89,25 @@ export interface IncidentView {
   acknowledgedAt?: string;
   mitigatedAt?: string;
   resolvedAt?: string;
+  /** The incident this duplicate was merged into; the duplicates merged into it; related incidents. */
+  mergedInto?: IncidentRef;
+  merged?: IncidentRef[];
+  links?: IncidentRef[];
   version: number;
+}
+
+/** Another incident, as one incident names it. */
+export interface IncidentRef {
+  id: string;
+  number: number;
+  title: string;
+  at: string;
 }
 
 export interface TimelineEntry {
   id: string;
+  /** Whose timeline it is (another incident's, in `mergedTimeline`). */
+  incidentId?: string;
   kind: string;
   actor: Actor;
   at: string;
@@ -131,6 +145,8 @@ export interface IncidentDetail extends IncidentView {
   alarms?: IncidentAlarm[];
   allClear?: boolean;
   timeline: TimelineEntry[];
+  /** The timelines of the incidents merged into it. */
+  mergedTimeline?: TimelineEntry[];
   pages?: Page[];
 }
 

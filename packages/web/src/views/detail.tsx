@@ -19,7 +19,8 @@ import { ErrorNote, type Notice, NoticeBox, SeverityBadge, StatusBadge } from ".
 function noticeFor(error: unknown, shown: IncidentView | null): Notice {
   if (error instanceof ApiError) {
     const p = error.problem;
-    if (error.status === 409) {
+    // A lost race carries the incident as it is now; other 409s (cannot merge, not resolved…) say why.
+    if (error.status === 409 && (p.current !== undefined || p.currentVersion !== undefined)) {
       const details = shown && p.current ? describeChanges(shown, p.current) : [];
       return {
         kind: "conflict",
@@ -39,16 +40,36 @@ function actorName(actor: { type: string; id: string; name?: string }): string {
   return actor.name ?? (actor.type === "system" ? "Firebreak" : `${actor.type}:${actor.id}`);
 }
 
-function Timeline({ entries }: { entries: IncidentDetail["timeline"] }) {
+/**
+ * The timeline, newest last; with `merged`, the entries of the incidents merged into this one are
+ * interleaved, each marked with its incident's key.
+ */
+function Timeline({
+  entries,
+  merged = [],
+  keys = new Map(),
+}: {
+  entries: IncidentDetail["timeline"];
+  merged?: IncidentDetail["timeline"];
+  keys?: Map<string, string>;
+}) {
+  const all = merged.length
+    ? [...entries, ...merged].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    : entries;
   return (
     <section aria-labelledby="timeline-title" class="card">
       <h2 id="timeline-title">Timeline</h2>
-      {entries.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
+      {all.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
       <ol class="timeline">
-        {entries.map((entry) => (
+        {all.map((entry) => (
           <li key={entry.id} data-kind={entry.kind}>
             <div class="meta">
               <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+              {entry.incidentId && keys.has(entry.incidentId) ? (
+                <span class="badge" title="from an incident merged into this one">
+                  {keys.get(entry.incidentId)}
+                </span>
+              ) : null}
               <span class="actor">{actorName(entry.actor)}</span>
               <code class="kind">{entry.kind}</code>
               {entry.kind === "incident.update_posted" && entry.data.temporary === true ? (
@@ -348,6 +369,15 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             </ul>
           </section>
         ) : null}
+        {incident.mergedInto ? (
+          <p class="notice merged" role="note">
+            Merged into{" "}
+            <Link href={`/incidents/INC-${incident.mergedInto.number}`}>
+              INC-{incident.mergedInto.number} {incident.mergedInto.title}
+            </Link>
+            : follow it there.
+          </p>
+        ) : null}
         {incident.description ? <p class="description">{incident.description}</p> : null}
         {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
       </header>
@@ -416,6 +446,14 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             disabled={busy}
             onChange={(severity, reason) =>
               act(`Severity ${severity}.`, () => api.changeSeverity(id, severity, incident.version, reason))
+            }
+          />
+          <MergeForm
+            disabled={busy}
+            onMerge={(into, reason) =>
+              act(`Merged into ${into}: this incident is resolved and its pages stop.`, () =>
+                api.merge(id, into, incident.version, reason),
+              )
             }
           />
           <PageSomeoneForm
@@ -500,8 +538,20 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         />
       ) : null}
 
+      <RelatedCard
+        incident={incident}
+        canAct={canAct}
+        busy={busy}
+        onLink={(other, reason) => act(`Linked to ${other}.`, () => api.link(id, other, reason))}
+        onUnlink={(other) => act(`Unlinked from ${other}.`, () => api.unlink(id, other))}
+      />
+
       <PagesTable pages={pages} />
-      <Timeline entries={incident.timeline} />
+      <Timeline
+        entries={incident.timeline}
+        merged={incident.mergedTimeline ?? []}
+        keys={new Map((incident.merged ?? []).map((m) => [m.id, `INC-${m.number}`]))}
+      />
     </article>
   );
 }
@@ -702,5 +752,153 @@ function SeverityForm(props: {
         Change severity
       </button>
     </form>
+  );
+}
+
+/** INC-n as people type it (inc-7, 7, INC-7) → INC-7; undefined when it is not one. */
+export function incidentKeyOf(text: string): string | undefined {
+  const m = /^(?:inc-?)?(\d{1,9})$/i.exec(text.trim());
+  return m && Number(m[1]) > 0 ? `INC-${Number(m[1])}` : undefined;
+}
+
+/** "Merge into INC-n": this incident is a duplicate of that one. */
+function MergeForm(props: {
+  disabled: boolean;
+  onMerge: (into: string, reason?: string) => Promise<boolean>;
+}) {
+  const [into, setInto] = useState("");
+  const [reason, setReason] = useState("");
+  const key = incidentKeyOf(into);
+  return (
+    <form
+      class="inline"
+      aria-label="Merge into another incident"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!key) return;
+        void props.onMerge(key, reason.trim() || undefined).then((ok) => {
+          if (ok) {
+            setInto("");
+            setReason("");
+          }
+        });
+      }}
+    >
+      <label for="merge-into">Duplicate of</label>
+      <input
+        id="merge-into"
+        type="text"
+        inputMode="numeric"
+        placeholder="INC-7"
+        size={8}
+        maxLength={14}
+        value={into}
+        aria-invalid={into.trim() !== "" && !key}
+        onInput={(e) => setInto((e.target as HTMLInputElement).value)}
+      />
+      <label for="merge-reason" class="visually-hidden">
+        Why (optional)
+      </label>
+      <input
+        id="merge-reason"
+        type="text"
+        maxLength={500}
+        placeholder="Why (optional)"
+        value={reason}
+        onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+      />
+      <button
+        type="submit"
+        disabled={props.disabled || !key}
+        title="Resolve this incident as a duplicate: its pages stop, its alarms follow"
+      >
+        Merge into it
+      </button>
+    </form>
+  );
+}
+
+/** The incidents merged into this one, and related incidents (link, unlink). */
+function RelatedCard(props: {
+  incident: IncidentDetail;
+  canAct: boolean;
+  busy: boolean;
+  onLink: (other: string, reason?: string) => Promise<boolean>;
+  onUnlink: (other: string) => Promise<boolean>;
+}) {
+  const { incident } = props;
+  const [other, setOther] = useState("");
+  const key = incidentKeyOf(other);
+  const merged = incident.merged ?? [];
+  const links = incident.links ?? [];
+  if (!props.canAct && merged.length === 0 && links.length === 0) return null;
+  const refLink = (r: { number: number; title: string }) => (
+    <Link href={`/incidents/INC-${r.number}`}>
+      INC-{r.number} {r.title}
+    </Link>
+  );
+  return (
+    <section aria-labelledby="related-title" class="card">
+      <h2 id="related-title">Related incidents</h2>
+      {merged.length ? (
+        <>
+          <h3>Merged into this incident</h3>
+          <ul class="related" aria-label="Merged into this incident">
+            {merged.map((m) => (
+              <li key={m.id}>
+                {refLink(m)} <span class="muted">merged {formatTime(m.at)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {links.length ? (
+        <ul class="related" aria-label="Linked incidents">
+          {links.map((l) => (
+            <li key={l.id}>
+              {refLink(l)}{" "}
+              {props.canAct ? (
+                <button
+                  type="button"
+                  class="link"
+                  disabled={props.busy}
+                  aria-label={`Unlink INC-${l.number}`}
+                  onClick={() => void props.onUnlink(`INC-${l.number}`)}
+                >
+                  Unlink
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No linked incidents.</p>
+      )}
+      {props.canAct ? (
+        <form
+          class="inline"
+          aria-label="Link an incident"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (key) void props.onLink(key).then((ok) => ok && setOther(""));
+          }}
+        >
+          <label for="link-other">Link</label>
+          <input
+            id="link-other"
+            type="text"
+            placeholder="INC-3"
+            size={8}
+            maxLength={14}
+            value={other}
+            aria-invalid={other.trim() !== "" && !key}
+            onInput={(e) => setOther((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" disabled={props.busy || !key}>
+            Link
+          </button>
+        </form>
+      ) : null}
+    </section>
   );
 }
