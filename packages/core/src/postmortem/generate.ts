@@ -326,6 +326,8 @@ const KIND_LABELS: Record<string, string> = {
   "incident.role_assigned": "Role",
   "incident.update_posted": "Update",
   "incident.severity_changed": "Severity",
+  "incident.merge_received": "Merged",
+  "incident.linked": "Linked",
   "page.requested": "Page",
   "page.delivered": "Page delivered",
   "page.failed": "Page not delivered",
