@@ -45,6 +45,9 @@ export const TIMELINE_KINDS = [
   "maintenance.alarm_held",
   "maintenance.alarm_released",
   "maintenance.ended",
+  // Runtime shift overrides (core/oncall/shift-overrides.ts): `incidentId` is the override's id (OV-n).
+  "oncall.override_created",
+  "oncall.override_cancelled",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

@@ -1,9 +1,18 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { timelineItem } from "../storage/incident-store";
 import { keys } from "../storage/keys";
 import type { Directory } from "./directory";
+import { liveOverrides, type ShiftOverride, withShiftOverrides } from "./shift-overrides";
 
 /**
  * DynamoDB's item limit is 400 KB (attribute names and values together). The directory is stored
@@ -15,7 +24,15 @@ import type { Directory } from "./directory";
 export const MAX_DIRECTORY_BYTES = 380_000;
 
 export interface StoredDirectory {
+  /**
+   * The directory everything that asks "who is on call" uses: as applied, plus the live runtime
+   * shift overrides (shift-overrides.ts) in their rotations.
+   */
   directory: Directory;
+  /** The directory exactly as applied (what editors read and apply again); absent: `directory`. */
+  applied?: Directory;
+  /** The runtime shift overrides that have not ended, soonest first (absent: none). */
+  overrides?: ShiftOverride[];
   /** Starts at 1 and grows by one on every apply (optimistic locking for editors). */
   version: number;
   updatedAt: string;
@@ -66,19 +83,110 @@ export class DirectoryStore {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** The directory and its runtime overrides: one strongly consistent Query (CURRENT … OVERRIDES). */
   async get(): Promise<StoredDirectory | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.directory(), ConsistentRead: true }),
-    );
-    const item = out.Item;
+    const { current, overrides } = await this.read();
+    const item = current;
     if (!item || typeof item.body !== "string") return undefined;
+    const applied = JSON.parse(item.body) as Directory;
+    const now = this.clock.now();
+    const live = liveOverrides(overrides.items, now);
     const stored: StoredDirectory = {
-      directory: JSON.parse(item.body) as Directory,
+      directory: withShiftOverrides(applied, live, now),
+      applied,
+      overrides: live,
       version: Number(item.version),
       updatedAt: String(item.updatedAt),
     };
     if (item.updatedBy) stored.updatedBy = item.updatedBy as Actor;
     return stored;
+  }
+
+  private async read(): Promise<{
+    current?: Record<string, unknown>;
+    overrides: { items: ShiftOverride[]; version: number; next: number };
+  }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+        ExpressionAttributeValues: {
+          ":pk": keys.directory().pk,
+          ":a": keys.directory().sk,
+          ":b": keys.shiftOverrides().sk,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const current = items.find((i) => i.sk === keys.directory().sk);
+    const o = items.find((i) => i.sk === keys.shiftOverrides().sk);
+    return {
+      ...(current ? { current } : {}),
+      overrides: {
+        items: Array.isArray(o?.items) ? (o.items as ShiftOverride[]) : [],
+        version: Number(o?.version ?? 0),
+        next: Number(o?.nextNumber ?? 1),
+      },
+    };
+  }
+
+  /** The stored runtime overrides (live and ended), their item's version and the next OV number. */
+  async getOverrides(): Promise<{ items: ShiftOverride[]; version: number; next: number }> {
+    return (await this.read()).overrides;
+  }
+
+  /**
+   * Replaces the runtime overrides (conditioned on the version read; 0: none stored yet) and writes
+   * the change's timeline entry in the same transaction. Ended overrides are dropped here.
+   */
+  async saveOverrides(
+    items: readonly ShiftOverride[],
+    expectedVersion: number,
+    next: number,
+    entry: TimelineEntry,
+  ): Promise<void> {
+    const keep = liveOverrides(items, this.clock.now());
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.shiftOverrides(),
+                  type: "shift-overrides",
+                  items: keep,
+                  nextNumber: next,
+                  version: expectedVersion + 1,
+                },
+                ConditionExpression: expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :v",
+                ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ":v": expectedVersion } }),
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...timelineItem(entry), ...keys.directoryTimeline(entry.id) },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+      )
+        throw new VersionConflictError(
+          `the shift overrides changed since version ${expectedVersion} was read`,
+          undefined,
+          { cause: error },
+        );
+      throw error;
+    }
   }
 
   /** Stores `directory` (already validated) as the current one, atomically. */
@@ -134,7 +242,14 @@ export class DirectoryStore {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      const stored: StoredDirectory = { directory, version: Number(out.Attributes?.version), updatedAt: at };
+      const overrides = liveOverrides((await this.getOverrides()).items, this.clock.now());
+      const stored: StoredDirectory = {
+        directory: withShiftOverrides(directory, overrides, this.clock.now()),
+        applied: directory,
+        overrides,
+        version: Number(out.Attributes?.version),
+        updatedAt: at,
+      };
       if (options.actor) stored.updatedBy = options.actor;
       return stored;
     } catch (error) {

@@ -21,6 +21,10 @@ export const keys = {
   escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),
   ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
+  /** The runtime shift overrides (oncall/shift-overrides.ts), beside the directory. */
+  shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),
+  /** Their history: each change's timeline entry (a domain event, published by the outbox). */
+  directoryTimeline: (entryId: string) => ({ pk: "DIRECTORY", sk: `TL#${entryId}` }),
   /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
   apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
   apiTokenPartition: () => "APITOKEN",

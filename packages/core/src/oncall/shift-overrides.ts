@@ -1,0 +1,259 @@
+/**
+ * Shift overrides made at runtime, self-service (issue 15 item 8): "Bob covers my shift from
+ * Christmas Eve 09:00 to Christmas Day 09:00". A person takes, gives away or swaps (two covers) a
+ * shift from Slack (`/incident cover`), the API or the dashboard; the directory YAML is not edited.
+ *
+ * They are stored beside the directory (`DIRECTORY` / `OVERRIDES`, one item, optimistic locking:
+ * store.ts) and merged into the rotations' overrides when the directory is read
+ * (`withShiftOverrides`), so paging, the escalation sweep and "who is on call" all see them. Being
+ * written after the YAML's, each wins over an equally narrow YAML override (rotation.ts). They
+ * expire on their own: one whose `to` has passed is ignored on read and dropped on the next write.
+ * One that no longer fits the directory (its rotation or person was removed by `directory apply`)
+ * is never applied and never dropped silently: `misfitOverrides` names it, and apply reports it.
+ */
+import * as z from "zod/mini";
+import "@firebreak/core/shared/zod-locale";
+import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { validate } from "@firebreak/core/shared/validate";
+import type { Actor } from "../incident/model";
+import { type Directory, indexDirectory, type Rotation } from "./directory";
+import { onCallAt } from "./rotation";
+import { parseLocalDate, parseLocalTime, zonedTimeToInstant } from "./tz";
+
+/** A runtime override: `personId` is on call in `rotationId` during [from, to). */
+export interface ShiftOverride {
+  /** `OV-<number>`. */
+  id: string;
+  number: number;
+  rotationId: string;
+  personId: string;
+  /** ISO instants (UTC, milliseconds). */
+  from: string;
+  to: string;
+  reason?: string;
+  createdBy: Actor;
+  createdAt: string;
+}
+
+/** At most this many live overrides (they share one item, well under DynamoDB's 400 KB). */
+export const MAX_SHIFT_OVERRIDES = 500;
+/** An override lasts at most 31 days and starts at most 180 days ahead. */
+export const MAX_OVERRIDE_MS = 31 * 86_400_000;
+export const MAX_OVERRIDE_LEAD_MS = 180 * 86_400_000;
+
+const instant = (what: string) =>
+  z
+    .string({ error: `required: ${what}, an ISO 8601 instant with its offset (2026-12-24T09:00:00+01:00)` })
+    .check(
+      z.refine((v) => /(?:Z|[+-]\d{2}:?\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v)), {
+        message: `expected ${what} as an ISO 8601 instant with its offset, e.g. 2026-12-24T09:00:00+01:00`,
+      }),
+    );
+
+export const overrideRequestSchema = z.strictObject({
+  /** Who is on call during the override (the person taking the shift). */
+  personId: z.string().check(z.trim(), z.minLength(1, "who takes the shift"), z.maxLength(64)),
+  from: instant("from"),
+  to: instant("to"),
+  /** Which rotation; by default the one rotation the requester (else the person) belongs to. */
+  rotationId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+  reason: z.optional(z.string().check(z.trim(), z.maxLength(200, "at most 200 characters"))),
+});
+export type OverrideRequest = z.input<typeof overrideRequestSchema>;
+
+/** The override would change nothing or cannot be made now (HTTP 409); the message says why. */
+export class OverrideRefusedError extends FirebreakError {
+  constructor(message: string) {
+    super("override_refused", message);
+  }
+}
+
+const rotationsOf = (directory: Directory, personId: string): Rotation[] =>
+  directory.teams.flatMap((t) => t.rotations.filter((r) => r.members.includes(personId)));
+
+/**
+ * Checks a request against the directory and the clock and returns the new override (pure).
+ * `requester` is the directory person asking (undefined: an admin or a token without one).
+ * Without `admin`, the requester must be the person taking the shift or a member of the rotation.
+ */
+export function planOverride(
+  directory: Directory,
+  existing: readonly ShiftOverride[],
+  input: OverrideRequest,
+  context: { actor: Actor; requester?: string; admin: boolean; now: Date; number: number },
+): ShiftOverride {
+  const data = validate(overrideRequestSchema, input);
+  const index = indexDirectory(directory);
+  const person = index.people.get(data.personId);
+  if (!person)
+    throw new ValidationError(`unknown person "${data.personId}"`, [
+      { path: "personId", message: `unknown person "${data.personId}" (see GET /api/people)` },
+    ]);
+  let rotation: Rotation | undefined;
+  if (data.rotationId) {
+    rotation = index.rotations.get(data.rotationId)?.rotation;
+    if (!rotation)
+      throw new ValidationError(`unknown rotation "${data.rotationId}"`, [
+        { path: "rotationId", message: `unknown rotation "${data.rotationId}"` },
+      ]);
+  } else {
+    const whose = context.requester ?? data.personId;
+    const members = rotationsOf(directory, whose);
+    let fallback = members.length === 0 ? rotationsOf(directory, data.personId) : members;
+    // In several: the one whose shift `whose` holds at `from` is the shift being given away.
+    if (fallback.length > 1 && !Number.isNaN(Date.parse(data.from))) {
+      const holding = fallback.filter(
+        (r) => onCallAt(r, index.people, new Date(data.from)).personId === whose,
+      );
+      if (holding.length === 1) fallback = holding;
+    }
+    if (fallback.length !== 1)
+      throw new ValidationError("say which rotation", [
+        {
+          path: "rotationId",
+          message:
+            fallback.length === 0
+              ? `${whose} is in no rotation: name the rotation (rotationId)`
+              : `${whose} is in several rotations (${fallback.map((r) => r.id).join(", ")}): name one (rotationId)`,
+        },
+      ]);
+    rotation = fallback[0]!;
+  }
+  const from = new Date(data.from);
+  const to = new Date(data.to);
+  const issue = (path: string, message: string) =>
+    new ValidationError(`${path}: ${message}`, [{ path, message }]);
+  if (to <= from) throw issue("to", "must be after from");
+  if (to.getTime() - from.getTime() > MAX_OVERRIDE_MS) throw issue("to", "an override lasts at most 31 days");
+  if (to <= context.now) throw issue("to", "is in the past: the override would change nothing");
+  if (from.getTime() - context.now.getTime() > MAX_OVERRIDE_LEAD_MS)
+    throw issue("from", "is more than 180 days ahead");
+  if (
+    !context.admin &&
+    context.requester !== data.personId &&
+    !rotation.members.includes(context.requester ?? "")
+  )
+    throw new OverrideRefusedError(
+      `only ${person.name} (taking the shift), a member of rotation ${rotation.id} or an admin may put ${person.name} on call there`,
+    );
+  const live = existing.filter((o) => Date.parse(o.to) > context.now.getTime());
+  if (live.length >= MAX_SHIFT_OVERRIDES)
+    throw new OverrideRefusedError(
+      `there are ${MAX_SHIFT_OVERRIDES} overrides already, the most kept: cancel some first`,
+    );
+  const same = live.find(
+    (o) =>
+      o.rotationId === rotation.id &&
+      o.personId === data.personId &&
+      o.from === from.toISOString() &&
+      o.to === to.toISOString(),
+  );
+  if (same) throw new OverrideRefusedError(`${same.id} already puts ${person.name} on call then`);
+  return {
+    id: `OV-${context.number}`,
+    number: context.number,
+    rotationId: rotation.id,
+    personId: data.personId,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    ...(data.reason ? { reason: data.reason } : {}),
+    createdBy: context.actor,
+    createdAt: context.now.toISOString(),
+  };
+}
+
+/** The overrides that have not ended at `now`, soonest first. */
+export function liveOverrides(overrides: readonly ShiftOverride[], now: Date): ShiftOverride[] {
+  return overrides
+    .filter((o) => Date.parse(o.to) > now.getTime())
+    .sort((a, b) => a.from.localeCompare(b.from) || a.number - b.number);
+}
+
+/** Overrides that name a rotation or a person the directory no longer has, and why. */
+export function misfitOverrides(
+  directory: Directory,
+  overrides: readonly ShiftOverride[],
+): { override: ShiftOverride; reason: string }[] {
+  const index = indexDirectory(directory);
+  return overrides.flatMap((override) => {
+    if (!index.rotations.has(override.rotationId))
+      return [{ override, reason: `rotation "${override.rotationId}" is no longer in the directory` }];
+    if (!index.people.has(override.personId))
+      return [{ override, reason: `person "${override.personId}" is no longer in the directory` }];
+    return [];
+  });
+}
+
+/**
+ * The directory with the live overrides added to their rotations (after the YAML's own), for
+ * everything that asks who is on call. Misfits are left out. Pure; the input is not mutated.
+ */
+export function withShiftOverrides(
+  directory: Directory,
+  overrides: readonly ShiftOverride[],
+  now: Date,
+): Directory {
+  const live = liveOverrides(overrides, now);
+  if (live.length === 0) return directory;
+  const index = indexDirectory(directory);
+  const byRotation = new Map<string, ShiftOverride[]>();
+  for (const o of live) {
+    if (!index.rotations.has(o.rotationId) || !index.people.has(o.personId)) continue;
+    byRotation.set(o.rotationId, [...(byRotation.get(o.rotationId) ?? []), o]);
+  }
+  if (byRotation.size === 0) return directory;
+  return {
+    ...directory,
+    teams: directory.teams.map((team) =>
+      team.rotations.some((r) => byRotation.has(r.id))
+        ? {
+            ...team,
+            rotations: team.rotations.map((r) => {
+              const added = byRotation.get(r.id);
+              if (!added) return r;
+              return {
+                ...r,
+                overrides: [
+                  ...r.overrides,
+                  ...added
+                    .sort((a, b) => a.number - b.number)
+                    .map((o) => ({
+                      personId: o.personId,
+                      from: o.from,
+                      to: o.to,
+                      reason: `${o.id}${o.reason ? `: ${o.reason}` : ""}`,
+                    })),
+                ],
+              };
+            }),
+          }
+        : team,
+    ),
+  };
+}
+
+/** The override `id` (`OV-n`, any case) among `overrides`, or NotFoundError. */
+export function findOverride(overrides: readonly ShiftOverride[], id: string): ShiftOverride {
+  const m = /^OV-(\d{1,9})$/i.exec(id.trim());
+  const found = m ? overrides.find((o) => o.number === Number(m[1])) : undefined;
+  if (!found) throw new NotFoundError("shift override", id);
+  return found;
+}
+
+/**
+ * `2026-12-24 09:00` (or `2026-12-24T09:00`) read as wall-clock time in `zone`, or an ISO instant
+ * with an offset as it is. Undefined when it is neither. For Slack, where people type local times.
+ */
+export function parseShiftTime(text: string, zone: string): Date | undefined {
+  const trimmed = text.trim();
+  if (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) && /^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
+    const ms = Date.parse(trimmed);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$/.exec(trimmed);
+  if (!m) return undefined;
+  const date = parseLocalDate(m[1]!);
+  const time = parseLocalTime(m[2]!.padStart(5, "0"));
+  if (!date || !time) return undefined;
+  return zonedTimeToInstant(zone, date, time).instant;
+}
