@@ -3,6 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Incident } from "@firebreak/core/incident/model";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -811,6 +812,86 @@ describe("/incident page (with an on-call directory)", () => {
     ]);
     expect((await command("escalate INC-1", BOB)).json.text).toMatch(
       /^Only people in the on-call directory may escalate or re-page INC-1/,
+    );
+  });
+});
+
+describe("/incident cover (shift overrides, with the on-call directory)", () => {
+  const DEMO = parseDirectoryYaml(
+    readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+  );
+  const PEOPLE = new Map([
+    [DANA.id, { id: "dana", name: "Dana Fischer" }],
+    [BOB.id, { id: "bob", name: "Bob Okafor" }],
+  ]);
+  // A pinned instant (requests are signed at it): Saturday 2026-03-14, Berlin on UTC+1.
+  const clock = { now: () => new Date("2026-03-14T09:00:00.000Z") };
+  const at = (text: string, user: User) =>
+    send(commandBody({ text, user_id: user.id, user_name: user.name, channel_id: CHANNEL }), {
+      timestamp: Math.floor(clock.now().getTime() / 1000),
+    });
+  let directory: DirectoryStore;
+  beforeEach(async () => {
+    directory = new DirectoryStore(store.db, store.tableName, clock);
+    await directory.apply(DEMO);
+    handler = createSlackHandler(() =>
+      deps({
+        clock,
+        directory: async () => (await directory.get())?.directory,
+        overrides: directory,
+        personFor: (slackUserId) => {
+          const person = PEOPLE.get(slackUserId);
+          return person ? { directory: true, person } : { directory: true };
+        },
+      }),
+    );
+  });
+
+  it("gives a shift away in the requester's time zone, lists it, and the covered person cancels it", async () => {
+    const given = await at(
+      `cover <@${BOB.id}|bob> 2026-03-20 10:00 – 2026-03-21 10:00 rotation:checkout-primary swapping weekends`,
+      DANA,
+    );
+    expect(given.json.response_type).toBe("in_channel");
+    expect(given.json.text).toMatch(
+      /^🔁 \*OV-1\* Bob Okafor on call in checkout-primary · <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-03-20T09:00:00\.000Z> → <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-03-21T09:00:00\.000Z> · swapping weekends \(times read in Europe\/Berlin\), by Dana Fischer\. Cancel with `\/incident cover cancel OV-1`\.$/,
+    );
+    expect((await directory.get())?.overrides).toMatchObject([
+      {
+        id: "OV-1",
+        rotationId: "checkout-primary",
+        personId: "bob",
+        from: "2026-03-20T09:00:00.000Z",
+        to: "2026-03-21T09:00:00.000Z",
+        createdBy: { type: "slack", id: "dana", name: "Dana Fischer" },
+      },
+    ]);
+
+    const listed = await at("cover list", CAROL);
+    expect(listed.json.response_type).toBe("ephemeral");
+    expect(listed.json.text).toMatch(
+      /^\*Shift overrides \(1\)\*\n\*OV-1\* Bob Okafor on call in checkout-primary · /,
+    );
+
+    // Someone outside the directory may not; a time that is not one is said so.
+    expect((await at("cover me 2026-03-20 10:00 – 2026-03-21 10:00", CAROL)).json.text).toBe(
+      "Only people in the on-call directory may take, give away or cancel shifts, and you are not in it: ask an admin to add you to the directory.",
+    );
+    expect((await at(`cover <@${BOB.id}|bob> tomorrow – later`, DANA)).json.text).toMatch(
+      /^expected when the cover starts, as YYYY-MM-DD HH:MM, got "tomorrow"\nUsage: /,
+    );
+    expect(
+      (await at(`cover <@${BOB.id}|bob> 2026-03-21 10:00 – 2026-03-20 10:00 rotation:checkout-primary`, DANA))
+        .json.text,
+    ).toBe("That did not work: to: must be after from");
+
+    const cancelled = await at("cover cancel ov-1", BOB);
+    expect(cancelled.json.text).toMatch(
+      /^✖️ \*OV-1\* Bob Okafor on call in checkout-primary .+: cancelled by Bob Okafor$/,
+    );
+    expect((await directory.get())?.overrides).toEqual([]);
+    expect((await at("cover cancel OV-1", BOB)).json.text).toMatch(
+      /^OV-1 is not a shift override that has not ended\.\nUsage: /,
     );
   });
 });

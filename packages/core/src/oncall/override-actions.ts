@@ -141,6 +141,7 @@ export async function cancelShiftOverride(
     if (!allowed)
       throw new OverrideRefusedError(
         `only the person ${override.id} puts on call, whoever made it, a member of rotation ${override.rotationId} or an admin may cancel it`,
+        "override_forbidden",
       );
     await deps.directory.saveOverrides(
       live.filter((o) => o.number !== override.number),

@@ -61,10 +61,13 @@ export const overrideRequestSchema = z.strictObject({
 });
 export type OverrideRequest = z.input<typeof overrideRequestSchema>;
 
-/** The override would change nothing or cannot be made now (HTTP 409); the message says why. */
+/**
+ * The override cannot be made (409: `override_refused`) or not by this person (403:
+ * `override_forbidden`); the message says why, or who may.
+ */
 export class OverrideRefusedError extends FirebreakError {
-  constructor(message: string) {
-    super("override_refused", message);
+  constructor(message: string, code: "override_refused" | "override_forbidden" = "override_refused") {
+    super(code, message);
   }
 }
 
@@ -135,6 +138,7 @@ export function planOverride(
   )
     throw new OverrideRefusedError(
       `only ${person.name} (taking the shift), a member of rotation ${rotation.id} or an admin may put ${person.name} on call there`,
+      "override_forbidden",
     );
   const live = existing.filter((o) => Date.parse(o.to) > context.now.getTime());
   if (live.length >= MAX_SHIFT_OVERRIDES)

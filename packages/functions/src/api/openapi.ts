@@ -232,6 +232,33 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/oncall/overrides",
+    summary:
+      "The runtime shift overrides that have not ended (OV-n), soonest first: who covers which rotation, when",
+    role: "viewer",
+    response: s.overrideList,
+  },
+  {
+    method: "post",
+    path: "/api/oncall/overrides",
+    summary:
+      "Take, give away or swap a shift: `personId` is on call in the rotation (default: the one whose shift the requester holds at `from`, or their only one) during [from, to) (ISO instants with offsets; at most 31 days, ending in the future). The person taking it, a member of the rotation or an admin may; it expires on its own. 409 for a duplicate",
+    role: "responder",
+    body: s.overrideBody,
+    response: s.overrideResponse,
+    status: 201,
+  },
+  {
+    method: "delete",
+    path: "/api/oncall/overrides/{id}",
+    summary:
+      "Cancel an override (the person it puts on call, whoever made it, a member of its rotation or an admin); 404 once it has ended",
+    role: "responder",
+    params: s.overridePath,
+    response: s.overrideResponse,
+  },
+  {
+    method: "get",
     path: "/api/oncall",
     summary:
       "Each team (or the one owning ?service=, or ?team=): who is on call now at each level of its policy and who is next (from when), and whom paging the team reaches now",

@@ -68,6 +68,19 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (
+    error instanceof FirebreakError &&
+    (error.code === "override_refused" || error.code === "override_forbidden")
+  ) {
+    const forbidden = error.code === "override_forbidden";
+    return {
+      type: `https://firebreak.dev/problems/${forbidden ? "forbidden" : "override-refused"}`,
+      title: forbidden ? "Forbidden" : "Override refused",
+      status: forbidden ? 403 : 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof PayloadTooLargeError) {
     return {
       type: "https://firebreak.dev/problems/payload-too-large",

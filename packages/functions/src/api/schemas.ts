@@ -17,6 +17,7 @@ import {
 import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core/incident/responders";
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
+import { overrideRequestSchema } from "@firebreak/core/oncall/shift-overrides";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
@@ -348,6 +349,26 @@ export const escalateBody = escalationRequestSchema;
 
 /** POST /api/incidents/{id}/reopen. */
 export const reopenBody = z.strictObject(reopenInputSchema.shape);
+
+export const overrideBody = overrideRequestSchema;
+export const overridePath = z.object({
+  id: z.string().check(z.regex(/^OV-\d{1,9}$/i, "expected an override id: OV-<n>")),
+});
+const overrideView = z.object({
+  id: z.string().check(z.describe("OV-<n>")),
+  number: z.number().check(z.int()),
+  rotationId: z.string(),
+  rotationName: z.optional(z.string()),
+  personId: z.string(),
+  personName: z.optional(z.string()),
+  from: z.string(),
+  to: z.string(),
+  reason: z.optional(z.string()),
+  createdBy: z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) }),
+  createdAt: z.string(),
+});
+export const overrideResponse = overrideView;
+export const overrideList = z.object({ items: z.array(overrideView) });
 
 export const onCallQuery = z.object({
   service: z.optional(serviceNameSchema),

@@ -20,7 +20,14 @@ import { requestEscalation, requestResponders } from "@firebreak/core/incident/r
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { Directory } from "@firebreak/core/oncall/directory";
+import { indexDirectory } from "@firebreak/core/oncall/directory";
+import {
+  addShiftOverride,
+  cancelShiftOverride,
+  type OverrideDeps,
+} from "@firebreak/core/oncall/override-actions";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
+import { parseShiftTime, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -57,6 +64,7 @@ import {
   person,
   postmortemSummary,
   type SlackMessage,
+  slackDate,
   statusReport,
   updateText,
   windowLine,
@@ -135,6 +143,8 @@ export interface SlackAppDeps {
   permissions?: PermissionConfig;
   /** The on-call directory (`/incident page`: who the people are, who is on call for a team). */
   directory?: () => Promise<Directory | undefined>;
+  /** Runtime shift overrides (`/incident cover`): the directory store. */
+  overrides?: OverrideDeps["directory"];
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
@@ -369,6 +379,93 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         );
       throw error;
     }
+  };
+
+  /** `/incident cover …`: take, give away or cancel a shift (core/oncall/override-actions.ts). */
+  const runCover = async (
+    command: Extract<Command, { kind: "cover" | "cover_list" | "cover_cancel" }>,
+    actor: Actor,
+    me: Who,
+    check: (act: Act) => void,
+  ): Promise<Reply> => {
+    const store = deps.overrides;
+    const directory = await deps.directory?.();
+    if (!store || !directory)
+      throw new SlackUserError(
+        "not_configured",
+        "There is no on-call directory yet: apply one (firebreak directory apply).",
+      );
+    const index = indexDirectory(directory);
+    const name = (personId: string) =>
+      escapeMrkdwnWithin(oneLine(index.people.get(personId)?.name ?? personId), 100);
+    const line = (o: ShiftOverride) =>
+      `*${o.id}* ${name(o.personId)} on call in ${escapeMrkdwnWithin(o.rotationId, 64)} · ${slackDate(o.from)} → ${slackDate(o.to)}${o.reason ? ` · ${escapeMrkdwnWithin(oneLine(o.reason), 200)}` : ""}`;
+    if (command.kind === "cover_list") {
+      const live = (await store.get())?.overrides ?? [];
+      return ephemeral(
+        live.length
+          ? [`*Shift overrides (${live.length})*`, ...live.map(line)].join("\n")
+          : "No shift overrides.",
+      );
+    }
+    check("cover");
+    const requester = {
+      actor,
+      ...(me.personId ? { personId: me.personId } : {}),
+      admin: policy.admins.includes(me.slackUserId),
+    };
+    const od = { directory: store, ...(deps.clock ? { clock: deps.clock } : {}) };
+    if (command.kind === "cover_cancel") {
+      const cancelled = await cancelShiftOverride(od, command.id, requester).catch((error: unknown) => {
+        if (error instanceof NotFoundError)
+          throw new SlackUserError(
+            "not_found",
+            `${command.id} is not a shift override that has not ended.`,
+            USAGE.cover,
+          );
+        throw error;
+      });
+      return inChannel(
+        `✖️ ${line(cancelled)}: cancelled by ${escapeMrkdwnWithin(oneLine(actor.name ?? actor.id), 100)}`,
+      );
+    }
+    const taker = command.self ? me : await who(command.userId!);
+    if (!taker.personId)
+      throw new SlackUserError(
+        "not_in_directory",
+        `${command.self ? "You are" : `@${oneLine(command.userName ?? command.userId ?? "")} is`} not in the on-call directory: only its people can be on call.`,
+        USAGE.cover,
+      );
+    // Times are read in the requester's own time zone (the directory's), else the rotation's.
+    const zone =
+      (me.personId ? index.people.get(me.personId)?.timezone : undefined) ??
+      (command.rotation ? index.rotations.get(command.rotation)?.rotation.timezone : undefined) ??
+      deps.timezone ??
+      "UTC";
+    const at = (text: string, what: string) => {
+      const instant = parseShiftTime(text, zone);
+      if (!instant)
+        throw new SlackUserError(
+          "invalid_argument",
+          `${what} "${oneLine(text)}" is not a time: write YYYY-MM-DD HH:MM.`,
+          USAGE.cover,
+        );
+      return instant.toISOString();
+    };
+    const override = await addShiftOverride(
+      od,
+      {
+        personId: taker.personId,
+        from: at(command.from, "from"),
+        to: at(command.to, "to"),
+        ...(command.rotation ? { rotationId: command.rotation } : {}),
+        ...(command.reason ? { reason: command.reason } : {}),
+      },
+      requester,
+    );
+    return inChannel(
+      `🔁 ${line(override)} (times read in ${escapeMrkdwnWithin(zone, 64)}), by ${escapeMrkdwnWithin(oneLine(actor.name ?? actor.id), 100)}. Cancel with \`/incident cover cancel ${override.id}\`.`,
+    );
   };
 
   const runCommand = async (
@@ -664,6 +761,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "maintenance_list":
       case "maintenance_cancel":
         return runMaintenance(command, actor, check);
+      case "cover":
+      case "cover_list":
+      case "cover_cancel":
+        return runCover(command, actor, me, check);
       case "list": {
         const page = await deps.store.listOpen({ limit: 20 });
         return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));

@@ -14,6 +14,9 @@ const KINDS = [
   "page",
   "escalate",
   "oncall",
+  "cover",
+  "cover_list",
+  "cover_cancel",
   "reopen",
   "merge",
   "link",
@@ -308,6 +311,42 @@ describe("parseCommand: merge, link, unlink", () => {
     expect(err("link yesterday").problem).toBe('expected an incident like INC-12, got "yesterday"');
     expect(err("link INC-3 INC-3").problem).toBe("INC-3 cannot be linked to itself");
     expect(err("unlink INC-3 because").problem).toBe('unexpected "because"');
+  });
+});
+
+describe("parseCommand: cover", () => {
+  it("who takes it, from – to (local or ISO), an optional rotation, then the reason", () => {
+    expect(
+      ok("cover <@U0BOB0001|bob> 2026-12-24 09:00 – 2026-12-25 09:00 rotation:checkout-primary xmas"),
+    ).toEqual({
+      kind: "cover",
+      userId: "U0BOB0001",
+      userName: "bob",
+      from: "2026-12-24 09:00",
+      to: "2026-12-25 09:00",
+      rotation: "checkout-primary",
+      reason: "xmas",
+    });
+    expect(ok("cover me 2026-12-24T09:00:00+01:00 to 2026-12-24T18:00:00+01:00")).toEqual({
+      kind: "cover",
+      self: true,
+      from: "2026-12-24T09:00:00+01:00",
+      to: "2026-12-24T18:00:00+01:00",
+    });
+    expect(ok("override @me 2026-12-24 9:00 2026-12-24 18:00")).toMatchObject({ kind: "cover", self: true });
+    expect(ok("cover list")).toEqual({ kind: "cover_list" });
+    expect(ok("cover cancel ov-3")).toEqual({ kind: "cover_cancel", id: "OV-3" });
+    expect(err("cover").problem).toBe("who takes the shift? mention them, or write me");
+    expect(err("cover @bob 2026-12-24 09:00 – 2026-12-25 09:00").problem).toMatch(
+      /^expected who takes the shift as a mention/,
+    );
+    expect(err("cover me 2026-12-24 – 2026-12-25").problem).toBe(
+      'expected when the cover starts, as YYYY-MM-DD HH:MM, got "2026-12-24"',
+    );
+    expect(err("cover me 2026-12-24 09:00 until").problem).toBe(
+      'expected when the cover ends, as YYYY-MM-DD HH:MM after "–"',
+    );
+    expect(err("cover cancel MW-3").problem).toBe('which override? e.g. "cover cancel OV-3", got "MW-3"');
   });
 });
 

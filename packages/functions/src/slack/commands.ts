@@ -19,6 +19,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident link INC-m [INC-n] [reason]
  * /incident unlink INC-m [INC-n]
  * /incident oncall [service|team:<id>]
+ * /incident cover @user <from> – <to> [rotation:<id>] [reason]
+ * /incident cover list
+ * /incident cover cancel OV-n
  * /incident escalate [INC-n] [reason]
  * /incident repage [INC-n] [reason]
  * /incident list
@@ -46,6 +49,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  *   `1h30m`, `1d`), then the reason; `list` and `cancel MW-n` manage the windows.
  * - `merge`: the duplicate (optional: the channel's incident), the word `into`, then the incident that
  *   survives; `link` / `unlink`: the related incident first, then (optional) the incident itself.
+ * - `cover`: who takes the shift (a mention; `@me` is your own), then from and to as
+ *   `YYYY-MM-DD HH:MM` in your time zone (the directory's), or ISO instants with offsets, separated
+ *   by `–`, `-` or `to`; then `rotation:<id>` when you are in several, then the reason.
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
  *   resolves INC-3.
  *
@@ -75,6 +81,19 @@ export type Command =
   | { kind: "severity"; severity: Severity; number?: number; reason?: string }
   | { kind: "escalate"; mode: "next" | "repage"; number?: number; reason?: string }
   | { kind: "oncall"; service?: string; team?: string }
+  | {
+      kind: "cover";
+      /** Who takes the shift; absent with `self`: the person typing. */
+      userId?: string;
+      userName?: string;
+      self?: true;
+      from: string;
+      to: string;
+      rotation?: string;
+      reason?: string;
+    }
+  | { kind: "cover_list" }
+  | { kind: "cover_cancel"; id: string }
   | { kind: "reopen"; number?: number; reason: string }
   | { kind: "merge"; number?: number; into: number; reason?: string }
   | { kind: "link"; other: number; number?: number; reason?: string }
@@ -100,6 +119,7 @@ export type Subcommand =
   | "escalate"
   | "repage"
   | "oncall"
+  | "cover"
   | "reopen"
   | "merge"
   | "link"
@@ -131,6 +151,8 @@ export const USAGE: Record<Subcommand, string> = {
   page: "/incident page @user|team:<id> [INC-n] [message]",
   escalate: "/incident escalate [INC-n] [reason]",
   oncall: "/incident oncall [service|team:<id>]",
+  cover:
+    "/incident cover @user|me <YYYY-MM-DD HH:MM> – <YYYY-MM-DD HH:MM> [rotation:<id>] [reason]  ·  /incident cover list  ·  /incident cover cancel OV-n",
   reopen: "/incident reopen [INC-n] <reason>",
   merge: "/incident merge [INC-n] into INC-m [reason]",
   link: "/incident link INC-m [INC-n] [reason]",
@@ -155,6 +177,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   page: "page someone (or a team's current on-call) into the incident, at once, on their own channels",
   escalate: "page the next level of the escalation policy now (even after an acknowledgement)",
   oncall: "who is on call now, and who is next, for every team (or one service's or team's)",
+  cover:
+    "put someone (or yourself) on call in your rotation for a while: give away, take or swap a shift; times in your time zone",
   reopen: "reopen a resolved incident (within 7 days), saying why; paging starts again",
   merge:
     "merge a duplicate into the incident that survives: the duplicate is resolved, its pages stop, its alarms follow",
@@ -196,6 +220,8 @@ const ALIASES = new Map<string, Subcommand>([
   ["unlink", "unlink"],
   ["on-call", "oncall"],
   ["who", "oncall"],
+  ["cover", "cover"],
+  ["override", "cover"],
   ["repage", "repage"],
   ["re-page", "repage"],
   ["maintenance", "maintenance"],
@@ -290,6 +316,8 @@ export function parseCommand(text: string): ParseResult {
     }
     case "merge":
       return parseMerge(args);
+    case "cover":
+      return parseCover(args);
     case "link":
     case "unlink":
       return parseLink(name, args);
@@ -498,6 +526,87 @@ function refThenText(
   if (text.length > 500)
     return fail("invalid_argument", `the ${what} is ${text.length} characters: at most 500`, subcommand);
   return number !== undefined ? { number, text } : { text };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const CLOCK = /^\d{1,2}:\d{2}$/;
+const STAMP = /^\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** One time at `words[i]`: `YYYY-MM-DD HH:MM` (two words) or one `…T…` word; its text and length. */
+function timeAt(words: string[], i: number): { text: string; used: number } | undefined {
+  const word = words[i];
+  if (word === undefined) return undefined;
+  if (STAMP.test(word)) return { text: word, used: 1 };
+  if (DAY.test(word) && CLOCK.test(words[i + 1] ?? "")) return { text: `${word} ${words[i + 1]}`, used: 2 };
+  return undefined;
+}
+
+/** `cover @user <from> – <to> [rotation:<id>] [reason]`, `cover list`, `cover cancel OV-n`. */
+function parseCover(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  if (first?.toLowerCase() === "list")
+    return rest.length === 0
+      ? { ok: true, command: { kind: "cover_list" } }
+      : fail("unexpected_argument", `"cover list" takes no arguments, got ${quote(rest[0]!)}`, "cover");
+  if (first?.toLowerCase() === "cancel") {
+    const id = rest[0];
+    if (id === undefined || !/^OV-\d{1,9}$/i.test(id) || rest.length > 1)
+      return fail(
+        "invalid_argument",
+        `which override? e.g. "cover cancel OV-3"${id ? `, got ${quote(id)}` : ""}`,
+        "cover",
+      );
+    return { ok: true, command: { kind: "cover_cancel", id: id.toUpperCase() } };
+  }
+  if (first === undefined)
+    return fail("missing_argument", "who takes the shift? mention them, or write me", "cover");
+  const self = /^@?me$/i.test(first);
+  const mention = MENTION.exec(first);
+  if (!mention && !self)
+    return fail(
+      "invalid_argument",
+      `expected who takes the shift as a mention (@user), got ${quote(first)}${first.startsWith("@") ? " (pick the name from the list so Slack sends their id)" : ""}`,
+      "cover",
+    );
+  const from = timeAt(rest, 0);
+  if (!from)
+    return fail(
+      "invalid_argument",
+      `expected when the cover starts, as YYYY-MM-DD HH:MM${rest[0] ? `, got ${quote(rest[0])}` : ""}`,
+      "cover",
+    );
+  let i = from.used;
+  if (/^(?:–|—|-|to|until)$/i.test(rest[i] ?? "")) i += 1;
+  const to = timeAt(rest, i);
+  if (!to)
+    return fail(
+      "invalid_argument",
+      `expected when the cover ends, as YYYY-MM-DD HH:MM after "–"${rest[i] ? `, got ${quote(rest[i]!)}` : ""}`,
+      "cover",
+    );
+  i += to.used;
+  let rotation: string | undefined;
+  const named = /^rotation:([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/i.exec(rest[i] ?? "");
+  if (named) {
+    rotation = named[1]!;
+    i += 1;
+  }
+  const reason = plainText(rest.slice(i).join(" "));
+  if (reason.length > 200)
+    return fail("invalid_argument", `the reason is ${reason.length} characters: at most 200`, "cover");
+  return {
+    ok: true,
+    command: {
+      kind: "cover",
+      ...(mention
+        ? { userId: mention[1]!, ...(mention[2] ? { userName: mention[2] } : {}) }
+        : { self: true }),
+      from: from.text,
+      to: to.text,
+      ...(rotation ? { rotation } : {}),
+      ...(reason ? { reason } : {}),
+    },
+  };
 }
 
 /** `merge [INC-n] into INC-m [reason]`: the word "into" says which incident survives. */

@@ -1,4 +1,5 @@
 import type { Directory } from "@firebreak/core/oncall/directory";
+import { cachedDirectory } from "@firebreak/core/oncall/store";
 import { describe, expect, it } from "vitest";
 import { directoryPersonLookup } from "./directory-lookup";
 
@@ -22,7 +23,7 @@ describe("directoryPersonLookup", () => {
         return { directory: current, version: reads, updatedAt: "" };
       },
     };
-    const lookup = directoryPersonLookup(store, 30_000, { now: () => new Date(now) });
+    const lookup = directoryPersonLookup(cachedDirectory(store, 30_000, { now: () => new Date(now) }));
     expect(await lookup("U08DANA4K7P")).toEqual({ directory: true, person: { id: "dana", name: "DANA" } });
     expect(await lookup("U0STRANGER")).toEqual({ directory: true });
     current = directory([person("dana", "U08DANA4K7P"), person("bob", "U0BOB0001")]);
@@ -35,11 +36,9 @@ describe("directoryPersonLookup", () => {
   });
 
   it("says when no directory (or one without people) is applied", async () => {
-    const none = directoryPersonLookup({ get: async () => undefined });
+    const none = directoryPersonLookup(async () => undefined);
     expect(await none("U08DANA4K7P")).toEqual({ directory: false });
-    const empty = directoryPersonLookup({
-      get: async () => ({ directory: directory([]), version: 1, updatedAt: "" }),
-    });
+    const empty = directoryPersonLookup(async () => directory([]));
     expect(await empty("U08DANA4K7P")).toEqual({ directory: false });
   });
 });

@@ -1,6 +1,4 @@
 import type { Directory } from "@firebreak/core/oncall/directory";
-import { cachedDirectory, type DirectoryStore } from "@firebreak/core/oncall/store";
-import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 
 /** A Slack user as the on-call directory knows them. */
 export interface DirectoryPerson {
@@ -18,15 +16,10 @@ export interface PersonLookupResult {
 /**
  * Slack user id → on-call directory person, for permission checks (who may acknowledge, who holds
  * a role) and for recording each action under the person's directory name rather than a Slack id.
- * The directory is read through `cachedDirectory` (at most once per `ttlMs`, default 30 s, on the
- * given clock), so a slash command costs at most one extra GetItem now and then.
+ * `load` is the app's one cached directory (`cachedDirectory`: at most one read per 30 s), so a
+ * slash command costs at most one extra read now and then.
  */
-export function directoryPersonLookup(
-  store: Pick<DirectoryStore, "get">,
-  ttlMs = 30_000,
-  clock: Clock = systemClock,
-) {
-  const load = cachedDirectory(store, ttlMs, clock);
+export function directoryPersonLookup(load: () => Promise<Directory | undefined>) {
   const bySlackId = new WeakMap<Directory, Map<string, DirectoryPerson>>();
   return async (slackUserId: string): Promise<PersonLookupResult> => {
     const directory = await load();

@@ -47,6 +47,8 @@ const STATED_REFUSALS = new Set([
   "reopen_window_passed",
   "window_ended",
   "cannot_merge",
+  "override_refused",
+  "override_forbidden",
   "cannot_link",
   "paging_not_configured",
 ]);

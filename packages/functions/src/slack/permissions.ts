@@ -32,7 +32,8 @@ export type Act =
   | "escalate"
   | "reopen"
   | "merge"
-  | "link";
+  | "link"
+  | "cover";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -60,6 +61,8 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     // Merging resolves the duplicate: like resolving, for its responders.
     merge: "responders",
     link: "people",
+    // Who may put whom on call is core's rule (the person taking it, a member, an admin).
+    cover: "people",
   },
   claimVacantIc: true,
 };
@@ -111,6 +114,10 @@ export function authorize(
   if (act === "maintenance")
     throw new PermissionDeniedError(
       "Only people in the on-call directory may schedule or cancel maintenance windows (they hold pages), and you are not in it: ask an admin to add you to the directory.",
+    );
+  if (act === "cover")
+    throw new PermissionDeniedError(
+      "Only people in the on-call directory may take, give away or cancel shifts, and you are not in it: ask an admin to add you to the directory.",
     );
   if (!incident) throw new PermissionDeniedError(`Only an admin may ${act}.`);
   if (holds(incident, who)) return;

@@ -28,6 +28,8 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
   if (teamIds.length === 0)
     throw new FirebreakError("config_missing", "the SlackTeamId secret names no workspace (T…)");
   const slack = new SlackStore(incidents.db, incidents.tableName);
+  const directoryStore = new DirectoryStore(db, tableName, platform.clock);
+  const directory = cachedDirectory(directoryStore, 30_000, platform.clock);
   const bot = platform.adapters?.slackBot;
   const botId = env.FIREBREAK_SLACK_BOT_ID || bot?.botId;
   const botUserId = env.FIREBREAK_SLACK_BOT_USER_ID || bot?.botUserId;
@@ -45,12 +47,10 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     timezone: env.FIREBREAK_TIMEZONE,
     enqueue: publisherEnqueue(bus, platform.clock),
     channelIncident: (channelId) => slack.incidentForChannel(channelId),
-    directory: cachedDirectory(new DirectoryStore(db, tableName, platform.clock), 30_000, platform.clock),
-    personFor: directoryPersonLookup(
-      new DirectoryStore(db, tableName, platform.clock),
-      30_000,
-      platform.clock,
-    ),
+    // One directory read at most every 30 s serves the lookups, the pickers and the permissions.
+    directory,
+    personFor: directoryPersonLookup(directory),
+    overrides: directoryStore,
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),

@@ -26,7 +26,10 @@ import {
 } from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
+import { indexDirectory } from "@firebreak/core/oncall/directory";
+import { addShiftOverride, cancelShiftOverride } from "@firebreak/core/oncall/override-actions";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
+import type { ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
 import { systemClock } from "@firebreak/core/shared/clock";
@@ -64,6 +67,8 @@ import {
   mergeBody,
   metricsQuery,
   onCallQuery,
+  overrideBody,
+  overridePath,
   pagesQuery,
   reopenBody,
   respondersBody,
@@ -525,6 +530,54 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     return c.json({ items });
   });
 
+  // Runtime shift overrides (core/oncall/shift-overrides.ts): self-service cover, swap, give away.
+  const overrideView = async (override: ShiftOverride) => {
+    const stored = await ctx.directoryOf()?.get();
+    const index = stored ? indexDirectory(stored.applied ?? stored.directory) : undefined;
+    const rotation = index?.rotations.get(override.rotationId)?.rotation;
+    const person = index?.people.get(override.personId);
+    return {
+      ...override,
+      ...(rotation?.name ? { rotationName: rotation.name } : {}),
+      ...(person ? { personName: person.name } : {}),
+    };
+  };
+  const requester = async (c: { get(key: "principal"): { id: string; role: string; name?: string } }) => {
+    const principal = c.get("principal");
+    const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
+    const person = people.find((p) => p.id === principal.id);
+    return {
+      actor: actorOf(principal as Parameters<typeof actorOf>[0]),
+      ...(person ? { personId: person.id } : {}),
+      admin: principal.role === "admin",
+    };
+  };
+
+  app.get("/api/oncall/overrides", viewer, async (c) => {
+    const overrides = (await ctx.directoryOf()?.get())?.overrides ?? [];
+    return c.json({ items: await Promise.all(overrides.map(overrideView)) });
+  });
+
+  app.post("/api/oncall/overrides", responder, async (c) => {
+    const body = parse(overrideBody, await jsonBody(c), "body");
+    const override = await addShiftOverride(
+      { directory: directoryStoreOf(ctx), clock: getDeps().clock },
+      body,
+      await requester(c),
+    );
+    return c.json(await overrideView(override), 201);
+  });
+
+  app.delete("/api/oncall/overrides/:id", responder, async (c) => {
+    const { id } = parse(overridePath, { id: c.req.param("id") }, "path");
+    const override = await cancelShiftOverride(
+      { directory: directoryStoreOf(ctx), clock: getDeps().clock },
+      id,
+      await requester(c),
+    );
+    return c.json(await overrideView(override));
+  });
+
   app.get("/api/people", viewer, async (c) => {
     const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
     return c.json({
@@ -540,7 +593,9 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const stored = await directoryStoreOf(ctx).get();
     if (!stored) throw new NotFoundError("on-call directory", "CURRENT");
     c.header("etag", `"${stored.version}"`);
-    return c.json(stored);
+    // The directory as applied (what an editor applies again), and the runtime overrides beside it.
+    const { applied, overrides, ...rest } = stored;
+    return c.json({ ...rest, directory: applied ?? stored.directory, overrides: overrides ?? [] });
   });
 
   app.get("/api/tokens", admin, async (c) => c.json({ items: await getDeps().auth.tokens.list() }));
