@@ -12,8 +12,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Directory } from "@firebreak/core/oncall/directory";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
+import type { Clock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
@@ -74,13 +76,13 @@ export function resolveTableTarget(options: TargetOptions): TableTarget {
   return { tableName: info.tableName, endpoint: info.dynamoEndpoint, from: `the local runtime (${file})` };
 }
 
-function storeFor(target: TableTarget): DirectoryStore {
+function storeFor(target: TableTarget, clock?: Clock): DirectoryStore {
   const db = createDocumentClient({
     tableName: target.tableName,
     maxAttempts: 2,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
   });
-  return new DirectoryStore(db, target.tableName);
+  return new DirectoryStore(db, target.tableName, clock);
 }
 
 /** SDK and network errors as one clear line. */
@@ -128,6 +130,8 @@ export function validateDirectoryFile(file: string): Directory {
 }
 
 export interface ApplyOptions extends TargetOptions {
+  /** "Now", for which shift overrides have ended (tests pin it); the system clock by default. */
+  clock?: Clock;
   check?: boolean;
   expectedVersion?: number;
 }
@@ -146,7 +150,7 @@ export async function applyDirectoryFile(
   }
   const target = resolveTableTarget(options);
   print(`Writing to table ${target.tableName} via ${target.from}…`);
-  const store = storeFor(target);
+  const store = storeFor(target, options.clock);
   try {
     const before = await store.get();
     const stored = await store.apply(directory, options.expectedVersion, {
@@ -155,6 +159,17 @@ export async function applyDirectoryFile(
     print(
       `Applied: on-call directory version ${stored.version}${before ? ` (was ${before.version})` : " (the first)"}.`,
     );
+    // Runtime shift overrides are kept beside it: never dropped silently, even when they no longer fit.
+    const misfits = misfitOverrides(directory, stored.overrides ?? []);
+    for (const { override, reason } of misfits)
+      print(
+        `  ⚠ ${override.id} (${override.personId} in ${override.rotationId}, ${override.from} → ${override.to}) no longer fits: ${reason}. It is not applied; cancel it with DELETE /api/oncall/overrides/${override.id} or /incident cover cancel ${override.id}.`,
+      );
+    const kept = (stored.overrides?.length ?? 0) - misfits.length;
+    if (kept > 0)
+      print(
+        `  ${kept} shift override${kept === 1 ? "" : "s"} still ${kept === 1 ? "applies" : "apply"} (directory show lists them).`,
+      );
     print("See who is on call now: npm run firebreak -- directory show");
     return stored;
   } catch (error) {
@@ -168,6 +183,7 @@ export async function applyDirectoryFile(
 
 export interface ShowOptions extends TargetOptions {
   at?: Date;
+  clock?: Clock;
   format?: "table" | "json";
 }
 
@@ -176,7 +192,7 @@ export async function showDirectory(
   print: (line: string) => void = console.log,
 ): Promise<void> {
   const target = resolveTableTarget(options);
-  const store = storeFor(target);
+  const store = storeFor(target, options.clock);
   let stored: StoredDirectory | undefined;
   try {
     stored = await store.get();
@@ -189,13 +205,31 @@ export async function showDirectory(
     throw new CliError(
       `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
     );
-  const summary = onCallSummary(stored.directory, options.at ?? new Date());
+  const summary = onCallSummary(stored.directory, options.at ?? options.clock?.now() ?? new Date());
+  const overrides = stored.overrides ?? [];
   if (options.format === "json") {
-    print(JSON.stringify({ version: stored.version, updatedAt: stored.updatedAt, ...summary }, null, 2));
+    print(
+      JSON.stringify(
+        { version: stored.version, updatedAt: stored.updatedAt, ...summary, overrides },
+        null,
+        2,
+      ),
+    );
     return;
   }
   print(`Directory version ${stored.version}, applied ${stored.updatedAt} (table ${target.tableName}).`);
   print(formatOnCallSummary(summary).trimEnd());
+  if (overrides.length > 0) {
+    const misfit = new Map(
+      misfitOverrides(stored.applied ?? stored.directory, overrides).map((m) => [m.override.id, m.reason]),
+    );
+    print("");
+    print(`Shift overrides (${overrides.length}, made at runtime; they expire on their own):`);
+    for (const o of overrides)
+      print(
+        `  ${o.id}  ${o.personId} on call in ${o.rotationId}  ${o.from} → ${o.to}  by ${o.createdBy.name ?? o.createdBy.id}${o.reason ? `  (${o.reason})` : ""}${misfit.has(o.id) ? `  ⚠ not applied: ${misfit.get(o.id)}` : ""}`,
+      );
+  }
 }
 
 const instant = (value: string): Date => {

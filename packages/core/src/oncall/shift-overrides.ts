@@ -77,7 +77,8 @@ const rotationsOf = (directory: Directory, personId: string): Rotation[] =>
 /**
  * Checks a request against the directory and the clock and returns the new override (pure).
  * `requester` is the directory person asking (undefined: an admin or a token without one).
- * Without `admin`, the requester must be the person taking the shift or a member of the rotation.
+ * Without `admin`, the requester must be a member of the rotation: they give their shift away, take
+ * a colleague's (for themselves or anyone), or arrange a swap.
  */
 export function planOverride(
   directory: Directory,
@@ -131,13 +132,9 @@ export function planOverride(
   if (to <= context.now) throw issue("to", "is in the past: the override would change nothing");
   if (from.getTime() - context.now.getTime() > MAX_OVERRIDE_LEAD_MS)
     throw issue("from", "is more than 180 days ahead");
-  if (
-    !context.admin &&
-    context.requester !== data.personId &&
-    !rotation.members.includes(context.requester ?? "")
-  )
+  if (!context.admin && !rotation.members.includes(context.requester ?? ""))
     throw new OverrideRefusedError(
-      `only ${person.name} (taking the shift), a member of rotation ${rotation.id} or an admin may put ${person.name} on call there`,
+      `only members of rotation ${rotation.id} (${rotation.members.join(", ") || "nobody"}) or an admin may change who is on call there`,
       "override_forbidden",
     );
   const live = existing.filter((o) => Date.parse(o.to) > context.now.getTime());
