@@ -576,6 +576,39 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("covers a shift from the on-call page, and cancels the cover", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await page.getByRole("link", { name: "On call" }).click();
+      const form = page.getByRole("form", { name: "Cover a shift" });
+      await form.waitFor({ timeout: STEP_MS });
+      await expect.poll(() => form.getByLabel("Who is on call").locator("option").count()).toBeGreaterThan(3);
+      await form.getByLabel("Who is on call").selectOption("bob");
+      await form.getByLabel("In rotation").selectOption("checkout-primary");
+      // A week after now (this runtime runs on the system clock), in the browser's wall time.
+      const day = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      await form.getByLabel("From").fill(`${day}T09:00`);
+      await form.getByLabel("Until").fill(`${day}T18:00`);
+      await form.getByLabel("Reason (optional)").fill("dentist");
+      await form.getByRole("button", { name: "Save the cover" }).click();
+      const listed = page.getByRole("list", { name: "Shift overrides" });
+      const item = listed.locator("li", { hasText: "Bob Okafor on call in Checkout primary" });
+      await item.waitFor({ timeout: STEP_MS });
+      expect(await item.textContent()).toContain("dentist");
+      const id = ((await item.locator("strong").textContent()) ?? "").trim();
+      expect(id).toMatch(/^OV-\d+$/);
+      await item.getByRole("button", { name: `Cancel ${id}` }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: `${id} cancelled.` })
+        .waitFor({ timeout: STEP_MS });
+      expect(await listed.locator("li", { hasText: id }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("shows who is on call now and next for each team", async () => {
     const { context, page, errors } = await signIn("bob", "viewer");
     try {
@@ -588,6 +621,9 @@ describe("dashboard in headless Chromium", () => {
       expect(await first.locator("td.now strong").count()).toBeGreaterThan(0);
       expect(await first.locator("td.now").textContent()).toContain("until");
       expect(await page.locator("section[data-team]").count()).toBeGreaterThanOrEqual(3);
+      // A viewer sees the overrides but no form to change them.
+      await page.getByRole("heading", { name: "Shift overrides" }).waitFor({ timeout: STEP_MS });
+      expect(await page.getByRole("form", { name: "Cover a shift" }).count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

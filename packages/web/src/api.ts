@@ -3,7 +3,16 @@
  * VITE_API_URL is set, cookies always sent, X-CSRF-Token on every write, RFC 9457 problems
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
-import type { IncidentDetail, IncidentView, Me, Page, Person, Problem, TeamOnCall } from "./types";
+import type {
+  IncidentDetail,
+  IncidentView,
+  Me,
+  Page,
+  Person,
+  Problem,
+  ShiftOverride,
+  TeamOnCall,
+} from "./types";
 
 export const API_BASE = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
 
@@ -176,6 +185,21 @@ export const api = {
   },
   escalate(id: string, mode: "next" | "repage") {
     return send<unknown>("POST", `${api.incident(id)}/escalate`, { mode });
+  },
+  async shiftOverrides(): Promise<ShiftOverride[]> {
+    return (await getJson<{ items: ShiftOverride[] }>("/api/oncall/overrides")).items;
+  },
+  addShiftOverride(input: {
+    personId: string;
+    rotationId: string;
+    from: string;
+    to: string;
+    reason?: string;
+  }) {
+    return send<ShiftOverride>("POST", "/api/oncall/overrides", input);
+  },
+  cancelShiftOverride(id: string) {
+    return send<ShiftOverride>("DELETE", `/api/oncall/overrides/${encodeURIComponent(id)}`);
   },
   async teamsOnCall(): Promise<TeamOnCall[]> {
     return (await getJson<{ items: TeamOnCall[] }>("/api/oncall")).items;

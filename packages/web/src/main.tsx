@@ -158,7 +158,7 @@ function Routes({ me }: { me: Me }) {
       view = <IgnoredAlarmsView />;
       break;
     case "oncall":
-      view = <OnCallView />;
+      view = <OnCallView canAct={canAct} />;
       break;
     case "maintenance":
       view = <MaintenanceView canAct={canAct} />;

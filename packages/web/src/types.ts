@@ -243,6 +243,7 @@ export interface TeamOnCall {
   id: string;
   name: string;
   services: string[];
+  rotations?: { id: string; name?: string; members: string[]; timezone: string }[];
   levels: {
     level: number;
     now: OnCallPerson[];
@@ -252,4 +253,19 @@ export interface TeamOnCall {
   /** Whom paging the team reaches now. */
   onCall: { personId: string; name: string }[];
   nobody?: string;
+}
+
+/** A runtime shift override (GET /api/oncall/overrides). */
+export interface ShiftOverride {
+  id: string;
+  number: number;
+  rotationId: string;
+  rotationName?: string;
+  personId: string;
+  personName?: string;
+  from: string;
+  to: string;
+  reason?: string;
+  createdBy: Actor;
+  createdAt: string;
 }

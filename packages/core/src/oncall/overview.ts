@@ -26,6 +26,8 @@ export interface TeamOnCallOverview {
   id: string;
   name: string;
   services: string[];
+  /** Its rotations and their members (who may override whom: shift-overrides.ts). */
+  rotations: { id: string; name?: string; members: string[]; timezone: string }[];
   levels: LevelOnCall[];
 }
 
@@ -55,6 +57,12 @@ export function onCallOverview(
     id: team.id,
     name: team.name,
     services: team.services.map((s) => s.id),
+    rotations: team.rotations.map((r) => ({
+      id: r.id,
+      ...(r.name ? { name: r.name } : {}),
+      members: [...new Set(r.members)],
+      timezone: r.timezone,
+    })),
     levels: team.escalationPolicy.levels.map((_, i) => {
       const current = people(directory, team, i, now);
       const ends = current.found.flatMap((p) => (p.until ? [p.until] : [])).sort()[0];

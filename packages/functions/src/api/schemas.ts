@@ -383,6 +383,14 @@ export const onCallResponse = z.object({
       id: z.string(),
       name: z.string(),
       services: z.array(z.string()),
+      rotations: z.array(
+        z.object({
+          id: z.string(),
+          name: z.optional(z.string()),
+          members: z.array(z.string()),
+          timezone: z.string(),
+        }),
+      ),
       levels: z.array(
         z.object({
           level: z.number().check(z.int()),

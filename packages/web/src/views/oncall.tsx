@@ -1,16 +1,49 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api";
+import { ApiError, api } from "../api";
 import { formatTime } from "../format";
-import type { TeamOnCall } from "../types";
-import { ErrorNote } from "./common";
+import type { Person, ShiftOverride, TeamOnCall } from "../types";
+import { ErrorNote, type Notice, NoticeBox } from "./common";
 
-/** Who is on call now and next, per team and escalation level (GET /api/oncall). */
-export function OnCallView() {
+/**
+ * Who is on call now and next, per team and escalation level (GET /api/oncall), and the runtime
+ * shift overrides: cover, give away or swap a shift, and cancel one.
+ */
+export function OnCallView({ canAct }: { canAct: boolean }) {
   const [teams, setTeams] = useState<TeamOnCall[] | null>(null);
+  const [overrides, setOverrides] = useState<ShiftOverride[] | null>(null);
+  const [people, setPeople] = useState<Person[]>([]);
   const [error, setError] = useState<Error | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = () =>
+    Promise.all([
+      api.teamsOnCall().then(setTeams, (e: unknown) => setError(e as Error)),
+      api.shiftOverrides().then(setOverrides, () => setOverrides([])),
+    ]);
   useEffect(() => {
-    api.teamsOnCall().then(setTeams, (e: unknown) => setError(e as Error));
-  }, []);
+    void load();
+    if (canAct) api.people().then(setPeople, () => setPeople([]));
+  }, [canAct]);
+  const act = async (ok: string, write: () => Promise<unknown>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await write();
+      setNotice({ kind: "ok", text: ok });
+      return true;
+    } catch (e) {
+      const p = e instanceof ApiError ? e.problem : undefined;
+      setNotice({
+        kind: "error",
+        text: p?.detail ?? (e as Error).message,
+        details: p?.issues?.map((i) => `${i.path}: ${i.message}`) ?? [],
+      });
+      return false;
+    } finally {
+      await load();
+      setBusy(false);
+    }
+  };
   return (
     <section aria-labelledby="oncall-title">
       <h1 id="oncall-title">On call</h1>
@@ -18,6 +51,16 @@ export function OnCallView() {
         Who each team's escalation policy pages now, level by level, and who takes over next.
       </p>
       <ErrorNote error={error} />
+      <NoticeBox notice={notice} />
+      <OverridesCard
+        overrides={overrides}
+        teams={teams ?? []}
+        people={people}
+        canAct={canAct}
+        busy={busy}
+        onAdd={(input) => act("Shift override saved: paging follows it.", () => api.addShiftOverride(input))}
+        onCancel={(id) => act(`${id} cancelled.`, () => api.cancelShiftOverride(id))}
+      />
       {teams === null && !error ? <p aria-busy="true">Loading…</p> : null}
       {teams && teams.length === 0 ? <p>The on-call directory has no teams yet.</p> : null}
       {teams?.map((team) => (
@@ -72,6 +115,153 @@ export function OnCallView() {
           </table>
         </section>
       ))}
+    </section>
+  );
+}
+
+/** `datetime-local` (the browser's wall time) → an ISO instant; undefined when empty or invalid. */
+function instantOf(local: string): string | undefined {
+  const ms = local ? new Date(local).getTime() : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function OverridesCard(props: {
+  overrides: ShiftOverride[] | null;
+  teams: TeamOnCall[];
+  people: Person[];
+  canAct: boolean;
+  busy: boolean;
+  onAdd: (input: {
+    personId: string;
+    rotationId: string;
+    from: string;
+    to: string;
+    reason?: string;
+  }) => Promise<boolean>;
+  onCancel: (id: string) => Promise<boolean>;
+}) {
+  const rotations = props.teams.flatMap((t) => (t.rotations ?? []).map((r) => ({ ...r, team: t.name })));
+  const [personId, setPersonId] = useState("");
+  const [rotationId, setRotationId] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [reason, setReason] = useState("");
+  const fromIso = instantOf(from);
+  const toIso = instantOf(to);
+  const ready = personId && rotationId && fromIso && toIso;
+  return (
+    <section class="card" aria-labelledby="overrides-title">
+      <h2 id="overrides-title">Shift overrides</h2>
+      {props.overrides === null ? <p aria-busy="true">Loading…</p> : null}
+      {props.overrides?.length === 0 ? (
+        <p class="muted">No shift overrides: every rotation runs as scheduled.</p>
+      ) : null}
+      {props.overrides?.length ? (
+        <ul class="related" aria-label="Shift overrides">
+          {props.overrides.map((o) => (
+            <li key={o.id}>
+              <strong>{o.id}</strong> {o.personName ?? o.personId} on call in {o.rotationName ?? o.rotationId}{" "}
+              <span class="muted">
+                <time dateTime={o.from}>{formatTime(o.from)}</time> →{" "}
+                <time dateTime={o.to}>{formatTime(o.to)}</time>
+                {o.reason ? ` · ${o.reason}` : ""} · by {o.createdBy.name ?? o.createdBy.id}
+              </span>{" "}
+              {props.canAct ? (
+                <button
+                  type="button"
+                  class="link"
+                  disabled={props.busy}
+                  aria-label={`Cancel ${o.id}`}
+                  onClick={() => void props.onCancel(o.id)}
+                >
+                  Cancel
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {props.canAct ? (
+        <form
+          class="stacked"
+          aria-label="Cover a shift"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!ready) return;
+            void props
+              .onAdd({
+                personId,
+                rotationId,
+                from: fromIso,
+                to: toIso,
+                ...(reason.trim() ? { reason: reason.trim() } : {}),
+              })
+              .then((ok) => {
+                if (ok) {
+                  setFrom("");
+                  setTo("");
+                  setReason("");
+                }
+              });
+          }}
+        >
+          <p class="muted">
+            Give your shift away, take a colleague's, or swap (two covers). Members of the rotation may; it
+            ends on its own. Times are your browser's.
+          </p>
+          <label for="cover-person">Who is on call</label>
+          <select
+            id="cover-person"
+            value={personId}
+            onChange={(e) => setPersonId((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">Choose a person</option>
+            {props.people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <label for="cover-rotation">In rotation</label>
+          <select
+            id="cover-rotation"
+            value={rotationId}
+            onChange={(e) => setRotationId((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">Choose a rotation</option>
+            {rotations.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.team}: {r.name ?? r.id}
+              </option>
+            ))}
+          </select>
+          <label for="cover-from">From</label>
+          <input
+            id="cover-from"
+            type="datetime-local"
+            value={from}
+            onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+          />
+          <label for="cover-to">Until</label>
+          <input
+            id="cover-to"
+            type="datetime-local"
+            value={to}
+            onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+          />
+          <label for="cover-reason">Reason (optional)</label>
+          <input
+            id="cover-reason"
+            type="text"
+            maxLength={200}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary" disabled={props.busy || !ready}>
+            Save the cover
+          </button>
+        </form>
+      ) : null}
     </section>
   );
 }
