@@ -693,18 +693,7 @@ export class IncidentStore {
     change: Parameters<IncidentStore["commitIncidentChange"]>[0],
     related: string[],
   ): Promise<void> {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: incidentItem(change.after),
-          ConditionExpression: "version = :v",
-          ExpressionAttributeValues: { ":v": change.before.version },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        },
-      },
-      ...change.entries.map((entry) => this.putNew(timelineItem(entry))),
-    ];
+    const items: TransactItem[] = this.changedIncidentItems(change);
     if (change.releaseAlarm) {
       items.push({
         Update: {
@@ -773,21 +762,7 @@ export class IncidentStore {
     let arns = moveAlarms?.arns ?? [];
     let current = changes;
     for (;;) {
-      const items: TransactItem[] = [];
-      for (const change of current) {
-        items.push(
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: incidentItem(change.after),
-              ConditionExpression: "version = :v",
-              ExpressionAttributeValues: { ":v": change.before.version },
-              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-            },
-          },
-          ...change.entries.map((entry) => this.putNew(timelineItem(entry))),
-        );
-      }
+      const items: TransactItem[] = current.flatMap((change) => this.changedIncidentItems(change));
       const firstAlarm = items.length;
       for (const arn of arns)
         items.push({
@@ -826,6 +801,26 @@ export class IncidentStore {
         current = rebuild(arns);
       }
     }
+  }
+
+  /** The changed incident, conditioned on the version read (the old item on failure), and its new entries. */
+  private changedIncidentItems(change: {
+    before: Incident;
+    after: Incident;
+    entries: TimelineEntry[];
+  }): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: incidentItem(change.after),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": change.before.version },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      },
+      ...change.entries.map((entry) => this.putNew(timelineItem(entry))),
+    ];
   }
 
   /** A Put that only creates (never overwrites) an item: the shape of every append. */

@@ -101,6 +101,13 @@ export function statusChangeView(incident: Incident, changed: boolean) {
   return { ...incidentView(incident), changed, alreadyInState: !changed };
 }
 
+/** The answer to link and unlink: both incidents, and whether this request changed them. */
+const linkView = (result: { incident: Incident; other: Incident; changed: boolean }) => ({
+  incident: incidentView(result.incident),
+  other: incidentView(result.other),
+  changed: result.changed,
+});
+
 export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   const { getDeps } = ctx;
   // 503 naming each failing check (health.ts); 200 when every check passes.
@@ -338,11 +345,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       { other, ...(body.reason ? { reason: body.reason } : {}) },
       actorOf(c.get("principal")),
     );
-    return c.json({
-      incident: incidentView(result.incident),
-      other: incidentView(result.other),
-      changed: result.changed,
-    });
+    return c.json(linkView(result));
   });
 
   app.delete("/api/incidents/:id/links/:other", responder, async (c) => {
@@ -358,11 +361,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       other,
       actorOf(c.get("principal")),
     );
-    return c.json({
-      incident: incidentView(result.incident),
-      other: incidentView(result.other),
-      changed: result.changed,
-    });
+    return c.json(linkView(result));
   });
 
   app.post("/api/incidents/:id/roles", responder, async (c) => {
