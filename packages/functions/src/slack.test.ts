@@ -65,7 +65,13 @@ function deps(overrides: Partial<SlackHandlerDeps> = {}): SlackHandlerDeps {
 }
 
 beforeAll(async () => {
-  fake = await startFakeSlack({ token: TOKEN });
+  // Slack profiles (users.info): people outside the directory are named by their display name.
+  fake = await startFakeSlack({
+    token: TOKEN,
+    users: Object.fromEntries(
+      [DANA, BOB, CAROL, ADMIN].map((u) => [u.id, { name: u.name, realName: `${u.name} (real name)` }]),
+    ),
+  });
 });
 afterAll(async () => {
   await fake.stop();
@@ -1091,6 +1097,22 @@ describe("one identity per person, and who may act (with an on-call directory)",
     );
     expect((await store.getIncident(survivor.id))!.links).toEqual([]);
     expect((await command("link INC-1", BOB)).json.text).toMatch(/^Which incident\? Add its number/);
+  });
+
+  it("someone outside the directory is recorded by their Slack display name, never a lowercased id", async () => {
+    const { incident } = await declared();
+    const stranger = { id: "U0XAVIER9", name: "u0xavier9" };
+    await command("update INC-1 looking at the load balancer", stranger);
+    const entry = (await store.getIncidentWithTimeline(incident.id))!.timeline.at(-1)!;
+    // The fake's profile for an unknown user: display name = the lowercased id (unusable), real name "User U0XAVIER9".
+    expect(entry.actor).toEqual({ type: "slack", id: "U0XAVIER9", name: "User U0XAVIER9" });
+    expect(JSON.stringify(entry)).not.toContain("u0xavier9");
+    // users.info failing: the command's own user_name is used only when it is not the id in disguise.
+    fake.failNext("users.info", 1, { slackError: "ratelimited" });
+    const other = { id: "U0YVONNE7", name: "u0yvonne7" };
+    await command("update INC-1 second opinion", other);
+    const last = (await store.getIncidentWithTimeline(incident.id))!.timeline.at(-1)!;
+    expect(last.actor).toEqual({ type: "slack", id: "U0YVONNE7" });
   });
 
   it("someone outside the directory cannot acknowledge or mitigate; the refusal says who can", async () => {

@@ -72,6 +72,7 @@ import {
   windowsList,
 } from "./messages";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
+import { slackDisplayNames, usableName } from "./user-names";
 
 /**
  * The Slack app: one Bolt `App` on an `AwsLambdaReceiver`, with
@@ -264,6 +265,17 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       stack: (error as Error)?.stack,
     });
     return errorText(error, incident, reference, format);
+  };
+
+  // Someone outside the directory is named by their Slack display name (users.info, cached), never an id.
+  const displayName = slackDisplayNames((user) => app.client.users.info({ user }), { clock });
+  const actorFor = async (
+    user: { id: string; name?: string; username?: string },
+    me: Who,
+  ): Promise<Actor> => {
+    if (me.personId) return slackActor(user, me);
+    const name = (await displayName(user.id)) ?? usableName(user.id, user.name ?? user.username);
+    return slackActor(name ? { id: user.id, name } : { id: user.id }, me);
   };
 
   const who = async (slackUserId: string): Promise<Who> => {
@@ -475,7 +487,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     scope: { incident?: Incident },
   ): Promise<Reply | undefined> => {
     const me = await who(body.user_id);
-    const actor = slackActor({ id: body.user_id, name: body.user_name }, me);
+    const actor = await actorFor({ id: body.user_id, name: body.user_name }, me);
     const check = (act: Act, incident?: Incident, assignment?: { role: AssignableRole; personId: string }) =>
       authorize(policy, act, incident, me, assignment);
     const find = (number: number | undefined, usage: string) => target(number, body.channel_id, usage, scope);
@@ -570,7 +582,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           return ephemeral(
             `${person(command.userId, command.userName)} is already ${command.role.toUpperCase()} of INC-${incident.number}.`,
           );
-        const assigneeName = assignee.personName ?? command.userName;
+        const assigneeName =
+          assignee.personName ??
+          (await displayName(command.userId)) ??
+          usableName(command.userId, command.userName);
         const after = await assignRole(actions, incident.id, {
           role: command.role,
           personId: assignee.personId ?? command.userId,
@@ -794,7 +809,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // Text enters here: well-formed (no lone surrogates), no stray control characters.
       const parsed = parseCommand(multiLineText(body.text));
       if (!parsed.ok) throw new CommandSyntaxError(parsed.error);
-      const actor = slackActor({ id: body.user_id, name: body.user_name }, await who(body.user_id));
+      const actor = await actorFor({ id: body.user_id, name: body.user_name }, await who(body.user_id));
       reply = await runAs(actor, () => runCommand(body, parsed.command, client, scope));
     } catch (error) {
       reply = ephemeral(report(error, scope.incident, `command "${oneLine(body.text).slice(0, 80)}"`));
@@ -811,7 +826,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const values = view.state.values;
     const field = (block: string, action: string) => values[block]?.[action];
     const me = await who(body.user.id);
-    const actor = slackActor(body.user, me);
+    const actor = await actorFor(body.user, me);
     let acked = false;
     try {
       const services = (field(m.services.block, m.services.action)?.value ?? "")
@@ -1020,7 +1035,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     app.action<BlockAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       const value = "value" in action && typeof action.value === "string" ? action.value : undefined;
-      const actor = slackActor(body.user, await who(body.user.id));
+      const actor = await actorFor(body.user, await who(body.user.id));
       await runAs(actor, () => onButton(kind, body, value, client, respond));
     });
   }
