@@ -14,6 +14,7 @@ import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { registerMaintenanceCommands } from "./maintenance-cli";
+import { registerMigrateCommands } from "./migrate-cli";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -244,6 +245,7 @@ export function buildCli(): Command {
     );
 
   registerDirectoryCommands(program);
+  registerMigrateCommands(program);
   registerAlarmCommands(program);
   registerMaintenanceCommands(program, serverUrl);
 

@@ -86,7 +86,7 @@ function storeFor(target: TableTarget, clock?: Clock): DirectoryStore {
 }
 
 /** SDK and network errors as one clear line. */
-function unreachable(target: TableTarget, error: unknown): CliError {
+export function unreachable(target: TableTarget, error: unknown): CliError {
   const e = error as Error & { code?: string };
   const where = target.endpoint ? `DynamoDB at ${target.endpoint}` : "DynamoDB on AWS";
   if (e.name === "ResourceNotFoundException")

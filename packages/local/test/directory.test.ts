@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { declareIncident } from "@firebreak/core/incident/actions";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
@@ -175,6 +176,26 @@ describe("firebreak directory apply / show, against the running local runtime", 
     };
     expect(incident.locations).toEqual([{ account: "210987654321", region: "eu-west-1" }]);
   }, 60_000);
+});
+
+describe("firebreak migrate slack-ids, against the running local runtime", () => {
+  it("records incidents' Slack ids as directory people: a dry run first, then for real, then nothing left", async () => {
+    await cli("directory", "apply", EXAMPLE);
+    const incident = await declareIncident(
+      { store: runtime.store },
+      { title: "recorded before one identity per person" },
+      { type: "slack", id: "U01DANA004", name: "u01dana004" },
+    );
+    expect(await cli("migrate", "slack-ids", "--dry-run")).toMatch(
+      /Done: \d+ incidents read; would change 1 \(0 role holders, 1 timeline entries\)\.\nRun it again without --dry-run to write\.$/,
+    );
+    expect(await cli("migrate", "slack-ids")).toMatch(
+      /Done: \d+ incidents read; changed 1 \(0 role holders, 1 timeline entries\)\.$/,
+    );
+    const found = await runtime.store.getIncidentWithTimeline(incident.id);
+    expect(found?.timeline[0]?.actor).toEqual({ type: "slack", id: "dana", name: "Dana Fischer" });
+    expect(await cli("migrate", "slack-ids")).toMatch(/changed 0 /);
+  });
 });
 
 describe("firebreak directory, when nothing is running", () => {
