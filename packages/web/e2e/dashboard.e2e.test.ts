@@ -602,7 +602,7 @@ describe("dashboard in headless Chromium", () => {
         .getByRole("status")
         .filter({ hasText: `${id} cancelled.` })
         .waitFor({ timeout: STEP_MS });
-      expect(await listed.locator("li", { hasText: id }).count()).toBe(0);
+      await expect.poll(() => listed.locator("li", { hasText: id }).count(), { timeout: STEP_MS }).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -365,6 +365,12 @@ export async function reopenIncident(
         "not_resolved",
         `INC-${incident.number} is ${incident.status}, not resolved: there is nothing to reopen`,
       );
+    // Its alarms and its story moved to the incident it was merged into: that one is reopened.
+    if (incident.mergedInto)
+      throw new FirebreakError(
+        "reopen_merged",
+        `INC-${incident.number} was merged into INC-${incident.mergedInto.number}: reopen INC-${incident.mergedInto.number} instead`,
+      );
     const resolvedAt = Date.parse(incident.resolvedAt ?? incident.updatedAt);
     if (now.getTime() - resolvedAt > MANUAL_REOPEN_WINDOW_MS)
       throw new FirebreakError(

@@ -7,7 +7,7 @@ import { incidentAlarms } from "../alarm/grouping";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import type { IncidentStore } from "../storage/incident-store";
-import { changeStatus, declareIncident, IncidentResolvedError } from "./actions";
+import { changeStatus, declareIncident, IncidentResolvedError, reopenIncident } from "./actions";
 import { CannotMergeError, linkIncidents, mergeIncident, unlinkIncidents } from "./merge";
 
 let store: IncidentStore;
@@ -108,6 +108,12 @@ describe("merging a duplicate into the incident that survives", () => {
 
     expect(again.changed).toBe(false);
     expect([await kinds(a.id), await kinds(b.id)]).toEqual(before);
+    const reopened = await reopenIncident({ store }, a.id, { reason: "not a duplicate" }, bob).catch(
+      (e) => e,
+    );
+    expect(reopened.message).toBe(
+      `INC-${a.number} was merged into INC-${b.number}: reopen INC-${b.number} instead`,
+    );
     const elsewhere = await mergeIncident({ store }, a.id, { into: c.id }, bob).catch((e) => e);
     expect(elsewhere).toBeInstanceOf(CannotMergeError);
     expect(elsewhere.message).toBe(`INC-${a.number} was already merged into INC-${b.number}`);

@@ -315,9 +315,10 @@ describe("declared → roles → pages", () => {
     );
     expect(beforeSends.filter((c) => c === "TransactWriteItemsCommand")).toHaveLength(1);
     expect(beforeSends.at(-1)).toBe("TransactWriteItemsCommand");
-    // 2 reads: the incident's partition (incident, timeline, escalation) and the directory.
+    // 2 reads: the incident's partition (incident, timeline, escalation) and the directory's
+    // (the directory and its shift overrides, oncall/store.ts).
     expect(beforeSends.filter((c) => c !== "TransactWriteItemsCommand").sort()).toEqual([
-      "GetItemCommand",
+      "QueryCommand",
       "QueryCommand",
     ]);
     const incident = await incidents.getIncident(id);

@@ -139,7 +139,7 @@ export function toProblem(error: unknown): Problem {
   }
   if (
     error instanceof FirebreakError &&
-    (error.code === "not_resolved" || error.code === "reopen_window_passed")
+    (error.code === "not_resolved" || error.code === "reopen_window_passed" || error.code === "reopen_merged")
   ) {
     return {
       type: "https://firebreak.dev/problems/cannot-reopen",

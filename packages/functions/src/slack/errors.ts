@@ -45,6 +45,7 @@ export class PermissionDeniedError extends SlackUserError {
 const STATED_REFUSALS = new Set([
   "not_resolved",
   "reopen_window_passed",
+  "reopen_merged",
   "window_ended",
   "cannot_merge",
   "override_refused",

@@ -29,6 +29,8 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
     setNotice(null);
     try {
       await write();
+      // The list is current before the confirmation shows.
+      await load();
       setNotice({ kind: "ok", text: ok });
       return true;
     } catch (e) {
