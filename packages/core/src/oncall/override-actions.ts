@@ -23,7 +23,7 @@ import {
 import type { DirectoryStore } from "./store";
 
 export interface OverrideDeps {
-  directory: Pick<DirectoryStore, "get" | "getOverrides" | "saveOverrides">;
+  directory: Pick<DirectoryStore, "getOverrides" | "saveOverrides">;
   clock?: Clock;
 }
 
@@ -87,18 +87,18 @@ export async function addShiftOverride(
   who: OverrideRequester,
 ): Promise<ShiftOverride> {
   return withRetry(async () => {
-    const [stored, overrides] = await Promise.all([deps.directory.get(), deps.directory.getOverrides()]);
-    if (!stored) throw noDirectory();
+    const overrides = await deps.directory.getOverrides();
+    const directory = overrides.applied;
+    if (!directory) throw noDirectory();
     const now = (deps.clock ?? systemClock).now();
-    const override = planOverride(stored.applied ?? stored.directory, overrides.items, input, {
+    const override = planOverride(directory, overrides.items, input, {
       actor: who.actor,
       ...(who.personId ? { requester: who.personId } : {}),
       admin: who.admin,
       now,
       number: overrides.next,
     });
-    const index = indexDirectory(stored.applied ?? stored.directory);
-    const name = index.people.get(override.personId)?.name ?? override.personId;
+    const name = indexDirectory(directory).people.get(override.personId)?.name ?? override.personId;
     await deps.directory.saveOverrides(
       [...liveOverrides(overrides.items, now), override],
       overrides.version,
@@ -125,12 +125,12 @@ export async function cancelShiftOverride(
   who: OverrideRequester,
 ): Promise<ShiftOverride> {
   return withRetry(async () => {
-    const [stored, overrides] = await Promise.all([deps.directory.get(), deps.directory.getOverrides()]);
+    const overrides = await deps.directory.getOverrides();
     const now = (deps.clock ?? systemClock).now();
     const live = liveOverrides(overrides.items, now);
     const override = findOverride(live, id);
-    const rotation = stored
-      ? indexDirectory(stored.applied ?? stored.directory).rotations.get(override.rotationId)?.rotation
+    const rotation = overrides.applied
+      ? indexDirectory(overrides.applied).rotations.get(override.rotationId)?.rotation
       : undefined;
     const allowed =
       who.admin ||

@@ -131,9 +131,20 @@ export class DirectoryStore {
     };
   }
 
-  /** The stored runtime overrides (live and ended), their item's version and the next OV number. */
-  async getOverrides(): Promise<{ items: ShiftOverride[]; version: number; next: number }> {
-    return (await this.read()).overrides;
+  /**
+   * The stored runtime overrides (live and ended), their item's version and the next OV number,
+   * with the directory as applied (absent: none yet), from the same one Query.
+   */
+  async getOverrides(): Promise<{
+    items: ShiftOverride[];
+    version: number;
+    next: number;
+    applied?: Directory;
+  }> {
+    const { current, overrides } = await this.read();
+    return typeof current?.body === "string"
+      ? { ...overrides, applied: JSON.parse(current.body) as Directory }
+      : overrides;
   }
 
   /**

@@ -27,7 +27,7 @@ import {
   type OverrideDeps,
 } from "@firebreak/core/oncall/override-actions";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
-import { parseShiftTime, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
+import { liveOverrides, parseShiftTime, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -413,7 +413,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const line = (o: ShiftOverride) =>
       `*${o.id}* ${name(o.personId)} on call in ${escapeMrkdwnWithin(o.rotationId, 64)} · ${slackDate(o.from)} → ${slackDate(o.to)}${o.reason ? ` · ${escapeMrkdwnWithin(oneLine(o.reason), 200)}` : ""}`;
     if (command.kind === "cover_list") {
-      const live = (await store.get())?.overrides ?? [];
+      const live = liveOverrides((await store.getOverrides()).items, clock.now());
       return ephemeral(
         live.length
           ? [`*Shift overrides (${live.length})*`, ...live.map(line)].join("\n")
