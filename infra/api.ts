@@ -1,10 +1,12 @@
 /**
- * API: the HTTP API ("Api", API Gateway v2) for the dashboard, served by three functions
+ * API: the HTTP API ("Api", API Gateway v2) for the dashboard, served by four functions
  * (`API_FUNCTIONS` in infra/routes.ts): "ApiHandler" (packages/functions/src/api.handler: reads,
  * incident actions, tokens, sign-in; linked to Table, SessionKey and the Sign in with Slack
  * secrets), "ApiPostmortem" (`PUT /api/incidents/{id}/postmortem`) and "ApiDirectory"
- * (`PUT /api/directory`), both linked to Table and SessionKey only. API Gateway picks the most
- * specific route, so the two writes bypass `ANY /api/{proxy+}`.
+ * (`PUT /api/directory`, and taking or cancelling shift overrides: `POST /api/oncall/overrides`,
+ * `DELETE /api/oncall/overrides/{id}`) and "ApiDocs" (`GET /api/openapi.json`), each linked to Table
+ * and SessionKey only. API Gateway picks the most specific route, so these bypass
+ * `ANY /api/{proxy+}`.
  */
 import { functionSettings } from "./config";
 import { bus } from "./events";
@@ -36,6 +38,12 @@ export const apiHandler = new sst.aws.Function("ApiHandler", {
 /** Postmortem edits: verifies sessions (SessionKey), writes drafts (Table). */
 export const apiPostmortem = new sst.aws.Function("ApiPostmortem", {
   handler: API_FUNCTIONS.ApiPostmortem.handler,
+  link: [table, sessionKey],
+});
+
+/** The OpenAPI document: verifies sessions and tokens (SessionKey, Table). */
+export const apiDocs = new sst.aws.Function("ApiDocs", {
+  handler: API_FUNCTIONS.ApiDocs.handler,
   link: [table, sessionKey],
 });
 
@@ -78,6 +86,7 @@ const API_FUNCTION_RESOURCES = {
   ApiHandler: apiHandler,
   ApiPostmortem: apiPostmortem,
   ApiDirectory: apiDirectory,
+  ApiDocs: apiDocs,
 } satisfies Record<keyof typeof API_FUNCTIONS, sst.aws.Function>;
 
 for (const [name, { routes }] of Object.entries(API_FUNCTIONS)) {

@@ -17,6 +17,7 @@ export const API_FUNCTIONS = {
   ApiHandler: HTTP_FUNCTIONS.ApiHandler,
   ApiPostmortem: HTTP_FUNCTIONS.ApiPostmortem,
   ApiDirectory: HTTP_FUNCTIONS.ApiDirectory,
+  ApiDocs: HTTP_FUNCTIONS.ApiDocs,
 } as const;
 
 /** The main API function's routes. */

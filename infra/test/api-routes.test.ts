@@ -10,6 +10,7 @@ import { type ApiDeps, buildApiApp, type RouteGroup } from "../../packages/funct
 import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
 import { ackLinkRoutes } from "../../packages/functions/src/api/routes/ack-links";
 import * as apiDirectory from "../../packages/functions/src/api-directory";
+import * as apiDocs from "../../packages/functions/src/api-docs";
 import * as apiPostmortem from "../../packages/functions/src/api-postmortem";
 import { API_FUNCTIONS } from "../routes";
 
@@ -20,6 +21,7 @@ const HANDLER_MODULES: Record<string, { ROUTE_GROUPS: readonly RouteGroup[] }> =
   "packages/functions/src/api.handler": apiHandler,
   "packages/functions/src/api-postmortem.handler": apiPostmortem,
   "packages/functions/src/api-directory.handler": apiDirectory,
+  "packages/functions/src/api-docs.handler": apiDocs,
 };
 
 /** Each function behind the HTTP API, with its route keys and the route groups its handler registers. */
@@ -111,7 +113,7 @@ describe("HTTP API routing", () => {
     }
   });
 
-  it("moves the postmortem edit and the directory write to their own functions, and nothing else", () => {
+  it("moves the postmortem edit and the directory writes to their own functions, and nothing else", () => {
     const owner = (route: string) => {
       const [method, path] = route.split(" ") as [string, string];
       return select(method, concrete(path))?.fn.name;
@@ -122,7 +124,10 @@ describe("HTTP API routing", () => {
       byFunction[name] = [...(byFunction[name] ?? []), route];
     }
     expect(byFunction.ApiPostmortem).toEqual(["PUT /api/incidents/{id}/postmortem"]);
-    expect(byFunction.ApiDirectory).toEqual(["PUT /api/directory"]);
+    expect(byFunction.ApiDirectory?.sort()).toEqual(
+      ["PUT /api/directory", "POST /api/oncall/overrides", "DELETE /api/oncall/overrides/{id}"].sort(),
+    );
+    expect(byFunction.ApiDocs).toEqual(["GET /api/openapi.json"]);
     expect(byFunction.Ack?.sort()).toEqual(ACK_ROUTES.slice().sort());
     expect(byFunction.none).toBeUndefined();
     // The reads beside the moved writes stay on the main function.
@@ -131,6 +136,8 @@ describe("HTTP API routing", () => {
       "GET /api/incidents/{id}/postmortem.md",
       "GET /api/incidents/{id}/postmortem.json",
       "GET /api/directory",
+      "GET /api/oncall/overrides",
+      "GET /api/oncall",
     ]) {
       expect(owner(route), route).toBe("ApiHandler");
     }

@@ -42,6 +42,7 @@ const HANDLERS = {
   api: "packages/functions/src/api.handler",
   apiPostmortem: "packages/functions/src/api-postmortem.handler",
   apiDirectory: "packages/functions/src/api-directory.handler",
+  apiDocs: "packages/functions/src/api-docs.handler",
   postmortem: "packages/functions/src/postmortem.handler",
   slack: "packages/functions/src/slack.handler",
   slackWorker: "packages/functions/src/slack-worker.handler",
@@ -327,6 +328,9 @@ describe("API", () => {
         "GET /health",
         "PUT /api/incidents/{id}/postmortem",
         "PUT /api/directory",
+        "POST /api/oncall/overrides",
+        "DELETE /api/oncall/overrides/{id}",
+        "GET /api/openapi.json",
         "POST /slack/events",
         ...ACK_ROUTES,
       ].sort(),
@@ -389,9 +393,9 @@ describe("API", () => {
   });
 });
 
-describe("API write functions", () => {
-  it("links postmortem edits and directory writes to Table and SessionKey only", () => {
-    for (const handler of [HANDLERS.apiPostmortem, HANDLERS.apiDirectory]) {
+describe("API functions beside the main one", () => {
+  it("links postmortem edits, directory writes and the OpenAPI document to Table and SessionKey only", () => {
+    for (const handler of [HANDLERS.apiPostmortem, HANDLERS.apiDirectory, HANDLERS.apiDocs]) {
       const build = app.builds.find((b) => b.handler === handler);
       expect(Object.keys(build?.links ?? {}).sort(), handler).toEqual(["SessionKey", "Table"]);
       const table = only("aws:dynamodb/table:Table");

@@ -33,6 +33,7 @@ import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
+import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
 import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
@@ -43,7 +44,7 @@ import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-e
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
-import { apiDeps, apiDirectoryDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
+import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
@@ -513,6 +514,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ApiDirectory: lambdaOf(
         "ApiDirectory",
         createApiDirectoryHandler(() => apiDirectoryDeps(platform, localAuth)),
+      ),
+      ApiDocs: lambdaOf(
+        "ApiDocs",
+        createApiDocsHandler(() => apiDocsDeps(platform, localAuth)),
       ),
       Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
       SlackHandler: lambdaOf(

@@ -12,14 +12,8 @@ import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory } from "./directory";
-import {
-  findOverride,
-  liveOverrides,
-  OverrideRefusedError,
-  type OverrideRequest,
-  planOverride,
-  type ShiftOverride,
-} from "./shift-overrides";
+import { findOverride, OverrideRefusedError, type OverrideRequest, planOverride } from "./override-requests";
+import { liveOverrides, type ShiftOverride } from "./shift-overrides";
 import type { DirectoryStore } from "./store";
 
 export interface OverrideDeps {

@@ -6,8 +6,9 @@ import { createTestTable, storeFor } from "../../test/support/dynamo";
 import type { Directory } from "./directory";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { addShiftOverride, cancelShiftOverride, type OverrideRequester } from "./override-actions";
+import { OverrideRefusedError, parseShiftTime } from "./override-requests";
 import { onCallOverview } from "./overview";
-import { misfitOverrides, OverrideRefusedError, parseShiftTime } from "./shift-overrides";
+import { misfitOverrides } from "./shift-overrides";
 import { DirectoryStore } from "./store";
 
 const demo = parseDirectoryYaml(

@@ -1,12 +1,14 @@
 /**
  * The whole HTTP API in one app: every route group on the base app (base.ts). The local runtime
  * serves this, and the API tests drive it. Deployed, each Lambda handler registers only its own
- * groups (api.ts, api-postmortem.ts, api-directory.ts; the Ack function serves the ack links).
+ * groups (api.ts, api-postmortem.ts, api-directory.ts, api-docs.ts; the Ack function serves the
+ * ack links).
  */
 import { type ApiDeps, buildApiApp, type RouteGroup } from "./base";
 import { createApiLambda } from "./lambda";
 import { ackLinkRoutes } from "./routes/ack-links";
 import { directoryEditRoutes } from "./routes/directory-edit";
+import { docsRoutes } from "./routes/docs";
 import { mainRoutes } from "./routes/main";
 import { postmortemEditRoutes } from "./routes/postmortem-edit";
 
@@ -19,6 +21,7 @@ export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   mainRoutes,
   postmortemEditRoutes,
   directoryEditRoutes,
+  docsRoutes,
   ackLinkRoutes,
 ];
 

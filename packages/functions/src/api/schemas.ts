@@ -17,7 +17,7 @@ import {
 import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core/incident/responders";
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
-import { overrideRequestSchema } from "@firebreak/core/oncall/shift-overrides";
+import { overrideRequestSchema } from "@firebreak/core/oncall/override-requests";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";

@@ -26,8 +26,9 @@ import {
   cancelShiftOverride,
   type OverrideDeps,
 } from "@firebreak/core/oncall/override-actions";
+import { parseShiftTime } from "@firebreak/core/oncall/override-requests";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
-import { liveOverrides, parseShiftTime, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
+import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";

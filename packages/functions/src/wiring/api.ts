@@ -77,6 +77,9 @@ export function apiPostmortemDeps(
   };
 }
 
+/** "ApiDocs": the OpenAPI document; checks sessions and tokens, as the directory writes do. */
+export const apiDocsDeps = (...args: Parameters<typeof apiDirectoryDeps>) => apiDirectoryDeps(...args);
+
 /** "ApiDirectory": directory writes; needs only the directory and the API tokens. */
 export function apiDirectoryDeps(
   platform: Platform,

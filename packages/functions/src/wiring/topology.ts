@@ -139,10 +139,15 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-postmortem.handler",
     routes: ["PUT /api/incidents/{id}/postmortem"],
   },
+  /** The OpenAPI document (zod's JSON Schema converter stays out of the main function). */
+  ApiDocs: {
+    handler: "packages/functions/src/api-docs.handler",
+    routes: ["GET /api/openapi.json"],
+  },
   /** Directory writes (YAML or JSON). */
   ApiDirectory: {
     handler: "packages/functions/src/api-directory.handler",
-    routes: ["PUT /api/directory"],
+    routes: ["PUT /api/directory", "POST /api/oncall/overrides", "DELETE /api/oncall/overrides/{id}"],
   },
   /** One-click ack links: only this function and the pager hold the AckKey secret. */
   Ack: {

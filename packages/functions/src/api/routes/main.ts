@@ -26,10 +26,7 @@ import {
 } from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
-import { indexDirectory } from "@firebreak/core/oncall/directory";
-import { addShiftOverride, cancelShiftOverride } from "@firebreak/core/oncall/override-actions";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
-import type { ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
 import { systemClock } from "@firebreak/core/shared/clock";
@@ -53,7 +50,7 @@ import {
 } from "../base";
 import { listScope, openCursor, sealCursor } from "../cursor";
 import { runHealthChecks } from "../health";
-import { openApiDocument } from "../openapi";
+import { overrideView } from "../override-view";
 import { IncidentConflictError } from "../problem";
 import {
   declareBody,
@@ -67,8 +64,6 @@ import {
   mergeBody,
   metricsQuery,
   onCallQuery,
-  overrideBody,
-  overridePath,
   pagesQuery,
   reopenBody,
   respondersBody,
@@ -130,8 +125,6 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       devSignIn: Boolean(getDeps().auth.devSignIn),
     });
   });
-
-  app.get("/api/openapi.json", viewer, (c) => c.json(openApiDocument()));
 
   app.get("/api/incidents", viewer, etag(), async (c) => {
     const query = parse(listIncidentsQuery, c.req.query(), "query");
@@ -529,52 +522,11 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     return c.json({ items });
   });
 
-  // Runtime shift overrides (core/oncall/shift-overrides.ts): self-service cover, swap, give away.
-  const overrideView = async (override: ShiftOverride) => {
-    const stored = await ctx.directoryOf()?.get();
-    const index = stored ? indexDirectory(stored.applied ?? stored.directory) : undefined;
-    const rotation = index?.rotations.get(override.rotationId)?.rotation;
-    const person = index?.people.get(override.personId);
-    return {
-      ...override,
-      ...(rotation?.name ? { rotationName: rotation.name } : {}),
-      ...(person ? { personName: person.name } : {}),
-    };
-  };
-  const requester = async (c: { get(key: "principal"): { id: string; role: string; name?: string } }) => {
-    const principal = c.get("principal");
-    const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
-    const person = people.find((p) => p.id === principal.id);
-    return {
-      actor: actorOf(principal as Parameters<typeof actorOf>[0]),
-      ...(person ? { personId: person.id } : {}),
-      admin: principal.role === "admin",
-    };
-  };
-
+  // Runtime shift overrides (core/oncall/shift-overrides.ts); taking and cancelling them are
+  // directory writes (directory-edit.ts).
   app.get("/api/oncall/overrides", viewer, async (c) => {
-    const overrides = (await ctx.directoryOf()?.get())?.overrides ?? [];
-    return c.json({ items: await Promise.all(overrides.map(overrideView)) });
-  });
-
-  app.post("/api/oncall/overrides", responder, async (c) => {
-    const body = parse(overrideBody, await jsonBody(c), "body");
-    const override = await addShiftOverride(
-      { directory: directoryStoreOf(ctx), clock: getDeps().clock },
-      body,
-      await requester(c),
-    );
-    return c.json(await overrideView(override), 201);
-  });
-
-  app.delete("/api/oncall/overrides/:id", responder, async (c) => {
-    const { id } = parse(overridePath, { id: c.req.param("id") }, "path");
-    const override = await cancelShiftOverride(
-      { directory: directoryStoreOf(ctx), clock: getDeps().clock },
-      id,
-      await requester(c),
-    );
-    return c.json(await overrideView(override));
+    const stored = await ctx.directoryOf()?.get();
+    return c.json({ items: (stored?.overrides ?? []).map((o) => overrideView(stored, o)) });
   });
 
   app.get("/api/people", viewer, async (c) => {
