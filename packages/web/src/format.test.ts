@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { applyFilters, compareIncidents, describeChanges, formatAge, formatDuration } from "./format";
+import {
+  applyFilters,
+  compareIncidents,
+  describeChanges,
+  formatAge,
+  formatDuration,
+  formatTime,
+  incidentAge,
+} from "./format";
 import type { IncidentView } from "./types";
 
 function incident(patch: Partial<IncidentView>): IncidentView {
@@ -91,5 +99,17 @@ describe("describeChanges (after a 409 conflict)", () => {
     expect(describeChanges(incident({ version: 2 }), incident({ version: 3 }))).toEqual([
       "updated (version 2 → 3)",
     ]);
+  });
+});
+
+describe("times and ages people read", () => {
+  it("a time names its zone; a resolved incident stops aging at its resolution", () => {
+    expect(formatTime("2026-03-29T01:30:00.000Z")).toMatch(/(UTC|GMT|[A-Z]{2,5}|GMT[+-]\d+)$/);
+    expect(formatTime("not a time")).toBe("not a time");
+    const now = Date.parse("2026-11-22T12:00:00.000Z");
+    expect(incidentAge({ createdAt: "2026-11-22T06:00:00.000Z" }, now)).toBe("6h 00m");
+    expect(
+      incidentAge({ createdAt: "2026-11-22T06:00:00.000Z", resolvedAt: "2026-11-22T06:45:10.000Z" }, now),
+    ).toBe("45m 10s");
   });
 });

@@ -36,6 +36,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  // With its zone ("GMT+1", "PST"): at 3 a.m. nobody should have to guess which clock it is.
   return date.toLocaleString(undefined, {
     year: "numeric",
     month: "short",
@@ -43,7 +44,14 @@ export function formatTime(iso: string): string {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
+    timeZoneName: "short",
   });
+}
+
+/** How long an incident has been open, or lasted: a resolved one stops aging at its resolution. */
+export function incidentAge(incident: { createdAt: string; resolvedAt?: string }, now: number): string {
+  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Number.NaN;
+  return formatAge(incident.createdAt, Number.isFinite(end) ? end : now);
 }
 
 export interface Filters {

@@ -394,6 +394,24 @@ describe("incidents", () => {
     });
     expect(detail.json.timeline.map((e: { kind: string }) => e.kind)).toContain("incident.declared");
     expect(Array.isArray(detail.json.pages)).toBe(true);
+    // The detail too: the dashboard polls it, and an unchanged incident costs a 304.
+    const detailTag = detail.headers.get("etag")!;
+    expect(detail.headers.get("cache-control")).toBe("private, no-cache");
+    const unchanged = await call(`/api/incidents/${incident.id}`, {
+      token: tokens.viewer,
+      headers: { "if-none-match": detailTag },
+    });
+    expect(unchanged.status).toBe(304);
+    await call(`/api/incidents/${incident.id}/updates`, {
+      body: { text: "still looking" },
+      token: tokens.responder,
+    });
+    const changed = await call(`/api/incidents/${incident.id}`, {
+      token: tokens.viewer,
+      headers: { "if-none-match": detailTag },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(detailTag);
     expect((await call(`/api/incidents/${ULID_MISSING}`)).status).toBe(404);
   });
 
@@ -551,7 +569,8 @@ describe("incidents", () => {
     const detail = await get(`/api/incidents/${incident.id}`);
     expect(detail.status).toBe(200);
     expect(detail.json.pages.length).toBeGreaterThan(0);
-    expect(detail.cacheControl).toBe("no-store");
+    // Revalidated on every poll (ETag), kept only in the user's own browser.
+    expect(detail.cacheControl).toBe("private, no-cache");
     const listed = await get(`/api/pages?incident=${incident.id}`);
     expect(listed.status).toBe(200);
     expect(listed.json.items).toEqual(detail.json.pages);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
-import { describeChanges, formatAge, formatTime } from "../format";
+import { describeChanges, formatTime, incidentAge } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import {
@@ -333,7 +333,8 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         <p class="facts">
           <SeverityBadge severity={incident.severity} /> <StatusBadge status={incident.status} />{" "}
           <span>
-            open for <time dateTime={incident.createdAt}>{formatAge(incident.createdAt, now)}</time>
+            {incident.resolvedAt ? "lasted" : "open for"}{" "}
+            <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
           </span>
           {incident.services.length ? <span> · service {incident.services.join(", ")}</span> : null}
           {incident.flapping ? <span class="badge warn">flapping</span> : null}

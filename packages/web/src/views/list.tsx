@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { getJson } from "../api";
-import { applyFilters, type Filters, formatAge, formatTime } from "../format";
+import { applyFilters, type Filters, formatAge, formatTime, incidentAge } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
@@ -204,7 +204,7 @@ export function IncidentListView() {
                   <StatusBadge status={incident.status} />
                 </td>
                 <td data-label="Age" class="age">
-                  <time dateTime={incident.createdAt}>{formatAge(incident.createdAt, now)}</time>
+                  <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
                 </td>
                 <td data-label="Roles">{roleSummary(incident)}</td>
                 <td data-label="Service">{incident.services.join(", ") || "—"}</td>

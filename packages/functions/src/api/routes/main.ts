@@ -143,7 +143,8 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     });
   });
 
-  app.get("/api/incidents/:id", viewer, async (c) => {
+  // ETag / If-None-Match → 304: the dashboard polls it every few seconds, mostly unchanged.
+  app.get("/api/incidents/:id", viewer, etag(), async (c) => {
     const id = await incidentIdOf(c, getDeps().store);
     const deps = getDeps();
     const found = await deps.store.getIncidentWithTimeline(id);
@@ -161,14 +162,18 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     )
       .flat()
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    return c.json({
-      ...incidentView(found.incident),
-      alarms,
-      allClear: alarms.length > 0 && alarms.every((a) => a.state === "OK"),
-      timeline: found.timeline,
-      mergedTimeline,
-      pages,
-    });
+    return c.json(
+      {
+        ...incidentView(found.incident),
+        alarms,
+        allClear: alarms.length > 0 && alarms.every((a) => a.state === "OK"),
+        timeline: found.timeline,
+        mergedTimeline,
+        pages,
+      },
+      200,
+      { "cache-control": "private, no-cache" },
+    );
   });
 
   app.post("/api/incidents", responder, async (c) => {
