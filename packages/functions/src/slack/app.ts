@@ -711,7 +711,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         if (other.id === incident.id)
           throw new SlackUserError(
             "invalid_argument",
-            `${incidentLabel(incident)} cannot be ${command.kind}ed to itself.`,
+            `${incidentLabel(incident)} cannot be ${command.kind === "link" ? "linked to" : "unlinked from"} itself.`,
             usage,
           );
         const result =

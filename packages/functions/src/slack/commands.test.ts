@@ -310,6 +310,7 @@ describe("parseCommand: merge, link, unlink", () => {
     expect(err("link").problem).toBe('which incident? e.g. "link INC-7"');
     expect(err("link yesterday").problem).toBe('expected an incident like INC-12, got "yesterday"');
     expect(err("link INC-3 INC-3").problem).toBe("INC-3 cannot be linked to itself");
+    expect(err("unlink INC-3 INC-3").problem).toBe("INC-3 cannot be unlinked from itself");
     expect(err("unlink INC-3 because").problem).toBe('unexpected "because"');
   });
 });

@@ -661,7 +661,12 @@ function parseLink(name: "link" | "unlink", args: string[]): ParseResult {
   const parsed = refThenText(rest, "reason", name);
   if ("ok" in parsed) return parsed;
   const { number, text } = parsed;
-  if (number === other) return fail("invalid_argument", `INC-${other} cannot be ${name}ed to itself`, name);
+  if (number === other)
+    return fail(
+      "invalid_argument",
+      `INC-${other} cannot be ${name === "link" ? "linked to" : "unlinked from"} itself`,
+      name,
+    );
   if (name === "unlink") {
     if (text !== "") return fail("unexpected_argument", `unexpected ${quote(text.split(" ")[0]!)}`, "unlink");
     return { ok: true, command: { kind: "unlink", other, ...(number !== undefined ? { number } : {}) } };
