@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { newId } from "../../core/src/shared/ids";
 import { buildCli } from "../../local/src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../../local/src/runtime";
 import { buildDashboard } from "../../local/src/web-build";
@@ -603,6 +604,53 @@ describe("dashboard in headless Chromium", () => {
         .filter({ hasText: `${id} cancelled.` })
         .waitFor({ timeout: STEP_MS });
       await expect.poll(() => listed.locator("li", { hasText: id }).count(), { timeout: STEP_MS }).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("never cuts the list off silently: past 200 incidents it offers to load the rest", async () => {
+    // 205 resolved incidents from yesterday, written straight to the table (no entries: nobody is paged).
+    const yesterday = Date.now() - 86_400_000;
+    for (let i = 0; i < 205; i++) {
+      const at = new Date(yesterday + i * 1000).toISOString();
+      await runtime.store.createIncident(
+        {
+          id: newId(yesterday + i * 1000),
+          number: await runtime.store.allocateNumber(),
+          title: `bulk resolved ${i}`,
+          severity: "SEV4",
+          status: "resolved",
+          services: ["bulk-e2e"],
+          locations: [],
+          source: "manual",
+          flapping: false,
+          createdAt: at,
+          updatedAt: at,
+          resolvedAt: at,
+          version: 1,
+        },
+        [],
+      );
+    }
+    const { context, page, errors } = await signIn("bob", "viewer");
+    try {
+      await page.getByLabel("Status").selectOption("resolved");
+      await page.getByRole("heading", { level: 1, name: "Resolved incidents" }).waitFor({ timeout: STEP_MS });
+      const more = page.getByRole("button", { name: "Load 200 more" });
+      await more.waitFor({ timeout: LIVE_MS });
+      expect(await page.locator("tr[data-incident]").count()).toBe(200);
+      expect(await page.locator("p.more").textContent()).toContain("there are more");
+      await more.click();
+      await expect
+        .poll(() => page.locator("tr[data-incident]").count(), { timeout: STEP_MS })
+        .toBeGreaterThanOrEqual(205);
+      await expect
+        .poll(async () => (await page.locator("p.more").textContent())?.trim(), { timeout: STEP_MS })
+        .toMatch(/^All \d+ incidents are shown\.$/);
+      expect(await page.getByRole("button", { name: "Load 200 more" }).count()).toBe(0);
+      expect(await page.locator("tr[data-incident]", { hasText: "bulk resolved 0" }).count()).toBe(1);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -13,6 +13,15 @@ interface ListResponse {
 
 const EMPTY: Filters = { severity: "", status: "", service: "", text: "" };
 
+/** Incidents per page: the first page is polled live; later pages are loaded on request. */
+export const PAGE_SIZE = 200;
+
+/** The polled first page, then the pages loaded after it (an incident in both is shown once). */
+export function withLaterPages(first: IncidentView[], later: IncidentView[]): IncidentView[] {
+  const seen = new Set(first.map((i) => i.id));
+  return [...first, ...later.filter((i) => !seen.has(i.id))];
+}
+
 function readFilters(): Filters {
   const q = new URLSearchParams(location.search);
   return {
@@ -65,14 +74,36 @@ function ActiveWindows() {
 export function IncidentListView() {
   const [filters, setFilters] = useState<Filters>(readFilters);
   const resolved = filters.status === "resolved";
-  const list = usePolling<ListResponse>(`/api/incidents?status=${resolved ? "resolved" : "open"}&limit=200`);
+  const base = `/api/incidents?status=${resolved ? "resolved" : "open"}&limit=${PAGE_SIZE}`;
+  const list = usePolling<ListResponse>(base);
   const now = useNow();
+  // Beyond the first page: never cut off silently. "Load more" follows the cursor.
+  const [later, setLater] = useState<{ base: string; items: IncidentView[]; cursor: string | null } | null>(
+    null,
+  );
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<Error | null>(null);
+  const pages = later?.base === base ? later : null;
+  const nextCursor = pages ? pages.cursor : (list.data?.cursor ?? null);
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await getJson<ListResponse>(`${base}&cursor=${encodeURIComponent(nextCursor)}`);
+      setLater({ base, items: [...(pages?.items ?? []), ...page.items], cursor: page.cursor });
+    } catch (error) {
+      setMoreError(error as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
   const update = (patch: Partial<Filters>) => {
     const next = { ...filters, ...patch };
     setFilters(next);
     writeFilters(next);
   };
-  const items = list.data?.items ?? [];
+  const items = useMemo(() => withLaterPages(list.data?.items ?? [], pages?.items ?? []), [list.data, pages]);
   const services = useMemo(() => [...new Set(items.flatMap((i) => i.services))].sort(), [items]);
   const shown = useMemo(() => applyFilters(items, filters), [items, filters]);
 
@@ -216,6 +247,21 @@ export function IncidentListView() {
           </tbody>
         </table>
       ) : null}
+      {list.data ? (
+        <p class="more" aria-live="polite">
+          {nextCursor
+            ? `Showing the ${items.length} ${resolved ? "most recently resolved" : "most severe"} incidents; there are more.`
+            : items.length > PAGE_SIZE
+              ? `All ${items.length} incidents are shown.`
+              : ""}{" "}
+          {nextCursor ? (
+            <button type="button" disabled={loadingMore} onClick={() => void loadMore()}>
+              {loadingMore ? "Loading…" : `Load ${PAGE_SIZE} more`}
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      <ErrorNote error={moreError} />
     </section>
   );
 }
