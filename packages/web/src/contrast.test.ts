@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/** The stylesheet's custom properties, per theme block (light first, then the dark ones). */
+const css = readFileSync(new URL("./styles.css", import.meta.url), "utf8");
+const blocks = [...css.matchAll(/(:root[^{]*)\{([^}]*)\}/g)].map(([, selector, body]) => ({
+  selector: selector!.trim(),
+  vars: Object.fromEntries([...body!.matchAll(/--([\w-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1]!, m[2]!])),
+}));
+
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const contrast = (a: string, b: string) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+};
+
+describe("form fields are visible (WCAG 1.4.11: non-text contrast ≥ 3:1)", () => {
+  const themes = blocks.filter((b) => b.vars.surface && b.vars["control-border"]);
+  it("every theme defines the field border", () => {
+    expect(themes.map((t) => t.selector)).toEqual([
+      ":root",
+      ':root:not([data-theme="light"])',
+      ':root[data-theme="dark"]',
+    ]);
+  });
+  it.each(themes.map((t) => [t.selector, t.vars] as const))(
+    "%s: against the surface and the page",
+    (_, vars) => {
+      expect(contrast(vars["control-border"]!, vars.surface!)).toBeGreaterThanOrEqual(3);
+      expect(contrast(vars["control-border"]!, vars.bg!)).toBeGreaterThanOrEqual(3);
+    },
+  );
+});
