@@ -220,7 +220,7 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 240_000);
 
-  it("refetches on a 409 conflict and says what changed", async () => {
+  it("a role change does not block an acknowledgement; a status change behind the page is a 409 that says what changed", async () => {
     const { context, page, errors } = await signIn("chen", "responder");
     try {
       await fireAlarm("conflict-e2e", "--service", "payments");
@@ -240,15 +240,23 @@ describe("dashboard in headless Chromium", () => {
         data: { role: "comms", personId: "dana" },
       });
       expect(behind.status(), await behind.text()).toBe(200);
+      // An unrelated change (a role) does not block an acknowledgement: it is conditioned on the status.
       await ack.click();
+      await page.getByRole("status").filter({ hasText: "Acknowledged." }).waitFor({ timeout: STEP_MS });
+      // A status change behind the page does: the next action says what changed.
+      const resolved = await page.request.post(`${runtime.url}/api/incidents/${id}/resolve`, {
+        headers: { "x-csrf-token": csrf },
+        data: {},
+      });
+      expect(resolved.status(), await resolved.text()).toBe(200);
+      await page.getByRole("button", { name: "Mitigate" }).click();
       const alert = page.getByRole("alert");
       await alert.getByText(/changed this incident first/).waitFor({ timeout: STEP_MS });
+      expect(await alert.textContent()).toContain("status declared → resolved");
       expect(await alert.textContent()).toContain("COMMS nobody → Dana Fischer");
-      // Once the page can see the current incident again, the same action succeeds.
+      // Once the page can see the current incident again, it shows it.
       await page.unroute(`**/api/incidents/${id}`);
-      await page.locator('[data-role="comms"]').getByText("Dana Fischer").waitFor({ timeout: LIVE_MS });
-      await ack.click();
-      await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: LIVE_MS });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -142,9 +142,10 @@ export const api = {
   async people(): Promise<Person[]> {
     return (await getJson<{ items: Person[] }>("/api/people")).items;
   },
-  transition(id: string, action: "ack" | "mitigate" | "resolve", expectedVersion: number, summary?: string) {
+  /** Conditioned on the status shown (not the version): a role change meanwhile does not block it. */
+  transition(id: string, action: "ack" | "mitigate" | "resolve", expectedStatus: string, summary?: string) {
     return send<IncidentView>("POST", `${api.incident(id)}/${action}`, {
-      expectedVersion,
+      expectedStatus,
       ...(summary ? { summary } : {}),
     });
   },

@@ -12,6 +12,7 @@ import {
   declareIncident,
   IncidentResolvedError,
   postUpdate,
+  setStatus,
 } from "./actions";
 import { IllegalTransitionError, parseSeverity } from "./model";
 
@@ -23,6 +24,36 @@ beforeEach(async () => {
 });
 
 const timeline = async (id: string) => (await store.getIncidentWithTimeline(id))!.timeline;
+
+describe("status changes conditioned on the status seen (expectedStatus)", () => {
+  it("an unrelated change since does not block them; a status change since is a conflict", async () => {
+    const incident = await declareIncident({ store }, { title: "x" }, alice);
+    await assignRole({ store }, incident.id, { role: "comms", personId: "dana", page: false }, alice);
+    const acked = await setStatus(
+      { store },
+      incident.id,
+      { to: "acknowledged", expectedStatus: "declared" },
+      alice,
+    );
+    expect(acked).toMatchObject({ changed: true, incident: { status: "acknowledged", version: 3 } });
+    await changeStatus({ store }, incident.id, { to: "resolved" }, alice);
+    const stale = await setStatus(
+      { store },
+      incident.id,
+      { to: "mitigated", expectedStatus: "acknowledged" },
+      alice,
+    ).catch((e) => e);
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    expect(stale.message).toBe(
+      `INC-${incident.number} is resolved now, not acknowledged: reload and try again`,
+    );
+    // Asking for the state it is in already is still a no-op, whatever was seen.
+    expect(
+      (await setStatus({ store }, incident.id, { to: "resolved", expectedStatus: "declared" }, alice))
+        .changed,
+    ).toBe(false);
+  });
+});
 
 describe("incident actions", () => {
   it("declares a manual incident with a number and a declared entry by its actor", async () => {

@@ -19,6 +19,7 @@ import {
   INCIDENT_STATUSES,
   type Incident,
   type IncidentStatus,
+  incidentStatusSchema,
   lowersSeverity,
   reopen,
   severitySchema,
@@ -74,6 +75,11 @@ export const statusInputSchema = z.object({
   to: z.enum(INCIDENT_STATUSES.filter((s): s is Exclude<IncidentStatus, "declared"> => s !== "declared")),
   summary: z.optional(z.string().check(manyLineText(), z.trim(), z.maxLength(4000))),
   expectedVersion: expectedVersionSchema,
+  /**
+   * The status the caller saw: the change is refused (409) only if the status moved since, so an
+   * unrelated change (a role, an update) does not block an acknowledgement or a resolution.
+   */
+  expectedStatus: z.optional(incidentStatusSchema),
 });
 
 export const updateInputSchema = z.object({
@@ -224,7 +230,21 @@ async function mutateWithOutcome(
   }
 }
 
-type StatusInput = { to: Exclude<IncidentStatus, "declared">; summary?: string; expectedVersion?: number };
+type StatusInput = {
+  to: Exclude<IncidentStatus, "declared">;
+  summary?: string;
+  expectedVersion?: number;
+  expectedStatus?: IncidentStatus;
+};
+
+/** The status moved since the caller saw it (a 409 carrying the incident as it is now). */
+function checkExpectedStatus(incident: Incident, expected: IncidentStatus | undefined): void {
+  if (expected !== undefined && incident.status !== expected)
+    throw new VersionConflictError(
+      `INC-${incident.number} is ${incident.status} now, not ${expected}: reload and try again`,
+      incident.version,
+    );
+}
 
 function statusChange(incident: Incident, data: z.output<typeof statusInputSchema>, actor: Actor, now: Date) {
   const after = transition(incident, data.to, now.toISOString());
@@ -269,9 +289,11 @@ export async function setStatus(
   actor = currentActor(),
 ): Promise<{ incident: Incident; changed: boolean }> {
   const data = validate(statusInputSchema, input);
-  return mutateWithOutcome(deps, incidentId, data.expectedVersion, actor, (incident, now) =>
-    incident.status === data.to ? { after: incident, drafts: [] } : statusChange(incident, data, actor, now),
-  );
+  return mutateWithOutcome(deps, incidentId, data.expectedVersion, actor, (incident, now) => {
+    if (incident.status === data.to) return { after: incident, drafts: [] };
+    checkExpectedStatus(incident, data.expectedStatus);
+    return statusChange(incident, data, actor, now);
+  });
 }
 
 /** The change needs an incident that is not resolved (HTTP 409). */

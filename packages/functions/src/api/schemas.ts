@@ -82,6 +82,15 @@ export const declareBody = z.strictObject({
 
 export const statusBody = z.strictObject({
   expectedVersion: expectedVersionSchema,
+  expectedStatus: z.optional(
+    z
+      .enum(INCIDENT_STATUSES)
+      .check(
+        z.describe(
+          "the status you saw: 409 only if the status moved since (an unrelated change, such as a role, does not block)",
+        ),
+      ),
+  ),
   summary: z.optional(
     z.string().check(manyLineText(), z.trim(), z.maxLength(4000, "at most 4000 characters")),
   ),

@@ -391,14 +391,14 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             type="button"
             class="primary"
             disabled={busy || !canAck}
-            onClick={() => act("Acknowledged.", () => api.transition(id, "ack", incident.version))}
+            onClick={() => act("Acknowledged.", () => api.transition(id, "ack", incident.status))}
           >
             Acknowledge
           </button>
           <button
             type="button"
             disabled={busy || !canMitigate}
-            onClick={() => act("Marked mitigated.", () => api.transition(id, "mitigate", incident.version))}
+            onClick={() => act("Marked mitigated.", () => api.transition(id, "mitigate", incident.status))}
           >
             Mitigate
           </button>
@@ -423,7 +423,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             onSubmit={(e) => {
               e.preventDefault();
               void act("Resolved. The postmortem draft follows shortly.", () =>
-                api.transition(id, "resolve", incident.version, summary.trim() || undefined),
+                api.transition(id, "resolve", incident.status, summary.trim() || undefined),
               );
             }}
           >

@@ -223,6 +223,16 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     const before = await deps.store.getIncident(id);
     if (!before) throw new NotFoundError("incident", id);
     checkVersion(before, body.expectedVersion);
+    if (
+      body.expectedStatus !== undefined &&
+      before.status !== body.expectedStatus &&
+      before.status !== "acknowledged"
+    )
+      throw new IncidentConflictError(
+        `INC-${before.number} is ${before.status} now, not ${body.expectedStatus}: reload and try again`,
+        before.version,
+        incidentView(before),
+      );
     if (before.status !== "declared" && before.status !== "acknowledged")
       throw new IllegalTransitionError(before.status, "acknowledged");
     if (deps.paging) {
@@ -245,7 +255,11 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       setStatus(
         { store: deps.store, clock: deps.clock },
         id,
-        { to: "acknowledged", expectedVersion: body.expectedVersion },
+        {
+          to: "acknowledged",
+          expectedVersion: body.expectedVersion,
+          ...(body.expectedStatus ? { expectedStatus: body.expectedStatus } : {}),
+        },
         actor,
       ),
     );
@@ -260,7 +274,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
         setStatus(
           { store: getDeps().store, clock: getDeps().clock },
           id,
-          { to, summary: body.summary, expectedVersion: body.expectedVersion },
+          {
+            to,
+            summary: body.summary,
+            expectedVersion: body.expectedVersion,
+            ...(body.expectedStatus ? { expectedStatus: body.expectedStatus } : {}),
+          },
           actorOf(c.get("principal")),
         ),
       );
