@@ -15,7 +15,7 @@ import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
-import type { Clock } from "@firebreak/core/shared/clock";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
@@ -205,7 +205,7 @@ export async function showDirectory(
     throw new CliError(
       `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
     );
-  const summary = onCallSummary(stored.directory, options.at ?? options.clock?.now() ?? new Date());
+  const summary = onCallSummary(stored.directory, options.at ?? (options.clock ?? systemClock).now());
   const overrides = stored.overrides ?? [];
   if (options.format === "json") {
     print(

@@ -22,7 +22,7 @@ import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
-import type { Clock } from "@firebreak/core/shared/clock";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import type { ValidationIssue } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
@@ -158,6 +158,8 @@ export interface LocalRuntime {
   releaseMaintenance(): Promise<unknown>;
   /** The timers this runtime started: each scheduled handler and its interval (the cloud's cron rules). */
   schedules: { handler: string; intervalMs: number }[];
+  /** The runtime's "now" (the injected clock, else the system's): tests state times relative to it. */
+  clock: Clock;
   /** The headers a client of `POST /events` sends (JSON and the events token). */
   eventHeaders: Record<string, string>;
   /** Creates an API token (for tests and scripts): `Authorization: Bearer <token>`. */
@@ -657,6 +659,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       eventsToken,
       releaseMaintenance,
       schedules,
+      clock: options.clock ?? systemClock,
       eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },
       apiToken: async (role, userId = "local-test") =>
         (await tokens.create({ name: `${role} token`, role, userId })).token,

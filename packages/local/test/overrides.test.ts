@@ -4,6 +4,7 @@
  * not Alice. The directory as applied is untouched; `directory show` and `directory apply` list
  * the override beside it. Refusals are 4xx naming the field or who may.
  */
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
@@ -14,7 +15,7 @@ import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";
 
 const EXAMPLE = fileURLToPath(new URL("../../../examples/directory.yaml", import.meta.url));
 const clock = testClock();
-const tableName = `overrides-${process.pid}-${Date.now()}`;
+const tableName = `overrides-${randomUUID().slice(0, 8)}`;
 let runtime: LocalRuntime;
 let bob: string;
 let erin: string;

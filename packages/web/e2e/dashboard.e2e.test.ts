@@ -594,8 +594,8 @@ describe("dashboard in headless Chromium", () => {
       await expect.poll(() => form.getByLabel("Who is on call").locator("option").count()).toBeGreaterThan(3);
       await form.getByLabel("Who is on call").selectOption("bob");
       await form.getByLabel("In rotation").selectOption("checkout-primary");
-      // A week after now (this runtime runs on the system clock), in the browser's wall time.
-      const day = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+      // A week after the runtime's "now" (its clock), in the browser's wall time.
+      const day = new Date(runtime.clock.now().getTime() + 7 * 86_400_000).toISOString().slice(0, 10);
       await form.getByLabel("From").fill(`${day}T09:00`);
       await form.getByLabel("Until").fill(`${day}T18:00`);
       await form.getByLabel("Reason (optional)").fill("dentist");
@@ -620,7 +620,7 @@ describe("dashboard in headless Chromium", () => {
 
   it("never cuts the list off silently: past 200 incidents it offers to load the rest", async () => {
     // 205 resolved incidents from yesterday, written straight to the table (no entries: nobody is paged).
-    const yesterday = Date.now() - 86_400_000;
+    const yesterday = runtime.clock.now().getTime() - 86_400_000;
     for (let i = 0; i < 205; i++) {
       const at = new Date(yesterday + i * 1000).toISOString();
       await runtime.store.createIncident(

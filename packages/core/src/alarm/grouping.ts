@@ -61,6 +61,15 @@ export interface IncidentAlarm {
  * The incident's alarms and their states, from its timeline (the latest transition of each that
  * was not late): what the dashboard and the API list, and what "all clear" is read from.
  */
+/** Records `state` on the alarm when it is at least as recent as the one it has (or it has none). */
+function latest(alarm: IncidentAlarm | undefined, state: unknown, at: string | undefined): void {
+  if (!alarm || typeof state !== "string") return;
+  if (alarm.since === undefined || (at !== undefined && at >= alarm.since)) {
+    alarm.state = state;
+    if (at !== undefined) alarm.since = at;
+  }
+}
+
 export function incidentAlarms(
   incident: {
     alarm?: { arn: string; name: string };
@@ -86,23 +95,14 @@ export function incidentAlarms(
         state?: unknown;
         stateTimestamp?: unknown;
       }[]) {
-        const alarm = out.get(String(moved.arn));
-        if (!alarm || typeof moved.state !== "string" || typeof moved.stateTimestamp !== "string") continue;
-        if (alarm.since === undefined || moved.stateTimestamp >= alarm.since) {
-          alarm.state = moved.state;
-          alarm.since = moved.stateTimestamp;
-        }
+        if (typeof moved.stateTimestamp === "string")
+          latest(out.get(String(moved.arn)), moved.state, moved.stateTimestamp);
       }
       continue;
     }
     if (entry.kind !== "incident.alarm_transition" || entry.data.late === true) continue;
-    const alarm = out.get(String(entry.data.alarmArn));
     const at = typeof entry.data.stateTimestamp === "string" ? entry.data.stateTimestamp : undefined;
-    if (!alarm || typeof entry.data.state !== "string") continue;
-    if (alarm.since === undefined || (at !== undefined && at >= alarm.since)) {
-      alarm.state = entry.data.state;
-      if (at !== undefined) alarm.since = at;
-    }
+    latest(out.get(String(entry.data.alarmArn)), entry.data.state, at);
   }
   return [...out.values()];
 }

@@ -1,3 +1,5 @@
+import { VersionConflictError } from "@firebreak/core/shared/errors";
+
 /** Retry pacing shared by the event adapters (EventBridge, local dispatcher, local stream poller). */
 export interface BackoffOptions {
   /** Delay cap before the first retry, in ms. */
@@ -26,3 +28,19 @@ export const CONFLICT_BACKOFF: BackoffOptions = { baseMs: 10, maxMs: 250 };
 export type Sleep = (ms: number) => Promise<void>;
 
 export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `attempt` again (on fresh reads: it reads, plans and writes) each time it loses an
+ * optimistic-locking race (VersionConflictError), up to `attempts` runs in all, with
+ * CONFLICT_BACKOFF between them. Any other error, or the last conflict, is thrown.
+ */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts: number): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || n >= attempts) throw error;
+      await sleep(backoffDelay(n, CONFLICT_BACKOFF));
+    }
+  }
+}

@@ -12,11 +12,9 @@
  *
  * Slack users outside the directory are left as they are: nothing says who they are.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { retryOnConflict } from "../events/backoff";
 import type { Directory } from "../oncall/directory";
 import type { IncidentStore } from "../storage/incident-store";
-import { keys } from "../storage/keys";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";
 
@@ -124,7 +122,8 @@ async function migrateIncident(
   dryRun: boolean,
   report: MigrationReport,
 ): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
+  // Entries already rewritten are not rewritten again, so a run after a lost race repeats nothing.
+  return retryOnConflict(async () => {
     const found = await store.getIncidentWithTimeline(id);
     if (!found) return false;
     const roles = migratedRoles(found.incident, known);
@@ -135,33 +134,15 @@ async function migrateIncident(
       report.entriesChanged += entries.length;
       return true;
     }
-    for (const entry of entries)
-      await store.db.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: keys.timeline(entry.incidentId, entry.id),
-          UpdateExpression: "SET actor = :actor, #data = :data, summary = :summary",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#data": "data" },
-          ExpressionAttributeValues: {
-            ":actor": entry.actor,
-            ":data": entry.data,
-            ":summary": entry.summary,
-          },
-        }),
-      );
+    for (const entry of entries) await store.rewriteTimelineEntry(entry);
     report.entriesChanged += entries.length;
     if (!roles) return true;
-    try {
-      await store.commitIncidentChange({
-        before: found.incident,
-        after: { ...found.incident, roles: roles.roles, version: found.incident.version + 1 },
-        entries: [],
-      });
-      report.rolesChanged += roles.changed;
-      return true;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= 10) throw error;
-    }
-  }
+    await store.commitIncidentChange({
+      before: found.incident,
+      after: { ...found.incident, roles: roles.roles, version: found.incident.version + 1 },
+      entries: [],
+    });
+    report.rolesChanged += roles.changed;
+    return true;
+  }, 10);
 }

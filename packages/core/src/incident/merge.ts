@@ -22,7 +22,7 @@ import {
   VersionConflictError,
 } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
+import { retryOnConflict } from "../events/backoff";
 import {
   type ActionDeps,
   type Draft,
@@ -103,27 +103,28 @@ async function twoIncidents<T>(
   actor: Actor,
   plan: (a: Incident, b: Incident, now: Date) => Promise<Plan<T>> | Plan<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const [a, b] = await Promise.all(ids.map((id) => deps.store.getIncident(id)));
-    if (!a) throw new NotFoundError("incident", ids[0]);
-    if (!b) throw new NotFoundError("incident", ids[1]);
-    if (expectedVersion !== undefined && a.version !== expectedVersion)
-      throw new VersionConflictError(
-        `INC-${a.number} is at version ${a.version}, not ${expectedVersion}: reload and try again`,
-        a.version,
-      );
-    const now = (deps.clock ?? systemClock).now();
-    const planned = await plan(a, b, now);
-    if ("done" in planned) return planned.done;
-    const arns = planned.moveAlarms ?? [];
-    let changes = planned.build(arns);
-    const toSave = (list: Change[]) =>
-      list.map((c) => ({
-        before: c.before,
-        after: c.after,
-        entries: timelineEntries(c.before.id, now, actor, c.drafts),
-      }));
-    try {
+  // With `expectedVersion`, a lost race is the caller's to see (409): one run only.
+  return retryOnConflict(
+    async () => {
+      const [a, b] = await Promise.all(ids.map((id) => deps.store.getIncident(id)));
+      if (!a) throw new NotFoundError("incident", ids[0]);
+      if (!b) throw new NotFoundError("incident", ids[1]);
+      if (expectedVersion !== undefined && a.version !== expectedVersion)
+        throw new VersionConflictError(
+          `INC-${a.number} is at version ${a.version}, not ${expectedVersion}: reload and try again`,
+          a.version,
+        );
+      const now = (deps.clock ?? systemClock).now();
+      const planned = await plan(a, b, now);
+      if ("done" in planned) return planned.done;
+      const arns = planned.moveAlarms ?? [];
+      let changes = planned.build(arns);
+      const toSave = (list: Change[]) =>
+        list.map((c) => ({
+          before: c.before,
+          after: c.after,
+          entries: timelineEntries(c.before.id, now, actor, c.drafts),
+        }));
       const { moved } = await deps.store.commitIncidentChanges(
         toSave(changes),
         arns.length ? { arns, from: a.id, to: b.id } : undefined,
@@ -134,16 +135,9 @@ async function twoIncidents<T>(
         },
       );
       return planned.result(changes, moved);
-    } catch (error) {
-      if (
-        !(error instanceof VersionConflictError) ||
-        expectedVersion !== undefined ||
-        attempt >= MAX_ATTEMPTS
-      )
-        throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-    }
-  }
+    },
+    expectedVersion === undefined ? MAX_ATTEMPTS : 1,
+  );
 }
 
 /** The alarms of `source` to move (its own and its grouped ones), less any `target` already has. */

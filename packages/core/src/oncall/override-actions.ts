@@ -6,9 +6,9 @@
  */
 
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
-import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
+import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory } from "./directory";
@@ -57,17 +57,6 @@ function entry(
   };
 }
 
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-    }
-  }
-}
-
 const noDirectory = () =>
   new FirebreakError(
     "paging_not_configured",
@@ -80,7 +69,7 @@ export async function addShiftOverride(
   input: OverrideRequest,
   who: OverrideRequester,
 ): Promise<ShiftOverride> {
-  return withRetry(async () => {
+  return retryOnConflict(async () => {
     const overrides = await deps.directory.getOverrides();
     const directory = overrides.applied;
     if (!directory) throw noDirectory();
@@ -106,7 +95,7 @@ export async function addShiftOverride(
       ),
     );
     return override;
-  });
+  }, MAX_ATTEMPTS);
 }
 
 /**
@@ -118,7 +107,7 @@ export async function cancelShiftOverride(
   id: string,
   who: OverrideRequester,
 ): Promise<ShiftOverride> {
-  return withRetry(async () => {
+  return retryOnConflict(async () => {
     const overrides = await deps.directory.getOverrides();
     const now = (deps.clock ?? systemClock).now();
     const live = liveOverrides(overrides.items, now);
@@ -150,5 +139,5 @@ export async function cancelShiftOverride(
       ),
     );
     return override;
-  });
+  }, MAX_ATTEMPTS);
 }

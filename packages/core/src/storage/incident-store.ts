@@ -823,6 +823,24 @@ export class IncidentStore {
     ];
   }
 
+  /**
+   * Rewrites an existing entry's actor, data and summary in place (a one-off migration:
+   * incident/identity-migration.ts). A stream MODIFY: the outbox publishes new entries only.
+   */
+  async rewriteTimelineEntry(entry: TimelineEntry): Promise<void> {
+    validTimelineEntry(entry, `${entry.id} of incident ${entry.incidentId}`);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.timeline(entry.incidentId, entry.id),
+        UpdateExpression: "SET actor = :actor, #data = :data, summary = :summary",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#data": "data" },
+        ExpressionAttributeValues: { ":actor": entry.actor, ":data": entry.data, ":summary": entry.summary },
+      }),
+    );
+  }
+
   /** A Put that only creates (never overwrites) an item: the shape of every append. */
   private putNew(item: Record<string, unknown>): TransactItem {
     return {
