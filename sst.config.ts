@@ -27,6 +27,7 @@ export default $config({
     const postmortem = await import("./infra/postmortem");
     const api = await import("./infra/api");
     const paging = await import("./infra/paging");
+    const integrations = await import("./infra/integrations");
     const slack = await import("./infra/slack");
     const web = await import("./infra/web");
     const monitoring = await import("./infra/monitoring");
@@ -37,6 +38,7 @@ export default $config({
       ...postmortem.outputs,
       ...api.outputs,
       ...paging.outputs,
+      ...integrations.outputs,
       ...slack.outputs,
       ...web.outputs,
       ...monitoring.outputs,

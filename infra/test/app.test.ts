@@ -49,7 +49,15 @@ const HANDLERS = {
   pager: "packages/functions/src/pager.handler",
   escalation: "packages/functions/src/escalation.handler",
   ack: "packages/functions/src/ack.handler",
+  integrations: "packages/functions/src/integrations.handler",
 };
+const INTEGRATION_ROUTES = [
+  "POST /integrations/alertmanager",
+  "POST /v2/enqueue",
+  "POST /v2/alerts",
+  "POST /v2/alerts/{identifier}/close",
+  "POST /v2/alerts/{identifier}/acknowledge",
+];
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
 
@@ -234,6 +242,26 @@ describe("alarm ingestion", () => {
     expect(allows(lambdaFor(HANDLERS.alarmIngest), "dynamodb:PutItem", state(table, "arn"))).toBe(true);
   });
 
+  it("routes the alert endpoints to Integrations, linked like AlarmIngest (Table, AlarmIngestDlq) with its settings, and nothing else", () => {
+    const build = app.builds.find((b) => b.handler === HANDLERS.integrations);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual(["AlarmIngestDlq", "Table"]);
+    const fn = lambdaFor(HANDLERS.integrations);
+    const table = only("aws:dynamodb/table:Table");
+    expect(allows(fn, "dynamodb:PutItem", state(table, "arn"))).toBe(true);
+    const unwrap = (v: unknown) =>
+      typeof v === "object" && v && "value" in v ? (v as { value: unknown }).value : v;
+    for (const key of INTEGRATION_ROUTES) {
+      const route = only("aws:apigatewayv2/route:Route", (r) => r.inputs.routeKey === key);
+      const integration = only(
+        "aws:apigatewayv2/integration:Integration",
+        (i) => route.inputs.target === `integrations/${i.id}`,
+      );
+      expect(unwrap(integration.inputs.integrationUri), key).toBe(state(fn, "arn"));
+    }
+    const ingestEnv = lambdaFor(HANDLERS.alarmIngest).inputs.environment;
+    expect(fn.inputs.environment).toEqual(ingestEnv);
+  });
+
   it("runs MaintenanceRelease every minute, linked like AlarmIngest (it ingests the held alarms); a failed sweep goes to AlarmIngestDlq", () => {
     const fn = lambdaFor(HANDLERS.maintenance);
     const build = app.builds.find((b) => b.handler === HANDLERS.maintenance);
@@ -333,6 +361,7 @@ describe("API", () => {
         "GET /api/openapi.json",
         "POST /slack/events",
         ...ACK_ROUTES,
+        ...INTEGRATION_ROUTES,
       ].sort(),
     );
     const unwrap = (v: unknown) =>

@@ -36,6 +36,7 @@ import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
+import { createIntegrationsHandler } from "@firebreak/functions/integrations";
 import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPagerHandler } from "@firebreak/functions/pager";
@@ -45,6 +46,7 @@ import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
+import { integrationDeps } from "@firebreak/functions/wiring/integrations";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
@@ -522,6 +524,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         createApiDocsHandler(() => apiDocsDeps(platform, localAuth)),
       ),
       Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
+      Integrations: lambdaOf(
+        "Integrations",
+        createIntegrationsHandler(() => integrationDeps(platform, deadLetters)),
+      ),
       SlackHandler: lambdaOf(
         "SlackHandler",
         createSlackHandler(() => slackHandlerDeps(platform)),

@@ -41,7 +41,10 @@ export interface AlarmContext {
   value?: number;
   band?: string;
   composite?: { rule: string; children: { name: string; state?: string }[]; suppressedBy?: string };
-  consoleUrl: string;
+  /** Where the alarm lives: the CloudWatch console, or the sender's page of an alert from another monitor. */
+  consoleUrl?: string;
+  /** The sender of an alert from another monitor ("Prometheus Alertmanager"). */
+  source?: string;
 }
 
 /** GET /api/alarms/ignored: an alarm that opens no incident (core/alarm/ignore.ts). */

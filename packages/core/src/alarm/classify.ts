@@ -25,6 +25,10 @@
  *
  * 3. Otherwise the defaults: SEV3 and the service `unassigned`.
  *
+ * An alert from another monitor (core/integrations) has its labels as tags, and its sender's
+ * severity (critical → SEV1 …) before its description; its integration key's service and team
+ * come after its tags and description, before its name.
+ *
  * Invalid values (`sev0`, `sev6`, `severity: high`, `service: Ünïcode`) are ignored as if absent,
  * so the next source (name, then default) decides.
  */
@@ -32,7 +36,7 @@ import { DEFAULT_SERVICE, DEFAULT_SEVERITY, SEVERITIES, type Severity } from "..
 import { DEFAULT_TAG_NAMES, type TagNames, tagValue } from "./tags";
 import type { AlarmTransition } from "./transition";
 
-export type ClassificationSource = "tag" | "description" | "name" | "default";
+export type ClassificationSource = "tag" | "integration" | "description" | "name" | "default";
 
 export interface AlarmClassification {
   severity: Severity;
@@ -126,15 +130,22 @@ function servicesFromTag(value: string | undefined): string[] {
 }
 
 export function classifyAlarm(
-  t: Pick<AlarmTransition, "alarmName" | "description" | "tags">,
+  t: Pick<AlarmTransition, "alarmName" | "description" | "tags" | "external">,
   tagNames: TagNames = DEFAULT_TAG_NAMES,
 ): AlarmClassification {
   const severityTag = severityFromTag(tagValue(t.tags, tagNames.severity));
   const serviceTags = servicesFromTag(tagValue(t.tags, tagNames.service));
-  const team = normaliseServiceName(tagValue(t.tags, tagNames.team) ?? "");
+  const team = normaliseServiceName(tagValue(t.tags, tagNames.team) ?? "") ?? t.external?.team;
+  // An alert from another monitor: the severity its sender gave (a severity tag still wins), and its
+  // integration key's service when neither its tags nor its description name one.
+  const sender = t.external;
   const fromText = classifyWithoutTags(t);
   return {
     ...fromText,
+    ...(sender?.severity ? { severity: sender.severity, severitySource: "integration" as const } : {}),
+    ...(sender?.service && fromText.serviceSource !== "description"
+      ? { services: [sender.service], serviceSource: "integration" as const }
+      : {}),
     ...(severityTag ? { severity: severityTag, severitySource: "tag" as const } : {}),
     ...(serviceTags.length > 0 ? { services: serviceTags, serviceSource: "tag" as const } : {}),
     ...(team ? { team } : {}),

@@ -52,13 +52,38 @@ export interface AlarmContext {
     children: { name: string; state?: AlarmState }[];
     suppressedBy?: string;
   };
-  /** The alarm in the CloudWatch console (its partition's console). */
-  consoleUrl: string;
+  /**
+   * The alarm in the CloudWatch console (its partition's console); for an alert from another
+   * monitor, where its sender shows it, when the sender said (`source` names the sender).
+   */
+  consoleUrl?: string;
+  /** The sender of an alert from another monitor ("Prometheus Alertmanager"); absent for CloudWatch. */
+  source?: string;
+  /** The integration key it came through (core/integrations). */
+  integration?: { id: string; name: string };
+}
+
+/** The link to the alarm where it lives: "CloudWatch alarm", or the sender's ("Prometheus Alertmanager"). */
+export function sourceLinkOf(context: Pick<AlarmContext, "consoleUrl" | "source">): AlarmLink | undefined {
+  if (!context.consoleUrl) return undefined;
+  return { label: context.source ?? "CloudWatch alarm", url: context.consoleUrl };
 }
 
 function cut(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** `raw` as a link a renderer can put in markup: http(s), at most linkLength, no space, <, >, ", ', ` or |. */
+export function safeUrl(raw: string): string | undefined {
+  if (raw.length > ALARM_CONTEXT_LIMITS.linkLength || /[\s<>"'`|]/.test(raw)) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    return /[\s<>"'`|]/.test(url.href) ? undefined : url.href;
+  } catch {
+    return undefined;
+  }
 }
 
 const LINK = /(?:([A-Za-z][\w-]{0,38})\s*:\s*)?(https?:\/\/[^\s<>"'`|]+)/g;
@@ -163,6 +188,19 @@ export function consoleUrlOf(arn: string, region: string, name: string): string 
   return `https://${host}/cloudwatch/home?region=${encodeURIComponent(region)}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }
 
+/** The sender's links first, then those in the description: unique, bounded. */
+function contextLinks(t: AlarmTransition, description: string | undefined): AlarmLink[] {
+  const links: AlarmLink[] = [];
+  const seen = new Set<string>();
+  for (const link of [...(t.external?.links ?? []), ...(description ? linksIn(description) : [])]) {
+    if (links.length >= ALARM_CONTEXT_LIMITS.links) break;
+    if (seen.has(link.url)) continue;
+    seen.add(link.url);
+    links.push(link);
+  }
+  return links;
+}
+
 /** The bounded context of one transition. */
 export function alarmContextOf(t: AlarmTransition): AlarmContext {
   const description = t.description?.trim();
@@ -175,7 +213,7 @@ export function alarmContextOf(t: AlarmTransition): AlarmContext {
     state: t.state,
     stateTimestamp: t.stateTimestamp,
     ...(description ? { description: cut(description, ALARM_CONTEXT_LIMITS.description) } : {}),
-    links: description ? linksIn(description) : [],
+    links: contextLinks(t, description),
     ...(t.reason ? { reason: cut(t.reason, ALARM_CONTEXT_LIMITS.reason) } : {}),
     metrics: t.metrics
       .slice(0, ALARM_CONTEXT_LIMITS.metrics)
@@ -195,7 +233,13 @@ export function alarmContextOf(t: AlarmTransition): AlarmContext {
           },
         }
       : {}),
-    consoleUrl: consoleUrlOf(t.alarmArn, t.region, t.alarmName),
+    ...(t.external
+      ? {
+          ...(t.external.sourceUrl ? { consoleUrl: t.external.sourceUrl } : {}),
+          source: t.external.sender,
+          integration: t.external.integration,
+        }
+      : { consoleUrl: consoleUrlOf(t.alarmArn, t.region, t.alarmName) }),
   };
 }
 

@@ -42,6 +42,15 @@ export const DEFAULT_EPISODE_CONFIG: EpisodeConfig = {
   flapping: { threshold: 5, windowMs: 30 * 60_000 },
 };
 
+/**
+ * Whether the alarm's OK resolves its incident: with FIREBREAK_AUTO_RESOLVE_ON_OK, and always for
+ * an alert from another monitor, whose sender resolves it explicitly (Alertmanager's resolved,
+ * PagerDuty's and Opsgenie's resolve and close).
+ */
+export function resolvesOnOk(t: Pick<AlarmTransition, "external">, config: EpisodeConfig): boolean {
+  return config.autoResolveOnOk || t.external !== undefined;
+}
+
 export interface EntryDraft {
   kind: string;
   summary: string;
@@ -236,7 +245,7 @@ export function planTransition(
     entries.push(flappingEntry(t, count, config));
     next.flappingIncidentId = openId;
   }
-  const resolve = t.state === "OK" && config.autoResolveOnOk;
+  const resolve = t.state === "OK" && resolvesOnOk(t, config);
   if (resolve) next.openIncidentId = undefined;
   return {
     action: "append",
@@ -326,7 +335,7 @@ function planLate(
   }
   // An episode nobody saw open: its ALARM arrived after newer transitions. Open it, so it is not
   // lost; with auto-resolve, already resolved when the alarm has recovered since.
-  const recovered = config.autoResolveOnOk && record.lastState === "OK";
+  const recovered = resolvesOnOk(t, config) && record.lastState === "OK";
   return {
     action: "open",
     incidentId,

@@ -522,7 +522,8 @@ function newAlarmIncident(
     severity,
     status: "declared",
     services,
-    locations: [{ account: t.account, region: t.region }],
+    // An alert from another monitor has no AWS account or region.
+    locations: t.account ? [{ account: t.account, region: t.region }] : [],
     source: "alarm",
     alarm: alarmRefOf(t),
     ...(team ? { team } : {}),

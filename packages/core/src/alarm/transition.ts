@@ -5,7 +5,34 @@
 export const ALARM_STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
-export type AlarmTransitionFormat = "eventbridge" | "sns" | "lambda-action";
+export type AlarmTransitionFormat =
+  | "eventbridge"
+  | "sns"
+  | "lambda-action"
+  // Alerts from other monitors, through their compatible endpoints (core/integrations).
+  | "alertmanager"
+  | "pagerduty"
+  | "opsgenie";
+
+/**
+ * An alert from another monitor (core/integrations): the integration key it came through and
+ * what the sender said beyond a CloudWatch alarm's fields. Its sender resolves it explicitly, so
+ * its OK resolves its incident whatever FIREBREAK_AUTO_RESOLVE_ON_OK says.
+ */
+export interface ExternalSource {
+  /** "Prometheus Alertmanager", "PagerDuty Events API", "Opsgenie Alert API". */
+  sender: string;
+  integration: { id: string; name: string };
+  /** The integration key's service and team, used when the alert names none of its own. */
+  service?: string;
+  team?: string;
+  /** The sender's severity, mapped (critical → SEV1 …), used when no severity tag says otherwise. */
+  severity?: "SEV1" | "SEV2" | "SEV3" | "SEV4" | "SEV5";
+  /** Links the sender gave (runbook_url, links[], images[].href): http(s) only, bounded. */
+  links: { label: string; url: string }[];
+  /** Where the alert lives at the sender (Alertmanager's generatorURL, PagerDuty's client_url). */
+  sourceUrl?: string;
+}
 
 export interface MetricSummary {
   /** Metric id inside the alarm (metric-math alarms have several), when known. */
@@ -32,6 +59,8 @@ export interface TriggeringAlarm {
 
 export interface AlarmTransition {
   format: AlarmTransitionFormat;
+  /** Set for alerts from other monitors (core/integrations); account and region are then empty. */
+  external?: ExternalSource;
   /**
    * Delivery id used for idempotency: the EventBridge envelope `id`, the SNS `MessageId`, or for
    * the direct Lambda action (which has none) `lambda:<arn>:<state>:<stateTimestamp>`.

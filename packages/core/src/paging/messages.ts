@@ -23,7 +23,7 @@
  */
 
 import { wellFormed } from "@firebreak/core/shared/text";
-import { type AlarmContext, crossingLine } from "../alarm/context";
+import { type AlarmContext, crossingLine, sourceLinkOf } from "../alarm/context";
 import type { AlarmRef, Incident } from "../incident/model";
 
 export const SMS_MAX_LENGTH = 140;
@@ -215,7 +215,8 @@ export function emailPage(page: PageContent): { subject: string; body: string } 
     lines.push("", "Alarm");
     if (incident.alarm) {
       lines.push(`  Name:       ${oneLine(incident.alarm.name)}`, `  ARN:        ${incident.alarm.arn}`);
-      lines.push(`  Account:    ${incident.alarm.account} (${incident.alarm.region})`);
+      if (incident.alarm.account)
+        lines.push(`  Account:    ${incident.alarm.account} (${incident.alarm.region})`);
     }
     const context = incident.alarm?.context;
     const crossing = context ? crossingLine(context) : undefined;
@@ -230,7 +231,11 @@ export function emailPage(page: PageContent): { subject: string; body: string } 
     if (page.alarmReason) lines.push(`  Reason:     ${oneLine(page.alarmReason)}`);
     for (const link of context?.links ?? [])
       lines.push(`  ${`${oneLine(link.label)}:`.padEnd(11)} ${link.url}`);
-    if (context) lines.push(`  Console:    ${context.consoleUrl}`);
+    const source = context ? sourceLinkOf(context) : undefined;
+    if (source)
+      lines.push(
+        `  ${`${source.label === "CloudWatch alarm" ? "Console" : "Source"}:`.padEnd(11)} ${source.url}`,
+      );
   }
   if (incident.description?.trim()) lines.push("", "Description", incident.description.trim());
   lines.push("", "-- ", "Firebreak incident response. Reply to this email is not monitored.");
@@ -257,11 +262,12 @@ export function alarmContextMrkdwn(context: AlarmContext): string[] {
       )}`,
     );
   // Links are data checked to be http(s) with no space, <, > or | (alarm/context.ts): safe in <url|label>.
+  const source = sourceLinkOf(context);
   const links = [
     ...context.links.map((l) => `<${l.url}|${escapeMrkdwnWithin(oneLine(l.label), 40)}>`),
-    `<${context.consoleUrl}|CloudWatch alarm>`,
+    ...(source ? [`<${source.url}|${escapeMrkdwnWithin(source.label, 40)}>`] : []),
   ];
-  lines.push(links.join(" · "));
+  if (links.length > 0) lines.push(links.join(" · "));
   return lines;
 }
 

@@ -1,5 +1,5 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
-import { crossingLine } from "../alarm/context";
+import { crossingLine, sourceLinkOf } from "../alarm/context";
 import { type Incident, incidentKey } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { collectFacts, type Facts, type OrderedEntry, str } from "./facts";
@@ -463,8 +463,9 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
       for (const metric of context.metrics) push(`- **Metric:** ${code(metric)}`);
       if (context.band) push(`- **Band:** ${code(context.band)}`);
       if (context.composite) push(`- **Composite rule:** ${code(context.composite.rule)}`);
-      const links = [...context.links, { label: "CloudWatch alarm", url: context.consoleUrl }];
-      push(`- **Links:** ${links.map((l) => link(l.label, l.url)).join(" · ")}`);
+      const source = sourceLinkOf(context);
+      const links = [...context.links, ...(source ? [source] : [])];
+      if (links.length > 0) push(`- **Links:** ${links.map((l) => link(l.label, l.url)).join(" · ")}`);
     }
   } else if (m.detection.source === "alarm") {
     push(

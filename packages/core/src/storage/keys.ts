@@ -28,6 +28,12 @@ export const keys = {
   /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
   apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
   apiTokenPartition: () => "APITOKEN",
+  /**
+   * An integration key of an alert endpoint (core/integrations/keys.ts), found by the SHA-256 of
+   * the key itself (senders present only the key); all keys share one partition, so listing is one Query.
+   */
+  integrationKey: (hash: string) => ({ pk: "INTEGRATION", sk: `KEY#${hash}` }),
+  integrationKeyPartition: () => "INTEGRATION",
   /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
   slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
   /** Slack channel id → incident id (INC-n defaults to the channel's incident). */

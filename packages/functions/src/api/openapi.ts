@@ -298,6 +298,28 @@ export const ROUTES: RouteDoc[] = [
     role: "admin",
     params: s.tokenPath,
   },
+  {
+    method: "get",
+    path: "/api/integrations",
+    summary: "Integration keys of the alert endpoints (never the keys)",
+    role: "admin",
+  },
+  {
+    method: "post",
+    path: "/api/integrations",
+    summary:
+      "Create an integration key for an alert endpoint (alertmanager: POST /integrations/alertmanager; pagerduty: POST /v2/enqueue; opsgenie: POST /v2/alerts); the key is shown once",
+    role: "admin",
+    body: s.integrationBody,
+    status: 201,
+  },
+  {
+    method: "delete",
+    path: "/api/integrations/{id}",
+    summary: "Revoke an integration key (it stops working at once)",
+    role: "admin",
+    params: s.tokenPath,
+  },
   { method: "get", path: "/api/openapi.json", summary: "This document", role: "viewer" },
   { method: "get", path: "/auth/dev", summary: "Dev sign-in page (local runtime only)", role: null },
   {

@@ -167,7 +167,10 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
-  if (error instanceof FirebreakError && error.code === "paging_not_configured") {
+  if (
+    error instanceof FirebreakError &&
+    (error.code === "paging_not_configured" || error.code === "not_configured")
+  ) {
     return {
       type: "https://firebreak.dev/problems/unavailable",
       title: "Not available",

@@ -16,6 +16,7 @@ import {
 } from "@firebreak/core/incident/model";
 import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core/incident/responders";
 import { ROLES } from "@firebreak/core/incident/timeline";
+import { createIntegrationInputSchema } from "@firebreak/core/integrations/keys";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { overrideRequestSchema } from "@firebreak/core/oncall/override-requests";
 import { convertedString } from "@firebreak/core/shared/validate";
@@ -125,6 +126,7 @@ export const postmortemBody = z.strictObject({
 });
 
 export const tokenBody = z.strictObject(createTokenInputSchema.shape);
+export const integrationBody = z.strictObject(createIntegrationInputSchema.shape);
 export const tokenPath = z.object({
   id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected a token id: 26 characters (a ULID)")),
 });
@@ -198,7 +200,9 @@ export const incidentView = z.object({
               suppressedBy: z.optional(z.string()),
             }),
           ),
-          consoleUrl: z.string(),
+          consoleUrl: z.optional(z.string()),
+          source: z.optional(z.string()),
+          integration: z.optional(z.object({ id: z.string(), name: z.string() })),
         }),
       ),
     }),

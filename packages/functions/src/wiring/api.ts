@@ -1,6 +1,7 @@
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
+import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { PageStore } from "@firebreak/core/paging/store";
@@ -58,6 +59,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     pages: new PageStore(db, tableName),
     ignoredAlarms: new IgnoredAlarmStore(db, tableName),
     maintenance: new MaintenanceStore(db, tableName),
+    integrations: new IntegrationKeyStore(db, tableName, platform.clock),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

@@ -154,6 +154,21 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/ack.handler",
     routes: ["GET /ack/{token}", "POST /ack/{token}"],
   },
+  /**
+   * Alerts from other monitors, authenticated by integration keys (core/integrations): Prometheus
+   * Alertmanager's webhook, PagerDuty's Events API v2 and Opsgenie's Alert API, at the paths their
+   * senders already use, into the same ingest as CloudWatch alarms.
+   */
+  Integrations: {
+    handler: "packages/functions/src/integrations.handler",
+    routes: [
+      "POST /integrations/alertmanager",
+      "POST /v2/enqueue",
+      "POST /v2/alerts",
+      "POST /v2/alerts/{identifier}/close",
+      "POST /v2/alerts/{identifier}/acknowledge",
+    ],
+  },
   /** Slack commands, interactivity and events, verified by Slack's signature. */
   SlackHandler: {
     handler: "packages/functions/src/slack.handler",

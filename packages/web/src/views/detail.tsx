@@ -576,7 +576,10 @@ function AlarmContextFacts({ context }: { context: AlarmContext }) {
   ]
     .filter(Boolean)
     .join(" ");
-  const links = [...context.links, { label: "CloudWatch alarm", url: context.consoleUrl }];
+  const links = [
+    ...context.links,
+    ...(context.consoleUrl ? [{ label: context.source ?? "CloudWatch alarm", url: context.consoleUrl }] : []),
+  ];
   return (
     <dl class="alarm-context">
       {crossing ? (

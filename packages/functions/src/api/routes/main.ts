@@ -17,6 +17,7 @@ import {
 import { linkIncidents, mergeIncident, unlinkIncidents } from "@firebreak/core/incident/merge";
 import { IllegalTransitionError, type Incident, type Severity } from "@firebreak/core/incident/model";
 import { requestEscalation, requestResponders, teamsOnCall } from "@firebreak/core/incident/responders";
+import { INTEGRATION_PATHS } from "@firebreak/core/integrations/keys";
 import {
   cancelWindow,
   listWindows,
@@ -55,6 +56,7 @@ import { IncidentConflictError } from "../problem";
 import {
   declareBody,
   escalateBody,
+  integrationBody,
   linkBody,
   linkPath,
   listIncidentsQuery,
@@ -589,5 +591,28 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.delete("/api/tokens/:id", admin, async (c) => {
     const { id } = parse(tokenPath, { id: c.req.param("id") }, "path");
     return c.json(await getDeps().auth.tokens.revoke(id));
+  });
+
+  // Integration keys of the alert endpoints (core/integrations/keys.ts): the key is shown once.
+  const integrationKeys = () => {
+    const store = getDeps().integrations;
+    if (!store)
+      throw new FirebreakError("not_configured", "integration keys are not configured on this deployment");
+    return store;
+  };
+  app.get("/api/integrations", admin, async (c) => c.json({ items: await integrationKeys().list() }));
+
+  app.post("/api/integrations", admin, async (c) => {
+    const body = parse(integrationBody, await jsonBody(c), "body");
+    const { key, record } = await integrationKeys().create({
+      ...body,
+      createdBy: actorOf(c.get("principal")),
+    });
+    return c.json({ ...record, key, path: INTEGRATION_PATHS[record.format] }, 201);
+  });
+
+  app.delete("/api/integrations/:id", admin, async (c) => {
+    const { id } = parse(tokenPath, { id: c.req.param("id") }, "path");
+    return c.json(await integrationKeys().revoke(id));
   });
 };

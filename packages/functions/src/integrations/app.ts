@@ -1,0 +1,418 @@
+/**
+ * The alert endpoints of other monitors, each a thin edge in front of the alarm ingest
+ * (core/integrations/receive.ts), each answering as the original does so that a sender needs only
+ * a URL change:
+ *
+ * | route | sender | key |
+ * |---|---|---|
+ * | `POST /integrations/alertmanager` | Prometheus Alertmanager's webhook (version 4) | `Authorization: Bearer <key>` (or Basic, the key as password) |
+ * | `POST /v2/enqueue` | PagerDuty Events API v2 | `routing_key` in the body |
+ * | `POST /v2/alerts`, `POST /v2/alerts/{alias}/close`, `…/acknowledge` | Opsgenie Alert API | `Authorization: GenieKey <key>` |
+ *
+ * Every request needs a valid integration key of its endpoint's format (core/integrations/keys.ts).
+ * Bodies over 1 MB get 413, JSON nested deeper than 64 levels or not JSON a 400 naming what the
+ * endpoint accepts. What a sender with a valid key sent that cannot be processed goes to the
+ * dead letters with its reason, besides the 4xx. A failure a retry can fix is a 503 (with
+ * Retry-After), which every one of these senders retries; the retry is idempotent.
+ */
+import { randomUUID } from "node:crypto";
+import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import type { ExternalAlert } from "@firebreak/core/integrations/alert";
+import {
+  ALERTMANAGER_FORMAT,
+  type AlertmanagerNotification,
+  readAlertmanagerNotification,
+} from "@firebreak/core/integrations/alertmanager";
+import {
+  INTEGRATION_PATHS,
+  type IntegrationFormat,
+  type IntegrationKey,
+  type IntegrationKeys,
+} from "@firebreak/core/integrations/keys";
+import {
+  OpsgenieRequestError,
+  readOpsgenieAction,
+  readOpsgenieCreate,
+} from "@firebreak/core/integrations/opsgenie";
+import { PagerDutyEventError, readPagerDutyEvent } from "@firebreak/core/integrations/pagerduty";
+import {
+  type AlertResult,
+  deadLetterAlert,
+  type ReceiveDeps,
+  receiveAlerts,
+} from "@firebreak/core/integrations/receive";
+import { ValidationError } from "@firebreak/core/shared/errors";
+import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
+import type { Log } from "@firebreak/core/shared/log";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono/tiny";
+
+export interface IntegrationDeps {
+  receive: ReceiveDeps;
+  keys: IntegrationKeys;
+  log?: Log;
+}
+
+/** The largest body an alert endpoint reads (a grouped notification of 1,000 alerts fits); larger → 413. */
+export const MAX_INTEGRATION_BODY_BYTES = 1024 * 1024;
+
+const ACCEPTED_FORMATS = `This API accepts: Prometheus Alertmanager webhooks (version 4) at POST ${INTEGRATION_PATHS.alertmanager}, PagerDuty Events API v2 events at POST ${INTEGRATION_PATHS.pagerduty}, and Opsgenie Alert API requests at POST ${INTEGRATION_PATHS.opsgenie} (and /v2/alerts/{alias}/close, /acknowledge).`;
+
+/** Each format's own way of saying no (status, body). */
+type Refusal = (status: number, message: string, details?: string[]) => Response;
+
+const problem =
+  (c: Context): Refusal =>
+  (status, message, details) =>
+    c.json(
+      {
+        type: "https://firebreak.dev/problems/integration",
+        title:
+          status === 401 ? "Integration key required" : status === 413 ? "Body too large" : "Alert refused",
+        status,
+        detail: message,
+        ...(details?.length ? { issues: details.map((d) => ({ path: "(root)", message: d })) } : {}),
+      },
+      status as 400,
+      { "content-type": "application/problem+json" },
+    );
+
+const pagerDutyError =
+  (c: Context): Refusal =>
+  (status, message, details) =>
+    c.json(
+      status >= 500
+        ? { status: "error", message }
+        : {
+            status: "invalid event",
+            message: "Event object is invalid",
+            errors: details?.length ? details : [message],
+          },
+      status as 400,
+    );
+
+const opsgenieError =
+  (c: Context, started: number): Refusal =>
+  (status, message) =>
+    c.json({ message, took: (Date.now() - started) / 1000, requestId: randomUUID() }, status as 400);
+
+/** The body's JSON, or a refusal naming what is wrong with it. */
+async function readJson(
+  c: Context,
+): Promise<{ ok: true; body: unknown; text: string } | { ok: false; why: string; text: string }> {
+  const text = await c.req.text();
+  try {
+    return { ok: true, body: parseBoundedJson(text), text };
+  } catch (error) {
+    const why =
+      error instanceof JsonBoundsError && error.reason === "too_deep"
+        ? `the body is nested more than ${MAX_JSON_DEPTH} levels deep`
+        : "the body is not JSON";
+    return { ok: false, why, text };
+  }
+}
+
+/** `Authorization: <scheme> <key>` (scheme case-insensitive); Basic gives the password. */
+function keyFromAuthorization(header: string | undefined, schemes: readonly string[]): string | undefined {
+  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? "");
+  if (!match?.[1] || !match[2]) return undefined;
+  const scheme = match[1].toLowerCase();
+  if (!schemes.includes(scheme)) return undefined;
+  if (scheme !== "basic") return match[2];
+  const decoded = Buffer.from(match[2], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
+}
+
+const tryAgain = (refuse: Refusal) => {
+  const response = refuse(503, "The alert could not be stored; send it again.");
+  response.headers.set("retry-after", "1");
+  return response;
+};
+
+/** Where alerts are counted in the log line of each request. */
+function outcomes(results: readonly AlertResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+  return counts;
+}
+
+export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("cache-control", "no-store");
+  });
+
+  /** Authenticates, then processes; refusals and retries in the format's own shape. */
+  const receive = async (
+    format: IntegrationFormat,
+    key: string | undefined,
+    refuse: Refusal,
+    alerts: (integration: IntegrationKey) => Promise<ExternalAlert[] | Response>,
+    answer: (results: AlertResult[]) => Response,
+  ): Promise<Response> => {
+    const deps = getDeps();
+    const integration = key ? await deps.keys.verify(key, format) : undefined;
+    if (!integration)
+      return refuse(
+        401,
+        key
+          ? `this is not a valid ${format} integration key (revoked, mistyped, or a key of another format)`
+          : `an integration key is required (${KEY_HINT[format]}); create one with \`firebreak integration create --format ${format}\` or POST /api/integrations`,
+      );
+    const read = await alerts(integration);
+    if (read instanceof Response) return read;
+    try {
+      const results = await receiveAlerts(deps.receive, format, integration, read);
+      deps.log?.info("alerts received", { format, integration: integration.id, outcomes: outcomes(results) });
+      return answer(results);
+    } catch (error) {
+      if (!(error instanceof RetryableBatchError)) throw error;
+      deps.log?.error("alerts failed; the sender will retry", { format, integration: integration.id, error });
+      return tryAgain(refuse);
+    }
+  };
+
+  /** A refusal of what a sender with a valid key sent: dead-lettered with its reason, then answered. */
+  const refuseKept = async (
+    refuse: Refusal,
+    format: IntegrationFormat,
+    integration: IntegrationKey,
+    status: number,
+    message: string,
+    details: string[],
+    event: unknown,
+  ): Promise<Response> => {
+    await deadLetterAlert(
+      getDeps().receive,
+      format,
+      integration,
+      message,
+      details.map((d) => ({ path: "(root)", message: d })),
+      event,
+    );
+    return refuse(status, message, details);
+  };
+
+  const limit = (refuse: (c: Context) => Refusal) =>
+    bodyLimit({
+      maxSize: MAX_INTEGRATION_BODY_BYTES,
+      onError: (c) =>
+        refuse(c)(413, `the request body is larger than ${MAX_INTEGRATION_BODY_BYTES} bytes (1 MB)`),
+    });
+
+  app.post(INTEGRATION_PATHS.alertmanager, limit(problem), async (c) => {
+    const refuse = problem(c);
+    const key = keyFromAuthorization(c.req.header("authorization"), ["bearer", "basic"]);
+    let notification: AlertmanagerNotification | undefined;
+    return receive(
+      "alertmanager",
+      key,
+      refuse,
+      async (integration) => {
+        const json = await readJson(c);
+        if (!json.ok)
+          return refuseKept(
+            refuse,
+            "alertmanager",
+            integration,
+            400,
+            `${json.why}: expected ${ALERTMANAGER_FORMAT}`,
+            [],
+            json.text.slice(0, 10_000),
+          );
+        try {
+          notification = readAlertmanagerNotification(json.body);
+          for (const refused of notification.refused)
+            await deadLetterAlert(
+              getDeps().receive,
+              "alertmanager",
+              integration,
+              `alert ${refused.index} of an Alertmanager notification refused: ${refused.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+              refused.issues,
+              refused.alert,
+            );
+          if (notification.truncatedAlerts > 0)
+            getDeps().log?.warn("Alertmanager left alerts out of a notification (max_alerts)", {
+              integration: integration.id,
+              truncatedAlerts: notification.truncatedAlerts,
+              groupKey: notification.groupKey,
+            });
+          if (notification.alerts.length === 0 && notification.refused.length > 0)
+            return refuse(
+              400,
+              "no alert of the notification could be read",
+              notification.refused.flatMap((r) => r.issues.map((i) => `${i.path}: ${i.message}`)),
+            );
+          return notification.alerts;
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return refuseKept(
+            refuse,
+            "alertmanager",
+            integration,
+            400,
+            `${error.message}. ${ACCEPTED_FORMATS}`,
+            error.issues.map((i) => i.message),
+            json.body,
+          );
+        }
+      },
+      (results) => {
+        if (!notification) throw new Error("unreachable: answered before the notification was read");
+        return c.json({
+          status: "accepted",
+          results,
+          ...(notification.refused.length
+            ? { refused: notification.refused.map((r) => ({ index: r.index, issues: r.issues })) }
+            : {}),
+          ...(notification.truncatedAlerts
+            ? {
+                truncatedAlerts: notification.truncatedAlerts,
+                warning: `Alertmanager left ${notification.truncatedAlerts} alert(s) out of this notification (max_alerts): they were not received`,
+              }
+            : {}),
+        });
+      },
+    );
+  });
+
+  app.post(INTEGRATION_PATHS.pagerduty, limit(pagerDutyError), async (c) => {
+    const refuse = pagerDutyError(c);
+    const json = await readJson(c);
+    if (!json.ok) return refuse(400, `${json.why}. ${ACCEPTED_FORMATS}`);
+    let event: ReturnType<typeof readPagerDutyEvent> | undefined;
+    let problems: string[] = [];
+    try {
+      event = readPagerDutyEvent(json.body);
+    } catch (error) {
+      if (!(error instanceof PagerDutyEventError)) throw error;
+      problems = error.errors;
+    }
+    const routingKey =
+      event?.routingKey ??
+      (typeof (json.body as { routing_key?: unknown })?.routing_key === "string"
+        ? (json.body as { routing_key: string }).routing_key
+        : undefined);
+    return receive(
+      "pagerduty",
+      routingKey,
+      refuse,
+      async (integration) =>
+        event
+          ? [event.alert]
+          : refuseKept(
+              refuse,
+              "pagerduty",
+              integration,
+              400,
+              `PagerDuty event refused: ${problems.join("; ")}`,
+              problems,
+              json.body,
+            ),
+      (results) => {
+        const result = results[0];
+        if (result?.outcome === "refused") return refuse(400, result.reason ?? "refused");
+        return c.json(
+          { status: "success", message: "Event processed", dedup_key: event?.alert.identity },
+          202,
+        );
+      },
+    );
+  });
+
+  const opsgenie = (action: "create" | "resolve" | "acknowledge") => async (c: Context) => {
+    const started = Date.now();
+    const refuse = opsgenieError(c, started);
+    const key = keyFromAuthorization(c.req.header("authorization"), ["geniekey"]);
+    return receive(
+      "opsgenie",
+      key,
+      refuse,
+      async (integration) => {
+        const json = await readJson(c);
+        const body = json.ok ? json.body : undefined;
+        if (!json.ok && (action === "create" || json.text.trim() !== ""))
+          return refuseKept(
+            refuse,
+            "opsgenie",
+            integration,
+            400,
+            `${json.why}. ${ACCEPTED_FORMATS}`,
+            [],
+            json.text.slice(0, 10_000),
+          );
+        try {
+          return [
+            action === "create"
+              ? readOpsgenieCreate(body)
+              : readOpsgenieAction(
+                  action,
+                  c.req.param("identifier") ?? "",
+                  c.req.query("identifierType"),
+                  body,
+                ),
+          ];
+        } catch (error) {
+          if (!(error instanceof OpsgenieRequestError)) throw error;
+          return refuseKept(
+            refuse,
+            "opsgenie",
+            integration,
+            error.status,
+            error.message,
+            [error.message],
+            body,
+          );
+        }
+      },
+      (results) => {
+        const result = results[0];
+        if (result?.outcome === "refused") return refuse(422, result.reason ?? "refused");
+        return c.json(
+          {
+            result: "Request will be processed",
+            took: (Date.now() - started) / 1000,
+            requestId: randomUUID(),
+          },
+          202,
+        );
+      },
+    );
+  };
+  app.post(
+    INTEGRATION_PATHS.opsgenie,
+    limit((c) => opsgenieError(c, Date.now())),
+    opsgenie("create"),
+  );
+  app.post(
+    `${INTEGRATION_PATHS.opsgenie}/:identifier/close`,
+    limit((c) => opsgenieError(c, Date.now())),
+    opsgenie("resolve"),
+  );
+  app.post(
+    `${INTEGRATION_PATHS.opsgenie}/:identifier/acknowledge`,
+    limit((c) => opsgenieError(c, Date.now())),
+    opsgenie("acknowledge"),
+  );
+
+  app.notFound((c) =>
+    problem(c)(
+      404,
+      `no alert endpoint at ${c.req.method} ${new URL(c.req.url).pathname}. ${ACCEPTED_FORMATS}`,
+    ),
+  );
+  app.onError((error, c) => {
+    getDeps().log?.error("alert endpoint failed", { error: String(error) });
+    return tryAgain(problem(c));
+  });
+  return app;
+}
+
+const KEY_HINT: Record<IntegrationFormat, string> = {
+  alertmanager: "Authorization: Bearer <key>, from the webhook's http_config.authorization",
+  pagerduty: "the event's routing_key",
+  opsgenie: "Authorization: GenieKey <key>",
+};
