@@ -13,6 +13,7 @@ import { registerAlarmCommands } from "./alarms-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
+import { registerIntegrationCommands } from "./integration-cli";
 import { registerMaintenanceCommands } from "./maintenance-cli";
 import { registerMigrateCommands } from "./migrate-cli";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
@@ -248,6 +249,7 @@ export function buildCli(): Command {
   registerMigrateCommands(program);
   registerAlarmCommands(program);
   registerMaintenanceCommands(program, serverUrl);
+  registerIntegrationCommands(program, serverUrl);
 
   program
     .command("report")

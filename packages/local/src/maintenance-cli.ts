@@ -7,12 +7,8 @@
 import type { WindowView } from "@firebreak/core/maintenance/actions";
 import { windowScope } from "@firebreak/core/maintenance/window";
 import type { Command } from "commander";
+import { type ApiTarget, callApi as api } from "./api-client";
 import { CliError } from "./cli-error";
-
-export interface ApiTarget {
-  url: string;
-  token?: string;
-}
 
 interface Options {
   url?: string;
@@ -29,42 +25,6 @@ export function formatWindows(items: readonly WindowView[]): string[] {
   return items.length === 0
     ? ["No maintenance windows now, ahead, or in the last 7 days."]
     : items.map(formatWindow);
-}
-
-/** One API call; a refusal becomes a CliError with the API's own detail and issues. */
-async function api<T>(target: ApiTarget, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const bearer = target.token ?? process.env.FIREBREAK_TOKEN;
-  if (!bearer)
-    throw new CliError(
-      "The API needs a token: run `npm run firebreak -- token create --user <id> --role responder`, then pass --token or set FIREBREAK_TOKEN.",
-    );
-  let response: Response;
-  try {
-    response = await fetch(`${target.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${bearer}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new CliError(
-      `Could not reach Firebreak at ${target.url}. Start it with \`npm start\`, or pass --url.`,
-    );
-  }
-  const json = (await response.json().catch(() => null)) as
-    | (T & { detail?: string; issues?: { path: string; message: string }[] })
-    | null;
-  if (!response.ok) {
-    const issues = json?.issues?.map((i) => `  ${i.path}: ${i.message}`) ?? [];
-    throw new CliError(
-      [`Firebreak refused (${response.status}): ${json?.detail ?? response.statusText}`, ...issues].join(
-        "\n",
-      ),
-    );
-  }
-  return json as T;
 }
 
 function print(options: Options, value: unknown, lines: string[]) {
