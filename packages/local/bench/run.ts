@@ -10,6 +10,7 @@ import { cpus, loadavg } from "node:os";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { type DynamoLocal, startDynamoLocal } from "../src/dynamo-local";
+import { alertmanagerGroup } from "./alertmanager";
 import { bundles } from "./bundles";
 import { BENCH_SCALE, type BenchContext, type BenchModule, type Target } from "./harness";
 import { ingestLatency } from "./ingest";
@@ -33,6 +34,7 @@ const ALL_MODULES: BenchModule[] = [
   ingestLatency,
   storm,
   stormPaging,
+  alertmanagerGroup,
   pagingLatency,
   postmortemGeneration,
   listOpen,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -609,6 +610,54 @@ describe("ingestAlarmTransition: grouping by service (the team's `grouping`, def
     expect([a?.openIncidentId, b?.openIncidentId]).toEqual([undefined, undefined]);
     const next = await grouped(on("checkout", "checkout-latency", "ALARM", 4000), { reopenWindowMs: 0 });
     expect(next.outcome).toBe("opened");
+  });
+
+  it("120 alarms on one service (more than a transaction holds): resolved by the last OK, every alarm freed", async () => {
+    const resolving = { autoResolveOnOk: true, reopenWindowMs: 0 };
+    const names = Array.from({ length: 120 }, (_, i) => `ledger-pod-${i}`);
+    const first = await grouped(on("ledger", names[0]!, "ALARM", 0), resolving);
+    for (const name of names.slice(1)) await grouped(on("ledger", name, "ALARM", 1), resolving);
+    // Resolved in an order that is neither the one they were attached in nor its reverse.
+    const order = names.map((_, i) => (i * 37) % names.length);
+    for (const [n, i] of order.entries()) {
+      await grouped(on("ledger", names[i]!, "OK", 100 + n), resolving);
+      const { incident } = await timelineOf(first.incidentId!);
+      expect(incident.status, `after ${n + 1} OKs`).toBe(n === names.length - 1 ? "resolved" : "declared");
+    }
+    const records = await store.getAlarmRecords(names.map((n) => alarmArn(n)));
+    expect(records.map((r) => r.arn)).toEqual(names.map((n) => alarmArn(n)));
+    expect(records.filter((r) => r.openIncidentId !== undefined)).toEqual([]);
+  });
+
+  it("a person resolving an incident of 120 alarms frees them all, beyond what one transaction holds", async () => {
+    const names = Array.from({ length: 120 }, (_, i) => `dns-resolver-${i}`);
+    const first = await grouped(on("dns", names[0]!, "ALARM", 0));
+    for (const name of names.slice(1)) await grouped(on("dns", name, "ALARM", 1));
+    await changeStatus({ store }, first.incidentId!, { to: "resolved" }, { type: "user", id: "kate" });
+    const records = await store.getAlarmRecords(names.map((n) => alarmArn(n)));
+    expect(records.filter((r) => r.openIncidentId !== undefined)).toEqual([]);
+  });
+
+  it("an alarm still holding a resolved incident (its release was lost to a crash) opens a new one when it fires again", async () => {
+    const first = await grouped(on("checkout", "checkout-5xx", "ALARM", 0));
+    await grouped(on("checkout", "checkout-latency", "ALARM", 5));
+    await grouped(on("checkout", "checkout-latency", "OK", 10));
+    await changeStatus({ store }, first.incidentId!, { to: "resolved" }, { type: "user", id: "kate" });
+    // As if the release after the resolving transaction never ran: the record still holds it.
+    const [record] = await store.getAlarmRecords([alarmArn("checkout-latency")]);
+    await store.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: `ALARM#${alarmArn("checkout-latency")}`, sk: "STATE" },
+        UpdateExpression: "SET openIncidentId = :id",
+        ExpressionAttributeValues: { ":id": first.incidentId },
+      }),
+    );
+    expect(record?.lastState).toBe("OK");
+    const again = await grouped(on("checkout", "checkout-latency", "ALARM", 4000), { reopenWindowMs: 0 });
+    expect(again.outcome).toBe("opened");
+    expect(again.incidentId).not.toBe(first.incidentId);
+    expect((await timelineOf(first.incidentId!)).incident.status).toBe("resolved");
   });
 
   it("concurrent alarms on one service: exactly one incident, every alarm on it (seeded orders)", async () => {

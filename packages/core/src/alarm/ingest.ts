@@ -12,6 +12,7 @@ import {
   type DeliveryKey,
   DuplicateDeliveryError,
   type IncidentStore,
+  RELEASES_IN_TRANSACTION,
   type TransitionKey,
 } from "../storage/incident-store";
 import { type AlarmClassification, classifyAlarm } from "./classify";
@@ -25,7 +26,7 @@ import {
   ignoreDecision,
   type ScopedIgnoreRule,
 } from "./ignore";
-import { MAX_ORPHANS, type OrphanTransition } from "./record";
+import { type AlarmRecord, MAX_ORPHANS, type OrphanTransition } from "./record";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
 import type { AlarmTransition } from "./transition";
 
@@ -303,7 +304,7 @@ async function attemptIngest(
     }
   }
   const newIncidentId = newId(now.getTime());
-  const plan = planTransition(record, t, config, { newIncidentId });
+  const plan = planTransition(await withoutStaleHold(store, record, t), t, config, { newIncidentId });
   const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
     drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
 
@@ -443,27 +444,38 @@ async function attemptIngest(
         }
       }
       let otherAlarms: { arn: string; version: number; release?: { at: string } }[] | undefined;
+      let releaseAfter: string[] = [];
       if (plan.resolve) {
         const incident = await store.getIncident(plan.incidentId);
         // A grouped incident is all clear only when every one of its alarms is OK.
-        const others = incident ? await groupedAlarms(store, incident, t.alarmArn) : [];
-        const firing = others.filter((o) => stillFiring(o, plan.incidentId));
+        const { others, firing } = incident
+          ? await scanGroupedAlarms(store, incident, t.alarmArn)
+          : { others: [], firing: [] };
         if (incident && incident.status !== "resolved" && firing.length > 0) {
-          // Still held by the incident; decided on the others' states (they must not move meanwhile).
+          // Still held by the incident; decided on another alarm still firing, which must not move
+          // meanwhile. One is enough (and fits a transaction however many alarms the incident has):
+          // transactions are serialisable, so the OK that commits last finds the alarm it relies on
+          // changed by that alarm's own OK, and retries, then resolves. No last OK leaves it open.
           if (plan.record) plan.record.openIncidentId = plan.incidentId;
-          otherAlarms = firing.map((o) => ({ arn: o.arn, version: o.version }));
+          otherAlarms = firing.slice(0, 1).map((o) => ({ arn: o.arn, version: o.version }));
           // Said on this transition's own entry: not all clear yet.
           const own = drafts.find((d) => d.kind === "incident.alarm_transition");
           if (own) {
-            own.summary += `; INC-${incident.number} stays open: ${firing.map((o) => o.name).join(", ")} still in ALARM`;
-            own.data = { ...own.data, stillFiring: firing.map((o) => o.name) };
+            const named = firing.slice(0, 3).map((o) => o.name);
+            const more = firing.length > named.length ? " and others" : "";
+            own.summary += `; INC-${incident.number} stays open: ${named.join(", ")}${more} still in ALARM`;
+            own.data = { ...own.data, stillFiring: firing.slice(0, 10).map((o) => o.name) };
           }
         } else if (incident && incident.status !== "resolved") {
           // Resolved when the alarm recovered, on the alarm's clock: the reopen window is read on it.
           if (plan.record) plan.record.lastIncidentResolvedAt = t.stateTimestamp;
-          otherAlarms = others
+          const holders = others
             .filter((o) => o.openIncidentId === plan.incidentId)
             .map((o) => ({ arn: o.arn, version: o.version, release: { at: t.stateTimestamp } }));
+          // A transaction holds at most 100 items: the first holders are released in it, the rest
+          // right after it commits.
+          otherAlarms = holders.slice(0, RELEASES_IN_TRANSACTION);
+          releaseAfter = holders.slice(RELEASES_IN_TRANSACTION).map((o) => o.arn);
           status = { from: incident.status, to: "resolved", expectedVersion: incident.version };
           drafts.push({
             kind: "incident.status_changed",
@@ -480,6 +492,7 @@ async function attemptIngest(
         ...(otherAlarms?.length ? { otherAlarms } : {}),
         entries: toEntries(plan.incidentId, drafts),
       });
+      if (releaseAfter.length > 0) await store.releaseAlarms(releaseAfter, plan.incidentId, t.stateTimestamp);
       return { outcome: "appended", incidentId: plan.incidentId };
     }
   }
@@ -498,13 +511,54 @@ function releasedData(w: MaintenanceWindow | undefined) {
     : {};
 }
 
-/** The records of the incident's other alarms (its own and the grouped ones), `self` left out. */
-async function groupedAlarms(store: IncidentStore, incident: Incident, self: string) {
-  const arns = [incident.alarm?.arn, ...(incident.relatedAlarms ?? []).map((a) => a.arn)].filter(
-    (arn): arn is string => arn !== undefined && arn !== self,
-  );
-  if (arns.length === 0) return [];
-  return store.getAlarmRecords([...new Set(arns)]);
+/**
+ * The alarm's record as the plan should see it: a record that still holds an incident already
+ * resolved (its release, after the resolving transaction, did not happen: a crash in between) is
+ * read as released, so a new ALARM opens or reopens an incident instead of landing on a resolved
+ * one. Only a new episode (an ALARM after another state) pays the extra read.
+ */
+async function withoutStaleHold(
+  store: IncidentStore,
+  record: AlarmRecord | undefined,
+  t: AlarmTransition,
+): Promise<AlarmRecord | undefined> {
+  if (!record?.openIncidentId || t.state !== "ALARM" || record.lastState === "ALARM") return record;
+  const held = await store.getIncident(record.openIncidentId);
+  if (held?.status !== "resolved") return record;
+  const { openIncidentId: _held, ...released } = record;
+  return {
+    ...released,
+    lastIncidentId: held.id,
+    lastIncidentResolvedAt: held.resolvedAt ?? held.updatedAt,
+  };
+}
+
+/** Alarm records read per step of `scanGroupedAlarms` (one BatchGetItem). */
+const SCAN_CHUNK = 100;
+
+/**
+ * The incident's other alarms (its own and the grouped ones, `self` left out), read 100 at a time,
+ * the most recently attached first, until one still holding it in ALARM is found: then `firing`
+ * has those of that chunk and `others` is partial (an OK that leaves the incident open needs only
+ * one witness). When none fires, `others` has them all (the all-clear releases every holder). An
+ * incident of 500 alarms resolving one by one so reads about one chunk per OK, not 500 records.
+ */
+async function scanGroupedAlarms(store: IncidentStore, incident: Incident, self: string) {
+  const arns = [
+    ...new Set(
+      [incident.alarm?.arn, ...(incident.relatedAlarms ?? []).map((a) => a.arn)].filter(
+        (arn): arn is string => arn !== undefined && arn !== self,
+      ),
+    ),
+  ].reverse();
+  const others: AlarmRecord[] = [];
+  for (let start = 0; start < arns.length; start += SCAN_CHUNK) {
+    const chunk = await store.getAlarmRecords(arns.slice(start, start + SCAN_CHUNK));
+    others.push(...chunk);
+    const firing = chunk.filter((o) => stillFiring(o, incident.id));
+    if (firing.length > 0) return { others, firing };
+  }
+  return { others, firing: [] as AlarmRecord[] };
 }
 
 function newAlarmIncident(

@@ -260,6 +260,13 @@ const COUNTER_CONTENTION_MS = 10_000;
  * The DynamoDB adapter for incidents, timelines, alarm records and idempotency keys. It runs
  * unchanged against AWS and DynamoDB Local. SDK exceptions are translated here, and only here.
  */
+/**
+ * How many of an incident's other alarms a resolving transaction releases itself (a transaction
+ * holds at most 100 items, and it has its own); the rest are released right after it
+ * (`releaseAlarms`).
+ */
+export const RELEASES_IN_TRANSACTION = 50;
+
 export class IncidentStore {
   /** When a number claimed in a transaction last lost to another writer of the counter (ms). */
   private counterContendedAt = Number.NEGATIVE_INFINITY;
@@ -319,17 +326,7 @@ export class IncidentStore {
       ...(t ? [keys.transition(t.arn, t.state, t.stateTimestamp)] : []),
       ...(options.counter ? [keys.counter()] : []),
     ];
-    let pending: Record<string, unknown>[] = wanted;
-    const found: Record<string, unknown>[] = [];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0)
-        await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
-      const out = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(out.Responses?.[this.tableName] ?? []));
-      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
+    const found = await this.batchGet(wanted);
     const alarm = found.find((item) => item.sk === "STATE");
     let record: AlarmRecord | undefined;
     if (alarm) {
@@ -354,18 +351,70 @@ export class IncidentStore {
     return typeof id === "string" ? { incidentId: id } : undefined;
   }
 
-  /** Alarm records by ARN (strongly consistent): the states of an incident's grouped alarms. */
-  async getAlarmRecords(arns: readonly string[]): Promise<AlarmRecord[]> {
-    const records: AlarmRecord[] = [];
-    for (const arn of arns) {
-      const out = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.alarm(arn), ConsistentRead: true }),
-      );
-      if (!out.Item) continue;
-      const { pk: _pk, sk: _sk, type: _type, ...rest } = out.Item;
-      records.push(rest as unknown as AlarmRecord);
+  /**
+   * Items by key, strongly consistent, 100 keys per BatchGetItem (its limit), unprocessed keys
+   * retried with a jittered backoff. In no particular order.
+   */
+  private async batchGet(wanted: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let start = 0; start < wanted.length; start += 100) {
+      let pending = wanted.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
+        const out = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
     }
-    return records;
+    return found;
+  }
+
+  /**
+   * Alarm records by ARN (strongly consistent), in the order asked: the states of an incident's
+   * grouped alarms. Read 100 at a time: an incident with 500 alarms costs 5 reads, not 500.
+   */
+  async getAlarmRecords(arns: readonly string[]): Promise<AlarmRecord[]> {
+    const items = await this.batchGet(arns.map((arn) => keys.alarm(arn)));
+    const byArn = new Map<string, AlarmRecord>();
+    for (const { pk: _pk, sk: _sk, type: _type, ...rest } of items) {
+      const record = rest as unknown as AlarmRecord;
+      byArn.set(record.arn, record);
+    }
+    return arns.flatMap((arn) => byArn.get(arn) ?? []);
+  }
+
+  /**
+   * Ends the hold of these alarms on a resolved incident, each only while it still holds it (one
+   * that no longer does is left alone). What did not fit in the resolving transaction
+   * (`RELEASES_IN_TRANSACTION`) is released here right after it; a crash in between leaves holds
+   * on a resolved incident, which the ingest treats as released (alarm/ingest.ts).
+   */
+  async releaseAlarms(arns: readonly string[], incidentId: string, at: string): Promise<void> {
+    const queue = [...arns];
+    const worker = async () => {
+      for (let arn = queue.shift(); arn !== undefined; arn = queue.shift()) {
+        await this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keys.alarm(arn),
+              UpdateExpression:
+                "SET version = version + :one, lastIncidentResolvedAt = :at REMOVE openIncidentId",
+              ConditionExpression: "openIncidentId = :id",
+              ExpressionAttributeValues: { ":one": 1, ":at": at, ":id": incidentId },
+            }),
+          )
+          .catch((error: Error) => {
+            if (error.name !== "ConditionalCheckFailedException") throw error;
+          });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
   }
 
   /** Atomically allocates the next human incident number. */
@@ -678,15 +727,25 @@ export class IncidentStore {
     // The alarms grouped into it are freed with it, each only while it still holds this incident
     // (one that no longer does is left alone, and the rest are freed all the same).
     const resolving = change.after.status === "resolved" && change.before.status !== "resolved";
-    let related = resolving ? (change.before.relatedAlarms ?? []).map((a) => a.arn) : [];
+    const all = resolving ? (change.before.relatedAlarms ?? []).map((a) => a.arn) : [];
+    // A transaction holds at most 100 items: the first ones are freed in it, the rest right after.
+    let related = all.slice(0, RELEASES_IN_TRANSACTION);
+    const after = all.slice(RELEASES_IN_TRANSACTION);
     for (;;) {
       try {
-        return await this.commitIncidentChangeOnce(change, related);
+        await this.commitIncidentChangeOnce(change, related);
+        break;
       } catch (error) {
         if (!(error instanceof RelatedAlarmsReleasedError)) throw error;
         related = related.filter((arn) => !error.arns.includes(arn));
       }
     }
+    if (after.length > 0)
+      await this.releaseAlarms(
+        after,
+        change.after.id,
+        change.releaseAlarm?.at ?? change.after.resolvedAt ?? change.after.updatedAt,
+      );
   }
 
   private async commitIncidentChangeOnce(
