@@ -8,10 +8,12 @@
  *
  * Each request is authenticated by an integration key (stored hashed in Table) and goes through
  * the same ingest as CloudWatch alarms: linked to Table and AlarmIngestDlq (what cannot be
- * processed is dead-lettered there with its reason), with the ingest's settings.
+ * processed is dead-lettered there with its reason), with the ingest's settings. Also
+ * `GET|POST /heartbeats/{id}` (a heartbeat's ping), and Function "HeartbeatSweep" with Cron
+ * "HeartbeatCron" (every minute: heartbeats overdue open their incidents).
  */
 import { INGEST_SETTING_NAMES } from "../packages/core/src/shared/config";
-import { HTTP_FUNCTIONS } from "../packages/functions/src/wiring/topology";
+import { HEARTBEATS, HTTP_FUNCTIONS } from "../packages/functions/src/wiring/topology";
 import { api } from "./api";
 import { functionSettings } from "./config";
 import { alarmIngestDlq } from "./events";
@@ -29,5 +31,28 @@ export const integrations = new sst.aws.Function("Integrations", {
 });
 
 for (const route of INTEGRATION_ROUTES) api.route(route, integrations.arn);
+
+/**
+ * The heartbeat sweep, every minute: heartbeats whose last ping is older than interval + grace
+ * open their incidents through the ingest. Linked and set like Integrations; a failed sweep goes
+ * to AlarmIngestDlq (the next minute's sweep sends the same alerts again).
+ */
+export const heartbeatSweep = new sst.aws.Function("HeartbeatSweep", {
+  handler: HEARTBEATS.handler,
+  link: [table, alarmIngestDlq],
+  environment: functionSettings(INGEST_SETTING_NAMES),
+  retries: 0,
+  timeout: "55 seconds",
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: alarmIngestDlq.arn } },
+    },
+  },
+});
+
+export const heartbeatCron = new sst.aws.Cron("HeartbeatCron", {
+  function: heartbeatSweep.arn,
+  schedule: HEARTBEATS.schedule,
+});
 
 export const outputs = {};

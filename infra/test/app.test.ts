@@ -50,6 +50,7 @@ const HANDLERS = {
   escalation: "packages/functions/src/escalation.handler",
   ack: "packages/functions/src/ack.handler",
   integrations: "packages/functions/src/integrations.handler",
+  heartbeats: "packages/functions/src/heartbeats.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -57,6 +58,8 @@ const INTEGRATION_ROUTES = [
   "POST /v2/alerts",
   "POST /v2/alerts/{identifier}/close",
   "POST /v2/alerts/{identifier}/acknowledge",
+  "GET /heartbeats/{id}",
+  "POST /heartbeats/{id}",
 ];
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
@@ -262,18 +265,24 @@ describe("alarm ingestion", () => {
     expect(fn.inputs.environment).toEqual(ingestEnv);
   });
 
-  it("runs MaintenanceRelease every minute, linked like AlarmIngest (it ingests the held alarms); a failed sweep goes to AlarmIngestDlq", () => {
-    const fn = lambdaFor(HANDLERS.maintenance);
-    const build = app.builds.find((b) => b.handler === HANDLERS.maintenance);
-    expect(Object.keys(build?.links ?? {}).sort()).toEqual(["AlarmIngestDlq", "Table"]);
-    const target = only(
-      "aws:cloudwatch/eventTarget:EventTarget",
-      (t) => plain(t.inputs.arn) === state(fn, "arn"),
-    );
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
-    expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
-    expectAsyncFailuresTo(fn, "AlarmIngestDlqQueue", 0);
-  });
+  it.each([
+    ["MaintenanceRelease", HANDLERS.maintenance],
+    ["HeartbeatSweep", HANDLERS.heartbeats],
+  ])(
+    "runs %s every minute, linked like AlarmIngest (it ingests); a failed sweep goes to AlarmIngestDlq",
+    (_name, handler) => {
+      const fn = lambdaFor(handler);
+      const build = app.builds.find((b) => b.handler === handler);
+      expect(Object.keys(build?.links ?? {}).sort()).toEqual(["AlarmIngestDlq", "Table"]);
+      const target = only(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        (t) => plain(t.inputs.arn) === state(fn, "arn"),
+      );
+      const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
+      expect(rule.inputs.scheduleExpression).toBe("rate(1 minute)");
+      expectAsyncFailuresTo(fn, "AlarmIngestDlqQueue", 0);
+    },
+  );
 });
 
 describe("outbox", () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   BUS_CONSUMERS,
   ESCALATION,
+  HEARTBEATS,
   HTTP_FUNCTIONS,
   MAINTENANCE,
   matchRoute,
@@ -152,7 +153,7 @@ describe("local and cloud are wired the same", () => {
     expect(criteria.filters.map((f) => JSON.parse(f.pattern))).toStrictEqual([OUTBOX.filter]);
   });
 
-  it("run the same scheduled handlers (escalation sweep, maintenance release) on the same schedules", () => {
+  it("run the same scheduled handlers (escalation sweep, maintenance release, heartbeat sweep) on the same schedules", () => {
     const functions = resourcesOf(plainApp, "aws:lambda/function:Function");
     const cloud: Record<string, unknown> = {};
     for (const rule of resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
@@ -169,6 +170,7 @@ describe("local and cloud are wired the same", () => {
     expect(cloud).toStrictEqual({
       [ESCALATION.handler]: ESCALATION.schedule,
       [MAINTENANCE.handler]: MAINTENANCE.schedule,
+      [HEARTBEATS.handler]: HEARTBEATS.schedule,
     });
     const local = Object.fromEntries(
       plainRuntime.schedules.map((s) => [s.handler, `rate(${s.intervalMs / 60_000} minute)`]),

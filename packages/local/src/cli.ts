@@ -13,6 +13,7 @@ import { registerAlarmCommands } from "./alarms-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
+import { registerHeartbeatCommands } from "./heartbeat-cli";
 import { registerIntegrationCommands } from "./integration-cli";
 import { registerMaintenanceCommands } from "./maintenance-cli";
 import { registerMigrateCommands } from "./migrate-cli";
@@ -250,6 +251,7 @@ export function buildCli(): Command {
   registerAlarmCommands(program);
   registerMaintenanceCommands(program, serverUrl);
   registerIntegrationCommands(program, serverUrl);
+  registerHeartbeatCommands(program, serverUrl);
 
   program
     .command("report")

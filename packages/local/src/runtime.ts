@@ -36,6 +36,7 @@ import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
+import { createHeartbeatsHandler } from "@firebreak/functions/heartbeats";
 import { createIntegrationsHandler } from "@firebreak/functions/integrations";
 import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
@@ -46,7 +47,7 @@ import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
-import { integrationDeps } from "@firebreak/functions/wiring/integrations";
+import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
@@ -56,6 +57,7 @@ import {
   activeBusConsumers,
   type BusConsumerName,
   ESCALATION,
+  HEARTBEATS,
   type HttpFunctionName,
   MAINTENANCE,
   matchRoute,
@@ -158,6 +160,8 @@ export interface LocalRuntime {
    * and `npm start` users need not wait for the next minute.
    */
   releaseMaintenance(): Promise<unknown>;
+  /** One run of the heartbeat sweep, now (the same handler the timer runs every minute). */
+  sweepHeartbeats(): Promise<unknown>;
   /** The timers this runtime started: each scheduled handler and its interval (the cloud's cron rules). */
   schedules: { handler: string; intervalMs: number }[];
   /** The runtime's "now" (the injected clock, else the system's): tests state times relative to it. */
@@ -324,6 +328,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
   let stopped: Promise<void> | undefined;
   // Safe to call twice: the second call waits for the first.
@@ -337,6 +342,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       await bus.drain();
       clearInterval(sweeper);
       clearInterval(maintenanceTimer);
+      clearInterval(heartbeatTimer);
       await fakeSlack?.stop();
       await fakeSns?.stop();
       await fakeS3?.stop();
@@ -537,6 +543,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const escalation = createEscalationHandler(pagingOf);
     const maintenance = createMaintenanceHandler(() => maintenanceReleaseDeps(platform, deadLetters));
     const releaseMaintenance = () => maintenance(scheduledEvent(), lambdaContext("MaintenanceRelease"));
+    const heartbeats = createHeartbeatsHandler(() => heartbeatSweepDeps(platform, deadLetters));
+    const sweepHeartbeats = () => heartbeats(scheduledEvent(), lambdaContext("HeartbeatSweep"));
     const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
 
@@ -624,6 +632,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const schedules = [
       { handler: ESCALATION.handler, intervalMs: options.sweepIntervalMs ?? ESCALATION.intervalMs },
       { handler: MAINTENANCE.handler, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE.intervalMs },
+      { handler: HEARTBEATS.handler, intervalMs: HEARTBEATS.intervalMs },
     ];
     sweeper = setInterval(() => {
       escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
@@ -637,6 +646,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       );
     }, schedules[1]!.intervalMs);
     maintenanceTimer.unref();
+    heartbeatTimer = setInterval(() => {
+      sweepHeartbeats().catch((error: unknown) => log.error(`heartbeat sweep failed: ${String(error)}`));
+    }, schedules[2]!.intervalMs);
+    heartbeatTimer.unref();
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
@@ -664,6 +677,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       auth: { tokens, sessionKey },
       eventsToken,
       releaseMaintenance,
+      sweepHeartbeats,
       schedules,
       clock: options.clock ?? systemClock,
       eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },

@@ -12,7 +12,9 @@ export type AlarmTransitionFormat =
   // Alerts from other monitors, through their compatible endpoints (core/integrations).
   | "alertmanager"
   | "pagerduty"
-  | "opsgenie";
+  | "opsgenie"
+  // A heartbeat that missed its ping (core/heartbeats).
+  | "heartbeat";
 
 /**
  * An alert from another monitor (core/integrations): the integration key it came through and
@@ -20,7 +22,7 @@ export type AlarmTransitionFormat =
  * its OK resolves its incident whatever FIREBREAK_AUTO_RESOLVE_ON_OK says.
  */
 export interface ExternalSource {
-  /** "Prometheus Alertmanager", "PagerDuty Events API", "Opsgenie Alert API". */
+  /** "Prometheus Alertmanager", "PagerDuty Events API", "Opsgenie Alert API", "Firebreak heartbeat". */
   sender: string;
   integration: { id: string; name: string };
   /** The integration key's service and team, used when the alert names none of its own. */

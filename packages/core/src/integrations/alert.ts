@@ -19,10 +19,17 @@ import type { AlarmTransition, ExternalSource } from "../alarm/transition";
 import type { Severity } from "../incident/model";
 import type { IntegrationFormat, IntegrationKey } from "./keys";
 
-export const SENDERS: Record<IntegrationFormat, string> = {
+/** Where an alert comes from: an integration's sender, or a heartbeat that missed (core/heartbeats). */
+export type AlertSource = IntegrationFormat | "heartbeat";
+
+/** What an alert came through: an integration key, or a heartbeat (which maps like one). */
+export type AlertChannel = Pick<IntegrationKey, "id" | "name" | "service" | "team">;
+
+export const SENDERS: Record<AlertSource, string> = {
   alertmanager: "Prometheus Alertmanager",
   pagerduty: "PagerDuty Events API",
   opsgenie: "Opsgenie Alert API",
+  heartbeat: "Firebreak heartbeat",
 };
 
 /** Bounds of what an alert carries (beyond the alarm context's own, alarm/context.ts). */
@@ -99,18 +106,14 @@ export function senderLink(
 }
 
 /** The alarm identity of an alert under its integration key. */
-export function alertArn(
-  format: IntegrationFormat,
-  key: Pick<IntegrationKey, "id">,
-  identity: string,
-): string {
+export function alertArn(format: AlertSource, key: Pick<IntegrationKey, "id">, identity: string): string {
   return `${format}:${key.id}:${identity}`;
 }
 
 /** The transition an alert's trigger or resolve makes (an acknowledge makes none: see receive.ts). */
 export function transitionOf(
-  format: IntegrationFormat,
-  key: IntegrationKey,
+  format: AlertSource,
+  key: AlertChannel,
   alert: ExternalAlert,
   receivedAt: Date,
 ): AlarmTransition {

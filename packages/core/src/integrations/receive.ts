@@ -15,8 +15,15 @@ import { type IngestDeps, type IngestOutcome, ingestAlarmTransition } from "../a
 import { RetryableBatchError, withBoundedDepth } from "../alarm/process";
 import { setStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
-import { alertArn, type ExternalAlert, SENDERS, transitionOf } from "./alert";
-import type { IntegrationFormat, IntegrationKey } from "./keys";
+import {
+  type AlertChannel,
+  type AlertSource,
+  alertArn,
+  type ExternalAlert,
+  SENDERS,
+  transitionOf,
+} from "./alert";
+import type { IntegrationKey } from "./keys";
 
 export interface ReceiveDeps extends IngestDeps {
   deadLetters: DeadLetterSink;
@@ -36,7 +43,7 @@ export interface AlertResult {
 /** A dead letter for something an integration sent that cannot be processed. */
 export async function deadLetterAlert(
   deps: Pick<ReceiveDeps, "deadLetters" | "clock">,
-  format: IntegrationFormat,
+  format: AlertSource,
   key: Pick<IntegrationKey, "id" | "name"> | undefined,
   reason: string,
   issues: ValidationIssue[],
@@ -54,8 +61,8 @@ export async function deadLetterAlert(
 /** Acknowledges the incident open for the alert, as the integration. */
 async function acknowledgeAlert(
   deps: ReceiveDeps,
-  format: IntegrationFormat,
-  key: IntegrationKey,
+  format: AlertSource,
+  key: AlertChannel,
   alert: ExternalAlert,
 ): Promise<AlertResult> {
   const arn = alertArn(format, key, alert.identity);
@@ -89,8 +96,8 @@ async function acknowledgeAlert(
 /** Processes the alerts of one request, in order. */
 export async function receiveAlerts(
   deps: ReceiveDeps,
-  format: IntegrationFormat,
-  key: IntegrationKey,
+  format: AlertSource,
+  key: AlertChannel,
   alerts: readonly ExternalAlert[],
 ): Promise<AlertResult[]> {
   const clock = deps.clock ?? systemClock;

@@ -34,6 +34,9 @@ export const keys = {
    */
   integrationKey: (hash: string) => ({ pk: "INTEGRATION", sk: `KEY#${hash}` }),
   integrationKeyPartition: () => "INTEGRATION",
+  /** A heartbeat (core/heartbeats) with its key's SHA-256; all in one partition, which the sweep reads. */
+  heartbeat: (id: string) => ({ pk: "HEARTBEAT", sk: `HB#${id}` }),
+  heartbeatPartition: () => "HEARTBEAT",
   /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
   slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
   /** Slack channel id → incident id (INC-n defaults to the channel's incident). */

@@ -6,6 +6,7 @@
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
 import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
+import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
@@ -54,6 +55,8 @@ export interface ApiDeps extends BaseDeps {
   maintenance?: MaintenanceStore;
   /** Integration keys of the alert endpoints (/api/integrations; core/integrations/keys.ts). */
   integrations?: IntegrationKeyStore;
+  /** Heartbeats (/api/heartbeats; core/heartbeats). */
+  heartbeats?: HeartbeatStore;
   /** What GET /health checks (none: it answers 200 as long as the function runs). */
   health?: HealthChecks;
 }

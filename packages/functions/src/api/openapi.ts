@@ -320,6 +320,28 @@ export const ROUTES: RouteDoc[] = [
     role: "admin",
     params: s.tokenPath,
   },
+  {
+    method: "get",
+    path: "/api/heartbeats",
+    summary: "Heartbeats: state (new, up, down), last ping, next ping due (never their keys)",
+    role: "viewer",
+  },
+  {
+    method: "post",
+    path: "/api/heartbeats",
+    summary:
+      "Create a heartbeat; its job then pings GET or POST /heartbeats/{id} with the key (shown once) as Bearer or ?key=",
+    role: "admin",
+    body: s.heartbeatBody,
+    status: 201,
+  },
+  {
+    method: "delete",
+    path: "/api/heartbeats/{id}",
+    summary: "Delete a heartbeat",
+    role: "admin",
+    params: s.heartbeatPath,
+  },
   { method: "get", path: "/api/openapi.json", summary: "This document", role: "viewer" },
   { method: "get", path: "/auth/dev", summary: "Dev sign-in page (local runtime only)", role: null },
   {

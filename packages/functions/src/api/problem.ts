@@ -158,6 +158,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "heartbeat_exists") {
+    return {
+      type: "https://firebreak.dev/problems/heartbeat-exists",
+      title: "Heartbeat exists",
+      status: 409,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof FirebreakError && error.code === "window_ended") {
     return {
       type: "https://firebreak.dev/problems/window-ended",

@@ -1,5 +1,6 @@
 import { AUTH_ROLES } from "@firebreak/core/auth/roles";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
+import { heartbeatInputSchema } from "@firebreak/core/heartbeats/heartbeat";
 import {
   expectedVersionSchema,
   manyLineText,
@@ -127,6 +128,8 @@ export const postmortemBody = z.strictObject({
 
 export const tokenBody = z.strictObject(createTokenInputSchema.shape);
 export const integrationBody = z.strictObject(createIntegrationInputSchema.shape);
+export const heartbeatBody = z.strictObject(heartbeatInputSchema.shape);
+export const heartbeatPath = z.object({ id: heartbeatInputSchema.shape.id });
 export const tokenPath = z.object({
   id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected a token id: 26 characters (a ULID)")),
 });

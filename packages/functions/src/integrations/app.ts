@@ -8,6 +8,7 @@
  * | `POST /integrations/alertmanager` | Prometheus Alertmanager's webhook (version 4) | `Authorization: Bearer <key>` (or Basic, the key as password) |
  * | `POST /v2/enqueue` | PagerDuty Events API v2 | `routing_key` in the body |
  * | `POST /v2/alerts`, `POST /v2/alerts/{alias}/close`, `…/acknowledge` | Opsgenie Alert API | `Authorization: GenieKey <key>` |
+ * | `GET` or `POST /heartbeats/{id}` | a heartbeat's ping (core/heartbeats) | its own key: `Authorization: Bearer <key>` or `?key=` |
  *
  * Every request needs a valid integration key of its endpoint's format (core/integrations/keys.ts).
  * Bodies over 1 MB get 413, JSON nested deeper than 64 levels or not JSON a 400 naming what the
@@ -17,6 +18,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import { heartbeatView, pingHeartbeat } from "@firebreak/core/heartbeats/actions";
+import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { ExternalAlert } from "@firebreak/core/integrations/alert";
 import {
   ALERTMANAGER_FORMAT,
@@ -51,6 +54,8 @@ import { Hono } from "hono/tiny";
 export interface IntegrationDeps {
   receive: ReceiveDeps;
   keys: IntegrationKeys;
+  /** Heartbeats (core/heartbeats): `GET|POST /heartbeats/{id}` records a ping. */
+  heartbeats?: HeartbeatStore;
   log?: Log;
 }
 
@@ -397,6 +402,43 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     limit((c) => opsgenieError(c, Date.now())),
     opsgenie("acknowledge"),
   );
+
+  // A heartbeat's ping: its key as `Authorization: Bearer <key>` or `?key=<key>` (what a cron's
+  // one-line curl can send). GET too: some schedulers only GET.
+  app.on(["GET", "POST"], "/heartbeats/:id", limit(problem), async (c) => {
+    const refuse = problem(c);
+    const deps = getDeps();
+    if (!deps.heartbeats) return refuse(404, "heartbeats are not configured on this deployment");
+    const key = keyFromAuthorization(c.req.header("authorization"), ["bearer"]) ?? c.req.query("key");
+    const heartbeat = key ? await deps.heartbeats.verify(c.req.param("id"), key) : undefined;
+    if (!heartbeat)
+      return refuse(
+        401,
+        key
+          ? "this is not the key of a heartbeat with this id"
+          : "the heartbeat's key is required: Authorization: Bearer <key>, or ?key=<key>",
+      );
+    try {
+      const pinged = await pingHeartbeat(
+        {
+          heartbeats: deps.heartbeats,
+          receive: deps.receive,
+          ...(deps.receive.clock ? { clock: deps.receive.clock } : {}),
+        },
+        heartbeat,
+      );
+      if (!pinged) return refuse(404, `heartbeat ${heartbeat.id} was deleted`);
+      deps.log?.info("heartbeat pinged", { id: heartbeat.id, recovered: pinged.recovered?.outcome });
+      return c.json({
+        status: "ok",
+        ...heartbeatView(pinged.heartbeat),
+        ...(pinged.recovered ? { recovered: pinged.recovered } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof RetryableBatchError)) throw error;
+      return tryAgain(refuse);
+    }
+  });
 
   app.notFound((c) =>
     problem(c)(

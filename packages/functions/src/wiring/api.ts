@@ -1,6 +1,7 @@
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
+import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
@@ -60,6 +61,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     ignoredAlarms: new IgnoredAlarmStore(db, tableName),
     maintenance: new MaintenanceStore(db, tableName),
     integrations: new IntegrationKeyStore(db, tableName, platform.clock),
+    heartbeats: new HeartbeatStore(db, tableName),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

@@ -1,4 +1,6 @@
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import type { HeartbeatDeps } from "@firebreak/core/heartbeats/actions";
+import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { IntegrationDeps } from "../integrations/app";
 import { ingestDeps } from "./alarm-ingest";
@@ -14,5 +16,20 @@ export function integrationDeps(platform: Platform, deadLetters: DeadLetterSink)
   return {
     receive: ingestDeps(platform, deadLetters),
     keys: new IntegrationKeyStore(db, tableName, platform.clock),
+    heartbeats: new HeartbeatStore(db, tableName),
+  };
+}
+
+/**
+ * "HeartbeatSweep": every minute (HEARTBEATS in topology.ts), the heartbeats whose last ping is
+ * older than interval + grace open their incidents through the ingest (its dependencies, settings
+ * and dead letters, as the Integrations function has them).
+ */
+export function heartbeatSweepDeps(platform: Platform, deadLetters: DeadLetterSink): HeartbeatDeps {
+  const { db, tableName } = platform.table();
+  return {
+    heartbeats: new HeartbeatStore(db, tableName),
+    receive: ingestDeps(platform, deadLetters),
+    ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }

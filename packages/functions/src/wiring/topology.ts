@@ -102,6 +102,13 @@ export const MAINTENANCE = {
   intervalMs: 60_000,
 } as const;
 
+/** The heartbeat sweep, every minute: heartbeats whose ping is overdue open their incidents (core/heartbeats). */
+export const HEARTBEATS = {
+  handler: "packages/functions/src/heartbeats.handler",
+  schedule: "rate(1 minute)",
+  intervalMs: 60_000,
+} as const;
+
 /** Sort-key prefix of timeline entries, from the key builders (`TL#`). */
 export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
 
@@ -167,6 +174,8 @@ export const HTTP_FUNCTIONS = {
       "POST /v2/alerts",
       "POST /v2/alerts/{identifier}/close",
       "POST /v2/alerts/{identifier}/acknowledge",
+      "GET /heartbeats/{id}",
+      "POST /heartbeats/{id}",
     ],
   },
   /** Slack commands, interactivity and events, verified by Slack's signature. */

@@ -6,6 +6,7 @@
  */
 
 import { incidentAlarms } from "@firebreak/core/alarm/grouping";
+import { createHeartbeat, heartbeatView } from "@firebreak/core/heartbeats/actions";
 import {
   assignRole,
   changeSeverity,
@@ -56,6 +57,8 @@ import { IncidentConflictError } from "../problem";
 import {
   declareBody,
   escalateBody,
+  heartbeatBody,
+  heartbeatPath,
   integrationBody,
   linkBody,
   linkPath,
@@ -614,5 +617,31 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.delete("/api/integrations/:id", admin, async (c) => {
     const { id } = parse(tokenPath, { id: c.req.param("id") }, "path");
     return c.json(await integrationKeys().revoke(id));
+  });
+
+  // Heartbeats (core/heartbeats): the key is shown once; the job pings /heartbeats/{id} with it.
+  const heartbeatStore = () => {
+    const store = getDeps().heartbeats;
+    if (!store)
+      throw new FirebreakError("not_configured", "heartbeats are not configured on this deployment");
+    return store;
+  };
+  app.get("/api/heartbeats", viewer, async (c) =>
+    c.json({ items: (await heartbeatStore().list()).map(heartbeatView) }),
+  );
+
+  app.post("/api/heartbeats", admin, async (c) => {
+    const body = parse(heartbeatBody, await jsonBody(c), "body");
+    const { key, heartbeat } = await createHeartbeat(
+      { heartbeats: heartbeatStore(), clock: getDeps().clock ?? systemClock },
+      body,
+      actorOf(c.get("principal")),
+    );
+    return c.json({ ...heartbeatView(heartbeat), key, path: `/heartbeats/${heartbeat.id}` }, 201);
+  });
+
+  app.delete("/api/heartbeats/:id", admin, async (c) => {
+    const { id } = parse(heartbeatPath, { id: c.req.param("id") }, "path");
+    return c.json(heartbeatView(await heartbeatStore().delete(id)));
   });
 };
