@@ -304,7 +304,11 @@ async function attemptIngest(
     }
   }
   const newIncidentId = newId(now.getTime());
-  const plan = planTransition(await withoutStaleHold(store, record, t), t, config, { newIncidentId });
+  // A retry (the first attempt lost a race, or found the incident it appended to resolved) reads
+  // whether the alarm still holds a resolved incident; the first attempt costs no read for it.
+  const plan = planTransition(attempt > 1 ? await withoutStaleHold(store, record, t) : record, t, config, {
+    newIncidentId,
+  });
   const toEntries = (incidentId: string, drafts: EntryDraft[]): TimelineEntry[] =>
     drafts.map((d) => ({ id: newId(now.getTime()), incidentId, actor: ALARM_ACTOR(t), at, ...d }));
 
@@ -488,7 +492,15 @@ async function attemptIngest(
         delivery: delivery("appended", plan.incidentId),
         record: plan.record,
         expectedRecordVersion: record?.version,
-        update: { incidentId: plan.incidentId, at, flapping: plan.markFlapping || undefined, status },
+        update: {
+          incidentId: plan.incidentId,
+          at,
+          flapping: plan.markFlapping || undefined,
+          status,
+          // A new episode of an alarm the incident holds lands only on an incident still open: one
+          // resolved meanwhile (its release lost to a crash) fails this, and the retry reads it.
+          ...(newEpisodeOfHeld(record, t, plan.incidentId) ? { open: true } : {}),
+        },
         ...(otherAlarms?.length ? { otherAlarms } : {}),
         entries: toEntries(plan.incidentId, drafts),
       });
@@ -511,11 +523,21 @@ function releasedData(w: MaintenanceWindow | undefined) {
     : {};
 }
 
+/** An in-order ALARM after another state, of an alarm that holds this incident. */
+function newEpisodeOfHeld(record: AlarmRecord | undefined, t: AlarmTransition, incidentId: string): boolean {
+  return (
+    t.state === "ALARM" &&
+    record?.openIncidentId === incidentId &&
+    record.lastState !== "ALARM" &&
+    Date.parse(t.stateTimestamp) > Date.parse(record.lastStateTimestamp)
+  );
+}
+
 /**
  * The alarm's record as the plan should see it: a record that still holds an incident already
  * resolved (its release, after the resolving transaction, did not happen: a crash in between) is
  * read as released, so a new ALARM opens or reopens an incident instead of landing on a resolved
- * one. Only a new episode (an ALARM after another state) pays the extra read.
+ * one. Read on a retry only, and only for a new episode (an ALARM after another state).
  */
 async function withoutStaleHold(
   store: IncidentStore,

@@ -606,6 +606,8 @@ export class IncidentStore {
       at: string;
       flapping?: boolean;
       status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
+      /** Only while the incident is not resolved (a new episode of an alarm it holds). */
+      open?: boolean;
     };
     /** A resolved incident reopened (`reopen` in incident/model.ts), conditioned on the version read. */
     reopened?: { after: Incident; expectedVersion: number };
@@ -975,6 +977,7 @@ export class IncidentStore {
     at: string;
     flapping?: boolean;
     status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
+    open?: boolean;
   }): TransactItem {
     const set = ["updatedAt = :at"];
     const remove: string[] = [];
@@ -982,6 +985,11 @@ export class IncidentStore {
     const names: Record<string, string> = {};
     let condition = "attribute_exists(pk)";
     const bump = update.flapping || update.status;
+    if (update.open) {
+      names["#status"] = "status";
+      values[":resolved"] = "resolved";
+      condition += " AND #status <> :resolved";
+    }
     if (update.flapping) {
       set.push("flapping = :true");
       values[":true"] = true;
