@@ -555,7 +555,8 @@ async function withoutStaleHold(
   };
 }
 
-/** Alarm records read per step of `scanGroupedAlarms` (one BatchGetItem). */
+/** Alarm records read per step of `scanGroupedAlarms`: a few first (a witness is usually among the newest), then 100 (one BatchGetItem). */
+const SCAN_FIRST = 10;
 const SCAN_CHUNK = 100;
 
 /**
@@ -574,8 +575,10 @@ async function scanGroupedAlarms(store: IncidentStore, incident: Incident, self:
     ),
   ].reverse();
   const others: AlarmRecord[] = [];
-  for (let start = 0; start < arns.length; start += SCAN_CHUNK) {
-    const chunk = await store.getAlarmRecords(arns.slice(start, start + SCAN_CHUNK));
+  for (let start = 0; start < arns.length; ) {
+    const size = start === 0 ? SCAN_FIRST : SCAN_CHUNK;
+    const chunk = await store.getAlarmRecords(arns.slice(start, start + size));
+    start += size;
     others.push(...chunk);
     const firing = chunk.filter((o) => stillFiring(o, incident.id));
     if (firing.length > 0) return { others, firing };

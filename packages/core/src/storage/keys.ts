@@ -37,6 +37,9 @@ export const keys = {
   /** A heartbeat (core/heartbeats) with its key's SHA-256; all in one partition, which the sweep reads. */
   heartbeat: (id: string) => ({ pk: "HEARTBEAT", sk: `HB#${id}` }),
   heartbeatPartition: () => "HEARTBEAT",
+  /** The secret URL token of an iCal feed (oncall/calendar-store.ts), by its SHA-256. */
+  calendarToken: (hash: string) => ({ pk: "CALENDAR", sk: `TOKEN#${hash}` }),
+  calendarPartition: () => "CALENDAR",
   /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
   slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
   /** Slack channel id → incident id (INC-n defaults to the channel's incident). */

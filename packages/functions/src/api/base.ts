@@ -9,6 +9,7 @@ import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import type { CalendarFeedStore } from "@firebreak/core/oncall/calendar-store";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import type { PageStore } from "@firebreak/core/paging/store";
@@ -57,6 +58,8 @@ export interface ApiDeps extends BaseDeps {
   integrations?: IntegrationKeyStore;
   /** Heartbeats (/api/heartbeats; core/heartbeats). */
   heartbeats?: HeartbeatStore;
+  /** The secret URLs of iCal feeds (/api/calendars, /ical/{token}; core/oncall/calendar-store.ts). */
+  calendars?: CalendarFeedStore;
   /** What GET /health checks (none: it answers 200 as long as the function runs). */
   health?: HealthChecks;
 }

@@ -342,6 +342,22 @@ export const ROUTES: RouteDoc[] = [
     role: "admin",
     params: s.heartbeatPath,
   },
+  {
+    method: "post",
+    path: "/api/calendars",
+    summary:
+      "The secret iCal URL of a person's or a rotation's on-call shifts (overrides included): path /ical/<token>.ics, shown once; creating it again rotates it. Anyone for their own person feed, admins for any",
+    role: "viewer",
+    body: s.calendarBody,
+    status: 201,
+  },
+  {
+    method: "get",
+    path: "/ical/{token}",
+    summary:
+      "An iCal feed (RFC 5545, text/calendar) of on-call shifts from a week ago to ?weeks= ahead (default 8, at most 26); the token is the secret",
+    role: null,
+  },
   { method: "get", path: "/api/openapi.json", summary: "This document", role: "viewer" },
   { method: "get", path: "/auth/dev", summary: "Dev sign-in page (local runtime only)", role: null },
   {

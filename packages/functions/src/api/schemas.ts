@@ -19,6 +19,7 @@ import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { createIntegrationInputSchema } from "@firebreak/core/integrations/keys";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
+import { calendarFeedSchema } from "@firebreak/core/oncall/calendar-store";
 import { overrideRequestSchema } from "@firebreak/core/oncall/override-requests";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "zod/mini";
@@ -129,6 +130,10 @@ export const postmortemBody = z.strictObject({
 export const tokenBody = z.strictObject(createTokenInputSchema.shape);
 export const integrationBody = z.strictObject(createIntegrationInputSchema.shape);
 export const heartbeatBody = z.strictObject(heartbeatInputSchema.shape);
+export const calendarBody = z.strictObject(calendarFeedSchema.shape);
+export const calendarQuery = z.object({
+  weeks: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(26)), 8),
+});
 export const heartbeatPath = z.object({ id: heartbeatInputSchema.shape.id });
 export const tokenPath = z.object({
   id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected a token id: 26 characters (a ULID)")),

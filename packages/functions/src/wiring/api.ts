@@ -4,6 +4,7 @@ import { TokenStore } from "@firebreak/core/auth/tokens";
 import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import { CalendarFeedStore } from "@firebreak/core/oncall/calendar-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
@@ -62,6 +63,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     maintenance: new MaintenanceStore(db, tableName),
     integrations: new IntegrationKeyStore(db, tableName, platform.clock),
     heartbeats: new HeartbeatStore(db, tableName),
+    calendars: new CalendarFeedStore(db, tableName, platform.clock),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

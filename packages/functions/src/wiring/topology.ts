@@ -139,7 +139,7 @@ export const HTTP_FUNCTIONS = {
   /** Everything else: reads, incident actions, tokens, sign-in. Linked to the sign-in secrets. */
   ApiHandler: {
     handler: "packages/functions/src/api.handler",
-    routes: ["GET /health", "ANY /api/{proxy+}", "ANY /auth/{proxy+}"],
+    routes: ["GET /health", "ANY /api/{proxy+}", "ANY /auth/{proxy+}", "GET /ical/{token}"],
   },
   /** Human edits of postmortems (lint + schema validation). */
   ApiPostmortem: {

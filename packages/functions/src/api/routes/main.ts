@@ -6,6 +6,7 @@
  */
 
 import { incidentAlarms } from "@firebreak/core/alarm/grouping";
+import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { createHeartbeat, heartbeatView } from "@firebreak/core/heartbeats/actions";
 import {
   assignRole,
@@ -28,6 +29,7 @@ import {
 } from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
+import { renderCalendar } from "@firebreak/core/oncall/ical";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
@@ -55,6 +57,8 @@ import { runHealthChecks } from "../health";
 import { overrideView } from "../override-view";
 import { IncidentConflictError } from "../problem";
 import {
+  calendarBody,
+  calendarQuery,
   declareBody,
   escalateBody,
   heartbeatBody,
@@ -538,6 +542,44 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     return c.json({ incidentId: incident.id, key: `INC-${incident.number}`, mode: body.mode }, 202);
   });
 
+  // iCal feeds of on-call shifts (core/oncall/ical.ts): a secret URL per person or rotation feed.
+  // Anyone signed in gets their own person feed; admins any feed. Creating one again rotates it.
+  app.post("/api/calendars", viewer, async (c) => {
+    const feed = parse(calendarBody, await jsonBody(c), "body");
+    const principal = c.get("principal");
+    const own = feed.kind === "person" && feed.id === principal.id;
+    if (!own && principal.role !== "admin")
+      throw new ForbiddenError(
+        "forbidden",
+        "only admins create feeds of other people and of rotations; anyone may create their own",
+      );
+    const stored = await ctx.directoryOf()?.get();
+    const now = (getDeps().clock ?? systemClock).now();
+    if (!stored || !renderCalendar(stored.directory, feed, { now, weeks: 1 }))
+      throw new NotFoundError(feed.kind, feed.id);
+    const { token } = await calendarStore().create(feed, actorOf(principal));
+    return c.json({ ...feed, path: `/ical/${token}.ics` }, 201);
+  });
+
+  app.get("/ical/:token", async (c) => {
+    const token = c.req.param("token").replace(/\.ics$/, "");
+    const { weeks } = parse(calendarQuery, c.req.query(), "query");
+    const feed = await calendarStore().find(token);
+    const stored = feed ? await ctx.directoryOf()?.get() : undefined;
+    const now = (getDeps().clock ?? systemClock).now();
+    const ics = feed && stored ? renderCalendar(stored.directory, feed, { now, weeks }) : undefined;
+    if (!ics)
+      throw new NotFoundError(
+        "calendar feed",
+        "(this URL was rotated, or its person or rotation left the directory)",
+      );
+    return c.body(ics, 200, {
+      "content-type": "text/calendar; charset=utf-8",
+      "content-disposition": 'inline; filename="firebreak-on-call.ics"',
+      "cache-control": "private, max-age=300",
+    });
+  });
+
   app.get("/api/oncall", viewer, async (c) => {
     const directory = (await ctx.directoryOf()?.get())?.directory;
     const now = (getDeps().clock ?? systemClock).now();
@@ -620,6 +662,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   // Heartbeats (core/heartbeats): the key is shown once; the job pings /heartbeats/{id} with it.
+  const calendarStore = () => {
+    const store = getDeps().calendars;
+    if (!store)
+      throw new FirebreakError("not_configured", "calendar feeds are not configured on this deployment");
+    return store;
+  };
   const heartbeatStore = () => {
     const store = getDeps().heartbeats;
     if (!store)
