@@ -10,6 +10,7 @@ import { createDocumentClient } from "@firebreak/core/storage/client";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
 import { registerAlarmCommands } from "./alarms-cli";
+import { registerCalendarCommands } from "./calendar-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
@@ -252,6 +253,7 @@ export function buildCli(): Command {
   registerMaintenanceCommands(program, serverUrl);
   registerIntegrationCommands(program, serverUrl);
   registerHeartbeatCommands(program, serverUrl);
+  registerCalendarCommands(program, serverUrl);
 
   program
     .command("report")
