@@ -10,13 +10,14 @@
  * the same ingest as CloudWatch alarms: linked to Table and AlarmIngestDlq (what cannot be
  * processed is dead-lettered there with its reason), with the ingest's settings. Also
  * `GET|POST /heartbeats/{id}` (a heartbeat's ping), and Function "HeartbeatSweep" with Cron
- * "HeartbeatCron" (every minute: heartbeats overdue open their incidents).
+ * "HeartbeatCron" (every minute: heartbeats overdue open their incidents), and Function
+ * "ChangeIngest" on the default bus's deployment events (core/changes).
  */
 import { INGEST_SETTING_NAMES } from "../packages/core/src/shared/config";
-import { HEARTBEATS, HTTP_FUNCTIONS } from "../packages/functions/src/wiring/topology";
+import { CHANGE_INGEST, HEARTBEATS, HTTP_FUNCTIONS } from "../packages/functions/src/wiring/topology";
 import { api } from "./api";
 import { functionSettings } from "./config";
-import { alarmIngestDlq } from "./events";
+import { alarmIngestDlq, defaultBus } from "./events";
 import { table } from "./storage";
 
 export const INTEGRATION_ROUTES = HTTP_FUNCTIONS.Integrations.routes;
@@ -53,6 +54,30 @@ export const heartbeatSweep = new sst.aws.Function("HeartbeatSweep", {
 export const heartbeatCron = new sst.aws.Cron("HeartbeatCron", {
   function: heartbeatSweep.arn,
   schedule: HEARTBEATS.schedule,
+});
+
+/**
+ * AWS's own deployment events → changes (core/changes): a default-bus rule (CHANGE_INGEST's
+ * pattern: CodeDeploy deployment state changes, ECS deployment state changes, CloudFormation stack
+ * status changes) to Function "ChangeIngest", linked to Table and AlarmIngestDlq (an event it
+ * cannot read is dead-lettered there; a failed write is retried twice, then lands there too).
+ */
+export const changeIngest = new sst.aws.Function("ChangeIngest", {
+  handler: CHANGE_INGEST.handler,
+  link: [table, alarmIngestDlq],
+  retries: 2,
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: alarmIngestDlq.arn } },
+    },
+  },
+});
+
+export const changeRule = defaultBus.subscribe("ChangeIngest", changeIngest, {
+  pattern: {
+    source: [...CHANGE_INGEST.pattern.source],
+    detailType: [...CHANGE_INGEST.pattern["detail-type"]],
+  },
 });
 
 export const outputs = {};

@@ -51,10 +51,12 @@ const HANDLERS = {
   ack: "packages/functions/src/ack.handler",
   integrations: "packages/functions/src/integrations.handler",
   heartbeats: "packages/functions/src/heartbeats.handler",
+  changes: "packages/functions/src/changes.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
   "POST /v2/enqueue",
+  "POST /v2/change/enqueue",
   "POST /v2/alerts",
   "POST /v2/alerts/{identifier}/close",
   "POST /v2/alerts/{identifier}/acknowledge",
@@ -171,8 +173,13 @@ describe("Table", () => {
 });
 
 describe("alarm ingestion", () => {
-  it("has one rule on the default bus with exactly the CloudWatch alarm pattern", () => {
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName === "default");
+  it("has one rule on the default bus with exactly the CloudWatch alarm pattern (and one for deployments)", () => {
+    expect(
+      resourcesOf(app, "aws:cloudwatch/eventRule:EventRule").filter(
+        (r) => r.inputs.eventBusName === "default",
+      ),
+    ).toHaveLength(2);
+    const rule = alarmRuleOnDefaultBus();
     const pattern = JSON.parse(rule.inputs.eventPattern as string);
     expect(pattern).toStrictEqual({
       source: ["aws.cloudwatch"],
@@ -186,7 +193,7 @@ describe("alarm ingestion", () => {
   });
 
   it("targets AlarmIngest from that rule, with permission for EventBridge to invoke it", () => {
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName === "default");
+    const rule = alarmRuleOnDefaultBus();
     const fn = lambdaFor(HANDLERS.alarmIngest);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(target.inputs).toMatchObject({ eventBusName: "default", arn: state(fn, "arn") });
@@ -263,6 +270,27 @@ describe("alarm ingestion", () => {
     }
     const ingestEnv = lambdaFor(HANDLERS.alarmIngest).inputs.environment;
     expect(fn.inputs.environment).toEqual(ingestEnv);
+  });
+
+  it("sends CodeDeploy, ECS and CloudFormation deployment events to ChangeIngest (Table, AlarmIngestDlq)", () => {
+    const build = app.builds.find((b) => b.handler === HANDLERS.changes);
+    expect(Object.keys(build?.links ?? {}).sort()).toEqual(["AlarmIngestDlq", "Table"]);
+    const fn = lambdaFor(HANDLERS.changes);
+    const target = only(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      (t) => plain(t.inputs.arn) === state(fn, "arn"),
+    );
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
+    expect(rule.inputs.eventBusName).toBe("default");
+    expect(JSON.parse(String(rule.inputs.eventPattern))).toEqual({
+      source: ["aws.codedeploy", "aws.ecs", "aws.cloudformation"],
+      "detail-type": [
+        "CodeDeploy Deployment State-change Notification",
+        "ECS Deployment State Change",
+        "CloudFormation Stack Status Change",
+      ],
+    });
+    expectAsyncFailuresTo(fn, "AlarmIngestDlqQueue", 2);
   });
 
   it.each([
@@ -363,6 +391,7 @@ describe("API", () => {
         "ANY /api/{proxy+}",
         "ANY /auth/{proxy+}",
         "GET /health",
+        "GET /ical/{token}",
         "PUT /api/incidents/{id}/postmortem",
         "PUT /api/directory",
         "POST /api/oncall/overrides",
@@ -926,7 +955,7 @@ describe("self-monitoring", () => {
 
   it("reaches Firebreak through the default-bus rule: alarm state changes match its pattern", () => {
     // CloudWatch emits every alarm's state change on the default bus; nothing per alarm is needed.
-    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.eventBusName === "default");
+    const rule = alarmRuleOnDefaultBus();
     expect(JSON.parse(String(rule.inputs.eventPattern))).toStrictEqual(ALARM_RULE_PATTERN);
   });
 });
@@ -1095,6 +1124,14 @@ describe("paging", () => {
  * `fn` is invoked asynchronously with `retries` retries, then sends the event to the 14-day queue
  * `queueName`, which its role may write to.
  */
+/** The default bus's alarm rule (the other one, ChangeIngest's, matches AWS's deployment events). */
+function alarmRuleOnDefaultBus(): RecordedResource {
+  return only(
+    "aws:cloudwatch/eventRule:EventRule",
+    (r) => r.inputs.eventBusName === "default" && String(r.inputs.eventPattern).includes("aws.cloudwatch"),
+  );
+}
+
 function expectAsyncFailuresTo(fn: RecordedResource, queueName: string, retries: number): void {
   const dlq = only("aws:sqs/queue:Queue", byName(queueName));
   expect(dlq.inputs.messageRetentionSeconds).toBeGreaterThanOrEqual(FOURTEEN_DAYS);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   BUS_CONSUMERS,
+  DEFAULT_BUS_RULES,
   ESCALATION,
   HEARTBEATS,
   HTTP_FUNCTIONS,
@@ -144,6 +145,26 @@ describe("local and cloud are wired the same", () => {
       expect(local, routeKey).toBeDefined();
       expect(HTTP_FUNCTIONS[local!.name as keyof typeof HTTP_FUNCTIONS].handler, routeKey).toBe(handler);
     }
+  });
+
+  it("send the default bus's events (alarm state changes, deployments) to the functions the local POST /events routes them to", () => {
+    const functions = resourcesOf(plainApp, "aws:lambda/function:Function");
+    const cloud: Record<string, unknown> = {};
+    for (const rule of resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
+      (r) => r.inputs.eventBusName === "default" && r.inputs.eventPattern !== undefined,
+    )) {
+      for (const target of resourcesOf(plainApp, "aws:cloudwatch/eventTarget:EventTarget").filter(
+        (t) => t.inputs.rule === rule.inputs.name,
+      )) {
+        const fn = functions.find((f) => f.state.arn === plain(target.inputs.arn));
+        cloud[String(fn?.inputs.handler)] = JSON.parse(String(rule.inputs.eventPattern));
+      }
+    }
+    expect(cloud).toStrictEqual(
+      Object.fromEntries(
+        Object.values(DEFAULT_BUS_RULES).map((r) => [r.handler, JSON.parse(JSON.stringify(r.pattern))]),
+      ),
+    );
   });
 
   it("filter the table stream into the outbox the same way", () => {

@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
 import { registerAlarmCommands } from "./alarms-cli";
 import { registerCalendarCommands } from "./calendar-cli";
+import { registerChangeCommands } from "./change-cli";
 import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
@@ -254,6 +255,7 @@ export function buildCli(): Command {
   registerIntegrationCommands(program, serverUrl);
   registerHeartbeatCommands(program, serverUrl);
   registerCalendarCommands(program, serverUrl);
+  registerChangeCommands(program, serverUrl);
 
   program
     .command("report")

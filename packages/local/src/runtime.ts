@@ -35,6 +35,7 @@ import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
+import { createChangeIngestHandler } from "@firebreak/functions/changes";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
 import { createHeartbeatsHandler } from "@firebreak/functions/heartbeats";
 import { createIntegrationsHandler } from "@firebreak/functions/integrations";
@@ -47,6 +48,7 @@ import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
+import { changeIngestDeps } from "@firebreak/functions/wiring/changes";
 import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
@@ -56,6 +58,8 @@ import { slackHandlerDeps, slackWorkerDeps } from "@firebreak/functions/wiring/s
 import {
   activeBusConsumers,
   type BusConsumerName,
+  CHANGE_INGEST,
+  DEFAULT_BUS_RULES,
   ESCALATION,
   HEARTBEATS,
   type HttpFunctionName,
@@ -544,6 +548,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const maintenance = createMaintenanceHandler(() => maintenanceReleaseDeps(platform, deadLetters));
     const releaseMaintenance = () => maintenance(scheduledEvent(), lambdaContext("MaintenanceRelease"));
     const heartbeats = createHeartbeatsHandler(() => heartbeatSweepDeps(platform, deadLetters));
+    const changeIngest = createChangeIngestHandler(() => changeIngestDeps(platform, deadLetters));
     const sweepHeartbeats = () => heartbeats(scheduledEvent(), lambdaContext("HeartbeatSweep"));
     const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
@@ -553,10 +558,17 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       const read = readEventBody(body);
       if (!read.ok) return problem(read.status, read.title, read.detail, read.issues);
       const { event, envelope } = read;
+      // AWS's deployment events: the default bus's other rule (DEFAULT_BUS_RULES.ChangeIngest).
+      if (matchesRule(envelope, CHANGE_INGEST.pattern)) {
+        const result = await changeIngest(event, lambdaContext("ChangeIngest"));
+        if (result.status === "refused") return problem(400, "Deployment event refused", result.reason);
+        return json(202, result);
+      }
       if (!matchesRule(envelope)) {
         return json(202, {
           status: "ignored",
           reason: `no rule matches source "${envelope.source}" and detail-type "${envelope["detail-type"]}"`,
+          rules: Object.values(DEFAULT_BUS_RULES).map((r) => r.pattern),
           rule: ALARM_RULE_PATTERN,
         });
       }

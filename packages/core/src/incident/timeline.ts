@@ -48,6 +48,8 @@ export const TIMELINE_KINDS = [
   // Runtime shift overrides (core/oncall/shift-overrides.ts): `incidentId` is the override's id (OV-n).
   "oncall.override_created",
   "oncall.override_cancelled",
+  // A change to a service (core/changes): `incidentId` is the change's id.
+  "change.recorded",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 

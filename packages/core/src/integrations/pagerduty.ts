@@ -15,6 +15,7 @@
  * context, and makes a redelivery of the same event a duplicate).
  */
 import { randomBytes } from "node:crypto";
+import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { tagsFrom } from "../alarm/tags";
 import {
   ALERT_LIMITS,
@@ -134,4 +135,43 @@ export function readPagerDutyEvent(body: unknown): PagerDutyEvent {
     ...(timestamp ? { deliveryHint: timestamp.slice(0, 64) } : {}),
   };
   return { routingKey, alert, generated };
+}
+
+export interface PagerDutyChange {
+  routingKey: string;
+  summary: string;
+  /** payload.timestamp, when it is a valid instant. */
+  at?: string;
+  link?: string;
+  /** payload.custom_details.service: the service, when the key names none. */
+  service?: string;
+}
+
+/** Reads a change event (`POST /v2/change/enqueue`), or throws `PagerDutyEventError`. */
+export function readPagerDutyChange(body: unknown): PagerDutyChange {
+  if (!record(body)) throw new PagerDutyEventError(["Event object is invalid: expected a JSON object"]);
+  const errors: string[] = [];
+  const routingKey = text(body.routing_key);
+  if (!routingKey) errors.push("'routing_key' is missing or blank");
+  const payload = record(body.payload) ? body.payload : undefined;
+  if (!payload) errors.push("'payload' is missing or not an object");
+  const summary = text(payload?.summary);
+  if (payload && !summary) errors.push("'payload.summary' is missing or blank");
+  if (summary && summary.length > 1024)
+    errors.push("'payload.summary' is too long (at most 1024 characters)");
+  if (errors.length > 0 || !routingKey || !summary) throw new PagerDutyEventError(errors);
+  const timestamp = text(payload?.timestamp);
+  const at = timestamp ? normaliseTimestamp(timestamp) : undefined;
+  const link = (Array.isArray(body.links) ? body.links : [])
+    .map((l) => (record(l) ? senderLink(text(l.text), l.href) : undefined))
+    .find((l) => l !== undefined);
+  const details = record(payload?.custom_details) ? payload.custom_details : {};
+  const service = text(details.service);
+  return {
+    routingKey,
+    summary: line(summary, 1024),
+    ...(at ? { at } : {}),
+    ...(link ? { link: link.url } : {}),
+    ...(service ? { service } : {}),
+  };
 }

@@ -40,6 +40,14 @@ export const keys = {
   /** The secret URL token of an iCal feed (oncall/calendar-store.ts), by its SHA-256. */
   calendarToken: (hash: string) => ({ pk: "CALENDAR", sk: `TOKEN#${hash}` }),
   calendarPartition: () => "CALENDAR",
+  /** A change to a service (core/changes), sorted by when it happened. */
+  change: (service: string, at: string, id: string) => ({
+    pk: `CHANGES#${service}`,
+    sk: `CHANGE#${at}#${id}`,
+  }),
+  changePartition: (service: string) => `CHANGES#${service}`,
+  /** Its domain event (`change.recorded`), published by the outbox like any timeline entry. */
+  changeTimeline: (entryId: string) => ({ pk: "CHANGES", sk: `TL#${entryId}` }),
   /** The incident's Slack channel record (channel id, summary message, invites, setup lease). */
   slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
   /** Slack channel id → incident id (INC-n defaults to the channel's incident). */

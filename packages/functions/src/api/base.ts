@@ -6,6 +6,7 @@
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
 import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
+import type { ChangeStore } from "@firebreak/core/changes/store";
 import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
@@ -60,6 +61,8 @@ export interface ApiDeps extends BaseDeps {
   heartbeats?: HeartbeatStore;
   /** The secret URLs of iCal feeds (/api/calendars, /ical/{token}; core/oncall/calendar-store.ts). */
   calendars?: CalendarFeedStore;
+  /** Changes to services (POST /api/changes, the incident detail's `changes`; core/changes). */
+  changes?: ChangeStore;
   /** What GET /health checks (none: it answers 200 as long as the function runs). */
   health?: HealthChecks;
 }

@@ -344,6 +344,15 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "post",
+    path: "/api/changes",
+    summary:
+      "Record a change (a deploy, a config change) to a service: { service, summary, link?, at? }; an incident's detail lists its services' changes from 2 hours before it started",
+    role: "responder",
+    body: s.changeBody,
+    status: 201,
+  },
+  {
+    method: "post",
     path: "/api/calendars",
     summary:
       "The secret iCal URL of a person's or a rotation's on-call shifts (overrides included): path /ical/<token>.ics, shown once; creating it again rotates it. Anyone for their own person feed, admins for any",

@@ -1,5 +1,6 @@
 import { AUTH_ROLES } from "@firebreak/core/auth/roles";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
+import { changeInputSchema } from "@firebreak/core/changes/change";
 import { heartbeatInputSchema } from "@firebreak/core/heartbeats/heartbeat";
 import {
   expectedVersionSchema,
@@ -131,6 +132,7 @@ export const tokenBody = z.strictObject(createTokenInputSchema.shape);
 export const integrationBody = z.strictObject(createIntegrationInputSchema.shape);
 export const heartbeatBody = z.strictObject(heartbeatInputSchema.shape);
 export const calendarBody = z.strictObject(calendarFeedSchema.shape);
+export const changeBody = z.strictObject(changeInputSchema.shape);
 export const calendarQuery = z.object({
   weeks: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(26)), 8),
 });

@@ -8,6 +8,7 @@
  * | `POST /integrations/alertmanager` | Prometheus Alertmanager's webhook (version 4) | `Authorization: Bearer <key>` (or Basic, the key as password) |
  * | `POST /v2/enqueue` | PagerDuty Events API v2 | `routing_key` in the body |
  * | `POST /v2/alerts`, `POST /v2/alerts/{alias}/close`, `…/acknowledge` | Opsgenie Alert API | `Authorization: GenieKey <key>` |
+ * | `POST /v2/change/enqueue` | PagerDuty change events (recorded as changes, core/changes) | `routing_key` |
  * | `GET` or `POST /heartbeats/{id}` | a heartbeat's ping (core/heartbeats) | its own key: `Authorization: Bearer <key>` or `?key=` |
  *
  * Every request needs a valid integration key of its endpoint's format (core/integrations/keys.ts).
@@ -18,6 +19,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import { recordChange } from "@firebreak/core/changes/actions";
+import type { ChangeStore } from "@firebreak/core/changes/store";
 import { heartbeatView, pingHeartbeat } from "@firebreak/core/heartbeats/actions";
 import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { ExternalAlert } from "@firebreak/core/integrations/alert";
@@ -37,7 +40,12 @@ import {
   readOpsgenieAction,
   readOpsgenieCreate,
 } from "@firebreak/core/integrations/opsgenie";
-import { PagerDutyEventError, readPagerDutyEvent } from "@firebreak/core/integrations/pagerduty";
+import {
+  type PagerDutyChange,
+  PagerDutyEventError,
+  readPagerDutyChange,
+  readPagerDutyEvent,
+} from "@firebreak/core/integrations/pagerduty";
 import {
   type AlertResult,
   deadLetterAlert,
@@ -56,6 +64,8 @@ export interface IntegrationDeps {
   keys: IntegrationKeys;
   /** Heartbeats (core/heartbeats): `GET|POST /heartbeats/{id}` records a ping. */
   heartbeats?: HeartbeatStore;
+  /** Changes (core/changes): PagerDuty change events, `POST /v2/change/enqueue`. */
+  changes?: ChangeStore;
   log?: Log;
 }
 
@@ -326,6 +336,79 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
         );
       },
     );
+  });
+
+  // PagerDuty change events: recorded as changes to the key's service (core/changes).
+  app.post("/v2/change/enqueue", limit(pagerDutyError), async (c) => {
+    const refuse = pagerDutyError(c);
+    const deps = getDeps();
+    const json = await readJson(c);
+    if (!json.ok) return refuse(400, `${json.why}. ${ACCEPTED_FORMATS}`);
+    let change: PagerDutyChange | undefined;
+    let problems: string[] = [];
+    try {
+      change = readPagerDutyChange(json.body);
+    } catch (error) {
+      if (!(error instanceof PagerDutyEventError)) throw error;
+      problems = error.errors;
+    }
+    const given = (json.body as { routing_key?: unknown } | null)?.routing_key;
+    const key = change?.routingKey ?? (typeof given === "string" ? given : undefined);
+    const integration = key ? await deps.keys.verify(key, "pagerduty") : undefined;
+    if (!integration)
+      return refuse(
+        401,
+        key ? "this is not a valid pagerduty integration key" : "'routing_key' is missing or blank",
+      );
+    if (!change)
+      return refuseKept(
+        refuse,
+        "pagerduty",
+        integration,
+        400,
+        `PagerDuty change event refused: ${problems.join("; ")}`,
+        problems,
+        json.body,
+      );
+    const service = integration.service ?? change.service;
+    if (!service)
+      return refuse(
+        400,
+        "this integration key maps to no service: create it with --service, or send payload.custom_details.service",
+        [
+          "this integration key maps to no service: create it with --service, or send payload.custom_details.service",
+        ],
+      );
+    if (!deps.changes) return refuse(503, "changes are not configured on this deployment");
+    try {
+      await recordChange(
+        { changes: deps.changes, ...(deps.receive.clock ? { clock: deps.receive.clock } : {}) },
+        {
+          service,
+          summary: change.summary,
+          ...(change.at ? { at: change.at } : {}),
+          ...(change.link ? { link: change.link } : {}),
+        },
+        "pagerduty",
+        {
+          type: "alarm",
+          id: `pagerduty:${integration.id}`,
+          name: `PagerDuty change events (${integration.name})`,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return refuseKept(
+        refuse,
+        "pagerduty",
+        integration,
+        400,
+        error.message,
+        error.issues.map((i) => `${i.path}: ${i.message}`),
+        json.body,
+      );
+    }
+    return c.json({ status: "success", message: "Change event processed" }, 202);
   });
 
   const opsgenie = (action: "create" | "resolve" | "acknowledge") => async (c: Context) => {

@@ -1,6 +1,7 @@
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
+import { ChangeStore } from "@firebreak/core/changes/store";
 import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
@@ -64,6 +65,7 @@ export function apiDeps(platform: Platform, local?: Pick<AuthDeps, "devSignIn" |
     integrations: new IntegrationKeyStore(db, tableName, platform.clock),
     heartbeats: new HeartbeatStore(db, tableName),
     calendars: new CalendarFeedStore(db, tableName, platform.clock),
+    changes: new ChangeStore(db, tableName),
     health: { table: tableHealthCheck(db, tableName), ...platform.adapters?.health },
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

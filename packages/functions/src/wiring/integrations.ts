@@ -1,4 +1,5 @@
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import { ChangeStore } from "@firebreak/core/changes/store";
 import type { HeartbeatDeps } from "@firebreak/core/heartbeats/actions";
 import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
@@ -17,6 +18,7 @@ export function integrationDeps(platform: Platform, deadLetters: DeadLetterSink)
     receive: ingestDeps(platform, deadLetters),
     keys: new IntegrationKeyStore(db, tableName, platform.clock),
     heartbeats: new HeartbeatStore(db, tableName),
+    changes: new ChangeStore(db, tableName),
   };
 }
 

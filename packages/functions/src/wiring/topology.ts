@@ -9,6 +9,7 @@
  * that it subscribes exactly what the local runtime subscribes.
  */
 import { ALARM_RULE_PATTERN } from "@firebreak/core/alarm/rule";
+import { DEPLOY_EVENT_PATTERN } from "@firebreak/core/changes/rule";
 import type { DetailPattern } from "@firebreak/core/events/dispatcher";
 import { EVENT_SOURCE } from "@firebreak/core/events/publisher";
 import { PAGER_EVENT_TYPES } from "@firebreak/core/paging/bus";
@@ -87,6 +88,15 @@ export const ALARM_INGEST = {
   handler: "packages/functions/src/alarm-ingest.handler",
   pattern: ALARM_RULE_PATTERN,
 } as const;
+
+/** AWS's deployment events on the default bus → ChangeIngest (core/changes; also the local `POST /events`). */
+export const CHANGE_INGEST = {
+  handler: "packages/functions/src/changes.handler",
+  pattern: DEPLOY_EVENT_PATTERN,
+} as const;
+
+/** The rules on the account's default bus, by function: what the local `POST /events` routes by. */
+export const DEFAULT_BUS_RULES = { AlarmIngest: ALARM_INGEST, ChangeIngest: CHANGE_INGEST } as const;
 
 /** The escalation sweep, every minute (levels time out in whole minutes). */
 export const ESCALATION = {
@@ -171,6 +181,7 @@ export const HTTP_FUNCTIONS = {
     routes: [
       "POST /integrations/alertmanager",
       "POST /v2/enqueue",
+      "POST /v2/change/enqueue",
       "POST /v2/alerts",
       "POST /v2/alerts/{identifier}/close",
       "POST /v2/alerts/{identifier}/acknowledge",

@@ -7,6 +7,7 @@
 
 import { incidentAlarms } from "@firebreak/core/alarm/grouping";
 import { ForbiddenError } from "@firebreak/core/auth/errors";
+import { changesBefore, recordChange } from "@firebreak/core/changes/actions";
 import { createHeartbeat, heartbeatView } from "@firebreak/core/heartbeats/actions";
 import {
   assignRole,
@@ -59,6 +60,7 @@ import { IncidentConflictError } from "../problem";
 import {
   calendarBody,
   calendarQuery,
+  changeBody,
   declareBody,
   escalateBody,
   heartbeatBody,
@@ -171,6 +173,8 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     )
       .flat()
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    // What changed on its services in the two hours before it started (core/changes).
+    const changes = deps.changes ? await changesBefore({ changes: deps.changes }, found.incident) : [];
     return c.json(
       {
         ...incidentView(found.incident),
@@ -179,6 +183,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
         timeline: found.timeline,
         mergedTimeline,
         pages,
+        changes,
       },
       200,
       { "cache-control": "private, no-cache" },
@@ -540,6 +545,20 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       actorOf(c.get("principal")),
     );
     return c.json({ incidentId: incident.id, key: `INC-${incident.number}`, mode: body.mode }, 202);
+  });
+
+  // Changes (core/changes): deploys and other changes, recorded by people and pipelines.
+  app.post("/api/changes", responder, async (c) => {
+    const body = parse(changeBody, await jsonBody(c), "body");
+    const changes = getDeps().changes;
+    if (!changes) throw new FirebreakError("not_configured", "changes are not configured on this deployment");
+    const { change } = await recordChange(
+      { changes, clock: getDeps().clock ?? systemClock },
+      body,
+      "api",
+      actorOf(c.get("principal")),
+    );
+    return c.json(change, 201);
   });
 
   // iCal feeds of on-call shifts (core/oncall/ical.ts): a secret URL per person or rotation feed.
