@@ -335,10 +335,25 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
-  it("shows the alarm's context under the title: crossing, metric, runbook and console links; only http(s) become links", async () => {
+  it("shows the alarm's context under the title: crossing, metric, runbook and console links; only http(s) become links; and the changes before it", async () => {
     const name = "ctx-e2e-checkout-5xx";
     const { context, page, errors } = await signIn("bob", "viewer");
     try {
+      // A deploy of checkout shortly before: the incident lists it (core/changes).
+      const deployed = await fetch(`${runtime.url}/api/changes`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${await runtime.apiToken("responder", "alice")}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          service: "checkout",
+          summary: "Deploy checkout v42",
+          link: "https://ci.example.com/builds/42",
+          at: new Date(runtime.clock.now().getTime() - 10 * 60_000).toISOString(),
+        }),
+      });
+      expect(deployed.status).toBe(201);
       await fireAlarm(
         name,
         "--service",
@@ -363,6 +378,11 @@ describe("dashboard in headless Chromium", () => {
         /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#alarmsV2:alarm\/ctx-e2e-checkout-5xx$/,
       );
       expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+      const changes = page.getByRole("list", { name: "Changes before it started" });
+      expect(await changes.getByRole("link", { name: "Deploy checkout v42" }).getAttribute("href")).toBe(
+        "https://ci.example.com/builds/42",
+      );
+      expect(await changes.textContent()).toContain("(recorded by Alice Moreau)");
       // The key people read in every message is an address too: /incidents/INC-<n>.
       const key = (await page.locator(".incident-head .key").textContent())!;
       expect(key).toMatch(/^INC-\d+$/);

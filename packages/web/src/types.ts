@@ -151,6 +151,19 @@ export interface IncidentDetail extends IncidentView {
   /** The timelines of the incidents merged into it. */
   mergedTimeline?: TimelineEntry[];
   pages?: Page[];
+  /** Changes to its services in the two hours before it started, newest first (core/changes). */
+  changes?: Change[];
+}
+
+/** A deploy or other change to a service (POST /api/changes, PagerDuty, CodeDeploy, ECS, CloudFormation). */
+export interface Change {
+  id: string;
+  service: string;
+  summary: string;
+  link?: string;
+  at: string;
+  source: "api" | "pagerduty" | "codedeploy" | "ecs" | "cloudformation";
+  recordedBy?: { id: string; name?: string };
 }
 
 export interface Person {

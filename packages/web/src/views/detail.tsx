@@ -5,6 +5,7 @@ import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import {
   type AlarmContext,
+  type Change,
   type IncidentDetail,
   type IncidentView,
   type Page,
@@ -539,6 +540,8 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         />
       ) : null}
 
+      <ChangesCard changes={incident.changes ?? []} />
+
       <RelatedCard
         incident={incident}
         canAct={canAct}
@@ -819,6 +822,45 @@ function MergeForm(props: {
         Merge into it
       </button>
     </form>
+  );
+}
+
+const CHANGE_SOURCES: Record<Change["source"], string> = {
+  api: "recorded",
+  pagerduty: "PagerDuty",
+  codedeploy: "CodeDeploy",
+  ecs: "ECS",
+  cloudformation: "CloudFormation",
+};
+
+/** What changed on its services in the two hours before it started (deploys first suspects). */
+function ChangesCard({ changes }: { changes: Change[] }) {
+  return (
+    <section aria-labelledby="changes-title" class="card">
+      <h2 id="changes-title">Changes before it started</h2>
+      {changes.length === 0 ? (
+        <p class="muted">No changes recorded to its services in the 2 hours before it started.</p>
+      ) : (
+        <ul class="related" aria-label="Changes before it started">
+          {changes.map((change) => (
+            <li key={change.id}>
+              <time dateTime={change.at}>{formatTime(change.at)}</time> <strong>{change.service}</strong>{" "}
+              {change.link ? (
+                <a href={change.link} rel="noopener noreferrer" target="_blank">
+                  {change.summary}
+                </a>
+              ) : (
+                change.summary
+              )}{" "}
+              <span class="muted">
+                ({CHANGE_SOURCES[change.source] ?? change.source}
+                {change.recordedBy ? ` by ${change.recordedBy.name ?? change.recordedBy.id}` : ""})
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
