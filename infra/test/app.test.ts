@@ -55,6 +55,7 @@ const HANDLERS = {
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
+  "POST /integrations/sns/{key}",
   "POST /v2/enqueue",
   "POST /v2/change/enqueue",
   "POST /v2/alerts",

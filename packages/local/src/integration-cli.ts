@@ -40,6 +40,12 @@ export function senderSetup(format: IntegrationFormat, url: string, key: string)
         `Send PagerDuty Events API v2 events to ${url} with "routing_key": "${key}"`,
         "(the same JSON as to https://events.pagerduty.com/v2/enqueue: only the host changes).",
       ];
+    case "sns":
+      return [
+        "Subscribe the SNS topic your alarms notify (Firebreak confirms the subscription itself):",
+        `  aws sns subscribe --topic-arn <topic ARN> --protocol https --notification-endpoint ${url}/${key}`,
+        "(locally, SNS cannot reach this machine: this is for a deployed API URL).",
+      ];
     case "opsgenie":
       return [
         `Point the Opsgenie API URL at ${url.replace(/\/v2\/alerts$/, "")} (create: POST /v2/alerts; close and acknowledge by alias)`,

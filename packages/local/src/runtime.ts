@@ -39,6 +39,7 @@ import { createChangeIngestHandler } from "@firebreak/functions/changes";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
 import { createHeartbeatsHandler } from "@firebreak/functions/heartbeats";
 import { createIntegrationsHandler } from "@firebreak/functions/integrations";
+import type { SnsHttp } from "@firebreak/functions/integrations/app";
 import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
 import { createOutboxHandler } from "@firebreak/functions/outbox";
 import { createPagerHandler } from "@firebreak/functions/pager";
@@ -122,6 +123,11 @@ export interface RuntimeOptions {
   slackOidc?: { clientId: string; clientSecret: string; teamId: string };
   /** SNS: real SNS in this region (topics in the region their ARN names); default: the recording fake. */
   sns?: { region: string };
+  /**
+   * SNS's hosts for HTTP(S) subscriptions (signing certificates, confirmations); default: the real
+   * ones over https. Tests give a fake: SNS's hosts have no local form.
+   */
+  snsHttp?: SnsHttp;
   /**
    * The postmortem export (the setting `FIREBREAK_POSTMORTEM_BUCKET`): every stored version is
    * written to this bucket of a recording fake S3 on 127.0.0.1 (the real S3 client runs) and printed.
@@ -407,6 +413,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
               }),
             },
         ...(fakeSlack ? { slackApiUrl: fakeSlack.url, slackBot: FAKE_BOT } : {}),
+        ...(options.snsHttp ? { snsHttp: options.snsHttp } : {}),
         health: { outbox: () => outboxHealth(poller, options.healthMaxLagMs ?? DEFAULT_HEALTH_MAX_LAG_MS) },
       },
     };

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../test/support/fixtures";
 import { ValidationError } from "../shared/errors";
@@ -64,5 +65,33 @@ describe("AWS deployment events as changes", () => {
       }),
     ).toBe("2025-08-02T03:17:41.508Z");
     expect(incidentStart({ createdAt: "2025-08-02T03:17:45.000Z" })).toBe("2025-08-02T03:17:45.000Z");
+  });
+});
+
+describe("the deployment event reader under fuzz", () => {
+  it("reads, ignores or refuses 10,000 events, never throwing otherwise", () => {
+    const bases = [
+      "deployments/codedeploy-deployment-success.json",
+      "deployments/ecs-deployment-completed.json",
+      "deployments/cloudformation-update-complete.json",
+    ].map((name) => fixture<Json>(name));
+    const anyValue = fc.anything({ maxDepth: 3 });
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...bases),
+        fc.constantFrom("id", "time", "region", "resources", "detail"),
+        anyValue,
+      )
+      .map(([base, field, value]) => ({ ...base, [field]: value }));
+    fc.assert(
+      fc.property(fc.oneof(anyValue, mutated), (event) => {
+        try {
+          readDeployEvent(event);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+        }
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

@@ -29,6 +29,7 @@ export const SENDERS: Record<AlertSource, string> = {
   alertmanager: "Prometheus Alertmanager",
   pagerduty: "PagerDuty Events API",
   opsgenie: "Opsgenie Alert API",
+  sns: "Amazon SNS",
   heartbeat: "Firebreak heartbeat",
 };
 

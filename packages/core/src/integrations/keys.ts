@@ -26,7 +26,7 @@ import { keys } from "../storage/keys";
  * format's endpoint only. Revoked keys are kept (with `revokedAt`) for the audit trail and stop
  * working at once.
  */
-export const INTEGRATION_FORMATS = ["alertmanager", "pagerduty", "opsgenie"] as const;
+export const INTEGRATION_FORMATS = ["alertmanager", "pagerduty", "opsgenie", "sns"] as const;
 export type IntegrationFormat = (typeof INTEGRATION_FORMATS)[number];
 
 /** Where each format's sender posts (the path on the API's URL). */
@@ -34,6 +34,8 @@ export const INTEGRATION_PATHS: Record<IntegrationFormat, string> = {
   alertmanager: "/integrations/alertmanager",
   pagerduty: "/v2/enqueue",
   opsgenie: "/v2/alerts",
+  // An SNS subscription cannot send headers: the key is the last path segment.
+  sns: "/integrations/sns",
 };
 
 const KEY_PATTERN = /^[0-9a-f]{32}$/;

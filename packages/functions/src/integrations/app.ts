@@ -8,6 +8,7 @@
  * | `POST /integrations/alertmanager` | Prometheus Alertmanager's webhook (version 4) | `Authorization: Bearer <key>` (or Basic, the key as password) |
  * | `POST /v2/enqueue` | PagerDuty Events API v2 | `routing_key` in the body |
  * | `POST /v2/alerts`, `POST /v2/alerts/{alias}/close`, `…/acknowledge` | Opsgenie Alert API | `Authorization: GenieKey <key>` |
+ * | `POST /integrations/sns/{key}` | Amazon SNS HTTP(S) subscriptions (signatures verified; confirmed) | the key in the path |
  * | `POST /v2/change/enqueue` | PagerDuty change events (recorded as changes, core/changes) | `routing_key` |
  * | `GET` or `POST /heartbeats/{id}` | a heartbeat's ping (core/heartbeats) | its own key: `Authorization: Bearer <key>` or `?key=` |
  *
@@ -18,7 +19,7 @@
  * Retry-After), which every one of these senders retries; the retry is idempotent.
  */
 import { randomUUID } from "node:crypto";
-import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import { processAlarmEvent, RetryableBatchError } from "@firebreak/core/alarm/process";
 import { recordChange } from "@firebreak/core/changes/actions";
 import type { ChangeStore } from "@firebreak/core/changes/store";
 import { heartbeatView, pingHeartbeat } from "@firebreak/core/heartbeats/actions";
@@ -52,12 +53,42 @@ import {
   type ReceiveDeps,
   receiveAlerts,
 } from "@firebreak/core/integrations/receive";
+import {
+  asLambdaRecord,
+  type CertificateFetcher,
+  cachedCertificateFetcher,
+  isSnsUrl,
+  readSnsMessage,
+  SNS_FORMAT,
+  type SnsHttpMessage,
+  SnsSignatureError,
+  topicRegion,
+  verifySnsMessage,
+} from "@firebreak/core/integrations/sns";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
 import type { Log } from "@firebreak/core/shared/log";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
+
+/** What the SNS endpoint needs of SNS's hosts (the real ones on Lambda; a fake in tests). */
+export interface SnsHttp {
+  fetchCertificate: CertificateFetcher;
+  /** Visits a subscription's SubscribeURL (already checked to be SNS's own host). */
+  confirm(url: string): Promise<void>;
+}
+
+/** SNS's hosts over https: certificates cached per URL, confirmations with a 5 s bound. */
+export function snsOverHttps(): SnsHttp {
+  return {
+    fetchCertificate: cachedCertificateFetcher(),
+    async confirm(url) {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok) throw new Error(`SNS answered ${res.status} to the subscription confirmation`);
+    },
+  };
+}
 
 export interface IntegrationDeps {
   receive: ReceiveDeps;
@@ -66,13 +97,15 @@ export interface IntegrationDeps {
   heartbeats?: HeartbeatStore;
   /** Changes (core/changes): PagerDuty change events, `POST /v2/change/enqueue`. */
   changes?: ChangeStore;
+  /** SNS's own hosts: signing certificates, and subscription confirmations (integrations/sns.ts). */
+  sns?: SnsHttp;
   log?: Log;
 }
 
 /** The largest body an alert endpoint reads (a grouped notification of 1,000 alerts fits); larger → 413. */
 export const MAX_INTEGRATION_BODY_BYTES = 1024 * 1024;
 
-const ACCEPTED_FORMATS = `This API accepts: Prometheus Alertmanager webhooks (version 4) at POST ${INTEGRATION_PATHS.alertmanager}, PagerDuty Events API v2 events at POST ${INTEGRATION_PATHS.pagerduty}, and Opsgenie Alert API requests at POST ${INTEGRATION_PATHS.opsgenie} (and /v2/alerts/{alias}/close, /acknowledge).`;
+const ACCEPTED_FORMATS = `This API accepts: Prometheus Alertmanager webhooks (version 4) at POST ${INTEGRATION_PATHS.alertmanager}, PagerDuty Events API v2 events at POST ${INTEGRATION_PATHS.pagerduty}, Opsgenie Alert API requests at POST ${INTEGRATION_PATHS.opsgenie} (and /v2/alerts/{alias}/close, /acknowledge), and Amazon SNS HTTP(S) deliveries at POST ${INTEGRATION_PATHS.sns}/{key}.`;
 
 /** Each format's own way of saying no (status, body). */
 type Refusal = (status: number, message: string, details?: string[]) => Response;
@@ -486,6 +519,89 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     opsgenie("acknowledge"),
   );
 
+  // Amazon SNS HTTP(S) subscriptions: the key in the path (a subscription cannot send headers);
+  // every message's signature verified before anything else (integrations/sns.ts).
+  app.post(`${INTEGRATION_PATHS.sns}/:key`, limit(problem), async (c) => {
+    const refuse = problem(c);
+    const deps = getDeps();
+    const integration = await deps.keys.verify(c.req.param("key"), "sns");
+    if (!integration)
+      return refuse(
+        401,
+        "this is not a valid sns integration key: subscribe the topic to <API URL>/integrations/sns/<key>, with a key from `firebreak integration create sns`",
+      );
+    const json = await readJson(c);
+    if (!json.ok)
+      return refuseKept(
+        refuse,
+        "sns",
+        integration,
+        400,
+        `${json.why}: expected ${SNS_FORMAT}`,
+        [],
+        json.text.slice(0, 10_000),
+      );
+    let message: SnsHttpMessage;
+    try {
+      message = readSnsMessage(json.body);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return refuseKept(
+        refuse,
+        "sns",
+        integration,
+        400,
+        `${error.message}. ${ACCEPTED_FORMATS}`,
+        error.issues.map((i) => `${i.path}: ${i.message}`),
+        json.body,
+      );
+    }
+    const sns = deps.sns ?? snsOverHttps();
+    try {
+      await verifySnsMessage(message, sns.fetchCertificate);
+    } catch (error) {
+      if (!(error instanceof SnsSignatureError)) throw error;
+      deps.log?.warn("SNS message refused: its signature does not check out", {
+        reason: error.message,
+        integration: integration.id,
+      });
+      return refuse(403, `SNS message refused: ${error.message}`);
+    }
+    if (message.Type === "UnsubscribeConfirmation")
+      return c.json({ status: "ignored", reason: "an unsubscribe confirmation" });
+    if (message.Type === "SubscriptionConfirmation") {
+      const url = message.SubscribeURL ?? "";
+      if (!isSnsUrl(url, topicRegion(message.TopicArn) ?? "", "subscribe"))
+        return refuse(
+          403,
+          `SubscribeURL must be https on SNS's host for the topic's region, not ${url.slice(0, 200)}`,
+        );
+      try {
+        await sns.confirm(url);
+      } catch (error) {
+        deps.log?.error("SNS subscription confirmation failed; SNS will send it again", {
+          error: String(error),
+        });
+        return tryAgain(refuse);
+      }
+      deps.log?.info("SNS subscription confirmed", { topic: message.TopicArn, integration: integration.id });
+      return c.json({ status: "confirmed", topic: message.TopicArn });
+    }
+    try {
+      const summary = await processAlarmEvent(
+        { ...deps.receive, ...(deps.log ? { log: deps.log } : {}) },
+        { Records: [asLambdaRecord(message)] },
+      );
+      // Dead-lettered with its reason (processAlarmEvent did): a retry by SNS could not fix it.
+      const rejected = summary.rejected[0];
+      if (rejected) return c.json({ status: "dead-lettered", reason: rejected.error.message });
+      return c.json({ status: "accepted", results: summary.ingested });
+    } catch (error) {
+      if (!(error instanceof RetryableBatchError)) throw error;
+      return tryAgain(refuse);
+    }
+  });
+
   // A heartbeat's ping: its key as `Authorization: Bearer <key>` or `?key=<key>` (what a cron's
   // one-line curl can send). GET too: some schedulers only GET.
   app.on(["GET", "POST"], "/heartbeats/:id", limit(problem), async (c) => {
@@ -537,6 +653,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
 }
 
 const KEY_HINT: Record<IntegrationFormat, string> = {
+  sns: "the last segment of the subscription's URL",
   alertmanager: "Authorization: Bearer <key>, from the webhook's http_config.authorization",
   pagerduty: "the event's routing_key",
   opsgenie: "Authorization: GenieKey <key>",

@@ -19,6 +19,7 @@ export function integrationDeps(platform: Platform, deadLetters: DeadLetterSink)
     keys: new IntegrationKeyStore(db, tableName, platform.clock),
     heartbeats: new HeartbeatStore(db, tableName),
     changes: new ChangeStore(db, tableName),
+    ...(platform.adapters?.snsHttp ? { sns: platform.adapters.snsHttp } : {}),
   };
 }
 

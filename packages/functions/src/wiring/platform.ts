@@ -12,6 +12,7 @@ import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { HealthChecks } from "../api/health";
+import type { SnsHttp } from "../integrations/app";
 
 /** The secrets (sst.Secret on AWS, infra/secrets.ts), by their SST names. */
 export type SecretName =
@@ -39,6 +40,8 @@ export interface Platform {
   adapters?: {
     /** SNS for direct SMS; `clientForRegion` for topics in other regions. */
     sns?: { client: SNSClient; clientForRegion?: (region: string) => SNSClient };
+    /** SNS's hosts for HTTP(S) subscriptions (certificates, confirmations); the real ones by default. */
+    snsHttp?: SnsHttp;
     /** The Slack Web API's base URL (a recording fake locally). */
     slackApiUrl?: string;
     /** The bot's ids, when known without an `auth.test` call. */

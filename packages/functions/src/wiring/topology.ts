@@ -180,6 +180,7 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/integrations.handler",
     routes: [
       "POST /integrations/alertmanager",
+      "POST /integrations/sns/{key}",
       "POST /v2/enqueue",
       "POST /v2/change/enqueue",
       "POST /v2/alerts",
