@@ -70,6 +70,12 @@ describe("serveDashboard", () => {
       "/slack/events",
       "/health",
       "/events",
+      // Every route of the API, from the route table: a heartbeat's GET ping, the alert endpoints, iCal.
+      "/heartbeats/nightly-backup",
+      "/integrations/alertmanager",
+      "/v2/enqueue",
+      "/v2/alerts/x/close",
+      "/ical/abc.ics",
     ]) {
       expect(isReservedPath(path), path).toBe(true);
       expect((await fetch(`${url}${path}`)).status, path).toBe(418);

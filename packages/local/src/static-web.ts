@@ -2,12 +2,23 @@ import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HTTP_FUNCTIONS } from "@firebreak/functions/wiring/topology";
 
 /** Where `npm run build --workspace @firebreak/web` writes the dashboard. */
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
-/** Paths that belong to the API and handlers: the dashboard never answers for them. */
-const RESERVED = ["/api", "/auth", "/ack", "/slack", "/health", "/events"];
+/**
+ * Paths that belong to the API and handlers: the dashboard never answers for them. The first
+ * segment of every route of the HTTP API (the one route table), and the local `/events`.
+ */
+const RESERVED = [
+  ...new Set([
+    ...Object.values(HTTP_FUNCTIONS).flatMap((fn) =>
+      fn.routes.map((route) => `/${route.split(" ")[1]?.split("/")[1]}`),
+    ),
+    "/events",
+  ]),
+];
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

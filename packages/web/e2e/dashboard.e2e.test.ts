@@ -685,9 +685,25 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
-  it("shows who is on call now and next for each team", async () => {
+  it("shows who is on call now and next for each team, and each heartbeat's state", async () => {
     const { context, page, errors } = await signIn("bob", "viewer");
     try {
+      const created = await fetch(`${runtime.url}/api/heartbeats`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${await runtime.apiToken("admin", "kate")}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          id: "e2e-nightly-backup",
+          name: "nightly backup",
+          service: "ledger",
+          interval: "1d",
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { key } = (await created.json()) as { key: string };
+      expect((await fetch(`${runtime.url}/heartbeats/e2e-nightly-backup?key=${key}`)).status).toBe(200);
       await page.getByRole("link", { name: "On call" }).click();
       await page.getByRole("heading", { level: 1, name: "On call" }).waitFor({ timeout: STEP_MS });
       const checkout = page.locator('section[data-team="checkout"]');
@@ -700,6 +716,13 @@ describe("dashboard in headless Chromium", () => {
       // A viewer sees the overrides but no form to change them.
       await page.getByRole("heading", { name: "Shift overrides" }).waitFor({ timeout: STEP_MS });
       expect(await page.getByRole("form", { name: "Cover a shift" }).count()).toBe(0);
+      const heartbeat = page
+        .getByRole("table", { name: "Heartbeats" })
+        .locator('tr[data-heartbeat="e2e-nightly-backup"]');
+      await heartbeat.waitFor({ timeout: STEP_MS });
+      expect(await heartbeat.getAttribute("data-state")).toBe("up");
+      expect(await heartbeat.locator("td").first().textContent()).toBe("nightly backup");
+      expect(await heartbeat.locator("time").count()).toBe(2);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -4,6 +4,7 @@
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
 import type {
+  Heartbeat,
   IncidentDetail,
   IncidentView,
   Me,
@@ -201,6 +202,9 @@ export const api = {
   },
   cancelShiftOverride(id: string) {
     return send<ShiftOverride>("DELETE", `/api/oncall/overrides/${encodeURIComponent(id)}`);
+  },
+  async heartbeats(): Promise<Heartbeat[]> {
+    return (await getJson<{ items: Heartbeat[] }>("/api/heartbeats")).items;
   },
   async teamsOnCall(): Promise<TeamOnCall[]> {
     return (await getJson<{ items: TeamOnCall[] }>("/api/oncall")).items;

@@ -155,6 +155,19 @@ export interface IncidentDetail extends IncidentView {
   changes?: Change[];
 }
 
+/** A heartbeat (GET /api/heartbeats): a job that must ping at least every interval (+ grace). */
+export interface Heartbeat {
+  id: string;
+  name: string;
+  service: string;
+  state: "new" | "up" | "down";
+  lastPingAt?: string;
+  nextPingBy?: string;
+  downSince?: string;
+  intervalSeconds: number;
+  graceSeconds: number;
+}
+
 /** A deploy or other change to a service (POST /api/changes, PagerDuty, CodeDeploy, ECS, CloudFormation). */
 export interface Change {
   id: string;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
 import { formatTime } from "../format";
-import type { Person, ShiftOverride, TeamOnCall } from "../types";
+import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
 import { ErrorNote, type Notice, NoticeBox } from "./common";
 
 /**
@@ -11,6 +11,7 @@ import { ErrorNote, type Notice, NoticeBox } from "./common";
 export function OnCallView({ canAct }: { canAct: boolean }) {
   const [teams, setTeams] = useState<TeamOnCall[] | null>(null);
   const [overrides, setOverrides] = useState<ShiftOverride[] | null>(null);
+  const [heartbeats, setHeartbeats] = useState<Heartbeat[] | null>(null);
   const [people, setPeople] = useState<Person[]>([]);
   const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -19,6 +20,7 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
     Promise.all([
       api.teamsOnCall().then(setTeams, (e: unknown) => setError(e as Error)),
       api.shiftOverrides().then(setOverrides, () => setOverrides([])),
+      api.heartbeats().then(setHeartbeats, () => setHeartbeats([])),
     ]);
   useEffect(() => {
     void load();
@@ -63,6 +65,7 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
         onAdd={(input) => act("Shift override saved: paging follows it.", () => api.addShiftOverride(input))}
         onCancel={(id) => act(`${id} cancelled.`, () => api.cancelShiftOverride(id))}
       />
+      <HeartbeatsCard heartbeats={heartbeats} />
       {teams === null && !error ? <p aria-busy="true">Loading…</p> : null}
       {teams && teams.length === 0 ? <p>The on-call directory has no teams yet.</p> : null}
       {teams?.map((team) => (
@@ -264,6 +267,57 @@ function OverridesCard(props: {
           </button>
         </form>
       ) : null}
+    </section>
+  );
+}
+
+const HEARTBEAT_STATES: Record<Heartbeat["state"], string> = {
+  new: "waiting for its first ping",
+  up: "up",
+  down: "DOWN",
+};
+
+/** Heartbeats (GET /api/heartbeats): each one's state, last ping and when the next one is due. */
+function HeartbeatsCard({ heartbeats }: { heartbeats: Heartbeat[] | null }) {
+  if (heartbeats === null) return null;
+  return (
+    <section class="card" aria-labelledby="heartbeats-title">
+      <h2 id="heartbeats-title">Heartbeats</h2>
+      {heartbeats.length === 0 ? (
+        <p class="muted">
+          No heartbeats. A job that must run (a backup, a cron) pings one; create it with{" "}
+          <code>firebreak heartbeat create</code>.
+        </p>
+      ) : (
+        <table class="oncall" aria-label="Heartbeats">
+          <thead>
+            <tr>
+              <th scope="col">Heartbeat</th>
+              <th scope="col">Service</th>
+              <th scope="col">State</th>
+              <th scope="col">Last ping</th>
+              <th scope="col">Next ping by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {heartbeats.map((h) => (
+              <tr key={h.id} data-heartbeat={h.id} data-state={h.state}>
+                <td>{h.name}</td>
+                <td>{h.service}</td>
+                <td>
+                  {h.state === "down" ? <strong>{HEARTBEAT_STATES.down}</strong> : HEARTBEAT_STATES[h.state]}
+                </td>
+                <td>
+                  {h.lastPingAt ? <time dateTime={h.lastPingAt}>{formatTime(h.lastPingAt)}</time> : "never"}
+                </td>
+                <td>
+                  {h.nextPingBy ? <time dateTime={h.nextPingBy}>{formatTime(h.nextPingBy)}</time> : "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
