@@ -8,8 +8,12 @@
  * file when it stops. `--table <name>` without `--endpoint` uses the AWS SDK's default
  * credentials and region, i.e. a deployed stage's table.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { heartbeatView } from "@firebreak/core/heartbeats/actions";
+import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
+import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import type { Directory } from "@firebreak/core/oncall/directory";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
@@ -20,6 +24,7 @@ import { ValidationError, VersionConflictError } from "@firebreak/core/shared/er
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error";
+import { formatHeartbeat } from "./heartbeat-cli";
 
 export interface TableTarget {
   tableName: string;
@@ -194,8 +199,12 @@ export async function showDirectory(
   const target = resolveTableTarget(options);
   const store = storeFor(target, options.clock);
   let stored: StoredDirectory | undefined;
+  let heartbeats: Heartbeat[] = [];
   try {
-    stored = await store.get();
+    [stored, heartbeats] = await Promise.all([
+      store.get(),
+      new HeartbeatStore(store.db, target.tableName).list(),
+    ]);
   } catch (error) {
     throw unreachable(target, error);
   } finally {
@@ -210,7 +219,13 @@ export async function showDirectory(
   if (options.format === "json") {
     print(
       JSON.stringify(
-        { version: stored.version, updatedAt: stored.updatedAt, ...summary, overrides },
+        {
+          version: stored.version,
+          updatedAt: stored.updatedAt,
+          ...summary,
+          overrides,
+          heartbeats: heartbeats.map(heartbeatView),
+        },
         null,
         2,
       ),
@@ -229,6 +244,11 @@ export async function showDirectory(
       print(
         `  ${o.id}  ${o.personId} on call in ${o.rotationId}  ${o.from} → ${o.to}  by ${o.createdBy.name ?? o.createdBy.id}${o.reason ? `  (${o.reason})` : ""}${misfit.has(o.id) ? `  ⚠ not applied: ${misfit.get(o.id)}` : ""}`,
       );
+  }
+  if (heartbeats.length > 0) {
+    print("");
+    print(`Heartbeats (${heartbeats.length}):`);
+    for (const h of heartbeats) print(`  ${formatHeartbeat(heartbeatView(h))}`);
   }
 }
 

@@ -5,9 +5,11 @@
  * any alarm; the next ping recovers it and resolves the incident. Repeated and concurrent sweeps
  * open one incident; a wrong key is refused.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { testInstant } from "../../core/test/support/clock";
 import { buildCli } from "../src/cli";
+import { showDirectory } from "../src/directory-cli";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, startTestRuntime } from "./support/runtime";
 
@@ -19,6 +21,7 @@ const skip = (minutes: number) => {
   skipped += minutes * 60_000;
 };
 
+const tableName = `heartbeats-${randomUUID().slice(0, 8)}`;
 let runtime: LocalRuntime;
 let admin: string;
 const call = apiCaller(
@@ -27,7 +30,7 @@ const call = apiCaller(
 );
 
 beforeAll(async () => {
-  runtime = await startTestRuntime("heartbeats", { clock });
+  runtime = await startTestRuntime("heartbeats", { clock, tableName });
   admin = await runtime.apiToken("admin", "alice");
 });
 afterAll(() => runtime.stop());
@@ -107,6 +110,13 @@ describe("heartbeats, through the local runtime", () => {
     });
     const listed = await cli("heartbeat", "list");
     expect(listed.out[0]).toMatch(/^nightly-backup +down +ledger SEV2 every 5 min \(\+1 min\) +DOWN since /);
+    // `directory show` lists them too, beside who is on call.
+    const shown: string[] = [];
+    await showDirectory(
+      { table: tableName, endpoint: inject("dynamoEndpoint"), clock, format: "table" },
+      (line) => shown.push(line),
+    );
+    expect(shown.join("\n")).toMatch(/Heartbeats \(1\):\n {2}nightly-backup +down +ledger SEV2/);
     // Paged like any alarm-made incident.
     await vi.waitFor(
       async () =>
