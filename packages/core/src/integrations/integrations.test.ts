@@ -4,12 +4,14 @@ import { fixture } from "../../test/support/fixtures";
 import { classifyAlarm } from "../alarm/classify";
 import { alarmContextOf, sourceLinkOf } from "../alarm/context";
 import { DEFAULT_EPISODE_CONFIG, resolvesOnOk } from "../alarm/episode";
+import { RetryableBatchError } from "../alarm/process";
 import { ValidationError } from "../shared/errors";
 import { type ExternalAlert, severityOf, transitionOf } from "./alert";
 import { readAlertmanagerNotification } from "./alertmanager";
 import type { IntegrationKey } from "./keys";
 import { OpsgenieRequestError, readOpsgenieAction, readOpsgenieCreate } from "./opsgenie";
 import { PagerDutyEventError, readPagerDutyEvent } from "./pagerduty";
+import { receiveAlerts } from "./receive";
 
 const KEY: IntegrationKey = {
   id: "01JQ7Z9Y8X6W5V4T3S2R1Q0P9N",
@@ -421,5 +423,20 @@ describe("parsers under fuzz", () => {
       ),
       runs,
     );
+  });
+});
+
+describe("a request out of time", () => {
+  it("stops before the deadline and fails for the sender to retry, having processed none past it", async () => {
+    const deps = { store: {} as never, deadLetters: { send: async () => undefined } };
+    const alerts = readAlertmanagerNotification(fixture("alertmanager/am-firing-two-alerts.json")).alerts;
+    await expect(receiveAlerts(deps, "alertmanager", KEY, alerts, Date.now() - 1)).rejects.toThrow(
+      RetryableBatchError,
+    );
+    try {
+      await receiveAlerts(deps, "alertmanager", KEY, alerts, Date.now() - 1);
+    } catch (error) {
+      expect(String((error as RetryableBatchError).errors[0])).toContain("out of time after 0 of 2 alerts");
+    }
   });
 });

@@ -99,12 +99,22 @@ export async function receiveAlerts(
   format: AlertSource,
   key: AlertChannel,
   alerts: readonly ExternalAlert[],
+  /**
+   * When to stop (epoch ms, the function's own clock): the alerts not reached by then make the
+   * request fail for the sender to retry, before the function times out. The retry finds those
+   * already processed to be duplicates, and goes on from there.
+   */
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<AlertResult[]> {
   const clock = deps.clock ?? systemClock;
   const receivedAt = clock.now();
   const results: AlertResult[] = [];
   const retryable: unknown[] = [];
-  for (const alert of alerts) {
+  for (const [index, alert] of alerts.entries()) {
+    if (Date.now() > deadline) {
+      retryable.push(new Error(`out of time after ${index} of ${alerts.length} alerts: send the rest again`));
+      break;
+    }
     const base = { identity: alert.identity, action: alert.action } as const;
     try {
       if (alert.action === "acknowledge") {

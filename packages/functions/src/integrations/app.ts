@@ -173,6 +173,17 @@ function keyFromAuthorization(header: string | undefined, schemes: readonly stri
   return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
+/** Time left margin: the answer (a 503 the sender retries) must leave before the function times out. */
+const DEADLINE_MARGIN_MS = 3_000;
+
+/** When this request must stop processing (the Lambda context's remaining time), if known. */
+function deadlineOf(c: Context): number | undefined {
+  const lambda = (c.env as { lambdaContext?: { getRemainingTimeInMillis?: () => number } } | undefined)
+    ?.lambdaContext;
+  const remaining = lambda?.getRemainingTimeInMillis?.();
+  return typeof remaining === "number" ? Date.now() + remaining - DEADLINE_MARGIN_MS : undefined;
+}
+
 const tryAgain = (refuse: Refusal) => {
   const response = refuse(503, "The alert could not be stored; send it again.");
   response.headers.set("retry-after", "1");
@@ -195,6 +206,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
 
   /** Authenticates, then processes; refusals and retries in the format's own shape. */
   const receive = async (
+    c: Context,
     format: IntegrationFormat,
     key: string | undefined,
     refuse: Refusal,
@@ -213,7 +225,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     const read = await alerts(integration);
     if (read instanceof Response) return read;
     try {
-      const results = await receiveAlerts(deps.receive, format, integration, read);
+      const results = await receiveAlerts(deps.receive, format, integration, read, deadlineOf(c));
       deps.log?.info("alerts received", { format, integration: integration.id, outcomes: outcomes(results) });
       return answer(results);
     } catch (error) {
@@ -256,6 +268,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     const key = keyFromAuthorization(c.req.header("authorization"), ["bearer", "basic"]);
     let notification: AlertmanagerNotification | undefined;
     return receive(
+      c,
       "alertmanager",
       key,
       refuse,
@@ -345,6 +358,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
         ? (json.body as { routing_key: string }).routing_key
         : undefined);
     return receive(
+      c,
       "pagerduty",
       routingKey,
       refuse,
@@ -449,6 +463,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     const refuse = opsgenieError(c, started);
     const key = keyFromAuthorization(c.req.header("authorization"), ["geniekey"]);
     return receive(
+      c,
       "opsgenie",
       key,
       refuse,
