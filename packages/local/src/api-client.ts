@@ -2,6 +2,7 @@
  * The CLI's calls to the HTTP API of the running local server or `--url` (a deployed API), with an
  * API token (`--token` or FIREBREAK_TOKEN): the token's person is the one recorded as acting.
  */
+import type { Command } from "commander";
 import { CliError } from "./cli-error";
 
 export interface ApiTarget {
@@ -48,4 +49,26 @@ export async function callApi<T>(
     );
   }
   return json as T;
+}
+
+/** The options of a command that calls the API and prints text or JSON. */
+export interface ApiOptions {
+  url?: string;
+  token?: string;
+  output: string;
+}
+
+/** Adds `--url`, `--token` (described by `token`) and `--output text|json` to a command. */
+export function withApiOptions(cmd: Command, token: string): Command {
+  return cmd
+    .option("--url <url>", "Firebreak's URL (default: the running local server)")
+    .option("--token <fbk_…>", `${token} (default: FIREBREAK_TOKEN)`)
+    .option("--output <output>", "text or json", "text");
+}
+
+/** The API a command calls, its `--output` checked. */
+export function apiTargetOf(options: ApiOptions, serverUrl: (explicit?: string) => string): ApiTarget {
+  if (options.output !== "text" && options.output !== "json")
+    throw new CliError(`--output: expected text or json, got "${options.output}".`);
+  return { url: serverUrl(options.url), ...(options.token ? { token: options.token } : {}) };
 }

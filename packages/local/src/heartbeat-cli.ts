@@ -6,16 +6,11 @@
 import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import type { Command } from "commander";
-import { type ApiTarget, callApi } from "./api-client";
-import { CliError } from "./cli-error";
+import { type ApiOptions, apiTargetOf, callApi, withApiOptions } from "./api-client";
 
 type HeartbeatView = Heartbeat & { nextPingBy?: string };
 
-interface Options {
-  url?: string;
-  token?: string;
-  output: string;
-}
+type Options = ApiOptions;
 
 export function formatHeartbeat(h: HeartbeatView): string {
   const every = `every ${formatDuration(h.intervalSeconds)} (+${formatDuration(h.graceSeconds)})`;
@@ -33,16 +28,8 @@ export function registerHeartbeatCommands(program: Command, serverUrl: (explicit
   const heartbeat = program
     .command("heartbeat")
     .description("heartbeats: monitors that must be pinged; a missed ping opens an incident");
-  const withApi = (cmd: Command) =>
-    cmd
-      .option("--url <url>", "Firebreak's URL (default: the running local server)")
-      .option("--token <fbk_…>", "an API token (default: FIREBREAK_TOKEN; create and delete need admin)")
-      .option("--output <output>", "text or json", "text");
-  const targetOf = (options: Options): ApiTarget => {
-    if (options.output !== "text" && options.output !== "json")
-      throw new CliError(`--output: expected text or json, got "${options.output}".`);
-    return { url: serverUrl(options.url), ...(options.token ? { token: options.token } : {}) };
-  };
+  const withApi = (cmd: Command) => withApiOptions(cmd, "an API token; create and delete need admin");
+  const targetOf = (options: Options) => apiTargetOf(options, serverUrl);
 
   withApi(
     heartbeat

@@ -10,14 +10,10 @@ import {
   type IntegrationKey,
 } from "@firebreak/core/integrations/keys";
 import type { Command } from "commander";
-import { type ApiTarget, callApi } from "./api-client";
+import { type ApiOptions, apiTargetOf, callApi, withApiOptions } from "./api-client";
 import { CliError } from "./cli-error";
 
-interface Options {
-  url?: string;
-  token?: string;
-  output: string;
-}
+type Options = ApiOptions;
 
 /** How a sender is pointed at Firebreak with this key: the lines to paste into its configuration. */
 export function senderSetup(format: IntegrationFormat, url: string, key: string): string[] {
@@ -79,16 +75,8 @@ export function registerIntegrationCommands(
   const integration = program
     .command("integration")
     .description("integration keys of the alert endpoints (Alertmanager, PagerDuty Events v2, Opsgenie)");
-  const withApi = (cmd: Command) =>
-    cmd
-      .option("--url <url>", "Firebreak's URL (default: the running local server)")
-      .option("--token <fbk_…>", "an admin API token (default: FIREBREAK_TOKEN)")
-      .option("--output <output>", "text or json", "text");
-  const targetOf = (options: Options): ApiTarget => {
-    if (options.output !== "text" && options.output !== "json")
-      throw new CliError(`--output: expected text or json, got "${options.output}".`);
-    return { url: serverUrl(options.url), ...(options.token ? { token: options.token } : {}) };
-  };
+  const withApi = (cmd: Command) => withApiOptions(cmd, "an admin API token");
+  const targetOf = (options: Options) => apiTargetOf(options, serverUrl);
 
   withApi(
     integration

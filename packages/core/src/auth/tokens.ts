@@ -1,18 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Actor } from "../incident/model";
-import { pickFields } from "../storage/items";
+import { pickFields, queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";
 import { type AuthRole, authRoleSchema } from "./roles";
 
@@ -85,21 +79,8 @@ export class TokenStore {
   }
 
   async list(): Promise<ApiToken[]> {
-    const items: ApiToken[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.apiTokenPartition() },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) items.push(pickFields<ApiToken>(item, FIELDS));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryPartition(this.db, this.tableName, keys.apiTokenPartition());
+    return items.map((item) => pickFields<ApiToken>(item, FIELDS));
   }
 
   /** Marks the token revoked; it stops working at once. Revoking twice is a no-op. */

@@ -4,12 +4,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
 import { hashIntegrationKey } from "../integrations/keys";
-import { pickFields } from "../storage/items";
+import { pickFields, queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";
 import type { Heartbeat } from "./heartbeat";
 
@@ -69,22 +68,10 @@ export class HeartbeatStore {
   }
 
   async list(): Promise<Heartbeat[]> {
-    const items: Heartbeat[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.heartbeatPartition() },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) items.push(pickFields<Heartbeat>(item, FIELDS));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryPartition(this.db, this.tableName, keys.heartbeatPartition(), {
+      consistent: true,
+    });
+    return items.map((item) => pickFields<Heartbeat>(item, FIELDS));
   }
 
   /** The heartbeat when `key` is its key; undefined otherwise (unknown id or wrong key alike). */

@@ -1,11 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
@@ -13,7 +7,7 @@ import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import type { Actor } from "../incident/model";
-import { pickFields } from "../storage/items";
+import { pickFields, queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";
 
 /**
@@ -136,22 +130,8 @@ export class IntegrationKeyStore implements IntegrationKeys {
     return (await this.items()).map((item) => pickFields<IntegrationKey>(item, FIELDS));
   }
 
-  private async items(): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.integrationKeyPartition() },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private items(): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.db, this.tableName, keys.integrationKeyPartition());
   }
 
   /** Marks the key revoked (by its id); it stops working at once. Revoking twice is a no-op. */

@@ -4,13 +4,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { systemClock } from "@firebreak/core/shared/clock";
 import type { Actor } from "../incident/model";
+import { queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";
 import { CALENDAR_KINDS, type CalendarFeed } from "./ical";
 
@@ -79,22 +79,7 @@ export class CalendarFeedStore {
     return { kind: item.kind, id: item.feedId };
   }
 
-  private async items(): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.calendarPartition() },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private items(): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.db, this.tableName, keys.calendarPartition(), { consistent: true });
   }
 }
