@@ -220,7 +220,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
         401,
         key
           ? `this is not a valid ${format} integration key (revoked, mistyped, or a key of another format)`
-          : `an integration key is required (${KEY_HINT[format]}); create one with \`firebreak integration create --format ${format}\` or POST /api/integrations`,
+          : `an integration key is required (${KEY_HINT[format]}); create one with \`firebreak integration create ${format} --name <name>\` or POST /api/integrations`,
       );
     const read = await alerts(integration);
     if (read instanceof Response) return read;
