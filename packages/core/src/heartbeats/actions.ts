@@ -64,19 +64,24 @@ export interface PingResult {
   recovered?: AlertResult;
 }
 
-/** A ping from the heartbeat's job (its key already checked). */
+/**
+ * A ping from the heartbeat's job (its key already checked; `heartbeat` as read then, strongly
+ * consistent). Down, or overdue and not yet swept: the recovery is sent first, then the ping is
+ * recorded, so a crash between them leaves the heartbeat as it was and the next ping sends the
+ * recovery again (a repeat OK changes nothing).
+ */
 export async function pingHeartbeat(
   deps: HeartbeatDeps,
   heartbeat: Heartbeat,
 ): Promise<PingResult | undefined> {
   const now = clockOf(deps).now();
+  const missed = heartbeat.state === "down" || overdue(heartbeat, now);
+  const [recovered] = missed
+    ? await receiveAlerts(deps.receive, "heartbeat", heartbeat, [recoveredAlert(heartbeat, now)])
+    : [];
   const pinged = await deps.heartbeats.recordPing(heartbeat.id, now.toISOString());
   if (!pinged) return undefined;
-  const { before, after } = pinged;
-  // Down, or overdue and not yet swept: its incident (open, or about to be) is resolved by this ping.
-  if (before.state !== "down" && !overdue(before, now)) return { heartbeat: after };
-  const [recovered] = await receiveAlerts(deps.receive, "heartbeat", after, [recoveredAlert(after, now)]);
-  return { heartbeat: after, ...(recovered ? { recovered } : {}) };
+  return { heartbeat: pinged.after, ...(recovered ? { recovered } : {}) };
 }
 
 export interface SweepSummary {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createTestTable, storeFor } from "../../test/support/dynamo";
 import type { ValidationError } from "../shared/errors";
 import { validate } from "../shared/validate";
+import { createHeartbeat, pingHeartbeat, sweepHeartbeats } from "./actions";
 import {
   deadlineOf,
   type Heartbeat,
@@ -9,6 +11,7 @@ import {
   overdue,
   recoveredAlert,
 } from "./heartbeat";
+import { HeartbeatStore } from "./store";
 
 const hb: Heartbeat = {
   id: "nightly-backup",
@@ -73,5 +76,44 @@ describe("heartbeats", () => {
         },
       ]);
     }
+  });
+});
+
+describe("a ping after a miss, with a crash between its two writes", () => {
+  it("resolves the incident first; the heartbeat stays down until a ping is recorded, and the next ping finishes it", async () => {
+    const table = await createTestTable("heartbeat-crash");
+    const store = storeFor(table);
+    let now = new Date("2026-03-29T00:58:30.000Z");
+    const clock = { now: () => now };
+    const heartbeats = new HeartbeatStore(store.db, table.tableName);
+    const deps = {
+      heartbeats,
+      receive: { store, deadLetters: { send: async () => undefined }, clock },
+      clock,
+    };
+    await createHeartbeat(deps, { id: "nightly-backup", service: "ledger", interval: "5m" });
+    await heartbeats.recordPing("nightly-backup", now.toISOString());
+    now = new Date("2026-03-29T01:05:00.000Z");
+    const swept = await sweepHeartbeats(deps);
+    expect(swept.missed.map((m) => m.outcome)).toEqual(["opened"]);
+    const incidentId = swept.missed[0]!.incidentId!;
+
+    now = new Date("2026-03-29T01:10:00.000Z");
+    const crashing = Object.create(heartbeats) as HeartbeatStore;
+    crashing.recordPing = async () => {
+      throw new Error("the process died here");
+    };
+    const [down] = await heartbeats.list();
+    await expect(pingHeartbeat({ ...deps, heartbeats: crashing }, down!)).rejects.toThrow(
+      "the process died here",
+    );
+    expect((await store.getIncident(incidentId))?.status).toBe("resolved");
+    expect((await heartbeats.list())[0]?.state).toBe("down");
+
+    now = new Date("2026-03-29T01:11:00.000Z");
+    const [still] = await heartbeats.list();
+    const pinged = await pingHeartbeat(deps, still!);
+    expect(pinged?.heartbeat.state).toBe("up");
+    expect((await store.getIncident(incidentId))?.status).toBe("resolved");
   });
 });
