@@ -1,7 +1,7 @@
+import type { ValidationError } from "@firebreak/core/shared/errors";
+import { validate } from "@firebreak/core/shared/validate";
 import { describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
-import type { ValidationError } from "../shared/errors";
-import { validate } from "../shared/validate";
 import { createHeartbeat, pingHeartbeat, sweepHeartbeats } from "./actions";
 import {
   deadlineOf,

@@ -100,18 +100,18 @@ export async function receiveAlerts(
   key: AlertChannel,
   alerts: readonly ExternalAlert[],
   /**
-   * When to stop (epoch ms, the function's own clock): the alerts not reached by then make the
-   * request fail for the sender to retry, before the function times out. The retry finds those
-   * already processed to be duplicates, and goes on from there.
+   * Whether the request is out of time (the function's remaining time, read by the edge): the
+   * alerts not reached by then make it fail for the sender to retry, before the function times
+   * out. The retry finds those already processed to be duplicates, and goes on from there.
    */
-  deadline = Number.POSITIVE_INFINITY,
+  outOfTime: () => boolean = () => false,
 ): Promise<AlertResult[]> {
   const clock = deps.clock ?? systemClock;
   const receivedAt = clock.now();
   const results: AlertResult[] = [];
   const retryable: unknown[] = [];
   for (const [index, alert] of alerts.entries()) {
-    if (Date.now() > deadline) {
+    if (outOfTime()) {
       retryable.push(new Error(`out of time after ${index} of ${alerts.length} alerts: send the rest again`));
       break;
     }

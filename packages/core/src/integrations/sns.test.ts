@@ -1,9 +1,9 @@
 import { generateKeyPairSync, sign } from "node:crypto";
+import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../test/support/fixtures";
 import { normaliseSnsRecord } from "../alarm/normalise";
-import { ValidationError } from "../shared/errors";
 import {
   asLambdaRecord,
   isSnsUrl,

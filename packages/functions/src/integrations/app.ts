@@ -143,7 +143,7 @@ const pagerDutyError =
 const opsgenieError =
   (c: Context, started: number): Refusal =>
   (status, message) =>
-    c.json({ message, took: (Date.now() - started) / 1000, requestId: randomUUID() }, status as 400);
+    c.json({ message, took: (performance.now() - started) / 1000, requestId: randomUUID() }, status as 400);
 
 /** The body's JSON, or a refusal naming what is wrong with it. */
 async function readJson(
@@ -176,12 +176,12 @@ function keyFromAuthorization(header: string | undefined, schemes: readonly stri
 /** Time left margin: the answer (a 503 the sender retries) must leave before the function times out. */
 const DEADLINE_MARGIN_MS = 3_000;
 
-/** When this request must stop processing (the Lambda context's remaining time), if known. */
-function deadlineOf(c: Context): number | undefined {
+/** Whether this request must stop processing: the Lambda context's remaining time, when there is one. */
+function outOfTimeOf(c: Context): (() => boolean) | undefined {
   const lambda = (c.env as { lambdaContext?: { getRemainingTimeInMillis?: () => number } } | undefined)
     ?.lambdaContext;
-  const remaining = lambda?.getRemainingTimeInMillis?.();
-  return typeof remaining === "number" ? Date.now() + remaining - DEADLINE_MARGIN_MS : undefined;
+  const remaining = lambda?.getRemainingTimeInMillis;
+  return remaining ? () => remaining() < DEADLINE_MARGIN_MS : undefined;
 }
 
 const tryAgain = (refuse: Refusal) => {
@@ -225,7 +225,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
     const read = await alerts(integration);
     if (read instanceof Response) return read;
     try {
-      const results = await receiveAlerts(deps.receive, format, integration, read, deadlineOf(c));
+      const results = await receiveAlerts(deps.receive, format, integration, read, outOfTimeOf(c));
       deps.log?.info("alerts received", { format, integration: integration.id, outcomes: outcomes(results) });
       return answer(results);
     } catch (error) {
@@ -459,7 +459,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
   });
 
   const opsgenie = (action: "create" | "resolve" | "acknowledge") => async (c: Context) => {
-    const started = Date.now();
+    const started = performance.now();
     const refuse = opsgenieError(c, started);
     const key = keyFromAuthorization(c.req.header("authorization"), ["geniekey"]);
     return receive(
@@ -510,7 +510,7 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
         return c.json(
           {
             result: "Request will be processed",
-            took: (Date.now() - started) / 1000,
+            took: (performance.now() - started) / 1000,
             requestId: randomUUID(),
           },
           202,
@@ -520,17 +520,17 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
   };
   app.post(
     INTEGRATION_PATHS.opsgenie,
-    limit((c) => opsgenieError(c, Date.now())),
+    limit((c) => opsgenieError(c, performance.now())),
     opsgenie("create"),
   );
   app.post(
     `${INTEGRATION_PATHS.opsgenie}/:identifier/close`,
-    limit((c) => opsgenieError(c, Date.now())),
+    limit((c) => opsgenieError(c, performance.now())),
     opsgenie("resolve"),
   );
   app.post(
     `${INTEGRATION_PATHS.opsgenie}/:identifier/acknowledge`,
-    limit((c) => opsgenieError(c, Date.now())),
+    limit((c) => opsgenieError(c, performance.now())),
     opsgenie("acknowledge"),
   );
 
