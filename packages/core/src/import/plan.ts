@@ -203,7 +203,7 @@ export class ImportBuilder {
   unrecognisedFile(file: SourceFile, expected: string): ReportEntry {
     return this.notMapped(
       { kind: "file", id: file.name, file: file.name },
-      `not a ${SOURCE_LABELS[this.source]} export this importer reads (expected ${expected})`,
+      `not ${/^[AEIOU]/.test(SOURCE_LABELS[this.source]) ? "an" : "a"} ${SOURCE_LABELS[this.source]} export this importer reads (expected ${expected})`,
     );
   }
 

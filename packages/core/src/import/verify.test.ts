@@ -181,6 +181,11 @@ describe("personMatcher", () => {
     // Two people share the name: a name alone matches nobody.
     expect(match({ name: "Alice Moreau" })).toEqual({ id: "?Alice Moreau", matched: false });
     expect(match({ id: "alice2" })).toEqual({ id: "alice2", matched: true });
+    // A calendar summary that names one person (as a whole name, not inside another word).
+    expect(match({ name: "On Call - Chen Wei - Primary" })).toEqual({ id: "chen", matched: true });
+    expect(match({ name: "Bob Okafor on call (Primary), override" })).toEqual({ id: "bob", matched: true });
+    expect(match({ name: "On call: Chen Weiss" })).toEqual({ id: "?On call: Chen Weiss", matched: false });
+    expect(match({ name: "Alice Moreau and Chen Wei" })).toMatchObject({ matched: false });
   });
 });
 

@@ -9,7 +9,7 @@
  * e.g. Opsgenie's parallel rotations, which an import turns into several Firebreak rotations).
  *
  * Source people are matched to directory people by the import's id map, then by e-mail, then by
- * name, then by directory id; one that matches nobody stays as the source named them, so it
+ * name, then by directory id, then by the one directory name a calendar event's summary contains; one that matches nobody stays as the source named them, so it
  * differs from whoever Firebreak has on call.
  */
 
@@ -79,8 +79,27 @@ export function personMatcher(
     const named = name ? byName.get(name) : undefined;
     if (named) return { id: named, matched: true };
     if (ref.id && known.has(ref.id)) return { id: ref.id, matched: true };
+    // A calendar event's summary ("On Call - Alice Moreau - Primary"): the one person it names.
+    if (name) {
+      const named = people.filter((p) => containsWord(name, p.name.trim().toLowerCase()));
+      if (named.length === 1) return { id: named[0]!.id, matched: true };
+    }
     return { id: `?${ref.email ?? ref.name ?? ref.id ?? "unknown"}`, matched: false };
   };
+}
+
+function containsWord(text: string, word: string): boolean {
+  if (word.length === 0) return false;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + word.length];
+    if (
+      (before === undefined || !/[\p{L}\p{N}]/u.test(before)) &&
+      (after === undefined || !/[\p{L}\p{N}]/u.test(after))
+    )
+      return true;
+  }
+  return false;
 }
 
 interface Piece {
