@@ -9,6 +9,7 @@
  * Sign in with Slack: add `<web url>/auth/slack/callback` as the Slack app's redirect URL. The
  * Router adds `x-forwarded-host`, from which the API builds that callback URL.
  */
+import { DASHBOARD_HTML_HEADERS, HSTS_MAX_AGE_SECONDS } from "../packages/functions/src/wiring/web-headers";
 import { api } from "./api";
 
 export const WEB_PATH = "packages/web";
@@ -23,7 +24,41 @@ export const WEB_BUILD = {
  */
 export const API_PREFIXES = ["/api", "/auth", "/ack"] as const;
 
-export const router = new sst.aws.Router("Dashboard");
+/**
+ * The security headers the local runtime sends (wiring/web-headers.ts), on every response of the
+ * Router, plus HSTS. An origin's own CSP, frame and referrer headers win (`override: false`): the
+ * ack pages send a stricter policy of their own (no script at all, no referrer).
+ */
+export const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("DashboardSecurityHeaders", {
+  comment: "Firebreak dashboard: the local runtime's CSP and security headers, and HSTS",
+  securityHeadersConfig: {
+    contentSecurityPolicy: {
+      contentSecurityPolicy: DASHBOARD_HTML_HEADERS["content-security-policy"],
+      override: false,
+    },
+    frameOptions: { frameOption: "DENY", override: false },
+    referrerPolicy: { referrerPolicy: DASHBOARD_HTML_HEADERS["referrer-policy"], override: false },
+    contentTypeOptions: { override: true },
+    strictTransportSecurity: {
+      accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+      includeSubdomains: false,
+      preload: false,
+      override: true,
+    },
+  },
+});
+
+/** The Router has one cache behaviour (its routing is a CloudFront function): the policy goes on it. */
+export const router = new sst.aws.Router("Dashboard", {
+  transform: {
+    cdn: (args) => {
+      args.defaultCacheBehavior = $resolve({
+        behavior: args.defaultCacheBehavior,
+        id: securityHeaders.id,
+      }).apply(({ behavior, id }) => ({ ...behavior, responseHeadersPolicyId: id }));
+    },
+  },
+});
 for (const prefix of API_PREFIXES) router.route(prefix, api.url);
 
 export const web = new sst.aws.StaticSite("Web", {

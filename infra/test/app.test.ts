@@ -14,6 +14,7 @@ import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
 import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
 import { SLACK_WORKER_EVENT_TYPES } from "../../packages/functions/src/slack/worker-events";
+import { DASHBOARD_CSP, DASHBOARD_HTML_HEADERS } from "../../packages/functions/src/wiring/web-headers";
 import {
   ALLOWED_MANAGED_POLICIES,
   DLQ_MIN_RETENTION_SECONDS,
@@ -1019,6 +1020,34 @@ describe("dashboard (StaticSite)", () => {
       const entries = plain(key!.inputs.entries) as { metadata: string };
       expect(JSON.parse(entries.metadata)).toMatchObject({ host });
     }
+  });
+
+  it("sends the local runtime's CSP and security headers, and HSTS, on everything the Router serves (issue 18)", () => {
+    const policy = only("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+    expect(policy.inputs.securityHeadersConfig).toEqual({
+      contentSecurityPolicy: { contentSecurityPolicy: DASHBOARD_CSP, override: false },
+      frameOptions: { frameOption: "DENY", override: false },
+      referrerPolicy: { referrerPolicy: DASHBOARD_HTML_HEADERS["referrer-policy"], override: false },
+      contentTypeOptions: { override: true },
+      strictTransportSecurity: {
+        accessControlMaxAgeSec: 63_072_000,
+        includeSubdomains: false,
+        preload: false,
+        override: true,
+      },
+    });
+    // The CSP the local runtime sends, word for word, and nothing looser than 'self'.
+    expect(DASHBOARD_HTML_HEADERS["content-security-policy"]).toBe(DASHBOARD_CSP);
+    expect(DASHBOARD_CSP).toContain("script-src 'self';");
+    expect(DASHBOARD_CSP).toContain("frame-ancestors 'none'");
+    expect(DASHBOARD_CSP).not.toMatch(/\*|unsafe-eval|http:/);
+    // The Router's one behaviour carries it.
+    const distribution = only("aws:cloudfront/distribution:Distribution", (r) =>
+      r.name.startsWith("Dashboard"),
+    );
+    const behavior = plain(distribution.inputs.defaultCacheBehavior) as { responseHeadersPolicyId?: string };
+    expect(policy.id).toMatch(/\S/);
+    expect(behavior.responseHeadersPolicyId).toBe(policy.id);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DASHBOARD_HTML_HEADERS, NOSNIFF } from "@firebreak/functions/wiring/web-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReservedPath, serveDashboard } from "./static-web";
 
@@ -49,6 +50,9 @@ describe("serveDashboard", () => {
     expect(index.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(index.headers.get("cache-control")).toBe("no-cache");
     expect(index.headers.get("content-security-policy")).toContain("script-src 'self'");
+    // The headers the deployed Router's response headers policy sends too (infra/web.ts).
+    for (const [name, value] of Object.entries({ ...DASHBOARD_HTML_HEADERS, ...NOSNIFF }))
+      expect(index.headers.get(name), name).toBe(value);
     expect(await index.text()).toContain('<div id="app">');
   });
 

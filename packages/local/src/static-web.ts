@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HTTP_FUNCTIONS } from "@firebreak/functions/wiring/topology";
+import { DASHBOARD_HTML_HEADERS, NOSNIFF } from "@firebreak/functions/wiring/web-headers";
 
 /** Where `npm run build --workspace @firebreak/web` writes the dashboard. */
 export const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
@@ -33,14 +34,6 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
   ".woff2": "font/woff2",
   ".webmanifest": "application/manifest+json",
-};
-
-/** The same policy a CDN would add: scripts only from here, no framing, no plugins. */
-const HTML_HEADERS = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  "referrer-policy": "same-origin",
 };
 
 export function isReservedPath(path: string): boolean {
@@ -90,7 +83,7 @@ export async function serveDashboard(
     res.writeHead(status, {
       ...headers,
       "content-length": String(bytes.length),
-      "x-content-type-options": "nosniff",
+      ...NOSNIFF,
     });
     res.end(head ? undefined : bytes);
   };
@@ -103,7 +96,7 @@ export async function serveDashboard(
       {
         "content-type": type,
         "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-        ...(type.startsWith("text/html") ? HTML_HEADERS : {}),
+        ...(type.startsWith("text/html") ? DASHBOARD_HTML_HEADERS : {}),
       },
       await readFile(file),
     );
@@ -120,7 +113,7 @@ export async function serveDashboard(
   }
   send(
     200,
-    { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...HTML_HEADERS },
+    { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...DASHBOARD_HTML_HEADERS },
     index,
   );
   return true;
