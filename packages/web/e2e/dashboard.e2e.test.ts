@@ -263,6 +263,65 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("says when the API is down, marks the page stale, disables actions with the reason, keeps a draft, and recovers by itself", async () => {
+    const { context, page } = await signIn("bob", "responder");
+    try {
+      await fireAlarm("outage-e2e", "--service", "payments");
+      const row = page.locator("tr", { hasText: "outage-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      const ack = page.getByRole("button", { name: "Acknowledge" });
+      await ack.waitFor({ timeout: STEP_MS });
+      await page.fill("#update-text", "Rolling back checkout to v41");
+      // The API goes away (the browser cannot reach it at all).
+      await page.route("**/api/**", (route) => route.abort("connectionrefused"));
+      const banner = page.getByTestId("outage");
+      await banner.waitFor({ timeout: LIVE_MS });
+      expect(await banner.getByRole("alert").textContent()).toMatch(
+        /Firebreak is not answering since .+\. What you see may be out of date; actions are disabled until it answers\./,
+      );
+      expect(await banner.textContent()).toMatch(/retrying (in \d+ s|now)/);
+      expect(await page.locator("article.detail").getAttribute("class")).toContain("stale");
+      expect(await ack.isDisabled()).toBe(true);
+      expect(await page.locator("#update-text").isDisabled()).toBe(true);
+      await page.getByText("Firebreak is not answering: actions are disabled until it does.").waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-api-down.png"), fullPage: true });
+      // It comes back as a 503 first (still down), then for real: the page recovers without a reload.
+      await page.unroute("**/api/**");
+      await page.route("**/api/**", (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: "application/problem+json",
+          body: '{"title":"Service Unavailable","status":503}',
+        }),
+      );
+      await page.waitForTimeout(500);
+      await page.unroute("**/api/**");
+      await banner.waitFor({ state: "detached", timeout: 30_000 });
+      expect(await ack.isEnabled()).toBe(true);
+      expect(await page.locator("#update-text").inputValue()).toBe("Rolling back checkout to v41");
+      expect(await page.locator("article.detail").getAttribute("class")).not.toContain("stale");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-api-back.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it("an API that is down when the dashboard loads is retried until it answers", async () => {
+    const { context, page } = await signIn("bob", "viewer");
+    try {
+      await page.route("**/api/me", (route) => route.abort("connectionrefused"));
+      await page.reload();
+      const banner = page.getByTestId("outage");
+      await banner.waitFor({ timeout: STEP_MS });
+      expect(await banner.textContent()).toContain("Nothing could be loaded yet");
+      await page.unroute("**/api/me");
+      await page.getByRole("heading", { name: "Open incidents" }).waitFor({ timeout: 30_000 });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("revalidates the list with If-None-Match (304) and stops polling while the tab is hidden", async () => {
     const { context, page, errors } = await signIn("dana", "viewer");
     try {

@@ -2,9 +2,11 @@ import "./styles.css";
 import { type ComponentType, render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
+import { type Outage, retryDelay, useNow } from "./poll";
 import { Link, matchRoute, navigate, usePath } from "./router";
 import { ThemeToggle } from "./theme";
 import type { Me } from "./types";
+import { OutageBanner } from "./views/common";
 import { IncidentDetailView } from "./views/detail";
 import { IncidentListView } from "./views/list";
 
@@ -185,23 +187,36 @@ function Routes({ me }: { me: Me }) {
 
 function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
+  // The first request failing is not the end: retry with backoff until the API answers.
+  const [outage, setOutage] = useState<Outage | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const failures = useRef(0);
+  const now = useNow();
   useEffect(() => {
     setUnauthorizedHandler(() => setMe(null));
+    const startedAt = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     fetchMe()
       .then((value) => {
         setCsrfToken(value?.csrfToken ?? null);
         if (!value && location.pathname !== "/")
           sessionStorage.setItem(NEXT_KEY, location.pathname + location.search);
+        setOutage(null);
         setMe(value);
       })
-      .catch((e: Error) => setError(e.message));
-  }, []);
-  if (error)
+      .catch((e: Error) => {
+        failures.current++;
+        const wait = retryDelay(failures.current);
+        setOutage((was) => ({ since: was?.since ?? startedAt, retryAt: Date.now() + wait, error: e }));
+        timer = setTimeout(() => setAttempt((n) => n + 1), wait);
+      });
+    return () => clearTimeout(timer);
+  }, [attempt]);
+  if (outage && me === undefined)
     return (
       <main id="main" class="signin">
         <h1>Firebreak</h1>
-        <p role="alert">The API is not reachable: {error}</p>
+        <OutageBanner outage={outage} checkedAt={null} now={now} onRetry={() => setAttempt((n) => n + 1)} />
       </main>
     );
   if (me === undefined) return <p aria-live="polite">Loading…</p>;

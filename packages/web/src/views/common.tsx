@@ -1,3 +1,6 @@
+import { ApiError } from "../api";
+import { formatAge, formatTime } from "../format";
+import type { Outage } from "../poll";
 import type { IncidentStatus, Severity } from "../types";
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
@@ -40,6 +43,49 @@ export function NoticeBox({ notice }: { notice: Notice | null }) {
           ))}
         </ul>
       ) : null}
+    </div>
+  );
+}
+
+/** Why writes are disabled while the API is down (shown beside the disabled actions). */
+export const OUTAGE_REASON = "Firebreak is not answering: actions are disabled until it does.";
+
+/**
+ * The API is down for this view: since when, how old what is shown is, when the next retry is
+ * (with a button to retry now). The first line is announced once; the countdown is not.
+ */
+export function OutageBanner({
+  outage,
+  checkedAt,
+  now,
+  onRetry,
+}: {
+  outage: Outage | null;
+  checkedAt: number | null;
+  now: number;
+  onRetry: () => void;
+}) {
+  if (!outage) return null;
+  const since = new Date(outage.since).toISOString();
+  const wait = Math.max(0, Math.ceil((outage.retryAt - now) / 1000));
+  return (
+    <div class="outage-banner" data-testid="outage">
+      <p role="alert">
+        <strong>Firebreak is not answering</strong> since <time dateTime={since}>{formatTime(since)}</time>.{" "}
+        {checkedAt ? "What you see may be out of date" : "Nothing could be loaded yet"}; actions are disabled
+        until it answers.
+      </p>
+      <p class="muted">
+        {outage.error instanceof ApiError
+          ? `The API answered ${outage.error.status} (${outage.error.message})`
+          : "The API cannot be reached"}{" "}
+        · {formatAge(since, now)} ago
+        {checkedAt ? ` · last confirmed ${formatTime(new Date(checkedAt).toISOString())}` : ""} ·{" "}
+        {wait > 0 ? `retrying in ${wait} s` : "retrying now"}{" "}
+        <button type="button" class="ghost" onClick={onRetry}>
+          Retry now
+        </button>
+      </p>
     </div>
   );
 }

@@ -14,7 +14,15 @@ import {
   ROLES,
   type TeamOnCall,
 } from "../types";
-import { ErrorNote, type Notice, NoticeBox, SeverityBadge, StatusBadge } from "./common";
+import {
+  ErrorNote,
+  type Notice,
+  NoticeBox,
+  OUTAGE_REASON,
+  OutageBanner,
+  SeverityBadge,
+  StatusBadge,
+} from "./common";
 
 /** A write failed: say why, naming the field paths of a 400, and what changed on a 409. */
 function noticeFor(error: unknown, shown: IncidentView | null): Notice {
@@ -285,6 +293,23 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
     };
   }, [incident?.key, incident?.title]);
 
+  const offline = detail.outage !== null;
+  const banner = (
+    <OutageBanner
+      outage={detail.outage}
+      checkedAt={detail.checkedAt}
+      now={now}
+      onRetry={() => void detail.refresh()}
+    />
+  );
+  if (offline && !incident)
+    return (
+      <section>
+        <h1>Incident</h1>
+        {banner}
+        <Link href="/">Back to open incidents</Link>
+      </section>
+    );
   if (detail.error && !incident) {
     const missing = detail.error instanceof ApiError && detail.error.status === 404;
     return (
@@ -323,10 +348,11 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   ];
 
   return (
-    <article aria-labelledby="incident-title" class="detail">
+    <article aria-labelledby="incident-title" class={offline ? "detail stale" : "detail"}>
       <p>
         <Link href="/">← Open incidents</Link>
       </p>
+      {banner}
       <header class="incident-head">
         <h1 id="incident-title">
           <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
@@ -386,169 +412,173 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
 
       <NoticeBox notice={notice} />
 
-      {canAct && open ? (
-        <section class="card actions" aria-label="Incident actions">
-          <button
-            type="button"
-            class="primary"
-            disabled={busy || !canAck}
-            onClick={() => act("Acknowledged.", () => api.transition(id, "ack", incident.status))}
-          >
-            Acknowledge
-          </button>
-          <button
-            type="button"
-            disabled={busy || !canMitigate}
-            onClick={() => act("Marked mitigated.", () => api.transition(id, "mitigate", incident.status))}
-          >
-            Mitigate
-          </button>
-          <button
-            type="button"
-            disabled={busy}
-            title="Page the next level of the escalation policy now, even after an acknowledgement"
-            onClick={() => act("Escalating to the next level now.", () => api.escalate(id, "next"))}
-          >
-            Escalate now
-          </button>
-          <button
-            type="button"
-            disabled={busy}
-            title="Page the level paged last again, now"
-            onClick={() => act("Paging the current level again.", () => api.escalate(id, "repage"))}
-          >
-            Re-page
-          </button>
-          <form
-            class="inline"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void act("Resolved. The postmortem draft follows shortly.", () =>
-                api.transition(id, "resolve", incident.status, summary.trim() || undefined),
-              );
-            }}
-          >
-            <label for="resolve-summary" class="visually-hidden">
-              Resolution summary (optional)
-            </label>
-            <input
-              id="resolve-summary"
-              type="text"
-              maxLength={2000}
-              placeholder="Resolution summary (optional)"
-              value={summary}
-              onInput={(e) => setSummary((e.target as HTMLInputElement).value)}
-            />
-            <button type="submit" class="danger" disabled={busy}>
-              Resolve
+      {/* While the API is down every control below is disabled (a half-typed update is kept). */}
+      <fieldset class="actions-set" disabled={offline}>
+        {offline && canAct ? <legend class="note error">{OUTAGE_REASON}</legend> : null}
+        {canAct && open ? (
+          <section class="card actions" aria-label="Incident actions">
+            <button
+              type="button"
+              class="primary"
+              disabled={busy || !canAck}
+              onClick={() => act("Acknowledged.", () => api.transition(id, "ack", incident.status))}
+            >
+              Acknowledge
             </button>
-          </form>
-          <SeverityForm
-            current={incident.severity}
-            disabled={busy}
-            onChange={(severity, reason) =>
-              act(`Severity ${severity}.`, () => api.changeSeverity(id, severity, incident.version, reason))
-            }
-          />
-          <MergeForm
-            disabled={busy}
-            onMerge={(into, reason) =>
-              act(`Merged into ${into}: this incident is resolved and its pages stop.`, () =>
-                api.merge(id, into, incident.version, reason),
-              )
-            }
-          />
-          <PageSomeoneForm
-            people={people}
-            teams={teams}
-            disabled={busy}
-            onPage={(whom, message) => {
-              let paged = "";
-              return act(
-                () => `Paging ${paged}.`,
-                async () => {
-                  const result = await api.pageResponders(id, whom, message);
-                  paged = result.people.map((p) => p.name).join(", ");
-                },
-              );
-            }}
-          />
-        </section>
-      ) : null}
-      {!open ? (
-        <section class="card">
-          <p>
-            Resolved {incident.resolvedAt ? formatTime(incident.resolvedAt) : ""}.{" "}
-            <Link href={`/incidents/${incident.id}/postmortem`}>Open the postmortem</Link>
-          </p>
-          {canAct ? (
+            <button
+              type="button"
+              disabled={busy || !canMitigate}
+              onClick={() => act("Marked mitigated.", () => api.transition(id, "mitigate", incident.status))}
+            >
+              Mitigate
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              title="Page the next level of the escalation policy now, even after an acknowledgement"
+              onClick={() => act("Escalating to the next level now.", () => api.escalate(id, "next"))}
+            >
+              Escalate now
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              title="Page the level paged last again, now"
+              onClick={() => act("Paging the current level again.", () => api.escalate(id, "repage"))}
+            >
+              Re-page
+            </button>
             <form
               class="inline"
-              aria-label="Reopen"
               onSubmit={(e) => {
                 e.preventDefault();
-                const reason = reopenReason.trim();
-                if (!reason) return;
-                void act("Reopened: paging starts again.", () =>
-                  api.reopen(id, reason, incident.version),
-                ).then((ok) => ok && setReopenReason(""));
+                void act("Resolved. The postmortem draft follows shortly.", () =>
+                  api.transition(id, "resolve", incident.status, summary.trim() || undefined),
+                );
               }}
             >
-              <label for="reopen-reason">Reopen, because</label>
+              <label for="resolve-summary" class="visually-hidden">
+                Resolution summary (optional)
+              </label>
               <input
-                id="reopen-reason"
+                id="resolve-summary"
                 type="text"
-                maxLength={500}
-                required
-                value={reopenReason}
-                onInput={(e) => setReopenReason((e.target as HTMLInputElement).value)}
+                maxLength={2000}
+                placeholder="Resolution summary (optional)"
+                value={summary}
+                onInput={(e) => setSummary((e.target as HTMLInputElement).value)}
               />
-              <button type="submit" disabled={busy || !reopenReason.trim()}>
-                Reopen
+              <button type="submit" class="danger" disabled={busy}>
+                Resolve
               </button>
             </form>
-          ) : null}
-        </section>
-      ) : null}
-
-      <section aria-labelledby="roles-title" class="card">
-        <h2 id="roles-title">Roles</h2>
-        <ul class="roles">
-          {shownRoles.map((role) => (
-            <RoleCard
-              key={role}
-              role={role}
-              incident={incident}
+            <SeverityForm
+              current={incident.severity}
+              disabled={busy}
+              onChange={(severity, reason) =>
+                act(`Severity ${severity}.`, () => api.changeSeverity(id, severity, incident.version, reason))
+              }
+            />
+            <MergeForm
+              disabled={busy}
+              onMerge={(into, reason) =>
+                act(`Merged into ${into}: this incident is resolved and its pages stop.`, () =>
+                  api.merge(id, into, incident.version, reason),
+                )
+              }
+            />
+            <PageSomeoneForm
               people={people}
-              canAct={canAct}
-              busy={busy}
-              onAssign={(r, personId, page) => {
-                const name = people?.find((p) => p.id === personId)?.name ?? personId;
-                void act(`${ROLE_NAMES[r] ?? r}: ${name}${page ? " (paged)" : ""}.`, () =>
-                  api.assignRole(id, r, personId, incident.version, page),
+              teams={teams}
+              disabled={busy}
+              onPage={(whom, message) => {
+                let paged = "";
+                return act(
+                  () => `Paging ${paged}.`,
+                  async () => {
+                    const result = await api.pageResponders(id, whom, message);
+                    paged = result.people.map((p) => p.name).join(", ");
+                  },
                 );
               }}
             />
-          ))}
-        </ul>
-      </section>
+          </section>
+        ) : null}
+        {!open ? (
+          <section class="card">
+            <p>
+              Resolved {incident.resolvedAt ? formatTime(incident.resolvedAt) : ""}.{" "}
+              <Link href={`/incidents/${incident.id}/postmortem`}>Open the postmortem</Link>
+            </p>
+            {canAct ? (
+              <form
+                class="inline"
+                aria-label="Reopen"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  const reason = reopenReason.trim();
+                  if (!reason) return;
+                  void act("Reopened: paging starts again.", () =>
+                    api.reopen(id, reason, incident.version),
+                  ).then((ok) => ok && setReopenReason(""));
+                }}
+              >
+                <label for="reopen-reason">Reopen, because</label>
+                <input
+                  id="reopen-reason"
+                  type="text"
+                  maxLength={500}
+                  required
+                  value={reopenReason}
+                  onInput={(e) => setReopenReason((e.target as HTMLInputElement).value)}
+                />
+                <button type="submit" disabled={busy || !reopenReason.trim()}>
+                  Reopen
+                </button>
+              </form>
+            ) : null}
+          </section>
+        ) : null}
 
-      {canAct && open ? (
-        <UpdateForm
-          disabled={busy}
-          onPost={(text, temporary) => act("Update posted.", () => api.postUpdate(id, text, temporary))}
+        <section aria-labelledby="roles-title" class="card">
+          <h2 id="roles-title">Roles</h2>
+          <ul class="roles">
+            {shownRoles.map((role) => (
+              <RoleCard
+                key={role}
+                role={role}
+                incident={incident}
+                people={people}
+                canAct={canAct}
+                busy={busy}
+                onAssign={(r, personId, page) => {
+                  const name = people?.find((p) => p.id === personId)?.name ?? personId;
+                  void act(`${ROLE_NAMES[r] ?? r}: ${name}${page ? " (paged)" : ""}.`, () =>
+                    api.assignRole(id, r, personId, incident.version, page),
+                  );
+                }}
+              />
+            ))}
+          </ul>
+        </section>
+
+        {canAct && open ? (
+          <UpdateForm
+            disabled={busy}
+            onPost={(text, temporary) => act("Update posted.", () => api.postUpdate(id, text, temporary))}
+          />
+        ) : null}
+
+        <ChangesCard changes={incident.changes ?? []} />
+
+        <RelatedCard
+          incident={incident}
+          canAct={canAct}
+          busy={busy}
+          onLink={(other, reason) => act(`Linked to ${other}.`, () => api.link(id, other, reason))}
+          onUnlink={(other) => act(`Unlinked from ${other}.`, () => api.unlink(id, other))}
         />
-      ) : null}
-
-      <ChangesCard changes={incident.changes ?? []} />
-
-      <RelatedCard
-        incident={incident}
-        canAct={canAct}
-        busy={busy}
-        onLink={(other, reason) => act(`Linked to ${other}.`, () => api.link(id, other, reason))}
-        onUnlink={(other) => act(`Unlinked from ${other}.`, () => api.unlink(id, other))}
-      />
+      </fieldset>
 
       <PagesTable pages={pages} />
       <Timeline

@@ -4,7 +4,7 @@ import { applyFilters, type Filters, formatAge, formatTime, incidentAge } from "
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
-import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
+import { ErrorNote, OutageBanner, SeverityBadge, StatusBadge } from "./common";
 
 interface ListResponse {
   items: IncidentView[];
@@ -121,12 +121,18 @@ export function IncidentListView() {
   }, [list.data]);
 
   return (
-    <section aria-labelledby="list-title">
+    <section aria-labelledby="list-title" class={list.outage ? "stale" : undefined}>
+      <OutageBanner
+        outage={list.outage}
+        checkedAt={list.checkedAt}
+        now={now}
+        onRetry={() => void list.refresh()}
+      />
       <div class="heading-row">
         <h1 id="list-title">{filters.status === "resolved" ? "Resolved incidents" : "Open incidents"}</h1>
         <p class="muted live" title="Refreshes every few seconds while this tab is visible">
           {list.checkedAt
-            ? `Live · checked ${formatAge(new Date(list.checkedAt).toISOString(), now)} ago`
+            ? `${list.outage ? "Not live" : "Live"} · checked ${formatAge(new Date(list.checkedAt).toISOString(), now)} ago`
             : ""}
         </p>
       </div>
@@ -191,7 +197,7 @@ export function IncidentListView() {
       <p class="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-      <ErrorNote error={list.error} />
+      {list.outage ? null : <ErrorNote error={list.error} />}
       {!list.data && !list.error ? <p aria-live="polite">Loading incidents…</p> : null}
       {list.data && shown.length === 0 ? (
         <p class="empty">
