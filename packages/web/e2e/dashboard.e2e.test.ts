@@ -307,6 +307,48 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("a session that expires mid-incident brings the user back to the incident with the typed draft after signing in", async () => {
+    const { context, page, errors } = await signIn("chen", "responder");
+    try {
+      await fireAlarm("session-e2e", "--service", "payments");
+      const row = page.locator("tr", { hasText: "session-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      await page.getByRole("button", { name: "Acknowledge" }).waitFor({ timeout: STEP_MS });
+      const url = page.url();
+      await page.fill("#update-text", "Half-typed: the rollback is at 60%");
+      await page.fill("#resolve-summary", "Rolled back to v41");
+      // The session ends (its cookies are gone): the next poll is a 401, and the sign-in page follows.
+      await context.clearCookies();
+      await page.waitForURL(/\/auth\/dev/, { timeout: STEP_MS });
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-session-expired.png"), fullPage: true });
+      await page.selectOption("#person", "chen");
+      await page.selectOption("#role", "responder");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(url, { timeout: STEP_MS });
+      await page.getByRole("button", { name: "Acknowledge" }).waitFor({ timeout: STEP_MS });
+      expect(await page.locator("#update-text").inputValue()).toBe("Half-typed: the rollback is at 60%");
+      expect(await page.locator("#resolve-summary").inputValue()).toBe("Rolled back to v41");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-session-restored.png"), fullPage: true });
+      // Posted, the draft is gone: a reload shows an empty form.
+      await page.getByRole("button", { name: "Post update" }).click();
+      await page.getByRole("status").filter({ hasText: "Update posted." }).waitFor({ timeout: STEP_MS });
+      await page.reload();
+      await page.getByRole("button", { name: "Acknowledge" }).waitFor({ timeout: STEP_MS });
+      expect(await page.locator("#update-text").inputValue()).toBe("");
+      expect(await page.locator("#resolve-summary").inputValue()).toBe("Rolled back to v41");
+      // Signing out forgets every draft.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Firebreak" }).waitFor({ timeout: STEP_MS });
+      expect(
+        await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("fb-draft:"))),
+      ).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

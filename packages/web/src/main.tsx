@@ -2,6 +2,7 @@ import "./styles.css";
 import { type ComponentType, render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
+import { clearDrafts } from "./draft";
 import { type Outage, retryDelay, useNow } from "./poll";
 import { Link, matchRoute, navigate, usePath } from "./router";
 import { ThemeToggle } from "./theme";
@@ -73,6 +74,7 @@ function Header({ me }: { me: Me }) {
   const current = (match: boolean) => (match ? ("page" as const) : undefined);
   const logout = async () => {
     sessionStorage.setItem(SIGNED_OUT_KEY, "1");
+    clearDrafts();
     try {
       await signOut();
     } finally {
@@ -193,7 +195,11 @@ function App() {
   const failures = useRef(0);
   const now = useNow();
   useEffect(() => {
-    setUnauthorizedHandler(() => setMe(null));
+    // A session that expires mid-incident: come back to this page after signing in (drafts are kept).
+    setUnauthorizedHandler(() => {
+      if (location.pathname !== "/") sessionStorage.setItem(NEXT_KEY, location.pathname + location.search);
+      setMe(null);
+    });
     const startedAt = Date.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     fetchMe()

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
+import { useDraft } from "../draft";
 import { describeChanges, formatTime, incidentAge } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
@@ -220,13 +221,16 @@ function RoleCard({ role, incident, people, canAct, busy, onAssign }: RoleCardPr
 }
 
 function UpdateForm({
+  incidentId,
   disabled,
   onPost,
 }: {
+  incidentId: string;
   disabled: boolean;
   onPost: (text: string, temporary: boolean) => Promise<boolean>;
 }) {
-  const [text, setText] = useState("");
+  // Kept while typed: a session that expires meanwhile does not lose it (draft.ts).
+  const [text, setText] = useDraft(`${incidentId}:update`);
   const [temporary, setTemporary] = useState(false);
   return (
     <form
@@ -275,7 +279,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   const [teams, setTeams] = useState<TeamOnCall[] | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
-  const [summary, setSummary] = useState("");
+  const [summary, setSummary] = useDraft(`${id}:summary`);
   const [reopenReason, setReopenReason] = useState("");
 
   useEffect(() => {
@@ -454,7 +458,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
                 e.preventDefault();
                 void act("Resolved. The postmortem draft follows shortly.", () =>
                   api.transition(id, "resolve", incident.status, summary.trim() || undefined),
-                );
+                ).then((ok) => ok && setSummary(""));
               }}
             >
               <label for="resolve-summary" class="visually-hidden">
@@ -564,6 +568,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
 
         {canAct && open ? (
           <UpdateForm
+            incidentId={incident.id}
             disabled={busy}
             onPost={(text, temporary) => act("Update posted.", () => api.postUpdate(id, text, temporary))}
           />
