@@ -330,6 +330,9 @@ describe("dashboard in headless Chromium", () => {
       expect(await page.locator("#update-text").inputValue()).toBe("Half-typed: the rollback is at 60%");
       expect(await page.locator("#resolve-summary").inputValue()).toBe("Rolled back to v41");
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-session-restored.png"), fullPage: true });
+      // People's text takes its own direction (a Hebrew or Arabic title reads right to left).
+      expect(await page.locator(".incident-head .title").getAttribute("dir")).toBe("auto");
+      expect(await page.locator("#update-text").getAttribute("dir")).toBe("auto");
       // Posted, the draft is gone: a reload shows an empty form.
       await page.getByRole("button", { name: "Post update" }).click();
       await page.getByRole("status").filter({ hasText: "Update posted." }).waitFor({ timeout: STEP_MS });

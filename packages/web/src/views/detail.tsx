@@ -86,7 +86,7 @@ function Timeline({
                 <span class="badge warn">temporary</span>
               ) : null}
             </div>
-            <p class="text">
+            <p class="text" dir="auto">
               {entry.kind === "incident.update_posted" && typeof entry.data.text === "string"
                 ? entry.data.text
                 : entry.summary}
@@ -248,6 +248,7 @@ function UpdateForm({
       <h2 id="update-title">Post a status update</h2>
       <label for="update-text">Update for stakeholders</label>
       <textarea
+        dir="auto"
         id="update-text"
         rows={3}
         maxLength={4000}
@@ -359,7 +360,10 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
       {banner}
       <header class="incident-head">
         <h1 id="incident-title">
-          <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
+          <span class="key">{incident.key}</span>{" "}
+          <span class="title" dir="auto">
+            {incident.title}
+          </span>
         </h1>
         <p class="facts">
           <SeverityBadge severity={incident.severity} /> <StatusBadge status={incident.status} />{" "}
@@ -410,8 +414,16 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             : follow it there.
           </p>
         ) : null}
-        {incident.description ? <p class="description">{incident.description}</p> : null}
-        {incident.summary ? <p class="description">Resolution: {incident.summary}</p> : null}
+        {incident.description ? (
+          <p class="description" dir="auto">
+            {incident.description}
+          </p>
+        ) : null}
+        {incident.summary ? (
+          <p class="description" dir="auto">
+            Resolution: {incident.summary}
+          </p>
+        ) : null}
       </header>
 
       <NoticeBox notice={notice} />
@@ -467,6 +479,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
               <input
                 id="resolve-summary"
                 type="text"
+                dir="auto"
                 maxLength={2000}
                 placeholder="Resolution summary (optional)"
                 value={summary}
@@ -531,6 +544,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
                 <input
                   id="reopen-reason"
                   type="text"
+                  dir="auto"
                   maxLength={500}
                   required
                   value={reopenReason}
@@ -734,6 +748,7 @@ function PageSomeoneForm(props: {
       <input
         id="page-message"
         type="text"
+        dir="auto"
         maxLength={500}
         placeholder="Message (optional)"
         value={message}
@@ -784,6 +799,7 @@ function SeverityForm(props: {
       <input
         id="severity-reason"
         type="text"
+        dir="auto"
         maxLength={500}
         required={lowering}
         placeholder={lowering ? "Reason (required when lowering)" : "Reason (optional)"}
@@ -830,6 +846,7 @@ function MergeForm(props: {
       <input
         id="merge-into"
         type="text"
+        dir="auto"
         inputMode="numeric"
         placeholder="INC-7"
         size={8}
@@ -844,6 +861,7 @@ function MergeForm(props: {
       <input
         id="merge-reason"
         type="text"
+        dir="auto"
         maxLength={500}
         placeholder="Why (optional)"
         value={reason}
@@ -968,6 +986,7 @@ function RelatedCard(props: {
           <input
             id="link-other"
             type="text"
+            dir="auto"
             placeholder="INC-3"
             size={8}
             maxLength={14}

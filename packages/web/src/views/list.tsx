@@ -228,7 +228,10 @@ export function IncidentListView() {
                 </td>
                 <td data-label="Incident">
                   <Link href={`/incidents/${incident.id}`} class="incident-link">
-                    <span class="key">{incident.key}</span> <span class="title">{incident.title}</span>
+                    <span class="key">{incident.key}</span>{" "}
+                    <span class="title" dir="auto">
+                      {incident.title}
+                    </span>
                   </Link>
                   {incident.flapping ? <span class="badge warn">flapping</span> : null}
                   {incident.reopens ? (

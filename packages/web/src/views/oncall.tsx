@@ -258,6 +258,7 @@ function OverridesCard(props: {
           <input
             id="cover-reason"
             type="text"
+            dir="auto"
             maxLength={200}
             value={reason}
             onInput={(e) => setReason((e.target as HTMLInputElement).value)}

@@ -55,7 +55,12 @@ export function PostmortemView({ id }: { id: string }) {
       <div class="heading-row">
         <h1 id="pm-title">
           Postmortem{incident ? ` · ${incident.key}` : ""}
-          {incident ? <span class="title"> {incident.title}</span> : null}
+          {incident ? (
+            <span class="title" dir="auto">
+              {" "}
+              {incident.title}
+            </span>
+          ) : null}
         </h1>
         {doc ? (
           <p class="downloads">
