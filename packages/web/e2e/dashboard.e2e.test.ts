@@ -352,6 +352,59 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("runs from the keyboard: j/k move, / searches, a acknowledges (focus lands on the outcome), r resolves, ? helps", async () => {
+    const { context, page, errors } = await signIn("dana", "responder");
+    try {
+      await fireAlarm("keys-one-e2e", "--service", "payments");
+      await fireAlarm("keys-two-e2e", "--service", "checkout");
+      await page.locator("tr", { hasText: "keys-two-e2e" }).waitFor({ timeout: LIVE_MS });
+      await page.locator("tr", { hasText: "keys-one-e2e" }).waitFor({ timeout: LIVE_MS });
+      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+      const links = page.locator("a.incident-link");
+      const first = (await links.nth(0).textContent())!.trim();
+      const second = (await links.nth(1).textContent())!.trim();
+      await page.keyboard.press("j");
+      expect(await focused()).toBe(first);
+      await page.keyboard.press("j");
+      expect(await focused()).toBe(second);
+      await page.keyboard.press("k");
+      expect(await focused()).toBe(first);
+      // "/" goes to the search; letters typed there are text, not shortcuts.
+      await page.keyboard.press("/");
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("incident-search");
+      await page.keyboard.type("keys-one");
+      expect(await page.locator("#incident-search").inputValue()).toBe("keys-one");
+      await expect.poll(() => links.count()).toBe(1);
+      // ? shows the shortcuts; Esc closes them.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press("?");
+      const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+      await help.waitFor({ timeout: STEP_MS });
+      expect(await help.textContent()).toContain("acknowledge");
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-shortcuts.png") });
+      await page.keyboard.press("Escape");
+      await help.waitFor({ state: "hidden", timeout: STEP_MS });
+      // Open the one left, from the keyboard.
+      await page.keyboard.press("j");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { level: 1, name: /keys-one-e2e/ }).waitFor({ timeout: STEP_MS });
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press("a");
+      await page.getByRole("status").filter({ hasText: "Acknowledged." }).waitFor({ timeout: STEP_MS });
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("action-notice");
+      await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
+      // r: to the summary; Enter resolves.
+      await page.keyboard.press("r");
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("resolve-summary");
+      await page.keyboard.type("Resolved from the keyboard");
+      await page.keyboard.press("Enter");
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

@@ -3,6 +3,7 @@ import { type ComponentType, render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { fetchMe, setCsrfToken, setUnauthorizedHandler, signInUrl, signOut } from "./api";
 import { clearDrafts } from "./draft";
+import { SHORTCUTS, useShortcuts } from "./keys";
 import { type Outage, retryDelay, useNow } from "./poll";
 import { Link, matchRoute, navigate, usePath } from "./router";
 import { ThemeToggle } from "./theme";
@@ -69,6 +70,54 @@ function SignIn() {
   );
 }
 
+/** `?`: the keyboard shortcuts, in a modal dialog (Esc closes it, focus returns where it was). */
+function ShortcutsHelp() {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const open = () => {
+    if (!dialog.current?.open) dialog.current?.showModal();
+  };
+  useShortcuts({ "?": open });
+  return (
+    <>
+      <button
+        type="button"
+        class="ghost shortcuts-button"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={open}
+      >
+        ?
+      </button>
+      <dialog ref={dialog} class="shortcuts" aria-labelledby="shortcuts-title">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Where</th>
+              <th scope="col">Does</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys}>
+                <td>
+                  <kbd>{s.keys}</kbd>
+                </td>
+                <td>{s.where}</td>
+                <td>{s.does}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form method="dialog">
+          <button type="submit">Close</button>
+        </form>
+      </dialog>
+    </>
+  );
+}
+
 function Header({ me }: { me: Me }) {
   const path = usePath();
   const current = (match: boolean) => (match ? ("page" as const) : undefined);
@@ -112,6 +161,7 @@ function Header({ me }: { me: Me }) {
             {me.user.name} <span class="muted">({me.role})</span>
           </span>
         ) : null}
+        <ShortcutsHelp />
         <ThemeToggle />
         {me.user ? (
           <button type="button" class="ghost" onClick={logout}>

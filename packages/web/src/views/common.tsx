@@ -31,10 +31,15 @@ export function ErrorNote({ error }: { error: Error | null }) {
 export type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
 
 /** A write's outcome, announced (status for success, alert otherwise). */
-export function NoticeBox({ notice }: { notice: Notice | null }) {
+export function NoticeBox({ notice, id }: { notice: Notice | null; id?: string }) {
   if (!notice) return null;
   return (
-    <div class={`note ${notice.kind}`} role={notice.kind === "ok" ? "status" : "alert"}>
+    <div
+      class={`note ${notice.kind}`}
+      role={notice.kind === "ok" ? "status" : "alert"}
+      id={id}
+      tabIndex={id ? -1 : undefined}
+    >
       <p>{notice.text}</p>
       {notice.details?.length ? (
         <ul>

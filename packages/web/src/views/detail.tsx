@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
 import { useDraft } from "../draft";
 import { describeChanges, formatTime, incidentAge } from "../format";
+import { useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import {
@@ -282,6 +283,14 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   const [busy, setBusy] = useState(false);
   const [summary, setSummary] = useDraft(`${id}:summary`);
   const [reopenReason, setReopenReason] = useState("");
+  useShortcuts({
+    a: () => {
+      const ack = document.getElementById("ack-button") as HTMLButtonElement | null;
+      if (ack && !ack.disabled) ack.click();
+    },
+    // Resolving takes a second step (a summary, then Enter): one key never resolves an incident.
+    r: () => document.getElementById("resolve-summary")?.focus(),
+  });
 
   useEffect(() => {
     if (!incident) return;
@@ -341,6 +350,9 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
     } finally {
       await detail.refresh();
       setBusy(false);
+      // The button pressed may now be disabled or gone: focus what happened, so the keyboard and a
+      // screen reader go on from there instead of from the top of the page.
+      requestAnimationFrame(() => document.getElementById("action-notice")?.focus());
     }
   };
 
@@ -426,7 +438,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         ) : null}
       </header>
 
-      <NoticeBox notice={notice} />
+      <NoticeBox notice={notice} id="action-notice" />
 
       {/* While the API is down every control below is disabled (a half-typed update is kept). */}
       <fieldset class="actions-set" disabled={offline}>
@@ -434,6 +446,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
         {canAct && open ? (
           <section class="card actions" aria-label="Incident actions">
             <button
+              id="ack-button"
               type="button"
               class="primary"
               disabled={busy || !canAck}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { getJson } from "../api";
 import { applyFilters, type Filters, formatAge, formatTime, incidentAge } from "../format";
+import { moveFocus, useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
@@ -103,6 +104,11 @@ export function IncidentListView() {
     setFilters(next);
     writeFilters(next);
   };
+  useShortcuts({
+    j: () => moveFocus("a.incident-link", 1),
+    k: () => moveFocus("a.incident-link", -1),
+    "/": () => document.getElementById("incident-search")?.focus(),
+  });
   const items = useMemo(() => withLaterPages(list.data?.items ?? [], pages?.items ?? []), [list.data, pages]);
   const services = useMemo(() => [...new Set(items.flatMap((i) => i.services))].sort(), [items]);
   const shown = useMemo(() => applyFilters(items, filters), [items, filters]);
@@ -182,6 +188,7 @@ export function IncidentListView() {
         <label>
           Search
           <input
+            id="incident-search"
             type="search"
             value={filters.text}
             placeholder="title, alarm, INC-…"
