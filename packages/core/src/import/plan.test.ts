@@ -32,6 +32,16 @@ describe("slugId and uniqueId", () => {
     // Kinds have their own namespaces.
     expect(b.uniqueId("rotation", "Alice")).toBe("alice");
     expect(b.uniqueId("team", "")).toBe("team");
+    // A name that is another's suffixed id stays unique too.
+    expect(b.uniqueId("person", "alice-2")).toBe("alice-2-2");
+    expect(b.uniqueId("person", "Alice")).toBe("alice-4");
+  });
+
+  it("stays fast with thousands of objects of one name", () => {
+    const b = new ImportBuilder("pagerduty");
+    const ids = Array.from({ length: 20_000 }, () => b.uniqueId("person", "On call"));
+    expect(new Set(ids).size).toBe(20_000);
+    expect(ids.at(-1)).toBe("on-call-20000");
   });
 });
 

@@ -171,6 +171,7 @@ export class ImportBuilder {
   readonly ids: ImportIds = { people: {}, schedules: {} };
   /** Rotation and policy ids share one namespace each across the directory; people and teams theirs. */
   private readonly taken = new Map<IdKind, Set<string>>();
+  private readonly suffixes = new Map<string, number>();
 
   constructor(readonly source: ImportSource) {}
 
@@ -179,8 +180,12 @@ export class ImportBuilder {
     const taken = this.taken.get(kind) ?? new Set<string>();
     this.taken.set(kind, taken);
     const base = slugId(name, fallback);
+    // Suffixes go on from the last one this base was given: linear in repeated names, not quadratic.
+    const suffixKey = `${kind}:${base}`;
+    let n = this.suffixes.get(suffixKey) ?? 1;
     let id = base;
-    for (let n = 2; taken.has(id) || !ID_PATTERN.test(id); n++) id = `${base.slice(0, 56)}-${n}`;
+    while (taken.has(id) || !ID_PATTERN.test(id)) id = `${base}-${++n}`;
+    this.suffixes.set(suffixKey, n);
     taken.add(id);
     return id;
   }
