@@ -251,7 +251,7 @@ function importFiles(input: unknown[]): ReturnType<Importer["import"]> {
         why: `${file}: ${field} has ${items.length} items; only the first ${MAX_ITEMS} were read`,
       });
     for (const [i, item] of items.slice(0, MAX_ITEMS).entries()) {
-      const at = `${field}[${i}]`;
+      const at = field === "schedule" ? field : `${field}[${i}]`;
       const id = isObj(item) ? str(item.id) : undefined;
       if (!isObj(item) || !id) {
         unreadable.push({
