@@ -52,6 +52,14 @@ describe("the fixture export", () => {
   it("maps users to people, with the phone from contact methods (also a per-user contact-methods file)", () => {
     const r = imported();
     const people = Object.fromEntries(r.directory.people.map((p) => [p.id, p]));
+    // In the order of users.json, whichever file named a user first.
+    expect(r.directory.people.map((p) => p.id)).toEqual([
+      "alice-smith",
+      "bob-jones",
+      "carol-diaz",
+      "dan-okafor",
+      "erin-walsh",
+    ]);
     expect(Object.keys(people).sort()).toEqual([
       "alice-smith",
       "bob-jones",
@@ -432,6 +440,18 @@ describe("files and objects it cannot use", () => {
     expect(entry(r, "escalation policy", "PE1").outcome).toBe("not mapped");
     expect(entry(r, "service", "PSV1").notes[0]).toMatch(/escalation_policy is null/);
     expect(entry(r, "file", "teams.json").outcome).toBe("not mapped");
+  });
+
+  it("gives 10k people with one name unique ids, quickly", () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `PS${String(i).padStart(5, "0")}`,
+      name: "Sam Same",
+      email: `sam${i}@example.com`,
+      time_zone: "UTC",
+    }));
+    const r = pagerDutyImporter.import([{ name: "users.json", json: { users } }]);
+    expect(r.directory.people.slice(0, 3).map((p) => p.id)).toEqual(["sam-same", "sam-same-2", "sam-same-3"]);
+    expect(new Set(r.directory.people.map((p) => p.id)).size).toBe(10_000);
   });
 
   it("handles a 10k-item list", () => {

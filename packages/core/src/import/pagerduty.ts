@@ -18,8 +18,9 @@
  * Mapping:
  * - user → person (name, email, time_zone; phone from the first phone/SMS contact method);
  * - schedule with one unrestricted layer → one rotation; with several layers the LOWEST layer (the
- *   last in `schedule_layers`: PagerDuty lists the top layer first) is mapped and every other layer
- *   is reported as not mapped; a layer with restrictions is not mapped;
+ *   last in `schedule_layers`: `GET /schedules/{id}` lists the top layer first, the reverse of the
+ *   order layers are created in; PagerDuty's own support scripts reverse them before a PUT) is
+ *   mapped and every other layer is reported as not mapped; a layer with restrictions is not mapped;
  * - override → rotation override;
  * - escalation policy → policy (levels, timeout = escalation delay, repeat = num_loops capped at 20,
  *   fallback = the last level's first target);
@@ -38,6 +39,7 @@ import type { Person, Rotation, RotationOverride, TargetRef } from "../oncall/di
 import { parseWithIssues } from "../oncall/directory";
 import { isValidTimeZone } from "../oncall/tz";
 import {
+  type IdKind,
   ImportBuilder,
   type Importer,
   localStart,
@@ -93,6 +95,8 @@ interface UserRecord {
   contactMethods: Located<Obj>[];
   notificationRules: number;
   notificationRuleFiles: string[];
+  /** The order the user objects were read in (people are listed in it). */
+  seq: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +124,21 @@ export const pagerDutyImporter: Importer = {
     }
   },
 };
+
+/**
+ * `ImportBuilder.uniqueId`, linear in the number of equal names: the builder's own tries "x-2",
+ * "x-3", … from 2 every time, which is quadratic for thousands of objects with one name.
+ */
+const repeats = new WeakMap<ImportBuilder, Map<string, number>>();
+function uniqueId(b: ImportBuilder, kind: IdKind, name: string, fallback: string = kind): string {
+  const counts = repeats.get(b) ?? new Map<string, number>();
+  repeats.set(b, counts);
+  const base = slugId(name, fallback);
+  const key = `${kind} ${base}`;
+  const n = (counts.get(key) ?? 0) + 1;
+  counts.set(key, n);
+  return b.uniqueId(kind, n === 1 ? base : `${base.slice(0, 48)}-${n}`, fallback);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Final shifts
@@ -207,6 +226,7 @@ function instant(v: unknown): string | undefined {
 
 interface Collected {
   users: Map<string, UserRecord>;
+  userSeq: number;
   teams: Map<string, Located<Obj>>;
   schedules: Map<string, Located<Obj>>;
   overrides: Located<Obj>[];
@@ -226,6 +246,7 @@ function importFiles(input: unknown[]): ReturnType<Importer["import"]> {
 
   const c: Collected = {
     users: new Map(),
+    userSeq: 0,
     teams: new Map(),
     schedules: new Map(),
     overrides: [],
@@ -315,7 +336,13 @@ function hasLayersOnly(old: Obj, next: Obj): boolean {
 function userRecord(c: Collected, id: string): UserRecord {
   let r = c.users.get(id);
   if (!r) {
-    r = { id, contactMethods: [], notificationRules: 0, notificationRuleFiles: [] };
+    r = {
+      id,
+      contactMethods: [],
+      notificationRules: 0,
+      notificationRuleFiles: [],
+      seq: Number.MAX_SAFE_INTEGER,
+    };
     c.users.set(id, r);
   }
   return r;
@@ -337,7 +364,10 @@ function collectUsers(c: Collected, items: unknown[], file: string, field: strin
       continue;
     }
     const r = userRecord(c, id);
-    if (!r.user) r.user = { value: item, file, at };
+    if (!r.user) {
+      r.user = { value: item, file, at };
+      r.seq = c.userSeq++;
+    }
   }
   if (items.length > MAX_ITEMS)
     unreadable.push({
@@ -409,7 +439,7 @@ function validPerson(p: Person): boolean {
 
 function mapUsers(b: ImportBuilder, c: Collected): Map<string, string> {
   const people = new Map<string, string>();
-  for (const r of c.users.values()) {
+  for (const r of [...c.users.values()].sort((x, y) => x.seq - y.seq)) {
     if (!r.user) {
       const files = [...new Set(r.contactMethods.map((m) => m.file).concat(r.notificationRuleFiles))];
       b.notMapped(
@@ -484,7 +514,7 @@ function mapUsers(b: ImportBuilder, c: Collected): Map<string, string> {
       notes.push(
         `${ruleCount} personal notification rule${ruleCount === 1 ? " is" : "s are"} not imported: Firebreak pages every contact method of each person at each level (personal rules are planned)`,
       );
-    const id = b.uniqueId("person", name);
+    const id = uniqueId(b, "person", name);
     const person: Person = { id, name: name.trim(), timezone };
     if (email) person.email = email;
     if (phone) person.phone = phone;
@@ -608,7 +638,7 @@ function mapSchedules(
     if (start.note) notes.push(start.note);
     if (shift.shift.type === "hours")
       notes.push(
-        `a turn of ${shift.shift.hours} h becomes an "hours" shift, which Firebreak counts in elapsed time from the first turn: PagerDuty keeps the schedule's handoffs on its time zone's wall clock, so after a DST change the handoffs are an hour apart (use "verify")`,
+        `a turn of ${shift.shift.hours} h becomes an "hours" shift, which Firebreak counts in elapsed time from the first turn: PagerDuty renders a schedule on its time zone's wall clock, so if it keeps an N-hour turn's handoffs there too, Firebreak's handoffs are an hour off PagerDuty's after a DST change (check with import verify)`,
       );
     const members: string[] = [];
     for (const [i, m] of (arr(layer.users) ?? []).entries()) {
@@ -632,7 +662,7 @@ function mapSchedules(
       notes.push(
         `only the base layer "${short(nameOf(layer) ?? "layer", 40)}" was imported: Firebreak rotations have no layers (the ${layers.length - 1} other layer(s) are reported as not mapped)`,
       );
-    const rid = b.uniqueId("rotation", name ?? sid, "rotation");
+    const rid = uniqueId(b, "rotation", name ?? sid, "rotation");
     const rotation: Rotation = {
       id: rid,
       ...(name ? { name } : {}),
@@ -795,6 +825,9 @@ function planPolicy(
       continue;
     }
     const targets: TargetRef[] = [];
+    const allTargets = arr(rule.targets) ?? [];
+    if (allTargets.length > 1000)
+      notes.push(`level ${i + 1}: only the first 1000 of ${allTargets.length} targets were read`);
     for (const [j, t] of (arr(rule.targets) ?? []).slice(0, 1000).entries()) {
       const tat = `${rat}.targets[${j}]`;
       const tid = isObj(t) ? str(t.id) : undefined;
@@ -897,7 +930,7 @@ function buildDirectory(
   const policyId = (epId: string, name: string | undefined) => () => {
     let id = policyIds.get(epId);
     if (!id) {
-      id = b.uniqueId("policy", name ?? epId, "policy");
+      id = uniqueId(b, "policy", name ?? epId, "policy");
       policyIds.set(epId, id);
     }
     return id;
@@ -946,7 +979,7 @@ function buildDirectory(
         : undefined) ??
       p.draft.name ??
       epId;
-    const id = b.uniqueId("team", teamName, "team");
+    const id = uniqueId(b, "team", teamName, "team");
     teams.push({
       team: { id, name: teamName.trim() || id, services: [], rotations: [], escalationPolicy: p.draft.id },
       epId,
