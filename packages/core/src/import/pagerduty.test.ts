@@ -4,7 +4,7 @@ import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pagerDutyImporter } from "./pagerduty";
-import type { ImportResult, SourceFile, SourceShifts } from "./plan";
+import { type ImportResult, renderPlan, renderReport, type SourceFile, type SourceShifts } from "./plan";
 
 const fixture = (name: string): SourceFile => ({
   name,
@@ -275,6 +275,16 @@ describe("the fixture export", () => {
       outcome: "mapped",
       file: "schedules-PI7DH85-overrides.json",
     });
+  });
+
+  it("renders as a plan and a report", () => {
+    const r = imported();
+    const plan = renderPlan(r, { directory: "directory.yaml", report: "import-report.md" });
+    expect(plan).toContain(
+      "+ rotation           payments-primary  daily from 2026-03-23 09:00 Europe/London",
+    );
+    expect(plan).toContain("5 objects not mapped");
+    expect(renderReport(r, EXPORT)).toContain("| schedule | `PRSTRCT` | Support Weekdays |");
   });
 
   it("gives the same result whatever order the files come in", () => {
@@ -612,6 +622,21 @@ describe("final shifts", () => {
       scheduleName: "Payments Primary",
       shifts: [s("2026-03-29T08:00:00.000Z", "2026-03-30T08:00:00.000Z", "alice")],
     });
+  });
+
+  it("is undefined for GET /oncalls across several schedules", () => {
+    const oncall = (schedule: string) => ({
+      schedule: { id: schedule, type: "schedule_reference" },
+      user: { id: "PXPGF42", type: "user_reference" },
+      start: "2026-03-29T08:00:00Z",
+      end: "2026-03-30T08:00:00Z",
+    });
+    expect(
+      pagerDutyImporter.shifts({
+        name: "oncalls.json",
+        json: { oncalls: [oncall("PI7DH85"), oncall("PWEVPB6")] },
+      }),
+    ).toBeUndefined();
   });
 
   /** The UTC hours in the period where PagerDuty's final shifts and Firebreak's rotation disagree. */
