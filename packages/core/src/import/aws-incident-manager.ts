@@ -144,8 +144,13 @@ function collect(files: SourceFile[], b: ImportBuilder): Collected {
     }
   };
 
-  for (const f of arr(files)) {
-    if (!isObj(f)) continue;
+  // Files in any order give the same result: read them sorted by name (then content).
+  const sorted = arr(files)
+    .filter(isObj)
+    .map((f) => ({ f, key: `${typeof f.name === "string" ? f.name : ""}\u0000${safeStringify(f.json)}` }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+    .map((x) => x.f);
+  for (const f of sorted) {
     const name = typeof f.name === "string" && f.name !== "" ? f.name : "(unnamed file)";
     const json = f.json;
     if (!isObj(json)) {
@@ -198,7 +203,20 @@ function collect(files: SourceFile[], b: ImportBuilder): Collected {
       b.unrecognisedFile({ name, json }, EXPECTED);
     }
   }
+  const byKey = <T>(m: Map<string, T>) => new Map([...m].sort(([a], [z]) => (a < z ? -1 : a > z ? 1 : 0)));
+  c.contacts = byKey(c.contacts);
+  c.channels = byKey(c.channels);
+  c.rotations = byKey(c.rotations);
+  c.plans = byKey(c.plans);
   return c;
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? "";
+  } catch {
+    return "";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -721,7 +739,7 @@ function run(files: SourceFile[]): ImportResult {
   }
 
   // Response plans → teams.
-  const homeOf = new Map<string, TeamDraft>();
+  const homeOf = new Map<string, { team: TeamDraft; rank: number }>();
   const services = new Set<string>();
   const teamEntries: {
     team: TeamDraft;
@@ -802,7 +820,7 @@ function run(files: SourceFile[]): ImportResult {
       notes.push(
         "incidentTemplate.dedupeString is not carried over: Firebreak groups alarms by the team's grouping",
       );
-    if (isObj(v.chatChannel) && Object.keys(v.chatChannel).length > 0)
+    if (isObj(v.chatChannel) && arr(v.chatChannel.chatbotSns).length > 0)
       notes.push(
         "chatChannel (AWS Chatbot SNS topics) is not carried over: set the team's alertChannel (a Slack channel id) by hand",
       );
@@ -824,10 +842,17 @@ function run(files: SourceFile[]): ImportResult {
       escalationPolicy: policyId,
     };
     b.directory.teams.push(team);
-    // The rotations the team pages live in it (the first team to page a rotation owns it).
+    // The rotations the team pages live in it: the team that pages it through an escalation plan
+    // (rather than a policy made of its direct engagements), at the earliest level, owns it.
     const policy = b.directory.escalationPolicies.find((p) => p.id === policyId);
-    for (const level of policy?.levels ?? [])
-      for (const t of level.targets) if (t.type === "rotation" && !homeOf.has(t.id)) homeOf.set(t.id, team);
+    const levels = policy?.levels ?? [];
+    for (let i = 0; i < levels.length; i++)
+      for (const t of levels[i]!.targets) {
+        if (t.type !== "rotation") continue;
+        const rank = (escalations.length > 0 ? 0 : 1000) + i;
+        const old = homeOf.get(t.id);
+        if (!old || rank < old.rank) homeOf.set(t.id, { team, rank });
+      }
     teamEntries.push({ team, entry, notes });
   }
 
@@ -835,7 +860,7 @@ function run(files: SourceFile[]): ImportResult {
   const firstTeam = b.directory.teams[0];
   for (const p of rotationPlans.values()) {
     const entry = { kind: "rotation", id: p.arn, name: p.name, file: p.file };
-    const home = homeOf.get(p.rotation.id) ?? firstTeam;
+    const home = homeOf.get(p.rotation.id)?.team ?? firstTeam;
     if (!home) {
       b.notMapped(entry, [
         "no response plan was mapped to a team, and every Firebreak rotation lives in a team",
