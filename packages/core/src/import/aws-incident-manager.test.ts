@@ -323,6 +323,45 @@ describe("daylight saving", () => {
     ]);
   });
 
+  it("FINDING: payments-secondary (every 2 days at 09:00 London in AWS) becomes 48 elapsed hours, which hands off at 10:00 BST after the change", () => {
+    const r = rotation(result, "payments-secondary");
+    const segments = scheduleBetween(
+      r,
+      result.directory.people,
+      new Date("2026-03-26T00:00:00Z"),
+      new Date("2026-04-01T00:00:00Z"),
+    );
+    // AWS (RecurrenceMultiplier counts local days) would hand off at 09:00 BST = 08:00Z on 03-30;
+    // Firebreak's elapsed 48 hours hand off at 09:00Z = 10:00 BST. The report says so.
+    expect(segments.map((s) => [s.start.toISOString(), s.personId])).toEqual([
+      ["2026-03-26T00:00:00.000Z", "bram"],
+      ["2026-03-26T09:00:00.000Z", "dana"],
+      ["2026-03-28T09:00:00.000Z", "bram"],
+      ["2026-03-30T09:00:00.000Z", "dana"],
+    ]);
+  });
+
+  it("refuses a multiplier longer than Firebreak's longest shift", () => {
+    const r = importer.import([
+      {
+        name: "get-rotation.json",
+        json: {
+          RotationArn: rotationArn("long"),
+          Name: "long",
+          ContactIds: [],
+          StartTime: "2026-01-05T09:00:00Z",
+          TimeZoneId: "UTC",
+          Recurrence: {
+            WeeklySettings: [{ DayOfWeek: "MON", HandOffTime: { HourOfDay: 9, MinuteOfHour: 0 } }],
+            NumberOfOnCalls: 1,
+            RecurrenceMultiplier: 60,
+          },
+        },
+      },
+    ]);
+    expect(entry(r, rotationArn("long")).notes[0]).toMatch(/longer than Firebreak's longest shift/);
+  });
+
   it("hands platform-weekly (Monday 10:00 America/New_York) off at 10:00 local on both sides of 2026-03-08", () => {
     const r = rotation(result, "platform-weekly");
     const segments = scheduleBetween(

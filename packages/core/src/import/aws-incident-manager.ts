@@ -283,9 +283,9 @@ function planRotation(
       );
     if (daily.length === 0 && weekly.length === 0 && monthly.length === 0)
       why.push(`${f}: Recurrence has no DailySettings, WeeklySettings or MonthlySettings`);
-    if (multiplier === undefined || multiplier < 1 || multiplier > 366)
+    if (multiplier === undefined || multiplier < 1 || multiplier > 100)
       why.push(
-        `${f}: Recurrence.RecurrenceMultiplier ${describeValue(rec.RecurrenceMultiplier)} is not 1–366`,
+        `${f}: Recurrence.RecurrenceMultiplier ${describeValue(rec.RecurrenceMultiplier)} is not 1–100 (AWS's range)`,
       );
     if (onCalls === undefined || onCalls < 1)
       why.push(
@@ -332,6 +332,13 @@ function planRotation(
   if (date.year < 1970) return { name, why: [`${f}: StartTime is before 1970`] };
 
   const n = multiplier ?? 1;
+  if ((day === undefined ? 24 : 168) * n > 24 * 366)
+    return {
+      name,
+      why: [
+        `${f}: RecurrenceMultiplier ${n} ${day === undefined ? "days" : "weeks"} is longer than Firebreak's longest shift (${24 * 366} hours)`,
+      ],
+    };
   let shift: Rotation["shift"];
   if (n === 1) shift = day === undefined ? { type: "daily" } : { type: "weekly" };
   else {
