@@ -445,7 +445,11 @@ describe("final shifts (ListRotationShifts)", () => {
 });
 
 describe("hostile input", () => {
-  const valid = (r: ImportResult) => expect(parseWithIssues(r.directory).issues).toEqual([]);
+  const valid = (r: ImportResult) => {
+    expect(parseWithIssues(r.directory).issues).toEqual([]);
+    // The importer's last-resort catch was not needed.
+    expect(r.report.filter((e) => e.kind === "import")).toEqual([]);
+  };
 
   it("never throws on null, garbage and wrong types, and reports them", () => {
     const garbage: unknown[] = [
@@ -527,6 +531,111 @@ describe("hostile input", () => {
     valid(r);
   });
 
+  it("any rotation shape, channel and override mixed into the fixture yields a valid draft (property)", () => {
+    const hand = fc.record({
+      HourOfDay: fc.integer({ min: -2, max: 25 }),
+      MinuteOfHour: fc.integer({ min: -1, max: 61 }),
+    });
+    const time = fc.oneof(
+      fc.integer({ min: 1_700_000_000, max: 1_900_000_000 }),
+      fc.integer({ min: -10, max: 300_000_000_000 }),
+      fc.double(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string(),
+    );
+    const who = fc.constantFrom(
+      contact("akua"),
+      contact("erin"),
+      contact("nobody"),
+      contact("payments-oncall"),
+      "x",
+    );
+    const rotationShape = fc.record(
+      {
+        RotationArn: fc.constantFrom(rotationArn("payments-primary"), rotationArn("r1"), rotationArn("r2")),
+        Name: fc.oneof(fc.string(), fc.constant("payments-primary")),
+        ContactIds: fc.array(who, { maxLength: 4 }),
+        StartTime: time,
+        TimeZoneId: fc.constantFrom(
+          "Europe/London",
+          "America/New_York",
+          "Asia/Kolkata",
+          "UTC",
+          "Nowhere/City",
+          "",
+        ),
+        Recurrence: fc.oneof(
+          // Mostly well-formed recurrences (so that many rotations map), sometimes anything.
+          fc.record({
+            DailySettings: fc.array(hand, { minLength: 1, maxLength: 1 }),
+            NumberOfOnCalls: fc.constant(1),
+            RecurrenceMultiplier: fc.integer({ min: 1, max: 100 }),
+          }),
+          fc.record({
+            WeeklySettings: fc.array(
+              fc.record({ DayOfWeek: fc.constantFrom("MON", "SUN", "WED"), HandOffTime: hand }),
+              { minLength: 1, maxLength: 1 },
+            ),
+            NumberOfOnCalls: fc.constant(1),
+            RecurrenceMultiplier: fc.integer({ min: 1, max: 100 }),
+          }),
+          fc.record(
+            {
+              DailySettings: fc.array(hand, { maxLength: 2 }),
+              WeeklySettings: fc.array(
+                fc.record({ DayOfWeek: fc.constantFrom("MON", "SUN", "XYZ"), HandOffTime: hand }),
+                { maxLength: 2 },
+              ),
+              MonthlySettings: fc.array(fc.record({ DayOfMonth: fc.integer() }), { maxLength: 1 }),
+              NumberOfOnCalls: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(1)),
+              RecurrenceMultiplier: fc.oneof(fc.integer({ min: -1, max: 120 }), fc.constant(1), fc.double()),
+              ShiftCoverages: fc.jsonValue(),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: ["RotationArn", "ContactIds", "Recurrence"] },
+    );
+    const overrideShape = fc.record(
+      {
+        RotationOverrideId: fc.string(),
+        NewContactIds: fc.array(who, { maxLength: 2 }),
+        StartTime: time,
+        EndTime: time,
+        CreateTime: time,
+      },
+      { requiredKeys: [] },
+    );
+    const channel = fc.record({
+      ContactChannelArn: fc.string({ minLength: 1 }),
+      ContactArn: who,
+      Type: fc.constantFrom("SMS", "VOICE", "EMAIL", "PUSH"),
+      DeliveryAddress: fc.record({
+        SimpleAddress: fc.oneof(fc.string(), fc.emailAddress(), fc.constant("+447700900999")),
+      }),
+      ActivationStatus: fc.constantFrom("ACTIVATED", "NOT_ACTIVATED"),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(rotationShape, { maxLength: 4 }),
+        fc.array(overrideShape, { maxLength: 4 }),
+        fc.array(channel, { maxLength: 3 }),
+        (Rotations, RotationOverrides, ContactChannels) => {
+          const r = importer.import([
+            ...files.filter((f) => f.name !== "list-rotations.json"),
+            { name: "list-rotations.json", json: { Rotations } },
+            { name: "rotation-overrides-r1.json", json: { RotationOverrides } },
+            { name: "list-contact-channels-extra.json", json: { ContactChannels } },
+          ]);
+          expect(parseWithIssues(r.directory).issues).toEqual([]);
+          expect(r.report.filter((e) => e.kind === "import")).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("never throws on arbitrary JSON and always yields a valid draft (property)", () => {
     const shaped = fc.oneof(
       fc.jsonValue(),
@@ -539,6 +648,7 @@ describe("hostile input", () => {
       fc.property(fc.array(fc.record({ name: fc.string(), json: shaped }), { maxLength: 6 }), (input) => {
         const r = importer.import(input);
         expect(parseWithIssues(r.directory).issues).toEqual([]);
+        expect(r.report.filter((e) => e.kind === "import")).toEqual([]);
         for (const f of input) importer.shifts(f);
       }),
       { numRuns: 150 },
