@@ -291,6 +291,25 @@ describe("the fixture export", () => {
     expect(importer.import([...files.slice(7), ...files.slice(0, 7)])).toEqual(result);
   });
 
+  it("reads an object saved twice (a list page and a get, or two override windows) once", () => {
+    const twice = importer.import([
+      ...files,
+      {
+        name: "rotation-overrides-payments-primary-2.json",
+        json: {
+          ...(load("rotation-overrides-payments-primary.json").json as object),
+          RotationArn: rotationArn("payments-primary"),
+        },
+      },
+      {
+        name: "get-rotation-payments-primary.json",
+        json: (load("list-rotations.json").json as { Rotations: unknown[] }).Rotations[0],
+      },
+    ]);
+    expect(twice.directory).toEqual(result.directory);
+    expect(twice.report.map((e) => e.id).sort()).toEqual(result.report.map((e) => e.id).sort());
+  });
+
   it("reports a file it does not recognise, and a final-shifts file as not imported", () => {
     const r = importer.import([
       ...files,

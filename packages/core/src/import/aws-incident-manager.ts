@@ -572,9 +572,14 @@ function run(files: SourceFile[]): ImportResult {
   const sortedOverrides = [...c.overrides].sort(
     (a, z) => (instantMs(a.value.CreateTime) ?? 0) - (instantMs(z.value.CreateTime) ?? 0),
   );
+  // The same override saved twice (two overlapping ListRotationOverrides windows) is one object.
+  const seenOverrides = new Set<string>();
   for (const o of sortedOverrides) {
     const v = o.value;
     const id = str(v.RotationOverrideId) ?? `${o.file}#${c.overrides.indexOf(o)}`;
+    const key = `${rotationByKey(o.rotationKey)?.arn ?? o.rotationKey ?? ""}\u0000${id}`;
+    if (str(v.RotationOverrideId) && seenOverrides.has(key)) continue;
+    seenOverrides.add(key);
     const entry = { kind: "rotation override", id, file: o.file };
     const p = rotationByKey(o.rotationKey);
     const from = instantMs(v.StartTime);
