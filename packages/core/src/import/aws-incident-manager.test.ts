@@ -498,6 +498,33 @@ describe("hostile input", () => {
     expect(() => importer.import([null, 1, "x"] as unknown as SourceFile[])).not.toThrow();
   });
 
+  it("names a contact and a response plan whose names are blank", () => {
+    const r = importer.import([
+      ...files,
+      { name: "get-contact-blank.json", json: { ContactArn: "x/ ", Type: "PERSONAL", Alias: " " } },
+      {
+        name: "ch.json",
+        json: {
+          ContactChannels: [
+            {
+              ContactChannelArn: "c",
+              ContactArn: "x/ ",
+              Type: "EMAIL",
+              DeliveryAddress: { SimpleAddress: "b@example.com" },
+            },
+          ],
+        },
+      },
+      {
+        name: "get-response-plan-blank.json",
+        json: { arn: "p/ ", name: " ", engagements: [contact("dana")] },
+      },
+    ]);
+    valid(r);
+    expect(r.directory.people.map((p) => p.name)).toContain("Unnamed contact");
+    expect(r.directory.teams.map((t) => t.name)).toContain("Unnamed response plan");
+  });
+
   it("drops references to objects that were not exported, with notes", () => {
     const only = ["get-contact-payments-escalation.json", "get-response-plan-payments-api.json"].map(load);
     const r = importer.import(only);

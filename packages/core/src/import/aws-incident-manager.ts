@@ -100,7 +100,6 @@ interface Collected {
   rotations: Map<string, Found<Obj>>;
   overrides: { value: Obj; file: string; rotationKey: string | undefined }[];
   plans: Map<string, Found<Obj>>;
-  /** Items that had no usable id, reported as they are read. */
 }
 
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
@@ -449,7 +448,7 @@ function run(files: SourceFile[]): ImportResult {
   for (const [arn, found] of personal) {
     const v = found.value;
     const alias = str(v.Alias) ?? arnTail(arn);
-    const name = (str(v.DisplayName) ?? alias).trim() || alias;
+    const name = (str(v.DisplayName) ?? alias).trim() || alias.trim() || "Unnamed contact";
     const notes: string[] = [];
     let phone: string | undefined;
     let email: string | undefined;
@@ -476,7 +475,7 @@ function run(files: SourceFile[]): ImportResult {
           entry.why = `${ch.file}: DeliveryAddress.SimpleAddress ${describeValue(address)} is not an E.164 phone number`;
         else if (phone === undefined || phone === address) {
           phone = address;
-          entry.becomes = `phone of person ${alias}`;
+          entry.becomes = "phone";
           if (type === "SMS" || type === "VOICE")
             chNotes.push(
               `Firebreak chooses SMS or a voice call to ${address} by urgency, not by the channel's type (${type})`,
@@ -487,7 +486,7 @@ function run(files: SourceFile[]): ImportResult {
           entry.why = `${ch.file}: DeliveryAddress.SimpleAddress ${describeValue(address)} is not an email address`;
         else if (email === undefined || email === address) {
           email = address;
-          entry.becomes = `email of person ${alias}`;
+          entry.becomes = "email";
         } else entry.why = `a Firebreak person has one email address; ${email} (an earlier channel) was kept`;
       } else entry.why = `${ch.file}: Type ${describeValue(type)} is not SMS, VOICE or EMAIL`;
       channelEntries.push(entry);
@@ -541,7 +540,7 @@ function run(files: SourceFile[]): ImportResult {
       };
       if (e.why || !personOf.has(arn))
         b.notMapped(entry, e.why ?? `its contact ${alias} was not mapped (see that entry)`);
-      else b.mapped({ ...entry, becomes: [e.becomes!.replace(alias, personOf.get(arn)!)], notes: e.notes });
+      else b.mapped({ ...entry, becomes: [`${e.becomes} of person ${personOf.get(arn)}`], notes: e.notes });
     }
   }
   for (const [chArn, ch] of c.channels)
@@ -761,7 +760,7 @@ function run(files: SourceFile[]): ImportResult {
   for (const [arn, found] of c.plans) {
     const v = found.value;
     const planName = str(v.name) ?? arnTail(arn);
-    const name = (str(v.displayName) ?? planName).trim() || planName;
+    const name = (str(v.displayName) ?? planName).trim() || planName.trim() || "Unnamed response plan";
     const entry = { kind: "response plan", id: arn, name, file: found.file };
     if (!Array.isArray(v.engagements)) {
       b.notMapped(
