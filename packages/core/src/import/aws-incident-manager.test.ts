@@ -381,6 +381,36 @@ describe("daylight saving", () => {
     expect(entry(r, rotationArn("long")).notes[0]).toMatch(/longer than Firebreak's longest shift/);
   });
 
+  it("starts a rotation whose StartTime is between handoffs at the next handoff, with a note", () => {
+    const r = importer.import([
+      ...files.filter((f) => f.name !== "list-rotations.json"),
+      {
+        name: "list-rotations.json",
+        json: {
+          Rotations: [
+            {
+              RotationArn: rotationArn("platform-weekly"),
+              Name: "platform-weekly",
+              ContactIds: [contact("chen"), contact("dana")],
+              // A Wednesday, 11:30 in New York (EDT): the next Monday 10:00 is 2026-06-08.
+              StartTime: "2026-06-03T15:30:00Z",
+              TimeZoneId: "America/New_York",
+              Recurrence: {
+                WeeklySettings: [{ DayOfWeek: "MON", HandOffTime: { HourOfDay: 10, MinuteOfHour: 0 } }],
+                NumberOfOnCalls: 1,
+                RecurrenceMultiplier: 1,
+              },
+            },
+          ],
+        },
+      },
+    ]);
+    expect(rotation(r, "platform-weekly")).toMatchObject({ start: "2026-06-08", handoffTime: "10:00" });
+    expect(entry(r, rotationArn("platform-weekly")).notes[0]).toMatch(
+      /StartTime 2026-06-03T15:30:00.000Z is not at a handoff: the rotation starts at the first handoff after it \(2026-06-08 10:00 America\/New_York\)/,
+    );
+  });
+
   it("hands platform-weekly (Monday 10:00 America/New_York) off at 10:00 local on both sides of 2026-03-08", () => {
     const r = rotation(result, "platform-weekly");
     const segments = scheduleBetween(

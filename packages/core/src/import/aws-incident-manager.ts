@@ -316,7 +316,11 @@ function planRotation(
   const w = wallTimeAt(zone, startMs);
   let date: LocalDate = { year: w.year, month: w.month, day: w.day };
   const atOrBefore = w.hour * 3600 + w.minute * 60 + w.second <= hand.hour * 3600 + hand.minute * 60;
-  const exactly = w.hour === hand.hour && w.minute === hand.minute && w.second === 0;
+  const exactly =
+    w.hour === hand.hour &&
+    w.minute === hand.minute &&
+    w.second === 0 &&
+    (day === undefined || day === weekday(date));
   if (day === undefined) {
     if (!atOrBefore) date = addDays(date, 1);
   } else {
