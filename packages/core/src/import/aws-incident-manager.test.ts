@@ -317,7 +317,7 @@ describe("the fixture export", () => {
       load("final-shifts.json"),
     ]);
     expect(entry(r, "users.json")).toMatchObject({ kind: "file", outcome: "not mapped" });
-    expect(entry(r, "users.json").notes[0]).toMatch(/not a AWS Incident Manager export/);
+    expect(entry(r, "users.json").notes[0]).toMatch(/not an AWS Incident Manager export/);
     expect(entry(r, "final-shifts.json").notes[0]).toMatch(/import verify/);
     expect(r.directory).toEqual(result.directory);
   });
