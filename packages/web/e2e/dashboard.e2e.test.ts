@@ -266,7 +266,7 @@ describe("dashboard in headless Chromium", () => {
   it("says when the API is down, marks the page stale, disables actions with the reason, keeps a draft, and recovers by itself", async () => {
     const { context, page } = await signIn("bob", "responder");
     try {
-      await fireAlarm("outage-e2e", "--service", "payments");
+      await fireAlarm("outage-e2e", "--service", "outage-svc");
       const row = page.locator("tr", { hasText: "outage-e2e" });
       await row.waitFor({ timeout: LIVE_MS });
       await row.getByRole("link").click();
@@ -310,7 +310,7 @@ describe("dashboard in headless Chromium", () => {
   it("a session that expires mid-incident brings the user back to the incident with the typed draft after signing in", async () => {
     const { context, page, errors } = await signIn("chen", "responder");
     try {
-      await fireAlarm("session-e2e", "--service", "payments");
+      await fireAlarm("session-e2e", "--service", "session-svc");
       const row = page.locator("tr", { hasText: "session-e2e" });
       await row.waitFor({ timeout: LIVE_MS });
       await row.getByRole("link").click();
@@ -355,8 +355,8 @@ describe("dashboard in headless Chromium", () => {
   it("runs from the keyboard: j/k move, / searches, a acknowledges (focus lands on the outcome), r resolves, ? helps", async () => {
     const { context, page, errors } = await signIn("dana", "responder");
     try {
-      await fireAlarm("keys-one-e2e", "--service", "payments");
-      await fireAlarm("keys-two-e2e", "--service", "checkout");
+      await fireAlarm("keys-one-e2e", "--service", "keys-svc-one");
+      await fireAlarm("keys-two-e2e", "--service", "keys-svc-two");
       await page.locator("tr", { hasText: "keys-two-e2e" }).waitFor({ timeout: LIVE_MS });
       await page.locator("tr", { hasText: "keys-one-e2e" }).waitFor({ timeout: LIVE_MS });
       const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
@@ -385,7 +385,9 @@ describe("dashboard in headless Chromium", () => {
       await page.keyboard.press("Escape");
       await help.waitFor({ state: "hidden", timeout: STEP_MS });
       // Open the one left, from the keyboard.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.keyboard.press("j");
+      await expect.poll(focused).toContain("keys-one-e2e");
       await page.keyboard.press("Enter");
       await page.getByRole("heading", { level: 1, name: /keys-one-e2e/ }).waitFor({ timeout: STEP_MS });
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

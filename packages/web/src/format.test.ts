@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatTime,
   incidentAge,
+  needsAttention,
 } from "./format";
 import type { IncidentView } from "./types";
 
@@ -38,6 +39,30 @@ describe("incident list ordering and filters", () => {
       incident({ key: "INC-4", number: 4, severity: "SEV2", createdAt: "2026-11-22T03:00:00Z" }),
     ];
     expect([...items].sort(compareIncidents).map((i) => i.key)).toEqual(["INC-3", "INC-2", "INC-4", "INC-1"]);
+  });
+
+  it("puts unacknowledged high-urgency incidents first: an escalating SEV2 above an acknowledged SEV1", () => {
+    const items = [
+      incident({ key: "INC-1", number: 1, severity: "SEV1", status: "acknowledged" }),
+      incident({ key: "INC-2", number: 2, severity: "SEV4", status: "declared" }),
+      incident({ key: "INC-3", number: 3, severity: "SEV2", status: "declared" }),
+      incident({ key: "INC-4", number: 4, severity: "SEV1", status: "mitigated" }),
+      incident({
+        key: "INC-5",
+        number: 5,
+        severity: "SEV1",
+        status: "declared",
+        createdAt: "2026-11-22T07:00:00Z",
+      }),
+    ];
+    expect([...items].sort(compareIncidents).map((i) => i.key)).toEqual([
+      "INC-5",
+      "INC-3",
+      "INC-1",
+      "INC-4",
+      "INC-2",
+    ]);
+    expect(items.filter(needsAttention).map((i) => i.key)).toEqual(["INC-3", "INC-5"]);
   });
 
   it("filters by severity, status, service and text (title, key, alarm name)", () => {

@@ -3,9 +3,21 @@ import type { IncidentView, Severity } from "./types";
 
 const SEVERITY_RANK: Record<Severity, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4, SEV5: 5 };
 
-/** Most severe first; within a severity, the oldest (longest open) first; then by number. */
+/**
+ * Nobody has acknowledged it and it is high urgency (SEV1–SEV2, the default urgency; the pager
+ * applies a team's own policy): someone is being paged for it right now.
+ */
+export function needsAttention(incident: Pick<IncidentView, "status" | "severity">): boolean {
+  return incident.status === "declared" && (incident.severity === "SEV1" || incident.severity === "SEV2");
+}
+
+/**
+ * Unacknowledged high-urgency incidents first; then most severe first; within a severity, the
+ * oldest (longest open) first; then by number.
+ */
 export function compareIncidents(a: IncidentView, b: IncidentView): number {
   return (
+    Number(needsAttention(b)) - Number(needsAttention(a)) ||
     (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
     Date.parse(a.createdAt) - Date.parse(b.createdAt) ||
     a.number - b.number

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { getJson } from "../api";
-import { applyFilters, type Filters, formatAge, formatTime, incidentAge } from "../format";
+import { applyFilters, type Filters, formatAge, formatTime, incidentAge, needsAttention } from "../format";
 import { moveFocus, useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
@@ -104,6 +104,14 @@ export function IncidentListView() {
     setFilters(next);
     writeFilters(next);
   };
+  // The tab's title counts the incidents nobody has acknowledged that page now: "(2) Firebreak".
+  const urgent = (list.data?.items ?? []).filter(needsAttention).length;
+  useEffect(() => {
+    document.title = urgent > 0 ? `(${urgent}) Firebreak` : "Firebreak";
+    return () => {
+      document.title = "Firebreak";
+    };
+  }, [urgent]);
   useShortcuts({
     j: () => moveFocus("a.incident-link", 1),
     k: () => moveFocus("a.incident-link", -1),
@@ -206,6 +214,11 @@ export function IncidentListView() {
       </p>
       {list.outage ? null : <ErrorNote error={list.error} />}
       {!list.data && !list.error ? <p aria-live="polite">Loading incidents…</p> : null}
+      {list.data && shown.length > 0 && shown.length < items.length ? (
+        <p class="muted" data-testid="filtered-count">
+          Showing {shown.length} of {items.length} incidents (filtered).
+        </p>
+      ) : null}
       {list.data && shown.length === 0 ? (
         <p class="empty">
           {items.length === 0 ? "No open incidents. All quiet." : "No incidents match these filters."}
@@ -214,7 +227,7 @@ export function IncidentListView() {
       {shown.length > 0 ? (
         <table class="incidents">
           <caption class="visually-hidden">
-            Incidents, most severe first, then oldest first. Updated live.
+            Incidents: unacknowledged SEV1 and SEV2 first, then most severe, then oldest. Updated live.
           </caption>
           <thead>
             <tr>
@@ -222,6 +235,7 @@ export function IncidentListView() {
               <th scope="col">Incident</th>
               <th scope="col">Status</th>
               <th scope="col">Age</th>
+              <th scope="col">Updated</th>
               <th scope="col">Roles</th>
               <th scope="col">Service</th>
               <th scope="col">Alarm</th>
@@ -229,7 +243,11 @@ export function IncidentListView() {
           </thead>
           <tbody>
             {shown.map((incident) => (
-              <tr key={incident.id} data-incident={incident.key}>
+              <tr
+                key={incident.id}
+                data-incident={incident.key}
+                class={needsAttention(incident) ? "urgent" : undefined}
+              >
                 <td data-label="Severity">
                   <SeverityBadge severity={incident.severity} />
                 </td>
@@ -249,9 +267,15 @@ export function IncidentListView() {
                 </td>
                 <td data-label="Status">
                   <StatusBadge status={incident.status} />
+                  {needsAttention(incident) ? (
+                    <span class="urgent-note"> nobody has acknowledged</span>
+                  ) : null}
                 </td>
                 <td data-label="Age" class="age">
                   <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
+                </td>
+                <td data-label="Updated" class="age">
+                  <time dateTime={incident.updatedAt}>{formatAge(incident.updatedAt, now)} ago</time>
                 </td>
                 <td data-label="Roles">{roleSummary(incident)}</td>
                 <td data-label="Service">{incident.services.join(", ") || "—"}</td>
