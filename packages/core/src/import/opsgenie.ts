@@ -467,6 +467,10 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         notes: rnotes,
       });
     }
+    if (out.length > 0 && out.length < rots.length)
+      notes.push(
+        `${rots.length - out.length} of its ${rots.length} rotations are not mapped (see each schedule rotation)`,
+      );
     const owner = isObj(o.ownerTeam) ? o.ownerTeam : undefined;
     candidates.set(sid, {
       scheduleId: sid,
