@@ -508,6 +508,69 @@ describe("hostile input", () => {
     ]);
   });
 
+  it("finds an override's schedule by its _parent when the file name does not say", () => {
+    const r = run([
+      ...files().filter((f) => !f.name.includes("overrides")),
+      {
+        name: "override.json",
+        json: {
+          data: {
+            _parent: { id: SRE_PRIMARY, name: "SRE Primary", enabled: true },
+            alias: "bob-swap",
+            user: { type: "user", id: BOB, username: "bob.jones@example.com" },
+            startDate: "2026-03-25T14:00:00Z",
+            endDate: "2026-03-25T16:00:00Z",
+            rotations: [],
+          },
+        },
+      },
+    ]);
+    expect(entry(r, "schedule override", "bob-swap").becomes).toEqual(["override on rotation sre-primary"]);
+    expect(rotation(r, "sre-primary").overrides).toEqual([
+      {
+        personId: "bob-jones",
+        from: "2026-03-25T14:00:00.000Z",
+        to: "2026-03-25T16:00:00.000Z",
+        reason: "Opsgenie override bob-swap",
+      },
+    ]);
+  });
+
+  it("reads a historical period's flattenedRecipients", () => {
+    const s = opsgenieImporter.shifts({
+      name: "timeline.json",
+      json: {
+        data: {
+          finalTimeline: {
+            rotations: [
+              {
+                id: "r",
+                periods: [
+                  {
+                    startDate: "2026-03-20T09:00:00Z",
+                    endDate: "2026-03-21T09:00:00Z",
+                    type: "historical",
+                    recipient: { id: "t", type: "team", name: "SRE" },
+                    flattenedRecipients: [{ id: ALICE, type: "user", name: "alice.smith@example.com" }],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    });
+    expect(s).toEqual({
+      shifts: [
+        {
+          start: "2026-03-20T09:00:00.000Z",
+          end: "2026-03-21T09:00:00.000Z",
+          person: { id: ALICE, email: "alice.smith@example.com" },
+        },
+      ],
+    });
+  });
+
   it("handles a 10k-item list", () => {
     const users = Array.from({ length: 10_000 }, (_, i) => ({
       id: `u-${i}`,
@@ -522,6 +585,20 @@ describe("hostile input", () => {
     expect(r.directory.people).toHaveLength(10_000);
     expect(r.report).toHaveLength(10_001);
     valid(r);
+  });
+
+  it("gives 10k users of one name 10k ids without quadratic search", () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `u-${i}`,
+      username: `user${i}@example.com`,
+      fullName: "Sam Lee",
+    }));
+    const r = run([{ name: "users.json", json: { data: users } }]);
+    expect(new Set(r.directory.people.map((p) => p.id)).size).toBe(10_000);
+    expect(r.directory.people.slice(0, 3).map((p) => p.id)).toEqual(["sam-lee", "sam-lee-2", "sam-lee-3"]);
+    // No timeZone: UTC, with a note.
+    expect(r.directory.people[0]!.timezone).toBe("UTC");
+    expect(r.report[0]!.notes[0]).toMatch(/timeZone undefined is not an IANA name: UTC used/);
   });
 
   it("never throws on arbitrary JSON and always yields a valid draft", () => {

@@ -139,6 +139,17 @@ const describeRestriction = (tr: Obj): string => {
 
 function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
   const b = new ImportBuilder("opsgenie");
+  // ImportBuilder.uniqueId tries "-2", "-3", … one by one: n objects with one name cost O(n²)
+  // (10k same-named users took 20 s). This counts the suffixes per name so each id is found at
+  // once; the ids are the same as uniqueId's for names up to 48 characters.
+  const suffixes = new Map<string, number>();
+  const uid = (kind: "person" | "team" | "rotation" | "policy", name: string): string => {
+    const base = slugId(name, kind);
+    const key = `${kind}\u0000${base}`;
+    const n = (suffixes.get(key) ?? 0) + 1;
+    suffixes.set(key, n);
+    return b.uniqueId(kind, n === 1 ? name : `${base.slice(0, 48)}-${n}`, kind);
+  };
   const list = Array.isArray(files) ? files : [];
 
   const users = new Map<string, UserIn>();
@@ -229,7 +240,8 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
           const c: Contact = {
             method: str(item.method) ?? "?",
             to: str(item.to) ?? "",
-            enabled: item.enabled !== false,
+            // The OpenAPI spec puts it in `status.enabled` (ContactWithApplyOrder); older docs at the top.
+            enabled: item.enabled !== false && !(isObj(item.status) && item.status.enabled === false),
             file,
           };
           contacts.set(userId, [...(contacts.get(userId) ?? []), c]);
@@ -309,7 +321,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
       ]);
       continue;
     }
-    person.id = b.uniqueId("person", name);
+    person.id = uid("person", name);
     const p = personSchema.safeParse(person);
     if (!p.success) {
       b.notMapped({ kind: "user", id, name, file }, [
@@ -447,7 +459,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
       if (members.length === 0)
         rnotes.push("no participant could be mapped: the rotation is empty (nobody on call)");
       const rotation: Rotation = {
-        id: b.uniqueId("rotation", rots.length > 1 ? `${sname}-${rname}` : sname),
+        id: uid("rotation", rots.length > 1 ? `${sname}-${rname}` : sname),
         name: rots.length > 1 ? `${sname} / ${rname}` : sname,
         members,
         shift,
@@ -487,10 +499,15 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
     const named = objs(o.rotations)
       .map((r) => str(r.id))
       .filter((id): id is string => !!id);
-    let sid: string | undefined;
-    for (const [id, c] of candidates) {
-      if (named.some((n) => c.rotations.some((r) => rotationBySourceId.get(n) === r))) sid = id;
-    }
+    const parent = isObj(o._parent) ? o._parent : {};
+    let sid: string | undefined = [
+      str(parent.id),
+      scheduleByName.get((str(parent.name) ?? "").toLowerCase()),
+    ].find((id): id is string => !!id && candidates.has(id));
+    if (!sid)
+      for (const [id, c] of candidates) {
+        if (named.some((n) => c.rotations.some((r) => rotationBySourceId.get(n) === r))) sid = id;
+      }
     if (!sid) {
       const lower = file.toLowerCase();
       sid = [...candidates.keys()].find((id) => lower.includes(id.toLowerCase()));
@@ -734,7 +751,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         "its team already has an escalation as its policy (Firebreak teams have one): this one is kept as a policy nobody uses; the alert routing that chose it is not imported",
       );
     const policy: PolicyDraft = {
-      id: b.uniqueId("policy", name),
+      id: uid("policy", name),
       name,
       levels: built.levels,
       repeat: built.repeat,
@@ -766,7 +783,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         `team membership (${members.length} members, roles) is not imported: Firebreak teams have no member list; people are on call through rotations`,
       );
     const team: TeamDraft = {
-      id: b.uniqueId("team", name),
+      id: uid("team", name),
       name,
       services: [],
       rotations: [],
@@ -847,29 +864,35 @@ function shiftsOf(file: SourceFile): SourceShifts | undefined {
     const shifts: SourceShift[] = [];
     for (const r of objs(data.finalTimeline.rotations))
       for (const p of objs(r.periods)) {
-        const rec = isObj(p.recipient) ? p.recipient : undefined;
         const start = str(p.startDate);
         const end = str(p.endDate);
-        if (!rec || str(rec.type) !== "user" || !start || !end) continue;
-        const s = Date.parse(start);
-        const e = Date.parse(end);
-        if (
-          !Number.isFinite(s) ||
-          !Number.isFinite(e) ||
-          e <= s ||
-          Math.abs(s) > 8.64e15 ||
-          Math.abs(e) > 8.64e15
-        )
-          continue;
-        const person: SourceShift["person"] = {};
-        const id = str(rec.id);
-        const name = str(rec.name);
-        if (id) person.id = id;
-        if (name) {
-          if (name.includes("@")) person.email = name;
-          else person.name = name;
+        if (!start || !end) continue;
+        // A user period names the user; a team/escalation period (historical) lists its users in
+        // flattenedRecipients.
+        const direct = isObj(p.recipient) && str(p.recipient.type) === "user" ? [p.recipient] : [];
+        const recipients =
+          direct.length > 0 ? direct : objs(p.flattenedRecipients).filter((r) => str(r.type) === "user");
+        for (const rec of recipients) {
+          const s = Date.parse(start);
+          const e = Date.parse(end);
+          if (
+            !Number.isFinite(s) ||
+            !Number.isFinite(e) ||
+            e <= s ||
+            Math.abs(s) > 8.64e15 ||
+            Math.abs(e) > 8.64e15
+          )
+            continue;
+          const person: SourceShift["person"] = {};
+          const id = str(rec.id);
+          const name = str(rec.name);
+          if (id) person.id = id;
+          if (name) {
+            if (name.includes("@")) person.email = name;
+            else person.name = name;
+          }
+          shifts.push({ start: new Date(s).toISOString(), end: new Date(e).toISOString(), person });
         }
-        shifts.push({ start: new Date(s).toISOString(), end: new Date(e).toISOString(), person });
       }
     shifts.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
     const out: SourceShifts = { shifts };
