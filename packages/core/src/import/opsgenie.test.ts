@@ -536,6 +536,30 @@ describe("hostile input", () => {
     ]);
   });
 
+  it("reads a schedule list without ?expand=rotation as schedules (not teams), and says so", () => {
+    const r = run([
+      {
+        name: "schedules.json",
+        json: {
+          data: [
+            {
+              id: SRE_PRIMARY,
+              name: "SRE Primary",
+              description: "",
+              timezone: "Europe/London",
+              enabled: true,
+              ownerTeam: { id: "8418d193-2dab-4490-b331-8c02cdd196b7", name: "SRE" },
+            },
+          ],
+        },
+      },
+    ]);
+    const e = entry(r, "schedule", SRE_PRIMARY);
+    expect(e.outcome).toBe("not mapped");
+    expect(e.notes.join()).toMatch(/expand=rotation/);
+    expect(r.ids.schedules).toEqual({});
+  });
+
   it("reads a historical period's flattenedRecipients", () => {
     const s = opsgenieImporter.shifts({
       name: "timeline.json",

@@ -79,7 +79,9 @@ type Kind =
 function itemKind(o: Obj): Kind | undefined {
   if (isObj(o.finalTimeline) || isObj(o.baseTimeline)) return "timeline";
   if ("rules" in o && Array.isArray(o.rules)) return "escalations";
-  if ("rotations" in o && ("timezone" in o || "enabled" in o || "ownerTeam" in o)) return "schedules";
+  // A schedule listed without ?expand=rotation has no "rotations", but a time zone a team lacks.
+  if (("rotations" in o || "timezone" in o) && ("timezone" in o || "enabled" in o || "ownerTeam" in o))
+    return "schedules";
   if ("alias" in o && ("user" in o || "startDate" in o)) return "overrides";
   if ("method" in o && "to" in o) return "contacts";
   if ("actionType" in o || ("notificationTime" in o && "criteria" in o)) return "notification-rules";
@@ -803,6 +805,13 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
       ]);
       continue;
     }
+    if (c.rotations.length === 0) {
+      b.notMapped({ kind: "schedule", id: sid, name: c.entry.name, file: c.entry.file }, [
+        "none of its rotations could be mapped",
+        ...notes,
+      ]);
+      continue;
+    }
     const hn = homeNote.get(sid);
     if (hn) notes.push(hn);
     team.rotations.push(...c.rotations);
@@ -812,8 +821,8 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
       id: sid,
       name: c.entry.name,
       file: c.entry.file,
-      becomes: c.rotations.length > 0 ? c.rotations.map((r) => `rotation ${r.id}`) : [],
-      notes: c.rotations.length > 0 ? notes : ["none of its rotations could be mapped", ...notes],
+      becomes: c.rotations.map((r) => `rotation ${r.id}`),
+      notes,
     });
   }
   for (const [svid, { o, file }] of services) {
