@@ -289,6 +289,26 @@ describe("the DST schedule", () => {
     ]);
   });
 
+  it("keeps 12-hour elapsed turns across New York's fall-back (a note says the local times move)", () => {
+    const nights = rotation(result, "payments-on-call-nights");
+    const withoutOverride = { ...nights, overrides: [] };
+    const segments = scheduleBetween(
+      withoutOverride,
+      result.directory.people,
+      new Date("2026-10-31T23:00:00Z"),
+      new Date("2026-11-02T11:00:00Z"),
+    );
+    // 19:00/07:00 EDT before 2026-11-01 06:00Z, 18:00/06:00 EST after: always 23:00Z/11:00Z.
+    expect(segments.map((s) => s.start.toISOString())).toEqual([
+      "2026-10-31T23:00:00.000Z",
+      "2026-11-01T11:00:00.000Z",
+      "2026-11-01T23:00:00.000Z",
+    ]);
+    expect(entry(result, "schedule rotation", "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9").notes.join()).toMatch(
+      /12-hour turns are counted in elapsed time/,
+    );
+  });
+
   /** Who the source names for each UTC hour of [from, to), via ids.people. */
   const sourceHours = (shifts: SourceShifts, from: number, to: number) => {
     const out = new Map<number, string | undefined>();

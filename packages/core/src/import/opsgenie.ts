@@ -28,7 +28,7 @@
 
 import type { EscalationLevel, Person, Rotation, RotationOverride, TargetRef } from "../oncall/directory";
 import { personSchema } from "../oncall/directory";
-import { isValidTimeZone } from "../oncall/tz";
+import { isValidTimeZone, offsetMsAt } from "../oncall/tz";
 import {
   ImportBuilder,
   type Importer,
@@ -403,8 +403,14 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         why.push(`${file}: rotation length ${short(r.length)} is not a whole number ≥ 1`);
       else if (type === "daily" && length === 1) shift = { type: "daily" };
       else if (type === "weekly" && length === 1) shift = { type: "weekly" };
-      else if (type === "hourly") shift = { type: "hours", hours: length };
-      else if (type === "daily" || type === "weekly") {
+      else if (type === "hourly") {
+        shift = { type: "hours", hours: length };
+        // 2026-01-15 and 2026-07-15 (fixed instants, no clock read): a zone whose offset differs keeps DST.
+        if (length % 24 !== 0 && offsetMsAt(zone, 1_768_435_200_000) !== offsetMsAt(zone, 1_784_073_600_000))
+          rnotes.push(
+            `${length}-hour turns are counted in elapsed time in Firebreak: after a DST change in ${zone} the local handover times move by an hour (Opsgenie's documentation does not say how its hourly rotations treat DST: check with \`firebreak import verify\`)`,
+          );
+      } else if (type === "daily" || type === "weekly") {
         const hours = length * (type === "daily" ? 24 : 168);
         if (hours > 24 * 366)
           why.push(`${file}: a ${type} rotation of length ${length} is longer than a year`);
@@ -618,7 +624,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         else for (const r of c.rotations) targets.push({ type: "rotation", id: r.id });
       } else if (rtype === "team")
         notes.push(
-          `${label}: team recipients (notify ${notify}) are not imported: a Firebreak level pages people or rotations, not a team's own routing: dropped`,
+          `${label}: team recipients (notify ${notify}) are not imported: Opsgenie resolves them through the team's routing rules or members, a Firebreak level pages people or rotations: dropped`,
         );
       else
         notes.push(
