@@ -199,6 +199,7 @@ describe("the fixture export", () => {
     expect(sre.notes.join("\n")).toMatch(/team recipients \(notify admins\) are not imported/);
     expect(sre.notes.join("\n")).toMatch(/if-not-closed/);
     expect(sre.notes.join("\n")).toMatch(/fallback .* person carol-diaz/);
+    expect(sre.notes.join("\n")).toMatch(/last level's timeout is the repeat wait interval \(15 min\)/);
 
     const pay = entry(result, "escalation", "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
     expect(pay.notes.join("\n")).toMatch(/schedule Legacy DB.*not in the export/);
@@ -522,6 +523,8 @@ describe("hostile input", () => {
     expect(entry(r, "escalation", "9f3f2c5e-8b7a-4d6c-b5e4-3a2f1e0d9c8b").notes.join()).toMatch(
       /schedule SRE Primary\): the schedule is not in the export/,
     );
+    expect(r.directory.teams.map((t) => t.id)).toEqual(["sre", "payments"]);
+    expect(r.directory.teams.every((t) => t.rotations.length === 0)).toBe(true);
     // Payments' escalation keeps only Erin (its schedules were not exported).
     expect(r.directory.escalationPolicies.find((p) => p.id === "payments-escalation")!.levels).toEqual([
       { targets: [{ type: "person", id: "erin-walsh" }], timeoutMinutes: 30 },

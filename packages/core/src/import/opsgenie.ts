@@ -647,8 +647,10 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
       let timeout: number;
       const next = delays[i + 1];
       if (next !== undefined) timeout = next - d;
-      else if (wait !== undefined && wait > 0) timeout = wait;
-      else {
+      else if (wait !== undefined && wait > 0) {
+        timeout = wait;
+        notes.push(`the last level's timeout is the repeat wait interval (${wait} min)`);
+      } else {
         timeout = 30;
         notes.push(
           "the last level's timeout is 30 min (Opsgenie has no next rule and no repeat wait interval)",
@@ -754,6 +756,10 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
     );
     const owner = ownerOf(o);
     if (!owner) notes.push("owned by no team in Opsgenie: a policy no team uses until you assign it");
+    else if (!teams.has(owner))
+      notes.push(
+        `its owner team ${short(owner)} is not in the export: a policy no team uses until you assign it`,
+      );
     else if (teamEscalation.get(owner) !== eid)
       notes.push(
         "its team already has an escalation as its policy (Firebreak teams have one): this one is kept as a policy nobody uses; the alert routing that chose it is not imported",
