@@ -685,6 +685,52 @@ describe("hostile input", () => {
     );
   });
 
+  it("never throws on the fixture export with any field replaced by anything, and stays valid", () => {
+    /** Every path to a value inside `json`. */
+    const paths = (json: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) => {
+      out.push(at);
+      if (Array.isArray(json))
+        json.forEach((v, i) => {
+          paths(v, [...at, i], out);
+        });
+      else if (typeof json === "object" && json !== null)
+        for (const [k, v] of Object.entries(json)) paths(v, [...at, k], out);
+      return out;
+    };
+    const base = files();
+    const all = base.flatMap((f, i) => paths(f.json).map((p) => [i, p] as const));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(all.length - 1), fc.oneof(fc.anything(), fc.constant(undefined))), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (mutations) => {
+          const copy = base.map((f) => ({ name: f.name, json: structuredClone(f.json) }));
+          for (const [index, value] of mutations) {
+            const [fileIndex, path] = all[index]!;
+            const file = copy[fileIndex]!;
+            if (path.length === 0) {
+              file.json = value;
+              continue;
+            }
+            let parent: unknown = file.json;
+            for (const key of path.slice(0, -1))
+              parent =
+                parent && typeof parent === "object" ? (parent as Record<string, unknown>)[key] : undefined;
+            if (parent && typeof parent === "object")
+              (parent as Record<string, unknown>)[path.at(-1)!] = value;
+          }
+          const r = opsgenieImporter.import(copy);
+          expect(parseWithIssues(r.directory).issues).toEqual([]);
+          expect(r.report.some((e) => e.kind === "import")).toBe(false);
+          opsgenieImporter.shifts(copy[0]!);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("converts Opsgenie's phone format to E.164", () => {
     expect(opsgenieToE164("44-7700900123")).toBe("+447700900123");
     expect(opsgenieToE164("1-2025550143")).toBe("+12025550143");
