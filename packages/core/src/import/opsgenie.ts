@@ -417,7 +417,7 @@ function run(files: SourceFile[]): ReturnType<ImportBuilder["result"]> {
         else {
           shift = { type: "hours", hours };
           rnotes.push(
-            `a ${type} rotation of length ${length} becomes ${hours}-hour shifts: Opsgenie hands over at ${"the start time"} on the local wall clock, Firebreak's hour shifts are elapsed time, so after a DST change the handover moves by an hour`,
+            `a ${type} rotation of length ${length} becomes ${hours}-hour shifts: Opsgenie hands over at the start time on the local wall clock, Firebreak's hour shifts are elapsed time, so after a DST change the handover moves by an hour`,
           );
         }
       } else why.push(`${file}: rotation type ${short(r.type)} is not daily, weekly or hourly`);
