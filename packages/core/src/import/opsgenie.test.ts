@@ -429,7 +429,7 @@ describe("hostile input", () => {
       ["file", "list.json", "not mapped"],
       ["file", "garbage.json", "not mapped"],
     ]);
-    expect(r.report[0]!.notes[0]).toMatch(/not a Opsgenie export this importer reads/);
+    expect(r.report[0]!.notes[0]).toMatch(/not an Opsgenie export this importer reads/);
     valid(r);
   });
 
