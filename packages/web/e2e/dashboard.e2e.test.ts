@@ -76,6 +76,35 @@ async function signIn(person = "alice", role = "responder"): Promise<Session> {
   return { context, page, dialogs, errors };
 }
 
+/** The page's focused element (this file is compiled without the DOM library: minimal types). */
+type Focused = { id: string; textContent: string | null; blur(): void } | null;
+function focusedId(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () => (globalThis as unknown as { document: { activeElement: Focused } }).document.activeElement?.id,
+  );
+}
+function focusedText(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      (
+        globalThis as unknown as { document: { activeElement: Focused } }
+      ).document.activeElement?.textContent?.trim() ?? "",
+  );
+}
+function blurFocused(page: Page): Promise<void> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { document: { activeElement: Focused } }).document.activeElement?.blur(),
+  );
+}
+/** The drafts the dashboard keeps in this tab's sessionStorage. */
+function draftKeys(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Object.keys((globalThis as unknown as { sessionStorage: object }).sessionStorage).filter((k) =>
+      k.startsWith("fb-draft:"),
+    ),
+  );
+}
+
 /** Makes the page believe its tab was hidden or shown (document.visibilityState + the event). */
 function setVisibility(page: Page, state: "hidden" | "visible") {
   return page.evaluate((value) => {
@@ -343,9 +372,7 @@ describe("dashboard in headless Chromium", () => {
       // Signing out forgets every draft.
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("heading", { name: "Firebreak" }).waitFor({ timeout: STEP_MS });
-      expect(
-        await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("fb-draft:"))),
-      ).toEqual([]);
+      expect(await draftKeys(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -359,7 +386,7 @@ describe("dashboard in headless Chromium", () => {
       await fireAlarm("keys-two-e2e", "--service", "keys-svc-two");
       await page.locator("tr", { hasText: "keys-two-e2e" }).waitFor({ timeout: LIVE_MS });
       await page.locator("tr", { hasText: "keys-one-e2e" }).waitFor({ timeout: LIVE_MS });
-      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+      const focused = () => focusedText(page);
       const links = page.locator("a.incident-link");
       const first = (await links.nth(0).textContent())!.trim();
       const second = (await links.nth(1).textContent())!.trim();
@@ -371,12 +398,12 @@ describe("dashboard in headless Chromium", () => {
       expect(await focused()).toBe(first);
       // "/" goes to the search; letters typed there are text, not shortcuts.
       await page.keyboard.press("/");
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("incident-search");
+      expect(await focusedId(page)).toBe("incident-search");
       await page.keyboard.type("keys-one");
       expect(await page.locator("#incident-search").inputValue()).toBe("keys-one");
       await expect.poll(() => links.count()).toBe(1);
       // ? shows the shortcuts; Esc closes them.
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await blurFocused(page);
       await page.keyboard.press("?");
       const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
       await help.waitFor({ timeout: STEP_MS });
@@ -385,19 +412,19 @@ describe("dashboard in headless Chromium", () => {
       await page.keyboard.press("Escape");
       await help.waitFor({ state: "hidden", timeout: STEP_MS });
       // Open the one left, from the keyboard.
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await blurFocused(page);
       await page.keyboard.press("j");
       await expect.poll(focused).toContain("keys-one-e2e");
       await page.keyboard.press("Enter");
       await page.getByRole("heading", { level: 1, name: /keys-one-e2e/ }).waitFor({ timeout: STEP_MS });
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await blurFocused(page);
       await page.keyboard.press("a");
       await page.getByRole("status").filter({ hasText: "Acknowledged." }).waitFor({ timeout: STEP_MS });
-      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("action-notice");
+      await expect.poll(() => focusedId(page)).toBe("action-notice");
       await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
       // r: to the summary; Enter resolves.
       await page.keyboard.press("r");
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("resolve-summary");
+      expect(await focusedId(page)).toBe("resolve-summary");
       await page.keyboard.type("Resolved from the keyboard");
       await page.keyboard.press("Enter");
       await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
