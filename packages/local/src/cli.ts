@@ -16,6 +16,7 @@ import { CliError } from "./cli-error";
 import { registerDirectoryCommands } from "./directory-cli";
 import { FAKE_TEAM_ID } from "./fake-slack";
 import { registerHeartbeatCommands } from "./heartbeat-cli";
+import { registerImportCommands } from "./import-cli";
 import { registerIntegrationCommands } from "./integration-cli";
 import { registerMaintenanceCommands } from "./maintenance-cli";
 import { registerMigrateCommands } from "./migrate-cli";
@@ -249,6 +250,7 @@ export function buildCli(): Command {
     );
 
   registerDirectoryCommands(program);
+  registerImportCommands(program);
   registerMigrateCommands(program);
   registerAlarmCommands(program);
   registerMaintenanceCommands(program, serverUrl);
