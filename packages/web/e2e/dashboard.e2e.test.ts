@@ -434,6 +434,47 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("the incident page says what is wrong first: the paging state, the latest update; the timeline newest first without paging noise", async () => {
+    const { context, page, errors } = await signIn("erin", "responder");
+    try {
+      await fireAlarm("header-e2e", "--service", "header-svc", "--severity", "sev1");
+      const row = page.locator("tr", { hasText: "header-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      // An unacknowledged SEV1 stands out in the list, first.
+      expect(await row.getAttribute("class")).toContain("urgent");
+      expect(await row.textContent()).toContain("nobody has acknowledged");
+      await expect.poll(() => page.title()).toMatch(/^\(\d+\) Firebreak$/);
+      await row.getByRole("link").click();
+      await page.getByRole("button", { name: "Acknowledge" }).waitFor({ timeout: STEP_MS });
+      const state = page.locator(".incident-head .escalation-state");
+      await state.waitFor({ timeout: LIVE_MS });
+      expect(await state.textContent()).toMatch(/^Paging level 1 since .+: nobody has acknowledged\.$/);
+      await page.fill("#update-text", "Customers see errors at checkout; rolling back");
+      await page.getByRole("button", { name: "Post update" }).click();
+      const latest = page.locator(".incident-head .latest-update");
+      await latest.waitFor({ timeout: STEP_MS });
+      expect(await latest.textContent()).toMatch(
+        /^Latest update, \d+s ago by Erin Walsh: Customers see errors at checkout; rolling back$/,
+      );
+      // The timeline: newest first, readable labels, no raw kinds, paging hidden until asked for.
+      const items = page.locator(".timeline li[data-kind]");
+      expect(await items.first().getAttribute("data-kind")).toBe("incident.update_posted");
+      expect(await page.locator('.timeline li[data-group="paging"]').count()).toBe(0);
+      expect(await page.locator(".timeline").textContent()).not.toMatch(/incident\.[a-z_]+|page\.[a-z_]+/);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-detail-header.png"), fullPage: true });
+      await page.getByRole("button", { name: "Paging", exact: true }).click();
+      await expect.poll(() => page.locator('.timeline li[data-group="paging"]').count()).toBeGreaterThan(0);
+      expect(await page.locator('.timeline li[data-group="people"]').count()).toBe(0);
+      // Acknowledged: the paging state goes.
+      await page.getByRole("button", { name: "Acknowledge" }).click();
+      await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
+      await state.waitFor({ state: "detached", timeout: STEP_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

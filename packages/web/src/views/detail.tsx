@@ -1,10 +1,19 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
 import { useDraft } from "../draft";
-import { describeChanges, formatTime, incidentAge } from "../format";
+import { describeChanges, formatAge, formatTime, incidentAge } from "../format";
 import { useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
+import {
+  byMinuteNewestFirst,
+  escalationState,
+  kindInfo,
+  latestUpdate,
+  shownUnder,
+  TIMELINE_FILTERS,
+  type TimelineFilter,
+} from "../timeline";
 import {
   type AlarmContext,
   type Change,
@@ -52,8 +61,9 @@ function actorName(actor: { type: string; id: string; name?: string }): string {
 }
 
 /**
- * The timeline, newest last; with `merged`, the entries of the incidents merged into this one are
- * interleaved, each marked with its incident's key.
+ * The timeline, newest first, grouped by minute, each kind by its label and icon (never its raw
+ * name); paging noise is hidden unless asked for. With `merged`, the entries of the incidents merged
+ * into this one are interleaved, each marked with its incident's key.
  */
 function Timeline({
   entries,
@@ -64,34 +74,72 @@ function Timeline({
   merged?: IncidentDetail["timeline"];
   keys?: Map<string, string>;
 }) {
-  const all = merged.length
-    ? [...entries, ...merged].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-    : entries;
+  const [filter, setFilter] = useState<TimelineFilter>("default");
+  const all = merged.length ? [...entries, ...merged] : entries;
+  const shown = all.filter((e) => shownUnder(e, filter));
+  const groups = byMinuteNewestFirst(shown);
   return (
     <section aria-labelledby="timeline-title" class="card">
-      <h2 id="timeline-title">Timeline</h2>
+      <div class="heading-row">
+        <h2 id="timeline-title">Timeline</h2>
+        <fieldset class="segmented">
+          <legend class="visually-hidden">Show in the timeline</legend>
+          {TIMELINE_FILTERS.map((f) => (
+            <button
+              key={f.value}
+              type="button"
+              class="ghost"
+              aria-pressed={filter === f.value}
+              onClick={() => setFilter(f.value)}
+            >
+              {f.label}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      <p class="muted">
+        Newest first. {shown.length} of {all.length} entries
+        {filter === "default" && shown.length < all.length
+          ? " (paging hidden: choose All or Paging to see it)"
+          : ""}
+        .
+      </p>
       {all.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
       <ol class="timeline">
-        {all.map((entry) => (
-          <li key={entry.id} data-kind={entry.kind}>
-            <div class="meta">
-              <time dateTime={entry.at}>{formatTime(entry.at)}</time>
-              {entry.incidentId && keys.has(entry.incidentId) ? (
-                <span class="badge" title="from an incident merged into this one">
-                  {keys.get(entry.incidentId)}
-                </span>
-              ) : null}
-              <span class="actor">{actorName(entry.actor)}</span>
-              <code class="kind">{entry.kind}</code>
-              {entry.kind === "incident.update_posted" && entry.data.temporary === true ? (
-                <span class="badge warn">temporary</span>
-              ) : null}
-            </div>
-            <p class="text" dir="auto">
-              {entry.kind === "incident.update_posted" && typeof entry.data.text === "string"
-                ? entry.data.text
-                : entry.summary}
-            </p>
+        {groups.map((group) => (
+          <li key={group.minute} class="minute">
+            <time class="minute-time" dateTime={group.at}>
+              {formatTime(group.at)}
+            </time>
+            <ol>
+              {group.entries.map((entry) => {
+                const info = kindInfo(entry.kind);
+                return (
+                  <li key={entry.id} data-kind={entry.kind} data-group={info.group}>
+                    <div class="meta">
+                      <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+                      {entry.incidentId && keys.has(entry.incidentId) ? (
+                        <span class="badge" title="from an incident merged into this one">
+                          {keys.get(entry.incidentId)}
+                        </span>
+                      ) : null}
+                      <span class="kind" title={entry.kind}>
+                        <span aria-hidden="true">{info.icon}</span> {info.label}
+                      </span>
+                      <span class="actor">{actorName(entry.actor)}</span>
+                      {entry.kind === "incident.update_posted" && entry.data.temporary === true ? (
+                        <span class="badge warn">temporary</span>
+                      ) : null}
+                    </div>
+                    <p class="text" dir="auto">
+                      {entry.kind === "incident.update_posted" && typeof entry.data.text === "string"
+                        ? entry.data.text
+                        : entry.summary}
+                    </p>
+                  </li>
+                );
+              })}
+            </ol>
           </li>
         ))}
       </ol>
@@ -357,6 +405,8 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   };
 
   const open = incident.status !== "resolved";
+  const latest = latestUpdate(incident.timeline);
+  const escalation = escalationState(incident.status, pages);
   const canAck = incident.status === "declared";
   const canMitigate = incident.status === "declared" || incident.status === "acknowledged";
   const shownRoles = [
@@ -399,7 +449,22 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             </span>
           </p>
         ) : null}
+        {escalation ? (
+          <p class="escalation-state">
+            Paging {typeof escalation.level === "number" ? `level ${escalation.level}` : escalation.level}{" "}
+            since <time dateTime={escalation.since}>{formatTime(escalation.since)}</time> (
+            {formatAge(escalation.since, now)}
+            ): nobody has acknowledged.
+          </p>
+        ) : null}
         {incident.alarm?.context ? <AlarmContextFacts context={incident.alarm.context} /> : null}
+        {latest ? (
+          <p class="latest-update">
+            <strong>Latest update</strong>, <time dateTime={latest.at}>{formatAge(latest.at, now)} ago</time>{" "}
+            by {actorName(latest.actor)}:{" "}
+            <span dir="auto">{typeof latest.data.text === "string" ? latest.data.text : latest.summary}</span>
+          </p>
+        ) : null}
         {incident.alarms && incident.alarms.length > 1 ? (
           <section class="alarms" aria-label="Alarms of this incident">
             <p>
