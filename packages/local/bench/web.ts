@@ -37,7 +37,7 @@ function measure(dist: string): { firstKb: number; allKb: number } {
 
 export const webBundle: BenchModule = {
   name: "web bundle",
-  targets: [{ figure: "web_js_gz_kb", op: "<=", value: 150, correctness: false }],
+  targets: [{ figure: "web_js_gz_kb", op: "<=", value: 60, correctness: false }],
   async run(ctx) {
     const work = mkdtempSync(join(tmpdir(), "firebreak-bench-web-"));
     try {
