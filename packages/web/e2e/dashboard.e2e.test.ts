@@ -475,6 +475,56 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("acknowledges and resolves a selection in bulk, confirmed, each conditioned on the status seen", async () => {
+    const { context, page, errors } = await signIn("farid", "responder");
+    try {
+      for (const n of [1, 2, 3]) await fireAlarm(`bulk-${n}-e2e`, "--service", `bulk-svc-${n}`);
+      const rows = [1, 2, 3].map((n) => page.locator("tr", { hasText: `bulk-${n}-e2e` }));
+      for (const row of rows) await row.waitFor({ timeout: LIVE_MS });
+      for (const row of rows) await row.getByRole("checkbox").check();
+      const bar = page.getByRole("toolbar", { name: "Selected incidents" });
+      expect(await bar.textContent()).toContain("3 selected");
+      // Hold the list still (every poll answers 304), then someone resolves the second one behind it.
+      await page.route("**/api/incidents?*", (route) =>
+        route.request().method() === "GET" ? route.fulfill({ status: 304 }) : route.fallback(),
+      );
+      const second = (await rows[1]!.getAttribute("data-incident"))!;
+      const csrf = (await context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const behind = await page.request.post(`${runtime.url}/api/incidents/${second}/resolve`, {
+        headers: { "x-csrf-token": csrf },
+        data: {},
+      });
+      expect(behind.status(), await behind.text()).toBe(200);
+      await bar.getByRole("button", { name: "Acknowledge 3" }).click();
+      const dialog = page.getByRole("dialog", { name: "Acknowledge 3 incidents?" });
+      await dialog.waitFor({ timeout: STEP_MS });
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-bulk-confirm.png") });
+      await dialog.getByRole("button", { name: "Acknowledge 3" }).click();
+      const notice = page.locator(".note.conflict");
+      await notice.waitFor({ timeout: STEP_MS });
+      expect(await notice.textContent()).toContain("Acknowledged 2 of 3. 1 was not:");
+      expect(await notice.textContent()).toContain(`${second}: someone changed it first`);
+      await page.unroute("**/api/incidents?*");
+      // (Acknowledging one someone else acknowledged is no conflict: it is what was asked.)
+      await rows[0]!.locator(".status-acknowledged").waitFor({ timeout: LIVE_MS });
+      await rows[2]!.locator(".status-acknowledged").waitFor({ timeout: LIVE_MS });
+      await rows[1]!.waitFor({ state: "detached", timeout: LIVE_MS });
+      // Resolve two, with the summary the confirmation asks for.
+      await rows[0]!.getByRole("checkbox").check();
+      await rows[2]!.getByRole("checkbox").check();
+      await bar.getByRole("button", { name: "Resolve 2" }).click();
+      const resolve = page.getByRole("dialog", { name: "Resolve 2 incidents?" });
+      await resolve.getByLabel("Resolution summary").fill("Bad config push rolled back");
+      await resolve.getByRole("button", { name: "Resolve 2" }).click();
+      await page.getByRole("status").filter({ hasText: "Resolved 2 of 2." }).waitFor({ timeout: STEP_MS });
+      await rows[0]!.waitFor({ state: "detached", timeout: LIVE_MS });
+      await rows[2]!.waitFor({ state: "detached", timeout: LIVE_MS });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

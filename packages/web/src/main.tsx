@@ -197,7 +197,7 @@ function Routes({ me }: { me: Me }) {
   let view: preact.ComponentChild;
   switch (route.name) {
     case "list":
-      view = <IncidentListView />;
+      view = <IncidentListView canAct={canAct} />;
       break;
     case "incident":
       view = <IncidentDetailView id={route.id} canAct={canAct} />;

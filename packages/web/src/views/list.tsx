@@ -5,6 +5,7 @@ import { moveFocus, useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
+import { BulkBar } from "./bulk";
 import { ErrorNote, OutageBanner, SeverityBadge, StatusBadge } from "./common";
 
 interface ListResponse {
@@ -72,7 +73,8 @@ function ActiveWindows() {
   );
 }
 
-export function IncidentListView() {
+export function IncidentListView({ canAct = false }: { canAct?: boolean }) {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [filters, setFilters] = useState<Filters>(readFilters);
   const resolved = filters.status === "resolved";
   const base = `/api/incidents?status=${resolved ? "resolved" : "open"}&limit=${PAGE_SIZE}`;
@@ -219,6 +221,13 @@ export function IncidentListView() {
           Showing {shown.length} of {items.length} incidents (filtered).
         </p>
       ) : null}
+      {canAct ? (
+        <BulkBar
+          selected={items.filter((i) => selected.has(i.id))}
+          onClear={() => setSelected(new Set())}
+          onDone={() => list.refresh()}
+        />
+      ) : null}
       {list.data && shown.length === 0 ? (
         <p class="empty">
           {items.length === 0 ? "No open incidents. All quiet." : "No incidents match these filters."}
@@ -231,6 +240,11 @@ export function IncidentListView() {
           </caption>
           <thead>
             <tr>
+              {canAct ? (
+                <th scope="col">
+                  <span class="visually-hidden">Select</span>
+                </th>
+              ) : null}
               <th scope="col">Severity</th>
               <th scope="col">Incident</th>
               <th scope="col">Status</th>
@@ -248,6 +262,21 @@ export function IncidentListView() {
                 data-incident={incident.key}
                 class={needsAttention(incident) ? "urgent" : undefined}
               >
+                {canAct ? (
+                  <td data-label="Select">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${incident.key}`}
+                      checked={selected.has(incident.id)}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if ((e.target as HTMLInputElement).checked) next.add(incident.id);
+                        else next.delete(incident.id);
+                        setSelected(next);
+                      }}
+                    />
+                  </td>
+                ) : null}
                 <td data-label="Severity">
                   <SeverityBadge severity={incident.severity} />
                 </td>
