@@ -218,8 +218,10 @@ describe("dashboard in headless Chromium", () => {
       await changes.getByText(/Only the admin console is affected/).waitFor({ timeout: STEP_MS });
 
       // Resolve, then open the drafted postmortem (written asynchronously after resolve).
-      await page.getByLabel("Resolution summary (optional)").fill("Deploy rolled back.");
-      await page.getByRole("button", { name: "Resolve" }).click();
+      await page.getByLabel("Resolution summary").fill("Deploy rolled back.");
+      await page.getByRole("button", { name: "Resolve", exact: true }).click();
+      // It asks first.
+      await page.getByRole("button", { name: "Yes, resolve" }).click();
       await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
       await page.getByRole("link", { name: "Open the postmortem" }).click();
       const markdown = page.locator(".markdown");
@@ -426,6 +428,9 @@ describe("dashboard in headless Chromium", () => {
       await page.keyboard.press("r");
       expect(await focusedId(page)).toBe("resolve-summary");
       await page.keyboard.type("Resolved from the keyboard");
+      await page.keyboard.press("Enter");
+      // The confirmation takes the focus: Enter again resolves.
+      await expect.poll(() => focusedId(page)).toBe("resolve-confirm");
       await page.keyboard.press("Enter");
       await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
       expect(errors).toEqual([]);
@@ -812,7 +817,9 @@ describe("dashboard in headless Chromium", () => {
       await row.waitFor({ timeout: LIVE_MS });
       await row.getByRole("link").click();
       await page.getByRole("heading", { level: 1, name: /reopen-e2e-5xx/ }).waitFor({ timeout: STEP_MS });
-      await page.getByRole("button", { name: "Resolve" }).click();
+      await page.getByLabel("Resolution summary").fill("Fixed by a restart");
+      await page.getByRole("button", { name: "Resolve", exact: true }).click();
+      await page.getByRole("button", { name: "Yes, resolve" }).click();
       await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
       const form = page.getByRole("form", { name: "Reopen" });
       await form.getByLabel("Reopen, because").fill("the 5xx are back");

@@ -331,12 +331,13 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   const [busy, setBusy] = useState(false);
   const [summary, setSummary] = useDraft(`${id}:summary`);
   const [reopenReason, setReopenReason] = useState("");
+  const [confirmingResolve, setConfirmingResolve] = useState(false);
   useShortcuts({
     a: () => {
       const ack = document.getElementById("ack-button") as HTMLButtonElement | null;
       if (ack && !ack.disabled) ack.click();
     },
-    // Resolving takes a second step (a summary, then Enter): one key never resolves an incident.
+    // Resolving takes more steps (a summary, Enter, then Enter to confirm): one key never resolves.
     r: () => document.getElementById("resolve-summary")?.focus(),
   });
 
@@ -542,30 +543,55 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             >
               Re-page
             </button>
+            {/* Resolving takes a summary and a confirmation: the summary goes to stakeholders and the postmortem. */}
             <form
               class="inline"
+              aria-label="Resolve"
               onSubmit={(e) => {
                 e.preventDefault();
+                if (!summary.trim()) return;
+                if (!confirmingResolve) {
+                  setConfirmingResolve(true);
+                  requestAnimationFrame(() => document.getElementById("resolve-confirm")?.focus());
+                  return;
+                }
+                setConfirmingResolve(false);
                 void act("Resolved. The postmortem draft follows shortly.", () =>
-                  api.transition(id, "resolve", incident.status, summary.trim() || undefined),
+                  api.transition(id, "resolve", incident.status, summary.trim()),
                 ).then((ok) => ok && setSummary(""));
               }}
             >
               <label for="resolve-summary" class="visually-hidden">
-                Resolution summary (optional)
+                Resolution summary
               </label>
               <input
                 id="resolve-summary"
                 type="text"
                 dir="auto"
                 maxLength={2000}
-                placeholder="Resolution summary (optional)"
+                required
+                placeholder="Resolution summary"
                 value={summary}
-                onInput={(e) => setSummary((e.target as HTMLInputElement).value)}
+                onInput={(e) => {
+                  setSummary((e.target as HTMLInputElement).value);
+                  setConfirmingResolve(false);
+                }}
               />
-              <button type="submit" class="danger" disabled={busy}>
-                Resolve
-              </button>
+              {confirmingResolve ? (
+                <span class="confirm">
+                  Resolve {incident.key} now?{" "}
+                  <button id="resolve-confirm" type="submit" class="danger" disabled={busy}>
+                    Yes, resolve
+                  </button>{" "}
+                  <button type="button" class="ghost" onClick={() => setConfirmingResolve(false)}>
+                    Cancel
+                  </button>
+                </span>
+              ) : (
+                <button type="submit" class="danger" disabled={busy || !summary.trim()}>
+                  Resolve
+                </button>
+              )}
             </form>
             <SeverityForm
               current={incident.severity}
