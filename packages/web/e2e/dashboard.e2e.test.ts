@@ -530,6 +530,34 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 180_000);
 
+  it("marks the incidents where I hold a role, and filters to them (Mine)", async () => {
+    const { context, page, errors } = await signIn("hiro", "responder");
+    try {
+      await fireAlarm("mine-e2e", "--service", "mine-svc");
+      await fireAlarm("not-mine-e2e", "--service", "not-mine-svc");
+      const mine = page.locator("tr", { hasText: "mine-e2e" }).filter({ hasNotText: "not-mine-e2e" });
+      const other = page.locator("tr", { hasText: "not-mine-e2e" });
+      await mine.waitFor({ timeout: LIVE_MS });
+      await other.waitFor({ timeout: LIVE_MS });
+      const key = (await mine.getAttribute("data-incident"))!;
+      const csrf = (await context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const assigned = await page.request.post(`${runtime.url}/api/incidents/${key}/roles`, {
+        headers: { "x-csrf-token": csrf },
+        data: { role: "scribe", personId: "hiro" },
+      });
+      expect(assigned.status(), await assigned.text()).toBe(200);
+      await mine.locator(".badge.mine").waitFor({ timeout: LIVE_MS });
+      await page.getByLabel("Mine (I hold a role)").check();
+      await other.waitFor({ state: "detached", timeout: STEP_MS });
+      expect(await mine.count()).toBe(1);
+      const rows = page.locator("table.incidents tbody tr");
+      expect(await rows.count()).toBe(await page.locator("table.incidents tbody tr .badge.mine").count());
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

@@ -197,7 +197,7 @@ function Routes({ me }: { me: Me }) {
   let view: preact.ComponentChild;
   switch (route.name) {
     case "list":
-      view = <IncidentListView canAct={canAct} />;
+      view = <IncidentListView canAct={canAct} {...(me.user ? { personId: me.user.id } : {})} />;
       break;
     case "incident":
       view = <IncidentDetailView id={route.id} canAct={canAct} />;

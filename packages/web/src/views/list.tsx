@@ -73,7 +73,13 @@ function ActiveWindows() {
   );
 }
 
-export function IncidentListView({ canAct = false }: { canAct?: boolean }) {
+/** Whether `personId` holds one of the incident's roles (the "mine" of the list). */
+export function holdsRole(incident: IncidentView, personId: string | undefined): boolean {
+  return personId !== undefined && Object.values(incident.roles ?? {}).some((h) => h?.personId === personId);
+}
+
+export function IncidentListView({ canAct = false, personId }: { canAct?: boolean; personId?: string }) {
+  const [mineOnly, setMineOnly] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [filters, setFilters] = useState<Filters>(readFilters);
   const resolved = filters.status === "resolved";
@@ -121,7 +127,10 @@ export function IncidentListView({ canAct = false }: { canAct?: boolean }) {
   });
   const items = useMemo(() => withLaterPages(list.data?.items ?? [], pages?.items ?? []), [list.data, pages]);
   const services = useMemo(() => [...new Set(items.flatMap((i) => i.services))].sort(), [items]);
-  const shown = useMemo(() => applyFilters(items, filters), [items, filters]);
+  const shown = useMemo(
+    () => applyFilters(items, filters).filter((i) => !mineOnly || holdsRole(i, personId)),
+    [items, filters, mineOnly, personId],
+  );
 
   // Announce newly opened incidents to screen readers (the table itself is not a live region).
   const [announcement, setAnnouncement] = useState("");
@@ -205,6 +214,16 @@ export function IncidentListView({ canAct = false }: { canAct?: boolean }) {
             onInput={(e) => update({ text: (e.target as HTMLInputElement).value })}
           />
         </label>
+        {personId ? (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={mineOnly}
+              onChange={(e) => setMineOnly((e.target as HTMLInputElement).checked)}
+            />
+            Mine (I hold a role)
+          </label>
+        ) : null}
         {Object.values(filters).some(Boolean) ? (
           <button type="button" class="ghost" onClick={() => update(EMPTY)}>
             Clear filters
@@ -306,7 +325,10 @@ export function IncidentListView({ canAct = false }: { canAct?: boolean }) {
                 <td data-label="Updated" class="age">
                   <time dateTime={incident.updatedAt}>{formatAge(incident.updatedAt, now)} ago</time>
                 </td>
-                <td data-label="Roles">{roleSummary(incident)}</td>
+                <td data-label="Roles">
+                  {roleSummary(incident)}
+                  {holdsRole(incident, personId) ? <span class="badge mine"> you</span> : null}
+                </td>
                 <td data-label="Service">{incident.services.join(", ") || "—"}</td>
                 <td data-label="Alarm" class="alarm">
                   {incident.alarm?.name ?? "—"}
