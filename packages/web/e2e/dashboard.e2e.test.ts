@@ -991,6 +991,30 @@ describe("dashboard in headless Chromium", () => {
         .toMatch(/^All \d+ incidents are shown\.$/);
       expect(await page.getByRole("button", { name: "Load 200 more" }).count()).toBe(0);
       expect(await page.locator("tr[data-incident]", { hasText: "bulk resolved 0" }).count()).toBe(1);
+      // Compact rows: at least 15 incidents wholly on a 1440×900 screen (the choice is remembered).
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const visibleRows = () =>
+        page.evaluate(() => {
+          type Row = { getBoundingClientRect(): { top: number; bottom: number } };
+          const g = globalThis as unknown as {
+            innerHeight: number;
+            document: { querySelectorAll(s: string): ArrayLike<Row> };
+          };
+          return Array.from(g.document.querySelectorAll("tr[data-incident]")).filter((r) => {
+            const box = r.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= g.innerHeight;
+          }).length;
+        });
+      await page.evaluate(() =>
+        (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+      );
+      const roomy = await visibleRows();
+      await page.getByRole("button", { name: "Compact" }).click();
+      await expect.poll(visibleRows).toBeGreaterThanOrEqual(15);
+      expect(await visibleRows()).toBeGreaterThan(roomy);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-list-compact.png") });
+      await page.reload();
+      await page.getByRole("button", { name: "Compact", pressed: true }).waitFor({ timeout: STEP_MS });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -78,8 +78,11 @@ export function holdsRole(incident: IncidentView, personId: string | undefined):
   return personId !== undefined && Object.values(incident.roles ?? {}).some((h) => h?.personId === personId);
 }
 
+const COMPACT_KEY = "fb-compact";
+
 export function IncidentListView({ canAct = false, personId }: { canAct?: boolean; personId?: string }) {
   const [mineOnly, setMineOnly] = useState(false);
+  const [compact, setCompact] = useState(() => localStorage.getItem(COMPACT_KEY) === "1");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [filters, setFilters] = useState<Filters>(readFilters);
   const resolved = filters.status === "resolved";
@@ -160,6 +163,18 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
             ? `${list.outage ? "Not live" : "Live"} · checked ${formatAge(new Date(list.checkedAt).toISOString(), now)} ago`
             : ""}
         </p>
+        <button
+          type="button"
+          class="ghost"
+          aria-pressed={compact}
+          title="Denser rows: more incidents on one screen (alarm storms)"
+          onClick={() => {
+            localStorage.setItem(COMPACT_KEY, compact ? "0" : "1");
+            setCompact(!compact);
+          }}
+        >
+          Compact
+        </button>
       </div>
       <ActiveWindows />
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
@@ -253,7 +268,7 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
         </p>
       ) : null}
       {shown.length > 0 ? (
-        <table class="incidents">
+        <table class={compact ? "incidents compact" : "incidents"}>
           <caption class="visually-hidden">
             Incidents: unacknowledged SEV1 and SEV2 first, then most severe, then oldest. Updated live.
           </caption>
