@@ -125,6 +125,11 @@ export async function signInUrl(): Promise<string> {
   return apiUrl("/auth/slack/login");
 }
 
+/** A silent session refresh (same person, same CSRF token, a later expiry). */
+export async function refreshSession(): Promise<{ expiresAt: string; signedInAt: string }> {
+  return send("POST", "/auth/refresh");
+}
+
 export async function signOut(): Promise<void> {
   await send("POST", "/auth/logout");
 }

@@ -6,6 +6,7 @@ import { clearDrafts } from "./draft";
 import { SHORTCUTS, useShortcuts } from "./keys";
 import { type Outage, retryDelay, useNow } from "./poll";
 import { Link, matchRoute, navigate, usePath } from "./router";
+import { useSessionRefresh } from "./session";
 import { ThemeToggle } from "./theme";
 import type { Me } from "./types";
 import { OutageBanner } from "./views/common";
@@ -268,6 +269,7 @@ function App() {
       });
     return () => clearTimeout(timer);
   }, [attempt]);
+  useSessionRefresh(me?.session, (session) => setMe((was) => (was ? { ...was, session } : was)));
   if (outage && me === undefined)
     return (
       <main id="main" class="signin">

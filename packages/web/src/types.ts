@@ -190,6 +190,14 @@ export interface Me {
   role: "viewer" | "responder" | "admin";
   csrfToken: string | null;
   devSignIn: boolean;
+  /** A session's times (absent for anonymous use): refreshed past its half-life while in use. */
+  session?: SessionTimes;
+}
+
+export interface SessionTimes {
+  issuedAt: string;
+  expiresAt: string;
+  signedInAt: string;
 }
 
 export interface Problem {

@@ -12,6 +12,11 @@ export const sessionClaimsSchema = z.object({
   role: authRoleSchema,
   slackUserId: z.optional(z.string().check(z.maxLength(64))),
   csrf: z.string().check(z.minLength(16), z.maxLength(128)),
+  /** When the person signed in (seconds): a refreshed session keeps it, and ends MAX_SESSION_SECONDS after it. */
+  auth_time: z.optional(z.number()),
+  /** Issued and expires (seconds), as in the JWT. */
+  iat: z.optional(z.number()),
+  exp: z.optional(z.number()),
 });
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 
@@ -19,6 +24,8 @@ export const SESSION_COOKIE = "fb_session";
 export const CSRF_COOKIE = "fb_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
+/** However often it is refreshed, a session ends this long after the sign-in (then sign in again). */
+export const MAX_SESSION_SECONDS = 7 * 24 * 3600;
 const ISSUER = "firebreak";
 const AUDIENCE = "firebreak-dashboard";
 
@@ -38,13 +45,24 @@ export function newCsrfToken(): string {
 
 export async function issueSession(
   secret: string,
-  claims: Omit<SessionClaims, "csrf"> & { csrf?: string },
+  claims: Omit<SessionClaims, "csrf" | "iat" | "exp"> & { csrf?: string },
   options: { ttlSeconds?: number; now?: Date } = {},
 ): Promise<{ token: string; claims: SessionClaims; expiresAt: Date }> {
-  const full: SessionClaims = sessionClaimsSchema.parse({ ...claims, csrf: claims.csrf ?? newCsrfToken() });
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const exp = now + (options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS);
-  const { sub, ...rest } = full;
+  const authTime = claims.auth_time ?? now;
+  // Never past the sign-in's own end: a refresh near it gets only the time that is left.
+  const exp = Math.min(
+    now + (options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS),
+    authTime + MAX_SESSION_SECONDS,
+  );
+  const full: SessionClaims = sessionClaimsSchema.parse({
+    ...claims,
+    csrf: claims.csrf ?? newCsrfToken(),
+    auth_time: authTime,
+    iat: now,
+    exp,
+  });
+  const { sub, iat: _iat, exp: _exp, ...rest } = full;
   const token = await new SignJWT(rest)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(sub)

@@ -241,6 +241,73 @@ describe("auth", () => {
     }
   });
 
+  it("refreshes a session silently: same person and CSRF token, a later expiry, never past 7 days after the sign-in", async () => {
+    const hour = 3600_000;
+    const signedIn = new Date(Date.now() - 7 * hour);
+    const old = await issueSession(
+      SESSION_KEY,
+      { sub: "alice", name: "Alice", role: "responder", csrf: "c".repeat(32) },
+      { now: signedIn },
+    );
+    const cookie = `fb_session=${old.token}; fb_csrf=${"c".repeat(32)}`;
+    const me = await call("/api/me", { headers: { cookie }, token: null });
+    expect(me.json.session).toEqual({
+      issuedAt: new Date(Math.floor(signedIn.getTime() / 1000) * 1000).toISOString(),
+      expiresAt: old.expiresAt.toISOString(),
+      signedInAt: new Date(Math.floor(signedIn.getTime() / 1000) * 1000).toISOString(),
+    });
+    // A POST like any write: the CSRF header is needed.
+    const noCsrf = await call("/auth/refresh", { method: "POST", headers: { cookie }, token: null });
+    expect(noCsrf.status).toBe(403);
+    const refreshed = await call("/auth/refresh", {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": "c".repeat(32) },
+      token: null,
+    });
+    expect(refreshed.status, refreshed.text).toBe(200);
+    expect(Date.parse(refreshed.json.expiresAt)).toBeGreaterThan(old.expiresAt.getTime() + 6 * hour);
+    expect(refreshed.json.signedInAt).toBe(me.json.session.signedInAt);
+    const set = refreshed.headers.getSetCookie();
+    const session = set.find((c) => c.startsWith("fb_session="))!;
+    expect(session).toMatch(/HttpOnly/i);
+    expect(set.find((c) => c.startsWith("fb_csrf="))).toMatch(new RegExp(`^fb_csrf=${"c".repeat(32)};`));
+    const token = session.split(";")[0]!.slice("fb_session=".length);
+    const again = await call("/api/me", {
+      headers: { cookie: `fb_session=${token}; fb_csrf=${"c".repeat(32)}` },
+      token: null,
+    });
+    expect(again.json).toMatchObject({ user: { id: "alice" }, role: "responder", csrfToken: "c".repeat(32) });
+    expect(again.json.session.signedInAt).toBe(me.json.session.signedInAt);
+
+    // Signed in 7 days ago: no more refreshes; and a session near that end expires with it.
+    const longAgo = new Date(Date.now() - 7 * 24 * hour + 30_000);
+    const late = await issueSession(
+      SESSION_KEY,
+      {
+        sub: "alice",
+        name: "Alice",
+        role: "responder",
+        csrf: "d".repeat(32),
+        auth_time: Math.floor(longAgo.getTime() / 1000),
+      },
+      {},
+    );
+    expect(late.expiresAt.getTime()).toBeLessThanOrEqual(longAgo.getTime() + 7 * 24 * hour + 1000);
+    const refused = await call("/auth/refresh", {
+      method: "POST",
+      headers: {
+        cookie: `fb_session=${late.token}; fb_csrf=${"d".repeat(32)}`,
+        "x-csrf-token": "d".repeat(32),
+      },
+      token: null,
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.json.detail).toContain("longest life (7 days): sign in again");
+    // No session at all, or an API token: nothing to refresh.
+    expect((await call("/auth/refresh", { method: "POST", token: null })).status).toBe(401);
+    expect((await call("/auth/refresh", { method: "POST" })).status).toBe(401);
+  });
+
   it("dev sign-in: lists directory people (escaped), sets the cookies, /api/me answers; writes need the CSRF header", async () => {
     const page = await call("/auth/dev", { token: null });
     expect(page.status).toBe(200);

@@ -6,8 +6,10 @@ import {
   csrfMatches,
   DEFAULT_SESSION_TTL_SECONDS,
   issueSession,
+  MAX_SESSION_SECONDS,
   newCsrfToken,
   SESSION_COOKIE,
+  type SessionClaims,
   sessionKeyBytes,
   verifySession,
 } from "@firebreak/core/auth/session";
@@ -58,6 +60,8 @@ export interface Principal {
   via: "session" | "token";
   /** The session's CSRF token (sessions only). */
   csrf?: string;
+  /** A session's times, ISO 8601: issued, expires, and when its person signed in. */
+  session?: { issuedAt: string; expiresAt: string; signedInAt: string };
   tokenId?: string;
 }
 
@@ -110,6 +114,7 @@ export function authenticate(getAuth: () => AuthDeps): MiddlewareHandler<AuthEnv
       ...(claims.slackUserId ? { slackUserId: claims.slackUserId } : {}),
       via: "session",
       csrf: claims.csrf,
+      ...sessionTimes(claims),
     });
     return next();
   };
@@ -130,6 +135,18 @@ export function requireRole(role: AuthRole): MiddlewareHandler<AuthEnv> {
   };
 }
 
+function sessionTimes(claims: SessionClaims): Pick<Principal, "session"> {
+  if (claims.iat === undefined || claims.exp === undefined) return {};
+  const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+  return {
+    session: {
+      issuedAt: iso(claims.iat),
+      expiresAt: iso(claims.exp),
+      signedInAt: iso(claims.auth_time ?? claims.iat),
+    },
+  };
+}
+
 function cookieOptions(auth: AuthDeps, maxAge: number, path = "/") {
   return { path, secure: auth.secureCookies !== false, sameSite: "Lax" as const, maxAge };
 }
@@ -139,10 +156,12 @@ async function startSession(
   c: Context,
   auth: AuthDeps,
   user: { id: string; name: string; role: AuthRole; slackUserId?: string },
+  /** A refresh keeps the session's CSRF token (open tabs hold it) and its sign-in time. */
+  carried: { csrf?: string; authTime?: number } = {},
 ) {
   const ttl = auth.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
-  const csrf = newCsrfToken();
-  const { token } = await issueSession(
+  const csrf = carried.csrf ?? newCsrfToken();
+  const { token, expiresAt } = await issueSession(
     auth.sessionKey,
     {
       sub: user.id,
@@ -150,11 +169,14 @@ async function startSession(
       role: user.role,
       ...(user.slackUserId ? { slackUserId: user.slackUserId } : {}),
       csrf,
+      ...(carried.authTime !== undefined ? { auth_time: carried.authTime } : {}),
     },
     { ttlSeconds: ttl },
   );
-  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(auth, ttl), httpOnly: true });
-  setCookie(c, CSRF_COOKIE, csrf, cookieOptions(auth, ttl));
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(auth, maxAge), httpOnly: true });
+  setCookie(c, CSRF_COOKIE, csrf, cookieOptions(auth, maxAge));
+  return expiresAt;
 }
 
 const OIDC_COOKIE = "fb_oidc";
@@ -266,6 +288,41 @@ export function mountAuthRoutes(
       slackUserId: identity.slackUserId,
     });
     return c.redirect(auth.afterSignInUrl ?? "/", 303);
+  });
+
+  /**
+   * A silent refresh while the tab is in use: the same person, role and CSRF token, a new expiry
+   * (never past MAX_SESSION_SECONDS after the sign-in: then they sign in again). Needs a valid
+   * session and the CSRF header; an API token does not refresh.
+   */
+  app.post("/auth/refresh", async (c) => {
+    const auth = getAuth();
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (!cookie) throw new UnauthenticatedError("no session to refresh: sign in");
+    const claims = await verifySession(auth.sessionKey, cookie);
+    if (!csrfMatches(claims.csrf, c.req.header(CSRF_HEADER)))
+      throw new ForbiddenError(
+        "csrf_failed",
+        "this write needs the X-CSRF-Token header, equal to the fb_csrf cookie",
+      );
+    const signedIn = claims.auth_time ?? claims.iat ?? 0;
+    if (Date.now() / 1000 >= signedIn + MAX_SESSION_SECONDS - 60)
+      throw new UnauthenticatedError("the session has reached its longest life (7 days): sign in again");
+    const expiresAt = await startSession(
+      c,
+      auth,
+      {
+        id: claims.sub,
+        name: claims.name,
+        role: claims.role,
+        ...(claims.slackUserId ? { slackUserId: claims.slackUserId } : {}),
+      },
+      { csrf: claims.csrf, authTime: signedIn },
+    );
+    return c.json({
+      expiresAt: expiresAt.toISOString(),
+      signedInAt: new Date(signedIn * 1000).toISOString(),
+    });
   });
 
   app.post("/auth/logout", (c) => {

@@ -385,6 +385,13 @@ export const ROUTES: RouteDoc[] = [
     role: null,
     query: s.slackCallbackQuery,
   },
+  {
+    method: "post",
+    path: "/auth/refresh",
+    summary:
+      "Refresh the session silently (the dashboard does, while its tab is in use): same person and CSRF token, a new expiry, never past 7 days after the sign-in (then 401)",
+    role: null,
+  },
   { method: "post", path: "/auth/logout", summary: "Sign out (clears the cookies)", role: null },
 ];
 

@@ -338,6 +338,8 @@ export const meResponse = z.object({
   role: z.enum(AUTH_ROLES),
   csrfToken: z.nullable(z.string()),
   devSignIn: z.boolean(),
+  /** A signed-in session's times (absent for an API token): the dashboard refreshes it past half-life. */
+  session: z.optional(z.object({ issuedAt: z.string(), expiresAt: z.string(), signedInAt: z.string() })),
 });
 
 export const ignoredAlarmsResponse = z.object({

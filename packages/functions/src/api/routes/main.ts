@@ -134,6 +134,7 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       role: p.role,
       csrfToken: p.csrf ?? null,
       devSignIn: Boolean(getDeps().auth.devSignIn),
+      ...(p.session ? { session: p.session } : {}),
     });
   });
 
