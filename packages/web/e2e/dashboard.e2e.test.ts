@@ -558,6 +558,48 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("raises a browser notification for a new unacknowledged SEV1, once the user asks for them", async () => {
+    const { context, page, errors } = await signIn("ines", "viewer");
+    try {
+      // Headless Chromium shows no notifications: record what the page asks the Notification API for.
+      const install = () => {
+        type Note = { title: string; body?: string };
+        const g = globalThis as unknown as { notes: Note[]; Notification: unknown };
+        g.notes = [];
+        class FakeNotification {
+          static permission = "default";
+          static async requestPermission() {
+            FakeNotification.permission = "granted";
+            return "granted";
+          }
+          onclick: unknown = null;
+          constructor(title: string, options?: { body?: string }) {
+            g.notes.push({ title, body: options?.body });
+          }
+        }
+        g.Notification = FakeNotification;
+      };
+      await page.addInitScript(install);
+      await page.reload();
+      await page.getByRole("button", { name: "Notify me" }).click();
+      await page.getByRole("button", { name: "Notify me", pressed: true }).waitFor({ timeout: STEP_MS });
+      await fireAlarm("notify-sev1-e2e", "--service", "notify-svc-1", "--severity", "sev1");
+      await fireAlarm("notify-sev4-e2e", "--service", "notify-svc-4", "--severity", "sev4");
+      await page.locator("tr", { hasText: "notify-sev4-e2e" }).waitFor({ timeout: LIVE_MS });
+      await page.locator("tr", { hasText: "notify-sev1-e2e" }).waitFor({ timeout: LIVE_MS });
+      const notes = () =>
+        page.evaluate(() => (globalThis as unknown as { notes: { title: string; body?: string }[] }).notes);
+      await expect.poll(async () => (await notes()).length, { timeout: LIVE_MS }).toBeGreaterThan(0);
+      const shown = await notes();
+      expect(shown).toHaveLength(1);
+      expect(shown[0]!.title).toMatch(/^SEV1 INC-\d+: nobody has acknowledged$/);
+      expect(shown[0]!.body).toContain("notify-sev1-e2e");
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("an API that is down when the dashboard loads is retried until it answers", async () => {
     const { context, page } = await signIn("bob", "viewer");
     try {

@@ -79,9 +79,35 @@ export function holdsRole(incident: IncidentView, personId: string | undefined):
 }
 
 const COMPACT_KEY = "fb-compact";
+const NOTIFY_KEY = "fb-notify";
+
+function notificationsSupported(): boolean {
+  return typeof Notification !== "undefined";
+}
+
+function notifyIncident(incident: IncidentView): void {
+  try {
+    const n = new Notification(`${incident.severity} ${incident.key}: nobody has acknowledged`, {
+      body: `${incident.title}${incident.services.length ? ` (${incident.services.join(", ")})` : ""}`,
+      tag: incident.id,
+    });
+    n.onclick = () => {
+      window.focus();
+      location.assign(`/incidents/${incident.id}`);
+    };
+  } catch {
+    // Some browsers only notify from a service worker: the title badge and the live region remain.
+  }
+}
 
 export function IncidentListView({ canAct = false, personId }: { canAct?: boolean; personId?: string }) {
   const [mineOnly, setMineOnly] = useState(false);
+  const [notify, setNotify] = useState(
+    () =>
+      notificationsSupported() &&
+      Notification.permission === "granted" &&
+      localStorage.getItem(NOTIFY_KEY) === "1",
+  );
   const [compact, setCompact] = useState(() => localStorage.getItem(COMPACT_KEY) === "1");
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [filters, setFilters] = useState<Filters>(readFilters);
@@ -144,6 +170,8 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
     if (known.current) {
       const added = list.data.items.filter((i) => !known.current!.has(i.id));
       if (added.length) setAnnouncement(`New: ${added.map((i) => `${i.key} ${i.title}`).join("; ")}`);
+      // A new high-urgency incident also raises a browser notification, when the user allowed them.
+      if (notify) for (const i of added.filter(needsAttention)) notifyIncident(i);
     }
     known.current = ids;
   }, [list.data]);
@@ -163,6 +191,27 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
             ? `${list.outage ? "Not live" : "Live"} · checked ${formatAge(new Date(list.checkedAt).toISOString(), now)} ago`
             : ""}
         </p>
+        {notificationsSupported() ? (
+          <button
+            type="button"
+            class="ghost"
+            aria-pressed={notify}
+            title="A browser notification for each new unacknowledged SEV1 or SEV2"
+            onClick={async () => {
+              if (notify) {
+                localStorage.setItem(NOTIFY_KEY, "0");
+                setNotify(false);
+                return;
+              }
+              const permission =
+                Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+              localStorage.setItem(NOTIFY_KEY, permission === "granted" ? "1" : "0");
+              setNotify(permission === "granted");
+            }}
+          >
+            Notify me
+          </button>
+        ) : null}
         <button
           type="button"
           class="ghost"
