@@ -67,7 +67,10 @@ const EXPECTED: Record<ImportSource, { differing: string[]; notMapped: RegExp; v
     differing: [...hours("2026-03-25", 14, 16), "2026-03-29T08:00:00.000Z"],
     notMapped: /time restriction|notification rule/i,
   },
-  "grafana-oncall": { differing: [], notMapped: /./ },
+  "grafana-oncall": {
+    differing: ["2026-03-29T08:00:00.000Z", ...hours("2026-04-02", 8, 24), ...hours("2026-04-03", 0, 8)],
+    notMapped: /an iCal schedule|time restrictions/,
+  },
 };
 
 let out: string;

@@ -25,6 +25,8 @@ export function importedDirectoryYaml(result: ImportResult, files: string[], rep
     lineWidth: 0,
     defaultStringType: "PLAIN",
     defaultKeyType: "PLAIN",
+    // A person who edits the file sees each target written out, not YAML anchors and aliases.
+    aliasDuplicateObjects: false,
   });
   return `${header.map((line) => `# ${line}`).join("\n")}\n${body}`;
 }
