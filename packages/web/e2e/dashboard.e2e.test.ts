@@ -367,6 +367,8 @@ describe("dashboard in headless Chromium", () => {
       // Posted, the draft is gone: a reload shows an empty form.
       await page.getByRole("button", { name: "Post update" }).click();
       await page.getByRole("status").filter({ hasText: "Update posted." }).waitFor({ timeout: STEP_MS });
+      // The draft is forgotten as soon as the update is stored (before the notice shows).
+      expect(await draftKeys(page)).toEqual([expect.stringMatching(/:summary$/)]);
       await page.reload();
       await page.getByRole("button", { name: "Acknowledge" }).waitFor({ timeout: STEP_MS });
       expect(await page.locator("#update-text").inputValue()).toBe("");

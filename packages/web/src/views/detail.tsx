@@ -276,7 +276,8 @@ function UpdateForm({
 }: {
   incidentId: string;
   disabled: boolean;
-  onPost: (text: string, temporary: boolean) => Promise<boolean>;
+  /** `posted` forgets the draft: called as soon as the update is stored. */
+  onPost: (text: string, temporary: boolean, posted: () => void) => Promise<boolean>;
 }) {
   // Kept while typed: a session that expires meanwhile does not lose it (draft.ts).
   const [text, setText] = useDraft(`${incidentId}:update`);
@@ -288,10 +289,10 @@ function UpdateForm({
       onSubmit={async (e) => {
         e.preventDefault();
         if (!text.trim()) return;
-        if (await onPost(text.trim(), temporary)) {
+        await onPost(text.trim(), temporary, () => {
           setText("");
           setTemporary(false);
-        }
+        });
       }}
     >
       <h2 id="update-title">Post a status update</h2>
@@ -386,11 +387,17 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
   if (!incident) return <p aria-live="polite">Loading incident…</p>;
 
   /** Runs a write; on 409 (or any failure) refetches so the page shows the current state. */
-  const act = async (label: string | (() => string), write: () => Promise<unknown>): Promise<boolean> => {
+  /** `done` runs as soon as the write succeeded (e.g. forget a draft), before the page refreshes. */
+  const act = async (
+    label: string | (() => string),
+    write: () => Promise<unknown>,
+    done?: () => void,
+  ): Promise<boolean> => {
     setBusy(true);
     setNotice(null);
     try {
       await write();
+      done?.();
       setNotice({ kind: "ok", text: typeof label === "function" ? label() : label });
       return true;
     } catch (error) {
@@ -556,9 +563,11 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
                   return;
                 }
                 setConfirmingResolve(false);
-                void act("Resolved. The postmortem draft follows shortly.", () =>
-                  api.transition(id, "resolve", incident.status, summary.trim()),
-                ).then((ok) => ok && setSummary(""));
+                void act(
+                  "Resolved. The postmortem draft follows shortly.",
+                  () => api.transition(id, "resolve", incident.status, summary.trim()),
+                  () => setSummary(""),
+                );
               }}
             >
               <label for="resolve-summary" class="visually-hidden">
@@ -688,7 +697,9 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
           <UpdateForm
             incidentId={incident.id}
             disabled={busy}
-            onPost={(text, temporary) => act("Update posted.", () => api.postUpdate(id, text, temporary))}
+            onPost={(text, temporary, posted) =>
+              act("Update posted.", () => api.postUpdate(id, text, temporary), posted)
+            }
           />
         ) : null}
 
