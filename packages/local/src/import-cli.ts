@@ -103,17 +103,14 @@ export function runImport(
       if (existsSync(file))
         throw new CliError(`${file} already exists: pass --force to replace it, or --out <folder>.`);
   print(`Reading ${files.length} ${SOURCE_LABELS[source]} export file${files.length === 1 ? "" : "s"}…`);
-  const sources: SourceFile[] = files.map((path) => ({
-    name: relative(process.cwd(), path) || path,
-    json: readJson(path),
-  }));
-  const result = IMPORTERS[source].import(sources);
-  const names = sources.map((f) => f.name);
   // Paths as the user would type them: relative inside the working folder, absolute outside it.
   const shown = (file: string) => {
-    const rel = relative(process.cwd(), file);
-    return rel && !rel.startsWith("..") ? rel : file;
+    const rel = relative(process.cwd(), resolve(file));
+    return rel && !rel.startsWith("..") ? rel : resolve(file);
   };
+  const sources: SourceFile[] = files.map((path) => ({ name: shown(path), json: readJson(path) }));
+  const result = IMPORTERS[source].import(sources);
+  const names = sources.map((f) => f.name);
   const yaml = importedDirectoryYaml(result, names, shown(reportFile));
   mkdirSync(out, { recursive: true });
   writeFileSync(directoryFile, yaml);

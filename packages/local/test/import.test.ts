@@ -103,6 +103,8 @@ describe.each(Object.keys(EXPECTED).filter((s) => existsSync(join(FIXTURES, s)))
       expect(report).toMatch(EXPECTED[source].notMapped);
       const json = JSON.parse(readFileSync(join(folder, "import-report.json"), "utf8"));
       expect(json.source).toBe(source);
+      // The files are named as the user would type them: relative inside the working folder, never "../".
+      expect(json.files.every((f: string) => !f.startsWith(".."))).toBe(true);
       expect(Object.keys(json.ids.people).length).toBeGreaterThan(3);
     });
 
