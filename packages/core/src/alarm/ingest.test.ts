@@ -612,7 +612,10 @@ describe("ingestAlarmTransition: grouping by service (the team's `grouping`, def
     expect(next.outcome).toBe("opened");
   });
 
-  it("120 alarms on one service (more than a transaction holds): resolved by the last OK, every alarm freed", async () => {
+  // 240+ writes to DynamoDB Local: about 20 s on a quiet 2-core machine, more when it is shared.
+  it("120 alarms on one service (more than a transaction holds): resolved by the last OK, every alarm freed", {
+    timeout: 120_000,
+  }, async () => {
     const resolving = { autoResolveOnOk: true, reopenWindowMs: 0 };
     const names = Array.from({ length: 120 }, (_, i) => `ledger-pod-${i}`);
     const first = await grouped(on("ledger", names[0]!, "ALARM", 0), resolving);
@@ -629,7 +632,10 @@ describe("ingestAlarmTransition: grouping by service (the team's `grouping`, def
     expect(records.filter((r) => r.openIncidentId !== undefined)).toEqual([]);
   });
 
-  it("a person resolving an incident of 120 alarms frees them all, beyond what one transaction holds", async () => {
+  // 240+ writes to DynamoDB Local: about 20 s on a quiet 2-core machine, more when it is shared.
+  it("a person resolving an incident of 120 alarms frees them all, beyond what one transaction holds", {
+    timeout: 120_000,
+  }, async () => {
     const names = Array.from({ length: 120 }, (_, i) => `dns-resolver-${i}`);
     const first = await grouped(on("dns", names[0]!, "ALARM", 0));
     for (const name of names.slice(1)) await grouped(on("dns", name, "ALARM", 1));

@@ -303,6 +303,35 @@ describe("auth", () => {
     });
     expect(refused.status).toBe(401);
     expect(refused.json.detail).toContain("longest life (7 days): sign in again");
+    // In the cloud (no dev sign-in) a refresh takes the role the directory and admins give now:
+    // alice, signed in as admin, is no longer one (only dana is).
+    deps.auth.devSignIn = false;
+    try {
+      for (const [sub, slackUserId, want] of [
+        ["alice", "U01ALICE01", "responder"],
+        ["dana", "U01DANA004", "admin"],
+      ] as const) {
+        const s = await issueSession(SESSION_KEY, {
+          sub,
+          name: sub,
+          role: "admin",
+          slackUserId,
+          csrf: "e".repeat(32),
+        });
+        const r = await call("/auth/refresh", {
+          method: "POST",
+          headers: {
+            cookie: `fb_session=${s.token}; fb_csrf=${"e".repeat(32)}`,
+            "x-csrf-token": "e".repeat(32),
+          },
+          token: null,
+        });
+        expect(r.status, r.text).toBe(200);
+        expect(r.json.role, sub).toBe(want);
+      }
+    } finally {
+      deps.auth.devSignIn = true;
+    }
     // No session at all, or an API token: nothing to refresh.
     expect((await call("/auth/refresh", { method: "POST", token: null })).status).toBe(401);
     expect((await call("/auth/refresh", { method: "POST" })).status).toBe(401);

@@ -308,13 +308,25 @@ export function mountAuthRoutes(
     const signedIn = claims.auth_time ?? claims.iat ?? 0;
     if (Date.now() / 1000 >= signedIn + MAX_SESSION_SECONDS - 60)
       throw new UnauthenticatedError("the session has reached its longest life (7 days): sign in again");
+    // Signed in with Slack: the role is what the directory and FIREBREAK_ADMINS say now, as at a
+    // sign-in (someone removed from the admins is not one for days more). The local dev sign-in
+    // keeps the role its user picked.
+    let role = claims.role;
+    if (!auth.devSignIn) {
+      const directory = (await getDirectory()?.get())?.directory;
+      role = roleFor(
+        { id: claims.sub, ...(claims.slackUserId ? { slackUserId: claims.slackUserId } : {}) },
+        directory,
+        auth.admins ?? [],
+      ).role;
+    }
     const expiresAt = await startSession(
       c,
       auth,
       {
         id: claims.sub,
         name: claims.name,
-        role: claims.role,
+        role,
         ...(claims.slackUserId ? { slackUserId: claims.slackUserId } : {}),
       },
       { csrf: claims.csrf, authTime: signedIn },
@@ -322,6 +334,7 @@ export function mountAuthRoutes(
     return c.json({
       expiresAt: expiresAt.toISOString(),
       signedInAt: new Date(signedIn * 1000).toISOString(),
+      role,
     });
   });
 
