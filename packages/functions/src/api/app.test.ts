@@ -10,7 +10,7 @@ import { PageStore } from "@firebreak/core/paging/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { pinnedClock, testClock } from "../../../core/test/support/clock";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { createApiHandler } from "../api";
@@ -243,7 +243,13 @@ describe("auth", () => {
 
   it("refreshes a session silently: same person and CSRF token, a later expiry, never past 7 days after the sign-in", async () => {
     const hour = 3600_000;
-    const signedIn = new Date(Date.now() - 7 * hour);
+    // The API's clock is pinned for this test: sessions are issued relative to it.
+    const AT = Date.parse("2026-12-04T12:00:00Z");
+    deps.auth.clock = { now: () => new Date(AT) };
+    onTestFinished(() => {
+      delete deps.auth.clock;
+    });
+    const signedIn = new Date(AT - 7 * hour);
     const old = await issueSession(
       SESSION_KEY,
       { sub: "alice", name: "Alice", role: "responder", csrf: "c".repeat(32) },
@@ -280,7 +286,7 @@ describe("auth", () => {
     expect(again.json.session.signedInAt).toBe(me.json.session.signedInAt);
 
     // Signed in 7 days ago: no more refreshes; and a session near that end expires with it.
-    const longAgo = new Date(Date.now() - 7 * 24 * hour + 30_000);
+    const longAgo = new Date(AT - 7 * 24 * hour + 30_000);
     const late = await issueSession(
       SESSION_KEY,
       {
@@ -290,7 +296,7 @@ describe("auth", () => {
         csrf: "d".repeat(32),
         auth_time: Math.floor(longAgo.getTime() / 1000),
       },
-      {},
+      { now: new Date(AT) },
     );
     expect(late.expiresAt.getTime()).toBeLessThanOrEqual(longAgo.getTime() + 7 * 24 * hour + 1000);
     const refused = await call("/auth/refresh", {
@@ -311,13 +317,17 @@ describe("auth", () => {
         ["alice", "U01ALICE01", "responder"],
         ["dana", "U01DANA004", "admin"],
       ] as const) {
-        const s = await issueSession(SESSION_KEY, {
-          sub,
-          name: sub,
-          role: "admin",
-          slackUserId,
-          csrf: "e".repeat(32),
-        });
+        const s = await issueSession(
+          SESSION_KEY,
+          {
+            sub,
+            name: sub,
+            role: "admin",
+            slackUserId,
+            csrf: "e".repeat(32),
+          },
+          { now: new Date(AT) },
+        );
         const r = await call("/auth/refresh", {
           method: "POST",
           headers: {

@@ -21,6 +21,7 @@ import {
 import type { TokenStore } from "@firebreak/core/auth/tokens";
 import type { Actor } from "@firebreak/core/incident/model";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -47,6 +48,8 @@ export interface AuthDeps {
   /** Cookies carry `Secure` (default true; the local runtime over plain http turns it off). */
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
+  /** "Now" for issuing, verifying and refreshing sessions (tests pin it); the system clock by default. */
+  clock?: Clock;
   /** Where the browser goes after signing in (default "/"). */
   afterSignInUrl?: string;
 }
@@ -100,7 +103,7 @@ export function authenticate(getAuth: () => AuthDeps): MiddlewareHandler<AuthEnv
     }
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) throw new UnauthenticatedError();
-    const claims = await verifySession(auth.sessionKey, cookie);
+    const claims = await verifySession(auth.sessionKey, cookie, auth.clock?.now());
     if (!SAFE_METHODS.has(c.req.method) && !csrfMatches(claims.csrf, c.req.header(CSRF_HEADER))) {
       throw new ForbiddenError(
         "csrf_failed",
@@ -160,6 +163,7 @@ async function startSession(
   carried: { csrf?: string; authTime?: number } = {},
 ) {
   const ttl = auth.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  const now = (auth.clock ?? systemClock).now();
   const csrf = carried.csrf ?? newCsrfToken();
   const { token, expiresAt } = await issueSession(
     auth.sessionKey,
@@ -171,9 +175,9 @@ async function startSession(
       csrf,
       ...(carried.authTime !== undefined ? { auth_time: carried.authTime } : {}),
     },
-    { ttlSeconds: ttl },
+    { ttlSeconds: ttl, now },
   );
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
   setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(auth, maxAge), httpOnly: true });
   setCookie(c, CSRF_COOKIE, csrf, cookieOptions(auth, maxAge));
   return expiresAt;
@@ -299,14 +303,15 @@ export function mountAuthRoutes(
     const auth = getAuth();
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) throw new UnauthenticatedError("no session to refresh: sign in");
-    const claims = await verifySession(auth.sessionKey, cookie);
+    const now = (auth.clock ?? systemClock).now();
+    const claims = await verifySession(auth.sessionKey, cookie, now);
     if (!csrfMatches(claims.csrf, c.req.header(CSRF_HEADER)))
       throw new ForbiddenError(
         "csrf_failed",
         "this write needs the X-CSRF-Token header, equal to the fb_csrf cookie",
       );
     const signedIn = claims.auth_time ?? claims.iat ?? 0;
-    if (Date.now() / 1000 >= signedIn + MAX_SESSION_SECONDS - 60)
+    if (now.getTime() / 1000 >= signedIn + MAX_SESSION_SECONDS - 60)
       throw new UnauthenticatedError("the session has reached its longest life (7 days): sign in again");
     // Signed in with Slack: the role is what the directory and FIREBREAK_ADMINS say now, as at a
     // sign-in (someone removed from the admins is not one for days more). The local dev sign-in
