@@ -54,8 +54,11 @@ interface Session {
 }
 
 /** A fresh browser session, signed in through the dev sign-in page the dashboard redirects to. */
-async function signIn(person = "alice", role = "responder"): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function signIn(person = "alice", role = "responder", timezoneId?: string): Promise<Session> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    ...(timezoneId ? { timezoneId } : {}),
+  });
   const page = await context.newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];
@@ -442,7 +445,7 @@ describe("dashboard in headless Chromium", () => {
   }, 180_000);
 
   it("the incident page says what is wrong first: the paging state, the latest update; the timeline newest first without paging noise", async () => {
-    const { context, page, errors } = await signIn("erin", "responder");
+    const { context, page, errors } = await signIn("erin", "responder", "America/New_York");
     try {
       await fireAlarm("header-e2e", "--service", "header-svc", "--severity", "sev1");
       const row = page.locator("tr", { hasText: "header-e2e" });
@@ -468,6 +471,14 @@ describe("dashboard in headless Chromium", () => {
       expect(await items.first().getAttribute("data-kind")).toBe("incident.update_posted");
       expect(await page.locator('.timeline li[data-group="paging"]').count()).toBe(0);
       expect(await page.locator(".timeline").textContent()).not.toMatch(/incident\.[a-z_]+|page\.[a-z_]+/);
+      // Times carry the viewer's zone (New York here); the header toggles them to UTC, kept on reload.
+      const firstTime = page.locator(".timeline li[data-kind] time").first();
+      expect(await firstTime.textContent()).toMatch(/(EST|EDT|GMT-[45])$/);
+      await page.getByRole("button", { name: "Times in UTC" }).click();
+      await expect.poll(() => firstTime.textContent()).toMatch(/UTC$/);
+      expect(await page.getByRole("button", { name: "Times in UTC" }).getAttribute("aria-pressed")).toBe(
+        "true",
+      );
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-detail-header.png"), fullPage: true });
       await page.getByRole("button", { name: "Paging", exact: true }).click();
       await expect.poll(() => page.locator('.timeline li[data-group="paging"]').count()).toBeGreaterThan(0);

@@ -131,6 +131,10 @@ describe("times and ages people read", () => {
   it("a time names its zone; a resolved incident stops aging at its resolution", () => {
     expect(formatTime("2026-03-29T01:30:00.000Z")).toMatch(/(UTC|GMT|[A-Z]{2,5}|GMT[+-]\d+)$/);
     expect(formatTime("not a time")).toBe("not a time");
+    // The UTC toggle: the same instant on the UTC clock, labelled UTC, whatever the viewer's zone.
+    const utc = formatTime("2026-03-29T01:30:00.000Z", "utc");
+    expect(utc).toMatch(/01:30:00/);
+    expect(utc).toMatch(/UTC$/);
     const now = Date.parse("2026-11-22T12:00:00.000Z");
     expect(incidentAge({ createdAt: "2026-11-22T06:00:00.000Z" }, now)).toBe("6h 00m");
     expect(

@@ -45,10 +45,22 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${(seconds / 86_400).toFixed(1)}d`;
 }
 
-export function formatTime(iso: string): string {
+/** Which clock times are shown in: the viewer's own zone (the default) or UTC. */
+export type ZoneMode = "local" | "utc";
+let zoneMode: ZoneMode = "local";
+
+export function getZoneMode(): ZoneMode {
+  return zoneMode;
+}
+
+export function setZoneMode(mode: ZoneMode): void {
+  zoneMode = mode;
+}
+
+export function formatTime(iso: string, mode: ZoneMode = zoneMode): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  // With its zone ("GMT+1", "PST"): at 3 a.m. nobody should have to guess which clock it is.
+  // With its zone ("GMT+1", "PST", "UTC"): at 3 a.m. nobody should have to guess which clock it is.
   return date.toLocaleString(undefined, {
     year: "numeric",
     month: "short",
@@ -57,6 +69,7 @@ export function formatTime(iso: string): string {
     minute: "2-digit",
     second: "2-digit",
     timeZoneName: "short",
+    ...(mode === "utc" ? { timeZone: "UTC" } : {}),
   });
 }
 

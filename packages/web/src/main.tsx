@@ -12,6 +12,7 @@ import type { Me } from "./types";
 import { OutageBanner } from "./views/common";
 import { IncidentDetailView } from "./views/detail";
 import { IncidentListView } from "./views/list";
+import { useZoneMode, ZoneToggle } from "./zone";
 
 /** A view loaded on first use (no preact/compat needed for this one job). */
 function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
@@ -163,6 +164,7 @@ function Header({ me }: { me: Me }) {
           </span>
         ) : null}
         <ShortcutsHelp />
+        <ZoneToggle />
         <ThemeToggle />
         {me.user ? (
           <button type="button" class="ghost" onClick={logout}>
@@ -245,6 +247,8 @@ function App() {
   const [attempt, setAttempt] = useState(0);
   const failures = useRef(0);
   const now = useNow();
+  // Switching between local time and UTC re-renders every view (they format through format.ts).
+  useZoneMode();
   useEffect(() => {
     // A session that expires mid-incident: come back to this page after signing in (drafts are kept).
     setUnauthorizedHandler(() => {
