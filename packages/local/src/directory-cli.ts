@@ -14,6 +14,12 @@ import { resolve } from "node:path";
 import { heartbeatView } from "@firebreak/core/heartbeats/actions";
 import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
 import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
+import {
+  COVERAGE_DAYS,
+  type CoverageReport,
+  coverageGaps,
+  formatCoverageGap,
+} from "@firebreak/core/oncall/coverage";
 import type { Directory } from "@firebreak/core/oncall/directory";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
@@ -138,7 +144,35 @@ export interface ApplyOptions extends TargetOptions {
   /** "Now", for which shift overrides have ended (tests pin it); the system clock by default. */
   clock?: Clock;
   check?: boolean;
+  /** Refuse a directory with coverage gaps (coverage.ts) instead of warning about them. */
+  strict?: boolean;
+  /** Where the coverage window starts (default: now). */
+  at?: Date;
   expectedVersion?: number;
+}
+
+/** At most this many gaps are printed by `directory apply`; `directory coverage` lists them all. */
+const GAPS_SHOWN = 15;
+
+/** Prints a coverage report; `limit` cuts the list (saying how many more there are). */
+function printCoverage(
+  report: CoverageReport,
+  print: (line: string) => void,
+  limit = Number.POSITIVE_INFINITY,
+) {
+  const { gaps } = report;
+  if (gaps.length === 0) {
+    print(
+      `  coverage: every escalation level reaches someone who can be paged, ${report.from} → ${report.to}.`,
+    );
+    return;
+  }
+  print(
+    `  ⚠ ${gaps.length} coverage gap${gaps.length === 1 ? "" : "s"} ${report.from} → ${report.to}: a page then would reach nobody at that level.`,
+  );
+  for (const gap of gaps.slice(0, limit)) print(`    ${formatCoverageGap(gap)}`);
+  if (gaps.length > limit)
+    print(`    … and ${gaps.length - limit} more: npm run firebreak -- directory coverage lists them all.`);
 }
 
 export async function applyDirectoryFile(
@@ -149,6 +183,12 @@ export async function applyDirectoryFile(
   print(`Validating ${file}…`);
   const directory = validateDirectoryFile(file);
   print(`  valid: ${counts(directory)}.`);
+  const coverage = coverageGaps(directory, options.at ?? (options.clock ?? systemClock).now());
+  printCoverage(coverage, print, GAPS_SHOWN);
+  if (options.strict && coverage.gaps.length > 0)
+    throw new CliError(
+      `Refused (--strict): ${coverage.gaps.length} coverage gap${coverage.gaps.length === 1 ? "" : "s"} in the next ${COVERAGE_DAYS} days.\nNothing was written.`,
+    );
   if (options.check) {
     print("Checked only (--check): nothing was written.");
     return undefined;
@@ -184,6 +224,47 @@ export async function applyDirectoryFile(
   } finally {
     store.db.destroy();
   }
+}
+
+export interface CoverageOptions extends TargetOptions {
+  at?: Date;
+  days?: number;
+  clock?: Clock;
+  format?: "table" | "json";
+}
+
+/** The stored directory's coverage gaps, with the live runtime shift overrides applied. */
+export async function showCoverage(
+  options: CoverageOptions,
+  print: (line: string) => void = console.log,
+): Promise<CoverageReport> {
+  const target = resolveTableTarget(options);
+  const store = storeFor(target, options.clock);
+  let stored: StoredDirectory | undefined;
+  try {
+    stored = await store.get();
+  } catch (error) {
+    throw unreachable(target, error);
+  } finally {
+    store.db.destroy();
+  }
+  if (!stored)
+    throw new CliError(
+      `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
+    );
+  const report = coverageGaps(
+    stored.directory,
+    options.at ?? (options.clock ?? systemClock).now(),
+    options.days ?? COVERAGE_DAYS,
+  );
+  if (options.format === "json") print(JSON.stringify(report, null, 2));
+  else {
+    print(`Directory version ${stored.version} (table ${target.tableName}), with its live shift overrides:`);
+    printCoverage(report, print);
+  }
+  if (report.gaps.length > 0)
+    throw new CliError(`${report.gaps.length} coverage gap${report.gaps.length === 1 ? "" : "s"}.`);
+  return report;
 }
 
 export interface ShowOptions extends TargetOptions {
@@ -252,6 +333,11 @@ export async function showDirectory(
   }
 }
 
+const days = (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 31)
+    throw new InvalidArgumentError("expected a whole number of days from 1 to 31.");
+  return Number(value);
+};
 const instant = (value: string): Date => {
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime()))
@@ -279,9 +365,28 @@ export function registerDirectoryCommands(program: Command): void {
       .argument("<file>", "the directory YAML, e.g. examples/directory.yaml")
       .description("validate a directory file and make it the current one (nothing is written on any error)")
       .option("--check", "validate only; write nothing")
+      .option("--strict", `refuse a directory with coverage gaps in the next ${COVERAGE_DAYS} days`)
+      .option("--at <instant>", "check coverage from this instant instead of now", instant)
       .option("--expected-version <n>", "apply only if the stored directory is at this version", version),
   ).action(async (file: string, options: ApplyOptions) => {
     await applyDirectoryFile(file, options);
+  });
+  withTarget(
+    directory
+      .command("coverage")
+      .description(
+        `list the times in the next ${COVERAGE_DAYS} days at which an escalation level would page nobody (runtime shift overrides included); exit 1 when there are any`,
+      )
+      .option("--at <instant>", "start the window here instead of now", instant)
+      .option(
+        "--days <n>",
+        `the window's length in days (1–31, default ${COVERAGE_DAYS})`,
+        days,
+        COVERAGE_DAYS,
+      )
+      .option("--format <format>", "table or json", showFormat, "table"),
+  ).action(async (options: CoverageOptions) => {
+    await showCoverage(options);
   });
   withTarget(
     directory

@@ -6,6 +6,7 @@ import { declareIncident } from "@firebreak/core/incident/actions";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
+import { showCoverage } from "../src/directory-cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 
 /** A viewer bearer token for the runtime under test (the API needs auth). */
@@ -98,17 +99,23 @@ describe("firebreak directory apply / show, against the running local runtime", 
   });
 
   it("--check validates without writing", async () => {
-    const out = await cli("directory", "apply", EXAMPLE, "--check");
+    const out = await cli("directory", "apply", EXAMPLE, "--check", "--at", "2026-03-17T12:00:00Z");
     expect(out).toContain("valid: 13 people, 4 teams, 6 rotations, 1 named escalation policy.");
+    // The demo's search team is still staffing its rotation: a coverage gap, warned about.
+    expect(out).toContain(
+      "  ⚠ 1 coverage gap 2026-03-17T12:00:00.000Z → 2026-03-31T12:00:00.000Z: a page then would reach nobody at that level.",
+    );
     expect(out).toContain("nothing was written");
     expect(await runtime.paging.directory.get()).toBeUndefined();
   });
 
   it("applies the example with progress output, then again as version 2", async () => {
-    const first = await cli("directory", "apply", EXAMPLE);
+    const first = await cli("directory", "apply", EXAMPLE, "--at", "2026-03-17T12:00:00Z");
     expect(first.split("\n")).toEqual([
       `Validating ${EXAMPLE}…`,
       "  valid: 13 people, 4 teams, 6 rotations, 1 named escalation policy.",
+      "  ⚠ 1 coverage gap 2026-03-17T12:00:00.000Z → 2026-03-31T12:00:00.000Z: a page then would reach nobody at that level.",
+      '    search (team search) · level 1 · high+low urgency · 2026-03-17T12:00:00.000Z → 2026-03-31T12:00:00.000Z (20160 min) · empty rotation: rotation "search-primary" has nobody on call',
       `Writing to table ${tableName} via the local runtime (${join(dataDir, "runtime.json")})…`,
       "Applied: on-call directory version 1 (the first).",
       "See who is on call now: npm run firebreak -- directory show",
@@ -118,6 +125,40 @@ describe("firebreak directory apply / show, against the running local runtime", 
       /at version 2, not 1[\s\S]*Nothing was written/,
     );
     expect((await runtime.paging.directory.get())?.version).toBe(2);
+  });
+
+  it("--strict refuses a directory with coverage gaps; `directory coverage` lists the stored one's, with exit 1", async () => {
+    await expect(
+      cli("directory", "apply", EXAMPLE, "--strict", "--at", "2026-03-17T12:00:00Z"),
+    ).rejects.toThrow(/Refused \(--strict\): 1 coverage gap in the next 14 days\.\nNothing was written\./);
+    expect((await runtime.paging.directory.get())?.version).toBe(2);
+    // The same through the function behind the command, to read what it printed before exit 1.
+    const printed: string[] = [];
+    const error = await showCoverage(
+      { at: new Date("2026-03-08T00:00:00Z"), days: 2, format: "json" },
+      (line) => printed.push(line),
+    ).catch((e: Error) => e);
+    expect((error as Error).message).toBe("1 coverage gap.");
+    expect(JSON.parse(printed.join("\n"))).toEqual({
+      from: "2026-03-08T00:00:00.000Z",
+      to: "2026-03-10T00:00:00.000Z",
+      gaps: [
+        expect.objectContaining({
+          team: "search",
+          level: 1,
+          reason: "empty_rotation",
+          from: "2026-03-08T00:00:00.000Z",
+          to: "2026-03-10T00:00:00.000Z",
+          minutes: 2880,
+        }),
+      ],
+    });
+    await expect(cli("directory", "coverage", "--at", "2026-03-08T00:00:00Z")).rejects.toThrow(
+      "1 coverage gap.",
+    );
+    await expect(cli("directory", "coverage", "--days", "40")).rejects.toMatchObject({
+      code: "commander.invalidArgument",
+    });
   });
 
   it("shows IC, level 2 and comms per service at an instant", async () => {
