@@ -12,6 +12,10 @@
  *   sweeps again); a failed sweep goes to Queue "EscalationDlq" (14 days), so its depth shows it.
  * - Function "Ack" (packages/functions/src/ack.handler) on `GET|POST /ack/{token}` of the HTTP API:
  *   the one-click ack links.
+ * - Function "CoverageCheck" (packages/functions/src/coverage.handler), run by Cron "CoverageCron"
+ *   every hour: new coverage gaps of the next 14 days become one event (the Slack worker posts it
+ *   to the teams' alert channels). Linked to Table only; no retries (the next hour checks again);
+ *   a failed check goes to EscalationDlq, beside the escalation sweep's.
  * Links: Table, SlackBotToken, AckKey (the three functions). `FIREBREAK_ACK_BASE_URL` is the
  * dashboard Router's `/ack` (routed to the API), or the deploy's FIREBREAK_ACK_BASE_URL.
  *
@@ -23,6 +27,7 @@
 import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
 import {
   BUS_CONSUMERS,
+  COVERAGE,
   ESCALATION,
   HTTP_FUNCTIONS,
   sstBusPattern,
@@ -108,6 +113,24 @@ export const escalation = new sst.aws.Function("Escalation", {
 export const escalationCron = new sst.aws.Cron("EscalationCron", {
   function: escalation.arn,
   schedule: ESCALATION_SCHEDULE,
+});
+
+export const coverageCheck = new sst.aws.Function("CoverageCheck", {
+  handler: COVERAGE.handler,
+  link: [table],
+  permissions: [{ actions: ["sqs:SendMessage"], resources: [escalationDlq.arn] }],
+  retries: 0,
+  timeout: "55 seconds",
+  transform: {
+    eventInvokeConfig: {
+      destinationConfig: { onFailure: { destination: escalationDlq.arn } },
+    },
+  },
+});
+
+export const coverageCron = new sst.aws.Cron("CoverageCron", {
+  function: coverageCheck.arn,
+  schedule: COVERAGE.schedule,
 });
 
 export const ackHandler = new sst.aws.Function("Ack", {

@@ -53,6 +53,7 @@ const HANDLERS = {
   integrations: "packages/functions/src/integrations.handler",
   heartbeats: "packages/functions/src/heartbeats.handler",
   changes: "packages/functions/src/changes.handler",
+  coverage: "packages/functions/src/coverage.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -540,6 +541,7 @@ describe("slack worker", () => {
         "incident.linked",
         "incident.unlinked",
         "postmortem.drafted",
+        "oncall.coverage_gaps_found",
         "slack.incident_declared",
         "slack.role_assigned",
       ].sort(),
@@ -1109,6 +1111,19 @@ describe("paging", () => {
       "aws:lambda/permission:Permission",
       (r) => r.inputs.principal === "events.amazonaws.com" && r.inputs.sourceArn === state(rule, "arn"),
     );
+    expectAsyncFailuresTo(fn, "EscalationDlqQueue", 0);
+  });
+
+  it("runs CoverageCheck every hour, linked to Table only (no SNS, no Slack: the Slack worker posts); a failed check goes to EscalationDlq", () => {
+    const fn = lambdaFor(HANDLERS.coverage);
+    const target = only(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      (t) => plain(t.inputs.arn) === state(fn, "arn"),
+    );
+    const rule = only("aws:cloudwatch/eventRule:EventRule", (r) => r.inputs.name === target.inputs.rule);
+    expect(rule.inputs.scheduleExpression).toBe("rate(1 hour)");
+    expect(linksOf(HANDLERS.coverage)).toEqual(["Table"]);
+    expect(allows(fn, "sns:Publish", "*")).toBe(false);
     expectAsyncFailuresTo(fn, "EscalationDlqQueue", 0);
   });
 

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   BUS_CONSUMERS,
+  COVERAGE,
   DEFAULT_BUS_RULES,
   ESCALATION,
   HEARTBEATS,
@@ -174,7 +175,7 @@ describe("local and cloud are wired the same", () => {
     expect(criteria.filters.map((f) => JSON.parse(f.pattern))).toStrictEqual([OUTBOX.filter]);
   });
 
-  it("run the same scheduled handlers (escalation sweep, maintenance release, heartbeat sweep) on the same schedules", () => {
+  it("run the same scheduled handlers (escalation sweep, maintenance release, heartbeat sweep, coverage check) on the same schedules", () => {
     const functions = resourcesOf(plainApp, "aws:lambda/function:Function");
     const cloud: Record<string, unknown> = {};
     for (const rule of resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
@@ -192,10 +193,15 @@ describe("local and cloud are wired the same", () => {
       [ESCALATION.handler]: ESCALATION.schedule,
       [MAINTENANCE.handler]: MAINTENANCE.schedule,
       [HEARTBEATS.handler]: HEARTBEATS.schedule,
+      [COVERAGE.handler]: COVERAGE.schedule,
     });
-    const local = Object.fromEntries(
-      plainRuntime.schedules.map((s) => [s.handler, `rate(${s.intervalMs / 60_000} minute)`]),
-    );
+    // EventBridge's rate syntax: "1 minute", "5 minutes", "1 hour", "2 hours".
+    const rate = (ms: number) => {
+      const minutes = ms / 60_000;
+      if (minutes % 60 === 0) return `rate(${minutes / 60} hour${minutes === 60 ? "" : "s"})`;
+      return `rate(${minutes} minute${minutes === 1 ? "" : "s"})`;
+    };
+    const local = Object.fromEntries(plainRuntime.schedules.map((s) => [s.handler, rate(s.intervalMs)]));
     expect(local).toStrictEqual(cloud);
   });
 });

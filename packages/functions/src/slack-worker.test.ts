@@ -199,6 +199,57 @@ describe("slack-worker handler", () => {
     expect(found!.timeline.filter((e) => e.kind === "slack.channel_failed")).toHaveLength(1);
   });
 
+  it("posts new coverage gaps to each team's alert channel once, retried on failure, escaped; a team without a channel is skipped", async () => {
+    const gap = {
+      team: "checkout",
+      services: ["checkout", "cart"],
+      level: 1,
+      urgencies: ["high", "low"],
+      from: "2026-03-02T14:00:00.000Z",
+      to: "2026-03-03T14:00:00.000Z",
+      minutes: 1440,
+      reason: "no_contact_method",
+      detail: 'rotation "us-primary": <!channel> Pat (pat) has no Slack id and no phone',
+    };
+    const entry = {
+      id: "01KCOVERAGE0000000000000001",
+      incidentId: "COVERAGE",
+      kind: "oncall.coverage_gaps_found",
+      actor: { type: "system" as const, id: "coverage-check", name: "Coverage check" },
+      at: "2026-03-01T14:00:00.000Z",
+      summary: "2 new coverage gaps",
+      data: {
+        from: "2026-03-01T14:00:00.000Z",
+        to: "2026-03-15T14:00:00.000Z",
+        teams: [
+          { team: "checkout", name: "Checkout", alertChannel: "C07CHECKOUT", gaps: [gap], more: 3 },
+          {
+            team: "search",
+            name: "Search",
+            gaps: [{ ...gap, team: "search", services: ["search"] }],
+            more: 0,
+          },
+        ],
+      },
+    };
+    fake.failNext("chat.postMessage", 2, { status: 500 }); // both attempts of the first delivery
+    await bus.publish([eventFromEntry(entry), eventFromEntry(entry)]);
+    await bus.drain();
+    const posts = ok("chat.postMessage");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.body.channel).toBe("C07CHECKOUT");
+    const text = String(posts[0]?.body.text);
+    expect(text).toContain("&lt;!channel&gt; Pat (pat)");
+    expect(text).not.toContain("<!channel>");
+    expect(text).toContain("… and 3 more.");
+    expect(results).toContainEqual({
+      action: "coverage_posted",
+      channels: ["C07CHECKOUT"],
+      skipped: ["search"],
+    });
+    expect(bus.deadLetters()).toEqual([]);
+  });
+
   it("ignores malformed events and other types without throwing", async () => {
     const context = lambdaContext("slack-worker");
     await expect(

@@ -36,6 +36,7 @@ import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createChangeIngestHandler } from "@firebreak/functions/changes";
+import { createCoverageHandler } from "@firebreak/functions/coverage";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
 import { createHeartbeatsHandler } from "@firebreak/functions/heartbeats";
 import { createIntegrationsHandler } from "@firebreak/functions/integrations";
@@ -51,7 +52,7 @@ import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/
 import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
 import { changeIngestDeps } from "@firebreak/functions/wiring/changes";
 import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
-import { pagingDeps } from "@firebreak/functions/wiring/paging";
+import { coverageCheckDeps, pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
 import { exportDeps } from "@firebreak/functions/wiring/postmortem-export";
@@ -60,6 +61,7 @@ import {
   activeBusConsumers,
   type BusConsumerName,
   CHANGE_INGEST,
+  COVERAGE,
   DEFAULT_BUS_RULES,
   ESCALATION,
   HEARTBEATS,
@@ -172,6 +174,8 @@ export interface LocalRuntime {
   releaseMaintenance(): Promise<unknown>;
   /** One run of the heartbeat sweep, now (the same handler the timer runs every minute). */
   sweepHeartbeats(): Promise<unknown>;
+  /** One run of the coverage check, now (the same handler the timer runs every hour). */
+  checkCoverage(): Promise<unknown>;
   /** The timers this runtime started: each scheduled handler and its interval (the cloud's cron rules). */
   schedules: { handler: string; intervalMs: number }[];
   /** The runtime's "now" (the injected clock, else the system's): tests state times relative to it. */
@@ -339,6 +343,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let sweeper: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
+  let coverageTimer: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
   let stopped: Promise<void> | undefined;
   // Safe to call twice: the second call waits for the first.
@@ -353,6 +358,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       clearInterval(sweeper);
       clearInterval(maintenanceTimer);
       clearInterval(heartbeatTimer);
+      clearInterval(coverageTimer);
       await fakeSlack?.stop();
       await fakeSns?.stop();
       await fakeS3?.stop();
@@ -557,6 +563,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const heartbeats = createHeartbeatsHandler(() => heartbeatSweepDeps(platform, deadLetters));
     const changeIngest = createChangeIngestHandler(() => changeIngestDeps(platform, deadLetters));
     const sweepHeartbeats = () => heartbeats(scheduledEvent(), lambdaContext("HeartbeatSweep"));
+    const coverage = createCoverageHandler(() => coverageCheckDeps(platform));
+    const checkCoverage = () => coverage(scheduledEvent(), lambdaContext("CoverageCheck"));
     const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
 
@@ -652,6 +660,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       { handler: ESCALATION.handler, intervalMs: options.sweepIntervalMs ?? ESCALATION.intervalMs },
       { handler: MAINTENANCE.handler, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE.intervalMs },
       { handler: HEARTBEATS.handler, intervalMs: HEARTBEATS.intervalMs },
+      { handler: COVERAGE.handler, intervalMs: COVERAGE.intervalMs },
     ];
     sweeper = setInterval(() => {
       escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
@@ -669,6 +678,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       sweepHeartbeats().catch((error: unknown) => log.error(`heartbeat sweep failed: ${String(error)}`));
     }, schedules[2]!.intervalMs);
     heartbeatTimer.unref();
+    coverageTimer = setInterval(() => {
+      checkCoverage().catch((error: unknown) => log.error(`coverage check failed: ${String(error)}`));
+    }, schedules[3]!.intervalMs);
+    coverageTimer.unref();
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
@@ -697,6 +710,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       eventsToken,
       releaseMaintenance,
       sweepHeartbeats,
+      checkCoverage,
       schedules,
       clock: options.clock ?? systemClock,
       eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },

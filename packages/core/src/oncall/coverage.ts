@@ -31,15 +31,17 @@ const DST_HOLE_MS = 2 * 3_600_000;
 
 export type CoverageUrgency = "high" | "low";
 
-export type GapReason =
-  | "no_targets"
-  | "unknown_rotation"
-  | "empty_rotation"
-  | "before_start"
-  | "person_removed"
-  | "no_contact_method"
-  | "override_into_nobody"
-  | "dst_hole";
+export const GAP_REASONS = [
+  "no_targets",
+  "unknown_rotation",
+  "empty_rotation",
+  "before_start",
+  "person_removed",
+  "no_contact_method",
+  "override_into_nobody",
+  "dst_hole",
+] as const;
+export type GapReason = (typeof GAP_REASONS)[number];
 
 export interface CoverageGap {
   team: string;
@@ -220,7 +222,8 @@ export function coverageGaps(directory: Directory, from: Date, days = COVERAGE_D
   };
 }
 
-const REASON_TEXT: Record<GapReason, string> = {
+/** Each reason as people read it. */
+export const GAP_REASON_TEXT: Record<GapReason, string> = {
   no_targets: "no targets",
   unknown_rotation: "unknown rotation",
   empty_rotation: "empty rotation",
@@ -234,5 +237,5 @@ const REASON_TEXT: Record<GapReason, string> = {
 /** One line per gap, for the CLI: "checkout (team payments) · level 1 · high+low · from → to (60 min) · reason: detail". */
 export function formatCoverageGap(gap: CoverageGap): string {
   const services = gap.services.length > 0 ? gap.services.join(", ") : "no services";
-  return `${services} (team ${gap.team}) · level ${gap.level} · ${gap.urgencies.join("+")} urgency · ${gap.from} → ${gap.to} (${gap.minutes} min) · ${REASON_TEXT[gap.reason]}: ${gap.detail}`;
+  return `${services} (team ${gap.team}) · level ${gap.level} · ${gap.urgencies.join("+")} urgency · ${gap.from} → ${gap.to} (${gap.minutes} min) · ${GAP_REASON_TEXT[gap.reason]}: ${gap.detail}`;
 }

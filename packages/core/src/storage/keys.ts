@@ -25,6 +25,10 @@ export const keys = {
   shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),
   /** Their history: each change's timeline entry (a domain event, published by the outbox). */
   directoryTimeline: (entryId: string) => ({ pk: "DIRECTORY", sk: `TL#${entryId}` }),
+  /** The gaps the hourly coverage check has already announced (oncall/coverage-alerts.ts). */
+  coverageState: () => ({ pk: "COVERAGE", sk: "STATE" }),
+  /** Its announcements: each one's timeline entry (a domain event, published by the outbox). */
+  coverageTimeline: (entryId: string) => ({ pk: "COVERAGE", sk: `TL#${entryId}` }),
   /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
   apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
   apiTokenPartition: () => "APITOKEN",

@@ -2,6 +2,8 @@ import { type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import type { WindowView } from "@firebreak/core/maintenance/actions";
 import { windowScope } from "@firebreak/core/maintenance/window";
+import { GAP_REASON_TEXT } from "@firebreak/core/oncall/coverage";
+import type { TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
 import type { TeamOnCallOverview } from "@firebreak/core/oncall/overview";
 import {
   alarmContextMrkdwn,
@@ -313,6 +315,20 @@ export function onCallMessage(
 }
 
 /** `/incident postmortem` when a draft exists. */
+/** A team's new coverage gaps, for its alert channel: when a page would reach nobody, and why. */
+export function coverageGapsText(team: TeamAnnouncement, days: number): string {
+  const lines = [
+    `:warning: *Coverage gap${team.gaps.length + team.more === 1 ? "" : "s"} for ${escapeMrkdwnWithin(oneLine(team.name), 100)}* in the next ${days} days: a page at ${team.gaps.length + team.more === 1 ? "this time" : "these times"} would reach nobody.`,
+    ...team.gaps.map(
+      (gap) =>
+        `• ${escapeMrkdwnWithin(gap.services.join(", ") || "no services", 200)} · level ${gap.level} (${gap.urgencies.join(" and ")} urgency) · ${slackDate(gap.from)} → ${slackDate(gap.to)} (${formatDuration(gap.minutes * 60)}) · ${GAP_REASON_TEXT[gap.reason]}: ${escapeMrkdwnWithin(oneLine(gap.detail), 300)}`,
+    ),
+  ];
+  if (team.more > 0) lines.push(`… and ${team.more} more.`);
+  lines.push("`firebreak directory coverage` lists every gap; fix the directory and apply it again.");
+  return lines.join("\n");
+}
+
 export function postmortemSummary(incident: Incident, draft: Draft, incidentUrl?: string): SlackMessage {
   const ttr = draft.metadata.durations.ttr.seconds;
   const lines = [

@@ -14,4 +14,5 @@ export const SLACK_WORKER_EVENT_TYPES = [
   "incident.linked",
   "incident.unlinked",
   "postmortem.drafted",
+  "oncall.coverage_gaps_found",
 ] as const;

@@ -1,4 +1,6 @@
 import type { Incident } from "@firebreak/core/incident/model";
+import { COVERAGE_DAYS, GAP_REASONS } from "@firebreak/core/oncall/coverage";
+import { COVERAGE_GAPS_FOUND, type TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
 import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { withRetry } from "@firebreak/core/paging/retry";
@@ -14,7 +16,7 @@ import {
   type SyncResult,
   syncIncidentChannel,
 } from "./incident-channel";
-import { postmortemSummary, updateText } from "./messages";
+import { coverageGapsText, postmortemSummary, updateText } from "./messages";
 import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
@@ -41,7 +43,8 @@ export type WorkerResult =
   | { action: "postmortem_posted"; channel: string; version: number }
   | { action: "postmortem_skipped"; reason: string }
   | { action: "update_posted"; channel: string }
-  | { action: "update_skipped"; reason: string };
+  | { action: "update_skipped"; reason: string }
+  | { action: "coverage_posted"; channels: string[]; skipped: string[] };
 
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]{2,30}$/));
 const envelope = z.object({
@@ -64,6 +67,29 @@ const update = z.object({
 const drafted = z.object({
   version: z.number().check(z.int(), z.positive()),
   origin: z.optional(z.string()),
+});
+
+const coverageGap = z.object({
+  team: z.string(),
+  services: z.array(z.string()),
+  level: z.number(),
+  urgencies: z.array(z.enum(["high", "low"])),
+  from: z.string(),
+  to: z.string(),
+  minutes: z.number(),
+  reason: z.enum(GAP_REASONS),
+  detail: z.string(),
+});
+const coverageFound = z.object({
+  teams: z.array(
+    z.object({
+      team: z.string().check(z.minLength(1)),
+      name: z.string(),
+      alertChannel: z.optional(z.string()),
+      gaps: z.array(coverageGap),
+      more: z.number(),
+    }),
+  ),
 });
 
 const silent: Log = { info() {}, warn() {}, error() {} };
@@ -138,6 +164,11 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
       const actor = parsed.data.detail.detail.actor ?? { id: "firebreak" };
       return postUpdateToChannel(full, incidentId, parsed.data.detail.detail.id, posted.data, actor);
     }
+    case COVERAGE_GAPS_FOUND: {
+      const found = coverageFound.safeParse(data);
+      if (!found.success) return { action: "ignored", reason: `${COVERAGE_GAPS_FOUND} without its teams` };
+      return postCoverageGaps(full, parsed.data.detail.detail.id, found.data.teams);
+    }
     case "postmortem.drafted": {
       const draft = drafted.safeParse(data);
       if (!draft.success) return { action: "ignored", reason: "postmortem.drafted without a version" };
@@ -148,6 +179,43 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
     default:
       return { action: "ignored", reason: `not a Slack worker event: ${type}` };
   }
+}
+
+/**
+ * New coverage gaps, posted once per team in its alert channel (claimed per announcement and
+ * team, the claim given back on failure). A team without an alert channel is logged and skipped:
+ * `firebreak directory coverage` still lists its gaps.
+ */
+async function postCoverageGaps(
+  deps: ReturnType<typeof withDirectory>,
+  entryId: string,
+  teams: TeamAnnouncement[],
+): Promise<WorkerResult> {
+  const log = deps.log ?? silent;
+  const channels: string[] = [];
+  const skipped: string[] = [];
+  for (const team of teams) {
+    if (!team.alertChannel) {
+      log.warn("slack worker: coverage gaps for a team without an alert channel", { team: team.team });
+      skipped.push(team.team);
+      continue;
+    }
+    const key = `coverage:${team.team}`;
+    if (!(await deps.slack.claimPost(entryId, key))) continue;
+    const channel = team.alertChannel;
+    const text = coverageGapsText(team, COVERAGE_DAYS);
+    const sent = await withRetry(
+      () => deps.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
+      classifySlackError,
+      { ...(deps.retry ? { policy: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+    );
+    if (!sent.ok) {
+      await deps.slack.unclaimPost(entryId, key);
+      throw new SlackWorkError("chat.postMessage (coverage gaps)", sent.failure);
+    }
+    channels.push(channel);
+  }
+  return { action: "coverage_posted", channels, skipped };
 }
 
 /** A stakeholder update, posted once in the incident channel (when the incident has one). */

@@ -1,3 +1,5 @@
+import type { CoverageCheckDeps } from "@firebreak/core/oncall/coverage-alerts";
+import { DynamoCoverageState } from "@firebreak/core/oncall/coverage-store";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { parseAckKeyring } from "@firebreak/core/paging/ack-link";
 import type { PagingDeps } from "@firebreak/core/paging/service";
@@ -42,6 +44,17 @@ export function pagingDeps(platform: Platform): PagingDeps {
     previousAckKeys: keyring.previous,
     ackBaseUrl,
     ...(dashboardUrl ? { dashboardUrl } : {}),
+    ...(platform.clock ? { clock: platform.clock } : {}),
+    ...(platform.log ? { log: platform.log } : {}),
+  };
+}
+
+/** The hourly coverage check: the directory with its live shift overrides, and what it announced. */
+export function coverageCheckDeps(platform: Platform): CoverageCheckDeps {
+  const { db, tableName } = platform.table();
+  return {
+    directory: new DirectoryStore(db, tableName, platform.clock),
+    state: new DynamoCoverageState(db, tableName),
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...(platform.log ? { log: platform.log } : {}),
   };

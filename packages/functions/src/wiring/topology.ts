@@ -119,6 +119,13 @@ export const HEARTBEATS = {
   intervalMs: 60_000,
 } as const;
 
+/** The coverage check, every hour: new gaps of the next 14 days go to the teams' alert channels (core/oncall/coverage-alerts). */
+export const COVERAGE = {
+  handler: "packages/functions/src/coverage.handler",
+  schedule: "rate(1 hour)",
+  intervalMs: 3_600_000,
+} as const;
+
 /** Sort-key prefix of timeline entries, from the key builders (`TL#`). */
 export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
 

@@ -1,0 +1,102 @@
+/**
+ * The hourly coverage check through the local runtime, on a pinned clock: the same handler the
+ * cloud's cron runs finds the directory's gaps for the next 14 days, writes one event for the new
+ * problems, and the Slack worker posts it once to the team's alert channel. The next hour's check
+ * announces nothing; a redelivered event posts nothing more; a gap that appears after a directory
+ * change is announced on its own.
+ */
+
+import { eventFromEntry } from "@firebreak/core/events/publisher";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { LocalRuntime } from "../src/runtime";
+import { startTestRuntime } from "./support/runtime";
+
+const DIRECTORY = (pat: string) => `
+version: 1
+people:
+  - { id: ann, name: Ann Lee, slackUserId: U01ANN0001, phone: "+12025550101", timezone: America/New_York }
+  - ${pat}
+teams:
+  - id: checkout
+    name: Checkout
+    services: [checkout, cart]
+    alertChannel: C0CHECKOUT1
+    rotations:
+      - id: us-primary
+        members: [ann, pat]
+        shift: { type: daily }
+        handoffTime: "09:00"
+        timezone: America/New_York
+        start: "2026-03-01"
+    escalationPolicy:
+      levels:
+        - targets: [{ type: rotation, id: us-primary }]
+          timeoutMinutes: 5
+      fallback: { type: person, id: ann }
+`;
+/** Pat has no Slack id and no phone: every other day, level 1 would page nobody. */
+const UNREACHABLE_PAT = "{ id: pat, name: Pat Doe, email: pat@example.com, timezone: America/New_York }";
+const REACHABLE_PAT = '{ id: pat, name: Pat Doe, phone: "+12025550102", timezone: America/New_York }';
+
+let now = new Date("2026-03-01T14:00:00Z");
+const clock = { now: () => now };
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime("coverage", { clock, demoDirectory: null, sweepIntervalMs: 3_600_000 });
+}, 60_000);
+afterAll(() => runtime.stop());
+
+const posts = () =>
+  runtime.fakeSlack!.calls.filter(
+    (c) => c.method === "chat.postMessage" && !c.fault && c.body.channel === "C0CHECKOUT1",
+  );
+
+async function apply(yaml: string) {
+  const current = await runtime.paging.directory.get();
+  await runtime.paging.directory.apply(parseDirectoryYaml(yaml), current?.version ?? 0, {
+    actor: { type: "user", id: "test", name: "coverage test" },
+  });
+}
+
+describe("the hourly coverage check, through the local runtime", () => {
+  it("announces new gaps once in the team's alert channel, and only new ones after that", {
+    timeout: 60_000,
+  }, async () => {
+    await apply(DIRECTORY(UNREACHABLE_PAT));
+    expect(await runtime.checkCoverage()).toEqual({
+      action: "checked",
+      gaps: 7,
+      announced: 7,
+      teams: ["checkout"],
+    });
+    await vi.waitFor(() => expect(posts()).toHaveLength(1), { timeout: 20_000, interval: 100 });
+    const text = String(posts()[0]!.body.text);
+    expect(text).toContain("*Coverage gaps for Checkout* in the next 14 days");
+    expect(text.match(/^• checkout, cart · level 1 \(high and low urgency\)/gm)).toHaveLength(7);
+    expect(text).toContain(
+      'no Slack id or phone: rotation "us-primary": Pat Doe (pat) has no Slack id and no phone',
+    );
+    // Slack shows each time in the reader's zone; the ISO instant is the fallback.
+    expect(text).toContain("<!date^1772460000^{date_short_pretty} {time}|2026-03-02T14:00:00.000Z>");
+
+    // A day later: the same problem (one more of Pat's shifts has entered the window) is not news.
+    now = new Date("2026-03-02T15:00:00Z");
+    expect(await runtime.checkCoverage()).toEqual({ action: "checked", gaps: 8, announced: 0, teams: [] });
+
+    // The event delivered again (at least once): the worker posts nothing more.
+    const event = runtime.bus.recentEvents().find((e) => e["detail-type"] === "oncall.coverage_gaps_found");
+    expect(event).toBeDefined();
+    await runtime.bus.publishAndWait([eventFromEntry(event!.detail.detail)]);
+    await runtime.bus.drain();
+    expect(posts()).toHaveLength(1);
+
+    // Pat adds a phone: no gap left, nothing to say. Pat's phone is removed again: the gaps are new.
+    await apply(DIRECTORY(REACHABLE_PAT));
+    expect(await runtime.checkCoverage()).toEqual({ action: "checked", gaps: 0, announced: 0, teams: [] });
+    await apply(DIRECTORY(UNREACHABLE_PAT));
+    expect(await runtime.checkCoverage()).toMatchObject({ action: "checked", announced: 8 });
+    await vi.waitFor(() => expect(posts()).toHaveLength(2), { timeout: 20_000, interval: 100 });
+  });
+});
