@@ -4,8 +4,9 @@
  * incident actions, tokens, sign-in; linked to Table, SessionKey and the Sign in with Slack
  * secrets), "ApiPostmortem" (`PUT /api/incidents/{id}/postmortem`) and "ApiDirectory"
  * (`PUT /api/directory`, and taking or cancelling shift overrides: `POST /api/oncall/overrides`,
- * `DELETE /api/oncall/overrides/{id}`) and "ApiDocs" (`GET /api/openapi.json`), each linked to Table
- * and SessionKey only. API Gateway picks the most specific route, so these bypass
+ * `DELETE /api/oncall/overrides/{id}`), "ApiDocs" (`GET /api/openapi.json`) and "ApiPaging"
+ * (`GET /api/incidents/{id}/trace`, `GET /api/oncall/coverage`), each linked to Table and
+ * SessionKey only. API Gateway picks the most specific route, so these bypass
  * `ANY /api/{proxy+}`.
  */
 import { functionSettings } from "./config";
@@ -53,6 +54,12 @@ export const apiDirectory = new sst.aws.Function("ApiDirectory", {
   link: [table, sessionKey],
 });
 
+/** Paging reads (the page trace, coverage): verifies sessions (SessionKey), reads Table. */
+export const apiPaging = new sst.aws.Function("ApiPaging", {
+  handler: API_FUNCTIONS.ApiPaging.handler,
+  link: [table, sessionKey],
+});
+
 export const SLACK_HANDLER = SLACK_FUNCTION.handler;
 
 /** Read by packages/functions/src/slack.ts when set (README, Slack). */
@@ -87,6 +94,7 @@ const API_FUNCTION_RESOURCES = {
   ApiPostmortem: apiPostmortem,
   ApiDirectory: apiDirectory,
   ApiDocs: apiDocs,
+  ApiPaging: apiPaging,
 } satisfies Record<keyof typeof API_FUNCTIONS, sst.aws.Function>;
 
 for (const [name, { routes }] of Object.entries(API_FUNCTIONS)) {

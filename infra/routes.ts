@@ -18,6 +18,7 @@ export const API_FUNCTIONS = {
   ApiPostmortem: HTTP_FUNCTIONS.ApiPostmortem,
   ApiDirectory: HTTP_FUNCTIONS.ApiDirectory,
   ApiDocs: HTTP_FUNCTIONS.ApiDocs,
+  ApiPaging: HTTP_FUNCTIONS.ApiPaging,
 } as const;
 
 /** The main API function's routes. */

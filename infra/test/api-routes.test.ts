@@ -11,6 +11,7 @@ import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/opena
 import { ackLinkRoutes } from "../../packages/functions/src/api/routes/ack-links";
 import * as apiDirectory from "../../packages/functions/src/api-directory";
 import * as apiDocs from "../../packages/functions/src/api-docs";
+import * as apiPaging from "../../packages/functions/src/api-paging";
 import * as apiPostmortem from "../../packages/functions/src/api-postmortem";
 import { API_FUNCTIONS } from "../routes";
 
@@ -22,6 +23,7 @@ const HANDLER_MODULES: Record<string, { ROUTE_GROUPS: readonly RouteGroup[] }> =
   "packages/functions/src/api-postmortem.handler": apiPostmortem,
   "packages/functions/src/api-directory.handler": apiDirectory,
   "packages/functions/src/api-docs.handler": apiDocs,
+  "packages/functions/src/api-paging.handler": apiPaging as { ROUTE_GROUPS: readonly RouteGroup[] },
 };
 
 /** Each function behind the HTTP API, with its route keys and the route groups its handler registers. */

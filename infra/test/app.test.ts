@@ -54,6 +54,7 @@ const HANDLERS = {
   heartbeats: "packages/functions/src/heartbeats.handler",
   changes: "packages/functions/src/changes.handler",
   coverage: "packages/functions/src/coverage.handler",
+  apiPaging: "packages/functions/src/api-paging.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -387,7 +388,7 @@ describe("API", () => {
     for (const [method, path] of paths) expect(covered(method, path), `${method} ${path}`).toBe(true);
   });
 
-  it("routes each API route to its function (the api handler, postmortem edits, directory writes)", () => {
+  it("routes each API route to its function (the api handler, postmortem edits, directory writes, paging reads)", () => {
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
       [
@@ -400,6 +401,8 @@ describe("API", () => {
         "POST /api/oncall/overrides",
         "DELETE /api/oncall/overrides/{id}",
         "GET /api/openapi.json",
+        "GET /api/incidents/{id}/trace",
+        "GET /api/oncall/coverage",
         "POST /slack/events",
         ...ACK_ROUTES,
         ...INTEGRATION_ROUTES,
@@ -464,8 +467,13 @@ describe("API", () => {
 });
 
 describe("API functions beside the main one", () => {
-  it("links postmortem edits, directory writes and the OpenAPI document to Table and SessionKey only", () => {
-    for (const handler of [HANDLERS.apiPostmortem, HANDLERS.apiDirectory, HANDLERS.apiDocs]) {
+  it("links postmortem edits, directory writes, the OpenAPI document and the paging reads to Table and SessionKey only", () => {
+    for (const handler of [
+      HANDLERS.apiPostmortem,
+      HANDLERS.apiDirectory,
+      HANDLERS.apiDocs,
+      HANDLERS.apiPaging,
+    ]) {
       const build = app.builds.find((b) => b.handler === handler);
       expect(Object.keys(build?.links ?? {}).sort(), handler).toEqual(["SessionKey", "Table"]);
       const table = only("aws:dynamodb/table:Table");

@@ -21,6 +21,7 @@ import { registerIntegrationCommands } from "./integration-cli";
 import { registerMaintenanceCommands } from "./maintenance-cli";
 import { registerMigrateCommands } from "./migrate-cli";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
+import { registerTraceCommand } from "./trace-cli";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -256,6 +257,7 @@ export function buildCli(): Command {
   registerMaintenanceCommands(program, serverUrl);
   registerIntegrationCommands(program, serverUrl);
   registerHeartbeatCommands(program, serverUrl);
+  registerTraceCommand(program, serverUrl);
   registerCalendarCommands(program, serverUrl);
   registerChangeCommands(program, serverUrl);
 

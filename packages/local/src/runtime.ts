@@ -34,6 +34,7 @@ import { createApiHandler } from "@firebreak/functions/api";
 import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
+import { createApiPagingHandler } from "@firebreak/functions/api-paging";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
 import { createChangeIngestHandler } from "@firebreak/functions/changes";
 import { createCoverageHandler } from "@firebreak/functions/coverage";
@@ -49,7 +50,13 @@ import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-e
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
-import { apiDeps, apiDirectoryDeps, apiDocsDeps, apiPostmortemDeps } from "@firebreak/functions/wiring/api";
+import {
+  apiDeps,
+  apiDirectoryDeps,
+  apiDocsDeps,
+  apiPagingDeps,
+  apiPostmortemDeps,
+} from "@firebreak/functions/wiring/api";
 import { changeIngestDeps } from "@firebreak/functions/wiring/changes";
 import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
 import { coverageCheckDeps, pagingDeps } from "@firebreak/functions/wiring/paging";
@@ -545,6 +552,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ApiDocs: lambdaOf(
         "ApiDocs",
         createApiDocsHandler(() => apiDocsDeps(platform, localAuth)),
+      ),
+      ApiPaging: lambdaOf(
+        "ApiPaging",
+        createApiPagingHandler(() => apiPagingDeps(platform, localAuth)),
       ),
       Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
       Integrations: lambdaOf(

@@ -1,7 +1,7 @@
 /**
  * The whole HTTP API in one app: every route group on the base app (base.ts). The local runtime
  * serves this, and the API tests drive it. Deployed, each Lambda handler registers only its own
- * groups (api.ts, api-postmortem.ts, api-directory.ts, api-docs.ts; the Ack function serves the
+ * groups (api.ts, api-postmortem.ts, api-directory.ts, api-docs.ts, api-paging.ts; the Ack function serves the
  * ack links).
  */
 import { type ApiDeps, buildApiApp, type RouteGroup } from "./base";
@@ -10,6 +10,7 @@ import { ackLinkRoutes } from "./routes/ack-links";
 import { directoryEditRoutes } from "./routes/directory-edit";
 import { docsRoutes } from "./routes/docs";
 import { mainRoutes } from "./routes/main";
+import { pagingReadRoutes } from "./routes/paging-reads";
 import { postmortemEditRoutes } from "./routes/postmortem-edit";
 
 export { type ApiDeps, MAX_API_BODY_BYTES } from "./base";
@@ -22,6 +23,7 @@ export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   postmortemEditRoutes,
   directoryEditRoutes,
   docsRoutes,
+  pagingReadRoutes,
   ackLinkRoutes,
 ];
 

@@ -130,6 +130,22 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/pages", summary: "An incident's pages", role: "viewer", query: s.pagesQuery },
   {
     method: "get",
+    path: "/api/incidents/{id}/trace",
+    summary:
+      "Why the incident paged whom it paged, and why nobody else: how it began, the rules that shaped it (grouping, maintenance, merge, reopen), service → team → policy with the directory version in force, each level with its targets and their methods, each delivery with its outcome and timings, the acknowledgement, and what did not happen and why",
+    role: "viewer",
+    params: id,
+  },
+  {
+    method: "get",
+    path: "/api/oncall/coverage",
+    summary:
+      "Coverage gaps of the stored directory (with its live shift overrides) over a window (default: the next 14 days): each time an escalation level would page nobody who can be paged, with its services, level, urgencies, from–to and reason",
+    role: "viewer",
+    query: s.coverageQuery,
+  },
+  {
+    method: "get",
     path: "/api/alarms/ignored",
     summary:
       "Alarms that open no incident (auto-scaling alarms, composites whose actions are suppressed, alarms tagged firebreak:ignore=true), each with its count and last transition",

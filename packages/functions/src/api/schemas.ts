@@ -63,6 +63,28 @@ export const metricsQuery = z.object({
 
 export const pagesQuery = z.object({ incident: incidentPath.shape.id });
 
+/** GET /api/oncall/coverage: the window (core/oncall/coverage.ts). */
+export const coverageQuery = z.object({
+  from: z.optional(
+    z.string().check(
+      z.maxLength(64),
+      z.refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)), {
+        message: 'expected an ISO 8601 instant such as "2026-03-17T12:00:00Z"',
+      }),
+    ),
+  ),
+  days: z._default(
+    z.coerce
+      .number({ message: "expected a whole number of days from 1 to 31" })
+      .check(
+        z.int({ message: "expected a whole number of days from 1 to 31" }),
+        z.gte(1, { message: "expected a whole number of days from 1 to 31" }),
+        z.lte(31, { message: "expected a whole number of days from 1 to 31" }),
+      ),
+    14,
+  ),
+});
+
 // Text is normalised as it enters (shared/text.ts): well-formed, no stray control characters.
 export const declareBody = z.strictObject({
   title: z

@@ -13,6 +13,7 @@ import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";
+import type { PagingReadDeps } from "../api/routes/paging-reads";
 import { list, type Platform, requiredSecret } from "./platform";
 
 /**
@@ -82,6 +83,19 @@ export function apiPostmortemDeps(
     postmortems: new PostmortemStore(db, tableName),
     auth: apiAuth(platform, { signIn: false, ...(local ? { local } : {}) }),
     ...(platform.clock ? { clock: platform.clock } : {}),
+  };
+}
+
+/** "ApiPaging": the page trace and coverage; reads incidents, pages and the directory. */
+export function apiPagingDeps(
+  platform: Platform,
+  local?: Pick<AuthDeps, "devSignIn" | "secureCookies">,
+): PagingReadDeps {
+  const { db, tableName } = platform.table();
+  return {
+    ...apiDirectoryDeps(platform, local),
+    store: new IncidentStore(db, tableName),
+    pages: new PageStore(db, tableName),
   };
 }
 

@@ -173,6 +173,11 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-directory.handler",
     routes: ["PUT /api/directory", "POST /api/oncall/overrides", "DELETE /api/oncall/overrides/{id}"],
   },
+  /** Paging reads: the page trace of an incident and the directory's coverage (a small bundle of their own). */
+  ApiPaging: {
+    handler: "packages/functions/src/api-paging.handler",
+    routes: ["GET /api/incidents/{id}/trace", "GET /api/oncall/coverage"],
+  },
   /** One-click ack links: only this function and the pager hold the AckKey secret. */
   Ack: {
     handler: "packages/functions/src/ack.handler",

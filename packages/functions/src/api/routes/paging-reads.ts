@@ -1,0 +1,47 @@
+/**
+ * Paging reads (the "ApiPaging" function): why an incident paged whom it paged
+ * (`GET /api/incidents/{id}/trace`, core/paging/trace.ts) and whether a page would land
+ * (`GET /api/oncall/coverage`, core/oncall/coverage.ts). A group of its own: the main API
+ * function is at its bundle budget, and these two need only the incidents, the pages and the
+ * directory.
+ */
+import { coverageGaps } from "@firebreak/core/oncall/coverage";
+import { PageStore } from "@firebreak/core/paging/store";
+import { buildTrace } from "@firebreak/core/paging/trace";
+import { systemClock } from "@firebreak/core/shared/clock";
+import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
+import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { requireRole } from "../auth";
+import { type BaseDeps, directoryStoreOf, incidentIdOf, type RouteGroup } from "../base";
+import { coverageQuery } from "../schemas";
+import { parse } from "../validate";
+
+export interface PagingReadDeps extends BaseDeps {
+  store: IncidentStore;
+  pages?: PageStore;
+}
+
+export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
+  const viewer = requireRole("viewer");
+
+  app.get("/api/incidents/:id/trace", viewer, async (c) => {
+    const deps = ctx.getDeps();
+    const id = await incidentIdOf(c, deps.store);
+    const found = await deps.store.getIncidentWithTimeline(id);
+    if (!found) throw new NotFoundError("incident", id);
+    const pages = deps.pages ?? new PageStore(deps.store.db, deps.store.tableName);
+    const [escalation, stored] = await Promise.all([pages.getEscalation(id), pages.listPages(id)]);
+    return c.json(
+      buildTrace({ incident: found.incident, timeline: found.timeline, escalation, pages: stored }),
+    );
+  });
+
+  app.get("/api/oncall/coverage", viewer, async (c) => {
+    const query = parse(coverageQuery, c.req.query(), "query");
+    const stored = await directoryStoreOf(ctx).get();
+    if (!stored)
+      throw new FirebreakError("paging_not_configured", "there is no on-call directory yet: apply one first");
+    const from = query.from ? new Date(query.from) : (ctx.getDeps().clock ?? systemClock).now();
+    return c.json({ directoryVersion: stored.version, ...coverageGaps(stored.directory, from, query.days) });
+  });
+};
