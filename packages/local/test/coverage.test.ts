@@ -99,4 +99,31 @@ describe("the hourly coverage check, through the local runtime", () => {
     expect(await runtime.checkCoverage()).toMatchObject({ action: "checked", announced: 8 });
     await vi.waitFor(() => expect(posts()).toHaveLength(2), { timeout: 20_000, interval: 100 });
   });
+
+  it("GET /api/oncall/coverage answers the same report; bad windows are 400 naming the parameter", async () => {
+    const viewer = await runtime.apiToken("viewer", "bob");
+    const get = (query: string) =>
+      fetch(`${runtime.url}/api/oncall/coverage${query}`, { headers: { authorization: `Bearer ${viewer}` } });
+    const res = await get("?from=2026-03-02T00:00:00Z&days=2");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      from: string;
+      to: string;
+      directoryVersion: number;
+      gaps: unknown[];
+    };
+    expect(body).toMatchObject({ from: "2026-03-02T00:00:00.000Z", to: "2026-03-04T00:00:00.000Z" });
+    expect(body.gaps).toEqual([
+      expect.objectContaining({ level: 1, from: "2026-03-02T14:00:00.000Z", to: "2026-03-03T14:00:00.000Z" }),
+    ]);
+    for (const [query, path] of [
+      ["?days=40", "days"],
+      ["?days=two", "days"],
+      ["?from=yesterday", "from"],
+    ] as const) {
+      const bad = await get(query);
+      expect(bad.status, query).toBe(400);
+      expect(((await bad.json()) as { issues: { path: string }[] }).issues[0]!.path, query).toBe(path);
+    }
+  });
 });
