@@ -487,6 +487,17 @@ describe("dashboard in headless Chromium", () => {
       await page.getByRole("button", { name: "Acknowledge" }).click();
       await page.locator(".incident-head .status-acknowledged").waitFor({ timeout: STEP_MS });
       await state.waitFor({ state: "detached", timeout: STEP_MS });
+      // The paging trace: who each level had, how it went, and why level 2 was never paged.
+      await page.getByText("Paging trace: why it paged whom, and why nobody else").click();
+      const levelOne = page.locator('.trace-levels > li[data-level="1"]');
+      await levelOne.waitFor({ timeout: STEP_MS });
+      expect(await levelOne.textContent()).toMatch(/^Level 1 \(\d+ min\): paged .+\(start\)/);
+      expect(await page.locator(".trace-routing").textContent()).toMatch(
+        /found by default team.+directory version \d+/,
+      );
+      await expect
+        .poll(() => page.locator(".trace-why-not").textContent())
+        .toMatch(/Level 2 was not paged: Erin Walsh acknowledged/);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,5 +1,5 @@
 /**
- * The dashboard's only door to the API (see /work/api-contract.md): same origin unless
+ * The dashboard's only door to the API (the OpenAPI document at /api/openapi.json): same origin unless
  * VITE_API_URL is set, cookies always sent, X-CSRF-Token on every write, RFC 9457 problems
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
@@ -9,6 +9,7 @@ import type {
   IncidentView,
   Me,
   Page,
+  PageTrace,
   Person,
   Problem,
   ShiftOverride,
@@ -136,6 +137,10 @@ export async function signOut(): Promise<void> {
 
 export const api = {
   incident: (id: string) => `/api/incidents/${encodeURIComponent(id)}`,
+  /** Why the incident paged whom it paged (GET /api/incidents/{id}/trace). */
+  trace(id: string) {
+    return getJson<PageTrace>(`${api.incident(id)}/trace`);
+  },
   async pages(detail: IncidentDetail): Promise<Page[]> {
     if (Array.isArray(detail.pages)) return detail.pages;
     try {

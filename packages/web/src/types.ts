@@ -1,4 +1,4 @@
-/** The API shapes the dashboard reads (see /work/api-contract.md and packages/core). */
+/** The API shapes the dashboard reads (the OpenAPI document at /api/openapi.json, and packages/core). */
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -305,4 +305,43 @@ export interface ShiftOverride {
   reason?: string;
   createdBy: Actor;
   createdAt: string;
+}
+
+/** GET /api/incidents/{id}/trace (core/paging/trace.ts): why it paged whom, and why nobody else. */
+export interface PageTrace {
+  trigger: string;
+  rules: { rule: string; at: string; text: string }[];
+  routing: {
+    paged: boolean;
+    reason?: string;
+    team?: { id: string; name?: string };
+    via?: string;
+    policy?: { id: string; name?: string };
+    directoryVersion?: number;
+    urgency?: { level: "high" | "low"; rule: string };
+  };
+  levels: {
+    level: number | "fallback";
+    timeoutMinutes?: number;
+    nobody?: string;
+    targets: {
+      name: string;
+      rotationId?: string;
+      methods: { channel: string; delayMinutes: number; note?: string }[];
+    }[];
+    paged: { round: number; at: string; trigger: string }[];
+  }[];
+  deliveries: {
+    level: string;
+    round: number;
+    purpose: string;
+    channel: string;
+    target: string;
+    state: string;
+    requestedAt: string;
+    seconds?: number;
+    error?: string;
+  }[];
+  acknowledgement?: { at: string; by: string; afterSeconds: number };
+  whyNot: string[];
 }

@@ -34,6 +34,7 @@ import {
   SeverityBadge,
   StatusBadge,
 } from "./common";
+import { TracePanel } from "./trace";
 
 /** A write failed: say why, naming the field paths of a 400, and what changed on a 409. */
 function noticeFor(error: unknown, shown: IncidentView | null): Notice {
@@ -715,6 +716,7 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
       </fieldset>
 
       <PagesTable pages={pages} />
+      <TracePanel id={incident.id} version={incident.version} />
       <Timeline
         entries={incident.timeline}
         merged={incident.mergedTimeline ?? []}
