@@ -109,7 +109,7 @@ describe("heartbeats, through the local runtime", () => {
       title: "Heartbeat ledger nightly backup missed",
     });
     const listed = await cli("heartbeat", "list");
-    expect(listed.out[0]).toMatch(/^nightly-backup +down +ledger SEV2 every 5 min \(\+1 min\) +DOWN since /);
+    expect(listed.out[0]).toMatch(/^nightly-backup +down +ledger SEV2 every 5m \(\+1m\) +DOWN since /);
     // `directory show` lists them too, beside who is on call.
     const shown: string[] = [];
     await showDirectory(

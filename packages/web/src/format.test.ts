@@ -99,8 +99,8 @@ describe("formatting", () => {
     expect(formatDuration(null)).toBe("—");
     expect(formatDuration(45)).toBe("45s");
     expect(formatDuration(720)).toBe("12m");
-    expect(formatDuration(9000)).toBe("2.5h");
-    expect(formatDuration(2 * 86400)).toBe("2.0d");
+    expect(formatDuration(9000)).toBe("2h 30m");
+    expect(formatDuration(2 * 86400)).toBe("2d");
   });
 });
 

@@ -1,4 +1,5 @@
 /** Pure helpers for the views (unit-tested in format.test.ts). */
+import { formatDuration as readableDuration } from "../../core/src/shared/duration";
 import type { IncidentView, Severity } from "./types";
 
 const SEVERITY_RANK: Record<Severity, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4, SEV5: 5 };
@@ -36,13 +37,13 @@ export function formatAge(fromIso: string, now: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-/** Durations in seconds as people read them: "45s", "12m", "2.5h", "1.2d"; null → "—". */
+/**
+ * Durations in seconds as the postmortem and Slack say them (one formatter, core's): "45s",
+ * "12m", "2h 30m", "2d"; null → "—".
+ */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)}h`;
-  return `${(seconds / 86_400).toFixed(1)}d`;
+  return readableDuration(seconds);
 }
 
 /** Which clock times are shown in: the viewer's own zone (the default) or UTC. */

@@ -483,7 +483,7 @@ describe("ingestAlarmTransition: the reopen window", () => {
     expect(incident.reopenedAt).toBeDefined();
     expect(timeline.at(-1)).toMatchObject({
       kind: "incident.status_changed",
-      summary: "reopened: queue-depth fired again 45 s after INC-1 resolved",
+      summary: "reopened: queue-depth fired again 45s after INC-1 resolved",
       data: { from: "resolved", to: "declared", reopened: true, reopens: 1, automatic: true },
     });
     expect((await store.listOpen()).items.map((i) => i.id)).toEqual([first.incidentId]);

@@ -1,6 +1,7 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident } from "../incident/model";
 import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
+import { formatDuration } from "../shared/duration";
 import type { ImpactStartSource } from "./types";
 
 /**
@@ -45,11 +46,35 @@ export interface Handoff {
   atMs: number;
 }
 
+/** What one person did during the incident (from the entries they are the actor of). */
+export interface PersonActions {
+  id: string;
+  name: string;
+  /** In the order first done: "declared the incident", "acknowledged", "posted 2 updates", … */
+  actions: string[];
+}
+
 export interface Facts {
   entries: OrderedEntry[];
   detectedMs: number;
   impactStartMs: number;
   impactStartSource: ImpactStartSource;
+  /**
+   * Why the impact start is not the opening alarm's state time, when it is not: that time was
+   * implausible (after detection, or more than IMPACT_START_MAX_LEAD_SECONDS before it).
+   */
+  impactStartNote: string | null;
+  /** Everyone who acted, in the order they first did, with what they did. */
+  actors: PersonActions[];
+  /** Level 1's timeout (minutes) in the escalation policy in force, when the pager started one. */
+  firstLevelTimeoutMinutes: number | null;
+  /** The role notes the pager made (no comms lead, the ops lead is the IC…). */
+  roleGaps: string[];
+  flapping: boolean;
+  /** Alarm transitions that arrived after a newer one (out of order). */
+  lateAlarms: number;
+  /** Why pages were not delivered, one entry each. */
+  failedPages: string[];
   openingAlarm: { name: string | null; arn: string; reason: string | null; stateMs: number } | undefined;
   acknowledgedMs: number | null;
   mitigatedMs: number | null;
@@ -93,6 +118,50 @@ function level(v: unknown): number | undefined {
 }
 
 const PERSON_ACTORS = new Set(["user", "slack", "api"]);
+
+/**
+ * An alarm's state time earlier than this before the incident was created is not taken as the
+ * impact's start: alarms reach Firebreak within minutes (a maintenance window may hold one for
+ * hours), so a day means a replayed or stuck event.
+ */
+export const IMPACT_START_MAX_LEAD_SECONDS = 24 * 3600;
+
+/** What a person's entry says they did, for the responders list (undefined: nothing worth listing). */
+function actionOf(entry: TimelineEntry, data: Record<string, unknown>): string | undefined {
+  switch (entry.kind) {
+    case "incident.declared":
+      return "declared the incident";
+    case "incident.status_changed":
+      return data.to === "acknowledged"
+        ? "acknowledged"
+        : data.to === "mitigated"
+          ? "mitigated"
+          : data.to === "resolved"
+            ? "resolved"
+            : data.from === "resolved"
+              ? "reopened"
+              : undefined;
+    case "page.acknowledged":
+      return "acknowledged a page";
+    case "incident.update_posted":
+      return data.temporary === true ? "applied a temporary fix" : "posted an update";
+    case "incident.role_assigned":
+      return "assigned a role";
+    case "incident.severity_changed":
+      return "changed the severity";
+    case "incident.responder_requested":
+      return "paged someone in";
+    case "incident.escalation_requested":
+      return "escalated";
+    case "incident.merge_received":
+    case "incident.merged":
+      return "merged incidents";
+    case "incident.linked":
+      return "linked an incident";
+    default:
+      return undefined;
+  }
+}
 const ROLE_SET = new Set<string>(ROLES);
 
 function personLabel(v: unknown): string | null {
@@ -204,13 +273,47 @@ export function collectFacts(incident: Incident, timeline: readonly TimelineEntr
   let fallbackReached = false;
   const temporaryFixes: TemporaryFix[] = [];
   const updates: OrderedEntry[] = [];
+  const actors = new Map<string, PersonActions & { counts: Map<string, number> }>();
+  let firstLevelTimeoutMinutes: number | null = null;
+  const roleGaps: string[] = [];
+  let flapping = incident.flapping === true;
+  let lateAlarms = 0;
+  const failedPages: string[] = [];
 
   for (const oe of entries) {
     const { entry, ms } = oe;
     const data = obj(entry.data) ?? {};
     const actor = obj(entry.actor) as Actor | undefined;
-    if (actor && PERSON_ACTORS.has(actor.type)) addName(actor.name);
+    if (actor && PERSON_ACTORS.has(actor.type)) {
+      addName(actor.name);
+      const action = actionOf(entry, data);
+      const id = str(actor.id);
+      if (action && id) {
+        let person = actors.get(id);
+        if (!person) {
+          person = { id, name: str(actor.name) ?? id, actions: [], counts: new Map() };
+          actors.set(id, person);
+        }
+        if (!person.counts.has(action)) person.actions.push(action);
+        person.counts.set(action, (person.counts.get(action) ?? 0) + 1);
+      }
+    }
     switch (entry.kind) {
+      case "escalation.started": {
+        const levels = Array.isArray(data.levels) ? data.levels : [];
+        const timeout = obj(levels[0])?.timeoutMinutes;
+        if (firstLevelTimeoutMinutes === null && typeof timeout === "number" && timeout > 0)
+          firstLevelTimeoutMinutes = timeout;
+        break;
+      }
+      case "incident.role_flagged": {
+        const summary = str(entry.summary);
+        if (summary) roleGaps.push(summary);
+        break;
+      }
+      case "incident.flapping":
+        flapping = true;
+        break;
       case "incident.declared":
         declaredBy ??= actor;
         break;
@@ -218,6 +321,7 @@ export function collectFacts(incident: Incident, timeline: readonly TimelineEntr
         const arn = str(data.alarmArn);
         addArn(arn);
         addLocation(data.account, data.region);
+        if (data.late === true) lateAlarms++;
         const stateMs = parseMs(data.stateTimestamp);
         if (data.state === "ALARM" && arn && stateMs !== undefined) {
           const found = { name: str(data.alarmName) ?? null, arn, reason: str(data.reason) ?? null, stateMs };
@@ -303,8 +407,14 @@ export function collectFacts(incident: Incident, timeline: readonly TimelineEntr
           requested.add(pageId);
           if (!requestedAt.has(pageId)) requestedAt.set(pageId, ms);
         } else if (entry.kind === "page.delivered") delivered.add(pageId);
-        else if (entry.kind === "page.failed") failed.add(pageId);
-        else if (!acked.has(pageId)) {
+        else if (entry.kind === "page.failed") {
+          const error = str(data.error);
+          if (!failed.has(pageId))
+            failedPages.push(
+              `${str(entry.summary) ?? "a page was not delivered"}${error ? ` (${error})` : ""}`,
+            );
+          failed.add(pageId);
+        } else if (!acked.has(pageId)) {
           acked.add(pageId);
           pageAckMs ??= ms;
           const who =
@@ -337,8 +447,20 @@ export function collectFacts(incident: Incident, timeline: readonly TimelineEntr
   }
 
   openingAlarm ??= anyAlarm;
-  // The impact began at the opening ALARM's own state time; never later than detection.
-  const impactStartMs = openingAlarm ? Math.min(openingAlarm.stateMs, detectedMs) : detectedMs;
+  // The impact began at the opening ALARM's own state time, when that is plausible: not after
+  // detection, and not more than IMPACT_START_MAX_LEAD_SECONDS before it. Otherwise the incident's
+  // creation is the start (not observed), and the note says why.
+  let impactStartNote: string | null = null;
+  if (openingAlarm) {
+    const lead = (detectedMs - openingAlarm.stateMs) / 1000;
+    const stated = new Date(openingAlarm.stateMs).toISOString();
+    if (lead < 0)
+      impactStartNote = `the alarm's state time (${stated}) is after the incident was created: the clocks disagree, so the impact start is the detection time`;
+    else if (lead > IMPACT_START_MAX_LEAD_SECONDS)
+      impactStartNote = `the alarm's state time (${stated}) is ${formatDuration(lead)} before the incident was created, more than the ${formatDuration(IMPACT_START_MAX_LEAD_SECONDS)} an alarm takes to arrive: a replayed or late event, not the impact's start, so the impact start is the detection time`;
+  }
+  const plausible = openingAlarm !== undefined && impactStartNote === null;
+  const impactStartMs = plausible ? openingAlarm!.stateMs : detectedMs;
 
   const acknowledgedCandidates = [optionalMs(incident.acknowledgedAt), ackFromTimeline, pageAckMs].filter(
     (v): v is number => v !== undefined,
@@ -358,7 +480,25 @@ export function collectFacts(incident: Incident, timeline: readonly TimelineEntr
     entries,
     detectedMs,
     impactStartMs,
-    impactStartSource: openingAlarm ? "alarm_state" : "declared",
+    impactStartSource: plausible ? "alarm_state" : "declared",
+    impactStartNote,
+    actors: [...actors.values()].map(({ id, name, actions, counts }) => ({
+      id,
+      name,
+      actions: actions.map((a) => {
+        const n = counts.get(a) ?? 1;
+        if (n === 1) return a;
+        if (a === "posted an update") return `posted ${n} updates`;
+        if (a === "assigned a role") return `assigned ${n} roles`;
+        if (a === "acknowledged a page") return `acknowledged ${n} pages`;
+        return `${a} (${n} times)`;
+      }),
+    })),
+    firstLevelTimeoutMinutes,
+    roleGaps,
+    flapping,
+    lateAlarms,
+    failedPages,
     openingAlarm,
     acknowledgedMs,
     mitigatedMs,

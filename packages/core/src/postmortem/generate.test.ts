@@ -1,4 +1,5 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../test/support/fixtures";
 import { alarmRefOf } from "../alarm/context";
@@ -9,6 +10,7 @@ import {
   ALARM_ARN,
   ALICE,
   BOB,
+  CAROL,
   entryFactory,
   INCIDENT_ID,
   largeTimeline,
@@ -161,7 +163,8 @@ describe("generatePostmortem: the scripted incident", () => {
     expect(m.action_items).toEqual([
       {
         id: "AI-1",
-        title: "Roll back temporary fix: Scaled checkout to 12 tasks and disabled the recommendations widget",
+        title:
+          'Follow up the temporary fix "Scaled checkout to 12 tasks and disabled the recommendations widget": revert it or make it permanent',
         owner: "Bob Chen",
         priority: "P1",
         due: "2026-03-21",
@@ -174,7 +177,7 @@ describe("generatePostmortem: the scripted incident", () => {
       "- [ ] **AI-1** Scaled checkout to 12 tasks",
     );
     expect(sectionOf(result.markdown, "Action items")).toContain(
-      "| AI-1 | Roll back temporary fix: Scaled checkout to 12 tasks and disabled the recommendations widget | Bob Chen | P1 | 2026-03-21 | postmortem, temporary-fix |",
+      '| AI-1 | Follow up the temporary fix "Scaled checkout to 12 tasks and disabled the recommendations widget": revert it or make it permanent | Bob Chen | P1 | 2026-03-21 | postmortem, temporary-fix |',
     );
   });
 
@@ -200,26 +203,40 @@ describe("generatePostmortem: the scripted incident", () => {
     expect(m.release_involved).toEqual({ value: "unknown" });
   });
 
-  it("builds the timeline from every entry, in UTC and the team's zone", () => {
+  it("builds a readable timeline, in UTC and the team's zone: the impact start first, paging one line per level, no raw kinds", () => {
     const rows = sectionOf(result.markdown, "Timeline")
       .split("\n")
       .filter((l) => l.startsWith("| 2026"));
-    expect(rows).toHaveLength(timeline.length);
-    expect(rows[0]).toMatch(
-      /^\| 2026-03-14 09:40:30 UTC \| 2026-03-14 10:40:30 GMT\+1 \| \*\*Alarm\*\* `checkout-5xx`/,
+    const paging = timeline.filter((e) => /^(page|escalation)\./.test(e.kind));
+    expect(rows.length).toBeLessThan(timeline.length + 1);
+    expect(rows.length).toBeGreaterThanOrEqual(timeline.length - paging.length + 1);
+    expect(rows[0]).toBe(
+      "| 2026-03-14 09:40:00 UTC | 2026-03-14 10:40:00 GMT+1 | **Impact began** (alarm `checkout-5xx` went to ALARM) |",
     );
     for (const r of rows) expect(cells(r)).toHaveLength(3);
-    // The `|` inside the page error stays inside its cell.
-    expect(rows.find((r) => r.includes("carrier rejected"))).toContain("`carrier rejected \\| code 21614`");
+    expect(rows.join("\n")).not.toMatch(/\b(incident|page|escalation)\.[a-z_]+/);
+    expect(rows.filter((r) => r.includes("**Paged** level 1:"))).toHaveLength(1);
+    // The failed page and its error are named under What went wrong.
+    expect(sectionOf(result.markdown, "What went wrong")).toContain("carrier rejected | code 21614");
   });
 
-  it("says what went well: auto-detection, the fast acknowledgement, delivered pages, the handoff", () => {
+  it("says what went well and what went wrong, each from a fact; where we got lucky stays a question", () => {
     const well = sectionOf(result.markdown, "What went well");
-    expect(well).toContain("The alarm `checkout-5xx` detected the impact automatically");
-    expect(well).toContain("Fast acknowledgement: 3m after detection.");
-    expect(well).toContain("1 of 2 pages were delivered.");
-    expect(well).toContain("Alice Martin acknowledged a page 2m after it was sent.");
+    expect(well).toContain(
+      "Fast detection: the alarm `checkout-5xx` opened the incident 2m after the impact began.",
+    );
+    expect(well).toContain("Acknowledged inside policy: 3m after detection (within 5m).");
+    expect(well).toContain("The impact was mitigated 30m before the incident was resolved");
     expect(well).toContain("IC handoff from Alice Martin to Carol Diaz");
+    // Not every page was delivered: that is not something that went well.
+    expect(well).not.toContain("Every page was delivered");
+    const wrong = sectionOf(result.markdown, "What went wrong");
+    expect(wrong).toContain("- A page was not delivered:");
+    expect(wrong).toContain(
+      "- The page escalated to level 2: the earlier levels did not acknowledge in time.",
+    );
+    expect(wrong).not.toContain("Nobody acknowledged");
+    expect(sectionOf(result.markdown, "Where we got lucky")).toContain("No fact on the timeline says. Ask:");
   });
 
   it("has no lint findings: the quoted alarm reason and 'page to Bob Chen failed' are not blame", () => {
@@ -535,7 +552,10 @@ describe("generatePostmortem: size", () => {
     const rows = sectionOf(markdown, "Timeline")
       .split("\n")
       .filter((l) => l.startsWith("| 2026"));
-    expect(rows).toHaveLength(timeline.length);
+    // Paging is one line per level: fewer rows than entries, but every other entry has its own.
+    const paging = timeline.filter((e) => /^(page|escalation)\./.test(e.kind)).length;
+    expect(rows.length).toBeGreaterThanOrEqual(timeline.length - paging + 1);
+    expect(rows.length).toBeLessThan(timeline.length);
     expect(metadata.pages.sent).toBe(2 + 2000);
     expect(metadata.temporary_fixes).toHaveLength(1 + 200);
   });
@@ -547,7 +567,11 @@ describe("generatePostmortem: size", () => {
       now: NOW,
     });
     expect(metadata.detection).toEqual({ source: "human", alarm: null, declared_by: null });
-    expect(markdown).toContain("_The timeline is empty._");
+    const rows = sectionOf(markdown, "Timeline")
+      .split("\n")
+      .filter((l) => l.startsWith("| 2026"));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain("**Impact began** (taken as the declared time: not observed)");
   });
 });
 
@@ -570,5 +594,194 @@ describe("generatePostmortem: the alarm's context", () => {
     // Its brackets are escaped: no link whose destination is javascript: can form.
     expect(detection).not.toMatch(/(?<!\\)\]\(<?javascript:/);
     expect(detection).toContain("x\\](javascript:alert(1)) \\[y");
+  });
+});
+
+describe("generatePostmortem: a true draft", () => {
+  const DAVE = { type: "slack" as const, id: "U-dave", name: "Dave Iyer" };
+  const EVE = { type: "user" as const, id: "U-eve", name: "Eve Novak" };
+  const ALARMING = {
+    alarmArn: ALARM_ARN,
+    alarmName: "checkout-5xx",
+    state: "ALARM",
+    previousState: "OK",
+    account: "210987654321",
+    region: "eu-west-1",
+  };
+
+  it("a year-old alarm state time is not the impact start: the draft says so and no duration is built on it", () => {
+    const e = entryFactory();
+    const yearAgo = new Date(T - 365 * 86_400_000).toISOString();
+    const timeline = [
+      e(
+        "incident.alarm_transition",
+        tPlus(1),
+        { ...ALARMING, stateTimestamp: yearAgo },
+        { summary: "fired" },
+      ),
+      e("incident.status_changed", tPlus(60), { from: "declared", to: "resolved" }, { actor: ALICE }),
+    ];
+    const { metadata, markdown } = generatePostmortem({
+      incident: makeIncident({ resolvedAt: tPlus(60), mitigatedAt: undefined }),
+      timeline,
+      now: NOW,
+    });
+    expect(metadata.timestamps.impact_start).toBe(tPlus(2));
+    expect(metadata.timestamps.impact_start_source).toBe("declared");
+    expect(metadata.durations.ttd.seconds).toBeNull();
+    expect(metadata.durations.ttr.seconds).toBe(58 * 60);
+    expect(sectionOf(markdown, "Impact")).toContain(
+      "the detection time, not the alarm's: the alarm's state time (2025-03-14T09:40:00.000Z) is 365d 2m before the incident was created",
+    );
+    expect(sectionOf(markdown, "Detection")).toContain(
+      "not measured: the alarm's state time was not plausible",
+    );
+    expect(sectionOf(markdown, "What went well")).not.toContain("detection");
+    expect(sectionOf(markdown, "What went wrong")).toContain("- A late alarm: the alarm's state time");
+    // No TTD question with a zero or absurd number in it.
+    expect(sectionOf(markdown, "Contributing factors")).not.toMatch(/TTD/);
+  });
+
+  it("an alarm state time after detection is not taken either (clocks disagree)", () => {
+    const e = entryFactory();
+    const { metadata, markdown } = generatePostmortem({
+      incident: makeIncident(),
+      timeline: [e("incident.alarm_transition", tPlus(2), { ...ALARMING, stateTimestamp: tPlus(3) })],
+      now: NOW,
+    });
+    expect(metadata.timestamps.impact_start).toBe(tPlus(2));
+    expect(metadata.durations.ttd.seconds).toBeNull();
+    expect(markdown).toContain("is after the incident was created: the clocks disagree");
+  });
+
+  it("a SEV2 nobody acknowledged: What went wrong names the unanswered pages and the failure; nothing went well about them", async () => {
+    const e = entryFactory();
+    const page = (id: string, who: typeof ALICE, level: number) => [
+      e("page.requested", tPlus(3), { pageId: id, target: { name: who.name }, level, channel: "sms" }),
+      e("page.delivered", tPlus(3.1), { pageId: id, level }),
+    ];
+    const timeline = [
+      e(
+        "escalation.started",
+        tPlus(2.5),
+        { levels: [{ level: 1, timeoutMinutes: 5 }] },
+        { summary: "escalation started" },
+      ),
+      ...page("P1", ALICE, 1),
+      ...page("P2", BOB, 1),
+      ...page("P3", CAROL, 2),
+      e(
+        "incident.role_flagged",
+        tPlus(3),
+        {},
+        { summary: "no comms lead: the comms rotation has nobody on call" },
+      ),
+      e("incident.status_changed", tPlus(50), { from: "declared", to: "resolved" }, { actor: DAVE }),
+    ];
+    const { markdown } = generatePostmortem({
+      incident: makeIncident({ acknowledgedAt: undefined, mitigatedAt: undefined, resolvedAt: tPlus(50) }),
+      timeline,
+      now: NOW,
+    });
+    const wrong = sectionOf(markdown, "What went wrong");
+    expect(wrong).toContain(
+      "- Nobody acknowledged: 3 pages were sent (3 delivered) and none was acknowledged.",
+    );
+    expect(wrong).toContain("- The page escalated to level 2");
+    expect(wrong).toContain("- A role gap: no comms lead: the comms rotation has nobody on call.");
+    expect(sectionOf(markdown, "What went well")).not.toContain("Every page was delivered");
+    // Paging, collapsed: one line per level, readable.
+    const rows = sectionOf(markdown, "Timeline").split("\n");
+    expect(
+      rows.filter((r) => r.includes("**Paged** level 1: Alice Martin, Bob Chen by SMS/SNS (2 delivered)")),
+    ).toHaveLength(1);
+  });
+
+  it("responders are everyone who acted, with what they did; a role holder who did nothing is marked so", () => {
+    const e = entryFactory();
+    const timeline = [
+      e("incident.role_assigned", tPlus(3), roleData("ops", EVE), { actor: ALICE }),
+      e(
+        "incident.update_posted",
+        tPlus(10),
+        { text: "Rolled back checkout-api to v41", temporary: true },
+        { actor: DAVE },
+      ),
+      e("incident.status_changed", tPlus(12), { from: "acknowledged", to: "mitigated" }, { actor: DAVE }),
+      e("incident.status_changed", tPlus(30), { from: "mitigated", to: "resolved" }, { actor: DAVE }),
+    ];
+    const { markdown, metadata } = generatePostmortem({
+      incident: makeIncident({ mitigatedAt: tPlus(12), resolvedAt: tPlus(30), acknowledgedAt: undefined }),
+      timeline,
+      now: NOW,
+    });
+    const response = sectionOf(markdown, "Response");
+    expect(response).toContain("| Dave Iyer | — | applied a temporary fix, mitigated, resolved |");
+    expect(response).toContain("| Alice Martin | — | assigned a role |");
+    expect(response).toContain("| OPS | Eve Novak (no recorded action) |");
+    // A rollback as the temporary fix reads as a follow-up, not "Roll back …: Rolled back …".
+    expect(metadata.action_items[0]!.title).toBe(
+      'Follow up the temporary fix "Rolled back checkout-api to v41": revert it or make it permanent',
+    );
+    // The summary is built from the title, the impact and the resolution.
+    expect(sectionOf(markdown, "Summary")).toContain(
+      "Checkout 5xx above threshold (SEV2) affected checkout for 10m, from 2026-03-14 09:42:00 UTC until it was mitigated.",
+    );
+  });
+});
+
+describe("generatePostmortem: the timeline never shows a raw kind (property)", () => {
+  const KNOWN = [
+    "incident.declared",
+    "incident.alarm_transition",
+    "incident.status_changed",
+    "incident.role_assigned",
+    "incident.role_flagged",
+    "incident.update_posted",
+    "incident.severity_changed",
+    "incident.alarm_attached",
+    "incident.merged",
+    "incident.merge_received",
+    "incident.linked",
+    "incident.unlinked",
+    "incident.flapping",
+    "incident.responder_requested",
+    "incident.escalation_requested",
+    "page.requested",
+    "page.delivered",
+    "page.failed",
+    "page.acknowledged",
+    "escalation.started",
+    "escalation.escalated",
+    "escalation.level_skipped",
+    "escalation.stopped",
+    "maintenance.alarm_held",
+    "slack.channel_failed",
+  ];
+  it("whatever the entries, and even when an entry's summary is its kind", () => {
+    const kind = fc.oneof(fc.constantFrom(...KNOWN), fc.stringMatching(/^[a-z]{3,8}\.[a-z_]{3,12}$/));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(kind, fc.boolean(), fc.integer({ min: 0, max: 59 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (specs) => {
+          const e = entryFactory();
+          const timeline = specs.map(([k, bare, minute]) =>
+            e(
+              k,
+              tPlus(minute),
+              { pageId: `P${minute}`, level: 1, channel: "sms", ...(minute % 2 ? { to: "resolved" } : {}) },
+              bare ? {} : { summary: "something happened" },
+            ),
+          );
+          const { markdown } = generatePostmortem({ incident: makeIncident(), timeline, now: NOW });
+          const section = sectionOf(markdown, "Timeline");
+          for (const [k] of specs) expect(section).not.toContain(k);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -12,7 +12,6 @@ import {
   inline,
   isTimeZone,
   link,
-  paragraph,
   row,
   type TimeFormatter,
   timeFormatter,
@@ -91,8 +90,11 @@ export const TEMPORARY_FIX_POLICY = {
 /** "What went well" calls an acknowledgement fast when it came within this many seconds of detection. */
 export const FAST_ACK_SECONDS = 5 * 60;
 
-/** At most this many people and handoffs are listed under "What went well" (the rest are counted). */
-const WENT_WELL_LIMIT = 5;
+/** At most this many failed pages, role gaps and handoffs are listed (the rest are counted). */
+const LIST_LIMIT = 5;
+
+/** "What went well" calls detection fast when the alarm opened the incident within this many seconds. */
+export const FAST_DETECTION_SECONDS = 5 * 60;
 
 const MS_PER_DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -210,7 +212,7 @@ export function generatePostmortem(input: GenerateInput): GeneratedPostmortem {
     });
     actionItems.push({
       id,
-      title: `Roll back temporary fix: ${fix.text.replace(/\s+/g, " ").trim()}`,
+      title: `Follow up the temporary fix "${fix.text.replace(/\s+/g, " ").trim()}": revert it or make it permanent`,
       owner: fix.personPoster ?? icName,
       priority: fixesPolicy.priority,
       due: utcDate(dueBase + fixesPolicy.days * MS_PER_DAY),
@@ -332,6 +334,14 @@ const KIND_LABELS: Record<string, string> = {
   "page.delivered": "Page delivered",
   "page.failed": "Page not delivered",
   "page.acknowledged": "Page acknowledged",
+  "incident.role_flagged": "Role note",
+  "incident.alarm_attached": "Grouped alarm",
+  "incident.merged": "Merged",
+  "incident.unlinked": "Unlinked",
+  "incident.responder_requested": "Paged in",
+  "incident.escalation_requested": "Escalation asked",
+  "maintenance.alarm_held": "Held by maintenance",
+  "maintenance.alarm_released": "Released from maintenance",
 };
 
 function eventText(oe: OrderedEntry, incident: Incident): string {
@@ -340,8 +350,9 @@ function eventText(oe: OrderedEntry, incident: Incident): string {
     string,
     unknown
   >;
-  const summary =
-    typeof entry.summary === "string" && entry.summary.trim() !== "" ? entry.summary : entry.kind;
+  const said = typeof entry.summary === "string" && entry.summary.trim() !== "" ? entry.summary : entry.kind;
+  // A summary that is only the kind says nothing a reader can use: fall back to the data.
+  const summary = said === entry.kind ? (str(data.text) ?? str(data.to) ?? "(no summary)") : said;
   switch (entry.kind) {
     case "incident.declared": {
       const alarm =
@@ -370,8 +381,205 @@ function eventText(oe: OrderedEntry, incident: Incident): string {
       return `**Page not delivered** ${cell(summary)}${error ? ` — error: ${code(error, true)}` : ""}`;
     }
     default:
-      return `**${KIND_LABELS[entry.kind] ?? cell(entry.kind)}** ${cell(summary)}`;
+      // Never the raw kind: an entry of a kind this list does not know is an "Event".
+      if (said === entry.kind && entry.kind === "incident.status_changed" && str(data.to))
+        return `**Status** → ${cell(str(data.to)!)}`;
+      return `**${KIND_LABELS[entry.kind] ?? "Event"}** ${cell(summary)}`;
   }
+}
+
+/** The summary: what happened, to what, for how long, the last word to stakeholders, how it ended. */
+function summaryLines(incident: Incident, m: PostmortemV1, facts: Facts, t: TimeFormatter): string[] {
+  const endMs = facts.mitigatedMs ?? facts.resolvedMs;
+  const services = m.incident.services.length
+    ? m.incident.services.map(inline).join(", ")
+    : "no recorded service";
+  const impact =
+    endMs === null
+      ? `is still open; the impact began ${t.both(m.timestamps.impact_start)}`
+      : `affected ${services} for ${formatDuration((endMs - facts.impactStartMs) / 1000)}, from ${t.both(m.timestamps.impact_start)} until it was ${facts.mitigatedMs !== null ? "mitigated" : "resolved"}`;
+  const lines = [`${inline(m.incident.title)} (${m.incident.severity}) ${impact}.`];
+  const last = facts.updates.at(-1);
+  const text = str((last?.entry.data as Record<string, unknown> | undefined)?.text);
+  if (last && text) {
+    const by = str(last.entry.actor?.name) ?? str(last.entry.actor?.id);
+    lines.push(
+      "",
+      `The last stakeholder update${by ? `, by ${inline(by)}` : ""} at ${t.both(last.iso)}: ${inline(text)}`,
+    );
+  }
+  if (str(incident.summary)) lines.push("", `Resolution: ${inline(incident.summary!)}`);
+  else if (m.incident.status !== "resolved")
+    lines.push("", "_It is not resolved yet: the resolution goes here._");
+  return lines;
+}
+
+const PAGING = /^(page|escalation)\./;
+
+/** What an escalation entry means, when it has no summary of its own. */
+const ESCALATION_WORDS: Record<string, string> = {
+  "escalation.escalated": "nobody acknowledged: escalated to the next level",
+  "escalation.level_skipped": "a level was skipped: nobody on call",
+  "escalation.stopped": "paging stopped",
+  "escalation.not_started": "nobody could be paged",
+  "escalation.restarted": "paging started again (reopened)",
+};
+
+/** The timeline as people read it: the impact start first, one line per paged level, labels not kinds. */
+function timelineRows(incident: Incident, m: PostmortemV1, facts: Facts): { iso: string; text: string }[] {
+  const rows: { iso: string; text: string; order: number }[] = [];
+  const alarm = m.detection.alarm?.name;
+  rows.push({
+    iso: m.timestamps.impact_start,
+    order: 0,
+    text:
+      m.timestamps.impact_start_source === "alarm_state"
+        ? `**Impact began** (alarm ${code(alarm ?? "?", true)} went to ALARM)`
+        : facts.impactStartNote
+          ? "**Impact began** (taken as the detection time: the alarm's state time was not plausible)"
+          : "**Impact began** (taken as the declared time: not observed)",
+  });
+  // Paging: one line per level and round, at its first page, with who, how and how it went.
+  const levels = new Map<
+    string,
+    {
+      iso: string;
+      who: Set<string>;
+      channels: Set<string>;
+      delivered: number;
+      failed: number;
+      acked: Set<string>;
+    }
+  >();
+  const pageLevel = new Map<string, string>();
+  for (const oe of facts.entries) {
+    const { entry } = oe;
+    if (!PAGING.test(entry.kind)) continue;
+    const data = (entry.data ?? {}) as Record<string, unknown>;
+    if (entry.kind.startsWith("escalation.")) {
+      if (entry.kind === "escalation.started") continue;
+      const said =
+        entry.summary && entry.summary !== entry.kind ? entry.summary : ESCALATION_WORDS[entry.kind];
+      rows.push({ iso: oe.iso, order: 1, text: `**Escalation** ${cell(said ?? "the escalation changed")}` });
+      continue;
+    }
+    const pageId = str(data.pageId) ?? entry.id;
+    let key = pageLevel.get(pageId);
+    if (!key) {
+      const level = data.level;
+      const round = typeof data.round === "number" ? data.round : 0;
+      const purpose = str(data.purpose);
+      key =
+        purpose === "announce"
+          ? "the team's alert channel"
+          : purpose === "role_coverage"
+            ? "the IC again (role coverage)"
+            : purpose === "related_alarm"
+              ? "the IC (a grouped alarm)"
+              : purpose === "responder"
+                ? "people asked for"
+                : level === "fallback"
+                  ? "the fallback"
+                  : `level ${String(level ?? "?")}${round ? ` (repeat ${round})` : ""}`;
+      pageLevel.set(pageId, key);
+    }
+    let line = levels.get(key);
+    if (!line) {
+      line = { iso: oe.iso, who: new Set(), channels: new Set(), delivered: 0, failed: 0, acked: new Set() };
+      levels.set(key, line);
+    }
+    const target = (data.target ?? {}) as Record<string, unknown>;
+    const name = str(target.name) ?? str(data.personId) ?? str(target.arn) ?? str(target.slackChannelId);
+    if (entry.kind === "page.requested") {
+      if (name) line.who.add(name);
+      const channel = str(data.channel);
+      if (channel)
+        line.channels.add(
+          channel === "slack" ? "Slack" : channel === "sns" || channel === "sms" ? "SMS/SNS" : cell(channel),
+        );
+    } else if (entry.kind === "page.delivered") line.delivered++;
+    else if (entry.kind === "page.failed") line.failed++;
+    else if (entry.kind === "page.acknowledged") line.acked.add(str(entry.actor?.name) ?? name ?? "someone");
+  }
+  for (const [key, line] of levels) {
+    const outcome = [
+      `${line.delivered} delivered`,
+      ...(line.failed ? [`${line.failed} not delivered`] : []),
+      ...(line.acked.size ? [`acknowledged by ${[...line.acked].map(cell).join(", ")}`] : []),
+    ].join(", ");
+    rows.push({
+      iso: line.iso,
+      order: 1,
+      text: `**Paged** ${key}: ${[...line.who].map(cell).join(", ") || "nobody"} by ${[...line.channels].join(" and ") || "?"} (${outcome})`,
+    });
+  }
+  for (const oe of facts.entries) {
+    if (PAGING.test(oe.entry.kind)) continue;
+    rows.push({ iso: oe.iso, order: 1, text: eventText(oe, incident) });
+  }
+  return rows.sort((a, b) => a.iso.localeCompare(b.iso) || a.order - b.order);
+}
+
+/** The lines of What went well and What went wrong, each from a fact. */
+function sectionFacts(m: PostmortemV1, facts: Facts, t: TimeFormatter): { well: string[]; wrong: string[] } {
+  const d = m.durations;
+  const well: string[] = [];
+  const wrong: string[] = [];
+  const policyAck = facts.firstLevelTimeoutMinutes;
+  const ackBound = policyAck !== null ? policyAck * 60 : FAST_ACK_SECONDS;
+  const ackBoundText =
+    policyAck !== null ? `level 1's ${policyAck}-minute timeout` : `${formatDuration(FAST_ACK_SECONDS)}`;
+  // Detection
+  if (m.detection.alarm && d.ttd.seconds !== null && d.ttd.seconds <= FAST_DETECTION_SECONDS)
+    well.push(
+      `- Fast detection: the alarm ${code(m.detection.alarm.name ?? m.detection.alarm.arn)} opened the incident ${formatDuration(d.ttd.seconds)} after the impact began.`,
+    );
+  if (m.detection.alarm && d.ttd.seconds !== null && d.ttd.seconds > FAST_DETECTION_SECONDS)
+    wrong.push(
+      `- Slow detection: the incident opened ${formatDuration(d.ttd.seconds)} after the alarm's state changed.`,
+    );
+  if (facts.impactStartNote) wrong.push(`- A late alarm: ${inline(facts.impactStartNote)}.`);
+  if (facts.lateAlarms > 0)
+    wrong.push(
+      `- ${facts.lateAlarms} alarm transition${facts.lateAlarms === 1 ? "" : "s"} arrived out of order (after a newer one).`,
+    );
+  // Acknowledgement
+  if (d.tta.seconds !== null && d.tta.seconds <= ackBound)
+    well.push(
+      `- Acknowledged inside policy: ${formatDuration(d.tta.seconds)} after detection (within ${ackBoundText}).`,
+    );
+  if (d.tta.seconds !== null && d.tta.seconds > ackBound)
+    wrong.push(
+      `- Slow acknowledgement: ${formatDuration(d.tta.seconds)} after detection, over ${ackBoundText}.`,
+    );
+  if (m.timestamps.acknowledged === null && m.pages.sent > 0)
+    wrong.push(
+      `- Nobody acknowledged: ${m.pages.sent} page${m.pages.sent === 1 ? " was" : "s were"} sent (${m.pages.delivered} delivered) and none was acknowledged.`,
+    );
+  if (m.pages.delivered > 0 && m.pages.delivered === m.pages.sent && m.timestamps.acknowledged !== null)
+    well.push(`- Every page was delivered (${m.pages.delivered}).`);
+  for (const failed of facts.failedPages.slice(0, LIST_LIMIT))
+    wrong.push(`- A page was not delivered: ${inline(failed)}.`);
+  if (facts.failedPages.length > LIST_LIMIT)
+    wrong.push(`- … and ${facts.failedPages.length - LIST_LIMIT} more pages not delivered.`);
+  if (m.pages.highest_escalation_level !== null && m.pages.highest_escalation_level >= 2)
+    wrong.push(
+      `- The page escalated to level ${m.pages.highest_escalation_level}: the earlier levels did not acknowledge in time.`,
+    );
+  if (m.pages.fallback_reached) wrong.push("- Every level went unanswered: the fallback was paged.");
+  for (const gap of facts.roleGaps.slice(0, LIST_LIMIT)) wrong.push(`- A role gap: ${inline(gap)}.`);
+  if (facts.flapping)
+    wrong.push("- The alarm flapped: it changed state repeatedly while the incident was open.");
+  // Mitigation
+  if (facts.mitigatedMs !== null && facts.resolvedMs !== null && facts.mitigatedMs < facts.resolvedMs)
+    well.push(
+      `- The impact was mitigated ${formatDuration((facts.resolvedMs - facts.mitigatedMs) / 1000)} before the incident was resolved (at ${t.both(iso(facts.mitigatedMs))}).`,
+    );
+  for (const h of facts.handoffs.slice(0, LIST_LIMIT))
+    well.push(
+      `- ${h.role.toUpperCase()} handoff from ${inline(h.from)} to ${inline(h.to)} at ${t.both(iso(h.atMs))} kept the role staffed.`,
+    );
+  return { well, wrong };
 }
 
 /** The draft's lines (no line contains a line break). */
@@ -392,10 +600,9 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
 
   push(frontMatter(m), "", `# ${inline(`${m.incident.key}: ${m.incident.title}`)}`);
 
-  // Summary
+  // Summary: built from the title, the impact, the last stakeholder update and the resolution.
   section(0);
-  if (str(incident.summary)) push(paragraph(incident.summary!));
-  else push("_Summarise what happened, the impact and how it ended, in two or three sentences._");
+  push(...summaryLines(incident, m, facts, t));
   if (str(incident.description)) {
     push("", "**Description at declaration:**", "", fenced(incident.description!));
   }
@@ -431,7 +638,9 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
     `- **Impact start:** ${
       m.timestamps.impact_start_source === "alarm_state"
         ? "the opening alarm's own state time"
-        : "the declared time (not observed)"
+        : facts.impactStartNote
+          ? `the detection time, not the alarm's: ${inline(facts.impactStartNote)}`
+          : "the declared time (not observed)"
     }`,
   );
   if (m.error_budget) {
@@ -477,9 +686,11 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   }
   push(`- **Detected (incident created):** ${t.both(m.timestamps.detected)}`);
   push(
-    d.ttd.seconds === null
-      ? "- **Time to detect (TTD):** not measured: the impact start of a human-declared incident is its declared time."
-      : `- **Time to detect (TTD):** ${formatDuration(d.ttd.seconds)} (detected − impact start)`,
+    d.ttd.seconds !== null
+      ? `- **Time to detect (TTD):** ${formatDuration(d.ttd.seconds)} (detected − impact start)`
+      : facts.impactStartNote
+        ? "- **Time to detect (TTD):** not measured: the alarm's state time was not plausible (see Impact), and no duration built on it goes into the metrics."
+        : "- **Time to detect (TTD):** not measured: the impact start of a human-declared incident is its declared time.",
   );
 
   // Response
@@ -507,8 +718,24 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
     }${m.pages.fallback_reached ? "; the fallback was paged" : ""}`,
     "",
   );
-  if (m.responders.length === 0) push("_No roles were assigned on the timeline._");
+  // Responders: everyone who acted, with the roles they held and what they did.
+  push("**Responders** (everyone who acted):", "");
+  const roleOf = new Map<string, string[]>();
+  for (const r of m.responders) {
+    const roles = roleOf.get(r.person_id) ?? [];
+    if (!roles.includes(r.role.toUpperCase())) roles.push(r.role.toUpperCase());
+    roleOf.set(r.person_id, roles);
+  }
+  if (facts.actors.length === 0)
+    push("_Nobody acted on the timeline: no acknowledgement, update or status change._");
   else {
+    push(row(["Person", "Roles", "What they did"]), row(["---", "---", "---"]));
+    for (const a of facts.actors)
+      push(row([cell(a.name), (roleOf.get(a.id) ?? []).join(", ") || "—", cell(a.actions.join(", "))]));
+  }
+  const acted = new Set(facts.actors.map((a) => a.id));
+  if (m.responders.length > 0) {
+    push("", "Roles held:", "");
     push(row(["Role", "Person", "From", "To"]), row(["---", "---", "---", "---"]));
     for (const r of m.responders) {
       const to =
@@ -517,25 +744,22 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
           : r.to === m.timestamps.resolved
             ? `${t.both(r.to)} (resolved)`
             : t.both(r.to);
-      push(row([r.role.toUpperCase(), cell(r.person_name ?? r.person_id), t.both(r.from), to]));
+      const idle = acted.has(r.person_id) ? "" : " (no recorded action)";
+      push(row([r.role.toUpperCase(), `${cell(r.person_name ?? r.person_id)}${idle}`, t.both(r.from), to]));
     }
   }
 
-  // Timeline
+  // Timeline: the impact start first, paging collapsed into one line per level, no raw kinds.
   section(4);
-  if (facts.entries.length === 0) push("_The timeline is empty._");
-  else {
-    push(
-      t.isUtc ? "Times are UTC." : `Times are UTC, and ${inline(t.timezone)} for the team.`,
-      "",
-      t.isUtc ? row(["Time (UTC)", "Event"]) : row(["Time (UTC)", `Time (${cell(t.timezone)})`, "Event"]),
-      t.isUtc ? row(["---", "---"]) : row(["---", "---", "---"]),
-    );
-    for (const oe of facts.entries) {
-      const text = eventText(oe, incident);
-      push(t.isUtc ? row([t.utc(oe.iso), text]) : row([t.utc(oe.iso), t.local(oe.iso), text]));
-    }
-  }
+  const rows = timelineRows(incident, m, facts);
+  push(
+    t.isUtc ? "Times are UTC." : `Times are UTC, and ${inline(t.timezone)} for the team.`,
+    "",
+    t.isUtc ? row(["Time (UTC)", "Event"]) : row(["Time (UTC)", `Time (${cell(t.timezone)})`, "Event"]),
+    t.isUtc ? row(["---", "---"]) : row(["---", "---", "---"]),
+  );
+  for (const r of rows)
+    push(t.isUtc ? row([t.utc(r.iso), r.text]) : row([t.utc(r.iso), t.local(r.iso), r.text]));
 
   // Mitigations
   section(5);
@@ -576,48 +800,33 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
     "",
     `- What changed shortly before the impact began (deploys, configuration, traffic, dependencies)? Release involved: ${m.release_involved.value}.`,
     "- Which safeguards (tests, alarms, limits, automatic rollbacks) were in place, and what kept them from stopping this?",
-    `- What made detection take as long as it did${d.ttd.seconds === null ? "" : ` (TTD ${formatDuration(d.ttd.seconds)})`}?`,
+    ...(d.ttd.seconds === null
+      ? ["- How was the impact noticed, and could an alarm have noticed it sooner?"]
+      : d.ttd.seconds >= 60
+        ? [`- What made detection take as long as it did (TTD ${formatDuration(d.ttd.seconds)})?`]
+        : []),
     "- What made diagnosis or mitigation harder: missing dashboards, runbooks, access or context?",
     "- Were there earlier signals, and how could they reach the right people sooner?",
     "- What would make the same trigger harmless next time?",
   );
 
-  // What went well
+  // What went well, what went wrong, where we got lucky: each line only when the facts support it.
   section(8);
-  const well: string[] = [];
-  if (m.detection.alarm && d.ttd.seconds !== null) {
-    well.push(
-      `- The alarm${m.detection.alarm.name ? ` ${code(m.detection.alarm.name)}` : ""} detected the impact automatically; the incident existed ${formatDuration(d.ttd.seconds)} after the impact began.`,
-    );
-  }
-  if (d.tta.seconds !== null && d.tta.seconds <= FAST_ACK_SECONDS) {
-    well.push(`- Fast acknowledgement: ${formatDuration(d.tta.seconds)} after detection.`);
-  }
-  if (m.pages.delivered > 0) {
-    well.push(
-      m.pages.delivered === m.pages.sent
-        ? `- Every page was delivered (${m.pages.delivered}).`
-        : `- ${m.pages.delivered} of ${m.pages.sent} pages were delivered.`,
-    );
-  }
-  const fastAcks = facts.pages.acks.filter((a) => a.who !== null && a.seconds !== null);
-  for (const a of fastAcks.slice(0, WENT_WELL_LIMIT)) {
-    well.push(`- ${inline(a.who!)} acknowledged a page ${formatDuration(a.seconds!)} after it was sent.`);
-  }
-  if (fastAcks.length > WENT_WELL_LIMIT)
-    well.push(`- … and ${fastAcks.length - WENT_WELL_LIMIT} more page acknowledgements.`);
-  for (const h of facts.handoffs.slice(0, WENT_WELL_LIMIT)) {
-    well.push(
-      `- ${h.role.toUpperCase()} handoff from ${inline(h.from)} to ${inline(h.to)} at ${t.both(iso(h.atMs))} kept the role staffed.`,
-    );
-  }
-  if (facts.handoffs.length > WENT_WELL_LIMIT) {
-    well.push(`- … and ${facts.handoffs.length - WENT_WELL_LIMIT} more handoffs.`);
-  }
-  push(...well, "- _Add the people and systems that did better than expected._");
+  const findings = sectionFacts(m, facts, t);
+  push(...(findings.well.length ? findings.well : ["_Nothing on the timeline stands out as going well._"]));
+  push("- _Add the people and systems that did better than expected._");
+  section(9);
+  push(
+    ...(findings.wrong.length ? findings.wrong : ["_Nothing on the timeline stands out as going wrong._"]),
+  );
+  push("- _Add what made the response harder than necessary._");
+  section(10);
+  push(
+    "_No fact on the timeline says. Ask: what could have made this worse, and what kept it from happening (the time of day, who happened to be around, a limit that held)?_",
+  );
 
   // Action items
-  section(9);
+  section(11);
   push(
     row(["ID", "Action", "Owner", "Priority", "Due", "Tags"]),
     row(["---", "---", "---", "---", "---", "---"]),
@@ -640,7 +849,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   );
 
   // Lessons learned
-  section(10);
+  section(12);
   push(
     "- _What did we learn about our systems?_",
     "- _What did we learn about how we respond?_",

@@ -99,23 +99,7 @@ export function row(cells: readonly string[]): string {
   return `| ${cells.join(" | ")} |`;
 }
 
-/** "1h 2m 5s", "2m", "45s", "0s"; fractions of a second are rounded; negative values get a "-". */
-export function formatDuration(seconds: number): string {
-  const sign = seconds < 0 ? "-" : "";
-  let rest = Math.round(Math.abs(seconds));
-  const days = Math.floor(rest / 86_400);
-  rest -= days * 86_400;
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  const secs = rest - minutes * 60;
-  const parts: string[] = [];
-  if (days) parts.push(`${days}d`);
-  if (hours) parts.push(`${hours}h`);
-  if (minutes) parts.push(`${minutes}m`);
-  if (secs || parts.length === 0) parts.push(`${secs}s`);
-  return sign + parts.join(" ");
-}
+export { formatDuration } from "../shared/duration";
 
 /** Formats instants as UTC and in the team's time zone. One formatter per generation, reused. */
 export interface TimeFormatter {

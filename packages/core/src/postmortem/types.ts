@@ -180,6 +180,8 @@ export const SECTION_TITLES = [
   "Temporary fixes to roll back",
   "Contributing factors",
   "What went well",
+  "What went wrong",
+  "Where we got lucky",
   "Action items",
   "Lessons learned",
 ] as const;

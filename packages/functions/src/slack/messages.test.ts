@@ -3,7 +3,7 @@ import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import type { Incident } from "@firebreak/core/incident/model";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../../core/test/support/fixtures";
-import { incidentMessage, relationLines, statusReport } from "./messages";
+import { incidentMessage, postmortemSummary, relationLines, statusReport } from "./messages";
 
 function alarmIncident(file: string): Incident {
   const result = normaliseAlarmEvent(fixture(file));
@@ -70,5 +70,29 @@ describe("merged and linked incidents in the summary and /incident status", () =
     ]);
     expect(JSON.stringify(incidentMessage(survivor).blocks)).toContain("🔗 Related: INC-9 (DNS last week)");
     expect(statusReport(duplicate, []).text).toContain("↪ Merged into INC-3");
+  });
+});
+
+describe("the postmortem post and the Markdown say a duration the same way", () => {
+  it("a 639-day time to resolve reads as the Markdown reads it, not as 15337 h", async () => {
+    const { generatePostmortem } = await import("@firebreak/core/postmortem/generate");
+    const incident = alarmIncident("sns/sns-lambda-event-single-metric-alarm.json");
+    const resolved = { ...incident, status: "resolved" as const, resolvedAt: "2027-12-13T10:47:42.274Z" };
+    const generated = generatePostmortem({
+      incident: resolved,
+      timeline: [],
+      now: new Date("2027-12-14T00:00:00Z"),
+    });
+    const ttr = generated.metadata.durations.ttr.seconds!;
+    const post = postmortemSummary(resolved, {
+      ...generated,
+      version: 1,
+      origin: "generated",
+      createdAt: "2027-12-14T00:00:00.000Z",
+    } as unknown as Parameters<typeof postmortemSummary>[1]);
+    const said = /Time to resolve: (.+)$/m.exec(post.text)?.[1];
+    expect(said).toBe("639d 1h 5m 29s");
+    expect(generated.markdown).toContain(`(TTR ${said}, resolved − impact start)`);
+    expect(ttr).toBe(639 * 86_400 + 3600 + 5 * 60 + 29);
   });
 });
