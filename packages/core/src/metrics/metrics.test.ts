@@ -195,3 +195,24 @@ describe("computeMetrics: windows and weeks", () => {
     );
   });
 });
+
+describe("computeMetrics: an implausible duration never goes in", () => {
+  it("a stored draft whose alarm was replayed a year later counts from detection, without a TTD", () => {
+    const window = { since: new Date("2026-03-01T00:00:00Z"), until: new Date("2026-04-01T00:00:00Z") };
+    const year = 365 * 86_400;
+    const report = computeMetrics(
+      [
+        makeDoc({ id: "A1", impactStart: "2026-03-02T10:00:00.000Z", ttd: 60, ttm: 600, ttr: 1800 }),
+        makeDoc({
+          id: "A2",
+          impactStart: "2026-03-03T10:00:00.000Z",
+          ttd: year,
+          ttm: year + 300,
+          ttr: year + 900,
+        }),
+      ],
+      { window },
+    );
+    expect(report.overall).toMatchObject({ count: 2, mttd: 60, mttm: 450, mttr: 1350 });
+  });
+});

@@ -1,6 +1,6 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { SEVERITIES } from "../incident/model";
-import type { PostmortemV1 } from "../postmortem/types";
+import { IMPACT_START_MAX_LEAD_SECONDS, type PostmortemV1 } from "../postmortem/types";
 
 /**
  * Incident metrics from postmortem metadata documents (pure).
@@ -9,7 +9,7 @@ import type { PostmortemV1 } from "../postmortem/types";
  * - The same incident twice (several drafts) counts once: the document with the latest
  *   `generated_at` wins.
  * - MTTD, MTTA, MTTM, MTTR: the mean of the documents' TTD, TTA, TTM, TTR seconds, ignoring
- *   nulls; null when no document has one. (Human-declared incidents have TTD null, so MTTD is the
+ *   nulls; null when no document has one. An implausible TTD (`saneDurations`) is never taken. (Human-declared incidents have TTD null, so MTTD is the
  *   mean over alarm-detected incidents.)
  * - MTBF: the mean time between consecutive impact starts in the group, i.e.
  *   (last − first) / (n − 1) seconds; null with fewer than 2 incidents.
@@ -80,6 +80,24 @@ function mean(values: (number | null)[]): number | null {
   return n === 0 ? null : round3(sum / n);
 }
 
+/**
+ * A document's TTD, TTM and TTR as the metrics take them. Drafts made before impact starts were
+ * checked may carry an implausible one (a replayed alarm: TTD of a year, or negative): its TTD is
+ * left out, and TTM and TTR are counted from detection instead, so one bad event cannot swamp a mean.
+ */
+export function saneDurations(doc: PostmortemV1): {
+  ttd: number | null;
+  ttm: number | null;
+  ttr: number | null;
+} {
+  const { ttd, ttm, ttr } = doc.durations;
+  const lead = ttd.seconds;
+  if (lead === null || (lead >= 0 && lead <= IMPACT_START_MAX_LEAD_SECONDS))
+    return { ttd: lead, ttm: ttm.seconds, ttr: ttr.seconds };
+  const fromDetection = (v: number | null) => (v === null ? null : Math.max(0, v - lead));
+  return { ttd: null, ttm: fromDetection(ttm.seconds), ttr: fromDetection(ttr.seconds) };
+}
+
 function group(key: string, items: readonly Item[]): GroupMetrics {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -90,10 +108,10 @@ function group(key: string, items: readonly Item[]): GroupMetrics {
   return {
     key,
     count: items.length,
-    mttd: mean(items.map((i) => i.doc.durations.ttd.seconds)),
+    mttd: mean(items.map((i) => saneDurations(i.doc).ttd)),
     mtta: mean(items.map((i) => i.doc.durations.tta.seconds)),
-    mttm: mean(items.map((i) => i.doc.durations.ttm.seconds)),
-    mttr: mean(items.map((i) => i.doc.durations.ttr.seconds)),
+    mttm: mean(items.map((i) => saneDurations(i.doc).ttm)),
+    mttr: mean(items.map((i) => saneDurations(i.doc).ttr)),
     mtbf: items.length < 2 ? null : round3((last - first) / 1000 / (items.length - 1)),
   };
 }

@@ -2,7 +2,9 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident } from "../incident/model";
 import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
 import { formatDuration } from "../shared/duration";
-import type { ImpactStartSource } from "./types";
+import { IMPACT_START_MAX_LEAD_SECONDS, type ImpactStartSource } from "./types";
+
+export { IMPACT_START_MAX_LEAD_SECONDS };
 
 /**
  * Facts read from an incident and its timeline, in one pass over the entries (plus a sort only
@@ -118,13 +120,6 @@ function level(v: unknown): number | undefined {
 }
 
 const PERSON_ACTORS = new Set(["user", "slack", "api"]);
-
-/**
- * An alarm's state time earlier than this before the incident was created is not taken as the
- * impact's start: alarms reach Firebreak within minutes (a maintenance window may hold one for
- * hours), so a day means a replayed or stuck event.
- */
-export const IMPACT_START_MAX_LEAD_SECONDS = 24 * 3600;
 
 /** What a person's entry says they did, for the responders list (undefined: nothing worth listing). */
 function actionOf(entry: TimelineEntry, data: Record<string, unknown>): string | undefined {

@@ -36,6 +36,13 @@ export interface DurationV1<F extends string = string> {
 
 export type DetectionSource = "alarm" | "human";
 export type ImpactStartSource = "alarm_state" | "declared";
+
+/**
+ * An alarm's state time earlier than this before the incident was created is not taken as the
+ * impact's start: alarms reach Firebreak within minutes (a maintenance window may hold one for
+ * hours), so a day means a replayed or stuck event.
+ */
+export const IMPACT_START_MAX_LEAD_SECONDS = 24 * 3600;
 export type ReleaseInvolved = "unknown" | "yes" | "no";
 export type ActionItemPriority = "P1" | "P2" | "P3";
 
