@@ -1125,6 +1125,13 @@ describe("dashboard in headless Chromium", () => {
       expect(await heartbeat.getAttribute("data-state")).toBe("up");
       expect(await heartbeat.locator("td").first().textContent()).toBe("nightly backup");
       expect(await heartbeat.locator("time").count()).toBe(2);
+      // Coverage: the demo's search team is still staffing its rotation, so its level 1 pages nobody.
+      const gap = page.locator('table.coverage tr[data-reason="empty_rotation"]');
+      await gap.first().waitFor({ timeout: STEP_MS });
+      expect(await gap.first().textContent()).toContain("search (search)1 (high + low)");
+      expect(await page.locator(".coverage-gaps").textContent()).toMatch(
+        /^\d+ gaps?: a page at these times would reach nobody/,
+      );
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -4,6 +4,7 @@
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
 import type {
+  CoverageReport,
   Heartbeat,
   IncidentDetail,
   IncidentView,
@@ -137,6 +138,10 @@ export async function signOut(): Promise<void> {
 
 export const api = {
   incident: (id: string) => `/api/incidents/${encodeURIComponent(id)}`,
+  /** When an escalation level would page nobody, over the next 14 days (GET /api/oncall/coverage). */
+  coverage() {
+    return getJson<CoverageReport>("/api/oncall/coverage");
+  },
   /** Why the incident paged whom it paged (GET /api/incidents/{id}/trace). */
   trace(id: string) {
     return getJson<PageTrace>(`${api.incident(id)}/trace`);

@@ -345,3 +345,21 @@ export interface PageTrace {
   acknowledgement?: { at: string; by: string; afterSeconds: number };
   whyNot: string[];
 }
+
+/** GET /api/oncall/coverage (core/oncall/coverage.ts): when a level would page nobody. */
+export interface CoverageReport {
+  directoryVersion: number;
+  from: string;
+  to: string;
+  gaps: {
+    team: string;
+    services: string[];
+    level: number;
+    urgencies: ("high" | "low")[];
+    from: string;
+    to: string;
+    minutes: number;
+    reason: string;
+    detail: string;
+  }[];
+}

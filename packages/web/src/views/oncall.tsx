@@ -3,6 +3,7 @@ import { ApiError, api } from "../api";
 import { formatTime } from "../format";
 import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
 import { ErrorNote, type Notice, NoticeBox } from "./common";
+import { CoverageCard } from "./coverage";
 
 /**
  * Who is on call now and next, per team and escalation level (GET /api/oncall), and the runtime
@@ -66,6 +67,7 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
         onCancel={(id) => act(`${id} cancelled.`, () => api.cancelShiftOverride(id))}
       />
       <HeartbeatsCard heartbeats={heartbeats} />
+      <CoverageCard version={overrides} />
       {teams === null && !error ? <p aria-busy="true">Loading…</p> : null}
       {teams && teams.length === 0 ? <p>The on-call directory has no teams yet.</p> : null}
       {teams?.map((team) => (

@@ -1,0 +1,94 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import { formatDuration, formatTime } from "../format";
+import type { CoverageReport } from "../types";
+
+const REASONS: Record<string, string> = {
+  no_targets: "no targets",
+  unknown_rotation: "unknown rotation",
+  empty_rotation: "empty rotation",
+  before_start: "rotation not started",
+  person_removed: "person removed",
+  no_contact_method: "no Slack id or phone",
+  override_into_nobody: "override into nobody",
+  dst_hole: "DST hole",
+};
+
+/** At most this many gaps are listed; the CLI's `directory coverage` lists them all. */
+const SHOWN = 20;
+
+/**
+ * Coverage for the next 14 days (GET /api/oncall/coverage): every time an escalation level would
+ * page nobody who can be paged, and why. Reloaded when `version` (the on-call data) changes.
+ */
+export function CoverageCard({ version }: { version: unknown }) {
+  const [report, setReport] = useState<CoverageReport | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    api.coverage().then(
+      (value) => {
+        setReport(value);
+        setFailed(null);
+      },
+      (e: Error) => setFailed(e.message),
+    );
+  }, [version]);
+  const gaps = report?.gaps ?? [];
+  return (
+    <section class="card coverage" aria-labelledby="coverage-title">
+      <h2 id="coverage-title">Coverage, next 14 days</h2>
+      {failed ? <p class="muted">Coverage could not be checked: {failed}</p> : null}
+      {!report && !failed ? <p aria-busy="true">Checking coverage…</p> : null}
+      {report && gaps.length === 0 ? (
+        <p class="coverage-ok">Every escalation level reaches someone who can be paged, at every minute.</p>
+      ) : null}
+      {gaps.length > 0 ? (
+        <>
+          <p role="status" class="coverage-gaps">
+            {gaps.length} gap{gaps.length === 1 ? "" : "s"}: a page at these times would reach nobody at that
+            level.
+          </p>
+          <table class="coverage">
+            <thead>
+              <tr>
+                <th scope="col">Services</th>
+                <th scope="col">Level</th>
+                <th scope="col">From</th>
+                <th scope="col">To</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.slice(0, SHOWN).map((g) => (
+                <tr key={`${g.team}-${g.level}-${g.from}`} data-reason={g.reason}>
+                  <td data-label="Services">
+                    {g.services.join(", ") || "—"} <span class="muted">({g.team})</span>
+                  </td>
+                  <td data-label="Level">
+                    {g.level} <span class="muted">({g.urgencies.join(" + ")})</span>
+                  </td>
+                  <td data-label="From">
+                    <time dateTime={g.from}>{formatTime(g.from)}</time>
+                  </td>
+                  <td data-label="To">
+                    <time dateTime={g.to}>{formatTime(g.to)}</time>{" "}
+                    <span class="muted">({formatDuration(g.minutes * 60)})</span>
+                  </td>
+                  <td data-label="Why" dir="auto">
+                    <strong>{REASONS[g.reason] ?? g.reason}</strong>: {g.detail}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {gaps.length > SHOWN ? (
+            <p class="muted">
+              … and {gaps.length - SHOWN} more: <code>npm run firebreak -- directory coverage</code> lists
+              them all.
+            </p>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
