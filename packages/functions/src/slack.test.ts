@@ -304,6 +304,16 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     expect(status.json.text).toContain("https://firebreak.example/incidents/");
   });
 
+  it("trace says, privately, why the incident paged whom it paged (nobody here: no escalation yet)", async () => {
+    await declared();
+    const trace = await command("trace INC-1", CAROL);
+    expect(trace.json.response_type).toBe("ephemeral");
+    expect(trace.json.text).toContain("*Why INC-1 paged whom it paged*");
+    expect(trace.json.text).toContain("How it began: declared by");
+    expect(trace.json.text).toContain("Routing: nobody was paged");
+    expect(trace.json.text).toContain("|The whole trace on the incident page>");
+  });
+
   it("resolve needs a responder; list shows only open incidents", async () => {
     const { incident } = await declared();
     await declared("declare sev1 payments down");

@@ -30,6 +30,8 @@ import { parseShiftTime } from "@firebreak/core/oncall/override-requests";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import { PageStore } from "@firebreak/core/paging/store";
+import { buildTrace } from "@firebreak/core/paging/trace";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
@@ -67,6 +69,7 @@ import {
   type SlackMessage,
   slackDate,
   statusReport,
+  traceMessage,
   updateText,
   windowLine,
   windowScheduled,
@@ -784,6 +787,23 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "list": {
         const page = await deps.store.listOpen({ limit: 20 });
         return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));
+      }
+      case "trace": {
+        const incident = await find(command.number, USAGE.trace);
+        const found = await deps.store.getIncidentWithTimeline(incident.id);
+        if (!found) throw new NotFoundError("incident", incident.id);
+        const pages = new PageStore(deps.store.db, deps.store.tableName);
+        const [escalation, stored] = await Promise.all([
+          pages.getEscalation(incident.id),
+          pages.listPages(incident.id),
+        ]);
+        const trace = buildTrace({
+          incident: found.incident,
+          timeline: found.timeline,
+          escalation,
+          pages: stored,
+        });
+        return ephemeral(traceMessage(trace, url(found.incident)));
       }
       case "postmortem": {
         const incident = await find(command.number, USAGE.postmortem);

@@ -101,7 +101,10 @@ describe("parseCommand", () => {
     expect(err(`severity sev3 INC-1 ${"x".repeat(501)}`).problem).toMatch(/at most 500/);
   });
 
-  it("ack, status, mitigate, postmortem take an optional INC-n", () => {
+  it("ack, status, mitigate, postmortem, trace take an optional INC-n", () => {
+    expect(ok("trace INC-4")).toEqual({ kind: "trace", number: 4 });
+    expect(ok("why")).toEqual({ kind: "trace" });
+    expect(err("trace checkout")).toMatchObject({ code: "invalid_argument", usage: USAGE.trace });
     expect(ok("ack")).toEqual({ kind: "ack" });
     expect(ok("acknowledge inc-12")).toEqual({ kind: "ack", number: 12 });
     expect(ok("status INC-3")).toEqual({ kind: "status", number: 3 });

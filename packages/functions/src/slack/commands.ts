@@ -104,6 +104,7 @@ export type Command =
   | { kind: "maintenance_list"; service?: string }
   | { kind: "maintenance_cancel"; ref: string }
   | { kind: "postmortem"; number?: number }
+  | { kind: "trace"; number?: number }
   | { kind: "help" };
 
 export type Subcommand =
@@ -127,6 +128,7 @@ export type Subcommand =
   | "list"
   | "maintenance"
   | "postmortem"
+  | "trace"
   | "help";
 
 export interface CommandError {
@@ -162,6 +164,7 @@ export const USAGE: Record<Subcommand, string> = {
   maintenance:
     "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
   postmortem: "/incident postmortem [INC-n]",
+  trace: "/incident trace [INC-n]",
   help: "/incident help",
 };
 
@@ -189,6 +192,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   maintenance:
     "hold the alarms of services (or a team) for a while, e.g. during a deploy: nobody is paged; what still fires when it ends opens its incident",
   postmortem: "show the postmortem draft of an incident",
+  trace: "why the incident paged whom it paged, and why nobody else",
   help: "show this help",
 };
 
@@ -228,6 +232,8 @@ const ALIASES = new Map<string, Subcommand>([
   ["mw", "maintenance"],
   ["postmortem", "postmortem"],
   ["pm", "postmortem"],
+  ["trace", "trace"],
+  ["why", "trace"],
   ["help", "help"],
 ]);
 
@@ -366,8 +372,11 @@ export function parseCommand(text: string): ParseResult {
   }
 }
 
-/** `ack`, `status`, `mitigate`, `postmortem`: at most one argument, an `INC-n`. */
-function parseOptionalRef(name: "ack" | "status" | "mitigate" | "postmortem", args: string[]): ParseResult {
+/** `ack`, `status`, `mitigate`, `postmortem`, `trace`: at most one argument, an `INC-n`. */
+function parseOptionalRef(
+  name: "ack" | "status" | "mitigate" | "postmortem" | "trace",
+  args: string[],
+): ParseResult {
   if (args.length === 0) return { ok: true, command: { kind: name } };
   const [only, extra] = args;
   const number = incidentNumber(only!);

@@ -11,6 +11,7 @@ import {
   escapeMrkdwnWithin,
   oneLine,
 } from "@firebreak/core/paging/messages";
+import { type PageTrace, renderTrace } from "@firebreak/core/paging/trace";
 import type { Draft } from "@firebreak/core/postmortem/drafts";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import type { types } from "@slack/bolt";
@@ -315,6 +316,18 @@ export function onCallMessage(
 }
 
 /** `/incident postmortem` when a draft exists. */
+/** At most this much of the trace goes in a Slack message; the rest is on the dashboard. */
+const TRACE_TEXT_LIMIT = 3500;
+
+/** `/incident trace`: the page trace as text (escaped), with the dashboard link for the rest. */
+export function traceMessage(trace: PageTrace, incidentUrl?: string): SlackMessage {
+  const lines = renderTrace(trace).map((line) => escapeMrkdwn(line));
+  let text = `*Why ${trace.incident.key} paged whom it paged*\n${lines.slice(1).join("\n")}`;
+  if (text.length > TRACE_TEXT_LIMIT) text = `${text.slice(0, TRACE_TEXT_LIMIT).replace(/\n[^\n]*$/, "")}\n…`;
+  if (incidentUrl) text += `\n<${safeUrl(incidentUrl)}|The whole trace on the incident page>`;
+  return { text };
+}
+
 /** A team's new coverage gaps, for its alert channel: when a page would reach nobody, and why. */
 export function coverageGapsText(team: TeamAnnouncement, days: number): string {
   const lines = [
