@@ -247,6 +247,27 @@ describe("dashboard in headless Chromium", () => {
       await expect
         .poll(() => page.locator("tr", { hasText: "checkout-5xx-e2e" }).count(), { timeout: LIVE_MS })
         .toBe(0);
+
+      // Metrics: one request draws the figures and the week-by-week trend; each figure has its formula.
+      const metricsRequests: string[] = [];
+      page.on("request", (r) => {
+        if (r.url().includes("/api/metrics")) metricsRequests.push(r.url());
+      });
+      await page.getByRole("link", { name: "Metrics" }).click();
+      await page.locator(".stat abbr", { hasText: "MTBF" }).waitFor({ timeout: STEP_MS });
+      expect(await page.locator(".stat abbr").allTextContents()).toEqual([
+        "MTTD",
+        "MTTA",
+        "MTTM",
+        "MTTR",
+        "MTBF",
+      ]);
+      expect(await page.locator(".stat abbr", { hasText: "MTTR" }).getAttribute("title")).toBe(
+        "Mean time to resolve: resolved − impact start",
+      );
+      await page.getByRole("heading", { name: "MTTA and MTTR by service, week by week" }).waitFor();
+      await expect.poll(() => page.locator(".charts svg").count(), { timeout: STEP_MS }).toBeGreaterThan(0);
+      expect(metricsRequests).toHaveLength(1);
       expect(dialogs).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

@@ -227,7 +227,13 @@ export interface MetricsReport {
   overall: GroupMetrics;
   byService: GroupMetrics[];
   bySeverity: GroupMetrics[];
-  weekly: { week: string; weekStart: string; count: number }[];
+  weekly: {
+    week: string;
+    weekStart: string;
+    count: number;
+    overall?: GroupMetrics;
+    byService?: GroupMetrics[];
+  }[];
 }
 
 export interface PostmortemDoc {

@@ -102,11 +102,26 @@ describe("computeMetrics: golden cases", () => {
   });
 
   it("has a weekly trend over ISO weeks (Monday, UTC), empty weeks included", () => {
-    expect(report.weekly).toEqual([
+    expect(report.weekly.map(({ week, weekStart, count }) => ({ week, weekStart, count }))).toEqual([
       { week: "2026-W10", weekStart: "2026-03-02", count: 2 },
       { week: "2026-W11", weekStart: "2026-03-09", count: 0 },
       { week: "2026-W12", weekStart: "2026-03-16", count: 1 },
       { week: "2026-W13", weekStart: "2026-03-23", count: 0 },
+    ]);
+  });
+
+  it("gives each week its own figures, overall and per service: one request draws the trend", () => {
+    const [w10, w11, w12] = report.weekly;
+    // The week's figures are the same as a report of that week alone.
+    const alone = computeMetrics(docs, {
+      window: { since: new Date("2026-03-02T00:00:00Z"), until: new Date("2026-03-09T00:00:00Z") },
+    });
+    expect(w10!.overall).toEqual(alone.overall);
+    expect(w10!.byService).toEqual(alone.byService);
+    expect(w11!.byService).toEqual([empty("checkout"), empty("payments")]);
+    expect(w12!.byService.map((g) => [g.key, g.count])).toEqual([
+      ["checkout", 0],
+      ["payments", 1],
     ]);
   });
 
@@ -161,7 +176,7 @@ describe("computeMetrics: windows and weeks", () => {
       window: { since: new Date("2026-03-04T12:00:00Z"), until: new Date("2026-03-10T00:00:00Z") },
     });
     expect(report.overall.count).toBe(1); // B only
-    expect(report.weekly).toEqual([
+    expect(report.weekly.map(({ week, weekStart, count }) => ({ week, weekStart, count }))).toEqual([
       { week: "2026-W10", weekStart: "2026-03-02", count: 1 },
       { week: "2026-W11", weekStart: "2026-03-09", count: 0 },
     ]);

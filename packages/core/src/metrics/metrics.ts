@@ -16,7 +16,8 @@ import { IMPACT_START_MAX_LEAD_SECONDS, type PostmortemV1 } from "../postmortem/
  * - Groups: overall, per service (an incident with two services counts in both), per severity
  *   (every severity is listed, empty ones with count 0).
  * - Weekly trend: ISO weeks (Monday 00:00 UTC) from the week of `since` to the week of the
- *   window's last instant, every week listed, empty ones with count 0.
+ *   window's last instant, every week listed, empty ones with count 0; each week carries its own
+ *   figures overall and per service, so a trend chart is one request, not one per week.
  * - With a service filter, only that service's incidents count, and `byService` has that service only.
  * Means are rounded to the millisecond (3 decimals).
  */
@@ -48,6 +49,10 @@ export interface WeeklyPoint {
   /** The week's Monday (UTC), YYYY-MM-DD. */
   weekStart: string;
   count: number;
+  /** The week's figures, all services together. */
+  overall: GroupMetrics;
+  /** The week's figures per service (every service of the window, empty ones with count 0). */
+  byService: GroupMetrics[];
 }
 
 export interface MetricsReport {
@@ -187,16 +192,27 @@ export function computeMetrics(docs: readonly PostmortemV1[], options: MetricsOp
   );
 
   const weekly: WeeklyPoint[] = [];
-  const counts = new Map<number, number>();
+  const inWeek = new Map<number, Item[]>();
   for (const item of items) {
     const w = isoWeekStart(item.impactMs);
-    counts.set(w, (counts.get(w) ?? 0) + 1);
+    const list = inWeek.get(w) ?? [];
+    list.push(item);
+    inWeek.set(w, list);
   }
+  const serviceKeys = [...services.keys()].sort();
   for (let w = isoWeekStart(sinceMs); w <= isoWeekStart(untilMs - 1); w += MS_PER_WEEK) {
+    const week = inWeek.get(w) ?? [];
     weekly.push({
       week: isoWeekLabel(w),
       weekStart: new Date(w).toISOString().slice(0, 10),
-      count: counts.get(w) ?? 0,
+      count: week.length,
+      overall: group("all", week),
+      byService: serviceKeys.map((key) =>
+        group(
+          key,
+          week.filter((i) => i.doc.incident.services.includes(key)),
+        ),
+      ),
     });
   }
 

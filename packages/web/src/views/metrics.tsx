@@ -17,26 +17,34 @@ interface Trend {
   mttr: Series[];
 }
 
-/** MTTA/MTTR per service, week by week: one metrics query per week, in parallel. */
-async function loadTrend(report: MetricsReport, service: string): Promise<Trend> {
+/** MTTA/MTTR per service, week by week: from the one report (each week carries its own figures). */
+function trendOf(report: MetricsReport): Trend {
   const weeks = report.weekly.slice(-26);
-  const reports = await Promise.all(
-    weeks.map((w, i) => {
-      const next = weeks[i + 1];
-      const q = new URLSearchParams({ since: w.weekStart });
-      if (next) q.set("until", next.weekStart);
-      if (service) q.set("service", service);
-      return getJson<MetricsReport>(`/api/metrics?${q}`);
-    }),
-  );
   const services = report.byService.map((s) => s.key);
   const pick = (metric: "mtta" | "mttr") =>
     services.map((name) => ({
       name,
-      values: reports.map((r) => r.byService.find((s) => s.key === name)?.[metric] ?? null),
+      values: weeks.map((w) => w.byService?.find((s) => s.key === name)?.[metric] ?? null),
     }));
   return { labels: weeks.map((w) => w.week.replace(/^\d{4}-/, "")), mtta: pick("mtta"), mttr: pick("mttr") };
 }
+
+/** Each figure the API computes, with its formula (shown on hover and to screen readers). */
+const FIGURES: { key: "mttd" | "mtta" | "mttm" | "mttr" | "mtbf"; label: string; formula: string }[] = [
+  {
+    key: "mttd",
+    label: "MTTD",
+    formula: "Mean time to detect: detected − impact start (alarm-detected incidents)",
+  },
+  { key: "mtta", label: "MTTA", formula: "Mean time to acknowledge: acknowledged − detected" },
+  { key: "mttm", label: "MTTM", formula: "Mean time to mitigate: mitigated − impact start" },
+  { key: "mttr", label: "MTTR", formula: "Mean time to resolve: resolved − impact start" },
+  {
+    key: "mtbf",
+    label: "MTBF",
+    formula: "Mean time between failures: (last − first impact start) ÷ (incidents − 1)",
+  },
+];
 
 export function MetricsView() {
   const [since, setSince] = useState("12w");
@@ -54,12 +62,11 @@ export function MetricsView() {
     const q = new URLSearchParams({ since });
     if (service) q.set("service", service);
     getJson<MetricsReport>(`/api/metrics?${q}`)
-      .then(async (value) => {
+      .then((value) => {
         if (stopped) return;
         setReport(value);
         if (!service) setServices(value.byService.map((s) => s.key));
-        const t = await loadTrend(value, service);
-        if (!stopped) setTrend(t);
+        setTrend(trendOf(value));
       })
       .catch((e: Error) => !stopped && setError(e));
     return () => {
@@ -103,18 +110,15 @@ export function MetricsView() {
               <span class="label">Incidents</span>
               <span class="value">{report.overall.count}</span>
             </div>
-            <div class="stat">
-              <span class="label">MTTA</span>
-              <span class="value">{formatDuration(report.overall.mtta)}</span>
-            </div>
-            <div class="stat">
-              <span class="label">MTTM</span>
-              <span class="value">{formatDuration(report.overall.mttm)}</span>
-            </div>
-            <div class="stat">
-              <span class="label">MTTR</span>
-              <span class="value">{formatDuration(report.overall.mttr)}</span>
-            </div>
+            {FIGURES.map((f) => (
+              <div class="stat" key={f.key} title={f.formula}>
+                <span class="label">
+                  <abbr title={f.formula}>{f.label}</abbr>
+                </span>
+                <span class="value">{formatDuration(report.overall[f.key])}</span>
+                <span class="visually-hidden">{f.formula}</span>
+              </div>
+            ))}
           </div>
           <div class="card">
             <h2>Incidents per week</h2>
@@ -153,9 +157,11 @@ export function MetricsView() {
                 <tr>
                   <th scope="col">Service</th>
                   <th scope="col">Incidents</th>
-                  <th scope="col">MTTA</th>
-                  <th scope="col">MTTM</th>
-                  <th scope="col">MTTR</th>
+                  {FIGURES.map((f) => (
+                    <th scope="col" key={f.key}>
+                      <abbr title={f.formula}>{f.label}</abbr>
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
@@ -163,9 +169,11 @@ export function MetricsView() {
                   <tr key={s.key}>
                     <td data-label="Service">{s.key}</td>
                     <td data-label="Incidents">{s.count}</td>
-                    <td data-label="MTTA">{formatDuration(s.mtta)}</td>
-                    <td data-label="MTTM">{formatDuration(s.mttm)}</td>
-                    <td data-label="MTTR">{formatDuration(s.mttr)}</td>
+                    {FIGURES.map((f) => (
+                      <td data-label={f.label} key={f.key}>
+                        {formatDuration(s[f.key])}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>
