@@ -730,6 +730,59 @@ describe("generatePostmortem: a true draft", () => {
   });
 });
 
+describe("generatePostmortem: sections only from facts", () => {
+  const e = entryFactory();
+  const quiet = [
+    e("incident.status_changed", tPlus(30), { from: "acknowledged", to: "resolved" }, { actor: ALICE }),
+  ];
+
+  it("a flapping alarm is something that went wrong; without it, or pages, escalation or gaps, nothing is", () => {
+    const flapped = generatePostmortem({
+      incident: makeIncident({ mitigatedAt: undefined, resolvedAt: tPlus(30) }),
+      timeline: [e("incident.flapping", tPlus(5), { alarmArn: ALARM_ARN }), ...quiet],
+      now: NOW,
+    });
+    expect(sectionOf(flapped.markdown, "What went wrong")).toContain(
+      "- The alarm flapped: it changed state repeatedly while the incident was open.",
+    );
+    const calm = generatePostmortem({
+      incident: makeIncident({ mitigatedAt: undefined, resolvedAt: tPlus(30) }),
+      timeline: quiet,
+      now: NOW,
+    });
+    const wrong = sectionOf(calm.markdown, "What went wrong");
+    expect(wrong).toContain("_Nothing on the timeline stands out as going wrong._");
+    expect(wrong).not.toMatch(/flapped|escalated|role gap|Nobody acknowledged|late alarm/i);
+    // No mitigation before resolution: that is not claimed as going well.
+    expect(sectionOf(calm.markdown, "What went well")).not.toContain("mitigated");
+  });
+
+  it("the summary: title and impact, then the last stakeholder update, then the resolution", () => {
+    const { markdown } = generatePostmortem({
+      incident: makeIncident({
+        mitigatedAt: undefined,
+        resolvedAt: tPlus(30),
+        summary: "Reverted the connection pool change",
+      }),
+      timeline: [
+        e("incident.update_posted", tPlus(8), { text: "Investigating checkout errors" }, { actor: ALICE }),
+        e("incident.update_posted", tPlus(20), { text: "A fix is rolling out" }, { actor: BOB }),
+        ...quiet,
+      ],
+      now: NOW,
+    });
+    const summary = sectionOf(markdown, "Summary");
+    const title = summary.indexOf("Checkout 5xx above threshold (SEV2) affected checkout for ");
+    const update = summary.indexOf("The last stakeholder update, by Bob Chen at ");
+    const resolution = summary.indexOf("Resolution: Reverted the connection pool change");
+    expect(title).toBeGreaterThan(-1);
+    expect(update).toBeGreaterThan(title);
+    expect(resolution).toBeGreaterThan(update);
+    expect(summary).toContain(": A fix is rolling out");
+    expect(summary).not.toContain("Investigating checkout errors");
+  });
+});
+
 describe("generatePostmortem: the timeline never shows a raw kind (property)", () => {
   const KNOWN = [
     "incident.declared",
