@@ -226,6 +226,29 @@ export async function applyDirectoryFile(
   }
 }
 
+/** The stored directory (and what `alsoRead` reads beside it, in parallel); a clear error when there is none. */
+async function readStored<T>(
+  target: TableTarget,
+  clock: Clock | undefined,
+  alsoRead: (store: DirectoryStore) => Promise<T>,
+): Promise<{ stored: StoredDirectory; extra: T }> {
+  const store = storeFor(target, clock);
+  let stored: StoredDirectory | undefined;
+  let extra: T;
+  try {
+    [stored, extra] = await Promise.all([store.get(), alsoRead(store)]);
+  } catch (error) {
+    throw unreachable(target, error);
+  } finally {
+    store.db.destroy();
+  }
+  if (!stored)
+    throw new CliError(
+      `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
+    );
+  return { stored, extra };
+}
+
 export interface CoverageOptions extends TargetOptions {
   at?: Date;
   days?: number;
@@ -239,19 +262,7 @@ export async function showCoverage(
   print: (line: string) => void = console.log,
 ): Promise<CoverageReport> {
   const target = resolveTableTarget(options);
-  const store = storeFor(target, options.clock);
-  let stored: StoredDirectory | undefined;
-  try {
-    stored = await store.get();
-  } catch (error) {
-    throw unreachable(target, error);
-  } finally {
-    store.db.destroy();
-  }
-  if (!stored)
-    throw new CliError(
-      `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
-    );
+  const { stored } = await readStored(target, options.clock, async () => undefined);
   const report = coverageGaps(
     stored.directory,
     options.at ?? (options.clock ?? systemClock).now(),
@@ -278,23 +289,10 @@ export async function showDirectory(
   print: (line: string) => void = console.log,
 ): Promise<void> {
   const target = resolveTableTarget(options);
-  const store = storeFor(target, options.clock);
-  let stored: StoredDirectory | undefined;
-  let heartbeats: Heartbeat[] = [];
-  try {
-    [stored, heartbeats] = await Promise.all([
-      store.get(),
-      new HeartbeatStore(store.db, target.tableName).list(),
-    ]);
-  } catch (error) {
-    throw unreachable(target, error);
-  } finally {
-    store.db.destroy();
-  }
-  if (!stored)
-    throw new CliError(
-      `No on-call directory in table ${target.tableName} yet. Apply one: npm run firebreak -- directory apply examples/directory.yaml`,
-    );
+  const { stored, extra } = await readStored(target, options.clock, (store) =>
+    new HeartbeatStore(store.db, target.tableName).list(),
+  );
+  const heartbeats: Heartbeat[] = extra ?? [];
   const summary = onCallSummary(stored.directory, options.at ?? (options.clock ?? systemClock).now());
   const overrides = stored.overrides ?? [];
   if (options.format === "json") {

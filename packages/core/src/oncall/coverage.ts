@@ -20,6 +20,7 @@
  * paged), and a DST hole: a gap of at most two hours lying around a clock change of a rotation's
  * zone (hand-written UTC overrides on each side of a change are the usual cause).
  */
+import { GAP_REASON_TEXT, type GapReason } from "./coverage-reasons";
 import { type Directory, indexDirectory, type Person, type TargetRef, type Team } from "./directory";
 import { zoneTransitions } from "./ical";
 import { onCallAt, scheduleBetween } from "./rotation";
@@ -31,17 +32,7 @@ const DST_HOLE_MS = 2 * 3_600_000;
 
 export type CoverageUrgency = "high" | "low";
 
-export const GAP_REASONS = [
-  "no_targets",
-  "unknown_rotation",
-  "empty_rotation",
-  "before_start",
-  "person_removed",
-  "no_contact_method",
-  "override_into_nobody",
-  "dst_hole",
-] as const;
-export type GapReason = (typeof GAP_REASONS)[number];
+export { GAP_REASON_TEXT, GAP_REASONS, type GapReason } from "./coverage-reasons";
 
 export interface CoverageGap {
   team: string;
@@ -221,18 +212,6 @@ export function coverageGaps(directory: Directory, from: Date, days = COVERAGE_D
     gaps: directory.teams.flatMap((team) => teamGaps(directory, team, from, to)),
   };
 }
-
-/** Each reason as people read it. */
-export const GAP_REASON_TEXT: Record<GapReason, string> = {
-  no_targets: "no targets",
-  unknown_rotation: "unknown rotation",
-  empty_rotation: "empty rotation",
-  before_start: "rotation not started",
-  person_removed: "person removed",
-  no_contact_method: "no Slack id or phone",
-  override_into_nobody: "override into nobody",
-  dst_hole: "DST hole",
-};
 
 /** One line per gap, for the CLI: "checkout (team payments) · level 1 · high+low · from → to (60 min) · reason: detail". */
 export function formatCoverageGap(gap: CoverageGap): string {

@@ -1,18 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
+import { GAP_REASON_TEXT } from "../../../core/src/oncall/coverage-reasons";
 import { api } from "../api";
 import { formatDuration, formatTime } from "../format";
 import type { CoverageReport } from "../types";
 
-const REASONS: Record<string, string> = {
-  no_targets: "no targets",
-  unknown_rotation: "unknown rotation",
-  empty_rotation: "empty rotation",
-  before_start: "rotation not started",
-  person_removed: "person removed",
-  no_contact_method: "no Slack id or phone",
-  override_into_nobody: "override into nobody",
-  dst_hole: "DST hole",
-};
+const REASONS: Record<string, string> = GAP_REASON_TEXT;
 
 /** At most this many gaps are listed; the CLI's `directory coverage` lists them all. */
 const SHOWN = 20;
