@@ -5,7 +5,7 @@
  * secrets), "ApiPostmortem" (`PUT /api/incidents/{id}/postmortem`) and "ApiDirectory"
  * (`PUT /api/directory`, and taking or cancelling shift overrides: `POST /api/oncall/overrides`,
  * `DELETE /api/oncall/overrides/{id}`), "ApiDocs" (`GET /api/openapi.json`) and "ApiPaging"
- * (`GET /api/incidents/{id}/trace`, `GET /api/oncall/coverage`), each linked to Table and
+ * (`GET /api/incidents/{id}/trace`, `GET /api/oncall/coverage`, `GET /api/oncall/calendar`), each linked to Table and
  * SessionKey only. API Gateway picks the most specific route, so these bypass
  * `ANY /api/{proxy+}`.
  */

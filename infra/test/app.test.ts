@@ -403,6 +403,7 @@ describe("API", () => {
         "GET /api/openapi.json",
         "GET /api/incidents/{id}/trace",
         "GET /api/oncall/coverage",
+        "GET /api/oncall/calendar",
         "POST /slack/events",
         ...ACK_ROUTES,
         ...INTEGRATION_ROUTES,

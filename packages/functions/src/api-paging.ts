@@ -9,7 +9,7 @@ export const ROUTE_GROUPS: readonly RouteGroup<PagingReadDeps>[] = [pagingReadRo
 
 /**
  * The "ApiPaging" function: the page trace (`GET /api/incidents/{id}/trace`) and the coverage
- * check (`GET /api/oncall/coverage`), api/routes/paging-reads.ts. Linked to Table and SessionKey
+ * check (`GET /api/oncall/coverage`) and the rotations' calendar (`GET /api/oncall/calendar`), api/routes/paging-reads.ts. Linked to Table and SessionKey
  * (it verifies sessions; it signs nobody in).
  */
 export function createApiPagingHandler(getDeps: () => PagingReadDeps) {

@@ -100,7 +100,7 @@ describe("the hourly coverage check, through the local runtime", () => {
     await vi.waitFor(() => expect(posts()).toHaveLength(2), { timeout: 20_000, interval: 100 });
   });
 
-  it("GET /api/oncall/coverage answers the same report; bad windows are 400 naming the parameter", async () => {
+  it("GET /api/oncall/coverage answers the same report, GET /api/oncall/calendar who is on; bad windows are 400 naming the parameter", async () => {
     const viewer = await runtime.apiToken("viewer", "bob");
     const get = (query: string) =>
       fetch(`${runtime.url}/api/oncall/coverage${query}`, { headers: { authorization: `Bearer ${viewer}` } });
@@ -116,6 +116,36 @@ describe("the hourly coverage check, through the local runtime", () => {
     expect(body.gaps).toEqual([
       expect.objectContaining({ level: 1, from: "2026-03-02T14:00:00.000Z", to: "2026-03-03T14:00:00.000Z" }),
     ]);
+    // The calendar of the same window: Ann, then Pat from 09:00 New York (14:00Z) on the 2nd.
+    const calendar = await fetch(`${runtime.url}/api/oncall/calendar?from=2026-03-02T00:00:00Z&days=2`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(calendar.status).toBe(200);
+    const cal = (await calendar.json()) as { rotations: { id: string; segments: unknown[] }[] };
+    expect(cal.rotations.map((r) => r.id)).toEqual(["us-primary"]);
+    expect(cal.rotations[0]!.segments.slice(0, 2)).toEqual([
+      {
+        personId: "ann",
+        name: "Ann Lee",
+        start: "2026-03-02T00:00:00.000Z",
+        end: "2026-03-02T14:00:00.000Z",
+        source: "rotation",
+      },
+      {
+        personId: "pat",
+        name: "Pat Doe",
+        start: "2026-03-02T14:00:00.000Z",
+        end: "2026-03-03T14:00:00.000Z",
+        source: "rotation",
+      },
+    ]);
+    expect(
+      (
+        await fetch(`${runtime.url}/api/oncall/calendar?days=0`, {
+          headers: { authorization: `Bearer ${viewer}` },
+        })
+      ).status,
+    ).toBe(400);
     for (const [query, path] of [
       ["?days=40", "days"],
       ["?days=two", "days"],

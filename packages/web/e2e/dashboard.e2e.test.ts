@@ -1146,6 +1146,14 @@ describe("dashboard in headless Chromium", () => {
       expect(await heartbeat.getAttribute("data-state")).toBe("up");
       expect(await heartbeat.locator("td").first().textContent()).toBe("nightly backup");
       expect(await heartbeat.locator("time").count()).toBe(2);
+      // The two-week calendar of a rotation: a row per day (15 when the window starts mid-day), a weekly handoff.
+      const calendar = page.locator('details.calendar[data-rotation="checkout-primary"]');
+      await calendar.locator("summary").click();
+      const days = calendar.locator("tbody tr");
+      await days.first().waitFor({ timeout: STEP_MS });
+      expect(await days.count()).toBeGreaterThanOrEqual(14);
+      expect(await days.count()).toBeLessThanOrEqual(15);
+      expect((await calendar.locator("tbody").textContent()) ?? "").toContain(" → ");
       // Coverage: the demo's search team is still staffing its rotation, so its level 1 pages nobody.
       const gap = page.locator('table.coverage tr[data-reason="empty_rotation"]');
       await gap.first().waitFor({ timeout: STEP_MS });

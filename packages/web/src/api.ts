@@ -13,6 +13,7 @@ import type {
   PageTrace,
   Person,
   Problem,
+  RotationCalendar,
   ShiftOverride,
   TeamOnCall,
 } from "./types";
@@ -138,6 +139,10 @@ export async function signOut(): Promise<void> {
 
 export const api = {
   incident: (id: string) => `/api/incidents/${encodeURIComponent(id)}`,
+  /** Who is on call in each rotation, the next 14 days (GET /api/oncall/calendar). */
+  calendar() {
+    return getJson<RotationCalendar>("/api/oncall/calendar");
+  },
   /** When an escalation level would page nobody, over the next 14 days (GET /api/oncall/coverage). */
   coverage() {
     return getJson<CoverageReport>("/api/oncall/coverage");

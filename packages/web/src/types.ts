@@ -369,3 +369,23 @@ export interface CoverageReport {
     detail: string;
   }[];
 }
+
+/** GET /api/oncall/calendar: who is on call in each rotation over a window. */
+export interface RotationCalendar {
+  directoryVersion: number;
+  from: string;
+  to: string;
+  rotations: {
+    id: string;
+    name: string;
+    team: string;
+    timezone: string;
+    segments: {
+      personId: string | null;
+      name?: string;
+      start: string;
+      end: string;
+      source: "rotation" | "override" | "nobody";
+    }[];
+  }[];
+}

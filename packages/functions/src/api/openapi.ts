@@ -138,6 +138,14 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/oncall/calendar",
+    summary:
+      "Who is on call in each rotation over a window (default: the next 14 days), the live shift overrides included: contiguous segments with the person (or nobody), from–to and whether a rotation shift or an override",
+    role: "viewer",
+    query: s.coverageQuery,
+  },
+  {
+    method: "get",
     path: "/api/oncall/coverage",
     summary:
       "Coverage gaps of the stored directory (with its live shift overrides) over a window (default: the next 14 days): each time an escalation level would page nobody who can be paged, with its services, level, urgencies, from–to and reason",

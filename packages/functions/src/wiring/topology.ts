@@ -176,7 +176,7 @@ export const HTTP_FUNCTIONS = {
   /** Paging reads: the page trace of an incident and the directory's coverage (a small bundle of their own). */
   ApiPaging: {
     handler: "packages/functions/src/api-paging.handler",
-    routes: ["GET /api/incidents/{id}/trace", "GET /api/oncall/coverage"],
+    routes: ["GET /api/incidents/{id}/trace", "GET /api/oncall/coverage", "GET /api/oncall/calendar"],
   },
   /** One-click ack links: only this function and the pager hold the AckKey secret. */
   Ack: {

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
 import { formatTime } from "../format";
 import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
+import { RotationCalendars } from "./calendar";
 import { ErrorNote, type Notice, NoticeBox } from "./common";
 import { CoverageCard } from "./coverage";
 
@@ -68,6 +69,7 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
       />
       <HeartbeatsCard heartbeats={heartbeats} />
       <CoverageCard version={overrides} />
+      <RotationCalendars version={overrides} />
       {teams === null && !error ? <p aria-busy="true">Loading…</p> : null}
       {teams && teams.length === 0 ? <p>The on-call directory has no teams yet.</p> : null}
       {teams?.map((team) => (

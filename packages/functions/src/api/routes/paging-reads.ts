@@ -1,11 +1,13 @@
 /**
  * Paging reads (the "ApiPaging" function): why an incident paged whom it paged
  * (`GET /api/incidents/{id}/trace`, core/paging/trace.ts) and whether a page would land
- * (`GET /api/oncall/coverage`, core/oncall/coverage.ts). A group of its own: the main API
+ * (`GET /api/oncall/coverage`, core/oncall/coverage.ts), and who is on call in each rotation
+ * over the next two weeks (`GET /api/oncall/calendar`). A group of its own: the main API
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
+import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
 import { systemClock } from "@firebreak/core/shared/clock";
@@ -34,6 +36,38 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
     return c.json(
       buildTrace({ incident: found.incident, timeline: found.timeline, escalation, pages: stored }),
     );
+  });
+
+  // Who is on call in each rotation over a window (default: the next 14 days), live shift
+  // overrides included: the on-call page's calendar.
+  app.get("/api/oncall/calendar", viewer, async (c) => {
+    const query = parse(coverageQuery, c.req.query(), "query");
+    const stored = await directoryStoreOf(ctx).get();
+    if (!stored)
+      throw new FirebreakError("paging_not_configured", "there is no on-call directory yet: apply one first");
+    const from = query.from ? new Date(query.from) : (ctx.getDeps().clock ?? systemClock).now();
+    const to = new Date(from.getTime() + query.days * 86_400_000);
+    const { directory } = stored;
+    return c.json({
+      directoryVersion: stored.version,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      rotations: directory.teams.flatMap((team) =>
+        team.rotations.map((rotation) => ({
+          id: rotation.id,
+          name: rotation.name ?? rotation.id,
+          team: team.id,
+          timezone: rotation.timezone,
+          segments: scheduleBetween(rotation, directory.people, from, to).map((s) => ({
+            personId: s.personId,
+            ...(s.person ? { name: s.person.name } : {}),
+            start: s.start.toISOString(),
+            end: s.end.toISOString(),
+            source: s.source,
+          })),
+        })),
+      ),
+    });
   });
 
   app.get("/api/oncall/coverage", viewer, async (c) => {
