@@ -1136,6 +1136,9 @@ describe("dashboard in headless Chromium", () => {
       expect(await first.locator("td.now strong").count()).toBeGreaterThan(0);
       expect(await first.locator("td.now").textContent()).toContain("until");
       expect(await page.locator("section[data-team]").count()).toBeGreaterThanOrEqual(3);
+      expect(await checkout.locator(".policy").textContent()).toBe(
+        "Escalation policy team:checkout: level 1 rotation checkout-primary (5 min) → level 2 rotation checkout-secondary (10 min) → level 3 María Gómez + SNS topic firebreak-checkout-pages (15 min); repeated 1×; then the fallback, SNS topic firebreak-all-hands.",
+      );
       // A viewer sees the overrides but no form to change them.
       await page.getByRole("heading", { name: "Shift overrides" }).waitFor({ timeout: STEP_MS });
       expect(await page.getByRole("form", { name: "Cover a shift" }).count()).toBe(0);

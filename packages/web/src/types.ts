@@ -295,6 +295,14 @@ export interface TeamOnCall {
   }[];
   /** Whom paging the team reaches now. */
   onCall: { personId: string; name: string }[];
+  /** The escalation policy laid out. */
+  policy?: {
+    id: string;
+    name?: string;
+    levels: { level: number; timeoutMinutes: number; targets: string[] }[];
+    repeat: number;
+    fallback: string;
+  };
   nobody?: string;
 }
 

@@ -13,6 +13,17 @@ describe("onCallOverview", () => {
     // Monday 09:00 London, which is 08:00 UTC after the change (it was 09:00 UTC the week before).
     const [checkout] = onCallOverview(demo, new Date("2026-03-28T12:00:00Z"), { team: "checkout" });
     expect(checkout).toMatchObject({ id: "checkout", name: "Checkout", services: ["checkout", "cart"] });
+    // The escalation policy laid out, as the on-call page shows it.
+    expect(checkout!.policy).toEqual({
+      id: "team:checkout",
+      levels: [
+        { level: 1, timeoutMinutes: 5, targets: ["rotation checkout-primary"] },
+        { level: 2, timeoutMinutes: 10, targets: ["rotation checkout-secondary"] },
+        { level: 3, timeoutMinutes: 15, targets: ["María Gómez", "SNS topic firebreak-checkout-pages"] },
+      ],
+      repeat: 1,
+      fallback: "SNS topic firebreak-all-hands",
+    });
     const level1 = checkout!.levels[0]!;
     expect(level1.level).toBe(1);
     expect(level1.now).toHaveLength(1);

@@ -2,7 +2,7 @@
  * Who is on call now, and next, per team and escalation level: `/incident oncall`,
  * `GET /api/oncall` and the dashboard's on-call page. Pure: the instant is an argument.
  */
-import type { Directory, Team } from "./directory";
+import type { Directory, TargetRef, Team } from "./directory";
 import { resolveOwner } from "./directory";
 import { resolveTargets } from "./who";
 
@@ -29,6 +29,26 @@ export interface TeamOnCallOverview {
   /** Its rotations and their members (who may override whom: shift-overrides.ts). */
   rotations: { id: string; name?: string; members: string[]; timezone: string }[];
   levels: LevelOnCall[];
+  /** The escalation policy laid out: each level's targets and timeout, the repeats and the fallback. */
+  policy: {
+    id: string;
+    name?: string;
+    levels: { level: number; timeoutMinutes: number; targets: string[] }[];
+    repeat: number;
+    fallback: string;
+  };
+}
+
+/** A target as people read it: a person's name, "rotation <id>", "SNS topic <name>". */
+function targetLabel(directory: Directory, target: TargetRef): string {
+  switch (target.type) {
+    case "person":
+      return directory.people.find((p) => p.id === target.id)?.name ?? target.id;
+    case "rotation":
+      return `rotation ${target.id}`;
+    case "topic":
+      return `SNS topic ${target.arn.split(":").pop() ?? target.arn}`;
+  }
 }
 
 function people(directory: Directory, team: Team, level: number, at: Date) {
@@ -74,5 +94,16 @@ export function onCallOverview(
         ...(current.found.length === 0 && current.nobody ? { nobody: current.nobody } : {}),
       };
     }),
+    policy: {
+      id: team.escalationPolicy.id,
+      ...(team.escalationPolicy.name ? { name: team.escalationPolicy.name } : {}),
+      levels: team.escalationPolicy.levels.map((l, i) => ({
+        level: i + 1,
+        timeoutMinutes: l.timeoutMinutes,
+        targets: l.targets.map((t) => targetLabel(directory, t)),
+      })),
+      repeat: team.escalationPolicy.repeat,
+      fallback: targetLabel(directory, team.escalationPolicy.fallback),
+    },
   }));
 }

@@ -77,6 +77,16 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
           <h2 id={`team-${team.id}`}>
             {team.name} <span class="muted">({team.services.join(", ")})</span>
           </h2>
+          {team.policy ? (
+            <p class="policy" dir="auto">
+              <strong>Escalation policy {team.policy.name ?? team.policy.id}:</strong>{" "}
+              {team.policy.levels
+                .map((l) => `level ${l.level} ${l.targets.join(" + ")} (${l.timeoutMinutes} min)`)
+                .join(" → ")}
+              {team.policy.repeat > 0 ? `; repeated ${team.policy.repeat}×` : ""}; then the fallback,{" "}
+              {team.policy.fallback}.
+            </p>
+          ) : null}
           <table class="oncall">
             <thead>
               <tr>
