@@ -519,6 +519,14 @@ describe("dashboard in headless Chromium", () => {
       await expect
         .poll(() => page.locator(".trace-why-not").textContent())
         .toMatch(/Level 2 was not paged: Erin Walsh acknowledged/);
+      // The service page: its open incident, the alarm that opened it, who owns it.
+      await page.locator(".incident-head").getByRole("link", { name: "header-svc" }).click();
+      await page.getByRole("heading", { level: 1, name: "Service header-svc" }).waitFor({ timeout: STEP_MS });
+      const openRow = page.getByRole("table", { name: "Open incidents" }).locator("tr[data-incident]");
+      await openRow.first().waitFor({ timeout: STEP_MS });
+      expect(await openRow.first().textContent()).toContain("header-e2e");
+      expect(await page.locator(".service-alarms").textContent()).toContain("header-e2e");
+      expect(await page.locator(".service-team").textContent()).toMatch(/^Owned by Platform: on call now /);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

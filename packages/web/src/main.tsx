@@ -41,6 +41,7 @@ const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.Metri
 const IgnoredAlarmsView = lazyView(() => import("./views/ignored").then((m) => m.IgnoredAlarmsView));
 const OnCallView = lazyView(() => import("./views/oncall").then((m) => m.OnCallView));
 const MaintenanceView = lazyView(() => import("./views/maintenance").then((m) => m.MaintenanceView));
+const ServiceView = lazyView(() => import("./views/service").then((m) => m.ServiceView));
 const MaintenanceDetailView = lazyView(() =>
   import("./views/maintenance").then((m) => m.MaintenanceDetailView),
 );
@@ -222,6 +223,9 @@ function Routes({ me }: { me: Me }) {
       break;
     case "maintenance-window":
       view = <MaintenanceDetailView id={route.id} />;
+      break;
+    case "service":
+      view = <ServiceView name={route.service} />;
       break;
     default:
       view = (

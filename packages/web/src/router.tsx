@@ -35,6 +35,7 @@ export type Route =
   | { name: "maintenance" }
   | { name: "oncall" }
   | { name: "maintenance-window"; id: string }
+  | { name: "service"; service: string }
   | { name: "not-found" };
 
 export function matchRoute(path: string): Route {
@@ -43,6 +44,9 @@ export function matchRoute(path: string): Route {
   if (path === "/alarms/ignored") return { name: "ignored" };
   if (path === "/maintenance" || path === "/maintenance/") return { name: "maintenance" };
   if (path === "/oncall" || path === "/oncall/") return { name: "oncall" };
+  // A service's name as the directory writes it (letters, digits, . _ -).
+  const service = /^\/services\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/?$/.exec(path);
+  if (service) return { name: "service", service: service[1]! };
   const window = /^\/maintenance\/(MW-\d{1,9})\/?$/i.exec(path);
   if (window) return { name: "maintenance-window", id: window[1]!.toUpperCase() };
   // An incident's id (ULID) or its key INC-<n>: the API resolves both.

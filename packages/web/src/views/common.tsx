@@ -1,6 +1,7 @@
 import { ApiError } from "../api";
 import { formatAge, formatTime } from "../format";
 import type { Outage } from "../poll";
+import { Link } from "../router";
 import type { IncidentStatus, Severity } from "../types";
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
@@ -92,5 +93,19 @@ export function OutageBanner({
         </button>
       </p>
     </div>
+  );
+}
+
+/** Service names, each a link to its service page. */
+export function ServiceLinks({ services }: { services: readonly string[] }) {
+  return (
+    <>
+      {services.map((s, i) => (
+        <span key={s}>
+          {i > 0 ? ", " : ""}
+          <Link href={`/services/${encodeURIComponent(s)}`}>{s}</Link>
+        </span>
+      ))}
+    </>
   );
 }

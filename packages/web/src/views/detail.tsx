@@ -31,6 +31,7 @@ import {
   NoticeBox,
   OUTAGE_REASON,
   OutageBanner,
+  ServiceLinks,
   SeverityBadge,
   StatusBadge,
 } from "./common";
@@ -442,7 +443,12 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
             {incident.resolvedAt ? "lasted" : "open for"}{" "}
             <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
           </span>
-          {incident.services.length ? <span> · service {incident.services.join(", ")}</span> : null}
+          {incident.services.length ? (
+            <span>
+              {" "}
+              · service <ServiceLinks services={incident.services} />
+            </span>
+          ) : null}
           {incident.flapping ? <span class="badge warn">flapping</span> : null}
           {incident.reopens ? (
             <span class="badge warn" title={`last reopened ${incident.reopenedAt ?? ""}`}>

@@ -3,7 +3,7 @@ import { ApiError, api } from "../api";
 import { formatTime } from "../format";
 import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
 import { RotationCalendars } from "./calendar";
-import { ErrorNote, type Notice, NoticeBox } from "./common";
+import { ErrorNote, type Notice, NoticeBox, ServiceLinks } from "./common";
 import { CoverageCard } from "./coverage";
 
 /**
@@ -75,7 +75,10 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
       {teams?.map((team) => (
         <section key={team.id} class="card" aria-labelledby={`team-${team.id}`} data-team={team.id}>
           <h2 id={`team-${team.id}`}>
-            {team.name} <span class="muted">({team.services.join(", ")})</span>
+            {team.name}{" "}
+            <span class="muted">
+              (<ServiceLinks services={team.services} />)
+            </span>
           </h2>
           {team.policy ? (
             <p class="policy" dir="auto">
