@@ -237,7 +237,7 @@ export const api = {
       ...(message ? { message } : {}),
     });
   },
-  postUpdate(id: string, text: string, temporary: boolean) {
-    return send<unknown>("POST", `${api.incident(id)}/updates`, { text, temporary });
+  postUpdate(id: string, text: string, temporary: boolean, isPublic: boolean) {
+    return send<unknown>("POST", `${api.incident(id)}/updates`, { text, temporary, public: isPublic });
   },
 };

@@ -92,6 +92,8 @@ export const updateInputSchema = z.object({
       z.maxLength(4000, "at most 4000 characters"),
     ),
   temporary: z._default(z.boolean(), false),
+  /** Shown on the public status page and its feed; not public unless set. */
+  public: z._default(z.boolean(), false),
   expectedVersion: expectedVersionSchema,
 });
 
@@ -420,11 +422,14 @@ export async function reopenIncident(
   });
 }
 
-/** A stakeholder status update; `temporary` marks a temporary mitigation to roll back later. */
+/**
+ * A stakeholder status update; `temporary` marks a temporary mitigation to roll back later,
+ * `public` shows it on the public status page.
+ */
 export async function postUpdate(
   deps: ActionDeps,
   incidentId: string,
-  input: { text: string; temporary?: boolean; expectedVersion?: number },
+  input: { text: string; temporary?: boolean; public?: boolean; expectedVersion?: number },
   actor = currentActor(),
 ): Promise<Incident> {
   const data = validate(updateInputSchema, input);
@@ -434,7 +439,7 @@ export async function postUpdate(
       {
         kind: "incident.update_posted",
         summary: `${data.temporary ? "temporary mitigation" : "update"} from ${actor.name ?? actor.id}: ${data.text}`,
-        data: { text: data.text, temporary: data.temporary },
+        data: { text: data.text, temporary: data.temporary, public: data.public },
       },
     ],
   }));

@@ -96,8 +96,11 @@ export interface TimelineData {
     personName?: string;
     previous?: { personId: string; personName?: string; since: string };
   };
-  /** A stakeholder status update; `temporary` marks a temporary mitigation to roll back. */
-  "incident.update_posted": { text: string; temporary: boolean };
+  /**
+   * A stakeholder status update; `temporary` marks a temporary mitigation to roll back, `public`
+   * shows it on the public status page (absent on updates stored before the flag: not public).
+   */
+  "incident.update_posted": { text: string; temporary: boolean; public?: boolean };
   "incident.severity_changed": { from: string; to: string };
   /** On the duplicate: merged into `into` (and resolved by it, in an `incident.status_changed`). */
   "incident.merged": { into: { id: string; number: number; title: string }; reason?: string };

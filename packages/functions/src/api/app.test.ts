@@ -590,6 +590,7 @@ describe("incidents", () => {
       [`/api/incidents/${id}/roles`, { body: { role: "ic", personId: "nobody" } }, "personId"],
       [`/api/incidents/${id}/updates`, { body: { text: "  " } }, "text"],
       [`/api/incidents/${id}/updates`, { body: { text: "x", temporary: "yes" } }, "temporary"],
+      [`/api/incidents/${id}/updates`, { body: { text: "x", public: "yes" } }, "public"],
       [`/api/incidents/${id}/postmortem`, { method: "PUT", body: { markdown: "# x" } }, "baseVersion"],
       ["/api/metrics?since=yesterday-ish", {}, "since"],
       ["/api/pages?incident=nope", {}, "incident"],
@@ -738,7 +739,15 @@ describe("incidents", () => {
       token: tokens.responder,
     });
     expect(update.status).toBe(201);
-    expect(update.json).toMatchObject({ kind: "incident.update_posted", data: { temporary: true } });
+    expect(update.json).toMatchObject({
+      kind: "incident.update_posted",
+      data: { temporary: true, public: false },
+    });
+    const publicUpdate = await call(`/api/incidents/${incident.id}/updates`, {
+      body: { text: "Checkout is recovering", public: true },
+      token: tokens.responder,
+    });
+    expect(publicUpdate.json).toMatchObject({ data: { temporary: false, public: true } });
     const staleUpdate = await call(`/api/incidents/${incident.id}/updates`, {
       body: { text: "x", expectedVersion: 1 },
       token: tokens.responder,

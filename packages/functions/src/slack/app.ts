@@ -623,6 +623,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const after = await postUpdate(actions, incident.id, {
           text: command.text,
           temporary: command.temporary,
+          public: command.public,
         });
         // The Slack worker posts every update in the incident channel: typed there, no echo.
         if ((await deps.channelIncident?.(body.channel_id)) === after.id)

@@ -139,16 +139,27 @@ describe("parseCommand", () => {
       kind: "update",
       text: "rolled back the deploy",
       temporary: false,
+      public: false,
       number: 4,
     });
     expect(ok("update INC-4 feature flag off --temporary")).toEqual({
       kind: "update",
       text: "feature flag off",
       temporary: true,
+      public: false,
       number: 4,
     });
     expect(ok("update —temporary scaled up x2")).toMatchObject({ text: "scaled up x2", temporary: true });
-    expect(ok("update INC-4")).toEqual({ kind: "update", text: "INC-4", temporary: false });
+    expect(ok("update INC-4")).toEqual({ kind: "update", text: "INC-4", temporary: false, public: false });
+    expect(ok("update --public Checkout is recovering INC-4")).toEqual({
+      kind: "update",
+      text: "Checkout is recovering",
+      temporary: false,
+      public: true,
+      number: 4,
+    });
+    expect(ok("update —public all clear")).toMatchObject({ text: "all clear", public: true });
+    expect(err("update --public")).toMatchObject({ code: "missing_argument", usage: USAGE.update });
     expect(err("update --temporary")).toMatchObject({ code: "missing_argument", usage: USAGE.update });
   });
 

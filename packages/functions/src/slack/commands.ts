@@ -8,7 +8,7 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident declare <title> [sev1..sev5] [service:<name>]   (no arguments: the declare modal)
  * /incident ack [INC-n]
  * /incident assign <ic|ops|comms> @user [INC-n] [--page|--no-page]
- * /incident update <text> [INC-n] [--temporary]
+ * /incident update <text> [INC-n] [--temporary] [--public]
  * /incident status [INC-n]
  * /incident mitigate [INC-n]
  * /incident resolve [INC-n] [summary]
@@ -41,7 +41,8 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  *   sends `<@U123|name>`; without it the id form `<@U123>` is accepted too. A bare `@name` cannot
  *   be resolved without a directory lookup and is refused with a hint.
  * - `update`: `INC-n` is read at the end of the text (or at its start); `--temporary` anywhere
- *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash).
+ *   (also `—temporary`, as Slack's editor on macOS turns `--` into an em dash); `--public` likewise
+ *   shows the update on the public status page.
  * - `severity`: the severity first (`sev2`, `SEV2` or `2`), then `INC-n`, then the reason (needed
  *   when lowering it).
  * - `page`: a mention or `team:<id>` first, then `INC-n`, then the message.
@@ -74,7 +75,7 @@ export type Command =
       /** Page the assignee; absent: the default (the IC is paged, unless they took it themselves). */
       page?: boolean;
     }
-  | { kind: "update"; text: string; temporary: boolean; number?: number }
+  | { kind: "update"; text: string; temporary: boolean; public: boolean; number?: number }
   | { kind: "status"; number?: number }
   | { kind: "mitigate"; number?: number }
   | { kind: "resolve"; number?: number; summary?: string }
@@ -145,7 +146,7 @@ export const USAGE: Record<Subcommand, string> = {
   declare: "/incident declare <title> [sev1..sev5] [service:<name>]",
   ack: "/incident ack [INC-n]",
   assign: "/incident assign <ic|ops|comms> @user [INC-n] [--page|--no-page]",
-  update: "/incident update <text> [INC-n] [--temporary]",
+  update: "/incident update <text> [INC-n] [--temporary] [--public]",
   status: "/incident status [INC-n]",
   mitigate: "/incident mitigate [INC-n]",
   resolve: "/incident resolve [INC-n] [summary]",
@@ -172,7 +173,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   declare: "declare an incident (no arguments: open the form)",
   ack: "acknowledge: you are on it",
   assign: "give a role to someone (incident commander, operations lead, communications lead)",
-  update: "post a status update; --temporary marks a temporary mitigation to roll back later",
+  update:
+    "post a status update; --temporary marks a temporary mitigation to roll back later, --public shows it on the status page",
   status: "show the incident's state, roles and latest timeline entries",
   mitigate: "mark the impact as mitigated",
   resolve: "resolve the incident, with an optional summary (a postmortem draft follows)",
@@ -243,6 +245,7 @@ const NOT_A_SEVERITY = /^sev-?\d+$/i;
 const SERVICE = /^service:(.*)$/i;
 const MENTION = /^<@([UW][A-Z0-9]{1,30})(?:\|([^>]{0,200}))?>$/;
 const TEMPORARY = /^(?:--|—|–)temp(?:orary)?$/i;
+const PUBLIC = /^(?:--|—|–)public$/i;
 
 function fail(code: CommandError["code"], problem: string, subcommand?: Subcommand): ParseResult {
   return { ok: false, error: { code, problem, usage: subcommand ? USAGE[subcommand] : FULL_USAGE } };
@@ -484,7 +487,8 @@ function parseAssign(args: string[]): ParseResult {
 
 function parseUpdate(args: string[]): ParseResult {
   const temporary = args.some((w) => TEMPORARY.test(w));
-  const words = args.filter((w) => !TEMPORARY.test(w));
+  const isPublic = args.some((w) => PUBLIC.test(w));
+  const words = args.filter((w) => !TEMPORARY.test(w) && !PUBLIC.test(w));
   let number: number | undefined;
   const last = words.at(-1);
   if (last !== undefined && words.length > 1 && incidentNumber(last) !== undefined) {
@@ -500,7 +504,13 @@ function parseUpdate(args: string[]): ParseResult {
     return fail("invalid_argument", `the update is ${text.length} characters: at most 4000`, "update");
   return {
     ok: true,
-    command: { kind: "update", text, temporary, ...(number !== undefined ? { number } : {}) },
+    command: {
+      kind: "update",
+      text,
+      temporary,
+      public: isPublic,
+      ...(number !== undefined ? { number } : {}),
+    },
   };
 }
 

@@ -279,11 +279,12 @@ function UpdateForm({
   incidentId: string;
   disabled: boolean;
   /** `posted` forgets the draft: called as soon as the update is stored. */
-  onPost: (text: string, temporary: boolean, posted: () => void) => Promise<boolean>;
+  onPost: (text: string, temporary: boolean, isPublic: boolean, posted: () => void) => Promise<boolean>;
 }) {
   // Kept while typed: a session that expires meanwhile does not lose it (draft.ts).
   const [text, setText] = useDraft(`${incidentId}:update`);
   const [temporary, setTemporary] = useState(false);
+  const [isPublic, setPublic] = useState(false);
   return (
     <form
       class="card update-form"
@@ -291,9 +292,10 @@ function UpdateForm({
       onSubmit={async (e) => {
         e.preventDefault();
         if (!text.trim()) return;
-        await onPost(text.trim(), temporary, () => {
+        await onPost(text.trim(), temporary, isPublic, () => {
           setText("");
           setTemporary(false);
+          setPublic(false);
         });
       }}
     >
@@ -315,6 +317,14 @@ function UpdateForm({
           onChange={(e) => setTemporary((e.target as HTMLInputElement).checked)}
         />
         Temporary mitigation (to be rolled back later)
+      </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={isPublic}
+          onChange={(e) => setPublic((e.target as HTMLInputElement).checked)}
+        />
+        Public: show on the status page
       </label>
       <button type="submit" disabled={disabled || !text.trim()}>
         Post update
@@ -704,8 +714,8 @@ export function IncidentDetailView({ id, canAct }: { id: string; canAct: boolean
           <UpdateForm
             incidentId={incident.id}
             disabled={busy}
-            onPost={(text, temporary, posted) =>
-              act("Update posted.", () => api.postUpdate(id, text, temporary), posted)
+            onPost={(text, temporary, isPublic, posted) =>
+              act("Update posted.", () => api.postUpdate(id, text, temporary, isPublic), posted)
             }
           />
         ) : null}
