@@ -221,6 +221,48 @@ describe("parseDirectory", () => {
     ]);
   });
 
+  it("reads a status page section (SEV1–SEV3 by default) and names each bad entry's path", () => {
+    const data = base();
+    (data as Record<string, unknown>).statusPage = { services: [{ service: "checkout", name: "Checkout" }] };
+    expect(parseDirectory(data).statusPage).toEqual({
+      severities: ["SEV1", "SEV2", "SEV3"],
+      services: [{ service: "checkout", name: "Checkout" }],
+    });
+    expect(
+      problems((d) => {
+        (d as Record<string, unknown>).statusPage = {
+          severities: ["SEV1", "SEV9"],
+          services: [
+            { service: "checkout", name: "Shop" },
+            { service: "nowhere", name: "Nowhere" },
+            { service: "checkout", name: "shop" },
+            { service: "cart" },
+          ],
+          colour: "red",
+        };
+      }),
+    ).toEqual([
+      'statusPage.severities[1]: expected a severity SEV1 to SEV5, got "SEV9"',
+      "statusPage.services[3].name: required (a public name)",
+      "statusPage.colour: unknown key (misspelt?)",
+    ]);
+    expect(
+      problems((d) => {
+        (d as Record<string, unknown>).statusPage = {
+          services: [
+            { service: "checkout", name: "Shop" },
+            { service: "nowhere", name: "Nowhere" },
+            { service: "checkout", name: "shop" },
+          ],
+        };
+      }),
+    ).toEqual([
+      'statusPage.services[1].service: unknown service "nowhere"',
+      'statusPage.services[2].service: service "checkout" is listed twice (statusPage.services[0])',
+      'statusPage.services[2].name: name "shop" is used twice (statusPage.services[0])',
+    ]);
+  });
+
   it("rejects a service owned by two teams, and explains how to split it by account", () => {
     expect(
       problems((d) => {

@@ -142,6 +142,18 @@ export interface Directory {
   escalationPolicies: EscalationPolicy[];
   /** Alarms that never open an incident, whoever owns them (alarm-rules.ts). */
   ignoreAlarms?: IgnoreRule[];
+  /** The public status page (status/summary.ts); absent: the page lists no services. */
+  statusPage?: StatusPageConfig;
+}
+
+/** Which services the public status page shows, under which public names, and which severities count. */
+export interface StatusPageConfig {
+  /** The page's heading. */
+  title?: string;
+  /** Open incidents of these severities set a service's state; SEV1–SEV3 unless given. */
+  severities: ("SEV1" | "SEV2" | "SEV3" | "SEV4" | "SEV5")[];
+  /** `service` is the directory's service id (never shown); `name` is shown. */
+  services: { service: string; name: string }[];
 }
 
 /** A `ValidationIssue`; from `parseDirectoryYaml`, with the 1-based position in the YAML text. */
@@ -374,6 +386,23 @@ const teamSchema = z.strictObject({
   grouping: z.optional(groupingSchema),
 });
 
+export const statusPageSchema = z.strictObject({
+  title: z.optional(text("a title")),
+  severities: z._default(
+    z
+      .array(z.enum(["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"], { error: required("a severity SEV1 to SEV5") }))
+      .check(z.minLength(1, "list at least one severity, or drop severities")),
+    ["SEV1", "SEV2", "SEV3"],
+  ),
+  services: z.array(
+    z.strictObject(
+      { service: idSchema, name: text("a public name") },
+      { error: required("{service: <service id>, name: <public name>}") },
+    ),
+    { error: required("a list of services") },
+  ),
+});
+
 const rootSchema = z.strictObject({
   version: z.optional(z.literal(1, { error: "the only directory format version is 1" })),
   defaultTeam: z.optional(idSchema),
@@ -381,6 +410,7 @@ const rootSchema = z.strictObject({
   teams: z.array(z.unknown(), { error: required("a list of teams") }),
   escalationPolicies: z.optional(z.array(z.unknown(), { error: required("a list of escalation policies") })),
   ignoreAlarms: z.optional(ignoreRulesSchema),
+  statusPage: z.optional(statusPageSchema),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -692,6 +722,7 @@ export function parseWithIssues(input: unknown): { directory?: Directory; issues
 
   if (root?.defaultTeam !== undefined && !known.teams.has(root.defaultTeam))
     c.add(["defaultTeam"], `unknown team "${root.defaultTeam}"`);
+  if (root?.statusPage) checkStatusPage(c, root.statusPage, teams);
 
   if (c.issues.length > 0 || !root) return { issues: c.issues };
   return {
@@ -703,8 +734,33 @@ export function parseWithIssues(input: unknown): { directory?: Directory; issues
       teams: teams.filter((t): t is Team => t !== undefined),
       escalationPolicies: [...policies.values()],
       ignoreAlarms: root.ignoreAlarms?.map(stripUndefined),
+      statusPage: root.statusPage && stripUndefined(root.statusPage),
     }),
   };
+}
+
+/** Each status-page service is a service some team owns, listed once, under a unique public name. */
+function checkStatusPage(c: Collector, page: StatusPageConfig, teams: (Team | undefined)[]): void {
+  const owned = new Set(teams.flatMap((t) => t?.services.map((s) => s.id) ?? []));
+  const ids = new Map<string, number>();
+  const names = new Map<string, number>();
+  page.services.forEach((entry, i) => {
+    const path = ["statusPage", "services", i];
+    if (!owned.has(entry.service)) c.add([...path, "service"], `unknown service "${entry.service}"`);
+    const sameId = ids.get(entry.service);
+    if (sameId !== undefined)
+      c.add(
+        [...path, "service"],
+        `service "${entry.service}" is listed twice (statusPage.services[${sameId}])`,
+      );
+    else ids.set(entry.service, i);
+    const sameName = names.get(entry.name.toLowerCase());
+    if (sameName !== undefined)
+      c.add([...path, "name"], `name "${entry.name}" is used twice (statusPage.services[${sameName}])`);
+    else names.set(entry.name.toLowerCase(), i);
+  });
+  if (new Set(page.severities).size !== page.severities.length)
+    c.add(["statusPage", "severities"], "lists a severity twice");
 }
 
 /** The `ValidationError` listing every issue. */
