@@ -60,6 +60,12 @@ export const apiPaging = new sst.aws.Function("ApiPaging", {
   link: [table, sessionKey],
 });
 
+/** The public status page's summary and feed (no sign-in): reads Table; SessionKey for the shared middleware. */
+export const apiStatus = new sst.aws.Function("ApiStatus", {
+  handler: API_FUNCTIONS.ApiStatus.handler,
+  link: [table, sessionKey],
+});
+
 export const SLACK_HANDLER = SLACK_FUNCTION.handler;
 
 /** Read by packages/functions/src/slack.ts when set (README, Slack). */
@@ -95,6 +101,7 @@ const API_FUNCTION_RESOURCES = {
   ApiDirectory: apiDirectory,
   ApiDocs: apiDocs,
   ApiPaging: apiPaging,
+  ApiStatus: apiStatus,
 } satisfies Record<keyof typeof API_FUNCTIONS, sst.aws.Function>;
 
 for (const [name, { routes }] of Object.entries(API_FUNCTIONS)) {

@@ -19,6 +19,7 @@ export const API_FUNCTIONS = {
   ApiDirectory: HTTP_FUNCTIONS.ApiDirectory,
   ApiDocs: HTTP_FUNCTIONS.ApiDocs,
   ApiPaging: HTTP_FUNCTIONS.ApiPaging,
+  ApiStatus: HTTP_FUNCTIONS.ApiStatus,
 } as const;
 
 /** The main API function's routes. */

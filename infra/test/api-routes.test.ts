@@ -13,6 +13,7 @@ import * as apiDirectory from "../../packages/functions/src/api-directory";
 import * as apiDocs from "../../packages/functions/src/api-docs";
 import * as apiPaging from "../../packages/functions/src/api-paging";
 import * as apiPostmortem from "../../packages/functions/src/api-postmortem";
+import * as apiStatus from "../../packages/functions/src/api-status";
 import { API_FUNCTIONS } from "../routes";
 
 /** infra/paging.ts (it needs SST's globals): the Ack function's routes. */
@@ -24,6 +25,7 @@ const HANDLER_MODULES: Record<string, { ROUTE_GROUPS: readonly RouteGroup[] }> =
   "packages/functions/src/api-directory.handler": apiDirectory,
   "packages/functions/src/api-docs.handler": apiDocs,
   "packages/functions/src/api-paging.handler": apiPaging as { ROUTE_GROUPS: readonly RouteGroup[] },
+  "packages/functions/src/api-status.handler": apiStatus as { ROUTE_GROUPS: readonly RouteGroup[] },
 };
 
 /** Each function behind the HTTP API, with its route keys and the route groups its handler registers. */

@@ -55,6 +55,7 @@ const HANDLERS = {
   changes: "packages/functions/src/changes.handler",
   coverage: "packages/functions/src/coverage.handler",
   apiPaging: "packages/functions/src/api-paging.handler",
+  apiStatus: "packages/functions/src/api-status.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -468,12 +469,13 @@ describe("API", () => {
 });
 
 describe("API functions beside the main one", () => {
-  it("links postmortem edits, directory writes, the OpenAPI document and the paging reads to Table and SessionKey only", () => {
+  it("links postmortem edits, directory writes, the OpenAPI document, the paging reads and the status page to Table and SessionKey only", () => {
     for (const handler of [
       HANDLERS.apiPostmortem,
       HANDLERS.apiDirectory,
       HANDLERS.apiDocs,
       HANDLERS.apiPaging,
+      HANDLERS.apiStatus,
     ]) {
       const build = app.builds.find((b) => b.handler === handler);
       expect(Object.keys(build?.links ?? {}).sort(), handler).toEqual(["SessionKey", "Table"]);

@@ -36,6 +36,7 @@ import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPagingHandler } from "@firebreak/functions/api-paging";
 import { createApiPostmortemHandler } from "@firebreak/functions/api-postmortem";
+import { createApiStatusHandler } from "@firebreak/functions/api-status";
 import { createChangeIngestHandler } from "@firebreak/functions/changes";
 import { createCoverageHandler } from "@firebreak/functions/coverage";
 import { createEscalationHandler } from "@firebreak/functions/escalation";
@@ -56,6 +57,7 @@ import {
   apiDocsDeps,
   apiPagingDeps,
   apiPostmortemDeps,
+  apiStatusDeps,
 } from "@firebreak/functions/wiring/api";
 import { changeIngestDeps } from "@firebreak/functions/wiring/changes";
 import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
@@ -556,6 +558,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ApiPaging: lambdaOf(
         "ApiPaging",
         createApiPagingHandler(() => apiPagingDeps(platform, localAuth)),
+      ),
+      ApiStatus: lambdaOf(
+        "ApiStatus",
+        createApiStatusHandler(() => apiStatusDeps(platform, localAuth)),
       ),
       Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
       Integrations: lambdaOf(

@@ -67,18 +67,20 @@ function digest(incidentId: string, entryId: string): string {
 /**
  * The public summary at `now`. `incidents` are those open now or resolved within the history
  * window (others are ignored); `updates` are stakeholder updates of those incidents, public or not.
+ * `days` (1–90) is the history kept, today included.
  */
 export function publicSummary(
   config: StatusPageConfig | undefined,
   incidents: readonly Incident[],
   updates: readonly PublicUpdateInput[],
   now: Date,
+  days: number = HISTORY_DAYS,
 ): PublicSummary {
   const services = config?.services ?? [];
   const counted = new Set<string>(config?.severities ?? ["SEV1", "SEV2", "SEV3"]);
   const nameOf = new Map(services.map((s) => [s.service, s.name]));
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const firstDay = today - (HISTORY_DAYS - 1) * DAY_MS;
+  const firstDay = today - (Math.min(Math.max(Math.trunc(days), 1), HISTORY_DAYS) - 1) * DAY_MS;
   const nowMs = now.getTime();
 
   const relevant = incidents.filter(

@@ -77,6 +77,9 @@ export interface RouteContext<D extends BaseDeps = ApiDeps> {
 }
 
 /** Registers a group of routes on the base app. */
+/** Routes under this prefix answer without a session or token: the public status page. */
+export const PUBLIC_API_PREFIX = "/api/status/";
+
 export type RouteGroup<D extends BaseDeps = ApiDeps> = (app: ApiApp, ctx: RouteContext<D>) => void;
 
 /** The largest request body the API reads (a postmortem or a directory fits); larger → 413. */
@@ -168,11 +171,10 @@ export function buildApiApp<D extends BaseDeps>(getDeps: () => D, groups: readon
       },
     }),
   );
-  // Everything under /api needs a session or a token (writes from a session: the CSRF header too).
-  app.use(
-    "/api/*",
-    authenticate(() => getDeps().auth),
-  );
+  // Everything under /api needs a session or a token (writes from a session: the CSRF header too),
+  // except the public status page's reads (api/routes/status.ts).
+  const auth = authenticate(() => getDeps().auth);
+  app.use("/api/*", (c, next) => (c.req.path.startsWith(PUBLIC_API_PREFIX) ? next() : auth(c, next)));
 
   const ctx: RouteContext<D> = {
     getDeps,

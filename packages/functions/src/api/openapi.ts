@@ -154,6 +154,21 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/status/summary",
+    summary:
+      "Public, no sign-in: the status page's services (public names) with their state (operational, degraded, major_outage: open incidents of the directory's statusPage severities), the public stakeholder updates (newest first, at most 50) and each service's daily state over the last `days` (default 90); cached 30 s",
+    role: null,
+    query: s.statusQuery,
+  },
+  {
+    method: "get",
+    path: "/api/status/feed.atom",
+    summary: "Public, no sign-in: an Atom feed of the public stakeholder updates; cached 30 s",
+    role: null,
+    query: s.feedQuery,
+  },
+  {
+    method: "get",
     path: "/api/alarms/ignored",
     summary:
       "Alarms that open no incident (auto-scaling alarms, composites whose actions are suppressed, alarms tagged firebreak:ignore=true), each with its count and last transition",

@@ -85,6 +85,24 @@ export const coverageQuery = z.object({
   ),
 });
 
+const STATUS_DAYS = "expected a whole number of days from 1 to 90";
+/** The public status summary's query: how many days of history (today included). */
+export const statusQuery = z.strictObject({
+  days: z._default(
+    z.coerce
+      .number({ message: STATUS_DAYS })
+      .check(
+        z.int({ message: STATUS_DAYS }),
+        z.gte(1, { message: STATUS_DAYS }),
+        z.lte(90, { message: STATUS_DAYS }),
+      ),
+    90,
+  ),
+});
+
+/** The Atom feed takes no query. */
+export const feedQuery = z.strictObject({});
+
 // Text is normalised as it enters (shared/text.ts): well-formed, no stray control characters.
 export const declareBody = z.strictObject({
   title: z

@@ -14,6 +14,7 @@ import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";
 import type { PagingReadDeps } from "../api/routes/paging-reads";
+import type { StatusDeps } from "../api/routes/status";
 import { list, type Platform, requiredSecret } from "./platform";
 
 /**
@@ -97,6 +98,15 @@ export function apiPagingDeps(
     store: new IncidentStore(db, tableName),
     pages: new PageStore(db, tableName),
   };
+}
+
+/** "ApiStatus": the public status page; reads incidents, their timelines and the directory. */
+export function apiStatusDeps(
+  platform: Platform,
+  local?: Pick<AuthDeps, "devSignIn" | "secureCookies">,
+): StatusDeps {
+  const { db, tableName } = platform.table();
+  return { ...apiDirectoryDeps(platform, local), store: new IncidentStore(db, tableName) };
 }
 
 /** "ApiDocs": the OpenAPI document; checks sessions and tokens, as the directory writes do. */

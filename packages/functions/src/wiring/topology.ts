@@ -178,6 +178,11 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-paging.handler",
     routes: ["GET /api/incidents/{id}/trace", "GET /api/oncall/coverage", "GET /api/oncall/calendar"],
   },
+  /** The public status page's summary and Atom feed, no sign-in (a small bundle of its own). */
+  ApiStatus: {
+    handler: "packages/functions/src/api-status.handler",
+    routes: ["GET /api/status/summary", "GET /api/status/feed.atom"],
+  },
   /** One-click ack links: only this function and the pager hold the AckKey secret. */
   Ack: {
     handler: "packages/functions/src/ack.handler",
