@@ -46,6 +46,9 @@ const MaintenanceDetailView = lazyView(() =>
   import("./views/maintenance").then((m) => m.MaintenanceDetailView),
 );
 
+// The public status page needs no sign-in: rendered without the session check.
+const StatusView = lazyView(() => import("./views/status").then((m) => m.StatusView));
+
 const NEXT_KEY = "fb-next";
 const SIGNED_OUT_KEY = "fb-signed-out";
 
@@ -295,4 +298,5 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById("app")!);
+const isStatusPage = /^\/status\/?$/.test(location.pathname);
+render(isStatusPage ? <StatusView /> : <App />, document.getElementById("app")!);
