@@ -389,7 +389,7 @@ describe("API", () => {
     for (const [method, path] of paths) expect(covered(method, path), `${method} ${path}`).toBe(true);
   });
 
-  it("routes each API route to its function (the api handler, postmortem edits, directory writes, paging reads)", () => {
+  it("routes each API route to its function (the api handler, postmortem edits, directory writes, paging reads, the status page)", () => {
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
       [
@@ -405,6 +405,8 @@ describe("API", () => {
         "GET /api/incidents/{id}/trace",
         "GET /api/oncall/coverage",
         "GET /api/oncall/calendar",
+        "GET /api/status/summary",
+        "GET /api/status/feed.atom",
         "POST /slack/events",
         ...ACK_ROUTES,
         ...INTEGRATION_ROUTES,

@@ -12,6 +12,7 @@ import { docsRoutes } from "./routes/docs";
 import { mainRoutes } from "./routes/main";
 import { pagingReadRoutes } from "./routes/paging-reads";
 import { postmortemEditRoutes } from "./routes/postmortem-edit";
+import { statusRoutes } from "./routes/status";
 
 export { type ApiDeps, MAX_API_BODY_BYTES } from "./base";
 export { incidentView } from "./routes/main";
@@ -24,6 +25,7 @@ export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   directoryEditRoutes,
   docsRoutes,
   pagingReadRoutes,
+  statusRoutes as RouteGroup,
   ackLinkRoutes,
 ];
 
