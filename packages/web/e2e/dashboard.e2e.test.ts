@@ -668,6 +668,55 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("shows the public status page without sign-in: listed services, public updates only, the feed link", async () => {
+    const current = await runtime.paging.directory.get();
+    if (!current) throw new Error("the demo directory is missing");
+    await runtime.paging.directory.apply(
+      {
+        ...current.directory,
+        statusPage: {
+          severities: ["SEV1", "SEV2", "SEV3"],
+          services: [{ service: "search", name: "Product search" }],
+        },
+      },
+      current.version,
+      { actor: { type: "user", id: "e2e", name: "e2e" } },
+    );
+    const token = await runtime.apiToken("responder", "alice");
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const declared = await fetch(`${runtime.url}/api/incidents`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ title: "Status e2e secret title", severity: "SEV2", service: "search" }),
+    });
+    const { id } = (await declared.json()) as { id: string };
+    for (const body of [
+      { text: "Status e2e internal note" },
+      { text: "Search is slower than usual", public: true },
+    ])
+      await fetch(`${runtime.url}/api/incidents/${id}/updates`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+      });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${runtime.url}/status`);
+      await page.getByText("Search is slower than usual").waitFor({ timeout: STEP_MS });
+      expect(page.url()).toBe(`${runtime.url}/status`);
+      expect(await page.getByRole("heading", { level: 3, name: "Product search" }).count()).toBe(1);
+      const link = page.getByRole("link", { name: "Subscribe to updates (Atom feed)" });
+      expect(await link.getAttribute("href")).toBe("/api/status/feed.atom");
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).not.toContain("secret title");
+      expect(text).not.toContain("internal note");
+      await page.screenshot({ path: join(ARTIFACTS, "status-page.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("revalidates the list with If-None-Match (304) and stops polling while the tab is hidden", async () => {
     const { context, page, errors } = await signIn("dana", "viewer");
     try {

@@ -28,7 +28,7 @@ const BADGE: Record<State, string> = {
 };
 
 const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "long" });
 
 /** The public status page (`/status`): read-only, no sign-in, from GET /api/status/summary. */
 export function StatusView() {
