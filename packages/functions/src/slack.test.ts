@@ -271,7 +271,7 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     expect(enqueued.filter((w) => w.type === "slack.role_assigned")).toHaveLength(3);
   });
 
-  it("update (and --temporary) lands on the timeline and is echoed escaped", async () => {
+  it("update (and --temporary, --public) lands on the timeline and is echoed escaped", async () => {
     const { incident } = await declared();
     const plain = await command("update rolled back deploy 42 INC-1", BOB);
     expect(plain.json).toMatchObject({ response_type: "in_channel" });
@@ -281,15 +281,15 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     expect(temporary.json.text).toContain("feature flag &lt;off&gt; &amp; pinned");
     // Typed in the incident's own channel: no echo (the Slack worker posts it there).
     channels.set(CHANNEL, incident.id);
-    const inside = await command("update still watching", BOB);
+    const inside = await command("update still watching --public", BOB);
     expect(inside.json).toMatchObject({ response_type: "ephemeral" });
     expect(inside.json.text).toContain("posted in this channel");
     const { timeline } = (await store.getIncidentWithTimeline(incident.id))!;
     const updates = timeline.filter((e) => e.kind === "incident.update_posted").map((e) => e.data);
     expect(updates).toEqual([
-      { text: "rolled back deploy 42", temporary: false },
-      { text: "feature flag <off> & pinned", temporary: true },
-      { text: "still watching", temporary: false },
+      { text: "rolled back deploy 42", temporary: false, public: false },
+      { text: "feature flag <off> & pinned", temporary: true, public: false },
+      { text: "still watching", temporary: false, public: true },
     ]);
   });
 
