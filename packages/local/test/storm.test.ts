@@ -128,8 +128,14 @@ describe("alarm storms", () => {
       sweepIntervalMs: 200,
     });
     started.push(second);
-    const retried = await sendStorm(second.url, second.eventsToken, first.failed, 6);
-    expect(retried.failed).toEqual([]);
+    // As EventBridge does: what is refused with 503 ("send it again", Retry-After: 1) is sent again,
+    // a few rounds at most; under load a restarted runtime may refuse a conflicting write once.
+    let pending = first.failed;
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, 1000));
+      pending = (await sendStorm(second.url, second.eventsToken, pending, 6)).failed;
+    }
+    expect(pending).toEqual([]);
 
     const pagedByChild = new Set([...output.matchAll(/^PAGED INC-(\d+)$/gm)].map((m) => Number(m[1])));
     const paged = (number: number) => pagedByChild.has(number) || smsPagesFor(second, number).length > 0;

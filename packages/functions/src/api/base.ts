@@ -76,10 +76,10 @@ export interface RouteContext<D extends BaseDeps = ApiDeps> {
   directoryOf: () => DirectoryStore | undefined;
 }
 
-/** Registers a group of routes on the base app. */
 /** Routes under this prefix answer without a session or token: the public status page. */
 export const PUBLIC_API_PREFIX = "/api/status/";
 
+/** Registers a group of routes on the base app. */
 export type RouteGroup<D extends BaseDeps = ApiDeps> = (app: ApiApp, ctx: RouteContext<D>) => void;
 
 /** The largest request body the API reads (a postmortem or a directory fits); larger → 413. */
