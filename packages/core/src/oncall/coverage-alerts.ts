@@ -13,11 +13,12 @@
  *   publishes the committed entry at least once; the worker posts each team's message once).
  *   Two concurrent checks: one wins, the other writes nothing.
  */
+
+import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { newId } from "@firebreak/core/shared/ids";
+import type { Log } from "@firebreak/core/shared/log";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type Clock, systemClock } from "../shared/clock";
-import { newId } from "../shared/ids";
-import type { Log } from "../shared/log";
 import { COVERAGE_DAYS, type CoverageGap, coverageGaps } from "./coverage";
 import type { Directory } from "./directory";
 

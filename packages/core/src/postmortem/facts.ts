@@ -1,7 +1,7 @@
+import { formatDuration } from "@firebreak/core/shared/duration";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident } from "../incident/model";
 import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
-import { formatDuration } from "../shared/duration";
 import { IMPACT_START_MAX_LEAD_SECONDS, type ImpactStartSource } from "./types";
 
 export { IMPACT_START_MAX_LEAD_SECONDS };

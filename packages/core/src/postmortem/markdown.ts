@@ -99,7 +99,7 @@ export function row(cells: readonly string[]): string {
   return `| ${cells.join(" | ")} |`;
 }
 
-export { formatDuration } from "../shared/duration";
+export { formatDuration } from "@firebreak/core/shared/duration";
 
 /** Formats instants as UTC and in the team's time zone. One formatter per generation, reused. */
 export interface TimeFormatter {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, getJson } from "../api";
 import { compareIncidents, formatTime, incidentAge } from "../format";
-import { usePolling } from "../poll";
+import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import type { Heartbeat, IncidentView, MaintenanceWindow, TeamOnCall } from "../types";
 import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
@@ -21,7 +21,8 @@ export function ServiceView({ name }: { name: string }) {
   const [heartbeats, setHeartbeats] = useState<Heartbeat[]>([]);
   const [windows, setWindows] = useState<MaintenanceWindow[]>([]);
   const [team, setTeam] = useState<TeamOnCall | null | undefined>(undefined);
-  const now = Date.now();
+  // The page's clock (poll.ts): ages tick, and tests can pin it like every other view's.
+  const now = useNow();
   useEffect(() => {
     api.heartbeats().then(setHeartbeats, () => setHeartbeats([]));
     getJson<{ items: MaintenanceWindow[] }>("/api/maintenance").then(
