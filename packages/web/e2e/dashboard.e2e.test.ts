@@ -611,6 +611,74 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("shows each open incident's paging level, and counts being paged as mine", async () => {
+    const first = await signIn("alice", "viewer");
+    let paged: Session | undefined;
+    try {
+      await fireAlarm("paged-e2e", "--service", "paged-svc");
+      const row = (p: Page) => p.locator("tr", { hasText: "paged-e2e" });
+      await row(first.page).waitFor({ timeout: LIVE_MS });
+      const key = (await row(first.page).getAttribute("data-incident"))!;
+      // Who the ladder paged, as the list API says (the pager runs on the runtime's own clock).
+      let personId: string | undefined;
+      await expect
+        .poll(
+          async () => {
+            const list = await first.page.request.get(`${runtime.url}/api/incidents`);
+            const body = (await list.json()) as {
+              items: { key: string; escalation: { level?: number; paged: string[] } | null }[];
+            };
+            const mine = body.items.find((i) => i.key === key);
+            personId = mine?.escalation?.paged[0];
+            return mine?.escalation?.level;
+          },
+          { timeout: LIVE_MS },
+        )
+        .toBe(1);
+      expect(personId).toBeDefined();
+      await row(first.page).locator("td.paging", { hasText: /^L1 / }).waitFor({ timeout: LIVE_MS });
+      expect(await row(first.page).locator("td.paging").getAttribute("title")).toMatch(
+        /^paging level 1 for .*; nobody acknowledged$/,
+      );
+
+      // The person paged sees it as theirs without holding a role (theirs handed to someone else),
+      // and Mine keeps it.
+      paged = await signIn(personId!, "responder");
+      const csrf = (await paged.context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const detail = (await (await paged.page.request.get(`${runtime.url}/api/incidents/${key}`)).json()) as {
+        roles?: Record<string, { personId: string } | undefined>;
+      };
+      const other = personId === "alice" ? "bob" : "alice";
+      for (const [role, holder] of Object.entries(detail.roles ?? {})) {
+        if (holder?.personId !== personId) continue;
+        const handed = await paged.page.request.post(`${runtime.url}/api/incidents/${key}/roles`, {
+          headers: { "x-csrf-token": csrf },
+          data: { role, personId: other },
+        });
+        expect(handed.status(), await handed.text()).toBe(200);
+      }
+      const theirs = row(paged.page);
+      await theirs.locator(".badge.mine", { hasText: "paged you" }).waitFor({ timeout: LIVE_MS });
+      await paged.page.getByLabel("Mine (I hold a role or was paged)").check();
+      await theirs.waitFor({ timeout: STEP_MS });
+      const rows = paged.page.locator("table.incidents tbody tr");
+      expect(await rows.count()).toBe(
+        await paged.page.locator("table.incidents tbody tr .badge.mine").count(),
+      );
+
+      // Acknowledged: the column says the ladder stopped there.
+      await theirs.getByRole("link").click();
+      await paged.page.getByRole("button", { name: "Acknowledge", exact: true }).click();
+      await paged.page.getByRole("link", { name: "← Open incidents" }).click();
+      await row(paged.page).locator("td.paging", { hasText: "L1 · ack" }).waitFor({ timeout: LIVE_MS });
+      await paged.page.screenshot({ path: join(ARTIFACTS, "list-paging-column.png"), fullPage: true });
+      expect([...first.errors, ...paged.errors]).toEqual([]);
+    } finally {
+      await first.context.close();
+      await paged?.context.close();
+    }
+  }, 120_000);
+
   it("raises a browser notification for a new unacknowledged SEV1, once the user asks for them", async () => {
     const { context, page, errors } = await signIn("ines", "viewer");
     try {

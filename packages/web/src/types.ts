@@ -97,6 +97,18 @@ export interface IncidentView {
   merged?: IncidentRef[];
   links?: IncidentRef[];
   version: number;
+  /** In the list only: an open incident's paging (null when resolved or never paged). */
+  escalation?: EscalationSummary | null;
+}
+
+/** The list's view of an open incident's paging. */
+export interface EscalationSummary {
+  level?: number | "fallback";
+  since?: string;
+  acknowledged: boolean;
+  active: boolean;
+  doneReason?: string;
+  paged: string[];
 }
 
 /** Another incident, as one incident names it. */

@@ -72,6 +72,44 @@ async function timelineKinds(incidentId: string): Promise<string[]> {
 }
 
 describe("PageStore", () => {
+  it("remembers everyone paged across saves, and summarises escalations for the list in one read", async () => {
+    const second = { ...newPage("S1", "P2"), target: { kind: "person" as const, personId: "carol" } };
+    const topic = {
+      ...newPage("S1", "P3"),
+      target: { kind: "topic" as const, arn: "arn:aws:sns:eu-west-1:1:t" },
+    };
+    await store.saveEscalation({
+      expectedVersion: undefined,
+      escalation: escalation("S1", { steps: [{ level: 1, round: 0, requestedAt: AT, trigger: "start" }] }),
+      newPages: [newPage("S1", "P1"), topic],
+    });
+    const read = (await store.getEscalation("S1"))!;
+    expect(read.paged).toEqual(["bob"]);
+    const later = "2026-03-14T09:47:13.274Z";
+    // The next step is planned from what was read (as the service does): bob stays, carol is added,
+    // and paging bob again adds nobody.
+    await store.saveEscalation({
+      expectedVersion: 1,
+      escalation: {
+        ...read,
+        version: 2,
+        steps: [...read.steps, { level: 2, round: 0, requestedAt: later, trigger: "timeout" }],
+      },
+      newPages: [second, { ...newPage("S1", "P4") }],
+    });
+    await store.saveEscalation({
+      expectedVersion: undefined,
+      escalation: escalation("S2", { status: "done", doneReason: "low_urgency", acknowledgedAt: later }),
+    });
+
+    const summaries = await store.escalationSummaries(["S1", "S2", "never-paged"]);
+    expect(Object.fromEntries(summaries)).toEqual({
+      S1: { level: 2, since: later, acknowledged: false, active: true, paged: ["bob", "carol"] },
+      S2: { acknowledged: true, active: false, doneReason: "low_urgency", paged: [] },
+    });
+    expect(await store.escalationSummaries([])).toEqual(new Map());
+  });
+
   it("starts an escalation once, and moves it only from the version that was read", async () => {
     await store.saveEscalation({
       expectedVersion: undefined,

@@ -13,7 +13,7 @@ import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { UrgencyRules } from "../oncall/urgency";
 import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
-import { pickFields } from "../storage/items";
+import { batchGetItems, pickFields } from "../storage/items";
 import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
 import type { ChannelName, DeliveryError, PageTarget } from "./channels";
 
@@ -177,6 +177,24 @@ export interface EscalationRecord {
   respondersPaged?: string[];
   /** Escalate-now and re-page requests (`incident.escalation_requested`) carried out: their entry ids. */
   escalationRequests?: string[];
+  /**
+   * Everyone a page was requested for, by person id, in every episode: the list's "was paged".
+   * Kept by the store (`saveEscalation` adds the people of the new pages), never by the planner.
+   */
+  paged?: string[];
+}
+
+/** What the incident list shows of an escalation (`PageStore.escalationSummaries`). */
+export interface EscalationSummary {
+  /** The ladder's latest step: its level and when it was paged; absent before the first step. */
+  level?: number | "fallback";
+  since?: string;
+  acknowledged: boolean;
+  /** Whether the ladder is still running (something due). */
+  active: boolean;
+  /** Why it stopped, when it did: `acknowledged`, `resolved`, `low_urgency` (paged, waiting), … */
+  doneReason?: string;
+  paged: string[];
 }
 
 /** A page held by low urgency: what `pagesForTarget` would have sent, and when it will be. */
@@ -291,6 +309,7 @@ const ESCALATION_FIELDS = [
   "relatedPaged",
   "respondersPaged",
   "escalationRequests",
+  "paged",
 ] as const;
 
 function toEscalation(item: Record<string, unknown>): EscalationRecord {
@@ -305,6 +324,16 @@ function escalationItem(escalation: EscalationRecord): Record<string, unknown> {
       : {};
   return { ...keys.escalation(escalation.incidentId), type: "escalation", ...escalation, ...due };
 }
+
+/** The escalation with the people of these new pages added to `paged` (each once, in order). */
+function withPaged(escalation: EscalationRecord, pages: readonly StoredPage[]): EscalationRecord {
+  const paged = new Set(escalation.paged ?? []);
+  for (const page of pages) if (page.target.kind === "person") paged.add(page.target.personId);
+  return paged.size === (escalation.paged?.length ?? 0) ? escalation : { ...escalation, paged: [...paged] };
+}
+
+/** The few fields of the escalation item the list reads (a projection: the ladder snapshot is large). */
+const SUMMARY_FIELDS = ["incidentId", "status", "doneReason", "steps", "acknowledgedAt", "paged"] as const;
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -345,6 +374,33 @@ export class PageStore {
       new GetCommand({ TableName: this.tableName, Key: keys.escalation(incidentId), ConsistentRead: true }),
     );
     return out.Item ? toEscalation(out.Item) : undefined;
+  }
+
+  /**
+   * For the incident list: each incident's escalation level, since when, whether acknowledged, and
+   * who was paged. One BatchGetItem per 100 incidents, eventually consistent (a list that is a
+   * moment behind is fine; it is polled), only the fields it shows. Incidents never paged are absent.
+   */
+  async escalationSummaries(incidentIds: readonly string[]): Promise<Map<string, EscalationSummary>> {
+    const items = await batchGetItems(
+      this.db,
+      this.tableName,
+      incidentIds.map((id) => keys.escalation(id)),
+      { attributes: SUMMARY_FIELDS },
+    );
+    const out = new Map<string, EscalationSummary>();
+    for (const item of items) {
+      const e = pickFields<Pick<EscalationRecord, (typeof SUMMARY_FIELDS)[number]>>(item, SUMMARY_FIELDS);
+      const last = e.steps?.at(-1);
+      out.set(e.incidentId, {
+        ...(last ? { level: last.level, since: last.requestedAt } : {}),
+        acknowledged: e.acknowledgedAt !== undefined,
+        active: e.status === "active",
+        ...(e.doneReason ? { doneReason: e.doneReason } : {}),
+        paged: e.paged ?? [],
+      });
+    }
+    return out;
   }
 
   async getPage(incidentId: string, pageId: string): Promise<StoredPage | undefined> {
@@ -436,7 +492,7 @@ export class PageStore {
     /** The incident changed with this step (the initial roles), conditioned on `before.version`. */
     incident?: { before: Incident; after: Incident };
   }): Promise<void> {
-    const { escalation } = change;
+    const escalation = withPaged(change.escalation, change.newPages ?? []);
     const first: TransactItem[] = [
       {
         Put: {

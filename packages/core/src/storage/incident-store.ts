@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -16,7 +15,7 @@ import type { AlarmTransition } from "../alarm/transition";
 import type { Incident, IncidentStatus, RelatedAlarm } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { pickFields } from "./items";
+import { batchGetItems, pickFields } from "./items";
 import {
   ALL_PARTITION,
   createdSortKey,
@@ -351,27 +350,9 @@ export class IncidentStore {
     return typeof id === "string" ? { incidentId: id } : undefined;
   }
 
-  /**
-   * Items by key, strongly consistent, 100 keys per BatchGetItem (its limit), unprocessed keys
-   * retried with a jittered backoff. In no particular order.
-   */
-  private async batchGet(wanted: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    for (let start = 0; start < wanted.length; start += 100) {
-      let pending = wanted.slice(start, start + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0)
-          await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
-        const out = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(out.Responses?.[this.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+  /** Items by key, strongly consistent (storage/items.ts). */
+  private batchGet(wanted: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    return batchGetItems(this.db, this.tableName, wanted, { consistent: true });
   }
 
   /**

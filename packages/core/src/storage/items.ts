@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 
 /** The listed fields of a stored item (table keys and index attributes left behind). */
 export function pickFields<T>(item: Record<string, unknown>, fields: readonly string[]): T {
@@ -30,4 +30,45 @@ export async function queryPartition(
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/**
+ * Items by key, 100 keys per BatchGetItem (its limit), unprocessed keys retried with a jittered
+ * backoff. In no particular order; a key with no item is absent. `attributes` reads only those
+ * (a projection: the list reads a few fields of large items).
+ */
+export async function batchGetItems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  wanted: readonly Record<string, unknown>[],
+  options: { consistent?: boolean; attributes?: readonly string[] } = {},
+): Promise<Record<string, unknown>[]> {
+  const projection = options.attributes
+    ? {
+        ProjectionExpression: options.attributes.map((_, i) => `#a${i}`).join(", "),
+        ExpressionAttributeNames: Object.fromEntries(options.attributes.map((a, i) => [`#a${i}`, a])),
+      }
+    : {};
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < wanted.length; start += 100) {
+    let pending = wanted.slice(start, start + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
+      const out = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ...(options.consistent ? { ConsistentRead: true } : {}),
+              ...projection,
+            },
+          },
+        }),
+      );
+      found.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
 }

@@ -307,7 +307,25 @@ export const timelineEntry = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const incidentList = z.object({ items: z.array(incidentView), cursor: z.nullable(z.string()) });
+/** The list's view of an open incident's paging (null when resolved or never paged). */
+export const escalationSummary = z.object({
+  level: z.optional(
+    z
+      .union([z.number().check(z.int()), z.literal("fallback")])
+      .check(z.describe("the ladder's latest level")),
+  ),
+  since: z.optional(z.string().check(z.describe("when that level was paged"))),
+  acknowledged: z.boolean(),
+  active: z.boolean().check(z.describe("the ladder is still running: something is due")),
+  doneReason: z.optional(
+    z.string().check(z.describe("why it stopped: acknowledged, resolved, low_urgency (paged, waiting)…")),
+  ),
+  paged: z.array(z.string()).check(z.describe("person ids a page was requested for")),
+});
+export const incidentList = z.object({
+  items: z.array(z.extend(incidentView, { escalation: z.nullable(escalationSummary) })),
+  cursor: z.nullable(z.string()),
+});
 export const incidentDetail = z.extend(incidentView, {
   alarms: z.array(
     z.object({

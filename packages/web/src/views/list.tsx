@@ -73,9 +73,40 @@ function ActiveWindows() {
   );
 }
 
-/** Whether `personId` holds one of the incident's roles (the "mine" of the list). */
+/** Whether `personId` holds one of the incident's roles. */
 export function holdsRole(incident: IncidentView, personId: string | undefined): boolean {
   return personId !== undefined && Object.values(incident.roles ?? {}).some((h) => h?.personId === personId);
+}
+
+/** Whether `personId` was paged for the incident (its escalation's `paged`). */
+export function wasPaged(incident: IncidentView, personId: string | undefined): boolean {
+  return personId !== undefined && (incident.escalation?.paged.includes(personId) ?? false);
+}
+
+/** The "mine" of the list: I hold a role or was paged. */
+export const isMine = (incident: IncidentView, personId: string | undefined): boolean =>
+  holdsRole(incident, personId) || wasPaged(incident, personId);
+
+/** The Paging column: the ladder's level and since when, or why it stopped there. */
+export function pagingCell(incident: IncidentView, now: number): { text: string; title: string } {
+  const e = incident.escalation;
+  if (!e || e.level === undefined) return { text: "—", title: "not paged" };
+  const level = e.level === "fallback" ? "fallback" : `L${e.level}`;
+  const name = e.level === "fallback" ? "the fallback" : `level ${e.level}`;
+  if (e.acknowledged || incident.status === "acknowledged" || incident.status === "mitigated")
+    return { text: `${level} · ack`, title: `${name} was paged; acknowledged` };
+  const since = e.since ? formatAge(e.since, now) : "";
+  if (e.active)
+    return {
+      text: since ? `${level} ${since}` : level,
+      title: `paging ${name}${since ? ` for ${since}` : ""}; nobody acknowledged`,
+    };
+  if (e.doneReason === "low_urgency")
+    return { text: `${level} · low`, title: `${name} was paged; low urgency does not escalate further` };
+  return {
+    text: `${level} · stopped`,
+    title: `${name} was the last paged; paging stopped${e.doneReason ? ` (${e.doneReason.replaceAll("_", " ")})` : ""}`,
+  };
 }
 
 const COMPACT_KEY = "fb-compact";
@@ -98,6 +129,15 @@ function notifyIncident(incident: IncidentView): void {
   } catch {
     // Some browsers only notify from a service worker: the title badge and the live region remain.
   }
+}
+
+function PagingCell({ incident, now }: { incident: IncidentView; now: number }) {
+  const { text, title } = pagingCell(incident, now);
+  return (
+    <td data-label="Paging" class="paging" title={title}>
+      {text}
+    </td>
+  );
 }
 
 export function IncidentListView({ canAct = false, personId }: { canAct?: boolean; personId?: string }) {
@@ -157,7 +197,7 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
   const items = useMemo(() => withLaterPages(list.data?.items ?? [], pages?.items ?? []), [list.data, pages]);
   const services = useMemo(() => [...new Set(items.flatMap((i) => i.services))].sort(), [items]);
   const shown = useMemo(
-    () => applyFilters(items, filters).filter((i) => !mineOnly || holdsRole(i, personId)),
+    () => applyFilters(items, filters).filter((i) => !mineOnly || isMine(i, personId)),
     [items, filters, mineOnly, personId],
   );
 
@@ -285,7 +325,7 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
               checked={mineOnly}
               onChange={(e) => setMineOnly((e.target as HTMLInputElement).checked)}
             />
-            Mine (I hold a role)
+            Mine (I hold a role or was paged)
           </label>
         ) : null}
         {Object.values(filters).some(Boolean) ? (
@@ -331,6 +371,7 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
               <th scope="col">Severity</th>
               <th scope="col">Incident</th>
               <th scope="col">Status</th>
+              <th scope="col">Paging</th>
               <th scope="col">Age</th>
               <th scope="col">Updated</th>
               <th scope="col">Roles</th>
@@ -383,6 +424,7 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
                     <span class="urgent-note"> nobody has acknowledged</span>
                   ) : null}
                 </td>
+                <PagingCell incident={incident} now={now} />
                 <td data-label="Age" class="age">
                   <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
                 </td>
@@ -391,7 +433,11 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
                 </td>
                 <td data-label="Roles">
                   {roleSummary(incident)}
-                  {holdsRole(incident, personId) ? <span class="badge mine"> you</span> : null}
+                  {holdsRole(incident, personId) ? (
+                    <span class="badge mine"> you</span>
+                  ) : wasPaged(incident, personId) ? (
+                    <span class="badge mine"> paged you</span>
+                  ) : null}
                 </td>
                 <td data-label="Service">{incident.services.join(", ") || "—"}</td>
                 <td data-label="Alarm" class="alarm">

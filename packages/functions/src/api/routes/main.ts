@@ -148,9 +148,12 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       ...query,
       cursor: openCursor(secret, scope, query.cursor),
     });
+    // The open incidents' paging (level, acknowledged, who was paged): one BatchGetItem per 100.
+    const open = page.items.filter((i) => i.status !== "resolved").map((i) => i.id);
+    const paging = deps.pages && open.length > 0 ? await deps.pages.escalationSummaries(open) : undefined;
     c.header("cache-control", "private, no-cache");
     return c.json({
-      items: page.items.map(incidentView),
+      items: page.items.map((i) => ({ ...incidentView(i), escalation: paging?.get(i.id) ?? null })),
       cursor: sealCursor(secret, scope, page.cursor) ?? null,
     });
   });
