@@ -3,7 +3,8 @@
  * against the whole local runtime, in-process, with the dashboard built by Vite for this run.
  * Screenshots of the list and the detail page go to test-artifacts/ (gitignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -44,6 +45,17 @@ async function fireAlarm(name: string, ...options: string[]): Promise<void> {
     delete process.env.FIREBREAK_EVENTS_TOKEN;
     console.log = log;
   }
+}
+
+/** axe-core (Deque's accessibility engine), run inside the page; evaluated, so the page's CSP allows it. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** The WCAG 2.1 A and AA violations axe finds on the page as it is now: "rule: selector" each. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const found = (await page.evaluate(`${AXE_SOURCE}
+    ;axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+      .then((r) => r.violations.flatMap((v) => v.nodes.map((n) => v.id + ": " + n.target.join(" "))))`)) as string[];
+  return found;
 }
 
 interface Session {
@@ -779,6 +791,11 @@ describe("dashboard in headless Chromium", () => {
       const text = (await page.locator("main").textContent()) ?? "";
       expect(text).not.toContain("secret title");
       expect(text).not.toContain("internal note");
+      // 90 days of history as bars, today last, with the open SEV2 on it.
+      const bars = page.locator(".status-bars > li");
+      expect(await bars.count()).toBe(90);
+      expect(await bars.last().getAttribute("title")).toMatch(/^\d{4}-\d{2}-\d{2}: (Degraded|Major outage)$/);
+      expect(await page.getByText("90 days ago").count()).toBe(1);
       await page.screenshot({ path: join(ARTIFACTS, "status-page.png"), fullPage: true });
     } finally {
       await context.close();
@@ -1317,6 +1334,59 @@ describe("dashboard in headless Chromium", () => {
       await page.waitForTimeout(500);
       expect(await page.locator('img[src="x"], body script:not([src])').count()).toBe(0);
       expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it("is clean under axe (WCAG 2.1 AA) on the list, an incident, on-call, metrics and status, on desktop and phone", async () => {
+    const { context, page, errors } = await signIn("kate", "responder");
+    try {
+      await fireAlarm("axe-e2e", "--service", "axe-svc");
+      const row = page.locator("tr", { hasText: "axe-e2e" });
+      await row.waitFor({ timeout: LIVE_MS });
+      const found: Record<string, string[]> = {};
+      const check = async (name: string) => {
+        await page.waitForLoadState("networkidle");
+        found[name] = await axeViolations(page);
+      };
+      for (const viewport of [
+        { label: "desktop", width: 1280, height: 900 },
+        { label: "phone", width: 390, height: 844 },
+      ]) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${runtime.url}/`);
+        await row.waitFor({ timeout: LIVE_MS });
+        await check(`${viewport.label} list`);
+        await row.getByRole("link").click();
+        await page.getByRole("heading", { level: 1, name: /axe-e2e/ }).waitFor({ timeout: STEP_MS });
+        await check(`${viewport.label} incident`);
+        for (const [path, heading] of [
+          ["/oncall", "On call"],
+          ["/metrics", "Metrics"],
+        ] as const) {
+          await page.goto(`${runtime.url}${path}`);
+          await page.getByRole("heading", { level: 1, name: heading }).waitFor({ timeout: STEP_MS });
+          await check(`${viewport.label} ${path}`);
+        }
+        await page.goto(`${runtime.url}/status`);
+        await page.locator(".status-overall").waitFor({ timeout: STEP_MS });
+        await check(`${viewport.label} /status`);
+      }
+      expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+      // The check can fail: an image without a text alternative is reported.
+      await page.evaluate(() => {
+        type Doc = {
+          createElement(t: string): { src: string };
+          querySelector(s: string): { append(n: unknown): void };
+        };
+        const doc = (globalThis as unknown as { document: Doc }).document;
+        const img = doc.createElement("img");
+        img.src = "/favicon.svg";
+        doc.querySelector("main").append(img);
+      });
+      expect(await axeViolations(page)).toEqual(["image-alt: img"]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

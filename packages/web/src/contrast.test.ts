@@ -37,3 +37,15 @@ describe("form fields are visible (WCAG 1.4.11: non-text contrast ≥ 3:1)", () 
     },
   );
 });
+
+describe("the status page's history bars are visible (WCAG 1.4.11)", () => {
+  const themes = blocks.filter((b) => b.vars.surface && b.vars["ok-text"] && b.vars.sev3 && b.vars.danger);
+  it.each(themes.map((t) => [t.selector, t.vars] as const))(
+    "%s: operational, degraded and outage bars against the card",
+    (_, vars) => {
+      for (const bar of [vars["ok-text"]!, vars.sev3!, vars.danger!])
+        expect(contrast(bar, vars.surface!)).toBeGreaterThanOrEqual(3);
+    },
+  );
+  it("is checked in every theme", () => expect(themes.length).toBe(3));
+});

@@ -74,7 +74,7 @@ describe("the list's Paging column and Mine", () => {
     expect(isMine(paged, "dana")).toBe(false);
     expect(isMine(paged, undefined)).toBe(false);
     const holder = incident({
-      roles: { ic: { personId: "dana", personName: "Dana" } } as IncidentView["roles"],
+      roles: { ic: { personId: "dana", personName: "Dana", assignedAt: "2026-03-29T03:12:00Z" } },
     });
     expect(isMine(holder, "dana")).toBe(true);
     expect(isMine(incident({ escalation: null }), "carol")).toBe(false);

@@ -30,6 +30,29 @@ const BADGE: Record<State, string> = {
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "long" });
 
+/**
+ * The daily states as bars, oldest left, today right: a day with a major outage is a full, red bar,
+ * a degraded one two-thirds and amber, an operational one a third and green (height tells them
+ * apart without colour). Each bar's title names its day; the text below says the same for screen
+ * readers, so the bars are hidden from them.
+ */
+function HistoryBars({ history }: { history: { date: string; state: State }[] }) {
+  if (history.length === 0) return null;
+  return (
+    <div class="status-history">
+      <ol class="status-bars" aria-hidden="true">
+        {history.map((d) => (
+          <li key={d.date} class={`day-${d.state}`} title={`${d.date}: ${LABEL[d.state]}`} />
+        ))}
+      </ol>
+      <p class="status-axis muted" aria-hidden="true">
+        <span>{history.length} days ago</span>
+        <span>Today</span>
+      </p>
+    </div>
+  );
+}
+
 /** The public status page (`/status`): read-only, no sign-in, from GET /api/status/summary. */
 export function StatusView() {
   const [summary, setSummary] = useState<Summary | null>(null);
@@ -77,6 +100,7 @@ export function StatusView() {
                   <li key={s.name} class="card">
                     <h3>{s.name}</h3>
                     <span class={`badge ${BADGE[s.state]}`}>{LABEL[s.state]}</span>
+                    <HistoryBars history={s.history} />
                     <p>
                       Last {s.history.length} days:{" "}
                       {bad.length === 0
