@@ -321,7 +321,7 @@ function Versions({ id, doc }: { id: string; doc: PostmortemDoc }) {
   return (
     <section class="card pm-versions" aria-labelledby="pm-versions-title">
       <h2 id="pm-versions-title">Versions ({versions.length})</h2>
-      <ol reversed>
+      <ol>
         {versions.map((v) => (
           <li key={v.version} data-version={v.version}>
             <strong>Version {v.version}</strong> {describe(v)},{" "}
