@@ -346,6 +346,10 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     const summary = await command("postmortem INC-1");
     expect(summary.json.text).toContain("*Postmortem of SEV2 INC-1: checkout 5xx spike*");
     expect(summary.json.text).toContain("Version 1 (generated draft)");
+    // It links to the dashboard's postmortem page (where responders edit it), not the incident page.
+    expect(summary.json.text).toContain(
+      `<https://firebreak.example/incidents/${incident.id}/postmortem|Read and edit the postmortem in the dashboard>`,
+    );
   });
 
   it("help, an empty command and an unknown subcommand answer privately with the usage", async () => {

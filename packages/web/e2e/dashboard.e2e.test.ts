@@ -1392,4 +1392,137 @@ describe("dashboard in headless Chromium", () => {
       await context.close();
     }
   }, 180_000);
+
+  it("edits a resolved incident's postmortem: preview, live lint, a new version, a 409 that shows what changed, and a viewer cannot edit", async () => {
+    const { context, page, dialogs, errors } = await signIn("alice", "responder");
+    let id = "";
+    try {
+      await fireAlarm("pm-edit-e2e-5xx", "--service", "pm-edit-e2e", "--severity", "sev3");
+      const row = page.locator("tr", { hasText: "pm-edit-e2e-5xx" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      await page.getByRole("heading", { level: 1, name: /pm-edit-e2e-5xx/ }).waitFor({ timeout: STEP_MS });
+      id = page.url().split("/").pop()!;
+      await page.getByLabel("Resolution summary").fill("Rolled back.");
+      await page.getByRole("button", { name: "Resolve", exact: true }).click();
+      await page.getByRole("button", { name: "Yes, resolve" }).click();
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      await page.getByRole("link", { name: "Open the postmortem" }).click();
+      // The draft is written asynchronously after resolve; the page checks again until it is there.
+      const editButton = page.getByRole("button", { name: "Edit the postmortem" });
+      await editButton.waitFor({ timeout: 60_000 });
+      await editButton.click();
+
+      // The editor: the Markdown, a live preview that escapes HTML, and live lint.
+      const editor = page.getByRole("form", { name: "Edit the postmortem" });
+      const text = editor.getByLabel("Markdown");
+      const original = await text.inputValue();
+      expect(original).toContain("pm-edit-e2e-5xx");
+      const preview = editor.locator(".markdown");
+      await text.fill(
+        `${original}\n## Added by hand\n\nThe operator failed to roll back <script>alert(1)</script> in time.\n`,
+      );
+      await preview.getByRole("heading", { name: "Added by hand" }).waitFor({ timeout: STEP_MS });
+      expect(await preview.textContent()).toContain("<script>alert(1)</script>");
+      const finding = editor.locator('.lint-finding[data-rule="failed-to"]');
+      await finding.waitFor({ timeout: STEP_MS });
+      expect(await finding.textContent()).toContain("failed to");
+      // A finding's line button selects its words in the text.
+      await finding.getByRole("button").click();
+      expect(
+        await text.evaluate((el) => {
+          const t = el as unknown as { value: string; selectionStart: number; selectionEnd: number };
+          return t.value.slice(t.selectionStart, t.selectionEnd);
+        }),
+      ).toBe("operator failed to");
+      await text.fill(
+        `${original}\n## Added by hand\n\nThe rollback took 20 minutes: the runbook named the wrong flag.\n`,
+      );
+      await expect.poll(() => editor.locator(".lint-finding").count()).toBe(0);
+      await text.fill(`${original}\n## Added by hand\n\nThe operator failed to roll back in time.\n`);
+      await finding.waitFor({ timeout: STEP_MS });
+
+      // Save: version 2 appears, and the saved version's finding is reported.
+      await editor.getByRole("button", { name: "Save", exact: true }).click();
+      const notice = page.locator("#pm-notice");
+      await notice
+        .getByText("Saved as version 2. 1 wording suggestion to review.")
+        .waitFor({ timeout: STEP_MS });
+      const versions = page.locator(".pm-versions");
+      await versions.locator('li[data-version="2"]').getByText("current").waitFor({ timeout: STEP_MS });
+      expect(await versions.locator('li[data-version="2"]').textContent()).toContain(
+        "edited, based on version 1",
+      );
+
+      // Someone else saves version 3 behind the page; saving then is a 409 that shows their change
+      // and keeps the text typed here.
+      const mine = `${await text.inputValue()}\nMy second thought.\n`;
+      await text.fill(mine);
+      const csrf = (await context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const v2 = await (await page.request.get(`${runtime.url}/api/incidents/${id}/postmortem`)).json();
+      const behind = await page.request.put(`${runtime.url}/api/incidents/${id}/postmortem`, {
+        headers: { "x-csrf-token": csrf },
+        data: { markdown: `${v2.markdown}\nA line from someone else.\n`, baseVersion: 2 },
+      });
+      expect(behind.status(), await behind.text()).toBe(200);
+      await editor.getByRole("button", { name: "Save", exact: true }).click();
+      await notice
+        .getByText(/Someone else saved version 3 while you were editing version 2/)
+        .waitFor({ timeout: STEP_MS });
+      const changed = editor.getByRole("region", { name: "What changed on the server" });
+      await changed.getByText("What changed on the server: version 2 → 3").waitFor({ timeout: STEP_MS });
+      expect(await changed.locator(".diff-figure").first().locator("ins").allTextContents()).toEqual([
+        "added: + \n",
+        "added: + A line from someone else.\n",
+      ]);
+      expect(await text.inputValue()).toBe(mine);
+      await versions.locator('li[data-version="3"]').getByText("current").waitFor({ timeout: STEP_MS });
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-postmortem-conflict.png"), fullPage: true });
+      // Take their line into the text, and save on top of version 3.
+      await text.fill(`${mine}A line from someone else.\n`);
+      await editor.getByRole("button", { name: "Save on top of version 3" }).click();
+      await notice.getByText(/^Saved as version 4\./).waitFor({ timeout: STEP_MS });
+      expect(await editor.getByRole("region", { name: "What changed on the server" }).count()).toBe(0);
+
+      // Close the editor; compare version 1 with the current one.
+      await editor.getByRole("button", { name: "Close the editor" }).click();
+      await page.locator(".postmortem > .markdown").getByRole("heading", { name: "Added by hand" }).waitFor();
+      await versions.getByRole("button", { name: "Compare version 1 with the current" }).click();
+      const diff = versions.locator(".diff-figure");
+      await diff.getByText("Changes from version 1 to the current version 4").waitFor({ timeout: STEP_MS });
+      expect(await diff.locator("ins").allTextContents()).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining("## Added by hand"),
+          expect.stringContaining("My second thought."),
+        ]),
+      );
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-postmortem-edit.png"), fullPage: true });
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+
+    // A viewer reads it but cannot edit: the button is disabled with the reason, and the API says 403.
+    const viewer = await signIn("bob", "viewer");
+    try {
+      await viewer.page.goto(`${runtime.url}/incidents/${id}/postmortem`);
+      const disabled = viewer.page.getByRole("button", { name: "Edit the postmortem" });
+      await disabled.waitFor({ timeout: STEP_MS });
+      expect(await disabled.isDisabled()).toBe(true);
+      expect(await viewer.page.locator("#pm-readonly-reason").textContent()).toContain(
+        "only responders and admins",
+      );
+      expect(await viewer.page.getByRole("form", { name: "Edit the postmortem" }).count()).toBe(0);
+      const csrf = (await viewer.context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
+      const refused = await viewer.page.request.put(`${runtime.url}/api/incidents/${id}/postmortem`, {
+        headers: { "x-csrf-token": csrf },
+        data: { markdown: "# A viewer's edit", baseVersion: 4 },
+      });
+      expect(refused.status()).toBe(403);
+      expect(viewer.errors).toEqual([]);
+    } finally {
+      await viewer.context.close();
+    }
+  }, 240_000);
 });

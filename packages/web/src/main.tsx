@@ -210,7 +210,7 @@ function Routes({ me }: { me: Me }) {
       view = <IncidentDetailView id={route.id} canAct={canAct} />;
       break;
     case "postmortem":
-      view = <PostmortemView id={route.id} />;
+      view = <PostmortemView id={route.id} canAct={canAct} />;
       break;
     case "metrics":
       view = <MetricsView />;

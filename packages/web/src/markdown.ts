@@ -1,9 +1,10 @@
 import DOMPurify from "dompurify";
-import MarkdownIt from "markdown-it";
+import { markdownToHtml } from "./markdown-html";
 
-// Raw HTML in the Markdown is shown as text (html: false); links are not auto-detected. The output
-// then goes through DOMPurify anyway, and comes back as a DOM fragment, never as an HTML string.
-const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export { splitFrontMatter } from "./markdown-html";
+
+// Raw HTML in the Markdown is shown as text and only safe link schemes are kept (markdown-html.ts).
+// The output then goes through DOMPurify anyway, and comes back as a DOM fragment, never as an HTML string.
 
 // Links leave the dashboard in a new tab, without handing it a window.opener.
 DOMPurify.addHook("afterSanitizeAttributes", (node) => {
@@ -13,15 +14,8 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
-/** Splits off YAML front matter (`---` … `---` at the top); the page shows it apart, as text. */
-export function splitFrontMatter(markdown: string): { frontMatter: string | null; body: string } {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(markdown);
-  if (!match) return { frontMatter: null, body: markdown };
-  return { frontMatter: match[1]!, body: markdown.slice(match[0].length) };
-}
-
 export function renderMarkdown(markdown: string): DocumentFragment {
-  return DOMPurify.sanitize(md.render(markdown), {
+  return DOMPurify.sanitize(markdownToHtml(markdown), {
     RETURN_DOM_FRAGMENT: true,
     USE_PROFILES: { html: true },
     FORBID_TAGS: ["style", "form", "input", "button", "img"],

@@ -248,12 +248,29 @@ export interface MetricsReport {
   }[];
 }
 
+/** One stored version of a postmortem (the list in GET /api/incidents/{id}/postmortem). */
+export interface PostmortemVersion {
+  version: number;
+  origin: "generated" | "human";
+  createdAt: string;
+  basedOnVersion?: number;
+}
+
+/** A postmortem version with its Markdown (GET /api/incidents/{id}/postmortem[/versions/{n}], the PUT's answer). */
 export interface PostmortemDoc {
   markdown: string;
-  version?: number;
-  metadata: { incident: { number: number; title?: string } } & Record<string, unknown>;
-  lint?: unknown;
-  versions?: unknown[];
+  version: number;
+  origin: "generated" | "human";
+  createdAt: string;
+  basedOnVersion?: number;
+  metadata: {
+    incident: { number: number; title?: string };
+    responders?: { person_name?: string | null }[];
+  } & Record<string, unknown>;
+  /** The blame-language findings of this version (core/postmortem/lint.ts). */
+  lint?: import("@firebreak/core/postmortem/types").LintFinding[];
+  /** With the current version only. */
+  versions?: PostmortemVersion[];
 }
 
 /** A maintenance window (GET /api/maintenance): alarms of its services are held, not paged. */

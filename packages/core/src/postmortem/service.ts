@@ -51,3 +51,10 @@ export async function getPostmortem(deps: PostmortemDeps, incidentId: string) {
     })),
   };
 }
+
+/** One stored version (generated or edited) of an incident's postmortem. */
+export async function getPostmortemVersion(deps: PostmortemDeps, incidentId: string, version: number) {
+  const draft = await deps.postmortems.getDraft(incidentId, version);
+  if (!draft) throw new NotFoundError(`postmortem version ${version} of incident`, incidentId);
+  return draft;
+}

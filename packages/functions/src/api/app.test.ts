@@ -66,7 +66,7 @@ async function declare(title = "Checkout errors", service = "checkout") {
     token: tokens.responder,
   });
   expect(res.status).toBe(201);
-  return res.json as { id: string; version: number; status: string };
+  return res.json as { id: string; number: number; version: number; status: string };
 }
 
 beforeAll(async () => {
@@ -810,6 +810,28 @@ describe("incidents", () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.json.currentVersion).toBe(2);
+    // A viewer may read it but not edit it: 403 for a well-formed edit, and nothing is written.
+    const refused = await call(`/api/incidents/${incident.id}/postmortem`, {
+      method: "PUT",
+      body: { markdown: "# A viewer's edit", baseVersion: 2 },
+      token: tokens.viewer,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe("forbidden");
+    const after = await call(`/api/incidents/${incident.id}/postmortem`, { token: tokens.viewer });
+    expect(after.json.version).toBe(2);
+    expect(after.json.versions).toHaveLength(2);
+    // Each stored version can be read back with its Markdown (by id or key), for a diff.
+    const v1 = await call(`/api/incidents/${incident.id}/postmortem/versions/1`, { token: tokens.viewer });
+    expect(v1.status).toBe(200);
+    expect(v1.json).toMatchObject({ version: 1, origin: "generated", markdown: pm.json.markdown });
+    const v2 = await call(`/api/incidents/INC-${incident.number}/postmortem/versions/2`, {
+      token: tokens.viewer,
+    });
+    expect(v2.json).toMatchObject({ version: 2, origin: "human", basedOnVersion: 1 });
+    expect(v2.json.markdown).toContain("Edited by a person.");
+    expect((await call(`/api/incidents/${incident.id}/postmortem/versions/9`)).status).toBe(404);
+    expect((await call(`/api/incidents/${incident.id}/postmortem/versions/0`)).status).toBe(400);
   });
 
   it("answers 413 problem for oversize bodies, in-process and through the Lambda handler", async () => {

@@ -119,9 +119,18 @@ export const ROUTES: RouteDoc[] = [
     params: id,
   },
   {
+    method: "get",
+    path: "/api/incidents/{id}/postmortem/versions/{version}",
+    summary:
+      "One stored version of the postmortem (generated or edited), with its Markdown: the dashboard diffs it against the current one; 404 for a version that does not exist",
+    role: "viewer",
+    params: s.postmortemVersionPath,
+  },
+  {
     method: "put",
     path: "/api/incidents/{id}/postmortem",
-    summary: "Edit the postmortem (409 when baseVersion is not current)",
+    summary:
+      "Edit the postmortem (responder or admin): `baseVersion` is the version the editor started from; the Markdown is linted for blame language (the findings come back in `lint`, advice only); 409 with currentVersion when baseVersion is not the current version",
     role: "responder",
     params: id,
     body: s.postmortemBody,

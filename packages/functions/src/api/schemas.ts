@@ -168,6 +168,12 @@ export const postmortemBody = z.strictObject({
   baseVersion: z.number().check(z.int(), z.positive()),
 });
 
+/** One stored version of an incident's postmortem (`/postmortem/versions/{version}`). */
+export const postmortemVersionPath = z.object({
+  id: incidentPath.shape.id,
+  version: z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000)),
+});
+
 export const tokenBody = z.strictObject(createTokenInputSchema.shape);
 export const integrationBody = z.strictObject(createIntegrationInputSchema.shape);
 export const heartbeatBody = z.strictObject(heartbeatInputSchema.shape);

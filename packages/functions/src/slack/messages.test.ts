@@ -3,7 +3,7 @@ import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import type { Incident } from "@firebreak/core/incident/model";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../../core/test/support/fixtures";
-import { incidentMessage, postmortemSummary, relationLines, statusReport } from "./messages";
+import { incidentMessage, postmortemSummary, postmortemUrl, relationLines, statusReport } from "./messages";
 
 function alarmIncident(file: string): Incident {
   const result = normaliseAlarmEvent(fixture(file));
@@ -94,5 +94,31 @@ describe("the postmortem post and the Markdown say a duration the same way", () 
     expect(said).toBe("639d 1h 5m 29s");
     expect(generated.markdown).toContain(`(TTR ${said}, resolved − impact start)`);
     expect(ttr).toBe(639 * 86_400 + 3600 + 5 * 60 + 29);
+  });
+
+  it("links to the dashboard's postmortem page, escaped for Slack; no link without a dashboard", () => {
+    const resolved: Incident = {
+      ...alarmIncident("sns/sns-lambda-event-single-metric-alarm.json"),
+      status: "resolved",
+    };
+    const draft = {
+      markdown: "# Postmortem",
+      version: 3,
+      origin: "human",
+      createdAt: "2026-03-14T11:00:00.000Z",
+      metadata: { durations: { ttr: { seconds: 600 } }, lint: [] },
+    } as unknown as Parameters<typeof postmortemSummary>[1];
+    const url = `https://firebreak.example/incidents/${resolved.id}`;
+    const text = postmortemSummary(resolved, draft, url).text;
+    expect(text).toContain(`<${url}/postmortem|Read and edit the postmortem in the dashboard>`);
+    expect(text).toContain("Version 3 (edited)");
+    expect(postmortemSummary(resolved, draft).text).not.toContain("dashboard");
+    // A dashboard under a path, with a trailing slash; characters that would end a Slack link are escaped.
+    expect(postmortemUrl("https://example.com/fb/incidents/INC-7/")).toBe(
+      "https://example.com/fb/incidents/INC-7/postmortem",
+    );
+    expect(postmortemSummary(resolved, draft, "https://example.com/incidents/a|b>c").text).toContain(
+      "<https://example.com/incidents/a%7Cb%3Ec/postmortem|",
+    );
   });
 });

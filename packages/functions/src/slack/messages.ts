@@ -315,7 +315,6 @@ export function onCallMessage(
   return { text: lines.join("\n") };
 }
 
-/** `/incident postmortem` when a draft exists. */
 /** At most this much of the trace goes in a Slack message; the rest is on the dashboard. */
 const TRACE_TEXT_LIMIT = 3500;
 
@@ -342,6 +341,16 @@ export function coverageGapsText(team: TeamAnnouncement, days: number): string {
   return lines.join("\n");
 }
 
+/** The dashboard's postmortem page of an incident, from its incident page (`…/incidents/<id>`). */
+export function postmortemUrl(incidentUrl: string): string {
+  return `${incidentUrl.replace(/\/+$/, "")}/postmortem`;
+}
+
+/**
+ * `/incident postmortem` when a draft exists (and the post in the incident channel): its version,
+ * time to resolve, wording suggestions, and a link to the dashboard's postmortem page, where
+ * responders edit it (viewers read it).
+ */
 export function postmortemSummary(incident: Incident, draft: Draft, incidentUrl?: string): SlackMessage {
   const ttr = draft.metadata.durations.ttr.seconds;
   const lines = [
@@ -351,7 +360,8 @@ export function postmortemSummary(incident: Incident, draft: Draft, incidentUrl?
   if (ttr !== null) lines.push(`Time to resolve: ${formatDuration(ttr)}`);
   const findings = draft.metadata.lint.length;
   if (findings > 0) lines.push(`${findings} wording suggestion${findings === 1 ? "" : "s"} to review`);
-  if (incidentUrl) lines.push(`<${safeUrl(incidentUrl)}|Read and edit it in the dashboard>`);
+  if (incidentUrl)
+    lines.push(`<${safeUrl(postmortemUrl(incidentUrl))}|Read and edit the postmortem in the dashboard>`);
   return { text: lines.join("\n") };
 }
 

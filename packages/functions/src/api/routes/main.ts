@@ -34,6 +34,7 @@ import { renderCalendar } from "@firebreak/core/oncall/ical";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { postmortemSchemaV1 } from "@firebreak/core/postmortem/schema-document";
+import { getPostmortemVersion } from "@firebreak/core/postmortem/service";
 import { systemClock } from "@firebreak/core/shared/clock";
 import {
   FirebreakError,
@@ -76,6 +77,7 @@ import {
   metricsQuery,
   onCallQuery,
   pagesQuery,
+  postmortemVersionPath,
   reopenBody,
   respondersBody,
   roleBody,
@@ -444,6 +446,23 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   app.get("/api/incidents/:id/postmortem", viewer, async (c) => {
     const { current, versions } = await postmortemOf(ctx, await incidentIdOf(c, getDeps().store));
     return c.json({ ...current, lint: current.metadata.lint, versions });
+  });
+
+  // One stored version with its Markdown: the dashboard diffs it against the current one.
+  app.get("/api/incidents/:id/postmortem/versions/:version", viewer, async (c) => {
+    const { version } = parse(
+      postmortemVersionPath,
+      { id: c.req.param("id"), version: c.req.param("version") },
+      "path",
+    );
+    const id = await incidentIdOf(c, getDeps().store);
+    const deps = getDeps();
+    const draft = await getPostmortemVersion(
+      { incidents: deps.store, postmortems: deps.postmortems },
+      id,
+      version,
+    );
+    return c.json({ ...draft, lint: draft.metadata.lint });
   });
 
   app.get("/api/incidents/:id/postmortem.md", viewer, async (c) => {
