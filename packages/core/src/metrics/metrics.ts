@@ -1,6 +1,6 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { SEVERITIES } from "../incident/model";
-import { IMPACT_START_MAX_LEAD_SECONDS, type PostmortemV1 } from "../postmortem/types";
+import { IMPACT_START_MAX_LEAD_SECONDS, type Postmortem } from "../postmortem/types";
 
 /**
  * Incident metrics from postmortem metadata documents (pure).
@@ -68,7 +68,7 @@ const MS_PER_DAY = 86_400_000;
 const MS_PER_WEEK = 7 * MS_PER_DAY;
 
 interface Item {
-  doc: PostmortemV1;
+  doc: Postmortem;
   impactMs: number;
 }
 
@@ -90,7 +90,7 @@ function mean(values: (number | null)[]): number | null {
  * checked may carry an implausible one (a replayed alarm: TTD of a year, or negative): its TTD is
  * left out, and TTM and TTR are counted from detection instead, so one bad event cannot swamp a mean.
  */
-export function saneDurations(doc: PostmortemV1): {
+export function saneDurations(doc: Postmortem): {
   ttd: number | null;
   ttm: number | null;
   ttr: number | null;
@@ -153,12 +153,12 @@ function checkWindow(window: MetricsWindow): { sinceMs: number; untilMs: number 
   return { sinceMs, untilMs };
 }
 
-export function computeMetrics(docs: readonly PostmortemV1[], options: MetricsOptions): MetricsReport {
+export function computeMetrics(docs: readonly Postmortem[], options: MetricsOptions): MetricsReport {
   const { sinceMs, untilMs } = checkWindow(options.window);
   const service = options.service;
 
   // One document per incident: the latest generated.
-  const byIncident = new Map<string, PostmortemV1>();
+  const byIncident = new Map<string, Postmortem>();
   for (const doc of docs) {
     const seen = byIncident.get(doc.incident.id);
     if (!seen || Date.parse(doc.generated_at) > Date.parse(seen.generated_at))
