@@ -260,6 +260,14 @@ function changesBeforeImpact(
   return { window_seconds: CHANGES_BEFORE_IMPACT_WINDOW_SECONDS, changes: listed };
 }
 
+/**
+ * The impact start the draft will have (`timestamps.impact_start`), for a caller that reads the
+ * changes of the window before it.
+ */
+export function impactStartOf(incident: Incident, timeline: readonly TimelineEntry[]): string {
+  return iso(collectFacts(incident, timeline).impactStartMs);
+}
+
 function utcDate(ms: number): string {
   return iso(ms).slice(0, 10);
 }
