@@ -1,6 +1,11 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { SEVERITIES } from "../incident/model";
-import { IMPACT_START_MAX_LEAD_SECONDS, type Postmortem } from "../postmortem/types";
+import {
+  IMPACT_START_MAX_LEAD_SECONDS,
+  type Postmortem,
+  RELEASE_INVOLVED_VALUES,
+  type ReleaseInvolved,
+} from "../postmortem/types";
 
 /**
  * Incident metrics from postmortem metadata documents (pure).
@@ -14,7 +19,10 @@ import { IMPACT_START_MAX_LEAD_SECONDS, type Postmortem } from "../postmortem/ty
  * - MTBF: the mean time between consecutive impact starts in the group, i.e.
  *   (last − first) / (n − 1) seconds; null with fewer than 2 incidents.
  * - Groups: overall, per service (an incident with two services counts in both), per severity
- *   (every severity is listed, empty ones with count 0).
+ *   (every severity is listed, empty ones with count 0), per release involvement (`byRelease`:
+ *   the document's `release_involved.value`, yes, suspected, no, unknown, every value listed, empty
+ *   ones with count 0; `suspected` is v2's "changes just before the impact, not confirmed", and a
+ *   v1 document is yes, no or unknown), so MTTR with a release involved compares with MTTR without.
  * - Weekly trend: ISO weeks (Monday 00:00 UTC) from the week of `since` to the week of the
  *   window's last instant, every week listed, empty ones with count 0; each week carries its own
  *   figures overall and per service, so a trend chart is one request, not one per week.
@@ -61,7 +69,15 @@ export interface MetricsReport {
   overall: GroupMetrics;
   byService: GroupMetrics[];
   bySeverity: GroupMetrics[];
+  /** Per release involvement: keys yes, suspected, no, unknown (in that order, all listed). */
+  byRelease: GroupMetrics[];
   weekly: WeeklyPoint[];
+}
+
+/** A document's release involvement as the metrics group it (an unreadable one is unknown). */
+export function releaseOf(doc: Postmortem): ReleaseInvolved {
+  const value = (doc.release_involved as { value?: unknown } | undefined)?.value;
+  return RELEASE_INVOLVED_VALUES.includes(value as ReleaseInvolved) ? (value as ReleaseInvolved) : "unknown";
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -191,6 +207,13 @@ export function computeMetrics(docs: readonly Postmortem[], options: MetricsOpti
     ),
   );
 
+  const byRelease = RELEASE_INVOLVED_VALUES.map((value) =>
+    group(
+      value,
+      items.filter((i) => releaseOf(i.doc) === value),
+    ),
+  );
+
   const weekly: WeeklyPoint[] = [];
   const inWeek = new Map<number, Item[]>();
   for (const item of items) {
@@ -224,6 +247,7 @@ export function computeMetrics(docs: readonly Postmortem[], options: MetricsOpti
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, list]) => group(key, list)),
     bySeverity,
+    byRelease,
     weekly,
   };
 }
