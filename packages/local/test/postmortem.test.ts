@@ -134,14 +134,23 @@ describe("resolve → postmortem, through the local runtime", () => {
       $id: string;
     };
     expect(schema.$id).toBe("https://firebreak.dev/schemas/postmortem.v1.json");
+    const v2 = (await (await fetch(`${runtime.url}/api/schemas/postmortem.v2.json`, { headers })).json()) as {
+      $id: string;
+    };
+    expect(v2.$id).toBe("https://firebreak.dev/schemas/postmortem.v2.json");
 
     const metrics = (await (
       await fetch(`${runtime.url}/api/metrics?since=1d&service=payments`, { headers })
     ).json()) as {
       overall: { count: number; mttr: number | null };
+      byRelease: { key: string; count: number; mttr: number | null }[];
     };
     expect(metrics.overall.count).toBe(1);
     expect(metrics.overall.mttr).toBeGreaterThan(0);
+    // MTTR split by release involvement: every value listed; this incident's is in one of them.
+    expect(metrics.byRelease.map((g) => g.key)).toEqual(["yes", "suspected", "no", "unknown"]);
+    expect(metrics.byRelease.reduce((n, g) => n + g.count, 0)).toBe(1);
+    expect(metrics.byRelease.find((g) => g.count === 1)?.mttr).toBe(metrics.overall.mttr);
 
     const lines: string[] = [];
     const log = console.log;

@@ -239,6 +239,8 @@ export interface MetricsReport {
   overall: GroupMetrics;
   byService: GroupMetrics[];
   bySeverity: GroupMetrics[];
+  /** Per release involvement: yes, suspected (changes just before the impact, unconfirmed), no, unknown. */
+  byRelease?: GroupMetrics[];
   weekly: {
     week: string;
     weekStart: string;

@@ -93,11 +93,6 @@ export async function changesBefore(
 ): Promise<Change[]> {
   const start = incidentStart(incident);
   const from = new Date(Date.parse(start) - CHANGE_WINDOW_MS).toISOString();
-  const lists = await Promise.all(
-    incident.services.slice(0, 5).map((service) => deps.changes.between(service, from, incident.createdAt)),
-  );
-  return lists
-    .flat()
-    .sort((a, b) => b.at.localeCompare(a.at))
-    .slice(0, 20);
+  const changes = await deps.changes.forServices(incident.services, from, incident.createdAt);
+  return changes.slice(0, 20);
 }

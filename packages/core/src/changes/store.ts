@@ -78,4 +78,20 @@ export class ChangeStore {
     );
     return (out.Items ?? []).map((item) => pickFields<Change>(item, FIELDS));
   }
+
+  /**
+   * The changes to each of `services` in [from, to], newest first: bounded reads, one query of at
+   * most `perService` items for each of the first `maxServices` distinct services.
+   */
+  async forServices(
+    services: readonly string[],
+    from: string,
+    to: string,
+    { perService = 20, maxServices = 5 }: { perService?: number; maxServices?: number } = {},
+  ): Promise<Change[]> {
+    const lists = await Promise.all(
+      [...new Set(services)].slice(0, maxServices).map((s) => this.between(s, from, to, perService)),
+    );
+    return lists.flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  }
 }

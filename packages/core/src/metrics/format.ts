@@ -33,6 +33,7 @@ export function formatMetricsTable(report: MetricsReport): string {
   add("overall", report.overall);
   for (const g of report.byService) add("service", g);
   for (const g of report.bySeverity) add("severity", g);
+  for (const g of report.byRelease) add("release", g);
 
   const weeks: string[][] = [["WEEK", "STARTS", "INCIDENTS", ""]];
   const max = Math.max(1, ...report.weekly.map((w) => w.count));
@@ -61,7 +62,7 @@ function csvField(value: string | number | null): string {
 
 /**
  * One CSV (RFC 4180, CRLF line ends): the header, then a row per group (scope overall, service,
- * severity) with seconds, then a row per week (scope week, metrics empty).
+ * severity, release) with seconds, then a row per week (scope week, metrics empty).
  */
 export function formatMetricsCsv(report: MetricsReport): string {
   const header = [
@@ -81,6 +82,7 @@ export function formatMetricsCsv(report: MetricsReport): string {
   add("overall", report.overall);
   for (const g of report.byService) add("service", g);
   for (const g of report.bySeverity) add("severity", g);
+  for (const g of report.byRelease) add("release", g);
   for (const w of report.weekly) {
     lines.push(["week", w.week, w.weekStart, w.count, null, null, null, null, null].map(csvField).join(","));
   }

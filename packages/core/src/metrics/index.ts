@@ -7,6 +7,7 @@ export {
   type MetricsOptions,
   type MetricsReport,
   type MetricsWindow,
+  releaseOf,
   type WeeklyPoint,
 } from "./metrics";
 export { parseSince } from "./since";

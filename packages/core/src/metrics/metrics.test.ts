@@ -231,3 +231,63 @@ describe("computeMetrics: an implausible duration never goes in", () => {
     expect(report.overall).toMatchObject({ count: 2, mttd: 60, mttm: 450, mttr: 1350 });
   });
 });
+
+describe("computeMetrics: MTTR split by release involvement", () => {
+  const split = [
+    makeDoc({ id: "INC-11", impactStart: "2026-03-03T10:00:00.000Z", release: "yes", ttr: 3600 }),
+    makeDoc({ id: "INC-12", impactStart: "2026-03-04T10:00:00.000Z", release: "suspected", ttr: 5400 }),
+    makeDoc({ id: "INC-13", impactStart: "2026-03-05T10:00:00.000Z", release: "suspected", ttr: 1800 }),
+    makeDoc({ id: "INC-14", impactStart: "2026-03-06T10:00:00.000Z", release: "no", ttr: 600 }),
+    makeDoc({ id: "INC-15", impactStart: "2026-03-07T10:00:00.000Z", ttr: 1200 }),
+  ];
+
+  it("groups v1 (yes, no, unknown) and v2 (suspected) documents by their release_involved value", () => {
+    expect(split[1]!.schema_version).toBe(2);
+    const report = computeMetrics(split, { window });
+    expect(report.byRelease.map((g) => [g.key, g.count, g.mttr])).toEqual([
+      ["yes", 1, 3600],
+      ["suspected", 2, 3600], // (5400 + 1800) / 2
+      ["no", 1, 600],
+      ["unknown", 1, 1200],
+    ]);
+    expect(report.overall.count).toBe(5);
+  });
+
+  it("lists every value, empty ones with count 0, and follows the service filter", () => {
+    expect(computeMetrics([], { window }).byRelease).toEqual(
+      ["yes", "suspected", "no", "unknown"].map((key) => empty(key)),
+    );
+    const payments = makeDoc({
+      id: "INC-16",
+      impactStart: "2026-03-08T10:00:00.000Z",
+      services: ["payments"],
+      release: "suspected",
+      ttr: 900,
+    });
+    const report = computeMetrics([...split, payments], { window, service: "payments" });
+    expect(report.byRelease.map((g) => [g.key, g.count, g.mttr])).toEqual([
+      ["yes", 0, null],
+      ["suspected", 1, 900],
+      ["no", 0, null],
+      ["unknown", 0, null],
+    ]);
+  });
+
+  it("the latest draft's value counts: a suspicion later confirmed as yes is yes", () => {
+    const suspected = makeDoc({
+      id: "INC-17",
+      impactStart: "2026-03-09T10:00:00.000Z",
+      release: "suspected",
+      generatedAt: "2026-03-09T12:00:00.000Z",
+    });
+    const confirmed = makeDoc({
+      id: "INC-17",
+      impactStart: "2026-03-09T10:00:00.000Z",
+      release: "yes",
+      generatedAt: "2026-03-09T13:00:00.000Z",
+    });
+    const report = computeMetrics([suspected, confirmed], { window });
+    expect(report.byRelease.find((g) => g.key === "yes")?.count).toBe(1);
+    expect(report.byRelease.find((g) => g.key === "suspected")?.count).toBe(0);
+  });
+});

@@ -1,6 +1,11 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { SEVERITIES } from "../incident/model";
-import { IMPACT_START_MAX_LEAD_SECONDS, type PostmortemV1 } from "../postmortem/types";
+import {
+  IMPACT_START_MAX_LEAD_SECONDS,
+  type Postmortem,
+  RELEASE_INVOLVED_VALUES,
+  type ReleaseInvolved,
+} from "../postmortem/types";
 
 /**
  * Incident metrics from postmortem metadata documents (pure).
@@ -14,7 +19,10 @@ import { IMPACT_START_MAX_LEAD_SECONDS, type PostmortemV1 } from "../postmortem/
  * - MTBF: the mean time between consecutive impact starts in the group, i.e.
  *   (last − first) / (n − 1) seconds; null with fewer than 2 incidents.
  * - Groups: overall, per service (an incident with two services counts in both), per severity
- *   (every severity is listed, empty ones with count 0).
+ *   (every severity is listed, empty ones with count 0), per release involvement (`byRelease`:
+ *   the document's `release_involved.value`, yes, suspected, no, unknown, every value listed, empty
+ *   ones with count 0; `suspected` is v2's "changes just before the impact, not confirmed", and a
+ *   v1 document is yes, no or unknown), so MTTR with a release involved compares with MTTR without.
  * - Weekly trend: ISO weeks (Monday 00:00 UTC) from the week of `since` to the week of the
  *   window's last instant, every week listed, empty ones with count 0; each week carries its own
  *   figures overall and per service, so a trend chart is one request, not one per week.
@@ -61,14 +69,22 @@ export interface MetricsReport {
   overall: GroupMetrics;
   byService: GroupMetrics[];
   bySeverity: GroupMetrics[];
+  /** Per release involvement: keys yes, suspected, no, unknown (in that order, all listed). */
+  byRelease: GroupMetrics[];
   weekly: WeeklyPoint[];
+}
+
+/** A document's release involvement as the metrics group it (an unreadable one is unknown). */
+export function releaseOf(doc: Postmortem): ReleaseInvolved {
+  const value = (doc.release_involved as { value?: unknown } | undefined)?.value;
+  return RELEASE_INVOLVED_VALUES.includes(value as ReleaseInvolved) ? (value as ReleaseInvolved) : "unknown";
 }
 
 const MS_PER_DAY = 86_400_000;
 const MS_PER_WEEK = 7 * MS_PER_DAY;
 
 interface Item {
-  doc: PostmortemV1;
+  doc: Postmortem;
   impactMs: number;
 }
 
@@ -90,7 +106,7 @@ function mean(values: (number | null)[]): number | null {
  * checked may carry an implausible one (a replayed alarm: TTD of a year, or negative): its TTD is
  * left out, and TTM and TTR are counted from detection instead, so one bad event cannot swamp a mean.
  */
-export function saneDurations(doc: PostmortemV1): {
+export function saneDurations(doc: Postmortem): {
   ttd: number | null;
   ttm: number | null;
   ttr: number | null;
@@ -153,12 +169,12 @@ function checkWindow(window: MetricsWindow): { sinceMs: number; untilMs: number 
   return { sinceMs, untilMs };
 }
 
-export function computeMetrics(docs: readonly PostmortemV1[], options: MetricsOptions): MetricsReport {
+export function computeMetrics(docs: readonly Postmortem[], options: MetricsOptions): MetricsReport {
   const { sinceMs, untilMs } = checkWindow(options.window);
   const service = options.service;
 
   // One document per incident: the latest generated.
-  const byIncident = new Map<string, PostmortemV1>();
+  const byIncident = new Map<string, Postmortem>();
   for (const doc of docs) {
     const seen = byIncident.get(doc.incident.id);
     if (!seen || Date.parse(doc.generated_at) > Date.parse(seen.generated_at))
@@ -188,6 +204,13 @@ export function computeMetrics(docs: readonly PostmortemV1[], options: MetricsOp
     group(
       sev,
       items.filter((i) => i.doc.incident.severity === sev),
+    ),
+  );
+
+  const byRelease = RELEASE_INVOLVED_VALUES.map((value) =>
+    group(
+      value,
+      items.filter((i) => releaseOf(i.doc) === value),
     ),
   );
 
@@ -224,6 +247,7 @@ export function computeMetrics(docs: readonly PostmortemV1[], options: MetricsOp
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, list]) => group(key, list)),
     bySeverity,
+    byRelease,
     weekly,
   };
 }

@@ -5,7 +5,13 @@
  */
 import type { Severity } from "../incident/model";
 import { assertValidPostmortem } from "../postmortem/schema";
-import { DURATION_FORMULAS, type PostmortemV1 } from "../postmortem/types";
+import {
+  DURATION_FORMULAS,
+  type Postmortem,
+  type PostmortemV1,
+  type PostmortemV2,
+  type ReleaseInvolved,
+} from "../postmortem/types";
 
 export interface DocSpec {
   id: string;
@@ -17,19 +23,23 @@ export interface DocSpec {
   ttm?: number | null;
   ttr?: number | null;
   generatedAt?: string;
+  /** Default unknown. `suspected` makes a v2 document (with one change 20 minutes before impact). */
+  release?: ReleaseInvolved;
 }
 
 const plus = (iso: string, seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? null : new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
-export function makeDoc(spec: DocSpec): PostmortemV1 {
+export function makeDoc(spec: DocSpec & { release: "suspected" }): PostmortemV2;
+export function makeDoc(spec: DocSpec): PostmortemV1;
+export function makeDoc(spec: DocSpec): Postmortem {
   const ttd = spec.ttd === undefined ? 60 : spec.ttd;
   const detected = plus(spec.impactStart, ttd ?? 0)!;
   const tta = spec.tta === undefined ? 120 : spec.tta;
   const ttm = spec.ttm === undefined ? 600 : spec.ttm;
   const ttr = spec.ttr === undefined ? 1800 : spec.ttr;
   const number = Number.parseInt(spec.id.replace(/\D/g, "") || "1", 10) || 1;
-  return assertValidPostmortem({
+  const v1: PostmortemV1 = {
     schema_version: 1,
     generated_at: spec.generatedAt ?? plus(spec.impactStart, 7200)!,
     timezone: "UTC",
@@ -70,10 +80,30 @@ export function makeDoc(spec: DocSpec): PostmortemV1 {
       highest_escalation_level: null,
       fallback_reached: false,
     },
-    release_involved: { value: "unknown" },
+    release_involved: { value: spec.release === "suspected" ? "unknown" : (spec.release ?? "unknown") },
     temporary_fixes: [],
     action_items: [],
     error_budget: null,
     lint: [],
-  });
+  };
+  if (spec.release !== "suspected") return assertValidPostmortem(v1);
+  const id = `change-of-${spec.id}`;
+  return assertValidPostmortem({
+    ...v1,
+    schema_version: 2,
+    release_involved: { value: "suspected", references: [id] },
+    changes_before_impact: {
+      window_seconds: 7200,
+      changes: [
+        {
+          id,
+          service: v1.incident.services[0] ?? "checkout",
+          at: plus(spec.impactStart, -1200)!,
+          summary: "deploy",
+          link: null,
+          source: "api",
+        },
+      ],
+    },
+  } satisfies PostmortemV2);
 }

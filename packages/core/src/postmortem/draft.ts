@@ -6,10 +6,17 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
-import type { Actor } from "../incident/model";
+import type { Change } from "../changes/change";
+import type { Actor, Incident } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
 import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
-import { generatePostmortem } from "./generate";
+import {
+  CHANGES_BEFORE_IMPACT_LIMIT,
+  CHANGES_BEFORE_IMPACT_WINDOW_SECONDS,
+  generatePostmortem,
+  impactStartOf,
+} from "./generate";
 import { draftedEntry, type PostmortemDeps } from "./service";
 
 /** The incident was reopened after the resolution being handled: nothing to draft until it resolves again. */
@@ -30,6 +37,28 @@ export class IncidentMergedError extends FirebreakError {
 }
 
 const SYSTEM: Actor = { type: "system", id: "firebreak", name: "Firebreak" };
+
+/** The changes of at most this many of an incident's services are read for its draft. */
+export const CHANGES_MAX_SERVICES = 10;
+
+/**
+ * The changes to the incident's services in the window before its impact start (bounded: one
+ * query of at most CHANGES_BEFORE_IMPACT_LIMIT items, newest first, per service, for at most
+ * CHANGES_MAX_SERVICES services); undefined without a change store.
+ */
+async function changesForDraft(
+  deps: PostmortemDeps,
+  incident: Incident,
+  timeline: readonly TimelineEntry[],
+): Promise<Change[] | undefined> {
+  if (!deps.changes) return undefined;
+  const impactStart = impactStartOf(incident, timeline);
+  const from = new Date(Date.parse(impactStart) - CHANGES_BEFORE_IMPACT_WINDOW_SECONDS * 1000).toISOString();
+  return deps.changes.forServices(incident.services, from, impactStart, {
+    perService: CHANGES_BEFORE_IMPACT_LIMIT,
+    maxServices: CHANGES_MAX_SERVICES,
+  });
+}
 
 /**
  * Writes (or rewrites) the postmortem draft of a resolved incident. Idempotent: the same
@@ -55,10 +84,12 @@ export async function draftPostmortem(
       );
     }
     const now = (deps.clock ?? systemClock).now();
+    const changes = await changesForDraft(deps, found.incident, found.timeline);
     const generated = generatePostmortem({
       incident: found.incident,
       timeline: found.timeline,
       timezone: deps.timezone,
+      ...(changes ? { changes } : {}),
       now,
     });
     const existing = await deps.postmortems.listDrafts(incidentId);

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { contentHash, currentDraft, type Draft, latestDraft, planRegeneration } from "./drafts";
 import { planHumanEdit } from "./edit";
 import { generatePostmortem } from "./generate";
+import { validatePostmortem } from "./schema";
 import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, tPlus } from "./test-support";
+import type { PostmortemV1 } from "./types";
 
 const { incident, timeline } = scriptedIncident();
 const generate = (now: string, extra = timeline) =>
@@ -172,5 +174,41 @@ describe("human edits and regeneration", () => {
       e("incident.update_posted", tPlus(95), { text: `ping ${BOB.name}`, temporary: false }),
     ]);
     expect(created(planRegeneration([v2, v1], changed)).version).toBe(3);
+  });
+});
+
+describe("a draft stored in schema v1 (before v2)", () => {
+  const current = generate("2026-03-14T11:00:00.000Z");
+  const { changes_before_impact: _, release_involved, ...rest } = structuredClone(current.metadata);
+  const v1Metadata: PostmortemV1 = {
+    ...rest,
+    schema_version: 1,
+    release_involved: { value: release_involved.value === "suspected" ? "unknown" : release_involved.value },
+  };
+  const stored: Draft = {
+    version: 1,
+    origin: "generated",
+    markdown: current.markdown,
+    metadata: v1Metadata,
+    createdAt: "2026-03-14T11:00:00.000Z",
+  };
+  stored.contentHash = contentHash(stored);
+
+  it("can still be edited: its metadata stays v1 and validates against v1", () => {
+    const edit = edited(
+      planHumanEdit([stored], {
+        markdown: "# edited",
+        expectedVersion: 1,
+        now: new Date("2026-03-15T09:00:00Z"),
+      }),
+    );
+    expect(edit.metadata.schema_version).toBe(1);
+    expect(validatePostmortem(edit.metadata)).toEqual({ valid: true });
+  });
+
+  it("a regeneration writes a v2 version beside it", () => {
+    const next = created(planRegeneration([stored], generate("2026-03-15T10:00:00.000Z")));
+    expect(next).toMatchObject({ version: 2, basedOnVersion: 1 });
+    expect(next.metadata.schema_version).toBe(2);
   });
 });

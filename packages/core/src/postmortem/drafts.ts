@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PostmortemV1 } from "./types";
+import type { Postmortem } from "./types";
 
 /**
  * Versioned postmortem drafts (pure model; storage is elsewhere). Reading a draft needs only this
@@ -27,7 +27,7 @@ export interface Draft {
   version: number;
   origin: DraftOrigin;
   markdown: string;
-  metadata: PostmortemV1;
+  metadata: Postmortem;
   createdAt: string;
   /** The version that was current (human edit) or latest (regeneration) when this one was made. */
   basedOnVersion?: number;
@@ -51,7 +51,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The content hash: Markdown + metadata without `generated_at` (the one field that names the time of generation). */
-export function contentHash(content: { markdown: string; metadata: PostmortemV1 }): string {
+export function contentHash(content: { markdown: string; metadata: Postmortem }): string {
   const { generated_at: _ignored, ...stable } = content.metadata;
   return createHash("sha256")
     .update(content.markdown)
@@ -82,7 +82,7 @@ export function currentDraft(existing: readonly Draft[]): Draft | undefined {
 
 export function planRegeneration(
   existing: readonly Draft[],
-  generated: { markdown: string; metadata: PostmortemV1 },
+  generated: { markdown: string; metadata: Postmortem },
 ): RegenerationPlan {
   const hash = contentHash(generated);
   const lastGenerated = latest(existing, "generated");

@@ -6,7 +6,7 @@
  * objects:
  *
  *     postmortems/INC-<number>/v<version>.md    text/markdown; charset=utf-8
- *     postmortems/INC-<number>/v<version>.json  application/json (validates against postmortem.v1.json)
+ *     postmortems/INC-<number>/v<version>.json  application/json (validates against postmortem.v1.json or v2, by its schema_version)
  *
  * A version never changes once stored, so the keys are idempotent: a redelivered event writes the
  * same bytes again. A failure throws (the consumer retries, then its DLQ); the draft itself is

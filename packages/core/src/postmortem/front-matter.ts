@@ -13,7 +13,7 @@
  *   U+2028/9, BOM, U+FFFE/F) are escaped as `\uXXXX` too;
  * - arrays as block lists (`[]` when empty), objects as nested blocks (`{}` when empty).
  */
-import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
+import { type Postmortem, postmortemSchemaId } from "./types";
 
 export type FrontMatterScalar = string | number | boolean | null;
 export type FrontMatterValue =
@@ -85,9 +85,9 @@ export function toYamlBlock(data: FrontMatterData): string {
 }
 
 /** What the front matter of a draft says: the summary a static-site or docs tool can index. */
-export function frontMatterData(m: PostmortemV1) {
+export function frontMatterData(m: Postmortem) {
   return {
-    schema: POSTMORTEM_SCHEMA_ID,
+    schema: postmortemSchemaId(m),
     incident: m.incident.key,
     incident_id: m.incident.id,
     title: m.incident.title,
@@ -111,6 +111,6 @@ export function frontMatterData(m: PostmortemV1) {
 }
 
 /** The front matter block of a draft, `---` fences included. */
-export function frontMatter(m: PostmortemV1): string {
+export function frontMatter(m: Postmortem): string {
   return `---\n${toYamlBlock(frontMatterData(m))}---`;
 }

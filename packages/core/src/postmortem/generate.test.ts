@@ -74,7 +74,7 @@ describe("generatePostmortem: the scripted incident", () => {
 
   it("has YAML front matter, the title, then every section in order", () => {
     expect(
-      result.markdown.startsWith("---\nschema: https://firebreak.dev/schemas/postmortem.v1.json\n"),
+      result.markdown.startsWith("---\nschema: https://firebreak.dev/schemas/postmortem.v2.json\n"),
     ).toBe(true);
     expect(headings(result.markdown)).toEqual([
       "# INC-42: Checkout 5xx above threshold",
@@ -101,7 +101,7 @@ describe("generatePostmortem: the scripted incident", () => {
   });
 
   it("describes the incident, its detection and its locations", () => {
-    expect(m.schema_version).toBe(1);
+    expect(m.schema_version).toBe(2);
     expect(m.generated_at).toBe(NOW.toISOString());
     expect(m.timezone).toBe("Europe/Paris");
     expect(m.incident).toEqual({

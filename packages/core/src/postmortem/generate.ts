@@ -19,13 +19,14 @@ import {
 import { assertValidPostmortem } from "./schema";
 import {
   type ActionItemV1,
+  type ChangeBeforeImpactV2,
   DURATION_FORMULAS,
   type ErrorBudgetV1,
   type LintFinding,
   POSTMORTEM_SCHEMA_VERSION,
-  type PostmortemV1,
-  type ReleaseInvolved,
-  SECTION_TITLES,
+  type PostmortemV2,
+  type ReleaseInvolvedV1,
+  type SECTION_TITLES,
   type TemporaryFixV1,
 } from "./types";
 
@@ -46,7 +47,14 @@ import {
  * A human-declared incident (no ALARM transition) has TTD = null, not 0: its impact start is the
  * declared time by assumption, not an observation, and a 0 would flatter MTTD.
  *
- * Determinism: the same incident and timeline give the same Markdown and the same metadata but
+ * Changes before impact: the changes recorded to the incident's services in
+ * [impact_start − CHANGES_BEFORE_IMPACT_WINDOW_SECONDS, impact_start] (inclusive; a change after
+ * the impact start is not listed), newest first, each once (by id), at most
+ * CHANGES_BEFORE_IMPACT_LIMIT. When there is one and nobody said otherwise (`release.value`
+ * unknown), `release_involved` is `suspected` with their ids as `references`: a suspicion for a
+ * person to confirm as yes or no, and the Markdown says so. Firebreak never sets `yes` itself.
+ *
+ * Determinism: the same incident, timeline and changes give the same Markdown and the same metadata but
  * for `generated_at` (the only place `now` appears, apart from action-item due dates of an
  * incident that is not resolved). So a redelivered "resolved" event regenerates identical content
  * and `planRegeneration` creates no new version.
@@ -59,7 +67,7 @@ export interface SloInput {
 }
 
 export interface ReleaseInput {
-  value?: ReleaseInvolved;
+  value?: ReleaseInvolvedV1;
   /** e.g. a deploy id, a commit or a change ticket. */
   reference?: string;
 }
@@ -72,12 +80,40 @@ export interface GenerateInput {
   /** One SLO for every service of the incident, or one per service (services without one are skipped). */
   slo?: SloInput | Readonly<Record<string, SloInput>>;
   release?: ReleaseInput;
+  /**
+   * Changes recorded to the incident's services around its start, as the change store has them
+   * (the caller reads them: `changesForPostmortem` in changes/actions.ts). Only those in the window
+   * before the impact start and to one of the incident's services are listed. Undefined when they
+   * were not looked up: `changes_before_impact` is then null.
+   */
+  changes?: readonly ChangeRecord[];
   now: Date;
 }
 
+/** A recorded change (changes/change.ts `Change`), as much of it as the draft uses. */
+export interface ChangeRecord {
+  id: string;
+  service: string;
+  summary: string;
+  link?: string;
+  /** ISO instant. */
+  at: string;
+  source: string;
+}
+
+/**
+ * How far before the impact start a change is listed in the draft and suspected: two hours, the
+ * same window as the changes on the incident page (changes/change.ts `CHANGE_WINDOW_MS`). Most
+ * bad deploys show within minutes to an hour; two hours also covers a slow rollout, without
+ * listing the whole day's changes to a busy service.
+ */
+export const CHANGES_BEFORE_IMPACT_WINDOW_SECONDS = 2 * 3600;
+/** At most this many changes are listed and referenced (newest first). */
+export const CHANGES_BEFORE_IMPACT_LIMIT = 20;
+
 export interface GeneratedPostmortem {
   markdown: string;
-  metadata: PostmortemV1;
+  metadata: PostmortemV2;
   lint: LintFinding[];
 }
 
@@ -167,13 +203,69 @@ function errorBudget(
   };
 }
 
-function release(input: ReleaseInput | undefined): PostmortemV1["release_involved"] {
+/**
+ * `release.value` as given; when unknown and changes were found before the impact, `suspected`
+ * with their ids (for a person to confirm).
+ */
+function release(
+  input: ReleaseInput | undefined,
+  suspects: readonly ChangeBeforeImpactV2[],
+): PostmortemV2["release_involved"] {
   const value = input?.value ?? "unknown";
   if (value !== "unknown" && value !== "yes" && value !== "no") {
     throw invalid("release.value", 'expected "unknown", "yes" or "no"');
   }
   const reference = input?.reference?.trim();
+  if (value === "unknown" && suspects.length > 0)
+    return {
+      value: "suspected",
+      ...(reference ? { reference } : {}),
+      references: suspects.map((c) => c.id),
+    };
   return reference ? { value, reference } : { value };
+}
+
+/** The changes to `services` in [impactStart − window, impactStart], newest first, each once. */
+function changesBeforeImpact(
+  changes: readonly ChangeRecord[] | undefined,
+  services: readonly string[],
+  impactStartMs: number,
+): PostmortemV2["changes_before_impact"] {
+  if (changes === undefined) return null;
+  if (!Array.isArray(changes)) throw invalid("changes", "expected an array of changes");
+  const fromMs = impactStartMs - CHANGES_BEFORE_IMPACT_WINDOW_SECONDS * 1000;
+  const wanted = new Set(services);
+  const byId = new Map<string, ChangeBeforeImpactV2 & { atMs: number }>();
+  for (const c of changes) {
+    if (typeof c !== "object" || c === null) continue;
+    const id = str(c.id);
+    const service = str(c.service);
+    const atMs = typeof c.at === "string" ? Date.parse(c.at) : Number.NaN;
+    if (!id || !service || !wanted.has(service) || byId.has(id)) continue;
+    if (!Number.isFinite(atMs) || atMs < fromMs || atMs > impactStartMs) continue;
+    byId.set(id, {
+      id,
+      service,
+      at: iso(atMs),
+      summary: typeof c.summary === "string" ? c.summary : "",
+      link: str(c.link) ?? null,
+      source: str(c.source) ?? "unknown",
+      atMs,
+    });
+  }
+  const listed = [...byId.values()]
+    .sort((a, b) => b.atMs - a.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, CHANGES_BEFORE_IMPACT_LIMIT)
+    .map(({ atMs: _, ...change }) => change);
+  return { window_seconds: CHANGES_BEFORE_IMPACT_WINDOW_SECONDS, changes: listed };
+}
+
+/**
+ * The impact start the draft will have (`timestamps.impact_start`), for a caller that reads the
+ * changes of the window before it.
+ */
+export function impactStartOf(incident: Incident, timeline: readonly TimelineEntry[]): string {
+  return iso(collectFacts(incident, timeline).impactStartMs);
 }
 
 function utcDate(ms: number): string {
@@ -227,7 +319,8 @@ export function generatePostmortem(input: GenerateInput): GeneratedPostmortem {
   const regions = [...new Set(facts.locations.map((l) => l.region))];
   const declaredBy = facts.declaredBy;
 
-  const metadata: PostmortemV1 = {
+  const changesBefore = changesBeforeImpact(input.changes, services, facts.impactStartMs);
+  const metadata: PostmortemV2 = {
     schema_version: POSTMORTEM_SCHEMA_VERSION,
     generated_at: input.now.toISOString(),
     timezone,
@@ -296,11 +389,12 @@ export function generatePostmortem(input: GenerateInput): GeneratedPostmortem {
       highest_escalation_level: facts.pages.highestLevel,
       fallback_reached: facts.pages.fallbackReached,
     },
-    release_involved: release(input.release),
+    release_involved: release(input.release, changesBefore?.changes ?? []),
     temporary_fixes: temporaryFixes,
     action_items: actionItems,
     error_budget: errorBudget(input.slo, services, facts),
     lint: [],
+    changes_before_impact: changesBefore,
   };
 
   const lines = renderMarkdown(incident, metadata, facts, timeFormatter(timezone));
@@ -389,7 +483,7 @@ function eventText(oe: OrderedEntry, incident: Incident): string {
 }
 
 /** The summary: what happened, to what, for how long, the last word to stakeholders, how it ended. */
-function summaryLines(incident: Incident, m: PostmortemV1, facts: Facts, t: TimeFormatter): string[] {
+function summaryLines(incident: Incident, m: PostmortemV2, facts: Facts, t: TimeFormatter): string[] {
   const endMs = facts.mitigatedMs ?? facts.resolvedMs;
   const services = m.incident.services.length
     ? m.incident.services.map(inline).join(", ")
@@ -426,7 +520,7 @@ const ESCALATION_WORDS: Record<string, string> = {
 };
 
 /** The timeline as people read it: the impact start first, one line per paged level, labels not kinds. */
-function timelineRows(incident: Incident, m: PostmortemV1, facts: Facts): { iso: string; text: string }[] {
+function timelineRows(incident: Incident, m: PostmortemV2, facts: Facts): { iso: string; text: string }[] {
   const rows: { iso: string; text: string; order: number }[] = [];
   const alarm = m.detection.alarm?.name;
   rows.push({
@@ -521,7 +615,7 @@ function timelineRows(incident: Incident, m: PostmortemV1, facts: Facts): { iso:
 }
 
 /** The lines of What went well and What went wrong, each from a fact. */
-function sectionFacts(m: PostmortemV1, facts: Facts, t: TimeFormatter): { well: string[]; wrong: string[] } {
+function sectionFacts(m: PostmortemV2, facts: Facts, t: TimeFormatter): { well: string[]; wrong: string[] } {
   const d = m.durations;
   const well: string[] = [];
   const wrong: string[] = [];
@@ -582,8 +676,51 @@ function sectionFacts(m: PostmortemV1, facts: Facts, t: TimeFormatter): { well: 
   return { well, wrong };
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The Summary's release line: the value, and for `suspected` that it is a suspicion to confirm. */
+function releaseLine(m: PostmortemV2): string {
+  const r = m.release_involved;
+  const reference = r.reference ? ` (${code(r.reference)})` : "";
+  if (r.value !== "suspected") return `${r.value}${reference}`;
+  const n = m.changes_before_impact?.changes.length ?? 0;
+  return `suspected, not confirmed${reference}: ${plural(n, "change was", "changes were")} recorded to the incident's services in the ${formatDuration(CHANGES_BEFORE_IMPACT_WINDOW_SECONDS)} before the impact began (see Changes before impact). Confirm it as yes or no.`;
+}
+
+/** The "Changes before impact" section: each change's time, service, summary and reference. */
+function changeLines(m: PostmortemV2, facts: Facts, t: TimeFormatter): string[] {
+  const c = m.changes_before_impact;
+  if (c === null) return ["_Changes were not looked up for this draft._"];
+  const window = formatDuration(c.window_seconds);
+  const from = iso(facts.impactStartMs - c.window_seconds * 1000);
+  const services = m.incident.services.length
+    ? m.incident.services.map(inline).join(", ")
+    : "the incident's services (none recorded)";
+  const range = `${t.both(from)} → ${t.both(m.timestamps.impact_start)}`;
+  if (c.changes.length === 0)
+    return [`_No change to ${services} was recorded in the ${window} before the impact began (${range})._`];
+  const lines = [
+    `${plural(c.changes.length, "change", "changes")} to ${services} recorded in the ${window} before the impact began (${range}), newest first.`,
+    "",
+    m.release_involved.value === "suspected"
+      ? "**A release is suspected, not established:** a change shortly before the impact may or may not have contributed. Confirm whether one did, and set release involved to yes (with the change's reference) or no."
+      : `Release involved: ${m.release_involved.value}.`,
+    "",
+  ];
+  for (const change of c.changes) {
+    const lead = (facts.impactStartMs - Date.parse(change.at)) / 1000;
+    const summary = change.summary.trim() ? change.summary : "(no summary)";
+    lines.push(
+      `- ${t.both(change.at)}, ${lead === 0 ? "at the impact start" : `${formatDuration(lead)} before the impact`} — **${inline(change.service)}**: ${
+        change.link ? link(summary, change.link) : inline(summary)
+      } (${inline(change.source)}, reference ${code(change.id)})`,
+    );
+  }
+  return lines;
+}
+
 /** The draft's lines (no line contains a line break). */
-function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: TimeFormatter): string[] {
+function renderMarkdown(incident: Incident, m: PostmortemV2, facts: Facts, t: TimeFormatter): string[] {
   const out: string[] = [];
   const push = (...lines: string[]) => {
     for (const l of lines) {
@@ -591,8 +728,8 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
       else out.push(l);
     }
   };
-  const section = (index: number) => {
-    push("", `## ${SECTION_TITLES[index]}`, "");
+  const section = (title: (typeof SECTION_TITLES)[number]) => {
+    push("", `## ${title}`, "");
   };
   const d = m.durations;
   const dur = (s: number | null) => (s === null ? "unknown" : formatDuration(s));
@@ -601,7 +738,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   push(frontMatter(m), "", `# ${inline(`${m.incident.key}: ${m.incident.title}`)}`);
 
   // Summary: built from the title, the impact, the last stakeholder update and the resolution.
-  section(0);
+  section("Summary");
   push(...summaryLines(incident, m, facts, t));
   if (str(incident.description)) {
     push("", "**Description at declaration:**", "", fenced(incident.description!));
@@ -617,11 +754,11 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
         ]
       : []),
     `- **Time to resolve (TTR):** ${dur(d.ttr.seconds)}`,
-    `- **Release involved:** ${m.release_involved.value}${m.release_involved.reference ? ` (${code(m.release_involved.reference)})` : ""}`,
+    `- **Release involved:** ${releaseLine(m)}`,
   );
 
   // Impact
-  section(1);
+  section("Impact");
   const endMs = facts.mitigatedMs ?? facts.resolvedMs;
   const endLabel = facts.mitigatedMs !== null ? "mitigated" : facts.resolvedMs !== null ? "resolved" : null;
   push(
@@ -657,7 +794,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   push("- **Who was affected, and how:** _describe the customer impact._");
 
   // Detection
-  section(2);
+  section("Detection");
   if (m.detection.alarm) {
     const a = m.detection.alarm;
     push(
@@ -694,7 +831,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   );
 
   // Response
-  section(3);
+  section("Response");
   push(
     `- **Acknowledged:** ${
       m.timestamps.acknowledged === null
@@ -750,7 +887,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   }
 
   // Timeline: the impact start first, paging collapsed into one line per level, no raw kinds.
-  section(4);
+  section("Timeline");
   const rows = timelineRows(incident, m, facts);
   push(
     t.isUtc ? "Times are UTC." : `Times are UTC, and ${inline(t.timezone)} for the team.`,
@@ -761,8 +898,12 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   for (const r of rows)
     push(t.isUtc ? row([t.utc(r.iso), r.text]) : row([t.utc(r.iso), t.local(r.iso), r.text]));
 
+  // Changes before impact: what the change store had for the incident's services.
+  section("Changes before impact");
+  push(...changeLines(m, facts, t));
+
   // Mitigations
-  section(5);
+  section("Mitigations");
   if (facts.mitigatedMs !== null) {
     const e = facts.mitigatedEntry?.entry;
     const data = (e?.data ?? {}) as Record<string, unknown>;
@@ -780,7 +921,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   push("- _Describe what stopped the impact, and what made it work._");
 
   // Temporary fixes to roll back
-  section(6);
+  section("Temporary fixes to roll back");
   if (m.temporary_fixes.length === 0) push("_None: no update was marked temporary._");
   else {
     push("Each temporary fix is an action item until it is rolled back or made permanent.", "");
@@ -794,11 +935,15 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   }
 
   // Contributing factors
-  section(7);
+  section("Contributing factors");
   push(
     "_An incident rarely has a single root cause. Answer these questions to find the conditions that combined:_",
     "",
-    `- What changed shortly before the impact began (deploys, configuration, traffic, dependencies)? Release involved: ${m.release_involved.value}.`,
+    `- What changed shortly before the impact began (deploys, configuration, traffic, dependencies)? Release involved: ${
+      m.release_involved.value === "suspected"
+        ? "suspected, to confirm (see Changes before impact)"
+        : m.release_involved.value
+    }.`,
     "- Which safeguards (tests, alarms, limits, automatic rollbacks) were in place, and what kept them from stopping this?",
     ...(d.ttd.seconds === null
       ? ["- How was the impact noticed, and could an alarm have noticed it sooner?"]
@@ -811,22 +956,22 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   );
 
   // What went well, what went wrong, where we got lucky: each line only when the facts support it.
-  section(8);
+  section("What went well");
   const findings = sectionFacts(m, facts, t);
   push(...(findings.well.length ? findings.well : ["_Nothing on the timeline stands out as going well._"]));
   push("- _Add the people and systems that did better than expected._");
-  section(9);
+  section("What went wrong");
   push(
     ...(findings.wrong.length ? findings.wrong : ["_Nothing on the timeline stands out as going wrong._"]),
   );
   push("- _Add what made the response harder than necessary._");
-  section(10);
+  section("Where we got lucky");
   push(
     "_No fact on the timeline says. Ask: what could have made this worse, and what kept it from happening (the time of day, who happened to be around, a limit that held)?_",
   );
 
   // Action items
-  section(11);
+  section("Action items");
   push(
     row(["ID", "Action", "Owner", "Priority", "Due", "Tags"]),
     row(["---", "---", "---", "---", "---", "---"]),
@@ -849,7 +994,7 @@ function renderMarkdown(incident: Incident, m: PostmortemV1, facts: Facts, t: Ti
   );
 
   // Lessons learned
-  section(12);
+  section("Lessons learned");
   push(
     "- _What did we learn about our systems?_",
     "- _What did we learn about how we respond?_",

@@ -24,5 +24,5 @@ export {
   type SchemaIssue,
   validatePostmortem,
 } from "./schema";
-export { postmortemSchemaV1 } from "./schema-document";
+export { postmortemSchemaV1, postmortemSchemaV2 } from "./schema-document";
 export * from "./types";

@@ -6,13 +6,23 @@ import { describe, expect, it } from "vitest";
 import { generatePostmortem } from "./generate";
 import { assertValidPostmortem, PostmortemInvalidError, validatePostmortem } from "./schema";
 import { GENERATED_VALIDATOR, generateValidatorSource } from "./schema-codegen";
-import { postmortemSchemaV1 } from "./schema-document";
+import { postmortemSchemaV1, postmortemSchemaV2 } from "./schema-document";
 import { manualIncident, scriptedIncident } from "./test-support";
-import { POSTMORTEM_SCHEMA_ID, type PostmortemV1 } from "./types";
+import {
+  POSTMORTEM_SCHEMA_ID,
+  POSTMORTEM_SCHEMA_ID_V1,
+  POSTMORTEM_SCHEMA_ID_V2,
+  type PostmortemV1,
+  type PostmortemV2,
+} from "./types";
 
-const published = JSON.parse(
-  readFileSync(new URL("../../../../schemas/postmortem.v1.json", import.meta.url), "utf8"),
-) as Record<string, unknown>;
+const read = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../../schemas/${name}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
+const publishedV1 = read("postmortem.v1.json");
+const published = read("postmortem.v2.json");
 
 const { incident, timeline } = scriptedIncident();
 const doc = generatePostmortem({
@@ -25,21 +35,47 @@ const doc = generatePostmortem({
 
 const clone = (): Record<string, unknown> => structuredClone(doc) as unknown as Record<string, unknown>;
 
+/** The same document as a v1 draft stored before v2 (no suspicion, no changes list). */
+function toV1(d: PostmortemV2): PostmortemV1 {
+  const { changes_before_impact: _, release_involved, ...rest } = structuredClone(d);
+  const value = release_involved.value === "suspected" ? "unknown" : release_involved.value;
+  return {
+    ...rest,
+    schema_version: 1,
+    release_involved: release_involved.reference
+      ? { value, reference: release_involved.reference }
+      : { value },
+  };
+}
+
 describe("the published schema", () => {
-  it("is the file in schemas/ (the module imports it, so bundles carry the same schema)", () => {
-    expect(postmortemSchemaV1).toEqual(published);
+  it("is the file in schemas/ (the module imports it, so bundles carry the same schema), v1 and v2", () => {
+    expect(postmortemSchemaV1).toEqual(publishedV1);
+    expect(postmortemSchemaV2).toEqual(published);
   });
 
-  it("is JSON Schema 2020-12 with a versioned $id", () => {
+  it("is JSON Schema 2020-12 with a versioned $id; drafts are written in v2, v1 is still published", () => {
     expect(published.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(publishedV1.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(published.$id).toBe(POSTMORTEM_SCHEMA_ID);
-    expect(POSTMORTEM_SCHEMA_ID).toMatch(/\/postmortem\.v1\.json$/);
+    expect(POSTMORTEM_SCHEMA_ID).toBe(POSTMORTEM_SCHEMA_ID_V2);
+    expect(POSTMORTEM_SCHEMA_ID_V2).toMatch(/\/postmortem\.v2\.json$/);
+    expect(publishedV1.$id).toBe(POSTMORTEM_SCHEMA_ID_V1);
+    expect(POSTMORTEM_SCHEMA_ID_V1).toMatch(/\/postmortem\.v1\.json$/);
     const ajv = new Ajv2020();
     expect(ajv.validateSchema(published)).toBe(true);
+    expect(ajv.validateSchema(publishedV1)).toBe(true);
+  });
+
+  it("v1 is unchanged: release_involved is unknown, yes or no, and there is no changes list", () => {
+    const release = (publishedV1.properties as Record<string, Record<string, unknown>>).release_involved!;
+    expect((release.properties as Record<string, unknown>).value).toEqual({ enum: ["unknown", "yes", "no"] });
+    expect(publishedV1.required).not.toContain("changes_before_impact");
   });
 
   it("states the duration formulas", () => {
     expect(JSON.stringify(published)).toContain("TTD = detected - impact_start");
+    expect(JSON.stringify(publishedV1)).toContain("TTD = detected - impact_start");
   });
 });
 
@@ -48,19 +84,25 @@ describe("the precompiled validator (schema-validator.generated.js)", () => {
     expect(readFileSync(GENERATED_VALIDATOR, "utf8")).toBe(generateValidatorSource());
   });
 
-  it("reports exactly what ajv compiling the schema at run time reports", () => {
+  it.each([
+    ["v2", published, () => clone()],
+    ["v1", publishedV1, () => toV1(doc) as unknown as Record<string, unknown>],
+  ])("reports exactly what ajv compiling the %s schema at run time reports", (_v, schema, make) => {
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     addFormats(ajv, ["date-time", "date"]);
-    const runtime = ajv.compile(published);
-    const docs: unknown[] = [doc, {}, null, "x", { ...clone(), extra: 1 }];
-    for (const field of Object.keys(doc)) {
-      const missing = clone();
+    const runtime = ajv.compile(schema);
+    const base = make();
+    const docs: unknown[] = [base, { ...make(), extra: 1 }];
+    if (schema === published) docs.push({}, null, "x");
+    for (const field of Object.keys(base)) {
+      if (field === "schema_version") continue;
+      const missing = make();
       delete missing[field];
-      const wrongType = clone();
+      const wrongType = make();
       wrongType[field] = 12345;
       docs.push(missing, wrongType);
     }
-    const dates = clone();
+    const dates = make();
     dates.generated_at = "2026-13-45T99:00:00Z";
     docs.push(dates);
     for (const d of docs) {
@@ -101,7 +143,7 @@ describe("validatePostmortem", () => {
     }
   });
 
-  it.each<[string, (d: PostmortemV1) => void, string]>([
+  it.each<[string, (d: PostmortemV2) => void, string]>([
     [
       "a wrong formula",
       (d) => {
@@ -145,11 +187,28 @@ describe("validatePostmortem", () => {
       "/pages/failed",
     ],
     [
-      "a schema version other than 1",
+      "a schema version other than 1 or 2",
       (d) => {
-        (d as { schema_version: number }).schema_version = 2;
+        (d as { schema_version: number }).schema_version = 3;
       },
       "/schema_version",
+    ],
+    [
+      "suspected without references being strings",
+      (d) => {
+        d.release_involved = { value: "suspected", references: [""] };
+      },
+      "/release_involved/references/0",
+    ],
+    [
+      "a change before impact without its time",
+      (d) => {
+        d.changes_before_impact = {
+          window_seconds: 7200,
+          changes: [{ id: "c1", service: "checkout", summary: "x", link: null, source: "api" } as never],
+        };
+      },
+      "/changes_before_impact",
     ],
   ])("rejects %s", (_name, mutate, path) => {
     const broken = structuredClone(doc);
@@ -179,5 +238,49 @@ describe("validatePostmortem", () => {
 
   it("returns the same (typed) object when valid", () => {
     expect(assertValidPostmortem(doc)).toBe(doc);
+  });
+});
+
+describe("v1 documents (drafts stored before v2)", () => {
+  const v1 = toV1(doc);
+
+  it("still validate, against v1: the schema is chosen by schema_version", () => {
+    expect(validatePostmortem(v1)).toEqual({ valid: true });
+    expect(assertValidPostmortem(v1)).toBe(v1);
+  });
+
+  it("cannot say suspected or carry a changes list: those are v2's", () => {
+    const suspected = structuredClone(v1) as unknown as Record<string, unknown>;
+    suspected.release_involved = { value: "suspected" };
+    const result = validatePostmortem(suspected);
+    expect(result.valid).toBe(false);
+    if (!result.valid) expect(result.errors.map((e) => e.instancePath)).toContain("/release_involved/value");
+    const withChanges = { ...structuredClone(v1), changes_before_impact: null };
+    expect(validatePostmortem(withChanges).valid).toBe(false);
+    try {
+      assertValidPostmortem(suspected);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain(POSTMORTEM_SCHEMA_ID_V1);
+    }
+  });
+
+  it("a v2 document suspecting a release validates against v2", () => {
+    const d = structuredClone(doc);
+    d.release_involved = { value: "suspected", references: ["01J0000000000000000000000A"] };
+    d.changes_before_impact = {
+      window_seconds: 7200,
+      changes: [
+        {
+          id: "01J0000000000000000000000A",
+          service: "checkout",
+          at: "2026-03-14T09:00:00.000Z",
+          summary: "deploy v1.2.3",
+          link: null,
+          source: "api",
+        },
+      ],
+    };
+    expect(validatePostmortem(d)).toEqual({ valid: true });
   });
 });

@@ -1,6 +1,7 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { ChangeStore } from "../changes/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { IncidentStore } from "../storage/incident-store";
@@ -13,6 +14,8 @@ export interface PostmortemDeps {
   clock?: Clock;
   /** The team's IANA time zone for local times in the draft. */
   timezone?: string;
+  /** Changes (deploys): drafts list those before the impact start. Without it they are not looked up. */
+  changes?: ChangeStore;
 }
 
 /** The timeline entry recorded with every saved draft version. */

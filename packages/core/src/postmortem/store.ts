@@ -9,7 +9,7 @@ import {
 import type { TimelineEntry } from "../incident/timeline";
 import { ConcurrentChangeError, timelineItem } from "../storage/incident-store";
 import type { Draft } from "./drafts";
-import type { PostmortemV1 } from "./types";
+import type { Postmortem } from "./types";
 
 export const PM_PARTITION = "PM";
 const versionKey = (version: number) => `PM#${String(version).padStart(6, "0")}`;
@@ -24,7 +24,7 @@ function draftOf(item: Record<string, unknown>): Draft {
     version: item.version as number,
     origin: item.origin as Draft["origin"],
     markdown: gunzipSync(item.markdownGz as Uint8Array).toString("utf8"),
-    metadata: JSON.parse(item.metadata as string) as PostmortemV1,
+    metadata: JSON.parse(item.metadata as string) as Postmortem,
     createdAt: item.createdAt as string,
     basedOnVersion: item.basedOnVersion as number | undefined,
     contentHash: item.contentHash as string | undefined,
@@ -128,8 +128,8 @@ export class PostmortemStore {
   }
 
   /** Current metadata of every postmortem whose impact started in [since, until): one Query. */
-  async metadataBetween(since: Date, until: Date): Promise<PostmortemV1[]> {
-    const docs: PostmortemV1[] = [];
+  async metadataBetween(since: Date, until: Date): Promise<Postmortem[]> {
+    const docs: Postmortem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
@@ -145,7 +145,7 @@ export class PostmortemStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) docs.push(JSON.parse(item.metadata as string) as PostmortemV1);
+      for (const item of out.Items ?? []) docs.push(JSON.parse(item.metadata as string) as Postmortem);
       start = out.LastEvaluatedKey;
     } while (start);
     return docs;

@@ -2,15 +2,30 @@ import type { Severity } from "../incident/model";
 import type { Role } from "../incident/timeline";
 
 /**
- * The machine-readable postmortem metadata, version 1. The published contract is
- * `schemas/postmortem.v1.json` (JSON Schema 2020-12); this interface mirrors it, and every
- * document Firebreak produces is validated against the schema before it leaves core.
+ * The machine-readable postmortem metadata. The published contracts are
+ * `schemas/postmortem.v1.json` and `schemas/postmortem.v2.json` (JSON Schema 2020-12); the
+ * interfaces below mirror them, and every document Firebreak produces is validated against its
+ * schema (by its `schema_version`) before it leaves core.
  *
  * Field names are snake_case: the document is a public, language-neutral contract. Any change
- * to the shape is a new schema version (`postmortem.v2.json`), never an edit of v1.
+ * to the shape is a new schema version, never an edit of a published one. Drafts are written in
+ * the latest version (v2); drafts stored in v1 stay v1 (readers take both), and both schemas are
+ * served (`GET /api/schemas/postmortem.v1.json`, `.v2.json`).
+ *
+ * v2 (a breaking change, hence a new version): `release_involved.value` may be `"suspected"`
+ * (with `references`: the ids of the changes suspected), and `changes_before_impact` lists the
+ * changes recorded to the incident's services in the window before the impact start.
  */
-export const POSTMORTEM_SCHEMA_ID = "https://firebreak.dev/schemas/postmortem.v1.json";
-export const POSTMORTEM_SCHEMA_VERSION = 1;
+export const POSTMORTEM_SCHEMA_ID_V1 = "https://firebreak.dev/schemas/postmortem.v1.json";
+export const POSTMORTEM_SCHEMA_ID_V2 = "https://firebreak.dev/schemas/postmortem.v2.json";
+/** The schema of the drafts Firebreak writes now. */
+export const POSTMORTEM_SCHEMA_ID = POSTMORTEM_SCHEMA_ID_V2;
+export const POSTMORTEM_SCHEMA_VERSION = 2;
+
+/** A document's schema `$id` by its `schema_version`. */
+export function postmortemSchemaId(doc: { schema_version: number }): string {
+  return doc.schema_version === 1 ? POSTMORTEM_SCHEMA_ID_V1 : POSTMORTEM_SCHEMA_ID_V2;
+}
 
 /**
  * Duration formulas, stated once and written into every document next to the number:
@@ -43,7 +58,17 @@ export type ImpactStartSource = "alarm_state" | "declared";
  * hours), so a day means a replayed or stuck event.
  */
 export const IMPACT_START_MAX_LEAD_SECONDS = 24 * 3600;
-export type ReleaseInvolved = "unknown" | "yes" | "no";
+/** v1's values: what a person says (or `unknown`). */
+export type ReleaseInvolvedV1 = "unknown" | "yes" | "no";
+/** v2 adds `suspected`: Firebreak found changes before the impact start, for a person to confirm. */
+export type ReleaseInvolved = ReleaseInvolvedV1 | "suspected";
+/** Every value, in the order the metrics list them. */
+export const RELEASE_INVOLVED_VALUES = [
+  "yes",
+  "suspected",
+  "no",
+  "unknown",
+] as const satisfies readonly ReleaseInvolved[];
 export type ActionItemPriority = "P1" | "P2" | "P3";
 
 export const LINT_RULES = [
@@ -169,12 +194,38 @@ export interface PostmortemV1 {
     /** True when a page went to the policy's fallback (`level: "fallback"`). */
     fallback_reached: boolean;
   };
-  release_involved: { value: ReleaseInvolved; reference?: string };
+  release_involved: { value: ReleaseInvolvedV1; reference?: string };
   temporary_fixes: TemporaryFixV1[];
   action_items: ActionItemV1[];
   error_budget: ErrorBudgetV1 | null;
   lint: LintFinding[];
 }
+
+/** A change recorded to one of the incident's services shortly before its impact started. */
+export interface ChangeBeforeImpactV2 {
+  id: string;
+  service: string;
+  at: string;
+  summary: string;
+  link: string | null;
+  /** Where it was recorded from: api, pagerduty, codedeploy, ecs, cloudformation. */
+  source: string;
+}
+
+export interface PostmortemV2 extends Omit<PostmortemV1, "schema_version" | "release_involved"> {
+  schema_version: 2;
+  release_involved: {
+    value: ReleaseInvolved;
+    reference?: string;
+    /** With `suspected`: the ids of the suspected changes (`changes_before_impact`), newest first. */
+    references?: string[];
+  };
+  /** The changes in [impact_start − window_seconds, impact_start], newest first; null when not looked up. */
+  changes_before_impact: { window_seconds: number; changes: ChangeBeforeImpactV2[] } | null;
+}
+
+/** A stored postmortem document of any published version. */
+export type Postmortem = PostmortemV1 | PostmortemV2;
 
 /** The Markdown draft's level-2 sections, in order (the title is the level-1 heading). */
 export const SECTION_TITLES = [
@@ -183,6 +234,7 @@ export const SECTION_TITLES = [
   "Detection",
   "Response",
   "Timeline",
+  "Changes before impact",
   "Mitigations",
   "Temporary fixes to roll back",
   "Contributing factors",

@@ -1,14 +1,19 @@
+import { ChangeStore } from "@firebreak/core/changes/store";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Platform } from "./platform";
 
-/** The Postmortem consumer: the table's stores and FIREBREAK_TIMEZONE (local times in drafts). */
+/**
+ * The Postmortem consumer: the table's stores (changes too: drafts list those before the impact)
+ * and FIREBREAK_TIMEZONE (local times in drafts).
+ */
 export function postmortemDeps(platform: Platform): PostmortemDeps {
   const { db, tableName } = platform.table();
   return {
     incidents: new IncidentStore(db, tableName),
     postmortems: new PostmortemStore(db, tableName),
+    changes: new ChangeStore(db, tableName),
     timezone: platform.env.FIREBREAK_TIMEZONE,
     ...(platform.clock ? { clock: platform.clock } : {}),
   };

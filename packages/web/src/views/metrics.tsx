@@ -30,6 +30,14 @@ function trendOf(report: MetricsReport): Trend {
 }
 
 /** Each figure the API computes, with its formula (shown on hover and to screen readers). */
+/** How the release involvement values read on the dashboard. */
+const RELEASE_LABELS: Record<string, string> = {
+  yes: "Yes",
+  suspected: "Suspected (to confirm)",
+  no: "No",
+  unknown: "Unknown",
+};
+
 const FIGURES: { key: "mttd" | "mtta" | "mttm" | "mttr" | "mtbf"; label: string; formula: string }[] = [
   {
     key: "mttd",
@@ -179,6 +187,41 @@ export function MetricsView() {
               </tbody>
             </table>
           </div>
+          {report.byRelease ? (
+            <div class="card">
+              <h2>By release involvement</h2>
+              <p class="muted">
+                Suspected: a change to the incident's services was recorded in the two hours before the
+                impact, and nobody has confirmed it in the postmortem yet.
+              </p>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Release involved</th>
+                    <th scope="col">Incidents</th>
+                    {FIGURES.map((f) => (
+                      <th scope="col" key={f.key}>
+                        <abbr title={f.formula}>{f.label}</abbr>
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.byRelease.map((r) => (
+                    <tr key={r.key}>
+                      <td data-label="Release involved">{RELEASE_LABELS[r.key] ?? r.key}</td>
+                      <td data-label="Incidents">{r.count}</td>
+                      {FIGURES.map((f) => (
+                        <td data-label={f.label} key={f.key}>
+                          {formatDuration(r[f.key])}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
         </>
       ) : null}
     </section>
