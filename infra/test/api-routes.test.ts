@@ -131,7 +131,11 @@ describe("HTTP API routing", () => {
     expect(byFunction.ApiDirectory?.sort()).toEqual(
       ["PUT /api/directory", "POST /api/oncall/overrides", "DELETE /api/oncall/overrides/{id}"].sort(),
     );
-    expect(byFunction.ApiDocs).toEqual(["GET /api/openapi.json"]);
+    expect(byFunction.ApiDocs).toEqual([
+      "GET /api/openapi.json",
+      "GET /api/schemas/postmortem.v1.json",
+      "GET /api/schemas/postmortem.v2.json",
+    ]);
     expect(byFunction.Ack?.sort()).toEqual(ACK_ROUTES.slice().sort());
     expect(byFunction.none).toBeUndefined();
     // The reads beside the moved writes stay on the main function.

@@ -402,6 +402,8 @@ describe("API", () => {
         "POST /api/oncall/overrides",
         "DELETE /api/oncall/overrides/{id}",
         "GET /api/openapi.json",
+        "GET /api/schemas/postmortem.v1.json",
+        "GET /api/schemas/postmortem.v2.json",
         "GET /api/incidents/{id}/trace",
         "GET /api/oncall/coverage",
         "GET /api/oncall/calendar",

@@ -9,9 +9,11 @@ import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-s
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenStore } from "@firebreak/core/auth/tokens";
 import type { Incident } from "@firebreak/core/incident/model";
+import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore, incidentItem } from "@firebreak/core/storage/incident-store";
+import { keys } from "@firebreak/core/storage/keys";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
@@ -57,6 +59,43 @@ function incident(n: number, open: boolean, base: number): Incident {
 }
 
 /** BatchWriteItem, 25 items a call, 8 calls in flight, unprocessed items retried. */
+/** An escalation item two steps in, with its ladder snapshot (the list projects a few fields of it). */
+function escalationItem(incident: Incident): Record<string, unknown> {
+  const person = (id: string) => ({
+    id,
+    name: `Person ${id}`,
+    phone: "+12025550100",
+    slackUserId: "U0ABCDEF1",
+  });
+  return {
+    ...keys.escalation(incident.id),
+    type: "escalation",
+    incidentId: incident.id,
+    version: 3,
+    status: "active",
+    severity: incident.severity,
+    declaredAt: incident.createdAt,
+    ladder: {
+      levels: [1, 2, 3].map((level) => ({
+        level,
+        timeoutMinutes: 5,
+        targets: [{ kind: "person", person: person(`p${level}`) }],
+      })),
+      repeat: 1,
+      fallback: { targets: [] },
+    },
+    people: ["p1", "p2", "p3"].map(person),
+    steps: [
+      { level: 1, round: 0, requestedAt: incident.createdAt, trigger: "start" },
+      { level: 2, round: 0, requestedAt: incident.updatedAt, trigger: "timeout" },
+    ],
+    coverage: { attempts: 0 },
+    startedAt: incident.createdAt,
+    updatedAt: incident.updatedAt,
+    paged: ["p1", "p2"],
+  };
+}
+
 async function seed(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -105,10 +144,13 @@ async function prepare(ctx: BenchContext, size: (typeof SIZES)[number], base: nu
   const handler = createApiHandler(() => ({
     store,
     postmortems: new PostmortemStore(db, tableName),
+    pages: new PageStore(db, tableName),
     auth: { sessionKey: "bench-session-key-0123456789abcdef0123", tokens },
   }));
   const items: Record<string, unknown>[] = [];
   for (let n = 0; n < size.total; n++) items.push(incidentItem(incident(n, n < OPEN, base)));
+  // The open incidents' escalations, as the pager leaves them: the list reads these (one BatchGetItem).
+  for (let n = 0; n < OPEN; n++) items.push(escalationItem(incident(n, true, base)));
   ctx.log(`seeding ${size.total} incidents (${OPEN} open) into ${tableName} with BatchWriteItem`);
   await seed(db, tableName, items, ctx.log);
   const event = (): APIGatewayProxyEventV2 => {

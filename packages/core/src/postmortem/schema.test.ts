@@ -4,7 +4,7 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { generatePostmortem } from "./generate";
-import { assertValidPostmortem, PostmortemInvalidError, validatePostmortem } from "./schema";
+import { assertValidPostmortem, migrateV1, PostmortemInvalidError, validatePostmortem } from "./schema";
 import { GENERATED_VALIDATOR, generateValidatorSource } from "./schema-codegen";
 import { postmortemSchemaV1, postmortemSchemaV2 } from "./schema-document";
 import { manualIncident, scriptedIncident } from "./test-support";
@@ -115,6 +115,57 @@ describe("the precompiled validator (schema-validator.generated.js)", () => {
         );
       }
     }
+  });
+});
+
+describe("v1 checked as its migration to v2 (one generated validator)", () => {
+  it("gives ajv's own v1 verdicts on what only v2 allows: suspected, references, a changes list", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv, ["date-time", "date"]);
+    const runtime = ajv.compile(publishedV1);
+    const make = () => toV1(doc) as unknown as Record<string, unknown>;
+    const docs: Record<string, unknown>[] = [];
+    for (const release of [
+      { value: "suspected" },
+      { value: "suspected", references: ["01J0000000000000000000000A"] },
+      { value: "yes", references: ["01J0000000000000000000000A"] },
+      { value: "no", reference: "deploy 42" },
+      { value: "maybe" },
+    ]) {
+      const d = make();
+      d.release_involved = release;
+      docs.push(d);
+    }
+    for (const changes of [null, { window_seconds: 7200, changes: [] }])
+      docs.push({ ...make(), changes_before_impact: changes });
+    const sorted = (rows: string[][]) => rows.map((r) => r.join(" ")).sort();
+    for (const d of docs) {
+      const valid = runtime(d);
+      const result = validatePostmortem(d);
+      expect(result.valid).toBe(valid);
+      if (!result.valid) {
+        expect(
+          sorted(result.errors.map((e) => [e.instancePath, e.keyword, e.message, JSON.stringify(e.params)])),
+        ).toEqual(
+          sorted(
+            (runtime.errors ?? []).map((e) => [
+              e.instancePath,
+              e.keyword,
+              e.message ?? e.keyword,
+              JSON.stringify(e.params),
+            ]),
+          ),
+        );
+      }
+    }
+    expect(docs.filter((d) => runtime(d)).length).toBe(1);
+  });
+
+  it("migrates a v1 document to a valid v2 one with the changes not looked up", () => {
+    const migrated = migrateV1(toV1(doc));
+    expect(migrated.schema_version).toBe(2);
+    expect(migrated.changes_before_impact).toBeNull();
+    expect(validatePostmortem(migrated)).toEqual({ valid: true });
   });
 });
 

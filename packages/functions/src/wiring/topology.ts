@@ -163,10 +163,17 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-postmortem.handler",
     routes: ["PUT /api/incidents/{id}/postmortem"],
   },
-  /** The OpenAPI document (zod's JSON Schema converter stays out of the main function). */
+  /**
+   * The published documents: OpenAPI (zod's JSON Schema converter stays out of the main function)
+   * and the postmortem metadata's JSON Schemas.
+   */
   ApiDocs: {
     handler: "packages/functions/src/api-docs.handler",
-    routes: ["GET /api/openapi.json"],
+    routes: [
+      "GET /api/openapi.json",
+      "GET /api/schemas/postmortem.v1.json",
+      "GET /api/schemas/postmortem.v2.json",
+    ],
   },
   /** Directory writes (YAML or JSON). */
   ApiDirectory: {

@@ -33,7 +33,6 @@ import { parseSince } from "@firebreak/core/metrics/since";
 import { renderCalendar } from "@firebreak/core/oncall/ical";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
-import { postmortemSchemaV1, postmortemSchemaV2 } from "@firebreak/core/postmortem/schema-document";
 import { getPostmortemVersion } from "@firebreak/core/postmortem/service";
 import { systemClock } from "@firebreak/core/shared/clock";
 import {
@@ -479,14 +478,6 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
       "content-disposition": `attachment; filename="INC-${current.metadata.incident.number}-postmortem.json"`,
     });
   });
-
-  // v1 stays served: drafts stored before v2 are v1 documents, and consumers may still use it.
-  app.get("/api/schemas/postmortem.v1.json", viewer, (c) =>
-    c.json(postmortemSchemaV1, 200, { "content-type": "application/schema+json" }),
-  );
-  app.get("/api/schemas/postmortem.v2.json", viewer, (c) =>
-    c.json(postmortemSchemaV2, 200, { "content-type": "application/schema+json" }),
-  );
 
   app.get("/api/metrics", viewer, async (c) => {
     const query = parse(metricsQuery, c.req.query(), "query");
