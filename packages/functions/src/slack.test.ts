@@ -350,6 +350,21 @@ describe("/incident (end to end: signed API Gateway events → handler → Dynam
     expect(summary.json.text).toContain(
       `<https://firebreak.example/incidents/${incident.id}/postmortem|Read and edit the postmortem in the dashboard>`,
     );
+    expect(summary.json.text).toContain("Release involved: unknown");
+
+    // Answering the release question: a new version, same Markdown, recorded under the person.
+    const before = (await postmortems.listDrafts(incident.id)).at(-1)!;
+    const answered = await command("postmortem INC-1 release no", ADMIN);
+    expect(answered.json.text).toContain("Version 2 (edited)");
+    expect(answered.json.text).toContain("Release involved: no");
+    const after = (await postmortems.listDrafts(incident.id)).at(-1)!;
+    expect(after).toMatchObject({ version: 2, origin: "human", markdown: before.markdown });
+    expect(after.metadata.release_involved).toEqual({ value: "no" });
+    // A bad answer names what is wrong, and writes nothing.
+    expect((await command("postmortem INC-1 release maybe", ADMIN)).json.text).toContain(
+      "release takes yes, no or unknown, got",
+    );
+    expect((await postmortems.listDrafts(incident.id)).length).toBe(2);
   });
 
   it("help, an empty command and an unknown subcommand answer privately with the usage", async () => {

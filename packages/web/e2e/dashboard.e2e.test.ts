@@ -1484,12 +1484,22 @@ describe("dashboard in headless Chromium", () => {
       await notice.getByText(/^Saved as version 4\./).waitFor({ timeout: STEP_MS });
       expect(await editor.getByRole("region", { name: "What changed on the server" }).count()).toBe(0);
 
+      // Answer the release question alone (no text change): version 5 says no release was involved.
+      await editor.getByLabel(/^Release involved: now unknown/).selectOption("no");
+      await editor.getByRole("button", { name: "Save", exact: true }).click();
+      await notice.getByText(/^Saved as version 5\./).waitFor({ timeout: STEP_MS });
+      await editor.getByLabel(/^Release involved: now no/).waitFor({ timeout: STEP_MS });
+      const json = await (
+        await page.request.get(`${runtime.url}/api/incidents/${id}/postmortem.json`)
+      ).json();
+      expect(json.release_involved).toEqual({ value: "no" });
+
       // Close the editor; compare version 1 with the current one.
       await editor.getByRole("button", { name: "Close the editor" }).click();
       await page.locator(".postmortem > .markdown").getByRole("heading", { name: "Added by hand" }).waitFor();
       await versions.getByRole("button", { name: "Compare version 1 with the current" }).click();
       const diff = versions.locator(".diff-figure");
-      await diff.getByText("Changes from version 1 to the current version 4").waitFor({ timeout: STEP_MS });
+      await diff.getByText("Changes from version 1 to the current version 5").waitFor({ timeout: STEP_MS });
       expect(await diff.locator("ins").allTextContents()).toEqual(
         expect.arrayContaining([
           expect.stringContaining("## Added by hand"),
@@ -1517,7 +1527,7 @@ describe("dashboard in headless Chromium", () => {
       const csrf = (await viewer.context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
       const refused = await viewer.page.request.put(`${runtime.url}/api/incidents/${id}/postmortem`, {
         headers: { "x-csrf-token": csrf },
-        data: { markdown: "# A viewer's edit", baseVersion: 4 },
+        data: { markdown: "# A viewer's edit", baseVersion: 5 },
       });
       expect(refused.status()).toBe(403);
       expect(viewer.errors).toEqual([]);

@@ -2,9 +2,10 @@ import { ValidationError, VersionConflictError } from "@firebreak/core/shared/er
 import { describe, expect, it } from "vitest";
 import { contentHash, currentDraft, type Draft, latestDraft, planRegeneration } from "./drafts";
 import { planHumanEdit } from "./edit";
+import type { ChangeRecord } from "./generate";
 import { generatePostmortem } from "./generate";
 import { validatePostmortem } from "./schema";
-import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, tPlus } from "./test-support";
+import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, T, tPlus } from "./test-support";
 import type { PostmortemV1 } from "./types";
 
 const { incident, timeline } = scriptedIncident();
@@ -210,5 +211,71 @@ describe("a draft stored in schema v1 (before v2)", () => {
     const next = created(planRegeneration([stored], generate("2026-03-15T10:00:00.000Z")));
     expect(next).toMatchObject({ version: 2, basedOnVersion: 1 });
     expect(next.metadata.schema_version).toBe(2);
+  });
+});
+
+describe("a person answers a suspected release", () => {
+  const deploy = (id: string, minutes: number): ChangeRecord => ({
+    id,
+    service: "checkout",
+    summary: `deploy ${id}`,
+    at: tPlus(minutes),
+    source: "api",
+  });
+  const suspected = generatePostmortem({
+    incident,
+    timeline,
+    now: new Date(T + 90 * 60_000),
+    changes: [deploy("01J000000000000000000000D1", -20), deploy("01J000000000000000000000D2", -50)],
+  });
+  const stored = created(planRegeneration([], suspected));
+  const at = new Date("2026-03-15T09:00:00Z");
+  const answer = (releaseInvolved: unknown, markdown = stored.markdown) =>
+    edited(
+      planHumanEdit([stored], {
+        markdown,
+        expectedVersion: 1,
+        now: at,
+        releaseInvolved: releaseInvolved as "yes",
+      }),
+    );
+
+  it("starts as suspected, with the changes as references", () => {
+    expect(stored.metadata.release_involved).toEqual({
+      value: "suspected",
+      references: ["01J000000000000000000000D1", "01J000000000000000000000D2"],
+    });
+  });
+
+  it("yes confirms it and keeps the suspected changes as the references", () => {
+    const yes = answer("yes");
+    expect(yes.metadata.release_involved).toEqual({
+      value: "yes",
+      references: ["01J000000000000000000000D1", "01J000000000000000000000D2"],
+    });
+    expect(yes).toMatchObject({ version: 2, origin: "human", basedOnVersion: 1 });
+    expect(validatePostmortem(yes.metadata)).toEqual({ valid: true });
+  });
+
+  it("no and unknown drop the references; the Markdown is the person's, unchanged or not", () => {
+    expect(answer("no").metadata.release_involved).toEqual({ value: "no" });
+    expect(answer("unknown", "# rewritten\n").metadata.release_involved).toEqual({ value: "unknown" });
+    expect(answer("no").markdown).toBe(stored.markdown);
+  });
+
+  it("an edit without an answer leaves the suspicion as it was", () => {
+    const kept = edited(planHumanEdit([stored], { markdown: "# x\n", expectedVersion: 1, now: at }));
+    expect(kept.metadata.release_involved.value).toBe("suspected");
+  });
+
+  it("refuses anything else, naming the field; suspected cannot be set by a person", () => {
+    for (const bad of ["suspected", "maybe", "", 1]) {
+      expect(() => answer(bad)).toThrow(ValidationError);
+      try {
+        answer(bad);
+      } catch (error) {
+        expect((error as ValidationError).message).toContain("releaseInvolved");
+      }
+    }
   });
 });

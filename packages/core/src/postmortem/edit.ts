@@ -11,6 +11,33 @@ import { contentHash, currentDraft, type Draft, latestDraft } from "./drafts";
 import { createLinter } from "./lint";
 import { assertValidPostmortem } from "./schema";
 import { draftedEntry, type PostmortemDeps } from "./service";
+import type { Postmortem } from "./types";
+
+/** What a person answers about a release's part in the incident (a `suspected` one is confirmed or not). */
+export const RELEASE_ANSWERS = ["yes", "no", "unknown"] as const;
+export type ReleaseAnswer = (typeof RELEASE_ANSWERS)[number];
+
+/**
+ * `release_involved` as a person answered it. `yes` keeps the suspected changes as the references
+ * (they were the release); `no` and `unknown` drop them (`reference`, a person's own note, stays).
+ */
+export function answerRelease(
+  before: Postmortem["release_involved"],
+  answer: ReleaseAnswer,
+): Postmortem["release_involved"] {
+  if (!(RELEASE_ANSWERS as readonly string[]).includes(answer)) {
+    throw new ValidationError(
+      `invalid postmortem edit: releaseInvolved must be one of ${RELEASE_ANSWERS.join(", ")}`,
+      [{ path: "releaseInvolved", message: `expected one of ${RELEASE_ANSWERS.join(", ")}` }],
+    );
+  }
+  const {
+    value: _before,
+    references,
+    ...rest
+  } = before as { value: string; reference?: string; references?: string[] };
+  return { ...rest, value: answer, ...(answer === "yes" && references ? { references } : {}) };
+}
 
 /**
  * Plans a human edit of the current draft. Returns the new version, or a `VersionConflictError`
@@ -19,7 +46,7 @@ import { draftedEntry, type PostmortemDeps } from "./service";
  */
 export function planHumanEdit(
   existing: readonly Draft[],
-  edit: { markdown: string; expectedVersion: number; now: Date },
+  edit: { markdown: string; expectedVersion: number; now: Date; releaseInvolved?: ReleaseAnswer },
 ): Draft | VersionConflictError {
   if (typeof edit.markdown !== "string" || edit.markdown.trim() === "") {
     throw new ValidationError("invalid postmortem edit: markdown is empty", [
@@ -51,7 +78,15 @@ export function planHumanEdit(
   }
   const names = current.metadata.responders.flatMap((r) => (r.person_name ? [r.person_name] : []));
   const lint = createLinter({ names }).lintMarkdown(edit.markdown);
-  const metadata = assertValidPostmortem({ ...current.metadata, lint });
+  const release =
+    edit.releaseInvolved === undefined
+      ? current.metadata.release_involved
+      : answerRelease(current.metadata.release_involved, edit.releaseInvolved);
+  const metadata = assertValidPostmortem({
+    ...current.metadata,
+    release_involved: release,
+    lint,
+  } as Postmortem);
   const draft: Draft = {
     version: (latestDraft(existing)?.version ?? 0) + 1,
     origin: "human",
@@ -68,7 +103,7 @@ export function planHumanEdit(
 export async function editPostmortem(
   deps: PostmortemDeps,
   incidentId: string,
-  edit: { markdown: string; expectedVersion: number },
+  edit: { markdown: string; expectedVersion: number; releaseInvolved?: ReleaseAnswer },
   actor: Actor,
 ): Promise<Draft> {
   const existing = await deps.postmortems.listDrafts(incidentId);

@@ -166,6 +166,15 @@ export const postmortemBody = z.strictObject({
     .string()
     .check(z.minLength(1, "must not be empty"), z.maxLength(200_000, "at most 200,000 characters")),
   baseVersion: z.number().check(z.int(), z.positive()),
+  releaseInvolved: z.optional(
+    z
+      .enum(["yes", "no", "unknown"])
+      .check(
+        z.describe(
+          "a person's answer on release involvement (confirms or rejects a `suspected` one; yes keeps the suspected changes as references)",
+        ),
+      ),
+  ),
 });
 
 /** One stored version of an incident's postmortem (`/postmortem/versions/{version}`). */

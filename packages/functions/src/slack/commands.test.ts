@@ -110,6 +110,15 @@ describe("parseCommand", () => {
     expect(ok("status INC-3")).toEqual({ kind: "status", number: 3 });
     expect(ok("mitigate")).toEqual({ kind: "mitigate" });
     expect(ok("postmortem INC-9")).toEqual({ kind: "postmortem", number: 9 });
+    expect(ok("postmortem INC-9 release yes")).toEqual({ kind: "postmortem", number: 9, release: "yes" });
+    expect(ok("pm release NO")).toEqual({ kind: "postmortem", release: "no" });
+    expect(err("postmortem INC-9 release maybe")).toMatchObject({
+      code: "invalid_argument",
+      problem: 'release takes yes, no or unknown, got "maybe"',
+    });
+    expect(err("postmortem release")).toMatchObject({ code: "missing_argument" });
+    expect(err("postmortem INC-9 release yes now")).toMatchObject({ code: "unexpected_argument" });
+    expect(err("postmortem nine release yes")).toMatchObject({ code: "invalid_argument" });
     expect(err("ack 12")).toMatchObject({ code: "invalid_argument", usage: USAGE.ack });
     expect(err("status INC-1 INC-2")).toMatchObject({ code: "unexpected_argument", usage: USAGE.status });
     expect(err("ack INC-0").problem).toMatch(/expected an incident like INC-12/);

@@ -104,7 +104,7 @@ export type Command =
   | { kind: "maintenance"; services: string[]; team?: string; duration: string; reason: string }
   | { kind: "maintenance_list"; service?: string }
   | { kind: "maintenance_cancel"; ref: string }
-  | { kind: "postmortem"; number?: number }
+  | { kind: "postmortem"; number?: number; release?: "yes" | "no" | "unknown" }
   | { kind: "trace"; number?: number }
   | { kind: "help" };
 
@@ -164,7 +164,7 @@ export const USAGE: Record<Subcommand, string> = {
   list: "/incident list",
   maintenance:
     "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
-  postmortem: "/incident postmortem [INC-n]",
+  postmortem: "/incident postmortem [INC-n] [release yes|no|unknown]",
   trace: "/incident trace [INC-n]",
   help: "/incident help",
 };
@@ -193,7 +193,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   list: "list the open incidents",
   maintenance:
     "hold the alarms of services (or a team) for a while, e.g. during a deploy: nobody is paged; what still fires when it ends opens its incident",
-  postmortem: "show the postmortem draft of an incident",
+  postmortem:
+    "show the postmortem draft of an incident; `release yes|no|unknown` answers whether a release was involved",
   trace: "why the incident paged whom it paged, and why nobody else",
   help: "show this help",
 };
@@ -370,6 +371,25 @@ export function parseCommand(text: string): ParseResult {
         : { ok: true, command: { kind: "list" } };
     case "help":
       return { ok: true, command: { kind: "help" } };
+    case "postmortem": {
+      // `postmortem [INC-n] [release yes|no|unknown]`: the answer to a suspected release.
+      const at = args.findIndex((a) => a.toLowerCase() === "release");
+      if (at === -1) return parseOptionalRef(name, args);
+      const ref = parseOptionalRef(name, args.slice(0, at));
+      if (!ref.ok) return ref;
+      const [answer, extra] = args.slice(at + 1).map((a) => a.toLowerCase());
+      if (answer !== "yes" && answer !== "no" && answer !== "unknown")
+        return fail(
+          answer === undefined ? "missing_argument" : "invalid_argument",
+          `release takes yes, no or unknown${answer === undefined ? "" : `, got ${quote(args[at + 1]!)}`}`,
+          name,
+        );
+      if (extra !== undefined) return fail("unexpected_argument", `unexpected ${quote(args[at + 2]!)}`, name);
+      return {
+        ok: true,
+        command: { ...(ref.command as { kind: "postmortem"; number?: number }), release: answer },
+      };
+    }
     default:
       return parseOptionalRef(name, args);
   }

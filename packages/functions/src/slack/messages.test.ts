@@ -106,10 +106,17 @@ describe("the postmortem post and the Markdown say a duration the same way", () 
       version: 3,
       origin: "human",
       createdAt: "2026-03-14T11:00:00.000Z",
-      metadata: { durations: { ttr: { seconds: 600 } }, lint: [] },
+      metadata: {
+        durations: { ttr: { seconds: 600 } },
+        lint: [],
+        release_involved: { value: "suspected", references: ["01J000000000000000000000D1"] },
+      },
     } as unknown as Parameters<typeof postmortemSummary>[1];
     const url = `https://firebreak.example/incidents/${resolved.id}`;
     const text = postmortemSummary(resolved, draft, url).text;
+    expect(text).toContain(
+      "Release involved: suspected (changes before the impact), to confirm with `/incident postmortem release yes|no`",
+    );
     expect(text).toContain(`<${url}/postmortem|Read and edit the postmortem in the dashboard>`);
     expect(text).toContain("Version 3 (edited)");
     expect(postmortemSummary(resolved, draft).text).not.toContain("dashboard");

@@ -358,6 +358,12 @@ export function postmortemSummary(incident: Incident, draft: Draft, incidentUrl?
     `Version ${draft.version} (${draft.origin === "human" ? "edited" : "generated draft"}), ${slackDate(draft.createdAt)}`,
   ];
   if (ttr !== null) lines.push(`Time to resolve: ${formatDuration(ttr)}`);
+  const release = draft.metadata.release_involved.value;
+  lines.push(
+    release === "suspected"
+      ? "Release involved: suspected (changes before the impact), to confirm with `/incident postmortem release yes|no`"
+      : `Release involved: ${release}`,
+  );
   const findings = draft.metadata.lint.length;
   if (findings > 0) lines.push(`${findings} wording suggestion${findings === 1 ? "" : "s"} to review`);
   if (incidentUrl)

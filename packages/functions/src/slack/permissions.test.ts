@@ -78,6 +78,22 @@ describe("authorize", () => {
     );
   });
 
+  it("answering the postmortem's release question is for directory people (and anyone without a directory)", () => {
+    expect(() => authorize(policy, "postmortem", incident(), { slackUserId: "UANY" })).not.toThrow();
+    expect(() =>
+      authorize(policy, "postmortem", incident(), {
+        slackUserId: "UDANA",
+        personId: "dana",
+        directory: true,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      authorize(policy, "postmortem", incident(), { slackUserId: "UOUT", directory: true }),
+    ).toThrow(
+      /Only people in the on-call directory may answer the postmortem of INC-7, and you are not in it/,
+    );
+  });
+
   it("is configurable per act", () => {
     const open = permissionPolicy({ acts: { resolve: "anyone" } });
     expect(() => authorize(open, "resolve", incident(), { slackUserId: "UANY" })).not.toThrow();

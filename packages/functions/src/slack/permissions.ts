@@ -33,7 +33,8 @@ export type Act =
   | "reopen"
   | "merge"
   | "link"
-  | "cover";
+  | "cover"
+  | "postmortem";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -63,6 +64,8 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     link: "people",
     // Who may put whom on call is core's rule (the person taking it, a member, an admin).
     cover: "people",
+    // Answering the postmortem's release question: directory people, as editing it is for responders.
+    postmortem: "people",
   },
   claimVacantIc: true,
 };
@@ -124,7 +127,7 @@ export function authorize(
   if (audience === "people") {
     const ic = incident.roles?.ic;
     throw new PermissionDeniedError(
-      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act === "escalate" ? "escalate or re-page" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
+      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act === "escalate" ? "escalate or re-page" : act === "postmortem" ? "answer the postmortem of" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
     );
   }
   const selfClaim =

@@ -116,6 +116,13 @@ interface Conflict {
 }
 
 /** The editor: Markdown, live preview, live lint; saves on top of `base`, and says what changed on a 409. */
+const RELEASE_LABEL: Record<string, string> = {
+  suspected: "suspected, to confirm",
+  yes: "yes",
+  no: "no",
+  unknown: "unknown",
+};
+
 function Editor({
   id,
   doc,
@@ -136,6 +143,8 @@ function Editor({
   });
   const [text, setText] = useState(draft || doc.markdown);
   const [saving, setSaving] = useState(false);
+  /** The person's answer on release involvement; "" leaves it as it is. */
+  const [release, setRelease] = useState("");
   const [notice, setNotice] = useState<Notice | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -161,7 +170,8 @@ function Editor({
   );
   const linter = useMemo(() => createLinter({ names }), [names]);
   const findings = useMemo(() => linter.lintMarkdown(text), [linter, text]);
-  const changed = base !== null && text !== base.markdown;
+  const changed = base !== null && (text !== base.markdown || release !== "");
+  const involved = doc.metadata.release_involved as { value?: string; references?: string[] } | undefined;
 
   const edit = (value: string) => {
     setText(value);
@@ -190,7 +200,9 @@ function Editor({
       const saved = await send<PostmortemDoc>("PUT", pmPath(id), {
         markdown: text,
         baseVersion: base.version,
+        ...(release ? { releaseInvolved: release } : {}),
       });
+      setRelease("");
       forget();
       setConflict(null);
       setBase({ version: saved.version, markdown: saved.markdown });
@@ -276,6 +288,24 @@ function Editor({
         </div>
       </div>
       <LintList findings={findings} onPick={pick} title="Wording suggestions (blameless language)" />
+      {involved?.value ? (
+        <p class="pm-release">
+          <label for="pm-release">
+            Release involved: now <strong>{RELEASE_LABEL[involved.value] ?? involved.value}</strong>
+            {involved.references?.length ? ` (changes ${involved.references.join(", ")})` : ""}
+          </label>{" "}
+          <select
+            id="pm-release"
+            value={release}
+            onChange={(e) => setRelease((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">{involved.value === "suspected" ? "Confirm later" : "Leave as it is"}</option>
+            <option value="yes">Yes, a release was involved</option>
+            <option value="no">No release was involved</option>
+            <option value="unknown">Unknown</option>
+          </select>
+        </p>
+      ) : null}
       <p class="actions">
         <button type="submit" class="primary" disabled={saving || !base || !changed || text.trim() === ""}>
           {saving ? "Saving…" : conflict ? `Save on top of version ${base?.version ?? ""}` : "Save"}

@@ -20,7 +20,11 @@ export const postmortemEditRoutes: RouteGroup = (app, ctx) => {
     await editPostmortem(
       { incidents: deps.store, postmortems: deps.postmortems, clock: deps.clock },
       id,
-      { markdown: body.markdown, expectedVersion: body.baseVersion },
+      {
+        markdown: body.markdown,
+        expectedVersion: body.baseVersion,
+        ...(body.releaseInvolved ? { releaseInvolved: body.releaseInvolved } : {}),
+      },
       actorOf(c.get("principal")),
     );
     const { current, versions } = await postmortemOf(ctx, id);
