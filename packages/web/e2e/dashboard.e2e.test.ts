@@ -612,7 +612,7 @@ describe("dashboard in headless Chromium", () => {
       });
       expect(assigned.status(), await assigned.text()).toBe(200);
       await mine.locator(".badge.mine").waitFor({ timeout: LIVE_MS });
-      await page.getByLabel("Mine (I hold a role)").check();
+      await page.getByLabel("Mine (I hold a role or was paged)").check();
       await other.waitFor({ state: "detached", timeout: STEP_MS });
       expect(await mine.count()).toBe(1);
       const rows = page.locator("table.incidents tbody tr");
