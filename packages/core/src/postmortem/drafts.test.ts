@@ -4,6 +4,7 @@ import { contentHash, currentDraft, type Draft, latestDraft, planRegeneration } 
 import { planHumanEdit } from "./edit";
 import type { ChangeRecord } from "./generate";
 import { generatePostmortem } from "./generate";
+import { planReleaseAnswer } from "./release-answer";
 import { validatePostmortem } from "./schema";
 import { BOB, entryFactory, INCIDENT_ID, scriptedIncident, T, tPlus } from "./test-support";
 import type { PostmortemV1 } from "./types";
@@ -266,6 +267,20 @@ describe("a person answers a suspected release", () => {
   it("an edit without an answer leaves the suspicion as it was", () => {
     const kept = edited(planHumanEdit([stored], { markdown: "# x\n", expectedVersion: 1, now: at }));
     expect(kept.metadata.release_involved.value).toBe("suspected");
+  });
+
+  it("answered alone (Slack: no linter or validator), it is the same version an edit would make", () => {
+    for (const value of ["yes", "no", "unknown"] as const) {
+      const alone = edited(planReleaseAnswer([stored], { value, expectedVersion: 1, now: at }));
+      expect(alone).toEqual(answer(value));
+      expect(validatePostmortem(alone.metadata)).toEqual({ valid: true });
+    }
+    expect(planReleaseAnswer([stored], { value: "no", expectedVersion: 2, now: at })).toBeInstanceOf(
+      VersionConflictError,
+    );
+    expect(() =>
+      planReleaseAnswer([stored], { value: "maybe" as "no", expectedVersion: 1, now: at }),
+    ).toThrow(ValidationError);
   });
 
   it("refuses anything else, naming the field; suspected cannot be set by a person", () => {

@@ -9,35 +9,10 @@ import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak
 import type { Actor } from "../incident/model";
 import { contentHash, currentDraft, type Draft, latestDraft } from "./drafts";
 import { createLinter } from "./lint";
+import { answerRelease, type ReleaseAnswer } from "./release-answer";
 import { assertValidPostmortem } from "./schema";
 import { draftedEntry, type PostmortemDeps } from "./service";
 import type { Postmortem } from "./types";
-
-/** What a person answers about a release's part in the incident (a `suspected` one is confirmed or not). */
-export const RELEASE_ANSWERS = ["yes", "no", "unknown"] as const;
-export type ReleaseAnswer = (typeof RELEASE_ANSWERS)[number];
-
-/**
- * `release_involved` as a person answered it. `yes` keeps the suspected changes as the references
- * (they were the release); `no` and `unknown` drop them (`reference`, a person's own note, stays).
- */
-export function answerRelease(
-  before: Postmortem["release_involved"],
-  answer: ReleaseAnswer,
-): Postmortem["release_involved"] {
-  if (!(RELEASE_ANSWERS as readonly string[]).includes(answer)) {
-    throw new ValidationError(
-      `invalid postmortem edit: releaseInvolved must be one of ${RELEASE_ANSWERS.join(", ")}`,
-      [{ path: "releaseInvolved", message: `expected one of ${RELEASE_ANSWERS.join(", ")}` }],
-    );
-  }
-  const {
-    value: _before,
-    references,
-    ...rest
-  } = before as { value: string; reference?: string; references?: string[] };
-  return { ...rest, value: answer, ...(answer === "yes" && references ? { references } : {}) };
-}
 
 /**
  * Plans a human edit of the current draft. Returns the new version, or a `VersionConflictError`

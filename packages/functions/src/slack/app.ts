@@ -32,17 +32,12 @@ import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-
 import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
-import { editPostmortem, type ReleaseAnswer } from "@firebreak/core/postmortem/edit";
+import { answerReleaseInvolved } from "@firebreak/core/postmortem/release-answer";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
-import {
-  FirebreakError,
-  NotFoundError,
-  ValidationError,
-  VersionConflictError,
-} from "@firebreak/core/shared/errors";
+import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
@@ -490,27 +485,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     );
   };
 
-  /**
-   * A person's answer on release involvement: a new version of the postmortem with the same
-   * Markdown (core/postmortem/edit.ts). Someone saving meanwhile is a 409 there; the answer is
-   * made again on top of their version (it changes no text), three times at most.
-   */
-  const answerRelease = async (incident: Incident, answer: ReleaseAnswer, actor: Actor) => {
-    for (let attempt = 1; ; attempt++) {
-      const { current } = await getPostmortem(pmDeps, incident.id);
-      try {
-        return await editPostmortem(
-          pmDeps,
-          incident.id,
-          { markdown: current.markdown, expectedVersion: current.version, releaseInvolved: answer },
-          actor,
-        );
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= 3) throw error;
-      }
-    }
-  };
-
   const runCommand = async (
     body: SlashCommand,
     command: Command,
@@ -838,7 +812,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         if (command.release) check("postmortem", incident);
         try {
           let { current } = await getPostmortem(pmDeps, incident.id);
-          if (command.release) current = await answerRelease(incident, command.release, actor);
+          // A new version with the same text (core/postmortem/release-answer.ts: no linter or validator here).
+          if (command.release)
+            current = await answerReleaseInvolved(pmDeps, incident.id, command.release, actor);
           return ephemeral(postmortemSummary(incident, current, url(incident)));
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
