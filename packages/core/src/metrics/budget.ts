@@ -1,5 +1,8 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import type { Incident } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
 import type { Slo } from "../oncall/directory";
+import { collectFacts } from "../postmortem/facts";
 import { impactEnd, impactMinutes } from "../postmortem/impact";
 import type { Postmortem } from "../postmortem/types";
 
@@ -67,7 +70,6 @@ export interface ServiceBudget {
   burndown: BurnPoint[];
 }
 
-const MS_PER_MINUTE = 60_000;
 const round = (value: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -100,6 +102,24 @@ export function budgetIncidentOfPostmortem(doc: Postmortem): BudgetIncident {
     title: doc.incident.title,
     services: doc.incident.services,
     impactStart: doc.timestamps.impact_start,
+    impactEnd: end === null ? null : iso(end),
+  };
+}
+
+/**
+ * An incident not yet drafted (open, or mitigated): its impact start as the draft would take it
+ * (postmortem/facts.ts: the alarm's state time when plausible, else the detection), its end by the
+ * same rule as a draft's.
+ */
+export function budgetIncidentOfLive(incident: Incident, timeline: readonly TimelineEntry[]): BudgetIncident {
+  const facts = collectFacts(incident, timeline);
+  const end = impactEnd(facts.mitigatedMs, facts.resolvedMs).endMs;
+  return {
+    id: incident.id,
+    key: `INC-${incident.number}`,
+    title: incident.title,
+    services: incident.services,
+    impactStart: iso(facts.impactStartMs),
     impactEnd: end === null ? null : iso(end),
   };
 }
@@ -206,4 +226,31 @@ export function sloServices(
   for (const team of teams)
     for (const [service, slo] of Object.entries(team.slo ?? {})) out.push({ service, team: team.id, slo });
   return out.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+}
+
+/**
+ * The budget of every service with an SLO in the directory's teams; with `service`, that service
+ * only (with a note when it has no SLO). `incidents`: the first of an id wins, so give the live
+ * (open) incidents before the drafts.
+ */
+export function computeBudgets(input: {
+  teams: readonly { id: string; services?: readonly { id: string }[]; slo?: Record<string, Slo> }[];
+  incidents: readonly BudgetIncident[];
+  now: Date;
+  service?: string;
+}): ServiceBudget[] {
+  const all = sloServices(input.teams);
+  if (input.service === undefined)
+    return all.map((s) => computeBudget({ ...s, incidents: input.incidents, now: input.now }));
+  const found = all.find((s) => s.service === input.service);
+  const owner = input.teams.find((t) => t.services?.some((s) => s.id === input.service));
+  return [
+    computeBudget({
+      service: input.service,
+      team: found?.team ?? owner?.id ?? null,
+      slo: found?.slo,
+      incidents: input.incidents,
+      now: input.now,
+    }),
+  ];
 }

@@ -2,26 +2,45 @@
  * Paging reads (the "ApiPaging" function): why an incident paged whom it paged
  * (`GET /api/incidents/{id}/trace`, core/paging/trace.ts) and whether a page would land
  * (`GET /api/oncall/coverage`, core/oncall/coverage.ts), and who is on call in each rotation
- * over the next two weeks (`GET /api/oncall/calendar`). A group of its own: the main API
+ * over the next two weeks (`GET /api/oncall/calendar`), and the error budgets of the directory's
+ * SLOs (`GET /api/budgets`, core/metrics/budget.ts). A group of its own: the main API
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
+import {
+  type BudgetIncident,
+  budgetIncidentOfLive,
+  budgetIncidentOfPostmortem,
+  computeBudgets,
+  sloServices,
+} from "@firebreak/core/metrics/budget";
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, incidentIdOf, type RouteGroup } from "../base";
-import { coverageQuery } from "../schemas";
+import { budgetsQuery, coverageQuery } from "../schemas";
 import { parse } from "../validate";
 
 export interface PagingReadDeps extends BaseDeps {
   store: IncidentStore;
   pages?: PageStore;
+  /** The drafts' metadata, for the error budgets (default: the incidents' table). */
+  postmortems?: PostmortemStore;
 }
+
+/**
+ * How long before a budget window's start the drafts are read, so that an incident whose impact
+ * began before the window and lasted into it counts its part inside (a longer one is missed).
+ */
+const STRADDLE_DAYS = 7;
+/** At most this many open incidents are read for the budgets (a storm beyond it is undercounted). */
+const OPEN_LIMIT = 200;
 
 export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
   const viewer = requireRole("viewer");
@@ -67,6 +86,39 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
           })),
         })),
       ),
+    });
+  });
+
+  // The error budget of each service with an SLO over its window ending now: consumed by
+  // incident (drafted ones by their metadata, open ones up to now), remaining and a burn-down.
+  app.get("/api/budgets", viewer, async (c) => {
+    const query = parse(budgetsQuery, c.req.query(), "query");
+    const deps = ctx.getDeps();
+    const now = (deps.clock ?? systemClock).now();
+    const teams = (await directoryStoreOf(ctx).get())?.directory.teams ?? [];
+    const wanted = sloServices(teams).filter(
+      (s) => query.service === undefined || s.service === query.service,
+    );
+    const incidents: BudgetIncident[] = [];
+    if (wanted.length > 0) {
+      const services = new Set(wanted.map((s) => s.service));
+      const days = Math.max(...wanted.map((s) => s.slo.windowDays)) + STRADDLE_DAYS;
+      const open = (await deps.store.listOpen({ limit: OPEN_LIMIT })).items.filter((i) =>
+        i.services.some((s) => services.has(s)),
+      );
+      for (const incident of open) {
+        const found = await deps.store.getIncidentWithTimeline(incident.id);
+        if (found) incidents.push(budgetIncidentOfLive(found.incident, found.timeline));
+      }
+      const postmortems = deps.postmortems ?? new PostmortemStore(deps.store.db, deps.store.tableName);
+      const docs = await postmortems.metadataBetween(new Date(now.getTime() - days * 86_400_000), now);
+      // The latest draft of an incident stands for it.
+      docs.sort((a, b) => Date.parse(b.generated_at) - Date.parse(a.generated_at));
+      for (const doc of docs) incidents.push(budgetIncidentOfPostmortem(doc));
+    }
+    return c.json({
+      now: now.toISOString(),
+      items: computeBudgets({ teams, incidents, now, ...(query.service ? { service: query.service } : {}) }),
     });
   });
 
