@@ -7,13 +7,8 @@
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
-import {
-  type BudgetIncident,
-  budgetIncidentOfLive,
-  budgetIncidentOfPostmortem,
-  computeBudgets,
-  sloServices,
-} from "@firebreak/core/metrics/budget";
+import { computeBudgets, sloServices } from "@firebreak/core/metrics/budget";
+import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import { PageStore } from "@firebreak/core/paging/store";
@@ -33,14 +28,6 @@ export interface PagingReadDeps extends BaseDeps {
   /** The drafts' metadata, for the error budgets (default: the incidents' table). */
   postmortems?: PostmortemStore;
 }
-
-/**
- * How long before a budget window's start the drafts are read, so that an incident whose impact
- * began before the window and lasted into it counts its part inside (a longer one is missed).
- */
-const STRADDLE_DAYS = 7;
-/** At most this many open incidents are read for the budgets (a storm beyond it is undercounted). */
-const OPEN_LIMIT = 200;
 
 export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
   const viewer = requireRole("viewer");
@@ -99,23 +86,15 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
     const wanted = sloServices(teams).filter(
       (s) => query.service === undefined || s.service === query.service,
     );
-    const incidents: BudgetIncident[] = [];
-    if (wanted.length > 0) {
-      const services = new Set(wanted.map((s) => s.service));
-      const days = Math.max(...wanted.map((s) => s.slo.windowDays)) + STRADDLE_DAYS;
-      const open = (await deps.store.listOpen({ limit: OPEN_LIMIT })).items.filter((i) =>
-        i.services.some((s) => services.has(s)),
-      );
-      for (const incident of open) {
-        const found = await deps.store.getIncidentWithTimeline(incident.id);
-        if (found) incidents.push(budgetIncidentOfLive(found.incident, found.timeline));
-      }
-      const postmortems = deps.postmortems ?? new PostmortemStore(deps.store.db, deps.store.tableName);
-      const docs = await postmortems.metadataBetween(new Date(now.getTime() - days * 86_400_000), now);
-      // The latest draft of an incident stands for it.
-      docs.sort((a, b) => Date.parse(b.generated_at) - Date.parse(a.generated_at));
-      for (const doc of docs) incidents.push(budgetIncidentOfPostmortem(doc));
-    }
+    const wantedServices = new Set(wanted.map((w) => w.service));
+    const days = Math.max(0, ...wanted.map((w) => w.slo.windowDays));
+    const postmortems = deps.postmortems ?? new PostmortemStore(deps.store.db, deps.store.tableName);
+    const incidents = await loadBudgetIncidents(
+      { store: deps.store, postmortems },
+      wantedServices,
+      days,
+      now,
+    );
     return c.json({
       now: now.toISOString(),
       items: computeBudgets({ teams, incidents, now, ...(query.service ? { service: query.service } : {}) }),
