@@ -560,6 +560,7 @@ describe("slack worker", () => {
         "oncall.coverage_gaps_found",
         "slack.incident_declared",
         "slack.role_assigned",
+        "slo.budget_thresholds_crossed",
       ].sort(),
     );
   });
