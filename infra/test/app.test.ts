@@ -407,6 +407,7 @@ describe("API", () => {
         "GET /api/incidents/{id}/trace",
         "GET /api/oncall/coverage",
         "GET /api/oncall/calendar",
+        "GET /api/budgets",
         "GET /api/status/summary",
         "GET /api/status/feed.atom",
         "POST /slack/events",
@@ -559,6 +560,7 @@ describe("slack worker", () => {
         "oncall.coverage_gaps_found",
         "slack.incident_declared",
         "slack.role_assigned",
+        "slo.budget_thresholds_crossed",
       ].sort(),
     );
   });

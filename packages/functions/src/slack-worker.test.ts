@@ -250,6 +250,53 @@ describe("slack-worker handler", () => {
     expect(bus.deadLetters()).toEqual([]);
   });
 
+  it("posts an error budget's threshold crossing to the team's alert channel once", async () => {
+    const entry = {
+      id: "01KBUDGETS00000000000000001",
+      incidentId: "BUDGETS",
+      kind: "slo.budget_thresholds_crossed",
+      actor: { type: "system" as const, id: "budget-check", name: "Error budget check" },
+      at: "2026-03-01T14:00:00.000Z",
+      summary: "1 error budget crossed a threshold (checkout 75%)",
+      data: {
+        teams: [
+          {
+            team: "checkout",
+            name: "Checkout",
+            alertChannel: "C07CHECKOUT",
+            crossings: [
+              {
+                service: "checkout",
+                threshold: 75,
+                target: 0.999,
+                windowDays: 30,
+                budgetMinutes: 43.2,
+                consumedMinutes: 33,
+                remainingMinutes: 10.2,
+                percentConsumed: 76.3889,
+              },
+            ],
+          },
+          { team: "search", name: "Search", crossings: [] },
+        ],
+      },
+    };
+    await bus.publish([eventFromEntry(entry), eventFromEntry(entry)]);
+    await bus.drain();
+    const posts = ok("chat.postMessage").filter((p) => String(p.body.text).includes("Error budget"));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.body.channel).toBe("C07CHECKOUT");
+    expect(String(posts[0]?.body.text)).toContain(
+      "checkout: over 75% (76.4% of 43.2 min over 30 days at 99.9%; 10.2 min left)",
+    );
+    expect(results).toContainEqual({
+      action: "budget_posted",
+      channels: ["C07CHECKOUT"],
+      skipped: ["search"],
+    });
+    expect(bus.deadLetters()).toEqual([]);
+  });
+
   it("ignores malformed events and other types without throwing", async () => {
     const context = lambdaContext("slack-worker");
     await expect(

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AUTH_ROLES, type AuthRole } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
-import { formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
+import type { ServiceBudget } from "@firebreak/core/metrics/budget";
+import { formatBudgetsTable, formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
 import type { MetricsReport } from "@firebreak/core/metrics/metrics";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createDocumentClient } from "@firebreak/core/storage/client";
@@ -263,7 +264,9 @@ export function buildCli(): Command {
 
   program
     .command("report")
-    .description("incident metrics (MTTD, MTTA, MTTM, MTTR, MTBF) from postmortem metadata")
+    .description(
+      "incident metrics (MTTD, MTTA, MTTM, MTTR, MTBF) from postmortem metadata, and the error budgets of the SLOs (table and json; csv has the metrics only)",
+    )
     .option("--since <when>", "window start: 30d, 12h, 2w or an ISO date", "30d")
     .option("--until <when>", "window end (default: now)")
     .option("--service <name>", "only this service", service)
@@ -289,9 +292,20 @@ export function buildCli(): Command {
           );
         }
         const report = body as MetricsReport;
-        if (options.format === "json") console.log(JSON.stringify(report, null, 2));
-        else if (options.format === "csv") process.stdout.write(formatMetricsCsv(report));
-        else console.log(formatMetricsTable(report));
+        if (options.format === "csv") {
+          process.stdout.write(formatMetricsCsv(report));
+          return;
+        }
+        const budgetQuery = options.service ? `?${new URLSearchParams({ service: options.service })}` : "";
+        const budgets = await get(serverUrl(options.url), `/api/budgets${budgetQuery}`, options.token);
+        if (budgets.status >= 400) {
+          throw new CliError(
+            `Firebreak refused the error budgets (${budgets.status}): ${(budgets.body as { detail?: string })?.detail ?? ""}`,
+          );
+        }
+        const items = (budgets.body as { items: ServiceBudget[] }).items;
+        if (options.format === "json") console.log(JSON.stringify({ ...report, budgets: items }, null, 2));
+        else console.log(`${formatMetricsTable(report)}\n${formatBudgetsTable(items)}`);
       },
     );
   const token = program.command("token").description("API tokens for the local API (Authorization: Bearer)");

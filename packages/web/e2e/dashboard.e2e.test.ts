@@ -802,6 +802,56 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("renders the error-budget burn-down for a service with an SLO, with the incident that consumed it", async () => {
+    const service = "budget-e2e";
+    const current = await runtime.paging.directory.get();
+    if (!current) throw new Error("the demo directory is missing");
+    const [first, ...rest] = current.directory.teams;
+    if (!first) throw new Error("the demo directory has no team");
+    await runtime.paging.directory.apply(
+      {
+        ...current.directory,
+        teams: [
+          {
+            ...first,
+            services: [...first.services, { id: service }],
+            slo: { ...first.slo, [service]: { target: 0.99, windowDays: 7 } },
+          },
+          ...rest,
+        ],
+      },
+      current.version,
+      { actor: { type: "user", id: "e2e", name: "e2e" } },
+    );
+    const token = await runtime.apiToken("responder", "alice");
+    const declared = await fetch(`${runtime.url}/api/incidents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Budget e2e burn", severity: "SEV3", service }),
+    });
+    expect(declared.status).toBe(201);
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await page.getByRole("link", { name: "Metrics" }).click();
+      const chart = page.getByRole("img", { name: `Error budget remaining for ${service}` });
+      await chart.waitFor({ timeout: STEP_MS });
+      const budget = page.locator(`.budget[data-service="${service}"]`);
+      expect(await budget.getByRole("heading", { level: 3 }).textContent()).toBe(
+        `${service}: 99% over 7 days`,
+      );
+      // 1% of 7 days: 100.8 minutes.
+      expect(await budget.locator(".stat").first().textContent()).toContain("100.8 min");
+      expect(await chart.locator("path.line").count()).toBe(1);
+      const row = budget.getByRole("row", { name: /Budget e2e burn/ });
+      await row.waitFor({ timeout: STEP_MS });
+      expect(await row.textContent()).toContain("ongoing");
+      await page.screenshot({ path: join(ARTIFACTS, "error-budget.png"), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("revalidates the list with If-None-Match (304) and stops polling while the tab is hidden", async () => {
     const { context, page, errors } = await signIn("dana", "viewer");
     try {

@@ -428,3 +428,32 @@ export interface RotationCalendar {
     }[];
   }[];
 }
+
+/** GET /api/budgets (core/metrics/budget.ts `ServiceBudget`). */
+export interface ServiceBudget {
+  service: string;
+  team: string | null;
+  slo: { target: number; windowDays: number } | null;
+  note?: string;
+  window: { since: string; until: string } | null;
+  budgetMinutes: number | null;
+  consumedMinutes: number | null;
+  remainingMinutes: number | null;
+  percentConsumed: number | null;
+  incidents: {
+    id: string;
+    key: string;
+    title: string;
+    start: string;
+    end: string;
+    open: boolean;
+    clipped: boolean;
+    minutes: number;
+  }[];
+  burndown: { at: string; remainingMinutes: number; incident?: string }[];
+}
+
+export interface BudgetsResponse {
+  now: string;
+  items: ServiceBudget[];
+}

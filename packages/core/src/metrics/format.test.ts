@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMetricsCsv, formatMetricsTable } from "./format";
+import { computeBudget } from "./budget";
+import { formatBudgetsTable, formatMetricsCsv, formatMetricsTable } from "./format";
 import { computeMetrics } from "./metrics";
 import { makeDoc } from "./test-support";
 
@@ -77,5 +78,47 @@ describe("formatMetricsTable", () => {
 
   it("JSON is the report itself", () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+});
+
+describe("formatBudgetsTable", () => {
+  it("lists each budget, the incidents that consumed it, and a service without an SLO as its note", () => {
+    const now = new Date("2026-03-31T00:00:00.000Z");
+    const incidents = [
+      {
+        id: "a",
+        key: "INC-7",
+        title: "Checkout errors",
+        services: ["checkout"],
+        impactStart: "2026-03-10T10:00:00.000Z",
+        impactEnd: "2026-03-10T10:12:00.000Z",
+      },
+      {
+        id: "b",
+        key: "INC-8",
+        title: "Checkout slow",
+        services: ["checkout"],
+        impactStart: "2026-03-30T23:30:00.000Z",
+        impactEnd: null,
+      },
+    ];
+    const text = formatBudgetsTable([
+      computeBudget({
+        service: "checkout",
+        team: "payments",
+        slo: { target: 0.999, windowDays: 30 },
+        incidents,
+        now,
+      }),
+      computeBudget({ service: "search", slo: undefined, incidents, now }),
+    ]);
+    expect(text).toContain("Error budgets, windows ending 2026-03-31T00:00:00.000Z");
+    expect(text).toMatch(/checkout\s+payments\s+99\.9%\s+30d\s+43\.2 min\s+42\.0 min\s+1\.2 min\s+97\.2%/);
+    expect(text).toMatch(
+      /INC-7\s+2026-03-10T10:00:00.000Z\s+2026-03-10T10:12:00.000Z\s+12\.0\s+Checkout errors/,
+    );
+    expect(text).toMatch(/INC-8\s+.*open \(now\)\s+30\.0\s+Checkout slow/);
+    expect(text).toContain("search: no SLO is declared for search in the on-call directory");
+    expect(formatBudgetsTable([])).toBe("Error budgets: no service has an SLO in the on-call directory.\n");
   });
 });

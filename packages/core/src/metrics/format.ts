@@ -1,4 +1,5 @@
 import { formatDuration } from "../postmortem/markdown";
+import type { ServiceBudget } from "./budget";
 import type { GroupMetrics, MetricsReport } from "./metrics";
 
 /**
@@ -88,3 +89,55 @@ export function formatMetricsCsv(report: MetricsReport): string {
   }
   return `${lines.join("\r\n")}\r\n`;
 }
+
+const minutes = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} min`);
+
+/**
+ * The error budgets for `firebreak report` (GET /api/budgets' items): a row per service, then the
+ * incidents that consumed each budget; a service without an SLO as its note.
+ */
+export function formatBudgetsTable(items: readonly ServiceBudget[]): string {
+  if (items.length === 0) return "Error budgets: no service has an SLO in the on-call directory.\n";
+  const rows: string[][] = [["SERVICE", "TEAM", "SLO", "WINDOW", "BUDGET", "CONSUMED", "REMAINING", "USED"]];
+  const incidents: string[][] = [["SERVICE", "INCIDENT", "FROM", "TO", "MINUTES", "TITLE"]];
+  const notes: string[] = [];
+  for (const b of items) {
+    if (!b.slo) {
+      notes.push(`${b.service}: ${b.note ?? "no SLO"}`);
+      continue;
+    }
+    rows.push([
+      b.service,
+      b.team ?? "-",
+      `${round(b.slo.target * 100, 4)}%`,
+      `${b.slo.windowDays}d`,
+      minutes(b.budgetMinutes),
+      minutes(b.consumedMinutes),
+      minutes(b.remainingMinutes),
+      b.percentConsumed === null ? "-" : `${b.percentConsumed.toFixed(1)}%`,
+    ]);
+    for (const i of b.incidents) {
+      incidents.push([
+        b.service,
+        i.key,
+        `${i.clipped ? "(window start) " : ""}${i.start}`,
+        i.open ? "open (now)" : i.end,
+        i.minutes.toFixed(1),
+        i.title,
+      ]);
+    }
+  }
+  const window = items.find((b) => b.window)?.window;
+  return [
+    `Error budgets${window ? `, windows ending ${window.until}` : ""}`,
+    "",
+    ...(rows.length > 1 ? [pad(rows), ""] : []),
+    ...(incidents.length > 1 ? [pad(incidents), ""] : []),
+    ...(notes.length > 0 ? [...notes, ""] : []),
+  ].join("\n");
+}
+
+const round = (value: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};

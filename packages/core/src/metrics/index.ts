@@ -1,4 +1,14 @@
-export { formatMetricsCsv, formatMetricsTable } from "./format";
+export {
+  type BudgetIncident,
+  type BurnPoint,
+  budgetIncidentOfPostmortem,
+  type ConsumedIncident,
+  computeBudget,
+  computeBudgets,
+  type ServiceBudget,
+  sloServices,
+} from "./budget";
+export { formatBudgetsTable, formatMetricsCsv, formatMetricsTable } from "./format";
 export {
   computeMetrics,
   type GroupMetrics,

@@ -4,6 +4,7 @@ import { type Incident, incidentKey } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { collectFacts, type Facts, type OrderedEntry, str } from "./facts";
 import { frontMatter } from "./front-matter";
+import { impactEnd, impactMinutes as minutesOfImpact } from "./impact";
 import { createLinter } from "./lint";
 import {
   cell,
@@ -183,12 +184,11 @@ function errorBudget(
       perService.push({ service, slo: s });
     }
   }
-  const endMs = facts.mitigatedMs ?? facts.resolvedMs;
-  const impactMinutes = endMs === null ? null : (endMs - facts.impactStartMs) / 60_000;
+  const end = impactEnd(facts.mitigatedMs, facts.resolvedMs);
+  const impactMinutes = end.endMs === null ? null : minutesOfImpact(facts.impactStartMs, end.endMs);
   return {
     impact_minutes: impactMinutes === null ? null : round(impactMinutes, 6),
-    impact_end_source:
-      facts.mitigatedMs !== null ? "mitigated" : facts.resolvedMs !== null ? "resolved" : null,
+    impact_end_source: end.source,
     services: perService.map(({ service, slo: s }) => {
       const budget = s.windowDays * 24 * 60 * (1 - s.target);
       return {

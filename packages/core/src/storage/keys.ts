@@ -29,6 +29,10 @@ export const keys = {
   coverageState: () => ({ pk: "COVERAGE", sk: "STATE" }),
   /** Its announcements: each one's timeline entry (a domain event, published by the outbox). */
   coverageTimeline: (entryId: string) => ({ pk: "COVERAGE", sk: `TL#${entryId}` }),
+  /** The error-budget thresholds the hourly check has already announced (metrics/budget-alerts.ts). */
+  budgetState: () => ({ pk: "BUDGETS", sk: "STATE" }),
+  /** Its announcements: each one's timeline entry (a domain event, published by the outbox). */
+  budgetTimeline: (entryId: string) => ({ pk: "BUDGETS", sk: `TL#${entryId}` }),
   /** An API token (SHA-256 hash only); all tokens share one partition, so listing is one Query. */
   apiToken: (id: string) => ({ pk: "APITOKEN", sk: `TOKEN#${id}` }),
   apiTokenPartition: () => "APITOKEN",

@@ -155,6 +155,14 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: "get",
+    path: "/api/budgets",
+    summary:
+      "Error budgets of the on-call directory's SLOs, each over its window ending now: the budget (windowDays × 1440 × (1 − target) minutes), the minutes each incident consumed (impact start to mitigation, else resolution, open incidents up to now, only the part inside the window, overlaps once), the remaining budget and a burn-down; with `service`, that service only (a note when it has no SLO)",
+    role: "viewer",
+    query: s.budgetsQuery,
+  },
+  {
+    method: "get",
     path: "/api/oncall/coverage",
     summary:
       "Coverage gaps of the stored directory (with its live shift overrides) over a window (default: the next 14 days): each time an escalation level would page nobody who can be paged, with its services, level, urgencies, from–to and reason",

@@ -61,6 +61,9 @@ export const metricsQuery = z.object({
   service: z.optional(serviceNameSchema),
 });
 
+/** GET /api/budgets: one service, else every service with an SLO. */
+export const budgetsQuery = z.object({ service: z.optional(serviceNameSchema) });
+
 export const pagesQuery = z.object({ incident: incidentPath.shape.id });
 
 /** GET /api/oncall/coverage: the window (core/oncall/coverage.ts). */

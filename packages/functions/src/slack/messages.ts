@@ -2,6 +2,7 @@ import { type Incident, type IncidentStatus, SEVERITIES } from "@firebreak/core/
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import type { WindowView } from "@firebreak/core/maintenance/actions";
 import { windowScope } from "@firebreak/core/maintenance/window";
+import type { BudgetTeamAnnouncement } from "@firebreak/core/metrics/budget-alerts";
 import { GAP_REASON_TEXT } from "@firebreak/core/oncall/coverage";
 import type { TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
 import type { TeamOnCallOverview } from "@firebreak/core/oncall/overview";
@@ -338,6 +339,19 @@ export function coverageGapsText(team: TeamAnnouncement, days: number): string {
   ];
   if (team.more > 0) lines.push(`… and ${team.more} more.`);
   lines.push("`firebreak directory coverage` lists every gap; fix the directory and apply it again.");
+  return lines.join("\n");
+}
+
+/** A team's error budgets that crossed 50%, 75% or 100% consumed, for its alert channel. */
+export function budgetThresholdsText(team: BudgetTeamAnnouncement): string {
+  const lines = [
+    `:hourglass_flowing_sand: *Error budget${team.crossings.length === 1 ? "" : "s"} of ${escapeMrkdwnWithin(oneLine(team.name), 100)}*`,
+    ...team.crossings.map(
+      (c) =>
+        `• ${escapeMrkdwnWithin(oneLine(c.service), 200)}: ${c.threshold >= 100 ? "*exhausted*" : `over ${c.threshold}%`} (${c.percentConsumed.toFixed(1)}% of ${c.budgetMinutes.toFixed(1)} min over ${c.windowDays} days at ${Math.round(c.target * 100_000) / 1000}%; ${c.remainingMinutes.toFixed(1)} min left)`,
+    ),
+    "`firebreak report` lists the incidents that consumed it; so does the dashboard's metrics page.",
+  ];
   return lines.join("\n");
 }
 

@@ -15,4 +15,5 @@ export const SLACK_WORKER_EVENT_TYPES = [
   "incident.unlinked",
   "postmortem.drafted",
   "oncall.coverage_gaps_found",
+  "slo.budget_thresholds_crossed",
 ] as const;

@@ -1,4 +1,8 @@
 import type { Incident } from "@firebreak/core/incident/model";
+import {
+  BUDGET_THRESHOLDS_CROSSED,
+  type BudgetTeamAnnouncement,
+} from "@firebreak/core/metrics/budget-alerts";
 import { COVERAGE_DAYS, GAP_REASONS } from "@firebreak/core/oncall/coverage";
 import { COVERAGE_GAPS_FOUND, type TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
 import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory";
@@ -16,7 +20,7 @@ import {
   type SyncResult,
   syncIncidentChannel,
 } from "./incident-channel";
-import { coverageGapsText, postmortemSummary, updateText } from "./messages";
+import { budgetThresholdsText, coverageGapsText, postmortemSummary, updateText } from "./messages";
 import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
@@ -44,7 +48,8 @@ export type WorkerResult =
   | { action: "postmortem_skipped"; reason: string }
   | { action: "update_posted"; channel: string }
   | { action: "update_skipped"; reason: string }
-  | { action: "coverage_posted"; channels: string[]; skipped: string[] };
+  | { action: "coverage_posted"; channels: string[]; skipped: string[] }
+  | { action: "budget_posted"; channels: string[]; skipped: string[] };
 
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]{2,30}$/));
 const envelope = z.object({
@@ -88,6 +93,28 @@ const coverageFound = z.object({
       alertChannel: z.optional(z.string()),
       gaps: z.array(coverageGap),
       more: z.number(),
+    }),
+  ),
+});
+
+const budgetCrossed = z.object({
+  teams: z.array(
+    z.object({
+      team: z.string().check(z.minLength(1)),
+      name: z.string(),
+      alertChannel: z.optional(z.string()),
+      crossings: z.array(
+        z.object({
+          service: z.string(),
+          threshold: z.number(),
+          target: z.number(),
+          windowDays: z.number(),
+          budgetMinutes: z.number(),
+          consumedMinutes: z.number(),
+          remainingMinutes: z.number(),
+          percentConsumed: z.number(),
+        }),
+      ),
     }),
   ),
 });
@@ -169,6 +196,12 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
       if (!found.success) return { action: "ignored", reason: `${COVERAGE_GAPS_FOUND} without its teams` };
       return postCoverageGaps(full, parsed.data.detail.detail.id, found.data.teams);
     }
+    case BUDGET_THRESHOLDS_CROSSED: {
+      const found = budgetCrossed.safeParse(data);
+      if (!found.success)
+        return { action: "ignored", reason: `${BUDGET_THRESHOLDS_CROSSED} without its teams` };
+      return postToAlertChannels(full, parsed.data.detail.detail.id, found.data.teams);
+    }
     case "postmortem.drafted": {
       const draft = drafted.safeParse(data);
       if (!draft.success) return { action: "ignored", reason: "postmortem.drafted without a version" };
@@ -216,6 +249,44 @@ async function postCoverageGaps(
     channels.push(channel);
   }
   return { action: "coverage_posted", channels, skipped };
+}
+
+/**
+ * Error budgets that crossed a threshold, posted once per team in its alert channel (claimed per
+ * announcement and team, the claim given back on failure), as the coverage gaps are.
+ */
+async function postToAlertChannels(
+  deps: ReturnType<typeof withDirectory>,
+  entryId: string,
+  teams: BudgetTeamAnnouncement[],
+): Promise<WorkerResult> {
+  const log = deps.log ?? silent;
+  const channels: string[] = [];
+  const skipped: string[] = [];
+  for (const team of teams) {
+    if (!team.alertChannel) {
+      log.warn("slack worker: an error budget crossed a threshold for a team without an alert channel", {
+        team: team.team,
+      });
+      skipped.push(team.team);
+      continue;
+    }
+    const key = `budget:${team.team}`;
+    if (!(await deps.slack.claimPost(entryId, key))) continue;
+    const channel = team.alertChannel;
+    const text = budgetThresholdsText(team);
+    const sent = await withRetry(
+      () => deps.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
+      classifySlackError,
+      { ...(deps.retry ? { policy: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+    );
+    if (!sent.ok) {
+      await deps.slack.unclaimPost(entryId, key);
+      throw new SlackWorkError("chat.postMessage (error budget)", sent.failure);
+    }
+    channels.push(channel);
+  }
+  return { action: "budget_posted", channels, skipped };
 }
 
 /** A stakeholder update, posted once in the incident channel (when the incident has one). */

@@ -1,4 +1,5 @@
-import type { CoverageCheckDeps } from "@firebreak/core/oncall/coverage-alerts";
+import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
+import { DynamoBudgetState } from "@firebreak/core/metrics/budget-store";
 import { DynamoCoverageState } from "@firebreak/core/oncall/coverage-store";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { parseAckKeyring } from "@firebreak/core/paging/ack-link";
@@ -6,8 +7,10 @@ import type { PagingDeps } from "@firebreak/core/paging/service";
 import { SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { PageStore } from "@firebreak/core/paging/store";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { CoverageDeps } from "../coverage";
 import { type Platform, requiredSecret } from "./platform";
 
 /**
@@ -49,13 +52,30 @@ export function pagingDeps(platform: Platform): PagingDeps {
   };
 }
 
-/** The hourly coverage check: the directory with its live shift overrides, and what it announced. */
-export function coverageCheckDeps(platform: Platform): CoverageCheckDeps {
+/**
+ * The hourly checks: coverage (the directory with its live shift overrides, and what it
+ * announced) and the error budgets (the incidents and drafts, and the crossings announced).
+ */
+export function coverageCheckDeps(platform: Platform): CoverageDeps {
   const { db, tableName } = platform.table();
-  return {
-    directory: new DirectoryStore(db, tableName, platform.clock),
-    state: new DynamoCoverageState(db, tableName),
+  const directory = new DirectoryStore(db, tableName, platform.clock);
+  const common = {
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...(platform.log ? { log: platform.log } : {}),
+  };
+  const sources = {
+    store: new IncidentStore(db, tableName),
+    postmortems: new PostmortemStore(db, tableName),
+  };
+  return {
+    directory,
+    state: new DynamoCoverageState(db, tableName),
+    ...common,
+    budgets: {
+      directory,
+      state: new DynamoBudgetState(db, tableName),
+      incidents: (services, days, now) => loadBudgetIncidents(sources, services, days, now),
+      ...common,
+    },
   };
 }

@@ -183,7 +183,12 @@ export const HTTP_FUNCTIONS = {
   /** Paging reads: the page trace of an incident and the directory's coverage (a small bundle of their own). */
   ApiPaging: {
     handler: "packages/functions/src/api-paging.handler",
-    routes: ["GET /api/incidents/{id}/trace", "GET /api/oncall/coverage", "GET /api/oncall/calendar"],
+    routes: [
+      "GET /api/incidents/{id}/trace",
+      "GET /api/oncall/coverage",
+      "GET /api/oncall/calendar",
+      "GET /api/budgets",
+    ],
   },
   /** The public status page's summary and Atom feed, no sign-in (a small bundle of its own). */
   ApiStatus: {

@@ -139,3 +139,69 @@ export function LineChart({
     </figure>
   );
 }
+
+/**
+ * An error budget's burn-down: the remaining minutes over the window (time on the x axis), from
+ * the full budget at the window start down through each incident's impact; below zero when
+ * overspent (the zero line is drawn).
+ */
+export function BurnDownChart({
+  title,
+  since,
+  until,
+  budget,
+  points,
+  format,
+}: {
+  title: string;
+  since: number;
+  until: number;
+  budget: number;
+  points: { at: number; value: number; label?: string }[];
+  format: (v: number) => string;
+}) {
+  const lo = Math.min(0, ...points.map((p) => p.value));
+  const hi = Math.max(budget, ...points.map((p) => p.value));
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const span = Math.max(1, until - since);
+  const x = (t: number) => PAD.left + (Math.min(Math.max(t, since), until) - since) * (plotW / span);
+  const y = (v: number) => PAD.top + ((hi - v) / Math.max(1e-9, hi - lo)) * plotH;
+  const d = points.map((p, i) => `${i ? "L" : "M"}${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join("");
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return (
+    <figure class="chart burndown">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+        <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} class="axis" />
+        <text x={PAD.left - 6} y={y(hi) + 4} class="tick" text-anchor="end">
+          {format(hi)}
+        </text>
+        <text x={PAD.left - 6} y={y(0)} class="tick" text-anchor="end">
+          0
+        </text>
+        {lo < 0 ? (
+          <text x={PAD.left - 6} y={y(lo)} class="tick" text-anchor="end">
+            {format(lo)}
+          </text>
+        ) : null}
+        <text x={x(since)} y={H - 12} class="tick" text-anchor="start">
+          {day(since)}
+        </text>
+        <text x={x(until)} y={H - 12} class="tick" text-anchor="end">
+          {day(until)}
+        </text>
+        <g style={{ color: seriesColor(0) }}>
+          <path d={d} class="line" />
+          {points.map((p) =>
+            p.label ? (
+              <circle key={`${p.at}-${p.label}`} cx={x(p.at)} cy={y(p.value)} r={3.5} class="dot">
+                <title>{`${p.label}: ${format(p.value)} left`}</title>
+              </circle>
+            ) : null,
+          )}
+        </g>
+      </svg>
+      <figcaption>{title}</figcaption>
+    </figure>
+  );
+}

@@ -1,8 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { getJson } from "../api";
-import { formatDuration } from "../format";
-import type { MetricsReport } from "../types";
-import { BarChart, LineChart, type Series } from "./charts";
+import { formatAge, formatDuration, formatTime } from "../format";
+import { useNow } from "../poll";
+import { Link } from "../router";
+import type { BudgetsResponse, MetricsReport, ServiceBudget } from "../types";
+import { BarChart, BurnDownChart, LineChart, type Series } from "./charts";
 import { ErrorNote } from "./common";
 
 const WINDOWS = [
@@ -224,6 +226,124 @@ export function MetricsView() {
           ) : null}
         </>
       ) : null}
+      <Budgets service={service} />
     </section>
+  );
+}
+
+const minutes = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)} min`);
+/** The budgets are fetched again every five minutes (the burn-down moves while an incident is open). */
+const BUDGET_REFRESH_MS = 5 * 60_000;
+
+/** The error budgets of the SLOs (GET /api/budgets): a burn-down per service and what consumed it. */
+function Budgets({ service }: { service: string }) {
+  const now = useNow(60_000);
+  const round = Math.floor(now / BUDGET_REFRESH_MS);
+  const [data, setData] = useState<BudgetsResponse | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  // `round` is the refresh tick.
+  useEffect(() => {
+    let stopped = false;
+    setError(null);
+    const q = service ? `?${new URLSearchParams({ service })}` : "";
+    getJson<BudgetsResponse>(`/api/budgets${q}`)
+      .then((value) => !stopped && setData(value))
+      .catch((e: Error) => !stopped && setError(e));
+    return () => {
+      stopped = true;
+    };
+  }, [service, round]);
+
+  return (
+    <section class="card" aria-labelledby="budgets-title">
+      <h2 id="budgets-title">Error budgets</h2>
+      <p class="muted">
+        From the SLOs of the on-call directory: each window ends now; an incident consumes its impact (start
+        to mitigation, else resolution; an open one up to now).
+        {data ? ` Computed ${formatAge(data.now, now)} ago.` : ""}
+      </p>
+      <ErrorNote error={error} />
+      {!data && !error ? <p aria-live="polite">Loading error budgets…</p> : null}
+      {data && data.items.length === 0 ? (
+        <p class="muted">No service has an SLO in the on-call directory.</p>
+      ) : null}
+      {data?.items.map((b) => (
+        <BudgetOf key={b.service} budget={b} />
+      ))}
+    </section>
+  );
+}
+
+function BudgetOf({ budget: b }: { budget: ServiceBudget }) {
+  if (!b.slo || !b.window || b.budgetMinutes === null) {
+    return (
+      <div class="budget" data-service={b.service}>
+        <h3>{b.service}</h3>
+        <p class="muted">{b.note ?? "No SLO: no error budget."}</p>
+      </div>
+    );
+  }
+  const titles = new Map(b.incidents.map((i) => [i.id, i.key]));
+  return (
+    <div class="budget" data-service={b.service}>
+      <h3>
+        {b.service}: {(b.slo.target * 100).toFixed(2).replace(/\.?0+$/, "")}% over {b.slo.windowDays} days
+      </h3>
+      <div class="stats">
+        <div class="stat">
+          <span class="label">Budget</span>
+          <span class="value">{minutes(b.budgetMinutes)}</span>
+        </div>
+        <div class="stat">
+          <span class="label">Consumed</span>
+          <span class="value">
+            {minutes(b.consumedMinutes)} ({b.percentConsumed?.toFixed(1)}%)
+          </span>
+        </div>
+        <div class="stat">
+          <span class="label">Remaining</span>
+          <span class="value">{minutes(b.remainingMinutes)}</span>
+        </div>
+      </div>
+      <BurnDownChart
+        title={`Error budget remaining for ${b.service}`}
+        since={Date.parse(b.window.since)}
+        until={Date.parse(b.window.until)}
+        budget={b.budgetMinutes}
+        points={b.burndown.map((p) => ({
+          at: Date.parse(p.at),
+          value: p.remainingMinutes,
+          ...(p.incident ? { label: titles.get(p.incident) ?? p.incident } : {}),
+        }))}
+        format={(v) => `${v.toFixed(1)}m`}
+      />
+      {b.incidents.length === 0 ? (
+        <p class="muted">No incident consumed this budget in the window.</p>
+      ) : (
+        <table aria-label={`Incidents that consumed the error budget of ${b.service}`}>
+          <thead>
+            <tr>
+              <th scope="col">Incident</th>
+              <th scope="col">Impact</th>
+              <th scope="col">Minutes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {b.incidents.map((i) => (
+              <tr key={i.id}>
+                <td data-label="Incident">
+                  <Link href={`/incidents/${i.key}`}>{i.key}</Link> {i.title}
+                </td>
+                <td data-label="Impact">
+                  {i.clipped ? "window start" : formatTime(i.start)} →{" "}
+                  {i.open ? "ongoing" : formatTime(i.end)}
+                </td>
+                <td data-label="Minutes">{i.minutes.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

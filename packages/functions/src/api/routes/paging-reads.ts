@@ -2,25 +2,31 @@
  * Paging reads (the "ApiPaging" function): why an incident paged whom it paged
  * (`GET /api/incidents/{id}/trace`, core/paging/trace.ts) and whether a page would land
  * (`GET /api/oncall/coverage`, core/oncall/coverage.ts), and who is on call in each rotation
- * over the next two weeks (`GET /api/oncall/calendar`). A group of its own: the main API
+ * over the next two weeks (`GET /api/oncall/calendar`), and the error budgets of the directory's
+ * SLOs (`GET /api/budgets`, core/metrics/budget.ts). A group of its own: the main API
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
+import { computeBudgets, sloServices } from "@firebreak/core/metrics/budget";
+import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
+import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, incidentIdOf, type RouteGroup } from "../base";
-import { coverageQuery } from "../schemas";
+import { budgetsQuery, coverageQuery } from "../schemas";
 import { parse } from "../validate";
 
 export interface PagingReadDeps extends BaseDeps {
   store: IncidentStore;
   pages?: PageStore;
+  /** The drafts' metadata, for the error budgets (default: the incidents' table). */
+  postmortems?: PostmortemStore;
 }
 
 export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
@@ -67,6 +73,31 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
           })),
         })),
       ),
+    });
+  });
+
+  // The error budget of each service with an SLO over its window ending now: consumed by
+  // incident (drafted ones by their metadata, open ones up to now), remaining and a burn-down.
+  app.get("/api/budgets", viewer, async (c) => {
+    const query = parse(budgetsQuery, c.req.query(), "query");
+    const deps = ctx.getDeps();
+    const now = (deps.clock ?? systemClock).now();
+    const teams = (await directoryStoreOf(ctx).get())?.directory.teams ?? [];
+    const wanted = sloServices(teams).filter(
+      (s) => query.service === undefined || s.service === query.service,
+    );
+    const wantedServices = new Set(wanted.map((w) => w.service));
+    const days = Math.max(0, ...wanted.map((w) => w.slo.windowDays));
+    const postmortems = deps.postmortems ?? new PostmortemStore(deps.store.db, deps.store.tableName);
+    const incidents = await loadBudgetIncidents(
+      { store: deps.store, postmortems },
+      wantedServices,
+      days,
+      now,
+    );
+    return c.json({
+      now: now.toISOString(),
+      items: computeBudgets({ teams, incidents, now, ...(query.service ? { service: query.service } : {}) }),
     });
   });
 
