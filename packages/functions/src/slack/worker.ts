@@ -1,10 +1,7 @@
 import type { Incident } from "@firebreak/core/incident/model";
-import {
-  BUDGET_THRESHOLDS_CROSSED,
-  type BudgetTeamAnnouncement,
-} from "@firebreak/core/metrics/budget-alerts";
+import { BUDGET_THRESHOLDS_CROSSED } from "@firebreak/core/metrics/budget-alerts";
 import { COVERAGE_DAYS, GAP_REASONS } from "@firebreak/core/oncall/coverage";
-import { COVERAGE_GAPS_FOUND, type TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
+import { COVERAGE_GAPS_FOUND } from "@firebreak/core/oncall/coverage-alerts";
 import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { withRetry } from "@firebreak/core/paging/retry";
@@ -194,13 +191,21 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
     case COVERAGE_GAPS_FOUND: {
       const found = coverageFound.safeParse(data);
       if (!found.success) return { action: "ignored", reason: `${COVERAGE_GAPS_FOUND} without its teams` };
-      return postCoverageGaps(full, parsed.data.detail.detail.id, found.data.teams);
+      return postToAlertChannels(full, parsed.data.detail.detail.id, found.data.teams, {
+        kind: "coverage",
+        what: "coverage gaps",
+        text: (team) => coverageGapsText(team, COVERAGE_DAYS),
+      });
     }
     case BUDGET_THRESHOLDS_CROSSED: {
       const found = budgetCrossed.safeParse(data);
       if (!found.success)
         return { action: "ignored", reason: `${BUDGET_THRESHOLDS_CROSSED} without its teams` };
-      return postToAlertChannels(full, parsed.data.detail.detail.id, found.data.teams);
+      return postToAlertChannels(full, parsed.data.detail.detail.id, found.data.teams, {
+        kind: "budget",
+        what: "an error budget crossed a threshold",
+        text: budgetThresholdsText,
+      });
     }
     case "postmortem.drafted": {
       const draft = drafted.safeParse(data);
@@ -214,67 +219,39 @@ export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unkno
   }
 }
 
-/**
- * New coverage gaps, posted once per team in its alert channel (claimed per announcement and
- * team, the claim given back on failure). A team without an alert channel is logged and skipped:
- * `firebreak directory coverage` still lists its gaps.
- */
-async function postCoverageGaps(
-  deps: ReturnType<typeof withDirectory>,
-  entryId: string,
-  teams: TeamAnnouncement[],
-): Promise<WorkerResult> {
-  const log = deps.log ?? silent;
-  const channels: string[] = [];
-  const skipped: string[] = [];
-  for (const team of teams) {
-    if (!team.alertChannel) {
-      log.warn("slack worker: coverage gaps for a team without an alert channel", { team: team.team });
-      skipped.push(team.team);
-      continue;
-    }
-    const key = `coverage:${team.team}`;
-    if (!(await deps.slack.claimPost(entryId, key))) continue;
-    const channel = team.alertChannel;
-    const text = coverageGapsText(team, COVERAGE_DAYS);
-    const sent = await withRetry(
-      () => deps.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
-      classifySlackError,
-      { ...(deps.retry ? { policy: deps.retry } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
-    );
-    if (!sent.ok) {
-      await deps.slack.unclaimPost(entryId, key);
-      throw new SlackWorkError("chat.postMessage (coverage gaps)", sent.failure);
-    }
-    channels.push(channel);
-  }
-  return { action: "coverage_posted", channels, skipped };
+/** What an hourly check announces to a team's alert channel: coverage gaps, error-budget crossings. */
+interface AlertChannelPost<T> {
+  /** The claim's key prefix (`coverage`, `budget`) and the result's action. */
+  kind: "coverage" | "budget";
+  /** What it is about, for the log line of a team without an alert channel and the error. */
+  what: string;
+  text: (team: T) => string;
 }
 
 /**
- * Error budgets that crossed a threshold, posted once per team in its alert channel (claimed per
- * announcement and team, the claim given back on failure), as the coverage gaps are.
+ * An announcement posted once per team in its alert channel (claimed per announcement and team,
+ * the claim given back on failure). A team without an alert channel is logged and skipped
+ * (`firebreak directory coverage` and `firebreak report` still list what it would have said).
  */
-async function postToAlertChannels(
+async function postToAlertChannels<T extends { team: string; alertChannel?: string }>(
   deps: ReturnType<typeof withDirectory>,
   entryId: string,
-  teams: BudgetTeamAnnouncement[],
+  teams: T[],
+  post: AlertChannelPost<T>,
 ): Promise<WorkerResult> {
   const log = deps.log ?? silent;
   const channels: string[] = [];
   const skipped: string[] = [];
   for (const team of teams) {
     if (!team.alertChannel) {
-      log.warn("slack worker: an error budget crossed a threshold for a team without an alert channel", {
-        team: team.team,
-      });
+      log.warn(`slack worker: ${post.what} for a team without an alert channel`, { team: team.team });
       skipped.push(team.team);
       continue;
     }
-    const key = `budget:${team.team}`;
+    const key = `${post.kind}:${team.team}`;
     if (!(await deps.slack.claimPost(entryId, key))) continue;
     const channel = team.alertChannel;
-    const text = budgetThresholdsText(team);
+    const text = post.text(team);
     const sent = await withRetry(
       () => deps.client.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false }),
       classifySlackError,
@@ -282,11 +259,11 @@ async function postToAlertChannels(
     );
     if (!sent.ok) {
       await deps.slack.unclaimPost(entryId, key);
-      throw new SlackWorkError("chat.postMessage (error budget)", sent.failure);
+      throw new SlackWorkError(`chat.postMessage (${post.what})`, sent.failure);
     }
     channels.push(channel);
   }
-  return { action: "budget_posted", channels, skipped };
+  return { action: post.kind === "coverage" ? "coverage_posted" : "budget_posted", channels, skipped };
 }
 
 /** A stakeholder update, posted once in the incident channel (when the incident has one). */
