@@ -3,7 +3,7 @@ import { getJson } from "../api";
 import { formatAge, formatDuration, formatTime } from "../format";
 import { useNow } from "../poll";
 import { Link } from "../router";
-import type { BudgetsResponse, MetricsReport, ServiceBudget } from "../types";
+import type { BudgetsResponse, GroupMetrics, MetricsReport, ServiceBudget } from "../types";
 import { BarChart, BurnDownChart, LineChart, type Series } from "./charts";
 import { ErrorNote } from "./common";
 
@@ -162,32 +162,7 @@ export function MetricsView() {
           </div>
           <div class="card">
             <h2>By service</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">Incidents</th>
-                  {FIGURES.map((f) => (
-                    <th scope="col" key={f.key}>
-                      <abbr title={f.formula}>{f.label}</abbr>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.byService.map((s) => (
-                  <tr key={s.key}>
-                    <td data-label="Service">{s.key}</td>
-                    <td data-label="Incidents">{s.count}</td>
-                    {FIGURES.map((f) => (
-                      <td data-label={f.label} key={f.key}>
-                        {formatDuration(s[f.key])}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <FigureTable heading="Service" rows={report.byService} label={(key) => key} />
           </div>
           {report.byRelease ? (
             <div class="card">
@@ -196,38 +171,57 @@ export function MetricsView() {
                 Suspected: a change to the incident's services was recorded in the two hours before the
                 impact, and nobody has confirmed it in the postmortem yet.
               </p>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Release involved</th>
-                    <th scope="col">Incidents</th>
-                    {FIGURES.map((f) => (
-                      <th scope="col" key={f.key}>
-                        <abbr title={f.formula}>{f.label}</abbr>
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.byRelease.map((r) => (
-                    <tr key={r.key}>
-                      <td data-label="Release involved">{RELEASE_LABELS[r.key] ?? r.key}</td>
-                      <td data-label="Incidents">{r.count}</td>
-                      {FIGURES.map((f) => (
-                        <td data-label={f.label} key={f.key}>
-                          {formatDuration(r[f.key])}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <FigureTable
+                heading="Release involved"
+                rows={report.byRelease}
+                label={(key) => RELEASE_LABELS[key] ?? key}
+              />
             </div>
           ) : null}
         </>
       ) : null}
       <Budgets service={service} />
     </section>
+  );
+}
+
+/** One row per group (a service, a release involvement): its incidents and every figure, each with its formula. */
+function FigureTable({
+  heading,
+  rows,
+  label,
+}: {
+  heading: string;
+  rows: readonly GroupMetrics[];
+  label: (key: string) => string;
+}) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col">Incidents</th>
+          {FIGURES.map((f) => (
+            <th scope="col" key={f.key}>
+              <abbr title={f.formula}>{f.label}</abbr>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td data-label={heading}>{label(r.key)}</td>
+            <td data-label="Incidents">{r.count}</td>
+            {FIGURES.map((f) => (
+              <td data-label={f.label} key={f.key}>
+                {formatDuration(r[f.key])}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
