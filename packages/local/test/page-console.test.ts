@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { whenDefined } from "./support/runtime";
 
 /** A viewer bearer token for the runtime under test (the API needs auth). */
 const viewer = async () => ({ authorization: `Bearer ${await runtime.apiToken("viewer")}` });
@@ -23,16 +24,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => runtime.stop());
 
-async function eventually<T>(fn: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("the local runtime prints recorded pages, and their ack links work in a browser", () => {
   it("prints one block per SNS and Slack page; the printed link acks through the HTML form", async () => {
     const event = alarmStateChangeEvent({
@@ -52,10 +43,10 @@ describe("the local runtime prints recorded pages, and their ack links work in a
     });
     const id = ((await res.json()) as { results: { incidentId: string }[] }).results[0]!.incidentId;
 
-    const sns = await eventually(() =>
+    const sns = await whenDefined(() =>
       printed.find((b) => b.startsWith("── SNS page → SMS ") && b.includes(id)),
     );
-    const slack = await eventually(() => printed.find((b) => b.startsWith("── Slack message → ")));
+    const slack = await whenDefined(() => printed.find((b) => b.startsWith("── Slack message → ")));
     expect(slack).toMatch(/buttons {2}Acknowledge \[/);
     // Each page is its own block: one per recorded SNS publish, one per Slack post.
     expect(printed.filter((b) => b.startsWith("── SNS page")).length).toBe(runtime.fakeSns.published.length);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { whenDefined } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let headers: { authorization: string };
@@ -21,19 +22,6 @@ beforeAll(async () => {
   headers = { authorization: `Bearer ${await runtime.apiToken("viewer")}` };
 });
 afterAll(() => runtime.stop());
-
-async function eventually<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("alarm → roles → pages → ack link, through the local runtime", () => {
   it("assigns IC, ops and comms from the demo directory, pages over SNS and Slack, and acks once by link", async () => {
@@ -55,7 +43,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     const { results } = (await res.json()) as { results: { incidentId: string }[] };
     const id = results[0]!.incidentId;
 
-    const incident = await eventually(async () => {
+    const incident = await whenDefined(async () => {
       const detail = (await (await fetch(`${runtime.url}/api/incidents/${id}`, { headers })).json()) as {
         roles?: Record<string, { personId: string }>;
         declaredAt: string;
@@ -68,7 +56,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
     expect(Date.parse(incident.declaredAt)).toBeGreaterThanOrEqual(pinned);
     expect(Date.parse(incident.declaredAt)).toBeLessThan(pinned + 3_600_000);
 
-    const pages = await eventually(async () => {
+    const pages = await whenDefined(async () => {
       const body = (await (await fetch(`${runtime.url}/api/pages?incident=${id}`, { headers })).json()) as {
         items: { channel: string; state: string }[];
       };

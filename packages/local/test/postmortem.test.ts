@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
+import { whenDefined } from "./support/runtime";
 
 let runtime: LocalRuntime;
 let token: string;
@@ -46,16 +47,6 @@ const post = (path: string, body: object) =>
     body: JSON.stringify(body),
   });
 
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("resolve → postmortem, through the local runtime", () => {
   it("adds missing indexes to an existing table", async () => {
     const client = new DynamoDBClient({
@@ -93,7 +84,7 @@ describe("resolve → postmortem, through the local runtime", () => {
     });
     expect((await post("/events", ok)).status).toBe(202);
 
-    const draft = await eventually(async () => {
+    const draft = await whenDefined(async () => {
       const res = await fetch(`${runtime.url}/api/incidents/${id}/postmortem`, { headers });
       return res.status === 200
         ? ((await res.json()) as { version: number; origin: string; markdown: string; lint: unknown[] })
@@ -120,7 +111,7 @@ describe("resolve → postmortem, through the local runtime", () => {
 
     // The optional export: the stored version, exported by the same consumer as on Lambda.
     const number = (json as unknown as { incident: { number: number } }).incident.number;
-    const exported = await eventually(async () =>
+    const exported = await whenDefined(async () =>
       runtime.fakeS3?.objects.get(`firebreak-local-postmortems/postmortems/INC-${number}/v1.json`),
     );
     expect(JSON.parse(exported.body)).toEqual(json);

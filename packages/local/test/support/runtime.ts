@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, inject } from "vitest";
+import { expect, inject, vi } from "vitest";
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from "../../src/runtime";
 
 /**
@@ -48,4 +48,22 @@ export function apiCaller(runtime: () => Pick<LocalRuntime, "url">, defaultToken
     // biome-ignore lint/suspicious/noExplicitAny: the tests read several response shapes
     return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
   };
+}
+
+/**
+ * The first value of `fn` that is not undefined, asked every 100 ms until `timeout` (vi.waitFor):
+ * what the runtime does asynchronously (outbox, workers) shows up within it.
+ */
+export function whenDefined<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeout = 30_000,
+): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await fn();
+      if (value === undefined) throw new Error("not there yet");
+      return value;
+    },
+    { timeout, interval: 100 },
+  );
 }
