@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { newId } from "../../core/src/shared/ids";
 import { buildCli } from "../../local/src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../../local/src/runtime";
@@ -596,10 +596,37 @@ describe("dashboard in headless Chromium", () => {
   }, 180_000);
 
   it("marks the incidents where I hold a role, and filters to them (Mine)", async () => {
-    const { context, page, errors } = await signIn("hiro", "responder");
+    await fireAlarm("mine-e2e", "--service", "mine-svc");
+    await fireAlarm("not-mine-e2e", "--service", "not-mine-svc");
+    // Who is on call follows the runtime's clock: sign in as someone the other incident neither
+    // paged nor gave a role (they would count it as theirs).
+    const headers = { authorization: `Bearer ${await runtime.apiToken("viewer", "alice")}` };
+    type Listed = {
+      title: string;
+      roles?: Record<string, { personId: string } | undefined>;
+      escalation: { level?: number | string; paged: string[] } | null;
+    };
+    const involved = await vi.waitFor(
+      async () => {
+        const list = (await (await fetch(`${runtime.url}/api/incidents`, { headers })).json()) as {
+          items: Listed[];
+        };
+        const other = list.items.find((i) => i.title === "not-mine-e2e");
+        if (other?.escalation?.level === undefined) throw new Error("not paged yet");
+        return new Set([
+          ...other.escalation.paged,
+          ...Object.values(other.roles ?? {}).flatMap((h) => (h ? [h.personId] : [])),
+        ]);
+      },
+      { timeout: LIVE_MS, interval: 200 },
+    );
+    const people = (await (await fetch(`${runtime.url}/api/people`, { headers })).json()) as {
+      items?: { id: string }[];
+    };
+    const me = (people.items ?? []).map((p) => p.id).find((id) => !involved.has(id));
+    expect(me, `everyone was involved in not-mine-e2e: ${[...involved].join(", ")}`).toBeDefined();
+    const { context, page, errors } = await signIn(me!, "responder");
     try {
-      await fireAlarm("mine-e2e", "--service", "mine-svc");
-      await fireAlarm("not-mine-e2e", "--service", "not-mine-svc");
       const mine = page.locator("tr", { hasText: "mine-e2e" }).filter({ hasNotText: "not-mine-e2e" });
       const other = page.locator("tr", { hasText: "not-mine-e2e" });
       await mine.waitFor({ timeout: LIVE_MS });
@@ -608,7 +635,7 @@ describe("dashboard in headless Chromium", () => {
       const csrf = (await context.cookies()).find((c) => c.name === "fb_csrf")?.value ?? "";
       const assigned = await page.request.post(`${runtime.url}/api/incidents/${key}/roles`, {
         headers: { "x-csrf-token": csrf },
-        data: { role: "scribe", personId: "hiro" },
+        data: { role: "scribe", personId: me },
       });
       expect(assigned.status(), await assigned.text()).toBe(200);
       await mine.locator(".badge.mine").waitFor({ timeout: LIVE_MS });
