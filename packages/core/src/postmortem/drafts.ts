@@ -105,3 +105,22 @@ export function planRegeneration(
   if (top) draft.basedOnVersion = top.version;
   return { action: "create", draft };
 }
+
+/** A person's new version on top of `current`: numbered after the latest, hashed. */
+export function humanVersion(
+  existing: readonly Draft[],
+  current: Draft,
+  content: { markdown: string; metadata: Postmortem },
+  now: Date,
+): Draft {
+  const draft: Draft = {
+    version: (latestDraft(existing)?.version ?? 0) + 1,
+    origin: "human",
+    markdown: content.markdown,
+    metadata: content.metadata,
+    createdAt: now.toISOString(),
+    basedOnVersion: current.version,
+  };
+  draft.contentHash = contentHash(draft);
+  return draft;
+}

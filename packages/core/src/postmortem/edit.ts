@@ -7,7 +7,7 @@
 import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
-import { contentHash, currentDraft, type Draft, latestDraft } from "./drafts";
+import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { createLinter } from "./lint";
 import { answerRelease, type ReleaseAnswer } from "./release-answer";
 import { assertValidPostmortem } from "./schema";
@@ -62,16 +62,7 @@ export function planHumanEdit(
     release_involved: release,
     lint,
   } as Postmortem);
-  const draft: Draft = {
-    version: (latestDraft(existing)?.version ?? 0) + 1,
-    origin: "human",
-    markdown: edit.markdown,
-    metadata,
-    createdAt: edit.now.toISOString(),
-    basedOnVersion: current.version,
-  };
-  draft.contentHash = contentHash(draft);
-  return draft;
+  return humanVersion(existing, current, { markdown: edit.markdown, metadata }, edit.now);
 }
 
 /** A human edit: a new version, checked against the version the editor saw. */

@@ -11,7 +11,7 @@ import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor } from "../incident/model";
 import { ConcurrentChangeError } from "../storage/incident-store";
-import { contentHash, currentDraft, type Draft, latestDraft } from "./drafts";
+import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { draftedEntry, type PostmortemDeps } from "./service";
 import type { Postmortem } from "./types";
 
@@ -59,16 +59,7 @@ export function planReleaseAnswer(
     ...current.metadata,
     release_involved: answerRelease(current.metadata.release_involved, answer.value),
   } as Postmortem;
-  const draft: Draft = {
-    version: (latestDraft(existing)?.version ?? 0) + 1,
-    origin: "human",
-    markdown: current.markdown,
-    metadata,
-    createdAt: answer.now.toISOString(),
-    basedOnVersion: current.version,
-  };
-  draft.contentHash = contentHash(draft);
-  return draft;
+  return humanVersion(existing, current, { markdown: current.markdown, metadata }, answer.now);
 }
 
 /**
