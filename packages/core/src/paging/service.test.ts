@@ -19,7 +19,6 @@ import type { PageChannel, SendIsolatedOptions } from "./channels";
 import {
   acknowledge,
   acknowledgeByLink,
-  FIREBREAK_ACTOR,
   listPages,
   onIncidentDeclared,
   onIncidentStatusChanged,
@@ -1085,7 +1084,6 @@ describe("acknowledgement", () => {
       code: "validation_failed",
     });
     expect(kinds(await timeline(id), "page.acknowledged")).toHaveLength(1);
-    expect(FIREBREAK_ACTOR).toEqual({ type: "system", id: "firebreak", name: "Firebreak" });
   });
 });
 
