@@ -24,7 +24,7 @@ import type { PagingDeps } from "@firebreak/core/paging/service";
 import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import type { ValidationIssue } from "@firebreak/core/shared/errors";
-import type { Log } from "@firebreak/core/shared/log";
+import { type Log, silentLog } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { createTableInput } from "@firebreak/core/storage/table";
@@ -236,8 +236,6 @@ function outboxHealth(poller: StreamPoller | undefined, maxLagMs: number): Healt
 /** The development signing secret the local /slack/events accepts when SLACK_SIGNING_SECRET is unset. */
 export const LOCAL_SIGNING_SECRET = "firebreak-local-signing-secret";
 
-const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 /** Where the local runtime's fakes answer for the bot (no `auth.test` call needed). */
 const FAKE_BOT = { botId: FAKE_BOT_ID, botUserId: FAKE_BOT_USER_ID };
 
@@ -323,7 +321,7 @@ function json(status: number, body: unknown): HttpResult {
  * DynamoDB Local, the HTTP fakes of SNS, Slack and S3, the in-process bus, a timer for the schedule.
  */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
-  const log = options.log ?? silent;
+  const log = options.log ?? silentLog;
   const tableName = options.tableName ?? "firebreak-local";
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   if (dataDir) mkdirSync(dataDir, { recursive: true });

@@ -38,6 +38,7 @@ import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { silentLog } from "@firebreak/core/shared/log";
 import { multiLineText } from "@firebreak/core/shared/text";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
@@ -182,8 +183,6 @@ const inChannel = (message: SlackMessage | string): Reply =>
   typeof message === "string"
     ? { response_type: "in_channel", text: message }
     : { response_type: "in_channel", ...message };
-
-const silentLog: SlackLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Bolt's logger interface on top of ours. */
 function boltLogger(log: SlackLog): BoltLogger {

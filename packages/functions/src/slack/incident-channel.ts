@@ -6,7 +6,7 @@ import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { Log } from "@firebreak/core/shared/log";
+import { type Log, silentLog } from "@firebreak/core/shared/log";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { SlackIncidentRecord, SlackStore } from "@firebreak/core/storage/slack-store";
 import type { webApi } from "@slack/bolt";
@@ -102,8 +102,6 @@ export interface SyncResult {
   rendered: number[];
 }
 
-const silent: Log = { info() {}, warn() {}, error() {} };
-
 /** `FIREBREAK_SLACK_CHANNEL_SEVERITIES`: `SEV1,SEV2` (default), `all`, or `none`. */
 export function parseChannelSeverities(value: string | undefined): Severity[] {
   const text = (value ?? "").trim();
@@ -157,7 +155,7 @@ export async function syncIncidentChannel(
   incidentId: string,
   hints: { invite?: readonly string[] } = {},
 ): Promise<SyncResult> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const clock = deps.clock ?? systemClock;
   const severities = deps.channelSeverities ?? DEFAULT_CHANNEL_SEVERITIES;
   const result: SyncResult = { outcome: "synced", created: false, invited: [], rendered: [] };
@@ -214,7 +212,7 @@ async function setUpChannel(
   token: string,
   result: SyncResult,
 ): Promise<void> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   let channelId = record.channelId;
   if (!channelId) {
     const severities = deps.channelSeverities ?? DEFAULT_CHANNEL_SEVERITIES;
@@ -281,7 +279,7 @@ async function createChannel(
   deps: IncidentChannelDeps,
   incident: Incident,
 ): Promise<{ id: string; name: string }> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const ambiguous = new Set<string>();
   for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incident.number, incident.title, attempt);
@@ -394,7 +392,7 @@ async function inviteMissing(
   record: SlackIncidentRecord,
   result: SyncResult,
 ): Promise<void> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const channel = record.channelId as string;
   const done = new Set(record.invited ?? []);
   const wanted = new Set([...(await roleHolderIds(deps, incident)), ...(record.wanted ?? [])]);
@@ -428,7 +426,7 @@ async function renderLatest(
   record: SlackIncidentRecord,
   result: SyncResult,
 ): Promise<void> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   let incident = first;
   if ((record.renderedVersion ?? -1) >= incident.version && !result.rendered.includes(incident.version))
     return;

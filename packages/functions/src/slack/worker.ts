@@ -8,7 +8,7 @@ import { withRetry } from "@firebreak/core/paging/retry";
 import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { NotFoundError } from "@firebreak/core/shared/errors";
-import type { Log } from "@firebreak/core/shared/log";
+import { silentLog } from "@firebreak/core/shared/log";
 import * as z from "zod/mini";
 import "@firebreak/core/shared/zod-locale";
 import {
@@ -116,8 +116,6 @@ const budgetCrossed = z.object({
   ),
 });
 
-const silent: Log = { info() {}, warn() {}, error() {} };
-
 /** Directory lookups for one event: the directory is read once, on first need. */
 function withDirectory(deps: SlackWorkerDeps): SlackWorkerDeps & {
   alertChannelFor(incident: Incident): Promise<string | undefined>;
@@ -148,7 +146,7 @@ function withDirectory(deps: SlackWorkerDeps): SlackWorkerDeps & {
 }
 
 export async function handleSlackWorkerEvent(deps: SlackWorkerDeps, event: unknown): Promise<WorkerResult> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const parsed = envelope.safeParse(event);
   if (!parsed.success) {
     const where = parsed.error.issues[0];
@@ -239,7 +237,7 @@ async function postToAlertChannels<T extends { team: string; alertChannel?: stri
   teams: T[],
   post: AlertChannelPost<T>,
 ): Promise<WorkerResult> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const channels: string[] = [];
   const skipped: string[] = [];
   for (const team of teams) {
@@ -305,7 +303,7 @@ async function deliverPostmortem(
   incidentId: string,
   version: number,
 ): Promise<WorkerResult> {
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const incident = await deps.incidents.getIncident(incidentId);
   if (!incident) return { action: "postmortem_skipped", reason: "no such incident" };
   const record = await deps.slack.get(incidentId);
