@@ -12,7 +12,7 @@
  * Only alarms that name their service (a tag, the description or the name: alarm/classify.ts) and
  * whose owning team the directory knows are grouped: `unassigned` alarms never are. Pure.
  */
-import * as z from "zod/mini";
+import * as z from "@firebreak/core/shared/zod";
 import type { AlarmClassification } from "./classify";
 
 export const GROUPINGS = ["by-service", "by-alarm", "none"] as const;

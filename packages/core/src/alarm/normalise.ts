@@ -10,12 +10,12 @@
  * strict where it matters: state values, the alarm ARN and timestamps. A malformed event throws
  * `ValidationError` whose issues name the bad field, e.g. `detail.state.value`.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { issuesFromZod, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { convertedString } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
 import { tagsFrom } from "./tags";
 import {
   ALARM_STATES,

@@ -1,5 +1,4 @@
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+import * as z from "@firebreak/core/shared/zod";
 import type { Directory } from "../oncall/directory";
 
 /**

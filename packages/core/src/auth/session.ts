@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import * as z from "@firebreak/core/shared/zod";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 import { authRoleSchema } from "./roles";
 

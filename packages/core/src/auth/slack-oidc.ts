@@ -1,6 +1,5 @@
+import * as z from "@firebreak/core/shared/zod";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
 import { UnauthenticatedError } from "./errors";
 
 /**

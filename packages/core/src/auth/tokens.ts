@@ -1,10 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "../incident/model";
 import { pickFields, queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";

@@ -9,11 +9,11 @@
  * is CHANGE_INGEST in wiring/topology.ts). An AWS event's service is its application, ECS service
  * or stack name, lowercased.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { singleLineText } from "@firebreak/core/shared/text";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
+import * as z from "@firebreak/core/shared/zod";
 import { normaliseServiceName } from "../alarm/classify";
 import { safeUrl } from "../alarm/context";
 import { serviceNameSchema } from "../incident/actions";

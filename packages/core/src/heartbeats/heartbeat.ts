@@ -9,9 +9,9 @@
  * Times come from the injected clock: locally the sweep runs off the runtime's clock, in the cloud
  * every minute (HEARTBEATS in wiring/topology.ts).
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { formatDuration } from "@firebreak/core/shared/duration";
+import * as z from "@firebreak/core/shared/zod";
 import { type Actor, type Severity, severitySchema } from "../incident/model";
 import type { ExternalAlert } from "../integrations/alert";
 import { parseWindowDuration } from "../maintenance/window";

@@ -30,7 +30,7 @@
  * Pure: no file system, no network, no clock. Never throws: whatever cannot be read is in the report.
  */
 
-import * as z from "zod/mini";
+import * as z from "@firebreak/core/shared/zod";
 import type {
   EscalationLevel,
   Person,

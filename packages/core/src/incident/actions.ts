@@ -1,6 +1,3 @@
-import * as z from "zod/mini";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
-import "@firebreak/core/shared/zod-locale";
 import { currentActor } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import {
@@ -12,6 +9,8 @@ import {
 import { newId } from "@firebreak/core/shared/ids";
 import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { validate } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
+import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
 import {
   type Actor,

@@ -12,8 +12,7 @@
  *
  * Incident ids here are ids; the edges resolve `INC-n` first.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { systemClock } from "@firebreak/core/shared/clock";
 import {
   FirebreakError,
@@ -22,6 +21,7 @@ import {
   VersionConflictError,
 } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
 import { retryOnConflict } from "../events/backoff";
 import {
   type ActionDeps,

@@ -1,6 +1,5 @@
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
 import { FirebreakError } from "@firebreak/core/shared/errors";
+import * as z from "@firebreak/core/shared/zod";
 import type { AlarmContext } from "../alarm/context";
 import type { Role } from "./timeline";
 

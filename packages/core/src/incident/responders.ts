@@ -5,11 +5,11 @@
  * channels, with the incident's context (paging/service.ts). The API, Slack and the dashboard
  * call `requestResponders`; `responderRequestSchema` is their one parser.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
 import type { Directory, Person } from "../oncall/directory";
 import { resolveTargets } from "../oncall/who";
 import { type ActionDeps, IncidentResolvedError, mutate, oneLineText } from "./actions";

@@ -4,9 +4,9 @@
  * reaches the table can always be published: a request that would store a malformed entry fails at
  * its edge, and never stalls the outbox behind it.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
+import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "./model";
 import type { TimelineEntry } from "./timeline";
 

@@ -4,9 +4,9 @@
  * held alarm still in ALARM opens its incident as usual; one that recovered is only recorded
  * (release.ts). Pure rules here; DynamoDB in store.ts.
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
+import * as z from "@firebreak/core/shared/zod";
 import type { AlarmTransition } from "../alarm/transition";
 import { oneLineText, serviceNameSchema } from "../incident/actions";
 import type { Actor } from "../incident/model";

@@ -12,7 +12,7 @@
  *
  * Globs are matched in linear time (no regular expressions from the directory: nothing to blow up).
  */
-import * as z from "zod/mini";
+import * as z from "@firebreak/core/shared/zod";
 import type { AlarmTransition } from "../alarm/transition";
 
 export const IGNORE_RULE_LIMITS = { pattern: 256, reason: 200 } as const;

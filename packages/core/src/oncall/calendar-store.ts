@@ -5,10 +5,9 @@ import {
   GetCommand,
   PutCommand,
 } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { systemClock } from "@firebreak/core/shared/clock";
+import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "../incident/model";
 import { queryPartition } from "../storage/items";
 import { keys } from "../storage/keys";

@@ -22,13 +22,12 @@
  * claim wins over the everywhere-owner for that account (see `resolveOwner`).
  */
 
-import * as z from "zod/mini";
-import { type Grouping, groupingSchema } from "../alarm/grouping";
-import { type IgnoreRule, ignoreRulesSchema } from "./alarm-rules";
-import "@firebreak/core/shared/zod-locale";
 import { formatPath, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { convertedString } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
+import { type Grouping, groupingSchema } from "../alarm/grouping";
+import { type IgnoreRule, ignoreRulesSchema } from "./alarm-rules";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
 import { type UrgencyPolicy, urgencyPolicySchema, type WorkingHours, workingHoursSchema } from "./urgency";
 

@@ -3,10 +3,10 @@
  * every reader of the directory bundles): the one parser of a request, the rules it is checked
  * against (`planOverride`), and the local times people type in Slack (`parseShiftTime`).
  */
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
+import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "../incident/model";
 import { type Directory, indexDirectory, type Rotation } from "./directory";
 import { onCallAt } from "./rotation";

@@ -1,5 +1,5 @@
+import * as z from "@firebreak/core/shared/zod";
 import { describe, expect, it } from "vitest";
-import * as z from "zod/mini";
 import {
   DEFAULT_URGENCY,
   formatWorkingTime,

@@ -24,7 +24,7 @@
  * (UTC for a team without rotations). `to` is after `from` on the same day; the times are read on
  * the wall clock of each day, so a DST change moves them with the clock.
  */
-import * as z from "zod/mini";
+import * as z from "@firebreak/core/shared/zod";
 import { SEVERITIES, type Severity } from "../incident/model";
 import {
   addDays,

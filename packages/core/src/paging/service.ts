@@ -28,13 +28,12 @@
  */
 
 import { createHash } from "node:crypto";
-import * as z from "zod/mini";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
-import "@firebreak/core/shared/zod-locale";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
+import * as z from "@firebreak/core/shared/zod";
+import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { changeStatus, setStatus, validate, withRole } from "../incident/actions";
 import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";

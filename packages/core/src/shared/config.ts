@@ -1,8 +1,7 @@
-import * as z from "zod/mini";
-import "./zod-locale";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from "../alarm/ingest";
 import { tagNamesFromEnv } from "../alarm/tags";
 import { validate } from "./validate";
+import * as z from "./zod";
 
 const bool = z.pipe(
   z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "expected true or false" }),

@@ -1,6 +1,5 @@
-import * as z from "zod/mini";
-import "./zod-locale";
 import { issuesFromZod, ValidationError } from "./errors";
+import * as z from "./zod";
 
 /**
  * Parses `input` with a zod schema (zod/mini or classic), or throws a ValidationError whose message

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "@firebreak/core/shared/zod";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;

@@ -23,8 +23,7 @@ import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { calendarFeedSchema } from "@firebreak/core/oncall/calendar-store";
 import { overrideRequestSchema } from "@firebreak/core/oncall/override-requests";
 import { convertedString } from "@firebreak/core/shared/validate";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+import * as z from "@firebreak/core/shared/zod";
 
 /**
  * Every request schema of the HTTP API (query, path and body), exported: the routes validate with

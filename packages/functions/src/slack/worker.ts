@@ -9,8 +9,7 @@ import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { silentLog } from "@firebreak/core/shared/log";
-import * as z from "zod/mini";
-import "@firebreak/core/shared/zod-locale";
+import * as z from "@firebreak/core/shared/zod";
 import {
   type IncidentChannelDeps,
   SlackWorkError,
