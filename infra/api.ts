@@ -74,6 +74,7 @@ const SLACK_HANDLER_SETTINGS = [
   "FIREBREAK_SLACK_ADMINS",
   "FIREBREAK_SLACK_BOT_ID",
   "FIREBREAK_SLACK_BOT_USER_ID",
+  "FIREBREAK_TIMEZONE",
 ];
 
 /** Slack commands, interactivity and events: one route, verified by Slack's signature. */

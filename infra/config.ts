@@ -10,8 +10,11 @@
  * | FIREBREAK_ORG_ID | unset (single account) | AWS Organization id (`o-…`) allowed to forward alarms to the default bus |
  * | FIREBREAK_SELF_SERVICE | `firebreak` | service name on Firebreak's own alarms (map it to the platform team in the directory) |
  * | FIREBREAK_POSTMORTEM_BUCKET | unset (no export) | an existing S3 bucket: every postmortem version is exported to `postmortems/` in it |
+ * | FIREBREAK_TIMEZONE | `UTC` | the team's IANA time zone (local times in postmortem drafts and Slack); forwarded to Postmortem, SlackHandler and SlackWorker |
  * | FIREBREAK_ACK_BASE_URL | `<dashboard url>/ack` | base of the one-click ack links in pages: a short custom domain routed to the API's `/ack/{token}` (docs/deploy.md) |
  */
+
+import { timezoneFromEnv } from "../packages/core/src/oncall/tz";
 import { exportBucketFromEnv } from "../packages/core/src/postmortem/export-config";
 import { productionStages } from "./stages";
 
@@ -61,6 +64,18 @@ function selfService(raw: string | undefined): string {
   return value;
 }
 
+/** FIREBREAK_TIMEZONE, checked at deploy: a typo fails here, not in the functions' init. */
+function timezone(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return timezoneFromEnv(env);
+  } catch {
+    return fail(
+      "FIREBREAK_TIMEZONE",
+      `"${env.FIREBREAK_TIMEZONE?.trim()}" is not an IANA time zone (e.g. Europe/London, UTC)`,
+    );
+  }
+}
+
 function postmortemBucket(env: NodeJS.ProcessEnv): string | undefined {
   try {
     return exportBucketFromEnv(env);
@@ -99,6 +114,7 @@ export const config = {
   selfService: selfService(process.env.FIREBREAK_SELF_SERVICE),
   postmortemBucket: postmortemBucket(process.env),
   ackBaseUrl: ackBaseUrl(process.env.FIREBREAK_ACK_BASE_URL),
+  timezone: timezone(process.env),
 };
 
 /**

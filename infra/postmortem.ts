@@ -31,6 +31,8 @@ export const postmortem = new sst.aws.Function("Postmortem", {
   retries: 2,
   timeout: "60 seconds",
   memory: "1024 MB",
+  // Local times in drafts (validated at deploy by infra/config.ts).
+  ...(config.timezone ? { environment: { FIREBREAK_TIMEZONE: config.timezone } } : {}),
   transform: {
     eventInvokeConfig: {
       destinationConfig: { onFailure: { destination: postmortemDlq.arn } },

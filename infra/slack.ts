@@ -7,7 +7,8 @@
  *
  * Settings (read at deploy time from the environment, passed to the function when set):
  * FIREBREAK_SLACK_CHANNEL_SEVERITIES (`SEV1,SEV2` by default, `all`, `none`),
- * FIREBREAK_SLACK_BOT_USER_ID (spares one auth.test per cold start), FIREBREAK_DASHBOARD_URL.
+ * FIREBREAK_SLACK_BOT_USER_ID (spares one auth.test per cold start), FIREBREAK_DASHBOARD_URL,
+ * FIREBREAK_TIMEZONE (validated by infra/config.ts).
  */
 
 import { BUS_CONSUMERS, sstBusPattern } from "../packages/functions/src/wiring/topology";
@@ -24,6 +25,7 @@ const SETTINGS = [
   "FIREBREAK_SLACK_CHANNEL_SEVERITIES",
   "FIREBREAK_SLACK_BOT_USER_ID",
   "FIREBREAK_DASHBOARD_URL",
+  "FIREBREAK_TIMEZONE",
 ];
 const environment = functionSettings(SETTINGS);
 

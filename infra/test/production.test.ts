@@ -16,10 +16,11 @@ import {
 
 let production: Evaluation;
 let noEmail: Evaluation;
+let badZone: Evaluation;
 
 beforeAll(async () => {
   await ensureSstInstall();
-  [production, noEmail] = await Promise.all([
+  [production, noEmail, badZone] = await Promise.all([
     evaluate({
       stage: "prod-eu",
       env: {
@@ -29,9 +30,11 @@ beforeAll(async () => {
         FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
         FIREBREAK_POSTMORTEM_BUCKET: "acme-postmortems",
         FIREBREAK_ACK_BASE_URL: "https://ack.acme.io/ack/",
+        FIREBREAK_TIMEZONE: "Australia/Sydney",
       },
     }),
     evaluate({ stage: "production", env: {} }),
+    evaluate({ stage: "dev", env: { FIREBREAK_TIMEZONE: "Europe/Londn" } }),
   ]);
   if (!production.ok) throw new Error(`run() failed:\n${production.error}`);
 }, 300_000);
@@ -84,6 +87,13 @@ describe("production configuration", () => {
       expect(variables(production, component).FIREBREAK_DASHBOARD_URL, component).toBe(
         "https://firebreak.example.com",
       );
+  });
+
+  it("passes FIREBREAK_TIMEZONE to the functions that write local times (drafts, Slack), and fails a deploy on an unknown zone", () => {
+    for (const component of ["Postmortem", "SlackHandler", "SlackWorker"])
+      expect(variables(production, component).FIREBREAK_TIMEZONE, component).toBe("Australia/Sydney");
+    expect(badZone.ok).toBe(false);
+    expect(badZone.error).toContain('FIREBREAK_TIMEZONE: "Europe/Londn" is not an IANA time zone');
   });
 
   it("builds ack links on FIREBREAK_ACK_BASE_URL when set (a short custom domain), without its trailing slash", () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { isValidTimeZone } from "@firebreak/core/oncall/tz";
 import { exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
 import { ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
@@ -18,16 +19,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   FIREBREAK_DATA_DIR: z.string().min(1).default(".firebreak"),
+  // The same check as the deployed functions' (core/oncall/tz.ts timezoneFromEnv).
   FIREBREAK_TIMEZONE: z
     .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "expected an IANA time zone such as Europe/London")
+    .refine(isValidTimeZone, 'expected an IANA time zone such as "Europe/London" or "UTC"')
     .default("UTC"),
   SLACK_SIGNING_SECRET: z.string().min(8, "at least 8 characters").optional(),
   SLACK_TEAM_ID: z

@@ -22,6 +22,9 @@
 
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
+
+import { ValidationError } from "@firebreak/core/shared/errors";
+
 export const MS_PER_DAY = 86_400_000;
 
 export interface LocalDate {
@@ -175,4 +178,25 @@ export function parseLocalTime(text: string): LocalTime | undefined {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
   if (!m) return undefined;
   return { hour: Number(m[1]), minute: Number(m[2]) };
+}
+
+/** The team's IANA time zone: local times in postmortem drafts and Slack messages (UTC when unset). */
+export const TIMEZONE_SETTING = "FIREBREAK_TIMEZONE";
+
+/**
+ * FIREBREAK_TIMEZONE from the environment (here, beside `isValidTimeZone`, so the functions that read it
+ * bundle no other setting reader): undefined when unset or empty, the zone when it is one
+ * this runtime knows (`Europe/London`, `UTC`), else a ValidationError naming the variable, so a
+ * deploy (infra/config.ts) and a function's init fail on a typo instead of drafting in UTC.
+ */
+export function timezoneFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
+  const value = env[TIMEZONE_SETTING]?.trim();
+  if (!value) return undefined;
+  if (!isValidTimeZone(value)) {
+    throw new ValidationError(
+      `invalid configuration: ${TIMEZONE_SETTING}: "${value}" is not an IANA time zone`,
+      [{ path: TIMEZONE_SETTING, message: 'expected an IANA time zone such as "Europe/London" or "UTC"' }],
+    );
+  }
+  return value;
 }

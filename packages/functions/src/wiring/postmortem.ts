@@ -1,4 +1,5 @@
 import { ChangeStore } from "@firebreak/core/changes/store";
+import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -14,7 +15,7 @@ export function postmortemDeps(platform: Platform): PostmortemDeps {
     incidents: new IncidentStore(db, tableName),
     postmortems: new PostmortemStore(db, tableName),
     changes: new ChangeStore(db, tableName),
-    timezone: platform.env.FIREBREAK_TIMEZONE,
+    timezone: timezoneFromEnv(platform.env),
     ...(platform.clock ? { clock: platform.clock } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
+import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
@@ -44,7 +45,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     store: incidents,
     postmortems: new PostmortemStore(incidents.db, incidents.tableName),
     maintenance: new MaintenanceStore(incidents.db, incidents.tableName),
-    timezone: env.FIREBREAK_TIMEZONE,
+    timezone: timezoneFromEnv(env),
     enqueue: publisherEnqueue(bus, platform.clock),
     channelIncident: (channelId) => slack.incidentForChannel(channelId),
     // One directory read at most every 30 s serves the lookups, the pickers and the permissions.
@@ -75,6 +76,7 @@ export async function slackWorkerDeps(platform: Platform): Promise<SlackWorkerDe
     env.FIREBREAK_SLACK_BOT_USER_ID ||
     platform.adapters?.slackBot?.botUserId ||
     (await client.auth.test()).user_id;
+  const timezone = timezoneFromEnv(env);
   return {
     incidents,
     slack: new SlackStore(incidents.db, incidents.tableName),
@@ -83,7 +85,7 @@ export async function slackWorkerDeps(platform: Platform): Promise<SlackWorkerDe
     client,
     ...(botUserId ? { botUserId } : {}),
     channelSeverities: parseChannelSeverities(env.FIREBREAK_SLACK_CHANNEL_SEVERITIES),
-    ...(env.FIREBREAK_TIMEZONE ? { timezone: env.FIREBREAK_TIMEZONE } : {}),
+    ...(timezone ? { timezone } : {}),
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),
   };
