@@ -39,6 +39,8 @@ const KINDS: Record<string, KindInfo> = {
   "incident.linked": { label: "Linked", icon: "🔗", group: "people" },
   "incident.unlinked": { label: "Unlinked", icon: "🔗", group: "people" },
   "postmortem.drafted": { label: "Postmortem", icon: "📝", group: "people" },
+  "action_item.created": { label: "Action item", icon: "🗒️", group: "people" },
+  "action_item.updated": { label: "Action item", icon: "🗒️", group: "people" },
   "page.requested": { label: "Paging", icon: "📟", group: "paging" },
   "page.delivered": { label: "Page delivered", icon: "📟", group: "paging" },
   "page.failed": { label: "Page failed", icon: "❗", group: "paging" },

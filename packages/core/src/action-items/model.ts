@@ -36,14 +36,14 @@ export interface ActionItemSync {
   nextAttemptAt?: string;
   /** ISO instant of the last successful create or status read. */
   syncedAt?: string;
-  /** A claim on the create (ISO instant it lapses), so two deliveries never create two issues. */
-  claimUntil?: string;
 }
 
 export interface ActionItem {
   /** `AI-<incident number>-<n>`, e.g. `AI-42-1`: unique, stable, readable in Slack and trackers. */
   id: string;
   incidentId: string;
+  /** INC-<n> of that incident. */
+  incidentNumber: number;
   /** The incident's services and owning team, copied at creation so lists need no join. */
   services: string[];
   team?: string;

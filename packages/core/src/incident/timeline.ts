@@ -50,6 +50,9 @@ export const TIMELINE_KINDS = [
   "oncall.override_cancelled",
   // A change to a service (core/changes): `incidentId` is the change's id.
   "change.recorded",
+  // Action items (core/action-items): entries of their incident's timeline.
+  "action_item.created",
+  "action_item.updated",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number] | (string & {});
 
