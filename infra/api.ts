@@ -1,11 +1,13 @@
 /**
- * API: the HTTP API ("Api", API Gateway v2) for the dashboard, served by four functions
+ * API: the HTTP API ("Api", API Gateway v2) for the dashboard, served by several functions
  * (`API_FUNCTIONS` in infra/routes.ts): "ApiHandler" (packages/functions/src/api.handler: reads,
  * incident actions, tokens, sign-in; linked to Table, SessionKey and the Sign in with Slack
  * secrets), "ApiPostmortem" (`PUT /api/incidents/{id}/postmortem`) and "ApiDirectory"
  * (`PUT /api/directory`, and taking or cancelling shift overrides: `POST /api/oncall/overrides`,
  * `DELETE /api/oncall/overrides/{id}`), "ApiDocs" (`GET /api/openapi.json`) and "ApiPaging"
- * (`GET /api/incidents/{id}/trace`, `GET /api/oncall/coverage`, `GET /api/oncall/calendar`), each linked to Table and
+ * (`GET /api/incidents/{id}/trace`, `GET /api/oncall/coverage`, `GET /api/oncall/calendar`,
+ * `GET /api/budgets`), "ApiActionItems" (`/api/action-items`, `/api/incidents/{id}/action-items`,
+ * `GET /api/risk`) and "ApiStatus" (the public status page), each linked to Table and
  * SessionKey only. API Gateway picks the most specific route, so these bypass
  * `ANY /api/{proxy+}`.
  */
@@ -60,6 +62,12 @@ export const apiPaging = new sst.aws.Function("ApiPaging", {
   link: [table, sessionKey],
 });
 
+/** Action items and the risk view: verifies sessions (SessionKey), reads and writes Table. */
+export const apiActionItems = new sst.aws.Function("ApiActionItems", {
+  handler: API_FUNCTIONS.ApiActionItems.handler,
+  link: [table, sessionKey],
+});
+
 /** The public status page's summary and feed (no sign-in): reads Table; SessionKey for the shared middleware. */
 export const apiStatus = new sst.aws.Function("ApiStatus", {
   handler: API_FUNCTIONS.ApiStatus.handler,
@@ -102,6 +110,7 @@ const API_FUNCTION_RESOURCES = {
   ApiDirectory: apiDirectory,
   ApiDocs: apiDocs,
   ApiPaging: apiPaging,
+  ApiActionItems: apiActionItems,
   ApiStatus: apiStatus,
 } satisfies Record<keyof typeof API_FUNCTIONS, sst.aws.Function>;
 

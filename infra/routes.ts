@@ -20,6 +20,7 @@ export const API_FUNCTIONS = {
   ApiDocs: HTTP_FUNCTIONS.ApiDocs,
   ApiPaging: HTTP_FUNCTIONS.ApiPaging,
   ApiStatus: HTTP_FUNCTIONS.ApiStatus,
+  ApiActionItems: HTTP_FUNCTIONS.ApiActionItems,
 } as const;
 
 /** The main API function's routes. */

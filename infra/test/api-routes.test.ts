@@ -9,6 +9,7 @@ import { ALL_ROUTE_GROUPS, createApiApp } from "../../packages/functions/src/api
 import { type ApiDeps, buildApiApp, type RouteGroup } from "../../packages/functions/src/api/base";
 import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
 import { ackLinkRoutes } from "../../packages/functions/src/api/routes/ack-links";
+import * as apiActionItems from "../../packages/functions/src/api-action-items";
 import * as apiDirectory from "../../packages/functions/src/api-directory";
 import * as apiDocs from "../../packages/functions/src/api-docs";
 import * as apiPaging from "../../packages/functions/src/api-paging";
@@ -26,6 +27,9 @@ const HANDLER_MODULES: Record<string, { ROUTE_GROUPS: readonly RouteGroup[] }> =
   "packages/functions/src/api-docs.handler": apiDocs,
   "packages/functions/src/api-paging.handler": apiPaging as { ROUTE_GROUPS: readonly RouteGroup[] },
   "packages/functions/src/api-status.handler": apiStatus as { ROUTE_GROUPS: readonly RouteGroup[] },
+  "packages/functions/src/api-action-items.handler": apiActionItems as {
+    ROUTE_GROUPS: readonly RouteGroup[];
+  },
 };
 
 /** Each function behind the HTTP API, with its route keys and the route groups its handler registers. */

@@ -56,6 +56,7 @@ const HANDLERS = {
   coverage: "packages/functions/src/coverage.handler",
   apiPaging: "packages/functions/src/api-paging.handler",
   apiStatus: "packages/functions/src/api-status.handler",
+  apiActionItems: "packages/functions/src/api-action-items.handler",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -389,7 +390,7 @@ describe("API", () => {
     for (const [method, path] of paths) expect(covered(method, path), `${method} ${path}`).toBe(true);
   });
 
-  it("routes each API route to its function (the api handler, postmortem edits, directory writes, paging reads, the status page)", () => {
+  it("routes each API route to its function (the api handler, postmortem edits, directory writes, paging reads, action items, the status page)", () => {
     const routes = resourcesOf(app, "aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
       [
@@ -408,6 +409,12 @@ describe("API", () => {
         "GET /api/oncall/coverage",
         "GET /api/oncall/calendar",
         "GET /api/budgets",
+        "POST /api/incidents/{id}/action-items",
+        "POST /api/incidents/{id}/action-items/from-draft",
+        "GET /api/action-items",
+        "GET /api/action-items/{id}",
+        "PATCH /api/action-items/{id}",
+        "GET /api/risk",
         "GET /api/status/summary",
         "GET /api/status/feed.atom",
         "POST /slack/events",

@@ -32,6 +32,7 @@ import { createAckHandler } from "@firebreak/functions/ack";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { HealthCheckResult } from "@firebreak/functions/api/health";
+import { createApiActionItemsHandler } from "@firebreak/functions/api-action-items";
 import { createApiDirectoryHandler } from "@firebreak/functions/api-directory";
 import { createApiDocsHandler } from "@firebreak/functions/api-docs";
 import { createApiPagingHandler } from "@firebreak/functions/api-paging";
@@ -52,6 +53,7 @@ import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import {
+  apiActionItemsDeps,
   apiDeps,
   apiDirectoryDeps,
   apiDocsDeps,
@@ -556,6 +558,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ApiPaging: lambdaOf(
         "ApiPaging",
         createApiPagingHandler(() => apiPagingDeps(platform, localAuth)),
+      ),
+      ApiActionItems: lambdaOf(
+        "ApiActionItems",
+        createApiActionItemsHandler(() => apiActionItemsDeps(platform, localAuth)),
       ),
       ApiStatus: lambdaOf(
         "ApiStatus",

@@ -1,6 +1,13 @@
 import type { PostmortemStore } from "../postmortem/store";
 import type { IncidentStore } from "../storage/incident-store";
-import { type BudgetIncident, budgetIncidentOfLive, budgetIncidentOfPostmortem } from "./budget";
+import {
+  type BudgetIncident,
+  budgetIncidentOfLive,
+  budgetIncidentOfPostmortem,
+  computeBudgets,
+  type ServiceBudget,
+  sloServices,
+} from "./budget";
 
 /**
  * How long before a budget window's start the drafts are read, so that an incident whose impact
@@ -36,4 +43,20 @@ export async function loadBudgetIncidents(
   docs.sort((a, b) => Date.parse(b.generated_at) - Date.parse(a.generated_at));
   for (const doc of docs) incidents.push(budgetIncidentOfPostmortem(doc));
   return incidents;
+}
+
+/**
+ * The error budgets of the directory's SLOs over their windows ending at `now` (one service with
+ * `service`): what `GET /api/budgets` answers and the risk view shows beside open action items.
+ */
+export async function budgetsAt(
+  deps: { store: IncidentStore; postmortems: Pick<PostmortemStore, "metadataBetween"> },
+  teams: Parameters<typeof computeBudgets>[0]["teams"] & Parameters<typeof sloServices>[0],
+  now: Date,
+  service?: string,
+): Promise<ServiceBudget[]> {
+  const wanted = sloServices(teams).filter((s) => service === undefined || s.service === service);
+  const days = Math.max(0, ...wanted.map((w) => w.slo.windowDays));
+  const incidents = await loadBudgetIncidents(deps, new Set(wanted.map((w) => w.service)), days, now);
+  return computeBudgets({ teams, incidents, now, ...(service !== undefined ? { service } : {}) });
 }

@@ -7,6 +7,7 @@
 import { type ApiDeps, buildApiApp, type RouteGroup } from "./base";
 import { createApiLambda } from "./lambda";
 import { ackLinkRoutes } from "./routes/ack-links";
+import { actionItemRoutes } from "./routes/action-items";
 import { directoryEditRoutes } from "./routes/directory-edit";
 import { docsRoutes } from "./routes/docs";
 import { mainRoutes } from "./routes/main";
@@ -25,6 +26,7 @@ export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   directoryEditRoutes,
   docsRoutes,
   pagingReadRoutes,
+  actionItemRoutes as RouteGroup,
   statusRoutes as RouteGroup,
   ackLinkRoutes,
 ];

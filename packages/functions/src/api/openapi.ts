@@ -1,10 +1,15 @@
+import {
+  actionItemCreateSchema,
+  actionItemFilterSchema,
+  actionItemUpdateSchema,
+} from "@firebreak/core/action-items/actions";
 import * as z from "@firebreak/core/shared/zod";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;
 
 interface RouteDoc {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   role: Role;
@@ -19,6 +24,9 @@ interface RouteDoc {
 }
 
 const id = s.incidentPath;
+const actionItemPath = z.object({
+  id: z.string().check(z.regex(/^AI-\d+-\d+$/i, "expected an action item such as AI-42-1")),
+});
 
 /** Every documented route. The request schemas are the very objects the routes validate with. */
 export const ROUTES: RouteDoc[] = [
@@ -160,6 +168,57 @@ export const ROUTES: RouteDoc[] = [
       "Error budgets of the on-call directory's SLOs, each over its window ending now: the budget (windowDays × 1440 × (1 − target) minutes), the minutes each incident consumed (impact start to mitigation, else resolution, open incidents up to now, only the part inside the window, overlaps once), the remaining budget and a burn-down; with `service`, that service only (a note when it has no SLO)",
     role: "viewer",
     query: s.budgetsQuery,
+  },
+  {
+    method: "post",
+    path: "/api/incidents/{id}/action-items",
+    summary:
+      "Create an action item of the incident (AI-<incident number>-<n>): a title, an owner (a person of the on-call directory: id, Slack id or e-mail), an optional due date (YYYY-MM-DD, not in the past), tagged `postmortem`; records the actor and emits `action_item.created`. With an `Idempotency-Key` header, a retried request returns the item it made (200) instead of a second one (201)",
+    role: "responder",
+    params: id,
+    body: actionItemCreateSchema,
+    status: 201,
+  },
+  {
+    method: "post",
+    path: "/api/incidents/{id}/action-items/from-draft",
+    summary:
+      "Make the current postmortem draft's action item rows into action items, once each (pressing it again creates nothing: 200); a row without a known owner goes to the caller, a past due date to today",
+    role: "responder",
+    params: id,
+    status: 201,
+  },
+  {
+    method: "get",
+    path: "/api/action-items",
+    summary:
+      "Action items, filtered by service, owner (a person id), status (open, done, wont_do) and incident (INC-n or its id)",
+    role: "viewer",
+    query: actionItemFilterSchema,
+  },
+  {
+    method: "get",
+    path: "/api/action-items/{id}",
+    summary: "One action item, with its tracker issue and sync state when synced",
+    role: "viewer",
+    params: actionItemPath,
+  },
+  {
+    method: "patch",
+    path: "/api/action-items/{id}",
+    summary:
+      "Change an action item's status (open, done, wont_do), title, owner or due date (null clears it); with `expectedVersion`, a change made meanwhile is a 409 carrying the item as it is now (`current`); emits `action_item.updated`",
+    role: "responder",
+    params: actionItemPath,
+    body: actionItemUpdateSchema,
+  },
+  {
+    method: "get",
+    path: "/api/risk",
+    summary:
+      "How much risk each service carries: its open action items (count, overdue, oldest and median age in days, each item) and its error budget left (as GET /api/budgets), services with the most open items first",
+    role: "viewer",
+    query: s.riskQuery,
   },
   {
     method: "get",

@@ -17,7 +17,7 @@ export interface Problem {
   issues?: { path: string; message: string }[];
   errors?: { path: string; message: string }[];
   currentVersion?: number;
-  /** On a 409 for an incident: the incident as it is now (IncidentView). */
+  /** On a 409: the incident (IncidentView) or action item as it is now. */
   current?: unknown;
   code?: string;
 }
@@ -29,14 +29,17 @@ export class PayloadTooLargeError extends FirebreakError {
   }
 }
 
-/** A version conflict on an incident, carrying the incident as it is now. */
-export class IncidentConflictError extends VersionConflictError {
+/** A version conflict carrying the resource as it is now (the 409's `current`): an action item. */
+export class ConflictWithCurrentError extends VersionConflictError {
   readonly current: unknown;
   constructor(message: string, currentVersion: number | undefined, current: unknown) {
     super(message, currentVersion);
     this.current = current;
   }
 }
+
+/** A version conflict on an incident, carrying the incident as it is now. */
+export class IncidentConflictError extends ConflictWithCurrentError {}
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof ValidationError) {
@@ -106,7 +109,7 @@ export function toProblem(error: unknown): Problem {
       status: 409,
       detail: error.message,
       currentVersion: error.currentVersion,
-      ...(error instanceof IncidentConflictError ? { current: error.current } : {}),
+      ...(error instanceof ConflictWithCurrentError ? { current: error.current } : {}),
       code: error.code,
     };
   }

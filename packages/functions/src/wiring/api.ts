@@ -1,3 +1,4 @@
+import { ActionItemStore } from "@firebreak/core/action-items/store";
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
@@ -13,6 +14,7 @@ import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";
+import type { ActionItemRouteDeps } from "../api/routes/action-items";
 import type { PagingReadDeps } from "../api/routes/paging-reads";
 import type { StatusDeps } from "../api/routes/status";
 import { list, type Platform, requiredSecret } from "./platform";
@@ -97,6 +99,20 @@ export function apiPagingDeps(
     ...apiDirectoryDeps(platform, local),
     store: new IncidentStore(db, tableName),
     pages: new PageStore(db, tableName),
+  };
+}
+
+/** "ApiActionItems": action items and the risk view; reads incidents, drafts and the directory. */
+export function apiActionItemsDeps(
+  platform: Platform,
+  local?: Pick<AuthDeps, "devSignIn" | "secureCookies">,
+): ActionItemRouteDeps {
+  const { db, tableName } = platform.table();
+  return {
+    ...apiDirectoryDeps(platform, local),
+    store: new IncidentStore(db, tableName),
+    actionItems: new ActionItemStore(db, tableName),
+    postmortems: new PostmortemStore(db, tableName),
   };
 }
 

@@ -190,6 +190,18 @@ export const HTTP_FUNCTIONS = {
       "GET /api/budgets",
     ],
   },
+  /** Postmortem action items and the risk view (core/action-items; a small bundle of their own). */
+  ApiActionItems: {
+    handler: "packages/functions/src/api-action-items.handler",
+    routes: [
+      "POST /api/incidents/{id}/action-items",
+      "POST /api/incidents/{id}/action-items/from-draft",
+      "GET /api/action-items",
+      "GET /api/action-items/{id}",
+      "PATCH /api/action-items/{id}",
+      "GET /api/risk",
+    ],
+  },
   /** The public status page's summary and Atom feed, no sign-in (a small bundle of its own). */
   ApiStatus: {
     handler: "packages/functions/src/api-status.handler",

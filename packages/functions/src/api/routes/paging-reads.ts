@@ -7,8 +7,7 @@
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
-import { computeBudgets, sloServices } from "@firebreak/core/metrics/budget";
-import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
+import { budgetsAt } from "@firebreak/core/metrics/budget-load";
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import { PageStore } from "@firebreak/core/paging/store";
@@ -83,21 +82,10 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
     const deps = ctx.getDeps();
     const now = (deps.clock ?? systemClock).now();
     const teams = (await directoryStoreOf(ctx).get())?.directory.teams ?? [];
-    const wanted = sloServices(teams).filter(
-      (s) => query.service === undefined || s.service === query.service,
-    );
-    const wantedServices = new Set(wanted.map((w) => w.service));
-    const days = Math.max(0, ...wanted.map((w) => w.slo.windowDays));
     const postmortems = deps.postmortems ?? new PostmortemStore(deps.store.db, deps.store.tableName);
-    const incidents = await loadBudgetIncidents(
-      { store: deps.store, postmortems },
-      wantedServices,
-      days,
-      now,
-    );
     return c.json({
       now: now.toISOString(),
-      items: computeBudgets({ teams, incidents, now, ...(query.service ? { service: query.service } : {}) }),
+      items: await budgetsAt({ store: deps.store, postmortems }, teams, now, query.service),
     });
   });
 
