@@ -1162,3 +1162,66 @@ describe("one identity per person, and who may act (with an on-call directory)",
     expect((await command("ack INC-1", ADMIN)).json.response_type).toBe("in_channel");
   });
 });
+
+describe("/incident action (with an on-call directory)", () => {
+  const DIRECTORY = parseDirectoryYaml(
+    readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+  );
+  const PEOPLE = new Map([[DANA.id, { id: "dana", name: "Dana Fischer" }]]);
+  beforeEach(() => {
+    handler = createSlackHandler(() =>
+      deps({
+        directory: async () => DIRECTORY,
+        personFor: (slackUserId) => {
+          const person = PEOPLE.get(slackUserId);
+          return person ? { directory: true, person } : { directory: true };
+        },
+      }),
+    );
+  });
+
+  it("adds an item once, however often the same command arrives; closes it; lists it", async () => {
+    await command("declare checkout errors sev2 service:checkout", DANA);
+    const body = commandBody({
+      // Due in 30 days of the real clock (the Slack app here checks signatures against it).
+      text: `action "Add a pre-deploy check" <@U01BOB0002|bob> due:${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} INC-1`,
+      user_id: DANA.id,
+      user_name: DANA.name,
+      channel_id: CHANNEL,
+    });
+    // The same command (same trigger_id) delivered three times, each a new signed request.
+    const now = Math.floor(Date.now() / 1000);
+    const answers = [];
+    for (const offset of [0, 1, 2]) answers.push(await send(body, { timestamp: now + offset }));
+    expect(answers[0]?.json.response_type).toBe("in_channel");
+    expect(answers[0]?.json.text).toMatch(
+      /^🗒️ Action item added to INC-1 by Dana Fischer:\n• \*AI-1-1\* Add a pre-deploy check · Bob/,
+    );
+    expect(answers[2]?.json.text).toMatch(/^🗒️ Action item already added to INC-1/);
+    const listed = await command("actions INC-1", CAROL);
+    expect(listed.json.response_type).toBe("ephemeral");
+    expect(listed.json.text).toMatch(/^\*Action items of INC-1\* \(1\):\n• \*AI-1-1\* /);
+
+    // Someone outside the directory may not add or close one.
+    const refused = await command("action done AI-1-1", CAROL);
+    expect(refused.json.text).toMatch(
+      /^Only people in the on-call directory may add or close action items of INC-1/,
+    );
+
+    const done = await command("action done AI-1-1", DANA);
+    expect(done.json.response_type).toBe("in_channel");
+    expect(done.json.text).toMatch(/^🗒️ \*AI-1-1\* is done \(by Dana Fischer\)/);
+    expect((await command("action done AI-1-1", DANA)).json.text).toBe("*AI-1-1* was already done.");
+    expect((await command("actions open", DANA)).json.text).toBe("Open action items: none.");
+  });
+
+  it("answers an unknown owner or a past date with what is wrong, and creates nothing", async () => {
+    await command("declare checkout errors sev2 service:checkout", DANA);
+    const unknown = await command('action "x" <@U0NOBODY1> INC-1', DANA);
+    expect(unknown.json.response_type).toBe("ephemeral");
+    expect(unknown.json.text).toContain('unknown person "U0NOBODY1"');
+    const past = await command('action "x" me due:2001-01-01 INC-1', DANA);
+    expect(past.json.text).toContain("2001-01-01 is in the past");
+    expect((await command("actions INC-1", DANA)).json.text).toBe("Action items of INC-1: none.");
+  });
+});

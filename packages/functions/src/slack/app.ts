@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ActionItemStore } from "@firebreak/core/action-items/store";
 import {
   type ActionDeps,
   assignRole,
@@ -52,6 +53,7 @@ import {
   type ViewSubmitAction,
   type webApi,
 } from "@slack/bolt";
+import { runActionItemCommand } from "./action-items";
 import { type AssignableRole, type Command, incidentNumber, parseCommand, USAGE } from "./commands";
 import type { PersonLookupResult } from "./directory-lookup";
 import { CommandSyntaxError, errorText, isExpected, SlackUserError } from "./errors";
@@ -805,6 +807,26 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
           pages: stored,
         });
         return ephemeral(traceMessage(trace, url(found.incident)));
+      }
+      case "action":
+      case "action_status":
+      case "actions": {
+        const answer = await runActionItemCommand(command, {
+          deps: {
+            actionItems: new ActionItemStore(deps.store.db, deps.store.tableName),
+            incidents: deps.store,
+            directory: async () => deps.directory?.(),
+            clock,
+          },
+          find,
+          getIncident: (id) => deps.store.getIncident(id),
+          actor,
+          me,
+          check,
+          triggerId: body.trigger_id,
+          incidentUrl: url,
+        });
+        return answer.inChannel ? inChannel(answer.text) : ephemeral(answer.text);
       }
       case "postmortem": {
         const incident = await find(command.number, USAGE.postmortem);

@@ -455,3 +455,67 @@ describe("plainText", () => {
     expect(plainText("&amp;lt;")).toBe("&lt;");
   });
 });
+
+describe("parseCommand: action and actions", () => {
+  const ok = (text: string) => {
+    const parsed = parseCommand(text);
+    if (!parsed.ok) throw new Error(parsed.error.problem);
+    return parsed.command;
+  };
+  const problem = (text: string) => {
+    const parsed = parseCommand(text);
+    if (parsed.ok) throw new Error(`parsed: ${JSON.stringify(parsed.command)}`);
+    return parsed.error;
+  };
+
+  it("reads a quoted title (straight or curly quotes), the owner, the due date and the incident in any order", () => {
+    expect(ok('action "Add a pre-deploy check" <@U01BOB0002|bob> due:2026-12-20')).toEqual({
+      kind: "action",
+      title: "Add a pre-deploy check",
+      userId: "U01BOB0002",
+      userName: "bob",
+      due: "2026-12-20",
+    });
+    expect(ok("action “Alert on queue depth” due:2027-01-05 INC-42 me")).toEqual({
+      kind: "action",
+      title: "Alert on queue depth",
+      self: true,
+      due: "2027-01-05",
+      number: 42,
+    });
+    expect(ok("ai Remove the feature flag <@U01CHEN003> inc-7")).toEqual({
+      kind: "action",
+      title: "Remove the feature flag",
+      userId: "U01CHEN003",
+      number: 7,
+    });
+  });
+
+  it("changes an item's status", () => {
+    expect(ok("action done ai-42-1")).toEqual({ kind: "action_status", id: "AI-42-1", status: "done" });
+    expect(ok("action won't AI-42-2")).toEqual({ kind: "action_status", id: "AI-42-2", status: "wont_do" });
+    expect(ok("action reopen AI-42-2")).toEqual({ kind: "action_status", id: "AI-42-2", status: "open" });
+  });
+
+  it("lists the incident's, mine or every open item", () => {
+    expect(ok("actions")).toEqual({ kind: "actions", scope: "incident" });
+    expect(ok("actions INC-9")).toEqual({ kind: "actions", scope: "incident", number: 9 });
+    expect(ok("actions mine")).toEqual({ kind: "actions", scope: "mine" });
+    expect(ok("actions open")).toEqual({ kind: "actions", scope: "open" });
+    expect(problem("actions everything").problem).toContain('expected INC-n, mine or open, got "everything"');
+  });
+
+  it("says what is missing or wrong, with the usage", () => {
+    expect(problem('action "Add a check"')).toMatchObject({
+      code: "missing_argument",
+      problem: "who owns it? mention them (@owner), or say me",
+      usage: USAGE.action,
+    });
+    expect(problem("action <@U01BOB0002>").problem).toContain("give a title");
+    expect(problem('action "x" <@U01BOB0002> due:20-12-2026').problem).toContain("expected due:YYYY-MM-DD");
+    expect(problem('action "x" @bob').problem).toContain("after the quoted title");
+    expect(problem("action fix it @bob").problem).toContain("is not a mention");
+    expect(problem('action "x" <@U01BOB0002> <@U01CHEN003>').problem).toContain("one owner per action item");
+    expect(problem("action done AI-42").problem).toContain('e.g. "action done AI-42-1"');
+  });
+});

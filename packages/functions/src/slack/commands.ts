@@ -29,6 +29,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * /incident maintenance list [service]
  * /incident maintenance cancel MW-n
  * /incident postmortem [INC-n]
+ * /incident action "<title>" @owner|me [due:YYYY-MM-DD] [INC-n]
+ * /incident action done|wontdo|reopen AI-n-m
+ * /incident actions [INC-n|mine|open]
  * /incident help
  * ```
  *
@@ -53,6 +56,9 @@ import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/i
  * - `cover`: who takes the shift (a mention; `@me` is your own), then from and to as
  *   `YYYY-MM-DD HH:MM` in your time zone (the directory's), or ISO instants with offsets, separated
  *   by `–`, `-` or `to`; then `rotation:<id>` when you are in several, then the reason.
+ * - `action`: the title in quotes (straight or curly; unquoted, the words that are not the owner,
+ *   `due:` or `INC-n`), the owner a mention or `me`; `done`, `wontdo` (or `won't`) and `reopen`
+ *   change an item's status. `actions` lists the incident's items (`mine`: yours, `open`: all open).
  * - `resolve`: `INC-n` only as the first word, so a summary such as "duplicate of INC-3" never
  *   resolves INC-3.
  *
@@ -106,6 +112,18 @@ export type Command =
   | { kind: "maintenance_cancel"; ref: string }
   | { kind: "postmortem"; number?: number; release?: "yes" | "no" | "unknown" }
   | { kind: "trace"; number?: number }
+  | {
+      kind: "action";
+      title: string;
+      /** The owner's Slack id; absent with `self`: the person typing. */
+      userId?: string;
+      userName?: string;
+      self?: true;
+      due?: string;
+      number?: number;
+    }
+  | { kind: "action_status"; id: string; status: "done" | "wont_do" | "open" }
+  | { kind: "actions"; number?: number; scope: "incident" | "mine" | "open" }
   | { kind: "help" };
 
 export type Subcommand =
@@ -130,6 +148,8 @@ export type Subcommand =
   | "maintenance"
   | "postmortem"
   | "trace"
+  | "action"
+  | "actions"
   | "help";
 
 export interface CommandError {
@@ -166,6 +186,9 @@ export const USAGE: Record<Subcommand, string> = {
     "/incident maintenance <service>[,<service>…]|team:<id> <duration> <reason>  ·  /incident maintenance list [service]  ·  /incident maintenance cancel MW-n",
   postmortem: "/incident postmortem [INC-n] [release yes|no|unknown]",
   trace: "/incident trace [INC-n]",
+  action:
+    '/incident action "<title>" @owner|me [due:YYYY-MM-DD] [INC-n]  ·  /incident action done|wontdo|reopen AI-n-m',
+  actions: "/incident actions [INC-n|mine|open]",
   help: "/incident help",
 };
 
@@ -196,6 +219,9 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   postmortem:
     "show the postmortem draft of an incident; `release yes|no|unknown` answers whether a release was involved",
   trace: "why the incident paged whom it paged, and why nobody else",
+  action:
+    "add a postmortem action item with an owner and a due date (tagged postmortem, synced to the team's tracker), or mark one done / won't do",
+  actions: "list the incident's action items (mine: yours; open: every open one)",
   help: "show this help",
 };
 
@@ -237,6 +263,9 @@ const ALIASES = new Map<string, Subcommand>([
   ["pm", "postmortem"],
   ["trace", "trace"],
   ["why", "trace"],
+  ["action", "action"],
+  ["ai", "action"],
+  ["actions", "actions"],
   ["help", "help"],
 ]);
 
@@ -371,6 +400,24 @@ export function parseCommand(text: string): ParseResult {
         : { ok: true, command: { kind: "list" } };
     case "help":
       return { ok: true, command: { kind: "help" } };
+    case "action":
+      return parseAction(args);
+    case "actions": {
+      const [first, extra] = args;
+      if (extra !== undefined)
+        return fail(
+          "unexpected_argument",
+          `"actions" takes at most INC-n, mine or open, got ${quote(extra)}`,
+          "actions",
+        );
+      if (first === undefined) return { ok: true, command: { kind: "actions", scope: "incident" } };
+      const word = first.toLowerCase();
+      if (word === "mine" || word === "open") return { ok: true, command: { kind: "actions", scope: word } };
+      const number = incidentNumber(first);
+      if (number === undefined)
+        return fail("invalid_argument", `expected INC-n, mine or open, got ${quote(first)}`, "actions");
+      return { ok: true, command: { kind: "actions", scope: "incident", number } };
+    }
     case "postmortem": {
       // `postmortem [INC-n] [release yes|no|unknown]`: the answer to a suspected release.
       const at = args.findIndex((a) => a.toLowerCase() === "release");
@@ -747,6 +794,99 @@ function parsePage(args: string[]): ParseResult {
       ...(team ? { team: team[1]!.toLowerCase() } : {}),
       ...(number !== undefined ? { number } : {}),
       ...(message !== "" ? { message } : {}),
+    },
+  };
+}
+
+const ACTION_ID = /^AI-(\d{1,9})-(\d{1,6})$/i;
+const DUE = /^due:(.*)$/i;
+const ACTION_STATUS = new Map<string, "done" | "wont_do" | "open">([
+  ["done", "done"],
+  ["close", "done"],
+  ["wontdo", "wont_do"],
+  ["won't", "wont_do"],
+  ["wont", "wont_do"],
+  ["won’t", "wont_do"],
+  ["reopen", "open"],
+]);
+
+/** `action "<title>" @owner|me [due:YYYY-MM-DD] [INC-n]`, or `action done|wontdo|reopen AI-n-m`. */
+function parseAction(args: string[]): ParseResult {
+  const [first, second, extra] = args;
+  const status = first === undefined ? undefined : ACTION_STATUS.get(first.toLowerCase());
+  if (status !== undefined) {
+    const id = second === undefined ? undefined : ACTION_ID.exec(second);
+    if (!id) return fail("invalid_argument", `which action item? e.g. "action ${first} AI-42-1"`, "action");
+    if (extra !== undefined)
+      return fail("unexpected_argument", `"action ${first}" takes one item, got ${quote(extra)}`, "action");
+    return {
+      ok: true,
+      command: { kind: "action_status", id: `AI-${Number(id[1])}-${Number(id[2])}`, status },
+    };
+  }
+  // The title: quoted (straight or curly quotes), else the words that are nothing else.
+  const text = args.join(" ");
+  const quoted = /^\s*["“”](.*?)["“”](.*)$/su.exec(text);
+  const rest = tokens(quoted ? (quoted[2] ?? "") : text);
+  const titleWords: string[] = [];
+  let owner: { userId?: string; userName?: string; self?: true } | undefined;
+  let due: string | undefined;
+  let number: number | undefined;
+  for (const word of rest) {
+    const mention = MENTION.exec(word);
+    const dueMatch = DUE.exec(word);
+    const ref = incidentNumber(word);
+    if (mention || word.toLowerCase() === "me" || word.toLowerCase() === "@me") {
+      if (owner)
+        return fail(
+          "unexpected_argument",
+          `one owner per action item, got another: ${quote(word)}`,
+          "action",
+        );
+      owner = mention
+        ? { userId: mention[1]!, ...(mention[2] ? { userName: mention[2] } : {}) }
+        : { self: true };
+    } else if (dueMatch) {
+      const value = dueMatch[1] ?? "";
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
+        return fail(
+          "invalid_argument",
+          `expected due:YYYY-MM-DD (e.g. due:2026-12-20), got ${quote(word)}`,
+          "action",
+        );
+      due = value;
+    } else if (ref !== undefined) {
+      number = ref;
+    } else if (quoted) {
+      return fail(
+        "unexpected_argument",
+        `after the quoted title, expected @owner, due: or INC-n, got ${quote(word)}`,
+        "action",
+      );
+    } else if (word.startsWith("@")) {
+      return fail(
+        "invalid_argument",
+        `${quote(word)} is not a mention: pick the owner from Slack's list so it sends their id`,
+        "action",
+      );
+    } else titleWords.push(word);
+  }
+  const title = (quoted ? (quoted[1] ?? "") : titleWords.join(" ")).trim();
+  if (title === "")
+    return fail(
+      "missing_argument",
+      'what is to be done? give a title, e.g. "Add a pre-deploy check"',
+      "action",
+    );
+  if (!owner) return fail("missing_argument", "who owns it? mention them (@owner), or say me", "action");
+  return {
+    ok: true,
+    command: {
+      kind: "action",
+      title,
+      ...owner,
+      ...(due ? { due } : {}),
+      ...(number !== undefined ? { number } : {}),
     },
   };
 }

@@ -34,7 +34,8 @@ export type Act =
   | "merge"
   | "link"
   | "cover"
-  | "postmortem";
+  | "postmortem"
+  | "action";
 
 export interface PermissionPolicy {
   /** Slack user ids allowed to do everything. */
@@ -66,6 +67,8 @@ export const DEFAULT_POLICY: PermissionPolicy = {
     cover: "people",
     // Answering the postmortem's release question: directory people, as editing it is for responders.
     postmortem: "people",
+    // Adding or closing an action item: directory people, like answering the postmortem.
+    action: "people",
   },
   claimVacantIc: true,
 };
@@ -127,7 +130,7 @@ export function authorize(
   if (audience === "people") {
     const ic = incident.roles?.ic;
     throw new PermissionDeniedError(
-      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act === "escalate" ? "escalate or re-page" : act === "postmortem" ? "answer the postmortem of" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
+      `Only people in the on-call directory may ${act === "ack" ? "acknowledge" : act === "page" ? "page people into" : act === "escalate" ? "escalate or re-page" : act === "postmortem" ? "answer the postmortem of" : act === "action" ? "add or close action items of" : act} INC-${incident.number}, and you are not in it: ask ${ic ? `its incident commander (${ic.personName ?? ic.personId})` : "the on-call"} or an admin, or ask an admin to add you to the directory.`,
     );
   }
   const selfClaim =
