@@ -1612,4 +1612,52 @@ describe("dashboard in headless Chromium", () => {
       await viewer.context.close();
     }
   }, 240_000);
+  it("adds action items on the postmortem, changes one's status, and shows the service's risk on the Action items page", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await fireAlarm("ai-e2e-5xx", "--service", "ai-e2e", "--severity", "sev3");
+      const row = page.locator("tr", { hasText: "ai-e2e-5xx" });
+      await row.waitFor({ timeout: LIVE_MS });
+      await row.getByRole("link").click();
+      await page.getByRole("heading", { level: 1, name: /ai-e2e-5xx/ }).waitFor({ timeout: STEP_MS });
+      await page.getByLabel("Resolution summary").fill("Rolled back.");
+      await page.getByRole("button", { name: "Resolve", exact: true }).click();
+      await page.getByRole("button", { name: "Yes, resolve" }).click();
+      await page.locator(".incident-head .status-resolved").waitFor({ timeout: STEP_MS });
+      await page.getByRole("link", { name: "Open the postmortem" }).click();
+      const panel = page.getByRole("region", { name: "Action items" });
+      await panel.waitFor({ timeout: 60_000 });
+      await panel.getByText("No action items.").waitFor({ timeout: STEP_MS });
+
+      const form = panel.getByRole("form", { name: "Add an action item" });
+      for (const title of ["Add a canary check", "Page on queue depth"]) {
+        await form.getByLabel("Action").fill(title);
+        await form.getByLabel("Owner").selectOption({ label: "Bob Okafor" });
+        await form.getByRole("button", { name: "Add the action item" }).click();
+        await panel.locator("tr", { hasText: title }).waitFor({ timeout: STEP_MS });
+      }
+      const first = panel.locator("tr", { hasText: "Add a canary check" });
+      expect(await first.textContent()).toContain("Bob Okafor");
+      const firstId = (await first.locator("td").first().textContent())?.trim() ?? "";
+      expect(firstId).toMatch(/^AI-\d+-1$/);
+      await first.getByLabel(`Status of ${firstId}`).selectOption("done");
+      await panel.getByText(`${firstId} is done.`).waitFor({ timeout: STEP_MS });
+
+      // The Action items page: the risk view counts the one still open; the filter finds the done one.
+      await page.getByRole("link", { name: "Action items", exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "Action items" }).waitFor({ timeout: STEP_MS });
+      const risk = page.locator('table.risk tr[data-service="ai-e2e"]');
+      await risk.waitFor({ timeout: STEP_MS });
+      expect(await risk.locator("td").nth(1).textContent()).toBe("1");
+      const filters = page.getByRole("form", { name: "Filter action items" });
+      await filters.getByLabel("Service").fill("ai-e2e");
+      await filters.getByLabel("Service").press("Tab");
+      await filters.getByLabel("Status").selectOption("done");
+      await page.locator(`table.action-items tr[data-item="${firstId}"]`).waitFor({ timeout: STEP_MS });
+      expect(await page.locator("table.action-items tbody tr").count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
 });

@@ -41,6 +41,7 @@ const MetricsView = lazyView(() => import("./views/metrics").then((m) => m.Metri
 const IgnoredAlarmsView = lazyView(() => import("./views/ignored").then((m) => m.IgnoredAlarmsView));
 const OnCallView = lazyView(() => import("./views/oncall").then((m) => m.OnCallView));
 const MaintenanceView = lazyView(() => import("./views/maintenance").then((m) => m.MaintenanceView));
+const ActionItemsView = lazyView(() => import("./views/action-items").then((m) => m.ActionItemsView));
 const ServiceView = lazyView(() => import("./views/service").then((m) => m.ServiceView));
 const MaintenanceDetailView = lazyView(() =>
   import("./views/maintenance").then((m) => m.MaintenanceDetailView),
@@ -160,6 +161,9 @@ function Header({ me }: { me: Me }) {
         <Link href="/maintenance" aria-current={current(path.startsWith("/maintenance"))}>
           Maintenance
         </Link>
+        <Link href="/action-items" aria-current={current(path === "/action-items")}>
+          Action items
+        </Link>
       </nav>
       <div class="account">
         {me.user ? (
@@ -223,6 +227,9 @@ function Routes({ me }: { me: Me }) {
       break;
     case "maintenance":
       view = <MaintenanceView canAct={canAct} />;
+      break;
+    case "action-items":
+      view = <ActionItemsView canAct={canAct} />;
       break;
     case "maintenance-window":
       view = <MaintenanceDetailView id={route.id} />;

@@ -33,6 +33,7 @@ export type Route =
   | { name: "metrics" }
   | { name: "ignored" }
   | { name: "maintenance" }
+  | { name: "action-items" }
   | { name: "oncall" }
   | { name: "maintenance-window"; id: string }
   | { name: "service"; service: string }
@@ -44,6 +45,7 @@ export function matchRoute(path: string): Route {
   if (path === "/alarms/ignored") return { name: "ignored" };
   if (path === "/maintenance" || path === "/maintenance/") return { name: "maintenance" };
   if (path === "/oncall" || path === "/oncall/") return { name: "oncall" };
+  if (path === "/action-items" || path === "/action-items/") return { name: "action-items" };
   // A service's name as the directory writes it (letters, digits, . _ -).
   const service = /^\/services\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/?$/.exec(path);
   if (service) return { name: "service", service: service[1]! };

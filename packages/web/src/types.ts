@@ -457,3 +457,45 @@ export interface BudgetsResponse {
   now: string;
   items: ServiceBudget[];
 }
+
+/** An action item (GET /api/action-items; core/action-items/model.ts). */
+export interface ActionItem {
+  id: string;
+  incidentId: string;
+  incidentNumber: number;
+  services: string[];
+  team?: string;
+  title: string;
+  owner: string;
+  due?: string;
+  status: "open" | "done" | "wont_do";
+  tags: string[];
+  source: { kind: "draft"; draftItemId: string; postmortemVersion: number } | { kind: "manual" };
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  tracker?: { kind: string; key: string; url: string; state: "open" | "closed" };
+  sync?: {
+    state: "pending" | "synced" | "failed";
+    attempts: number;
+    lastError?: string;
+    nextAttemptAt?: string;
+  };
+}
+
+/** GET /api/risk: per service, its open action items and its error budget left. */
+export interface ServiceRisk {
+  service: string;
+  team: string | null;
+  openActionItems: number;
+  overdueActionItems: number;
+  oldestOpenDays: number | null;
+  medianOpenDays: number | null;
+  items: { id: string; title: string; owner: string; due?: string; ageDays: number }[];
+  budget: {
+    remainingMinutes: number | null;
+    budgetMinutes: number | null;
+    percentConsumed: number | null;
+  } | null;
+}

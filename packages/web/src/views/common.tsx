@@ -31,6 +31,15 @@ export function ErrorNote({ error }: { error: Error | null }) {
 /** What a write said: done, or why not (the field paths of a 400 as details). */
 export type Notice = { kind: "ok" | "error" | "conflict"; text: string; details?: string[] };
 
+/** A failed write as a notice: the problem's detail and each field it names. */
+export function errorNotice(error: unknown): Notice {
+  if (error instanceof ApiError) {
+    const issues = error.problem.issues?.map((i) => `${i.path}: ${i.message}`) ?? [];
+    return { kind: "error", text: error.problem.detail ?? error.message, details: issues };
+  }
+  return { kind: "error", text: (error as Error).message };
+}
+
 /** A write's outcome, announced (status for success, alert otherwise). */
 export function NoticeBox({ notice, id }: { notice: Notice | null; id?: string }) {
   if (!notice) return null;

@@ -1,17 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, getJson, send } from "../api";
+import { getJson, send } from "../api";
 import { formatTime } from "../format";
 import { Link } from "../router";
 import type { MaintenanceDetail, MaintenanceWindow } from "../types";
-import { ErrorNote, type Notice, NoticeBox } from "./common";
-
-function noticeFor(error: unknown): Notice {
-  if (error instanceof ApiError) {
-    const issues = error.problem.issues?.map((i) => `${i.path}: ${i.message}`) ?? [];
-    return { kind: "error", text: error.problem.detail ?? error.message, details: issues };
-  }
-  return { kind: "error", text: (error as Error).message };
-}
+import { ErrorNote, errorNotice, type Notice, NoticeBox } from "./common";
 
 const STATE_LABEL: Record<MaintenanceWindow["state"], string> = {
   scheduled: "Scheduled",
@@ -68,7 +60,7 @@ function ScheduleForm({ onScheduled }: { onScheduled: (w: MaintenanceWindow) => 
           setReason("");
           onScheduled(window);
         } catch (error) {
-          setNotice(noticeFor(error));
+          setNotice(errorNotice(error));
         } finally {
           setBusy(false);
         }
@@ -150,7 +142,7 @@ export function MaintenanceView({ canAct }: { canAct: boolean }) {
       });
       await load();
     } catch (e) {
-      setNotice(noticeFor(e));
+      setNotice(errorNotice(e));
     }
   };
   return (

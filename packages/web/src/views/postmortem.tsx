@@ -9,6 +9,7 @@ import { renderMarkdown, splitFrontMatter } from "../markdown";
 import { useNow } from "../poll";
 import { Link } from "../router";
 import type { IncidentView, PostmortemDoc, PostmortemVersion } from "../types";
+import { ActionItemsPanel } from "./action-items";
 import { ErrorNote, type Notice, NoticeBox } from "./common";
 
 /** Why a viewer sees no editor (the API refuses their edit with 403 as well). */
@@ -494,6 +495,7 @@ export function PostmortemView({ id, canAct = false }: { id: string; canAct?: bo
       ) : null}
       {doc && !editing ? <Rendered markdown={doc.markdown} /> : null}
       {doc ? <Versions id={id} doc={doc} /> : null}
+      {doc ? <ActionItemsPanel incidentId={id} canAct={canAct} /> : null}
     </article>
   );
 }
