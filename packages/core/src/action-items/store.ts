@@ -281,9 +281,10 @@ export class ActionItemStore implements ActionItemSyncStore {
     return (await this.all()).filter((item) =>
       item.tracker
         ? item.status === "open"
-        : item.sync !== undefined &&
-          item.sync.state !== "synced" &&
-          (item.sync.nextAttemptAt === undefined || item.sync.nextAttemptAt <= at),
+        : item.status === "open" &&
+          (item.sync === undefined ||
+            (item.sync.state !== "synced" &&
+              (item.sync.nextAttemptAt === undefined || item.sync.nextAttemptAt <= at))),
     );
   }
 }
