@@ -12,6 +12,7 @@
  * and the item's marker (`firebreak:AI-42-1`: GitHub and Linear in the body, Jira as a label), by
  * which `find` recognises an issue created before a crash: one issue per item, never two.
  */
+import type { TrackerConfig } from "../oncall/directory";
 import type { ActionItem, TrackerKind, TrackerRef } from "./model";
 import { POSTMORTEM_TAG } from "./model";
 
@@ -37,10 +38,7 @@ export interface Tracker {
   read(ref: TrackerRef): Promise<TrackerRef>;
 }
 
-export type TrackerConfig =
-  | { kind: "github"; repo: string }
-  | { kind: "jira"; site: string; project: string; issueType?: string }
-  | { kind: "linear"; teamId: string };
+export type { TrackerConfig };
 
 export interface TrackerCredentials {
   githubToken?: string;

@@ -565,3 +565,32 @@ describe("resolveOwner", () => {
     expect(resolveOwner(directory, "payments", "123456789012")).toMatchObject({ team: { id: "payments" } });
   });
 });
+
+describe("a team's tracker", () => {
+  const withTracker = (tracker: unknown) => {
+    const data = base();
+    (data.teams[0] as unknown as Record<string, unknown>).tracker = tracker;
+    return data;
+  };
+  const messages = (data: Data) => issuesOf(() => parseDirectory(data)).map((i) => `${i.path}: ${i.message}`);
+  it("takes GitHub, Jira Cloud or Linear, and keeps it on the team", () => {
+    for (const tracker of [
+      { kind: "github", repo: "acme/ops" },
+      { kind: "jira", site: "https://acme.atlassian.net", project: "OPS", issueType: "Task" },
+      { kind: "linear", teamId: "9cfb482a-81e3-4154-b5b9-2c805e70a02d" },
+    ])
+      expect(parseDirectory(withTracker(tracker)).teams[0]?.tracker).toEqual(tracker);
+  });
+  it("names what is wrong: an unknown kind, a repo that is not owner/repo, an http site, a credential in the directory", () => {
+    expect(messages(withTracker({ kind: "gitlab", repo: "acme/ops" }))[0]).toMatch(/^teams\[0\]\.tracker/);
+    expect(messages(withTracker({ kind: "github", repo: "acme" }))).toEqual([
+      "teams[0].tracker.repo: expected owner/repo, e.g. acme/ops",
+    ]);
+    expect(
+      messages(withTracker({ kind: "jira", site: "http://acme.atlassian.net", project: "OPS" })),
+    ).toEqual(["teams[0].tracker.site: expected the site's https URL, e.g. https://acme.atlassian.net"]);
+    expect(messages(withTracker({ kind: "github", repo: "acme/ops", token: "ghp_x" }))[0]).toMatch(
+      /^teams\[0\]\.tracker/,
+    );
+  });
+});

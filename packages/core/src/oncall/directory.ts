@@ -127,6 +127,8 @@ export interface Team {
   ignoreAlarms?: IgnoreRule[];
   /** When low-urgency SMS may be sent (urgency.ts); absent: Mon–Fri 09:00–17:00, first rotation's zone. */
   workingHours?: WorkingHours;
+  /** Where the team's postmortem action items are synced (core/action-items/trackers.ts). */
+  tracker?: TrackerConfig;
   /** How the team's alarms group into incidents (alarm/grouping.ts); absent: `by-service`. */
   grouping?: Grouping;
 }
@@ -369,6 +371,44 @@ export const sloSchema = z.strictObject({
   windowDays: positiveInt("days", 1, 366),
 });
 
+/** The team's issue tracker: credentials are deployment secrets, never in the directory. */
+export type TrackerConfig =
+  | { kind: "github"; repo: string }
+  | { kind: "jira"; site: string; project: string; issueType?: string }
+  | { kind: "linear"; teamId: string };
+
+const trackerSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({
+      kind: z.literal("github"),
+      repo: z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "expected owner/repo, e.g. acme/ops")),
+    }),
+    z.strictObject({
+      kind: z.literal("jira"),
+      site: z
+        .string()
+        .check(
+          z.regex(
+            /^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+\/?$/i,
+            "expected the site's https URL, e.g. https://acme.atlassian.net",
+          ),
+        ),
+      project: z.string().check(z.regex(/^[A-Z][A-Z0-9_]{1,9}$/, "expected a project key such as OPS")),
+      issueType: z.optional(text("an issue type such as Task")),
+    }),
+    z.strictObject({
+      kind: z.literal("linear"),
+      teamId: z.string().check(z.regex(/^[0-9a-f-]{36}$/i, "expected the Linear team's id (a UUID)")),
+    }),
+  ],
+  {
+    error: required("a tracker: {kind: github, repo}, {kind: jira, site, project} or {kind: linear, teamId}"),
+  },
+);
+
 const teamSchema = z.strictObject({
   id: idSchema,
   name: text("a name"),
@@ -383,6 +423,7 @@ const teamSchema = z.strictObject({
   ignoreAlarms: z.optional(ignoreRulesSchema),
   workingHours: z.optional(workingHoursSchema),
   grouping: z.optional(groupingSchema),
+  tracker: z.optional(trackerSchema),
 });
 
 export const statusPageSchema = z.strictObject({
@@ -648,6 +689,7 @@ function parseTeam(
     ignoreAlarms: team.ignoreAlarms?.map(stripUndefined),
     workingHours: team.workingHours,
     grouping: team.grouping,
+    tracker: team.tracker && stripUndefined(team.tracker),
   });
 }
 

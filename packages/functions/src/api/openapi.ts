@@ -4,6 +4,7 @@ import {
   actionItemUpdateSchema,
 } from "@firebreak/core/action-items/actions";
 import * as z from "@firebreak/core/shared/zod";
+import { riskQuery } from "./action-item-schemas";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;
@@ -218,7 +219,7 @@ export const ROUTES: RouteDoc[] = [
     summary:
       "How much risk each service carries: its open action items (count, overdue, oldest and median age in days, each item) and its error budget left (as GET /api/budgets), services with the most open items first",
     role: "viewer",
-    query: s.riskQuery,
+    query: riskQuery,
   },
   {
     method: "get",

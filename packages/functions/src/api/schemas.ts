@@ -63,16 +63,6 @@ export const metricsQuery = z.object({
 /** GET /api/budgets: one service, else every service with an SLO. */
 export const budgetsQuery = z.object({ service: z.optional(serviceNameSchema) });
 
-/** GET /api/risk (api/routes/action-items.ts). */
-export const riskQuery = z.object({
-  service: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))),
-});
-
-/** `Idempotency-Key` of POST /api/incidents/{id}/action-items: printable ASCII, 1–200 characters. */
-export const idempotencyKeySchema = z
-  .string()
-  .check(z.regex(/^[\x21-\x7e]{1,200}$/, "expected 1-200 printable ASCII characters without spaces"));
-
 export const pagesQuery = z.object({ incident: incidentPath.shape.id });
 
 /** GET /api/oncall/coverage: the window (core/oncall/coverage.ts). */

@@ -22,10 +22,10 @@ import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { idempotencyKeySchema, riskQuery } from "../action-item-schemas";
 import { actorOf, requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, incidentIdOf, jsonBody, type RouteGroup } from "../base";
 import { ConflictWithCurrentError } from "../problem";
-import { idempotencyKeySchema, riskQuery } from "../schemas";
 import { parse } from "../validate";
 
 export interface ActionItemRouteDeps extends BaseDeps {
