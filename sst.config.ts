@@ -29,6 +29,7 @@ export default $config({
     const paging = await import("./infra/paging");
     const integrations = await import("./infra/integrations");
     const slack = await import("./infra/slack");
+    const actionItems = await import("./infra/action-items");
     const web = await import("./infra/web");
     const monitoring = await import("./infra/monitoring");
     return {
@@ -40,6 +41,7 @@ export default $config({
       ...paging.outputs,
       ...integrations.outputs,
       ...slack.outputs,
+      ...actionItems.outputs,
       ...web.outputs,
       ...monitoring.outputs,
     };

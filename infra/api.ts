@@ -15,6 +15,9 @@ import { functionSettings } from "./config";
 import { bus } from "./events";
 import { API_FUNCTIONS, SLACK_FUNCTION } from "./routes";
 import {
+  githubToken,
+  jiraApiToken,
+  linearApiKey,
   sessionKey,
   slackBotToken,
   slackClientId,
@@ -62,10 +65,14 @@ export const apiPaging = new sst.aws.Function("ApiPaging", {
   link: [table, sessionKey],
 });
 
-/** Action items and the risk view: verifies sessions (SessionKey), reads and writes Table. */
+/**
+ * Action items and the risk view: verifies sessions (SessionKey), reads and writes Table; syncs an
+ * item to its tracker on demand (the trackers' secrets, FIREBREAK_JIRA_EMAIL).
+ */
 export const apiActionItems = new sst.aws.Function("ApiActionItems", {
   handler: API_FUNCTIONS.ApiActionItems.handler,
-  link: [table, sessionKey],
+  link: [table, sessionKey, githubToken, jiraApiToken, linearApiKey],
+  ...withEnvironment(functionSettings(["FIREBREAK_JIRA_EMAIL", "FIREBREAK_DASHBOARD_URL"])),
 });
 
 /** The public status page's summary and feed (no sign-in): reads Table; SessionKey for the shared middleware. */

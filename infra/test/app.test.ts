@@ -57,6 +57,8 @@ const HANDLERS = {
   apiPaging: "packages/functions/src/api-paging.handler",
   apiStatus: "packages/functions/src/api-status.handler",
   apiActionItems: "packages/functions/src/api-action-items.handler",
+  actionItemSync: "packages/functions/src/action-item-sync.handler",
+  actionItemPull: "packages/functions/src/action-item-sync.pull",
 };
 const INTEGRATION_ROUTES = [
   "POST /integrations/alertmanager",
@@ -414,6 +416,7 @@ describe("API", () => {
         "GET /api/action-items",
         "GET /api/action-items/{id}",
         "PATCH /api/action-items/{id}",
+        "POST /api/action-items/{id}/sync",
         "GET /api/risk",
         "GET /api/status/summary",
         "GET /api/status/feed.atom",

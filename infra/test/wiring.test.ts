@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
+  ACTION_ITEM_PULL,
   BUS_CONSUMERS,
   COVERAGE,
   DEFAULT_BUS_RULES,
@@ -175,7 +176,7 @@ describe("local and cloud are wired the same", () => {
     expect(criteria.filters.map((f) => JSON.parse(f.pattern))).toStrictEqual([OUTBOX.filter]);
   });
 
-  it("run the same scheduled handlers (escalation sweep, maintenance release, heartbeat sweep, coverage check) on the same schedules", () => {
+  it("run the same scheduled handlers (escalation sweep, maintenance release, heartbeat sweep, coverage check, action-item pull) on the same schedules", () => {
     const functions = resourcesOf(plainApp, "aws:lambda/function:Function");
     const cloud: Record<string, unknown> = {};
     for (const rule of resourcesOf(plainApp, "aws:cloudwatch/eventRule:EventRule").filter(
@@ -194,6 +195,7 @@ describe("local and cloud are wired the same", () => {
       [MAINTENANCE.handler]: MAINTENANCE.schedule,
       [HEARTBEATS.handler]: HEARTBEATS.schedule,
       [COVERAGE.handler]: COVERAGE.schedule,
+      [ACTION_ITEM_PULL.handler]: ACTION_ITEM_PULL.schedule,
     });
     // EventBridge's rate syntax: "1 minute", "5 minutes", "1 hour", "2 hours".
     const rate = (ms: number) => {

@@ -16,6 +16,18 @@ declare module "sst" {
       "name": string
       "type": "sst.aws.Bus"
     }
+    "GithubToken": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "JiraApiToken": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
+    "LinearApiKey": {
+      "type": "sst.sst.Secret"
+      "value": string
+    }
     "SessionKey": {
       "type": "sst.sst.Secret"
       "value": string

@@ -29,6 +29,10 @@ import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { createTableInput } from "@firebreak/core/storage/table";
 import { createAckHandler } from "@firebreak/functions/ack";
+import {
+  createActionItemPullHandler,
+  createActionItemSyncHandler,
+} from "@firebreak/functions/action-item-sync";
 import { createAlarmIngestHandler } from "@firebreak/functions/alarm-ingest";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { HealthCheckResult } from "@firebreak/functions/api/health";
@@ -51,6 +55,7 @@ import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
+import { actionItemSyncDeps } from "@firebreak/functions/wiring/action-items";
 import { ingestDeps, maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
 import {
   apiActionItemsDeps,
@@ -69,6 +74,7 @@ import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
 import { exportDeps } from "@firebreak/functions/wiring/postmortem-export";
 import { slackHandlerDeps, slackWorkerDeps } from "@firebreak/functions/wiring/slack";
 import {
+  ACTION_ITEM_PULL,
   activeBusConsumers,
   type BusConsumerName,
   CHANGE_INGEST,
@@ -353,6 +359,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let maintenanceTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let coverageTimer: NodeJS.Timeout | undefined;
+  let actionItemTimer: NodeJS.Timeout | undefined;
   const bus = new LocalDispatcher({ log, ...(options.clock ? { clock: options.clock } : {}) });
   let stopped: Promise<void> | undefined;
   // Safe to call twice: the second call waits for the first.
@@ -368,6 +375,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       clearInterval(maintenanceTimer);
       clearInterval(heartbeatTimer);
       clearInterval(coverageTimer);
+      clearInterval(actionItemTimer);
       await fakeSlack?.stop();
       await fakeSns?.stop();
       await fakeS3?.stop();
@@ -396,6 +404,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       ...(options.slackOidc
         ? { SlackClientId: options.slackOidc.clientId, SlackClientSecret: options.slackOidc.clientSecret }
         : {}),
+      // The trackers of the action-item sync, when given (the same names as the SST secrets).
+      ...(settings.FIREBREAK_GITHUB_TOKEN ? { GithubToken: settings.FIREBREAK_GITHUB_TOKEN } : {}),
+      ...(settings.FIREBREAK_JIRA_API_TOKEN ? { JiraApiToken: settings.FIREBREAK_JIRA_API_TOKEN } : {}),
+      ...(settings.FIREBREAK_LINEAR_API_KEY ? { LinearApiKey: settings.FIREBREAK_LINEAR_API_KEY } : {}),
     };
     const db = createDocumentClient({ tableName, endpoint: dynamo.endpoint });
     const store = new IncidentStore(db, tableName);
@@ -471,8 +483,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       if (!s3) throw new Error("FIREBREAK_POSTMORTEM_BUCKET is not set");
       return exportDeps(platform, s3);
     });
+    const actionItemSync = createActionItemSyncHandler(() => actionItemSyncDeps(platform));
     const consumers: Record<BusConsumerName, (event: BusEvent) => Promise<unknown>> = {
       Pager: (event) => pager(event, lambdaContext("Pager")),
+      ActionItemSync: (event) => actionItemSync(event, lambdaContext("ActionItemSync")),
       SlackWorker: (event) => slackWorker(event, lambdaContext("SlackWorker")),
       Postmortem: (event) => postmortem(event, lambdaContext("Postmortem")),
       PostmortemExport: async (event) => {
@@ -682,6 +696,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       { handler: MAINTENANCE.handler, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE.intervalMs },
       { handler: HEARTBEATS.handler, intervalMs: HEARTBEATS.intervalMs },
       { handler: COVERAGE.handler, intervalMs: COVERAGE.intervalMs },
+      { handler: ACTION_ITEM_PULL.handler, intervalMs: ACTION_ITEM_PULL.intervalMs },
     ];
     sweeper = setInterval(() => {
       escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
@@ -703,6 +718,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       checkCoverage().catch((error: unknown) => log.error(`coverage check failed: ${String(error)}`));
     }, schedules[3]!.intervalMs);
     coverageTimer.unref();
+    const pullActionItems = createActionItemPullHandler(() => actionItemSyncDeps(platform));
+    actionItemTimer = setInterval(() => {
+      pullActionItems(scheduledEvent(), lambdaContext("ActionItemPull")).catch((error: unknown) =>
+        log.error(`action item sync failed: ${String(error)}`),
+      );
+    }, schedules[4]!.intervalMs);
+    actionItemTimer.unref();
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),

@@ -49,6 +49,8 @@ export interface TrackerCredentials {
   /** Base URLs (the local fakes); defaults are the public APIs. */
   githubApiUrl?: string;
   linearApiUrl?: string;
+  /** Jira: the API's base instead of the site's own URL (links still name the site). */
+  jiraApiUrl?: string;
 }
 
 export const marker = (item: Pick<ActionItem, "id">) => `firebreak:${item.id}`;
@@ -167,6 +169,7 @@ export function jiraTracker(
   fetchImpl = fetch,
 ): Tracker {
   const site = config.site.replace(/\/+$/, "");
+  const apiBase = (creds.jiraApiUrl ?? site).replace(/\/+$/, "");
   const headers = () => ({
     accept: "application/json",
     "content-type": "application/json",
@@ -183,7 +186,7 @@ export function jiraTracker(
   return {
     kind: "jira",
     async find(item) {
-      const out = (await call("jira", fetchImpl, `${site}/rest/api/3/search/jql`, {
+      const out = (await call("jira", fetchImpl, `${apiBase}/rest/api/3/search/jql`, {
         method: "POST",
         headers: headers(),
         body: JSON.stringify({
@@ -197,7 +200,7 @@ export function jiraTracker(
     },
     async create(item, link) {
       const paragraph = (text: string) => ({ type: "paragraph", content: [{ type: "text", text }] });
-      const created = (await call("jira", fetchImpl, `${site}/rest/api/3/issue`, {
+      const created = (await call("jira", fetchImpl, `${apiBase}/rest/api/3/issue`, {
         method: "POST",
         headers: headers(),
         body: JSON.stringify({
@@ -218,7 +221,7 @@ export function jiraTracker(
         (await call(
           "jira",
           fetchImpl,
-          `${site}/rest/api/3/issue/${encodeURIComponent(current.key)}?fields=status`,
+          `${apiBase}/rest/api/3/issue/${encodeURIComponent(current.key)}?fields=status`,
           {
             headers: headers(),
           },

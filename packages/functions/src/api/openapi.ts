@@ -214,6 +214,14 @@ export const ROUTES: RouteDoc[] = [
     body: actionItemUpdateSchema,
   },
   {
+    method: "post",
+    path: "/api/action-items/{id}/sync",
+    summary:
+      "Sync an action item with its team's tracker now (GitHub Issues, Jira Cloud or Linear, from the directory's `tracker`): create its issue if there is none (once: a claim, and the item's marker adopts an issue made before a crash), else read it back (closed there: done here). Answers the outcome and the item with its `tracker` and `sync` (a failure is recorded with its next attempt)",
+    role: "responder",
+    params: actionItemPath,
+  },
+  {
     method: "get",
     path: "/api/risk",
     summary:

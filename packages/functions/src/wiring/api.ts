@@ -17,6 +17,7 @@ import { tableHealthCheck } from "../api/health";
 import type { ActionItemRouteDeps } from "../api/routes/action-items";
 import type { PagingReadDeps } from "../api/routes/paging-reads";
 import type { StatusDeps } from "../api/routes/status";
+import { actionItemSyncDeps } from "./action-items";
 import { list, type Platform, requiredSecret } from "./platform";
 
 /**
@@ -113,6 +114,7 @@ export function apiActionItemsDeps(
     store: new IncidentStore(db, tableName),
     actionItems: new ActionItemStore(db, tableName),
     postmortems: new PostmortemStore(db, tableName),
+    sync: actionItemSyncDeps(platform),
   };
 }
 

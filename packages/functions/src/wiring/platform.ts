@@ -22,7 +22,11 @@ export type SecretName =
   | "SessionKey"
   | "SlackClientId"
   | "SlackClientSecret"
-  | "AckKey";
+  | "AckKey"
+  /** Issue trackers of the action-item sync (optional: "unset" when not used). */
+  | "GithubToken"
+  | "JiraApiToken"
+  | "LinearApiKey";
 
 export interface Platform {
   /** The settings (`FIREBREAK_*`): the function's environment on Lambda, the runtime's locally. */

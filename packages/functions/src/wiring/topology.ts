@@ -51,6 +51,11 @@ export const BUS_CONSUMERS = {
     handler: "packages/functions/src/postmortem.handler",
     pattern: app(["incident.status_changed"], { detail: { data: { to: ["resolved"] } } }),
   },
+  /** A new action item: its issue in the team's tracker, once (core/action-items/sync.ts). */
+  ActionItemSync: {
+    handler: "packages/functions/src/action-item-sync.handler",
+    pattern: app(["action_item.created"]),
+  },
   /** Every stored postmortem version, exported to S3 (only with a bucket). */
   PostmortemExport: {
     handler: "packages/functions/src/postmortem-export.handler",
@@ -126,6 +131,13 @@ export const COVERAGE = {
   intervalMs: 3_600_000,
 } as const;
 
+/** The action items' tracker sync, every 15 minutes: statuses pulled back, failed syncs retried (core/action-items/sync.ts). */
+export const ACTION_ITEM_PULL = {
+  handler: "packages/functions/src/action-item-sync.pull",
+  schedule: "rate(15 minutes)",
+  intervalMs: 15 * 60_000,
+} as const;
+
 /** Sort-key prefix of timeline entries, from the key builders (`TL#`). */
 export const TIMELINE_SK_PREFIX = keys.timeline("", "").sk;
 
@@ -199,6 +211,7 @@ export const HTTP_FUNCTIONS = {
       "GET /api/action-items",
       "GET /api/action-items/{id}",
       "PATCH /api/action-items/{id}",
+      "POST /api/action-items/{id}/sync",
       "GET /api/risk",
     ],
   },

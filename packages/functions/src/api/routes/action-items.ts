@@ -15,11 +15,17 @@ import {
   updateActionItem,
 } from "@firebreak/core/action-items/actions";
 import { ActionItemStore } from "@firebreak/core/action-items/store";
+import { type SyncDeps, syncActionItem } from "@firebreak/core/action-items/sync";
 import { budgetsAt } from "@firebreak/core/metrics/budget-load";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { systemClock } from "@firebreak/core/shared/clock";
-import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import {
+  FirebreakError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { idempotencyKeySchema, riskQuery } from "../action-item-schemas";
@@ -32,6 +38,8 @@ export interface ActionItemRouteDeps extends BaseDeps {
   store: IncidentStore;
   actionItems?: ActionItemStore;
   postmortems?: PostmortemStore;
+  /** The tracker sync, for `POST /api/action-items/{id}/sync` (503 without it). */
+  sync?: SyncDeps;
 }
 
 const idempotencyHeader = z.object({ "Idempotency-Key": z.optional(idempotencyKeySchema) });
@@ -116,6 +124,17 @@ export const actionItemRoutes: RouteGroup<ActionItemRouteDeps> = (app, ctx) => {
       const current = await getActionItem(deps, ref).catch(() => undefined);
       throw new ConflictWithCurrentError(error.message, current?.version ?? error.currentVersion, current);
     }
+  });
+
+  // Sync now: create the issue if there is none yet, else read its state back (closed → done).
+  app.post("/api/action-items/:id/sync", responder, async (c) => {
+    const deps = depsOf();
+    const sync = ctx.getDeps().sync;
+    if (!sync)
+      throw new FirebreakError("not_configured", "the tracker sync is not configured on this deployment");
+    const item = await getActionItem(deps, c.req.param("id"));
+    const outcome = await syncActionItem(sync, item.id);
+    return c.json({ outcome, item: await getActionItem(deps, item.id) });
   });
 
   // How much risk are we carrying: per service, the open action items and their age, with the
