@@ -7,12 +7,10 @@
  */
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { commandBody } from "@firebreak/functions/slack/testing";
-import { slackSignature } from "@firebreak/functions/slack/verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeTrackers, startFakeTrackers } from "../src/fake-trackers";
 import type { LocalRuntime } from "../src/runtime";
-import { apiCaller, startTestRuntime, whenDefined } from "./support/runtime";
+import { apiCaller, slashCommand, startTestRuntime, whenDefined } from "./support/runtime";
 
 const TEAMS = {
   github: { kind: "github", repo: "acme/ops" },
@@ -73,27 +71,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-async function slashCommand(text: string) {
-  const body = commandBody({
-    text,
-    user_id: "U01ANN0001",
-    team_id: runtime.slack.teamId,
-    command: "/incident",
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const res = await fetch(`${runtime.url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": slackSignature(runtime.slack.signingSecret, timestamp, body),
-    },
-    body,
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { response_type?: string; text?: string };
-}
-
 describe("action items, through the local runtime", () => {
   it.each(Object.keys(TEAMS) as (keyof typeof TEAMS)[])(
     "an item made in Slack becomes one %s issue, even redelivered; closed there, it is done here",
@@ -105,7 +82,9 @@ describe("action items, through the local runtime", () => {
       expect(declared.status).toBe(201);
       const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
       const answer = await slashCommand(
+        runtime,
         `action "Alert on ${kind} queue depth" me due:${due} INC-${declared.json.number}`,
+        "U01ANN0001",
       );
       expect(answer.response_type).toBe("in_channel");
       const id = /\*(AI-\d+-\d+)\*/.exec(answer.text ?? "")?.[1];

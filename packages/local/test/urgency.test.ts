@@ -8,13 +8,11 @@
 import { readFileSync } from "node:fs";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { assignInitialRoles } from "@firebreak/core/oncall/who";
-import { commandBody } from "@firebreak/functions/slack/testing";
-import { slackSignature } from "@firebreak/functions/slack/verify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pinnedClock } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
-import { startTestRuntime } from "./support/runtime";
+import { slashCommand, startTestRuntime } from "./support/runtime";
 
 /** Thursday 2026-12-03 03:00 in London (GMT): the checkout team's night. */
 const NIGHT = new Date("2026-12-03T03:00:00Z");
@@ -98,21 +96,7 @@ async function pagesOf(id: string) {
 
 const smsTo = (phone: string | undefined) => runtime.fakeSns.published.filter((m) => m.phoneNumber === phone);
 
-async function slashCommand(text: string, userId: string) {
-  const body = commandBody({ text, user_id: userId, team_id: runtime.slack.teamId, command: "/incident" });
-  const timestamp = String(Math.floor(clock.now().getTime() / 1000));
-  const res = await fetch(`${runtime.url}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": timestamp,
-      "x-slack-signature": slackSignature(runtime.slack.signingSecret, timestamp, body),
-    },
-    body,
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { response_type?: string; text?: string };
-}
+const slashCommandAt = (text: string, userId: string) => slashCommand(runtime, text, userId, clock.now());
 
 describe("urgency, through the local runtime", () => {
   let low: Detail;
@@ -145,7 +129,7 @@ describe("urgency, through the local runtime", () => {
           String(c.body.name).startsWith(`inc-${low.number}-`),
       );
     expect(channels()).toEqual([]);
-    const reply = await slashCommand(`severity sev1 INC-${low.number}`, ic.slackUserId!);
+    const reply = await slashCommandAt(`severity sev1 INC-${low.number}`, ic.slackUserId!);
     expect(reply.response_type).toBe("in_channel");
     expect(reply.text).toContain(`severity raised from SEV4 to SEV1`);
     await vi.waitFor(() => expect(smsTo(ic.phone)).toHaveLength(2), { timeout: 20_000, interval: 100 });
@@ -158,9 +142,9 @@ describe("urgency, through the local runtime", () => {
   });
 
   it("Slack refuses sev0 with the accepted values, and a lowering without a reason", async () => {
-    const bad = await slashCommand(`severity sev0 INC-${low.number}`, ic.slackUserId!);
+    const bad = await slashCommandAt(`severity sev0 INC-${low.number}`, ic.slackUserId!);
     expect(bad.text).toContain('"sev0" is not a severity: use SEV1 (most severe) to SEV5');
-    const noReason = await slashCommand(`severity sev3 INC-${low.number}`, ic.slackUserId!);
+    const noReason = await slashCommandAt(`severity sev3 INC-${low.number}`, ic.slackUserId!);
     expect(noReason.text).toContain("needs a reason");
     expect((await detail(low.id)).severity).toBe("SEV1");
   });

@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import { oneLineText } from "../incident/actions";
+import { oneLineText, titleSchema } from "../incident/actions";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { type Directory, type Person, resolveOwner } from "../oncall/directory";
@@ -28,14 +28,6 @@ export interface ActionItemDeps {
 const MAX_DUE_DAYS = 5 * 366;
 const DAY_MS = 86_400_000;
 
-const titleSchema = z
-  .string()
-  .check(
-    oneLineText(),
-    z.trim(),
-    z.minLength(1, "must not be empty"),
-    z.maxLength(200, "at most 200 characters"),
-  );
 const ownerSchema = z
   .string()
   .check(oneLineText(), z.trim(), z.minLength(1, "must name a person of the directory"), z.maxLength(128));

@@ -55,15 +55,18 @@ export const expectedVersionSchema = z.optional(z.number().check(z.int(), z.posi
 export const oneLineText = () => z.overwrite(singleLineText);
 export const manyLineText = () => z.overwrite(multiLineText);
 
+/** A title people type: one line, trimmed, 1–200 characters (incidents, action items). */
+export const titleSchema = z
+  .string()
+  .check(
+    oneLineText(),
+    z.trim(),
+    z.minLength(1, "must not be empty"),
+    z.maxLength(200, "at most 200 characters"),
+  );
+
 export const declareInputSchema = z.object({
-  title: z
-    .string()
-    .check(
-      oneLineText(),
-      z.trim(),
-      z.minLength(1, "must not be empty"),
-      z.maxLength(200, "at most 200 characters"),
-    ),
+  title: titleSchema,
   severity: z._default(severitySchema, "SEV3"),
   services: z._default(z.array(serviceNameSchema).check(z.minLength(1), z.maxLength(20)), [DEFAULT_SERVICE]),
   description: z.optional(z.string().check(manyLineText(), z.maxLength(4000, "at most 4000 characters"))),

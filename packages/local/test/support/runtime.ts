@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { commandBody } from "@firebreak/functions/slack/testing";
+import { slackSignature } from "@firebreak/functions/slack/verify";
 import { expect, inject, vi } from "vitest";
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from "../../src/runtime";
 
@@ -66,4 +68,29 @@ export function whenDefined<T>(
     },
     { timeout, interval: 100 },
   );
+}
+
+/**
+ * `/incident <text>` from a Slack user, signed with the runtime's signing secret at `at` (the
+ * runtime checks the timestamp against its own clock): 200 and Slack's answer.
+ */
+export async function slashCommand(
+  runtime: Pick<LocalRuntime, "url" | "slack">,
+  text: string,
+  userId: string,
+  at: Date = new Date(),
+): Promise<{ response_type?: string; text?: string }> {
+  const body = commandBody({ text, user_id: userId, team_id: runtime.slack.teamId, command: "/incident" });
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const res = await fetch(`${runtime.url}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": slackSignature(runtime.slack.signingSecret, timestamp, body),
+    },
+    body,
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { response_type?: string; text?: string };
 }
