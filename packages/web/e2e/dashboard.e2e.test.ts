@@ -1640,6 +1640,11 @@ describe("dashboard in headless Chromium", () => {
       expect(await first.textContent()).toContain("Bob Okafor");
       const firstId = (await first.locator("td").first().textContent())?.trim() ?? "";
       expect(firstId).toMatch(/^AI-\d+-1$/);
+      // Sync now: the demo directory's team has no tracker, and the answer says so.
+      await first.getByRole("button", { name: `Sync ${firstId} with the tracker` }).click();
+      await panel
+        .getByText(`${firstId}: its team has no tracker in the on-call directory.`)
+        .waitFor({ timeout: STEP_MS });
       await first.getByLabel(`Status of ${firstId}`).selectOption("done");
       await panel.getByText(`${firstId} is done.`).waitFor({ timeout: STEP_MS });
 

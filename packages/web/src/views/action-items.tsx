@@ -78,6 +78,58 @@ function StatusSelect({
   );
 }
 
+const SYNC_TEXT: Record<string, string> = {
+  created: "its issue was created",
+  adopted: "its issue was found and linked",
+  closed: "its issue is closed there, so it is done here",
+  unchanged: "its issue was read back: nothing changed",
+  claimed_elsewhere: "a sync of it is already under way",
+  no_tracker: "its team has no tracker in the on-call directory",
+  failed: "the tracker did not answer as expected (shown on the item; it is tried again later)",
+};
+
+/** Sync with the team's tracker now (POST /api/action-items/{id}/sync). */
+function SyncButton({
+  item,
+  onChanged,
+  onNotice,
+}: {
+  item: ActionItem;
+  onChanged: (item: ActionItem) => void;
+  onNotice: (notice: Notice) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class="ghost"
+      disabled={busy}
+      aria-label={`Sync ${item.id} with the tracker`}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          const answer = await send<{ outcome: string; item: ActionItem }>(
+            "POST",
+            `/api/action-items/${item.id}/sync`,
+            {},
+          );
+          onChanged(answer.item);
+          onNotice({
+            kind: answer.outcome === "failed" ? "error" : "ok",
+            text: `${item.id}: ${SYNC_TEXT[answer.outcome] ?? answer.outcome}.`,
+          });
+        } catch (error) {
+          onNotice(errorNotice(error));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      Sync
+    </button>
+  );
+}
+
 function ItemsTable({
   items,
   people,
@@ -126,6 +178,7 @@ function ItemsTable({
               <StatusSelect item={item} canAct={canAct} onChanged={onChanged} onNotice={onNotice} />
             </td>
             <td>
+              {canAct ? <SyncButton item={item} onChanged={onChanged} onNotice={onNotice} /> : null}
               {item.tracker ? (
                 <a href={item.tracker.url} rel="noreferrer" target="_blank">
                   {item.tracker.key}
