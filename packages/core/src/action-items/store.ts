@@ -19,7 +19,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { TimelineEntry } from "../incident/timeline";
 import { permanentStorageError, timelineItem } from "../storage/incident-store";
@@ -252,9 +252,9 @@ export class ActionItemStore implements ActionItemSyncStore {
     patch: { tracker?: TrackerRef; sync: ActionItemSync; status?: ActionItemStatus; actor?: string },
     now: Date,
   ): Promise<ActionItem> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const before = await this.get(id);
-      if (!before) throw new VersionConflictError(`${id} no longer exists`, undefined);
+      if (!before) throw new NotFoundError("action item", id);
       const at = now.toISOString();
       const sync = patch.sync;
       const statusChanged = patch.status !== undefined && patch.status !== before.status;
@@ -270,8 +270,8 @@ export class ActionItemStore implements ActionItemSyncStore {
       try {
         return await this.replace(before, after, entry);
       } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
         // Someone edited the item meanwhile: apply the sync outcome to what is there now.
+        if (!(error instanceof VersionConflictError) || attempt >= 10) throw error;
       }
     }
   }
