@@ -43,7 +43,10 @@ export function createAckHandler(getDeps: () => PagingDeps, getSmsDeps: () => Sm
 /** `POST /sms/inbound` on Lambda: the Ack function's paging, the linked AlarmIngestDlq. */
 let smsInbound: SmsInboundDeps | undefined;
 function awsSmsInboundDeps(): SmsInboundDeps {
-  smsInbound ??= smsInboundDeps(lambdaPlatform(), awsPagingDeps(), awsDeadLetters());
+  // The queue is linked only with two-way SMS on (infra/paging.ts): read on the first dead letter.
+  smsInbound ??= smsInboundDeps(lambdaPlatform(), awsPagingDeps(), {
+    send: (letter) => awsDeadLetters().send(letter),
+  });
   return smsInbound;
 }
 

@@ -15,26 +15,24 @@ import { acknowledgeBySms, type InboundSms, readInboundSms } from "@firebreak/co
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, parseBoundedJson } from "@firebreak/core/shared/json";
 import type { Log } from "@firebreak/core/shared/log";
-import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type SnsHttp, settleSnsMessage, snsOverHttps } from "../integrations/sns-http";
+import type { AnyHono } from "./ack-link-routes";
 
 export const SMS_INBOUND_ROUTE = "/sms/inbound";
 
-export interface SmsInboundDeps {
+/** Paging, and the two-way SMS topic with its dead letters; without a topic the route answers 404. */
+export type SmsInboundDeps = {
   paging: PagingDeps;
-  /** The two-way SMS topic's ARN; unset, the route answers 404 (two-way SMS is not configured). */
-  topicArn?: string;
   /** SNS's hosts (certificates, confirmations); the real ones by default. */
   sns?: SnsHttp;
-  deadLetters: DeadLetterSink;
   log?: Log;
-}
+} & ({ topicArn?: undefined } | { topicArn: string; deadLetters: DeadLetterSink });
 
 /** An SNS message is a few KB; an inbound SMS body at most 1,600 characters. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function registerSmsInbound(app: Hono, getDeps: () => SmsInboundDeps): void {
+export function registerSmsInbound(app: AnyHono, getDeps: () => SmsInboundDeps): void {
   app.post(
     SMS_INBOUND_ROUTE,
     bodyLimit({
@@ -43,7 +41,7 @@ export function registerSmsInbound(app: Hono, getDeps: () => SmsInboundDeps): vo
     }),
     async (c) => {
       const deps = getDeps();
-      if (!deps.topicArn)
+      if (deps.topicArn === undefined)
         return c.json(
           { error: "two-way SMS is not configured: set FIREBREAK_SMS_INBOUND_TOPIC_ARN to the topic's ARN" },
           404,

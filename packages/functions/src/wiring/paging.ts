@@ -103,13 +103,12 @@ export function smsInboundDeps(
   deadLetters: DeadLetterSink,
 ): SmsInboundDeps {
   const topicArn = platform.env.FIREBREAK_SMS_INBOUND_TOPIC_ARN?.trim();
-  return {
+  const common = {
     paging,
-    deadLetters,
-    ...(topicArn ? { topicArn } : {}),
     ...(platform.adapters?.snsHttp ? { sns: platform.adapters.snsHttp } : {}),
     ...(platform.log ? { log: platform.log } : {}),
   };
+  return topicArn ? { ...common, topicArn, deadLetters } : common;
 }
 
 /**
