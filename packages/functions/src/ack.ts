@@ -8,9 +8,8 @@ import { ACK_FAILURE_STATUS, registerAckLinks } from "./api/ack-link-routes";
 import { registerSmsInbound, type SmsInboundDeps } from "./api/sms-inbound-routes";
 import { awsDeadLetters } from "./lib/dead-letters";
 import { createLogger } from "./lib/logger";
-import { awsPagingDeps } from "./lib/paging-resources";
 import { lambdaPlatform } from "./lib/resources";
-import { smsInboundDeps } from "./wiring/paging";
+import { pagingCore, smsInboundDeps } from "./wiring/paging-core";
 
 type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
 
@@ -40,14 +39,21 @@ export function createAckHandler(getDeps: () => PagingDeps, getSmsDeps: () => Sm
   ).use(injectLambdaContext(logger));
 }
 
+/** The Ack function's paging on Lambda: the core alone (acknowledging pages nobody; no Slack, no voice). */
+let paging: PagingDeps | undefined;
+function awsAckPagingDeps(): PagingDeps {
+  paging ??= pagingCore(lambdaPlatform());
+  return paging;
+}
+
 /** `POST /sms/inbound` on Lambda: the Ack function's paging, the linked AlarmIngestDlq. */
 let smsInbound: SmsInboundDeps | undefined;
 function awsSmsInboundDeps(): SmsInboundDeps {
   // The queue is linked only with two-way SMS on (infra/paging.ts): read on the first dead letter.
-  smsInbound ??= smsInboundDeps(lambdaPlatform(), awsPagingDeps(), {
+  smsInbound ??= smsInboundDeps(lambdaPlatform(), awsAckPagingDeps(), {
     send: (letter) => awsDeadLetters().send(letter),
   });
   return smsInbound;
 }
 
-export const handler = createAckHandler(awsPagingDeps, awsSmsInboundDeps);
+export const handler = createAckHandler(awsAckPagingDeps, awsSmsInboundDeps);

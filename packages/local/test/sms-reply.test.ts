@@ -100,8 +100,15 @@ describe("a SEV1 calls the on-call person; their SMS reply 1 acknowledges", () =
     expect(call).toMatchObject({ originationIdentity: ORIGINATION, messageBodyTextType: "SSML" });
     expect(ssmlProblem(call.messageBody)).toBeUndefined();
     expect(call.messageBody).toContain(`Severity 1 incident, number ${number}, service checkout.`);
-    const voicePage = (await runtime.paging.pages.listPages(incidentId)).find(
-      (p) => p.channel === "voice" && p.target.kind === "person" && p.target.phone === phone,
+    // The call reached the fake; its outcome is recorded just after.
+    const voicePage = await whenDefined(async () =>
+      (await runtime.paging.pages.listPages(incidentId)).find(
+        (p) =>
+          p.channel === "voice" &&
+          p.target.kind === "person" &&
+          p.target.phone === phone &&
+          p.delivery !== "requested",
+      ),
     );
     expect(voicePage?.delivery).toBe("delivered");
     const code = voiceAckCode(runtime.paging.ackKey, voicePage!.pageId, phone);

@@ -15,18 +15,8 @@ import {
   type SendOptions,
 } from "./channels";
 import { VOICE_SSML_MAX_LENGTH } from "./messages";
-import {
-  errorCode,
-  errorMessage,
-  isNetworkError,
-  isRetryableStatus,
-  isTimeoutError,
-  type ProviderFailure,
-  type RetryPolicy,
-  type Sleep,
-  THROTTLING_CODES,
-  withRetry,
-} from "./retry";
+import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "./retry";
+import { phoneOf } from "./sns-channel";
 
 /**
  * The voice paging channel: a person with a phone gets a call that speaks the page, through AWS
@@ -45,8 +35,6 @@ import {
  * `ServiceQuotaExceededException` (the monthly voice spend limit) and `ConflictException` are not.
  * A retry after a timeout may call twice (at least once, never zero times).
  */
-
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 export interface VoiceClientOptions {
   /** Per-request timeout, ms (default 3 s). */
@@ -130,18 +118,8 @@ export function voiceMessageFor(
         false,
       ),
     };
-  if (!target.phone)
-    return {
-      error: failed(DELIVERY_ERRORS.noAddress, `person ${target.personId} has no phone number`, false),
-    };
-  if (!E164.test(target.phone))
-    return {
-      error: failed(
-        "InvalidPhoneNumber",
-        `phone number of person ${target.personId} is not E.164 (+<country><number>)`,
-        false,
-      ),
-    };
+  const phone = phoneOf(target);
+  if ("error" in phone) return phone;
   const ssml = page.voice?.ssml;
   if (!ssml) return { error: failed("render_failed", "the page has no voice rendering", false) };
   if (ssml.length > VOICE_SSML_MAX_LENGTH)
@@ -154,7 +132,7 @@ export function voiceMessageFor(
     };
   return {
     message: {
-      DestinationPhoneNumber: target.phone,
+      DestinationPhoneNumber: phone.phone,
       OriginationIdentity: options.originationIdentity,
       MessageBody: ssml,
       MessageBodyTextType: "SSML",
@@ -166,31 +144,5 @@ export function voiceMessageFor(
   };
 }
 
-/**
- * End User Messaging / SDK errors as provider failures (awsJson1_0: the error's `name` is the
- * `__type` shape name): throttling, server faults, 5xx, timeouts and socket errors are retryable;
- * other service errors are permanent. Anything else is rethrown (a programming error).
- */
-export function classifyVoiceError(error: unknown): ProviderFailure {
-  if (!(error instanceof Error)) throw error;
-  const message = errorMessage(error);
-  if (error.name === "AbortError") return { code: "aborted", message, retryable: true };
-  if (isTimeoutError(error)) return { code: "Timeout", message, retryable: true };
-  const status =
-    "$metadata" in error && typeof error.$metadata === "object" && error.$metadata !== null
-      ? (error.$metadata as { httpStatusCode?: unknown }).httpStatusCode
-      : undefined;
-  const fault = "$fault" in error ? error.$fault : undefined;
-  if (typeof status === "number" || fault !== undefined) {
-    const retryable =
-      THROTTLING_CODES.has(error.name) ||
-      error.name === "InternalServerException" ||
-      fault === "server" ||
-      (typeof status === "number" && isRetryableStatus(status));
-    return { code: error.name, message, retryable };
-  }
-  if (isNetworkError(error)) return { code: errorCode(error) ?? "NetworkError", message, retryable: true };
-  if (error.name === "CredentialsProviderError")
-    return { code: "CredentialsProviderError", message, retryable: false };
-  throw error;
-}
+/** End User Messaging / SDK errors as provider failures (awsJson1_0: the code is the `__type` shape name). */
+export const classifyVoiceError = classifyAwsError;
