@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, readBody } from "./fake-http";
 
 /**
  * A fake AWS End User Messaging SMS and Voice at the HTTP level: a node:http server on 127.0.0.1
@@ -119,10 +119,9 @@ export async function startFakeSmsVoice(options: FakeSmsVoiceOptions = {}): Prom
       sendJson(res, e.status, { __type: e.type, message: e.message }, { "x-amzn-errortype": e.type });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { endpoint, stop } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     calls,
     requests,
     failNext(n, fault) {
@@ -133,11 +132,7 @@ export async function startFakeSmsVoice(options: FakeSmsVoiceOptions = {}): Prom
       requests.length = 0;
       faults.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop,
   };
 }
 
@@ -207,12 +202,6 @@ export function ssmlProblem(ssml: string): string | undefined {
     } else stack.push(name);
   }
   return stack.length === 0 ? undefined : `<${stack.at(-1)}> is not closed`;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function sendJson(

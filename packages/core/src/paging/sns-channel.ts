@@ -17,7 +17,7 @@ import {
   type SendOptions,
 } from "./channels";
 import { truncate } from "./messages";
-import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "./retry";
+import { classifyAwsError, type RetryOutcome, type RetryPolicy, type Sleep, withRetry } from "./retry";
 
 /**
  * The SNS paging channel: a topic target gets one `Publish` with `MessageStructure: "json"`
@@ -49,14 +49,15 @@ export interface SnsClientOptions {
  * `requestTimeout` unless `throwOnRequestTimeout` is set).
  */
 export function createSnsClient(config: SNSClientConfig = {}, options: SnsClientOptions = {}): SNSClient {
-  return new SNSClient({
-    ...config,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    }),
+  return new SNSClient({ ...config, maxAttempts: 1, requestHandler: pagingRequestHandler(options) });
+}
+
+/** The HTTP handler of the AWS paging clients: bounded connect and request timeouts that throw. */
+export function pagingRequestHandler(options: SnsClientOptions = {}): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: options.connectionTimeoutMs ?? 1_000,
+    requestTimeout: options.requestTimeoutMs ?? 3_000,
+    throwOnRequestTimeout: true,
   });
 }
 
@@ -123,14 +124,23 @@ export class SnsChannel implements PageChannel {
       classifySnsError,
       retryOptionsFor(this.options, options),
     );
-    if (!outcome.ok) {
-      const { code, message, retryable, retryAfterMs } = outcome.failure;
-      return failed(code, message, retryable, outcome.attempts, retryAfterMs);
-    }
-    const messageId = outcome.value.MessageId;
-    if (!messageId) return failed("NoMessageId", "SNS answered without a MessageId", true, outcome.attempts);
-    return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
+    return messageIdResult(outcome, "SNS");
   }
+}
+
+/** An AWS send's outcome as a delivery: its `MessageId` the provider id (none is a retryable failure). */
+export function messageIdResult(
+  outcome: RetryOutcome<{ MessageId?: string | undefined }>,
+  service: string,
+): DeliveryResult {
+  if (!outcome.ok) {
+    const { code, message, retryable, retryAfterMs } = outcome.failure;
+    return failed(code, message, retryable, outcome.attempts, retryAfterMs);
+  }
+  const messageId = outcome.value.MessageId;
+  if (!messageId)
+    return failed("NoMessageId", `${service} answered without a MessageId`, true, outcome.attempts);
+  return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
 }
 
 /** The Publish request for a page, or why SNS cannot deliver it. */

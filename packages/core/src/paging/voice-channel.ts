@@ -4,7 +4,6 @@ import {
   SendVoiceMessageCommand,
   type SendVoiceMessageCommandInput,
 } from "@aws-sdk/client-pinpoint-sms-voice-v2";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import {
   DELIVERY_ERRORS,
   type DeliveryResult,
@@ -16,7 +15,7 @@ import {
 } from "./channels";
 import { VOICE_SSML_MAX_LENGTH } from "./messages";
 import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "./retry";
-import { phoneOf } from "./sns-channel";
+import { messageIdResult, pagingRequestHandler, phoneOf, type SnsClientOptions } from "./sns-channel";
 
 /**
  * The voice paging channel: a person with a phone gets a call that speaks the page, through AWS
@@ -36,12 +35,8 @@ import { phoneOf } from "./sns-channel";
  * A retry after a timeout may call twice (at least once, never zero times).
  */
 
-export interface VoiceClientOptions {
-  /** Per-request timeout, ms (default 3 s). */
-  requestTimeoutMs?: number;
-  /** TCP connect timeout, ms (default 1 s). */
-  connectionTimeoutMs?: number;
-}
+/** Per-request and connect timeouts, as the SNS client's (default 3 s and 1 s). */
+export type VoiceClientOptions = SnsClientOptions;
 
 /** An End User Messaging client for paging: SDK retries off, a request timeout that really throws. */
 export function createSmsVoiceClient(
@@ -51,11 +46,7 @@ export function createSmsVoiceClient(
   return new PinpointSMSVoiceV2Client({
     ...config,
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    }),
+    requestHandler: pagingRequestHandler(options),
   });
 }
 
@@ -93,14 +84,7 @@ export class VoiceChannel implements PageChannel {
       classifyVoiceError,
       retryOptionsFor(this.options, options),
     );
-    if (!outcome.ok) {
-      const { code, message, retryable, retryAfterMs } = outcome.failure;
-      return failed(code, message, retryable, outcome.attempts, retryAfterMs);
-    }
-    const messageId = outcome.value.MessageId;
-    if (!messageId)
-      return failed("NoMessageId", "End User Messaging answered without a MessageId", true, outcome.attempts);
-    return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
+    return messageIdResult(outcome, "End User Messaging");
   }
 }
 
