@@ -449,13 +449,6 @@ export const ROUTES: RouteDoc[] = [
     role: null,
   },
   { method: "post", path: "/auth/logout", summary: "Sign out (clears the cookies)", role: null },
-  {
-    method: "post",
-    path: "/sms/inbound",
-    summary:
-      "SMS replies to pages (the Ack function): the two-way SMS topic's SNS HTTP(S) deliveries (FIREBREAK_SMS_INBOUND_TOPIC_ARN; 404 without it). Every message's signature is verified and its topic checked (403 otherwise); the subscription is confirmed. A reply 1, ack, ack INC-<n> or a voice page's six-digit code from a paged number in the directory acknowledges as that person, once per inbound message; anything else is a no-op with its reason. A signed payload that is not an inbound SMS is dead-lettered (200)",
-    role: null,
-  },
 ];
 
 const schema = (type: z.core.$ZodType, io: "input" | "output") =>
