@@ -12,6 +12,8 @@
  * | FIREBREAK_POSTMORTEM_BUCKET | unset (no export) | an existing S3 bucket: every postmortem version is exported to `postmortems/` in it |
  * | FIREBREAK_TIMEZONE | `UTC` | the team's IANA time zone (local times in postmortem drafts and Slack); forwarded to Postmortem, SlackHandler and SlackWorker |
  * | FIREBREAK_ACK_BASE_URL | `<dashboard url>/ack` | base of the one-click ack links in pages: a short custom domain routed to the API's `/ack/{token}` (docs/deploy.md) |
+ * | FIREBREAK_VOICE_ORIGINATION | unset (no voice pages) | the ARN of the End User Messaging phone number or pool that calls (`arn:aws:sms-voice:<region>:<account>:phone-number/<id>` or `…:pool/<id>`): voice pages on, `sms-voice:SendVoiceMessage` on it only |
+ * | FIREBREAK_SMS_INBOUND_TOPIC_ARN | unset (no SMS replies) | the SNS topic End User Messaging publishes two-way SMS to: subscribed to `POST /sms/inbound`, where a reply "1" acknowledges |
  */
 
 import { timezoneFromEnv } from "../packages/core/src/oncall/tz";
@@ -106,6 +108,34 @@ function ackBaseUrl(raw: string | undefined): string | undefined {
   return value;
 }
 
+const VOICE_ORIGINATION =
+  /^arn:aws[-a-z]*:sms-voice:[a-z]+(?:-[a-z]+)+-\d+:\d{12}:(?:phone-number|pool)\/[A-Za-z0-9_-]+$/;
+const TOPIC_ARN = /^arn:aws[-a-z]*:sns:[a-z]+(?:-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** The voice pages' origination identity, as an ARN (IAM grants SendVoiceMessage on it alone). */
+function voiceOrigination(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!VOICE_ORIGINATION.test(value))
+    fail(
+      "FIREBREAK_VOICE_ORIGINATION",
+      `"${value}" must be the ARN of an End User Messaging phone number or pool (arn:aws:sms-voice:<region>:<account>:phone-number/<id> or …:pool/<id>), which IAM can name`,
+    );
+  return value;
+}
+
+/** The two-way SMS topic's ARN. */
+function smsInboundTopicArn(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  if (!TOPIC_ARN.test(value))
+    fail(
+      "FIREBREAK_SMS_INBOUND_TOPIC_ARN",
+      `"${value}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`,
+    );
+  return value;
+}
+
 export const config = {
   stage,
   production,
@@ -115,6 +145,8 @@ export const config = {
   postmortemBucket: postmortemBucket(process.env),
   ackBaseUrl: ackBaseUrl(process.env.FIREBREAK_ACK_BASE_URL),
   timezone: timezone(process.env),
+  voiceOrigination: voiceOrigination(process.env.FIREBREAK_VOICE_ORIGINATION),
+  smsInboundTopicArn: smsInboundTopicArn(process.env.FIREBREAK_SMS_INBOUND_TOPIC_ARN),
 };
 
 /**

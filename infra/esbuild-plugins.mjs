@@ -12,11 +12,17 @@
  *
  * The same for `@smithy/core/event-streams`, which only operations that stream events load.
  *
+ * `sdkVersionOnly`: every AWS SDK client, and the Slack Web API client, imports its whole
+ * `package.json` (≈ 2 KB of scripts, dependencies and metadata) to read `name` and `version` for its
+ * user agent. It gets a module of those two fields instead (−1.7 KB per client in every bundle).
+ *
  * `lambdaCredentials`: every AWS SDK client imports the default credential chain
  * (`@aws-sdk/credential-provider-node`: SSO, STS, ini profiles, processes, web identity, IMDS,
  * ~140 KB minified). It is resolved to infra/lambda-credentials.mjs, which reads what Lambda provides
  * (the role's credentials in environment variables, or a container credentials endpoint).
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const UNAVAILABLE = "is not bundled into Firebreak's Lambda functions (infra/esbuild-plugins.mjs)";
@@ -78,4 +84,23 @@ export const lambdaCredentials = {
   },
 };
 
-export default [lambdaOnly, lambdaCredentials];
+/** The modules that read only `name` and `version` of their `../package.json` (user agents). */
+const SDK_RUNTIME_CONFIG =
+  /[\\/]node_modules[\\/](?:@aws-sdk[\\/]client-[^\\/]+[\\/]dist-(?:es|cjs)[\\/]runtimeConfig(?:\.[a-z-]+)?|@slack[\\/]web-api[\\/]dist[\\/]instrument)\.js$/;
+
+export const sdkVersionOnly = {
+  name: "firebreak-sdk-version-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/package\.json$/ }, (args) =>
+      SDK_RUNTIME_CONFIG.test(args.importer)
+        ? { path: path.resolve(args.resolveDir, args.path), namespace: "firebreak-sdk-version" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "firebreak-sdk-version" }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, "utf8"));
+      return { contents: JSON.stringify({ name, version }), loader: "json" };
+    });
+  },
+};
+
+export default [lambdaOnly, sdkVersionOnly, lambdaCredentials];

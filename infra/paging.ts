@@ -19,9 +19,17 @@
  * Links: Table, SlackBotToken, AckKey (the three functions). `FIREBREAK_ACK_BASE_URL` is the
  * dashboard Router's `/ack` (routed to the API), or the deploy's FIREBREAK_ACK_BASE_URL.
  *
- * IAM: `sns:Publish` on `*` for Pager and Escalation. Direct SMS (`PhoneNumber`) has no resource
- * ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics in the directory are the
- * team's own and may live in any region or account.
+ * - Voice pages (optional, FIREBREAK_VOICE_ORIGINATION: the ARN of an End User Messaging phone
+ *   number or pool): Pager and Escalation get `sms-voice:SendVoiceMessage` on that ARN alone (and on
+ *   the configuration set, when FIREBREAK_VOICE_CONFIGURATION_SET names one), and the voice settings.
+ * - SMS replies (optional, FIREBREAK_SMS_INBOUND_TOPIC_ARN: the two-way SMS topic End User Messaging
+ *   publishes to): TopicSubscription "SmsInboundSubscription" (https) of that topic to the API's
+ *   `POST /sms/inbound` (the Ack function, which confirms it and verifies every signature); Ack gets
+ *   the topic's ARN, AlarmIngestDlq (malformed payloads) and `sns:Publish` (the "Acknowledged" reply).
+ *
+ * IAM: `sns:Publish` on `*` for Pager and Escalation (and Ack with SMS replies). Direct SMS
+ * (`PhoneNumber`) has no resource ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics
+ * in the directory are the team's own and may live in any region or account.
  */
 
 import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
@@ -34,7 +42,7 @@ import {
 } from "../packages/functions/src/wiring/topology";
 import { api } from "./api";
 import { config, functionSettings } from "./config";
-import { bus, DLQ_RETENTION_SECONDS } from "./events";
+import { alarmIngestDlq, bus, DLQ_RETENTION_SECONDS } from "./events";
 import { ackKey, slackBotToken } from "./secrets";
 import { table } from "./storage";
 import { router } from "./web";
@@ -69,6 +77,36 @@ const environment = {
   ...functionSettings(["FIREBREAK_DASHBOARD_URL"]),
 };
 
+/** The voice settings the Pager and Escalation read (the origination as validated by config.ts). */
+const voiceEnvironment = config.voiceOrigination
+  ? {
+      FIREBREAK_VOICE_ORIGINATION: config.voiceOrigination,
+      ...functionSettings([
+        "FIREBREAK_VOICE_ID",
+        "FIREBREAK_VOICE_SEVERITIES",
+        "FIREBREAK_VOICE_CONFIGURATION_SET",
+      ]),
+    }
+  : {};
+
+/** The one origination identity (and configuration set) voice pages may call from; none without voice. */
+export function voicePermissions(origination: string | undefined, configurationSet?: string) {
+  if (!origination) return [];
+  const resources = [origination];
+  if (configurationSet) {
+    const [arn, partition, , region, account] = origination.split(":");
+    resources.push(
+      `${arn}:${partition}:sms-voice:${region}:${account}:configuration-set/${configurationSet}`,
+    );
+  }
+  return [{ actions: ["sms-voice:SendVoiceMessage"], resources }];
+}
+
+const voice = voicePermissions(
+  config.voiceOrigination,
+  process.env.FIREBREAK_VOICE_CONFIGURATION_SET?.trim(),
+);
+
 export const pagesTopic = new sst.aws.SnsTopic("PagesTopic");
 
 export const pagerDlq = new sst.aws.Queue("PagerDlq", {
@@ -79,8 +117,8 @@ export const pager = new sst.aws.Function("Pager", {
   handler: PAGING_HANDLERS.pager,
   link: [table, slackBotToken, ackKey],
   // Lambda sends a failed async invocation to its on-failure destination with the function's role.
-  permissions: [snsPublish, { actions: ["sqs:SendMessage"], resources: [pagerDlq.arn] }],
-  environment,
+  permissions: [snsPublish, ...voice, { actions: ["sqs:SendMessage"], resources: [pagerDlq.arn] }],
+  environment: { ...environment, ...voiceEnvironment },
   retries: 2,
   timeout: "60 seconds",
   transform: {
@@ -99,8 +137,8 @@ export const escalationDlq = new sst.aws.Queue("EscalationDlq", {
 export const escalation = new sst.aws.Function("Escalation", {
   handler: PAGING_HANDLERS.escalation,
   link: [table, slackBotToken, ackKey],
-  permissions: [snsPublish, { actions: ["sqs:SendMessage"], resources: [escalationDlq.arn] }],
-  environment,
+  permissions: [snsPublish, ...voice, { actions: ["sqs:SendMessage"], resources: [escalationDlq.arn] }],
+  environment: { ...environment, ...voiceEnvironment },
   retries: 0,
   timeout: "55 seconds",
   transform: {
@@ -133,14 +171,26 @@ export const coverageCron = new sst.aws.Cron("CoverageCron", {
   schedule: COVERAGE.schedule,
 });
 
+const smsInbound = config.smsInboundTopicArn;
+
 export const ackHandler = new sst.aws.Function("Ack", {
   handler: PAGING_HANDLERS.ack,
-  link: [table, slackBotToken, ackKey],
-  environment,
+  link: smsInbound ? [table, slackBotToken, ackKey, alarmIngestDlq] : [table, slackBotToken, ackKey],
+  ...(smsInbound ? { permissions: [snsPublish] } : {}),
+  environment: { ...environment, ...(smsInbound ? { FIREBREAK_SMS_INBOUND_TOPIC_ARN: smsInbound } : {}) },
   timeout: "10 seconds",
 });
 
 for (const route of ACK_ROUTES) api.route(route, ackHandler.arn);
+
+/** The two-way SMS topic, subscribed over https to `POST /sms/inbound` (which confirms it). */
+export const smsInboundSubscription = smsInbound
+  ? new aws.sns.TopicSubscription("SmsInboundSubscription", {
+      topic: smsInbound,
+      protocol: "https",
+      endpoint: $interpolate`${api.url}/sms/inbound`,
+    })
+  : undefined;
 
 export const outputs = {
   pagesTopic: pagesTopic.arn,

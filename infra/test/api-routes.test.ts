@@ -18,7 +18,7 @@ import * as apiStatus from "../../packages/functions/src/api-status";
 import { API_FUNCTIONS } from "../routes";
 
 /** infra/paging.ts (it needs SST's globals): the Ack function's routes. */
-const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
+const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}", "POST /sms/inbound"];
 
 const HANDLER_MODULES: Record<string, { ROUTE_GROUPS: readonly RouteGroup[] }> = {
   "packages/functions/src/api.handler": apiHandler,

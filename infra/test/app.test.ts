@@ -72,7 +72,7 @@ const INTEGRATION_ROUTES = [
   "POST /heartbeats/{id}",
 ];
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
-const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}"];
+const ACK_ROUTES = ["GET /ack/{token}", "POST /ack/{token}", "POST /sms/inbound"];
 
 type Inputs = Record<string, unknown>;
 
@@ -757,6 +757,7 @@ describe("least-privilege IAM (every function role)", () => {
       "client-eventbridge": "events",
       "client-scheduler": "scheduler",
       "client-s3": "s3",
+      "client-pinpoint-sms-voice-v2": "sms-voice",
     };
     const allowed = new Set<string>([
       ...Object.values(LINK_ACTIONS).flat(),
@@ -1217,3 +1218,81 @@ function expectAsyncFailuresTo(fn: RecordedResource, queueName: string, retries:
   });
   expect(allows(fn, "sqs:SendMessage", state(dlq, "arn")), `${fn.name} may write ${queueName}`).toBe(true);
 }
+
+describe("voice pages and SMS replies (optional)", () => {
+  const ORIGINATION =
+    "arn:aws:sms-voice:eu-west-2:123456789012:phone-number/phone-0123456789abcdef0123456789abcdef";
+  const TOPIC = "arn:aws:sns:eu-west-2:123456789012:firebreak-two-way-sms";
+  let withVoice: Evaluation;
+  beforeAll(async () => {
+    withVoice = await evaluate({
+      env: {
+        FIREBREAK_VOICE_ORIGINATION: ORIGINATION,
+        FIREBREAK_VOICE_SEVERITIES: "SEV1",
+        FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC,
+      },
+    });
+    if (!withVoice.ok) throw new Error(`run() failed under mocks:\n${withVoice.error}`);
+  }, 300_000);
+
+  const fnIn = (evaluation: Evaluation, handler: string) => {
+    const found = resourcesOf(evaluation, "aws:lambda/function:Function").filter(
+      (r) => r.inputs.handler === handler,
+    );
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const statementsIn = (evaluation: Evaluation, fn: RecordedResource) => {
+    const role = resourcesOf(evaluation, "aws:iam/role:Role").find((r) => state(r, "arn") === fn.inputs.role);
+    return ((role?.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap(
+      (p) => JSON.parse(p.policy).Statement as { Effect: string; Action: string[]; Resource: string[] }[],
+    );
+  };
+  const voiceGrants = (evaluation: Evaluation) =>
+    resourcesOf(evaluation, "aws:lambda/function:Function").flatMap((fn) =>
+      statementsIn(evaluation, fn)
+        .filter((s) => s.Action.some((a) => a.startsWith("sms-voice:")))
+        .map((s) => ({ handler: String(fn.inputs.handler), actions: s.Action, resources: s.Resource })),
+    );
+
+  it("grants nothing of End User Messaging, and subscribes no topic, without the settings", () => {
+    expect(voiceGrants(app)).toEqual([]);
+    expect(
+      resourcesOf(app, "aws:sns/topicSubscription:TopicSubscription").filter(
+        (s) => s.inputs.protocol === "https",
+      ),
+    ).toEqual([]);
+    expect(allows(lambdaFor(HANDLERS.ack), "sns:Publish", "*")).toBe(false);
+  });
+
+  it("lets Pager and Escalation alone send voice messages, from the origination identity only", () => {
+    const grants = voiceGrants(withVoice);
+    expect(grants.map((g) => g.handler).sort()).toEqual([HANDLERS.escalation, HANDLERS.pager].sort());
+    for (const grant of grants) {
+      expect(grant.actions).toEqual(["sms-voice:SendVoiceMessage"]);
+      expect(grant.resources).toEqual([ORIGINATION]);
+    }
+    for (const handler of [HANDLERS.pager, HANDLERS.escalation])
+      expect(fnIn(withVoice, handler).inputs.environment).toMatchObject({
+        variables: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_VOICE_SEVERITIES: "SEV1" },
+      });
+  });
+
+  it("subscribes the two-way SMS topic over https to POST /sms/inbound on the Ack function", () => {
+    const subscriptions = resourcesOf(withVoice, "aws:sns/topicSubscription:TopicSubscription").filter(
+      (s) => s.inputs.protocol === "https",
+    );
+    expect(subscriptions).toHaveLength(1);
+    expect(plain(subscriptions[0]!.inputs.topic)).toBe(TOPIC);
+    expect(String(plain(subscriptions[0]!.inputs.endpoint))).toMatch(/\/sms\/inbound$/);
+    const ack = fnIn(withVoice, HANDLERS.ack);
+    expect(ack.inputs.environment).toMatchObject({ variables: { FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC } });
+    // The "Acknowledged INC-n" reply is an SMS (sns:Publish to a phone number: "*", as the pager's).
+    expect(
+      statementsIn(withVoice, ack).some((s) => s.Action.includes("sns:Publish") && s.Resource.includes("*")),
+    ).toBe(true);
+    expect(statementsIn(withVoice, ack).some((s) => s.Action.some((a) => a.startsWith("sms-voice:")))).toBe(
+      false,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -115,6 +116,39 @@ describe("Lambda esbuild plugins (infra/esbuild-plugins.mjs)", () => {
     const out = await node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)});
       process.stdout.write(await m.handler());`);
     expect(out).toMatch(/@smithy\/core\/event-streams is not bundled/);
+  }, 120_000);
+
+  it("gives the SDK clients and Slack's Web API only the name and version of their package.json, which their user agents still carry", async () => {
+    const entry = path.join(outDir, "versions.ts");
+    await writeFile(
+      entry,
+      [
+        `import { SNSClient } from "@aws-sdk/client-sns";`,
+        `import { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";`,
+        `import { WebClient } from "@slack/web-api";`,
+        "export const handler = async () => {",
+        `  const sns = new SNSClient({ region: "us-east-1" });`,
+        `  const voice = new PinpointSMSVoiceV2Client({ region: "us-east-1" });`,
+        "  const agents = [await sns.config.defaultUserAgentProvider(), await voice.config.defaultUserAgentProvider()];",
+        `  return JSON.stringify({ agents, slack: typeof WebClient });`,
+        "};",
+      ].join("\n"),
+    );
+    const { file, inputs } = await bundle(entry, "versions");
+    const manifests = inputs.filter((i) => i.endsWith("/package.json"));
+    expect(manifests.length).toBeGreaterThanOrEqual(3);
+    for (const manifest of manifests) expect(manifest, manifest).toMatch(/^firebreak-sdk-version:/);
+    const out = JSON.parse(
+      await node(`const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+      process.stdout.write(await m.handler());`),
+    ) as { agents: string[][][]; slack: string };
+    const version = (pkg: string) =>
+      JSON.parse(readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"))
+        .version as string;
+    const flat = out.agents.flat().map((pair) => pair.join("/"));
+    expect(flat).toContain(`aws-sdk-js/${version("@aws-sdk/client-sns")}`);
+    expect(flat).toContain(`aws-sdk-js/${version("@aws-sdk/client-pinpoint-sms-voice-v2")}`);
+    expect(out.slack).toBe("function");
   }, 120_000);
 
   describe("Lambda credentials: the default chain is replaced by what Lambda provides", () => {

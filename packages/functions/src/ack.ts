@@ -5,8 +5,11 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { ACK_FAILURE_STATUS, registerAckLinks } from "./api/ack-link-routes";
+import { registerSmsInbound, type SmsInboundDeps } from "./api/sms-inbound-routes";
+import { awsDeadLetters } from "./lib/dead-letters";
 import { createLogger } from "./lib/logger";
-import { awsPagingDeps } from "./lib/paging-resources";
+import { lambdaPlatform } from "./lib/resources";
+import { pagingCore, smsInboundDeps } from "./wiring/paging-core";
 
 type HonoEvent = Parameters<ReturnType<typeof handle>>[0];
 
@@ -17,11 +20,14 @@ export { ACK_FAILURE_STATUS };
  * GET answers a confirmation page (link scanners and previews only GET); its form POSTs, which
  * acknowledges once (`acknowledgeByLink`; the routes: api/ack-link-routes.ts). A function of its
  * own, so only it and the pager hold the AckKey secret; the local runtime routes /ack/{token} here too.
+ * It also takes the replies by SMS to a page, `POST /sms/inbound` (api/sms-inbound-routes.ts): an
+ * SMS "1" acknowledges as the link does, and a voice page's code is checked with the same AckKey.
  */
-export function createAckHandler(getDeps: () => PagingDeps) {
+export function createAckHandler(getDeps: () => PagingDeps, getSmsDeps: () => SmsInboundDeps) {
   const logger = createLogger("ack");
   const app = new Hono();
   registerAckLinks(app, getDeps, logger);
+  registerSmsInbound(app, getSmsDeps);
   app.notFound((c) => c.text("Not found", 404));
   app.onError((error, c) => {
     logger.error("ack failed", { error: String(error) });
@@ -33,4 +39,21 @@ export function createAckHandler(getDeps: () => PagingDeps) {
   ).use(injectLambdaContext(logger));
 }
 
-export const handler = createAckHandler(awsPagingDeps);
+/** The Ack function's paging on Lambda: the core alone (acknowledging pages nobody; no Slack, no voice). */
+let paging: PagingDeps | undefined;
+function awsAckPagingDeps(): PagingDeps {
+  paging ??= pagingCore(lambdaPlatform());
+  return paging;
+}
+
+/** `POST /sms/inbound` on Lambda: the Ack function's paging, the linked AlarmIngestDlq. */
+let smsInbound: SmsInboundDeps | undefined;
+function awsSmsInboundDeps(): SmsInboundDeps {
+  // The queue is linked only with two-way SMS on (infra/paging.ts): read on the first dead letter.
+  smsInbound ??= smsInboundDeps(lambdaPlatform(), awsAckPagingDeps(), {
+    send: (letter) => awsDeadLetters().send(letter),
+  });
+  return smsInbound;
+}
+
+export const handler = createAckHandler(awsAckPagingDeps, awsSmsInboundDeps);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
 import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
@@ -284,7 +285,10 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
     await createPagerHandler(() => deps())(busEvent(declared), ctx());
     const sms = sns.published.find((m) => m.phoneNumber)!.message;
     const path = new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(sms)![0]).pathname;
-    const ack = createAckHandler(() => deps());
+    const ack = createAckHandler(
+      () => deps(),
+      () => ({ paging: deps(), deadLetters: new MemoryDeadLetterSink() }),
+    );
 
     const confirm = await ack(apiEvent("GET", path), lambdaContext("ack"));
     expect(confirm.statusCode).toBe(200);
@@ -315,7 +319,10 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
     const { incidentId, path } = await pagedLink();
     const incident = (await incidents.getIncident(incidentId))!;
     const before = (await incidents.getIncidentWithTimeline(incidentId))!.timeline.length;
-    const ack = createAckHandler(() => deps());
+    const ack = createAckHandler(
+      () => deps(),
+      () => ({ paging: deps(), deadLetters: new MemoryDeadLetterSink() }),
+    );
     const confirm = await ack(apiEvent("GET", path), lambdaContext("ack"));
     expect(confirm.statusCode).toBe(200);
     expect(confirm.body).toContain(`<strong>INC-${incident.number}</strong>`);
@@ -357,7 +364,10 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
       { type: "user", id: "alice", name: "Alice" },
     );
     const resolved = (await incidents.getIncidentWithTimeline(incidentId))!.timeline.length;
-    const ack = createAckHandler(() => deps());
+    const ack = createAckHandler(
+      () => deps(),
+      () => ({ paging: deps(), deadLetters: new MemoryDeadLetterSink() }),
+    );
     const posted = await ack(apiEvent("POST", path), lambdaContext("ack"));
     expect(posted.statusCode).toBe(409);
     expect(posted.body).toContain("This incident is resolved");

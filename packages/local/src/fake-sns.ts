@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, readBody } from "./fake-http";
 
 /**
  * A fake SNS at the HTTP level: a node:http server on 127.0.0.1 that answers `Publish` the way
@@ -138,11 +138,10 @@ export async function startFakeSns(options: FakeSnsOptions = {}): Promise<FakeSn
       else sendError(res, new SnsError(500, "InternalError", String(error)));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { endpoint, stop } = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     published,
     requests,
     failNext(n, fault) {
@@ -153,11 +152,7 @@ export async function startFakeSns(options: FakeSnsOptions = {}): Promise<FakeSn
       requests.length = 0;
       faults.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop,
   };
 }
 
@@ -247,12 +242,6 @@ function parseAttributes(params: Record<string, string>): Record<string, FakeAtt
     attributes[name] = attribute;
   }
   return attributes;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function sendXml(res: ServerResponse, status: number, xml: string, requestId = randomUUID()): void {

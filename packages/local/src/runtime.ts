@@ -22,6 +22,7 @@ import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
+import { createSmsVoiceClient } from "@firebreak/core/paging/voice-channel";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import type { ValidationIssue } from "@firebreak/core/shared/errors";
 import { type Log, silentLog } from "@firebreak/core/shared/log";
@@ -68,7 +69,7 @@ import {
 } from "@firebreak/functions/wiring/api";
 import { changeIngestDeps } from "@firebreak/functions/wiring/changes";
 import { heartbeatSweepDeps, integrationDeps } from "@firebreak/functions/wiring/integrations";
-import { coverageCheckDeps, pagingDeps } from "@firebreak/functions/wiring/paging";
+import { coverageCheckDeps, pagingDeps, smsInboundDeps } from "@firebreak/functions/wiring/paging";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
 import { exportDeps } from "@firebreak/functions/wiring/postmortem-export";
@@ -100,6 +101,7 @@ import { type DynamoLocal, startDynamoLocal } from "./dynamo-local";
 import { readEventBody } from "./events-body";
 import { type FakeS3, startFakeS3 } from "./fake-s3";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID, type FakeSlack, startFakeSlack } from "./fake-slack";
+import { type FakeSmsVoice, startFakeSmsVoice } from "./fake-sms-voice";
 import { type FakeSns, startFakeSns } from "./fake-sns";
 import { isLoopbackHost, type LocalGuard, localGuard } from "./local-guard";
 import { formatSlackPage, formatSnsPage } from "./sinks";
@@ -175,6 +177,11 @@ export interface LocalRuntime {
   fakeSlack?: FakeSlack;
   /** The recording fake of SNS: every page published to a topic or phone (idle when `sns` is real). */
   fakeSns: FakeSns;
+  /**
+   * The recording fake of End User Messaging SMS and Voice: every voice page (called only with the
+   * setting `FIREBREAK_VOICE_ORIGINATION`).
+   */
+  fakeSmsVoice: FakeSmsVoice;
   /** The recording fake S3 of the postmortem export (only with `postmortemBucket`). */
   fakeS3?: FakeS3;
   /** The settings the functions were wired with (defaults filled in). */
@@ -354,6 +361,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   let poller: StreamPoller | undefined;
   let fakeSlack: FakeSlack | undefined;
   let fakeSns: FakeSns | undefined;
+  let fakeSmsVoice: FakeSmsVoice | undefined;
   let fakeS3: FakeS3 | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
@@ -378,6 +386,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       clearInterval(actionItemTimer);
       await fakeSlack?.stop();
       await fakeSns?.stop();
+      await fakeSmsVoice?.stop();
       await fakeS3?.stop();
       await dynamo.stop?.();
     })();
@@ -422,6 +431,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         },
       });
     fakeSns = await startFakeSns({ onPublish: (message) => log.info(formatSnsPage(message)) });
+    fakeSmsVoice = await startFakeSmsVoice({
+      onCall: (call) =>
+        log.info(
+          `voice call to ${call.destinationPhoneNumber} from ${call.originationIdentity}: ${call.messageBody}`,
+        ),
+    });
     const platform: Platform = {
       env: settings,
       secret: (name) => secrets[name],
@@ -439,6 +454,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
                 credentials: { accessKeyId: "local", secretAccessKey: "local" },
               }),
             },
+        smsVoice: createSmsVoiceClient({
+          endpoint: fakeSmsVoice.endpoint,
+          region: "local",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }),
         ...(fakeSlack ? { slackApiUrl: fakeSlack.url, slackBot: FAKE_BOT } : {}),
         ...(options.snsHttp ? { snsHttp: options.snsHttp } : {}),
         health: { outbox: () => outboxHealth(poller, options.healthMaxLagMs ?? DEFAULT_HEALTH_MAX_LAG_MS) },
@@ -581,7 +601,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         "ApiStatus",
         createApiStatusHandler(() => apiStatusDeps(platform, localAuth)),
       ),
-      Ack: lambdaOf("Ack", createAckHandler(pagingOf)),
+      Ack: lambdaOf(
+        "Ack",
+        createAckHandler(pagingOf, () => smsInboundDeps(platform, pagingOf(), deadLetters)),
+      ),
       Integrations: lambdaOf(
         "Integrations",
         createIntegrationsHandler(() => integrationDeps(platform, deadLetters)),
@@ -745,6 +768,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       bus,
       fakeSlack,
       fakeSns,
+      fakeSmsVoice,
       ...(fakeS3 ? { fakeS3 } : {}),
       settings,
       paging: wiredPaging,

@@ -259,3 +259,33 @@ export function parseAckKeyring(value: string): { current: AckKey; previous: Ack
   const [current, ...previous] = keys;
   return { current: current!, previous };
 }
+
+/**
+ * The six-digit code a voice page reads out: a reply by SMS with it (from the number called)
+ * acknowledges that page (sms-reply.ts). It is derived, not stored: the first 32 bits of
+ * HMAC-SHA256(secret, "firebreak/voice-ack/v1" | page id | phone) modulo 10^6, so it is bound to the
+ * page and to the number it was read to, cannot be worked out without the AckKey, and is matched
+ * back by deriving it again (with every key of the keyring). A code is only ever checked against
+ * the open pages of the number that sent it, so six digits are plenty: the sender must also own
+ * that number, and a bare "1" from it acknowledges anyway.
+ */
+export function voiceAckCode(key: AckKey, pageId: string, phone: string): string {
+  const mac = createHmac("sha256", secretBytes(key))
+    .update(JSON.stringify(["firebreak/voice-ack/v1", pageId, phone]))
+    .digest();
+  return String(mac.readUInt32BE(0) % 1_000_000).padStart(6, "0");
+}
+
+/** Whether `code` is the voice ack code of the page for `phone` under any of `keys` (constant time per key). */
+export function matchesVoiceAckCode(
+  keys: readonly AckKey[],
+  pageId: string,
+  phone: string,
+  code: string,
+): boolean {
+  const given = Buffer.from(code.padEnd(6, "x").slice(0, 6), "utf8");
+  let match = false;
+  for (const key of keys)
+    if (timingSafeEqual(Buffer.from(voiceAckCode(key, pageId, phone), "utf8"), given)) match = true;
+  return match && code.length === 6;
+}

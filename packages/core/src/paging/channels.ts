@@ -9,10 +9,11 @@ import { ABORTED, errorMessage, type RetryOptions, type RetryPolicy, type Sleep 
  * up front (SMS text, e-mail, Slack blocks); an adapter only picks the ones its channel uses.
  */
 
-export type ChannelName = "sns" | "slack";
+/** `voice`: a call that speaks the page (End User Messaging SMS and Voice, voice-channel.ts). */
+export type ChannelName = "sns" | "slack" | "voice";
 
 export type PageTarget =
-  /** A person: SNS pages their `phone` (SMS), Slack DMs their `slackUserId`. */
+  /** A person: SNS pages their `phone` (SMS), voice calls it, Slack DMs their `slackUserId`. */
   | { kind: "person"; personId: string; phone?: string; slackUserId?: string; email?: string }
   /** An SNS topic: its subscriptions (SMS, e-mail, HTTPS, chat bots…) get the page. */
   | { kind: "topic"; arn: string }
@@ -34,6 +35,11 @@ export interface OutgoingPage {
   text: string;
   /** `text` is the notification / accessibility fallback; `blocks` are passed to Slack as they are. */
   slack: { text: string; blocks: unknown[] };
+  /**
+   * A voice page: the SSML the call speaks, and the six-digit ack code it reads out (a reply by
+   * SMS with the code acknowledges this page; see `voiceAckCode`). Only on voice pages.
+   */
+  voice?: { ssml: string; ackCode: string };
   /** The ack link did not fit the 140-character SMS, which says where to acknowledge instead. */
   smsLinkOmitted?: boolean;
 }

@@ -236,3 +236,41 @@ function abortedFailure(signal: AbortSignal | undefined, last: ProviderFailure |
   const after = last ? ` (last failure: ${last.code}: ${last.message})` : "";
   return { code: ABORTED, message: `gave up: ${why}${after}`, retryable: true };
 }
+
+/**
+ * AWS SDK errors as provider failures, for every AWS channel (SNS's query protocol, End User
+ * Messaging's JSON one): throttling, server faults, 5xx, timeouts and socket errors are retryable;
+ * other service errors (4xx) are permanent. The code is the wire `Code` when the protocol has one,
+ * else the error's name. Anything that is not an SDK or network error is rethrown (a bug).
+ */
+export function classifyAwsError(error: unknown): ProviderFailure {
+  if (!(error instanceof Error)) throw error;
+  const message = errorMessage(error);
+  if (error.name === "AbortError") return { code: "aborted", message, retryable: true };
+  if (isTimeoutError(error)) return { code: "Timeout", message, retryable: true };
+  const status = httpStatus(error);
+  const fault = "$fault" in error ? error.$fault : undefined;
+  if (status !== undefined || fault !== undefined) {
+    // The wire code (`<Error><Code>`): the SDK names modeled errors after their shape instead
+    // (`InvalidParameter` arrives as `InvalidParameterException`, `Throttled` as `ThrottledException`).
+    const wire = "Code" in error && typeof error.Code === "string" ? error.Code : undefined;
+    const code = wire ?? error.name;
+    const retryable =
+      THROTTLING_CODES.has(code) ||
+      THROTTLING_CODES.has(error.name) ||
+      fault === "server" ||
+      (status !== undefined && isRetryableStatus(status));
+    return { code, message, retryable };
+  }
+  if (isNetworkError(error)) return { code: errorCode(error) ?? "NetworkError", message, retryable: true };
+  if (error.name === "CredentialsProviderError")
+    return { code: "CredentialsProviderError", message, retryable: false };
+  throw error;
+}
+
+function httpStatus(error: Error): number | undefined {
+  if (!("$metadata" in error) || typeof error.$metadata !== "object" || error.$metadata === null)
+    return undefined;
+  const status = (error.$metadata as { httpStatusCode?: unknown }).httpStatusCode;
+  return typeof status === "number" ? status : undefined;
+}

@@ -35,14 +35,20 @@ import type { Log } from "@firebreak/core/shared/log";
 import * as z from "@firebreak/core/shared/zod";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { changeStatus, setStatus, validate, withRole } from "../incident/actions";
-import { type Actor, DEFAULT_SERVICE, IllegalTransitionError, type Incident } from "../incident/model";
+import {
+  type Actor,
+  DEFAULT_SERVICE,
+  IllegalTransitionError,
+  type Incident,
+  type Severity,
+} from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { Person } from "../oncall/directory";
 import type { DirectoryStore } from "../oncall/store";
 import { formatWorkingTime, heldUntil, urgencyOf, urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
 import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-store";
-import { type AckKey, ackUrl, signAckLink, verifyAckLink } from "./ack-link";
+import { type AckKey, ackUrl, signAckLink, verifyAckLink, voiceAckCode } from "./ack-link";
 import {
   type ChannelName,
   type DeliveryError,
@@ -101,6 +107,11 @@ export interface PagingConfig {
   sweepConcurrency: number;
   /** Batches per sweep at most (default 20): the rest waits for the next sweep. */
   sweepMaxBatches: number;
+  /**
+   * The severities whose pages also call a person's phone, when the voice channel is configured
+   * (default SEV1 and SEV2; the setting `FIREBREAK_VOICE_SEVERITIES`). See `pagesForTarget`.
+   */
+  voiceSeverities: readonly Severity[];
 }
 
 export const DEFAULT_PAGING_CONFIG: PagingConfig = {
@@ -110,6 +121,7 @@ export const DEFAULT_PAGING_CONFIG: PagingConfig = {
   sweepBatch: 50,
   sweepConcurrency: 4,
   sweepMaxBatches: 20,
+  voiceSeverities: ["SEV1", "SEV2"],
 };
 
 export interface PagingDeps {
@@ -117,7 +129,7 @@ export interface PagingDeps {
   pages: PageStore;
   directory: DirectoryStore;
   /** A channel left out is reported as `channel_not_configured` on each of its pages (never dropped). */
-  channels: { sns?: PageChannel; slack?: PageChannel };
+  channels: { sns?: PageChannel; slack?: PageChannel; voice?: PageChannel };
   clock?: Clock;
   /** Signs new ack links (and verifies them). */
   ackKey: AckKey;
@@ -1349,6 +1361,16 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
     ways.push(sms);
     if (context.deps.channels.sns) configured.push(sms);
   }
+  // A call besides the SMS, for the voice severities (not a grouped alarm's note to the IC), only
+  // when the voice channel is configured: it is optional, so never a `channel_not_configured` page.
+  if (
+    target.phone &&
+    !smsHeld &&
+    context.deps.channels.voice &&
+    spec.purpose !== "related_alarm" &&
+    configOf(context.deps).voiceSeverities.includes(context.incident.severity)
+  )
+    configured.push(planPage(context, { ...base, phone: target.phone }, "voice", spec));
   if (target.slackUserId) {
     const dm = planPage(context, { ...base, slackUserId: target.slackUserId }, "slack", spec, [
       target.slackUserId,
@@ -1472,6 +1494,14 @@ function render(
       target,
     };
     const none = { sms: "", email: { subject: "", body: "" } };
+    if (page.channel === "voice") {
+      step = "voice";
+      const phone = page.target.kind === "person" ? page.target.phone : undefined;
+      const ackCode = phone ? voiceAckCode(deps.ackKey, page.pageId, phone) : undefined;
+      const ssml = renderers.voice({ ...content, ...(ackCode ? { voiceAckCode: ackCode } : {}) });
+      const voice = ackCode ? { voice: { ssml, ackCode } } : {};
+      return { ...base, ...none, text: "", slack: { text: "", blocks: [] }, ...voice };
+    }
     if (page.channel === "slack") {
       step = "slack";
       const slack = renderers.slack(content);
@@ -1513,7 +1543,9 @@ async function sendPlanned(
   pages: readonly PlannedPage[],
 ): Promise<void> {
   if (pages.length === 0) return;
-  const channels = [deps.channels.sns, deps.channels.slack].filter((c): c is PageChannel => c !== undefined);
+  const channels = [deps.channels.sns, deps.channels.slack, deps.channels.voice].filter(
+    (c): c is PageChannel => c !== undefined,
+  );
   const timeoutMs = configOf(deps).sendTimeoutMs;
   const settled = await Promise.allSettled(
     pages.map(async ({ page, outgoing }) => {
@@ -1688,6 +1720,7 @@ function pageTargetName(target: PageTargetRecord): string {
 
 function viaLabel(page: Pick<StoredPage, "channel" | "target">): string {
   if (page.channel === "slack") return page.target.kind === "channel" ? "Slack" : "Slack DM";
+  if (page.channel === "voice") return "voice call";
   if (page.target.kind === "topic") return "SNS";
   return page.target.kind === "person" && page.target.phone ? "SMS" : "SNS";
 }
@@ -1920,7 +1953,7 @@ const MAX_ACK_ATTEMPTS = 40;
 export async function acknowledge(
   deps: PagingDeps,
   input: AcknowledgeInput,
-  via: "api" | "slack" | "link" = "api",
+  via: "api" | "slack" | "link" | "sms" = "api",
 ): Promise<Extract<AckResult, { ok: true }>> {
   const data = validate(acknowledgeInputSchema, input);
   const actor: Actor = data.actor;
@@ -1980,7 +2013,7 @@ export async function acknowledge(
       actor,
       at,
       summary: page
-        ? `page to ${pageTargetName(page.target)} (${levelLabel(page)}) acknowledged by ${summaryWho}${via === "link" ? " with the one-click link" : ""}${stopsLadder ? ": escalation stopped" : ""}`
+        ? `page to ${pageTargetName(page.target)} (${levelLabel(page)}) acknowledged by ${summaryWho}${via === "link" ? " with the one-click link" : via === "sms" ? " by SMS reply" : ""}${stopsLadder ? ": escalation stopped" : ""}`
         : `acknowledged by ${summaryWho}${byIc ? " (incident commander)" : ""}${stopsLadder ? ": escalation stopped" : ""}`,
       data: {
         via,

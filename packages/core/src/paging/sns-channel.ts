@@ -17,18 +17,7 @@ import {
   type SendOptions,
 } from "./channels";
 import { truncate } from "./messages";
-import {
-  errorCode,
-  errorMessage,
-  isNetworkError,
-  isRetryableStatus,
-  isTimeoutError,
-  type ProviderFailure,
-  type RetryPolicy,
-  type Sleep,
-  THROTTLING_CODES,
-  withRetry,
-} from "./retry";
+import { classifyAwsError, type RetryOutcome, type RetryPolicy, type Sleep, withRetry } from "./retry";
 
 /**
  * The SNS paging channel: a topic target gets one `Publish` with `MessageStructure: "json"`
@@ -60,14 +49,15 @@ export interface SnsClientOptions {
  * `requestTimeout` unless `throwOnRequestTimeout` is set).
  */
 export function createSnsClient(config: SNSClientConfig = {}, options: SnsClientOptions = {}): SNSClient {
-  return new SNSClient({
-    ...config,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 3_000,
-      throwOnRequestTimeout: true,
-    }),
+  return new SNSClient({ ...config, maxAttempts: 1, requestHandler: pagingRequestHandler(options) });
+}
+
+/** The HTTP handler of the AWS paging clients: bounded connect and request timeouts that throw. */
+export function pagingRequestHandler(options: SnsClientOptions = {}): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: options.connectionTimeoutMs ?? 1_000,
+    requestTimeout: options.requestTimeoutMs ?? 3_000,
+    throwOnRequestTimeout: true,
   });
 }
 
@@ -134,14 +124,23 @@ export class SnsChannel implements PageChannel {
       classifySnsError,
       retryOptionsFor(this.options, options),
     );
-    if (!outcome.ok) {
-      const { code, message, retryable, retryAfterMs } = outcome.failure;
-      return failed(code, message, retryable, outcome.attempts, retryAfterMs);
-    }
-    const messageId = outcome.value.MessageId;
-    if (!messageId) return failed("NoMessageId", "SNS answered without a MessageId", true, outcome.attempts);
-    return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
+    return messageIdResult(outcome, "SNS");
   }
+}
+
+/** An AWS send's outcome as a delivery: its `MessageId` the provider id (none is a retryable failure). */
+export function messageIdResult(
+  outcome: RetryOutcome<{ MessageId?: string | undefined }>,
+  service: string,
+): DeliveryResult {
+  if (!outcome.ok) {
+    const { code, message, retryable, retryAfterMs } = outcome.failure;
+    return failed(code, message, retryable, outcome.attempts, retryAfterMs);
+  }
+  const messageId = outcome.value.MessageId;
+  if (!messageId)
+    return failed("NoMessageId", `${service} answered without a MessageId`, true, outcome.attempts);
+  return { status: "delivered", providerId: messageId, attempts: outcome.attempts };
 }
 
 /** The Publish request for a page, or why SNS cannot deliver it. */
@@ -153,25 +152,33 @@ export function snsPublishFor(
     case "topic":
       return { publish: topicPublish(page, target.arn) };
     case "person": {
-      if (!target.phone)
-        return {
-          error: failed(DELIVERY_ERRORS.noAddress, `person ${target.personId} has no phone number`, false),
-        };
-      if (!E164.test(target.phone))
-        return {
-          error: failed(
-            "InvalidPhoneNumber",
-            `phone number of person ${target.personId} is not E.164 (+<country><number>)`,
-            false,
-          ),
-        };
-      return { publish: smsPublish(page, target.phone) };
+      const phone = phoneOf(target);
+      return "error" in phone ? phone : { publish: smsPublish(page, phone.phone) };
     }
     case "channel":
       return {
         error: failed(DELIVERY_ERRORS.unsupportedTarget, "SNS cannot page a Slack channel", false),
       };
   }
+}
+
+/** A person's phone, or why it cannot be called or texted (none, or not E.164). */
+export function phoneOf(
+  target: Extract<OutgoingPage["target"], { kind: "person" }>,
+): { phone: string } | { error: DeliveryResult } {
+  if (!target.phone)
+    return {
+      error: failed(DELIVERY_ERRORS.noAddress, `person ${target.personId} has no phone number`, false),
+    };
+  if (!E164.test(target.phone))
+    return {
+      error: failed(
+        "InvalidPhoneNumber",
+        `phone number of person ${target.personId} is not E.164 (+<country><number>)`,
+        false,
+      ),
+    };
+  return { phone: target.phone };
 }
 
 /** Publish to a topic: one JSON message with a rendering per protocol; attributes for filter policies. */
@@ -243,38 +250,8 @@ function cut(text: string, max: number): string {
 }
 
 /**
- * SNS / SDK errors as provider failures: throttling, 5xx, timeouts and socket errors are
- * retryable; other service errors (4xx: InvalidParameter, AuthorizationError, NotFound…) are
- * permanent. Anything that is not an SDK or network error is rethrown (a programming error).
+ * SNS / SDK errors as provider failures (retry.ts `classifyAwsError`): throttling, 5xx, timeouts and
+ * socket errors are retryable; other service errors (4xx: InvalidParameter, AuthorizationError,
+ * NotFound…) are permanent.
  */
-export function classifySnsError(error: unknown): ProviderFailure {
-  if (!(error instanceof Error)) throw error;
-  const message = errorMessage(error);
-  if (error.name === "AbortError") return { code: "aborted", message, retryable: true };
-  if (isTimeoutError(error)) return { code: "Timeout", message, retryable: true };
-  const status = httpStatus(error);
-  const fault = "$fault" in error ? error.$fault : undefined;
-  if (status !== undefined || fault !== undefined) {
-    // The wire code (`<Error><Code>`): the SDK names modeled errors after their shape instead
-    // (`InvalidParameter` arrives as `InvalidParameterException`, `Throttled` as `ThrottledException`).
-    const wire = "Code" in error && typeof error.Code === "string" ? error.Code : undefined;
-    const code = wire ?? error.name;
-    const retryable =
-      THROTTLING_CODES.has(code) ||
-      THROTTLING_CODES.has(error.name) ||
-      fault === "server" ||
-      (status !== undefined && isRetryableStatus(status));
-    return { code, message, retryable };
-  }
-  if (isNetworkError(error)) return { code: errorCode(error) ?? "NetworkError", message, retryable: true };
-  if (error.name === "CredentialsProviderError")
-    return { code: "CredentialsProviderError", message, retryable: false };
-  throw error;
-}
-
-function httpStatus(error: Error): number | undefined {
-  if (!("$metadata" in error) || typeof error.$metadata !== "object" || error.$metadata === null)
-    return undefined;
-  const status = (error.$metadata as { httpStatusCode?: unknown }).httpStatusCode;
-  return typeof status === "number" ? status : undefined;
-}
+export const classifySnsError = classifyAwsError;

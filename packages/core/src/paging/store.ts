@@ -25,6 +25,7 @@ import type { ChannelName, DeliveryError, PageTarget } from "./channels";
  *   INC#<id> / PAGE#<pageId>      a page: (incident, target, level, channel) and its delivery state
  *   INC#<id> / ESCALATION         ladder snapshot, steps taken, acknowledgement, next due time
  *   INC#<id> / ACKLINK#<pageId>   a one-click link that was used (TTL after the link expired)
+ *   SMSIN#<inboundMessageId>      an SMS reply that was acted on (TTL a week later)
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -696,6 +697,42 @@ export class PageStore {
           Key: keys.ackLink(incidentId, pageId),
           ConditionExpression: "consumedAt = :at",
           ExpressionAttributeValues: { ":at": consumedAt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Takes an inbound SMS reply once (a conditional put keyed by its `inboundMessageId`): false when
+   * it was taken before (SNS delivered it again). `expiresAt` (epoch seconds) is the item's TTL.
+   */
+  async claimInboundSms(inboundMessageId: string, at: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.inboundSms(inboundMessageId), type: "inbound_sms", claimedAt: at, expiresAt },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a taken reply back (acting on it failed): SNS's redelivery then acts on it. */
+  async releaseInboundSms(inboundMessageId: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.inboundSms(inboundMessageId),
+          ConditionExpression: "claimedAt = :at",
+          ExpressionAttributeValues: { ":at": at },
         }),
       );
     } catch (error) {

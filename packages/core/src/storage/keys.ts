@@ -20,6 +20,8 @@ export const keys = {
   pagePrefix: () => "PAGE#",
   escalation: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "ESCALATION" }),
   ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
+  /** An inbound SMS reply (paging/sms-reply.ts) taken once, by End User Messaging's inboundMessageId. */
+  inboundSms: (inboundMessageId: string) => ({ pk: `SMSIN#${inboundMessageId}`, sk: "SMSIN" }),
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
   /** The runtime shift overrides (oncall/shift-overrides.ts), beside the directory. */
   shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),

@@ -40,7 +40,7 @@ export interface AckLinkLog {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: both Hono flavours (hono and hono/tiny) with any env
-type AnyHono = Hono<any> | TinyHono<any>;
+export type AnyHono = Hono<any> | TinyHono<any>;
 
 export function registerAckLinks(app: AnyHono, getPaging: () => PagingDeps, log?: AckLinkLog): void {
   // GET says what the link is for and whether it still works; only a usable link shows the form.

@@ -55,15 +55,9 @@ import {
 } from "@firebreak/core/integrations/receive";
 import {
   asLambdaRecord,
-  type CertificateFetcher,
-  cachedCertificateFetcher,
-  isSnsUrl,
   readSnsMessage,
   SNS_FORMAT,
   type SnsHttpMessage,
-  SnsSignatureError,
-  topicRegion,
-  verifySnsMessage,
 } from "@firebreak/core/integrations/sns";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
@@ -71,24 +65,10 @@ import type { Log } from "@firebreak/core/shared/log";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
+import { type SnsHttp, settleSnsMessage, snsOverHttps } from "./sns-http";
 
-/** What the SNS endpoint needs of SNS's hosts (the real ones on Lambda; a fake in tests). */
-export interface SnsHttp {
-  fetchCertificate: CertificateFetcher;
-  /** Visits a subscription's SubscribeURL (already checked to be SNS's own host). */
-  confirm(url: string): Promise<void>;
-}
-
-/** SNS's hosts over https: certificates cached per URL, confirmations with a 5 s bound. */
-export function snsOverHttps(): SnsHttp {
-  return {
-    fetchCertificate: cachedCertificateFetcher(),
-    async confirm(url) {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`SNS answered ${res.status} to the subscription confirmation`);
-    },
-  };
-}
+export type { SnsHttp };
+export { snsOverHttps };
 
 export interface IntegrationDeps {
   receive: ReceiveDeps;
@@ -571,34 +551,17 @@ export function createIntegrationsApp(getDeps: () => IntegrationDeps): Hono {
         json.body,
       );
     }
-    const sns = deps.sns ?? snsOverHttps();
-    try {
-      await verifySnsMessage(message, sns.fetchCertificate);
-    } catch (error) {
-      if (!(error instanceof SnsSignatureError)) throw error;
-      deps.log?.warn("SNS message refused: its signature does not check out", {
-        reason: error.message,
-        integration: integration.id,
-      });
-      return refuse(403, `SNS message refused: ${error.message}`);
-    }
-    if (message.Type === "UnsubscribeConfirmation")
-      return c.json({ status: "ignored", reason: "an unsubscribe confirmation" });
-    if (message.Type === "SubscriptionConfirmation") {
-      const url = message.SubscribeURL ?? "";
-      if (!isSnsUrl(url, topicRegion(message.TopicArn) ?? "", "subscribe"))
-        return refuse(
-          403,
-          `SubscribeURL must be https on SNS's host for the topic's region, not ${url.slice(0, 200)}`,
-        );
-      try {
-        await sns.confirm(url);
-      } catch (error) {
-        deps.log?.error("SNS subscription confirmation failed; SNS will send it again", {
-          error: String(error),
-        });
+    const settled = await settleSnsMessage(message, deps.sns ?? snsOverHttps());
+    if (settled.kind === "answered") {
+      if (settled.status === 403)
+        deps.log?.warn("SNS message refused", { reason: settled.reason, integration: integration.id });
+      if (settled.status === 503) {
+        deps.log?.error("SNS subscription confirmation failed", { reason: settled.reason });
         return tryAgain(refuse);
       }
+      if (settled.status !== 200) return refuse(settled.status, settled.reason);
+      if (message.Type === "UnsubscribeConfirmation")
+        return c.json({ status: "ignored", reason: "an unsubscribe confirmation" });
       deps.log?.info("SNS subscription confirmed", { topic: message.TopicArn, integration: integration.id });
       return c.json({ status: "confirmed", topic: message.TopicArn });
     }

@@ -5,6 +5,7 @@
  * `Resource.X`, process.env), the local runtime gives them its own (DynamoDB Local, the HTTP
  * fakes, the in-process bus). Only the adapters differ; the setting and secret names are the same.
  */
+import type { PinpointSMSVoiceV2Client } from "@aws-sdk/client-pinpoint-sms-voice-v2";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { EventPublisher } from "@firebreak/core/events/publisher";
@@ -12,7 +13,7 @@ import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { HealthChecks } from "../api/health";
-import type { SnsHttp } from "../integrations/app";
+import type { SnsHttp } from "../integrations/sns-http";
 
 /** The secrets (sst.Secret on AWS, infra/secrets.ts), by their SST names. */
 export type SecretName =
@@ -44,6 +45,8 @@ export interface Platform {
   adapters?: {
     /** SNS for direct SMS; `clientForRegion` for topics in other regions. */
     sns?: { client: SNSClient; clientForRegion?: (region: string) => SNSClient };
+    /** End User Messaging SMS and Voice for voice pages (a recording fake locally). */
+    smsVoice?: PinpointSMSVoiceV2Client;
     /** SNS's hosts for HTTP(S) subscriptions (certificates, confirmations); the real ones by default. */
     snsHttp?: SnsHttp;
     /** The Slack Web API's base URL (a recording fake locally). */

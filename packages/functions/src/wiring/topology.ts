@@ -220,10 +220,10 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-status.handler",
     routes: ["GET /api/status/summary", "GET /api/status/feed.atom"],
   },
-  /** One-click ack links: only this function and the pager hold the AckKey secret. */
+  /** One-click ack links and SMS replies to pages: only this function and the pager hold the AckKey secret. */
   Ack: {
     handler: "packages/functions/src/ack.handler",
-    routes: ["GET /ack/{token}", "POST /ack/{token}"],
+    routes: ["GET /ack/{token}", "POST /ack/{token}", "POST /sms/inbound"],
   },
   /**
    * Alerts from other monitors, authenticated by integration keys (core/integrations): Prometheus

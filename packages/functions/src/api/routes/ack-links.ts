@@ -5,5 +5,10 @@
  */
 import { registerAckLinks } from "../ack-link-routes";
 import { type BaseDeps, pagingOf, type RouteGroup } from "../base";
+import { registerSmsInbound } from "../sms-inbound-routes";
 
-export const ackLinkRoutes: RouteGroup<BaseDeps> = (app, ctx) => registerAckLinks(app, () => pagingOf(ctx));
+/** With them, `POST /sms/inbound` (SMS replies): the whole-API app has no two-way topic, so it answers 404. */
+export const ackLinkRoutes: RouteGroup<BaseDeps> = (app, ctx) => {
+  registerAckLinks(app, () => pagingOf(ctx));
+  registerSmsInbound(app, () => ({ paging: pagingOf(ctx) }));
+};

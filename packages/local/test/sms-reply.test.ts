@@ -1,0 +1,186 @@
+/**
+ * Voice pages and acknowledging by SMS reply, through the local runtime (issue 21 items 2 and 3):
+ * a SEV1 pages the on-call person by SMS and by a voice call (the real End User Messaging client
+ * against the fake, with the SSML), then their SMS reply "1", delivered as End User Messaging's
+ * two-way topic delivers it (an SNS HTTP(S) notification, signed here as SNS signs, with a key
+ * whose public half the fake SNS host serves), acknowledges the page as that person and stops the
+ * escalation. Numbers that were not paged, or are not in the directory, acknowledge nothing; a
+ * redelivered reply acts once; forged and off-topic messages are refused.
+ */
+import { generateKeyPairSync, sign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { readSnsMessage, type SnsHttpMessage, stringToSign } from "@firebreak/core/integrations/sns";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { whoIsOnCall } from "@firebreak/core/oncall/who";
+import { voiceAckCode } from "@firebreak/core/paging/ack-link";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock, testInstant } from "../../core/test/support/clock";
+import { fixture } from "../../core/test/support/fixtures";
+import { alarmStateChangeEvent } from "../src/alarm-events";
+import { ssmlProblem } from "../src/fake-sms-voice";
+import type { LocalRuntime } from "../src/runtime";
+import { sendAlarmEvent, startTestRuntime, whenDefined } from "./support/runtime";
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const ORIGINATION = "arn:aws:sms-voice:ap-southeast-2:111122223333:phone-number/phone-0a1b2c3d4e5f";
+const ENVELOPE = "sms/two-way-sms-notification.body.json";
+const TOPIC = readSnsMessage(fixture(ENVELOPE)).TopicArn;
+const demo = parseDirectoryYaml(
+  readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
+);
+
+let runtime: LocalRuntime;
+let sequence = 0;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime("sms-reply", {
+    clock: testClock(),
+    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC },
+    snsHttp: {
+      fetchCertificate: async () => publicKey.export({ type: "spki", format: "pem" }).toString(),
+      confirm: async () => undefined,
+    },
+  });
+});
+afterAll(() => runtime.stop());
+
+/** The fixture's reply, from `from` saying `body`, as a new inbound message (or `id`'s again), signed. */
+function reply(from: string, body: string, change: Partial<SnsHttpMessage> = {}, id = `in-${++sequence}`) {
+  const envelope = readSnsMessage(fixture(ENVELOPE));
+  const payload = {
+    ...JSON.parse(envelope.Message),
+    originationNumber: from,
+    messageBody: body,
+    inboundMessageId: id,
+  };
+  const m = { ...envelope, MessageId: `msg-${id}`, Message: JSON.stringify(payload), ...change };
+  const signature = sign("sha1", Buffer.from(stringToSign(m)), privateKey).toString("base64");
+  return { ...m, Signature: signature };
+}
+
+async function deliver(m: unknown) {
+  const res = await fetch(`${runtime.url}/sms/inbound`, {
+    method: "POST",
+    headers: {
+      "content-type": "text/plain; charset=UTF-8",
+      "x-amz-sns-message-type": "Notification",
+      "user-agent": "Amazon Simple Notification Service Agent",
+    },
+    body: JSON.stringify(m),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the outcomes have several shapes
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+describe("a SEV1 calls the on-call person; their SMS reply 1 acknowledges", () => {
+  let incidentId: string;
+  let number: number;
+  const first = whoIsOnCall(demo, "checkout", testInstant()).levels[0]?.targets[0];
+  if (first?.type !== "person") throw new Error("checkout level 1 resolves to no one at the test instant");
+  const phone = first.person.phone!;
+
+  it("pages level 1 by a voice call with the SSML (severity, incident, service, title, ack code)", async () => {
+    const opened = await sendAlarmEvent(
+      runtime,
+      alarmStateChangeEvent({
+        name: "checkout-payments-down",
+        state: "ALARM",
+        service: "checkout",
+        severity: "sev1",
+        account: "111122223333",
+        region: "ap-southeast-2",
+        at: testInstant(),
+      }),
+    );
+    incidentId = opened.incidentId!;
+    const call = await whenDefined(() =>
+      runtime.fakeSmsVoice.calls.find((c) => c.destinationPhoneNumber === phone),
+    );
+    number = (await runtime.store.getIncident(incidentId))!.number;
+    expect(call).toMatchObject({ originationIdentity: ORIGINATION, messageBodyTextType: "SSML" });
+    expect(ssmlProblem(call.messageBody)).toBeUndefined();
+    expect(call.messageBody).toContain(`Severity 1 incident, number ${number}, service checkout.`);
+    // The call reached the fake; its outcome is recorded just after.
+    const voicePage = await whenDefined(async () =>
+      (await runtime.paging.pages.listPages(incidentId)).find(
+        (p) =>
+          p.channel === "voice" &&
+          p.target.kind === "person" &&
+          p.target.phone === phone &&
+          p.delivery !== "requested",
+      ),
+    );
+    expect(voicePage?.delivery).toBe("delivered");
+    const code = voiceAckCode(runtime.paging.ackKey, voicePage!.pageId, phone);
+    expect(call.messageBody).toContain(`<say-as interpret-as="digits">${code}</say-as>`);
+    // The SMS went too (voice is besides it, not instead).
+    expect(runtime.fakeSns.published.some((m) => m.phoneNumber === phone)).toBe(true);
+  });
+
+  it("does nothing for a number not in the directory, or one in it that was not paged", async () => {
+    const stranger = await deliver(reply("+15555550199", "1"));
+    expect(stranger).toMatchObject({ status: 200, json: { outcome: "ignored", reason: "unknown_number" } });
+    const paged = new Set([
+      ...runtime.fakeSns.published.map((m) => m.phoneNumber),
+      ...runtime.fakeSmsVoice.calls.map((c) => c.destinationPhoneNumber),
+    ]);
+    const bystander = demo.people.find((p) => p.phone && !paged.has(p.phone))!;
+    const other = await deliver(reply(bystander.phone!, "ack"));
+    expect(other).toMatchObject({ status: 200, json: { outcome: "ignored", reason: "not_paged" } });
+    const stop = await deliver(reply(phone, "STOP"));
+    expect(stop).toMatchObject({ status: 200, json: { outcome: "ignored", reason: "keyword" } });
+    expect((await runtime.store.getIncident(incidentId))!.status).toBe("declared");
+  });
+
+  it("refuses a forged signature and another topic's message (403), acknowledging nothing", async () => {
+    const forged = reply(phone, "1");
+    expect((await deliver({ ...forged, Signature: Buffer.alloc(256).toString("base64") })).status).toBe(403);
+    const tampered = reply(phone, "ACK");
+    expect((await deliver({ ...tampered, Message: tampered.Message.replace("ACK", "1") })).status).toBe(403);
+    const elsewhere = reply(phone, "1", { TopicArn: "arn:aws:sns:ap-southeast-2:111122223333:someone-else" });
+    expect((await deliver(elsewhere)).status).toBe(403);
+    expect((await runtime.store.getIncident(incidentId))!.status).toBe("declared");
+  });
+
+  it("dead-letters a signed notification that is not an inbound SMS, with its reason", async () => {
+    const before = runtime.deadLetters.letters.length;
+    const junk = reply(phone, "1", { Message: "deploy finished" });
+    const answer = await deliver({
+      ...junk,
+      Signature: sign("sha1", Buffer.from(stringToSign(junk)), privateKey).toString("base64"),
+    });
+    expect(answer).toMatchObject({ status: 200, json: { status: "dead-lettered" } });
+    expect(runtime.deadLetters.letters.slice(before)).toEqual([
+      expect.objectContaining({ source: "sms-inbound", reason: expect.stringContaining("not JSON") }),
+    ]);
+  });
+
+  it("acknowledges on '1' from the paged number, as that person; the escalation stops; a redelivery acts once", async () => {
+    const message = reply(phone, "1", {}, "reply-one");
+    const answer = await deliver(message);
+    expect(answer).toMatchObject({
+      status: 200,
+      json: { outcome: "acknowledged", incidentId, incidentNumber: number, personId: first.person.id },
+    });
+    const incident = await runtime.store.getIncidentWithTimeline(incidentId);
+    expect(incident!.incident.status).toBe("acknowledged");
+    const ack = incident!.timeline.find((e) => e.kind === "page.acknowledged");
+    expect(ack).toMatchObject({ actor: { type: "user", id: first.person.id, name: first.person.name } });
+    expect(ack!.data).toMatchObject({ via: "sms", escalationStopped: true });
+    const escalation = await runtime.paging.pages.getEscalation(incidentId);
+    expect(escalation?.ladderDone?.reason).toBe("acknowledged");
+    expect(escalation?.acknowledgedBy?.id).toBe(first.person.id);
+    const confirmations = () =>
+      runtime.fakeSns.published.filter(
+        (m) => m.phoneNumber === phone && m.message.startsWith(`Acknowledged INC-${number}`),
+      );
+    expect(confirmations()).toHaveLength(1);
+
+    // SNS delivers at least once: the same inbound message again changes nothing and says nothing.
+    const again = await deliver(message);
+    expect(again).toMatchObject({ status: 200, json: { outcome: "duplicate" } });
+    expect(confirmations()).toHaveLength(1);
+    const after = await runtime.store.getIncidentWithTimeline(incidentId);
+    expect(after!.timeline.filter((e) => e.kind === "page.acknowledged")).toHaveLength(1);
+  });
+});
