@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** Settings every project shares. */
@@ -33,6 +34,10 @@ const SCHEDULE_INSTANTS = {
 
 export default defineConfig({
   test: {
+    // At least two test files at once: vitest's default (one less than the cores) runs them one at
+    // a time on a 2-core machine, where most of a file's time is spent waiting on DynamoDB Local,
+    // Chromium or the local runtime's timers, not on its own CPU.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // The root project's global setup runs once for every project: one DynamoDB Local for the run.
     globalSetup: ["packages/local/test/global-setup.ts"],
     projects: [

@@ -184,3 +184,54 @@ describe("a SEV1 calls the on-call person; their SMS reply 1 acknowledges", () =
     expect(after!.timeline.filter((e) => e.kind === "page.acknowledged")).toHaveLength(1);
   });
 });
+
+describe("with two open incidents paging one number, the reply names which", () => {
+  const first = whoIsOnCall(demo, "cart", testInstant()).levels[0]?.targets[0];
+  if (first?.type !== "person") throw new Error("cart level 1 resolves to no one at the test instant");
+  const phone = first.person.phone!;
+
+  it("acts on 'ack INC-n' for that incident only, and on a call's code for the call's page", async () => {
+    const checkout = (await runtime.store.listOpen({ limit: 10 })).items.find((i) =>
+      i.services.includes("checkout"),
+    );
+    if (!checkout) throw new Error("the first describe's checkout incident is not open");
+    // A second SEV1 of the same team (its other service: not grouped), to the same person.
+    const opened = await sendAlarmEvent(
+      runtime,
+      alarmStateChangeEvent({
+        name: "cart-writes-failing",
+        state: "ALARM",
+        service: "cart",
+        severity: "sev1",
+        account: "111122223333",
+        region: "ap-southeast-2",
+        at: testInstant(),
+      }),
+    );
+    const cartId = opened.incidentId!;
+    expect(cartId).not.toBe(checkout.id);
+    const call = await whenDefined(async () =>
+      (await runtime.paging.pages.listPages(cartId)).find(
+        (p) => p.channel === "voice" && p.target.kind === "person" && p.target.phone === phone,
+      ),
+    );
+
+    // Naming the checkout incident acknowledges its other page to this number ("1" took one), not
+    // the newer cart page that a bare "1" would take.
+    const named = await deliver(reply(phone, `ack INC-${checkout.number}`));
+    expect(named).toMatchObject({ status: 200, json: { outcome: "acknowledged", incidentId: checkout.id } });
+    expect((await runtime.store.getIncident(cartId))!.status).toBe("declared");
+
+    // A code that is not the call's acknowledges nothing; the call's code acknowledges its page.
+    const code = voiceAckCode(runtime.paging.ackKey, call.pageId, phone);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+    const missed = await deliver(reply(phone, wrong));
+    expect(missed).toMatchObject({ status: 200, json: { outcome: "ignored", reason: "no_matching_page" } });
+    const byCode = await deliver(reply(phone, `ack ${code}`));
+    expect(byCode).toMatchObject({
+      status: 200,
+      json: { outcome: "acknowledged", incidentId: cartId, pageId: call.pageId, alreadyAcknowledged: false },
+    });
+    expect((await runtime.store.getIncident(cartId))!.status).toBe("acknowledged");
+  });
+});

@@ -23,8 +23,9 @@
  *   it changes nothing, and does not send the confirmation again.
  * - The confirmation ("Acknowledged INC-42 …") goes back through the SMS channel, best effort.
  */
-import * as z from "@firebreak/core/shared/zod";
+
 import { ValidationError } from "@firebreak/core/shared/errors";
+import * as z from "@firebreak/core/shared/zod";
 import type { Actor, Incident } from "../incident/model";
 import { matchesVoiceAckCode } from "./ack-link";
 import type { OutgoingPage } from "./channels";
