@@ -703,19 +703,21 @@ function personOf(t: Extract<SnapshotTarget, { type: "person" }>): SnapshotPerso
 // Planning a step (pure, given the time)
 // ---------------------------------------------------------------------------------------------
 
-interface Draft {
+/** A timeline entry the plan writes, before it has an id and a time. */
+export interface Draft {
   kind: string;
   summary: string;
   data: Record<string, unknown>;
 }
 
 /** A page to send: its rendering, or why it could not be rendered (then it is recorded as failed, unsent). */
-interface PlannedPage {
+export interface PlannedPage {
   page: StoredPage;
   outgoing: OutgoingPage | { renderError: DeliveryError };
 }
 
-interface Plan {
+/** What `planEscalation` decides: the escalation as it becomes, the pages to send, the timeline entries. */
+export interface Plan {
   after: EscalationRecord;
   pages: PlannedPage[];
   drafts: Draft[];
@@ -741,9 +743,11 @@ function acknowledgedAt(escalation: EscalationRecord, incident: Incident): strin
 
 /**
  * What the escalation does now: the ladder's next step when due, the role-coverage rule, the
- * stop when acknowledged or resolved, and the next due time. `extra` drafts go first.
+ * stop when acknowledged or resolved, and the next due time. `extra` drafts go first. Pure: it reads
+ * no store and sends nothing (the caller writes `after` and the drafts in one transaction, then
+ * sends the pages), and `before` is left as it was.
  */
-function planEscalation(
+export function planEscalation(
   deps: PagingDeps,
   before: EscalationRecord,
   incident: Incident,

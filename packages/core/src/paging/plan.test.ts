@@ -1,0 +1,199 @@
+/**
+ * `planEscalation` on its own: what the escalation does at a given instant, from the escalation
+ * record, the incident and its timeline, with no store read and no channel called. The DynamoDB Local tests (service.test.ts) cover the same decisions through
+ * the stores; these pin them without one.
+ */
+import { describe, expect, it } from "vitest";
+import type { Incident } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import type { DeliveryResult, OutgoingPage, PageChannel } from "./channels";
+import { PAGING_KINDS, type PagingDeps, planEscalation } from "./service";
+import type { EscalationRecord, SnapshotTarget } from "./store";
+
+const T0 = "2026-03-08T06:55:00.000Z"; // five minutes before the US clocks spring forward
+const plus = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000);
+
+const alice: SnapshotTarget = {
+  type: "person",
+  personId: "alice",
+  name: "Alice Ng",
+  phone: "+14255550182",
+  slackUserId: "U0ALICE01",
+};
+const bob: SnapshotTarget = { type: "person", personId: "bob", name: "Bob Ortiz", phone: "+14255550199" };
+
+/** A channel that must not be called: the plan sends nothing. */
+const untouchable = (name: PageChannel["name"]): PageChannel => ({
+  name,
+  send: async (_page: OutgoingPage): Promise<DeliveryResult> => {
+    throw new Error("planEscalation sent a page");
+  },
+});
+
+function deps(
+  channels: PagingDeps["channels"] = { sns: untouchable("sns"), slack: untouchable("slack") },
+): PagingDeps {
+  const noStore = new Proxy(
+    {},
+    { get: () => () => Promise.reject(new Error("planEscalation read a store")) },
+  );
+  return {
+    incidents: noStore as PagingDeps["incidents"],
+    pages: noStore as PagingDeps["pages"],
+    directory: noStore as PagingDeps["directory"],
+    channels,
+    ackKey: { id: "k1", secret: "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA" },
+    ackBaseUrl: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/ack",
+  } as PagingDeps;
+}
+
+function incident(change: Partial<Incident> = {}): Incident {
+  return {
+    id: "01KGM8C6BQWC1YYJABJBRFQH4X",
+    number: 42,
+    title: "checkout-payments-down",
+    severity: "SEV1",
+    status: "declared",
+    services: ["checkout"],
+    locations: [{ account: "111122223333", region: "us-east-1" }],
+    source: "alarm",
+    flapping: false,
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+    ...change,
+  };
+}
+
+function escalation(change: Partial<EscalationRecord> = {}): EscalationRecord {
+  return {
+    incidentId: "01KGM8C6BQWC1YYJABJBRFQH4X",
+    version: 1,
+    status: "active",
+    severity: "SEV1",
+    declaredAt: T0,
+    teamId: "checkout",
+    teamName: "Checkout",
+    policyId: "checkout-policy",
+    policyName: "Checkout",
+    ladder: {
+      levels: [
+        { level: 1, timeoutMinutes: 5, targets: [alice] },
+        { level: 2, timeoutMinutes: 10, targets: [bob] },
+      ],
+      repeat: 0,
+      fallback: { targets: [], nobody: "no fallback" },
+    },
+    people: [
+      { personId: "alice", name: "Alice Ng", phone: "+14255550182", slackUserId: "U0ALICE01" },
+      { personId: "bob", name: "Bob Ortiz", phone: "+14255550199" },
+    ],
+    steps: [],
+    coverage: { attempts: 0 },
+    startedAt: T0,
+    updatedAt: T0,
+    ...change,
+  };
+}
+
+/** Level 1 paged at T0 (the start), nothing since. */
+const level1Paged = () =>
+  escalation({
+    version: 2,
+    steps: [{ level: 1, round: 0, requestedAt: T0, trigger: "start" }],
+    nextDueAt: plus(5).toISOString(),
+  });
+
+const ways = (plan: ReturnType<typeof planEscalation>) =>
+  plan.pages.map(({ page }) => {
+    const t = page.target;
+    return `${page.channel} level ${page.level} ${t.kind === "person" ? t.personId : t.kind}`;
+  });
+
+describe("planEscalation: what the escalation does at an instant, with no store and no send", () => {
+  it("starts at level 1: an SMS and a Slack DM to the person on call, and leaves the record it was given as it was", () => {
+    const before = escalation();
+    const copy = structuredClone(before);
+    const plan = planEscalation(deps(), before, incident(), [], plus(0));
+    expect(ways(plan)).toEqual(["sns level 1 alice", "slack level 1 alice"]);
+    expect(plan.after.steps).toEqual([{ level: 1, round: 0, requestedAt: T0, trigger: "start" }]);
+    expect(plan.after.version).toBe(2);
+    expect(plan.after.status).toBe("active");
+    expect(plan.pages.every(({ outgoing }) => !("renderError" in outgoing))).toBe(true);
+    expect(before).toEqual(copy);
+  });
+
+  it("escalates to level 2 when level 1's timeout passes unacknowledged (across the DST change)", () => {
+    const plan = planEscalation(deps(), level1Paged(), incident(), [], plus(5));
+    expect(ways(plan)).toEqual(["sns level 2 bob"]);
+    expect(plan.after.steps.at(-1)).toMatchObject({ level: 2, round: 0, trigger: "timeout" });
+    expect(plan.drafts).toContainEqual(
+      expect.objectContaining({
+        kind: PAGING_KINDS.escalated,
+        summary: expect.stringContaining("nobody acknowledged: escalated to level 2: paging Bob Ortiz"),
+      }),
+    );
+  });
+
+  it("pages nobody before the timeout", () => {
+    const plan = planEscalation(deps(), level1Paged(), incident(), [], plus(1));
+    expect(plan.pages).toEqual([]);
+    expect(plan.after.steps).toHaveLength(1);
+  });
+
+  it("stops once the incident commander acknowledges: no page at the timeout, one 'stopped' entry", () => {
+    const ackAt = plus(3).toISOString();
+    const acked = incident({
+      status: "acknowledged",
+      acknowledgedAt: ackAt,
+      roles: { ic: { personId: "alice", personName: "Alice Ng", assignedAt: T0 } },
+    });
+    const timeline: TimelineEntry[] = [
+      {
+        id: "01KK63MMD0ER0VWX1JGRDH0Z1K",
+        incidentId: acked.id,
+        kind: "incident.status_changed",
+        actor: { type: "user", id: "alice", name: "Alice Ng" },
+        at: ackAt,
+        summary: "status declared → acknowledged",
+        data: { from: "declared", to: "acknowledged" },
+      },
+    ];
+    const plan = planEscalation(deps(), level1Paged(), acked, timeline, plus(5));
+    expect(plan.pages).toEqual([]);
+    expect(plan.after.ladderDone).toMatchObject({ reason: "acknowledged" });
+    expect(plan.drafts.filter((d) => d.kind === PAGING_KINDS.stopped)).toHaveLength(1);
+  });
+
+  it("keeps escalating a SEV1 acknowledged by someone other than its incident commander (role coverage)", () => {
+    const acked = incident({ status: "acknowledged", acknowledgedAt: plus(3).toISOString() });
+    const plan = planEscalation(deps(), level1Paged(), acked, [], plus(5));
+    expect(ways(plan)).toEqual(["sns level 2 bob"]);
+    expect(plan.after.steps.at(-1)).toMatchObject({ level: 2, trigger: "role_coverage" });
+  });
+
+  it("is done when the incident is resolved", () => {
+    const resolved = incident({ status: "resolved", resolvedAt: plus(2).toISOString() });
+    const plan = planEscalation(deps(), level1Paged(), resolved, [], plus(5));
+    expect(plan.pages).toEqual([]);
+    expect(plan.after).toMatchObject({ status: "done", doneReason: "resolved" });
+    expect(plan.after.nextDueAt).toBeUndefined();
+  });
+
+  it("calls too for a SEV1 when the voice channel is configured, and never without it", () => {
+    const withVoice = deps({
+      sns: untouchable("sns"),
+      slack: untouchable("slack"),
+      voice: untouchable("voice"),
+    });
+    expect(ways(planEscalation(withVoice, escalation(), incident(), [], plus(0)))).toEqual([
+      "sns level 1 alice",
+      "voice level 1 alice",
+      "slack level 1 alice",
+    ]);
+    const sev3 = incident({ severity: "SEV3" });
+    expect(
+      ways(planEscalation(withVoice, escalation({ severity: "SEV3" }), sev3, [], plus(0))),
+    ).not.toContain("voice level 1 alice");
+  });
+});
