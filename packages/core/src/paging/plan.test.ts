@@ -180,7 +180,7 @@ describe("planEscalation: what the escalation does at an instant, with no store 
     expect(plan.after.nextDueAt).toBeUndefined();
   });
 
-  it("calls too for a SEV1 when the voice channel is configured, and never without it", () => {
+  it("calls too for a SEV1 when the voice channel is configured (the start test has none without it), not for a SEV3", () => {
     const withVoice = deps({
       sns: untouchable("sns"),
       slack: untouchable("slack"),
