@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pinnedClock } from "../../packages/core/src/shared/clock";
 import { alarmStateChangeEvent } from "../../packages/local/src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../../packages/local/src/runtime";
+import { whenDefined } from "../../packages/local/test/support/runtime";
 import { type Evaluation, ensureSstInstall, evaluate, resourcesOf, TEST_CONFIG } from "./sst-harness";
 
 /** What a team puts in `.env` for `sst deploy` (docs/deploy.md). */
@@ -134,20 +135,11 @@ async function settledPages(
   id: string,
   headers: Record<string, string>,
 ): Promise<Page[]> {
-  return eventually(async () => {
+  return whenDefined(async () => {
     const res = await fetch(`${target.url}/api/pages?incident=${id}`, { headers });
     const { items } = (await res.json()) as { items: Page[] };
     return items.length > 0 && items.every((p) => p.state !== "requested") ? items : undefined;
-  }, "the first pages");
-}
-
-async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 150; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  });
 }
 
 describe("a deploy-shaped local runtime", () => {
@@ -187,12 +179,12 @@ describe("a deploy-shaped local runtime", () => {
     const id = await fireAlarm(runtime);
 
     // Roles from the on-call directory.
-    const incident = await eventually(async () => {
+    const incident = await whenDefined(async () => {
       const detail = await api<{ number: number; roles?: Record<string, { personId: string }> }>(
         `/api/incidents/${id}`,
       );
       return detail.roles?.ic && detail.roles.ops && detail.roles.comms ? detail : undefined;
-    }, "the initial roles");
+    });
     expect(incident.roles?.ic?.personId).toBe("alice");
 
     // Every page delivered: SMS and Slack DM to the IC (level 1), and the team's alert channel.
@@ -252,12 +244,12 @@ describe("a deploy-shaped local runtime", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ summary: "rolled back the deploy" }),
     });
-    const postmortem = await eventually(async () => {
+    const postmortem = await whenDefined(async () => {
       const res = await fetch(`${runtime.url}/api/incidents/${id}/postmortem`, { headers: responder });
       return res.status === 200
         ? ((await res.json()) as { markdown?: string; metadata?: unknown })
         : undefined;
-    }, "the postmortem draft");
+    });
     expect(JSON.stringify(postmortem)).toContain(`INC-${incident.number}`);
   });
 
