@@ -3,8 +3,10 @@ import { defineConfig } from "vitest/config";
 
 /** Settings every project shares. */
 const shared = {
-  testTimeout: 30_000,
-  hookTimeout: 60_000,
+  // Bounds for a hung test, not timings: with two test files at once on two cores, a test against
+  // DynamoDB Local can take twice as long as alone (one property test of concurrent ingests: 30 s).
+  testTimeout: 90_000,
+  hookTimeout: 120_000,
   pool: "forks" as const,
   // Every fast-check property runs with a known seed (FIREBREAK_FC_SEED overrides it).
   setupFiles: ["packages/core/test/support/fast-check-seed.ts"],

@@ -678,8 +678,8 @@ describe("ingestAlarmTransition: grouping by service (the team's `grouping`, def
           const alarms = order.map((i) => on(service, `${service}-alarm-${i}`, "ALARM", i));
           // All at once, each delivered twice (at-least-once): one incident, six alarms, none lost.
           const results = await Promise.all(
-            [...alarms, ...alarms].map((t) =>
-              grouped({ ...t, deliveryId: `${t.deliveryId}-${Math.random()}` }, {}, directory),
+            [...alarms, ...alarms].map((t, copy) =>
+              grouped({ ...t, deliveryId: `${t.deliveryId}-${copy}` }, {}, directory),
             ),
           );
           const ids = new Set(results.filter((r) => r.incidentId).map((r) => r.incidentId));
