@@ -8,7 +8,7 @@ import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { lambdaContext } from "../../local/src/apigw";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
@@ -1181,10 +1181,14 @@ describe("/incident action (with an on-call directory)", () => {
   });
 
   it("adds an item once, however often the same command arrives; closes it; lists it", async () => {
+    // The Slack app checks signatures and due dates against Date: pinned for this test.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-03-14T09:00:00.000Z") });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     await command("declare checkout errors sev2 service:checkout", DANA);
     const body = commandBody({
-      // Due in 30 days of the real clock (the Slack app here checks signatures against it).
-      text: `action "Add a pre-deploy check" <@U01BOB0002|bob> due:${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} INC-1`,
+      text: `action "Add a pre-deploy check" <@U01BOB0002|bob> due:2026-04-13 INC-1`,
       user_id: DANA.id,
       user_name: DANA.name,
       channel_id: CHANNEL,

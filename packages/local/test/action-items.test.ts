@@ -8,6 +8,7 @@
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock } from "../../core/test/support/clock";
 import { type FakeTrackers, startFakeTrackers } from "../src/fake-trackers";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, slashCommand, startTestRuntime, whenDefined } from "./support/runtime";
@@ -46,9 +47,13 @@ const call = apiCaller(
   () => responder,
 );
 
+/** The runtime's clock: pinned, advancing with real time, so due dates and signatures agree with it. */
+const clock = testClock();
+
 beforeAll(async () => {
   fake = await startFakeTrackers();
   runtime = await startTestRuntime("action-items", {
+    clock,
     demoDirectory: null,
     sweepIntervalMs: 3_600_000,
     settings: {
@@ -80,11 +85,12 @@ describe("action items, through the local runtime", () => {
         body: { title: `${kind} errors`, severity: "SEV3", service: `svc-${kind}` },
       });
       expect(declared.status).toBe(201);
-      const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+      const due = new Date(clock.now().getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
       const answer = await slashCommand(
         runtime,
         `action "Alert on ${kind} queue depth" me due:${due} INC-${declared.json.number}`,
         "U01ANN0001",
+        clock.now(),
       );
       expect(answer.response_type).toBe("in_channel");
       const id = /\*(AI-\d+-\d+)\*/.exec(answer.text ?? "")?.[1];
