@@ -124,9 +124,11 @@ describe("the page trace, through the local runtime", () => {
     // Who level 1 had, and how the pager reaches them.
     expect(one.targets[0]).toMatchObject({
       rotationId: "checkout-primary",
+      // The default notification rules (the demo directory's people have none of their own).
       methods: [
-        { channel: "slack", delayMinutes: 0 },
         { channel: "sms", delayMinutes: 0 },
+        { channel: "slack", delayMinutes: 0 },
+        { channel: "voice", delayMinutes: 5, note: "when the voice channel is configured" },
       ],
     });
     expect(trace.acknowledgement.by).toBe("Alice Moreau");

@@ -28,6 +28,7 @@ import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import { type Grouping, groupingSchema } from "../alarm/grouping";
 import { type IgnoreRule, ignoreRulesSchema } from "./alarm-rules";
+import { type NotifyRules, normaliseNotifyRules, notifyRulesSchema, unreachableSteps } from "./notify-rules";
 import { isValidTimeZone, parseLocalDate, parseLocalTime } from "./tz";
 import { type UrgencyPolicy, urgencyPolicySchema, type WorkingHours, workingHoursSchema } from "./urgency";
 
@@ -45,6 +46,8 @@ export interface Person {
   email?: string;
   /** IANA time zone, e.g. `Europe/London`. */
   timezone: string;
+  /** Personal notification rules (notify-rules.ts); absent: the default. */
+  notify?: NotifyRules;
 }
 
 export type Shift = { type: "daily" } | { type: "weekly" } | { type: "hours"; hours: number };
@@ -285,6 +288,7 @@ export const personSchema = z.strictObject({
   phone: z.optional(phoneSchema),
   email: z.optional(z.email({ error: (issue) => `expected an email address, got ${describe(issue.input)}` })),
   timezone: timeZoneSchema,
+  notify: z.optional(notifyRulesSchema),
 });
 
 const SHIFT_TYPES = 'expected a shift {type: "daily"}, {type: "weekly"} or {type: "hours", hours: N}';
@@ -747,7 +751,12 @@ export function parseWithIssues(input: unknown): { directory?: Directory; issues
       c.add(["people", i], "has no way to be reached: give at least one of slackUserId, phone or email");
       return;
     }
-    people.push(stripUndefined(person));
+    if (person.notify)
+      for (const issue of unreachableSteps(person.notify, person))
+        c.add(["people", i, "notify", ...issue.path], issue.message);
+    people.push(
+      stripUndefined(person.notify ? { ...person, notify: normaliseNotifyRules(person.notify) } : person),
+    );
   });
 
   const policies = new Map<string, EscalationPolicy>();

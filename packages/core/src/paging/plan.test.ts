@@ -180,20 +180,99 @@ describe("planEscalation: what the escalation does at an instant, with no store 
     expect(plan.after.nextDueAt).toBeUndefined();
   });
 
-  it("calls too for a SEV1 when the voice channel is configured (the start test has none without it), not for a SEV3", () => {
-    const withVoice = deps({
-      sns: untouchable("sns"),
-      slack: untouchable("slack"),
-      voice: untouchable("voice"),
-    });
-    expect(ways(planEscalation(withVoice, escalation(), incident(), [], plus(0)))).toEqual([
-      "sns level 1 alice",
-      "voice level 1 alice",
-      "slack level 1 alice",
+  const withVoice = () =>
+    deps({ sns: untouchable("sns"), slack: untouchable("slack"), voice: untouchable("voice") });
+
+  it("by the default rules, calls a SEV1 at 5 minutes when the voice channel is configured (never a SEV3)", () => {
+    const start = planEscalation(withVoice(), escalation(), incident(), [], plus(0));
+    expect(ways(start)).toEqual(["sns level 1 alice", "slack level 1 alice"]);
+    expect(start.after.held?.map((h) => [h.channel, h.delayMinutes, h.sendAt])).toEqual([
+      ["voice", 5, plus(5).toISOString()],
     ]);
-    const sev3 = incident({ severity: "SEV3" });
+    expect(ways(planEscalation(withVoice(), start.after, incident(), [], plus(4)))).toEqual([]);
+    // Unacknowledged at 5 minutes: the call, and level 2 (its timeout) at the same instant.
+    const five = planEscalation(withVoice(), start.after, incident(), [], plus(5));
+    expect(ways(five)).toEqual(["voice level 1 alice", "sns level 2 bob"]);
     expect(
-      ways(planEscalation(withVoice, escalation({ severity: "SEV3" }), sev3, [], plus(0))),
-    ).not.toContain("voice level 1 alice");
+      five.after.held?.map((h) => `${h.channel} ${h.target.type === "person" ? h.target.personId : ""}`),
+    ).toEqual(["voice bob"]);
+    const sev3 = incident({ severity: "SEV3" });
+    const low = planEscalation(withVoice(), escalation({ severity: "SEV3" }), sev3, [], plus(0));
+    expect(ways(low)).toEqual(["sns level 1 alice", "slack level 1 alice"]);
+    expect(low.after.held ?? []).toEqual([]);
+  });
+
+  it("follows a person's own rules: Slack at 0, SMS at 2, a call at 5; acknowledged at 3 minutes, no call", () => {
+    const rules = {
+      high: [
+        { method: "slack" as const, delayMinutes: 0 },
+        { method: "sms" as const, delayMinutes: 2 },
+        { method: "voice" as const, delayMinutes: 5 },
+      ],
+      low: [{ method: "slack" as const, delayMinutes: 0 }],
+    };
+    const ruled: SnapshotTarget = { ...alice, notify: rules } as SnapshotTarget;
+    const before = escalation({
+      ladder: { ...escalation().ladder, levels: [{ level: 1, timeoutMinutes: 30, targets: [ruled] }] },
+    });
+    const at0 = planEscalation(withVoice(), before, incident(), [], plus(0));
+    expect(ways(at0)).toEqual(["slack level 1 alice"]);
+    expect(at0.after.nextDueAt).toBe(plus(2).toISOString());
+    expect(at0.drafts.filter((d) => d.kind === PAGING_KINDS.pageHeld).map((d) => d.summary)).toEqual([
+      `SMS to Alice Ng waits 2 min (Alice Ng's notification rules): sent at ${plus(2).toISOString()} unless acknowledged by then`,
+      `call to Alice Ng waits 5 min (Alice Ng's notification rules): sent at ${plus(5).toISOString()} unless acknowledged by then`,
+    ]);
+    const at2 = planEscalation(withVoice(), at0.after, incident(), [], plus(2));
+    expect(ways(at2)).toEqual(["sns level 1 alice"]);
+    expect(Date.parse(at2.after.nextDueAt ?? "")).toBeLessThanOrEqual(plus(5).getTime());
+    const acked = incident({
+      status: "acknowledged",
+      acknowledgedAt: plus(3).toISOString(),
+      updatedAt: plus(3).toISOString(),
+    });
+    const at5 = planEscalation(withVoice(), at2.after, acked, [], plus(5));
+    expect(ways(at5)).toEqual([]);
+    expect(at5.after.held).toBeUndefined();
+    expect(at5.drafts.map((d) => [d.kind, d.summary])).toContainEqual([
+      PAGING_KINDS.holdCancelled,
+      "held call to Alice Ng not sent: acknowledged",
+    ]);
+  });
+
+  it("pages a person asked for by name by their high-urgency rules, whatever the severity", () => {
+    const ruled = {
+      ...alice,
+      notify: {
+        high: [{ method: "sms" as const, delayMinutes: 0 }],
+        low: [{ method: "slack" as const, delayMinutes: 0 }],
+      },
+    } as SnapshotTarget;
+    const before = escalation({
+      severity: "SEV4",
+      urgency: {
+        high: ["SEV1", "SEV2"],
+        lowSmsDelayMinutes: 15,
+        workingHours: {
+          timezone: "America/New_York",
+          days: ["mon", "tue", "wed", "thu", "fri"],
+          from: "09:00",
+          to: "17:00",
+        },
+      },
+      ladder: { ...escalation().ladder, levels: [{ level: 1, timeoutMinutes: 30, targets: [ruled] }] },
+    });
+    const sev4 = incident({ severity: "SEV4" });
+    expect(ways(planEscalation(deps(), before, sev4, [], plus(0)))).toEqual(["slack level 1 alice"]);
+    const escalate: TimelineEntry = {
+      id: "01KGM8D0000000000000000000",
+      incidentId: sev4.id,
+      kind: "incident.escalation_requested",
+      actor: { type: "user", id: "bob", name: "Bob Ortiz" },
+      at: plus(1).toISOString(),
+      summary: "page level 1 again",
+      data: { mode: "repage" },
+    };
+    const started = planEscalation(deps(), before, sev4, [], plus(0)).after;
+    expect(ways(planEscalation(deps(), started, sev4, [escalate], plus(1)))).toEqual(["sns level 1 alice"]);
   });
 });

@@ -44,8 +44,9 @@ import {
 } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import type { Person } from "../oncall/directory";
+import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
 import type { DirectoryStore } from "../oncall/store";
-import { formatWorkingTime, heldUntil, urgencyOf, urgencyRulesOf } from "../oncall/urgency";
+import { formatWorkingTime, heldUntil, type Urgency, urgencyOf, urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
 import { ConcurrentChangeError, type IncidentStore } from "../storage/incident-store";
 import { type AckKey, ackUrl, signAckLink, verifyAckLink, voiceAckCode } from "./ack-link";
@@ -657,20 +658,24 @@ function roleFlagDrafts(roles: InitialRoles): Draft[] {
 }
 
 function snapshotStep(step: ResolvedStep): SnapshotStep {
-  const targets: SnapshotTarget[] = step.targets.map((t) => {
-    if (t.type === "topic") return { type: "topic", arn: t.arn };
-    const p = t.person;
-    return {
-      type: "person",
-      personId: p.id,
-      name: p.name,
-      ...(p.phone ? { phone: p.phone } : {}),
-      ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
-      ...(p.email ? { email: p.email } : {}),
-      ...(t.rotationId ? { rotationId: t.rotationId } : {}),
-    };
-  });
+  const targets: SnapshotTarget[] = step.targets.map((t) =>
+    t.type === "topic"
+      ? { type: "topic", arn: t.arn }
+      : { type: "person", ...snapshotOf(t.person), ...(t.rotationId ? { rotationId: t.rotationId } : {}) },
+  );
   return step.nobody ? { targets, nobody: step.nobody } : { targets };
+}
+
+/** A directory person as copied into the escalation: contact details and notification rules. */
+function snapshotOf(p: Person): SnapshotPerson {
+  return {
+    personId: p.id,
+    name: p.name,
+    ...(p.phone ? { phone: p.phone } : {}),
+    ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.notify ? { notify: p.notify } : {}),
+  };
 }
 
 function rosterOf(ladder: LadderSnapshot, roles: InitialRoles): SnapshotPerson[] {
@@ -682,14 +687,7 @@ function rosterOf(ladder: LadderSnapshot, roles: InitialRoles): SnapshotPerson[]
     for (const t of step.targets) if (t.type === "person") add(personOf(t));
   for (const role of ["ic", "ops", "comms"] as const) {
     const p = roles[role];
-    if (p)
-      add({
-        personId: p.id,
-        name: p.name,
-        ...(p.phone ? { phone: p.phone } : {}),
-        ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
-        ...(p.email ? { email: p.email } : {}),
-      });
+    if (p) add(snapshotOf(p));
   }
   return [...people.values()];
 }
@@ -764,9 +762,9 @@ export function planEscalation(
   after.severity = incident.severity;
   const drafts: Draft[] = [...extra];
   const pages: PlannedPage[] = [];
-  const context = pageContext(deps, incident, timeline, now);
-  if (after.episode && after.episode > 1) context.episode = after.episode;
   const urgency = urgencyOf(after.urgency, incident.severity);
+  const context = pageContext(deps, incident, timeline, now, urgency);
+  if (after.episode && after.episode > 1) context.episode = after.episode;
 
   if (incident.status === "resolved") {
     drafts.push(...cancelHeld(after, "the incident is resolved"));
@@ -795,7 +793,7 @@ export function planEscalation(
   // Low urgency: SMS and topic pages wait (the delay, within working hours); held ones are sent
   // when due, or at once when the severity became high urgency, unless acknowledged first.
   if (ackAt) drafts.push(...cancelHeld(after, "acknowledged"));
-  const release = (after.held ?? []).filter((h) => urgency === "high" || h.sendAt <= at);
+  const release = (after.held ?? []).filter((h) => releaseAt(h, urgency) <= now.getTime());
   if (release.length > 0) {
     after.held = (after.held ?? []).filter((h) => !release.includes(h));
     if (after.held.length === 0) delete after.held;
@@ -803,14 +801,19 @@ export function planEscalation(
   }
   if (urgency === "low" && after.urgency) {
     const rules = after.urgency;
-    context.hold = (target, spec) => {
-      const sendAt = heldUntil(rules, now);
-      const hold: HeldPage = { target, ...spec, heldAt: at, sendAt: sendAt.toISOString() };
+    context.hold = (target, spec, delayMinutes = 0) => {
+      const sendAt = heldUntil(rules, new Date(now.getTime() + delayMinutes * 60_000));
+      const hold: HeldPage = {
+        target,
+        ...spec,
+        ...(delayMinutes > 0 ? { delayMinutes } : {}),
+        heldAt: at,
+        sendAt: sendAt.toISOString(),
+      };
       after.held = [...(after.held ?? []), hold];
-      const what = target.type === "topic" ? `SNS topic ${target.arn}` : `SMS to ${target.name}`;
       drafts.push({
         kind: PAGING_KINDS.pageHeld,
-        summary: `${what} held: ${incident.severity} is low urgency; sent ${formatWorkingTime(rules.workingHours, sendAt)} unless acknowledged by then`,
+        summary: `${heldWhat(hold)} held: ${incident.severity} is low urgency; sent ${formatWorkingTime(rules.workingHours, sendAt)} unless acknowledged by then`,
         data: {
           target: targetName(target),
           ...(target.type === "person" ? { personId: target.personId } : {}),
@@ -823,6 +826,26 @@ export function planEscalation(
       });
     };
   }
+
+  // A person's notification rule step with a delay: waits, and is cancelled by an acknowledgement.
+  context.defer = (target, spec, channel, delayMinutes) => {
+    const sendAt = new Date(now.getTime() + delayMinutes * 60_000).toISOString();
+    const hold: HeldPage = { target, ...spec, channel, delayMinutes, heldAt: at, sendAt };
+    after.held = [...(after.held ?? []), hold];
+    drafts.push({
+      kind: PAGING_KINDS.pageHeld,
+      summary: `${heldWhat(hold)} waits ${delayMinutes} min (${target.type === "person" ? `${target.name}'s` : "the"} notification rules): sent at ${sendAt} unless acknowledged by then`,
+      data: {
+        target: targetName(target),
+        ...(target.type === "person" ? { personId: target.personId } : {}),
+        level: spec.level,
+        round: spec.round,
+        channel,
+        delayMinutes,
+        sendAt,
+      },
+    });
+  };
 
   const takeStep = (
     decision: Extract<EscalationDecision<SnapshotTarget, SnapshotStep>, { action: "page" | "fallback" }>,
@@ -1092,7 +1115,7 @@ export function planEscalation(
 
   // When to look again.
   const due: number[] = [];
-  for (const h of after.held ?? []) due.push(Date.parse(h.sendAt));
+  for (const h of after.held ?? []) due.push(releaseAt(h, urgency));
   const pausedNow = urgency === "low" && after.steps.length > 0 && !after.ladderDone;
   if (held) due.push(Date.parse(after.notBefore as string));
   else if (!after.ladderDone && !pausedNow) {
@@ -1127,7 +1150,7 @@ function cancelHeld(after: EscalationRecord, why: string): Draft[] {
   delete after.held;
   return held.map((h) => ({
     kind: PAGING_KINDS.holdCancelled,
-    summary: `held ${h.target.type === "topic" ? `SNS topic ${h.target.arn}` : `SMS to ${h.target.name}`} not sent: ${why}`,
+    summary: `held ${heldWhat(h)} not sent: ${why}`,
     data: {
       target: targetName(h.target),
       ...(h.target.type === "person" ? { personId: h.target.personId } : {}),
@@ -1139,7 +1162,19 @@ function cancelHeld(after: EscalationRecord, why: string): Draft[] {
   }));
 }
 
-/** The page a hold was for, now sent (through SNS: an SMS or the topic). */
+/** When a held page is sent: its rule's delay, or (low urgency) its `sendAt`. */
+function releaseAt(h: HeldPage, urgency: Urgency): number {
+  if (urgency === "low") return Date.parse(h.sendAt);
+  return Date.parse(h.heldAt) + (h.delayMinutes ?? 0) * 60_000;
+}
+
+function heldWhat(h: Pick<HeldPage, "target" | "channel">): string {
+  if (h.target.type === "topic") return `SNS topic ${h.target.arn}`;
+  const via = h.channel === "slack" ? "Slack DM" : h.channel === "voice" ? "call" : "SMS";
+  return `${via} to ${h.target.name}`;
+}
+
+/** The page a hold was for, now sent (an SMS or the topic through SNS; a rule step on its channel). */
 function heldPage(context: PageContext, h: HeldPage): PlannedPage {
   const spec: PageSpec = {
     level: h.level,
@@ -1149,8 +1184,11 @@ function heldPage(context: PageContext, h: HeldPage): PlannedPage {
     ...(h.subject ? { subject: h.subject } : {}),
   };
   if (h.target.type === "topic") return planPage(context, { kind: "topic", arn: h.target.arn }, "sns", spec);
-  const { personId, name, phone } = h.target;
-  return planPage(context, { kind: "person", personId, name, ...(phone ? { phone } : {}) }, "sns", spec);
+  const { personId, name, phone, slackUserId } = h.target;
+  const base = { kind: "person" as const, personId, name };
+  if (h.channel === "slack" && slackUserId)
+    return planPage(context, { ...base, slackUserId }, "slack", spec, [slackUserId]);
+  return planPage(context, { ...base, ...(phone ? { phone } : {}) }, h.channel ?? "sns", spec);
 }
 
 function coverageDecision(
@@ -1215,15 +1253,7 @@ async function directoryPeopleFor(
 
 /** These directory people (by id) as page targets. */
 function snapshotPeople(people: readonly Person[], ids: readonly string[]): SnapshotPerson[] {
-  return people
-    .filter((p) => ids.includes(p.id))
-    .map((p) => ({
-      personId: p.id,
-      name: p.name,
-      ...(p.phone ? { phone: p.phone } : {}),
-      ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
-      ...(p.email ? { email: p.email } : {}),
-    }));
+  return people.filter((p) => ids.includes(p.id)).map(snapshotOf);
 }
 
 /** A grouped alarm joined the incident and its page to the IC has not been planned yet. */
@@ -1314,14 +1344,24 @@ interface PageContext {
   now: Date;
   /** The escalation's episode (pages of a reopened incident are new pages). */
   episode?: number;
+  /** The incident's urgency now (a person's rules have a list per urgency). */
+  urgency: Urgency;
   /** Low urgency: takes the SMS and topic pages that must wait instead of sending them now. */
-  hold?: (target: SnapshotTarget, spec: PageSpec) => void;
+  hold?: (target: SnapshotTarget, spec: PageSpec, delayMinutes?: number) => void;
+  /** Takes a notification rule step that waits (its delay) instead of sending it now. */
+  defer?: (target: SnapshotTarget, spec: PageSpec, channel: ChannelName, delayMinutes: number) => void;
   alarmReason?: string;
   dashboardUrl?: string;
 }
 
-function pageContext(deps: PagingDeps, incident: Incident, timeline: readonly TimelineEntry[], now: Date) {
-  const context: PageContext = { deps, incident, now };
+function pageContext(
+  deps: PagingDeps,
+  incident: Incident,
+  timeline: readonly TimelineEntry[],
+  now: Date,
+  urgency: Urgency,
+) {
+  const context: PageContext = { deps, incident, now, urgency };
   const alarm = [...timeline]
     .reverse()
     .find((e) => e.kind === "incident.alarm_transition" && e.data.state === "ALARM");
@@ -1343,8 +1383,13 @@ interface PageSpec {
 }
 
 /**
- * A person: SMS when they have a phone, a Slack DM when they have a Slack id (each only when its
- * channel is configured, unless the person has no other way); a topic: SNS.
+ * A topic: SNS. A person: their notification rules for the urgency (high for a page asked for by
+ * name), step by step: a Slack DM to their Slack id, an SMS or a call to their phone (a call only
+ * when the voice channel is configured, for the voice severities, and never for a grouped alarm's
+ * note to the IC). A step at 0 minutes is sent now; a later one waits (`defer`), and a low-urgency
+ * SMS is held (`hold`). With no step on a configured channel, the person is still paged, and the
+ * channels report the failure (`channel_not_configured`, `no_address`), so the gap is on the
+ * timeline, never skipped.
  */
 function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: PageSpec): PlannedPage[] {
   const hold = spec.urgent ? undefined : context.hold;
@@ -1355,39 +1400,44 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
     }
     return [planPage(context, { kind: "topic", arn: target.arn }, "sns", spec)];
   }
+  const { deps, incident } = context;
+  const steps = (target.notify ?? DEFAULT_NOTIFY_RULES)[spec.urgent ? "high" : context.urgency];
+  const voiceOn =
+    Boolean(deps.channels.voice) &&
+    spec.purpose !== "related_alarm" &&
+    configOf(deps).voiceSeverities.includes(incident.severity);
   const base = { kind: "person" as const, personId: target.personId, name: target.name };
   const ways: PlannedPage[] = [];
   const configured: PlannedPage[] = [];
-  const smsHeld = Boolean(target.phone && hold);
-  if (smsHeld) hold?.(target, spec);
-  else if (target.phone) {
-    const sms = planPage(context, { ...base, phone: target.phone }, "sns", spec);
-    ways.push(sms);
-    if (context.deps.channels.sns) configured.push(sms);
+  let waiting = false;
+  for (const step of steps) {
+    const channel = METHOD_CHANNEL[step.method];
+    const address = step.method === "slack" ? target.slackUserId : target.phone;
+    if (!address || (step.method === "voice" && !voiceOn)) continue;
+    if (step.method === "sms" && hold) {
+      hold(target, spec, step.delayMinutes);
+      waiting = true;
+      continue;
+    }
+    const on = Boolean(deps.channels[channel]);
+    if (step.delayMinutes > 0 && on && context.defer) {
+      context.defer(target, spec, channel, step.delayMinutes);
+      waiting = true;
+      continue;
+    }
+    const page =
+      channel === "slack"
+        ? planPage(context, { ...base, slackUserId: address }, channel, spec, [address])
+        : planPage(context, { ...base, phone: address }, channel, spec);
+    ways.push(page);
+    if (on) configured.push(page);
   }
-  // A call besides the SMS, for the voice severities (not a grouped alarm's note to the IC), only
-  // when the voice channel is configured: it is optional, so never a `channel_not_configured` page.
-  if (
-    target.phone &&
-    !smsHeld &&
-    context.deps.channels.voice &&
-    spec.purpose !== "related_alarm" &&
-    configOf(context.deps).voiceSeverities.includes(context.incident.severity)
-  )
-    configured.push(planPage(context, { ...base, phone: target.phone }, "voice", spec));
-  if (target.slackUserId) {
-    const dm = planPage(context, { ...base, slackUserId: target.slackUserId }, "slack", spec, [
-      target.slackUserId,
-    ]);
-    ways.push(dm);
-    if (context.deps.channels.slack) configured.push(dm);
-  }
-  if (configured.length > 0 || smsHeld) return configured;
-  // No configured way to reach them (or email only): still pages, which the channels report as
-  // failed (`channel_not_configured`, `no_address`), so the gap is on the timeline, never skipped.
+  if (configured.length > 0 || waiting) return configured;
   if (ways.length > 0) return ways;
   return [planPage(context, { ...base, ...(target.email ? { email: target.email } : {}) }, "sns", spec)];
 }
+
+const METHOD_CHANNEL: Record<ContactMethod, ChannelName> = { slack: "slack", sms: "sns", voice: "voice" };
 
 function targetKeyOf(target: PageTargetRecord): string {
   switch (target.kind) {
@@ -1656,7 +1706,13 @@ async function resumeStalePages(
       Date.parse(p.claimedAt) + staleAfterMs <= now.getTime(),
   );
   if (stale.length === 0) return 0;
-  const context = pageContext(deps, incident, timeline, now);
+  const context = pageContext(
+    deps,
+    incident,
+    timeline,
+    now,
+    urgencyOf(escalation.urgency, incident.severity),
+  );
   const claimed: PlannedPage[] = [];
   for (const page of stale) {
     if (!(await deps.pages.claimPage(incident.id, page.pageId, page.claimedAt, now.toISOString()))) continue;

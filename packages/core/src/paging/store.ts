@@ -11,6 +11,7 @@ import {
 import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { NotifyRules } from "../oncall/notify-rules";
 import type { UrgencyRules } from "../oncall/urgency";
 import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
 import { batchGetItems, pickFields } from "../storage/items";
@@ -98,6 +99,8 @@ export interface SnapshotPerson {
   phone?: string;
   slackUserId?: string;
   email?: string;
+  /** Their notification rules at declare time (absent: the default, oncall/notify-rules.ts). */
+  notify?: NotifyRules;
 }
 
 export type SnapshotTarget =
@@ -207,6 +210,13 @@ export interface HeldPage {
   reason: string;
   /** What the page is about beyond its level (a grouped alarm's ARN): part of its id. */
   subject?: string;
+  /** The channel it goes by (absent: SNS, an SMS or the topic: a low-urgency hold). */
+  channel?: ChannelName;
+  /**
+   * The person's notification rule delay it waits for (minutes after `heldAt`): it is sent then,
+   * whatever the urgency, or at `sendAt` for low urgency. Absent: a low-urgency hold only.
+   */
+  delayMinutes?: number;
   /** When it was due (and held). */
   heldAt: string;
   /** When it is sent, if the incident is still unacknowledged and unresolved. */

@@ -12,10 +12,11 @@
  */
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
 import type { EscalationRecord, SnapshotTarget, StoredPage } from "./store";
 
 export interface TraceMethod {
-  channel: "slack" | "sms" | "topic";
+  channel: "slack" | "sms" | "voice" | "topic";
   /** Minutes after the level was paged; a low-urgency SMS waits (within working hours). */
   delayMinutes: number;
   note?: string;
@@ -102,14 +103,24 @@ const seconds = (from: string, to: string | undefined) =>
 function targetOf(target: SnapshotTarget, high: boolean, lowSmsDelayMinutes: number): TraceTarget {
   if (target.type === "topic")
     return { name: target.arn, arn: target.arn, methods: [{ channel: "topic", delayMinutes: 0 }] };
+  // The person's notification rules for the urgency, as the pager applies them (pagesForTarget).
   const methods: TraceMethod[] = [];
-  if (target.slackUserId) methods.push({ channel: "slack", delayMinutes: 0 });
-  if (target.phone)
-    methods.push(
-      high
-        ? { channel: "sms", delayMinutes: 0 }
-        : { channel: "sms", delayMinutes: lowSmsDelayMinutes, note: "low urgency: within working hours" },
-    );
+  for (const step of (target.notify ?? DEFAULT_NOTIFY_RULES)[high ? "high" : "low"]) {
+    if (!(step.method === "slack" ? target.slackUserId : target.phone)) continue;
+    if (step.method === "sms" && !high)
+      methods.push({
+        channel: "sms",
+        delayMinutes: step.delayMinutes + lowSmsDelayMinutes,
+        note: "low urgency: within working hours",
+      });
+    else
+      methods.push({
+        channel: step.method,
+        delayMinutes: step.delayMinutes,
+        ...(step.method === "voice" ? { note: "when the voice channel is configured" } : {}),
+      });
+  }
+  methods.sort((a, b) => a.delayMinutes - b.delayMinutes);
   return {
     name: target.name,
     personId: target.personId,
@@ -280,10 +291,15 @@ export function buildTrace({ incident, timeline, escalation, pages }: TraceInput
         `${name} is not paged yet: the next step is due at ${escalation.nextDueAt}, unless someone acknowledges.`,
       );
   }
-  for (const held of escalation?.held ?? [])
+  for (const held of escalation?.held ?? []) {
+    const who = held.target.type === "person" ? held.target.name : held.target.arn;
+    const via = held.channel === "slack" ? "A Slack DM" : held.channel === "voice" ? "A call" : "An SMS";
     whyNot.push(
-      `An SMS to ${held.target.type === "person" ? held.target.name : held.target.arn} is held by low urgency until ${held.sendAt}.`,
+      held.delayMinutes !== undefined && held.channel
+        ? `${via} to ${who} waits ${held.delayMinutes} min (their notification rules) until ${held.sendAt}, unless someone acknowledges.`
+        : `${via} to ${who} is held by low urgency until ${held.sendAt}.`,
     );
+  }
 
   const story = sorted
     .filter((e) => STORY.test(e.kind) || e.kind === "incident.alarm_attached" || e.kind === "incident.merged")
@@ -311,7 +327,7 @@ export function buildTrace({ incident, timeline, escalation, pages }: TraceInput
 }
 
 const methodText = (m: TraceMethod) =>
-  `${m.channel === "slack" ? "Slack DM" : m.channel === "sms" ? "SMS" : "SNS topic"} at ${m.delayMinutes} min${m.note ? ` (${m.note})` : ""}`;
+  `${m.channel === "slack" ? "Slack DM" : m.channel === "sms" ? "SMS" : m.channel === "voice" ? "call" : "SNS topic"} at ${m.delayMinutes} min${m.note ? ` (${m.note})` : ""}`;
 
 /** What a page was for, as people read it. */
 export function deliveryLabel(d: Pick<TraceDelivery, "level" | "round" | "purpose">): string {
