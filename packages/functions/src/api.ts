@@ -1,11 +1,12 @@
 import type { ApiDeps, RouteGroup } from "./api/base";
 import { createApiLambda } from "./api/lambda";
 import { mainRoutes } from "./api/routes/main";
+import { peopleRoutes } from "./api/routes/people";
 import { lambdaPlatform } from "./lib/resources";
 import { apiDeps } from "./wiring/api";
 
 /** The route groups this function serves (API Gateway sends it their routes: infra/routes.ts). */
-export const ROUTE_GROUPS: readonly RouteGroup[] = [mainRoutes];
+export const ROUTE_GROUPS: readonly RouteGroup[] = [mainRoutes, peopleRoutes as RouteGroup];
 
 /**
  * The "ApiHandler" function: the HTTP API's main route group (api/routes/main.ts): everything but

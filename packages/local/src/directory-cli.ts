@@ -22,6 +22,7 @@ import {
 } from "@firebreak/core/oncall/coverage";
 import type { Directory } from "@firebreak/core/oncall/directory";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { notifyRulesView } from "@firebreak/core/oncall/notify-actions";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
@@ -282,6 +283,8 @@ export interface ShowOptions extends TargetOptions {
   at?: Date;
   clock?: Clock;
   format?: "table" | "json";
+  /** One person instead of the summary: contact methods, rotations, notification rules. */
+  person?: string;
 }
 
 export async function showDirectory(
@@ -292,6 +295,7 @@ export async function showDirectory(
   const { stored, extra } = await readStored(target, options.clock, (store) =>
     new HeartbeatStore(store.db, target.tableName).list(),
   );
+  if (options.person) return showPerson(stored, options.person, options.format, print);
   const heartbeats: Heartbeat[] = extra ?? [];
   const summary = onCallSummary(stored.directory, options.at ?? (options.clock ?? systemClock).now());
   const overrides = stored.overrides ?? [];
@@ -329,6 +333,43 @@ export async function showDirectory(
     print(`Heartbeats (${heartbeats.length}):`);
     for (const h of heartbeats) print(`  ${formatHeartbeat(heartbeatView(h))}`);
   }
+}
+
+/** `directory show --person <id>`: how the directory reaches one person. */
+function showPerson(
+  stored: StoredDirectory,
+  personId: string,
+  format: ShowOptions["format"],
+  print: (line: string) => void,
+): void {
+  const applied = stored.applied ?? stored.directory;
+  const person = applied.people.find((p) => p.id === personId);
+  if (!person) {
+    const known = applied.people.map((p) => p.id).join(", ");
+    throw new CliError(`there is no person "${personId}" in the directory (its people: ${known || "none"})`);
+  }
+  const rules = notifyRulesView(applied, stored.personalRules, personId);
+  const rotations = applied.teams.flatMap((t) =>
+    t.rotations.filter((r) => r.members.includes(personId)).map((r) => ({ team: t.id, rotation: r.id })),
+  );
+  if (format === "json") {
+    print(JSON.stringify({ person, rotations, notificationRules: rules }, null, 2));
+    return;
+  }
+  print(`${person.name} (${person.id}), time zone ${person.timezone}`);
+  print(`  Slack:  ${person.slackUserId ?? "none"}`);
+  print(`  Phone:  ${person.phone ?? "none"}`);
+  print(`  E-mail: ${person.email ?? "none"}`);
+  print(`  Rotations: ${rotations.map((r) => `${r.rotation} (team ${r.team})`).join(", ") || "none"}`);
+  const source = { personal: "their own", directory: "the directory's", default: "the default" }[
+    rules.source
+  ];
+  const by = rules.updatedBy
+    ? `, set ${rules.updatedAt} by ${rules.updatedBy.name ?? rules.updatedBy.id}`
+    : "";
+  print(`  Notification rules (${source}${by}):`);
+  print(`    high urgency: ${rules.summary.high}`);
+  print(`    low urgency:  ${rules.summary.low}`);
 }
 
 const days = (value: string): number => {
@@ -391,6 +432,7 @@ export function registerDirectoryCommands(program: Command): void {
       .command("show")
       .description("print who is on call per service: IC (level 1), level 2 and comms")
       .option("--at <instant>", "an ISO 8601 instant instead of now", instant)
+      .option("--person <id>", "one person: contact methods, rotations and notification rules")
       .option("--format <format>", "table or json", showFormat, "table"),
   ).action(async (options: ShowOptions) => {
     await showDirectory(options);

@@ -9,6 +9,8 @@ import type {
   IncidentDetail,
   IncidentView,
   Me,
+  NotifyRules,
+  NotifyRulesView,
   Page,
   PageTrace,
   Person,
@@ -164,6 +166,17 @@ export const api = {
       if (error instanceof ApiError && error.status === 503) return [];
       throw error;
     }
+  },
+  notifyRules(personId: string) {
+    return getJson<NotifyRulesView>(`/api/people/${encodeURIComponent(personId)}/notification-rules`);
+  },
+  /** A person's own rules, or `null` to reset them to the directory's or the default. */
+  setNotifyRules(personId: string, rules: NotifyRules | null) {
+    return send<NotifyRulesView>(
+      "PUT",
+      `/api/people/${encodeURIComponent(personId)}/notification-rules`,
+      rules ?? { reset: true },
+    );
   },
   async people(): Promise<Person[]> {
     return (await getJson<{ items: Person[] }>("/api/people")).items;

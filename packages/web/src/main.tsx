@@ -223,7 +223,13 @@ function Routes({ me }: { me: Me }) {
       view = <IgnoredAlarmsView />;
       break;
     case "oncall":
-      view = <OnCallView canAct={canAct} />;
+      view = (
+        <OnCallView
+          canAct={canAct}
+          admin={me.role === "admin"}
+          {...(me.user ? { personId: me.user.id } : {})}
+        />
+      );
       break;
     case "maintenance":
       view = <MaintenanceView canAct={canAct} />;

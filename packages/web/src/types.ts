@@ -499,3 +499,24 @@ export interface ServiceRisk {
     percentConsumed: number | null;
   } | null;
 }
+
+export type ContactMethod = "slack" | "sms" | "voice";
+export interface NotifyStep {
+  method: ContactMethod;
+  delayMinutes: number;
+}
+export interface NotifyRules {
+  high: NotifyStep[];
+  low: NotifyStep[];
+}
+/** GET/PUT /api/people/{id}/notification-rules. */
+export interface NotifyRulesView {
+  personId: string;
+  name: string;
+  rules: NotifyRules;
+  source: "personal" | "directory" | "default";
+  summary: { high: string; low: string };
+  reachable: { slack: boolean; phone: boolean };
+  updatedAt?: string;
+  updatedBy?: { type: string; id: string; name?: string };
+}

@@ -48,6 +48,8 @@ export const TIMELINE_KINDS = [
   // Runtime shift overrides (core/oncall/shift-overrides.ts): `incidentId` is the override's id (OV-n).
   "oncall.override_created",
   "oncall.override_cancelled",
+  // A person's own notification rules (core/oncall/notify-rules.ts): `incidentId` is `NOTIFY#<person id>`.
+  "oncall.notify_rules_changed",
   // A change to a service (core/changes): `incidentId` is the change's id.
   "change.recorded",
   // Action items (core/action-items): entries of their incident's timeline.

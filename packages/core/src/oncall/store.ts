@@ -12,6 +12,7 @@ import type { TimelineEntry } from "../incident/timeline";
 import { timelineItem } from "../storage/incident-store";
 import { keys } from "../storage/keys";
 import type { Directory } from "./directory";
+import type { NotifyRules } from "./notify-rules";
 import { liveOverrides, type ShiftOverride, withShiftOverrides } from "./shift-overrides";
 
 /**
@@ -33,10 +34,31 @@ export interface StoredDirectory {
   applied?: Directory;
   /** The runtime shift overrides that have not ended, soonest first (absent: none). */
   overrides?: ShiftOverride[];
+  /** People's own notification rules by person id (in `directory` already; absent: none). */
+  personalRules?: Record<string, PersonalRules>;
   /** Starts at 1 and grows by one on every apply (optimistic locking for editors). */
   version: number;
   updatedAt: string;
   updatedBy?: Actor;
+}
+
+/** Rules a person set for themselves (or an admin for them), kept across directory applies. */
+export interface PersonalRules {
+  rules: NotifyRules;
+  updatedAt: string;
+  updatedBy: Actor;
+}
+
+/** The directory with each person's own rules in place of the directory's `notify`. */
+export function withPersonalRules(directory: Directory, personal: Record<string, PersonalRules>): Directory {
+  if (Object.keys(personal).length === 0) return directory;
+  return {
+    ...directory,
+    people: directory.people.map((p) => {
+      const own = Object.hasOwn(personal, p.id) ? personal[p.id] : undefined;
+      return own ? { ...p, notify: own.rules } : p;
+    }),
+  };
 }
 
 export interface ApplyOptions {
@@ -85,16 +107,12 @@ export class DirectoryStore {
 
   /** The directory and its runtime overrides: one strongly consistent Query (CURRENT … OVERRIDES). */
   async get(): Promise<StoredDirectory | undefined> {
-    const { current, overrides } = await this.read();
+    const { current, overrides, personal } = await this.read();
     const item = current;
     if (!item || typeof item.body !== "string") return undefined;
     const applied = JSON.parse(item.body) as Directory;
-    const now = this.clock.now();
-    const live = liveOverrides(overrides.items, now);
     const stored: StoredDirectory = {
-      directory: withShiftOverrides(applied, live, now),
-      applied,
-      overrides: live,
+      ...this.effective(applied, overrides.items, personal.items),
       version: Number(item.version),
       updatedAt: String(item.updatedAt),
     };
@@ -102,9 +120,26 @@ export class DirectoryStore {
     return stored;
   }
 
+  /** The directory in force: as applied, with people's own rules and the live shift overrides. */
+  private effective(
+    applied: Directory,
+    overrides: readonly ShiftOverride[],
+    personal: Record<string, PersonalRules>,
+  ): Pick<StoredDirectory, "directory" | "applied" | "overrides" | "personalRules"> {
+    const now = this.clock.now();
+    const live = liveOverrides(overrides, now);
+    return {
+      directory: withShiftOverrides(withPersonalRules(applied, personal), live, now),
+      applied,
+      overrides: live,
+      ...(Object.keys(personal).length > 0 ? { personalRules: personal } : {}),
+    };
+  }
+
   private async read(): Promise<{
     current?: Record<string, unknown>;
     overrides: { items: ShiftOverride[]; version: number; next: number };
+    personal: { items: Record<string, PersonalRules>; version: number };
   }> {
     const out = await this.db.send(
       new QueryCommand({
@@ -121,8 +156,13 @@ export class DirectoryStore {
     const items = out.Items ?? [];
     const current = items.find((i) => i.sk === keys.directory().sk);
     const o = items.find((i) => i.sk === keys.shiftOverrides().sk);
+    const n = items.find((i) => i.sk === keys.personalRules().sk);
     return {
       ...(current ? { current } : {}),
+      personal: {
+        items: isRecord(n?.people) ? (n.people as Record<string, PersonalRules>) : {},
+        version: Number(n?.version ?? 0),
+      },
       overrides: {
         items: Array.isArray(o?.items) ? (o.items as ShiftOverride[]) : [],
         version: Number(o?.version ?? 0),
@@ -158,6 +198,27 @@ export class DirectoryStore {
     entry: TimelineEntry,
   ): Promise<void> {
     const keep = liveOverrides(items, this.clock.now());
+    await this.putBeside(
+      {
+        ...keys.shiftOverrides(),
+        type: "shift-overrides",
+        items: keep,
+        nextNumber: next,
+        version: expectedVersion + 1,
+      },
+      expectedVersion,
+      entry,
+      `the shift overrides changed since version ${expectedVersion} was read`,
+    );
+  }
+
+  /** An item beside the directory, conditioned on its version, with its timeline entry. */
+  private async putBeside(
+    item: Record<string, unknown>,
+    expectedVersion: number,
+    entry: TimelineEntry,
+    conflict: string,
+  ): Promise<void> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -165,13 +226,7 @@ export class DirectoryStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  ...keys.shiftOverrides(),
-                  type: "shift-overrides",
-                  items: keep,
-                  nextNumber: next,
-                  version: expectedVersion + 1,
-                },
+                Item: item,
                 ConditionExpression: expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :v",
                 ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ":v": expectedVersion } }),
               },
@@ -191,13 +246,38 @@ export class DirectoryStore {
         error instanceof TransactionCanceledException &&
         error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
       )
-        throw new VersionConflictError(
-          `the shift overrides changed since version ${expectedVersion} was read`,
-          undefined,
-          { cause: error },
-        );
+        throw new VersionConflictError(conflict, undefined, { cause: error });
       throw error;
     }
+  }
+
+  /** People's own rules and their item's version (0: none stored yet), with the directory as applied. */
+  async getPersonalRules(): Promise<{
+    items: Record<string, PersonalRules>;
+    version: number;
+    applied?: Directory;
+  }> {
+    const { current, personal } = await this.read();
+    return typeof current?.body === "string"
+      ? { ...personal, applied: JSON.parse(current.body) as Directory }
+      : personal;
+  }
+
+  /**
+   * Replaces people's own rules (conditioned on the version read; 0: none stored yet) and writes
+   * the change's timeline entry in the same transaction.
+   */
+  async savePersonalRules(
+    items: Record<string, PersonalRules>,
+    expectedVersion: number,
+    entry: TimelineEntry,
+  ): Promise<void> {
+    await this.putBeside(
+      { ...keys.personalRules(), type: "personal-rules", people: items, version: expectedVersion + 1 },
+      expectedVersion,
+      entry,
+      `people's notification rules changed since version ${expectedVersion} was read`,
+    );
   }
 
   /** Stores `directory` (already validated) as the current one, atomically. */
@@ -253,11 +333,9 @@ export class DirectoryStore {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      const overrides = liveOverrides((await this.getOverrides()).items, this.clock.now());
+      const { overrides, personal } = await this.read();
       const stored: StoredDirectory = {
-        directory: withShiftOverrides(directory, overrides, this.clock.now()),
-        applied: directory,
-        overrides,
+        ...this.effective(directory, overrides.items, personal.items),
         version: Number(out.Attributes?.version),
         updatedAt: at,
       };
@@ -283,4 +361,8 @@ function versionOf(item: Record<string, unknown> | undefined): number | undefine
   if (typeof value === "number") return value;
   if (value && typeof value === "object" && "N" in value) return Number((value as { N: string }).N);
   return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -25,6 +25,8 @@ export const keys = {
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
   /** The runtime shift overrides (oncall/shift-overrides.ts), beside the directory. */
   shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),
+  /** People's own notification rules (oncall/notify-rules.ts), beside the directory. */
+  personalRules: () => ({ pk: "DIRECTORY", sk: "NOTIFY" }),
   /** Their history: each change's timeline entry (a domain event, published by the outbox). */
   directoryTimeline: (entryId: string) => ({ pk: "DIRECTORY", sk: `TL#${entryId}` }),
   /** The gaps the hourly coverage check has already announced (oncall/coverage-alerts.ts). */

@@ -12,6 +12,7 @@ import { directoryEditRoutes } from "./routes/directory-edit";
 import { docsRoutes } from "./routes/docs";
 import { mainRoutes } from "./routes/main";
 import { pagingReadRoutes } from "./routes/paging-reads";
+import { peopleRoutes } from "./routes/people";
 import { postmortemEditRoutes } from "./routes/postmortem-edit";
 import { statusRoutes } from "./routes/status";
 
@@ -22,6 +23,7 @@ export { incidentPath, listIncidentsQuery, metricsQuery } from "./schemas";
 /** Every route group, in registration order. */
 export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   mainRoutes,
+  peopleRoutes as RouteGroup,
   postmortemEditRoutes,
   directoryEditRoutes,
   docsRoutes,

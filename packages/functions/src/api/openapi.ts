@@ -5,6 +5,7 @@ import {
 } from "@firebreak/core/action-items/actions";
 import * as z from "@firebreak/core/shared/zod";
 import { riskQuery } from "./action-item-schemas";
+import * as p from "./people-schemas";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;
@@ -380,6 +381,25 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: s.overridePath,
     response: s.overrideResponse,
+  },
+  {
+    method: "get",
+    path: "/api/people/{id}/notification-rules",
+    summary:
+      "A person's notification rules in force: per urgency, each contact method (slack, sms, voice) and its delay after a page starts; where they come from (their own edit, the directory, the default)",
+    role: "viewer",
+    params: p.personPath,
+    response: p.notifyRulesResponse,
+  },
+  {
+    method: "put",
+    path: "/api/people/{id}/notification-rules",
+    summary:
+      "Set a person's own notification rules ({high, low}: ordered steps {method, delayMinutes}, each method at most once, one the person has an address for), or {reset: true}; the person themselves or an admin. Kept across directory applies; emits oncall.notify_rules_changed",
+    role: "responder",
+    params: p.personPath,
+    body: p.notifyRulesBody,
+    response: p.notifyRulesResponse,
   },
   {
     method: "get",

@@ -22,6 +22,7 @@ import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebrea
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { Directory } from "@firebreak/core/oncall/directory";
 import { indexDirectory } from "@firebreak/core/oncall/directory";
+import type { NotifyRulesDeps } from "@firebreak/core/oncall/notify-actions";
 import {
   addShiftOverride,
   cancelShiftOverride,
@@ -79,6 +80,7 @@ import {
   windowScheduled,
   windowsList,
 } from "./messages";
+import { runMe } from "./notify-rules";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
 import { slackDisplayNames, usableName } from "./user-names";
 
@@ -154,6 +156,8 @@ export interface SlackAppDeps {
   directory?: () => Promise<Directory | undefined>;
   /** Runtime shift overrides (`/incident cover`): the directory store. */
   overrides?: OverrideDeps["directory"];
+  /** People's own notification rules (`/incident me`): the directory store. */
+  notifyRules?: NotifyRulesDeps["directory"];
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
@@ -787,6 +791,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       case "cover_list":
       case "cover_cancel":
         return runCover(command, actor, me, check);
+      case "me":
+        return ephemeral(await runMe(deps, command, actor, me));
       case "list": {
         const page = await deps.store.listOpen({ limit: 20 });
         return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));

@@ -1,5 +1,6 @@
 import { declareInputSchema } from "@firebreak/core/incident/actions";
 import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/incident/model";
+import { CONTACT_METHODS, type ContactMethod } from "@firebreak/core/oncall/notify-rules";
 
 /**
  * The `/incident` command language (pure: no I/O, never throws).
@@ -124,6 +125,12 @@ export type Command =
     }
   | { kind: "action_status"; id: string; status: "done" | "wont_do" | "open" }
   | { kind: "actions"; number?: number; scope: "incident" | "mine" | "open" }
+  | {
+      kind: "me";
+      urgency?: "high" | "low";
+      steps?: { method: ContactMethod; delayMinutes: number }[];
+      reset?: true;
+    }
   | { kind: "help" };
 
 export type Subcommand =
@@ -150,6 +157,7 @@ export type Subcommand =
   | "trace"
   | "action"
   | "actions"
+  | "me"
   | "help";
 
 export interface CommandError {
@@ -189,6 +197,7 @@ export const USAGE: Record<Subcommand, string> = {
   action:
     '/incident action "<title>" @owner|me [due:YYYY-MM-DD] [INC-n]  ·  /incident action done|wontdo|reopen AI-n-m',
   actions: "/incident actions [INC-n|mine|open]",
+  me: "/incident me  ·  /incident me high|low <method>[:<minutes>]…  (methods: slack, sms, voice)  ·  /incident me reset",
   help: "/incident help",
 };
 
@@ -222,6 +231,7 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
   action:
     "add a postmortem action item with an owner and a due date (tagged postmortem, synced to the team's tracker), or mark one done / won't do",
   actions: "list the incident's action items (mine: yours; open: every open one)",
+  me: "show or set how you are paged: e.g. `me high slack sms:2 voice:5` (Slack at once, SMS at 2 minutes, a call at 5) until someone acknowledges; `reset` goes back to the directory's or the default",
   help: "show this help",
 };
 
@@ -266,6 +276,7 @@ const ALIASES = new Map<string, Subcommand>([
   ["action", "action"],
   ["ai", "action"],
   ["actions", "actions"],
+  ["me", "me"],
   ["help", "help"],
 ]);
 
@@ -400,6 +411,8 @@ export function parseCommand(text: string): ParseResult {
         : { ok: true, command: { kind: "list" } };
     case "help":
       return { ok: true, command: { kind: "help" } };
+    case "me":
+      return parseMe(args);
     case "action":
       return parseAction(args);
     case "actions": {
@@ -979,4 +992,34 @@ function parseResolve(args: string[]): ParseResult {
       ...(summary !== "" ? { summary } : {}),
     },
   };
+}
+
+const STEP = /^([a-z]+)(?::(\d{1,4}))?$/i;
+
+/** `me`, `me reset`, `me high|low slack sms:2 voice:5` (a method without minutes: at once). */
+function parseMe(args: string[]): ParseResult {
+  const [first, ...rest] = args;
+  if (first === undefined) return { ok: true, command: { kind: "me" } };
+  const word = first.toLowerCase();
+  if (word === "reset")
+    return rest.length > 0
+      ? fail("unexpected_argument", `"me reset" takes nothing more, got ${quote(rest[0]!)}`, "me")
+      : { ok: true, command: { kind: "me", reset: true } };
+  if (word !== "high" && word !== "low")
+    return fail("invalid_argument", `expected high, low or reset, got ${quote(first)}`, "me");
+  if (rest.length === 0)
+    return fail("missing_argument", `give the steps for ${word} urgency, e.g. "slack sms:2 voice:5"`, "me");
+  const steps: { method: ContactMethod; delayMinutes: number }[] = [];
+  for (const token of rest) {
+    const m = STEP.exec(token);
+    const method = m?.[1]?.toLowerCase();
+    if (!m || !(CONTACT_METHODS as readonly string[]).includes(method ?? ""))
+      return fail(
+        "invalid_argument",
+        `${quote(token)} is not a step: write a method (${CONTACT_METHODS.join(", ")}) and its minutes, e.g. sms:2`,
+        "me",
+      );
+    steps.push({ method: method as ContactMethod, delayMinutes: Number(m[2] ?? 0) });
+  }
+  return { ok: true, command: { kind: "me", urgency: word, steps } };
 }

@@ -52,6 +52,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     directory,
     personFor: directoryPersonLookup(directory),
     overrides: directoryStore,
+    notifyRules: directoryStore,
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),

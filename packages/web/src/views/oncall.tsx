@@ -5,12 +5,21 @@ import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
 import { RotationCalendars } from "./calendar";
 import { ErrorNote, type Notice, NoticeBox, ServiceLinks } from "./common";
 import { CoverageCard } from "./coverage";
+import { NotifyRulesCard } from "./notify-rules";
 
 /**
  * Who is on call now and next, per team and escalation level (GET /api/oncall), and the runtime
  * shift overrides: cover, give away or swap a shift, and cancel one.
  */
-export function OnCallView({ canAct }: { canAct: boolean }) {
+export function OnCallView({
+  canAct,
+  personId,
+  admin = false,
+}: {
+  canAct: boolean;
+  personId?: string;
+  admin?: boolean;
+}) {
   const [teams, setTeams] = useState<TeamOnCall[] | null>(null);
   const [overrides, setOverrides] = useState<ShiftOverride[] | null>(null);
   const [heartbeats, setHeartbeats] = useState<Heartbeat[] | null>(null);
@@ -67,6 +76,7 @@ export function OnCallView({ canAct }: { canAct: boolean }) {
         onAdd={(input) => act("Shift override saved: paging follows it.", () => api.addShiftOverride(input))}
         onCancel={(id) => act(`${id} cancelled.`, () => api.cancelShiftOverride(id))}
       />
+      {canAct ? <NotifyRulesCard personId={personId} admin={admin} people={people} /> : null}
       <HeartbeatsCard heartbeats={heartbeats} />
       <CoverageCard version={overrides} />
       <RotationCalendars version={overrides} />
