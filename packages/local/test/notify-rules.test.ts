@@ -123,7 +123,7 @@ describe("personal notification rules, through the local runtime", () => {
     });
     expect(twice.status).toBe(400);
     expect(twice.json.issues).toEqual([
-      { path: "high[1].method", message: "sms is already a step: each method at most once per urgency" },
+      { path: "high[1].method", message: "sms twice: each method at most once" },
     ]);
     const missing = await call("/api/people/nobody/notification-rules", {
       method: "PUT",

@@ -1256,6 +1256,57 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("edits how I am paged from the on-call page (my notification rules), and resets them", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await page.getByRole("link", { name: "On call" }).click();
+      const card = page.getByRole("region", { name: "How you are paged" });
+      await card.waitFor({ timeout: STEP_MS });
+      const high = card.getByRole("group", { name: /^High urgency/ });
+      await expect
+        .poll(() => high.locator("[data-summary]").textContent(), { timeout: STEP_MS })
+        .toContain("SMS at once, Slack DM at once, call at 5 min");
+      await high.locator('input[name="high-sms-minutes"]').fill("2");
+      await high.locator('input[name="high-voice-minutes"]').fill("10");
+      await card.getByRole("button", { name: "Save rules" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Notification rules saved." })
+        .waitFor({ timeout: STEP_MS });
+      expect(await high.locator("[data-summary]").textContent()).toContain(
+        "Slack DM at once, SMS at 2 min, call at 10 min",
+      );
+      const stored = await runtime.paging.directory.get();
+      expect(stored?.personalRules?.alice?.rules.high).toEqual([
+        { method: "slack", delayMinutes: 0 },
+        { method: "sms", delayMinutes: 2 },
+        { method: "voice", delayMinutes: 10 },
+      ]);
+      // A minute out of range (over a day) is refused by the form itself: nothing is sent.
+      const minutes = high.locator('input[name="high-sms-minutes"]');
+      await minutes.fill("5000");
+      await card.getByRole("button", { name: "Save rules" }).click();
+      expect(
+        await minutes.evaluate(
+          (el) => (el as unknown as { validity: { rangeOverflow: boolean } }).validity.rangeOverflow,
+        ),
+      ).toBe(true);
+      expect((await runtime.paging.directory.get())?.personalRules?.alice?.rules.high[1]).toEqual({
+        method: "sms",
+        delayMinutes: 2,
+      });
+      await card.getByRole("button", { name: "Reset" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "Reset: these rules apply now." })
+        .waitFor({ timeout: STEP_MS });
+      expect((await runtime.paging.directory.get())?.personalRules?.alice).toBeUndefined();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("never cuts the list off silently: past 200 incidents it offers to load the rest", async () => {
     // 205 resolved incidents from yesterday, written straight to the table (no entries: nobody is paged).
     const yesterday = runtime.clock.now().getTime() - 86_400_000;

@@ -23,10 +23,11 @@ import {
   notifyRulesSchema,
   unreachableSteps,
 } from "./notify-rules";
-import type { DirectoryStore, PersonalRules } from "./store";
+import type { PersonalRulesStore } from "./notify-store";
+import type { PersonalRules } from "./store";
 
 export interface NotifyRulesDeps {
-  directory: Pick<DirectoryStore, "getPersonalRules" | "savePersonalRules">;
+  rules: Pick<PersonalRulesStore, "get" | "save">;
   clock?: Clock;
 }
 
@@ -99,7 +100,7 @@ export async function setNotifyRules(
     );
   const parsed = rules === null ? null : parseRules(rules);
   return retryOnConflict(async () => {
-    const stored = await deps.directory.getPersonalRules();
+    const stored = await deps.rules.get();
     if (!stored.applied)
       throw new FirebreakError(
         "paging_not_configured",
@@ -114,7 +115,7 @@ export async function setNotifyRules(
     else delete items[personId];
     const by = who.actor.name ?? who.actor.id;
     const after = parsed ?? person.notify ?? DEFAULT_NOTIFY_RULES;
-    await deps.directory.savePersonalRules(items, stored.version, {
+    await deps.rules.save(items, stored.version, {
       id: newId(now.getTime()),
       incidentId: `NOTIFY#${personId}`,
       kind: "oncall.notify_rules_changed",

@@ -52,23 +52,19 @@ export const DEFAULT_NOTIFY_RULES: NotifyRules = {
 
 export const MAX_NOTIFY_DELAY_MINUTES = 24 * 60;
 
-const METHOD_RULE = `expected a contact method: ${CONTACT_METHODS.join(", ")}`;
-
+// No e-mail: Firebreak has no e-mail channel to a person (SNS e-mail reaches topic subscribers only).
 const stepSchema = z.strictObject({
   method: z.enum(CONTACT_METHODS, {
-    error: (issue) =>
-      issue.input === "email"
-        ? "e-mail is not a paging method: Firebreak has no e-mail channel to a person (SNS e-mail reaches topic subscribers only)"
-        : METHOD_RULE,
+    error: `expected a contact method: ${CONTACT_METHODS.join(", ")} (not e-mail)`,
   }),
   delayMinutes: z
-    .int({ error: "required: a whole number of minutes after the page starts (0: at once)" })
+    .int({ error: "expected whole minutes after the page starts (0: at once)" })
     .check(z.gte(0, "must be at least 0"), z.lte(MAX_NOTIFY_DELAY_MINUTES, "must be at most 1440 (a day)")),
 });
 
 const stepsSchema = z.array(stepSchema, { error: "expected a list of steps {method, delayMinutes}" }).check(
-  z.minLength(1, "must have at least one step: a person nobody can reach is never paged"),
-  z.maxLength(CONTACT_METHODS.length, `at most ${CONTACT_METHODS.length} steps (one per method)`),
+  z.minLength(1, "must have at least one step"),
+  z.maxLength(CONTACT_METHODS.length, "at most one step per method"),
   z.superRefine((steps, ctx) => {
     const seen = new Set<string>();
     steps.forEach((step, i) => {
@@ -76,7 +72,7 @@ const stepsSchema = z.array(stepSchema, { error: "expected a list of steps {meth
         ctx.addIssue({
           code: "custom",
           path: [i, "method"],
-          message: `${step.method} is already a step: each method at most once per urgency`,
+          message: `${step.method} twice: each method at most once`,
           input: step.method,
         });
       seen.add(step.method);

@@ -136,7 +136,8 @@ export class DirectoryStore {
     };
   }
 
-  private async read(): Promise<{
+  /** The directory's partition in one strongly consistent Query: the directory, overrides, rules. */
+  async read(): Promise<{
     current?: Record<string, unknown>;
     overrides: { items: ShiftOverride[]; version: number; next: number };
     personal: { items: Record<string, PersonalRules>; version: number };
@@ -213,7 +214,7 @@ export class DirectoryStore {
   }
 
   /** An item beside the directory, conditioned on its version, with its timeline entry. */
-  private async putBeside(
+  async putBeside(
     item: Record<string, unknown>,
     expectedVersion: number,
     entry: TimelineEntry,
@@ -249,35 +250,6 @@ export class DirectoryStore {
         throw new VersionConflictError(conflict, undefined, { cause: error });
       throw error;
     }
-  }
-
-  /** People's own rules and their item's version (0: none stored yet), with the directory as applied. */
-  async getPersonalRules(): Promise<{
-    items: Record<string, PersonalRules>;
-    version: number;
-    applied?: Directory;
-  }> {
-    const { current, personal } = await this.read();
-    return typeof current?.body === "string"
-      ? { ...personal, applied: JSON.parse(current.body) as Directory }
-      : personal;
-  }
-
-  /**
-   * Replaces people's own rules (conditioned on the version read; 0: none stored yet) and writes
-   * the change's timeline entry in the same transaction.
-   */
-  async savePersonalRules(
-    items: Record<string, PersonalRules>,
-    expectedVersion: number,
-    entry: TimelineEntry,
-  ): Promise<void> {
-    await this.putBeside(
-      { ...keys.personalRules(), type: "personal-rules", people: items, version: expectedVersion + 1 },
-      expectedVersion,
-      entry,
-      `people's notification rules changed since version ${expectedVersion} was read`,
-    );
   }
 
   /** Stores `directory` (already validated) as the current one, atomically. */

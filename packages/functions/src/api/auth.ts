@@ -27,7 +27,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { jwtVerify, SignJWT } from "jose";
-import { devSignInBody, slackCallbackQuery } from "./schemas";
+import { devSignInBody, slackCallbackQuery } from "./schemas-base";
 import { parse } from "./validate";
 
 export interface AuthDeps {

@@ -26,7 +26,7 @@ import { Hono } from "hono/tiny";
 import { type AuthDeps, type AuthEnv, authenticate } from "./auth";
 import type { HealthChecks } from "./health";
 import { PayloadTooLargeError, toProblem } from "./problem";
-import { INCIDENT_KEY, incidentPath } from "./schemas";
+import { INCIDENT_KEY, incidentPath } from "./schemas-base";
 import { parse } from "./validate";
 
 /** What every route group may use: authentication, the log, the directory and paging if any. */

@@ -3,6 +3,8 @@ import {
   actionItemFilterSchema,
   actionItemUpdateSchema,
 } from "@firebreak/core/action-items/actions";
+import { notifyRulesEditSchema } from "@firebreak/core/oncall/notify-actions";
+import { CONTACT_METHODS } from "@firebreak/core/oncall/notify-rules";
 import * as z from "@firebreak/core/shared/zod";
 import { riskQuery } from "./action-item-schemas";
 import * as p from "./people-schemas";
@@ -28,6 +30,19 @@ interface RouteDoc {
 const id = s.incidentPath;
 const actionItemPath = z.object({
   id: z.string().check(z.regex(/^AI-\d+-\d+$/i, "expected an action item such as AI-42-1")),
+});
+
+const step = z.object({ method: z.enum(CONTACT_METHODS), delayMinutes: z.number() });
+/** A person's notification rules (routes/people.ts). */
+const notifyRulesResponse = z.object({
+  personId: z.string(),
+  name: z.string(),
+  rules: z.object({ high: z.array(step), low: z.array(step) }),
+  source: z.enum(["personal", "directory", "default"]),
+  summary: z.object({ high: z.string(), low: z.string() }),
+  reachable: z.object({ slack: z.boolean(), phone: z.boolean() }),
+  updatedAt: z.optional(z.string()),
+  updatedBy: z.optional(z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) })),
 });
 
 /** Every documented route. The request schemas are the very objects the routes validate with. */
@@ -389,7 +404,7 @@ export const ROUTES: RouteDoc[] = [
       "A person's notification rules in force: per urgency, each contact method (slack, sms, voice) and its delay after a page starts; where they come from (their own edit, the directory, the default)",
     role: "viewer",
     params: p.personPath,
-    response: p.notifyRulesResponse,
+    response: notifyRulesResponse,
   },
   {
     method: "put",
@@ -398,8 +413,8 @@ export const ROUTES: RouteDoc[] = [
       "Set a person's own notification rules ({high, low}: ordered steps {method, delayMinutes}, each method at most once, one the person has an address for), or {reset: true}; the person themselves or an admin. Kept across directory applies; emits oncall.notify_rules_changed",
     role: "responder",
     params: p.personPath,
-    body: p.notifyRulesBody,
-    response: p.notifyRulesResponse,
+    body: notifyRulesEditSchema,
+    response: notifyRulesResponse,
   },
   {
     method: "get",

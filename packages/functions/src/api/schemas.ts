@@ -21,27 +21,16 @@ import { ROLES } from "@firebreak/core/incident/timeline";
 import { createIntegrationInputSchema } from "@firebreak/core/integrations/keys";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
 import { calendarFeedSchema } from "@firebreak/core/oncall/calendar-store";
-import { overrideRequestSchema } from "@firebreak/core/oncall/override-requests";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
+import { INCIDENT_KEY, INCIDENT_ULID, incidentPath } from "./schemas-base";
+
+export * from "./schemas-base";
 
 /**
  * Every request schema of the HTTP API (query, path and body), exported: the routes validate with
  * them, and `openapi.ts` turns the same objects into the OpenAPI 3.1 document.
  */
-
-export const INCIDENT_ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-/** INC-<n>, as every message people see names an incident (case-insensitive). */
-export const INCIDENT_KEY = /^INC-([1-9]\d{0,8})$/i;
-
-/** An incident's id (a ULID), or its key INC-<n>: both address the same incident. */
-export const incidentPath = z.object({
-  id: z.string().check(
-    z.refine((v) => INCIDENT_ULID.test(v) || INCIDENT_KEY.test(v), {
-      message: "expected an incident id (26 characters, a ULID) or its key INC-<n>",
-    }),
-  ),
-});
 
 export const listIncidentsQuery = z.object({
   status: z._default(
@@ -196,16 +185,6 @@ export const calendarQuery = z.object({
 export const heartbeatPath = z.object({ id: heartbeatInputSchema.shape.id });
 export const tokenPath = z.object({
   id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected a token id: 26 characters (a ULID)")),
-});
-
-export const devSignInBody = z.object({
-  person: z.string().check(z.trim(), z.minLength(1, "pick a person"), z.maxLength(128)),
-  role: z.enum(AUTH_ROLES, { message: "expected viewer, responder or admin" }),
-});
-
-export const slackCallbackQuery = z.object({
-  code: z.string().check(z.minLength(1), z.maxLength(2048)),
-  state: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 
 // ---- Responses (documentation: the OpenAPI document describes them) --------------------------
@@ -450,10 +429,6 @@ export const escalateBody = escalationRequestSchema;
 /** POST /api/incidents/{id}/reopen. */
 export const reopenBody = z.strictObject(reopenInputSchema.shape);
 
-export const overrideBody = overrideRequestSchema;
-export const overridePath = z.object({
-  id: z.string().check(z.regex(/^OV-\d{1,9}$/i, "expected an override id: OV-<n>")),
-});
 const overrideView = z.object({
   id: z.string().check(z.describe("OV-<n>")),
   number: z.number().check(z.int()),
@@ -588,6 +563,3 @@ export const problemResponse = z.object({
 });
 
 /** PUT /api/directory (JSON): the directory in its source shape (as examples/directory.yaml). */
-export const directoryDocument = z.record(z.string(), z.unknown(), {
-  message: "expected a directory document",
-});

@@ -157,7 +157,7 @@ export interface SlackAppDeps {
   /** Runtime shift overrides (`/incident cover`): the directory store. */
   overrides?: OverrideDeps["directory"];
   /** People's own notification rules (`/incident me`): the directory store. */
-  notifyRules?: NotifyRulesDeps["directory"];
+  notifyRules?: NotifyRulesDeps["rules"];
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */

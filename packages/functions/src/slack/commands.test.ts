@@ -519,3 +519,27 @@ describe("parseCommand: action and actions", () => {
     expect(problem("action done AI-42").problem).toContain('e.g. "action done AI-42-1"');
   });
 });
+
+describe("parseCommand: me (notification rules)", () => {
+  it("shows, sets one urgency's steps (a method alone: at once), and resets", () => {
+    expect(ok("me")).toEqual({ kind: "me" });
+    expect(ok("me reset")).toEqual({ kind: "me", reset: true });
+    expect(ok("me HIGH slack SMS:2 voice:5")).toEqual({
+      kind: "me",
+      urgency: "high",
+      steps: [
+        { method: "slack", delayMinutes: 0 },
+        { method: "sms", delayMinutes: 2 },
+        { method: "voice", delayMinutes: 5 },
+      ],
+    });
+  });
+
+  it("names what is wrong, with the usage", () => {
+    expect(err("me soon")).toMatchObject({ code: "invalid_argument", usage: USAGE.me });
+    expect(err("me high")).toMatchObject({ code: "missing_argument" });
+    expect(err("me low fax:2").problem).toContain('"fax:2" is not a step');
+    expect(err("me low sms:-1").problem).toContain('"sms:-1" is not a step');
+    expect(err("me reset now")).toMatchObject({ code: "unexpected_argument" });
+  });
+});

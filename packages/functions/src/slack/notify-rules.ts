@@ -45,7 +45,7 @@ export function rulesText(view: NotifyRulesView, changed?: "set" | "reset"): str
 }
 
 export async function runMe(
-  deps: { notifyRules?: NotifyRulesDeps["directory"]; clock?: Clock },
+  deps: { notifyRules?: NotifyRulesDeps["rules"]; clock?: Clock },
   command: MeCommand,
   actor: Actor,
   me: Who,
@@ -62,13 +62,13 @@ export async function runMe(
       "You are not in the on-call directory: only its people are paged, so only they have notification rules.",
       USAGE.me,
     );
-  const stored = await store.getPersonalRules();
+  const stored = await store.get();
   const current = notifyRulesView(stored.applied, stored.items, me.personId);
   if (!command.reset && !command.urgency) return rulesText(current);
   const rules = command.reset
     ? null
     : { ...current.rules, [command.urgency as "high" | "low"]: command.steps ?? [] };
-  const od = { directory: store, ...(deps.clock ? { clock: deps.clock } : {}) };
+  const od = { rules: store, ...(deps.clock ? { clock: deps.clock } : {}) };
   const view = await setNotifyRules(od, me.personId, rules, {
     actor,
     personId: me.personId,

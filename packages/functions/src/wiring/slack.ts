@@ -1,4 +1,5 @@
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
@@ -52,7 +53,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     directory,
     personFor: directoryPersonLookup(directory),
     overrides: directoryStore,
-    notifyRules: directoryStore,
+    notifyRules: new PersonalRulesStore(directoryStore),
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),

@@ -12,7 +12,7 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import { actorOf, requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, jsonBody, type RouteGroup } from "../base";
 import { overrideView } from "../override-view";
-import { directoryDocument, overrideBody, overridePath } from "../schemas";
+import { directoryDocument, overrideBody, overridePath } from "../schemas-base";
 import { parse } from "../validate";
 
 export const directoryEditRoutes: RouteGroup<BaseDeps> = (app, ctx) => {

@@ -9,6 +9,7 @@ import {
   setNotifyRules,
 } from "@firebreak/core/oncall/notify-actions";
 import { notifyRulesSchema } from "@firebreak/core/oncall/notify-rules";
+import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { actorOf, requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, jsonBody, type RouteGroup } from "../base";
@@ -31,7 +32,7 @@ export const peopleRoutes: RouteGroup<BaseDeps> = (app, ctx) => {
     const rules = reset ? null : parse(notifyRulesSchema, raw, "body");
     const principal = c.get("principal");
     const view = await setNotifyRules(
-      { directory: directoryStoreOf(ctx), clock: ctx.getDeps().clock },
+      { rules: new PersonalRulesStore(directoryStoreOf(ctx)), clock: ctx.getDeps().clock },
       id,
       rules,
       { actor: actorOf(principal), personId: principal.id, admin: principal.role === "admin" },
