@@ -239,6 +239,26 @@ describe("planEscalation: what the escalation does at an instant, with no store 
     ]);
   });
 
+  it("reaches a person whose rules name no configured channel (a call, no voice channel) by every way they have", () => {
+    const callOnly = {
+      ...alice,
+      notify: {
+        high: [{ method: "voice" as const, delayMinutes: 0 }],
+        low: [{ method: "voice" as const, delayMinutes: 0 }],
+      },
+    } as SnapshotTarget;
+    const before = escalation({
+      ladder: { ...escalation().ladder, levels: [{ level: 1, timeoutMinutes: 30, targets: [callOnly] }] },
+    });
+    expect(ways(planEscalation(deps(), before, incident(), [], plus(0)))).toEqual([
+      "sns level 1 alice",
+      "slack level 1 alice",
+    ]);
+    expect(ways(planEscalation(withVoice(), before, incident(), [], plus(0)))).toEqual([
+      "voice level 1 alice",
+    ]);
+  });
+
   it("pages a person asked for by name by their high-urgency rules, whatever the severity", () => {
     const ruled = {
       ...alice,

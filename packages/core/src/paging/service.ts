@@ -1387,9 +1387,9 @@ interface PageSpec {
  * name), step by step: a Slack DM to their Slack id, an SMS or a call to their phone (a call only
  * when the voice channel is configured, for the voice severities, and never for a grouped alarm's
  * note to the IC). A step at 0 minutes is sent now; a later one waits (`defer`), and a low-urgency
- * SMS is held (`hold`). With no step on a configured channel, the person is still paged, and the
- * channels report the failure (`channel_not_configured`, `no_address`), so the gap is on the
- * timeline, never skipped.
+ * SMS is held (`hold`). With no step on a configured channel, every way they have is used at once;
+ * with none configured either, the channels report the failure (`channel_not_configured`,
+ * `no_address`), so the gap is on the timeline, never skipped.
  */
 function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: PageSpec): PlannedPage[] {
   const hold = spec.urgent ? undefined : context.hold;
@@ -1407,7 +1407,6 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
     spec.purpose !== "related_alarm" &&
     configOf(deps).voiceSeverities.includes(incident.severity);
   const base = { kind: "person" as const, personId: target.personId, name: target.name };
-  const ways: PlannedPage[] = [];
   const configured: PlannedPage[] = [];
   let waiting = false;
   for (const step of steps) {
@@ -1425,15 +1424,25 @@ function pagesForTarget(context: PageContext, target: SnapshotTarget, spec: Page
       waiting = true;
       continue;
     }
-    const page =
+    if (!on) continue;
+    configured.push(
       channel === "slack"
         ? planPage(context, { ...base, slackUserId: address }, channel, spec, [address])
-        : planPage(context, { ...base, phone: address }, channel, spec);
-    ways.push(page);
-    if (on) configured.push(page);
+        : planPage(context, { ...base, phone: address }, channel, spec),
+    );
   }
   if (configured.length > 0 || waiting) return configured;
-  if (ways.length > 0) return ways;
+  // Their rules reach them by no configured channel (a call with no voice channel, say): a page
+  // must still land, so every way they have is used, at once.
+  const anyhow: PlannedPage[] = [];
+  if (target.phone) anyhow.push(planPage(context, { ...base, phone: target.phone }, "sns", spec));
+  if (target.slackUserId)
+    anyhow.push(
+      planPage(context, { ...base, slackUserId: target.slackUserId }, "slack", spec, [target.slackUserId]),
+    );
+  const on = anyhow.filter((p) => deps.channels[p.page.channel]);
+  if (on.length > 0) return on;
+  if (anyhow.length > 0) return anyhow;
   return [planPage(context, { ...base, ...(target.email ? { email: target.email } : {}) }, "sns", spec)];
 }
 
