@@ -1,6 +1,6 @@
 /**
  * Personal notification rules: how and when each person is reached once a page to them starts.
- * Pure (types, defaults, validation); the pager applies them (paging/service.ts `pagesForTarget`).
+ * Pure (types, defaults, validation); the pager applies them (paging/targets.ts `pagesForTarget`).
  *
  *     people:
  *       - id: alice
