@@ -125,6 +125,33 @@ describe("personal notification rules, through the local runtime", () => {
     expect(twice.json.issues).toEqual([
       { path: "high[1].method", message: "sms twice: each method at most once" },
     ]);
+    // A viewer is paged too when on call: they edit their own rules (and only theirs).
+    const bobViewer = await runtime.apiToken("viewer", "bob");
+    const own = await call("/api/people/bob/notification-rules", {
+      method: "PUT",
+      body: { high: [{ method: "sms", delayMinutes: 0 }], low: [{ method: "slack", delayMinutes: 0 }] },
+      token: bobViewer,
+    });
+    expect(own).toMatchObject({
+      status: 200,
+      json: { source: "personal", summary: { high: "SMS at once" } },
+    });
+    expect((await call(RULES, { method: "PUT", body: rules, token: bobViewer })).status).toBe(403);
+    const reset = await call("/api/people/bob/notification-rules", {
+      method: "PUT",
+      body: { reset: true },
+      token: bobViewer,
+    });
+    expect(reset.json.source).toBe("default");
+    expect(
+      (
+        await call("/api/people/bob/notification-rules", {
+          method: "PUT",
+          body: { reset: false },
+          token: bobViewer,
+        })
+      ).status,
+    ).toBe(400);
     const missing = await call("/api/people/nobody/notification-rules", {
       method: "PUT",
       body: rules,

@@ -410,8 +410,8 @@ export const ROUTES: RouteDoc[] = [
     method: "put",
     path: "/api/people/{id}/notification-rules",
     summary:
-      "Set a person's own notification rules ({high, low}: ordered steps {method, delayMinutes}, each method at most once, one the person has an address for), or {reset: true}; the person themselves or an admin. Kept across directory applies; emits oncall.notify_rules_changed",
-    role: "responder",
+      "Set a person's own notification rules ({high, low}: ordered steps {method, delayMinutes}, each method at most once, one the person has an address for), or {reset: true}; the person themselves (any role) or an admin, 403 otherwise. Kept across directory applies; emits oncall.notify_rules_changed",
+    role: "viewer",
     params: p.personPath,
     body: notifyRulesEditSchema,
     response: notifyRulesResponse,

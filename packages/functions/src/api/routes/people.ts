@@ -1,7 +1,7 @@
 /**
  * A person's notification rules (core/oncall/notify-actions.ts), on the main API function:
- * `GET /api/people/{id}/notification-rules` (anyone signed in) and `PUT` (the person themselves,
- * or an admin): the rules, or `{ "reset": true }` to fall back to the directory's or the default.
+ * `GET /api/people/{id}/notification-rules` and `PUT` (anyone signed in: the person themselves, or
+ * an admin): the rules, or `{ "reset": true }` to fall back to the directory's or the default.
  */
 import {
   notifyRulesResetSchema,
@@ -24,7 +24,8 @@ export const peopleRoutes: RouteGroup<BaseDeps> = (app, ctx) => {
     return c.json(notifyRulesView(stored.applied ?? stored.directory, stored.personalRules, id));
   });
 
-  app.put("/api/people/:id/notification-rules", requireRole("responder"), async (c) => {
+  // Anyone signed in edits their own (a viewer is paged too when on call); admins anyone's.
+  app.put("/api/people/:id/notification-rules", requireRole("viewer"), async (c) => {
     const { id } = parse(personPath, { id: c.req.param("id") }, "path");
     const raw = await jsonBody(c);
     // `{ "reset": true }`, else the rules (validated here so that each issue names its path).
