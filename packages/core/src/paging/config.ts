@@ -13,7 +13,7 @@ import type { IncidentStore } from "../storage/incident-store";
 import type { AckKey } from "./ack-link";
 import type { ChannelName, DeliveryError, OutgoingPage, PageChannel, SendIsolatedOptions } from "./channels";
 import type { CoveredSeverity } from "./escalation";
-import type { PageRenderers } from "./messages";
+import type { PageRenderers } from "./page-renderers";
 import type { EscalationRecord, PageLevel, PagePurpose, PageStore, StoredPage } from "./store";
 
 export interface PagingConfig {

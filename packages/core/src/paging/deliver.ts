@@ -17,7 +17,8 @@ import {
 } from "./channels";
 import type { Draft, PlannedPage } from "./config";
 import { clockOf, configOf, FIREBREAK_ACTOR, PAGING_KINDS, type PageView, type PagingDeps } from "./config";
-import { PAGE_RENDERERS, type PageContent } from "./messages";
+import type { PageContent } from "./messages";
+import { PAGE_RENDERERS } from "./page-renderers";
 import { policyLabel } from "./plan-parts";
 import type { EscalationRecord, PageTargetRecord, SnapshotTarget, StoredPage } from "./store";
 import { type PageContext, pageContext, requestedEntry } from "./targets";

@@ -8,14 +8,10 @@ import { ackUrl, signAckLink } from "./ack-link";
 import {
   defaultText,
   emailPage,
-  escapeMrkdwn,
-  escapeMrkdwnWithin,
   oneLine,
   type PageContent,
-  renderPage,
   SMS_MAX_LENGTH,
   SMS_NO_LINK_HINT,
-  slackPageMessage,
   smsEncoding,
   smsPage,
   smsText,
@@ -24,6 +20,8 @@ import {
   snsPublishInput,
   truncate,
 } from "./messages";
+import { renderPage } from "./page-renderers";
+import { escapeMrkdwn, escapeMrkdwnWithin, slackPageMessage } from "./slack-message";
 
 const incident: Incident = {
   id: "01JQ4Z8K5W0000000000000000",

@@ -1,6 +1,7 @@
 /**
  * Page messages: SMS, email and default text, the SNS publish input (one `MessageStructure: "json"`
- * message for every protocol), and the Slack Block Kit message with its action buttons. Pure.
+ * message for every protocol), and what every rendering shares. Pure. The Slack message is
+ * slack-message.ts, the voice SSML voice-message.ts, and all of them by channel page-renderers.ts.
  *
  * SMS length. An SMS page is at most `SMS_MAX_LENGTH` (140) UTF-16 code units, ack link included.
  * The link is never cut: the title is truncated (with "…", never splitting a character or an emoji)
@@ -35,6 +36,7 @@ export const ACTIONS = {
   resolve: "incident_resolve",
   view: "incident_view",
 } as const;
+
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
 /** The block id of the page's actions block. */
@@ -64,7 +66,7 @@ export interface PageContent {
 // Text helpers
 // ---------------------------------------------------------------------------------------------
 
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+export const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** Collapses whitespace and control characters to single spaces. */
 export function oneLine(text: string): string {
@@ -91,6 +93,7 @@ export function truncate(text: string, max: number, ellipsis = "…"): string {
 
 const GSM7_BASIC =
   "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+
 const GSM7_EXTENSION = "^{}\\[~]|€\f";
 
 /** The SMS encoding a carrier will use for `text`: GSM-7 if every character is in its alphabet, else UCS-2. */
@@ -244,35 +247,6 @@ export function emailPage(page: PageContent): { subject: string; body: string } 
   return { subject: emailSubject(page), body: lines.join("\n") };
 }
 
-/**
- * The alarm's context as Slack mrkdwn lines: the crossing, up to two metrics, the composite's
- * children, and last the links (runbooks and the like, then the CloudWatch console).
- */
-export function alarmContextMrkdwn(context: AlarmContext): string[] {
-  const lines: string[] = [];
-  const crossing = crossingLine(context);
-  if (crossing) lines.push(`*Crossing:* ${escapeMrkdwn(crossing)}`);
-  for (const metric of context.metrics.slice(0, 2))
-    lines.push(`*Metric:* ${escapeMrkdwnWithin(oneLine(metric), 300)}`);
-  if (context.composite?.children.length)
-    lines.push(
-      `*Triggered by:* ${escapeMrkdwnWithin(
-        context.composite.children
-          .map((c) => `${oneLine(c.name)}${c.state ? ` (${c.state})` : ""}`)
-          .join(", "),
-        600,
-      )}`,
-    );
-  // Links are data checked to be http(s) with no space, <, > or | (alarm/context.ts): safe in <url|label>.
-  const source = sourceLinkOf(context);
-  const links = [
-    ...context.links.map((l) => `<${l.url}|${escapeMrkdwnWithin(oneLine(l.label), 40)}>`),
-    ...(source ? [`<${source.url}|${escapeMrkdwnWithin(source.label, 40)}>`] : []),
-  ];
-  if (links.length > 0) lines.push(links.join(" · "));
-  return lines;
-}
-
 /** SNS email subject: printable ASCII, starts with a letter/number/punctuation, under 100 characters. */
 function emailSubject(page: PageContent): string {
   const { incident } = page;
@@ -295,99 +269,6 @@ export function defaultText(page: PageContent): string {
   if (page.dashboardUrl) parts.push(`Dashboard: ${page.dashboardUrl}`);
   return parts.join("\n");
 }
-
-/** Every rendering of a page at once (the fields of an outgoing page: sms, email, text, slack). */
-export function renderPage(page: PageContent): {
-  sms: string;
-  email: { subject: string; body: string };
-  text: string;
-  slack: { text: string; blocks: SlackBlock[] };
-} {
-  return {
-    sms: smsText(page),
-    email: emailPage(page),
-    text: defaultText(page),
-    slack: slackPageMessage(page),
-  };
-}
-
-/** The renderers of a page, one per rendering; paging takes them from its deps (tests inject faults). */
-export interface PageRenderers {
-  sms(page: PageContent): SmsRendering;
-  email(page: PageContent): { subject: string; body: string };
-  text(page: PageContent): string;
-  slack(page: PageContent): { text: string; blocks: unknown[] };
-  voice(page: PageContent): string;
-}
-
-export const PAGE_RENDERERS: PageRenderers = {
-  sms: smsPage,
-  email: emailPage,
-  text: defaultText,
-  slack: slackPageMessage,
-  voice: voicePage,
-};
-
-// ---------------------------------------------------------------------------------------------
-// Voice (SSML)
-// ---------------------------------------------------------------------------------------------
-
-/** End User Messaging's limit for an SSML `MessageBody`, tags included (TEXT allows 3,000). */
-export const VOICE_SSML_MAX_LENGTH = 6000;
-const VOICE_TITLE_MAX = 300;
-const VOICE_REASON_MAX = 300;
-const VOICE_SERVICE_MAX = 100;
-
-/**
- * Text made safe inside SSML: one line, then `&`, `<`, `>`, `"` and `'` as entities, so a title
- * such as `</speak><audio src=…>` is read out as text and never becomes a tag. Characters XML 1.0
- * does not allow at all are dropped (`oneLine` already turned control characters into spaces).
- */
-export function escapeSsml(text: string): string {
-  return (
-    oneLine(text)
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-      .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-  );
-}
-
-/**
- * The voice page, spoken by Amazon Polly through End User Messaging: who is calling, the severity,
- * the incident number, the service and the title, why you are paged, and how to acknowledge (the
- * call takes no keypad input: reply `1` by SMS, or the six-digit code, read digit by digit, twice).
- * Every outside text is escaped (`escapeSsml`) and bounded, so the SSML is always well-formed and
- * under `VOICE_SSML_MAX_LENGTH`.
- */
-export function voicePage(page: PageContent): string {
-  const { incident } = page;
-  const severity = incident.severity.replace(/^SEV/i, "");
-  const [first, ...others] = incident.services;
-  const service =
-    first === undefined
-      ? ""
-      : `${truncate(oneLine(first), VOICE_SERVICE_MAX)}${others.length > 0 ? ` and ${others.length} more` : ""}`;
-  const title = escapeSsml(truncate(oneLine(incident.title), VOICE_TITLE_MAX));
-  const reason = escapeSsml(truncate(oneLine(page.reason), VOICE_REASON_MAX));
-  const code = page.voiceAckCode && /^\d{6}$/.test(page.voiceAckCode) ? page.voiceAckCode : undefined;
-  const digits = code ? `<say-as interpret-as="digits">${code}</say-as>` : "";
-  const ack = code
-    ? `To acknowledge, reply 1 by SMS to the number that called you, or reply with the code ${digits}. Again, the code is ${digits}.`
-    : "To acknowledge, reply 1 by SMS to the number that called you.";
-  const body = [
-    `<speak>This is Firebreak. <break time="300ms"/>`,
-    `Severity ${escapeSsml(severity)} incident, number ${incident.number}`,
-    service ? `, service ${escapeSsml(service)}.` : ".",
-    ` <break time="300ms"/>${title}. <break time="300ms"/>`,
-    `You are paged because: ${reason}. <break time="500ms"/>`,
-    `${ack}</speak>`,
-  ];
-  return body.join("");
-}
-
-// ---------------------------------------------------------------------------------------------
-// SNS
-// ---------------------------------------------------------------------------------------------
 
 export interface SnsMessageAttribute {
   DataType: "String";
@@ -419,131 +300,4 @@ export function snsPublishInput(page: PageContent, topicArn: string) {
     Subject: emailPage(page).subject,
     MessageAttributes: snsMessageAttributes(page),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Slack
-// ---------------------------------------------------------------------------------------------
-
-/** Escapes Slack mrkdwn control characters (`&`, `<`, `>`), so mentions and links render literally. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** `escapeMrkdwn(text)` cut to at most `max` code units with "…", never inside an entity or a grapheme. */
-export function escapeMrkdwnWithin(text: string, max: number): string {
-  const escaped = escapeMrkdwn(text);
-  if (escaped.length <= max) return escaped;
-  let out = "";
-  for (const { segment } of segmenter.segment(text)) {
-    const piece = escapeMrkdwn(segment);
-    if (out.length + piece.length > max - 1) break;
-    out += piece;
-  }
-  return `${out.trimEnd()}…`;
-}
-
-export interface PlainText {
-  type: "plain_text";
-  text: string;
-  emoji?: boolean;
-}
-export interface Mrkdwn {
-  type: "mrkdwn";
-  text: string;
-}
-export interface ButtonElement {
-  type: "button";
-  action_id: ActionId;
-  text: PlainText;
-  value: string;
-  style?: "primary" | "danger";
-  url?: string;
-  confirm?: { title: PlainText; text: Mrkdwn; confirm: PlainText; deny: PlainText };
-}
-export type SlackBlock =
-  | { type: "header"; text: PlainText }
-  | { type: "section"; text: Mrkdwn; fields?: Mrkdwn[] }
-  | { type: "context"; elements: Mrkdwn[] }
-  | { type: "actions"; block_id: string; elements: ButtonElement[] };
-
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const plain = (text: string): PlainText => ({ type: "plain_text", text, emoji: true });
-const md = (text: string): Mrkdwn => ({ type: "mrkdwn", text });
-
-/** The page as a Slack message: `text` (the notification line) and Block Kit `blocks`. */
-export function slackPageMessage(page: PageContent): { text: string; blocks: SlackBlock[] } {
-  const { incident } = page;
-  const title = oneLine(incident.title);
-  const label = `${incident.severity} INC-${incident.number}`;
-  const mentions = (page.mention ?? [])
-    .filter((id) => SLACK_USER_ID.test(id) && id.length <= 20)
-    .slice(0, 20)
-    .map((id) => `<@${id}>`);
-  const mentionLine = mentions.length > 0 ? `${mentions.join(" ")} ` : "";
-
-  const fields = [
-    md(`*Severity*\n${incident.severity}`),
-    md(
-      `*Services*\n${incident.services.length > 0 ? escapeMrkdwnWithin(incident.services.join(", "), 1000) : "none"}`,
-    ),
-  ];
-  if (incident.status) fields.push(md(`*Status*\n${incident.status}`));
-  if (incident.alarm) fields.push(md(`*Alarm*\n${escapeMrkdwnWithin(incident.alarm.name, 1000)}`));
-
-  const blocks: SlackBlock[] = [
-    { type: "header", text: plain(truncate(`🚨 ${label}: ${title}`, 150)) },
-    {
-      type: "section",
-      text: md(
-        `${mentionLine}*${escapeMrkdwnWithin(title, 1000)}*\nPaged: ${escapeMrkdwnWithin(oneLine(page.reason), 1000)}`,
-      ),
-      fields,
-    },
-  ];
-  const details: string[] = [];
-  const context = incident.alarm?.context;
-  const contextLines = context ? alarmContextMrkdwn(context) : [];
-  details.push(...contextLines.slice(0, -1));
-  if (page.alarmReason)
-    details.push(`*Alarm reason:* ${escapeMrkdwnWithin(oneLine(page.alarmReason), 1000)}`);
-  details.push(...contextLines.slice(-1));
-  if (incident.description?.trim()) details.push(escapeMrkdwnWithin(incident.description.trim(), 1500));
-  if (details.length > 0) blocks.push({ type: "section", text: md(details.join("\n")) });
-  blocks.push({ type: "context", elements: [md(`Incident id \`${incident.id}\``)] });
-
-  const buttons: ButtonElement[] = [
-    {
-      type: "button",
-      action_id: ACTIONS.ack,
-      text: plain("Acknowledge"),
-      style: "primary",
-      value: incident.id,
-    },
-    { type: "button", action_id: ACTIONS.takeIc, text: plain("Take IC"), value: incident.id },
-    {
-      type: "button",
-      action_id: ACTIONS.resolve,
-      text: plain("Resolve"),
-      style: "danger",
-      value: incident.id,
-      confirm: {
-        title: plain("Resolve this incident?"),
-        text: md(`Resolve *${escapeMrkdwn(label)}*? Paging stops.`),
-        confirm: plain("Resolve"),
-        deny: plain("Cancel"),
-      },
-    },
-  ];
-  if (page.dashboardUrl)
-    buttons.push({
-      type: "button",
-      action_id: ACTIONS.view,
-      text: plain("View in dashboard"),
-      value: incident.id,
-      url: page.dashboardUrl,
-    });
-  blocks.push({ type: "actions", block_id: PAGE_ACTIONS_BLOCK_ID, elements: buttons });
-
-  return { text: `${mentionLine}${label}: ${escapeMrkdwnWithin(title, 1000)}`, blocks };
 }

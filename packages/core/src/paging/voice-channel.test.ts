@@ -3,8 +3,9 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { matchesVoiceAckCode, voiceAckCode } from "./ack-link";
 import type { OutgoingPage, PageTarget } from "./channels";
-import { escapeSsml, type PageContent, VOICE_SSML_MAX_LENGTH, voicePage } from "./messages";
+import type { PageContent } from "./messages";
 import { createSmsVoiceClient, VoiceChannel } from "./voice-channel";
+import { escapeSsml, VOICE_SSML_MAX_LENGTH, voicePage } from "./voice-message";
 
 const ORIGINATION = "arn:aws:sms-voice:eu-west-2:123456789012:phone-number/phone-0123";
 const PHONE = "+447700900123";

@@ -13,9 +13,9 @@ import {
   retryOptionsFor,
   type SendOptions,
 } from "./channels";
-import { VOICE_SSML_MAX_LENGTH } from "./messages";
 import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "./retry";
 import { messageIdResult, pagingRequestHandler, phoneOf, type SnsClientOptions } from "./sns-channel";
+import { VOICE_SSML_MAX_LENGTH } from "./voice-message";
 
 /**
  * The voice paging channel: a person with a phone gets a call that speaks the page, through AWS

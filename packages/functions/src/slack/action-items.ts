@@ -12,7 +12,8 @@ import {
 } from "@firebreak/core/action-items/actions";
 import type { ActionItem } from "@firebreak/core/action-items/model";
 import type { Actor, Incident } from "@firebreak/core/incident/model";
-import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import { oneLine } from "@firebreak/core/paging/messages";
+import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import { type Command, USAGE } from "./commands";
 import { SlackUserError } from "./errors";
 import { postmortemUrl } from "./messages";

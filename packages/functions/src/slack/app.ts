@@ -31,7 +31,8 @@ import {
 import { parseShiftTime } from "@firebreak/core/oncall/override-requests";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
-import { escapeMrkdwnWithin, oneLine } from "@firebreak/core/paging/messages";
+import { oneLine } from "@firebreak/core/paging/messages";
+import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
 import { answerReleaseInvolved } from "@firebreak/core/postmortem/release-answer";

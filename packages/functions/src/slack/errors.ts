@@ -1,6 +1,6 @@
 import { IncidentResolvedError } from "@firebreak/core/incident/actions";
 import { IllegalTransitionError, type Incident } from "@firebreak/core/incident/model";
-import { escapeMrkdwn } from "@firebreak/core/paging/messages";
+import { escapeMrkdwn } from "@firebreak/core/paging/slack-message";
 import {
   FirebreakError,
   NotFoundError,

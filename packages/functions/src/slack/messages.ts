@@ -6,12 +6,8 @@ import type { BudgetTeamAnnouncement } from "@firebreak/core/metrics/budget-aler
 import { GAP_REASON_TEXT } from "@firebreak/core/oncall/coverage";
 import type { TeamAnnouncement } from "@firebreak/core/oncall/coverage-alerts";
 import type { TeamOnCallOverview } from "@firebreak/core/oncall/overview";
-import {
-  alarmContextMrkdwn,
-  escapeMrkdwn,
-  escapeMrkdwnWithin,
-  oneLine,
-} from "@firebreak/core/paging/messages";
+import { oneLine } from "@firebreak/core/paging/messages";
+import { alarmContextMrkdwn, escapeMrkdwn, escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import { type PageTrace, renderTrace } from "@firebreak/core/paging/trace";
 import type { Draft } from "@firebreak/core/postmortem/drafts";
 import { formatDuration } from "@firebreak/core/shared/duration";

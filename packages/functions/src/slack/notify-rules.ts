@@ -11,7 +11,7 @@ import {
   notifyRulesView,
   setNotifyRules,
 } from "@firebreak/core/oncall/notify-actions";
-import { escapeMrkdwnWithin } from "@firebreak/core/paging/messages";
+import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Command } from "./commands";
