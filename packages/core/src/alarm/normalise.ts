@@ -14,21 +14,35 @@
 import { issuesFromZod, ValidationError, type ValidationIssue } from "@firebreak/core/shared/errors";
 import { multiLineText, singleLineText } from "@firebreak/core/shared/text";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
-import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
+import { defined, metricFromQuery, metricsFromSnsTrigger, summarise } from "./alarm-metrics";
+import {
+  type AlarmDetail,
+  CLOUDWATCH_SOURCE,
+  eventBridgeAlarmEventSchema,
+  eventBridgeEnvelopeSchema,
+  lambdaAlarmActionSchema,
+  type ParsedAlarmArn,
+  parseAlarmArn,
+  type SnsAlarmMessage,
+  STATE_CHANGE_DETAIL_TYPE,
+  snsAlarmMessageSchema,
+  snsLambdaEventSchema,
+  snsNotificationSchema,
+  snsRecordSchema,
+} from "./alarm-schemas";
 import { tagsFrom } from "./tags";
 import {
   ALARM_STATES,
   type AlarmState,
   type AlarmTransition,
   type AlarmTransitionFormat,
-  type MetricSummary,
   type NormaliseResult,
   type TriggeringAlarm,
 } from "./transition";
 
-export const CLOUDWATCH_SOURCE = "aws.cloudwatch";
-export const STATE_CHANGE_DETAIL_TYPE = "CloudWatch Alarm State Change";
+export { metricText } from "./alarm-metrics";
+export * from "./alarm-schemas";
 
 const ACCEPTED_FORMATS =
   'expected an EventBridge "CloudWatch Alarm State Change" event (source, detail-type, detail), ' +
@@ -41,193 +55,6 @@ const ACCEPTED_FORMATS =
 // normaliseTimestamp lives in shared/timestamp.ts, so that the on-call directory uses it without
 // bundling these alarm schemas.
 export { normaliseTimestamp };
-
-export interface ParsedAlarmArn {
-  arn: string;
-  partition: string;
-  region: string;
-  account: string;
-  /** The alarm name, unencoded: it may contain spaces, unicode and colons. */
-  name: string;
-}
-
-const ALARM_ARN_PATTERN = /^arn:(aws[-a-z]*):cloudwatch:([a-z]+(?:-[a-z]+)+-\d+):(\d{12}):alarm:(.+)$/u;
-
-/** Parses `arn:aws[-a-z]*:cloudwatch:<region>:<12-digit account>:alarm:<name>`; undefined otherwise. */
-export function parseAlarmArn(arn: string): ParsedAlarmArn | undefined {
-  const match = ALARM_ARN_PATTERN.exec(arn);
-  if (!match) return undefined;
-  const [, partition = "", region = "", account = "", name = ""] = match;
-  return { arn, partition, region, account, name };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schemas (exported for reuse and documentation; their output feeds the mappers below)
-// ---------------------------------------------------------------------------------------------
-
-const STATE_CHOICES = ALARM_STATES.join("|");
-
-export const alarmStateSchema = z.enum(ALARM_STATES, {
-  error: (issue) =>
-    issue.input === undefined
-      ? `required (expected one of ${STATE_CHOICES})`
-      : `expected one of ${STATE_CHOICES}`,
-});
-
-export const alarmTimestampSchema = convertedString(
-  normaliseTimestamp,
-  (value) =>
-    `expected an ISO 8601 timestamp such as 2025-03-14T09:42:13.274+0000, got "${value.slice(0, 64)}"`,
-);
-
-export const alarmArnSchema = convertedString(
-  parseAlarmArn,
-  (value) =>
-    `expected a CloudWatch alarm ARN arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got "${value.slice(0, 300)}"`,
-);
-
-const dimensionsSchema = z.record(z.string(), z.string());
-
-export const metricDataQuerySchema = z.object({
-  id: z.optional(z.string()),
-  metricStat: z.optional(
-    z.object({
-      metric: z.object({
-        namespace: z.optional(z.string()),
-        name: z.optional(z.string()),
-        dimensions: z.optional(dimensionsSchema),
-      }),
-      period: z.optional(z.number()),
-      stat: z.optional(z.string()),
-      unit: z.nullish(z.string()),
-    }),
-  ),
-  expression: z.optional(z.string()),
-  label: z.optional(z.string()),
-  period: z.optional(z.number()),
-  returnData: z.optional(z.boolean()),
-});
-
-/** `detail` of the EventBridge event and `alarmData` of the direct Lambda action share this shape. */
-export const alarmDetailSchema = z.object({
-  alarmName: z.string().check(z.minLength(1)),
-  state: z.object({
-    value: alarmStateSchema,
-    reason: z.optional(z.string()),
-    /** A JSON string; parsed leniently later (invalid JSON is dropped, never an error). */
-    reasonData: z.optional(z.unknown()),
-    timestamp: alarmTimestampSchema,
-    actionsSuppressedBy: z.optional(z.string()),
-    actionsSuppressedReason: z.optional(z.string()),
-  }),
-  previousState: z.optional(z.object({ value: alarmStateSchema })),
-  configuration: z.optional(
-    z.object({
-      description: z.nullish(z.string()),
-      metrics: z.optional(z.array(metricDataQuerySchema)),
-      alarmRule: z.optional(z.string()),
-      thresholdMetricId: z.optional(z.string()),
-    }),
-  ),
-  /** With tag propagation on: `{ key: value }` (read leniently by alarm/tags.ts, never an error). */
-  alarmTags: z.optional(z.unknown()),
-});
-type AlarmDetail = z.output<typeof alarmDetailSchema>;
-type MetricDataQuery = z.output<typeof metricDataQuerySchema>;
-
-/** Just enough of an EventBridge envelope to decide whether the event is ours. */
-export const eventBridgeEnvelopeSchema = z.object({
-  source: z.string(),
-  "detail-type": z.string(),
-});
-
-export const eventBridgeAlarmEventSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  source: z.literal(CLOUDWATCH_SOURCE),
-  "detail-type": z.literal(STATE_CHANGE_DETAIL_TYPE),
-  resources: z.tuple([alarmArnSchema], z.unknown()),
-  detail: alarmDetailSchema,
-});
-
-export const lambdaAlarmActionSchema = z.object({
-  source: z.literal(CLOUDWATCH_SOURCE),
-  alarmArn: alarmArnSchema,
-  alarmData: alarmDetailSchema,
-});
-
-const snsDimensionsSchema = z.array(z.object({ name: z.string(), value: z.string() }));
-
-export const snsMetricDataQuerySchema = z.object({
-  Id: z.nullish(z.string()),
-  Expression: z.nullish(z.string()),
-  Label: z.nullish(z.string()),
-  ReturnData: z.nullish(z.boolean()),
-  Period: z.nullish(z.number()),
-  MetricStat: z.nullish(
-    z.object({
-      Metric: z.object({
-        Namespace: z.nullish(z.string()),
-        MetricName: z.nullish(z.string()),
-        Dimensions: z.nullish(snsDimensionsSchema),
-      }),
-      Period: z.nullish(z.number()),
-      Stat: z.nullish(z.string()),
-      Unit: z.nullish(z.string()),
-    }),
-  ),
-});
-type SnsMetricDataQuery = z.output<typeof snsMetricDataQuerySchema>;
-
-export const snsTriggerSchema = z.object({
-  MetricName: z.nullish(z.string()),
-  Namespace: z.nullish(z.string()),
-  StatisticType: z.nullish(z.string()),
-  Statistic: z.nullish(z.string()),
-  ExtendedStatistic: z.nullish(z.string()),
-  Unit: z.nullish(z.string()),
-  Dimensions: z.nullish(snsDimensionsSchema),
-  Period: z.nullish(z.number()),
-  Metrics: z.nullish(z.array(snsMetricDataQuerySchema)),
-  ThresholdMetricId: z.nullish(z.string()),
-  ComparisonOperator: z.nullish(z.string()),
-  Threshold: z.nullish(z.number()),
-});
-type SnsTrigger = z.output<typeof snsTriggerSchema>;
-
-/** The decoded `Sns.Message` of a CloudWatch alarm notification (metric or composite alarm). */
-export const snsAlarmMessageSchema = z.object({
-  NewStateValue: alarmStateSchema,
-  AlarmName: z.string().check(z.minLength(1)),
-  AlarmArn: alarmArnSchema,
-  StateChangeTime: alarmTimestampSchema,
-  OldStateValue: z.nullish(alarmStateSchema),
-  NewStateReason: z.nullish(z.string()),
-  AlarmDescription: z.nullish(z.string()),
-  Trigger: z.nullish(snsTriggerSchema),
-  AlarmActions: z.nullish(z.array(z.string())),
-  /** With tag propagation on (read leniently by alarm/tags.ts, never an error). */
-  AlarmTags: z.nullish(z.unknown()),
-  AlarmRule: z.nullish(z.string()),
-  /** Documented as strings, sent as `{ Arn, State: { Value, Timestamp } }`: both are read leniently. */
-  TriggeringChildren: z.nullish(z.array(z.unknown())),
-});
-type SnsAlarmMessage = z.output<typeof snsAlarmMessageSchema>;
-
-/** An SNS notification: the Lambda record's `Sns` object, or the body of an HTTP(S) delivery. */
-export const snsNotificationSchema = z.object({
-  MessageId: z.string().check(z.minLength(1)),
-  Message: z.string(),
-});
-
-export const snsRecordSchema = z.object({ Sns: z.unknown() });
-
-export const snsLambdaEventSchema = z.object({
-  Records: z.array(z.unknown()).check(z.minLength(1, "expected at least one SNS record")),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Validation helpers
-// ---------------------------------------------------------------------------------------------
 
 const MAX_ISSUES_IN_MESSAGE = 5;
 
@@ -331,125 +158,6 @@ function parseJsonObject(value: unknown): Record<string, unknown> | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Metric summaries
-// ---------------------------------------------------------------------------------------------
-
-type MetricFields = Omit<MetricSummary, "text">;
-
-/** One line for humans, e.g. `m1: AWS/Lambda Errors Sum/60s FunctionName=payments-authorize`. */
-export function metricText(metric: MetricFields, options: { withId: boolean; threshold: boolean }): string {
-  const statPeriod = [metric.stat, metric.period === undefined ? undefined : `${metric.period}s`]
-    .filter((part) => part !== undefined)
-    .join("/");
-  const dimensions = Object.entries(metric.dimensions).map(([key, value]) => `${key}=${value}`);
-  const body =
-    metric.expression ??
-    [metric.namespace, metric.name, statPeriod, ...dimensions].filter((part) => part).join(" ");
-  const parts = [
-    options.withId && metric.id ? `${metric.id}:` : undefined,
-    body || undefined,
-    metric.label ? `"${metric.label}"` : undefined,
-    options.threshold ? "(threshold)" : undefined,
-  ];
-  return parts.filter((part) => part !== undefined).join(" ") || metric.id || "metric";
-}
-
-function summarise(metrics: MetricFields[], thresholdMetricId: string | undefined): MetricSummary[] {
-  const withId = metrics.length > 1;
-  return metrics.map((metric) => ({
-    ...metric,
-    text: metricText(metric, {
-      withId,
-      threshold: metric.id !== undefined && metric.id === thresholdMetricId,
-    }),
-  }));
-}
-
-type Defined<T> = { [K in keyof T]?: NonNullable<T[K]> };
-
-/** Copies only the values that are neither undefined nor null, so none reaches storage marshalling. */
-function defined<T extends Record<string, unknown>>(fields: T): Defined<T> {
-  const out: Defined<T> = {};
-  for (const key of Object.keys(fields) as (keyof T)[]) {
-    const value = fields[key];
-    if (value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-}
-
-function metricFromQuery(query: MetricDataQuery): MetricFields {
-  const stat = query.metricStat;
-  return {
-    ...defined({
-      id: query.id,
-      namespace: stat?.metric.namespace,
-      name: stat?.metric.name,
-      stat: stat?.stat,
-      period: stat?.period ?? query.period,
-      expression: query.expression,
-      label: query.label,
-      returnData: query.returnData,
-    }),
-    dimensions: { ...(stat?.metric.dimensions ?? {}) },
-  };
-}
-
-function dimensionsFromSns(dimensions: z.output<typeof snsDimensionsSchema> | null | undefined) {
-  return Object.fromEntries((dimensions ?? []).map((dimension) => [dimension.name, dimension.value]));
-}
-
-/** SNS spells statistics in upper snake case (`SUM`); the rest of AWS (and we) say `Sum`. */
-const SNS_STATISTICS: Record<string, string> = {
-  SUM: "Sum",
-  AVERAGE: "Average",
-  MINIMUM: "Minimum",
-  MAXIMUM: "Maximum",
-  SAMPLE_COUNT: "SampleCount",
-};
-
-function snsStatistic(trigger: SnsTrigger): string | undefined {
-  if (trigger.ExtendedStatistic) return trigger.ExtendedStatistic;
-  if (!trigger.Statistic) return undefined;
-  return SNS_STATISTICS[trigger.Statistic] ?? trigger.Statistic;
-}
-
-function metricFromSnsQuery(query: SnsMetricDataQuery): MetricFields {
-  const stat = query.MetricStat;
-  return {
-    ...defined({
-      id: query.Id,
-      namespace: stat?.Metric.Namespace,
-      name: stat?.Metric.MetricName,
-      stat: stat?.Stat,
-      period: stat?.Period ?? query.Period,
-      expression: query.Expression,
-      label: query.Label,
-      returnData: query.ReturnData,
-    }),
-    dimensions: dimensionsFromSns(stat?.Metric.Dimensions),
-  };
-}
-
-function metricsFromSnsTrigger(trigger: SnsTrigger | null | undefined): MetricSummary[] {
-  if (!trigger) return [];
-  const thresholdMetricId = trigger.ThresholdMetricId ?? undefined;
-  if (trigger.Metrics && trigger.Metrics.length > 0) {
-    return summarise(trigger.Metrics.map(metricFromSnsQuery), thresholdMetricId);
-  }
-  if (!trigger.MetricName && !trigger.Namespace) return [];
-  const single: MetricFields = {
-    ...defined({
-      namespace: trigger.Namespace,
-      name: trigger.MetricName,
-      stat: snsStatistic(trigger),
-      period: trigger.Period,
-    }),
-    dimensions: dimensionsFromSns(trigger.Dimensions),
-  };
-  return summarise([single], thresholdMetricId);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Composite alarms
 // ---------------------------------------------------------------------------------------------
 
 const lenientChildSchema = z.object({
