@@ -20,7 +20,7 @@ import {
   coverageGaps,
   formatCoverageGap,
 } from "@firebreak/core/oncall/coverage";
-import type { Directory } from "@firebreak/core/oncall/directory";
+import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { notifyRulesView } from "@firebreak/core/oncall/notify-actions";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";

@@ -24,7 +24,7 @@ import {
 import { IMPORTERS } from "@firebreak/core/import/sources";
 import { compareShifts, formatVerify, shiftsSpan, type VerifyResult } from "@firebreak/core/import/verify";
 import { importedDirectoryYaml } from "@firebreak/core/import/yaml";
-import type { Directory } from "@firebreak/core/oncall/directory";
+import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { type Command, InvalidArgumentError } from "commander";

@@ -12,7 +12,7 @@
  * and the item's marker (`firebreak:AI-42-1`: GitHub and Linear in the body, Jira as a label), by
  * which `find` recognises an issue created before a crash: one issue per item, never two.
  */
-import type { TrackerConfig } from "../oncall/directory";
+import type { TrackerConfig } from "../oncall/directory-schemas";
 import type { ActionItem, TrackerKind, TrackerRef } from "./model";
 import { POSTMORTEM_TAG } from "./model";
 

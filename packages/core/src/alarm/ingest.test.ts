@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
 import { changeStatus } from "../incident/actions";
-import type { Directory } from "../oncall/directory";
+import type { Directory } from "../oncall/directory-types";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { type IncidentStore, StorageLimitError } from "../storage/incident-store";
 import { MemoryDeadLetterSink } from "./dead-letter";

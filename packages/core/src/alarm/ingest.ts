@@ -6,7 +6,8 @@ import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
-import { type Directory, resolveOwner } from "../oncall/directory";
+import { resolveOwner } from "../oncall/directory-index";
+import type { Directory } from "../oncall/directory-types";
 import {
   ConcurrentChangeError,
   type DeliveryKey,

@@ -1,5 +1,5 @@
 import * as z from "@firebreak/core/shared/zod";
-import type { Directory } from "../oncall/directory";
+import type { Directory } from "../oncall/directory-types";
 
 /**
  * Who may do what:

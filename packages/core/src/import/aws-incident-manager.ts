@@ -32,7 +32,8 @@
  * Pure: no fs, no network, no clock. Never throws: what cannot be read is in the report.
  */
 
-import { personSchema, phoneSchema, type Rotation, type TargetRef } from "../oncall/directory";
+import { personSchema, phoneSchema } from "../oncall/directory-schemas";
+import type { Rotation, TargetRef } from "../oncall/directory-types";
 import { addDays, isValidTimeZone, type LocalDate, wallTimeAt } from "../oncall/tz";
 import {
   ImportBuilder,

@@ -31,6 +31,7 @@
  */
 
 import * as z from "@firebreak/core/shared/zod";
+import { ID_PATTERN, slackUserIdSchema } from "../oncall/directory-schemas";
 import type {
   EscalationLevel,
   Person,
@@ -38,8 +39,7 @@ import type {
   RotationOverride,
   Shift,
   TargetRef,
-} from "../oncall/directory";
-import { ID_PATTERN, slackUserIdSchema } from "../oncall/directory";
+} from "../oncall/directory-types";
 import { isValidTimeZone } from "../oncall/tz";
 import {
   ImportBuilder,

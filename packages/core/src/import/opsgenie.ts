@@ -26,8 +26,14 @@
  * moves by an hour after each DST change (a note says so).
  */
 
-import type { EscalationLevel, Person, Rotation, RotationOverride, TargetRef } from "../oncall/directory";
-import { personSchema } from "../oncall/directory";
+import { personSchema } from "../oncall/directory-schemas";
+import type {
+  EscalationLevel,
+  Person,
+  Rotation,
+  RotationOverride,
+  TargetRef,
+} from "../oncall/directory-types";
 import { isValidTimeZone, offsetMsAt } from "../oncall/tz";
 import {
   ImportBuilder,

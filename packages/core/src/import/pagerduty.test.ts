@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parseWithIssues, type Rotation } from "@firebreak/core/oncall/directory";
+import { parseWithIssues } from "@firebreak/core/oncall/directory";
+import type { Rotation } from "@firebreak/core/oncall/directory-types";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

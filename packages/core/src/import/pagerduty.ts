@@ -35,8 +35,8 @@
  * clock. The importer says so on every such rotation.
  */
 
-import type { Person, Rotation, RotationOverride, TargetRef } from "../oncall/directory";
 import { parseWithIssues } from "../oncall/directory";
+import type { Person, Rotation, RotationOverride, TargetRef } from "../oncall/directory-types";
 import { isValidTimeZone } from "../oncall/tz";
 import {
   type IdKind,

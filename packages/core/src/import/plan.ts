@@ -20,6 +20,7 @@
  * a zone).
  */
 
+import { ID_PATTERN } from "../oncall/directory-schemas";
 import type {
   EscalationLevel,
   Person,
@@ -29,8 +30,7 @@ import type {
   Shift,
   TargetRef,
   Team,
-} from "../oncall/directory";
-import { ID_PATTERN } from "../oncall/directory";
+} from "../oncall/directory-types";
 import { isValidTimeZone, wallTimeAt } from "../oncall/tz";
 
 export const IMPORT_SOURCES = ["opsgenie", "pagerduty", "grafana-oncall", "aws-incident-manager"] as const;

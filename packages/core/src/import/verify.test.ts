@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Directory, parseWithIssues } from "../oncall/directory";
+import { parseWithIssues } from "../oncall/directory";
+import type { Directory } from "../oncall/directory-types";
 import type { SourceShift } from "./plan";
 import { compareShifts, formatVerify, personMatcher, shiftsSpan } from "./verify";
 

@@ -13,7 +13,7 @@
  * differs from whoever Firebreak has on call.
  */
 
-import type { Directory, Person } from "../oncall/directory";
+import type { Directory, Person } from "../oncall/directory-types";
 import { scheduleBetween } from "../oncall/rotation";
 import type { SourcePersonRef, SourceShift } from "./plan";
 

@@ -13,7 +13,7 @@
  * Slack users outside the directory are left as they are: nothing says who they are.
  */
 import { retryOnConflict } from "../events/backoff";
-import type { Directory } from "../oncall/directory";
+import type { Directory } from "../oncall/directory-types";
 import type { IncidentStore } from "../storage/incident-store";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";

@@ -10,7 +10,7 @@ import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import type { Directory, Person } from "../oncall/directory";
+import type { Directory, Person } from "../oncall/directory-types";
 import { resolveTargets } from "../oncall/who";
 import { type ActionDeps, IncidentResolvedError, mutate, oneLineText } from "./actions";
 import type { Actor, Incident } from "./model";

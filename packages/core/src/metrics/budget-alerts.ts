@@ -19,7 +19,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { Directory } from "../oncall/directory";
+import type { Directory } from "../oncall/directory-types";
 import { type BudgetIncident, computeBudget, sloServices } from "./budget";
 
 export const BUDGET_THRESHOLDS_CROSSED = "slo.budget_thresholds_crossed";

@@ -1,7 +1,7 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { Slo } from "../oncall/directory";
+import type { Slo } from "../oncall/directory-types";
 import { collectFacts } from "../postmortem/facts";
 import { impactEnd, impactMinutes } from "../postmortem/impact";
 import type { Postmortem } from "../postmortem/types";

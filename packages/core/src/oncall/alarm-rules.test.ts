@@ -6,7 +6,8 @@ import { IgnoredAlarmStore } from "../alarm/ignored-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { createDocumentClient } from "../storage/client";
 import { globMatch, ruleMatches } from "./alarm-rules";
-import { type Directory, parseDirectory } from "./directory";
+import { parseDirectory } from "./directory";
+import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { cachedDirectory } from "./store";
 

@@ -20,7 +20,7 @@ import type { Log } from "@firebreak/core/shared/log";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { COVERAGE_DAYS, type CoverageGap, coverageGaps } from "./coverage";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 
 export const COVERAGE_GAPS_FOUND = "oncall.coverage_gaps_found";
 export const COVERAGE_ACTOR: Actor = { type: "system", id: "coverage-check", name: "Coverage check" };

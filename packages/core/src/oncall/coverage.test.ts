@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CoverageGap, coverageGaps, formatCoverageGap, pageableMethods } from "./coverage";
-import type { Directory, Person, Rotation, Shift, TargetRef } from "./directory";
+import type { Directory, Person, Rotation, Shift, TargetRef } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { resolveTargets } from "./who";
 

@@ -21,7 +21,8 @@
  * zone (hand-written UTC overrides on each side of a change are the usual cause).
  */
 import { GAP_REASON_TEXT, type GapReason } from "./coverage-reasons";
-import { type Directory, indexDirectory, type Person, type TargetRef, type Team } from "./directory";
+import { indexDirectory } from "./directory-index";
+import type { Directory, Person, TargetRef, Team } from "./directory-types";
 import { zoneTransitions } from "./ical";
 import { onCallAt, scheduleBetween } from "./rotation";
 import { MS_PER_DAY } from "./tz";

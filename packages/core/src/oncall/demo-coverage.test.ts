@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Directory, Rotation, TargetRef } from "./directory";
+import type { Directory, Rotation, TargetRef } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { shiftStartAt } from "./rotation";
 import { resolveTargets } from "./who";

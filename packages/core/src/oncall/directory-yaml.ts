@@ -7,7 +7,8 @@
 
 import { formatPath } from "@firebreak/core/shared/errors";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { type Directory, type DirectoryIssue, invalid, type Path, parseWithIssues } from "./directory";
+import { invalid, type Path, parseWithIssues } from "./directory";
+import type { Directory, DirectoryIssue } from "./directory-types";
 import type { ApplyOptions, DirectoryStore, StoredDirectory } from "./store";
 
 /**

@@ -3,7 +3,9 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type DirectoryIssue, parseDirectory, resolveOwner } from "./directory";
+import { parseDirectory } from "./directory";
+import { resolveOwner } from "./directory-index";
+import type { DirectoryIssue } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 
 const EXAMPLE = new URL("../../../../examples/directory.yaml", import.meta.url);

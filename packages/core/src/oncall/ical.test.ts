@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { feedWindow, renderCalendar, zoneTransitions } from "./ical";
 import { onCallAt } from "./rotation";

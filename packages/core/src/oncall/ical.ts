@@ -9,7 +9,9 @@
  * RFC 5545 would read the ambiguous one as its first occurrence. UIDs are stable (rotation, start),
  * so a calendar that fetches again updates events instead of duplicating them.
  */
-import { type Directory, indexDirectory, type Rotation } from "./directory";
+
+import { indexDirectory } from "./directory-index";
+import type { Directory, Rotation } from "./directory-types";
 import { type ScheduleSegment, scheduleBetween } from "./rotation";
 import { MS_PER_DAY, offsetMsAt, wallTimeAt, zonedTimeToInstant } from "./tz";
 

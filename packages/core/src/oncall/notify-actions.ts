@@ -14,7 +14,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import * as z from "@firebreak/core/shared/zod";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
-import type { Directory, Person } from "./directory";
+import type { Directory, Person } from "./directory-types";
 import {
   DEFAULT_NOTIFY_RULES,
   describeSteps,

@@ -6,7 +6,7 @@
  */
 import type { TimelineEntry } from "../incident/timeline";
 import { keys } from "../storage/keys";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 import type { DirectoryStore, PersonalRules } from "./store";
 
 export class PersonalRulesStore {

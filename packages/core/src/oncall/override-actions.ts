@@ -11,7 +11,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { indexDirectory } from "./directory";
+import { indexDirectory } from "./directory-index";
 import { findOverride, OverrideRefusedError, type OverrideRequest, planOverride } from "./override-requests";
 import { liveOverrides, type ShiftOverride } from "./shift-overrides";
 import type { DirectoryStore } from "./store";

@@ -8,7 +8,8 @@ import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "../incident/model";
-import { type Directory, indexDirectory, type Rotation } from "./directory";
+import { indexDirectory } from "./directory-index";
+import type { Directory, Rotation } from "./directory-types";
 import { onCallAt } from "./rotation";
 import type { ShiftOverride } from "./shift-overrides";
 import { parseLocalDate, parseLocalTime, zonedTimeToInstant } from "./tz";

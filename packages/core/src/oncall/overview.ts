@@ -2,8 +2,9 @@
  * Who is on call now, and next, per team and escalation level: `/incident oncall`,
  * `GET /api/oncall` and the dashboard's on-call page. Pure: the instant is an argument.
  */
-import type { Directory, TargetRef, Team } from "./directory";
-import { resolveOwner } from "./directory";
+
+import { resolveOwner } from "./directory-index";
+import type { Directory, TargetRef, Team } from "./directory-types";
 import { resolveTargets } from "./who";
 
 export interface OnCallPerson {

@@ -1,7 +1,7 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Person, Rotation, RotationOverride } from "./directory";
+import type { Person, Rotation, RotationOverride } from "./directory-types";
 import { type OnCall, onCallAt, rotationShiftAt, scheduleBetween, shiftStartAt } from "./rotation";
 import { wallTimeAt } from "./tz";
 

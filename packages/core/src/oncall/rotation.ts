@@ -31,7 +31,7 @@
  * policy's next level or fallback.
  */
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { Person, Rotation, RotationOverride } from "./directory";
+import type { Person, Rotation, RotationOverride } from "./directory-types";
 import {
   addDays,
   isValidTimeZone,

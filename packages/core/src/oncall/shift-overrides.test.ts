@@ -3,7 +3,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { addShiftOverride, cancelShiftOverride, type OverrideRequester } from "./override-actions";
 import { OverrideRefusedError, parseShiftTime } from "./override-requests";

@@ -12,7 +12,8 @@
  * is never applied and never dropped silently: `misfitOverrides` names it, and apply reports it.
  */
 import type { Actor } from "../incident/model";
-import { type Directory, indexDirectory } from "./directory";
+import { indexDirectory } from "./directory-index";
+import type { Directory } from "./directory-types";
 
 /** A runtime override: `personId` is on call in `rotationId` during [from, to). */
 export interface ShiftOverride {

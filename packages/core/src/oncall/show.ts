@@ -6,7 +6,8 @@
  */
 
 import { SEVERITIES } from "../incident/model";
-import { type Directory, indexDirectory, type Person } from "./directory";
+import { indexDirectory } from "./directory-index";
+import type { Directory, Person } from "./directory-types";
 import { onCallAt } from "./rotation";
 import { type UrgencyRules, urgencyRulesOf } from "./urgency";
 import { assignInitialRoles, type ResolvedLevel, type RoleFlag, whoIsOnCall } from "./who";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 import { applyDirectoryYaml, parseDirectoryYaml } from "./directory-yaml";
 import { DirectoryStore, MAX_DIRECTORY_BYTES } from "./store";
 

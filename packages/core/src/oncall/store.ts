@@ -11,7 +11,7 @@ import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { timelineItem } from "../storage/incident-store";
 import { keys } from "../storage/keys";
-import type { Directory } from "./directory";
+import type { Directory } from "./directory-types";
 import type { NotifyRules } from "./notify-rules";
 import { liveOverrides, type ShiftOverride, withShiftOverrides } from "./shift-overrides";
 

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { nextEscalation } from "../paging/escalation";
-import { type Directory, parseDirectory } from "./directory";
+import { parseDirectory } from "./directory";
+import type { Directory } from "./directory-types";
 import { assignInitialRoles, type ResolvedTarget, resolveTargets, toRoleHolders, whoIsOnCall } from "./who";
 
 const EXAMPLE = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");

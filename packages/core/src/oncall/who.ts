@@ -11,15 +11,8 @@
 
 import type { RoleHolder } from "../incident/model";
 import type { Role } from "../incident/timeline";
-import {
-  type Directory,
-  type EscalationPolicy,
-  indexDirectory,
-  type Person,
-  resolveOwner,
-  type TargetRef,
-  type Team,
-} from "./directory";
+import { indexDirectory, resolveOwner } from "./directory-index";
+import type { Directory, EscalationPolicy, Person, TargetRef, Team } from "./directory-types";
 import { onCallAt } from "./rotation";
 
 export type ResolvedTarget =

@@ -5,7 +5,7 @@
 
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { Person } from "../oncall/directory";
+import type { Person } from "../oncall/directory-types";
 import type { Urgency } from "../oncall/urgency";
 import type { Draft, PlannedPage } from "./config";
 import { PAGING_KINDS, type PagingConfig, type PagingDeps } from "./config";

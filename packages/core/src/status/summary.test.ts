@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../incident/model";
-import type { StatusPageConfig } from "../oncall/directory";
+import type { StatusPageConfig } from "../oncall/directory-types";
 import { atomFeed, HISTORY_DAYS, type PublicUpdateInput, publicSummary } from "./summary";
 
 const NOW = new Date("2026-03-10T12:00:00.000Z");

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Incident } from "../incident/model";
-import type { StatusPageConfig } from "../oncall/directory";
+import type { StatusPageConfig } from "../oncall/directory-types";
 
 export const STATES = ["operational", "degraded", "major_outage"] as const;
 export type ServiceState = (typeof STATES)[number];

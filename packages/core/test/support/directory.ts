@@ -1,5 +1,5 @@
 import { SEVERITIES } from "../../src/incident/model";
-import type { Directory } from "../../src/oncall/directory";
+import type { Directory } from "../../src/oncall/directory-types";
 
 /**
  * The directory with every escalation policy paging every severity as HIGH urgency (every channel

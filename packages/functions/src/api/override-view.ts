@@ -1,4 +1,4 @@
-import { indexDirectory } from "@firebreak/core/oncall/directory";
+import { indexDirectory } from "@firebreak/core/oncall/directory-index";
 import type { ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
 import type { StoredDirectory } from "@firebreak/core/oncall/store";
 

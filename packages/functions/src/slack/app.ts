@@ -20,8 +20,8 @@ import {
 import { requestEscalation, requestResponders } from "@firebreak/core/incident/responders";
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
 import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import type { Directory } from "@firebreak/core/oncall/directory";
-import { indexDirectory } from "@firebreak/core/oncall/directory";
+import { indexDirectory } from "@firebreak/core/oncall/directory-index";
+import type { Directory } from "@firebreak/core/oncall/directory-types";
 import type { NotifyRulesDeps } from "@firebreak/core/oncall/notify-actions";
 import {
   addShiftOverride,

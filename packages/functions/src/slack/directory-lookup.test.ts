@@ -1,4 +1,4 @@
-import type { Directory } from "@firebreak/core/oncall/directory";
+import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { cachedDirectory } from "@firebreak/core/oncall/store";
 import { describe, expect, it } from "vitest";
 import { directoryPersonLookup } from "./directory-lookup";

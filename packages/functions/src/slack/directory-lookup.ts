@@ -1,4 +1,4 @@
-import type { Directory } from "@firebreak/core/oncall/directory";
+import type { Directory } from "@firebreak/core/oncall/directory-types";
 
 /** A Slack user as the on-call directory knows them. */
 export interface DirectoryPerson {
