@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import { oneLineText, titleSchema } from "../incident/actions";
+import { oneLineText, titleSchema } from "../incident/inputs";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { resolveOwner } from "../oncall/directory-index";

@@ -16,7 +16,7 @@ import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import * as z from "@firebreak/core/shared/zod";
 import { normaliseServiceName } from "../alarm/classify";
 import { safeUrl } from "../alarm/context";
-import { serviceNameSchema } from "../incident/actions";
+import { serviceNameSchema } from "../incident/inputs";
 import type { Actor } from "../incident/model";
 import { DEPLOY_EVENT_PATTERN } from "./rule";
 

@@ -23,14 +23,8 @@ import {
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import { retryOnConflict } from "../events/backoff";
-import {
-  type ActionDeps,
-  type Draft,
-  expectedVersionSchema,
-  IncidentResolvedError,
-  oneLineText,
-  timelineEntries,
-} from "./actions";
+import { type ActionDeps, type Draft, IncidentResolvedError, timelineEntries } from "./actions";
+import { expectedVersionSchema, oneLineText } from "./inputs";
 import { type Actor, type Incident, type IncidentRef, type RelatedAlarm, transition } from "./model";
 
 /** How many duplicates one incident may absorb, and how many incidents one may link. */

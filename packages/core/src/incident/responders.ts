@@ -12,7 +12,8 @@ import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import type { Directory, Person } from "../oncall/directory-types";
 import { resolveTargets } from "../oncall/who";
-import { type ActionDeps, IncidentResolvedError, mutate, oneLineText } from "./actions";
+import { type ActionDeps, IncidentResolvedError, mutate } from "./actions";
+import { oneLineText } from "./inputs";
 import type { Actor, Incident } from "./model";
 
 export const responderRequestSchema = z

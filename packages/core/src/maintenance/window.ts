@@ -8,7 +8,7 @@
 import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { AlarmTransition } from "../alarm/transition";
-import { oneLineText, serviceNameSchema } from "../incident/actions";
+import { oneLineText, serviceNameSchema } from "../incident/inputs";
 import type { Actor } from "../incident/model";
 
 export interface MaintenanceWindow {

@@ -9,7 +9,7 @@ import {
   reopenInputSchema,
   serviceNameSchema,
   updateInputSchema,
-} from "@firebreak/core/incident/actions";
+} from "@firebreak/core/incident/inputs";
 import {
   INCIDENT_STATUSES,
   parseSeverity,

@@ -6,10 +6,10 @@ import {
   changeSeverity,
   changeStatus,
   declareIncident,
-  declareInputSchema,
   postUpdate,
   reopenIncident,
 } from "@firebreak/core/incident/actions";
+import { declareInputSchema } from "@firebreak/core/incident/inputs";
 import { linkIncidents, mergeIncident, unlinkIncidents } from "@firebreak/core/incident/merge";
 import {
   type Actor,

@@ -3,7 +3,7 @@
  * link, page, escalate (commands.ts dispatches to them).
  */
 
-import { declareInputSchema } from "@firebreak/core/incident/actions";
+import { declareInputSchema } from "@firebreak/core/incident/inputs";
 import { parseSeverity, SEVERITY_VALUES, type Severity } from "@firebreak/core/incident/model";
 import { ASSIGNABLE_ROLES, type AssignableRole, type ParseResult, type Subcommand } from "./command-types";
 import {
