@@ -68,20 +68,16 @@ import {
   incidentLabel,
   incidentMessage,
   type LastAction,
-  onCallMessage,
   openIncidentsList,
   person,
   postmortemSummary,
   type SlackMessage,
   slackDate,
   statusReport,
-  traceMessage,
   updateText,
-  windowLine,
-  windowScheduled,
-  windowsList,
 } from "./messages";
 import { runMe } from "./notify-rules";
+import { onCallMessage, traceMessage, windowLine, windowScheduled, windowsList } from "./oncall-messages";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
 import { slackDisplayNames, usableName } from "./user-names";
 

@@ -16,7 +16,8 @@ import {
   type SyncResult,
   syncIncidentChannel,
 } from "./incident-channel";
-import { budgetThresholdsText, coverageGapsText, postmortemSummary, updateText } from "./messages";
+import { postmortemSummary, updateText } from "./messages";
+import { budgetThresholdsText, coverageGapsText } from "./oncall-messages";
 import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
