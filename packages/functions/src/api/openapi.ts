@@ -8,6 +8,7 @@ import { CONTACT_METHODS } from "@firebreak/core/oncall/notify-rules";
 import * as z from "@firebreak/core/shared/zod";
 import { riskQuery } from "./action-item-schemas";
 import * as p from "./people-schemas";
+import * as r from "./response-schemas";
 import * as s from "./schemas";
 
 type Role = "viewer" | "responder" | "admin" | null;
@@ -53,17 +54,17 @@ export const ROUTES: RouteDoc[] = [
     summary:
       "Readiness: the table answers a read, and (locally) the outbox's stream poller is not lagging; 503 names each failing check",
     role: null,
-    response: s.healthReport,
+    response: r.healthReport,
     unavailable: "A check failed: `reasons` says which and why",
   },
-  { method: "get", path: "/api/me", summary: "The signed-in user", role: "viewer", response: s.meResponse },
+  { method: "get", path: "/api/me", summary: "The signed-in user", role: "viewer", response: r.meResponse },
   {
     method: "get",
     path: "/api/incidents",
     summary: "List incidents (index Queries only; ETag / If-None-Match → 304)",
     role: "viewer",
     query: s.listIncidentsQuery,
-    response: s.incidentList,
+    response: r.incidentList,
   },
   {
     method: "post",
@@ -71,7 +72,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "Declare an incident",
     role: "responder",
     body: s.declareBody,
-    response: s.incidentView,
+    response: r.incidentView,
     status: 201,
   },
   {
@@ -80,7 +81,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "An incident with its timeline and pages",
     role: "viewer",
     params: id,
-    response: s.incidentDetail,
+    response: r.incidentDetail,
   },
   ...(["ack", "mitigate", "resolve"] as const).map(
     (action): RouteDoc => ({
@@ -90,7 +91,7 @@ export const ROUTES: RouteDoc[] = [
       role: "responder",
       params: id,
       body: s.statusBody,
-      response: s.statusChangeView,
+      response: r.statusChangeView,
     }),
   ),
   {
@@ -101,7 +102,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: id,
     body: s.severityBody,
-    response: s.severityChangeView,
+    response: r.severityChangeView,
   },
   {
     method: "post",
@@ -110,7 +111,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: id,
     body: s.roleBody,
-    response: s.incidentView,
+    response: r.incidentView,
   },
   {
     method: "post",
@@ -119,7 +120,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: id,
     body: s.updateBody,
-    response: s.timelineEntry,
+    response: r.timelineEntry,
     status: 201,
   },
   {
@@ -274,7 +275,7 @@ export const ROUTES: RouteDoc[] = [
     summary:
       "Alarms that open no incident (auto-scaling alarms, composites whose actions are suppressed, alarms tagged firebreak:ignore=true), each with its count and last transition",
     role: "viewer",
-    response: s.ignoredAlarmsResponse,
+    response: r.ignoredAlarmsResponse,
   },
   {
     method: "post",
@@ -285,7 +286,7 @@ export const ROUTES: RouteDoc[] = [
     params: id,
     body: s.respondersBody,
     status: 202,
-    response: s.respondersResponse,
+    response: r.respondersResponse,
   },
   {
     method: "get",
@@ -294,7 +295,7 @@ export const ROUTES: RouteDoc[] = [
       "Maintenance windows that have not ended, and those that ended in the last 7 days (optionally for one service)",
     role: "viewer",
     query: s.maintenanceQuery,
-    response: s.maintenanceListResponse,
+    response: r.maintenanceListResponse,
   },
   {
     method: "post",
@@ -304,7 +305,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     body: s.maintenanceBody,
     status: 201,
-    response: s.maintenanceWindowView,
+    response: r.maintenanceWindowView,
   },
   {
     method: "get",
@@ -312,7 +313,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "A maintenance window with its held alarms, releases and timeline",
     role: "viewer",
     params: s.maintenancePath,
-    response: s.maintenanceDetailResponse,
+    response: r.maintenanceDetailResponse,
   },
   {
     method: "post",
@@ -321,7 +322,7 @@ export const ROUTES: RouteDoc[] = [
       "End a maintenance window now (409 when it has ended); its held alarms are released within a minute",
     role: "responder",
     params: s.maintenancePath,
-    response: s.maintenanceWindowView,
+    response: r.maintenanceWindowView,
   },
   {
     method: "post",
@@ -340,7 +341,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: id,
     body: s.mergeBody,
-    response: s.mergeResponse,
+    response: r.mergeResponse,
   },
   {
     method: "post",
@@ -350,7 +351,7 @@ export const ROUTES: RouteDoc[] = [
     role: "responder",
     params: id,
     body: s.linkBody,
-    response: s.linkResponse,
+    response: r.linkResponse,
   },
   {
     method: "delete",
@@ -358,7 +359,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "Unlink two incidents (both ways); unlinking a pair that is not linked is changed: false",
     role: "responder",
     params: s.linkPath,
-    response: s.linkResponse,
+    response: r.linkResponse,
   },
   {
     method: "post",
@@ -376,7 +377,7 @@ export const ROUTES: RouteDoc[] = [
     summary:
       "The runtime shift overrides that have not ended (OV-n), soonest first: who covers which rotation, when",
     role: "viewer",
-    response: s.overrideList,
+    response: r.overrideList,
   },
   {
     method: "post",
@@ -385,7 +386,7 @@ export const ROUTES: RouteDoc[] = [
       "Take, give away or swap a shift: `personId` is on call in the rotation (default: the one whose shift the requester holds at `from`, or their only one) during [from, to) (ISO instants with offsets; at most 31 days, ending in the future). The person taking it, a member of the rotation or an admin may; it expires on its own. 409 for a duplicate",
     role: "responder",
     body: s.overrideBody,
-    response: s.overrideResponse,
+    response: r.overrideResponse,
     status: 201,
   },
   {
@@ -395,7 +396,7 @@ export const ROUTES: RouteDoc[] = [
       "Cancel an override (the person it puts on call, whoever made it, a member of its rotation or an admin); 404 once it has ended",
     role: "responder",
     params: s.overridePath,
-    response: s.overrideResponse,
+    response: r.overrideResponse,
   },
   {
     method: "get",
@@ -423,14 +424,14 @@ export const ROUTES: RouteDoc[] = [
       "Each team (or the one owning ?service=, or ?team=): who is on call now at each level of its policy and who is next (from when), and whom paging the team reaches now",
     role: "viewer",
     query: s.onCallQuery,
-    response: s.onCallResponse,
+    response: r.onCallResponse,
   },
   {
     method: "get",
     path: "/api/people",
     summary: "People of the on-call directory",
     role: "viewer",
-    response: s.peopleResponse,
+    response: r.peopleResponse,
   },
   { method: "get", path: "/api/directory", summary: "The on-call directory", role: "admin" },
   {
@@ -630,7 +631,7 @@ export function openApiDocument(): object {
         session: { type: "apiKey", in: "cookie", name: "fb_session" },
         bearer: { type: "http", scheme: "bearer", bearerFormat: "fbk_<id>_<secret>" },
       },
-      schemas: { Problem: schema(s.problemResponse, "output") },
+      schemas: { Problem: schema(r.problemResponse, "output") },
     },
     security: [{ session: [] }, { bearer: [] }],
     paths,
