@@ -1,13 +1,12 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
-import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { resolveOwner } from "../oncall/directory-index";
-import type { Directory } from "../oncall/directory-types";
 import {
   ConcurrentChangeError,
   type DeliveryKey,
@@ -16,105 +15,34 @@ import {
   RELEASES_IN_TRANSACTION,
   type TransitionKey,
 } from "../storage/incident-store";
-import { type AlarmClassification, classifyAlarm } from "./classify";
+import { classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
-import type { DeadLetterSink } from "./dead-letter";
-import { DEFAULT_EPISODE_CONFIG, type EntryDraft, type EpisodeConfig, planTransition } from "./episode";
-import { groupKeyOf, stillFiring } from "./grouping";
+import { type EntryDraft, planTransition } from "./episode";
+import { groupKeyOf } from "./grouping";
+import { ignoreDecision, type ScopedIgnoreRule } from "./ignore";
 import {
-  DEFAULT_IGNORE_SETTINGS,
-  type IgnoreSettings,
-  ignoreDecision,
-  type ScopedIgnoreRule,
-} from "./ignore";
-import { type AlarmRecord, MAX_ORPHANS, type OrphanTransition } from "./record";
-import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
+  newAlarmIncident,
+  newEpisodeOfHeld,
+  orphanLetter,
+  refuseFutureTimestamp,
+  releasedData,
+  releasedNote,
+  scanGroupedAlarms,
+  sleep,
+  withoutStaleHold,
+} from "./ingest-parts";
+import {
+  DEFAULT_INGEST_CONFIG,
+  type IngestConfig,
+  type IngestDeps,
+  type IngestOptions,
+  type IngestResult,
+  type MaintenanceHold,
+} from "./ingest-types";
+import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
-export interface IngestConfig extends EpisodeConfig {
-  /** How long delivery ids are remembered (DynamoDB TTL). EventBridge and SNS retry for ≤ 24 h. */
-  idempotencyTtlSeconds: number;
-  /** Attempts when another writer changed the alarm between our read and write. */
-  maxAttempts: number;
-  /**
-   * How far ahead of our clock a state timestamp may be (clock skew). One further ahead is refused
-   * as a permanent error: taken as the alarm's latest, it would make every real transition "late".
-   */
-  maxFutureSkewMs: number;
-  /** Which alarm tags classify (severity, service, team): FIREBREAK_TAG_* settings. */
-  tagNames: TagNames;
-  /** Which alarms open no incident (ignore.ts): FIREBREAK_IGNORE_AUTOSCALING. */
-  ignore: IgnoreSettings;
-}
-
-export const DEFAULT_INGEST_CONFIG: IngestConfig = {
-  ...DEFAULT_EPISODE_CONFIG,
-  idempotencyTtlSeconds: 7 * 24 * 3600,
-  maxAttempts: 12,
-  maxFutureSkewMs: 5 * 60_000,
-  tagNames: DEFAULT_TAG_NAMES,
-  ignore: DEFAULT_IGNORE_SETTINGS,
-};
-
-export type IngestOutcome =
-  | "opened" // a new incident
-  | "grouped" // a new alarm episode joined an open incident of its service (alarm/grouping.ts)
-  | "appended" // recorded on an existing incident
-  | "reopened" // fired again soon after its incident resolved: that incident is open again
-  | "recorded" // the alarm's state changed; no incident involved
-  | "duplicate" // this delivery, or this very transition, was already processed
-  | "ignored" // an alarm that opens no incident (ignore.ts): counted, never paged
-  | "held"; // in a maintenance window (core/maintenance): recorded, released when the window ends
-
-export interface IngestResult {
-  outcome: IngestOutcome;
-  incidentId?: string;
-  incidentNumber?: number;
-  reason?: string;
-  /** The maintenance window that held it (outcome "held"). */
-  window?: { id: string; number: number };
-  /** Transitions this ingest sent to the dead letters (pushed out of a full orphan buffer). */
-  deadLettered?: number;
-  attempts: number;
-}
-
-export interface IngestDeps {
-  store: IncidentStore;
-  clock?: Clock;
-  config?: Partial<IngestConfig>;
-  /**
-   * Where transitions that cannot be kept go (more than MAX_ORPHANS waiting for a delayed ALARM).
-   * Without one, such an ingest fails rather than lose a transition.
-   */
-  deadLetters?: DeadLetterSink;
-  /**
-   * The on-call directory, for its ignore rules (oncall/alarm-rules.ts): the top-level ones and the
-   * owning team's. Read through a cache (`cachedDirectory`): ingest must not pay a read per alarm.
-   */
-  directory?: () => Promise<Directory | undefined>;
-  /**
-   * Maintenance windows (core/maintenance/store.ts): an alarm with no open incident whose service
-   * or team is in an active window is held there, not paged. Read on every ingest (strongly
-   * consistent), in parallel with the alarm's own read: a window created a moment ago holds.
-   */
-  maintenance?: MaintenanceHold;
-}
-
-/** What ingest needs of the maintenance windows (MaintenanceStore). */
-export interface MaintenanceHold {
-  current(now: Date): Promise<MaintenanceWindow[]>;
-  hold(
-    delivery: DeliveryKey,
-    window: MaintenanceWindow,
-    t: AlarmTransition,
-    entry: TimelineEntry,
-  ): Promise<void>;
-}
-
-export interface IngestOptions {
-  /** The transition was held by this window, which has ended (maintenance/release.ts). */
-  releasedFrom?: MaintenanceWindow;
-}
+export * from "./ingest-types";
 
 /** What the ingest knows about the alarm before reading it: rules, group, subject, windows. */
 interface AlarmScope {
@@ -510,131 +438,3 @@ async function attemptIngest(
     }
   }
 }
-
-/** Said on the incident a released alarm opens (or joins): the window that held it. */
-function releasedNote(w: MaintenanceWindow | undefined): string {
-  return w
-    ? `; held by maintenance window ${windowKey(w)} (${w.reason}) and still in ALARM when it ended`
-    : "";
-}
-
-function releasedData(w: MaintenanceWindow | undefined) {
-  return w
-    ? { maintenance: { window: windowKey(w), windowId: w.id, from: w.from, to: w.to, reason: w.reason } }
-    : {};
-}
-
-/** An in-order ALARM after another state, of an alarm that holds this incident. */
-function newEpisodeOfHeld(record: AlarmRecord | undefined, t: AlarmTransition, incidentId: string): boolean {
-  return (
-    t.state === "ALARM" &&
-    record?.openIncidentId === incidentId &&
-    record.lastState !== "ALARM" &&
-    Date.parse(t.stateTimestamp) > Date.parse(record.lastStateTimestamp)
-  );
-}
-
-/**
- * The alarm's record as the plan should see it: a record that still holds an incident already
- * resolved (its release, after the resolving transaction, did not happen: a crash in between) is
- * read as released, so a new ALARM opens or reopens an incident instead of landing on a resolved
- * one. Read on a retry only, and only for a new episode (an ALARM after another state).
- */
-async function withoutStaleHold(
-  store: IncidentStore,
-  record: AlarmRecord | undefined,
-  t: AlarmTransition,
-): Promise<AlarmRecord | undefined> {
-  if (!record?.openIncidentId || t.state !== "ALARM" || record.lastState === "ALARM") return record;
-  const held = await store.getIncident(record.openIncidentId);
-  if (held?.status !== "resolved") return record;
-  const { openIncidentId: _held, ...released } = record;
-  return {
-    ...released,
-    lastIncidentId: held.id,
-    lastIncidentResolvedAt: held.resolvedAt ?? held.updatedAt,
-  };
-}
-
-/** Alarm records read per step of `scanGroupedAlarms`: a few first (a witness is usually among the newest), then 100 (one BatchGetItem). */
-const SCAN_FIRST = 10;
-const SCAN_CHUNK = 100;
-
-/**
- * The incident's other alarms (its own and the grouped ones, `self` left out), read 100 at a time,
- * the most recently attached first, until one still holding it in ALARM is found: then `firing`
- * has those of that chunk and `others` is partial (an OK that leaves the incident open needs only
- * one witness). When none fires, `others` has them all (the all-clear releases every holder). An
- * incident of 500 alarms resolving one by one so reads about one chunk per OK, not 500 records.
- */
-async function scanGroupedAlarms(store: IncidentStore, incident: Incident, self: string) {
-  const arns = [
-    ...new Set(
-      [incident.alarm?.arn, ...(incident.relatedAlarms ?? []).map((a) => a.arn)].filter(
-        (arn): arn is string => arn !== undefined && arn !== self,
-      ),
-    ),
-  ].reverse();
-  const others: AlarmRecord[] = [];
-  for (let start = 0; start < arns.length; ) {
-    const size = start === 0 ? SCAN_FIRST : SCAN_CHUNK;
-    const chunk = await store.getAlarmRecords(arns.slice(start, start + size));
-    start += size;
-    others.push(...chunk);
-    const firing = chunk.filter((o) => stillFiring(o, incident.id));
-    if (firing.length > 0) return { others, firing };
-  }
-  return { others, firing: [] as AlarmRecord[] };
-}
-
-function newAlarmIncident(
-  t: AlarmTransition,
-  { severity, services, team }: AlarmClassification,
-  id: string,
-  number: number,
-  at: string,
-  flapping: boolean,
-): Incident {
-  return {
-    id,
-    number,
-    title: t.alarmName,
-    severity,
-    status: "declared",
-    services,
-    // An alert from another monitor has no AWS account or region.
-    locations: t.account ? [{ account: t.account, region: t.region }] : [],
-    source: "alarm",
-    alarm: alarmRefOf(t),
-    ...(team ? { team } : {}),
-    flapping,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-}
-
-/** Refuses a state timestamp too far in the future (a permanent error: dead-lettered, never retried). */
-function refuseFutureTimestamp(t: AlarmTransition, now: Date, maxFutureSkewMs: number): void {
-  const ahead = Date.parse(t.stateTimestamp) - now.getTime();
-  if (ahead <= maxFutureSkewMs) return;
-  const minutes = Math.round(maxFutureSkewMs / 60_000);
-  const message = `${t.stateTimestamp} is more than ${minutes} minute(s) ahead of now (${now.toISOString()}): refused, or every real transition of ${t.alarmName} would be late`;
-  throw new ValidationError(`Invalid alarm transition: stateTimestamp: ${message}`, [
-    { path: "stateTimestamp", message },
-  ]);
-}
-
-/** The dead letter of a transition pushed out of a full orphan buffer. */
-function orphanLetter(t: AlarmTransition, orphan: OrphanTransition, at: string) {
-  const reason = `alarm ${t.alarmName}: more than ${MAX_ORPHANS} transitions were waiting for a delayed ALARM; the ${orphan.state} of ${orphan.stateTimestamp}, which waited longest, did not fit on the alarm record`;
-  return {
-    source: "alarm-ingest",
-    reason,
-    issues: [{ path: "orphans", message: reason }],
-    event: { alarmArn: t.alarmArn, alarmName: t.alarmName, ...orphan },
-    at,
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
