@@ -1,5 +1,5 @@
+import { ValidationError } from "@firebreak/core/shared/errors";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../shared/errors";
 import { timezoneFromEnv } from "./tz";
 
 describe("timezoneFromEnv (FIREBREAK_TIMEZONE)", () => {
