@@ -9,8 +9,9 @@
 
 import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
-import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
@@ -131,32 +132,14 @@ export async function setNotifyRules(
 }
 
 function parseRules(input: unknown): NotifyRules {
-  const result = notifyRulesSchema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => ({ path: pathText(i.path), message: i.message }));
-    throw new ValidationError(
-      `invalid notification rules: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-      issues,
-    );
-  }
-  return normaliseNotifyRules(result.data);
+  return normaliseNotifyRules(validate(notifyRulesSchema, input, "notification rules"));
 }
 
 function refuseUnreachable(rules: NotifyRules, person: Person): void {
-  const issues = unreachableSteps(rules, person).map((i) => ({ path: pathText(i.path), message: i.message }));
+  const issues = issuesFromZod(unreachableSteps(rules, person));
   if (issues.length > 0)
     throw new ValidationError(
       `invalid notification rules: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
       issues,
     );
-}
-
-/** `["high", 2, "method"]` → `high[2].method`. */
-function pathText(path: readonly PropertyKey[]): string {
-  return (
-    path.reduce<string>(
-      (out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
-      "",
-    ) || "(root)"
-  );
 }
