@@ -119,6 +119,7 @@ describe("pager (app-bus consumer)", () => {
       "incident.alarm_attached",
       "incident.responder_requested",
       "incident.escalation_requested",
+      "oncall.verification_requested",
     ]);
   });
 

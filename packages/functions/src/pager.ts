@@ -1,7 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
+import type { ContactMethod } from "@firebreak/core/oncall/notify-rules";
 import { PAGER_EVENT_TYPES } from "@firebreak/core/paging/bus";
 import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
+import { sendVerification } from "@firebreak/core/paging/verify-send";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -17,7 +19,8 @@ export { PAGER_EVENT_TYPES };
  * - `incident.status_changed` / `page.acknowledged` / `incident.severity_changed` → the escalation
  *   catches up at once (`onIncidentStatusChanged`: an ack or resolution stops the ladder now, not at
  *   the next sweep; a severity raised to high urgency sends the held SMS and escalates again).
- * Both are idempotent, so redelivery is safe. A failure throws: Lambda retries the async
+ * - `oncall.verification_requested` → a contact method's test message (`sendVerification`).
+ * All are idempotent, so redelivery is safe. A failure throws: Lambda retries the async
  * invocation, then the DLQ keeps the event. Channel failures are not failures here: they are
  * recorded on the page and the timeline by the use case.
  */
@@ -28,6 +31,20 @@ export function createPagerHandler(getDeps: () => PagingDeps) {
     if (!(PAGER_EVENT_TYPES as readonly string[]).includes(type)) {
       logger.info("event ignored: not a paging event", { type });
       return { status: "ignored" as const };
+    }
+    if (type === "oncall.verification_requested") {
+      const data = event.detail?.detail?.data ?? {};
+      const { personId, method, requestId } = data as Record<string, unknown>;
+      if (typeof personId !== "string" || typeof requestId !== "string" || !isMethod(method))
+        throw new ValidationError(`${type} event ${event.id} lacks its person, method or request`, [
+          {
+            path: "detail.detail.data",
+            message: "expected personId, method (slack, sms, voice) and requestId",
+          },
+        ]);
+      const result = await sendVerification(getDeps(), personId, method, requestId);
+      logger.info("verification", { personId, method, requestId, ...result });
+      return { status: result.outcome };
     }
     const incidentId = event.detail?.incidentId;
     if (typeof incidentId !== "string" || incidentId === "")
@@ -48,6 +65,10 @@ export function createPagerHandler(getDeps: () => PagingDeps) {
     logger.info("escalation brought up to date", { incidentId, type });
     return { status: "updated" as const };
   }).use(injectLambdaContext(logger));
+}
+
+function isMethod(value: unknown): value is ContactMethod {
+  return value === "slack" || value === "sms" || value === "voice";
 }
 
 export const handler = createPagerHandler(awsPagingDeps);

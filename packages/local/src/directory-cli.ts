@@ -22,7 +22,6 @@ import {
 } from "@firebreak/core/oncall/coverage";
 import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { notifyRulesView } from "@firebreak/core/oncall/notify-actions";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
@@ -32,6 +31,7 @@ import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error";
 import { formatHeartbeat } from "./heartbeat-cli";
+import { registerVerifyCommand, showPerson, unverifiedSummary } from "./person-cli";
 
 export interface TableTarget {
   tableName: string;
@@ -88,7 +88,7 @@ export function resolveTableTarget(options: TargetOptions): TableTarget {
   return { tableName: info.tableName, endpoint: info.dynamoEndpoint, from: `the local runtime (${file})` };
 }
 
-function storeFor(target: TableTarget, clock?: Clock): DirectoryStore {
+export function storeFor(target: TableTarget, clock?: Clock): DirectoryStore {
   const db = createDocumentClient({
     tableName: target.tableName,
     maxAttempts: 2,
@@ -216,6 +216,24 @@ export async function applyDirectoryFile(
       print(
         `  ${kept} shift override${kept === 1 ? "" : "s"} still ${kept === 1 ? "applies" : "apply"} (directory show lists them).`,
       );
+    const unverified = coverageGaps(
+      stored.directory,
+      options.at ?? (options.clock ?? systemClock).now(),
+      COVERAGE_DAYS,
+      {
+        verification: stored.contacts ?? {},
+      },
+    ).gaps.filter((g) => g.reason === "unverified_method");
+    const people = [...new Set(unverified.flatMap((g) => (g.person ? [g.person] : [])))];
+    if (people.length > 0) {
+      // Warned, never refused (--strict included): a person is added before they can verify.
+      print(
+        `  ⚠ ${people.length} ${people.length === 1 ? "person is" : "people are"} on call in the next ${COVERAGE_DAYS} days with no verified contact method (${unverified.length} gap${unverified.length === 1 ? "" : "s"}): ${people.join(", ")}.`,
+      );
+      print(
+        "    Each verifies: npm run firebreak -- directory verify --person <id> --method sms|slack|voice (directory coverage lists the gaps)",
+      );
+    }
     print("See who is on call now: npm run firebreak -- directory show");
     return stored;
   } catch (error) {
@@ -228,7 +246,7 @@ export async function applyDirectoryFile(
 }
 
 /** The stored directory (and what `alsoRead` reads beside it, in parallel); a clear error when there is none. */
-async function readStored<T>(
+export async function readStored<T>(
   target: TableTarget,
   clock: Clock | undefined,
   alsoRead: (store: DirectoryStore) => Promise<T>,
@@ -268,10 +286,13 @@ export async function showCoverage(
     stored.directory,
     options.at ?? (options.clock ?? systemClock).now(),
     options.days ?? COVERAGE_DAYS,
+    { verification: stored.contacts ?? {} },
   );
   if (options.format === "json") print(JSON.stringify(report, null, 2));
   else {
-    print(`Directory version ${stored.version} (table ${target.tableName}), with its live shift overrides:`);
+    print(
+      `Directory version ${stored.version} (table ${target.tableName}), with its live shift overrides and verified contact methods:`,
+    );
     printCoverage(report, print);
   }
   if (report.gaps.length > 0)
@@ -295,7 +316,8 @@ export async function showDirectory(
   const { stored, extra } = await readStored(target, options.clock, (store) =>
     new HeartbeatStore(store.db, target.tableName).list(),
   );
-  if (options.person) return showPerson(stored, options.person, options.format, print);
+  if (options.person)
+    return showPerson(stored, options.person, options.format, print, (options.clock ?? systemClock).now());
   const heartbeats: Heartbeat[] = extra ?? [];
   const summary = onCallSummary(stored.directory, options.at ?? (options.clock ?? systemClock).now());
   const overrides = stored.overrides ?? [];
@@ -317,6 +339,7 @@ export async function showDirectory(
   }
   print(`Directory version ${stored.version}, applied ${stored.updatedAt} (table ${target.tableName}).`);
   print(formatOnCallSummary(summary).trimEnd());
+  print(unverifiedSummary(stored, (options.clock ?? systemClock).now()));
   if (overrides.length > 0) {
     const misfit = new Map(
       misfitOverrides(stored.applied ?? stored.directory, overrides).map((m) => [m.override.id, m.reason]),
@@ -333,43 +356,6 @@ export async function showDirectory(
     print(`Heartbeats (${heartbeats.length}):`);
     for (const h of heartbeats) print(`  ${formatHeartbeat(heartbeatView(h))}`);
   }
-}
-
-/** `directory show --person <id>`: how the directory reaches one person. */
-function showPerson(
-  stored: StoredDirectory,
-  personId: string,
-  format: ShowOptions["format"],
-  print: (line: string) => void,
-): void {
-  const applied = stored.applied ?? stored.directory;
-  const person = applied.people.find((p) => p.id === personId);
-  if (!person) {
-    const known = applied.people.map((p) => p.id).join(", ");
-    throw new CliError(`there is no person "${personId}" in the directory (its people: ${known || "none"})`);
-  }
-  const rules = notifyRulesView(applied, stored.personalRules, personId);
-  const rotations = applied.teams.flatMap((t) =>
-    t.rotations.filter((r) => r.members.includes(personId)).map((r) => ({ team: t.id, rotation: r.id })),
-  );
-  if (format === "json") {
-    print(JSON.stringify({ person, rotations, notificationRules: rules }, null, 2));
-    return;
-  }
-  print(`${person.name} (${person.id}), time zone ${person.timezone}`);
-  print(`  Slack:  ${person.slackUserId ?? "none"}`);
-  print(`  Phone:  ${person.phone ?? "none"}`);
-  print(`  E-mail: ${person.email ?? "none"}`);
-  print(`  Rotations: ${rotations.map((r) => `${r.rotation} (team ${r.team})`).join(", ") || "none"}`);
-  const source = { personal: "their own", directory: "the directory's", default: "the default" }[
-    rules.source
-  ];
-  const by = rules.updatedBy
-    ? `, set ${rules.updatedAt} by ${rules.updatedBy.name ?? rules.updatedBy.id}`
-    : "";
-  print(`  Notification rules (${source}${by}):`);
-  print(`    high urgency: ${rules.summary.high}`);
-  print(`    low urgency:  ${rules.summary.low}`);
 }
 
 const days = (value: string): number => {
@@ -404,7 +390,10 @@ export function registerDirectoryCommands(program: Command): void {
       .argument("<file>", "the directory YAML, e.g. examples/directory.yaml")
       .description("validate a directory file and make it the current one (nothing is written on any error)")
       .option("--check", "validate only; write nothing")
-      .option("--strict", `refuse a directory with coverage gaps in the next ${COVERAGE_DAYS} days`)
+      .option(
+        "--strict",
+        `refuse a directory with coverage gaps in the next ${COVERAGE_DAYS} days (unverified contact methods are only warned about)`,
+      )
       .option("--at <instant>", "check coverage from this instant instead of now", instant)
       .option("--expected-version <n>", "apply only if the stored directory is at this version", version),
   ).action(async (file: string, options: ApplyOptions) => {
@@ -437,4 +426,5 @@ export function registerDirectoryCommands(program: Command): void {
   ).action(async (options: ShowOptions) => {
     await showDirectory(options);
   });
+  registerVerifyCommand(directory, withTarget);
 }

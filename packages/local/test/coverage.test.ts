@@ -7,8 +7,10 @@
  */
 
 import { eventFromEntry } from "@firebreak/core/events/publisher";
+import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { verifiedRecords } from "../../core/test/support/directory";
 import type { LocalRuntime } from "../src/runtime";
 import { startTestRuntime } from "./support/runtime";
 
@@ -45,6 +47,13 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   runtime = await startTestRuntime("coverage", { clock, demoDirectory: null, sweepIntervalMs: 3_600_000 });
+  // Ann's and Pat's methods were verified (at the addresses below): this suite is about the
+  // rotation's gaps; verify.test.ts verifies for real and checks unverified ones.
+  const people = [
+    { id: "ann", slackUserId: "U01ANN0001", phone: "+12025550101" },
+    { id: "pat", phone: "+12025550102" },
+  ];
+  await new ContactStore(runtime.paging.directory).save(verifiedRecords(people), 0);
 }, 60_000);
 afterAll(() => runtime.stop());
 

@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { declareIncident } from "@firebreak/core/incident/actions";
+import { ContactStore } from "@firebreak/core/oncall/contact-store";
+import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { verifiedRecords } from "../../core/test/support/directory";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { showCoverage } from "../src/directory-cli";
@@ -118,6 +121,11 @@ describe("firebreak directory apply / show, against the running local runtime", 
       '    search (team search) · level 1 · high+low urgency · 2026-03-17T12:00:00.000Z → 2026-03-31T12:00:00.000Z (20160 min) · empty rotation: rotation "search-primary" has nobody on call',
       `Writing to table ${tableName} via the local runtime (${join(dataDir, "runtime.json")})…`,
       "Applied: on-call directory version 1 (the first).",
+      // Nobody has verified a contact method yet: warned, by person.
+      expect.stringMatching(
+        /^ {2}⚠ \d+ people are on call in the next 14 days with no verified contact method \(\d+ gaps\): (?=.*\bdana\b)(?=.*\bhiro\b)[a-z, ]+\.$/,
+      ),
+      "    Each verifies: npm run firebreak -- directory verify --person <id> --method sms|slack|voice (directory coverage lists the gaps)",
       "See who is on call now: npm run firebreak -- directory show",
     ]);
     expect(await cli("directory", "apply", EXAMPLE)).toContain("version 2 (was 1)");
@@ -132,6 +140,9 @@ describe("firebreak directory apply / show, against the running local runtime", 
       cli("directory", "apply", EXAMPLE, "--strict", "--at", "2026-03-17T12:00:00Z"),
     ).rejects.toThrow(/Refused \(--strict\): 1 coverage gap in the next 14 days\.\nNothing was written\./);
     expect((await runtime.paging.directory.get())?.version).toBe(2);
+    // Everyone's methods verified (verify.test.ts does it for real): the search team's gap is left.
+    const contacts = new ContactStore(runtime.paging.directory);
+    await contacts.save(verifiedRecords(parseDirectoryYaml(readFileSync(EXAMPLE, "utf8")).people), 0);
     // The same through the function behind the command, to read what it printed before exit 1.
     const printed: string[] = [];
     const error = await showCoverage(
@@ -174,6 +185,43 @@ describe("firebreak directory apply / show, against the running local runtime", 
     await expect(cli("directory", "show", "--at", "yesterday")).rejects.toMatchObject({
       code: "commander.invalidArgument",
     });
+  });
+
+  it("directory verify sends a test message through the running pager, and --code confirms it", async () => {
+    // Kate has a Slack id and no phone; forget the verifications the test above stored.
+    const contacts = new ContactStore(runtime.paging.directory);
+    await contacts.save({}, (await contacts.get()).version);
+    const before = await cli("directory", "show", "--person", "kate");
+    expect(before).toContain("Slack:  U04KATE011  UNVERIFIED");
+    expect(before).toContain("Verify: npm run firebreak -- directory verify --person kate");
+    const asked = await cli("directory", "verify", "--person", "kate", "--method", "slack");
+    expect(asked).toContain(
+      "Asked for a test message to Kate Lindqvist's Slack DM (U04KATE011); waiting for the pager to send it…",
+    );
+    expect(asked).toMatch(/ {2}sent \S+; its code works until \S+\./);
+    const dm = runtime.fakeSlack!.calls.find(
+      (c) =>
+        c.method === "chat.postMessage" &&
+        c.body.channel === "U04KATE011" &&
+        /verification/i.test(String(c.body.text)),
+    );
+    const code = /code (\d{6})/.exec(String(dm?.body.text))?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    await expect(cli("directory", "verify", "--person", "kate", "--method", "slack")).rejects.toThrow(
+      /wait \d+ s before asking for another/,
+    );
+    await expect(cli("directory", "verify", "--person", "kate", "--method", "sms")).rejects.toThrow(
+      "Kate Lindqvist has no phone in the directory",
+    );
+    await expect(cli("directory", "verify", "--person", "kate", "--method", "email")).rejects.toThrow(
+      'unknown contact method "email"',
+    );
+    expect(await cli("directory", "verify", "--person", "kate", "--method", "slack", "--code", code!)).toBe(
+      "Verified: Kate Lindqvist's Slack DM. Slack DM verified.",
+    );
+    expect(await cli("directory", "show", "--person", "kate")).toMatch(
+      /Slack: {2}U04KATE011 {2}verified \S+/,
+    );
   });
 
   it("pages the team that owns the service in the alarm's account (per-account mapping)", async () => {

@@ -50,6 +50,10 @@ export const TIMELINE_KINDS = [
   "oncall.override_cancelled",
   // A person's own notification rules (core/oncall/notify-rules.ts): `incidentId` is `NOTIFY#<person id>`.
   "oncall.notify_rules_changed",
+  // Contact-method verification (core/oncall/verify-actions.ts): `incidentId` is `CONTACT#<person id>`.
+  "oncall.verification_requested",
+  "oncall.verification_sent",
+  "oncall.contact_verified",
   // A change to a service (core/changes): `incidentId` is the change's id.
   "change.recorded",
   // Action items (core/action-items): entries of their incident's timeline.

@@ -19,6 +19,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { ContactRecords } from "./contact-methods";
 import { COVERAGE_DAYS, type CoverageGap, coverageGaps } from "./coverage";
 import type { Directory } from "./directory-types";
 
@@ -50,7 +51,7 @@ export interface CoverageStateStore {
 }
 
 export interface CoverageCheckDeps {
-  directory: { get(): Promise<{ directory: Directory } | undefined> };
+  directory: { get(): Promise<{ directory: Directory; contacts?: ContactRecords } | undefined> };
   state: CoverageStateStore;
   clock?: Clock;
   log?: Log;
@@ -77,7 +78,7 @@ export async function checkCoverage(deps: CoverageCheckDeps): Promise<CoverageCh
   const now = (deps.clock ?? systemClock).now();
   const [stored, state] = await Promise.all([deps.directory.get(), deps.state.get()]);
   if (!stored) return { action: "no_directory" };
-  const report = coverageGaps(stored.directory, now, COVERAGE_DAYS);
+  const report = coverageGaps(stored.directory, now, COVERAGE_DAYS, { verification: stored.contacts ?? {} });
   const keyOf = (k: KnownGap) => `${k.team}\n${k.sig}`;
   const current = new Map(report.gaps.map((gap) => [keyOf({ team: gap.team, sig: sigOf(gap) }), gap]));
   const before = new Set((state?.known ?? []).map(keyOf));

@@ -9,6 +9,7 @@ export const GAP_REASONS = [
   "before_start",
   "person_removed",
   "no_contact_method",
+  "unverified_method",
   "override_into_nobody",
   "dst_hole",
 ] as const;
@@ -22,6 +23,7 @@ export const GAP_REASON_TEXT: Record<GapReason, string> = {
   before_start: "rotation not started",
   person_removed: "person removed",
   no_contact_method: "no Slack id or phone",
+  unverified_method: "unverified method",
   override_into_nobody: "override into nobody",
   dst_hole: "DST hole",
 };

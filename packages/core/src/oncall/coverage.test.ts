@@ -99,6 +99,94 @@ describe("coverage: would a page land, minute by minute, for the next 14 days", 
     );
   });
 
+  it("with the stored verifications: Pat's unverified phone at level 1 and the DST hole, exactly those minutes", () => {
+    // Pat now has a phone, never verified; Ann's SMS and María's SMS are verified.
+    const directory = parseDirectoryYaml(
+      PLANTED.replace(
+        "{ id: pat, name: Pat Doe, email: pat@example.com, timezone: America/New_York }",
+        '{ id: pat, name: Pat Doe, phone: "+12025550102", timezone: America/New_York }',
+      ),
+    );
+    const verified = (address: string) => ({
+      address,
+      status: "verified" as const,
+      requestId: "01JREQ",
+      requestedAt: "2026-02-01T00:00:00.000Z",
+      requestedBy: { type: "user" as const, id: "x" },
+      expiresAt: "2026-02-01T00:15:00.000Z",
+      attempts: 0,
+      verifiedAt: "2026-02-01T00:01:00.000Z",
+    });
+    const verification = {
+      ann: { sms: verified("+12025550101") },
+      maria: { sms: verified("+34915550113") },
+      // A verification of another number counts for nothing.
+      pat: { sms: verified("+12025550199") },
+    };
+    // Without the verifications Pat is reachable: only the DST hole is a gap.
+    expect(coverageGaps(directory, FROM).gaps.map((g) => g.reason)).toEqual(["dst_hole"]);
+    const report = coverageGaps(directory, FROM, 14, { verification });
+    const pat = (from: string, to: string): CoverageGap => ({
+      team: "checkout",
+      services: ["checkout", "cart"],
+      level: 1,
+      urgencies: ["high", "low"],
+      from,
+      to,
+      minutes: 1440,
+      reason: "unverified_method",
+      detail: 'rotation "us-primary": Pat Doe (pat) has no verified method (sms, slack, voice unverified)',
+      person: "pat",
+    });
+    expect(report.gaps).toEqual([
+      pat("2026-03-02T14:00:00.000Z", "2026-03-03T14:00:00.000Z"),
+      pat("2026-03-04T14:00:00.000Z", "2026-03-05T14:00:00.000Z"),
+      pat("2026-03-06T14:00:00.000Z", "2026-03-07T14:00:00.000Z"),
+      pat("2026-03-08T13:00:00.000Z", "2026-03-09T13:00:00.000Z"),
+      pat("2026-03-10T13:00:00.000Z", "2026-03-11T13:00:00.000Z"),
+      pat("2026-03-12T13:00:00.000Z", "2026-03-13T13:00:00.000Z"),
+      pat("2026-03-14T13:00:00.000Z", "2026-03-15T13:00:00.000Z"),
+      expect.objectContaining({
+        team: "night-ops",
+        urgencies: ["high", "low"],
+        from: "2026-03-08T07:00:00.000Z",
+        to: "2026-03-08T08:00:00.000Z",
+        minutes: 60,
+        reason: "dst_hole",
+      }),
+    ]);
+    // Ann's rules page her only by call when urgent: that call is unverified, so level 1 is a
+    // high-urgency gap on her days (her low-urgency SMS still lands); night-ops has her too.
+    const callOnly = {
+      ...directory,
+      people: directory.people.map((p) =>
+        p.id === "ann"
+          ? {
+              ...p,
+              notify: {
+                high: [{ method: "voice" as const, delayMinutes: 0 }],
+                low: [{ method: "sms" as const, delayMinutes: 0 }],
+              },
+            }
+          : p,
+      ),
+    };
+    const annDays = coverageGaps(callOnly, FROM, 2, { verification }).gaps.filter(
+      (g) => g.team === "checkout" && g.detail.includes("Ann"),
+    );
+    expect(annDays).toEqual([
+      expect.objectContaining({
+        level: 1,
+        urgencies: ["high"],
+        from: "2026-03-01T14:00:00.000Z",
+        to: "2026-03-02T14:00:00.000Z",
+        reason: "unverified_method",
+        detail:
+          'rotation "us-primary": Ann Lee (ann) has no verified method for high urgency (voice unverified)',
+      }),
+    ]);
+  });
+
   it("names each reason: an empty rotation, one not started, an override into nobody; level 2 gaps are high urgency only", () => {
     const directory = parseDirectoryYaml(PLANTED);
     const team = directory.teams[0]!;

@@ -4,8 +4,10 @@
  * be paged, or to an SNS topic. Pure: the window is an argument, no clock is read.
  *
  * - "Can be paged": the person is in the directory and has a Slack id or a phone number (the
- *   pager's Slack DM and SMS channels). Contact-method verification does not exist yet, so a
- *   method counts as soon as it is written down.
+ *   pager's Slack DM and SMS channels). Given the stored verifications (`verification`, see
+ *   contact-methods.ts), a person must also have a verified method among their notification rules'
+ *   steps for the urgency (Slack DM, SMS or call): checked per urgency, since the two lists
+ *   differ. Without them (a directory file checked on its own), a method counts as written.
  * - Urgency: high urgency pages every level of the ladder; low urgency pages level 1 only (it does
  *   not escalate, see urgency.ts). A gap at level 1 is therefore a gap for both urgencies, a gap at
  *   a later level for high urgency only.
@@ -16,14 +18,16 @@
  *
  * The reason is the first target's, in policy order (all of them are in `detail`):
  * empty rotation, rotation not started, a person removed from the directory, a person with no
- * Slack id and no phone, an override into nobody (an override's person is unknown or cannot be
- * paged), and a DST hole: a gap of at most two hours lying around a clock change of a rotation's
+ * Slack id and no phone, a person with no verified method for the urgency, an override into nobody
+ * (an override's person is unknown or cannot be paged), and a DST hole: a gap of at most two hours lying around a clock change of a rotation's
  * zone (hand-written UTC overrides on each side of a change are the usual cause).
  */
+import { type ContactRecords, verifiedSteps } from "./contact-methods";
 import { GAP_REASON_TEXT, type GapReason } from "./coverage-reasons";
 import { indexDirectory } from "./directory-index";
 import type { Directory, Person, TargetRef, Team } from "./directory-types";
 import { zoneTransitions } from "./ical";
+import { DEFAULT_NOTIFY_RULES } from "./notify-rules";
 import { onCallAt, scheduleBetween } from "./rotation";
 import { MS_PER_DAY } from "./tz";
 
@@ -50,6 +54,8 @@ export interface CoverageGap {
   reason: GapReason;
   /** Every target's reason, in policy order. */
   detail: string;
+  /** `unverified_method`: the person whose methods are not verified. */
+  person?: string;
 }
 
 export interface CoverageReport {
@@ -58,14 +64,31 @@ export interface CoverageReport {
   gaps: CoverageGap[];
 }
 
-type Outcome = { reachable: true } | { reachable: false; reason: GapReason; detail: string };
+type Outcome = { reachable: true } | { reachable: false; reason: GapReason; detail: string; person?: string };
+
+export interface CoverageOptions {
+  /** The stored verifications: a person then needs a verified method for each urgency. */
+  verification?: ContactRecords;
+}
+
+/** What a walk checks: one urgency against the verifications, or (without them) both at once. */
+interface Check {
+  urgency?: CoverageUrgency;
+  verification?: ContactRecords;
+}
 
 /** The methods the pager can reach a person by (Slack DM, SMS). */
 export function pageableMethods(person: Person): string[] {
   return [...(person.slackUserId ? ["slack"] : []), ...(person.phone ? ["sms"] : [])];
 }
 
-function personOutcome(person: Person | undefined, id: string, via: string, override: boolean): Outcome {
+function personOutcome(
+  person: Person | undefined,
+  id: string,
+  via: string,
+  override: boolean,
+  check: Check,
+): Outcome {
   if (!person)
     return {
       reachable: false,
@@ -86,16 +109,26 @@ function personOutcome(person: Person | undefined, id: string, via: string, over
           detail: `${via}${who} has no Slack id and no phone`,
         };
   }
+  if (check.verification && check.urgency) {
+    const steps = (person.notify ?? DEFAULT_NOTIFY_RULES)[check.urgency];
+    if (verifiedSteps(check.verification, person, { high: steps, low: steps }, "high").length === 0)
+      return {
+        reachable: false,
+        reason: "unverified_method",
+        person: person.id,
+        detail: `${via}${override ? "an override puts " : ""}${person.name} (${person.id})${override ? " on call, who" : ""} has no verified method for ${check.urgency} urgency (${steps.map((s) => s.method).join(", ")} unverified)`,
+      };
+  }
   return { reachable: true };
 }
 
-function targetOutcome(directory: Directory, target: TargetRef, at: Date): Outcome {
+function targetOutcome(directory: Directory, target: TargetRef, at: Date, check: Check): Outcome {
   const index = indexDirectory(directory);
   switch (target.type) {
     case "topic":
       return { reachable: true };
     case "person":
-      return personOutcome(index.people.get(target.id), target.id, "", false);
+      return personOutcome(index.people.get(target.id), target.id, "", false, check);
     case "rotation": {
       const entry = index.rotations.get(target.id);
       if (!entry)
@@ -118,21 +151,28 @@ function targetOutcome(directory: Directory, target: TargetRef, at: Date): Outco
         result.personId,
         `rotation "${target.id}": `,
         result.source === "override",
+        check,
       );
     }
   }
 }
 
-function levelOutcome(directory: Directory, targets: readonly TargetRef[], at: Date): Outcome {
+function levelOutcome(directory: Directory, targets: readonly TargetRef[], at: Date, check: Check): Outcome {
   if (targets.length === 0)
     return { reachable: false, reason: "no_targets", detail: "the level has no targets" };
   const misses: Extract<Outcome, { reachable: false }>[] = [];
   for (const target of targets) {
-    const outcome = targetOutcome(directory, target, at);
+    const outcome = targetOutcome(directory, target, at, check);
     if (outcome.reachable) return outcome;
     misses.push(outcome);
   }
-  return { reachable: false, reason: misses[0]!.reason, detail: misses.map((m) => m.detail).join("; ") };
+  const first = misses[0]!;
+  return {
+    reachable: false,
+    reason: first.reason,
+    detail: misses.map((m) => m.detail).join("; "),
+    ...(first.person ? { person: first.person } : {}),
+  };
 }
 
 /** Every instant in [from, to) at which one of `targets`' rotations changes hands. */
@@ -160,44 +200,86 @@ function rotationZones(directory: Directory, targets: readonly TargetRef[]): str
   return [...zones];
 }
 
-function teamGaps(directory: Directory, team: Team, from: Date, to: Date): CoverageGap[] {
+function levelGaps(
+  directory: Directory,
+  team: Team,
+  i: number,
+  from: Date,
+  to: Date,
+  check: Check,
+): CoverageGap[] {
+  const level = team.escalationPolicy.levels[i]!;
   const gaps: CoverageGap[] = [];
   const end = to.getTime();
-  team.escalationPolicy.levels.forEach((level, i) => {
-    const points = boundaries(directory, level.targets, from, to);
-    const transitions = rotationZones(directory, level.targets).flatMap((zone) =>
-      zoneTransitions(zone, from.getTime() - DST_HOLE_MS, end + DST_HOLE_MS).map((t) => t.at),
+  const points = boundaries(directory, level.targets, from, to);
+  const transitions = rotationZones(directory, level.targets).flatMap((zone) =>
+    zoneTransitions(zone, from.getTime() - DST_HOLE_MS, end + DST_HOLE_MS).map((t) => t.at),
+  );
+  const urgencies: CoverageUrgency[] = check.urgency ? [check.urgency] : i === 0 ? ["high", "low"] : ["high"];
+  let open: { start: number; reason: GapReason; detail: string; person?: string } | null = null;
+  const close = (at: number) => {
+    if (!open) return;
+    const aroundChange = transitions.some(
+      (t) => at - open!.start <= DST_HOLE_MS && open!.start >= t - DST_HOLE_MS && at <= t + DST_HOLE_MS,
     );
-    let open: { start: number; reason: GapReason; detail: string } | null = null;
-    const close = (at: number) => {
-      if (!open) return;
-      const aroundChange = transitions.some(
-        (t) => at - open!.start <= DST_HOLE_MS && open!.start >= t - DST_HOLE_MS && at <= t + DST_HOLE_MS,
-      );
-      gaps.push({
-        team: team.id,
-        services: team.services.map((s) => s.id),
-        level: i + 1,
-        urgencies: i === 0 ? ["high", "low"] : ["high"],
-        from: new Date(open.start).toISOString(),
-        to: new Date(at).toISOString(),
-        minutes: Math.ceil((at - open.start) / MS_PER_MINUTE),
-        reason: aroundChange ? "dst_hole" : open.reason,
-        detail: aroundChange ? `around a clock change: ${open.detail}` : open.detail,
-      });
-      open = null;
-    };
-    for (const at of points) {
-      const outcome = levelOutcome(directory, level.targets, new Date(at));
-      if (outcome.reachable) close(at);
-      else if (open && (open.reason !== outcome.reason || open.detail !== outcome.detail)) {
-        close(at);
-        open = { start: at, reason: outcome.reason, detail: outcome.detail };
-      } else if (!open) open = { start: at, reason: outcome.reason, detail: outcome.detail };
-    }
-    close(end);
-  });
+    gaps.push({
+      team: team.id,
+      services: team.services.map((s) => s.id),
+      level: i + 1,
+      urgencies,
+      from: new Date(open.start).toISOString(),
+      to: new Date(at).toISOString(),
+      minutes: Math.ceil((at - open.start) / MS_PER_MINUTE),
+      reason: aroundChange ? "dst_hole" : open.reason,
+      detail: aroundChange ? `around a clock change: ${open.detail}` : open.detail,
+      ...(open.person && !aroundChange ? { person: open.person } : {}),
+    });
+    open = null;
+  };
+  for (const at of points) {
+    const outcome = levelOutcome(directory, level.targets, new Date(at), check);
+    if (outcome.reachable) close(at);
+    else if (open && (open.reason !== outcome.reason || open.detail !== outcome.detail)) {
+      close(at);
+      open = { start: at, ...outcome };
+    } else if (!open) open = { start: at, ...outcome };
+  }
+  close(end);
   return gaps;
+}
+
+const UNVERIFIED_LIST = / \(([a-z, ]+) unverified\)$/;
+const listed = (detail: string) => UNVERIFIED_LIST.exec(detail)?.[1]?.split(", ") ?? [];
+
+function teamGaps(
+  directory: Directory,
+  team: Team,
+  from: Date,
+  to: Date,
+  options: CoverageOptions,
+): CoverageGap[] {
+  return team.escalationPolicy.levels.flatMap((_, i) => {
+    const { verification } = options;
+    if (!verification) return levelGaps(directory, team, i, from, to, {});
+    const urgencies: CoverageUrgency[] = i === 0 ? ["high", "low"] : ["high"];
+    // One walk per urgency (their rules differ); a gap both share is one gap of both urgencies,
+    // naming the methods unverified in either.
+    const merged = new Map<string, CoverageGap>();
+    for (const urgency of urgencies)
+      for (const gap of levelGaps(directory, team, i, from, to, { urgency, verification })) {
+        const base = gap.detail.replace(` for ${urgency} urgency`, "").replace(UNVERIFIED_LIST, "");
+        const key = `${gap.from}|${gap.to}|${gap.reason}|${base}`;
+        const same = merged.get(key);
+        if (!same) {
+          merged.set(key, gap);
+          continue;
+        }
+        const methods = [...new Set([...listed(same.detail), ...listed(gap.detail)])];
+        same.urgencies = [...same.urgencies, urgency];
+        same.detail = methods.length > 0 ? `${base} (${methods.join(", ")} unverified)` : base;
+      }
+    return [...merged.values()].sort((a, b) => a.from.localeCompare(b.from));
+  });
 }
 
 /**
@@ -205,12 +287,17 @@ function teamGaps(directory: Directory, team: Team, from: Date, to: Date): Cover
  * within each team and level. Pass a directory with the runtime shift overrides applied
  * (`withShiftOverrides`) to check what the pager would really do.
  */
-export function coverageGaps(directory: Directory, from: Date, days = COVERAGE_DAYS): CoverageReport {
+export function coverageGaps(
+  directory: Directory,
+  from: Date,
+  days = COVERAGE_DAYS,
+  options: CoverageOptions = {},
+): CoverageReport {
   const to = new Date(from.getTime() + days * MS_PER_DAY);
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    gaps: directory.teams.flatMap((team) => teamGaps(directory, team, from, to)),
+    gaps: directory.teams.flatMap((team) => teamGaps(directory, team, from, to, options)),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { timelineItem } from "../storage/incident-store";
 import { keys } from "../storage/keys";
+import type { ContactRecords } from "./contact-methods";
 import type { Directory } from "./directory-types";
 import type { NotifyRules } from "./notify-rules";
 import { liveOverrides, type ShiftOverride, withShiftOverrides } from "./shift-overrides";
@@ -36,6 +37,8 @@ export interface StoredDirectory {
   overrides?: ShiftOverride[];
   /** People's own notification rules by person id (in `directory` already; absent: none). */
   personalRules?: Record<string, PersonalRules>;
+  /** Contact-method verifications by person id (contact-methods.ts; absent: none yet). */
+  contacts?: ContactRecords;
   /** Starts at 1 and grows by one on every apply (optimistic locking for editors). */
   version: number;
   updatedAt: string;
@@ -105,14 +108,15 @@ export class DirectoryStore {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** The directory and its runtime overrides: one strongly consistent Query (CURRENT … OVERRIDES). */
+  /** The directory, its runtime overrides, rules and verifications: one strongly consistent Query. */
   async get(): Promise<StoredDirectory | undefined> {
-    const { current, overrides, personal } = await this.read();
+    const { current, overrides, personal, contacts } = await this.read();
     const item = current;
     if (!item || typeof item.body !== "string") return undefined;
     const applied = JSON.parse(item.body) as Directory;
     const stored: StoredDirectory = {
       ...this.effective(applied, overrides.items, personal.items),
+      ...(Object.keys(contacts.items).length > 0 ? { contacts: contacts.items } : {}),
       version: Number(item.version),
       updatedAt: String(item.updatedAt),
     };
@@ -136,11 +140,15 @@ export class DirectoryStore {
     };
   }
 
-  /** The directory's partition in one strongly consistent Query: the directory, overrides, rules. */
+  /**
+   * The directory's partition in one strongly consistent Query (CONTACTS … OVERRIDES): the
+   * directory, the overrides, people's own rules and the contact-method verifications.
+   */
   async read(): Promise<{
     current?: Record<string, unknown>;
     overrides: { items: ShiftOverride[]; version: number; next: number };
     personal: { items: Record<string, PersonalRules>; version: number };
+    contacts: { items: ContactRecords; version: number };
   }> {
     const out = await this.db.send(
       new QueryCommand({
@@ -148,7 +156,7 @@ export class DirectoryStore {
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
         ExpressionAttributeValues: {
           ":pk": keys.directory().pk,
-          ":a": keys.directory().sk,
+          ":a": keys.contactMethods().sk,
           ":b": keys.shiftOverrides().sk,
         },
         ConsistentRead: true,
@@ -158,8 +166,13 @@ export class DirectoryStore {
     const current = items.find((i) => i.sk === keys.directory().sk);
     const o = items.find((i) => i.sk === keys.shiftOverrides().sk);
     const n = items.find((i) => i.sk === keys.personalRules().sk);
+    const v = items.find((i) => i.sk === keys.contactMethods().sk);
     return {
       ...(current ? { current } : {}),
+      contacts: {
+        items: isRecord(v?.people) ? (v.people as ContactRecords) : {},
+        version: Number(v?.version ?? 0),
+      },
       personal: {
         items: isRecord(n?.people) ? (n.people as Record<string, PersonalRules>) : {},
         version: Number(n?.version ?? 0),
@@ -305,9 +318,10 @@ export class DirectoryStore {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      const { overrides, personal } = await this.read();
+      const { overrides, personal, contacts } = await this.read();
       const stored: StoredDirectory = {
         ...this.effective(directory, overrides.items, personal.items),
+        ...(Object.keys(contacts.items).length > 0 ? { contacts: contacts.items } : {}),
         version: Number(out.Attributes?.version),
         updatedAt: at,
       };

@@ -24,9 +24,14 @@
  * - The confirmation ("Acknowledged INC-42 …") goes back through the SMS channel, best effort.
  */
 
+import { systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { Actor, Incident } from "../incident/model";
+import { codeMatches, methodStatus } from "../oncall/contact-methods";
+import { ContactStore } from "../oncall/contact-store";
+import type { ContactMethod } from "../oncall/notify-rules";
+import { confirmBySms } from "../oncall/verify-actions";
 import { matchesVoiceAckCode } from "./ack-link";
 import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
@@ -84,6 +89,8 @@ export type SmsReply =
   | { kind: "ack"; latest: true }
   | { kind: "ack"; incidentNumber: number }
   | { kind: "ack"; code: string }
+  /** `VERIFY 123456`: the code of a contact-method test message (a bare code is tried as one too). */
+  | { kind: "verify"; code: string }
   | { kind: "ignored"; reason: "keyword" | "not_an_ack" };
 
 /** End User Messaging answers these itself (opt-out, opt-in, help). */
@@ -112,6 +119,8 @@ export function interpretReply(body: string): SmsReply {
   if (KEYWORDS.has(words)) return { kind: "ignored", reason: "keyword" };
   const ack = "(?:ACK|ACKNOWLEDGE|ACKNOWLEDGED)";
   if (words === "1" || new RegExp(`^${ack}$`).test(words)) return { kind: "ack", latest: true };
+  const verify = /^VERIFY\s*(\d{3})[\s-]?(\d{3})$/.exec(words);
+  if (verify?.[1] && verify[2]) return { kind: "verify", code: `${verify[1]}${verify[2]}` };
   const code = new RegExp(`^(?:${ack}\\s*)?(\\d{6})$`).exec(words);
   if (code?.[1]) return { kind: "ack", code: code[1] };
   const incident =
@@ -131,9 +140,11 @@ export type SmsReplyOutcome =
       alreadyAcknowledged: boolean;
     }
   | { outcome: "duplicate"; inboundMessageId: string }
+  /** The code of a contact-method test message: the method is verified. */
+  | { outcome: "verified"; personId: string; method: ContactMethod }
   | {
       outcome: "ignored";
-      reason: "keyword" | "not_an_ack" | "unknown_number" | "not_paged" | "no_matching_page";
+      reason: "keyword" | "not_an_ack" | "unknown_number" | "not_paged" | "no_matching_page" | "wrong_code";
       detail: string;
     };
 
@@ -157,6 +168,13 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
         : "not an acknowledgement (reply 1, ack, ack INC-<n> or the code read out by a call)",
     );
   const phone = normalisePhone(sms.originationNumber);
+  if (phone && "code" in reply) {
+    const verified = await verifyBySms(deps, sms, phone, reply);
+    if (verified) return verified;
+    if (reply.kind === "verify")
+      return ignored("wrong_code", "no test message to this number waits for that code");
+  }
+  if (reply.kind === "verify") return ignored("unknown_number", "the sender's number is not readable");
   const directory = (await deps.directory.get())?.directory;
   const people = (directory?.people ?? []).filter((p) => p.phone && normalisePhone(p.phone) === phone);
   if (!phone || people.length === 0)
@@ -199,6 +217,56 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
     personId: actor.id,
     alreadyAcknowledged: result.alreadyAcknowledged,
   };
+}
+
+/**
+ * A code replied by SMS against the sender's pending contact-method verification: the inbound
+ * message is taken once first (a redelivery is a duplicate, and counts no second try).
+ * `undefined`: no test message to this number waits for that code.
+ */
+async function verifyBySms(
+  deps: PagingDeps,
+  sms: InboundSms,
+  phone: string,
+  reply: Extract<SmsReply, { code: string }>,
+): Promise<SmsReplyOutcome | undefined> {
+  const contacts = new ContactStore(deps.directory);
+  const clock = deps.clock ?? systemClock;
+  const stored = await contacts.get();
+  const person = stored.applied?.people.find((p) => p.phone && normalisePhone(p.phone) === phone);
+  if (!person) return undefined;
+  const pending = (["sms", "voice"] as const).filter(
+    (m) => methodStatus(stored.items, person, m, clock.now()) === "pending",
+  );
+  if (pending.length === 0) return undefined;
+  // A bare six-digit code that is no test message's may be a call's ack code: read it as one.
+  const matches = pending.some((m) => {
+    const record = stored.items[person.id]?.[m];
+    return record !== undefined && codeMatches(record, reply.code);
+  });
+  if (!matches && reply.kind !== "verify") return undefined;
+  const now = clock.now().toISOString();
+  const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;
+  if (!(await deps.pages.claimInboundSms(sms.inboundMessageId, now, keepUntil)))
+    return { outcome: "duplicate", inboundMessageId: sms.inboundMessageId };
+  let result: Awaited<ReturnType<typeof confirmBySms>>;
+  try {
+    result = await confirmBySms({ contacts, clock }, person.id, reply.code);
+  } catch (error) {
+    await deps.pages.releaseInboundSms(sms.inboundMessageId, now).catch(() => undefined);
+    throw error;
+  }
+  if (!result?.verified)
+    return { outcome: "ignored", reason: "wrong_code", detail: "not the code of this number's test message" };
+  const how = result.method === "sms" ? "SMS" : "phone call";
+  await sendText(
+    deps,
+    phone,
+    person.id,
+    `Verified: Firebreak will page you by ${how} on this number.`,
+    sms.inboundMessageId,
+  );
+  return { outcome: "verified", personId: person.id, method: result.method };
 }
 
 interface OpenPage {
@@ -256,17 +324,35 @@ async function confirm(
   already: boolean,
   inboundMessageId: string,
 ): Promise<void> {
+  const head = `${already ? "Already acknowledged" : "Acknowledged"} INC-${incident.number} (${incident.severity})`;
+  await sendText(
+    deps,
+    phone,
+    actor.id,
+    truncate(`${head}: ${oneLine(incident.title)}`, 140),
+    inboundMessageId,
+    incident,
+  );
+}
+
+/** A text back to the sender of a reply, through the SMS channel; a failure is logged, never thrown. */
+async function sendText(
+  deps: PagingDeps,
+  phone: string,
+  personId: string,
+  sms: string,
+  inboundMessageId: string,
+  incident?: Incident,
+): Promise<void> {
   const sns = deps.channels.sns;
   if (!sns) return;
-  const head = `${already ? "Already acknowledged" : "Acknowledged"} INC-${incident.number} (${incident.severity})`;
-  const sms = truncate(`${head}: ${oneLine(incident.title)}`, 140);
   const page: OutgoingPage = {
     pageId: `sms-reply-${inboundMessageId}`.slice(0, 64),
-    incidentId: incident.id,
-    incidentNumber: incident.number,
-    severity: incident.severity,
-    title: incident.title,
-    target: { kind: "person", personId: actor.id, phone },
+    incidentId: incident?.id ?? `sms-reply-${inboundMessageId}`.slice(0, 64),
+    incidentNumber: incident?.number ?? 0,
+    severity: incident?.severity ?? "SEV5",
+    title: incident?.title ?? "Firebreak",
+    target: { kind: "person", personId, phone },
     sms,
     email: { subject: "", body: "" },
     text: sms,
@@ -275,8 +361,11 @@ async function confirm(
   try {
     const sent = await sns.send(page);
     if (sent.status === "failed")
-      deps.log?.warn("SMS reply confirmation not sent", { incidentId: incident.id, code: sent.error.code });
+      deps.log?.warn("SMS reply confirmation not sent", {
+        incidentId: page.incidentId,
+        code: sent.error.code,
+      });
   } catch (error) {
-    deps.log?.warn("SMS reply confirmation not sent", { incidentId: incident.id, error: String(error) });
+    deps.log?.warn("SMS reply confirmation not sent", { incidentId: page.incidentId, error: String(error) });
   }
 }

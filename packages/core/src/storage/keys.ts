@@ -27,6 +27,8 @@ export const keys = {
   shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),
   /** People's own notification rules (oncall/notify-rules.ts), beside the directory. */
   personalRules: () => ({ pk: "DIRECTORY", sk: "NOTIFY" }),
+  /** Contact-method verifications (oncall/contact-methods.ts), beside the directory (sorts first). */
+  contactMethods: () => ({ pk: "DIRECTORY", sk: "CONTACTS" }),
   /** Their history: each change's timeline entry (a domain event, published by the outbox). */
   directoryTimeline: (entryId: string) => ({ pk: "DIRECTORY", sk: `TL#${entryId}` }),
   /** The gaps the hourly coverage check has already announced (oncall/coverage-alerts.ts). */

@@ -46,6 +46,27 @@ const notifyRulesResponse = z.object({
   updatedBy: z.optional(z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) })),
 });
 
+/** A person's contact methods with their verification (routes/people.ts). */
+const contactMethodsResponse = z.object({
+  personId: z.string(),
+  name: z.string(),
+  methods: z.array(
+    z.object({
+      method: z.enum(CONTACT_METHODS),
+      address: z.optional(z.string()),
+      status: z.enum(["verified", "pending", "unverified", "no_address"]),
+      verifiedAt: z.optional(z.string()),
+      verifiedVia: z.optional(z.string()),
+      requestedAt: z.optional(z.string()),
+      sentAt: z.optional(z.string()),
+      expiresAt: z.optional(z.string()),
+      sendError: z.optional(z.string()),
+    }),
+  ),
+  requestId: z.optional(z.string()),
+  verified: z.optional(z.enum(CONTACT_METHODS)),
+});
+
 /** Every documented route. The request schemas are the very objects the routes validate with. */
 export const ROUTES: RouteDoc[] = [
   {
@@ -416,6 +437,35 @@ export const ROUTES: RouteDoc[] = [
     params: p.personPath,
     body: notifyRulesEditSchema,
     response: notifyRulesResponse,
+  },
+  {
+    method: "get",
+    path: "/api/people/{id}/contact-methods",
+    summary:
+      "A person's contact methods (slack, sms, voice) with their address and verification: verified (for the address the directory has now), pending (a test message's code works until expiresAt), unverified, no_address",
+    role: "viewer",
+    params: p.personPath,
+    response: contactMethodsResponse,
+  },
+  {
+    method: "post",
+    path: "/api/people/{id}/contact-methods/{method}/verification",
+    summary:
+      "Send a test message with a six-digit code to the method's address (the pager sends it: watch sentAt or sendError); the person themselves or an admin; 429 within a minute of the last one. Emits oncall.verification_requested",
+    role: "viewer",
+    params: p.contactMethodPath,
+    response: contactMethodsResponse,
+    status: 202,
+  },
+  {
+    method: "post",
+    path: "/api/people/{id}/contact-methods/{method}/verification/confirm",
+    summary:
+      "Confirm the code of the method's test message: the method is verified for its address (a code works 15 minutes, 5 wrong tries kill it). Emits oncall.contact_verified",
+    role: "viewer",
+    params: p.contactMethodPath,
+    body: p.verificationCodeBody,
+    response: contactMethodsResponse,
   },
   {
     method: "get",

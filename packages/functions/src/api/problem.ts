@@ -179,6 +179,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "too_soon") {
+    return {
+      type: "https://firebreak.dev/problems/too-soon",
+      title: "Too soon",
+      status: 429,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (
     error instanceof FirebreakError &&
     (error.code === "paging_not_configured" || error.code === "not_configured")

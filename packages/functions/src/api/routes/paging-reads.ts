@@ -95,6 +95,9 @@ export const pagingReadRoutes: RouteGroup<PagingReadDeps> = (app, ctx) => {
     if (!stored)
       throw new FirebreakError("paging_not_configured", "there is no on-call directory yet: apply one first");
     const from = query.from ? new Date(query.from) : (ctx.getDeps().clock ?? systemClock).now();
-    return c.json({ directoryVersion: stored.version, ...coverageGaps(stored.directory, from, query.days) });
+    return c.json({
+      directoryVersion: stored.version,
+      ...coverageGaps(stored.directory, from, query.days, { verification: stored.contacts ?? {} }),
+    });
   });
 };
