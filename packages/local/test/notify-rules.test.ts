@@ -187,7 +187,7 @@ describe("personal notification rules, through the local runtime", () => {
     expect(shown).toEqual(
       expect.arrayContaining([
         "Alice Ng (alice), time zone America/New_York",
-        `  Phone:  ${ALICE_PHONE}`,
+        `  Phone:  ${ALICE_PHONE}  SMS UNVERIFIED; call UNVERIFIED`,
         "  Rotations: checkout-primary (team checkout)",
         expect.stringMatching(/^ {2}Notification rules \(their own, set .+ by Alice Ng\):$/),
         "    high urgency: Slack DM at once, SMS at 2 min, call at 5 min",

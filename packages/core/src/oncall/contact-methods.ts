@@ -24,10 +24,24 @@ export const MAX_VERIFY_ATTEMPTS = 5;
 /** A new test message to the same method waits this long after the last one. */
 export const VERIFY_RESEND_MS = 60_000;
 
-/** One method's verification, as stored (contact-store.ts). */
-export interface MethodVerification {
-  /** The address the test message went to (and, once confirmed, the one verified). */
+/** A method's standing verification: the address confirmed, when and how. */
+export interface StandingVerification {
   address: string;
+  at: string;
+  /** How the owner confirmed: `api`, `slack`, `sms`, `cli`, `dashboard`. */
+  via: string;
+  by?: Actor;
+}
+
+/**
+ * One method's verification, as stored (contact-store.ts): its latest test message (the request)
+ * and, apart from it, the standing verification, which a new request does not drop (sending a
+ * test message to a verified phone must not open a coverage gap).
+ */
+export interface MethodVerification {
+  /** The address the latest test message went to. */
+  address: string;
+  /** The latest request's: waiting for its code, or confirmed. */
   status: "pending" | "verified";
   /** The request the code belongs to (its id derives the code). */
   requestId: string;
@@ -42,18 +56,15 @@ export interface MethodVerification {
   /** When the test message went (the channel said delivered), or why it did not. */
   sentAt?: string;
   sendError?: string;
-  verifiedAt?: string;
-  /** How the owner confirmed: `api`, `slack`, `sms`, `cli`. */
-  verifiedVia?: string;
-  verifiedBy?: Actor;
+  verified?: StandingVerification;
 }
 
 /** Verifications by person id, then by method. */
 export type ContactRecords = Record<string, Partial<Record<ContactMethod, MethodVerification>>>;
 
 /**
- * - `verified`: confirmed, for the address the directory has now;
- * - `pending`: a test message is out (or on its way) and its code still works;
+ * - `verified`: confirmed, for the address the directory has now (a newer test message may be out);
+ * - `pending`: not verified; a test message is out (or on its way) and its code still works;
  * - `unverified`: never confirmed, expired, or confirmed for an address the person no longer has;
  * - `no_address`: the person has no Slack id (slack) or no phone (sms, voice).
  */
@@ -82,9 +93,9 @@ export function methodStatus(
 ): MethodStatus {
   const address = addressOf(person, method);
   if (!address) return "no_address";
+  if (isVerified(records, person, method)) return "verified";
   const record = own(records, person.id, method);
-  if (!record || record.address !== address) return "unverified";
-  if (record.status === "verified") return "verified";
+  if (!record || record.address !== address || record.status !== "pending") return "unverified";
   return Date.parse(record.expiresAt) > now.getTime() &&
     !record.sendError &&
     record.attempts < MAX_VERIFY_ATTEMPTS
@@ -99,8 +110,7 @@ export function isVerified(
   method: ContactMethod,
 ): boolean {
   const address = addressOf(person, method);
-  const record = own(records, person.id, method);
-  return Boolean(address && record && record.status === "verified" && record.address === address);
+  return Boolean(address && own(records, person.id, method)?.verified?.address === address);
 }
 
 /** The methods of an urgency's steps that are verified, in the steps' order. */
@@ -138,16 +148,15 @@ export function methodViews(
     const status = methodStatus(records, person, method, now);
     const record = own(records, person.id, method);
     const view: MethodView = { method, status, ...(address ? { address } : {}) };
-    if (record && record.address === address) {
-      if (record.status === "verified") {
-        if (record.verifiedAt) view.verifiedAt = record.verifiedAt;
-        if (record.verifiedVia) view.verifiedVia = record.verifiedVia;
-      } else {
-        view.requestedAt = record.requestedAt;
-        view.expiresAt = record.expiresAt;
-        if (record.sentAt) view.sentAt = record.sentAt;
-        if (record.sendError) view.sendError = record.sendError;
-      }
+    if (record?.verified && record.verified.address === address) {
+      view.verifiedAt = record.verified.at;
+      view.verifiedVia = record.verified.via;
+    }
+    if (record && record.address === address && record.status === "pending") {
+      view.requestedAt = record.requestedAt;
+      view.expiresAt = record.expiresAt;
+      if (record.sentAt) view.sentAt = record.sentAt;
+      if (record.sendError) view.sendError = record.sendError;
     }
     return view;
   });

@@ -115,7 +115,7 @@ describe("coverage: would a page land, minute by minute, for the next 14 days", 
       requestedBy: { type: "user" as const, id: "x" },
       expiresAt: "2026-02-01T00:15:00.000Z",
       attempts: 0,
-      verifiedAt: "2026-02-01T00:01:00.000Z",
+      verified: { address, at: "2026-02-01T00:01:00.000Z", via: "sms" },
     });
     const verification = {
       ann: { sms: verified("+12025550101") },

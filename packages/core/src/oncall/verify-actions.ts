@@ -157,8 +157,9 @@ export async function requestVerification(
       requestedBy: who.actor,
       expiresAt: new Date(now.getTime() + VERIFY_CODE_TTL_MS).toISOString(),
       attempts: 0,
+      // A verified method stays verified while its new test message is out.
+      ...(last?.verified ? { verified: last.verified } : {}),
     };
-    // Asking again means "check it now": the method is pending (not verified) until confirmed.
     const items = withRecord(stored.items, personId, method, record);
     const by = who.actor.name ?? who.actor.id;
     await deps.contacts.save(items, stored.version, {
@@ -262,9 +263,7 @@ function markVerified(
   return withRecord(items, personId, method, {
     ...rest,
     status: "verified",
-    verifiedAt: now.toISOString(),
-    verifiedVia: via,
-    verifiedBy: actor,
+    verified: { address: record.address, at: now.toISOString(), via, by: actor },
   });
 }
 

@@ -36,8 +36,7 @@ export function verifiedRecords(
     requestedBy: { type: "user" as const, id: "test" },
     expiresAt: at,
     attempts: 0,
-    verifiedAt: at,
-    verifiedVia: "api",
+    verified: { address, at, via: "api" },
   });
   return Object.fromEntries(
     people.map((p) => [

@@ -31,6 +31,7 @@ import {
 import { parseShiftTime } from "@firebreak/core/oncall/override-requests";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
+import type { VerifyDeps } from "@firebreak/core/oncall/verify-actions";
 import { oneLine } from "@firebreak/core/paging/messages";
 import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import { PageStore } from "@firebreak/core/paging/store";
@@ -155,6 +156,8 @@ export interface SlackAppDeps {
   overrides?: OverrideDeps["directory"];
   /** People's own notification rules (`/incident me`): the directory store. */
   notifyRules?: NotifyRulesDeps["rules"];
+  /** Contact-method verifications (`/incident me verify`). */
+  contacts?: VerifyDeps["contacts"];
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */

@@ -262,11 +262,15 @@ export function parseMaintenance(args: string[]): ParseResult {
 
 const STEP = /^([a-z]+)(?::(\d{1,4}))?$/i;
 
-/** `me`, `me reset`, `me high|low slack sms:2 voice:5` (a method without minutes: at once). */
+/**
+ * `me`, `me reset`, `me high|low slack sms:2 voice:5` (a method without minutes: at once),
+ * `me verify slack|sms|voice` (send a test message), `me verify 123456` (confirm its code).
+ */
 export function parseMe(args: string[]): ParseResult {
   const [first, ...rest] = args;
   if (first === undefined) return { ok: true, command: { kind: "me" } };
   const word = first.toLowerCase();
+  if (word === "verify") return parseVerify(rest);
   if (word === "reset")
     return rest.length > 0
       ? fail("unexpected_argument", `"me reset" takes nothing more, got ${quote(rest[0]!)}`, "me")
@@ -288,4 +292,31 @@ export function parseMe(args: string[]): ParseResult {
     steps.push({ method: method as ContactMethod, delayMinutes: Number(m[2] ?? 0) });
   }
   return { ok: true, command: { kind: "me", urgency: word, steps } };
+}
+
+function parseVerify(rest: string[]): ParseResult {
+  const joined = rest.join("");
+  if (/^\d{3}-?\d{3}$/.test(joined))
+    return { ok: true, command: { kind: "me", code: joined.replace("-", "") } };
+  const [method, ...more] = rest;
+  if (method === undefined)
+    return fail(
+      "missing_argument",
+      'say which method to verify (slack, sms or voice), or give the code: "me verify 123456"',
+      "me",
+    );
+  if (more.length > 0)
+    return fail(
+      "unexpected_argument",
+      `"me verify" takes one method or a code, got ${quote(more[0]!)}`,
+      "me",
+    );
+  const m = method.toLowerCase();
+  if (!(CONTACT_METHODS as readonly string[]).includes(m))
+    return fail(
+      "invalid_argument",
+      `${quote(method)} is not a method to verify: slack, sms or voice (or the six-digit code of a test message)`,
+      "me",
+    );
+  return { ok: true, command: { kind: "me", verify: m as ContactMethod } };
 }

@@ -68,6 +68,10 @@ export type Command =
       urgency?: "high" | "low";
       steps?: { method: ContactMethod; delayMinutes: number }[];
       reset?: true;
+      /** Send a test message to this method. */
+      verify?: ContactMethod;
+      /** The code of a test message: confirm it. */
+      code?: string;
     }
   | { kind: "help" };
 

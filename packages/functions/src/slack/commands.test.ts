@@ -541,5 +541,12 @@ describe("parseCommand: me (notification rules)", () => {
     expect(err("me low fax:2").problem).toContain('"fax:2" is not a step');
     expect(err("me low sms:-1").problem).toContain('"sms:-1" is not a step');
     expect(err("me reset now")).toMatchObject({ code: "unexpected_argument" });
+    expect(ok("me verify SMS")).toEqual({ kind: "me", verify: "sms" });
+    expect(ok("me verify 123 456")).toEqual({ kind: "me", code: "123456" });
+    expect(ok("me verify 123-456")).toEqual({ kind: "me", code: "123456" });
+    expect(err("me verify")).toMatchObject({ code: "missing_argument", usage: USAGE.me });
+    expect(err("me verify email").problem).toContain('"email" is not a method to verify');
+    expect(err("me verify 12345").problem).toContain('"12345" is not a method to verify');
+    expect(err("me verify sms now")).toMatchObject({ code: "unexpected_argument" });
   });
 });

@@ -1,4 +1,5 @@
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
+import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
@@ -54,6 +55,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     personFor: directoryPersonLookup(directory),
     overrides: directoryStore,
     notifyRules: new PersonalRulesStore(directoryStore),
+    contacts: new ContactStore(directoryStore),
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),
