@@ -1307,6 +1307,49 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("verifies my SMS from the on-call page: a test message, then its code", async () => {
+    const { context, page, errors } = await signIn("alice", "responder");
+    try {
+      await page.getByRole("link", { name: "On call" }).click();
+      const card = page.getByRole("region", { name: "How you are paged" });
+      const sms = card.locator('[data-contact-methods] li[data-method="sms"]');
+      await sms.waitFor({ timeout: STEP_MS });
+      expect(await sms.getAttribute("data-status")).toBe("unverified");
+      const before = runtime.fakeSns.published.length;
+      await sms.getByRole("button", { name: "Send test message" }).click();
+      await page
+        .getByRole("status")
+        .filter({ hasText: "A test message with a code is on its way by SMS." })
+        .waitFor({ timeout: STEP_MS });
+      // The pager sends it through the SNS fake; the card shows the code field once it is sent.
+      let message = "";
+      await expect
+        .poll(
+          () => {
+            const sent = runtime.fakeSns.published
+              .slice(before)
+              .find((m) => m.phoneNumber === "+447700900101");
+            message = sent?.message ?? "";
+            return message;
+          },
+          { timeout: STEP_MS },
+        )
+        .toMatch(/your code is \d{6}/);
+      const code = /your code is (\d{6})/.exec(message)![1]!;
+      const field = sms.locator('input[name="code-sms"]');
+      await field.waitFor({ timeout: STEP_MS });
+      await field.fill(code);
+      await sms.getByRole("button", { name: "Verify" }).click();
+      await page.getByRole("status").filter({ hasText: "SMS verified." }).waitFor({ timeout: STEP_MS });
+      await expect.poll(() => sms.getAttribute("data-status"), { timeout: STEP_MS }).toBe("verified");
+      const stored = await runtime.paging.directory.get();
+      expect(stored?.contacts?.alice?.sms?.verified).toMatchObject({ address: "+447700900101", via: "api" });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("never cuts the list off silently: past 200 incidents it offers to load the rest", async () => {
     // 205 resolved incidents from yesterday, written straight to the table (no entries: nobody is paged).
     const yesterday = runtime.clock.now().getTime() - 86_400_000;

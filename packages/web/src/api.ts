@@ -4,6 +4,8 @@
  * turned into `ApiError`s, and ETag revalidation for the polled reads.
  */
 import type {
+  ContactMethod,
+  ContactMethodsView,
   CoverageReport,
   Heartbeat,
   IncidentDetail,
@@ -176,6 +178,24 @@ export const api = {
       "PUT",
       `/api/people/${encodeURIComponent(personId)}/notification-rules`,
       rules ?? { reset: true },
+    );
+  },
+  contactMethods(personId: string) {
+    return getJson<ContactMethodsView>(`/api/people/${encodeURIComponent(personId)}/contact-methods`);
+  },
+  /** Sends a test message with a code to the method (202: the pager sends it). */
+  requestVerification(personId: string, method: ContactMethod) {
+    return send<ContactMethodsView>(
+      "POST",
+      `/api/people/${encodeURIComponent(personId)}/contact-methods/${method}/verification`,
+      {},
+    );
+  },
+  confirmVerification(personId: string, method: ContactMethod, code: string) {
+    return send<ContactMethodsView>(
+      "POST",
+      `/api/people/${encodeURIComponent(personId)}/contact-methods/${method}/verification/confirm`,
+      { code },
     );
   },
   async people(): Promise<Person[]> {

@@ -140,6 +140,27 @@ export interface NotifyRules {
   low: NotifyStep[];
 }
 
+/** One contact method and whether it is verified (GET /api/people/{id}/contact-methods). */
+export interface MethodView {
+  method: ContactMethod;
+  address?: string;
+  status: "verified" | "pending" | "unverified" | "no_address";
+  verifiedAt?: string;
+  verifiedVia?: string;
+  requestedAt?: string;
+  sentAt?: string;
+  expiresAt?: string;
+  sendError?: string;
+}
+
+export interface ContactMethodsView {
+  personId: string;
+  name: string;
+  methods: MethodView[];
+  requestId?: string;
+  verified?: ContactMethod;
+}
+
 /** GET/PUT /api/people/{id}/notification-rules. */
 export interface NotifyRulesView {
   personId: string;

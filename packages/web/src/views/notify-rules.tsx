@@ -3,6 +3,7 @@ import { api } from "../api";
 import { formatTime } from "../format";
 import type { ContactMethod, NotifyRules, NotifyRulesView, NotifyStep, Person } from "../types";
 import { errorNotice, type Notice, NoticeBox } from "./common";
+import { ContactMethods } from "./contact-methods";
 
 const METHODS: { method: ContactMethod; label: string; needs: "slack" | "phone" }[] = [
   { method: "slack", label: "Slack DM", needs: "slack" },
@@ -189,6 +190,7 @@ export function NotifyRulesCard({
           ) : null}
         </form>
       )}
+      {view ? <ContactMethods personId={who} canEdit={canEdit} /> : null}
     </section>
   );
 }
