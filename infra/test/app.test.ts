@@ -1117,6 +1117,7 @@ describe("paging", () => {
       "incident.alarm_attached",
       "incident.responder_requested",
       "incident.escalation_requested",
+      "oncall.verification_requested",
     ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));

@@ -186,6 +186,22 @@ describe("pager (app-bus consumer)", () => {
     const noId = busEvent(declared);
     noId.detail = { ...noId.detail, incidentId: "" };
     await expect(handler(noId, ctx())).rejects.toBeInstanceOf(ValidationError);
+    // A verification request without its person, method or request id: refused, naming the fields.
+    const bad = busEvent({
+      ...declared,
+      kind: "oncall.verification_requested",
+      incidentId: "CONTACT#alice",
+      data: { personId: "alice", method: "email" },
+    });
+    await expect(handler(bad, ctx())).rejects.toThrow("lacks its person, method or request");
+    // A well-formed one for a request that does not exist sends nothing, and says why.
+    const stale = busEvent({
+      ...declared,
+      kind: "oncall.verification_requested",
+      incidentId: "CONTACT#alice",
+      data: { personId: "alice", method: "sms", requestId: "01JNOSUCHREQUEST0000000000" },
+    });
+    expect(await handler(stale, ctx())).toEqual({ status: "skipped" });
     // The table is gone (or DynamoDB is down): the use case throws and so does the handler.
     const broken = storeFor({ tableName: "does-not-exist", endpoint: await endpointOf() });
     const failing = createPagerHandler(() => deps(broken));

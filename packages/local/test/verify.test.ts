@@ -210,6 +210,7 @@ describe("verifying contact methods, through the local runtime", () => {
   it("refuses another person's method, a second request within a minute, e-mail, a malformed or wrong code", async () => {
     expect((await api("pat", "/api/people/ann/contact-methods/sms/verification", {})).status).toBe(403);
     now += 61_000;
+    const before = runtime.fakeSns.published.length;
     expect((await api("ann", "/api/people/ann/contact-methods/sms/verification", {})).status).toBe(202);
     const soon = await api("ann", "/api/people/ann/contact-methods/sms/verification", {});
     expect(soon.status).toBe(429);
@@ -234,5 +235,9 @@ describe("verifying contact methods, through the local runtime", () => {
     // Her SMS stays verified while the new test message is out: no gap opened by asking.
     expect(await methodOf("ann", "sms")).toMatchObject({ status: "verified", verifiedVia: "sms" });
     expect(await gaps()).toEqual([]);
+    // The new code, replied by SMS, confirms the new test message.
+    const sms = runtime.fakeSns.published.slice(before).find((m) => /your code is \d{6}/.test(m.message))!;
+    const code = /your code is (\d{6})/.exec(sms.message)![1]!;
+    expect((await reply(ANN, code)).json).toMatchObject({ outcome: "verified", method: "sms" });
   });
 });

@@ -1477,6 +1477,15 @@ describe("dashboard in headless Chromium", () => {
       expect(await page.locator(".coverage-gaps").textContent()).toMatch(
         /^\d+ gaps?: a page at these times would reach nobody/,
       );
+      // Nobody in the demo has verified every method: those gaps are summed up by person, after the
+      // rotations' own, and the people on call with nothing verified are marked.
+      expect(await page.locator(".coverage-unverified").textContent()).toMatch(
+        /^\d+ of them only because these people on call have no verified contact method: [a-z]+/,
+      );
+      expect(await page.locator("table.coverage tbody tr").first().getAttribute("data-reason")).toBe(
+        "empty_rotation",
+      );
+      expect(await page.locator("td.now [data-unverified]").count()).toBeGreaterThan(0);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

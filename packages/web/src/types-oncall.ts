@@ -104,6 +104,8 @@ export interface CoverageReport {
     to: string;
     minutes: number;
     reason: string;
+    /** `unverified_method`: the person whose methods are not verified. */
+    person?: string;
     detail: string;
   }[];
 }

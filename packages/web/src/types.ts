@@ -203,6 +203,8 @@ export interface Person {
   id: string;
   name: string;
   slackUserId?: string;
+  /** The contact methods verified for the person's current addresses. */
+  verified?: ("slack" | "sms" | "voice")[];
 }
 
 export interface Me {

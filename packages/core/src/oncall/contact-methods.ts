@@ -103,6 +103,24 @@ export function methodStatus(
     : "unverified";
 }
 
+/** The method's test message that still takes a code (sent, for the current address, not expired, tries left). */
+export function awaitingCode(
+  records: ContactRecords | undefined,
+  person: Pick<Person, "id" | "slackUserId" | "phone">,
+  method: ContactMethod,
+  now: Date,
+): MethodVerification | undefined {
+  const record = own(records, person.id, method);
+  return record &&
+    record.status === "pending" &&
+    record.address === addressOf(person, method) &&
+    record.codeHash &&
+    Date.parse(record.expiresAt) > now.getTime() &&
+    record.attempts < MAX_VERIFY_ATTEMPTS
+    ? record
+    : undefined;
+}
+
 /** Whether the method reaches the person at a confirmed address (time plays no part). */
 export function isVerified(
   records: ContactRecords | undefined,

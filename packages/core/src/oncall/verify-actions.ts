@@ -21,6 +21,7 @@ import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import {
   addressOf,
+  awaitingCode,
   type ContactRecords,
   codeMatches,
   MAX_VERIFY_ATTEMPTS,
@@ -238,15 +239,8 @@ function waiting(
   now: Date,
 ): { method: ContactMethod; record: MethodVerification }[] {
   return CONTACT_METHODS.filter((m) => !method || m === method).flatMap((m) => {
-    const record = recordOf(items, person.id, m);
-    return record &&
-      record.status === "pending" &&
-      record.address === addressOf(person, m) &&
-      record.codeHash &&
-      Date.parse(record.expiresAt) > now.getTime() &&
-      record.attempts < MAX_VERIFY_ATTEMPTS
-      ? [{ method: m, record }]
-      : [];
+    const record = awaitingCode(items, person, m, now);
+    return record ? [{ method: m, record }] : [];
   });
 }
 

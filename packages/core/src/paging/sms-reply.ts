@@ -22,13 +22,16 @@
  * - Each inbound message acts once (a conditional put on its `inboundMessageId`): SNS redelivering
  *   it changes nothing, and does not send the confirmation again.
  * - The confirmation ("Acknowledged INC-42 …") goes back through the SMS channel, best effort.
+ * - A reply with the code of the sender's contact-method test message (oncall/verify-actions.ts),
+ *   bare or as `VERIFY 123456`, verifies their SMS or call instead; a bare code that is not one is
+ *   read as a call's ack code.
  */
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { Actor, Incident } from "../incident/model";
-import { codeMatches, methodStatus } from "../oncall/contact-methods";
+import { awaitingCode, codeMatches } from "../oncall/contact-methods";
 import { ContactStore } from "../oncall/contact-store";
 import type { ContactMethod } from "../oncall/notify-rules";
 import { confirmBySms } from "../oncall/verify-actions";
@@ -235,15 +238,13 @@ async function verifyBySms(
   const stored = await contacts.get();
   const person = stored.applied?.people.find((p) => p.phone && normalisePhone(p.phone) === phone);
   if (!person) return undefined;
-  const pending = (["sms", "voice"] as const).filter(
-    (m) => methodStatus(stored.items, person, m, clock.now()) === "pending",
-  );
+  const pending = (["sms", "voice"] as const).flatMap((m) => {
+    const record = awaitingCode(stored.items, person, m, clock.now());
+    return record ? [record] : [];
+  });
   if (pending.length === 0) return undefined;
   // A bare six-digit code that is no test message's may be a call's ack code: read it as one.
-  const matches = pending.some((m) => {
-    const record = stored.items[person.id]?.[m];
-    return record !== undefined && codeMatches(record, reply.code);
-  });
+  const matches = pending.some((record) => codeMatches(record, reply.code));
   if (!matches && reply.kind !== "verify") return undefined;
   const now = clock.now().toISOString();
   const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;

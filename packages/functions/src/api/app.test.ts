@@ -973,6 +973,7 @@ describe("people, directory, OpenAPI", () => {
       id: "alice",
       name: expect.any(String),
       slackUserId: "U01ALICE01",
+      verified: [],
     });
     const current = await call("/api/directory");
     expect(current.status).toBe(200);

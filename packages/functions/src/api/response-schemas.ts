@@ -309,7 +309,15 @@ export const maintenanceDetailResponse = z.extend(maintenanceWindowView, {
 });
 
 export const peopleResponse = z.object({
-  items: z.array(z.object({ id: z.string(), name: z.string(), slackUserId: z.optional(z.string()) })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      slackUserId: z.optional(z.string()),
+      /** The contact methods verified for the person's current addresses. */
+      verified: z.array(z.enum(["slack", "sms", "voice"])),
+    }),
+  ),
 });
 
 export const apiTokenView = z.object({

@@ -25,7 +25,11 @@ export function CoverageCard({ version }: { version: unknown }) {
       (e: Error) => setFailed(e.message),
     );
   }, [version]);
-  const gaps = report?.gaps ?? [];
+  // Gaps of the rotations and policies first; those only of unverified methods after, summed up.
+  const all = report?.gaps ?? [];
+  const unverified = all.filter((g) => g.reason === "unverified_method");
+  const gaps = [...all.filter((g) => g.reason !== "unverified_method"), ...unverified];
+  const people = [...new Set(unverified.flatMap((g) => (g.person ? [g.person] : [])))];
   return (
     <section class="card coverage" aria-labelledby="coverage-title">
       <h2 id="coverage-title">Coverage, next 14 days</h2>
@@ -40,6 +44,13 @@ export function CoverageCard({ version }: { version: unknown }) {
             {gaps.length} gap{gaps.length === 1 ? "" : "s"}: a page at these times would reach nobody at that
             level.
           </p>
+          {people.length > 0 ? (
+            <p class="muted coverage-unverified">
+              {unverified.length} of them only because these people on call have no verified contact method:{" "}
+              {people.join(", ")}. Each verifies under <em>How you are paged</em> (or{" "}
+              <code>/incident me verify sms</code>).
+            </p>
+          ) : null}
           <table class="coverage">
             <thead>
               <tr>

@@ -117,6 +117,7 @@ export function OnCallView({
                       level.now.map((p) => (
                         <div key={p.personId}>
                           <strong>{p.name}</strong>
+                          <Unverified person={people.find((x) => x.id === p.personId)} />
                           {p.until ? (
                             <span class="muted">
                               {" "}
@@ -347,5 +348,16 @@ function HeartbeatsCard({ heartbeats }: { heartbeats: Heartbeat[] | null }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** A mark beside someone on call with no verified contact method: a page to them may not land. */
+function Unverified({ person }: { person: Person | undefined }) {
+  if (!person?.verified || person.verified.length > 0) return null;
+  return (
+    <span class="unverified" title="No verified contact method: a page may not land" data-unverified>
+      {" "}
+      · unverified
+    </span>
   );
 }

@@ -30,7 +30,9 @@ import {
 } from "@firebreak/core/maintenance/actions";
 import { computeMetrics } from "@firebreak/core/metrics/metrics";
 import { parseSince } from "@firebreak/core/metrics/since";
+import { isVerified } from "@firebreak/core/oncall/contact-methods";
 import { renderCalendar } from "@firebreak/core/oncall/ical";
+import { CONTACT_METHODS } from "@firebreak/core/oncall/notify-rules";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { acknowledge, listPages } from "@firebreak/core/paging/service";
 import { getPostmortemVersion } from "@firebreak/core/postmortem/service";
@@ -638,12 +640,15 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
   });
 
   app.get("/api/people", viewer, async (c) => {
-    const people = (await ctx.directoryOf()?.get())?.directory.people ?? [];
+    const stored = await ctx.directoryOf()?.get();
+    const people = stored?.directory.people ?? [];
     return c.json({
       items: people.map((p) => ({
         id: p.id,
         name: p.name,
         ...(p.slackUserId ? { slackUserId: p.slackUserId } : {}),
+        // The methods confirmed for the addresses the directory has now (contact-methods.ts).
+        verified: CONTACT_METHODS.filter((m) => isVerified(stored?.contacts, p, m)),
       })),
     });
   });
@@ -653,7 +658,8 @@ export const mainRoutes: RouteGroup = (app, ctx: RouteContext) => {
     if (!stored) throw new NotFoundError("on-call directory", "CURRENT");
     c.header("etag", `"${stored.version}"`);
     // The directory as applied (what an editor applies again), and the runtime overrides beside it.
-    const { applied, overrides, ...rest } = stored;
+    // Not the verifications: they hold code hashes (GET /api/people/{id}/contact-methods shows them).
+    const { applied, overrides, contacts: _contacts, ...rest } = stored;
     return c.json({ ...rest, directory: applied ?? stored.directory, overrides: overrides ?? [] });
   });
 
