@@ -210,9 +210,3 @@ export function codeMatches(
   const stored = Buffer.from(record.codeHash, "hex");
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
-
-/** A code as people type it: digits with spaces or dashes between them ("123 456"). */
-export function readCode(text: string): string | undefined {
-  const digits = text.trim().replace(/[\s-]/g, "");
-  return /^\d{6}$/.test(digits) ? digits : undefined;
-}
