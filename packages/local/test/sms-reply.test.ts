@@ -7,31 +7,27 @@
  * escalation. Numbers that were not paged, or are not in the directory, acknowledge nothing; a
  * redelivered reply acts once; forged and off-topic messages are refused.
  */
-import { generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readSnsMessage, type SnsHttpMessage, stringToSign } from "@firebreak/core/integrations/sns";
+import type { SnsHttpMessage } from "@firebreak/core/integrations/sns";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { whoIsOnCall } from "@firebreak/core/oncall/who";
 import { voiceAckCode } from "@firebreak/core/paging/ack-link";
 import { sweepEscalations } from "@firebreak/core/paging/service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testInstant } from "../../core/test/support/clock";
-import { fixture } from "../../core/test/support/fixtures";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { ssmlProblem } from "../src/fake-sms-voice";
 import type { LocalRuntime } from "../src/runtime";
+import { inboundSmsSender } from "./support/inbound-sms";
 import { sendAlarmEvent, startTestRuntime, whenDefined } from "./support/runtime";
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const sms = inboundSmsSender();
 const ORIGINATION = "arn:aws:sms-voice:ap-southeast-2:111122223333:phone-number/phone-0a1b2c3d4e5f";
-const ENVELOPE = "sms/two-way-sms-notification.body.json";
-const TOPIC = readSnsMessage(fixture(ENVELOPE)).TopicArn;
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../examples/directory.yaml", import.meta.url), "utf8"),
 );
 
 let runtime: LocalRuntime;
-let sequence = 0;
 // The test instant, moving with real time, plus the minutes the test skips (a call waits 5 minutes).
 let skipped = 0;
 const started = performance.now();
@@ -47,42 +43,15 @@ beforeAll(async () => {
   runtime = await startTestRuntime("sms-reply", {
     clock,
     sweepIntervalMs: 3_600_000,
-    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC },
-    snsHttp: {
-      fetchCertificate: async () => publicKey.export({ type: "spki", format: "pem" }).toString(),
-      confirm: async () => undefined,
-    },
+    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: sms.topicArn },
+    snsHttp: sms.snsHttp,
   });
 });
 afterAll(() => runtime.stop());
 
-/** The fixture's reply, from `from` saying `body`, as a new inbound message (or `id`'s again), signed. */
-function reply(from: string, body: string, change: Partial<SnsHttpMessage> = {}, id = `in-${++sequence}`) {
-  const envelope = readSnsMessage(fixture(ENVELOPE));
-  const payload = {
-    ...JSON.parse(envelope.Message),
-    originationNumber: from,
-    messageBody: body,
-    inboundMessageId: id,
-  };
-  const m = { ...envelope, MessageId: `msg-${id}`, Message: JSON.stringify(payload), ...change };
-  const signature = sign("sha1", Buffer.from(stringToSign(m)), privateKey).toString("base64");
-  return { ...m, Signature: signature };
-}
-
-async function deliver(m: unknown) {
-  const res = await fetch(`${runtime.url}/sms/inbound`, {
-    method: "POST",
-    headers: {
-      "content-type": "text/plain; charset=UTF-8",
-      "x-amz-sns-message-type": "Notification",
-      "user-agent": "Amazon Simple Notification Service Agent",
-    },
-    body: JSON.stringify(m),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the outcomes have several shapes
-  return { status: res.status, json: (await res.json()) as any };
-}
+const reply = (from: string, body: string, change: Partial<SnsHttpMessage> = {}, id?: string) =>
+  sms.reply(from, body, change, id);
+const deliver = (m: unknown) => sms.deliver(runtime.url, m);
 
 describe("a SEV1 calls the on-call person; their SMS reply 1 acknowledges", () => {
   let incidentId: string;
@@ -158,11 +127,8 @@ describe("a SEV1 calls the on-call person; their SMS reply 1 acknowledges", () =
 
   it("dead-letters a signed notification that is not an inbound SMS, with its reason", async () => {
     const before = runtime.deadLetters.letters.length;
-    const junk = reply(phone, "1", { Message: "deploy finished" });
-    const answer = await deliver({
-      ...junk,
-      Signature: sign("sha1", Buffer.from(stringToSign(junk)), privateKey).toString("base64"),
-    });
+    // Signed, from the topic, and not an inbound SMS.
+    const answer = await deliver(reply(phone, "1", { Message: "deploy finished" }));
     expect(answer).toMatchObject({ status: 200, json: { status: "dead-lettered" } });
     expect(runtime.deadLetters.letters.slice(before)).toEqual([
       expect.objectContaining({ source: "sms-inbound", reason: expect.stringContaining("not JSON") }),

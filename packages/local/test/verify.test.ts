@@ -15,18 +15,14 @@
  * - and the refusals: someone else's method (403), a second request within a minute (429), e-mail
  *   (400 naming the method), a malformed code (400 naming the code), a wrong code (422, tries left).
  */
-import { generateKeyPairSync, sign } from "node:crypto";
-import { readSnsMessage, stringToSign } from "@firebreak/core/integrations/sns";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture } from "../../core/test/support/fixtures";
 import type { LocalRuntime } from "../src/runtime";
+import { inboundSmsSender } from "./support/inbound-sms";
 import { slashCommand, startTestRuntime, whenDefined } from "./support/runtime";
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const sms = inboundSmsSender();
 const ORIGINATION = "arn:aws:sms-voice:ap-southeast-2:111122223333:phone-number/phone-0a1b2c3d4e5f";
-const ENVELOPE = "sms/two-way-sms-notification.body.json";
-const TOPIC = readSnsMessage(fixture(ENVELOPE)).TopicArn;
 const ANN = "+12025550101";
 
 const DIRECTORY = `
@@ -64,11 +60,8 @@ beforeAll(async () => {
     clock,
     demoDirectory: null,
     sweepIntervalMs: 3_600_000,
-    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC },
-    snsHttp: {
-      fetchCertificate: async () => publicKey.export({ type: "spki", format: "pem" }).toString(),
-      confirm: async () => undefined,
-    },
+    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: sms.topicArn },
+    snsHttp: sms.snsHttp,
   });
   await runtime.paging.directory.apply(parseDirectoryYaml(DIRECTORY), 0, {
     actor: { type: "user", id: "test", name: "verify test" },
@@ -88,31 +81,9 @@ async function api(who: "ann" | "pat", path: string, body?: unknown) {
   return { status: res.status, json: (await res.json()) as any };
 }
 
-/** An inbound SMS from `from` saying `body`, in the real fixture's envelope, signed (or `id`'s again). */
+/** An inbound SMS from `from` saying `body` (or `id`'s again), delivered; with its id. */
 async function reply(from: string, body: string, id = `in-${++sequence}`) {
-  const envelope = readSnsMessage(fixture(ENVELOPE));
-  const payload = {
-    ...JSON.parse(envelope.Message),
-    originationNumber: from,
-    messageBody: body,
-    inboundMessageId: id,
-  };
-  const m = { ...envelope, MessageId: `msg-${id}`, Message: JSON.stringify(payload) };
-  const signed = {
-    ...m,
-    Signature: sign("sha1", Buffer.from(stringToSign(m)), privateKey).toString("base64"),
-  };
-  const res = await fetch(`${runtime.url}/sms/inbound`, {
-    method: "POST",
-    headers: {
-      "content-type": "text/plain; charset=UTF-8",
-      "x-amz-sns-message-type": "Notification",
-      "user-agent": "Amazon Simple Notification Service Agent",
-    },
-    body: JSON.stringify(signed),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: the outcomes have several shapes
-  return { status: res.status, json: (await res.json()) as any, id };
+  return { ...(await sms.deliver(runtime.url, sms.reply(from, body, {}, id))), id };
 }
 
 const gaps = async () =>
