@@ -1,24 +1,20 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { renameSync, writeFileSync } from "node:fs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type Shard,
-  type AttributeValue as StreamAttributeValue,
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import { backoffDelay } from "@firebreak/core/events/backoff";
 import { type DetailPattern, matchesDetail } from "@firebreak/core/events/dispatcher";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  AttributeValue as LambdaAttributeValue,
-} from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { type Checkpoint, latestStreamArn, readCheckpoint } from "./stream-position";
+import { firstFailedRecord, toLambdaRecord } from "./stream-records";
 
 /**
  * The local stand-in for Lambda's DynamoDB event source mapping: polls a table's stream on
@@ -145,41 +141,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       streams.destroy();
     },
   };
-}
-
-interface Checkpoint {
-  streamArn: string;
-  /**
-   * Per shard: read to its end (`finished`), handled up to and including `after`, or handled up to
-   * `at` (excluded: a failed record, which the next run reads again first).
-   */
-  shards: Record<string, { after?: string; at?: string; finished?: boolean }>;
-}
-
-/** The checkpoint of this stream, or undefined (none yet, unreadable, or of another stream: a new table). */
-function readCheckpoint(file: string | undefined, streamArn: string, log: Log): Checkpoint | undefined {
-  if (!file || !existsSync(file)) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Checkpoint;
-    if (parsed.streamArn !== streamArn || typeof parsed.shards !== "object" || parsed.shards === null)
-      return undefined;
-    return parsed;
-  } catch (error) {
-    log.warn("stream poller: the checkpoint is unreadable; starting from the oldest record", { file, error });
-    return { streamArn, shards: {} };
-  }
-}
-
-async function latestStreamArn(client: DynamoDBClient, tableName: string): Promise<string> {
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (!Table?.LatestStreamArn || !Table.StreamSpecification?.StreamEnabled) {
-      throw new FirebreakError("stream_disabled", `table ${tableName} has no enabled stream`);
-    }
-    return Table.LatestStreamArn;
-  } finally {
-    client.destroy();
-  }
 }
 
 class Poller {
@@ -449,70 +410,4 @@ function describeError(error: unknown): string {
   return error.message && error.message !== error.name ? `${error.name}: ${error.message}` : error.name;
 }
 
-/**
- * Lambda's rule: the batch is retried from the lowest failed record; an identifier that names
- * no record of the batch fails the whole batch.
- */
-function firstFailedRecord(
-  records: DynamoDBRecord[],
-  response: DynamoDBBatchResponse | undefined,
-): number | undefined {
-  const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-  if (failed.size === 0) return undefined;
-  const index = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ""));
-  return index === -1 ? 0 : index;
-}
-
-/** A stream record as the SDK returns it → as Lambda delivers it (epoch-second times, base64 binary). */
-export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const stream = record.dynamodb;
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: record.eventVersion,
-    eventSource: record.eventSource,
-    awsRegion: record.awsRegion,
-    eventSourceARN: streamArn,
-    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
-    dynamodb: stream && {
-      ApproximateCreationDateTime: stream.ApproximateCreationDateTime
-        ? Math.floor(stream.ApproximateCreationDateTime.getTime() / 1000)
-        : undefined,
-      Keys: toLambdaImage(stream.Keys),
-      NewImage: toLambdaImage(stream.NewImage),
-      OldImage: toLambdaImage(stream.OldImage),
-      SequenceNumber: stream.SequenceNumber,
-      SizeBytes: stream.SizeBytes,
-      StreamViewType: stream.StreamViewType,
-    },
-  };
-}
-
-function toLambdaImage(
-  image: Record<string, StreamAttributeValue> | undefined,
-): Record<string, LambdaAttributeValue> | undefined {
-  if (!image) return undefined;
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaValue(value)]));
-}
-
-const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-
-function toLambdaValue(value: StreamAttributeValue): LambdaAttributeValue {
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.SS !== undefined) return { SS: value.SS };
-  if (value.NS !== undefined) return { NS: value.NS };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
-  if (value.M !== undefined) return { M: toLambdaImage(value.M) ?? {} };
-  // The Streams client deserializes an empty map `{"M":{}}` as `{}` (no member set). Nothing else
-  // can be empty (sets never are), so `{}` is an empty map; refusing it stalled the shard for good.
-  if (Object.keys(value).length === 0) return { M: {} };
-  throw new FirebreakError(
-    "unsupported_attribute",
-    `unsupported stream attribute value: ${JSON.stringify(value)}`,
-  );
-}
+export { toLambdaRecord };
