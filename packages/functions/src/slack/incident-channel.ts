@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Incident, isOpen, SEVERITIES, type Severity } from "@firebreak/core/incident/model";
+import type { Incident, Severity } from "@firebreak/core/incident/model";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { type ProviderFailure, type RetryPolicy, type Sleep, withRetry } from "@firebreak/core/paging/retry";
 import { classifySlackError } from "@firebreak/core/paging/slack-channel";
@@ -11,6 +11,7 @@ import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { SlackIncidentRecord, SlackStore } from "@firebreak/core/storage/slack-store";
 import type { webApi } from "@slack/bolt";
 import { incidentChannelName } from "./channel-name";
+import { DEFAULT_CHANNEL_SEVERITIES, parseChannelSeverities, wantsChannel } from "./channel-severities";
 import { incidentMessage, type SlackMessage } from "./messages";
 
 /**
@@ -38,8 +39,6 @@ import { incidentMessage, type SlackMessage } from "./messages";
  * failure to create the channel also goes on the incident's timeline (`slack.channel_failed`).
  */
 
-export const DEFAULT_CHANNEL_SEVERITIES: readonly Severity[] = ["SEV1", "SEV2"];
-
 /** Slack answers to a step that are as good as done. */
 const DONE_ALREADY = new Set(["already_in_channel", "already_pinned", "cant_invite_self"]);
 /** Per-user invite failures that retrying cannot fix: logged, the person marked done. */
@@ -58,6 +57,8 @@ const GONE = new Set(["message_not_found", "channel_not_found", "is_archived", "
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 const MAX_NAME_ATTEMPTS = 10;
 const MAX_RENDER_ROUNDS = 3;
+
+export { DEFAULT_CHANNEL_SEVERITIES, parseChannelSeverities, wantsChannel };
 
 export class SlackWorkError extends FirebreakError {
   readonly retryable: boolean;
@@ -100,29 +101,6 @@ export interface SyncResult {
   invited: string[];
   /** Versions the summary was rendered at by this call. */
   rendered: number[];
-}
-
-/** `FIREBREAK_SLACK_CHANNEL_SEVERITIES`: `SEV1,SEV2` (default), `all`, or `none`. */
-export function parseChannelSeverities(value: string | undefined): Severity[] {
-  const text = (value ?? "").trim();
-  if (text === "") return [...DEFAULT_CHANNEL_SEVERITIES];
-  if (/^none$/i.test(text)) return [];
-  if (/^all$/i.test(text)) return [...SEVERITIES];
-  const out: Severity[] = [];
-  for (const part of text.split(",")) {
-    const name = part.trim().toUpperCase();
-    if (name === "") continue;
-    if (!(SEVERITIES as readonly string[]).includes(name))
-      throw new Error(
-        `FIREBREAK_SLACK_CHANNEL_SEVERITIES: "${part.trim()}" is not a severity (expected SEV1..SEV5, all or none)`,
-      );
-    if (!out.includes(name as Severity)) out.push(name as Severity);
-  }
-  return out;
-}
-
-export function wantsChannel(incident: Incident, severities: readonly Severity[]): boolean {
-  return isOpen(incident.status) && severities.includes(incident.severity);
 }
 
 async function call<T>(deps: IncidentChannelDeps, operation: () => Promise<T>) {
