@@ -1,10 +1,22 @@
 import { formatDuration } from "@firebreak/core/shared/duration";
-import { ValidationError } from "@firebreak/core/shared/errors";
 import type { Actor, Incident } from "../incident/model";
 import { ROLES, type Role, type TimelineEntry } from "../incident/timeline";
+import {
+  actionOf,
+  level,
+  obj,
+  optionalMs,
+  PERSON_ACTORS,
+  parseMs,
+  personLabel,
+  ROLE_SET,
+  requireMs,
+  sentCount,
+  str,
+} from "./facts-fields";
 import { IMPACT_START_MAX_LEAD_SECONDS, type ImpactStartSource } from "./types";
 
-export { IMPACT_START_MAX_LEAD_SECONDS };
+export { IMPACT_START_MAX_LEAD_SECONDS, str };
 
 /**
  * Facts read from an incident and its timeline, in one pass over the entries (plus a sort only
@@ -102,82 +114,6 @@ export interface Facts {
   names: Set<string>;
 }
 
-export const str = (v: unknown): string | undefined =>
-  typeof v === "string" && v.length > 0 ? v : undefined;
-
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-
-function parseMs(v: unknown): number | undefined {
-  if (typeof v !== "string") return undefined;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-function level(v: unknown): number | undefined {
-  const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-const PERSON_ACTORS = new Set(["user", "slack", "api"]);
-
-/** What a person's entry says they did, for the responders list (undefined: nothing worth listing). */
-function actionOf(entry: TimelineEntry, data: Record<string, unknown>): string | undefined {
-  switch (entry.kind) {
-    case "incident.declared":
-      return "declared the incident";
-    case "incident.status_changed":
-      return data.to === "acknowledged"
-        ? "acknowledged"
-        : data.to === "mitigated"
-          ? "mitigated"
-          : data.to === "resolved"
-            ? "resolved"
-            : data.from === "resolved"
-              ? "reopened"
-              : undefined;
-    case "page.acknowledged":
-      return "acknowledged a page";
-    case "incident.update_posted":
-      return data.temporary === true ? "applied a temporary fix" : "posted an update";
-    case "incident.role_assigned":
-      return "assigned a role";
-    case "incident.severity_changed":
-      return "changed the severity";
-    case "incident.responder_requested":
-      return "paged someone in";
-    case "incident.escalation_requested":
-      return "escalated";
-    case "incident.merge_received":
-    case "incident.merged":
-      return "merged incidents";
-    case "incident.linked":
-      return "linked an incident";
-    default:
-      return undefined;
-  }
-}
-const ROLE_SET = new Set<string>(ROLES);
-
-function personLabel(v: unknown): string | null {
-  const s = str(v);
-  if (s) return s;
-  const o = obj(v);
-  return str(o?.name) ?? str(o?.personName) ?? str(o?.id) ?? str(o?.personId) ?? null;
-}
-
-function requireMs(value: string | undefined, path: string): number {
-  const ms = value === undefined ? Number.NaN : Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    throw new ValidationError(`invalid incident: ${path} is not a timestamp`, [
-      { path, message: "expected an ISO 8601 timestamp" },
-    ]);
-  }
-  return ms;
-}
-
-const optionalMs = (value: string | undefined) => (value === undefined ? undefined : parseMs(value));
-
 /**
  * The incident's own entries, deduplicated by id, in time order (`at`, then id). Entries about the
  * postmortem itself (`postmortem.*`) are left out: they come after the draft and would make a
@@ -201,17 +137,6 @@ export function orderTimeline(incident: Incident, timeline: readonly TimelineEnt
   if (!sorted)
     out.sort((a, b) => a.ms - b.ms || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
   return out;
-}
-
-/** Pages sent: every requested page, plus pages seen delivered/failed/acknowledged whose request is missing. */
-function sentCount(requested: Set<string>, others: Set<string>[]): number {
-  let count = requested.size;
-  const extra = new Set<string>();
-  for (const set of others) {
-    for (const id of set) if (!requested.has(id) && !id.startsWith("entry:")) extra.add(id);
-  }
-  count += extra.size;
-  return count;
 }
 
 export function collectFacts(incident: Incident, timeline: readonly TimelineEntry[]): Facts {
