@@ -1,19 +1,22 @@
+/** The incident list page: open (or resolved) incidents, polled live, filtered, with later pages on request. */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { getJson } from "../api";
-import { applyFilters, type Filters, formatAge, formatTime, incidentAge, needsAttention } from "../format";
+import { applyFilters, type Filters, formatAge, formatTime, needsAttention } from "../format";
 import { moveFocus, useShortcuts } from "../keys";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
-import { type IncidentView, type MaintenanceWindow, SEVERITIES } from "../types";
+import type { IncidentView, MaintenanceWindow } from "../types";
 import { BulkBar } from "./bulk";
-import { ErrorNote, OutageBanner, SeverityBadge, StatusBadge } from "./common";
+import { ErrorNote, OutageBanner } from "./common";
+import { FiltersForm, readFilters, writeFilters } from "./list-filters";
+import { IncidentTable, isMine } from "./list-table";
+
+export { holdsRole, isMine, pagingCell, wasPaged } from "./list-table";
 
 interface ListResponse {
   items: IncidentView[];
   cursor: string | null;
 }
-
-const EMPTY: Filters = { severity: "", status: "", service: "", text: "" };
 
 /** Incidents per page: the first page is polled live; later pages are loaded on request. */
 export const PAGE_SIZE = 200;
@@ -22,33 +25,6 @@ export const PAGE_SIZE = 200;
 export function withLaterPages(first: IncidentView[], later: IncidentView[]): IncidentView[] {
   const seen = new Set(first.map((i) => i.id));
   return [...first, ...later.filter((i) => !seen.has(i.id))];
-}
-
-function readFilters(): Filters {
-  const q = new URLSearchParams(location.search);
-  return {
-    severity: q.get("severity") ?? "",
-    status: q.get("status") ?? "",
-    service: q.get("service") ?? "",
-    text: q.get("q") ?? "",
-  };
-}
-
-function writeFilters(filters: Filters): void {
-  const q = new URLSearchParams();
-  if (filters.severity) q.set("severity", filters.severity);
-  if (filters.status) q.set("status", filters.status);
-  if (filters.service) q.set("service", filters.service);
-  if (filters.text) q.set("q", filters.text);
-  const search = q.toString();
-  history.replaceState(null, "", search ? `/?${search}` : "/");
-}
-
-function roleSummary(incident: IncidentView): string {
-  const parts = Object.entries(incident.roles ?? {}).map(
-    ([role, holder]) => `${role.toUpperCase()}: ${holder?.personName ?? holder?.personId}`,
-  );
-  return parts.length ? parts.join(", ") : "—";
 }
 
 /** Active maintenance windows, above the list: why a service's alarms page nobody right now. */
@@ -73,42 +49,6 @@ function ActiveWindows() {
   );
 }
 
-/** Whether `personId` holds one of the incident's roles. */
-export function holdsRole(incident: IncidentView, personId: string | undefined): boolean {
-  return personId !== undefined && Object.values(incident.roles ?? {}).some((h) => h?.personId === personId);
-}
-
-/** Whether `personId` was paged for the incident (its escalation's `paged`). */
-export function wasPaged(incident: IncidentView, personId: string | undefined): boolean {
-  return personId !== undefined && (incident.escalation?.paged.includes(personId) ?? false);
-}
-
-/** The "mine" of the list: I hold a role or was paged. */
-export const isMine = (incident: IncidentView, personId: string | undefined): boolean =>
-  holdsRole(incident, personId) || wasPaged(incident, personId);
-
-/** The Paging column: the ladder's level and since when, or why it stopped there. */
-export function pagingCell(incident: IncidentView, now: number): { text: string; title: string } {
-  const e = incident.escalation;
-  if (!e || e.level === undefined) return { text: "—", title: "not paged" };
-  const level = e.level === "fallback" ? "fallback" : `L${e.level}`;
-  const name = e.level === "fallback" ? "the fallback" : `level ${e.level}`;
-  if (e.acknowledged || incident.status === "acknowledged" || incident.status === "mitigated")
-    return { text: `${level} · ack`, title: `${name} was paged; acknowledged` };
-  const since = e.since ? formatAge(e.since, now) : "";
-  if (e.active)
-    return {
-      text: since ? `${level} ${since}` : level,
-      title: `paging ${name}${since ? ` for ${since}` : ""}; nobody acknowledged`,
-    };
-  if (e.doneReason === "low_urgency")
-    return { text: `${level} · low`, title: `${name} was paged; low urgency does not escalate further` };
-  return {
-    text: `${level} · stopped`,
-    title: `${name} was the last paged; paging stopped${e.doneReason ? ` (${e.doneReason.replaceAll("_", " ")})` : ""}`,
-  };
-}
-
 const COMPACT_KEY = "fb-compact";
 const NOTIFY_KEY = "fb-notify";
 
@@ -129,15 +69,6 @@ function notifyIncident(incident: IncidentView): void {
   } catch {
     // Some browsers only notify from a service worker: the title badge and the live region remain.
   }
-}
-
-function PagingCell({ incident, now }: { incident: IncidentView; now: number }) {
-  const { text, title } = pagingCell(incident, now);
-  return (
-    <td data-label="Paging" class="paging" title={title}>
-      {text}
-    </td>
-  );
 }
 
 export function IncidentListView({ canAct = false, personId }: { canAct?: boolean; personId?: string }) {
@@ -266,74 +197,14 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
         </button>
       </div>
       <ActiveWindows />
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
-        <label>
-          Severity
-          <select
-            value={filters.severity}
-            onChange={(e) => update({ severity: (e.target as HTMLSelectElement).value })}
-          >
-            <option value="">All</option>
-            {SEVERITIES.map((s) => (
-              <option value={s} key={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select
-            value={filters.status}
-            onChange={(e) => update({ status: (e.target as HTMLSelectElement).value })}
-          >
-            <option value="">All open</option>
-            <option value="declared">Declared</option>
-            <option value="acknowledged">Acknowledged</option>
-            <option value="mitigated">Mitigated</option>
-            <option value="resolved">Resolved</option>
-          </select>
-        </label>
-        <label>
-          Service
-          <select
-            value={filters.service}
-            onChange={(e) => update({ service: (e.target as HTMLSelectElement).value })}
-          >
-            <option value="">All</option>
-            {services.map((s) => (
-              <option value={s} key={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Search
-          <input
-            id="incident-search"
-            type="search"
-            value={filters.text}
-            placeholder="title, alarm, INC-…"
-            onInput={(e) => update({ text: (e.target as HTMLInputElement).value })}
-          />
-        </label>
-        {personId ? (
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={mineOnly}
-              onChange={(e) => setMineOnly((e.target as HTMLInputElement).checked)}
-            />
-            Mine (I hold a role or was paged)
-          </label>
-        ) : null}
-        {Object.values(filters).some(Boolean) ? (
-          <button type="button" class="ghost" onClick={() => update(EMPTY)}>
-            Clear filters
-          </button>
-        ) : null}
-      </form>
+      <FiltersForm
+        filters={filters}
+        update={update}
+        services={services}
+        personId={personId}
+        mineOnly={mineOnly}
+        setMineOnly={setMineOnly}
+      />
       <p class="visually-hidden" aria-live="polite">
         {announcement}
       </p>
@@ -357,96 +228,15 @@ export function IncidentListView({ canAct = false, personId }: { canAct?: boolea
         </p>
       ) : null}
       {shown.length > 0 ? (
-        <table class={compact ? "incidents compact" : "incidents"}>
-          <caption class="visually-hidden">
-            Incidents: unacknowledged SEV1 and SEV2 first, then most severe, then oldest. Updated live.
-          </caption>
-          <thead>
-            <tr>
-              {canAct ? (
-                <th scope="col">
-                  <span class="visually-hidden">Select</span>
-                </th>
-              ) : null}
-              <th scope="col">Severity</th>
-              <th scope="col">Incident</th>
-              <th scope="col">Status</th>
-              <th scope="col">Paging</th>
-              <th scope="col">Age</th>
-              <th scope="col">Updated</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Service</th>
-              <th scope="col">Alarm</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((incident) => (
-              <tr
-                key={incident.id}
-                data-incident={incident.key}
-                class={needsAttention(incident) ? "urgent" : undefined}
-              >
-                {canAct ? (
-                  <td data-label="Select">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${incident.key}`}
-                      checked={selected.has(incident.id)}
-                      onChange={(e) => {
-                        const next = new Set(selected);
-                        if ((e.target as HTMLInputElement).checked) next.add(incident.id);
-                        else next.delete(incident.id);
-                        setSelected(next);
-                      }}
-                    />
-                  </td>
-                ) : null}
-                <td data-label="Severity">
-                  <SeverityBadge severity={incident.severity} />
-                </td>
-                <td data-label="Incident">
-                  <Link href={`/incidents/${incident.id}`} class="incident-link">
-                    <span class="key">{incident.key}</span>{" "}
-                    <span class="title" dir="auto">
-                      {incident.title}
-                    </span>
-                  </Link>
-                  {incident.flapping ? <span class="badge warn">flapping</span> : null}
-                  {incident.reopens ? (
-                    <span class="badge warn" title={`last reopened ${incident.reopenedAt ?? ""}`}>
-                      reopened{incident.reopens > 1 ? ` ×${incident.reopens}` : ""}
-                    </span>
-                  ) : null}
-                </td>
-                <td data-label="Status">
-                  <StatusBadge status={incident.status} />
-                  {needsAttention(incident) ? (
-                    <span class="urgent-note"> nobody has acknowledged</span>
-                  ) : null}
-                </td>
-                <PagingCell incident={incident} now={now} />
-                <td data-label="Age" class="age">
-                  <time dateTime={incident.createdAt}>{incidentAge(incident, now)}</time>
-                </td>
-                <td data-label="Updated" class="age">
-                  <time dateTime={incident.updatedAt}>{formatAge(incident.updatedAt, now)} ago</time>
-                </td>
-                <td data-label="Roles">
-                  {roleSummary(incident)}
-                  {holdsRole(incident, personId) ? (
-                    <span class="badge mine"> you</span>
-                  ) : wasPaged(incident, personId) ? (
-                    <span class="badge mine"> paged you</span>
-                  ) : null}
-                </td>
-                <td data-label="Service">{incident.services.join(", ") || "—"}</td>
-                <td data-label="Alarm" class="alarm">
-                  {incident.alarm?.name ?? "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <IncidentTable
+          shown={shown}
+          compact={compact}
+          canAct={canAct}
+          selected={selected}
+          setSelected={setSelected}
+          personId={personId}
+          now={now}
+        />
       ) : null}
       {list.data ? (
         <p class="more" aria-live="polite">
