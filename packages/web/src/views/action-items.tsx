@@ -347,10 +347,20 @@ export function ActionItemsView({ canAct }: { canAct: boolean }) {
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ""));
+    // The filter may change again before this answer arrives: a late answer to an older filter
+    // must not replace the newer one's list.
+    let current = true;
     getJson<{ items: ActionItem[] }>(`/api/action-items?${query}`).then(
-      (r) => setItems(r.items),
-      (e: Error) => setError(e),
+      (r) => {
+        if (current) setItems(r.items);
+      },
+      (e: Error) => {
+        if (current) setError(e);
+      },
     );
+    return () => {
+      current = false;
+    };
   }, [filter.service, filter.owner, filter.status]);
   useEffect(() => {
     getJson<{ services: ServiceRisk[] }>("/api/risk").then(
