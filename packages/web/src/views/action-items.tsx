@@ -347,16 +347,11 @@ export function ActionItemsView({ canAct }: { canAct: boolean }) {
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ""));
-    // The filter may change again before this answer arrives: a late answer to an older filter
-    // must not replace the newer one's list.
+    // A late answer to an older filter must not replace the newer filter's list.
     let current = true;
     getJson<{ items: ActionItem[] }>(`/api/action-items?${query}`).then(
-      (r) => {
-        if (current) setItems(r.items);
-      },
-      (e: Error) => {
-        if (current) setError(e);
-      },
+      (r) => current && setItems(r.items),
+      (e: Error) => current && setError(e),
     );
     return () => {
       current = false;
