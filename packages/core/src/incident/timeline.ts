@@ -50,6 +50,8 @@ export const TIMELINE_KINDS = [
   "oncall.override_cancelled",
   // A person's own notification rules (core/oncall/notify-rules.ts): `incidentId` is `NOTIFY#<person id>`.
   "oncall.notify_rules_changed",
+  // A test page (core/paging/test-pages.ts): `incidentId` is `TESTPAGE#<test page id>`, never an incident's.
+  "page.test_requested",
   // A change to a service (core/changes): `incidentId` is the change's id.
   "change.recorded",
   // Action items (core/action-items): entries of their incident's timeline.

@@ -22,6 +22,8 @@
  * - Each inbound message acts once (a conditional put on its `inboundMessageId`): SNS redelivering
  *   it changes nothing, and does not send the confirmation again.
  * - The confirmation ("Acknowledged INC-42 …") goes back through the SMS channel, best effort.
+ * - A bare `1` / `ack` acknowledges the sender's newest test page instead (test-page-ack.ts) when
+ *   it is newer than their newest open incident page: no incident is touched.
  */
 
 import { ValidationError } from "@firebreak/core/shared/errors";
@@ -32,6 +34,7 @@ import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
 import { acknowledge, type PagingDeps } from "./service";
 import type { StoredPage } from "./store";
+import { acknowledgeTestSend, testAckDepsOf, testPageForSms } from "./test-page-ack";
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 
@@ -130,6 +133,7 @@ export type SmsReplyOutcome =
       personId: string;
       alreadyAcknowledged: boolean;
     }
+  | { outcome: "test_page_acknowledged"; testPageId: string; personId: string; alreadyAcknowledged: boolean }
   | { outcome: "duplicate"; inboundMessageId: string }
   | {
       outcome: "ignored";
@@ -163,6 +167,10 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
     return ignored("unknown_number", "the sender's number is not a phone of anyone in the directory");
 
   const pages = await openPagesTo(deps, phone, new Set(people.map((p) => p.id)));
+  if ("latest" in reply) {
+    const test = await testPageReply(deps, sms, phone, people, pages);
+    if (test) return test;
+  }
   if (pages.length === 0) return ignored("not_paged", "no open incident paged this number");
   const chosen = choosePage(deps, reply, pages, phone);
   if (!chosen)
@@ -198,6 +206,59 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
     pageId: page.pageId,
     personId: actor.id,
     alreadyAcknowledged: result.alreadyAcknowledged,
+  };
+}
+
+/**
+ * A bare `1` answering a test page: the sender's newest test page by SMS or call, when it is newer
+ * than every open incident page to their number; taken once per inbound message like any reply.
+ */
+async function testPageReply(
+  deps: PagingDeps,
+  sms: InboundSms,
+  phone: string,
+  people: ReadonlyArray<{ id: string }>,
+  pages: readonly OpenPage[],
+): Promise<SmsReplyOutcome | undefined> {
+  const newest = pages
+    .map((p) => p.page.requestedAt)
+    .sort()
+    .at(-1);
+  const testDeps = testAckDepsOf(deps);
+  const send = await testPageForSms(testDeps, people, newest);
+  if (!send) return undefined;
+  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;
+  if (!(await deps.pages.claimInboundSms(sms.inboundMessageId, now, keepUntil)))
+    return { outcome: "duplicate", inboundMessageId: sms.inboundMessageId };
+  const fresh = await acknowledgeTestSend(testDeps, send, "sms_reply");
+  const sns = deps.channels.sns;
+  if (sns) {
+    const text = `${fresh ? "Acknowledged" : "Already acknowledged"}: Firebreak TEST PAGE (no incident). Paging reaches you by SMS.`;
+    const confirmation: OutgoingPage = {
+      pageId: `sms-reply-${sms.inboundMessageId}`.slice(0, 64),
+      incidentId: `TESTPAGE#${send.testPageId}`,
+      incidentNumber: 0,
+      severity: "SEV5",
+      title: "TEST PAGE",
+      target: { kind: "person", personId: send.personId, phone },
+      sms: text,
+      email: { subject: "", body: "" },
+      text,
+      slack: { text: "", blocks: [] },
+    };
+    await sns.send(confirmation).catch((error: unknown) => {
+      deps.log?.warn("SMS reply confirmation not sent", {
+        testPageId: send.testPageId,
+        error: String(error),
+      });
+    });
+  }
+  return {
+    outcome: "test_page_acknowledged",
+    testPageId: send.testPageId,
+    personId: send.personId,
+    alreadyAcknowledged: !fresh,
   };
 }
 

@@ -69,6 +69,17 @@ export type Command =
       steps?: { method: ContactMethod; delayMinutes: number }[];
       reset?: true;
     }
+  | {
+      kind: "test_page";
+      /** Yourself (no target, `me`, `@me`). */
+      self?: true;
+      /** A Slack mention's user id. */
+      userId?: string;
+      team?: string;
+      service?: string;
+      /** A bare id: a person's, else a team's, else a service's. */
+      word?: string;
+    }
   | { kind: "help" };
 
 export type Subcommand =
@@ -96,6 +107,7 @@ export type Subcommand =
   | "action"
   | "actions"
   | "me"
+  | "test-page"
   | "help";
 
 export interface CommandError {
