@@ -76,7 +76,10 @@ export function readTestPageTarget(body: unknown): TestPageTarget {
     throw new ValidationError(`invalid test page request: unknown field ${unknown.join(", ")}`, [
       ...unknown.map((k) => ({ path: k, message: "unknown field: expected person, team or service" })),
     ]);
-  const given = (["person", "team", "service"] as const).filter((k) => record[k] !== undefined);
+  // Own fields only: an inherited `person` (a prototype) is no field of the request.
+  const given = (["person", "team", "service"] as const).filter(
+    (k) => Object.hasOwn(record, k) && record[k] !== undefined,
+  );
   if (given.length !== 1)
     throw new ValidationError("invalid test page request: name exactly one of person, team, service", [
       { path: "(root)", message: `expected exactly one of person, team, service (got ${given.length})` },
