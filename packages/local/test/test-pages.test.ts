@@ -12,6 +12,7 @@ import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { acknowledgeBySms } from "@firebreak/core/paging/sms-reply";
 import { keys } from "@firebreak/core/storage/keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPageTest } from "../src/page-cli";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, slashCommand, startTestRuntime, whenDefined } from "./support/runtime";
 
@@ -300,5 +301,48 @@ describe("test pages, through the local runtime", () => {
     expect(done.allDelivered).toBe(true);
     const unknown = await slashCommand(runtime, "test-page nobody-here", "U0ALICE001", clock.now());
     expect(unknown.text).toContain("No person, team or service");
+  });
+
+  it("firebreak page test sends one, prints each method's outcome, and exits 0 when all delivered", {
+    timeout: 60_000,
+  }, async () => {
+    skipped += 61_000;
+    const lines: string[] = [];
+    const target = { url: runtime.url, token: alice };
+    const code = await runPageTest(target, { person: "alice", wait: 30, output: "text" }, (l) =>
+      lines.push(l),
+    );
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(
+      /^Test page [0-9A-Z]{26} to Alice Ng \(person Alice Ng\): no incident is opened\.$/,
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}Alice Ng: Slack DM delivered at /),
+        expect.stringMatching(/^ {2}Alice Ng: SMS delivered at /),
+        "Every method delivered.",
+      ]),
+    );
+    // Within the minute: the API's 429, said as the CLI says refusals.
+    await expect(runPageTest(target, { person: "alice", wait: 1, output: "text" }, () => {})).rejects.toThrow(
+      "Firebreak refused (429): Alice Ng was sent a test page less than a minute ago",
+    );
+    await expect(runPageTest(target, { wait: 1, output: "text" }, () => {})).rejects.toThrow(
+      "Name exactly one of --person",
+    );
+    // A failed method exits 1: the fake Slack refuses the next DM.
+    skipped += 61_000;
+    runtime.fakeSlack?.failNext("chat.postMessage", 1, { slackError: "channel_not_found" });
+    const failed: string[] = [];
+    const again = await runPageTest(target, { person: "alice", wait: 30, output: "text" }, (l) =>
+      failed.push(l),
+    );
+    expect(again).toBe(1);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}Alice Ng: Slack DM FAILED: channel_not_found/),
+        "Not every method delivered.",
+      ]),
+    );
   });
 });
