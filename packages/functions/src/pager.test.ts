@@ -12,7 +12,7 @@ import { acknowledge, type PagingDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { testSendId } from "@firebreak/core/paging/test-page-ids";
-import { TestPageStore } from "@firebreak/core/paging/test-page-store";
+import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { requestTestPage } from "@firebreak/core/paging/test-pages";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -396,7 +396,7 @@ describe("pager: test pages (page.test_requested)", () => {
 
   /** A test page to Alice (the default rules: SMS, Slack DM, a call), and its event as the bus delivers it. */
   async function requested() {
-    const testPages = new TestPageStore(incidents.db, incidents.tableName);
+    const testPages = new TestPageRequestStore(incidents.db, incidents.tableName);
     const directory = new DirectoryStore(incidents.db, incidents.tableName, clock);
     const view = await requestTestPage(
       { directory, testPages, clock },

@@ -8,21 +8,13 @@
  *   TESTPAGERATE#<personId> / RATE when that person was last sent a test page (the rate limit)
  *
  * Every item expires (TTL `expiresAt`) 30 days after the request. Every write that must happen
- * once is conditional; SDK exceptions are translated here, and only here.
+ * once is conditional; SDK exceptions are translated here, and only here. Writing a request is
+ * `TestPageRequestStore` (test-page-request-store.ts), apart so that the pager and the Ack
+ * function, which only send and acknowledge, do not carry it.
  */
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { FirebreakError } from "@firebreak/core/shared/errors";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
 import type { ContactMethod } from "../oncall/notify-rules";
-import { timelineItem } from "../storage/incident-store";
 import { keys } from "../storage/keys";
 
 export type TestPageTargetKind = "person" | "team" | "service";
@@ -71,17 +63,6 @@ export interface TestPageSend {
   acknowledgedVia?: TestAckVia;
 }
 
-/** A person was sent a test page less than the rate limit ago. */
-export class TestPageRateLimitedError extends FirebreakError {
-  constructor(
-    message: string,
-    readonly personIds: readonly string[],
-    readonly retryAfterSeconds: number,
-  ) {
-    super("rate_limited", message);
-  }
-}
-
 export const TEST_PAGE_RETENTION_SECONDS = 30 * 24 * 3600;
 
 export type TestSendOutcome =
@@ -94,85 +75,6 @@ export class TestPageStore {
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {}
-
-  /**
-   * Writes the record, its sends (each `pending`, or already `failed` when the person has no
-   * address for it), its entry and each person's rate-limit item in one transaction. A person
-   * sent a test page after `rateCutoff` fails it: a TestPageRateLimitedError naming them.
-   */
-  async create(input: {
-    record: TestPageRecord;
-    sends: TestPageSend[];
-    entry: TimelineEntry;
-    rateCutoff: string;
-    retryAfterSeconds: number;
-  }): Promise<void> {
-    const { record, sends, entry, rateCutoff } = input;
-    const expiresAt = Math.floor(Date.parse(record.requestedAt) / 1000) + TEST_PAGE_RETENTION_SECONDS;
-    const rates = record.people.map((p) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.testPageRate(p.personId),
-          type: "test_page_rate",
-          personId: p.personId,
-          lastAt: record.requestedAt,
-          testPageId: record.id,
-          expiresAt,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR lastAt <= :cutoff",
-        ExpressionAttributeValues: { ":cutoff": rateCutoff },
-      },
-    }));
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...rates,
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.testPage(record.id), type: "test_page", ...record, expiresAt },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            ...sends.map((send) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.testPageSend(record.id, send.sendId),
-                  type: "test_page_send",
-                  ...send,
-                  expiresAt,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            })),
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...timelineItem(entry), ...keys.testPageTimeline(record.id, entry.id), expiresAt },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const limited = record.people.filter(
-          (_, i) => error.CancellationReasons?.[i]?.Code === "ConditionalCheckFailed",
-        );
-        if (limited.length > 0)
-          throw new TestPageRateLimitedError(
-            `${limited.map((p) => p.name).join(", ")} ${limited.length === 1 ? "was" : "were"} sent a test page less than a minute ago: try again in a minute`,
-            limited.map((p) => p.personId),
-            input.retryAfterSeconds,
-          );
-      }
-      throw error;
-    }
-  }
 
   /** The test page and its sends (a strongly consistent Query of its partition), or undefined. */
   async get(id: string): Promise<{ record: TestPageRecord; sends: TestPageSend[] } | undefined> {

@@ -13,8 +13,8 @@ import { keys } from "../storage/keys";
 import { signAckLink } from "./ack-link";
 import { acknowledgeTestPageByLink, inspectTestPageLink, type TestAckDeps } from "./test-page-ack";
 import { testSendId } from "./test-page-ids";
+import { TestPageRequestStore } from "./test-page-request-store";
 import { testAckLink } from "./test-page-send";
-import { TestPageStore } from "./test-page-store";
 import { getTestPage, readTestPageTarget, requestTestPage, TEST_PAGE_KIND } from "./test-pages";
 
 const DIRECTORY = parseDirectoryYaml(`
@@ -57,9 +57,9 @@ teams:
 let now = Date.parse("2026-03-14T10:00:00.000Z");
 const clock = { now: () => new Date(now) };
 const KEY = { id: "k1", secret: "a-test-secret-of-at-least-thirty-two-bytes!" };
-let store: TestPageStore;
+let store: TestPageRequestStore;
 let directory: DirectoryStore;
-let db: TestPageStore["db"];
+let db: TestPageRequestStore["db"];
 let tableName: string;
 
 const responder = (personId: string, name: string) => ({
@@ -77,7 +77,7 @@ beforeEach(async () => {
   const incidents = storeFor(await createTestTable("testpage"));
   db = incidents.db;
   tableName = incidents.tableName;
-  store = new TestPageStore(db, tableName);
+  store = new TestPageRequestStore(db, tableName);
   directory = new DirectoryStore(db, tableName, clock);
   await directory.apply(DIRECTORY, 0);
   now += 3600_000;

@@ -24,12 +24,12 @@ import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules
 import type { DirectoryStore } from "../oncall/store";
 import { resolveTargets } from "../oncall/who";
 import { testSendId } from "./test-page-ids";
+import type { TestPageRequestStore } from "./test-page-request-store";
 import type {
   TestAckVia,
   TestPagePerson,
   TestPageRecord,
   TestPageSend,
-  TestPageStore,
   TestPageTargetKind,
   TestSendStatus,
 } from "./test-page-store";
@@ -42,7 +42,7 @@ export const MAX_TEST_PAGE_PEOPLE = 20;
 
 export interface TestPageDeps {
   directory: Pick<DirectoryStore, "get">;
-  testPages: Pick<TestPageStore, "create" | "get">;
+  testPages: Pick<TestPageRequestStore, "create" | "get">;
   clock?: Clock;
 }
 

@@ -9,7 +9,7 @@
 import type { Actor } from "@firebreak/core/incident/model";
 import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
-import type { TestPageStore } from "@firebreak/core/paging/test-page-store";
+import type { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { requestTestPage, type TestPageTarget } from "@firebreak/core/paging/test-pages";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
@@ -21,7 +21,7 @@ import type { Who } from "./permissions";
 export type TestPageCommand = Extract<Command, { kind: "test_page" }>;
 
 export interface SlackTestPageDeps {
-  store: Pick<TestPageStore, "create" | "get">;
+  store: Pick<TestPageRequestStore, "create" | "get">;
   directory: Pick<DirectoryStore, "get">;
 }
 

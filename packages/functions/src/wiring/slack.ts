@@ -3,7 +3,7 @@ import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
-import { TestPageStore } from "@firebreak/core/paging/test-page-store";
+import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -55,7 +55,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     personFor: directoryPersonLookup(directory),
     overrides: directoryStore,
     notifyRules: new PersonalRulesStore(directoryStore),
-    testPages: { store: new TestPageStore(db, tableName), directory: directoryStore },
+    testPages: { store: new TestPageRequestStore(db, tableName), directory: directoryStore },
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),

@@ -6,7 +6,7 @@
  * acknowledgement. A person may test themselves (any role); responders and admins anyone.
  */
 
-import { TestPageStore } from "@firebreak/core/paging/test-page-store";
+import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { getTestPage, readTestPageTarget, requestTestPage } from "@firebreak/core/paging/test-pages";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -23,7 +23,7 @@ const TEST_PAGE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const testPageRoutes: RouteGroup<TestPageRouteDeps> = (app, ctx) => {
   const storeOf = () => {
     const { store } = ctx.getDeps();
-    return new TestPageStore(store.db, store.tableName);
+    return new TestPageRequestStore(store.db, store.tableName);
   };
 
   app.post("/api/test-pages", requireRole("viewer"), async (c) => {
