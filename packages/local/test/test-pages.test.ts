@@ -136,6 +136,8 @@ describe("test pages, through the local runtime", () => {
     expect(incidentsBefore.items).toHaveLength(1);
     const counterBefore = await counter();
     expect(counterBefore).toBeDefined();
+    const metricsBefore = (await call("/api/metrics?since=30d")).json;
+    expect(metricsBefore).toBeDefined();
     const smsBefore = runtime.fakeSns.published.length;
 
     const requested = await call("/api/test-pages", { body: { person: "alice" } });
@@ -209,6 +211,10 @@ describe("test pages, through the local runtime", () => {
     const ids = (list: Json) => list.items.map((i: Json) => [i.id, i.number]);
     expect(ids((await call("/api/incidents")).json)).toEqual(ids(incidentsBefore));
     expect(await counter()).toEqual(counterBefore);
+    // No metric moved (the window ends at the same instant: the clock is the test's).
+    const metricsAfter = (await call("/api/metrics?since=30d")).json;
+    const stable = (m: Json) => JSON.stringify({ ...m, window: undefined });
+    expect(stable(metricsAfter)).toBe(stable(metricsBefore));
   });
 
   it("a team's level-1 people and a service's owners; a call only where voice is configured", {
@@ -233,9 +239,15 @@ describe("test pages, through the local runtime", () => {
     const voice = runtime.fakeSmsVoice.calls.slice(calls).find((c) => c.destinationPhoneNumber === BOB_PHONE);
     expect(voice?.messageBody).toContain("This is a test page. There is no incident.");
 
-    // A second one within the minute: 429, naming him.
+    // A second one within the minute: 429 with Retry-After, naming him.
     const again = await call("/api/test-pages", { body: { person: "bob" } });
     expect(again.status).toBe(429);
+    const raw = await fetch(`${runtime.url}/api/test-pages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice}`, "content-type": "application/json" },
+      body: JSON.stringify({ person: "bob" }),
+    });
+    expect([raw.status, raw.headers.get("retry-after")]).toEqual([429, "60"]);
     expect(again.json.detail).toContain("Bob Ortiz was sent a test page less than a minute ago");
 
     skipped += 61_000;

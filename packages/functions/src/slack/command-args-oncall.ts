@@ -301,7 +301,7 @@ export function parseTestPage(args: string[]): ParseResult {
     return { ok: true, command: { kind: "test_page", self: true } };
   const mention = MENTION.exec(first);
   if (mention) return { ok: true, command: { kind: "test_page", userId: mention[1]! } };
-  const scoped = /^(team|service):(.+)$/i.exec(first);
+  const scoped = /^(team|service):(.*)$/i.exec(first);
   const word = WORD.exec(scoped ? scoped[2]! : first);
   if (!word)
     return fail("invalid_argument", `${quote(first)} is not a person, team or service id`, "test-page");
