@@ -6,12 +6,13 @@
  * acknowledgement once (a replay changes nothing); an SMS reply "1" acknowledges a test page too.
  * No incident exists afterwards, and the incident counter has not moved. Bad input is a clear 4xx.
  */
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { readSnsMessage, stringToSign } from "@firebreak/core/integrations/sns";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { acknowledgeBySms } from "@firebreak/core/paging/sms-reply";
 import { keys } from "@firebreak/core/storage/keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixture } from "../../core/test/support/fixtures";
 import { runPageTest } from "../src/page-cli";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, slashCommand, startTestRuntime, whenDefined } from "./support/runtime";
@@ -71,6 +72,39 @@ teams:
       fallback: { type: person, id: bob }
 `;
 
+// Two-way SMS: replies arrive as SNS notifications of this topic, signed with this key.
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const ENVELOPE = "sms/two-way-sms-notification.body.json";
+const TOPIC = readSnsMessage(fixture(ENVELOPE)).TopicArn;
+
+/** `POST /sms/inbound` with a reply from `from` saying `body`, signed as SNS signs. */
+async function smsReply(from: string, body: string) {
+  const envelope = readSnsMessage(fixture(ENVELOPE));
+  const id = `in-${randomUUID()}`;
+  const payload = {
+    ...JSON.parse(envelope.Message),
+    originationNumber: from,
+    messageBody: body,
+    inboundMessageId: id,
+  };
+  const m = { ...envelope, MessageId: `msg-${id}`, Message: JSON.stringify(payload) };
+  const signed = {
+    ...m,
+    Signature: sign("sha1", Buffer.from(stringToSign(m)), privateKey).toString("base64"),
+  };
+  const res = await fetch(`${runtime.url}/sms/inbound`, {
+    method: "POST",
+    headers: {
+      "content-type": "text/plain; charset=UTF-8",
+      "x-amz-sns-message-type": "Notification",
+      "user-agent": "Amazon Simple Notification Service Agent",
+    },
+    body: JSON.stringify(signed),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: the outcomes have several shapes
+  return { status: res.status, json: (await res.json()) as any };
+}
+
 const START = Date.parse("2026-03-10T15:00:00.000Z");
 let skipped = 0;
 const started = performance.now();
@@ -91,7 +125,11 @@ beforeAll(async () => {
     tableName: `test-pages-${randomUUID().slice(0, 8)}`,
     demoDirectory: null,
     sweepIntervalMs: 3_600_000,
-    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION },
+    settings: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_SMS_INBOUND_TOPIC_ARN: TOPIC },
+    snsHttp: {
+      fetchCertificate: async () => publicKey.export({ type: "spki", format: "pem" }).toString(),
+      confirm: async () => undefined,
+    },
   });
   await runtime.paging.directory.apply(parseDirectoryYaml(DIRECTORY), 0, {
     actor: { type: "user", id: "test", name: "test-pages test" },
@@ -261,13 +299,25 @@ describe("test pages, through the local runtime", () => {
     const requested = await call("/api/test-pages", { body: { person: "bob" } });
     expect(requested.status).toBe(202);
     await settled(requested.json.id);
-    const outcome = await acknowledgeBySms(runtime.paging, {
-      originationNumber: BOB_PHONE,
-      destinationNumber: "+12125550101",
-      messageBody: "1",
-      inboundMessageId: `in-${randomUUID()}`,
+    // Delivered as End User Messaging's two-way topic delivers it, through the Ack function's route.
+    const replied = await smsReply(BOB_PHONE, "1");
+    expect(replied.status).toBe(200);
+    expect(replied.json).toMatchObject({
+      outcome: "test_page_acknowledged",
+      testPageId: requested.json.id,
+      alreadyAcknowledged: false,
     });
-    expect(outcome).toMatchObject({ outcome: "test_page_acknowledged", testPageId: requested.json.id });
+    // The confirmation goes back by SMS.
+    await whenDefined(() =>
+      runtime.fakeSns.published.find(
+        (m) => m.phoneNumber === BOB_PHONE && m.message.startsWith("Acknowledged: Firebreak TEST PAGE"),
+      ),
+    );
+    // A number that was never sent a test page (nor paged) acknowledges nothing.
+    expect((await smsReply("+12025550199", "1")).json).toMatchObject({
+      outcome: "ignored",
+      reason: "unknown_number",
+    });
     const after = (await call(`/api/test-pages/${requested.json.id}`)).json;
     expect(after.people[0]).toMatchObject({ acknowledgedVia: "sms_reply" });
     // The existing incident only, and it is not acknowledged by the reply.
