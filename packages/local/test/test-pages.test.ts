@@ -313,6 +313,8 @@ describe("test pages, through the local runtime", () => {
         (m) => m.phoneNumber === BOB_PHONE && m.message.startsWith("Acknowledged: Firebreak TEST PAGE"),
       ),
     );
+    // Another "1": the test page is acknowledged already, and no open incident paged him.
+    expect((await smsReply(BOB_PHONE, "1")).json).toMatchObject({ outcome: "ignored", reason: "not_paged" });
     // A number that was never sent a test page (nor paged) acknowledges nothing.
     expect((await smsReply("+12025550199", "1")).json).toMatchObject({
       outcome: "ignored",

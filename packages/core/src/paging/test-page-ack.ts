@@ -6,8 +6,9 @@
  *   GET reads, POST acknowledges once (a conditional write on the send): a replayed link changes
  *   nothing and says it was used;
  * - an SMS reply `1` / `ack` (sms-reply.ts): when the sender's newest test page (by SMS or call to
- *   that number, still within the link's lifetime, unacknowledged) is newer than their newest open
- *   incident page, the reply acknowledges the test page.
+ *   that number, still within the link's lifetime, acknowledged by no way yet) is newer than their
+ *   newest open incident page, the reply acknowledges the test page (its SMS, else its call); a
+ *   second reply is not about it any more and goes on to the incident path.
  */
 import { type AckKey, verifyAckLink } from "./ack-link";
 import { configOf, type PagingDeps } from "./config";
@@ -99,8 +100,9 @@ export async function acknowledgeTestPageByLink(
 
 /**
  * The test page send an SMS reply `1` from `phone` (a phone of `people`) means: the newest test
- * page to one of them, by SMS or call, delivered, unacknowledged and within the link's lifetime,
- * when it is newer than `newerThan` (their newest open incident page). Reads only.
+ * page to one of them, by SMS or call, delivered and within the link's lifetime, when nothing of
+ * theirs in it is acknowledged yet and it is newer than `newerThan` (their newest open incident
+ * page). Reads only.
  */
 export async function testPageForSms(
   deps: TestAckDeps,
@@ -116,13 +118,10 @@ export async function testPageForSms(
     .sort((a, b) => (b.last?.at ?? "").localeCompare(a.last?.at ?? ""))[0];
   if (!last?.last) return undefined;
   const found = await deps.testPages.get(last.last.testPageId);
-  return found?.sends.find(
-    (s) =>
-      s.personId === last.personId &&
-      (s.method === "sms" || s.method === "voice") &&
-      s.status === "delivered" &&
-      !s.acknowledgedAt,
-  );
+  const theirs = found?.sends.filter((s) => s.personId === last.personId) ?? [];
+  // Acknowledged already (by a link or an earlier reply): the reply is not about this test page.
+  if (theirs.some((s) => s.acknowledgedAt)) return undefined;
+  return theirs.find((s) => (s.method === "sms" || s.method === "voice") && s.status === "delivered");
 }
 
 /** Records a test page send's acknowledgement, once (false: acknowledged already). */
