@@ -411,6 +411,8 @@ describe("API", () => {
         "GET /api/oncall/coverage",
         "GET /api/oncall/calendar",
         "GET /api/budgets",
+        "POST /api/test-pages",
+        "GET /api/test-pages/{id}",
         "POST /api/incidents/{id}/action-items",
         "POST /api/incidents/{id}/action-items/from-draft",
         "GET /api/action-items",
@@ -1118,6 +1120,7 @@ describe("paging", () => {
       "incident.responder_requested",
       "incident.escalation_requested",
       "oncall.verification_requested",
+      "page.test_requested",
     ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));

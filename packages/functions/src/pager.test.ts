@@ -1,16 +1,22 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
 import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
+import { validTimelineEntry } from "@firebreak/core/incident/timeline-schema";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { acknowledge, type PagingDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
+import { testSendId } from "@firebreak/core/paging/test-page-ids";
+import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
+import { requestTestPage } from "@firebreak/core/paging/test-pages";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { IncidentStore } from "@firebreak/core/storage/incident-store";
+import { keys } from "@firebreak/core/storage/keys";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { allHighUrgency } from "../../core/test/support/directory";
@@ -120,6 +126,7 @@ describe("pager (app-bus consumer)", () => {
       "incident.responder_requested",
       "incident.escalation_requested",
       "oncall.verification_requested",
+      "page.test_requested",
     ]);
   });
 
@@ -397,5 +404,119 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
     const looked = await ack(apiEvent("GET", path), lambdaContext("ack"));
     expect(looked.statusCode).toBe(409);
     expect(looked.body).not.toContain("<form");
+  });
+});
+
+describe("pager: test pages (page.test_requested)", () => {
+  const ALICE_PHONE = "+447700900101";
+  const ALICE_SLACK = "U01ALICE01";
+
+  /** A test page to Alice (the default rules: SMS, Slack DM, a call), and its event as the bus delivers it. */
+  async function requested() {
+    const testPages = new TestPageRequestStore(incidents.db, incidents.tableName);
+    const directory = new DirectoryStore(incidents.db, incidents.tableName, clock);
+    const view = await requestTestPage(
+      { directory, testPages, clock },
+      { kind: "person", id: "alice" },
+      {
+        actor: { type: "user", id: "bob", name: "Bob Okafor" },
+        personId: "bob",
+        anyone: true,
+      },
+    );
+    const items = await incidents.db.send(
+      new QueryCommand({
+        TableName: incidents.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
+        ExpressionAttributeValues: { ":pk": keys.testPagePartition(view.id), ":tl": "TL#" },
+      }),
+    );
+    const entry = validTimelineEntry(items.Items?.[0], "the test page's entry");
+    return { view, event: busEvent(entry), testPages };
+  }
+  const smsToAlice = () =>
+    sns.published.filter((m) => m.phoneNumber === ALICE_PHONE && m.message.includes("TEST PAGE"));
+  const dmsToAlice = () =>
+    slack.calls.filter((c) => c.method === "chat.postMessage" && c.body.channel === ALICE_SLACK);
+
+  it("sends each method exactly once, however often and however concurrently the event arrives", async () => {
+    const handler = createPagerHandler(() => deps());
+    const { view, event, testPages } = await requested();
+    // Two deliveries at once: each sends what it claimed first; one finding a send the other holds
+    // fails (so that Lambda delivers the event again), and nothing is sent twice.
+    const both = await Promise.allSettled([handler(event, ctx()), handler(event, ctx())]);
+    for (const r of both)
+      if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("test_page_in_flight");
+    // Redelivered later: nothing more is sent.
+    now += 5 * MINUTE;
+    expect(await handler(event, ctx())).toEqual({ status: "sent", sent: 0 });
+    expect(await handler(event, ctx())).toEqual({ status: "sent", sent: 0 });
+    expect(smsToAlice()).toHaveLength(1);
+    expect(dmsToAlice()).toHaveLength(1);
+    expect(String(dmsToAlice()[0]?.body.text)).toContain("TEST PAGE — no incident");
+
+    const found = await testPages.get(view.id);
+    const byMethod = Object.fromEntries(found!.sends.map((s) => [s.method, s]));
+    expect(byMethod.sms).toMatchObject({
+      status: "delivered",
+      sends: 1,
+      deliveredAt: new Date(T0).toISOString(),
+    });
+    expect(byMethod.slack).toMatchObject({ status: "delivered", sends: 1 });
+    // No voice channel here: the call is recorded as skipped, never sent.
+    expect(byMethod.voice).toMatchObject({
+      status: "skipped",
+      error: { code: "channel_not_configured", message: "no voice channel is configured here" },
+    });
+    // No incident was opened.
+    expect((await incidents.listOpen({ limit: 10 })).items).toEqual([]);
+  });
+
+  it("resends a send whose sender died before recording it, once it is stale, and only then", async () => {
+    const handler = createPagerHandler(() => deps());
+    const { view, event, testPages } = await requested();
+    const sms = testSendId(view.id, "alice", "sms");
+    // Another sender took the SMS and died: it stays `sending`.
+    expect(await testPages.claimSend(view.id, sms, new Date(now).toISOString(), "")).toBe(true);
+    await expect(handler(event, ctx())).rejects.toMatchObject({ code: "test_page_in_flight" });
+    expect(dmsToAlice()).toHaveLength(1);
+    expect(smsToAlice()).toHaveLength(0);
+
+    now += 2 * MINUTE + 1_000;
+    expect(await handler(event, ctx())).toEqual({ status: "sent", sent: 1 });
+    expect(smsToAlice()).toHaveLength(1);
+    expect(await handler(event, ctx())).toEqual({ status: "sent", sent: 0 });
+    const found = await testPages.get(view.id);
+    expect(found!.sends.find((s) => s.sendId === sms)).toMatchObject({ status: "delivered", sends: 2 });
+    expect(dmsToAlice()).toHaveLength(1);
+  });
+
+  it("acknowledges a test page by its SMS link on the Ack function, once, touching no incident", async () => {
+    const { view, event, testPages } = await requested();
+    await createPagerHandler(() => deps())(event, ctx());
+    const path = new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(smsToAlice()[0]!.message)![0]).pathname;
+    const ack = createAckHandler(
+      () => deps(),
+      () => ({ paging: deps(), deadLetters: new MemoryDeadLetterSink() }),
+    );
+    const event2 = (method: "GET" | "POST"): APIGatewayProxyEventV2 =>
+      ({
+        version: "2.0",
+        routeKey: `${method} /ack/{token}`,
+        rawPath: path,
+        rawQueryString: "",
+        headers: { host: "fb.test" },
+        requestContext: { http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9" } },
+        body: "",
+        isBase64Encoded: false,
+      }) as unknown as APIGatewayProxyEventV2;
+    const shown = await ack(event2("GET"), lambdaContext("ack"));
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain("Acknowledge this test page?");
+    expect((await ack(event2("POST"), lambdaContext("ack"))).statusCode).toBe(200);
+    expect((await ack(event2("POST"), lambdaContext("ack"))).statusCode).toBe(410);
+    const sms = (await testPages.get(view.id))!.sends.find((s) => s.method === "sms");
+    expect(sms).toMatchObject({ acknowledgedVia: "link", acknowledgedAt: new Date(T0).toISOString() });
+    expect((await incidents.listOpen({ limit: 10 })).items).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import { registerImportCommands } from "./import-cli";
 import { registerIntegrationCommands } from "./integration-cli";
 import { registerMaintenanceCommands } from "./maintenance-cli";
 import { registerMigrateCommands } from "./migrate-cli";
+import { registerPageCommands } from "./page-cli";
 import { LOCAL_SIGNING_SECRET } from "./runtime";
 import { registerTraceCommand } from "./trace-cli";
 
@@ -259,6 +260,7 @@ export function buildCli(): Command {
   registerIntegrationCommands(program, serverUrl);
   registerHeartbeatCommands(program, serverUrl);
   registerTraceCommand(program, serverUrl);
+  registerPageCommands(program, serverUrl);
   registerCalendarCommands(program, serverUrl);
   registerChangeCommands(program, serverUrl);
 

@@ -20,6 +20,7 @@ import type {
   RotationCalendar,
   ShiftOverride,
   TeamOnCall,
+  TestPageView,
 } from "./types";
 
 export const API_BASE = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
@@ -197,6 +198,13 @@ export const api = {
       `/api/people/${encodeURIComponent(personId)}/contact-methods/${method}/verification/confirm`,
       { code },
     );
+  },
+  /** A test page to exactly one of a person, a team or a service (202 with its record). */
+  sendTestPage(target: { person: string } | { team: string } | { service: string }) {
+    return send<TestPageView>("POST", "/api/test-pages", target);
+  },
+  testPage(id: string) {
+    return getJson<TestPageView>(`/api/test-pages/${encodeURIComponent(id)}`);
   },
   async people(): Promise<Person[]> {
     return (await getJson<{ items: Person[] }>("/api/people")).items;

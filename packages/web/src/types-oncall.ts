@@ -174,3 +174,32 @@ export interface NotifyRulesView {
   updatedAt?: string;
   updatedBy?: { type: string; id: string; name?: string };
 }
+
+/** One method of one person of a test page (GET /api/test-pages/{id}). */
+export interface TestMethodView {
+  method: ContactMethod;
+  status: "pending" | "sending" | "delivered" | "failed" | "skipped";
+  error?: { code: string; message: string };
+  deliveredAt?: string;
+  failedAt?: string;
+  acknowledgedAt?: string;
+  acknowledgedVia?: "link" | "sms_reply";
+}
+
+/** A test page's record (POST /api/test-pages, GET /api/test-pages/{id}). */
+export interface TestPageView {
+  id: string;
+  target: { kind: "person" | "team" | "service"; id: string; name: string };
+  requestedBy: { type: string; id: string; name?: string };
+  requestedAt: string;
+  state: "sending" | "done";
+  allDelivered: boolean;
+  acknowledged: boolean;
+  people: Array<{
+    personId: string;
+    name: string;
+    acknowledgedAt?: string;
+    acknowledgedVia?: "link" | "sms_reply";
+    methods: TestMethodView[];
+  }>;
+}

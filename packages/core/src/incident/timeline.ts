@@ -54,6 +54,8 @@ export const TIMELINE_KINDS = [
   "oncall.verification_requested",
   "oncall.verification_sent",
   "oncall.contact_verified",
+  // A test page (core/paging/test-pages.ts): `incidentId` is `TESTPAGE#<test page id>`, never an incident's.
+  "page.test_requested",
   // A change to a service (core/changes): `incidentId` is the change's id.
   "change.recorded",
   // Action items (core/action-items): entries of their incident's timeline.

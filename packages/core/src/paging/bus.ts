@@ -3,7 +3,8 @@
  * `incident.status_changed`, `page.acknowledged` and `incident.severity_changed` (urgency may have
  * changed) and `incident.alarm_attached` (the IC hears of a grouped alarm) bring the escalation up
  * to date at once; `oncall.verification_requested` asks for a contact method's test message
- * (verify-send.ts), which only the pager can send.
+ * (verify-send.ts) and `page.test_requested` sends a test page (test-page-send.ts; no incident):
+ * only the pager has the channels.
  * Shared by the Lambda handler, its bus rule (infra/paging.ts) and the local runtime.
  */
 export const PAGER_EVENT_TYPES = [
@@ -15,4 +16,5 @@ export const PAGER_EVENT_TYPES = [
   "incident.responder_requested",
   "incident.escalation_requested",
   "oncall.verification_requested",
+  "page.test_requested",
 ] as const;

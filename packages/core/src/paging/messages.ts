@@ -35,6 +35,8 @@ export const ACTIONS = {
   takeIc: "incident_take_ic",
   resolve: "incident_resolve",
   view: "incident_view",
+  /** A test page's Acknowledge button (a link: the click itself needs only Slack's ack). */
+  testPageAck: "test_page_ack",
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];

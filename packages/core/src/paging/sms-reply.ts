@@ -25,6 +25,8 @@
  * - A reply with the code of the sender's contact-method test message (oncall/verify-actions.ts),
  *   bare or as `VERIFY 123456`, verifies their SMS or call instead; a bare code that is not one is
  *   read as a call's ack code.
+ * - A bare `1` / `ack` acknowledges the sender's newest test page instead (test-page-ack.ts) when
+ *   it is newer than their newest open incident page: no incident is touched.
  */
 
 import { systemClock } from "@firebreak/core/shared/clock";
@@ -40,6 +42,7 @@ import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
 import { acknowledge, type PagingDeps } from "./service";
 import type { StoredPage } from "./store";
+import { acknowledgeTestSend, testAckDepsOf, testPageForSms } from "./test-page-ack";
 
 const text = (max: number) => z.string().check(z.maxLength(max));
 
@@ -142,6 +145,7 @@ export type SmsReplyOutcome =
       personId: string;
       alreadyAcknowledged: boolean;
     }
+  | { outcome: "test_page_acknowledged"; testPageId: string; personId: string; alreadyAcknowledged: boolean }
   | { outcome: "duplicate"; inboundMessageId: string }
   /** The code of a contact-method test message: the method is verified. */
   | { outcome: "verified"; personId: string; method: ContactMethod }
@@ -184,6 +188,10 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
     return ignored("unknown_number", "the sender's number is not a phone of anyone in the directory");
 
   const pages = await openPagesTo(deps, phone, new Set(people.map((p) => p.id)));
+  if ("latest" in reply) {
+    const test = await testPageReply(deps, sms, phone, people, pages);
+    if (test) return test;
+  }
   if (pages.length === 0) return ignored("not_paged", "no open incident paged this number");
   const chosen = choosePage(deps, reply, pages, phone);
   if (!chosen)
@@ -268,6 +276,39 @@ async function verifyBySms(
     sms.inboundMessageId,
   );
   return { outcome: "verified", personId: person.id, method: result.method };
+}
+
+/**
+ * A bare `1` answering a test page: the sender's newest test page by SMS or call, when it is newer
+ * than every open incident page to their number; taken once per inbound message like any reply.
+ */
+async function testPageReply(
+  deps: PagingDeps,
+  sms: InboundSms,
+  phone: string,
+  people: ReadonlyArray<{ id: string }>,
+  pages: readonly OpenPage[],
+): Promise<SmsReplyOutcome | undefined> {
+  const newest = pages
+    .map((p) => p.page.requestedAt)
+    .sort()
+    .at(-1);
+  const testDeps = testAckDepsOf(deps);
+  const send = await testPageForSms(testDeps, people, newest);
+  if (!send) return undefined;
+  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;
+  if (!(await deps.pages.claimInboundSms(sms.inboundMessageId, now, keepUntil)))
+    return { outcome: "duplicate", inboundMessageId: sms.inboundMessageId };
+  const fresh = await acknowledgeTestSend(testDeps, send, "sms_reply");
+  const text = `${fresh ? "Acknowledged" : "Already acknowledged"}: Firebreak TEST PAGE (no incident). Paging reaches you by SMS.`;
+  await sendText(deps, phone, send.personId, text, sms.inboundMessageId);
+  return {
+    outcome: "test_page_acknowledged",
+    testPageId: send.testPageId,
+    personId: send.personId,
+    alreadyAcknowledged: !fresh,
+  };
 }
 
 interface OpenPage {

@@ -22,6 +22,16 @@ export const keys = {
   ackLink: (incidentId: string, pageId: string) => ({ pk: `INC#${incidentId}`, sk: `ACKLINK#${pageId}` }),
   /** An inbound SMS reply (paging/sms-reply.ts) taken once, by End User Messaging's inboundMessageId. */
   inboundSms: (inboundMessageId: string) => ({ pk: `SMSIN#${inboundMessageId}`, sk: "SMSIN" }),
+  /** A test page (paging/test-pages.ts): its record, one item per person and method, its entry. */
+  testPage: (id: string) => ({ pk: `TESTPAGE#${id}`, sk: "META" }),
+  testPagePartition: (id: string) => `TESTPAGE#${id}`,
+  /** One method of one person of a test page, by its send id (the id its ack link carries). */
+  testPageSend: (id: string, sendId: string) => ({ pk: `TESTPAGE#${id}`, sk: `SEND#${sendId}` }),
+  testPageSendPrefix: () => "SEND#",
+  /** Its `page.test_requested` entry (a domain event, published by the outbox: its sk starts with TL#). */
+  testPageTimeline: (id: string, entryId: string) => ({ pk: `TESTPAGE#${id}`, sk: `TL#${entryId}` }),
+  /** When a person was last sent a test page (the rate limit: one a minute each). */
+  testPageRate: (personId: string) => ({ pk: `TESTPAGERATE#${personId}`, sk: "RATE" }),
   directory: () => ({ pk: "DIRECTORY", sk: "CURRENT" }),
   /** The runtime shift overrides (oncall/shift-overrides.ts), beside the directory. */
   shiftOverrides: () => ({ pk: "DIRECTORY", sk: "OVERRIDES" }),

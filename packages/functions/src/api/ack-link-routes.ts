@@ -7,6 +7,11 @@
  * resolved, says so on GET too, without the form.
  */
 import { acknowledgeByLink, inspectAckLink, type PagingDeps } from "@firebreak/core/paging/service";
+import {
+  acknowledgeTestPageByLink,
+  inspectTestPageLink,
+  testAckDepsOf,
+} from "@firebreak/core/paging/test-page-ack";
 import type { Hono } from "hono";
 import type { Hono as TinyHono } from "hono/tiny";
 import { ackPage } from "./ack-page";
@@ -46,6 +51,16 @@ export function registerAckLinks(app: AnyHono, getPaging: () => PagingDeps, log?
   // GET says what the link is for and whether it still works; only a usable link shows the form.
   app.get("/ack/:token", async (c) => {
     const token = c.req.param("token");
+    // A test page's link (no incident involved); any other goes on to the incident path.
+    const test = await inspectTestPageLink(testAckDepsOf(getPaging()), token);
+    if (test?.ok)
+      return c.html(
+        ackPage({ state: "test_confirm", token: test.token, test: test.subject }),
+        200,
+        ACK_PAGE_HEADERS,
+      );
+    if (test)
+      return c.html(ackPage({ state: "test_already_used", test: test.subject }), 410, ACK_PAGE_HEADERS);
     const found = await inspectAckLink(getPaging(), token);
     if (found.ok)
       return c.html(ackPage({ state: "confirm", token, subject: found.subject }), 200, ACK_PAGE_HEADERS);
@@ -56,6 +71,13 @@ export function registerAckLinks(app: AnyHono, getPaging: () => PagingDeps, log?
     );
   });
   app.post("/ack/:token", async (c) => {
+    const test = await acknowledgeTestPageByLink(testAckDepsOf(getPaging()), c.req.param("token"));
+    if (test?.ok) {
+      log?.info("test page acknowledged by link", { testPageId: test.subject.testPageId });
+      return c.html(ackPage({ state: "test_acknowledged", test: test.subject }), 200, ACK_PAGE_HEADERS);
+    }
+    if (test)
+      return c.html(ackPage({ state: "test_already_used", test: test.subject }), 410, ACK_PAGE_HEADERS);
     const result = await acknowledgeByLink(getPaging(), c.req.param("token"));
     if (result.ok) {
       log?.info("acknowledged by link", { incidentId: result.incident.id, pageId: result.pageId });

@@ -1,11 +1,24 @@
 import type { Incident } from "@firebreak/core/incident/model";
 import type { AckLinkFailure, AckLinkSubject } from "@firebreak/core/paging/service";
+import type { TestLinkSubject } from "@firebreak/core/paging/test-page-ack";
 import { html } from "hono/html";
 
 type AckPageState =
   | { state: "confirm"; token: string; subject: AckLinkSubject }
   | { state: "acknowledged"; incident: Incident }
-  | { state: AckLinkFailure; subject?: AckLinkSubject };
+  | { state: AckLinkFailure; subject?: AckLinkSubject }
+  /** A test page's link (core/paging/test-page-ack.ts): no incident is involved. */
+  | { state: "test_confirm"; token: string; test: TestLinkSubject }
+  | { state: "test_acknowledged"; test: TestLinkSubject }
+  | { state: "test_already_used"; test: TestLinkSubject };
+
+const METHOD_LABEL = { sms: "SMS", slack: "Slack DM", voice: "call" } as const;
+
+/** Which test page a link is for (escaped by hono/html). */
+function aboutTest(test: TestLinkSubject) {
+  return html`<p><strong>Test page</strong> to ${test.person} by ${METHOD_LABEL[test.method]}, sent by ${test.requestedBy}.</p>
+    <p>No incident was opened: this only checks that paging reaches you.</p>`;
+}
 
 const MESSAGES: Record<AckLinkFailure, readonly [string, string]> = {
   expired: [
@@ -33,15 +46,27 @@ function about(subject: AckLinkSubject | undefined) {
 /** The small HTML pages of the one-click ack flow. Every value is escaped by hono/html. */
 export function ackPage(page: AckPageState) {
   const body =
-    page.state === "confirm"
-      ? html`<h1>Acknowledge this page?</h1>
+    page.state === "test_confirm"
+      ? html`<h1>Acknowledge this test page?</h1>
+          ${aboutTest(page.test)}
+          <form method="post" action="/ack/${page.token}"><button type="submit">Acknowledge test page</button></form>`
+      : page.state === "test_acknowledged"
+        ? html`<h1>Test page acknowledged</h1>
+            ${aboutTest(page.test)}
+            <p>Paging reaches you, and the test records your acknowledgement.</p>`
+        : page.state === "test_already_used"
+          ? html`<h1>This link was already used</h1>
+              ${aboutTest(page.test)}
+              <p>Each link works once. Nothing more was recorded.</p>`
+          : page.state === "confirm"
+            ? html`<h1>Acknowledge this page?</h1>
           ${about(page.subject)}
           <p>This stops the escalation and tells the team you are on it.</p>
           <form method="post" action="/ack/${page.token}"><button type="submit">Acknowledge</button></form>`
-      : page.state === "acknowledged"
-        ? html`<h1>Acknowledged</h1>
+            : page.state === "acknowledged"
+              ? html`<h1>Acknowledged</h1>
             <p>INC-${page.incident.number} ${page.incident.title} (${page.incident.severity}) is acknowledged; escalation stopped.</p>`
-        : html`<h1>${MESSAGES[page.state][0]}</h1>
+              : html`<h1>${MESSAGES[page.state][0]}</h1>
             ${about(page.subject)}
             <p>${MESSAGES[page.state][1]}</p>`;
   return html`<!doctype html>

@@ -15,6 +15,7 @@ import { pagingReadRoutes } from "./routes/paging-reads";
 import { peopleRoutes } from "./routes/people";
 import { postmortemEditRoutes } from "./routes/postmortem-edit";
 import { statusRoutes } from "./routes/status";
+import { testPageRoutes } from "./routes/test-pages";
 
 export { type ApiDeps, MAX_API_BODY_BYTES } from "./base";
 export { incidentView } from "./routes/main";
@@ -30,6 +31,7 @@ export const ALL_ROUTE_GROUPS: readonly RouteGroup[] = [
   pagingReadRoutes,
   actionItemRoutes as RouteGroup,
   statusRoutes as RouteGroup,
+  testPageRoutes as RouteGroup,
   ackLinkRoutes,
 ];
 

@@ -192,7 +192,13 @@ export function buildApiApp<D extends BaseDeps>(getDeps: () => D, groups: readon
   app.onError((error, c) => {
     const problem = toProblem(error);
     if (problem.status >= 500) getDeps().log?.error("unhandled API error", { error });
-    return c.json(problem, problem.status as 400, { "content-type": "application/problem+json" });
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return c.json(problem, problem.status as 400, {
+      "content-type": "application/problem+json",
+      ...(problem.status === 429 && typeof retryAfter === "number"
+        ? { "retry-after": String(retryAfter) }
+        : {}),
+    });
   });
   return app;
 }

@@ -28,6 +28,45 @@ interface RouteDoc {
   unavailable?: string;
 }
 
+/** A test page (routes/test-pages.ts; core/paging/test-pages.ts): the request and the record. */
+const testPageIdText = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/));
+const testPageBody = z.strictObject({
+  person: z.optional(testPageIdText),
+  team: z.optional(testPageIdText),
+  service: z.optional(testPageIdText),
+});
+const testPagePath = z.object({
+  id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "expected a test page id")),
+});
+const testPageResponse = z.object({
+  id: z.string(),
+  target: z.object({ kind: z.enum(["person", "team", "service"]), id: z.string(), name: z.string() }),
+  requestedBy: z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) }),
+  requestedAt: z.string(),
+  state: z.enum(["sending", "done"]),
+  allDelivered: z.boolean(),
+  acknowledged: z.boolean(),
+  people: z.array(
+    z.object({
+      personId: z.string(),
+      name: z.string(),
+      acknowledgedAt: z.optional(z.string()),
+      acknowledgedVia: z.optional(z.enum(["link", "sms_reply"])),
+      methods: z.array(
+        z.object({
+          method: z.enum(CONTACT_METHODS),
+          status: z.enum(["pending", "sending", "delivered", "failed", "skipped"]),
+          error: z.optional(z.object({ code: z.string(), message: z.string() })),
+          deliveredAt: z.optional(z.string()),
+          failedAt: z.optional(z.string()),
+          acknowledgedAt: z.optional(z.string()),
+          acknowledgedVia: z.optional(z.enum(["link", "sms_reply"])),
+        }),
+      ),
+    }),
+  ),
+});
+
 const id = s.incidentPath;
 const actionItemPath = z.object({
   id: z.string().check(z.regex(/^AI-\d+-\d+$/i, "expected an action item such as AI-42-1")),
@@ -437,6 +476,25 @@ export const ROUTES: RouteDoc[] = [
     params: p.personPath,
     body: notifyRulesEditSchema,
     response: notifyRulesResponse,
+  },
+  {
+    method: "post",
+    path: "/api/test-pages",
+    summary:
+      "Send a clearly marked test page (no incident, no incident number, no metric) to exactly one of {person}, {team} (its level-1 on-call people now) or {service} (its owning team's), by every method of each person's high-urgency rules at once; 202 with the record (its id, each method pending). A person may test themselves (any role), responders and admins anyone (403 otherwise); 404 for an unknown person, team or service, 422 when nobody is on call or nobody has a method, 429 (Retry-After) within a minute of the last test page to the same person. Emits page.test_requested",
+    role: "viewer",
+    body: testPageBody,
+    response: testPageResponse,
+    status: 202,
+  },
+  {
+    method: "get",
+    path: "/api/test-pages/{id}",
+    summary:
+      "A test page's record: per person and method, its status (pending, sending, delivered, failed with its error, skipped when the channel is not configured), when it was delivered, and when and how it was acknowledged (its one-click link or an SMS reply)",
+    role: "viewer",
+    params: testPagePath,
+    response: testPageResponse,
   },
   {
     method: "get",

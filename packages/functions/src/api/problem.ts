@@ -84,6 +84,15 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof FirebreakError && error.code === "rate_limited") {
+    return {
+      type: "https://firebreak.dev/problems/rate-limited",
+      title: "Too many requests",
+      status: 429,
+      detail: error.message,
+      code: error.code,
+    };
+  }
   if (error instanceof PayloadTooLargeError) {
     return {
       type: "https://firebreak.dev/problems/payload-too-large",

@@ -80,6 +80,7 @@ import {
 import { runMe } from "./notify-rules";
 import { onCallMessage, traceMessage, windowLine, windowScheduled, windowsList } from "./oncall-messages";
 import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
+import { runTestPage, type SlackTestPageDeps } from "./test-page";
 import { slackDisplayNames, usableName } from "./user-names";
 
 /**
@@ -158,6 +159,8 @@ export interface SlackAppDeps {
   notifyRules?: NotifyRulesDeps["rules"];
   /** Contact-method verifications (`/incident me verify`). */
   contacts?: VerifyDeps["contacts"];
+  /** Test pages (`/incident test-page`): their store and the directory. */
+  testPages?: SlackTestPageDeps;
   /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
   maintenance?: MaintenanceStore;
   /** The incident's page in the dashboard, for links and the View in dashboard button. */
@@ -793,6 +796,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         return runCover(command, actor, me, check);
       case "me":
         return ephemeral(await runMe(deps, command, actor, me));
+      case "test_page":
+        return ephemeral(await runTestPage(deps, command, actor, me));
       case "list": {
         const page = await deps.store.listOpen({ limit: 20 });
         return ephemeral(openIncidentsList(page.items, page.cursor !== undefined));
@@ -1094,6 +1099,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     });
   }
   // A URL button opens the dashboard in the browser; Slack still sends the click, which needs an ack.
+  // A test page's Acknowledge button is its ack link: the click itself needs only Slack's ack.
+  app.action(ACTIONS.testPageAck, async ({ ack }) => {
+    await ack();
+  });
   app.action(ACTIONS.view, async ({ ack }) => {
     await ack();
   });

@@ -320,3 +320,30 @@ function parseVerify(rest: string[]): ParseResult {
     );
   return { ok: true, command: { kind: "me", verify: m as ContactMethod } };
 }
+
+/** `test-page [@user|me|team:<id>|service:<id>|<id>]` (slack/test-page.ts runs it). */
+const WORD = /^@?([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})$/;
+
+export function parseTestPage(args: string[]): ParseResult {
+  const [first, extra] = args;
+  if (extra !== undefined)
+    return fail("unexpected_argument", `"test-page" takes one target, got also ${quote(extra)}`, "test-page");
+  if (first === undefined || /^@?me$/i.test(first))
+    return { ok: true, command: { kind: "test_page", self: true } };
+  const mention = MENTION.exec(first);
+  if (mention) return { ok: true, command: { kind: "test_page", userId: mention[1]! } };
+  const scoped = /^(team|service):(.*)$/i.exec(first);
+  const word = WORD.exec(scoped ? scoped[2]! : first);
+  if (!word)
+    return fail("invalid_argument", `${quote(first)} is not a person, team or service id`, "test-page");
+  const id = word[1]!;
+  if (scoped)
+    return {
+      ok: true,
+      command: {
+        kind: "test_page",
+        ...(scoped[1]!.toLowerCase() === "team" ? { team: id } : { service: id }),
+      },
+    };
+  return { ok: true, command: { kind: "test_page", word: id } };
+}

@@ -73,6 +73,17 @@ export type Command =
       /** The code of a test message: confirm it. */
       code?: string;
     }
+  | {
+      kind: "test_page";
+      /** Yourself (no target, `me`, `@me`). */
+      self?: true;
+      /** A Slack mention's user id. */
+      userId?: string;
+      team?: string;
+      service?: string;
+      /** A bare id: a person's, else a team's, else a service's. */
+      word?: string;
+    }
   | { kind: "help" };
 
 export type Subcommand =
@@ -100,6 +111,7 @@ export type Subcommand =
   | "action"
   | "actions"
   | "me"
+  | "test-page"
   | "help";
 
 export interface CommandError {

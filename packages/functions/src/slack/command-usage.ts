@@ -33,6 +33,7 @@ export const USAGE: Record<Subcommand, string> = {
     '/incident action "<title>" @owner|me [due:YYYY-MM-DD] [INC-n]  ·  /incident action done|wontdo|reopen AI-n-m',
   actions: "/incident actions [INC-n|mine|open]",
   me: "/incident me  ·  /incident me high|low <method>[:<minutes>]…  (methods: slack, sms, voice)  ·  /incident me reset  ·  /incident me verify <method>|<code>",
+  "test-page": "/incident test-page [@user|me|team:<id>|service:<id>|<person, team or service id>]",
   help: "/incident help",
 };
 
@@ -67,6 +68,8 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
     "add a postmortem action item with an owner and a due date (tagged postmortem, synced to the team's tracker), or mark one done / won't do",
   actions: "list the incident's action items (mine: yours; open: every open one)",
   me: "show or set how you are paged: e.g. `me high slack sms:2 voice:5` (Slack at once, SMS at 2 minutes, a call at 5) until someone acknowledges; `reset` goes back to the directory's or the default; `me verify sms` sends a test message, `me verify 123456` confirms its code",
+  "test-page":
+    "send a clearly marked test page (no incident) to someone, a team's level-1 on-call or a service's, by every method of their high-urgency rules, and record what arrived and who acknowledged",
   help: "show this help",
 };
 

@@ -182,6 +182,24 @@ describe("parseCommand", () => {
     expect(ok("resolve duplicate of INC-3")).toEqual({ kind: "resolve", summary: "duplicate of INC-3" });
   });
 
+  it("test-page: yourself, a mention, team: or service:, or a bare id; one target only", () => {
+    expect(ok("test-page")).toEqual({ kind: "test_page", self: true });
+    expect(ok("test-page @me")).toEqual({ kind: "test_page", self: true });
+    expect(ok("test-page <@U0ALICE001|alice>")).toEqual({ kind: "test_page", userId: "U0ALICE001" });
+    expect(ok("test-page team:checkout")).toEqual({ kind: "test_page", team: "checkout" });
+    expect(ok("testpage SERVICE:cart")).toEqual({ kind: "test_page", service: "cart" });
+    expect(ok("test-page @alice")).toEqual({ kind: "test_page", word: "alice" });
+    expect(err("test-page alice bob")).toMatchObject({
+      code: "unexpected_argument",
+      usage: USAGE["test-page"],
+    });
+    expect(err("test-page <script>")).toMatchObject({
+      code: "invalid_argument",
+      problem: '"<script>" is not a person, team or service id',
+    });
+    expect(err("test-page team:")).toMatchObject({ code: "invalid_argument" });
+  });
+
   it("list, help, empty, unknown", () => {
     expect(ok("list")).toEqual({ kind: "list" });
     expect(err("list all")).toMatchObject({ code: "unexpected_argument", usage: USAGE.list });

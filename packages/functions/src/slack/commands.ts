@@ -10,7 +10,7 @@ import {
   parseUpdate,
   refThenText,
 } from "./command-args";
-import { parseAction, parseCover, parseMaintenance, parseMe } from "./command-args-oncall";
+import { parseAction, parseCover, parseMaintenance, parseMe, parseTestPage } from "./command-args-oncall";
 import type { ParseResult, Subcommand } from "./command-types";
 import { fail, incidentNumber, quote, tokens } from "./command-usage";
 
@@ -118,6 +118,8 @@ const ALIASES = new Map<string, Subcommand>([
   ["ai", "action"],
   ["actions", "actions"],
   ["me", "me"],
+  ["test-page", "test-page"],
+  ["testpage", "test-page"],
   ["help", "help"],
 ]);
 
@@ -202,6 +204,8 @@ export function parseCommand(text: string): ParseResult {
       return { ok: true, command: { kind: "help" } };
     case "me":
       return parseMe(args);
+    case "test-page":
+      return parseTestPage(args);
     case "action":
       return parseAction(args);
     case "actions": {

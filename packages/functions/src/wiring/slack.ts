@@ -4,6 +4,7 @@ import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
+import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
@@ -56,6 +57,7 @@ export function slackHandlerDeps(platform: Platform): SlackHandlerDeps {
     overrides: directoryStore,
     notifyRules: new PersonalRulesStore(directoryStore),
     contacts: new ContactStore(directoryStore),
+    testPages: { store: new TestPageRequestStore(db, tableName), directory: directoryStore },
     permissions: { admins: list(env.FIREBREAK_SLACK_ADMINS) },
     ...(platform.clock ? { clock: platform.clock } : {}),
     ...dashboardLinks(platform),

@@ -192,7 +192,7 @@ export const HTTP_FUNCTIONS = {
     handler: "packages/functions/src/api-directory.handler",
     routes: ["PUT /api/directory", "POST /api/oncall/overrides", "DELETE /api/oncall/overrides/{id}"],
   },
-  /** Paging reads: the page trace of an incident and the directory's coverage (a small bundle of their own). */
+  /** Paging reads: the page trace of an incident and the directory's coverage (a small bundle of their own); test pages. */
   ApiPaging: {
     handler: "packages/functions/src/api-paging.handler",
     routes: [
@@ -200,6 +200,8 @@ export const HTTP_FUNCTIONS = {
       "GET /api/oncall/coverage",
       "GET /api/oncall/calendar",
       "GET /api/budgets",
+      "POST /api/test-pages",
+      "GET /api/test-pages/{id}",
     ],
   },
   /** Postmortem action items and the risk view (core/action-items; a small bundle of their own). */

@@ -6,6 +6,7 @@ import { RotationCalendars } from "./calendar";
 import { ErrorNote, type Notice, NoticeBox, ServiceLinks } from "./common";
 import { CoverageCard } from "./coverage";
 import { NotifyRulesCard } from "./notify-rules";
+import { TestPageCard } from "./test-page";
 
 /**
  * Who is on call now and next, per team and escalation level (GET /api/oncall), and the runtime
@@ -77,6 +78,7 @@ export function OnCallView({
         onCancel={(id) => act(`${id} cancelled.`, () => api.cancelShiftOverride(id))}
       />
       <NotifyRulesCard personId={personId} admin={admin} people={people} />
+      <TestPageCard personId={personId} canTestOthers={canAct} people={people} teams={teams ?? []} />
       <HeartbeatsCard heartbeats={heartbeats} />
       <CoverageCard version={overrides} />
       <RotationCalendars version={overrides} />
