@@ -72,6 +72,11 @@ export type MethodStatus = "verified" | "pending" | "unverified" | "no_address";
 
 export const METHOD_LABEL: Record<ContactMethod, string> = { slack: "Slack DM", sms: "SMS", voice: "call" };
 
+/** A phone shown with its last four digits (`••••0123`); a Slack id as it is. */
+export function maskAddress(method: ContactMethod, address: string): string {
+  return method === "slack" ? address : `••••${address.slice(-4)}`;
+}
+
 /** The address a method reaches the person at. */
 export function addressOf(
   person: Pick<Person, "slackUserId" | "phone">,

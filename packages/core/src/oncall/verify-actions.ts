@@ -28,6 +28,7 @@ import {
   METHOD_LABEL,
   type MethodVerification,
   type MethodView,
+  maskAddress,
   methodViews,
   VERIFY_CODE_TTL_MS,
   VERIFY_RESEND_MS,
@@ -58,10 +59,7 @@ const MAX_ATTEMPTS = 20;
 
 export const VERIFY_EVENT = "oncall.verification_requested";
 
-/** A phone shown with its last four digits: `••••0123`. */
-export function maskAddress(method: ContactMethod, address: string): string {
-  return method === "slack" ? address : `••••${address.slice(-4)}`;
-}
+export { maskAddress };
 
 export function contactMethodsView(
   applied: Directory | undefined,

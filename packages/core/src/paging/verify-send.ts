@@ -19,12 +19,12 @@ import {
   codeHash,
   METHOD_LABEL,
   type MethodVerification,
+  maskAddress,
   verificationCode,
 } from "../oncall/contact-methods";
 import { ContactStore } from "../oncall/contact-store";
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
-import { maskAddress } from "../oncall/verify-actions";
 import type { OutgoingPage, PageChannel } from "./channels";
 import { FIREBREAK_ACTOR, type PagingDeps } from "./config";
 import { escapeSsml } from "./voice-message";
