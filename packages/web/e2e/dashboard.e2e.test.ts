@@ -1350,6 +1350,30 @@ describe("dashboard in headless Chromium", () => {
     }
   }, 120_000);
 
+  it("sends myself a test page from the on-call page: each method's outcome shows, and no incident opens", async () => {
+    const { context, page, errors } = await signIn("chen", "viewer");
+    try {
+      const before = (await runtime.store.listOpen({ limit: 100 })).items.length;
+      await page.getByRole("link", { name: "On call" }).click();
+      const card = page.getByRole("region", { name: "Test paging" });
+      await card.waitFor({ timeout: STEP_MS });
+      const sent = runtime.fakeSns.published.length;
+      await card.getByRole("button", { name: "Send a test page" }).click();
+      const result = card.locator("[data-test-page-result]");
+      await expect
+        .poll(() => result.locator("p").first().textContent(), { timeout: STEP_MS })
+        .toContain("every method delivered.");
+      expect(await result.locator('tr[data-status="delivered"]').count()).toBeGreaterThanOrEqual(2);
+      // The SMS went to Chen's phone, marked as a test.
+      const sms = runtime.fakeSns.published.slice(sent).find((m) => m.phoneNumber === "+6565550103");
+      expect(sms?.message).toContain("TEST PAGE");
+      expect((await runtime.store.listOpen({ limit: 100 })).items.length).toBe(before);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("never cuts the list off silently: past 200 incidents it offers to load the rest", async () => {
     // 205 resolved incidents from yesterday, written straight to the table (no entries: nobody is paged).
     const yesterday = runtime.clock.now().getTime() - 86_400_000;
