@@ -2,69 +2,40 @@
  * The local runtime: the whole product on one machine, as production with local adapters.
  * `startLocalRuntime` runs its steps in order, each in runtime/: the settings and secrets
  * (settings.ts), DynamoDB Local and the table (table.ts), the fakes (fakes.ts), the Platform
- * (platform.ts), the HTTP server and its routes (server.ts, routes.ts, events.ts); stop.ts stops
- * what was started, in reverse order. The bus's consumers, the outbox and the timers are here.
+ * (platform.ts), the bus's consumers (bus.ts), the outbox's stream poller (outbox.ts), the HTTP
+ * server and its routes (server.ts, routes.ts, events.ts), the timers (schedule.ts); stop.ts
+ * stops what was started, in reverse order.
  */
-import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { AuthRole } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
-import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
+import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { type Log, silentLog } from "@firebreak/core/shared/log";
 import { createDocumentClient } from "@firebreak/core/storage/client";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import {
-  createActionItemPullHandler,
-  createActionItemSyncHandler,
-} from "@firebreak/functions/action-item-sync";
-import { createCoverageHandler } from "@firebreak/functions/coverage";
-import { createEscalationHandler } from "@firebreak/functions/escalation";
-import { createHeartbeatsHandler } from "@firebreak/functions/heartbeats";
 import type { SnsHttp } from "@firebreak/functions/integrations/app";
-import { createMaintenanceHandler } from "@firebreak/functions/maintenance";
-import { createOutboxHandler } from "@firebreak/functions/outbox";
-import { createPagerHandler } from "@firebreak/functions/pager";
-import { createPostmortemHandler } from "@firebreak/functions/postmortem";
-import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
-import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
-import { actionItemSyncDeps } from "@firebreak/functions/wiring/action-items";
-import { maintenanceReleaseDeps } from "@firebreak/functions/wiring/alarm-ingest";
-import { heartbeatSweepDeps } from "@firebreak/functions/wiring/integrations";
-import { coverageCheckDeps, pagingDeps } from "@firebreak/functions/wiring/paging";
-import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
-import { exportDeps } from "@firebreak/functions/wiring/postmortem-export";
-import { slackWorkerDeps } from "@firebreak/functions/wiring/slack";
-import {
-  ACTION_ITEM_PULL,
-  activeBusConsumers,
-  type BusConsumerName,
-  COVERAGE,
-  ESCALATION,
-  HEARTBEATS,
-  MAINTENANCE,
-  OUTBOX,
-} from "@firebreak/functions/wiring/topology";
-import type { ScheduledEvent } from "aws-lambda";
-import { lambdaContext } from "./apigw";
+import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { DynamoLocal } from "./dynamo-local";
 import type { FakeS3 } from "./fake-s3";
 import type { FakeSlack } from "./fake-slack";
 import type { FakeSmsVoice } from "./fake-sms-voice";
 import type { FakeSns } from "./fake-sns";
 import { isLoopbackHost } from "./local-guard";
+import { subscribeBusConsumers } from "./runtime/bus";
 import { eventRouter } from "./runtime/events";
 import { startPageFakes, startPostmortemS3 } from "./runtime/fakes";
+import { startOutbox } from "./runtime/outbox";
 import { localDeadLetters, localPlatform } from "./runtime/platform";
 import { httpFunctions } from "./runtime/routes";
+import { scheduledRuns, startTimers } from "./runtime/schedule";
 import { startHttpServer } from "./runtime/server";
 import { eventsTokenOf, runtimeSecrets, runtimeSettings, slackConfigOf } from "./runtime/settings";
 import { type Started, stopper } from "./runtime/stop";
 import { ensureTable, loadDemoDirectory, startDynamo } from "./runtime/table";
-import { startStreamPoller } from "./stream-poller";
 
 export { LOCAL_SIGNING_SECRET } from "./runtime/settings";
 
@@ -171,21 +142,6 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-/** The event EventBridge Scheduler's rule sends the Escalation function every minute. */
-function scheduledEvent(): ScheduledEvent {
-  return {
-    version: "0",
-    id: randomUUID(),
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: "000000000000",
-    time: new Date().toISOString(),
-    region: "local",
-    resources: [],
-    detail: {},
-  };
-}
-
 /**
  * Starts the whole product on this machine: DynamoDB Local, the table, and one HTTP server. It is
  * production with local adapters: the same handler modules, built through the same wiring functions
@@ -223,73 +179,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       return paging;
     };
     const s3 = await startPostmortemS3(settings, started);
-    // The app bus's consumers: the same handlers, subscribed with the same patterns as the cloud's
-    // rules (BUS_CONSUMERS; an optional one only with its setting, as infra does).
-    const pager = createPagerHandler(pagingOf);
-    const slackWorker = createSlackWorkerHandler(() => slackWorkerDeps(platform));
-    const postmortem = createPostmortemHandler(() => postmortemDeps(platform));
-    const exporter = createPostmortemExportHandler(() => {
-      if (!s3) throw new Error("FIREBREAK_POSTMORTEM_BUCKET is not set");
-      return exportDeps(platform, s3);
-    });
-    const actionItemSync = createActionItemSyncHandler(() => actionItemSyncDeps(platform));
-    const consumers: Record<BusConsumerName, (event: BusEvent) => Promise<unknown>> = {
-      Pager: (event) => pager(event, lambdaContext("Pager")),
-      ActionItemSync: (event) => actionItemSync(event, lambdaContext("ActionItemSync")),
-      SlackWorker: (event) => slackWorker(event, lambdaContext("SlackWorker")),
-      Postmortem: (event) => postmortem(event, lambdaContext("Postmortem")),
-      PostmortemExport: async (event) => {
-        const result = await exporter(event, lambdaContext("PostmortemExport"));
-        if (result.status === "exported")
-          log.info(
-            `postmortem exported to the local fake S3: ${result.keys
-              .map((k) => `s3://${settings.FIREBREAK_POSTMORTEM_BUCKET}/${k}`)
-              .join(", ")}`,
-          );
-        return result;
-      },
-    };
-    for (const [name, consumer] of activeBusConsumers(settings)) {
-      const handle = consumers[name];
-      bus.subscribe(name, consumer.pattern, async (event) => {
-        await handle(event);
-      });
-    }
-    bus.tap((event) => log.info(`event ${event["detail-type"]}: ${event.detail.detail.summary}`));
-
-    // The outbox: the table's stream (filtered as the cloud's event source mapping) → the same
-    // handler as on Lambda → the in-process bus. With a data folder, from a durable checkpoint (and
-    // from the oldest record without one, as the cloud's mapping starts at TRIM_HORIZON), so a
-    // restart after a crash dispatches what was committed but not yet dispatched. The in-process
-    // bus is not durable as EventBridge is: a batch counts as published (and is checkpointed) only
-    // once its consumers have handled it, or a kill -9 in between would lose its pages for good.
-    const outbox = createOutboxHandler(() => ({
-      publisher: { publish: (events) => bus.publishAndWait(events) },
-      deadLetters,
-    }));
-    const startOutboxPoller = () =>
-      startStreamPoller({
-        endpoint: dynamo.endpoint,
-        tableName,
-        log,
-        filter: OUTBOX.filter,
-        ...(dataDir
-          ? {
-              checkpointFile: join(dataDir, `stream-checkpoint.${tableName}.json`),
-              startingPosition: "TRIM_HORIZON" as const,
-            }
-          : {}),
-        onRecords: (event) => outbox(event, lambdaContext("Outbox")),
-      });
-    started.poller = await startOutboxPoller();
-    afterDynamoRestart = async () => {
-      // On disk, the table, its stream and the checkpoint survive: the poller reconnects by itself.
-      // In memory, they are gone: a new table, and a poller on its new stream.
-      await ensureTable(dynamo.endpoint, tableName, log);
-      if (dataDir) return;
-      await started.poller?.stop();
-      started.poller = await startOutboxPoller();
-    };
+    subscribeBusConsumers({ bus, platform, settings, pagingOf, s3, log });
+    afterDynamoRestart = await startOutbox({ dynamo, tableName, dataDir, bus, deadLetters, log, started });
     const routeEvent = eventRouter({ platform, deadLetters, log });
 
     // The dev sign-in exists only while the server listens on loopback (see local-guard.ts).
@@ -297,14 +188,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const localAuth = { devSignIn: isLoopbackHost(host), secureCookies: false };
     const eventsToken = eventsTokenOf(dataDir, settings);
     const http = httpFunctions({ platform, localAuth, pagingOf, deadLetters });
-    // The schedule: the same Escalation handler, on a timer.
-    const escalation = createEscalationHandler(pagingOf);
-    const maintenance = createMaintenanceHandler(() => maintenanceReleaseDeps(platform, deadLetters));
-    const releaseMaintenance = () => maintenance(scheduledEvent(), lambdaContext("MaintenanceRelease"));
-    const heartbeats = createHeartbeatsHandler(() => heartbeatSweepDeps(platform, deadLetters));
-    const sweepHeartbeats = () => heartbeats(scheduledEvent(), lambdaContext("HeartbeatSweep"));
-    const coverage = createCoverageHandler(() => coverageCheckDeps(platform));
-    const checkCoverage = () => coverage(scheduledEvent(), lambdaContext("CoverageCheck"));
+    const runs = scheduledRuns({ platform, pagingOf, deadLetters });
     const tokens = new TokenStore(db, tableName, options.clock);
     const sessionKey = secrets.SessionKey!;
 
@@ -323,45 +207,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     settings.FIREBREAK_DASHBOARD_URL ||= url;
     paging = pagingDeps(platform);
     const wiredPaging = paging;
-    const schedules = [
-      { handler: ESCALATION.handler, intervalMs: options.sweepIntervalMs ?? ESCALATION.intervalMs },
-      { handler: MAINTENANCE.handler, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE.intervalMs },
-      { handler: HEARTBEATS.handler, intervalMs: HEARTBEATS.intervalMs },
-      { handler: COVERAGE.handler, intervalMs: COVERAGE.intervalMs },
-      { handler: ACTION_ITEM_PULL.handler, intervalMs: ACTION_ITEM_PULL.intervalMs },
-    ];
-    const sweeper = setInterval(() => {
-      escalation(scheduledEvent(), lambdaContext("Escalation")).catch((error: unknown) =>
-        log.error(`escalation sweep failed: ${String(error)}`),
-      );
-    }, schedules[0]!.intervalMs);
-    sweeper.unref();
-    started.timers.push(sweeper);
-    const maintenanceTimer = setInterval(() => {
-      releaseMaintenance().catch((error: unknown) =>
-        log.error(`maintenance release failed: ${String(error)}`),
-      );
-    }, schedules[1]!.intervalMs);
-    maintenanceTimer.unref();
-    started.timers.push(maintenanceTimer);
-    const heartbeatTimer = setInterval(() => {
-      sweepHeartbeats().catch((error: unknown) => log.error(`heartbeat sweep failed: ${String(error)}`));
-    }, schedules[2]!.intervalMs);
-    heartbeatTimer.unref();
-    started.timers.push(heartbeatTimer);
-    const coverageTimer = setInterval(() => {
-      checkCoverage().catch((error: unknown) => log.error(`coverage check failed: ${String(error)}`));
-    }, schedules[3]!.intervalMs);
-    coverageTimer.unref();
-    started.timers.push(coverageTimer);
-    const pullActionItems = createActionItemPullHandler(() => actionItemSyncDeps(platform));
-    const actionItemTimer = setInterval(() => {
-      pullActionItems(scheduledEvent(), lambdaContext("ActionItemPull")).catch((error: unknown) =>
-        log.error(`action item sync failed: ${String(error)}`),
-      );
-    }, schedules[4]!.intervalMs);
-    actionItemTimer.unref();
-    started.timers.push(actionItemTimer);
+    const schedules = startTimers({ options, platform, runs, log, started });
     if (dataDir)
       writeFileSync(
         join(dataDir, "runtime.json"),
@@ -389,9 +235,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       slack: { signingSecret: slackConfig.signingSecret, teamId: slackConfig.teamId },
       auth: { tokens, sessionKey },
       eventsToken,
-      releaseMaintenance,
-      sweepHeartbeats,
-      checkCoverage,
+      releaseMaintenance: runs.releaseMaintenance,
+      sweepHeartbeats: runs.sweepHeartbeats,
+      checkCoverage: runs.checkCoverage,
       schedules,
       clock: options.clock ?? systemClock,
       eventHeaders: { "content-type": "application/json", authorization: `Bearer ${eventsToken}` },
