@@ -3,8 +3,8 @@
  * writes and the results its use cases answer. The flows and their guarantees: service.ts.
  */
 
-import { createHash } from "node:crypto";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { digestId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import * as z from "@firebreak/core/shared/zod";
 import type { Actor, Incident, Severity } from "../incident/model";
@@ -158,8 +158,6 @@ export const ackTokenSchema = z.string().check(z.trim(), z.minLength(1), z.maxLe
 
 // Page ids
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 /**
  * The deterministic id of a page: 128 bits of SHA-256 over what makes the page unique, written
  * like a ULID (26 Crockford characters) so that an ack link packs it into 16 bytes. It is not a
@@ -179,30 +177,17 @@ export function pageIdFor(parts: {
 }): string {
   const episode = parts.episode && parts.episode > 1 ? [parts.episode] : [];
   const subject = parts.subject ? [`subject:${parts.subject}`] : [];
-  const digest = createHash("sha256")
-    .update(
-      JSON.stringify([
-        "firebreak/page/v1",
-        parts.incidentId,
-        parts.purpose,
-        parts.level,
-        parts.round,
-        parts.targetKey,
-        parts.channel,
-        ...episode,
-        ...subject,
-      ]),
-    )
-    .digest()
-    .subarray(0, 16);
-  let n = 0n;
-  for (const byte of digest) n = (n << 8n) | BigInt(byte);
-  let out = "";
-  for (let i = 0; i < 26; i++) {
-    out = (CROCKFORD[Number(n & 31n)] ?? "0") + out;
-    n >>= 5n;
-  }
-  return out;
+  return digestId([
+    "firebreak/page/v1",
+    parts.incidentId,
+    parts.purpose,
+    parts.level,
+    parts.round,
+    parts.targetKey,
+    parts.channel,
+    ...episode,
+    ...subject,
+  ]);
 }
 
 // Results

@@ -202,7 +202,7 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
         : `this number was not paged for INC-${"incidentNumber" in reply ? reply.incidentNumber : "?"} (or it is resolved)`,
     );
 
-  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const now = (deps.clock ?? systemClock).now().toISOString();
   const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;
   if (!(await deps.pages.claimInboundSms(sms.inboundMessageId, now, keepUntil)))
     return { outcome: "duplicate", inboundMessageId: sms.inboundMessageId };
@@ -296,7 +296,7 @@ async function testPageReply(
   const testDeps = testAckDepsOf(deps);
   const send = await testPageForSms(testDeps, people, newest);
   if (!send) return undefined;
-  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const now = (deps.clock ?? systemClock).now().toISOString();
   const keepUntil = Math.floor(Date.parse(now) / 1000) + CLAIM_TTL_SECONDS;
   if (!(await deps.pages.claimInboundSms(sms.inboundMessageId, now, keepUntil)))
     return { outcome: "duplicate", inboundMessageId: sms.inboundMessageId };

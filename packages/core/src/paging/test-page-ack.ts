@@ -10,6 +10,7 @@
  *   newest open incident page, the reply acknowledges the test page (its SMS, else its call); a
  *   second reply is not about it any more and goes on to the incident path.
  */
+import { systemClock } from "@firebreak/core/shared/clock";
 import { type AckKey, verifyAckLink } from "./ack-link";
 import { configOf, type PagingDeps } from "./config";
 import { type TestAckVia, type TestPageSend, TestPageStore } from "./test-page-store";
@@ -54,7 +55,7 @@ async function readTestLink(
   token: unknown,
 ): Promise<{ send: TestPageSend; subject: TestLinkSubject } | undefined> {
   if (typeof token !== "string" || !TOKEN.test(token.trim())) return undefined;
-  const now = (deps.clock ?? { now: () => new Date() }).now();
+  const now = (deps.clock ?? systemClock).now();
   const verified = verifyAckLink(token.trim(), [deps.ackKey, ...(deps.previousAckKeys ?? [])], now);
   // Not valid (malformed, forged, expired): the incident path answers it as it answers any link.
   if ("error" in verified) return undefined;
@@ -92,7 +93,7 @@ export async function acknowledgeTestPageByLink(
 ): Promise<TestLinkResult | undefined> {
   const link = await readTestLink(deps, token);
   if (!link) return undefined;
-  const at = (deps.clock ?? { now: () => new Date() }).now().toISOString();
+  const at = (deps.clock ?? systemClock).now().toISOString();
   const fresh = await deps.testPages.acknowledge(link.send.testPageId, link.send.sendId, at, "link");
   if (!fresh) return { ok: false, reason: "already_used", subject: link.subject };
   return { ok: true, subject: link.subject, token: String(token).trim() };
@@ -109,7 +110,7 @@ export async function testPageForSms(
   people: ReadonlyArray<{ id: string }>,
   newerThan: string | undefined,
 ): Promise<TestPageSend | undefined> {
-  const now = (deps.clock ?? { now: () => new Date() }).now();
+  const now = (deps.clock ?? systemClock).now();
   const since = new Date(now.getTime() - deps.ackLinkTtlMs).toISOString();
   const last = (
     await Promise.all(people.map(async (p) => ({ personId: p.id, last: await deps.testPages.lastFor(p.id) })))
@@ -130,6 +131,6 @@ export function acknowledgeTestSend(
   send: TestPageSend,
   via: TestAckVia,
 ): Promise<boolean> {
-  const at = (deps.clock ?? { now: () => new Date() }).now().toISOString();
+  const at = (deps.clock ?? systemClock).now().toISOString();
   return deps.testPages.acknowledge(send.testPageId, send.sendId, at, via);
 }

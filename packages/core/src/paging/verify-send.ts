@@ -12,6 +12,7 @@
  * - A channel that fails (or is not configured) is recorded on the method (`sendError`) with an
  *   `oncall.verification_sent` entry saying so: the person sees it in the dashboard and the CLI.
  */
+import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import { retryOnConflict } from "../events/backoff";
 import {
@@ -98,7 +99,7 @@ export async function sendVerification(
     const stored = await contacts.get();
     const person = stored.applied?.people.find((p) => p.id === personId);
     const record = stored.items[personId]?.[method];
-    const stale = staleReason(person, method, record, requestId, (deps.clock?.now() ?? new Date()).getTime());
+    const stale = staleReason(person, method, record, requestId, (deps.clock ?? systemClock).now().getTime());
     if (stale || !person || !record) return { skip: stale ?? "no such request" };
     const code = verificationCode(deps.ackKey.secret, requestId, record.address);
     const hash = codeHash(requestId, code);
@@ -167,7 +168,7 @@ async function recordSent(
     const stored = await contacts.get();
     const current = stored.items[person.id]?.[method];
     if (!current || current.requestId !== requestId || current.status !== "pending") return;
-    const now = (deps.clock?.now() ?? new Date()).toISOString();
+    const now = (deps.clock ?? systemClock).now().toISOString();
     const updated: MethodVerification = { ...current, ...(error ? { sendError: error } : { sentAt: now }) };
     const label = `${person.name}'s ${METHOD_LABEL[method]} (${maskAddress(method, record.address)})`;
     await contacts.save(
