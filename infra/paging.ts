@@ -5,8 +5,12 @@
  *   `{type: topic, arn}` target). The directory may name other topics too (any region: a topic
  *   page is published in the region its ARN names).
  * - Function "Pager" (packages/functions/src/pager.handler): invoked asynchronously by a rule on
- *   the app bus for `PAGER_EVENT_TYPES` (declared → roles and first pages; status changes and
- *   acks → the escalation catches up). 2 async retries, then Queue "PagerDlq" (14 days).
+ *   the app bus for its kinds (BUS_CONSUMERS.Pager: declared → roles and first pages; status
+ *   changes and acks → the escalation catches up). 2 async retries, then Queue "PagerDlq" (14 days).
+ * - Function "TestSender" (packages/functions/src/test-sender.handler): the same channels, links,
+ *   permissions and retries as the Pager, on its own rule (BUS_CONSUMERS.TestSender): a contact
+ *   method's verification message and test pages. A function of its own keeps the Pager's bundle to
+ *   what an incident's pages need; its failures go to PagerDlq too.
  * - Function "Escalation" (packages/functions/src/escalation.handler), run by Cron
  *   "EscalationCron" every minute: one sweep of the due escalations. No retries (the next minute
  *   sweeps again); a failed sweep goes to Queue "EscalationDlq" (14 days), so its depth shows it.
@@ -16,23 +20,22 @@
  *   every hour: new coverage gaps of the next 14 days become one event (the Slack worker posts it
  *   to the teams' alert channels). Linked to Table only; no retries (the next hour checks again);
  *   a failed check goes to EscalationDlq, beside the escalation sweep's.
- * Links: Table, SlackBotToken, AckKey (the three functions). `FIREBREAK_ACK_BASE_URL` is the
+ * Links: Table, SlackBotToken, AckKey (Pager, TestSender, Escalation, Ack). `FIREBREAK_ACK_BASE_URL` is the
  * dashboard Router's `/ack` (routed to the API), or the deploy's FIREBREAK_ACK_BASE_URL.
  *
  * - Voice pages (optional, FIREBREAK_VOICE_ORIGINATION: the ARN of an End User Messaging phone
- *   number or pool): Pager and Escalation get `sms-voice:SendVoiceMessage` on that ARN alone (and on
+ *   number or pool): Pager, TestSender and Escalation get `sms-voice:SendVoiceMessage` on that ARN alone (and on
  *   the configuration set, when FIREBREAK_VOICE_CONFIGURATION_SET names one), and the voice settings.
  * - SMS replies (optional, FIREBREAK_SMS_INBOUND_TOPIC_ARN: the two-way SMS topic End User Messaging
  *   publishes to): TopicSubscription "SmsInboundSubscription" (https) of that topic to the API's
  *   `POST /sms/inbound` (the Ack function, which confirms it and verifies every signature); Ack gets
  *   the topic's ARN, AlarmIngestDlq (malformed payloads) and `sns:Publish` (the "Acknowledged" reply).
  *
- * IAM: `sns:Publish` on `*` for Pager and Escalation (and Ack with SMS replies). Direct SMS
+ * IAM: `sns:Publish` on `*` for Pager, TestSender and Escalation (and Ack with SMS replies). Direct SMS
  * (`PhoneNumber`) has no resource ARN, so AWS only accepts `*` for it (SNS_PUBLISH_REASON); topics
  * in the directory are the team's own and may live in any region or account.
  */
 
-import { PAGER_EVENT_TYPES } from "../packages/core/src/paging/bus";
 import {
   BUS_CONSUMERS,
   COVERAGE,
@@ -47,10 +50,9 @@ import { ackKey, slackBotToken } from "./secrets";
 import { table } from "./storage";
 import { router } from "./web";
 
-export { PAGER_EVENT_TYPES };
-
 export const PAGING_HANDLERS = {
   pager: BUS_CONSUMERS.Pager.handler,
+  testSender: BUS_CONSUMERS.TestSender.handler,
   escalation: ESCALATION.handler,
   ack: HTTP_FUNCTIONS.Ack.handler,
 };
@@ -65,6 +67,7 @@ export const SNS_PUBLISH_REASON =
   'direct SMS (Publish with PhoneNumber) has no resource ARN: AWS requires Resource "*"; directory topics are user-managed ARNs';
 
 export const PAGER_PATTERN = sstBusPattern(BUS_CONSUMERS.Pager.pattern);
+export const TEST_SENDER_PATTERN = sstBusPattern(BUS_CONSUMERS.TestSender.pattern);
 
 const snsPublish = { actions: ["sns:Publish"], resources: ["*"] };
 /**
@@ -113,22 +116,29 @@ export const pagerDlq = new sst.aws.Queue("PagerDlq", {
   transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },
 });
 
-export const pager = new sst.aws.Function("Pager", {
-  handler: PAGING_HANDLERS.pager,
-  link: [table, slackBotToken, ackKey],
-  // Lambda sends a failed async invocation to its on-failure destination with the function's role.
-  permissions: [snsPublish, ...voice, { actions: ["sqs:SendMessage"], resources: [pagerDlq.arn] }],
-  environment: { ...environment, ...voiceEnvironment },
-  retries: 2,
-  timeout: "60 seconds",
-  transform: {
-    eventInvokeConfig: {
-      destinationConfig: { onFailure: { destination: pagerDlq.arn } },
+/** A sender on the app bus: the pager's channels, links and permissions; 2 retries, then PagerDlq. */
+function sender(name: string, handler: string) {
+  return new sst.aws.Function(name, {
+    handler,
+    link: [table, slackBotToken, ackKey],
+    // Lambda sends a failed async invocation to its on-failure destination with the function's role.
+    permissions: [snsPublish, ...voice, { actions: ["sqs:SendMessage"], resources: [pagerDlq.arn] }],
+    environment: { ...environment, ...voiceEnvironment },
+    retries: 2,
+    timeout: "60 seconds",
+    transform: {
+      eventInvokeConfig: {
+        destinationConfig: { onFailure: { destination: pagerDlq.arn } },
+      },
     },
-  },
-});
+  });
+}
 
+export const pager = sender("Pager", PAGING_HANDLERS.pager);
 export const pagerRule = bus.subscribe("Pager", pager, { pattern: PAGER_PATTERN });
+
+export const testSender = sender("TestSender", PAGING_HANDLERS.testSender);
+export const testSenderRule = bus.subscribe("TestSender", testSender, { pattern: TEST_SENDER_PATTERN });
 
 export const escalationDlq = new sst.aws.Queue("EscalationDlq", {
   transform: { queue: { messageRetentionSeconds: DLQ_RETENTION_SECONDS } },

@@ -42,7 +42,7 @@ export const SCOPED_GRANTS: Record<string, string> = {
   "s3:PutObject":
     "PostmortemExport only, on arn:aws:s3:::<FIREBREAK_POSTMORTEM_BUCKET>/postmortems/*: the optional postmortem export",
   "sms-voice:SendVoiceMessage":
-    "Pager and Escalation only, on the FIREBREAK_VOICE_ORIGINATION phone number or pool ARN (and its configuration set): the optional voice pages",
+    "Pager, TestSender and Escalation only, on the FIREBREAK_VOICE_ORIGINATION phone number or pool ARN (and its configuration set): the optional voice pages",
 };
 
 /** The managed policies a function role may carry. */

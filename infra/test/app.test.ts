@@ -9,7 +9,6 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { classifyAlarm } from "../../packages/core/src/alarm/classify";
 import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
-import { PAGER_EVENT_TYPES } from "../../packages/core/src/paging/bus";
 import { keys } from "../../packages/core/src/storage/keys";
 import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
 import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
@@ -48,6 +47,7 @@ const HANDLERS = {
   slack: "packages/functions/src/slack.handler",
   slackWorker: "packages/functions/src/slack-worker.handler",
   pager: "packages/functions/src/pager.handler",
+  testSender: "packages/functions/src/test-sender.handler",
   escalation: "packages/functions/src/escalation.handler",
   ack: "packages/functions/src/ack.handler",
   integrations: "packages/functions/src/integrations.handler",
@@ -1102,33 +1102,36 @@ describe("paging", () => {
   const linksOf = (handler: string) =>
     Object.keys(app.builds.find((b) => b.handler === handler)?.links ?? {}).sort();
 
-  it("invokes Pager from an app-bus rule on exactly the paging events", () => {
-    const fn = lambdaFor(HANDLERS.pager);
-    const rule = only("aws:cloudwatch/eventRule:EventRule", byName("BusSubscriberPagerRule"));
+  const PAGER_KINDS = [
+    "incident.declared",
+    "incident.status_changed",
+    "page.acknowledged",
+    "incident.severity_changed",
+    "incident.alarm_attached",
+    "incident.responder_requested",
+    "incident.escalation_requested",
+  ];
+  const TEST_SENDER_KINDS = ["oncall.verification_requested", "page.test_requested"];
+
+  it.each([
+    ["Pager", HANDLERS.pager, PAGER_KINDS],
+    ["TestSender", HANDLERS.testSender, TEST_SENDER_KINDS],
+  ])("invokes %s from an app-bus rule on exactly its events", (name, handler, kinds) => {
+    const fn = lambdaFor(handler);
+    const rule = only("aws:cloudwatch/eventRule:EventRule", byName(`BusSubscriber${name}Rule`));
     const bus = only("aws:cloudwatch/eventBus:EventBus", byName("BusBus"));
     expect(rule.inputs.eventBusName).toBe(state(bus, "name"));
     expect(JSON.parse(rule.inputs.eventPattern as string)).toStrictEqual({
       source: ["firebreak"],
-      "detail-type": [...PAGER_EVENT_TYPES],
+      "detail-type": kinds,
     });
-    expect(PAGER_EVENT_TYPES).toEqual([
-      "incident.declared",
-      "incident.status_changed",
-      "page.acknowledged",
-      "incident.severity_changed",
-      "incident.alarm_attached",
-      "incident.responder_requested",
-      "incident.escalation_requested",
-      "oncall.verification_requested",
-      "page.test_requested",
-    ]);
     const target = only("aws:cloudwatch/eventTarget:EventTarget", (r) => r.inputs.rule === rule.inputs.name);
     expect(plain(target.inputs.arn)).toBe(state(fn, "arn"));
   });
 
-  it("retries Pager twice, then sends to PagerDlq (14 days)", () => {
-    const fn = lambdaFor(HANDLERS.pager);
-    expectAsyncFailuresTo(fn, "PagerDlqQueue", 2);
+  it("retries Pager and TestSender twice, then sends to PagerDlq (14 days)", () => {
+    for (const handler of [HANDLERS.pager, HANDLERS.testSender])
+      expectAsyncFailuresTo(lambdaFor(handler), "PagerDlqQueue", 2);
   });
 
   it("runs Escalation every minute from a schedule rule; a failed sweep goes to EscalationDlq (14 days)", () => {
@@ -1159,14 +1162,17 @@ describe("paging", () => {
     expectAsyncFailuresTo(fn, "EscalationDlqQueue", 0);
   });
 
-  it("links Pager, Escalation and Ack to Table, SlackBotToken and AckKey, with the dashboard's /ack as the link base", () => {
-    for (const handler of [HANDLERS.pager, HANDLERS.escalation, HANDLERS.ack])
+  it("links Pager, TestSender, Escalation and Ack to Table, SlackBotToken and AckKey, with the dashboard's /ack as the link base", () => {
+    for (const handler of [HANDLERS.pager, HANDLERS.testSender, HANDLERS.escalation, HANDLERS.ack])
       expect(linksOf(handler), handler).toEqual(["AckKey", "SlackBotToken", "Table"]);
+    for (const handler of [HANDLERS.pager, HANDLERS.testSender]) {
+      const env = (lambdaFor(handler).inputs.environment as { variables: Record<string, unknown> }).variables;
+      const base = env.FIREBREAK_ACK_BASE_URL as string | { value: string };
+      // The dashboard Router's short CloudFront host, which routes /ack to the API: the link fits an SMS.
+      expect(typeof base === "string" ? base : base.value).toBe(`${app.outputs?.web}/ack`);
+    }
     const env = (lambdaFor(HANDLERS.pager).inputs.environment as { variables: Record<string, unknown> })
       .variables;
-    const base = env.FIREBREAK_ACK_BASE_URL as string | { value: string };
-    // The dashboard Router's short CloudFront host, which routes /ack to the API: the link fits an SMS.
-    expect(typeof base === "string" ? base : base.value).toBe(`${app.outputs?.web}/ack`);
     // Settings unset at deploy are not passed: the functions keep their defaults.
     expect(env).not.toHaveProperty("FIREBREAK_DASHBOARD_URL");
     expect(lambdaFor(HANDLERS.api).inputs.environment ?? {}).not.toHaveProperty("variables.FIREBREAK_ADMINS");
@@ -1175,8 +1181,8 @@ describe("paging", () => {
       expect(linksOf(handler)).not.toContain("AckKey");
   });
 
-  it("lets Pager and Escalation publish to SNS (topics and direct SMS); not the others", () => {
-    for (const handler of [HANDLERS.pager, HANDLERS.escalation])
+  it("lets Pager, TestSender and Escalation publish to SNS (topics and direct SMS); not the others", () => {
+    for (const handler of [HANDLERS.pager, HANDLERS.testSender, HANDLERS.escalation])
       expect(allows(lambdaFor(handler), "sns:Publish", "*"), handler).toBe(true);
     for (const handler of [HANDLERS.ack, HANDLERS.api, HANDLERS.slack])
       expect(allows(lambdaFor(handler), "sns:Publish", "*"), handler).toBe(false);
@@ -1269,14 +1275,16 @@ describe("voice pages and SMS replies (optional)", () => {
     expect(allows(lambdaFor(HANDLERS.ack), "sns:Publish", "*")).toBe(false);
   });
 
-  it("lets Pager and Escalation alone send voice messages, from the origination identity only", () => {
+  it("lets Pager, TestSender and Escalation alone send voice messages, from the origination identity only", () => {
     const grants = voiceGrants(withVoice);
-    expect(grants.map((g) => g.handler).sort()).toEqual([HANDLERS.escalation, HANDLERS.pager].sort());
+    expect(grants.map((g) => g.handler).sort()).toEqual(
+      [HANDLERS.escalation, HANDLERS.pager, HANDLERS.testSender].sort(),
+    );
     for (const grant of grants) {
       expect(grant.actions).toEqual(["sms-voice:SendVoiceMessage"]);
       expect(grant.resources).toEqual([ORIGINATION]);
     }
-    for (const handler of [HANDLERS.pager, HANDLERS.escalation])
+    for (const handler of [HANDLERS.pager, HANDLERS.testSender, HANDLERS.escalation])
       expect(fnIn(withVoice, handler).inputs.environment).toMatchObject({
         variables: { FIREBREAK_VOICE_ORIGINATION: ORIGINATION, FIREBREAK_VOICE_SEVERITIES: "SEV1" },
       });

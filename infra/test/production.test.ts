@@ -83,7 +83,7 @@ describe("production configuration", () => {
       FIREBREAK_ADMINS: "alice,U0ADMIN01",
       FIREBREAK_DASHBOARD_URL: "https://firebreak.example.com",
     });
-    for (const component of ["Pager", "Escalation", "Ack", "SlackWorker", "SlackHandler"])
+    for (const component of ["Pager", "TestSender", "Escalation", "Ack", "SlackWorker", "SlackHandler"])
       expect(variables(production, component).FIREBREAK_DASHBOARD_URL, component).toBe(
         "https://firebreak.example.com",
       );
@@ -97,7 +97,7 @@ describe("production configuration", () => {
   });
 
   it("builds ack links on FIREBREAK_ACK_BASE_URL when set (a short custom domain), without its trailing slash", () => {
-    for (const component of ["Pager", "Escalation", "Ack"])
+    for (const component of ["Pager", "TestSender", "Escalation", "Ack"])
       expect(variables(production, component).FIREBREAK_ACK_BASE_URL, component).toBe(
         "https://ack.acme.io/ack",
       );

@@ -27,7 +27,8 @@ import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";
 import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
-import { createPagerHandler, PAGER_EVENT_TYPES } from "./pager";
+import { createPagerHandler } from "./pager";
+import { createTestSenderHandler } from "./test-sender";
 import { pagingDeps } from "./wiring/paging";
 import type { Platform } from "./wiring/platform";
 
@@ -116,18 +117,14 @@ async function declare(): Promise<{ incidentId: string; declared: TimelineEntry 
 const ctx = (): Context => lambdaContext("pager");
 
 describe("pager (app-bus consumer)", () => {
-  it("consumes exactly the paging events", () => {
-    expect([...PAGER_EVENT_TYPES]).toEqual([
-      "incident.declared",
-      "incident.status_changed",
-      "page.acknowledged",
-      "incident.severity_changed",
-      "incident.alarm_attached",
-      "incident.responder_requested",
-      "incident.escalation_requested",
-      "oncall.verification_requested",
-      "page.test_requested",
-    ]);
+  it("takes only its kinds: a test sender's request is ignored by the pager, and the other way round", async () => {
+    // Each ignores the other's kinds (only a hand-made invoke could bring them).
+    const { declared } = await declare();
+    const request = busEvent({ ...declared, kind: "page.test_requested", data: { testPageId: "TP-1" } });
+    expect(await createPagerHandler(() => deps())(request, ctx())).toEqual({ status: "ignored" });
+    expect(await createTestSenderHandler(() => deps())(busEvent(declared), ctx())).toEqual({
+      status: "ignored",
+    });
   });
 
   it("pages on incident.declared (SNS and Slack), and a redelivery pages nobody again", async () => {
@@ -193,14 +190,23 @@ describe("pager (app-bus consumer)", () => {
     const noId = busEvent(declared);
     noId.detail = { ...noId.detail, incidentId: "" };
     await expect(handler(noId, ctx())).rejects.toBeInstanceOf(ValidationError);
-    // A verification request without its person, method or request id: refused, naming the fields.
+    // A verification request without a valid method or its request id: refused, naming the fields.
+    const sender = createTestSenderHandler(() => deps());
     const bad = busEvent({
       ...declared,
       kind: "oncall.verification_requested",
       incidentId: "CONTACT#alice",
       data: { personId: "alice", method: "email" },
     });
-    await expect(handler(bad, ctx())).rejects.toThrow("lacks its person, method or request");
+    const refused = await sender(bad, ctx()).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).issues.map((i) => i.path)).toEqual([
+      "detail.detail.data.method",
+      "detail.detail.data.requestId",
+    ]);
+    // A test page request without its id: refused the same way.
+    const noPage = busEvent({ ...declared, kind: "page.test_requested", incidentId: "TESTPAGE#x", data: {} });
+    await expect(sender(noPage, ctx())).rejects.toThrow("page.test_requested event");
     // A well-formed one for a request that does not exist sends nothing, and says why.
     const stale = busEvent({
       ...declared,
@@ -208,7 +214,7 @@ describe("pager (app-bus consumer)", () => {
       incidentId: "CONTACT#alice",
       data: { personId: "alice", method: "sms", requestId: "01JNOSUCHREQUEST0000000000" },
     });
-    expect(await handler(stale, ctx())).toEqual({ status: "skipped" });
+    expect(await sender(stale, ctx())).toEqual({ status: "skipped" });
     // The table is gone (or DynamoDB is down): the use case throws and so does the handler.
     const broken = storeFor({ tableName: "does-not-exist", endpoint: await endpointOf() });
     const failing = createPagerHandler(() => deps(broken));
@@ -407,7 +413,7 @@ describe("ack (GET|POST /ack/{token} Lambda)", () => {
   });
 });
 
-describe("pager: test pages (page.test_requested)", () => {
+describe("test sender: test pages (page.test_requested)", () => {
   const ALICE_PHONE = "+447700900101";
   const ALICE_SLACK = "U01ALICE01";
 
@@ -440,7 +446,7 @@ describe("pager: test pages (page.test_requested)", () => {
     slack.calls.filter((c) => c.method === "chat.postMessage" && c.body.channel === ALICE_SLACK);
 
   it("sends each method exactly once, however often and however concurrently the event arrives", async () => {
-    const handler = createPagerHandler(() => deps());
+    const handler = createTestSenderHandler(() => deps());
     const { view, event, testPages } = await requested();
     // Two deliveries at once: each sends what it claimed first; one finding a send the other holds
     // fails (so that Lambda delivers the event again), and nothing is sent twice.
@@ -473,7 +479,7 @@ describe("pager: test pages (page.test_requested)", () => {
   });
 
   it("resends a send whose sender died before recording it, once it is stale, and only then", async () => {
-    const handler = createPagerHandler(() => deps());
+    const handler = createTestSenderHandler(() => deps());
     const { view, event, testPages } = await requested();
     const sms = testSendId(view.id, "alice", "sms");
     // Another sender took the SMS and died: it stays `sending`.
@@ -493,7 +499,7 @@ describe("pager: test pages (page.test_requested)", () => {
 
   it("acknowledges a test page by its SMS link on the Ack function, once, touching no incident", async () => {
     const { view, event, testPages } = await requested();
-    await createPagerHandler(() => deps())(event, ctx());
+    await createTestSenderHandler(() => deps())(event, ctx());
     const path = new URL(/https:\/\/fb\.test\/ack\/\S+/.exec(smsToAlice()[0]!.message)![0]).pathname;
     const ack = createAckHandler(
       () => deps(),

@@ -17,12 +17,13 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
+import type { EventKind } from "../events/catalog";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { Directory } from "../oncall/directory-types";
 import { type BudgetIncident, computeBudget, sloServices } from "./budget";
 
-export const BUDGET_THRESHOLDS_CROSSED = "slo.budget_thresholds_crossed";
+export const BUDGET_THRESHOLDS_CROSSED = "slo.budget_thresholds_crossed" satisfies EventKind;
 export const BUDGET_ACTOR: Actor = { type: "system", id: "budget-check", name: "Error budget check" };
 /** The entry's incidentId (directory-wide events have no incident): the outbox needs one. */
 export const BUDGET_STREAM_ID = "BUDGETS";

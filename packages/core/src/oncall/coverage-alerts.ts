@@ -17,13 +17,14 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
+import type { EventKind } from "../events/catalog";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { ContactRecords } from "./contact-methods";
 import { COVERAGE_DAYS, type CoverageGap, coverageGaps } from "./coverage";
 import type { Directory } from "./directory-types";
 
-export const COVERAGE_GAPS_FOUND = "oncall.coverage_gaps_found";
+export const COVERAGE_GAPS_FOUND = "oncall.coverage_gaps_found" satisfies EventKind;
 export const COVERAGE_ACTOR: Actor = { type: "system", id: "coverage-check", name: "Coverage check" };
 /** The entry's incidentId (directory-wide events have no incident): the outbox needs one. */
 export const COVERAGE_STREAM_ID = "COVERAGE";

@@ -4,8 +4,8 @@
  *
  * 1. `requestVerification` (the person, or an admin): a pending record for the method's address,
  *    with its `oncall.verification_requested` entry in the same transaction. The outbox publishes
- *    it; the pager sends the test message (paging/verify-send.ts), because the pager has the
- *    channels. The request carries no code.
+ *    it; the test sender (functions/paging/test-sender.ts) sends the test message
+ *    (paging/verify-send.ts) through the pager's channels. The request carries no code.
  * 2. The owner reads the code in the message and gives it back: `confirmVerification` (the API,
  *    Slack, the dashboard, the CLI) or a reply by SMS from the phone (`confirmBySms`, from
  *    paging/sms-reply.ts). The method is `verified` for that address, with an

@@ -1,5 +1,5 @@
 /**
- * The pager's side of a test page (test-pages.ts): on `page.test_requested`, every pending method
+ * The test sender's side of a test page (test-pages.ts): on `page.test_requested`, every pending method
  * of every person is sent at once through the real channels (`sendIsolated`: SNS SMS, Slack DM,
  * a call when the voice channel is configured), rendered clearly marked "TEST PAGE — no incident"
  * with a signed one-click ack link (the AckKey of incident pages; the link's "incident" is the test

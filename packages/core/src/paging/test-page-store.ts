@@ -9,8 +9,8 @@
  *
  * Every item expires (TTL `expiresAt`) 30 days after the request. Every write that must happen
  * once is conditional; SDK exceptions are translated here, and only here. Writing a request is
- * `TestPageRequestStore` (test-page-request-store.ts), apart so that the pager and the Ack
- * function, which only send and acknowledge, do not carry it.
+ * `TestPageRequestStore` (test-page-request-store.ts), apart so that the test sender and the
+ * Ack function, which only send and acknowledge, do not carry it.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor } from "../incident/model";

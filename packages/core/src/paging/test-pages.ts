@@ -7,7 +7,7 @@
  * `requestTestPage` resolves the people and their methods (every method of their high-urgency
  * notification rules, at once, whatever its delay) and writes, in one transaction, the record,
  * one send per person and method, each person's rate-limit item (one test page a minute each) and
- * a `page.test_requested` entry, which the outbox publishes; the pager sends them
+ * a `page.test_requested` entry, which the outbox publishes; the test sender sends them
  * (test-page-send.ts) and records each outcome; an ack link or an SMS reply acknowledges
  * (test-page-ack.ts). The API, Slack (`/incident test-page`), the dashboard and the CLI
  * (`firebreak page test`) call these functions.
@@ -144,7 +144,7 @@ function addressOf(person: Person, method: ContactMethod): string | undefined {
 
 /**
  * Requests a test page: resolves the people, checks the requester may, and records it (the
- * pager sends it on its `page.test_requested` event). Answers the record as stored.
+ * test sender sends it on its `page.test_requested` event). Answers the record as stored.
  */
 export async function requestTestPage(
   deps: TestPageDeps,

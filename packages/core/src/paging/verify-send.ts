@@ -1,5 +1,5 @@
 /**
- * Sending a contact method's test message (the pager, on `oncall.verification_requested`; see
+ * Sending a contact method's test message (the test sender, on `oncall.verification_requested`; see
  * oncall/verify-actions.ts): the code by SMS, by Slack DM, or read out by a call, through the same
  * channels as pages.
  *

@@ -10,9 +10,9 @@
  */
 import { ALARM_RULE_PATTERN } from "@firebreak/core/alarm/rule";
 import { DEPLOY_EVENT_PATTERN } from "@firebreak/core/changes/rule";
+import type { EventKind } from "@firebreak/core/events/catalog";
 import type { DetailPattern } from "@firebreak/core/events/dispatcher";
 import { EVENT_SOURCE } from "@firebreak/core/events/publisher";
-import { PAGER_EVENT_TYPES } from "@firebreak/core/paging/bus";
 import { keys } from "@firebreak/core/storage/keys";
 import { SLACK_WORKER_EVENT_TYPES } from "../slack/worker-events";
 
@@ -31,16 +31,44 @@ export interface BusConsumer {
   requires?: string;
 }
 
-const app = (detailTypes: readonly string[], detail?: BusPattern["detail"]): BusPattern => ({
-  source: [EVENT_SOURCE],
-  "detail-type": [...detailTypes],
+/** An app-bus pattern: source `firebreak`, these kinds of the event catalog (core/events/catalog.ts). */
+const app = <const K extends readonly EventKind[]>(detailTypes: K, detail?: BusPattern["detail"]) => ({
+  source: [EVENT_SOURCE] as const,
+  "detail-type": detailTypes,
   ...(detail ? { detail } : {}),
 });
 
-/** Every consumer of the app bus, by its SST name. */
+/**
+ * Every consumer of the app bus, by its SST name, with the kinds it consumes: the one list of
+ * them, read by its rule (infra/), the local bus and its handler (`defineConsumer`).
+ */
 export const BUS_CONSUMERS = {
-  /** Roles and first pages on a declaration; the escalation catches up on status changes and acks. */
-  Pager: { handler: "packages/functions/src/pager.handler", pattern: app(PAGER_EVENT_TYPES) },
+  /**
+   * Roles and first pages on a declaration (`incident.declared`); the escalation brought up to
+   * date at once on a status change or ack (the ladder stops now, not at the next sweep), a
+   * severity change (urgency may have changed), a grouped alarm (the IC hears of it), and a
+   * request to page a responder or escalate.
+   */
+  Pager: {
+    handler: "packages/functions/src/pager.handler",
+    pattern: app([
+      "incident.declared",
+      "incident.status_changed",
+      "page.acknowledged",
+      "incident.severity_changed",
+      "incident.alarm_attached",
+      "incident.responder_requested",
+      "incident.escalation_requested",
+    ]),
+  },
+  /**
+   * What people ask for to check their paging, through the pager's channels but kept out of its
+   * function: a contact method's verification message, and a test page (no incident).
+   */
+  TestSender: {
+    handler: "packages/functions/src/test-sender.handler",
+    pattern: app(["oncall.verification_requested", "page.test_requested"]),
+  },
   /** Incident channels, summaries, stakeholder updates, postmortem links. */
   SlackWorker: {
     handler: "packages/functions/src/slack-worker.handler",
@@ -65,6 +93,10 @@ export const BUS_CONSUMERS = {
 } as const satisfies Record<string, BusConsumer>;
 
 export type BusConsumerName = keyof typeof BUS_CONSUMERS;
+
+/** The kinds a consumer's rule lets through. */
+export type ConsumedKind<N extends BusConsumerName> =
+  (typeof BUS_CONSUMERS)[N]["pattern"]["detail-type"][number];
 
 /** The consumers that exist with these settings (an optional one needs its setting). */
 export function activeBusConsumers(

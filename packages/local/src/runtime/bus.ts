@@ -12,6 +12,7 @@ import { createPagerHandler } from "@firebreak/functions/pager";
 import { createPostmortemHandler } from "@firebreak/functions/postmortem";
 import { createPostmortemExportHandler } from "@firebreak/functions/postmortem-export";
 import { createSlackWorkerHandler } from "@firebreak/functions/slack-worker";
+import { createTestSenderHandler } from "@firebreak/functions/test-sender";
 import { actionItemSyncDeps } from "@firebreak/functions/wiring/action-items";
 import type { Platform } from "@firebreak/functions/wiring/platform";
 import { postmortemDeps } from "@firebreak/functions/wiring/postmortem";
@@ -32,6 +33,7 @@ export function subscribeBusConsumers(wiring: {
 }): void {
   const { bus, platform, settings, pagingOf, s3, log } = wiring;
   const pager = createPagerHandler(pagingOf);
+  const testSender = createTestSenderHandler(pagingOf);
   const slackWorker = createSlackWorkerHandler(() => slackWorkerDeps(platform));
   const postmortem = createPostmortemHandler(() => postmortemDeps(platform));
   const exporter = createPostmortemExportHandler(() => {
@@ -41,6 +43,7 @@ export function subscribeBusConsumers(wiring: {
   const actionItemSync = createActionItemSyncHandler(() => actionItemSyncDeps(platform));
   const consumers: Record<BusConsumerName, (event: BusEvent) => Promise<unknown>> = {
     Pager: (event) => pager(event, lambdaContext("Pager")),
+    TestSender: (event) => testSender(event, lambdaContext("TestSender")),
     ActionItemSync: (event) => actionItemSync(event, lambdaContext("ActionItemSync")),
     SlackWorker: (event) => slackWorker(event, lambdaContext("SlackWorker")),
     Postmortem: (event) => postmortem(event, lambdaContext("Postmortem")),
