@@ -2,7 +2,7 @@
  * The Slack worker: Function "SlackWorker" (packages/functions/src/slack-worker.handler, linked to
  * Table and the SlackBotToken secret) creates incident channels, invites responders, keeps the
  * pinned summary up to date, and posts stakeholder updates and postmortem drafts there. It is invoked asynchronously by a rule on
- * the app bus matching exactly the detail-types of `SLACK_WORKER_EVENT_TYPES` (source
+ * the app bus matching exactly the detail-types of `BUS_CONSUMERS.SlackWorker` (source
  * `firebreak`); 2 async retries, then Queue "SlackWorkerDlq" (14 days).
  *
  * Settings (read at deploy time from the environment, passed to the function when set):

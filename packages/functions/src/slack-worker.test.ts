@@ -17,8 +17,9 @@ import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { lambdaContext } from "../../local/src/apigw";
 import { FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { publisherEnqueue } from "./slack/work";
-import { SLACK_WORKER_EVENT_TYPES, type SlackWorkerDeps } from "./slack/worker";
+import type { SlackWorkerDeps } from "./slack/worker";
 import { createSlackWorkerHandler } from "./slack-worker";
+import { BUS_CONSUMERS } from "./wiring/topology";
 
 const TOKEN = "xoxb-worker-test";
 const PRIYA = "U04ONCALL01";
@@ -62,13 +63,9 @@ beforeEach(async () => {
   };
   handler = createSlackWorkerHandler(() => deps);
   bus = new LocalDispatcher({ log: quiet, maxAttempts: 2, sleep: async () => {} });
-  bus.subscribe(
-    "slack-worker",
-    { source: ["firebreak"], "detail-type": [...SLACK_WORKER_EVENT_TYPES] },
-    async (e) => {
-      results.push(await handler(e, lambdaContext("slack-worker")));
-    },
-  );
+  bus.subscribe("slack-worker", BUS_CONSUMERS.SlackWorker.pattern, async (e) => {
+    results.push(await handler(e, lambdaContext("slack-worker")));
+  });
 });
 
 /** Publishes the incident's timeline entries as the outbox would (optionally twice, reversed). */

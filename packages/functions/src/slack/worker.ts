@@ -18,7 +18,6 @@ import {
 } from "./incident-channel";
 import { postmortemSummary, updateText } from "./messages";
 import { budgetThresholdsText, coverageGapsText } from "./oncall-messages";
-import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
 
 /**
  * The Slack worker: the bus consumer behind incident channels and postmortem delivery. One event
@@ -26,10 +25,8 @@ import { SLACK_WORKER_EVENT_TYPES } from "./worker-events";
  * first), so redelivered and reordered events are harmless. A failure throws: the async invoke is
  * retried, then dead-lettered.
  *
- * Event types (all `source: firebreak`): see `SLACK_WORKER_EVENT_TYPES`.
+ * Event types (all `source: firebreak`): `BUS_CONSUMERS.SlackWorker` (wiring/topology.ts).
  */
-
-export { SLACK_WORKER_EVENT_TYPES };
 
 export interface SlackWorkerDeps extends IncidentChannelDeps {
   postmortems: PostmortemDeps["postmortems"];

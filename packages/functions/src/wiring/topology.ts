@@ -14,7 +14,6 @@ import type { EventKind } from "@firebreak/core/events/catalog";
 import type { DetailPattern } from "@firebreak/core/events/dispatcher";
 import { EVENT_SOURCE } from "@firebreak/core/events/publisher";
 import { keys } from "@firebreak/core/storage/keys";
-import { SLACK_WORKER_EVENT_TYPES } from "../slack/worker-events";
 
 /** An EventBridge event pattern (JSON form: `detail-type`, nested `detail`). */
 export interface BusPattern {
@@ -72,7 +71,21 @@ export const BUS_CONSUMERS = {
   /** Incident channels, summaries, stakeholder updates, postmortem links. */
   SlackWorker: {
     handler: "packages/functions/src/slack-worker.handler",
-    pattern: app(SLACK_WORKER_EVENT_TYPES),
+    pattern: app([
+      "slack.incident_declared",
+      "slack.role_assigned",
+      "incident.declared",
+      "incident.status_changed",
+      "incident.role_assigned",
+      "incident.severity_changed",
+      "incident.update_posted",
+      "incident.merge_received",
+      "incident.linked",
+      "incident.unlinked",
+      "postmortem.drafted",
+      "oncall.coverage_gaps_found",
+      "slo.budget_thresholds_crossed",
+    ]),
   },
   /** A timeline entry (the event's detail) that resolved an incident: draft the postmortem. */
   Postmortem: {
