@@ -1,8 +1,8 @@
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
-import { eventFromEntry } from "@firebreak/core/events/publisher";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { describe, expect, it } from "vitest";
+import { busEvent } from "../../../core/test/support/factories";
 import { lambdaContext } from "../../../local/src/apigw";
 import { defineConsumer, parseConsumed } from "./consumer";
 
@@ -16,17 +16,7 @@ function event(kind: string, data: Record<string, unknown>, incidentId = "INC-7"
     summary: kind,
     data,
   };
-  return {
-    version: "0",
-    id: "eb-1",
-    "detail-type": kind,
-    source: "firebreak",
-    account: "123456789012",
-    time: entry.at,
-    region: "eu-west-1",
-    resources: [],
-    detail: eventFromEntry(entry),
-  };
+  return busEvent(entry);
 }
 const ctx = lambdaContext("consumer-test");
 
