@@ -1,9 +1,6 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { pullActionItems, type SyncDeps, syncActionItem } from "@firebreak/core/action-items/sync";
-import middy from "@middy/core";
-import type { Context, ScheduledEvent } from "aws-lambda";
-import { createLogger } from "../lib/logger";
 import { defineConsumer } from "../wiring/consumer";
+import { defineScheduled } from "../wiring/scheduled";
 
 /**
  * The action items' tracker sync (BUS_CONSUMERS.ActionItemSync): on `action_item.created` (at
@@ -26,10 +23,9 @@ export function createActionItemSyncHandler(getDeps: () => SyncDeps) {
  * there → done here), and each failed or never-synced one is tried again once its backoff is over.
  */
 export function createActionItemPullHandler(getDeps: () => SyncDeps) {
-  const logger = createLogger("action-item-pull");
-  return middy(async (_event: ScheduledEvent, _context: Context) => {
+  return defineScheduled("action-item-pull", async (logger) => {
     const counts = await pullActionItems(getDeps());
     logger.info("action items pulled", { ...counts });
     return counts;
-  }).use(injectLambdaContext(logger));
+  });
 }

@@ -9,7 +9,7 @@ import { VoiceChannel } from "@firebreak/core/paging/voice-channel";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import type { CoverageDeps } from "../coverage";
+import type { CoverageDeps } from "../paging/coverage";
 import { pagingCore } from "./paging-core";
 import { list, type Platform, requiredSecret } from "./platform";
 
