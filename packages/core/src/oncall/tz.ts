@@ -24,6 +24,7 @@ const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
 
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { dateTimeFormat } from "../shared/intl";
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -54,24 +55,17 @@ export type ZonedResolution =
   /** It never happens (spring-forward gap): the transition instant, the first valid one after, was taken. */
   | "gap";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
+  return dateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
 }
 
 /** IANA names only (`Europe/London`, `UTC`, `Etc/GMT+5`): offsets such as `+01:00` are refused. */

@@ -10,6 +10,8 @@
  * Backslash escapes are plain Markdown: they render as the character itself.
  */
 
+import { dateTimeFormat } from "../shared/intl";
+
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
@@ -116,29 +118,19 @@ export interface TimeFormatter {
 
 const BUCKET_MS = 15 * 60_000;
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The Intl formatter of a zone, cached per process (building one costs far more than using it;
- * zones are a small closed set). Throws RangeError for an unknown zone.
- */
+/** The Intl formatter of a zone (cached). Throws RangeError for an unknown zone. */
 function zoneFormat(timezone: string): Intl.DateTimeFormat {
-  let format = formats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "shortOffset",
-    });
-    formats.set(timezone, format);
-  }
-  return format;
+  return dateTimeFormat("en-GB", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "shortOffset",
+  });
 }
 
 /** True when `timezone` is an IANA zone this runtime knows. */
