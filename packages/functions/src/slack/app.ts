@@ -19,32 +19,22 @@ import {
 } from "@firebreak/core/incident/model";
 import { requestEscalation, requestResponders } from "@firebreak/core/incident/responders";
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
-import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { indexDirectory } from "@firebreak/core/oncall/directory-index";
-import type { Directory } from "@firebreak/core/oncall/directory-types";
-import type { NotifyRulesDeps } from "@firebreak/core/oncall/notify-actions";
-import {
-  addShiftOverride,
-  cancelShiftOverride,
-  type OverrideDeps,
-} from "@firebreak/core/oncall/override-actions";
+import { addShiftOverride, cancelShiftOverride } from "@firebreak/core/oncall/override-actions";
 import { parseShiftTime } from "@firebreak/core/oncall/override-requests";
 import { onCallOverview } from "@firebreak/core/oncall/overview";
 import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
-import type { VerifyDeps } from "@firebreak/core/oncall/verify-actions";
 import { oneLine } from "@firebreak/core/paging/messages";
 import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
 import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
 import { answerReleaseInvolved } from "@firebreak/core/postmortem/release-answer";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
-import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
-import { type Clock, systemClock } from "@firebreak/core/shared/clock";
+import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { silentLog } from "@firebreak/core/shared/log";
 import { multiLineText } from "@firebreak/core/shared/text";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
   App,
   AwsLambdaReceiver,
@@ -57,8 +47,8 @@ import {
   type webApi,
 } from "@slack/bolt";
 import { runActionItemCommand } from "./action-items";
+import type { SlackAppDeps, SlackLog, SlackWork } from "./app-deps";
 import { type AssignableRole, type Command, incidentNumber, parseCommand, USAGE } from "./commands";
-import type { PersonLookupResult } from "./directory-lookup";
 import { CommandSyntaxError, errorText, isExpected, SlackUserError } from "./errors";
 import { ACTIONS, DECLARE_MODAL, INCIDENT_COMMAND } from "./ids";
 import {
@@ -79,8 +69,8 @@ import {
 } from "./messages";
 import { runMe } from "./notify-rules";
 import { onCallMessage, traceMessage, windowLine, windowScheduled, windowsList } from "./oncall-messages";
-import { type Act, authorize, type PermissionConfig, permissionPolicy, type Who } from "./permissions";
-import { runTestPage, type SlackTestPageDeps } from "./test-page";
+import { type Act, authorize, permissionPolicy, type Who } from "./permissions";
+import { runTestPage } from "./test-page";
 import { slackDisplayNames, usableName } from "./user-names";
 
 /**
@@ -102,78 +92,7 @@ import { slackDisplayNames, usableName } from "./user-names";
  * optimistically, and the loser of a race reads e.g. "INC-7 is already acknowledged."
  */
 
-/** Slow work handed off by a listener (to the bus, or an async invoke): never awaited beyond the hand-off. */
-export type SlackWork =
-  | {
-      type: "slack.incident_declared";
-      incidentId: string;
-      number: number;
-      /** The Slack user who declared it. */
-      declaredBy: string;
-      /** Where it was declared. */
-      channelId?: string;
-      /** The announcement message with the buttons, when it could be posted. */
-      message?: { channel: string; ts: string };
-    }
-  | {
-      type: "slack.role_assigned";
-      incidentId: string;
-      number: number;
-      role: AssignableRole;
-      slackUserId: string;
-      assignedBy: string;
-    };
-
-/** Structured logging (the Powertools logger fits). */
-export interface SlackLog {
-  debug(message: string, ...extra: unknown[]): void;
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
-
-export interface SlackAppDeps {
-  signingSecret: string;
-  botToken: string;
-  /** With `botUserId`, spares Bolt an `auth.test` call at cold start. */
-  botId: string;
-  botUserId: string;
-  store: IncidentStore;
-  postmortems: PostmortemStore;
-  /** Hands slow work off (e.g. EventBridge PutEvents). Must be quick; failures are logged. */
-  enqueue(work: SlackWork): Promise<void>;
-  /** The incident a channel belongs to (incident channels): INC-n defaults to it there. */
-  channelIncident?(channelId: string): Promise<string | undefined> | string | undefined;
-  /**
-   * Who a Slack user is in the on-call directory: permission checks (directory people may
-   * acknowledge) and the name every action and role is recorded under (the person's directory
-   * id and name, not a Slack id).
-   */
-  personFor?(slackUserId: string): Promise<PersonLookupResult> | PersonLookupResult;
-  permissions?: PermissionConfig;
-  /** The on-call directory (`/incident page`: who the people are, who is on call for a team). */
-  directory?: () => Promise<Directory | undefined>;
-  /** Runtime shift overrides (`/incident cover`): the directory store. */
-  overrides?: OverrideDeps["directory"];
-  /** People's own notification rules (`/incident me`): the directory store. */
-  notifyRules?: NotifyRulesDeps["rules"];
-  /** Contact-method verifications (`/incident me verify`). */
-  contacts?: VerifyDeps["contacts"];
-  /** Test pages (`/incident test-page`): their store and the directory. */
-  testPages?: SlackTestPageDeps;
-  /** Maintenance windows (`/incident maintenance`); without them the subcommand says so. */
-  maintenance?: MaintenanceStore;
-  /** The incident's page in the dashboard, for links and the View in dashboard button. */
-  incidentUrl?(incident: Incident): string | undefined;
-  clock?: Clock;
-  /** The team's IANA time zone (postmortem drafts). */
-  timezone?: string;
-  log?: SlackLog;
-  /** Web API base URL, e.g. a local fake `http://127.0.0.1:PORT/api/` (default Slack's). */
-  slackApiUrl?: string;
-  /** Web API call timeout in ms (default 1500). */
-  slackTimeoutMs?: number;
-}
+export type { SlackAppDeps, SlackLog, SlackWork } from "./app-deps";
 
 export type SlackEventHandler = ReturnType<AwsLambdaReceiver["toHandler"]>;
 
