@@ -1,7 +1,7 @@
 /**
  * `/incident action …` and `/incident actions …` (core/action-items): add an action item with an
- * owner and a due date, mark one done / won't do / open again, list them. Kept out of app.ts; it
- * gets what it needs from there (the incident finder, the actor, the permission check).
+ * owner and a due date, mark one done / won't do / open again, list them. It gets what it needs
+ * from listeners/incident-command.ts (the incident finder, the actor, the permission check).
  */
 import {
   type ActionItemDeps,
@@ -23,7 +23,7 @@ export type ActionItemCommand = Extract<Command, { kind: "action" | "action_stat
 
 export interface ActionItemCommandContext {
   deps: ActionItemDeps;
-  /** INC-n, else the channel's incident (app.ts `target`). */
+  /** INC-n, else the channel's incident (listeners/context.ts `target`). */
   find(number: number | undefined, usage: string): Promise<Incident>;
   getIncident(id: string): Promise<Incident | undefined>;
   actor: Actor;

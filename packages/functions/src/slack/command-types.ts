@@ -1,4 +1,4 @@
-/** The parsed `/incident` command and its errors (commands.ts parses them; app.ts runs them). */
+/** The parsed `/incident` command and its errors (commands.ts parses them; listeners/incident-command.ts runs them). */
 
 import type { Severity } from "@firebreak/core/incident/model";
 import type { ContactMethod } from "@firebreak/core/oncall/notify-rules";
