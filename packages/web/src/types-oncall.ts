@@ -52,43 +52,7 @@ export interface ShiftOverride {
 }
 
 /** GET /api/incidents/{id}/trace (core/paging/trace.ts): why it paged whom, and why nobody else. */
-export interface PageTrace {
-  trigger: string;
-  rules: { rule: string; at: string; text: string }[];
-  routing: {
-    paged: boolean;
-    reason?: string;
-    team?: { id: string; name?: string };
-    via?: string;
-    policy?: { id: string; name?: string };
-    directoryVersion?: number;
-    urgency?: { level: "high" | "low"; rule: string };
-  };
-  levels: {
-    level: number | "fallback";
-    timeoutMinutes?: number;
-    nobody?: string;
-    targets: {
-      name: string;
-      rotationId?: string;
-      methods: { channel: string; delayMinutes: number; note?: string }[];
-    }[];
-    paged: { round: number; at: string; trigger: string }[];
-  }[];
-  deliveries: {
-    level: string;
-    round: number;
-    purpose: string;
-    channel: string;
-    target: string;
-    state: string;
-    requestedAt: string;
-    seconds?: number;
-    error?: string;
-  }[];
-  acknowledgement?: { at: string; by: string; afterSeconds: number };
-  whyNot: string[];
-}
+export type { PageTrace } from "@firebreak/core/paging/trace";
 
 /** GET /api/oncall/coverage (core/oncall/coverage.ts): when a level would page nobody. */
 export interface CoverageReport {

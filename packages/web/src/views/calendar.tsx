@@ -1,7 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { getZoneMode } from "../format";
 import type { RotationCalendar } from "../types";
+import { useLoaded } from "./common";
 
 type Segment = RotationCalendar["rotations"][number]["segments"][number];
 
@@ -67,17 +67,7 @@ export function calendarDays(
 
 /** A two-week calendar per rotation (GET /api/oncall/calendar), overrides marked. */
 export function RotationCalendars({ version }: { version: unknown }) {
-  const [calendar, setCalendar] = useState<RotationCalendar | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
-    api.calendar().then(
-      (value) => {
-        setCalendar(value);
-        setFailed(null);
-      },
-      (e: Error) => setFailed(e.message),
-    );
-  }, [version]);
+  const [calendar, failed] = useLoaded(() => api.calendar(), [version]);
   const utc = getZoneMode() === "utc";
   return (
     <section class="card calendars" aria-labelledby="calendars-title">

@@ -6,6 +6,23 @@ export const seriesColor = (index: number) => PALETTE[index % PALETTE.length]!;
 const W = 640;
 const H = 220;
 const PAD = { top: 12, right: 12, bottom: 34, left: 52 };
+const plotW = W - PAD.left - PAD.right;
+const plotH = H - PAD.top - PAD.bottom;
+
+/** The x axis along the bottom, and the y axis's top (`max`) and 0 ticks. */
+function Axes({ max, format }: { max: number; format: (v: number) => string }) {
+  return (
+    <>
+      <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} class="axis" />
+      <text x={PAD.left - 6} y={PAD.top + 4} class="tick" text-anchor="end">
+        {format(max)}
+      </text>
+      <text x={PAD.left - 6} y={PAD.top + plotH} class="tick" text-anchor="end">
+        0
+      </text>
+    </>
+  );
+}
 
 function niceMax(value: number): number {
   if (value <= 0) return 1;
@@ -23,20 +40,12 @@ export function BarChart({
   format?: (v: number) => string;
 }) {
   const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
   const step = plotW / Math.max(1, points.length);
   const every = Math.ceil(points.length / 8);
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
-        <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} class="axis" />
-        <text x={PAD.left - 6} y={PAD.top + 4} class="tick" text-anchor="end">
-          {format(max)}
-        </text>
-        <text x={PAD.left - 6} y={PAD.top + plotH} class="tick" text-anchor="end">
-          0
-        </text>
+        <Axes max={max} format={format} />
         {points.map((p, i) => {
           const h = (p.value / max) * plotH;
           const x = PAD.left + i * step + step * 0.15;
@@ -77,21 +86,13 @@ export function LineChart({
 }) {
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const max = niceMax(Math.max(0, ...all));
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
   const x = (i: number) => PAD.left + (labels.length <= 1 ? plotW / 2 : (i / (labels.length - 1)) * plotW);
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const every = Math.ceil(labels.length / 8);
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
-        <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} class="axis" />
-        <text x={PAD.left - 6} y={PAD.top + 4} class="tick" text-anchor="end">
-          {format(max)}
-        </text>
-        <text x={PAD.left - 6} y={PAD.top + plotH} class="tick" text-anchor="end">
-          0
-        </text>
+        <Axes max={max} format={format} />
         {labels.map((label, i) =>
           i % every === 0 ? (
             <text key={label} x={x(i)} y={H - 12} class="tick" text-anchor="middle">
@@ -162,8 +163,6 @@ export function BurnDownChart({
 }) {
   const lo = Math.min(0, ...points.map((p) => p.value));
   const hi = Math.max(budget, ...points.map((p) => p.value));
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
   const span = Math.max(1, until - since);
   const x = (t: number) => PAD.left + (Math.min(Math.max(t, since), until) - since) * (plotW / span);
   const y = (v: number) => PAD.top + ((hi - v) / Math.max(1e-9, hi - lo)) * plotH;

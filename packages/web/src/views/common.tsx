@@ -1,3 +1,4 @@
+import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../api";
 import { formatAge, formatTime } from "../format";
 import type { Outage } from "../poll";
@@ -116,5 +117,39 @@ export function ServiceLinks({ services }: { services: readonly string[] }) {
         </span>
       ))}
     </>
+  );
+}
+
+/**
+ * What `load` answers, reloaded whenever one of `deps` changes: `[value, failure]`, the value null
+ * until it arrives, the failure's message while the last load failed (the last value is kept).
+ */
+export function useLoaded<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null] {
+  const [value, setValue] = useState<T | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    load().then(
+      (loaded) => {
+        setValue(loaded);
+        setFailed(null);
+      },
+      (e: Error) => setFailed(e.message),
+    );
+  }, deps);
+  return [value, failed];
+}
+
+/** A table's column headings. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

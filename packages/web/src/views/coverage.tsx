@@ -1,8 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
 import { GAP_REASON_TEXT } from "../../../core/src/oncall/coverage-reasons";
 import { api } from "../api";
 import { formatDuration, formatTime } from "../format";
-import type { CoverageReport } from "../types";
+import { TableHead, useLoaded } from "./common";
 
 const REASONS: Record<string, string> = GAP_REASON_TEXT;
 
@@ -14,17 +13,7 @@ const SHOWN = 20;
  * page nobody who can be paged, and why. Reloaded when `version` (the on-call data) changes.
  */
 export function CoverageCard({ version }: { version: unknown }) {
-  const [report, setReport] = useState<CoverageReport | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
-    api.coverage().then(
-      (value) => {
-        setReport(value);
-        setFailed(null);
-      },
-      (e: Error) => setFailed(e.message),
-    );
-  }, [version]);
+  const [report, failed] = useLoaded(() => api.coverage(), [version]);
   // Gaps of the rotations and policies first; those only of unverified methods after, summed up.
   const all = report?.gaps ?? [];
   const unverified = all.filter((g) => g.reason === "unverified_method");
@@ -52,15 +41,7 @@ export function CoverageCard({ version }: { version: unknown }) {
             </p>
           ) : null}
           <table class="coverage">
-            <thead>
-              <tr>
-                <th scope="col">Services</th>
-                <th scope="col">Level</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Services", "Level", "From", "To", "Why"]} />
             <tbody>
               {gaps.slice(0, SHOWN).map((g) => (
                 <tr key={`${g.team}-${g.level}-${g.from}`} data-reason={g.reason}>

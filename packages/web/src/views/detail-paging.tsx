@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { formatTime } from "../format";
 import type { Page, Person, TeamOnCall } from "../types";
+import { TableHead } from "./common";
 
 /** The pages sent for the incident: to whom, how, at which level, in which state. */
 export function PagesTable({ pages }: { pages: Page[] | null }) {
@@ -12,15 +13,7 @@ export function PagesTable({ pages }: { pages: Page[] | null }) {
       {pages?.length === 0 ? <p class="muted">No pages sent for this incident.</p> : null}
       {pages?.length ? (
         <table class="pages">
-          <thead>
-            <tr>
-              <th scope="col">To</th>
-              <th scope="col">Via</th>
-              <th scope="col">Level</th>
-              <th scope="col">State</th>
-              <th scope="col">Requested</th>
-            </tr>
-          </thead>
+          <TableHead columns={["To", "Via", "Level", "State", "Requested"]} />
           <tbody>
             {pages.map((page) => (
               <tr key={page.pageId}>

@@ -5,7 +5,7 @@ import { useNow } from "../poll";
 import { Link } from "../router";
 import type { BudgetsResponse, GroupMetrics, MetricsReport, ServiceBudget } from "../types";
 import { BarChart, BurnDownChart, LineChart, type Series } from "./charts";
-import { ErrorNote } from "./common";
+import { ErrorNote, TableHead } from "./common";
 
 const WINDOWS = [
   { value: "4w", label: "4 weeks" },
@@ -315,13 +315,7 @@ function BudgetOf({ budget: b }: { budget: ServiceBudget }) {
         <p class="muted">No incident consumed this budget in the window.</p>
       ) : (
         <table aria-label={`Incidents that consumed the error budget of ${b.service}`}>
-          <thead>
-            <tr>
-              <th scope="col">Incident</th>
-              <th scope="col">Impact</th>
-              <th scope="col">Minutes</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Incident", "Impact", "Minutes"]} />
           <tbody>
             {b.incidents.map((i) => (
               <tr key={i.id}>

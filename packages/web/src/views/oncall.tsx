@@ -3,7 +3,7 @@ import { ApiError, api } from "../api";
 import { formatTime } from "../format";
 import type { Heartbeat, Person, ShiftOverride, TeamOnCall } from "../types";
 import { RotationCalendars } from "./calendar";
-import { ErrorNote, type Notice, NoticeBox, ServiceLinks } from "./common";
+import { ErrorNote, type Notice, NoticeBox, ServiceLinks, TableHead } from "./common";
 import { CoverageCard } from "./coverage";
 import { NotifyRulesCard } from "./notify-rules";
 import { TestPageCard } from "./test-page";
@@ -103,13 +103,7 @@ export function OnCallView({
             </p>
           ) : null}
           <table class="oncall">
-            <thead>
-              <tr>
-                <th scope="col">Level</th>
-                <th scope="col">Now</th>
-                <th scope="col">Next</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Level", "Now", "Next"]} />
             <tbody>
               {team.levels.map((level) => (
                 <tr key={level.level}>
