@@ -41,8 +41,48 @@ export class ConflictWithCurrentError extends VersionConflictError {
 /** A version conflict on an incident, carrying the incident as it is now. */
 export class IncidentConflictError extends ConflictWithCurrentError {}
 
+/** What each stable error code means over HTTP: its status, problem type (slug) and title. */
+const BY_CODE: Record<string, readonly [status: number, slug: string, title: string]> = {
+  unauthenticated: [401, "unauthenticated", "Sign in required"],
+  forbidden: [403, "forbidden", "Forbidden"],
+  csrf_failed: [403, "csrf", "CSRF check failed"],
+  override_forbidden: [403, "forbidden", "Forbidden"],
+  override_refused: [409, "override-refused", "Override refused"],
+  rate_limited: [429, "rate-limited", "Too many requests"],
+  too_soon: [429, "too-soon", "Too soon"],
+  payload_too_large: [413, "payload-too-large", "Body too large"],
+  not_found: [404, "not-found", "Not found"],
+  version_conflict: [409, "version-conflict", "Version conflict"],
+  concurrent_change: [409, "version-conflict", "Version conflict"],
+  illegal_transition: [409, "illegal-transition", "Illegal transition"],
+  incident_resolved: [409, "incident-resolved", "Incident resolved"],
+  not_resolved: [409, "cannot-reopen", "Cannot reopen"],
+  reopen_window_passed: [409, "cannot-reopen", "Cannot reopen"],
+  reopen_merged: [409, "cannot-reopen", "Cannot reopen"],
+  cannot_merge: [409, "cannot-merge", "Cannot merge"],
+  cannot_link: [409, "cannot-link", "Cannot link"],
+  heartbeat_exists: [409, "heartbeat-exists", "Heartbeat exists"],
+  window_ended: [409, "window-ended", "Maintenance window ended"],
+  paging_not_configured: [503, "unavailable", "Not available"],
+  not_configured: [503, "unavailable", "Not available"],
+};
+
+/**
+ * The code an error is known by over HTTP: its own, except that every validation, not-found and
+ * version-conflict error (whatever its code) means what its class says, and any other refusal of
+ * access is Forbidden.
+ */
+function codeOf(error: FirebreakError): string {
+  if (error instanceof NotFoundError) return "not_found";
+  if (error instanceof VersionConflictError) return "version_conflict";
+  if (error instanceof IllegalTransitionError) return "illegal_transition";
+  if (error instanceof ForbiddenError && error.code !== "csrf_failed") return "forbidden";
+  if (error instanceof UnauthenticatedError) return "unauthenticated";
+  return error.code;
+}
+
 export function toProblem(error: unknown): Problem {
-  if (error instanceof ValidationError) {
+  if (error instanceof ValidationError)
     return {
       type: "https://firebreak.dev/problems/validation",
       title: "Invalid request",
@@ -52,176 +92,21 @@ export function toProblem(error: unknown): Problem {
       errors: error.issues,
       code: error.code,
     };
-  }
-  if (error instanceof UnauthenticatedError) {
+  if (!(error instanceof FirebreakError))
     return {
-      type: "https://firebreak.dev/problems/unauthenticated",
-      title: "Sign in required",
-      status: 401,
-      detail: error.message,
-      code: error.code,
+      type: "https://firebreak.dev/problems/internal",
+      title: "Internal error",
+      status: 500,
+      detail: "Something went wrong on our side. It has been logged.",
     };
-  }
-  if (error instanceof ForbiddenError) {
-    return {
-      type: `https://firebreak.dev/problems/${error.code === "csrf_failed" ? "csrf" : "forbidden"}`,
-      title: error.code === "csrf_failed" ? "CSRF check failed" : "Forbidden",
-      status: 403,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (
-    error instanceof FirebreakError &&
-    (error.code === "override_refused" || error.code === "override_forbidden")
-  ) {
-    const forbidden = error.code === "override_forbidden";
-    return {
-      type: `https://firebreak.dev/problems/${forbidden ? "forbidden" : "override-refused"}`,
-      title: forbidden ? "Forbidden" : "Override refused",
-      status: forbidden ? 403 : 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "rate_limited") {
-    return {
-      type: "https://firebreak.dev/problems/rate-limited",
-      title: "Too many requests",
-      status: 429,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof PayloadTooLargeError) {
-    return {
-      type: "https://firebreak.dev/problems/payload-too-large",
-      title: "Body too large",
-      status: 413,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof NotFoundError) {
-    return {
-      type: "https://firebreak.dev/problems/not-found",
-      title: "Not found",
-      status: 404,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof VersionConflictError) {
-    return {
-      type: "https://firebreak.dev/problems/version-conflict",
-      title: "Version conflict",
-      status: 409,
-      detail: error.message,
-      currentVersion: error.currentVersion,
-      ...(error instanceof ConflictWithCurrentError ? { current: error.current } : {}),
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "concurrent_change") {
-    return {
-      type: "https://firebreak.dev/problems/version-conflict",
-      title: "Version conflict",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof IllegalTransitionError) {
-    return {
-      type: "https://firebreak.dev/problems/illegal-transition",
-      title: "Illegal transition",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "incident_resolved") {
-    return {
-      type: "https://firebreak.dev/problems/incident-resolved",
-      title: "Incident resolved",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (
-    error instanceof FirebreakError &&
-    (error.code === "not_resolved" || error.code === "reopen_window_passed" || error.code === "reopen_merged")
-  ) {
-    return {
-      type: "https://firebreak.dev/problems/cannot-reopen",
-      title: "Cannot reopen",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && (error.code === "cannot_merge" || error.code === "cannot_link")) {
-    return {
-      type: `https://firebreak.dev/problems/${error.code === "cannot_merge" ? "cannot-merge" : "cannot-link"}`,
-      title: error.code === "cannot_merge" ? "Cannot merge" : "Cannot link",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "heartbeat_exists") {
-    return {
-      type: "https://firebreak.dev/problems/heartbeat-exists",
-      title: "Heartbeat exists",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "window_ended") {
-    return {
-      type: "https://firebreak.dev/problems/window-ended",
-      title: "Maintenance window ended",
-      status: 409,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError && error.code === "too_soon") {
-    return {
-      type: "https://firebreak.dev/problems/too-soon",
-      title: "Too soon",
-      status: 429,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (
-    error instanceof FirebreakError &&
-    (error.code === "paging_not_configured" || error.code === "not_configured")
-  ) {
-    return {
-      type: "https://firebreak.dev/problems/unavailable",
-      title: "Not available",
-      status: 503,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof FirebreakError) {
-    return {
-      type: "https://firebreak.dev/problems/error",
-      title: "Request failed",
-      status: 422,
-      detail: error.message,
-      code: error.code,
-    };
-  }
+  const [status, slug, title] = BY_CODE[codeOf(error)] ?? [422, "error", "Request failed"];
   return {
-    type: "https://firebreak.dev/problems/internal",
-    title: "Internal error",
-    status: 500,
-    detail: "Something went wrong on our side. It has been logged.",
+    type: `https://firebreak.dev/problems/${slug}`,
+    title,
+    status,
+    detail: error.message,
+    ...(error instanceof VersionConflictError ? { currentVersion: error.currentVersion } : {}),
+    ...(error instanceof ConflictWithCurrentError ? { current: error.current } : {}),
+    code: error.code,
   };
 }
