@@ -153,3 +153,49 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
     </thead>
   );
 }
+
+/**
+ * An inline form's state: what it acts on (`target`) and an optional note. `onSubmit` sends the
+ * valid target (`valid`: undefined while there is none) and the trimmed note, and clears both once
+ * `send` says it succeeded.
+ */
+export function useTargetForm(send: (target: string, note?: string) => Promise<boolean>) {
+  const [target, setTarget] = useState("");
+  const [note, setNote] = useState("");
+  const onSubmit = (valid: string | undefined) => (e: Event) => {
+    e.preventDefault();
+    if (!valid) return;
+    void send(valid, note.trim() || undefined).then((ok) => {
+      if (ok) {
+        setTarget("");
+        setNote("");
+      }
+    });
+  };
+  return { target, setTarget, note, setNote, onSubmit };
+}
+
+/** The optional free-text field of an inline form (its label read by screen readers only). */
+export function NoteField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <>
+      <label for={props.id} class="visually-hidden">
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        type="text"
+        dir="auto"
+        maxLength={500}
+        placeholder={props.label}
+        value={props.value}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+    </>
+  );
+}

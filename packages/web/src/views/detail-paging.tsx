@@ -1,8 +1,7 @@
 /** Paging on the incident detail page: the pages sent, and paging someone into the incident. */
-import { useState } from "preact/hooks";
 import { formatTime } from "../format";
 import type { Page, Person, TeamOnCall } from "../types";
-import { TableHead } from "./common";
+import { NoteField, TableHead, useTargetForm } from "./common";
 
 /** The pages sent for the incident: to whom, how, at which level, in which state. */
 export function PagesTable({ pages }: { pages: Page[] | null }) {
@@ -55,23 +54,9 @@ export function PageSomeoneForm(props: {
   disabled: boolean;
   onPage: (whom: string, message?: string) => Promise<boolean>;
 }) {
-  const [whom, setWhom] = useState("");
-  const [message, setMessage] = useState("");
+  const { target: whom, setTarget: setWhom, note, setNote, onSubmit } = useTargetForm(props.onPage);
   return (
-    <form
-      class="inline"
-      aria-label="Page someone"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!whom) return;
-        void props.onPage(whom, message.trim() || undefined).then((ok) => {
-          if (ok) {
-            setWhom("");
-            setMessage("");
-          }
-        });
-      }}
-    >
+    <form class="inline" aria-label="Page someone" onSubmit={onSubmit(whom || undefined)}>
       <label for="page-whom">Page into this incident</label>
       <select id="page-whom" value={whom} onChange={(e) => setWhom((e.target as HTMLSelectElement).value)}>
         <option value="">Choose…</option>
@@ -94,18 +79,7 @@ export function PageSomeoneForm(props: {
           </optgroup>
         ) : null}
       </select>
-      <label for="page-message" class="visually-hidden">
-        Message (optional)
-      </label>
-      <input
-        id="page-message"
-        type="text"
-        dir="auto"
-        maxLength={500}
-        placeholder="Message (optional)"
-        value={message}
-        onInput={(e) => setMessage((e.target as HTMLInputElement).value)}
-      />
+      <NoteField id="page-message" label="Message (optional)" value={note} onInput={setNote} />
       <button type="submit" disabled={props.disabled || !whom}>
         Page
       </button>

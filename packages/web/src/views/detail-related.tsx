@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { formatTime } from "../format";
 import { Link } from "../router";
 import type { Change, IncidentDetail } from "../types";
+import { NoteField, useTargetForm } from "./common";
 
 /** INC-n as people type it (inc-7, 7, INC-7) → INC-7; undefined when it is not one. */
 export function incidentKeyOf(text: string): string | undefined {
@@ -15,24 +16,10 @@ export function MergeForm(props: {
   disabled: boolean;
   onMerge: (into: string, reason?: string) => Promise<boolean>;
 }) {
-  const [into, setInto] = useState("");
-  const [reason, setReason] = useState("");
+  const { target: into, setTarget: setInto, note, setNote, onSubmit } = useTargetForm(props.onMerge);
   const key = incidentKeyOf(into);
   return (
-    <form
-      class="inline"
-      aria-label="Merge into another incident"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!key) return;
-        void props.onMerge(key, reason.trim() || undefined).then((ok) => {
-          if (ok) {
-            setInto("");
-            setReason("");
-          }
-        });
-      }}
-    >
+    <form class="inline" aria-label="Merge into another incident" onSubmit={onSubmit(key)}>
       <label for="merge-into">Duplicate of</label>
       <input
         id="merge-into"
@@ -46,18 +33,7 @@ export function MergeForm(props: {
         aria-invalid={into.trim() !== "" && !key}
         onInput={(e) => setInto((e.target as HTMLInputElement).value)}
       />
-      <label for="merge-reason" class="visually-hidden">
-        Why (optional)
-      </label>
-      <input
-        id="merge-reason"
-        type="text"
-        dir="auto"
-        maxLength={500}
-        placeholder="Why (optional)"
-        value={reason}
-        onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-      />
+      <NoteField id="merge-reason" label="Why (optional)" value={note} onInput={setNote} />
       <button
         type="submit"
         disabled={props.disabled || !key}
