@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { keys } from "@firebreak/core/adapters/dynamodb/keys";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { ingestAlarmTransition } from "@firebreak/core/alarm/ingest";
 import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
@@ -15,8 +17,6 @@ import { testSendId } from "@firebreak/core/paging/test-page-ids";
 import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { requestTestPage } from "@firebreak/core/paging/test-pages";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { keys } from "@firebreak/core/storage/keys";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { allHighUrgency } from "../../core/test/support/directory";

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
@@ -10,8 +12,6 @@ import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { lambdaContext } from "../../local/src/apigw";

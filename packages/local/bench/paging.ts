@@ -13,6 +13,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { processAlarmEvent } from "@firebreak/core/alarm/process";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
@@ -22,8 +24,6 @@ import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-ch
 import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
 import { PageStore } from "@firebreak/core/paging/store";
 import { pinnedClock } from "@firebreak/core/shared/clock";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { startFakeSlack } from "../src/fake-slack";
 import { startFakeSns } from "../src/fake-sns";

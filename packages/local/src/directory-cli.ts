@@ -11,6 +11,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { heartbeatView } from "@firebreak/core/heartbeats/actions";
 import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
 import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
@@ -27,7 +28,6 @@ import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show"
 import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error";
 import { formatHeartbeat } from "./heartbeat-cli";

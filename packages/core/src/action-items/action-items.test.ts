@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { declareIncident } from "../incident/actions";
 import type { Actor, Incident } from "../incident/model";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import type { IncidentStore } from "../storage/incident-store";
 import {
   type ActionItemDeps,
   createActionItem,

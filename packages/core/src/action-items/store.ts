@@ -21,9 +21,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { permanentStorageError, timelineItem } from "../adapters/dynamodb/incident/incident-store";
+import { pickFields } from "../adapters/dynamodb/items";
 import type { TimelineEntry } from "../incident/timeline";
-import { permanentStorageError, timelineItem } from "../storage/incident-store";
-import { pickFields } from "../storage/items";
 import type { ActionItem, ActionItemStatus, ActionItemSync, ActionItemSyncStore, TrackerRef } from "./model";
 
 export const ACTION_ITEMS_PARTITION = "ACTIONS";

@@ -4,9 +4,9 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import * as z from "@firebreak/core/shared/zod";
+import { pickFields, queryPartition } from "../adapters/dynamodb/items";
+import { keys } from "../adapters/dynamodb/keys";
 import type { Actor } from "../incident/model";
-import { pickFields, queryPartition } from "../storage/items";
-import { keys } from "../storage/keys";
 import { type AuthRole, authRoleSchema } from "./roles";
 
 /**

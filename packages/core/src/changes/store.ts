@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { pickFields } from "../adapters/dynamodb/items";
+import { keys } from "../adapters/dynamodb/keys";
 import type { TimelineEntry } from "../incident/timeline";
 import { validTimelineEntry } from "../incident/timeline-schema";
-import { pickFields } from "../storage/items";
-import { keys } from "../storage/keys";
 import type { Change } from "./change";
 
 const FIELDS = ["id", "service", "summary", "link", "at", "source", "recordedAt", "recordedBy"] as const;

@@ -1,7 +1,7 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { keys } from "../storage/keys";
+import { keys } from "../adapters/dynamodb/keys";
 import { eventFromStreamRecord, eventsFromStreamRecords, publishStreamRecords } from "./outbox";
 import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";
 import { streamRecord, timelineEntry, timelineItem } from "./testing";

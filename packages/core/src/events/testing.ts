@@ -26,7 +26,7 @@ export function domainEvent(overrides: Partial<TimelineEntry> = {}): DomainEvent
 }
 
 /** The table item the incident store writes for a timeline entry. */
-export { timelineItem } from "../storage/incident-store";
+export { timelineItem } from "../adapters/dynamodb/incident/incident-store";
 
 let sequence = 100;
 

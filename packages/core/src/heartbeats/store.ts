@@ -7,9 +7,9 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
+import { pickFields, queryPartition } from "../adapters/dynamodb/items";
+import { keys } from "../adapters/dynamodb/keys";
 import { hashIntegrationKey } from "../integrations/keys";
-import { pickFields, queryPartition } from "../storage/items";
-import { keys } from "../storage/keys";
 import type { Heartbeat } from "./heartbeat";
 
 const FIELDS = [

@@ -3,10 +3,10 @@ import { ValidationError, VersionConflictError } from "@firebreak/core/shared/er
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition, at } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { incidentAlarms } from "../alarm/grouping";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import type { IncidentStore } from "../storage/incident-store";
 import { changeStatus, declareIncident, IncidentResolvedError, reopenIncident } from "./actions";
 import { CannotMergeError, linkIncidents, mergeIncident, unlinkIncidents } from "./merge";
 

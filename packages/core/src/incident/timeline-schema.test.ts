@@ -6,9 +6,9 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { type IncidentStore, timelineItem } from "../adapters/dynamodb/incident/incident-store";
 import { eventFromStreamRecord } from "../events/outbox";
 import { streamRecord, timelineEntry } from "../events/testing";
-import { type IncidentStore, timelineItem } from "../storage/incident-store";
 import { changeStatus, declareIncident, postUpdate } from "./actions";
 import type { Actor } from "./model";
 import { validTimelineEntry } from "./timeline-schema";

@@ -5,9 +5,9 @@ import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
+import { pickFields, queryPartition } from "../adapters/dynamodb/items";
+import { keys } from "../adapters/dynamodb/keys";
 import type { Actor } from "../incident/model";
-import { pickFields, queryPartition } from "../storage/items";
-import { keys } from "../storage/keys";
 
 /**
  * Integration keys: what authenticates a sender at an alert endpoint (core/integrations), and what

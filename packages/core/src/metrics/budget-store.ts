@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoCheckState } from "../storage/check-state";
-import { keys } from "../storage/keys";
+import { DynamoCheckState } from "../adapters/dynamodb/check-state";
+import { keys } from "../adapters/dynamodb/keys";
 import type { BudgetStateStore } from "./budget-alerts";
 
 /** The error-budget check's state (item `BUDGETS` / `STATE`) and its announcements (`BUDGETS` / `TL#<id>`). */

@@ -8,9 +8,9 @@ import {
 import type { Clock } from "@firebreak/core/shared/clock";
 import { systemClock } from "@firebreak/core/shared/clock";
 import * as z from "@firebreak/core/shared/zod";
+import { queryPartition } from "../adapters/dynamodb/items";
+import { keys } from "../adapters/dynamodb/keys";
 import type { Actor } from "../incident/model";
-import { queryPartition } from "../storage/items";
-import { keys } from "../storage/keys";
 import { CALENDAR_KINDS, type CalendarFeed } from "./ical";
 
 export const calendarFeedSchema = z.object({

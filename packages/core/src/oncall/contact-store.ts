@@ -6,8 +6,8 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { keys } from "../adapters/dynamodb/keys";
 import type { TimelineEntry } from "../incident/timeline";
-import { keys } from "../storage/keys";
 import type { ContactRecords } from "./contact-methods";
 import type { Directory } from "./directory-types";
 import type { DirectoryStore } from "./store";

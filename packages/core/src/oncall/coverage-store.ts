@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoCheckState } from "../storage/check-state";
-import { keys } from "../storage/keys";
+import { DynamoCheckState } from "../adapters/dynamodb/check-state";
+import { keys } from "../adapters/dynamodb/keys";
 import type { CoverageStateStore, KnownGap } from "./coverage-alerts";
 
 /** The coverage check's state (item `COVERAGE` / `STATE`) and its announcements (`COVERAGE` / `TL#<id>`). */

@@ -4,8 +4,9 @@
  * person's own rules in place (store.ts `withPersonalRules`); this module writes it. Apart from
  * DirectoryStore so that the functions that only read the directory do not carry it.
  */
+
+import { keys } from "../adapters/dynamodb/keys";
 import type { TimelineEntry } from "../incident/timeline";
-import { keys } from "../storage/keys";
 import type { Directory } from "./directory-types";
 import type { DirectoryStore, PersonalRules } from "./store";
 

@@ -7,10 +7,10 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { timelineItem } from "../adapters/dynamodb/incident/incident-store";
+import { keys } from "../adapters/dynamodb/keys";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { timelineItem } from "../storage/incident-store";
-import { keys } from "../storage/keys";
 import type { ContactRecords } from "./contact-methods";
 import type { Directory } from "./directory-types";
 import type { NotifyRules } from "./notify-rules";

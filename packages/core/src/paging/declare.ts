@@ -4,13 +4,13 @@
  */
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { validate, withRole } from "../incident/actions";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import { urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
-import { ConcurrentChangeError } from "../storage/incident-store";
 import type { Draft } from "./config";
 import {
   clockOf,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { allHighUrgency } from "../../test/support/directory";
 import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus, reopenIncident } from "../incident/actions";
 import type { Actor } from "../incident/model";
@@ -13,7 +14,6 @@ import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { DirectoryStore } from "../oncall/store";
 import { assignInitialRoles } from "../oncall/who";
-import type { IncidentStore } from "../storage/incident-store";
 import { type AckKey, signAckLink } from "./ack-link";
 import type { PageChannel, SendIsolatedOptions } from "./channels";
 import {

@@ -3,8 +3,8 @@ import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { TimelineEntry } from "../incident/timeline";
-import type { IncidentStore } from "../storage/incident-store";
 import { EscalationExistsError, type EscalationRecord, PageStore, type StoredPage } from "./store";
 
 let incidents: IncidentStore;

@@ -9,13 +9,17 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
+import {
+  ConcurrentChangeError,
+  incidentItem,
+  timelineItem,
+} from "../adapters/dynamodb/incident/incident-store";
+import { batchGetItems, pickFields } from "../adapters/dynamodb/items";
+import { DUE_PARTITION, dueSortKey, keys } from "../adapters/dynamodb/keys";
 import type { Actor, Incident, Severity } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { NotifyRules } from "../oncall/notify-rules";
 import type { UrgencyRules } from "../oncall/urgency";
-import { ConcurrentChangeError, incidentItem, timelineItem } from "../storage/incident-store";
-import { batchGetItems, pickFields } from "../storage/items";
-import { DUE_PARTITION, dueSortKey, keys } from "../storage/keys";
 import type { ChannelName, DeliveryError, PageTarget } from "./channels";
 
 /**

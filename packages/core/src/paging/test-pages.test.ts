@@ -7,9 +7,9 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { keys } from "../adapters/dynamodb/keys";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { DirectoryStore } from "../oncall/store";
-import { keys } from "../storage/keys";
 import { signAckLink } from "./ack-link";
 import { acknowledgeTestPageByLink, inspectTestPageLink, type TestAckDeps } from "./test-page-ack";
 import { testSendId } from "./test-page-ids";

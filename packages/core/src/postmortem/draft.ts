@@ -6,10 +6,10 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
 import type { Change } from "../changes/change";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import {
   CHANGES_BEFORE_IMPACT_LIMIT,

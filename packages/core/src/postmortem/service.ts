@@ -1,10 +1,10 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { ChangeStore } from "../changes/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { IncidentStore } from "../storage/incident-store";
 import { currentDraft, type Draft } from "./drafts";
 import type { PostmortemStore } from "./store";
 

@@ -6,8 +6,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ConcurrentChangeError, timelineItem } from "../adapters/dynamodb/incident/incident-store";
 import type { TimelineEntry } from "../incident/timeline";
-import { ConcurrentChangeError, timelineItem } from "../storage/incident-store";
 import type { Draft } from "./drafts";
 import type { Postmortem } from "./types";
 

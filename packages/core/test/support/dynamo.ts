@@ -5,9 +5,9 @@ import type { HttpRequest } from "@smithy/core/protocols";
 import { HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { inject } from "vitest";
-import { createDocumentClient } from "../../src/storage/client";
-import { IncidentStore } from "../../src/storage/incident-store";
-import { createTableInput } from "../../src/storage/table";
+import { createDocumentClient } from "../../src/adapters/dynamodb/client";
+import { IncidentStore } from "../../src/adapters/dynamodb/incident/incident-store";
+import { createTableInput } from "../../src/adapters/dynamodb/table";
 
 let counter = 0;
 

@@ -5,6 +5,8 @@
  * only the groups it serves (the deployed HTTP API sends each route to one function: infra/routes.ts),
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
+
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import type { ChangeStore } from "@firebreak/core/changes/store";
 import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
@@ -20,7 +22,6 @@ import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
 import type { Log } from "@firebreak/core/shared/log";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
 import { type AuthDeps, type AuthEnv, authenticate } from "./auth";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ActionItemStore } from "@firebreak/core/action-items/store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import {
   type ActionDeps,
   assignRole,
@@ -44,7 +45,6 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { silentLog } from "@firebreak/core/shared/log";
 import { multiLineText } from "@firebreak/core/shared/text";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
   App,
   AwsLambdaReceiver,

@@ -1,4 +1,7 @@
-import { DuplicateDeliveryError, type IncidentStore } from "@firebreak/core/storage/incident-store";
+import {
+  DuplicateDeliveryError,
+  type IncidentStore,
+} from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MAX_CLOCK_SKEW_SECONDS } from "./verify";
 
 /**

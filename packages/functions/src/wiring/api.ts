@@ -1,4 +1,5 @@
 import { ActionItemStore } from "@firebreak/core/action-items/store";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
 import { TokenStore } from "@firebreak/core/auth/tokens";
@@ -10,7 +11,6 @@ import { CalendarFeedStore } from "@firebreak/core/oncall/calendar-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { PageStore } from "@firebreak/core/paging/store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";

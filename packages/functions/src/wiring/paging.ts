@@ -1,3 +1,4 @@
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { SEVERITIES, type Severity } from "@firebreak/core/incident/model";
 import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
 import { DynamoBudgetState } from "@firebreak/core/metrics/budget-store";
@@ -8,7 +9,6 @@ import { SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { VoiceChannel } from "@firebreak/core/paging/voice-channel";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { CoverageDeps } from "../coverage";
 import { pagingCore } from "./paging-core";
 import { list, type Platform, requiredSecret } from "./platform";

@@ -1,3 +1,5 @@
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
@@ -7,8 +9,6 @@ import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { parseChannelSeverities } from "../slack/channel-severities";
 import { directoryPersonLookup } from "../slack/directory-lookup";
 import type { SlackHandlerDeps } from "../slack/handler";

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { TimelineEntry } from "../incident/timeline";
-import { timelineItem } from "./incident-store";
+import type { TimelineEntry } from "../../incident/timeline";
+import { timelineItem } from "./incident/incident-store";
 
 /** Where a scheduled check keeps its state item and its announcements (timeline-free entries). */
 export interface CheckStateKeys {

@@ -2,11 +2,11 @@
  * The mapping between the incident store's records and their table items: incidents (with their
  * index attributes), timeline entries, alarm records and delivery keys, both ways.
  */
-import type { AlarmRecord } from "../alarm/record";
-import type { Incident } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import { validTimelineEntry } from "../incident/timeline-schema";
-import { pickFields } from "./items";
+import type { AlarmRecord } from "../../../alarm/record";
+import type { Incident } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { validTimelineEntry } from "../../../incident/timeline-schema";
+import { pickFields } from "../items";
 import {
   ALL_PARTITION,
   createdSortKey,
@@ -15,7 +15,7 @@ import {
   openSortKey,
   RESOLVED_PARTITION,
   resolvedSortKey,
-} from "./keys";
+} from "../keys";
 
 /** The identity of an alarm transition, whichever channel delivered it. */
 export interface TransitionKey {

@@ -4,11 +4,11 @@
  * conditioned on the version read. Which items, in which order, is the writer's (incident-store.ts).
  */
 import type { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { AlarmRecord } from "../alarm/record";
-import type { Incident, IncidentStatus, RelatedAlarm } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
+import type { AlarmRecord } from "../../../alarm/record";
+import type { Incident, IncidentStatus, RelatedAlarm } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { keys, RESOLVED_PARTITION, resolvedSortKey } from "../keys";
 import { alarmItem, incidentItem, timelineItem } from "./incident-items";
-import { keys, RESOLVED_PARTITION, resolvedSortKey } from "./keys";
 
 export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]

@@ -5,9 +5,9 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { Incident } from "../incident/model";
+import type { Incident } from "../../../incident/model";
+import { ALL_PARTITION, OPEN_PARTITION, RESOLVED_PARTITION } from "../keys";
 import { toIncident } from "./incident-items";
-import { ALL_PARTITION, OPEN_PARTITION, RESOLVED_PARTITION } from "./keys";
 
 export interface Page<T> {
   items: T[];

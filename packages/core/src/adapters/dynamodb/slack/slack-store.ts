@@ -6,9 +6,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { TimelineEntry } from "../incident/timeline";
-import { timelineItem } from "./incident-store";
-import { keys } from "./keys";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { timelineItem } from "../incident/incident-store";
+import { keys } from "../keys";
 
 /**
  * The Slack side of an incident, in the single table:

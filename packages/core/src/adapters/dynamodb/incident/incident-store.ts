@@ -7,13 +7,22 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
-import type { IgnoreDecision } from "../alarm/ignore";
-import { ignoredAlarmUpdate } from "../alarm/ignored-store";
-import type { AlarmRecord } from "../alarm/record";
-import type { AlarmTransition } from "../alarm/transition";
-import type { Incident, IncidentStatus, RelatedAlarm } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import { validTimelineEntry } from "../incident/timeline-schema";
+import type { IgnoreDecision } from "../../../alarm/ignore";
+import { ignoredAlarmUpdate } from "../../../alarm/ignored-store";
+import type { AlarmRecord } from "../../../alarm/record";
+import type { AlarmTransition } from "../../../alarm/transition";
+import type { Incident, IncidentStatus, RelatedAlarm } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { validTimelineEntry } from "../../../incident/timeline-schema";
+import { keys } from "../keys";
+import {
+  AlarmReleasedError,
+  ConcurrentChangeError,
+  DuplicateDeliveryError,
+  permanentStorageError,
+  RelatedAlarmsReleasedError,
+  translateTransactionError,
+} from "../store-errors";
 import { type DeliveryKey, deliveryItem, incidentItem, timelineItem } from "./incident-items";
 import { IncidentReads } from "./incident-reads-store";
 import {
@@ -26,16 +35,14 @@ import {
   putNew,
   type TransactItem,
 } from "./incident-transact-items";
-import { keys } from "./keys";
-import {
+
+export {
   AlarmReleasedError,
   ConcurrentChangeError,
   DuplicateDeliveryError,
   permanentStorageError,
-  RelatedAlarmsReleasedError,
-  translateTransactionError,
-} from "./store-errors";
-
+  StorageLimitError,
+} from "../store-errors";
 export {
   type DeliveryKey,
   deliveryItem,
@@ -44,13 +51,6 @@ export {
   timelineItem,
 } from "./incident-items";
 export { decodeCursor, encodeCursor, type IncidentListQuery, type Page } from "./incident-list";
-export {
-  AlarmReleasedError,
-  ConcurrentChangeError,
-  DuplicateDeliveryError,
-  permanentStorageError,
-  StorageLimitError,
-} from "./store-errors";
 
 /**
  * How many of an incident's other alarms a resolving transaction releases itself (a transaction

@@ -1,4 +1,4 @@
-import type { Incident } from "../incident/model";
+import type { Incident } from "../../incident/model";
 
 /** Key builders for the single-table layout described in table.ts. */
 export const keys = {
