@@ -1,10 +1,10 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
 import type { ContactMethod } from "@firebreak/core/oncall/notify-rules";
 import { PAGER_EVENT_TYPES } from "@firebreak/core/paging/bus";
 import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
 import { sendTestPage } from "@firebreak/core/paging/test-page-send";
-import { TestPageStore } from "@firebreak/core/paging/test-page-store";
 import { sendVerification } from "@firebreak/core/paging/verify-send";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import middy from "@middy/core";

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { type BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { assignRole, changeStatus, declareIncident, postUpdate } from "@firebreak/core/incident/actions";
 import type { Incident } from "@firebreak/core/incident/model";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";

@@ -1,5 +1,5 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { EventBridgePublisher } from "@firebreak/core/events/eventbridge";
+import { EventBridgePublisher } from "@firebreak/core/adapters/aws/eventbridge";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { createLogger } from "./lib/logger";

@@ -5,10 +5,10 @@
 
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import { type ProcessDeps, processAlarmEvent } from "@firebreak/core/alarm/process";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import {
   type BenchContext,
   type BenchModule,

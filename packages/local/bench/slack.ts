@@ -8,9 +8,9 @@
 
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { signedEvent } from "@firebreak/functions/slack/testing";
 import { publisherEnqueue } from "@firebreak/functions/slack/work";

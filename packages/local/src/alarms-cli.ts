@@ -5,8 +5,8 @@
  * table, or `--table` (with `--endpoint`, or AWS's default credentials: a deployed table).
  */
 
+import { type IgnoredAlarm, IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/ignored-store";
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
-import { type IgnoredAlarm, IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
 import type { Command } from "commander";
 import { CliError } from "./cli-error";
 import { resolveTableTarget, type TargetOptions } from "./directory-cli";

@@ -12,9 +12,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
+import { DirectoryStore, type StoredDirectory } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { heartbeatView } from "@firebreak/core/heartbeats/actions";
 import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
-import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import {
   COVERAGE_DAYS,
   type CoverageReport,
@@ -25,7 +26,6 @@ import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
-import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { type Command, InvalidArgumentError } from "commander";

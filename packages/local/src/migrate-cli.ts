@@ -6,8 +6,8 @@
 
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { migrateSlackIdentities } from "@firebreak/core/incident/identity-migration";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { Command } from "commander";
 import { CliError } from "./cli-error";
 import { resolveTableTarget, type TargetOptions, unreachable } from "./directory-cli";

@@ -6,8 +6,8 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { eventFromStreamRecord } from "../adapters/dynamodb/events/outbox";
 import { type IncidentStore, timelineItem } from "../adapters/dynamodb/incident/incident-store";
-import { eventFromStreamRecord } from "../events/outbox";
 import { streamRecord, timelineEntry } from "../events/testing";
 import { changeStatus, declareIncident, postUpdate } from "./actions";
 import type { Actor } from "./model";

@@ -6,9 +6,13 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import {
+  type MaintenanceStore,
+  type ReleaseRecord,
+  WindowEndedError,
+} from "../adapters/dynamodb/maintenance/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type MaintenanceStore, type ReleaseRecord, WindowEndedError } from "./store";
 import {
   latestPerAlarm,
   type MaintenanceWindow,

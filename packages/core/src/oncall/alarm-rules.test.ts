@@ -2,14 +2,14 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
+import { IgnoredAlarmStore } from "../adapters/dynamodb/alarm/ignored-store";
 import { createDocumentClient } from "../adapters/dynamodb/client";
-import { IgnoredAlarmStore } from "../alarm/ignored-store";
+import { cachedDirectory } from "../adapters/dynamodb/oncall/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { globMatch, ruleMatches } from "./alarm-rules";
 import { parseDirectory } from "./directory";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
-import { cachedDirectory } from "./store";
 
 const PEOPLE = [{ id: "alice", name: "Alice", email: "alice@example.com", timezone: "UTC" }];
 const POLICY = {

@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { notifyRulesView, setNotifyRules } from "./notify-actions";
 import { PersonalRulesStore } from "./notify-store";
-import { DirectoryStore } from "./store";
 
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),

@@ -13,6 +13,7 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
+import type { PersonalRules } from "../adapters/dynamodb/oncall/store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { Directory, Person } from "./directory-types";
@@ -25,7 +26,6 @@ import {
   unreachableSteps,
 } from "./notify-rules";
 import type { PersonalRulesStore } from "./notify-store";
-import type { PersonalRules } from "./store";
 
 export interface NotifyRulesDeps {
   rules: Pick<PersonalRulesStore, "get" | "save">;

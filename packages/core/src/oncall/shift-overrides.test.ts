@@ -3,13 +3,13 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { addShiftOverride, cancelShiftOverride, type OverrideRequester } from "./override-actions";
 import { OverrideRefusedError, parseShiftTime } from "./override-requests";
 import { onCallOverview } from "./overview";
 import { misfitOverrides } from "./shift-overrides";
-import { DirectoryStore } from "./store";
 
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),

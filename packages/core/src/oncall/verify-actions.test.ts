@@ -9,6 +9,8 @@ import { readFileSync } from "node:fs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { DeliveryResult, OutgoingPage, PageChannel } from "../paging/channels";
 import { sendVerification } from "../paging/verify-send";
 import {
@@ -18,9 +20,7 @@ import {
   VERIFY_CODE_TTL_MS,
   verificationCode,
 } from "./contact-methods";
-import { ContactStore } from "./contact-store";
 import { parseDirectoryYaml } from "./directory-yaml";
-import { DirectoryStore } from "./store";
 import { confirmBySms, confirmVerification, requestVerification } from "./verify-actions";
 
 const demo = parseDirectoryYaml(

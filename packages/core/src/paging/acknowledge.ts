@@ -4,6 +4,7 @@
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { EscalationRecord, StoredPage } from "../adapters/dynamodb/paging/page-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { changeStatus, setStatus, validate } from "../incident/actions";
 import { type Actor, IllegalTransitionError, type Incident } from "../incident/model";
@@ -25,7 +26,6 @@ import {
 } from "./config";
 import { entries, levelLabel, pageData, pageTargetName, toView, viaLabel } from "./deliver";
 import { cancelHeld, coverageDecision, icAcknowledgedAt, identitiesOf } from "./plan-parts";
-import type { EscalationRecord, StoredPage } from "./store";
 
 const MAX_ACK_ATTEMPTS = 40;
 

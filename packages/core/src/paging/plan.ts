@@ -3,6 +3,14 @@
  * plan.test.ts). The caller commits the plan in one transaction, then sends its pages.
  */
 
+import type {
+  EscalationRecord,
+  EscalationStep,
+  HeldPage,
+  SnapshotPerson,
+  SnapshotStep,
+  SnapshotTarget,
+} from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { formatWorkingTime, heldUntil, urgencyOf } from "../oncall/urgency";
@@ -25,14 +33,6 @@ import {
   releaseAt,
   requestedPeople,
 } from "./plan-parts";
-import type {
-  EscalationRecord,
-  EscalationStep,
-  HeldPage,
-  SnapshotPerson,
-  SnapshotStep,
-  SnapshotTarget,
-} from "./store";
 import { pageContext, pagesForTarget, planPage } from "./targets";
 
 /**

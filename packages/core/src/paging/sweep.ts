@@ -4,6 +4,7 @@
  */
 
 import { VersionConflictError } from "@firebreak/core/shared/errors";
+import type { DueEscalation, EscalationRecord } from "../adapters/dynamodb/paging/page-store";
 import { validate } from "../incident/actions";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
@@ -25,7 +26,6 @@ import {
   unpagedRelatedAlarm,
   unpagedResponders,
 } from "./plan-parts";
-import type { DueEscalation, EscalationRecord } from "./store";
 
 type ProcessOutcome =
   | { outcome: "not_due" | "waiting" | "done" | "raced" }

@@ -8,12 +8,12 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { keys } from "../adapters/dynamodb/keys";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import { DirectoryStore } from "../oncall/store";
 import { signAckLink } from "./ack-link";
 import { acknowledgeTestPageByLink, inspectTestPageLink, type TestAckDeps } from "./test-page-ack";
 import { testSendId } from "./test-page-ids";
-import { TestPageRequestStore } from "./test-page-request-store";
 import { testAckLink } from "./test-page-send";
 import { getTestPage, readTestPageTarget, requestTestPage, TEST_PAGE_KIND } from "./test-pages";
 

@@ -16,15 +16,8 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { Actor } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import { indexDirectory, resolveOwner } from "../oncall/directory-index";
-import type { Directory, Person, Team } from "../oncall/directory-types";
-import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
-import type { DirectoryStore } from "../oncall/store";
-import { resolveTargets } from "../oncall/who";
-import { testSendId } from "./test-page-ids";
-import type { TestPageRequestStore } from "./test-page-request-store";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import type { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
 import type {
   TestAckVia,
   TestPagePerson,
@@ -32,7 +25,14 @@ import type {
   TestPageSend,
   TestPageTargetKind,
   TestSendStatus,
-} from "./test-page-store";
+} from "../adapters/dynamodb/paging/test-page-store";
+import type { Actor } from "../incident/model";
+import type { TimelineEntry } from "../incident/timeline";
+import { indexDirectory, resolveOwner } from "../oncall/directory-index";
+import type { Directory, Person, Team } from "../oncall/directory-types";
+import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
+import { resolveTargets } from "../oncall/who";
+import { testSendId } from "./test-page-ids";
 
 export const TEST_PAGE_KIND = "page.test_requested";
 /** One test page a minute to the same person. */

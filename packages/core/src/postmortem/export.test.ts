@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
@@ -14,7 +15,6 @@ import { editPostmortem } from "./edit";
 import { exportBucketFromEnv, exportKeys, exportPostmortemVersion, S3ObjectSink } from "./export";
 import { validatePostmortem } from "./schema";
 import type { PostmortemDeps } from "./service";
-import { PostmortemStore } from "./store";
 
 const BUCKET = "firebreak-postmortems-test";
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");

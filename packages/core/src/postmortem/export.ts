@@ -18,7 +18,7 @@ import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 export { BUCKET_SETTING, exportBucketFromEnv } from "./export-config";
 
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { PostmortemStore } from "./store";
+import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 
 export const EXPORT_PREFIX = "postmortems";
 

@@ -6,18 +6,18 @@
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
 
+import type { IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/ignored-store";
+import type { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
+import type { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
-import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
-import type { ChangeStore } from "@firebreak/core/changes/store";
-import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
+import type { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import type { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
+import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import type { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
-import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import type { CalendarFeedStore } from "@firebreak/core/oncall/calendar-store";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
-import type { PageStore } from "@firebreak/core/paging/store";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
-import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { ActionItemStore } from "@firebreak/core/action-items/store";
+import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import type { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import {
   type ActionDeps,
   assignRole,
@@ -20,7 +23,6 @@ import {
 } from "@firebreak/core/incident/model";
 import { requestEscalation, requestResponders } from "@firebreak/core/incident/responders";
 import { cancelWindow, listWindows, scheduleWindow, windowView } from "@firebreak/core/maintenance/actions";
-import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { indexDirectory } from "@firebreak/core/oncall/directory-index";
 import type { Directory } from "@firebreak/core/oncall/directory-types";
 import type { NotifyRulesDeps } from "@firebreak/core/oncall/notify-actions";
@@ -35,11 +37,9 @@ import { liveOverrides, type ShiftOverride } from "@firebreak/core/oncall/shift-
 import type { VerifyDeps } from "@firebreak/core/oncall/verify-actions";
 import { oneLine } from "@firebreak/core/paging/messages";
 import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
-import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
 import { answerReleaseInvolved } from "@firebreak/core/postmortem/release-answer";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";
-import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { runAs } from "@firebreak/core/shared/actor";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";

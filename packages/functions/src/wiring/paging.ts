@@ -1,13 +1,13 @@
+import { VoiceChannel } from "@firebreak/core/adapters/aws/voice-channel";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DynamoBudgetState } from "@firebreak/core/adapters/dynamodb/metrics/budget-store";
+import { DynamoCoverageState } from "@firebreak/core/adapters/dynamodb/oncall/coverage-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SEVERITIES, type Severity } from "@firebreak/core/incident/model";
 import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
-import { DynamoBudgetState } from "@firebreak/core/metrics/budget-store";
-import { DynamoCoverageState } from "@firebreak/core/oncall/coverage-store";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { SlackChannel } from "@firebreak/core/paging/slack-channel";
-import { VoiceChannel } from "@firebreak/core/paging/voice-channel";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { CoverageDeps } from "../coverage";
 import { pagingCore } from "./paging-core";

@@ -1,8 +1,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { type ExportDeps, S3ObjectSink } from "@firebreak/core/postmortem/export";
 import { BUCKET_SETTING, exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Platform } from "./platform";
 

@@ -1,13 +1,13 @@
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
+import { cachedDirectory, DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { TestPageRequestStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-request-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
-import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
-import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { parseChannelSeverities } from "../slack/channel-severities";
 import { directoryPersonLookup } from "../slack/directory-lookup";

@@ -14,9 +14,9 @@ import {
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { Log } from "@firebreak/core/shared/log";
 import { startDynamoLocal } from "../dynamo-local";
 import type { RuntimeOptions } from "../runtime";

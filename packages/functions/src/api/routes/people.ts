@@ -8,7 +8,7 @@
  * - `POST …/contact-methods/{method}/verification/confirm` `{ "code": "123456" }`: verify it.
  */
 
-import { ContactStore } from "@firebreak/core/oncall/contact-store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import {
   notifyRulesResetSchema,
   notifyRulesView,

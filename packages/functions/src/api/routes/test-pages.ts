@@ -7,7 +7,7 @@
  */
 
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
-import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
+import { TestPageRequestStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-request-store";
 import { getTestPage, readTestPageTarget, requestTestPage } from "@firebreak/core/paging/test-pages";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { actorOf, requireRole } from "../auth";

@@ -8,12 +8,12 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
 import type { IgnoreDecision } from "../../../alarm/ignore";
-import { ignoredAlarmUpdate } from "../../../alarm/ignored-store";
 import type { AlarmRecord } from "../../../alarm/record";
 import type { AlarmTransition } from "../../../alarm/transition";
 import type { Incident, IncidentStatus, RelatedAlarm } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
+import { ignoredAlarmUpdate } from "../alarm/ignored-store";
 import { keys } from "../keys";
 import {
   AlarmReleasedError,

@@ -6,10 +6,10 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
-import { keys } from "../adapters/dynamodb/keys";
-import type { TimelineEntry } from "../incident/timeline";
-import type { ContactRecords } from "./contact-methods";
-import type { Directory } from "./directory-types";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { ContactRecords } from "../../../oncall/contact-methods";
+import type { Directory } from "../../../oncall/directory-types";
+import { keys } from "../keys";
 import type { DirectoryStore } from "./store";
 
 export interface StoredContacts {

@@ -7,10 +7,10 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
-import { pickFields, queryPartition } from "../adapters/dynamodb/items";
-import { keys } from "../adapters/dynamodb/keys";
-import { hashIntegrationKey } from "../integrations/keys";
-import type { Heartbeat } from "./heartbeat";
+import type { Heartbeat } from "../../../heartbeats/heartbeat";
+import { hashIntegrationKey } from "../../../integrations/keys";
+import { pickFields, queryPartition } from "../items";
+import { keys } from "../keys";
 
 const FIELDS = [
   "id",

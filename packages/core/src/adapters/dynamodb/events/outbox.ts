@@ -8,10 +8,15 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import type { DeadLetterSink } from "../alarm/dead-letter";
-import type { TimelineEntry } from "../incident/timeline";
-import { validTimelineEntry } from "../incident/timeline-schema";
-import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";
+import type { DeadLetterSink } from "../../../alarm/dead-letter";
+import {
+  type DomainEvent,
+  type EventPublisher,
+  eventFromEntry,
+  PublishError,
+} from "../../../events/publisher";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { validTimelineEntry } from "../../../incident/timeline-schema";
 
 /**
  * The domain event of one stream record: only INSERTs of timeline items have one (the timeline

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import type { Directory } from "./directory-types";
-import { applyDirectoryYaml, parseDirectoryYaml } from "./directory-yaml";
+import { createTestTable, storeFor } from "../../../../test/support/dynamo";
+import type { Directory } from "../../../oncall/directory-types";
+import { applyDirectoryYaml, parseDirectoryYaml } from "../../../oncall/directory-yaml";
 import { DirectoryStore, MAX_DIRECTORY_BYTES } from "./store";
 
-const DEMO_YAML = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");
+const DEMO_YAML = readFileSync(new URL("../../../../../../examples/directory.yaml", import.meta.url), "utf8");
 const demo = parseDirectoryYaml(DEMO_YAML);
 const clock = { now: () => new Date("2026-03-14T09:00:00.000Z") };
 

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoCheckState } from "../adapters/dynamodb/check-state";
-import { keys } from "../adapters/dynamodb/keys";
-import type { BudgetStateStore } from "./budget-alerts";
+import type { BudgetStateStore } from "../../../metrics/budget-alerts";
+import { DynamoCheckState } from "../check-state";
+import { keys } from "../keys";
 
 /** The error-budget check's state (item `BUDGETS` / `STATE`) and its announcements (`BUDGETS` / `TL#<id>`). */
 export class DynamoBudgetState extends DynamoCheckState<string> implements BudgetStateStore {

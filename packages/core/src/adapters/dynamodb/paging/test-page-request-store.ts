@@ -7,9 +7,9 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import { timelineItem } from "../adapters/dynamodb/incident/incident-store";
-import { keys } from "../adapters/dynamodb/keys";
-import type { TimelineEntry } from "../incident/timeline";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { timelineItem } from "../incident/incident-store";
+import { keys } from "../keys";
 import {
   TEST_PAGE_RETENTION_SECONDS,
   type TestPageRecord,

@@ -13,9 +13,9 @@
  * function, which only send and acknowledge, do not carry it.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "../adapters/dynamodb/keys";
-import type { Actor } from "../incident/model";
-import type { ContactMethod } from "../oncall/notify-rules";
+import type { Actor } from "../../../incident/model";
+import type { ContactMethod } from "../../../oncall/notify-rules";
+import { keys } from "../keys";
 
 export type TestPageTargetKind = "person" | "team" | "service";
 

@@ -1,10 +1,15 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import type { DynamoDBRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { keys } from "../adapters/dynamodb/keys";
+import {
+  type DomainEvent,
+  type EventPublisher,
+  eventFromEntry,
+  PublishError,
+} from "../../../events/publisher";
+import { streamRecord, timelineEntry, timelineItem } from "../../../events/testing";
+import { keys } from "../keys";
 import { eventFromStreamRecord, eventsFromStreamRecords, publishStreamRecords } from "./outbox";
-import { type DomainEvent, type EventPublisher, eventFromEntry, PublishError } from "./publisher";
-import { streamRecord, timelineEntry, timelineItem } from "./testing";
 
 const incidentItem = {
   ...keys.incident("01JINCIDENT0000000000000000"),

@@ -8,10 +8,10 @@ import {
 import type { Clock } from "@firebreak/core/shared/clock";
 import { systemClock } from "@firebreak/core/shared/clock";
 import * as z from "@firebreak/core/shared/zod";
-import { queryPartition } from "../adapters/dynamodb/items";
-import { keys } from "../adapters/dynamodb/keys";
-import type { Actor } from "../incident/model";
-import { CALENDAR_KINDS, type CalendarFeed } from "./ical";
+import type { Actor } from "../../../incident/model";
+import { CALENDAR_KINDS, type CalendarFeed } from "../../../oncall/ical";
+import { queryPartition } from "../items";
+import { keys } from "../keys";
 
 export const calendarFeedSchema = z.object({
   kind: z.enum(CALENDAR_KINDS, { error: () => `expected ${CALENDAR_KINDS.join(" or ")}` }),

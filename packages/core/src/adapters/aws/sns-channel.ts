@@ -15,9 +15,15 @@ import {
   type PageChannel,
   retryOptionsFor,
   type SendOptions,
-} from "./channels";
-import { truncate } from "./messages";
-import { classifyAwsError, type RetryOutcome, type RetryPolicy, type Sleep, withRetry } from "./retry";
+} from "../../paging/channels";
+import { truncate } from "../../paging/messages";
+import {
+  classifyAwsError,
+  type RetryOutcome,
+  type RetryPolicy,
+  type Sleep,
+  withRetry,
+} from "../../paging/retry";
 
 /**
  * The SNS paging channel: a topic target gets one `Publish` with `MessageStructure: "json"`

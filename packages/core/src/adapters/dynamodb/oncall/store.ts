@@ -7,14 +7,14 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { timelineItem } from "../adapters/dynamodb/incident/incident-store";
-import { keys } from "../adapters/dynamodb/keys";
-import type { Actor } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import type { ContactRecords } from "./contact-methods";
-import type { Directory } from "./directory-types";
-import type { NotifyRules } from "./notify-rules";
-import { liveOverrides, type ShiftOverride, withShiftOverrides } from "./shift-overrides";
+import type { Actor } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { ContactRecords } from "../../../oncall/contact-methods";
+import type { Directory } from "../../../oncall/directory-types";
+import type { NotifyRules } from "../../../oncall/notify-rules";
+import { liveOverrides, type ShiftOverride, withShiftOverrides } from "../../../oncall/shift-overrides";
+import { timelineItem } from "../incident/incident-store";
+import { keys } from "../keys";
 
 /**
  * DynamoDB's item limit is 400 KB (attribute names and values together). The directory is stored

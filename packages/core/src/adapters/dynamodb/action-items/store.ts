@@ -21,10 +21,16 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import { permanentStorageError, timelineItem } from "../adapters/dynamodb/incident/incident-store";
-import { pickFields } from "../adapters/dynamodb/items";
-import type { TimelineEntry } from "../incident/timeline";
-import type { ActionItem, ActionItemStatus, ActionItemSync, ActionItemSyncStore, TrackerRef } from "./model";
+import type {
+  ActionItem,
+  ActionItemStatus,
+  ActionItemSync,
+  ActionItemSyncStore,
+  TrackerRef,
+} from "../../../action-items/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { permanentStorageError, timelineItem } from "../incident/incident-store";
+import { pickFields } from "../items";
 
 export const ACTION_ITEMS_PARTITION = "ACTIONS";
 

@@ -9,18 +9,14 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
-import {
-  ConcurrentChangeError,
-  incidentItem,
-  timelineItem,
-} from "../adapters/dynamodb/incident/incident-store";
-import { batchGetItems, pickFields } from "../adapters/dynamodb/items";
-import { DUE_PARTITION, dueSortKey, keys } from "../adapters/dynamodb/keys";
-import type { Actor, Incident, Severity } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import type { NotifyRules } from "../oncall/notify-rules";
-import type { UrgencyRules } from "../oncall/urgency";
-import type { ChannelName, DeliveryError, PageTarget } from "./channels";
+import type { Actor, Incident, Severity } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { NotifyRules } from "../../../oncall/notify-rules";
+import type { UrgencyRules } from "../../../oncall/urgency";
+import type { ChannelName, DeliveryError, PageTarget } from "../../../paging/channels";
+import { ConcurrentChangeError, incidentItem, timelineItem } from "../incident/incident-store";
+import { batchGetItems, pickFields } from "../items";
+import { DUE_PARTITION, dueSortKey, keys } from "../keys";
 
 /**
  * The DynamoDB adapter for paging: page items and the escalation item in the incident's partition,

@@ -5,9 +5,9 @@ import {
   startFakeEventBridge,
 } from "@firebreak/local/fake-eventbridge";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type DomainEvent, EVENT_SOURCE, PublishError } from "../../events/publisher";
+import { domainEvent } from "../../events/testing";
 import { EVENT_TOO_LARGE, EventBridgePublisher, NOT_ATTEMPTED } from "./eventbridge";
-import { type DomainEvent, EVENT_SOURCE, PublishError } from "./publisher";
-import { domainEvent } from "./testing";
 
 const BUS = "firebreak-test-bus";
 let fake: FakeEventBridge;

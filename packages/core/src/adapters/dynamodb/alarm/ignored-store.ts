@@ -5,8 +5,8 @@
  * `GET /api/alarms/ignored` and `firebreak alarms ignored`.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { IgnoreDecision, IgnoreKind } from "./ignore";
-import type { AlarmState, AlarmTransition } from "./transition";
+import type { IgnoreDecision, IgnoreKind } from "../../../alarm/ignore";
+import type { AlarmState, AlarmTransition } from "../../../alarm/transition";
 
 export const IGNORED_PARTITION = "IGNORED";
 

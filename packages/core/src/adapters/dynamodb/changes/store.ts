@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { pickFields } from "../adapters/dynamodb/items";
-import { keys } from "../adapters/dynamodb/keys";
-import type { TimelineEntry } from "../incident/timeline";
-import { validTimelineEntry } from "../incident/timeline-schema";
-import type { Change } from "./change";
+import type { Change } from "../../../changes/change";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { validTimelineEntry } from "../../../incident/timeline-schema";
+import { pickFields } from "../items";
+import { keys } from "../keys";
 
 const FIELDS = ["id", "service", "summary", "link", "at", "source", "recordedAt", "recordedBy"] as const;
 

@@ -12,10 +12,10 @@ import {
   type PageChannel,
   retryOptionsFor,
   type SendOptions,
-} from "./channels";
-import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "./retry";
+} from "../../paging/channels";
+import { classifyAwsError, type RetryPolicy, type Sleep, withRetry } from "../../paging/retry";
+import { VOICE_SSML_MAX_LENGTH } from "../../paging/voice-message";
 import { messageIdResult, pagingRequestHandler, phoneOf, type SnsClientOptions } from "./sns-channel";
-import { VOICE_SSML_MAX_LENGTH } from "./voice-message";
 
 /**
  * The voice paging channel: a person with a phone gets a call that speaks the page, through AWS

@@ -2,10 +2,10 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { TimelineEntry } from "../incident/timeline";
-import { EscalationExistsError, type EscalationRecord, PageStore, type StoredPage } from "./store";
+import { createTestTable, storeFor } from "../../../../test/support/dynamo";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { IncidentStore } from "../incident/incident-store";
+import { EscalationExistsError, type EscalationRecord, PageStore, type StoredPage } from "./page-store";
 
 let incidents: IncidentStore;
 let store: PageStore;

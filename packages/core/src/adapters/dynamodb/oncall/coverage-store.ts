@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoCheckState } from "../adapters/dynamodb/check-state";
-import { keys } from "../adapters/dynamodb/keys";
-import type { CoverageStateStore, KnownGap } from "./coverage-alerts";
+import type { CoverageStateStore, KnownGap } from "../../../oncall/coverage-alerts";
+import { DynamoCheckState } from "../check-state";
+import { keys } from "../keys";
 
 /** The coverage check's state (item `COVERAGE` / `STATE`) and its announcements (`COVERAGE` / `TL#<id>`). */
 export class DynamoCoverageState extends DynamoCheckState<KnownGap> implements CoverageStateStore {

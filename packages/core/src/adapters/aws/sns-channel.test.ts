@@ -1,6 +1,6 @@
 import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DeliveryResult, OutgoingPage, PageTarget } from "./channels";
+import type { DeliveryResult, OutgoingPage, PageTarget } from "../../paging/channels";
 import {
   classifySnsError,
   createSnsClient,

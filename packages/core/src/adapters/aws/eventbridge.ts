@@ -5,14 +5,14 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
-import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
+import { backoffDelay, sleep as realSleep, type Sleep } from "../../events/backoff";
 import {
   type DomainEvent,
   EVENT_SOURCE,
   type EventPublisher,
   type FailedEvent,
   PublishError,
-} from "./publisher";
+} from "../../events/publisher";
 
 /** PutEvents takes at most 10 entries per call. */
 export const MAX_ENTRIES_PER_CALL = 10;

@@ -6,10 +6,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConcurrentChangeError, timelineItem } from "../adapters/dynamodb/incident/incident-store";
-import type { TimelineEntry } from "../incident/timeline";
-import type { Draft } from "./drafts";
-import type { Postmortem } from "./types";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { Draft } from "../../../postmortem/drafts";
+import type { Postmortem } from "../../../postmortem/types";
+import { ConcurrentChangeError, timelineItem } from "../incident/incident-store";
 
 export const PM_PARTITION = "PM";
 const versionKey = (version: number) => `PM#${String(version).padStart(6, "0")}`;

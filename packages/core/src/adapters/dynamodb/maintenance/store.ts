@@ -19,18 +19,18 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
+import type { AlarmTransition } from "../../../alarm/transition";
+import type { Actor } from "../../../incident/model";
+import type { TimelineEntry } from "../../../incident/timeline";
+import { validTimelineEntry } from "../../../incident/timeline-schema";
+import { type MaintenanceWindow, windowEnd, windowKey } from "../../../maintenance/window";
 import {
   type DeliveryKey,
   DuplicateDeliveryError,
   deliveryItem,
   permanentStorageError,
-} from "../adapters/dynamodb/incident/incident-store";
-import { pickFields } from "../adapters/dynamodb/items";
-import type { AlarmTransition } from "../alarm/transition";
-import type { Actor } from "../incident/model";
-import type { TimelineEntry } from "../incident/timeline";
-import { validTimelineEntry } from "../incident/timeline-schema";
-import { type MaintenanceWindow, windowEnd, windowKey } from "./window";
+} from "../incident/incident-store";
+import { pickFields } from "../items";
 
 export const MAINTENANCE_PARTITION = "MAINT";
 

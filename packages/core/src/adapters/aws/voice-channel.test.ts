@@ -1,11 +1,11 @@
 import { type FakeSmsVoice, ssmlProblem, startFakeSmsVoice } from "@firebreak/local/fake-sms-voice";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { matchesVoiceAckCode, voiceAckCode } from "./ack-link";
-import type { OutgoingPage, PageTarget } from "./channels";
-import type { PageContent } from "./messages";
+import { matchesVoiceAckCode, voiceAckCode } from "../../paging/ack-link";
+import type { OutgoingPage, PageTarget } from "../../paging/channels";
+import type { PageContent } from "../../paging/messages";
+import { escapeSsml, VOICE_SSML_MAX_LENGTH, voicePage } from "../../paging/voice-message";
 import { createSmsVoiceClient, VoiceChannel } from "./voice-channel";
-import { escapeSsml, VOICE_SSML_MAX_LENGTH, voicePage } from "./voice-message";
 
 const ORIGINATION = "arn:aws:sms-voice:eu-west-2:123456789012:phone-number/phone-0123";
 const PHONE = "+447700900123";
