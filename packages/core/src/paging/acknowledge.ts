@@ -4,7 +4,6 @@
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { EscalationRecord, StoredPage } from "../adapters/dynamodb/paging/page-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { changeStatus, setStatus, validate } from "../incident/actions";
 import { type Actor, IllegalTransitionError, type Incident } from "../incident/model";
@@ -26,6 +25,7 @@ import {
 } from "./config";
 import { entries, levelLabel, pageData, pageTargetName, toView, viaLabel } from "./deliver";
 import { cancelHeld, coverageDecision, icAcknowledgedAt, identitiesOf } from "./plan-parts";
+import type { EscalationRecord, StoredPage } from "./records";
 
 const MAX_ACK_ATTEMPTS = 40;
 

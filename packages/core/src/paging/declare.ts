@@ -5,15 +5,6 @@
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
-import {
-  EscalationExistsError,
-  type EscalationRecord,
-  IncidentChangedError,
-  type LadderSnapshot,
-  type SnapshotPerson,
-  type SnapshotStep,
-  type SnapshotTarget,
-} from "../adapters/dynamodb/paging/page-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { validate, withRole } from "../incident/actions";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
@@ -32,6 +23,15 @@ import {
 import { entries, resumeStalePages, sendPlanned, targetName, toView } from "./deliver";
 import { planEscalation } from "./plan";
 import { policyLabel, snapshotOf, snapshotPeople, unpagedResponders } from "./plan-parts";
+import {
+  EscalationExistsError,
+  type EscalationRecord,
+  IncidentChangedError,
+  type LadderSnapshot,
+  type SnapshotPerson,
+  type SnapshotStep,
+  type SnapshotTarget,
+} from "./records";
 import { onIncidentStatusChanged } from "./sweep";
 
 /**

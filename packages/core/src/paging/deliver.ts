@@ -4,12 +4,6 @@
  */
 
 import { newId } from "@firebreak/core/shared/ids";
-import type {
-  EscalationRecord,
-  PageTargetRecord,
-  SnapshotTarget,
-  StoredPage,
-} from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { urgencyOf } from "../oncall/urgency";
@@ -26,6 +20,7 @@ import { clockOf, configOf, FIREBREAK_ACTOR, PAGING_KINDS, type PageView, type P
 import type { PageContent } from "./messages";
 import { PAGE_RENDERERS } from "./page-renderers";
 import { policyLabel } from "./plan-parts";
+import type { EscalationRecord, PageTargetRecord, SnapshotTarget, StoredPage } from "./records";
 import { type PageContext, pageContext, requestedEntry } from "./targets";
 
 /**

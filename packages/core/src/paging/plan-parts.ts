@@ -3,13 +3,6 @@
  * role-coverage rule, people paged by request or by a grouped alarm, and the incident commander.
  */
 
-import type {
-  EscalationRecord,
-  HeldPage,
-  SnapshotPerson,
-  SnapshotStep,
-  SnapshotTarget,
-} from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { Person } from "../oncall/directory-types";
@@ -18,6 +11,7 @@ import type { Draft, PlannedPage } from "./config";
 import { PAGING_KINDS, type PagingConfig, type PagingDeps } from "./config";
 import { targetName } from "./deliver";
 import { type EscalationLadder, type RoleCoverageDecision, roleCoverageDue } from "./escalation";
+import type { EscalationRecord, HeldPage, SnapshotPerson, SnapshotStep, SnapshotTarget } from "./records";
 import { type PageContext, type PageSpec, planPage } from "./targets";
 
 /** Drops every held page (the incident was acknowledged or resolved first), one entry each. */

@@ -4,10 +4,10 @@
  * the stores; these pin them without one.
  */
 import { describe, expect, it } from "vitest";
-import type { EscalationRecord, SnapshotTarget } from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { DeliveryResult, OutgoingPage, PageChannel } from "./channels";
+import type { EscalationRecord, SnapshotTarget } from "./records";
 import { PAGING_KINDS, type PagingDeps, planEscalation } from "./service";
 
 const T0 = "2026-03-08T06:55:00.000Z"; // five minutes before the US clocks spring forward

@@ -3,14 +3,6 @@
  * plan.test.ts). The caller commits the plan in one transaction, then sends its pages.
  */
 
-import type {
-  EscalationRecord,
-  EscalationStep,
-  HeldPage,
-  SnapshotPerson,
-  SnapshotStep,
-  SnapshotTarget,
-} from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { formatWorkingTime, heldUntil, urgencyOf } from "../oncall/urgency";
@@ -33,6 +25,14 @@ import {
   releaseAt,
   requestedPeople,
 } from "./plan-parts";
+import type {
+  EscalationRecord,
+  EscalationStep,
+  HeldPage,
+  SnapshotPerson,
+  SnapshotStep,
+  SnapshotTarget,
+} from "./records";
 import { pageContext, pagesForTarget, planPage } from "./targets";
 
 /**

@@ -8,7 +8,7 @@ import { transition as alarmTransition } from "../../test/support/factories";
 import { createSnsClient, SnsChannel } from "../adapters/aws/sns-channel";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
-import { PageStore, type StoredPage } from "../adapters/dynamodb/paging/page-store";
+import { PageStore } from "../adapters/dynamodb/paging/page-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus, reopenIncident } from "../incident/actions";
 import type { Actor } from "../incident/model";
@@ -18,6 +18,7 @@ import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { assignInitialRoles } from "../oncall/who";
 import { type AckKey, signAckLink } from "./ack-link";
 import type { PageChannel, SendIsolatedOptions } from "./channels";
+import type { StoredPage } from "./records";
 import {
   acknowledge,
   acknowledgeByLink,

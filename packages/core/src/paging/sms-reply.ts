@@ -33,7 +33,6 @@ import { systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
-import type { StoredPage } from "../adapters/dynamodb/paging/page-store";
 import type { Actor, Incident } from "../incident/model";
 import { awaitingCode, codeMatches } from "../oncall/contact-methods";
 import type { ContactMethod } from "../oncall/notify-rules";
@@ -41,6 +40,7 @@ import { confirmBySms } from "../oncall/verify-actions";
 import { matchesVoiceAckCode } from "./ack-link";
 import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
+import type { StoredPage } from "./records";
 import { acknowledge, type PagingDeps } from "./service";
 import { acknowledgeTestSend, testAckDepsOf, testPageForSms } from "./test-page-ack";
 

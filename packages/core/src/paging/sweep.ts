@@ -4,7 +4,6 @@
  */
 
 import { VersionConflictError } from "@firebreak/core/shared/errors";
-import type { DueEscalation, EscalationRecord } from "../adapters/dynamodb/paging/page-store";
 import { validate } from "../incident/actions";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
@@ -26,6 +25,7 @@ import {
   unpagedRelatedAlarm,
   unpagedResponders,
 } from "./plan-parts";
+import type { DueEscalation, EscalationRecord } from "./records";
 
 type ProcessOutcome =
   | { outcome: "not_due" | "waiting" | "done" | "raced" }

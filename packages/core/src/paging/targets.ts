@@ -4,13 +4,6 @@
  */
 
 import { newId } from "@firebreak/core/shared/ids";
-import type {
-  PageLevel,
-  PagePurpose,
-  PageTargetRecord,
-  SnapshotTarget,
-  StoredPage,
-} from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
@@ -19,6 +12,7 @@ import type { ChannelName } from "./channels";
 import type { PlannedPage } from "./config";
 import { configOf, FIREBREAK_ACTOR, PAGING_KINDS, type PagingDeps, pageIdFor } from "./config";
 import { levelLabel, pageData, pageTargetName, render, viaLabel } from "./deliver";
+import type { PageLevel, PagePurpose, PageTargetRecord, SnapshotTarget, StoredPage } from "./records";
 
 export interface PageContext {
   deps: PagingDeps;

@@ -11,10 +11,10 @@
  * The API (`GET /api/incidents/{id}/trace`), `firebreak trace` and the dashboard show it.
  */
 
-import type { EscalationRecord, SnapshotTarget, StoredPage } from "../adapters/dynamodb/paging/page-store";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
+import type { EscalationRecord, SnapshotTarget, StoredPage } from "./records";
 
 export interface TraceMethod {
   channel: "slack" | "sms" | "voice" | "topic";

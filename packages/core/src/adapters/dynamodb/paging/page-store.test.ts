@@ -4,8 +4,9 @@ import { newId } from "@firebreak/core/shared/ids";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../../../test/support/dynamo";
 import type { TimelineEntry } from "../../../incident/timeline";
+import { EscalationExistsError, type EscalationRecord, type StoredPage } from "../../../paging/records";
 import type { IncidentStore } from "../incident/incident-store";
-import { EscalationExistsError, type EscalationRecord, PageStore, type StoredPage } from "./page-store";
+import { PageStore } from "./page-store";
 
 let incidents: IncidentStore;
 let store: PageStore;
