@@ -18,14 +18,6 @@ import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/
 import { newId } from "@firebreak/core/shared/ids";
 import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
-import type {
-  TestAckVia,
-  TestPagePerson,
-  TestPageRecord,
-  TestPageSend,
-  TestPageTargetKind,
-  TestSendStatus,
-} from "../adapters/dynamodb/paging/test-page-store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory, resolveOwner } from "../oncall/directory-index";
@@ -33,6 +25,14 @@ import type { Directory, Person, Team } from "../oncall/directory-types";
 import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
 import { resolveTargets } from "../oncall/who";
 import { testSendId } from "./test-page-ids";
+import type {
+  TestAckVia,
+  TestPagePerson,
+  TestPageRecord,
+  TestPageSend,
+  TestPageTargetKind,
+  TestSendStatus,
+} from "./test-page-records";
 
 export const TEST_PAGE_KIND = "page.test_requested";
 /** One test page a minute to the same person. */

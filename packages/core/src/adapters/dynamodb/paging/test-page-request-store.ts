@@ -8,14 +8,10 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { TimelineEntry } from "../../../incident/timeline";
+import type { TestPageRecord, TestPageSend } from "../../../paging/test-page-records";
 import { timelineItem } from "../incident/incident-store";
 import { keys } from "../keys";
-import {
-  TEST_PAGE_RETENTION_SECONDS,
-  type TestPageRecord,
-  type TestPageSend,
-  TestPageStore,
-} from "./test-page-store";
+import { TEST_PAGE_RETENTION_SECONDS, TestPageStore } from "./test-page-store";
 
 /** A person was sent a test page less than the rate limit ago. */
 export class TestPageRateLimitedError extends FirebreakError {
