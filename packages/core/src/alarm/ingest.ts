@@ -3,13 +3,12 @@ import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import {
-  ConcurrentChangeError,
   type DeliveryKey,
-  DuplicateDeliveryError,
   type IncidentStore,
   RELEASES_IN_TRANSACTION,
   type TransitionKey,
 } from "../adapters/dynamodb/incident/incident-store";
+import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";

@@ -4,9 +4,9 @@
  */
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { validate, withRole } from "../incident/actions";
+import { ConcurrentChangeError } from "../incident/errors";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import { urgencyRulesOf } from "../oncall/urgency";

@@ -6,8 +6,8 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
-import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
 import type { Change } from "../changes/change";
+import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";

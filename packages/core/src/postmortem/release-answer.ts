@@ -9,7 +9,7 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { ConcurrentChangeError } from "../adapters/dynamodb/incident/incident-store";
+import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor } from "../incident/model";
 import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { draftedEntry, type PostmortemDeps } from "./service";

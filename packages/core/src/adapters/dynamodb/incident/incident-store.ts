@@ -10,19 +10,18 @@ import { VersionConflictError } from "@firebreak/core/shared/errors";
 import type { IgnoreDecision } from "../../../alarm/ignore";
 import type { AlarmRecord } from "../../../alarm/record";
 import type { AlarmTransition } from "../../../alarm/transition";
+import {
+  AlarmReleasedError,
+  ConcurrentChangeError,
+  DuplicateDeliveryError,
+  RelatedAlarmsReleasedError,
+} from "../../../incident/errors";
 import type { Incident, IncidentStatus, RelatedAlarm } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
 import { ignoredAlarmUpdate } from "../alarm/ignored-store";
 import { keys } from "../keys";
-import {
-  AlarmReleasedError,
-  ConcurrentChangeError,
-  DuplicateDeliveryError,
-  permanentStorageError,
-  RelatedAlarmsReleasedError,
-  translateTransactionError,
-} from "../store-errors";
+import { permanentStorageError, translateTransactionError } from "../store-errors";
 import { type DeliveryKey, deliveryItem, incidentItem, timelineItem } from "./incident-items";
 import { IncidentReads } from "./incident-reads-store";
 import {
@@ -36,13 +35,7 @@ import {
   type TransactItem,
 } from "./incident-transact-items";
 
-export {
-  AlarmReleasedError,
-  ConcurrentChangeError,
-  DuplicateDeliveryError,
-  permanentStorageError,
-  StorageLimitError,
-} from "../store-errors";
+export { permanentStorageError } from "../store-errors";
 export {
   type DeliveryKey,
   deliveryItem,

@@ -20,16 +20,12 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { AlarmTransition } from "../../../alarm/transition";
+import { DuplicateDeliveryError } from "../../../incident/errors";
 import type { Actor } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
 import { type MaintenanceWindow, windowEnd, windowKey } from "../../../maintenance/window";
-import {
-  type DeliveryKey,
-  DuplicateDeliveryError,
-  deliveryItem,
-  permanentStorageError,
-} from "../incident/incident-store";
+import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
 import { pickFields } from "../items";
 
 export const MAINTENANCE_PARTITION = "MAINT";

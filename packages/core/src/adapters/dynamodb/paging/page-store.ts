@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { ConcurrentChangeError } from "../../../incident/errors";
 import type { Actor, Incident } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { DeliveryError } from "../../../paging/channels";
@@ -20,7 +21,7 @@ import {
   IncidentChangedError,
   type StoredPage,
 } from "../../../paging/records";
-import { ConcurrentChangeError, incidentItem, timelineItem } from "../incident/incident-store";
+import { incidentItem, timelineItem } from "../incident/incident-store";
 import { batchGetItems, pickFields } from "../items";
 import { DUE_PARTITION, dueSortKey, keys } from "../keys";
 import {

@@ -6,10 +6,11 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ConcurrentChangeError } from "../../../incident/errors";
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { Draft } from "../../../postmortem/drafts";
 import type { Postmortem } from "../../../postmortem/types";
-import { ConcurrentChangeError, timelineItem } from "../incident/incident-store";
+import { timelineItem } from "../incident/incident-store";
 
 export const PM_PARTITION = "PM";
 const versionKey = (version: number) => `PM#${String(version).padStart(6, "0")}`;
