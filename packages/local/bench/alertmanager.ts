@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
 import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { createIntegrationsApp } from "@firebreak/functions/integrations/app";
 import { type BenchContext, type BenchModule, rawConditionalPut } from "./harness";

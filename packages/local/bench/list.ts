@@ -7,13 +7,13 @@
  */
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
 import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { IncidentStore, incidentItem } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { keys } from "@firebreak/core/adapters/dynamodb/keys";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import type { Incident } from "@firebreak/core/incident/model";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";

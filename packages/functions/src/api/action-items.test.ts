@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
 import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+import type { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
 import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { ForbiddenError, UnauthenticatedError } from "@firebreak/core/auth/errors";
 import { type AuthRole, hasRole, roleFor } from "@firebreak/core/auth/roles";
@@ -19,7 +20,6 @@ import {
   type SlackOidcConfig,
   slackAuthorizeUrl,
 } from "@firebreak/core/auth/slack-oidc";
-import type { TokenStore } from "@firebreak/core/auth/tokens";
 import type { Actor } from "@firebreak/core/incident/model";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";

@@ -10,12 +10,12 @@ import type { IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/
 import type { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
 import type { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import type { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
 import type { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import type { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
 import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import type { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
-import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { Clock } from "@firebreak/core/shared/clock";

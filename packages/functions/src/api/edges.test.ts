@@ -1,6 +1,6 @@
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,16 +1,16 @@
 import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
 import { IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/ignored-store";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
 import { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
 import { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
 import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
 import { cachedDirectory, DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
-import { TokenStore } from "@firebreak/core/auth/tokens";
-import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";
