@@ -5,6 +5,7 @@ import { type FakeS3, startFakeS3 } from "@firebreak/local/fake-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
+import { S3ObjectSink } from "../adapters/aws/s3-object-sink";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
@@ -12,7 +13,7 @@ import { changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { draftPostmortem } from "./draft";
 import { editPostmortem } from "./edit";
-import { exportBucketFromEnv, exportKeys, exportPostmortemVersion, S3ObjectSink } from "./export";
+import { exportBucketFromEnv, exportKeys, exportPostmortemVersion } from "./export";
 import { validatePostmortem } from "./schema";
 import type { PostmortemDeps } from "./service";
 

@@ -1,7 +1,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { S3ObjectSink } from "@firebreak/core/adapters/aws/s3-object-sink";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
-import { type ExportDeps, S3ObjectSink } from "@firebreak/core/postmortem/export";
+import type { ExportDeps } from "@firebreak/core/postmortem/export";
 import { BUCKET_SETTING, exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Platform } from "./platform";

@@ -7,9 +7,10 @@ import {
   eventFromEntry,
   PublishError,
 } from "../../../events/publisher";
-import { streamRecord, timelineEntry, timelineItem } from "../../../events/testing";
+import { timelineEntry } from "../../../events/testing";
 import { keys } from "../keys";
 import { eventFromStreamRecord, eventsFromStreamRecords, publishStreamRecords } from "./outbox";
+import { streamRecord, timelineItem } from "./testing";
 
 const incidentItem = {
   ...keys.incident("01JINCIDENT0000000000000000"),
