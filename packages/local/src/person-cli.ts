@@ -7,9 +7,9 @@
  */
 
 import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
-import type { StoredDirectory } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { describeMethods, METHOD_LABEL, methodViews } from "@firebreak/core/oncall/contact-methods";
 import { notifyRulesView } from "@firebreak/core/oncall/notify-actions";
+import type { StoredDirectory } from "@firebreak/core/oncall/stored-directory";
 import {
   confirmVerification,
   contactMethodsView,

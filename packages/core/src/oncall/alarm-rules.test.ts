@@ -4,12 +4,12 @@ import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
 import { IgnoredAlarmStore } from "../adapters/dynamodb/alarm/ignored-store";
 import { createDocumentClient } from "../adapters/dynamodb/client";
-import { cachedDirectory } from "../adapters/dynamodb/oncall/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { globMatch, ruleMatches } from "./alarm-rules";
 import { parseDirectory } from "./directory";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
+import { cachedDirectory } from "./stored-directory";
 
 const PEOPLE = [{ id: "alice", name: "Alice", email: "alice@example.com", timezone: "UTC" }];
 const POLICY = {

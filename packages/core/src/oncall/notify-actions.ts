@@ -13,7 +13,6 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import type { PersonalRules } from "../adapters/dynamodb/oncall/store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { Directory, Person } from "./directory-types";
@@ -26,6 +25,7 @@ import {
   unreachableSteps,
 } from "./notify-rules";
 import type { PersonalRulesStore } from "./notify-store";
+import type { PersonalRules } from "./stored-directory";
 
 export interface NotifyRulesDeps {
   rules: Pick<PersonalRulesStore, "get" | "save">;

@@ -6,9 +6,10 @@
  */
 
 import { keys } from "../adapters/dynamodb/keys";
-import type { DirectoryStore, PersonalRules } from "../adapters/dynamodb/oncall/store";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { TimelineEntry } from "../incident/timeline";
 import type { Directory } from "./directory-types";
+import type { PersonalRules } from "./stored-directory";
 
 export class PersonalRulesStore {
   constructor(private readonly directory: Pick<DirectoryStore, "read" | "putBeside">) {}

@@ -17,7 +17,7 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { ContactStore, StoredContacts } from "../adapters/dynamodb/oncall/contact-store";
+import type { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import {
@@ -36,6 +36,7 @@ import {
 } from "./contact-methods";
 import type { Directory, Person } from "./directory-types";
 import { CONTACT_METHODS, type ContactMethod } from "./notify-rules";
+import type { StoredContacts } from "./stored-directory";
 
 export interface VerifyDeps {
   contacts: Pick<ContactStore, "get" | "save">;

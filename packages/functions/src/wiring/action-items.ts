@@ -1,7 +1,8 @@
 import type { SyncDeps } from "@firebreak/core/action-items/sync";
 import { type TrackerCredentials, trackerFor } from "@firebreak/core/action-items/trackers";
 import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
-import { cachedDirectory, DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import type { Platform, SecretName } from "./platform";
 
 /** An optional secret: SST's placeholder "unset" (infra/secrets.ts) and an empty value mean none. */

@@ -7,10 +7,11 @@ import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incide
 import { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
 import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
-import { cachedDirectory, DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { parseAdmins } from "@firebreak/core/auth/roles";
+import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import type { AuthDeps } from "../api/auth";
 import type { ApiDeps, BaseDeps } from "../api/base";
 import { tableHealthCheck } from "../api/health";

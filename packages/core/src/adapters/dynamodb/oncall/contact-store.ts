@@ -9,16 +9,9 @@ import { VersionConflictError } from "@firebreak/core/shared/errors";
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { ContactRecords } from "../../../oncall/contact-methods";
 import type { Directory } from "../../../oncall/directory-types";
+import type { StoredContacts } from "../../../oncall/stored-directory";
 import { keys } from "../keys";
 import type { DirectoryStore } from "./store";
-
-export interface StoredContacts {
-  items: ContactRecords;
-  /** The item's version (0: none stored yet). */
-  version: number;
-  /** The directory as applied (absent: none yet): the addresses are its people's. */
-  applied?: Directory;
-}
 
 export class ContactStore {
   constructor(private readonly directory: Pick<DirectoryStore, "read" | "putBeside" | "db" | "tableName">) {}
