@@ -4,13 +4,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import { MaintenanceStore, WindowEndedError } from "../adapters/dynamodb/maintenance/store";
+import { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "../alarm/dead-letter";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import type { AlarmTransition } from "../alarm/transition";
 import type { Actor } from "../incident/model";
 import { cancelWindow, listWindows, scheduleWindow, windowDetail } from "./actions";
 import { releaseEndedWindows } from "./release";
+import { WindowEndedError } from "./window";
 
 const ALICE: Actor = { type: "user", id: "alice", name: "Alice Moreau" };
 

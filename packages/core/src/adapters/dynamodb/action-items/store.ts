@@ -26,6 +26,7 @@ import type {
   ActionItemStatus,
   ActionItemSync,
   ActionItemSyncStore,
+  CreateOutcome,
   TrackerRef,
 } from "../../../action-items/model";
 import type { TimelineEntry } from "../../../incident/timeline";
@@ -69,12 +70,6 @@ function toItem(item: Record<string, unknown>): ActionItem {
 
 function itemRecord(item: ActionItem): Record<string, unknown> {
   return { ...actionItemKeys.item(item.id), type: "action_item", ...item };
-}
-
-/** The outcome of a create: the item, and whether this request made it (false: a redelivery). */
-export interface CreateOutcome {
-  item: ActionItem;
-  created: boolean;
 }
 
 export class ActionItemStore implements ActionItemSyncStore {

@@ -18,13 +18,18 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { AlarmTransition } from "../../../alarm/transition";
 import { DuplicateDeliveryError } from "../../../incident/errors";
 import type { Actor } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
-import { type MaintenanceWindow, windowEnd, windowKey } from "../../../maintenance/window";
+import {
+  type HeldTransition,
+  type MaintenanceWindow,
+  type ReleaseRecord,
+  WindowEndedError,
+  windowEnd,
+} from "../../../maintenance/window";
 import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
 import { pickFields } from "../items";
 
@@ -45,28 +50,6 @@ export const maintenanceKeys = {
   released: (id: string, arn: string) => ({ pk: `MAINT#${id}`, sk: `RELEASED#${arn}` }),
   timeline: (id: string, entryId: string) => ({ pk: `MAINT#${id}`, sk: `TL#${entryId}` }),
 };
-
-/** The window cannot change any more: it ended or was cancelled (a 409). */
-export class WindowEndedError extends FirebreakError {
-  constructor(w: MaintenanceWindow, what: string) {
-    super("window_ended", `${windowKey(w)} ${what}`);
-  }
-}
-
-export interface HeldTransition {
-  windowId: string;
-  transition: AlarmTransition;
-  heldAt: string;
-}
-
-export interface ReleaseRecord {
-  arn: string;
-  alarmName: string;
-  outcome: string;
-  incidentId?: string;
-  incidentNumber?: number;
-  at: string;
-}
 
 const WINDOW_FIELDS = [
   "id",
