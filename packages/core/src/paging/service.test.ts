@@ -316,7 +316,7 @@ describe("declared → roles → pages", () => {
     expect(beforeSends.filter((c) => c === "TransactWriteItemsCommand")).toHaveLength(1);
     expect(beforeSends.at(-1)).toBe("TransactWriteItemsCommand");
     // 2 reads: the incident's partition (incident, timeline, escalation) and the directory's
-    // (the directory and its shift overrides, oncall/store.ts).
+    // (the directory and its shift overrides, adapters/dynamodb/oncall/store.ts).
     expect(beforeSends.filter((c) => c !== "TransactWriteItemsCommand").sort()).toEqual([
       "QueryCommand",
       "QueryCommand",

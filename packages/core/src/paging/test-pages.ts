@@ -2,7 +2,7 @@
  * Test pages (issue 21 item 6): a clearly marked page through the whole path, to a person, a
  * team (its level-1 on-call people now, resolved as the pager resolves an escalation) or a
  * service (its owning team's). No incident is opened, no incident number is taken, no metric moves:
- * a test page lives in a partition of its own (test-page-store.ts).
+ * a test page lives in a partition of its own (adapters/dynamodb/paging/test-page-store.ts).
  *
  * `requestTestPage` resolves the people and their methods (every method of their high-urgency
  * notification rules, at once, whatever its delay) and writes, in one transaction, the record,

@@ -60,7 +60,10 @@ export interface ApiDeps extends BaseDeps {
   integrations?: IntegrationKeyStore;
   /** Heartbeats (/api/heartbeats; core/heartbeats). */
   heartbeats?: HeartbeatStore;
-  /** The secret URLs of iCal feeds (/api/calendars, /ical/{token}; core/oncall/calendar-store.ts). */
+  /**
+   * The secret URLs of iCal feeds (/api/calendars, /ical/{token};
+   * core/adapters/dynamodb/oncall/calendar-store.ts).
+   */
   calendars?: CalendarFeedStore;
   /** Changes to services (POST /api/changes, the incident detail's `changes`; core/changes). */
   changes?: ChangeStore;

@@ -31,7 +31,7 @@ import {
  * transactional SMS.
  *
  * Retries: the SDK's own retries are switched off (`maxAttempts: 1` in {@link createSnsClient})
- * and `withRetry` (retry.ts) does them, so attempts, backoff and the time spent are explicit and
+ * and `withRetry` (paging/retry.ts) does them, so attempts, backoff and the time spent are explicit and
  * bounded, and reported in the result. SNS has no de-duplication for standard topics: a retry
  * after a timeout may deliver a page twice (at least once, never zero times, is the intent).
  */
@@ -235,7 +235,7 @@ export function sanitiseSubject(subject: string): string {
 }
 
 /**
- * The prebuilt SMS text, cut to 140 UTF-16 code units (the budget `smsPage` keeps, see messages.ts)
+ * The prebuilt SMS text, cut to 140 UTF-16 code units (the budget `smsPage` keeps, see paging/messages.ts)
  * if a caller broke the contract: a page must still go out. Never inside a grapheme. Lone
  * surrogates become U+FFFD: the SDK URI-encodes the message (SNS's query protocol), and
  * `encodeURIComponent` throws "URI malformed" on them (text is made well-formed where it enters;
@@ -256,7 +256,7 @@ function cut(text: string, max: number): string {
 }
 
 /**
- * SNS / SDK errors as provider failures (retry.ts `classifyAwsError`): throttling, 5xx, timeouts and
+ * SNS / SDK errors as provider failures (paging/retry.ts `classifyAwsError`): throttling, 5xx, timeouts and
  * socket errors are retryable; other service errors (4xx: InvalidParameter, AuthorizationError,
  * NotFound…) are permanent.
  */

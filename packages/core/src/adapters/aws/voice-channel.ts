@@ -21,12 +21,12 @@ import { messageIdResult, pagingRequestHandler, phoneOf, type SnsClientOptions }
  * The voice paging channel: a person with a phone gets a call that speaks the page, through AWS
  * End User Messaging SMS and Voice (`SendVoiceMessage` of the `pinpoint-sms-voice-v2` API,
  * awsJson1_0, `X-Amz-Target: PinpointSMSVoiceV2.SendVoiceMessage`): the SSML of `voicePage`
- * (messages.ts), from the origination identity (a phone number or pool with the VOICE capability:
+ * (paging/messages.ts), from the origination identity (a phone number or pool with the VOICE capability:
  * the setting `FIREBREAK_VOICE_ORIGINATION`).
  *
  * The call takes no input: `SendVoiceMessage` only speaks text (it has no keypad or "press 1"
  * option), so the message reads out a six-digit ack code, and a reply by SMS acknowledges
- * (sms-reply.ts).
+ * (paging/sms-reply.ts).
  *
  * Retries as the SNS channel: the SDK's own retries are off and `withRetry` does them. Throttling
  * (`ThrottlingException`), `InternalServerException`, 5xx, timeouts and socket errors are

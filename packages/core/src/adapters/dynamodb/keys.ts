@@ -61,7 +61,7 @@ export const keys = {
   /** A heartbeat (core/heartbeats) with its key's SHA-256; all in one partition, which the sweep reads. */
   heartbeat: (id: string) => ({ pk: "HEARTBEAT", sk: `HB#${id}` }),
   heartbeatPartition: () => "HEARTBEAT",
-  /** The secret URL token of an iCal feed (oncall/calendar-store.ts), by its SHA-256. */
+  /** The secret URL token of an iCal feed (adapters/dynamodb/oncall/calendar-store.ts), by its SHA-256. */
   calendarToken: (hash: string) => ({ pk: "CALENDAR", sk: `TOKEN#${hash}` }),
   calendarPartition: () => "CALENDAR",
   /** A change to a service (core/changes), sorted by when it happened. */

@@ -1,5 +1,5 @@
 /**
- * Action items in the table (model.ts says what they are):
+ * Action items in the table (action-items/model.ts says what they are):
  * - `ACTIONS` / `ITEM#<id>`: the item. All items share one partition, so every list (by service,
  *   owner, status, incident) is one paginated Query, filtered in memory: a team's action items
  *   number in the hundreds or thousands, not millions.
@@ -224,7 +224,7 @@ export class ActionItemStore implements ActionItemSyncStore {
     }
   }
 
-  // --- the tracker sync's port (model.ts ActionItemSyncStore) -------------------------------
+  // --- the tracker sync's port (action-items/model.ts ActionItemSyncStore) -------------------------------
 
   async claimCreate(id: string, now: Date, until: Date): Promise<ActionItem | undefined> {
     try {

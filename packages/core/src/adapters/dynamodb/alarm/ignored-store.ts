@@ -1,5 +1,5 @@
 /**
- * Ignored alarms (ignore.ts): one item per alarm, `IGNORED` / `ALARM#<arn>`, counting its
+ * Ignored alarms (alarm/ignore.ts): one item per alarm, `IGNORED` / `ALARM#<arn>`, counting its
  * transitions and keeping the last one. Written in the ingest's own transaction (with the delivery
  * and transition keys, so a redelivery or another channel's copy is not counted twice); read by
  * `GET /api/alarms/ignored` and `firebreak alarms ignored`.

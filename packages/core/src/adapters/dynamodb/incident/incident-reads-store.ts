@@ -101,7 +101,7 @@ export class IncidentReads {
     return typeof id === "string" ? { incidentId: id } : undefined;
   }
 
-  /** Items by key, strongly consistent (storage/items.ts). */
+  /** Items by key, strongly consistent (adapters/dynamodb/items.ts). */
   private batchGet(wanted: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     return batchGetItems(this.db, this.tableName, wanted, { consistent: true });
   }

@@ -145,7 +145,7 @@ export class IncidentStore extends IncidentReads {
     /** A resolved incident reopened (`reopen` in incident/model.ts), conditioned on the version read. */
     reopened?: { after: Incident; expectedVersion: number };
     entries: TimelineEntry[];
-    /** An ignored alarm's transition: counted on its `IGNORED` item (alarm/ignored-store.ts). */
+    /** An ignored alarm's transition: counted on its `IGNORED` item (../alarm/ignored-store.ts). */
     ignored?: { transition: AlarmTransition; decision: IgnoreDecision; at: string };
     /**
      * The new incident becomes its group's open incident: the group item is created, or taken

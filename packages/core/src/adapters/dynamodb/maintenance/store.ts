@@ -1,11 +1,11 @@
 /**
- * Maintenance windows in the table (window.ts says what they mean):
+ * Maintenance windows in the table (maintenance/window.ts says what they mean):
  * - `MAINT` / `WINDOW#<to>#<id>`: the window. Sorted by its end, so the windows that have not
  *   ended are one Query (`sk > WINDOW#<now>`), read on every alarm ingest without a scan.
  * - `MAINTNUM#<n>`: MW-<n> → the window's sort key; `COUNTER` / `MAINTENANCE`: the numbers.
  * - `MAINT#<id>` / `HELD#<arn>#<stateTimestamp>#<state>`: one held alarm transition, written once
  *   whichever channel delivered it (with the delivery key, in one transaction).
- * - `MAINT#<id>` / `RELEASED#<arn>`: the alarm was released when the window ended (release.ts).
+ * - `MAINT#<id>` / `RELEASED#<arn>`: the alarm was released when the window ended (maintenance/release.ts).
  * - `MAINT#<id>` / `TL#<ulid>`: the window's timeline. Its entries are domain events (the outbox
  *   publishes every new `TL#` item); their `incidentId` is the window's id.
  */

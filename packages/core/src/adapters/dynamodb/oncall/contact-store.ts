@@ -1,5 +1,5 @@
 /**
- * Contact-method verifications (contact-methods.ts), one item beside the directory
+ * Contact-method verifications (oncall/contact-methods.ts), one item beside the directory
  * (`DIRECTORY` / `CONTACTS`), read in the directory's own Query (store.ts). Every write is
  * conditioned on the version read; the ones people see (requested, sent, verified) carry their
  * timeline entry in the same transaction, so the outbox publishes them.

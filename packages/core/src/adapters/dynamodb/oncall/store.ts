@@ -33,7 +33,7 @@ export const MAX_DIRECTORY_BYTES = 380_000;
 /**
  * The on-call directory in the table. `apply` takes a directory that `parseDirectory` /
  * `parseDirectoryYaml` already validated (a ValidationError there means nothing is written);
- * `applyDirectoryYaml` (directory-yaml.ts) does both. SDK exceptions are translated here.
+ * `applyDirectoryYaml` (oncall/directory-yaml.ts) does both. SDK exceptions are translated here.
  */
 export class DirectoryStore {
   constructor(

@@ -1,5 +1,5 @@
 /**
- * Writing a test page request (test-pages.ts): the record, its sends, its `page.test_requested`
+ * Writing a test page request (paging/test-pages.ts): the record, its sends, its `page.test_requested`
  * entry and each person's rate-limit item, in one transaction. Apart from TestPageStore (whose
  * reads and sends/acknowledgements it inherits) so that the pager's and the Ack function's bundles
  * do not carry it.

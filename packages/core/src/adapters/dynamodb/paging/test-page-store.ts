@@ -1,5 +1,5 @@
 /**
- * The DynamoDB adapter of test pages (test-pages.ts), in a partition of their own, never an
+ * The DynamoDB adapter of test pages (paging/test-pages.ts), in a partition of their own, never an
  * incident's:
  *
  *   TESTPAGE#<id> / META           the request: target, the people resolved, who asked, when
