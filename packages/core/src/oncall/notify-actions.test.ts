@@ -7,10 +7,10 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
+import { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { notifyRulesView, setNotifyRules } from "./notify-actions";
-import { PersonalRulesStore } from "./notify-store";
 
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),

@@ -1,11 +1,11 @@
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
+import { PersonalRulesStore } from "@firebreak/core/adapters/dynamodb/oncall/notify-store";
 import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { TestPageRequestStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-request-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
-import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";

@@ -9,13 +9,13 @@
  */
 
 import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
+import { PersonalRulesStore } from "@firebreak/core/adapters/dynamodb/oncall/notify-store";
 import {
   notifyRulesResetSchema,
   notifyRulesView,
   setNotifyRules,
 } from "@firebreak/core/oncall/notify-actions";
 import { notifyRulesSchema } from "@firebreak/core/oncall/notify-rules";
-import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import {
   confirmVerification,
   contactMethodsView,

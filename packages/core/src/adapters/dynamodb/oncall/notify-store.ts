@@ -1,15 +1,16 @@
 /**
- * People's own notification rules (notify-actions.ts), one item beside the directory
- * (`DIRECTORY` / `NOTIFY`): the directory store reads it with the directory and puts each
- * person's own rules in place (store.ts `withPersonalRules`); this module writes it. Apart from
+ * People's own notification rules (oncall/notify-actions.ts), one item beside the directory
+ * (`DIRECTORY` / `NOTIFY`): the directory store (store.ts) reads it with the directory and puts
+ * each person's own rules in place (oncall/stored-directory.ts `withPersonalRules`); this module
+ * writes it. Apart from
  * DirectoryStore so that the functions that only read the directory do not carry it.
  */
 
-import { keys } from "../adapters/dynamodb/keys";
-import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
-import type { TimelineEntry } from "../incident/timeline";
-import type { Directory } from "./directory-types";
-import type { PersonalRules } from "./stored-directory";
+import type { TimelineEntry } from "../../../incident/timeline";
+import type { Directory } from "../../../oncall/directory-types";
+import type { PersonalRules } from "../../../oncall/stored-directory";
+import { keys } from "../keys";
+import type { DirectoryStore } from "./store";
 
 export class PersonalRulesStore {
   constructor(private readonly directory: Pick<DirectoryStore, "read" | "putBeside">) {}
