@@ -1,9 +1,21 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { EscalationRecord, StoredPage } from "../../../paging/records";
+import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { ConcurrentChangeError } from "../../../incident/errors";
+import type { Incident } from "../../../incident/model";
+import {
+  EscalationExistsError,
+  type EscalationRecord,
+  IncidentChangedError,
+  type StoredPage,
+} from "../../../paging/records";
 import { pickFields } from "../items";
 import { DUE_PARTITION, dueSortKey, keys } from "../keys";
 
-/** The item mapping of the paging records (the fields each item carries, and their keys). */
+/**
+ * The item mapping of the paging records (the fields each item carries, and their keys), and what a
+ * cancelled escalation write means.
+ */
 
 const PAGE_FIELDS = [
   "pageId",
@@ -114,9 +126,35 @@ export function isConditionFailure(error: unknown): boolean {
   return (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 }
 
-export function versionOf(item: unknown): number | undefined {
+function versionOf(item: unknown): number | undefined {
   const value = (item as Record<string, unknown> | undefined)?.version;
   if (typeof value === "number") return value;
   if (value && typeof value === "object" && "N" in value) return Number((value as { N: string }).N);
   return undefined;
+}
+
+/** A cancelled escalation write (`saveEscalation`) as the error its first failed condition means. */
+export function translateEscalationError(
+  error: unknown,
+  incidentId: string,
+  expectedVersion: number | undefined,
+  incident?: { before: Incident },
+): unknown {
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  if (reasons[0]?.Code === "ConditionalCheckFailed") {
+    if (expectedVersion === undefined) return new EscalationExistsError(incidentId, { cause: error });
+    const current = versionOf(reasons[0].Item);
+    return new VersionConflictError(
+      `the escalation of incident ${incidentId} changed since version ${expectedVersion} was read`,
+      current,
+      { cause: error },
+    );
+  }
+  if (incident && reasons[1]?.Code === "ConditionalCheckFailed") {
+    return new IncidentChangedError(incidentId, incident.before.version, versionOf(reasons[1].Item), {
+      cause: error,
+    });
+  }
+  return new ConcurrentChangeError(`the escalation of incident ${incidentId}`, { cause: error });
 }

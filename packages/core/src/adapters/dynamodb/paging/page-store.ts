@@ -8,19 +8,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { FirebreakError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { FirebreakError } from "@firebreak/core/shared/errors";
 import { ConcurrentChangeError } from "../../../incident/errors";
 import type { Actor, Incident } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { DeliveryError } from "../../../paging/channels";
-import {
-  type DueEscalation,
-  EscalationExistsError,
-  type EscalationRecord,
-  type EscalationSummary,
-  IncidentChangedError,
-  type StoredPage,
-} from "../../../paging/records";
+import type { DueEscalation, EscalationRecord, EscalationSummary, StoredPage } from "../../../paging/records";
 import { incidentItem, timelineItem } from "../incident/incident-store";
 import { batchGetItems, pickFields } from "../items";
 import { DUE_PARTITION, dueSortKey, keys } from "../keys";
@@ -33,7 +26,7 @@ import {
   type TransactItem,
   toEscalation,
   toPage,
-  versionOf,
+  translateEscalationError,
   withPaged,
 } from "./page-items";
 
@@ -228,19 +221,14 @@ export class PageStore {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: first }));
     } catch (error) {
-      throw this.translateEscalationError(
-        error,
-        escalation.incidentId,
-        change.expectedVersion,
-        change.incident,
-      );
+      throw translateEscalationError(error, escalation.incidentId, change.expectedVersion, change.incident);
     }
     while (pages.length > 0) {
       const chunk = pages.splice(0, MAX_TRANSACTION_ITEMS);
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: chunk }));
       } catch (error) {
-        throw this.translateEscalationError(error, escalation.incidentId, 0);
+        throw translateEscalationError(error, escalation.incidentId, 0);
       }
     }
   }
@@ -434,30 +422,5 @@ export class PageStore {
     return {
       Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
     };
-  }
-
-  private translateEscalationError(
-    error: unknown,
-    incidentId: string,
-    expectedVersion: number | undefined,
-    incident?: { before: Incident },
-  ): unknown {
-    if (!(error instanceof TransactionCanceledException)) return error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code === "ConditionalCheckFailed") {
-      if (expectedVersion === undefined) return new EscalationExistsError(incidentId, { cause: error });
-      const current = versionOf(reasons[0].Item);
-      return new VersionConflictError(
-        `the escalation of incident ${incidentId} changed since version ${expectedVersion} was read`,
-        current,
-        { cause: error },
-      );
-    }
-    if (incident && reasons[1]?.Code === "ConditionalCheckFailed") {
-      return new IncidentChangedError(incidentId, incident.before.version, versionOf(reasons[1].Item), {
-        cause: error,
-      });
-    }
-    return new ConcurrentChangeError(`the escalation of incident ${incidentId}`, { cause: error });
   }
 }
