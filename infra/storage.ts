@@ -6,7 +6,7 @@
  * On production stages (infra/config.ts) the table has point-in-time recovery and deletion
  * protection; elsewhere it has neither, so `sst remove` deletes it.
  */
-import { TABLE } from "../packages/core/src/storage/table";
+import { TABLE } from "../packages/core/src/adapters/dynamodb/table";
 import { config } from "./config";
 
 export const table = new sst.aws.Dynamo("Table", {

@@ -7,10 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { keys } from "../../packages/core/src/adapters/dynamodb/keys";
+import { createTableInput, TABLE } from "../../packages/core/src/adapters/dynamodb/table";
 import { classifyAlarm } from "../../packages/core/src/alarm/classify";
 import { ALARM_RULE_PATTERN } from "../../packages/core/src/alarm/rule";
-import { keys } from "../../packages/core/src/storage/keys";
-import { createTableInput, TABLE } from "../../packages/core/src/storage/table";
 import { ROUTES as OPENAPI_ROUTES } from "../../packages/functions/src/api/openapi";
 import { DASHBOARD_CSP, DASHBOARD_HTML_HEADERS } from "../../packages/functions/src/wiring/web-headers";
 import {

@@ -1,6 +1,6 @@
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { RetryableBatchError } from "@firebreak/core/alarm/process";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, FaultyHandler, storeFor } from "../../core/test/support/dynamo";
 import { fixture, fixtureNames } from "../../core/test/support/fixtures";

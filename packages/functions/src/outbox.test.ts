@@ -1,7 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { streamRecord, timelineItem } from "@firebreak/core/adapters/dynamodb/events/testing";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { type DomainEvent, type EventPublisher, PublishError } from "@firebreak/core/events/publisher";
-import { streamRecord, timelineEntry, timelineItem } from "@firebreak/core/events/testing";
+import { timelineEntry } from "@firebreak/core/events/testing";
 import { type FakeEventBridge, startFakeEventBridge } from "@firebreak/local/fake-eventbridge";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,10 +1,10 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { S3ObjectSink } from "@firebreak/core/adapters/aws/s3-object-sink";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
-import { S3ObjectSink } from "@firebreak/core/postmortem/export";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { type FakeS3, startFakeS3 } from "@firebreak/local/fake-s3";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import type { Incident } from "@firebreak/core/incident/model";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";

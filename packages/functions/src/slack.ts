@@ -1,4 +1,4 @@
-import { EventBridgePublisher } from "@firebreak/core/events/eventbridge";
+import { EventBridgePublisher } from "@firebreak/core/adapters/aws/eventbridge";
 import { lambdaPlatform } from "./lib/resources";
 import { linked } from "./slack/linked";
 import { createSlackHandler } from "./slack/request-lambda";

@@ -9,12 +9,12 @@
  * resolves it.
  */
 import { readFileSync } from "node:fs";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { createIntegrationsApp } from "@firebreak/functions/integrations/app";
 import { type BenchContext, type BenchModule, rawConditionalPut } from "./harness";
 import { round } from "./stats";

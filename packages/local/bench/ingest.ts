@@ -2,12 +2,13 @@
  * Sequential latency: `processAlarmEvent` (normalise + ingest, the whole alarm-ingest path) against
  * one conditional PutItem, the physical floor, interleaved one at a time in the same run.
  */
+
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import { type ProcessDeps, processAlarmEvent } from "@firebreak/core/alarm/process";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import {
   type BenchContext,
   type BenchModule,

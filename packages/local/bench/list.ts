@@ -7,14 +7,14 @@
  */
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TokenStore } from "@firebreak/core/auth/tokens";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore, incidentItem } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { keys } from "@firebreak/core/adapters/dynamodb/keys";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
+import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import type { Incident } from "@firebreak/core/incident/model";
-import { PageStore } from "@firebreak/core/paging/store";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore, incidentItem } from "@firebreak/core/storage/incident-store";
-import { keys } from "@firebreak/core/storage/keys";
-import { createTableInput } from "@firebreak/core/storage/table";
 import { createApiHandler } from "@firebreak/functions/api";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { lambdaContext } from "../src/apigw";

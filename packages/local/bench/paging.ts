@@ -13,17 +13,17 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { createSnsClient, SnsChannel } from "@firebreak/core/adapters/aws/sns-channel";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { processAlarmEvent } from "@firebreak/core/alarm/process";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { onIncidentDeclared, type PagingDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
-import { createSnsClient, SnsChannel } from "@firebreak/core/paging/sns-channel";
-import { PageStore } from "@firebreak/core/paging/store";
 import { pinnedClock } from "@firebreak/core/shared/clock";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { startFakeSlack } from "../src/fake-slack";
 import { startFakeSns } from "../src/fake-sns";

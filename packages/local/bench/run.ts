@@ -8,7 +8,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import { createTableInput } from "@firebreak/core/storage/table";
+import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import { type DynamoLocal, startDynamoLocal } from "../src/dynamo-local";
 import { alertmanagerGroup } from "./alertmanager";
 import { bundles } from "./bundles";

@@ -5,11 +5,12 @@
  * Slack Web API on 127.0.0.1, the hand-off to an in-process bus) to the HTTP answer. Interleaved
  * one at a time with the conditional PutItem baseline in the same run and DynamoDB Local.
  */
+
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
+import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { createSlackHandler } from "@firebreak/functions/slack";
 import { signedEvent } from "@firebreak/functions/slack/testing";
 import { publisherEnqueue } from "@firebreak/functions/slack/work";

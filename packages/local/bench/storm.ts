@@ -11,13 +11,13 @@ import {
   PutCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { keys } from "@firebreak/core/adapters/dynamodb/keys";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { type ProcessDeps, processAlarmEvent } from "@firebreak/core/alarm/process";
 import type { Incident } from "@firebreak/core/incident/model";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { keys } from "@firebreak/core/storage/keys";
 import {
   alarmArn,
   type BenchContext,

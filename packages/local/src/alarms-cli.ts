@@ -4,8 +4,9 @@
  * with how many transitions were ignored and the last one. Reads the running local runtime's
  * table, or `--table` (with `--endpoint`, or AWS's default credentials: a deployed table).
  */
-import { type IgnoredAlarm, IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
+
+import { type IgnoredAlarm, IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/ignored-store";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import type { Command } from "commander";
 import { CliError } from "./cli-error";
 import { resolveTableTarget, type TargetOptions } from "./directory-cli";

@@ -1,13 +1,13 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { AUTH_ROLES, type AuthRole } from "@firebreak/core/auth/roles";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import type { ServiceBudget } from "@firebreak/core/metrics/budget";
 import { formatBudgetsTable, formatMetricsCsv, formatMetricsTable } from "@firebreak/core/metrics/format";
 import type { MetricsReport } from "@firebreak/core/metrics/metrics";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
 import { Command, InvalidArgumentError } from "commander";
 import { alarmStateChangeEvent } from "./alarm-events";
 import { registerAlarmCommands } from "./alarms-cli";

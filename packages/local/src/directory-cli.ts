@@ -11,9 +11,11 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { heartbeatView } from "@firebreak/core/heartbeats/actions";
 import type { Heartbeat } from "@firebreak/core/heartbeats/heartbeat";
-import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
 import {
   COVERAGE_DAYS,
   type CoverageReport,
@@ -24,10 +26,9 @@ import type { Directory } from "@firebreak/core/oncall/directory-types";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { misfitOverrides } from "@firebreak/core/oncall/shift-overrides";
 import { formatOnCallSummary, onCallSummary } from "@firebreak/core/oncall/show";
-import { DirectoryStore, type StoredDirectory } from "@firebreak/core/oncall/store";
+import type { StoredDirectory } from "@firebreak/core/oncall/stored-directory";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { createDocumentClient } from "@firebreak/core/storage/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError } from "./cli-error";
 import { formatHeartbeat } from "./heartbeat-cli";

@@ -7,13 +7,13 @@
 import { readFileSync } from "node:fs";
 import { createActionItem } from "@firebreak/core/action-items/actions";
 import type { ActionItem } from "@firebreak/core/action-items/model";
-import { ActionItemStore } from "@firebreak/core/action-items/store";
 import { pullActionItems, type SyncDeps, syncActionItem } from "@firebreak/core/action-items/sync";
 import { type TrackerConfig, trackerFor } from "@firebreak/core/action-items/trackers";
+import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { declareIncident } from "@firebreak/core/incident/actions";
 import type { Actor, Incident } from "@firebreak/core/incident/model";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { type FakeTrackers, startFakeTrackers } from "./fake-trackers";

@@ -3,10 +3,11 @@
  * holders and timeline actors stored as Slack ids become directory people;
  * core/incident/identity-migration.ts). Against the running local runtime's table, or `--table`.
  */
+
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { migrateSlackIdentities } from "@firebreak/core/incident/identity-migration";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Command } from "commander";
 import { CliError } from "./cli-error";
 import { resolveTableTarget, type TargetOptions, unreachable } from "./directory-cli";

@@ -5,10 +5,11 @@
  * message; confirm its code). Like the other directory commands it writes to the table directly;
  * the running runtime's pager (or the deployed one) sends the message.
  */
+
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { describeMethods, METHOD_LABEL, methodViews } from "@firebreak/core/oncall/contact-methods";
-import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { notifyRulesView } from "@firebreak/core/oncall/notify-actions";
-import type { StoredDirectory } from "@firebreak/core/oncall/store";
+import type { StoredDirectory } from "@firebreak/core/oncall/stored-directory";
 import {
   confirmVerification,
   contactMethodsView,

@@ -8,15 +8,15 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import type { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { AuthRole } from "@firebreak/core/auth/roles";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { type Log, silentLog } from "@firebreak/core/shared/log";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { SnsHttp } from "@firebreak/functions/integrations/app";
 import { pagingDeps } from "@firebreak/functions/wiring/paging";
 import type { DynamoLocal } from "./dynamo-local";

@@ -6,8 +6,8 @@
  * change is announced on its own.
  */
 
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
-import { ContactStore } from "@firebreak/core/oncall/contact-store";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifiedRecords } from "../../core/test/support/directory";

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import { validatePostmortem } from "@firebreak/core/postmortem/schema";
-import { createTableInput } from "@firebreak/core/storage/table";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { processAlarmEvent } from "@firebreak/core/alarm/process";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { testClock } from "../../core/test/support/clock";
 import { buildCli } from "../src/cli";

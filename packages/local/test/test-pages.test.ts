@@ -8,9 +8,9 @@
  */
 import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { keys } from "@firebreak/core/adapters/dynamodb/keys";
 import { readSnsMessage, stringToSign } from "@firebreak/core/integrations/sns";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { keys } from "@firebreak/core/storage/keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture } from "../../core/test/support/fixtures";
 import { runPageTest } from "../src/page-cli";

@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { ActionItemStore } from "../adapters/dynamodb/action-items/store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { declareIncident } from "../incident/actions";
 import type { Actor, Incident } from "../incident/model";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import type { IncidentStore } from "../storage/incident-store";
 import {
   type ActionItemDeps,
   createActionItem,
@@ -16,7 +17,6 @@ import {
   parseActionItemId,
   updateActionItem,
 } from "./actions";
-import { ActionItemStore } from "./store";
 
 const DIRECTORY = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),

@@ -91,3 +91,9 @@ export interface ActionItemSyncStore {
   /** Items the schedule should look at: open with a tracker ref, or pending/failed and due by `now`. */
   listSyncable(now: Date): Promise<ActionItem[]>;
 }
+
+/** The outcome of a create: the item, and whether this request made it (false: a redelivery). */
+export interface CreateOutcome {
+  item: ActionItem;
+  created: boolean;
+}

@@ -4,10 +4,10 @@
  */
 
 import { ValidationError } from "@firebreak/core/shared/errors";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { Incident } from "../incident/model";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowKey } from "../maintenance/window";
-import type { IncidentStore } from "../storage/incident-store";
 import type { AlarmClassification } from "./classify";
 import { alarmRefOf } from "./context";
 import { stillFiring } from "./grouping";

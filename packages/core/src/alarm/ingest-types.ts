@@ -4,10 +4,10 @@
  */
 
 import type { Clock } from "@firebreak/core/shared/clock";
+import type { DeliveryKey, IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import type { Directory } from "../oncall/directory-types";
-import type { DeliveryKey, IncidentStore } from "../storage/incident-store";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EpisodeConfig } from "./episode";
 import { DEFAULT_IGNORE_SETTINGS, type IgnoreSettings } from "./ignore";

@@ -1,14 +1,20 @@
 import { readFileSync } from "node:fs";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, FaultyHandler, recordCommands, storeFor } from "../../test/support/dynamo";
+import {
+  createTestTable,
+  FaultyHandler,
+  recordCommands,
+  storeFor,
+  updateItem,
+} from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { changeStatus } from "../incident/actions";
+import { StorageLimitError } from "../incident/errors";
 import type { Directory } from "../oncall/directory-types";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import { type IncidentStore, StorageLimitError } from "../storage/incident-store";
 import { MemoryDeadLetterSink } from "./dead-letter";
 import { type IngestConfig, ingestAlarmTransition } from "./ingest";
 import { MAX_ORPHANS } from "./record";
@@ -651,14 +657,12 @@ describe("ingestAlarmTransition: grouping by service (the team's `grouping`, def
     await changeStatus({ store }, first.incidentId!, { to: "resolved" }, { type: "user", id: "kate" });
     // As if the release after the resolving transaction never ran: the record still holds it.
     const [record] = await store.getAlarmRecords([alarmArn("checkout-latency")]);
-    await store.db.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { pk: `ALARM#${alarmArn("checkout-latency")}`, sk: "STATE" },
-        UpdateExpression: "SET openIncidentId = :id",
-        ExpressionAttributeValues: { ":id": first.incidentId },
-      }),
-    );
+    await updateItem(store.db, {
+      TableName: table.tableName,
+      Key: { pk: `ALARM#${alarmArn("checkout-latency")}`, sk: "STATE" },
+      UpdateExpression: "SET openIncidentId = :id",
+      ExpressionAttributeValues: { ":id": first.incidentId },
+    });
     expect(record?.lastState).toBe("OK");
     const again = await grouped(on("checkout", "checkout-latency", "ALARM", 4000), { reopenWindowMs: 0 });
     expect(again.outcome).toBe("opened");

@@ -2,19 +2,18 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import {
+  type DeliveryKey,
+  type IncidentStore,
+  RELEASES_IN_TRANSACTION,
+  type TransitionKey,
+} from "../adapters/dynamodb/incident/incident-store";
+import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { resolveOwner } from "../oncall/directory-index";
-import {
-  ConcurrentChangeError,
-  type DeliveryKey,
-  DuplicateDeliveryError,
-  type IncidentStore,
-  RELEASES_IN_TRANSACTION,
-  type TransitionKey,
-} from "../storage/incident-store";
 import { classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import { type EntryDraft, planTransition } from "./episode";

@@ -7,6 +7,7 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { validate } from "@firebreak/core/shared/validate";
+import type { ChangeStore } from "../adapters/dynamodb/changes/store";
 import { safeUrl } from "../alarm/context";
 import type { Actor, Incident } from "../incident/model";
 import { SYSTEM_ACTOR } from "../incident/model";
@@ -19,7 +20,6 @@ import {
   changeInputSchema,
   type DeployChange,
 } from "./change";
-import type { ChangeStore } from "./store";
 
 export interface ChangeDeps {
   changes: ChangeStore;

@@ -2,9 +2,7 @@
  * Test factories for the events folder (used by its tests and by the outbox and stream-poller
  * tests in functions/ and local/). Not used by production code.
  */
-import { marshall } from "@aws-sdk/util-dynamodb";
 import { newId } from "@firebreak/core/shared/ids";
-import type { AttributeValue, DynamoDBRecord } from "aws-lambda";
 import type { TimelineEntry } from "../incident/timeline";
 import { type DomainEvent, eventFromEntry } from "./publisher";
 
@@ -23,35 +21,4 @@ export function timelineEntry(overrides: Partial<TimelineEntry> = {}): TimelineE
 
 export function domainEvent(overrides: Partial<TimelineEntry> = {}): DomainEvent {
   return eventFromEntry(timelineEntry(overrides));
-}
-
-/** The table item the incident store writes for a timeline entry. */
-export { timelineItem } from "../storage/incident-store";
-
-let sequence = 100;
-
-/** A stream record as Lambda delivers it (NEW_AND_OLD_IMAGES). */
-export function streamRecord(
-  eventName: "INSERT" | "MODIFY" | "REMOVE",
-  item: Record<string, unknown>,
-): DynamoDBRecord {
-  const image = marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
-  const keyImage = marshall({ pk: item.pk, sk: item.sk }) as Record<string, AttributeValue>;
-  return {
-    eventID: `evt-${sequence}`,
-    eventName,
-    eventVersion: "1.1",
-    eventSource: "aws:dynamodb",
-    awsRegion: "eu-west-1",
-    eventSourceARN: "arn:aws:dynamodb:eu-west-1:123456789012:table/firebreak/stream/2026-03-14T00:00:00.000",
-    dynamodb: {
-      ApproximateCreationDateTime: 1_773_481_333,
-      Keys: keyImage,
-      ...(eventName === "REMOVE" ? {} : { NewImage: image }),
-      ...(eventName === "INSERT" ? {} : { OldImage: image }),
-      SequenceNumber: String(sequence++).padStart(21, "0"),
-      SizeBytes: 200,
-      StreamViewType: "NEW_AND_OLD_IMAGES",
-    },
-  };
 }

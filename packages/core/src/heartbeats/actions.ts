@@ -8,6 +8,7 @@
  */
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { validate } from "@firebreak/core/shared/validate";
+import type { HeartbeatStore } from "../adapters/dynamodb/heartbeats/store";
 import type { Actor } from "../incident/model";
 import { type AlertResult, type ReceiveDeps, receiveAlerts } from "../integrations/receive";
 import { parseWindowDuration } from "../maintenance/window";
@@ -20,7 +21,6 @@ import {
   overdue,
   recoveredAlert,
 } from "./heartbeat";
-import type { HeartbeatStore } from "./store";
 
 export interface HeartbeatDeps {
   heartbeats: HeartbeatStore;

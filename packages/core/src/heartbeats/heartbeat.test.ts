@@ -2,6 +2,7 @@ import type { ValidationError } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
 import { describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { HeartbeatStore } from "../adapters/dynamodb/heartbeats/store";
 import { createHeartbeat, pingHeartbeat, sweepHeartbeats } from "./actions";
 import {
   deadlineOf,
@@ -11,7 +12,6 @@ import {
   overdue,
   recoveredAlert,
 } from "./heartbeat";
-import { HeartbeatStore } from "./store";
 
 const hb: Heartbeat = {
   id: "nightly-backup",

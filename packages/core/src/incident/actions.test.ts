@@ -3,8 +3,8 @@ import { ValidationError, VersionConflictError } from "@firebreak/core/shared/er
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
-import type { IncidentStore } from "../storage/incident-store";
 import {
   assignRole,
   changeSeverity,

@@ -9,8 +9,9 @@ import {
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import type * as z from "@firebreak/core/shared/zod";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
-import { AlarmReleasedError, type IncidentStore } from "../storage/incident-store";
+import { AlarmReleasedError } from "./errors";
 import {
   type DeclareInput,
   declareInputSchema,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import type { IncidentStore } from "../storage/incident-store";
 import { assignRole, declareIncident, postUpdate } from "./actions";
 import { migrateSlackIdentities } from "./identity-migration";
 

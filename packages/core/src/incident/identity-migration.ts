@@ -12,9 +12,10 @@
  *
  * Slack users outside the directory are left as they are: nothing says who they are.
  */
+
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Directory } from "../oncall/directory-types";
-import type { IncidentStore } from "../storage/incident-store";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";
 

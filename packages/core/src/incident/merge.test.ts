@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, storeFor, updateItem } from "../../test/support/dynamo";
 import { transition as alarmTransition, at } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { incidentAlarms } from "../alarm/grouping";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import type { IncidentStore } from "../storage/incident-store";
 import { changeStatus, declareIncident, IncidentResolvedError, reopenIncident } from "./actions";
 import { CannotMergeError, linkIncidents, mergeIncident, unlinkIncidents } from "./merge";
 
@@ -165,13 +165,11 @@ describe("merging a duplicate into the incident that survives", () => {
     // Another writer frees the alarm just before the merge commits.
     const racing = Object.create(store) as IncidentStore;
     racing.commitIncidentChanges = async (...args) => {
-      await store.db.send(
-        new (await import("@aws-sdk/lib-dynamodb")).UpdateCommand({
-          TableName: store.tableName,
-          Key: { pk: `ALARM#${arn}`, sk: "STATE" },
-          UpdateExpression: "REMOVE openIncidentId",
-        }),
-      );
+      await updateItem(store.db, {
+        TableName: store.tableName,
+        Key: { pk: `ALARM#${arn}`, sk: "STATE" },
+        UpdateExpression: "REMOVE openIncidentId",
+      });
       return store.commitIncidentChanges(...args);
     };
 

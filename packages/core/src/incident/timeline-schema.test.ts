@@ -6,9 +6,10 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { eventFromStreamRecord } from "../events/outbox";
-import { streamRecord, timelineEntry } from "../events/testing";
-import { type IncidentStore, timelineItem } from "../storage/incident-store";
+import { eventFromStreamRecord } from "../adapters/dynamodb/events/outbox";
+import { streamRecord } from "../adapters/dynamodb/events/testing";
+import { type IncidentStore, timelineItem } from "../adapters/dynamodb/incident/incident-store";
+import { timelineEntry } from "../events/testing";
 import { changeStatus, declareIncident, postUpdate } from "./actions";
 import type { Actor } from "./model";
 import { validTimelineEntry } from "./timeline-schema";

@@ -6,13 +6,15 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { type MaintenanceStore, type ReleaseRecord, WindowEndedError } from "./store";
 import {
   latestPerAlarm,
   type MaintenanceWindow,
   planWindow,
+  type ReleaseRecord,
+  WindowEndedError,
   type WindowState,
   windowEnd,
   windowKey,

@@ -3,14 +3,15 @@ import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { alarmArn, at, T0, transition } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "../alarm/dead-letter";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import type { AlarmTransition } from "../alarm/transition";
 import type { Actor } from "../incident/model";
-import type { IncidentStore } from "../storage/incident-store";
 import { cancelWindow, listWindows, scheduleWindow, windowDetail } from "./actions";
 import { releaseEndedWindows } from "./release";
-import { MaintenanceStore, WindowEndedError } from "./store";
+import { WindowEndedError } from "./window";
 
 const ALICE: Actor = { type: "user", id: "alice", name: "Alice Moreau" };
 

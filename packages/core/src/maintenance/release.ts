@@ -12,10 +12,10 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
+import type { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import type { DeadLetterSink } from "../alarm/dead-letter";
 import { type IngestDeps, ingestAlarmTransition } from "../alarm/ingest";
 import { SYSTEM_ACTOR } from "../incident/model";
-import type { MaintenanceStore } from "./store";
 import {
   latestPerAlarm,
   type MaintenanceWindow,

@@ -5,7 +5,7 @@
  * (release.ts). Pure rules here; DynamoDB in store.ts.
  */
 
-import { issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
+import { FirebreakError, issuesFromZod, ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
 import type { AlarmTransition } from "../alarm/transition";
 import { oneLineText, serviceNameSchema } from "../incident/inputs";
@@ -188,4 +188,26 @@ export function windowAlarmData(w: Pick<MaintenanceWindow, "id" | "number">, t: 
     state: t.state,
     stateTimestamp: t.stateTimestamp,
   };
+}
+
+/** The window cannot change any more: it ended or was cancelled (a 409). */
+export class WindowEndedError extends FirebreakError {
+  constructor(w: MaintenanceWindow, what: string) {
+    super("window_ended", `${windowKey(w)} ${what}`);
+  }
+}
+
+export interface HeldTransition {
+  windowId: string;
+  transition: AlarmTransition;
+  heldAt: string;
+}
+
+export interface ReleaseRecord {
+  arn: string;
+  alarmName: string;
+  outcome: string;
+  incidentId?: string;
+  incidentNumber?: number;
+  at: string;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { DynamoBudgetState } from "../adapters/dynamodb/metrics/budget-store";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import type { BudgetIncident } from "./budget";
 import { type BudgetStateStore, checkBudgets } from "./budget-alerts";
-import { DynamoBudgetState } from "./budget-store";
 
 const directory = parseDirectoryYaml(`
 version: 1

@@ -1,5 +1,5 @@
-import type { PostmortemStore } from "../postmortem/store";
-import type { IncidentStore } from "../storage/incident-store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import {
   type BudgetIncident,
   budgetIncidentOfLive,

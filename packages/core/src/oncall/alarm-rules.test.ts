@@ -2,14 +2,14 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
-import { IgnoredAlarmStore } from "../alarm/ignored-store";
+import { IgnoredAlarmStore } from "../adapters/dynamodb/alarm/ignored-store";
+import { createDocumentClient } from "../adapters/dynamodb/client";
 import { ingestAlarmTransition } from "../alarm/ingest";
-import { createDocumentClient } from "../storage/client";
 import { globMatch, ruleMatches } from "./alarm-rules";
 import { parseDirectory } from "./directory";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
-import { cachedDirectory } from "./store";
+import { cachedDirectory } from "./stored-directory";
 
 const PEOPLE = [{ id: "alice", name: "Alice", email: "alice@example.com", timezone: "UTC" }];
 const POLICY = {

@@ -34,9 +34,9 @@ export interface StandingVerification {
 }
 
 /**
- * One method's verification, as stored (contact-store.ts): its latest test message (the request)
- * and, apart from it, the standing verification, which a new request does not drop (sending a
- * test message to a verified phone must not open a coverage gap).
+ * One method's verification, as stored (adapters/dynamodb/oncall/contact-store.ts): its latest
+ * test message (the request) and, apart from it, the standing verification, which a new request
+ * does not drop (sending a test message to a verified phone must not open a coverage gap).
  */
 export interface MethodVerification {
   /** The address the latest test message went to. */

@@ -7,9 +7,10 @@
 
 import { formatPath } from "@firebreak/core/shared/errors";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { invalid, type Path, parseWithIssues } from "./directory";
 import type { Directory, DirectoryIssue } from "./directory-types";
-import type { ApplyOptions, DirectoryStore, StoredDirectory } from "./store";
+import type { ApplyOptions, StoredDirectory } from "./stored-directory";
 
 /**
  * Parses the directory from YAML text. Syntax errors come first and alone (`line 3, column 7`

@@ -5,13 +5,12 @@
  * each change writes its `oncall.notify_rules_changed` entry.
  */
 import { readFileSync } from "node:fs";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
+import { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { notifyRulesView, setNotifyRules } from "./notify-actions";
-import { PersonalRulesStore } from "./notify-store";
-import { DirectoryStore } from "./store";
 
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),
@@ -55,16 +54,8 @@ describe("setNotifyRules", () => {
         { method: "slack", delayMinutes: i },
       ]);
     });
-    const entries = await directories.db.send(
-      new QueryCommand({
-        TableName: directories.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
-        ExpressionAttributeValues: { ":pk": "DIRECTORY", ":tl": "TL#" },
-      }),
-    );
-    expect(entries.Items?.filter((e) => e.kind === "oncall.notify_rules_changed")).toHaveLength(
-      people.length,
-    );
+    const entries = await partitionItems(directories.db, directories.tableName, "DIRECTORY", "TL#");
+    expect(entries?.filter((e) => e.kind === "oncall.notify_rules_changed")).toHaveLength(people.length);
   });
 
   it("resets one person's rules only, back to the directory's or the default", async () => {

@@ -13,6 +13,7 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
+import type { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { Directory, Person } from "./directory-types";
@@ -24,8 +25,7 @@ import {
   notifyRulesSchema,
   unreachableSteps,
 } from "./notify-rules";
-import type { PersonalRulesStore } from "./notify-store";
-import type { PersonalRules } from "./store";
+import type { PersonalRules } from "./stored-directory";
 
 export interface NotifyRulesDeps {
   rules: Pick<PersonalRulesStore, "get" | "save">;

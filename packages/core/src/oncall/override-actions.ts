@@ -8,13 +8,13 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory } from "./directory-index";
 import { findOverride, OverrideRefusedError, type OverrideRequest, planOverride } from "./override-requests";
 import { liveOverrides, type ShiftOverride } from "./shift-overrides";
-import type { DirectoryStore } from "./store";
 
 export interface OverrideDeps {
   directory: Pick<DirectoryStore, "getOverrides" | "saveOverrides">;

@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";
 import { addShiftOverride, cancelShiftOverride, type OverrideRequester } from "./override-actions";
 import { OverrideRefusedError, parseShiftTime } from "./override-requests";
 import { onCallOverview } from "./overview";
 import { misfitOverrides } from "./shift-overrides";
-import { DirectoryStore } from "./store";
 
 const demo = parseDirectoryYaml(
   readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8"),
@@ -87,14 +86,8 @@ describe("runtime shift overrides", () => {
     const cancelled = await cancelShiftOverride({ directory: store, clock }, "ov-1", asAlice);
     expect(cancelled.id).toBe(created.id);
     expect((await store.get())!.overrides).toEqual([]);
-    const history = await db.db.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
-        ExpressionAttributeValues: { ":pk": "DIRECTORY", ":tl": "TL#" },
-      }),
-    );
-    expect(history.Items?.map((i) => [i.kind, i.incidentId, i.actor.id])).toEqual([
+    const history = await partitionItems(db.db, db.tableName, "DIRECTORY", "TL#");
+    expect(history?.map((i) => [i.kind, i.incidentId, i.actor.id])).toEqual([
       ["oncall.override_created", "OV-1", "alice"],
       ["oncall.override_cancelled", "OV-1", "alice"],
     ]);

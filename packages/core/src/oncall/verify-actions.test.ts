@@ -6,9 +6,10 @@
  * reason; concurrent requests by different people all land.
  */
 import { readFileSync } from "node:fs";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
+import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { DeliveryResult, OutgoingPage, PageChannel } from "../paging/channels";
 import { sendVerification } from "../paging/verify-send";
 import {
@@ -18,9 +19,7 @@ import {
   VERIFY_CODE_TTL_MS,
   verificationCode,
 } from "./contact-methods";
-import { ContactStore } from "./contact-store";
 import { parseDirectoryYaml } from "./directory-yaml";
-import { DirectoryStore } from "./store";
 import { confirmBySms, confirmVerification, requestVerification } from "./verify-actions";
 
 const demo = parseDirectoryYaml(
@@ -71,14 +70,8 @@ function pager(channels: Record<string, PageChannel>) {
 }
 
 async function entries(kind: string) {
-  const out = await directories.db.send(
-    new QueryCommand({
-      TableName: directories.tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :tl)",
-      ExpressionAttributeValues: { ":pk": "DIRECTORY", ":tl": "TL#" },
-    }),
-  );
-  return (out.Items ?? []).filter((i) => i.kind === kind);
+  const out = await partitionItems(directories.db, directories.tableName, "DIRECTORY", "TL#");
+  return (out ?? []).filter((i) => i.kind === kind);
 }
 
 describe("contact-method verification", () => {

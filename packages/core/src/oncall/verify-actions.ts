@@ -17,6 +17,7 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
 import {
@@ -33,9 +34,9 @@ import {
   VERIFY_CODE_TTL_MS,
   VERIFY_RESEND_MS,
 } from "./contact-methods";
-import type { ContactStore, StoredContacts } from "./contact-store";
 import type { Directory, Person } from "./directory-types";
 import { CONTACT_METHODS, type ContactMethod } from "./notify-rules";
+import type { StoredContacts } from "./stored-directory";
 
 export interface VerifyDeps {
   contacts: Pick<ContactStore, "get" | "save">;

@@ -25,7 +25,7 @@ import {
 } from "./config";
 import { entries, levelLabel, pageData, pageTargetName, toView, viaLabel } from "./deliver";
 import { cancelHeld, coverageDecision, icAcknowledgedAt, identitiesOf } from "./plan-parts";
-import type { EscalationRecord, StoredPage } from "./store";
+import type { EscalationRecord, StoredPage } from "./records";
 
 const MAX_ACK_ATTEMPTS = 40;
 

@@ -1,6 +1,7 @@
 import { type FakeSlack, startFakeSlack } from "@firebreak/local/fake-slack";
 import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSnsClient, SnsChannel } from "../adapters/aws/sns-channel";
 import {
   type DeliveryResult,
   type OutgoingPage,
@@ -10,7 +11,6 @@ import {
   sendIsolated,
 } from "./channels";
 import { SlackChannel } from "./slack-channel";
-import { createSnsClient, SnsChannel } from "./sns-channel";
 
 const TOKEN = "xoxb-test";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:firebreak-sev1";

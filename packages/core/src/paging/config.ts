@@ -7,14 +7,15 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { digestId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import * as z from "@firebreak/core/shared/zod";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import type { PageStore } from "../adapters/dynamodb/paging/page-store";
 import type { Actor, Incident, Severity } from "../incident/model";
-import type { DirectoryStore } from "../oncall/store";
-import type { IncidentStore } from "../storage/incident-store";
 import type { AckKey } from "./ack-link";
 import type { ChannelName, DeliveryError, OutgoingPage, PageChannel, SendIsolatedOptions } from "./channels";
 import type { CoveredSeverity } from "./escalation";
 import type { PageRenderers } from "./page-renderers";
-import type { EscalationRecord, PageLevel, PagePurpose, PageStore, StoredPage } from "./store";
+import type { EscalationRecord, PageLevel, PagePurpose, StoredPage } from "./records";
 
 export interface PagingConfig {
   /** How long a one-click ack link works (default 24 h). */

@@ -6,11 +6,11 @@
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { validate, withRole } from "../incident/actions";
+import { ConcurrentChangeError } from "../incident/errors";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import { urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
-import { ConcurrentChangeError } from "../storage/incident-store";
 import type { Draft } from "./config";
 import {
   clockOf,
@@ -31,7 +31,7 @@ import {
   type SnapshotPerson,
   type SnapshotStep,
   type SnapshotTarget,
-} from "./store";
+} from "./records";
 import { onIncidentStatusChanged } from "./sweep";
 
 /**

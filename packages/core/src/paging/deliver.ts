@@ -20,7 +20,7 @@ import { clockOf, configOf, FIREBREAK_ACTOR, PAGING_KINDS, type PageView, type P
 import type { PageContent } from "./messages";
 import { PAGE_RENDERERS } from "./page-renderers";
 import { policyLabel } from "./plan-parts";
-import type { EscalationRecord, PageTargetRecord, SnapshotTarget, StoredPage } from "./store";
+import type { EscalationRecord, PageTargetRecord, SnapshotTarget, StoredPage } from "./records";
 import { type PageContext, pageContext, requestedEntry } from "./targets";
 
 /**

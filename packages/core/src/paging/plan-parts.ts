@@ -11,7 +11,7 @@ import type { Draft, PlannedPage } from "./config";
 import { PAGING_KINDS, type PagingConfig, type PagingDeps } from "./config";
 import { targetName } from "./deliver";
 import { type EscalationLadder, type RoleCoverageDecision, roleCoverageDue } from "./escalation";
-import type { EscalationRecord, HeldPage, SnapshotPerson, SnapshotStep, SnapshotTarget } from "./store";
+import type { EscalationRecord, HeldPage, SnapshotPerson, SnapshotStep, SnapshotTarget } from "./records";
 import { type PageContext, type PageSpec, planPage } from "./targets";
 
 /** Drops every held page (the incident was acknowledged or resolved first), one entry each. */

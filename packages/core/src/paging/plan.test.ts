@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { DeliveryResult, OutgoingPage, PageChannel } from "./channels";
+import type { EscalationRecord, SnapshotTarget } from "./records";
 import { PAGING_KINDS, type PagingDeps, planEscalation } from "./service";
-import type { EscalationRecord, SnapshotTarget } from "./store";
 
 const T0 = "2026-03-08T06:55:00.000Z"; // five minutes before the US clocks spring forward
 const plus = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000);

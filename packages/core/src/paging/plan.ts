@@ -32,7 +32,7 @@ import type {
   SnapshotPerson,
   SnapshotStep,
   SnapshotTarget,
-} from "./store";
+} from "./records";
 import { pageContext, pagesForTarget, planPage } from "./targets";
 
 /**

@@ -5,17 +5,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { allHighUrgency } from "../../test/support/directory";
 import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition as alarmTransition } from "../../test/support/factories";
+import { createSnsClient, SnsChannel } from "../adapters/aws/sns-channel";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import { PageStore } from "../adapters/dynamodb/paging/page-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus, reopenIncident } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { requestEscalation, requestResponders } from "../incident/responders";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import { DirectoryStore } from "../oncall/store";
 import { assignInitialRoles } from "../oncall/who";
-import type { IncidentStore } from "../storage/incident-store";
 import { type AckKey, signAckLink } from "./ack-link";
 import type { PageChannel, SendIsolatedOptions } from "./channels";
+import type { StoredPage } from "./records";
 import {
   acknowledge,
   acknowledgeByLink,
@@ -28,8 +31,6 @@ import {
   sweepEscalations,
 } from "./service";
 import { createSlackClient, SlackChannel } from "./slack-channel";
-import { createSnsClient, SnsChannel } from "./sns-channel";
-import { PageStore, type StoredPage } from "./store";
 
 const DEMO_YAML = readFileSync(new URL("../../../../examples/directory.yaml", import.meta.url), "utf8");
 const demo = parseDirectoryYaml(DEMO_YAML);

@@ -32,16 +32,16 @@
 import { systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
+import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import type { Actor, Incident } from "../incident/model";
 import { awaitingCode, codeMatches } from "../oncall/contact-methods";
-import { ContactStore } from "../oncall/contact-store";
 import type { ContactMethod } from "../oncall/notify-rules";
 import { confirmBySms } from "../oncall/verify-actions";
 import { matchesVoiceAckCode } from "./ack-link";
 import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
+import type { StoredPage } from "./records";
 import { acknowledge, type PagingDeps } from "./service";
-import type { StoredPage } from "./store";
 import { acknowledgeTestSend, testAckDepsOf, testPageForSms } from "./test-page-ack";
 
 const text = (max: number) => z.string().check(z.maxLength(max));

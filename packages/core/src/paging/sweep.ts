@@ -25,7 +25,7 @@ import {
   unpagedRelatedAlarm,
   unpagedResponders,
 } from "./plan-parts";
-import type { DueEscalation, EscalationRecord } from "./store";
+import type { DueEscalation, EscalationRecord } from "./records";
 
 type ProcessOutcome =
   | { outcome: "not_due" | "waiting" | "done" | "raced" }

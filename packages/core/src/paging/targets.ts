@@ -12,7 +12,7 @@ import type { ChannelName } from "./channels";
 import type { PlannedPage } from "./config";
 import { configOf, FIREBREAK_ACTOR, PAGING_KINDS, type PagingDeps, pageIdFor } from "./config";
 import { levelLabel, pageData, pageTargetName, render, viaLabel } from "./deliver";
-import type { PageLevel, PagePurpose, PageTargetRecord, SnapshotTarget, StoredPage } from "./store";
+import type { PageLevel, PagePurpose, PageTargetRecord, SnapshotTarget, StoredPage } from "./records";
 
 export interface PageContext {
   deps: PagingDeps;

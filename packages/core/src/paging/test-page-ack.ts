@@ -11,9 +11,10 @@
  *   second reply is not about it any more and goes on to the incident path.
  */
 import { systemClock } from "@firebreak/core/shared/clock";
+import { TestPageStore } from "../adapters/dynamodb/paging/test-page-store";
 import { type AckKey, verifyAckLink } from "./ack-link";
 import { configOf, type PagingDeps } from "./config";
-import { type TestAckVia, type TestPageSend, TestPageStore } from "./test-page-store";
+import type { TestAckVia, TestPageSend } from "./test-page-records";
 
 export interface TestAckDeps {
   ackKey: AckKey;

@@ -13,6 +13,8 @@
  * recorded) makes `sendTestPage` report it in `inFlight`; the handler then fails so that Lambda
  * delivers the event again later, and the send is recorded or resent by then.
  */
+
+import type { TestPageStore } from "../adapters/dynamodb/paging/test-page-store";
 import { ackUrl, signAckLink } from "./ack-link";
 import {
   type ChannelName,
@@ -24,7 +26,7 @@ import {
 import { clockOf, configOf, DEFAULT_PAGING_CONFIG, type PagingDeps } from "./config";
 import { ACTIONS, oneLine, truncate } from "./messages";
 import { escapeMrkdwn, type SlackBlock } from "./slack-message";
-import type { TestPagePerson, TestPageRecord, TestPageSend, TestPageStore } from "./test-page-store";
+import type { TestPagePerson, TestPageRecord, TestPageSend } from "./test-page-records";
 import { escapeSsml } from "./voice-message";
 
 export const TEST_PAGE_LABEL = "TEST PAGE — no incident";

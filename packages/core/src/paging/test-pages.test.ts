@@ -4,16 +4,15 @@
  * `page.test_requested` entry written together in the test page's own partition (no incident, no
  * incident number), and acknowledgement by link: once, and never by a forged or foreign link.
  */
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
+import { createTestTable, getItem, partitionItems, storeFor } from "../../test/support/dynamo";
+import { keys } from "../adapters/dynamodb/keys";
+import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
-import { DirectoryStore } from "../oncall/store";
-import { keys } from "../storage/keys";
 import { signAckLink } from "./ack-link";
 import { acknowledgeTestPageByLink, inspectTestPageLink, type TestAckDeps } from "./test-page-ack";
 import { testSendId } from "./test-page-ids";
-import { TestPageRequestStore } from "./test-page-request-store";
 import { testAckLink } from "./test-page-send";
 import { getTestPage, readTestPageTarget, requestTestPage, TEST_PAGE_KIND } from "./test-pages";
 
@@ -110,14 +109,8 @@ describe("requestTestPage", () => {
         },
       ],
     });
-    const items = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.testPagePartition(view.id) },
-      }),
-    );
-    const entries = (items.Items ?? []).filter((i) => i.type === "timeline");
+    const items = await partitionItems(db, tableName, keys.testPagePartition(view.id));
+    const entries = (items ?? []).filter((i) => i.type === "timeline");
     expect(entries).toEqual([
       expect.objectContaining({
         kind: TEST_PAGE_KIND,
@@ -128,8 +121,7 @@ describe("requestTestPage", () => {
     ]);
     expect(entries[0]?.sk).toMatch(/^TL#/);
     // No incident number was taken.
-    const counter = await db.send(new GetCommand({ TableName: tableName, Key: keys.counter() }));
-    expect(counter.Item).toBeUndefined();
+    expect(await getItem(db, tableName, keys.counter())).toBeUndefined();
     expect(await getTestPage({ testPages: store }, view.id)).toEqual(view);
   });
 

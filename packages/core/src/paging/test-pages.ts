@@ -2,7 +2,7 @@
  * Test pages (issue 21 item 6): a clearly marked page through the whole path, to a person, a
  * team (its level-1 on-call people now, resolved as the pager resolves an escalation) or a
  * service (its owning team's). No incident is opened, no incident number is taken, no metric moves:
- * a test page lives in a partition of its own (test-page-store.ts).
+ * a test page lives in a partition of its own (adapters/dynamodb/paging/test-page-store.ts).
  *
  * `requestTestPage` resolves the people and their methods (every method of their high-urgency
  * notification rules, at once, whatever its delay) and writes, in one transaction, the record,
@@ -16,15 +16,15 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import type { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory, resolveOwner } from "../oncall/directory-index";
 import type { Directory, Person, Team } from "../oncall/directory-types";
 import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
-import type { DirectoryStore } from "../oncall/store";
 import { resolveTargets } from "../oncall/who";
 import { testSendId } from "./test-page-ids";
-import type { TestPageRequestStore } from "./test-page-request-store";
 import type {
   TestAckVia,
   TestPagePerson,
@@ -32,7 +32,7 @@ import type {
   TestPageSend,
   TestPageTargetKind,
   TestSendStatus,
-} from "./test-page-store";
+} from "./test-page-records";
 
 export const TEST_PAGE_KIND = "page.test_requested";
 /** One test page a minute to the same person. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { EscalationRecord } from "./store";
+import type { EscalationRecord } from "./records";
 import { buildTrace, deliveryLabel, renderTrace } from "./trace";
 
 const incident = {

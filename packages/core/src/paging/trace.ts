@@ -10,10 +10,11 @@
  * - the pages: each delivery with its outcome and timings.
  * The API (`GET /api/incidents/{id}/trace`), `firebreak trace` and the dashboard show it.
  */
+
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
-import type { EscalationRecord, SnapshotTarget, StoredPage } from "./store";
+import type { EscalationRecord, SnapshotTarget, StoredPage } from "./records";
 
 export interface TraceMethod {
   channel: "slack" | "sms" | "voice" | "topic";

@@ -14,6 +14,7 @@
  */
 import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
+import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { retryOnConflict } from "../events/backoff";
 import {
   addressOf,
@@ -23,7 +24,6 @@ import {
   maskAddress,
   verificationCode,
 } from "../oncall/contact-methods";
-import { ContactStore } from "../oncall/contact-store";
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
 import type { OutgoingPage, PageChannel } from "./channels";

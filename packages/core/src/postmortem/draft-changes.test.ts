@@ -6,17 +6,17 @@ import type { Clock } from "@firebreak/core/shared/clock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
+import { ChangeStore } from "../adapters/dynamodb/changes/store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { recordChange } from "../changes/actions";
-import { ChangeStore } from "../changes/store";
 import { changeStatus } from "../incident/actions";
 import type { Actor } from "../incident/model";
-import type { IncidentStore } from "../storage/incident-store";
 import { CHANGES_MAX_SERVICES, draftPostmortem } from "./draft";
 import { CHANGES_BEFORE_IMPACT_LIMIT } from "./generate";
 import { validatePostmortem } from "./schema";
 import type { PostmortemDeps } from "./service";
-import { PostmortemStore } from "./store";
 import type { Postmortem, PostmortemV2 } from "./types";
 
 /** A draft's metadata, written in v2 (as every new draft is). */

@@ -7,9 +7,9 @@
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Change } from "../changes/change";
+import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import {
   CHANGES_BEFORE_IMPACT_LIMIT,

@@ -12,37 +12,18 @@
  * same bytes again. A failure throws (the consumer retries, then its DLQ); the draft itself is
  * already safe in DynamoDB and is never blocked by the export.
  */
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 
 export { BUCKET_SETTING, exportBucketFromEnv } from "./export-config";
 
-import type { IncidentStore } from "../storage/incident-store";
-import type { PostmortemStore } from "./store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 
 export const EXPORT_PREFIX = "postmortems";
 
 /** Where exported objects go: S3 in AWS (S3ObjectSink), a recording fake locally and in tests. */
 export interface ObjectSink {
   put(object: { key: string; body: string; contentType: string }): Promise<void>;
-}
-
-export class S3ObjectSink implements ObjectSink {
-  constructor(
-    private readonly client: S3Client,
-    readonly bucket: string,
-  ) {}
-
-  async put(object: { key: string; body: string; contentType: string }): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: object.key,
-        Body: object.body,
-        ContentType: object.contentType,
-      }),
-    );
-  }
 }
 
 export interface ExportDeps {

@@ -9,8 +9,8 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor } from "../incident/model";
-import { ConcurrentChangeError } from "../storage/incident-store";
 import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { draftedEntry, type PostmortemDeps } from "./service";
 import type { Postmortem } from "./types";

@@ -3,16 +3,16 @@ import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { transition } from "../../test/support/factories";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeStatus, postUpdate } from "../incident/actions";
 import type { Actor } from "../incident/model";
 import { computeMetrics } from "../metrics/metrics";
-import type { IncidentStore } from "../storage/incident-store";
 import { draftPostmortem } from "./draft";
 import { editPostmortem } from "./edit";
 import { validatePostmortem } from "./schema";
 import { getPostmortem, type PostmortemDeps } from "./service";
-import { PostmortemStore } from "./store";
 
 const T0 = Date.parse("2026-03-14T09:42:13.274Z");
 let now = T0;

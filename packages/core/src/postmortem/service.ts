@@ -1,12 +1,12 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { ChangeStore } from "../changes/store";
+import type { ChangeStore } from "../adapters/dynamodb/changes/store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import type { IncidentStore } from "../storage/incident-store";
 import { currentDraft, type Draft } from "./drafts";
-import type { PostmortemStore } from "./store";
 
 export interface PostmortemDeps {
   incidents: IncidentStore;

@@ -1,13 +1,21 @@
 import { Readable } from "node:stream";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandOutput,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type { HttpRequest } from "@smithy/core/protocols";
 import { HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { inject } from "vitest";
-import { createDocumentClient } from "../../src/storage/client";
-import { IncidentStore } from "../../src/storage/incident-store";
-import { createTableInput } from "../../src/storage/table";
+import { createDocumentClient } from "../../src/adapters/dynamodb/client";
+import { IncidentStore } from "../../src/adapters/dynamodb/incident/incident-store";
+import { createTableInput } from "../../src/adapters/dynamodb/table";
 
 let counter = 0;
 
@@ -48,6 +56,40 @@ export function storeFor(table: { tableName: string; endpoint: string }, request
     createDocumentClient({ tableName: table.tableName, endpoint: table.endpoint, requestHandler }),
     table.tableName,
   );
+}
+
+/**
+ * The items of one partition, those whose sort key begins with `skPrefix` when given: one Query
+ * sent straight to the table, for tests that look at what a use case wrote.
+ */
+export async function partitionItems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  skPrefix?: string,
+): Promise<QueryCommandOutput["Items"]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: skPrefix === undefined ? "pk = :pk" : "pk = :pk AND begins_with(sk, :sk)",
+      ExpressionAttributeValues: skPrefix === undefined ? { ":pk": pk } : { ":pk": pk, ":sk": skPrefix },
+    }),
+  );
+  return out.Items;
+}
+
+/** One item by its key, read straight from the table (undefined: there is none). */
+export async function getItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, unknown>,
+): Promise<GetCommandOutput["Item"]> {
+  return (await db.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
+}
+
+/** An UpdateItem sent straight to the table: a test's stand-in for another writer. */
+export async function updateItem(db: DynamoDBDocumentClient, input: UpdateCommandInput): Promise<void> {
+  await db.send(new UpdateCommand(input));
 }
 
 export type Fault = "throttle" | "500" | "timeout";

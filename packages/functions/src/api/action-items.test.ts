@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { TokenStore } from "@firebreak/core/auth/tokens";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { type ApiDeps, createApiApp } from "./app";

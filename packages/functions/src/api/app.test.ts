@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { issueSession } from "@firebreak/core/auth/session";
-import { TokenStore } from "@firebreak/core/auth/tokens";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
-import { PageStore } from "@firebreak/core/paging/store";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { pinnedClock, testClock } from "../../../core/test/support/clock";

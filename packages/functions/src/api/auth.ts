@@ -1,3 +1,5 @@
+import type { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { ForbiddenError, UnauthenticatedError } from "@firebreak/core/auth/errors";
 import { type AuthRole, hasRole, roleFor } from "@firebreak/core/auth/roles";
 import {
@@ -18,9 +20,7 @@ import {
   type SlackOidcConfig,
   slackAuthorizeUrl,
 } from "@firebreak/core/auth/slack-oidc";
-import type { TokenStore } from "@firebreak/core/auth/tokens";
 import type { Actor } from "@firebreak/core/incident/model";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Context, Hono, MiddlewareHandler } from "hono";

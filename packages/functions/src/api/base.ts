@@ -5,22 +5,23 @@
  * only the groups it serves (the deployed HTTP API sends each route to one function: infra/routes.ts),
  * so that it does not bundle what the other groups need. `createApiApp` (app.ts) registers them all.
  */
-import type { IgnoredAlarmStore } from "@firebreak/core/alarm/ignored-store";
-import type { ChangeStore } from "@firebreak/core/changes/store";
-import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
-import type { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
-import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import type { CalendarFeedStore } from "@firebreak/core/oncall/calendar-store";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
+
+import type { IgnoredAlarmStore } from "@firebreak/core/adapters/dynamodb/alarm/ignored-store";
+import type { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
+import type { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import type { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
+import type { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import type { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
+import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import type { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
-import type { PageStore } from "@firebreak/core/paging/store";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
-import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, MAX_JSON_DEPTH, parseBoundedJson } from "@firebreak/core/shared/json";
 import type { Log } from "@firebreak/core/shared/log";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { bodyLimit } from "hono/body-limit";
 import { Hono } from "hono/tiny";
 import { type AuthDeps, type AuthEnv, authenticate } from "./auth";
@@ -59,7 +60,10 @@ export interface ApiDeps extends BaseDeps {
   integrations?: IntegrationKeyStore;
   /** Heartbeats (/api/heartbeats; core/heartbeats). */
   heartbeats?: HeartbeatStore;
-  /** The secret URLs of iCal feeds (/api/calendars, /ical/{token}; core/oncall/calendar-store.ts). */
+  /**
+   * The secret URLs of iCal feeds (/api/calendars, /ical/{token};
+   * core/adapters/dynamodb/oncall/calendar-store.ts).
+   */
   calendars?: CalendarFeedStore;
   /** Changes to services (POST /api/changes, the incident detail's `changes`; core/changes). */
   changes?: ChangeStore;

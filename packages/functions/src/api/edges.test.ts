@@ -1,7 +1,7 @@
-import { TokenStore } from "@firebreak/core/auth/tokens";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
+import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";

@@ -1,6 +1,6 @@
 import { indexDirectory } from "@firebreak/core/oncall/directory-index";
 import type { ShiftOverride } from "@firebreak/core/oncall/shift-overrides";
-import type { StoredDirectory } from "@firebreak/core/oncall/store";
+import type { StoredDirectory } from "@firebreak/core/oncall/stored-directory";
 
 /** The API view of a shift override: with its rotation's and person's names, when the directory has them. */
 export function overrideView(

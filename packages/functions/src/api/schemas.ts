@@ -1,3 +1,4 @@
+import { calendarFeedSchema } from "@firebreak/core/adapters/dynamodb/oncall/calendar-store";
 import { createTokenInputSchema } from "@firebreak/core/auth/tokens";
 import { changeInputSchema } from "@firebreak/core/changes/change";
 import { heartbeatInputSchema } from "@firebreak/core/heartbeats/heartbeat";
@@ -19,7 +20,6 @@ import { escalationRequestSchema, responderRequestSchema } from "@firebreak/core
 import { ROLES } from "@firebreak/core/incident/timeline";
 import { createIntegrationInputSchema } from "@firebreak/core/integrations/keys";
 import { windowRequestSchema } from "@firebreak/core/maintenance/window";
-import { calendarFeedSchema } from "@firebreak/core/oncall/calendar-store";
 import { convertedString } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import { INCIDENT_KEY, INCIDENT_ULID, incidentPath } from "./schemas-base";

@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { publishStreamRecords } from "@firebreak/core/adapters/dynamodb/events/outbox";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { publishStreamRecords } from "@firebreak/core/events/outbox";
 import type { EventPublisher } from "@firebreak/core/events/publisher";
 import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";

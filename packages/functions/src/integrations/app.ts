@@ -18,8 +18,8 @@
  * dead letters with its reason, besides the 4xx. A failure a retry can fix is a 503 (with
  * Retry-After), which every one of these senders retries; the retry is idempotent.
  */
-import type { ChangeStore } from "@firebreak/core/changes/store";
-import type { HeartbeatStore } from "@firebreak/core/heartbeats/store";
+import type { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
+import type { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
 import type { IntegrationKeys } from "@firebreak/core/integrations/keys";
 import type { ReceiveDeps } from "@firebreak/core/integrations/receive";
 import type { Log } from "@firebreak/core/shared/log";

@@ -1,5 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { SqsDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
+import { SqsDeadLetterSink } from "@firebreak/core/adapters/aws/sqs-dead-letter-sink";
 import { linked } from "./resources";
 
 /** The alarm-ingest dead-letter queue on Lambda (linked `AlarmIngestDlq`), created on first use. */

@@ -1,6 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { SqsDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { EventBridgePublisher } from "@firebreak/core/events/eventbridge";
+import { EventBridgePublisher } from "@firebreak/core/adapters/aws/eventbridge";
+import { SqsDeadLetterSink } from "@firebreak/core/adapters/aws/sqs-dead-letter-sink";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { Resource } from "sst";
 import type { OutboxHandlerDeps } from "../outbox";

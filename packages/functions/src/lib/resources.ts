@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
-import { createDocumentClient } from "@firebreak/core/storage/client";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { Resource } from "sst";
 import { linked as linkedValue } from "../slack/linked";
 import type { Platform } from "../wiring/platform";

@@ -1,6 +1,6 @@
+import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
 import type { PagingDeps } from "@firebreak/core/paging/service";
 import { sendTestPage } from "@firebreak/core/paging/test-page-send";
-import { TestPageStore } from "@firebreak/core/paging/test-page-store";
 import { sendVerification } from "@firebreak/core/paging/verify-send";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { defineConsumer } from "../wiring/consumer";

@@ -1,13 +1,14 @@
 /** What the Slack app is given (`SlackAppDeps`) and the slow work its listeners hand off (`SlackWork`). */
+
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import type { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import type { Incident } from "@firebreak/core/incident/model";
-import type { MaintenanceStore } from "@firebreak/core/maintenance/store";
 import type { Directory } from "@firebreak/core/oncall/directory-types";
 import type { NotifyRulesDeps } from "@firebreak/core/oncall/notify-actions";
 import type { OverrideDeps } from "@firebreak/core/oncall/override-actions";
 import type { VerifyDeps } from "@firebreak/core/oncall/verify-actions";
-import type { PostmortemStore } from "@firebreak/core/postmortem/store";
 import type { Clock } from "@firebreak/core/shared/clock";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { AssignableRole } from "./commands";
 import type { PersonLookupResult } from "./directory-lookup";
 import type { PermissionConfig } from "./permissions";

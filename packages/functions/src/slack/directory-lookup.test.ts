@@ -1,5 +1,5 @@
 import type { Directory } from "@firebreak/core/oncall/directory-types";
-import { cachedDirectory } from "@firebreak/core/oncall/store";
+import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import { describe, expect, it } from "vitest";
 import { directoryPersonLookup } from "./directory-lookup";
 

@@ -1,10 +1,10 @@
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import { assignRole, changeStatus, declareIncident } from "@firebreak/core/incident/actions";
 import type { Incident } from "@firebreak/core/incident/model";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { runAs } from "@firebreak/core/shared/actor";
 import { newId } from "@firebreak/core/shared/ids";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
-import { SlackStore } from "@firebreak/core/storage/slack-store";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../../local/src/fake-slack";

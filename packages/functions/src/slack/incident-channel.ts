@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import type { SlackIncidentRecord, SlackStore } from "@firebreak/core/adapters/dynamodb/slack/slack-store";
 import type { Incident, Severity } from "@firebreak/core/incident/model";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { type ProviderFailure, type RetryPolicy, type Sleep, withRetry } from "@firebreak/core/paging/retry";
@@ -7,8 +9,6 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { type Log, silentLog } from "@firebreak/core/shared/log";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
-import type { SlackIncidentRecord, SlackStore } from "@firebreak/core/storage/slack-store";
 import type { webApi } from "@slack/bolt";
 import { incidentChannelName } from "./channel-name";
 import { DEFAULT_CHANNEL_SEVERITIES, parseChannelSeverities, wantsChannel } from "./channel-severities";

@@ -1,4 +1,5 @@
-import { DuplicateDeliveryError, type IncidentStore } from "@firebreak/core/storage/incident-store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DuplicateDeliveryError } from "@firebreak/core/incident/errors";
 import { MAX_CLOCK_SKEW_SECONDS } from "./verify";
 
 /**

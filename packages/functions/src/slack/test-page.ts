@@ -6,10 +6,11 @@
  * else a service's (parsed by `parseTestPage`, command-args-oncall.ts). Directory people may test
  * anyone (they are responders); others nobody.
  */
+
+import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import type { TestPageRequestStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-request-store";
 import type { Actor } from "@firebreak/core/incident/model";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { escapeMrkdwnWithin } from "@firebreak/core/paging/slack-message";
-import type { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
 import { requestTestPage, type TestPageTarget } from "@firebreak/core/paging/test-pages";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";

@@ -1,9 +1,9 @@
+import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import type { Incident } from "@firebreak/core/incident/model";
 import { BUDGET_THRESHOLDS_CROSSED } from "@firebreak/core/metrics/budget-alerts";
 import { COVERAGE_DAYS, GAP_REASONS } from "@firebreak/core/oncall/coverage";
 import { COVERAGE_GAPS_FOUND } from "@firebreak/core/oncall/coverage-alerts";
 import { indexDirectory, resolveOwner } from "@firebreak/core/oncall/directory-index";
-import type { DirectoryStore } from "@firebreak/core/oncall/store";
 import { withRetry } from "@firebreak/core/paging/retry";
 import { classifySlackError } from "@firebreak/core/paging/slack-channel";
 import { getPostmortem, type PostmortemDeps } from "@firebreak/core/postmortem/service";

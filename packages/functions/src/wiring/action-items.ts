@@ -1,7 +1,8 @@
-import { ActionItemStore } from "@firebreak/core/action-items/store";
 import type { SyncDeps } from "@firebreak/core/action-items/sync";
 import { type TrackerCredentials, trackerFor } from "@firebreak/core/action-items/trackers";
-import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
+import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import type { Platform, SecretName } from "./platform";
 
 /** An optional secret: SST's placeholder "unset" (infra/secrets.ts) and an empty value mean none. */

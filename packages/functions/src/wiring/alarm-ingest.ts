@@ -1,10 +1,11 @@
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { MaintenanceStore } from "@firebreak/core/adapters/dynamodb/maintenance/store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { ProcessDeps } from "@firebreak/core/alarm/process";
 import type { ReleaseDeps } from "@firebreak/core/maintenance/release";
-import { MaintenanceStore } from "@firebreak/core/maintenance/store";
-import { cachedDirectory, DirectoryStore } from "@firebreak/core/oncall/store";
+import { cachedDirectory } from "@firebreak/core/oncall/stored-directory";
 import { ingestConfigFromEnv } from "@firebreak/core/shared/config";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Platform } from "./platform";
 
 /**

@@ -1,6 +1,6 @@
+import { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { ChangeDeps } from "@firebreak/core/changes/actions";
-import { ChangeStore } from "@firebreak/core/changes/store";
 import type { Platform } from "./platform";
 
 /** "ChangeIngest": AWS's deployment events → changes (the table), what cannot be read → the dead letters. */

@@ -1,8 +1,8 @@
+import { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
+import { HeartbeatStore } from "@firebreak/core/adapters/dynamodb/heartbeats/store";
+import { IntegrationKeyStore } from "@firebreak/core/adapters/dynamodb/integrations/key-store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { ChangeStore } from "@firebreak/core/changes/store";
 import type { HeartbeatDeps } from "@firebreak/core/heartbeats/actions";
-import { HeartbeatStore } from "@firebreak/core/heartbeats/store";
-import { IntegrationKeyStore } from "@firebreak/core/integrations/keys";
 import type { IntegrationDeps } from "../integrations/app";
 import { ingestDeps } from "./alarm-ingest";
 import type { Platform } from "./platform";

@@ -1,11 +1,11 @@
+import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/adapters/aws/sns-channel";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import { parseAckKeyring } from "@firebreak/core/paging/ack-link";
 import type { PagingDeps } from "@firebreak/core/paging/service";
-import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/paging/sns-channel";
-import { PageStore } from "@firebreak/core/paging/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { SmsInboundDeps } from "../api/sms-inbound-routes";
 import { type Platform, requiredSecret } from "./platform";
 

@@ -1,9 +1,10 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { type ExportDeps, S3ObjectSink } from "@firebreak/core/postmortem/export";
+import { S3ObjectSink } from "@firebreak/core/adapters/aws/s3-object-sink";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
+import type { ExportDeps } from "@firebreak/core/postmortem/export";
 import { BUCKET_SETTING, exportBucketFromEnv } from "@firebreak/core/postmortem/export-config";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Platform } from "./platform";
 
 /** The PostmortemExport consumer: every stored version to FIREBREAK_POSTMORTEM_BUCKET through `s3`. */

@@ -1,8 +1,8 @@
-import { ChangeStore } from "@firebreak/core/changes/store";
+import { ChangeStore } from "@firebreak/core/adapters/dynamodb/changes/store";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { timezoneFromEnv } from "@firebreak/core/oncall/tz";
 import type { PostmortemDeps } from "@firebreak/core/postmortem/service";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
-import { IncidentStore } from "@firebreak/core/storage/incident-store";
 import type { Platform } from "./platform";
 
 /**

@@ -8,12 +8,13 @@
  * `packages/local/test/wiring.test.ts` evaluates the deployed app under Pulumi mocks and checks
  * that it subscribes exactly what the local runtime subscribes.
  */
+
+import { keys } from "@firebreak/core/adapters/dynamodb/keys";
 import { ALARM_RULE_PATTERN } from "@firebreak/core/alarm/rule";
 import { DEPLOY_EVENT_PATTERN } from "@firebreak/core/changes/rule";
 import type { EventKind } from "@firebreak/core/events/catalog";
 import type { DetailPattern } from "@firebreak/core/events/dispatcher";
 import { EVENT_SOURCE } from "@firebreak/core/events/publisher";
-import { keys } from "@firebreak/core/storage/keys";
 
 /** An EventBridge event pattern (JSON form: `detail-type`, nested `detail`). */
 export interface BusPattern {

@@ -5,12 +5,12 @@
  */
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
+import { createSnsClient, regionalSnsClients } from "@firebreak/core/adapters/aws/sns-channel";
+import { createSmsVoiceClient } from "@firebreak/core/adapters/aws/voice-channel";
+import type { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
 import { type DeadLetter, MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { LocalDispatcher } from "@firebreak/core/events/dispatcher";
-import { createSnsClient, regionalSnsClients } from "@firebreak/core/paging/sns-channel";
-import { createSmsVoiceClient } from "@firebreak/core/paging/voice-channel";
 import type { Log } from "@firebreak/core/shared/log";
-import type { createDocumentClient } from "@firebreak/core/storage/client";
 import type { HealthCheckResult } from "@firebreak/functions/api/health";
 import type { Platform, SecretName } from "@firebreak/functions/wiring/platform";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "../fake-slack";

@@ -13,11 +13,11 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
+import type { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
+import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { DirectoryStore } from "@firebreak/core/oncall/store";
 import type { Log } from "@firebreak/core/shared/log";
-import type { createDocumentClient } from "@firebreak/core/storage/client";
-import { createTableInput } from "@firebreak/core/storage/table";
 import { startDynamoLocal } from "../dynamo-local";
 import type { RuntimeOptions } from "../runtime";
 import type { RuntimeDynamo } from "./stop";

@@ -14,11 +14,12 @@ import {
   openItemsByService,
   updateActionItem,
 } from "@firebreak/core/action-items/actions";
-import { ActionItemStore } from "@firebreak/core/action-items/store";
 import { type SyncDeps, syncActionItem } from "@firebreak/core/action-items/sync";
+import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { budgetsAt } from "@firebreak/core/metrics/budget-load";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { systemClock } from "@firebreak/core/shared/clock";
 import {
   FirebreakError,
@@ -27,7 +28,6 @@ import {
   VersionConflictError,
 } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { idempotencyKeySchema, riskQuery } from "../action-item-schemas";
 import { actorOf, requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, incidentIdOf, jsonBody, type RouteGroup } from "../base";

@@ -7,15 +7,16 @@
  * function is at its bundle budget, and these two need only the incidents, the pages and the
  * directory.
  */
+
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { budgetsAt } from "@firebreak/core/metrics/budget-load";
 import { coverageGaps } from "@firebreak/core/oncall/coverage";
 import { scheduleBetween } from "@firebreak/core/oncall/rotation";
-import { PageStore } from "@firebreak/core/paging/store";
 import { buildTrace } from "@firebreak/core/paging/trace";
-import { PostmortemStore } from "@firebreak/core/postmortem/store";
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, incidentIdOf, type RouteGroup } from "../base";
 import { budgetsQuery, coverageQuery } from "../schemas";

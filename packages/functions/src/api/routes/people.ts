@@ -8,14 +8,14 @@
  * - `POST …/contact-methods/{method}/verification/confirm` `{ "code": "123456" }`: verify it.
  */
 
-import { ContactStore } from "@firebreak/core/oncall/contact-store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
+import { PersonalRulesStore } from "@firebreak/core/adapters/dynamodb/oncall/notify-store";
 import {
   notifyRulesResetSchema,
   notifyRulesView,
   setNotifyRules,
 } from "@firebreak/core/oncall/notify-actions";
 import { notifyRulesSchema } from "@firebreak/core/oncall/notify-rules";
-import { PersonalRulesStore } from "@firebreak/core/oncall/notify-store";
 import {
   confirmVerification,
   contactMethodsView,

@@ -5,6 +5,8 @@
  * flagged public. The reads are bounded: the open incidents (one page), incidents resolved within
  * the history window (a few pages), and the timelines of at most MAX_TIMELINES of them.
  */
+
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import type { Incident } from "@firebreak/core/incident/model";
 import { systemClock } from "@firebreak/core/shared/clock";
 import {
@@ -13,7 +15,6 @@ import {
   type PublicUpdateInput,
   publicSummary,
 } from "@firebreak/core/status/summary";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { type BaseDeps, directoryStoreOf, type RouteGroup } from "../base";
 import { feedQuery, statusQuery } from "../schemas";
 import { parse } from "../validate";

@@ -6,10 +6,10 @@
  * acknowledgement. A person may test themselves (any role); responders and admins anyone.
  */
 
-import { TestPageRequestStore } from "@firebreak/core/paging/test-page-request-store";
+import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { TestPageRequestStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-request-store";
 import { getTestPage, readTestPageTarget, requestTestPage } from "@firebreak/core/paging/test-pages";
 import { NotFoundError } from "@firebreak/core/shared/errors";
-import type { IncidentStore } from "@firebreak/core/storage/incident-store";
 import { actorOf, requireRole } from "../auth";
 import { type BaseDeps, directoryStoreOf, jsonBody, type RouteGroup } from "../base";
 

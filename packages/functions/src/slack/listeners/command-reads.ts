@@ -1,5 +1,5 @@
 /** `/incident status`, `list`, `trace` and `postmortem`: answered privately. */
-import { PageStore } from "@firebreak/core/paging/store";
+import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import { buildTrace } from "@firebreak/core/paging/trace";
 import { answerReleaseInvolved } from "@firebreak/core/postmortem/release-answer";
 import { getPostmortem } from "@firebreak/core/postmortem/service";

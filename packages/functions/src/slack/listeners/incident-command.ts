@@ -2,7 +2,7 @@
  * The `/incident` command (see commands.ts for the language): parses the text, runs the subcommand
  * as the acting user and acks with the reply. `SUBCOMMANDS` says which module runs each subcommand.
  */
-import { ActionItemStore } from "@firebreak/core/action-items/store";
+import { ActionItemStore } from "@firebreak/core/adapters/dynamodb/action-items/store";
 import type { Incident } from "@firebreak/core/incident/model";
 import { oneLine } from "@firebreak/core/paging/messages";
 import { runAs } from "@firebreak/core/shared/actor";
