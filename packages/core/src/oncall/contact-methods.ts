@@ -215,3 +215,6 @@ export function codeMatches(
   const stored = Buffer.from(record.codeHash, "hex");
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
+
+/** The id a person's verification entries carry as their `incidentId` (they belong to no incident). */
+export const contactTimelineId = (personId: string) => `CONTACT#${personId}`;

@@ -25,6 +25,7 @@ import {
   awaitingCode,
   type ContactRecords,
   codeMatches,
+  contactTimelineId,
   MAX_VERIFY_ATTEMPTS,
   METHOD_LABEL,
   type MethodVerification,
@@ -164,7 +165,7 @@ export async function requestVerification(
     const by = who.actor.name ?? who.actor.id;
     await deps.contacts.save(items, stored.version, {
       id: newId(now.getTime()),
-      incidentId: `CONTACT#${personId}`,
+      incidentId: contactTimelineId(personId),
       kind: VERIFY_EVENT,
       actor: who.actor,
       at: now.toISOString(),
@@ -270,7 +271,7 @@ function verifiedEntry(
 ) {
   return {
     id: newId(now.getTime()),
-    incidentId: `CONTACT#${person.id}`,
+    incidentId: contactTimelineId(person.id),
     kind: "oncall.contact_verified",
     actor,
     at: now.toISOString(),

@@ -19,6 +19,7 @@ import { retryOnConflict } from "../events/backoff";
 import {
   addressOf,
   codeHash,
+  contactTimelineId,
   METHOD_LABEL,
   type MethodVerification,
   maskAddress,
@@ -176,7 +177,7 @@ async function recordSent(
       stored.version,
       {
         id: newId(Date.parse(now)),
-        incidentId: `CONTACT#${person.id}`,
+        incidentId: contactTimelineId(person.id),
         kind: "oncall.verification_sent",
         actor: FIREBREAK_ACTOR,
         at: now,

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import type { AlarmTransition } from "../../alarm/transition";
 import type { Incident } from "../../incident/model";
+import type { MaintenanceWindow } from "../../maintenance/window";
 
 /** Key builders for the single-table layout described in table.ts. */
 export const keys = {
@@ -76,9 +79,56 @@ export const keys = {
   slackIncident: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "SLACK" }),
   /** Slack channel id → incident id (INC-n defaults to the channel's incident). */
   slackChannel: (channelId: string) => ({ pk: `SLACKCH#${channelId}`, sk: "SLACKCH" }),
+  /** The sort keys of a service's changes from `from` to `to` (inclusive), for a BETWEEN. */
+  changeRange: (from: string, to: string) => ({ from: `CHANGE#${from}`, to: `CHANGE#${to}#\uffff` }),
+  /** A stored postmortem version, in its incident's partition (`PM#000007`: sorted by version). */
+  postmortem: (incidentId: string, version: number) => ({
+    pk: `INC#${incidentId}`,
+    sk: `PM#${String(version).padStart(6, "0")}`,
+  }),
+  postmortemPrefix: () => "PM#",
+  /** The incident's latest postmortem metadata (the postmortems index's item). */
+  postmortemMeta: (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: "PMMETA" }),
+  /** An ignored alarm (alarm/ignore.ts): its transitions counted, the last one kept. */
+  ignoredAlarm: (arn: string) => ({ pk: IGNORED_PARTITION, sk: `ALARM#${arn}` }),
+  /** Maintenance windows (core/maintenance): sorted by their end in one partition. */
+  maintenance: {
+    window: (w: Pick<MaintenanceWindow, "to" | "id">) => ({
+      pk: MAINTENANCE_PARTITION,
+      sk: `WINDOW#${w.to}#${w.id}`,
+    }),
+    /** The sort key from which windows end after `at`. */
+    windowsAfter: (at: string) => `WINDOW#${at}`,
+    number: (n: number) => ({ pk: `MAINTNUM#${n}`, sk: "MAINTNUM" }),
+    counter: () => ({ pk: "COUNTER", sk: "MAINTENANCE" }),
+    partition: (id: string) => `MAINT#${id}`,
+    held: (id: string, t: Pick<AlarmTransition, "alarmArn" | "stateTimestamp" | "state">) => ({
+      pk: `MAINT#${id}`,
+      sk: `HELD#${t.alarmArn}#${t.stateTimestamp}#${t.state}`,
+    }),
+    heldPrefix: () => "HELD#",
+    released: (id: string, arn: string) => ({ pk: `MAINT#${id}`, sk: `RELEASED#${arn}` }),
+    releasedPrefix: () => "RELEASED#",
+    timeline: (id: string, entryId: string) => ({ pk: `MAINT#${id}`, sk: `TL#${entryId}` }),
+  },
+  /** Action items (core/action-items): one partition, numbered per incident, created once per key. */
+  actionItems: {
+    item: (id: string) => ({ pk: ACTION_ITEMS_PARTITION, sk: `ITEM#${id}` }),
+    itemPrefix: () => "ITEM#",
+    counter: (incidentId: string) => ({ pk: `ACTIONNUM#${incidentId}`, sk: "ACTIONNUM" }),
+    idempotency: (key: string) => ({
+      pk: `ACTIONKEY#${createHash("sha256").update(key).digest("base64url")}`,
+      sk: "ACTIONKEY",
+    }),
+  },
+  /** The sort-key prefix of every timeline entry (`TL#<ulid>`), in any partition. */
+  timelinePrefix: () => "TL#",
 };
 
 export const OPEN_PARTITION = "OPEN";
+export const MAINTENANCE_PARTITION = "MAINT";
+export const ACTION_ITEMS_PARTITION = "ACTIONS";
+export const IGNORED_PARTITION = "IGNORED";
 /** Partition keys of the incidentsByCreated and (sparse) resolvedByTime indexes. */
 export const ALL_PARTITION = "INC";
 export const RESOLVED_PARTITION = "RESOLVED";

@@ -10,7 +10,6 @@
  *   written in the same transaction; the outbox publishes it (`action_item.created`,
  *   `action_item.updated`), and the incident's timeline shows it.
  */
-import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
@@ -32,17 +31,11 @@ import type {
 import type { TimelineEntry } from "../../../incident/timeline";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
 import { pickFields } from "../items";
+import { ACTION_ITEMS_PARTITION, keys } from "../keys";
 
-export const ACTION_ITEMS_PARTITION = "ACTIONS";
+export { ACTION_ITEMS_PARTITION };
 
-export const actionItemKeys = {
-  item: (id: string) => ({ pk: ACTION_ITEMS_PARTITION, sk: `ITEM#${id}` }),
-  counter: (incidentId: string) => ({ pk: `ACTIONNUM#${incidentId}`, sk: "ACTIONNUM" }),
-  idempotency: (key: string) => ({
-    pk: `ACTIONKEY#${createHash("sha256").update(key).digest("base64url")}`,
-    sk: "ACTIONKEY",
-  }),
-};
+const actionItemKeys = keys.actionItems;
 
 const FIELDS = [
   "id",
@@ -167,7 +160,7 @@ export class ActionItemStore implements ActionItemSyncStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :item)",
-          ExpressionAttributeValues: { ":pk": ACTION_ITEMS_PARTITION, ":item": "ITEM#" },
+          ExpressionAttributeValues: { ":pk": ACTION_ITEMS_PARTITION, ":item": actionItemKeys.itemPrefix() },
           ExclusiveStartKey: start,
         }),
       );

@@ -7,12 +7,11 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { IgnoreDecision, IgnoreKind } from "../../../alarm/ignore";
 import type { AlarmState, AlarmTransition } from "../../../alarm/transition";
+import { IGNORED_PARTITION, keys } from "../keys";
 
-export const IGNORED_PARTITION = "IGNORED";
+export { IGNORED_PARTITION };
 
-export function ignoredAlarmKey(arn: string) {
-  return { pk: IGNORED_PARTITION, sk: `ALARM#${arn}` };
-}
+export const ignoredAlarmKey = keys.ignoredAlarm;
 
 export interface IgnoredAlarm {
   arn: string;

@@ -69,8 +69,8 @@ export class ChangeStore {
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
         ExpressionAttributeValues: {
           ":pk": keys.changePartition(service),
-          ":from": `CHANGE#${from}`,
-          ":to": `CHANGE#${to}#\uffff`,
+          ":from": keys.changeRange(from, to).from,
+          ":to": keys.changeRange(from, to).to,
         },
         ScanIndexForward: false,
         Limit: limit,

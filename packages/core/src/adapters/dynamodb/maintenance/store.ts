@@ -32,24 +32,11 @@ import {
 } from "../../../maintenance/window";
 import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
 import { pickFields } from "../items";
+import { keys, MAINTENANCE_PARTITION } from "../keys";
 
-export const MAINTENANCE_PARTITION = "MAINT";
+export { MAINTENANCE_PARTITION };
 
-export const maintenanceKeys = {
-  window: (w: Pick<MaintenanceWindow, "to" | "id">) => ({
-    pk: MAINTENANCE_PARTITION,
-    sk: `WINDOW#${w.to}#${w.id}`,
-  }),
-  number: (n: number) => ({ pk: `MAINTNUM#${n}`, sk: "MAINTNUM" }),
-  counter: () => ({ pk: "COUNTER", sk: "MAINTENANCE" }),
-  partition: (id: string) => `MAINT#${id}`,
-  held: (id: string, t: Pick<AlarmTransition, "alarmArn" | "stateTimestamp" | "state">) => ({
-    pk: `MAINT#${id}`,
-    sk: `HELD#${t.alarmArn}#${t.stateTimestamp}#${t.state}`,
-  }),
-  released: (id: string, arn: string) => ({ pk: `MAINT#${id}`, sk: `RELEASED#${arn}` }),
-  timeline: (id: string, entryId: string) => ({ pk: `MAINT#${id}`, sk: `TL#${entryId}` }),
-};
+const maintenanceKeys = keys.maintenance;
 
 const WINDOW_FIELDS = [
   "id",
@@ -141,7 +128,10 @@ export class MaintenanceStore {
   async endingAfter(after: string, consistent = false): Promise<MaintenanceWindow[]> {
     const items = await this.queryAll({
       KeyConditionExpression: "pk = :pk AND sk > :after",
-      ExpressionAttributeValues: { ":pk": MAINTENANCE_PARTITION, ":after": `WINDOW#${after}` },
+      ExpressionAttributeValues: {
+        ":pk": MAINTENANCE_PARTITION,
+        ":after": maintenanceKeys.windowsAfter(after),
+      },
       ConsistentRead: consistent,
     });
     return items.map(toWindow);
@@ -224,7 +214,7 @@ export class MaintenanceStore {
 
   /** The window's held transitions, in key order (alarm, then state timestamp). */
   async held(windowId: string): Promise<HeldTransition[]> {
-    return (await this.queryPrefix(windowId, "HELD#")).map((item) => ({
+    return (await this.queryPrefix(windowId, maintenanceKeys.heldPrefix())).map((item) => ({
       windowId,
       transition: item.transition as AlarmTransition,
       heldAt: String(item.heldAt),
@@ -233,14 +223,14 @@ export class MaintenanceStore {
 
   /** The alarms already released from the window. */
   async releases(windowId: string): Promise<ReleaseRecord[]> {
-    return (await this.queryPrefix(windowId, "RELEASED#")).map(
+    return (await this.queryPrefix(windowId, maintenanceKeys.releasedPrefix())).map(
       ({ pk: _pk, sk: _sk, type: _type, ...rest }) => rest as unknown as ReleaseRecord,
     );
   }
 
   /** The window's timeline, oldest first. */
   async timeline(windowId: string): Promise<TimelineEntry[]> {
-    return (await this.queryPrefix(windowId, "TL#")).map(
+    return (await this.queryPrefix(windowId, keys.timelinePrefix())).map(
       ({ pk: _pk, sk: _sk, type: _type, ...entry }) => entry as unknown as TimelineEntry,
     );
   }

@@ -11,9 +11,9 @@ import type { TimelineEntry } from "../../../incident/timeline";
 import type { Draft } from "../../../postmortem/drafts";
 import type { Postmortem } from "../../../postmortem/types";
 import { timelineItem } from "../incident/incident-store";
+import { keys } from "../keys";
 
 export const PM_PARTITION = "PM";
-const versionKey = (version: number) => `PM#${String(version).padStart(6, "0")}`;
 
 /**
  * Postmortem drafts in the incident's partition: `PM#<version>` items (Markdown gzip-compressed,
@@ -46,7 +46,10 @@ export class PostmortemStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :pm)",
-          ExpressionAttributeValues: { ":pk": `INC#${incidentId}`, ":pm": "PM#" },
+          ExpressionAttributeValues: {
+            ":pk": keys.incidentPartition(incidentId),
+            ":pm": keys.postmortemPrefix(),
+          },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),
@@ -62,7 +65,7 @@ export class PostmortemStore {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: `INC#${incidentId}`, sk: versionKey(version) },
+        Key: keys.postmortem(incidentId, version),
         ConsistentRead: true,
       }),
     );
@@ -82,8 +85,7 @@ export class PostmortemStore {
               Put: {
                 TableName: this.tableName,
                 Item: {
-                  pk: `INC#${incidentId}`,
-                  sk: versionKey(draft.version),
+                  ...keys.postmortem(incidentId, draft.version),
                   type: "postmortem",
                   version: draft.version,
                   origin: draft.origin,
@@ -100,8 +102,7 @@ export class PostmortemStore {
               Put: {
                 TableName: this.tableName,
                 Item: {
-                  pk: `INC#${incidentId}`,
-                  sk: "PMMETA",
+                  ...keys.postmortemMeta(incidentId),
                   type: "postmortem_meta",
                   version: current.version,
                   metadata: JSON.stringify(current.metadata),
