@@ -7,6 +7,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import type { Log } from "@firebreak/core/shared/log";
+import { retry } from "@firebreak/core/shared/retry";
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -308,24 +309,33 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
       `DynamoDB Local stopped unexpectedly (${how}); restarting it on ${endpoint}${options.dataDir ? "" : " (in memory: its data is lost)"}`,
     );
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (stopping) return;
-      try {
-        const jvm = await launchJvm(port, options.dataDir, readyTimeoutMs);
-        if (stopping) return void (await jvm.stop());
-        current = jvm;
-        watch(jvm);
-        restarts++;
-        const downMs = Date.now() - diedAt;
-        await supervision?.onRestarted?.({ attempt, downMs });
-        log?.info(`DynamoDB Local restarted on ${endpoint} after ${downMs} ms (attempt ${attempt})`);
-        return;
-      } catch (error) {
-        lastError = error;
-        log?.warn(`restarting DynamoDB Local failed (attempt ${attempt} of ${attempts}): ${String(error)}`);
-        if (attempt < attempts) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
-      }
+    try {
+      await retry(
+        async (attempt) => {
+          if (stopping) return;
+          try {
+            const jvm = await launchJvm(port, options.dataDir, readyTimeoutMs);
+            if (stopping) return void (await jvm.stop());
+            current = jvm;
+            watch(jvm);
+            restarts++;
+            const downMs = Date.now() - diedAt;
+            await supervision?.onRestarted?.({ attempt, downMs });
+            log?.info(`DynamoDB Local restarted on ${endpoint} after ${downMs} ms (attempt ${attempt})`);
+          } catch (error) {
+            log?.warn(
+              `restarting DynamoDB Local failed (attempt ${attempt} of ${attempts}): ${String(error)}`,
+            );
+            throw error;
+          }
+        },
+        { attempts, retryable: () => !stopping, delayMs: (attempt) => 500 * 2 ** (attempt - 1) },
+      );
+      return;
+    } catch (error) {
+      lastError = error;
     }
+    if (stopping) return;
     const reason = lastError instanceof Error ? lastError.message : String(lastError);
     supervision?.onFatal(
       new Error(

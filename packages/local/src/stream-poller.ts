@@ -8,10 +8,10 @@ import {
   type Shard,
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
-import { backoffDelay } from "@firebreak/core/events/backoff";
 import { type DetailPattern, matchesDetail } from "@firebreak/core/events/dispatcher";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
+import { backoffDelay } from "@firebreak/core/shared/retry";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { type Checkpoint, latestStreamArn, readCheckpoint } from "./stream-position";
 import { firstFailedRecord, toLambdaRecord } from "./stream-records";

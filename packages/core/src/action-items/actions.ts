@@ -16,6 +16,7 @@ import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { resolveOwner } from "../oncall/directory-index";
 import type { Directory, Person } from "../oncall/directory-types";
+import { retryOnConflict } from "../shared/retry";
 import type { CreateOutcome } from "./model";
 import { ACTION_ITEM_STATUSES, type ActionItem, type ActionItemStatus, POSTMORTEM_TAG } from "./model";
 
@@ -317,44 +318,44 @@ export async function updateActionItem(
   const data = validate(actionItemUpdateSchema, input, "action item");
   const now = (deps.clock ?? systemClock).now();
   const owner = data.owner === undefined ? undefined : findOwner(await deps.directory(), data.owner);
-  for (let attempt = 1; ; attempt++) {
-    const before = await getActionItem(deps, ref);
-    if (data.expectedVersion !== undefined && before.version !== data.expectedVersion)
-      throw new VersionConflictError(
-        `${before.id} is at version ${before.version}, not ${data.expectedVersion}: reload and try again`,
-        before.version,
-      );
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const after: ActionItem = { ...before };
-    if (data.title !== undefined && data.title !== before.title) {
-      changes.title = { from: before.title, to: data.title };
-      after.title = data.title;
-    }
-    if (owner && owner.id !== before.owner) {
-      changes.owner = { from: before.owner, to: owner.id };
-      after.owner = owner.id;
-    }
-    if (data.due !== undefined && data.due !== (before.due ?? null)) {
-      if (data.due !== null) checkDue(data.due, now);
-      changes.due = { from: before.due ?? null, to: data.due };
-      if (data.due === null) delete after.due;
-      else after.due = data.due;
-    }
-    if (data.status !== undefined && data.status !== before.status) {
-      changes.status = { from: before.status, to: data.status };
-      after.status = data.status;
-    }
-    if (Object.keys(changes).length === 0) return { item: before, changed: false };
-    after.updatedAt = now.toISOString();
-    after.version = before.version + 1;
-    const what = Object.entries(changes)
-      .map(([field, { to }]) =>
-        field === "status"
-          ? STATUS_WORDS[to as ActionItemStatus]
-          : `${field} ${to === null ? "cleared" : String(to)}`,
-      )
-      .join(", ");
-    try {
+  return retryOnConflict(
+    async () => {
+      const before = await getActionItem(deps, ref);
+      if (data.expectedVersion !== undefined && before.version !== data.expectedVersion)
+        throw new VersionConflictError(
+          `${before.id} is at version ${before.version}, not ${data.expectedVersion}: reload and try again`,
+          before.version,
+        );
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const after: ActionItem = { ...before };
+      if (data.title !== undefined && data.title !== before.title) {
+        changes.title = { from: before.title, to: data.title };
+        after.title = data.title;
+      }
+      if (owner && owner.id !== before.owner) {
+        changes.owner = { from: before.owner, to: owner.id };
+        after.owner = owner.id;
+      }
+      if (data.due !== undefined && data.due !== (before.due ?? null)) {
+        if (data.due !== null) checkDue(data.due, now);
+        changes.due = { from: before.due ?? null, to: data.due };
+        if (data.due === null) delete after.due;
+        else after.due = data.due;
+      }
+      if (data.status !== undefined && data.status !== before.status) {
+        changes.status = { from: before.status, to: data.status };
+        after.status = data.status;
+      }
+      if (Object.keys(changes).length === 0) return { item: before, changed: false };
+      after.updatedAt = now.toISOString();
+      after.version = before.version + 1;
+      const what = Object.entries(changes)
+        .map(([field, { to }]) =>
+          field === "status"
+            ? STATUS_WORDS[to as ActionItemStatus]
+            : `${field} ${to === null ? "cleared" : String(to)}`,
+        )
+        .join(", ");
       const saved = await deps.actionItems.replace(
         before,
         after,
@@ -363,11 +364,11 @@ export async function updateActionItem(
         }),
       );
       return { item: saved, changed: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || data.expectedVersion !== undefined || attempt >= 10)
-        throw error;
-    }
-  }
+    },
+    10,
+    // A change asked against a version the caller saw is not retried: the caller is told.
+    (error) => error instanceof VersionConflictError && data.expectedVersion === undefined,
+  );
 }
 
 /** Items matching every given filter, newest incident first, then by number. */

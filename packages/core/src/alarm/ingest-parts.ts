@@ -144,5 +144,3 @@ export function orphanLetter(t: AlarmTransition, orphan: OrphanTransition, at: s
     at,
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { type BackoffOptions, retry } from "@firebreak/core/shared/retry";
 import {
   type DeliveryKey,
   type IncidentStore,
@@ -27,7 +28,6 @@ import {
   releasedData,
   releasedNote,
   scanGroupedAlarms,
-  sleep,
   withoutStaleHold,
 } from "./ingest-parts";
 import {
@@ -42,6 +42,9 @@ import { MAX_ORPHANS, type OrphanTransition } from "./record";
 import type { AlarmTransition } from "./transition";
 
 export * from "./ingest-types";
+
+/** Between attempts of an ingest that lost a race to a concurrent one: 10 ms doubling, ≤ 200 ms. */
+const INGEST_RACE_BACKOFF: BackoffOptions = { baseMs: 10, maxMs: 200 };
 
 /** What the ingest knows about the alarm before reading it: rules, group, subject, windows. */
 interface AlarmScope {
@@ -128,27 +131,35 @@ export async function ingestAlarmTransition(
     }
     return fresh.length;
   };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await attemptIngest(
-        deps.store,
-        t,
-        config,
-        clock,
-        attempt,
-        () => number,
-        (n) => {
-          number = n;
-        },
-        deadLetter,
-        scope,
-      );
-      return { ...result, ...(sent.size ? { deadLettered: sent.size } : {}), attempts: attempt };
-    } catch (error) {
-      if (error instanceof DuplicateDeliveryError) return { outcome: "duplicate", attempts: attempt };
-      if (!(error instanceof ConcurrentChangeError) || attempt >= config.maxAttempts) throw error;
-      await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
-    }
+  let attempts = 0;
+  try {
+    return await retry(
+      async (attempt) => {
+        attempts = attempt;
+        const result = await attemptIngest(
+          deps.store,
+          t,
+          config,
+          clock,
+          attempt,
+          () => number,
+          (n) => {
+            number = n;
+          },
+          deadLetter,
+          scope,
+        );
+        return { ...result, ...(sent.size ? { deadLettered: sent.size } : {}), attempts: attempt };
+      },
+      {
+        attempts: config.maxAttempts,
+        retryable: (error) => error instanceof ConcurrentChangeError,
+        backoff: INGEST_RACE_BACKOFF,
+      },
+    );
+  } catch (error) {
+    if (error instanceof DuplicateDeliveryError) return { outcome: "duplicate", attempts };
+    throw error;
   }
 }
 

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
 import type { EventBridgeEvent } from "aws-lambda";
-import { backoffDelay, sleep as realSleep, type Sleep } from "./backoff";
+import { sleep as realSleep, retry, type Sleep } from "../shared/retry";
 import { type DomainEvent, EVENT_SOURCE, type EventPublisher } from "./publisher";
 
 /** A domain event as a bus target receives it: the EventBridge envelope, with the DomainEvent as detail. */
@@ -190,18 +190,28 @@ export class LocalDispatcher implements EventPublisher {
   /** Never rejects: every outcome is a delivery or a dead letter. */
   private async deliver(subscription: Subscription, event: BusEvent): Promise<void> {
     await Promise.resolve(); // deliver after publish() returns, as a bus would
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await subscription.handler(event);
-        return;
-      } catch (error) {
-        if (attempt >= this.maxAttempts) return this.deadLetter(subscription, event, attempt, error);
-        this.log.warn("bus subscriber failed; retrying", {
-          ...logAttributes(subscription, event, error),
-          attempt,
-        });
-        await this.sleep(backoffDelay(attempt, this.backoff));
-      }
+    let attempts = 0;
+    try {
+      await retry(
+        async (attempt) => {
+          attempts = attempt;
+          await subscription.handler(event);
+        },
+        {
+          attempts: this.maxAttempts,
+          retryable: (error, attempt) => {
+            this.log.warn("bus subscriber failed; retrying", {
+              ...logAttributes(subscription, event, error),
+              attempt,
+            });
+            return true;
+          },
+          backoff: this.backoff,
+          sleep: this.sleep,
+        },
+      );
+    } catch (error) {
+      this.deadLetter(subscription, event, attempts, error);
     }
   }
 

@@ -10,7 +10,7 @@ import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import type * as z from "@firebreak/core/shared/zod";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
+import { retryOnConflict } from "../shared/retry";
 import { AlarmReleasedError } from "./errors";
 import {
   type DeclareInput,
@@ -119,44 +119,37 @@ async function mutateWithOutcome(
   actor: Actor,
   change: (incident: Incident, at: Date) => { after: Incident; drafts: Draft[] },
 ): Promise<{ incident: Incident; changed: boolean }> {
-  for (let attempt = 1; ; attempt++) {
-    const before = await deps.store.getIncident(incidentId);
-    if (!before) throw new NotFoundError("incident", incidentId);
-    if (expectedVersion !== undefined && before.version !== expectedVersion) {
-      throw new VersionConflictError(
-        `INC-${before.number} is at version ${before.version}, not ${expectedVersion}: reload and try again`,
-        before.version,
-      );
-    }
-    const now = (deps.clock ?? systemClock).now();
-    const { after, drafts } = change(before, now);
-    if (drafts.length === 0) return { incident: before, changed: false };
-    const releaseAlarm =
-      after.status === "resolved" && before.status !== "resolved" && before.alarm
-        ? { arn: before.alarm.arn, at: now.toISOString() }
-        : undefined;
-    try {
-      await deps.store.commitIncidentChange({
-        before,
-        after,
-        entries: timelineEntries(before.id, now, actor, drafts),
-        releaseAlarm,
-      });
-      return { incident: after, changed: true };
-    } catch (error) {
-      if (error instanceof AlarmReleasedError) {
-        await deps.store.commitIncidentChange({
-          before,
-          after,
-          entries: timelineEntries(before.id, now, actor, drafts),
-        });
-        return { incident: after, changed: true };
+  return retryOnConflict(
+    async () => {
+      const before = await deps.store.getIncident(incidentId);
+      if (!before) throw new NotFoundError("incident", incidentId);
+      if (expectedVersion !== undefined && before.version !== expectedVersion) {
+        throw new VersionConflictError(
+          `INC-${before.number} is at version ${before.version}, not ${expectedVersion}: reload and try again`,
+          before.version,
+        );
       }
-      const retryable = error instanceof VersionConflictError && expectedVersion === undefined;
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-    }
-  }
+      const now = (deps.clock ?? systemClock).now();
+      const { after, drafts } = change(before, now);
+      if (drafts.length === 0) return { incident: before, changed: false };
+      const releaseAlarm =
+        after.status === "resolved" && before.status !== "resolved" && before.alarm
+          ? { arn: before.alarm.arn, at: now.toISOString() }
+          : undefined;
+      const entries = timelineEntries(before.id, now, actor, drafts);
+      try {
+        await deps.store.commitIncidentChange({ before, after, entries, releaseAlarm });
+      } catch (error) {
+        // The alarm no longer points at this incident (released already): save without releasing it.
+        if (!(error instanceof AlarmReleasedError)) throw error;
+        await deps.store.commitIncidentChange({ before, after, entries });
+      }
+      return { incident: after, changed: true };
+    },
+    MAX_ATTEMPTS,
+    // A change asked against a version the caller saw is not retried: the caller is told.
+    (error) => error instanceof VersionConflictError && expectedVersion === undefined,
+  );
 }
 
 type StatusInput = {

@@ -14,8 +14,8 @@
  */
 
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import { retryOnConflict } from "../events/backoff";
 import type { Directory } from "../oncall/directory-types";
+import { retryOnConflict } from "../shared/retry";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";
 

@@ -14,8 +14,8 @@ import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import type { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
-import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
+import { retryOnConflict } from "../shared/retry";
 import type { Directory, Person } from "./directory-types";
 import {
   DEFAULT_NOTIFY_RULES,

@@ -18,8 +18,8 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import type { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
-import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
+import { retryOnConflict } from "../shared/retry";
 import {
   addressOf,
   awaitingCode,

@@ -2,12 +2,12 @@
  * Acknowledgement, by a person or by a signed one-click link (once), and the page list.
  */
 
-import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { changeStatus, setStatus, validate } from "../incident/actions";
 import { type Actor, IllegalTransitionError, type Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { retryOnConflict } from "../shared/retry";
 import { verifyAckLink } from "./ack-link";
 import type { Draft } from "./config";
 import {
@@ -56,13 +56,13 @@ export async function acknowledge(
     changed = gate.changed;
   }
 
-  for (let attempt = 1; ; attempt++) {
+  await retryOnConflict(async () => {
     const found = await deps.incidents.getIncidentWithTimeline(incidentId);
     if (!found) throw new NotFoundError("incident", incidentId);
     const page = pageId ? await deps.pages.getPage(incidentId, pageId) : undefined;
     if (pageId && !page) throw new NotFoundError("page", pageId);
     const escalation = await deps.pages.getEscalation(incidentId);
-    if (!escalation) break;
+    if (!escalation) return;
     const pageNeedsAck = Boolean(page && !page.acknowledgedAt);
     const escalationNeedsAck =
       !escalation.acknowledgedAt && escalation.status === "active" && found.incident.status !== "resolved";
@@ -76,7 +76,7 @@ export async function acknowledge(
       escalation.status === "active" &&
       found.incident.status !== "resolved" &&
       icAcknowledgedAt(found.incident, found.timeline, escalation) === undefined;
-    if (!pageNeedsAck && !escalationNeedsAck && !icNeedsAck) break;
+    if (!pageNeedsAck && !escalationNeedsAck && !icNeedsAck) return;
 
     const now = clock.now();
     const at = now.toISOString();
@@ -119,20 +119,14 @@ export async function acknowledge(
       const dueAt = coverage.action === "wait" ? coverage.until.toISOString() : at;
       after.nextDueAt = after.nextDueAt && after.nextDueAt < dueAt ? after.nextDueAt : dueAt;
     }
-    try {
-      await deps.pages.saveEscalation({
-        expectedVersion: escalation.version,
-        escalation: after,
-        acknowledgePages: pageNeedsAck && page ? [{ pageId: page.pageId, at, by: actor }] : [],
-        entries: [entry, ...entries(incidentId, now, cancelled)],
-      });
-      changed = true;
-      break;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= MAX_ACK_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-    }
-  }
+    await deps.pages.saveEscalation({
+      expectedVersion: escalation.version,
+      escalation: after,
+      acknowledgePages: pageNeedsAck && page ? [{ pageId: page.pageId, at, by: actor }] : [],
+      entries: [entry, ...entries(incidentId, now, cancelled)],
+    });
+    changed = true;
+  }, MAX_ACK_ATTEMPTS);
 
   let incident = await deps.incidents.getIncident(incidentId);
   if (!incident) throw new NotFoundError("incident", incidentId);

@@ -4,13 +4,13 @@
  */
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
-import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
 import { validate, withRole } from "../incident/actions";
 import { ConcurrentChangeError } from "../incident/errors";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import { urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
+import { retryOnConflict } from "../shared/retry";
 import type { Draft } from "./config";
 import {
   clockOf,
@@ -42,22 +42,20 @@ import { onIncidentStatusChanged } from "./sweep";
  */
 export async function onIncidentDeclared(deps: PagingDeps, incidentId: string): Promise<DeclaredResult> {
   const id = validate(incidentIdSchema, incidentId, "incident id");
-  for (let attempt = 1; ; attempt++) {
-    try {
+  // Someone changed the incident between the read and the write (a person took a role, the alarm
+  // flapped), or a concurrent delivery's transaction collided with ours: read again and plan again;
+  // roles a person chose are then kept, and a started escalation is seen.
+  return retryOnConflict(
+    async () => {
       const result = await declareOnce(deps, id);
       // Nobody to page by the rules, but someone may have been paged in by name already.
       if (result.outcome === "not_paged" && result.incident.status !== "resolved")
         await onIncidentStatusChanged(deps, id);
       return result;
-    } catch (error) {
-      // Someone changed the incident between the read and the write (a person took a role, the
-      // alarm flapped), or a concurrent delivery's transaction collided with ours: read again and
-      // plan again; roles a person chose are then kept, and a started escalation is seen.
-      const raced = error instanceof IncidentChangedError || error instanceof ConcurrentChangeError;
-      if (!raced || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-    }
-  }
+    },
+    MAX_DECLARE_ATTEMPTS,
+    (error) => error instanceof IncidentChangedError || error instanceof ConcurrentChangeError,
+  );
 }
 
 const MAX_DECLARE_ATTEMPTS = 40;
@@ -209,32 +207,31 @@ async function writeInitialRoles(
   planned?: { after: Incident; entries: TimelineEntry[] },
 ): Promise<void> {
   let current = read;
-  for (let attempt = 1; ; attempt++) {
-    const { incident, timeline } = current;
-    if (incident.status === "resolved" || timeline.some(isInitialRoleEntry)) return;
-    let change = attempt === 1 ? planned : undefined;
-    if (!change) {
-      const filled = fillRoles(incident, roles, now);
-      change = {
-        after: filled.after,
-        entries: entries(incident.id, now, [...filled.drafts, ...roleFlagDrafts(roles)]),
-      };
-    }
-    if (change.entries.length === 0) return;
-    try {
+  await retryOnConflict(
+    async (attempt) => {
+      if (attempt > 1) {
+        const again = await deps.incidents.getIncidentWithTimeline(current.incident.id);
+        if (!again) throw new NotFoundError("incident", current.incident.id);
+        current = again;
+      }
+      const { incident, timeline } = current;
+      if (incident.status === "resolved" || timeline.some(isInitialRoleEntry)) return;
+      let change = attempt === 1 ? planned : undefined;
+      if (!change) {
+        const filled = fillRoles(incident, roles, now);
+        change = {
+          after: filled.after,
+          entries: entries(incident.id, now, [...filled.drafts, ...roleFlagDrafts(roles)]),
+        };
+      }
+      if (change.entries.length === 0) return;
       // The version moves even for flags alone, so two deliveries never both record them.
       const after = { ...change.after, version: incident.version + 1 };
       await deps.incidents.commitIncidentChange({ before: incident, after, entries: change.entries });
-      return;
-    } catch (error) {
-      const raced = error instanceof VersionConflictError || error instanceof ConcurrentChangeError;
-      if (!raced || attempt >= MAX_DECLARE_ATTEMPTS) throw error;
-      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
-      const again = await deps.incidents.getIncidentWithTimeline(incident.id);
-      if (!again) throw new NotFoundError("incident", incident.id);
-      current = again;
-    }
-  }
+    },
+    MAX_DECLARE_ATTEMPTS,
+    (error) => error instanceof VersionConflictError || error instanceof ConcurrentChangeError,
+  );
 }
 
 /** An entry `writeInitialRoles` (or a declare that paged nobody) wrote: a role Firebreak assigned or flagged. */

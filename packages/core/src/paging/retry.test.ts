@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sleep } from "../shared/retry";
 import {
   ABORTED,
   DEFAULT_RETRY_POLICY,
@@ -7,7 +8,6 @@ import {
   isTimeoutError,
   type ProviderFailure,
   retryDelayMs,
-  sleep,
   withRetry,
 } from "./retry";
 

@@ -1,4 +1,6 @@
-import { backoffDelay } from "../events/backoff";
+import { backoffDelay, RetryAborted, retry, type Sleep, sleep } from "../shared/retry";
+
+export type { Sleep };
 
 /**
  * Bounded retries for the paging channel adapters (SNS, Slack).
@@ -37,23 +39,6 @@ export interface ProviderFailure {
   retryAfterMs?: number;
 }
 
-/** Waits `ms`; rejects early if `signal` aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export const sleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-
 export interface RetryOptions {
   policy?: Partial<RetryPolicy>;
   sleep?: Sleep;
@@ -85,28 +70,39 @@ export async function withRetry<T>(
   options: RetryOptions = {},
 ): Promise<RetryOutcome<T>> {
   const policy = resolvePolicy(options.policy);
-  const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const { signal } = options;
   let last: ProviderFailure | undefined;
+  let lastError: unknown;
   let attempts = 0;
-  for (;;) {
-    if (signal?.aborted) return { ok: false, failure: abortedFailure(signal, last), attempts };
-    attempts += 1;
-    options.onAttempt?.(attempts);
-    try {
-      const value = await raceAbort(operation(attempts, signal), signal);
-      return { ok: true, value, attempts };
-    } catch (error) {
-      if (error === ABORT_WON) return { ok: false, failure: abortedFailure(signal, last), attempts };
-      last = classify(error);
-    }
-    if (!last.retryable || attempts >= policy.attempts) return { ok: false, failure: last, attempts };
-    try {
-      await wait(retryDelayMs(attempts, last, policy, random), signal);
-    } catch (error) {
-      if (!signal?.aborted) throw error;
-    }
+  try {
+    const value = await retry(
+      async (n) => {
+        attempts = n;
+        options.onAttempt?.(n);
+        try {
+          return await raceAbort(operation(n, signal), signal);
+        } catch (error) {
+          if (error === ABORT_WON) throw new RetryAborted(signal?.reason, last, n);
+          last = classify(error);
+          lastError = error;
+          throw error;
+        }
+      },
+      {
+        attempts: policy.attempts,
+        retryable: (error) => error === lastError && last?.retryable === true,
+        delayMs: (n) => retryDelayMs(n, last ?? {}, policy, random),
+        sleep: options.sleep ?? sleep,
+        random,
+        ...(signal ? { signal } : {}),
+      },
+    );
+    return { ok: true, value, attempts };
+  } catch (error) {
+    if (error instanceof RetryAborted) return { ok: false, failure: abortedFailure(signal, last), attempts };
+    if (last && error === lastError) return { ok: false, failure: last, attempts };
+    throw error;
   }
 }
 

@@ -7,6 +7,7 @@ import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { validate } from "../incident/actions";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { retry } from "../shared/retry";
 import type { Draft, PlannedPage } from "./config";
 import {
   clockOf,
@@ -74,11 +75,19 @@ export async function sweepEscalations(deps: PagingDeps): Promise<SweepResult> {
  */
 export async function onIncidentStatusChanged(deps: PagingDeps, incidentId: string): Promise<void> {
   const id = validate(incidentIdSchema, incidentId, "incident id");
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    const outcome = await processEscalation(deps, id, true);
-    if (outcome.outcome !== "raced") return;
-  }
+  // Another sweep or delivery changed the escalation between the read and the write: look again
+  // (at most 10 times; whoever won brought it up to date too).
+  await retry(
+    async () => {
+      if ((await processEscalation(deps, id, true)).outcome === "raced") throw new EscalationRaced();
+    },
+    { attempts: 10, retryable: (error) => error instanceof EscalationRaced },
+  ).catch((error: unknown) => {
+    if (!(error instanceof EscalationRaced)) throw error;
+  });
 }
+
+class EscalationRaced extends Error {}
 
 async function processEscalation(
   deps: PagingDeps,

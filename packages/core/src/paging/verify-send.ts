@@ -15,7 +15,6 @@
 import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
-import { retryOnConflict } from "../events/backoff";
 import {
   addressOf,
   codeHash,
@@ -27,6 +26,7 @@ import {
 } from "../oncall/contact-methods";
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
+import { retryOnConflict } from "../shared/retry";
 import type { OutgoingPage, PageChannel } from "./channels";
 import { FIREBREAK_ACTOR, type PagingDeps } from "./config";
 import { escapeSsml } from "./voice-message";

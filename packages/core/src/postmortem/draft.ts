@@ -10,6 +10,7 @@ import type { Change } from "../changes/change";
 import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import { retryOnConflict } from "../shared/retry";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import {
   CHANGES_BEFORE_IMPACT_LIMIT,
@@ -69,46 +70,46 @@ export async function draftPostmortem(
   deps: PostmortemDeps,
   incidentId: string,
 ): Promise<{ action: "created" | "unchanged"; draft: Draft }> {
-  for (let attempt = 1; ; attempt++) {
-    const found = await deps.incidents.getIncidentWithTimeline(incidentId);
-    if (!found) throw new NotFoundError("incident", incidentId);
-    if (found.incident.mergedInto)
-      throw new IncidentMergedError(found.incident.number, found.incident.mergedInto.number);
-    // A resolution that arrives after the incident was reopened: its next one drafts it.
-    if (found.incident.status !== "resolved" && found.incident.reopens)
-      throw new IncidentReopenedError(found.incident.number);
-    if (found.incident.status !== "resolved") {
-      throw new ValidationError(
-        `INC-${found.incident.number} is not resolved yet: postmortems are drafted on resolve`,
-        [{ path: "status", message: `is "${found.incident.status}", expected "resolved"` }],
-      );
-    }
-    const now = (deps.clock ?? systemClock).now();
-    const changes = await changesForDraft(deps, found.incident, found.timeline);
-    const generated = generatePostmortem({
-      incident: found.incident,
-      timeline: found.timeline,
-      timezone: deps.timezone,
-      ...(changes ? { changes } : {}),
-      now,
-    });
-    const existing = await deps.postmortems.listDrafts(incidentId);
-    const plan = planRegeneration(existing, generated);
-    if (plan.action === "none") {
-      const draft = existing.find((d) => d.version === plan.version) ?? currentDraft(existing)!;
-      return { action: "unchanged", draft };
-    }
-    const current = currentDraft([...existing, plan.draft])!;
-    try {
+  return retryOnConflict(
+    async () => {
+      const found = await deps.incidents.getIncidentWithTimeline(incidentId);
+      if (!found) throw new NotFoundError("incident", incidentId);
+      if (found.incident.mergedInto)
+        throw new IncidentMergedError(found.incident.number, found.incident.mergedInto.number);
+      // A resolution that arrives after the incident was reopened: its next one drafts it.
+      if (found.incident.status !== "resolved" && found.incident.reopens)
+        throw new IncidentReopenedError(found.incident.number);
+      if (found.incident.status !== "resolved") {
+        throw new ValidationError(
+          `INC-${found.incident.number} is not resolved yet: postmortems are drafted on resolve`,
+          [{ path: "status", message: `is "${found.incident.status}", expected "resolved"` }],
+        );
+      }
+      const now = (deps.clock ?? systemClock).now();
+      const changes = await changesForDraft(deps, found.incident, found.timeline);
+      const generated = generatePostmortem({
+        incident: found.incident,
+        timeline: found.timeline,
+        timezone: deps.timezone,
+        ...(changes ? { changes } : {}),
+        now,
+      });
+      const existing = await deps.postmortems.listDrafts(incidentId);
+      const plan = planRegeneration(existing, generated);
+      if (plan.action === "none") {
+        const draft = existing.find((d) => d.version === plan.version) ?? currentDraft(existing)!;
+        return { action: "unchanged", draft };
+      }
+      const current = currentDraft([...existing, plan.draft])!;
       await deps.postmortems.saveDraft(
         incidentId,
         plan.draft,
         current,
         draftedEntry(incidentId, plan.draft, SYSTEM, now),
       );
-      return { action: "created", draft: plan.draft };
-    } catch (error) {
-      if (!(error instanceof ConcurrentChangeError) || attempt >= 5) throw error;
-    }
-  }
+      return { action: "created" as const, draft: plan.draft };
+    },
+    5,
+    (error) => error instanceof ConcurrentChangeError,
+  );
 }

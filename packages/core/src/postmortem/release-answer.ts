@@ -11,6 +11,7 @@ import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor } from "../incident/model";
+import { retryOnConflict } from "../shared/retry";
 import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { draftedEntry, type PostmortemDeps } from "./service";
 import type { Postmortem } from "./types";
@@ -72,19 +73,19 @@ export async function answerReleaseInvolved(
   value: ReleaseAnswer,
   actor: Actor,
 ): Promise<Draft> {
-  for (let attempt = 1; ; attempt++) {
-    const existing = await deps.postmortems.listDrafts(incidentId);
-    const current = currentDraft(existing);
-    if (!current) throw new NotFoundError("postmortem of incident", incidentId);
-    const now = (deps.clock ?? systemClock).now();
-    const draft = planReleaseAnswer(existing, { value, expectedVersion: current.version, now });
-    if (draft instanceof Error) throw draft;
-    try {
+  return retryOnConflict(
+    async () => {
+      const existing = await deps.postmortems.listDrafts(incidentId);
+      const current = currentDraft(existing);
+      if (!current) throw new NotFoundError("postmortem of incident", incidentId);
+      const now = (deps.clock ?? systemClock).now();
+      const draft = planReleaseAnswer(existing, { value, expectedVersion: current.version, now });
+      if (draft instanceof Error) throw draft;
       await deps.postmortems.saveDraft(incidentId, draft, draft, draftedEntry(incidentId, draft, actor, now));
       return draft;
-    } catch (error) {
-      // The version key was taken by a save meanwhile (the store's transaction was cancelled).
-      if (!(error instanceof ConcurrentChangeError) || attempt >= 3) throw error;
-    }
-  }
+    },
+    3,
+    // The version key was taken by a save meanwhile (the store's transaction was cancelled).
+    (error) => error instanceof ConcurrentChangeError,
+  );
 }

@@ -5,7 +5,6 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
-import { backoffDelay, sleep as realSleep, type Sleep } from "../../events/backoff";
 import {
   type DomainEvent,
   EVENT_SOURCE,
@@ -13,6 +12,7 @@ import {
   type FailedEvent,
   PublishError,
 } from "../../events/publisher";
+import { sleep as realSleep, retry, type Sleep } from "../../shared/retry";
 
 /** PutEvents takes at most 10 entries per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
@@ -129,21 +129,31 @@ export class EventBridgePublisher implements EventPublisher {
   private async sendWithRetries(batch: Pending[]): Promise<{ failures: Failure[]; fatal?: unknown }> {
     const final: Failure[] = [];
     let toSend = batch;
-    for (let attempt = 1; ; attempt++) {
-      let failed: Failure[];
-      try {
-        failed = await this.send(toSend);
-      } catch (error) {
-        const lost = toSend.map((p) => failureOf(p, errorName(error), errorMessage(error)));
-        return { failures: [...final, ...lost], fatal: error };
-      }
-      const retryable = failed.filter((f) => !NON_RETRYABLE_ENTRY_ERRORS.has(f.failure.errorCode));
-      final.push(...failed.filter((f) => NON_RETRYABLE_ENTRY_ERRORS.has(f.failure.errorCode)));
-      if (retryable.length === 0) return { failures: final };
-      if (attempt >= this.maxAttempts) return { failures: [...final, ...retryable] };
-      await this.sleep(backoffDelay(attempt, this.backoff, this.random));
-      const again = new Set(retryable.map((f) => f.index));
-      toSend = toSend.filter((p) => again.has(p.index));
+    let retryable: Failure[] = [];
+    try {
+      await retry(
+        async () => {
+          const failed = await this.send(toSend);
+          retryable = failed.filter((f) => !NON_RETRYABLE_ENTRY_ERRORS.has(f.failure.errorCode));
+          final.push(...failed.filter((f) => NON_RETRYABLE_ENTRY_ERRORS.has(f.failure.errorCode)));
+          if (retryable.length === 0) return;
+          const again = new Set(retryable.map((f) => f.index));
+          toSend = toSend.filter((p) => again.has(p.index));
+          throw new EntriesFailed();
+        },
+        {
+          attempts: this.maxAttempts,
+          retryable: (error) => error instanceof EntriesFailed,
+          backoff: this.backoff,
+          sleep: this.sleep,
+          random: this.random,
+        },
+      );
+      return { failures: final };
+    } catch (error) {
+      if (error instanceof EntriesFailed) return { failures: [...final, ...retryable] };
+      const lost = toSend.map((p) => failureOf(p, errorName(error), errorMessage(error)));
+      return { failures: [...final, ...lost], fatal: error };
     }
   }
 
@@ -223,3 +233,6 @@ function errorName(error: unknown): string {
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Some entries of a PutEvents call failed with a retryable code: they are sent again. */
+class EntriesFailed extends Error {}

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type BackoffOptions, backoffDelay, sleep } from "../../shared/retry";
 
 /** The listed fields of a stored item (table keys and index attributes left behind). */
 export function pickFields<T>(item: Record<string, unknown>, fields: readonly string[]): T {
@@ -8,6 +9,9 @@ export function pickFields<T>(item: Record<string, unknown>, fields: readonly st
 }
 
 /** Every item of one partition, following `LastEvaluatedKey` (the small partitions of settings-like items). */
+/** Between rounds of keys a BatchGetItem left unprocessed: 20 ms doubling, ≤ 200 ms. */
+const UNPROCESSED_BACKOFF: BackoffOptions = { baseMs: 20, maxMs: 200 };
+
 export async function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -53,8 +57,8 @@ export async function batchGetItems(
   for (let start = 0; start < wanted.length; start += 100) {
     let pending = wanted.slice(start, start + 100);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0)
-        await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * Math.random()));
+      // Keys DynamoDB left unprocessed (throttling) are asked for again, after a backoff.
+      if (attempt > 0) await sleep(backoffDelay(attempt, UNPROCESSED_BACKOFF));
       const out = await db.send(
         new BatchGetCommand({
           RequestItems: {

@@ -29,6 +29,7 @@ import type {
   TrackerRef,
 } from "../../../action-items/model";
 import type { TimelineEntry } from "../../../incident/timeline";
+import { retryOnConflict } from "../../../shared/retry";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
 import { pickFields } from "../items";
 import { ACTION_ITEMS_PARTITION, keys } from "../keys";
@@ -246,7 +247,8 @@ export class ActionItemStore implements ActionItemSyncStore {
     patch: { tracker?: TrackerRef; sync: ActionItemSync; status?: ActionItemStatus; actor?: string },
     now: Date,
   ): Promise<ActionItem> {
-    for (let attempt = 1; ; attempt++) {
+    // Someone edited the item meanwhile: apply the sync outcome to what is there now.
+    return retryOnConflict(async () => {
       const before = await this.get(id);
       if (!before) throw new NotFoundError("action item", id);
       const at = now.toISOString();
@@ -261,13 +263,8 @@ export class ActionItemStore implements ActionItemSyncStore {
       };
       const by = patch.actor ?? patch.tracker?.kind ?? before.tracker?.kind ?? "tracker";
       const entry = statusChanged ? syncStatusEntry(before, after, by, now) : undefined;
-      try {
-        return await this.replace(before, after, entry);
-      } catch (error) {
-        // Someone edited the item meanwhile: apply the sync outcome to what is there now.
-        if (!(error instanceof VersionConflictError) || attempt >= 10) throw error;
-      }
-    }
+      return this.replace(before, after, entry);
+    }, 10);
   }
 
   async listSyncable(now: Date): Promise<ActionItem[]> {
