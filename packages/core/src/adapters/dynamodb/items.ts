@@ -1,4 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { type BackoffOptions, backoffDelay, sleep } from "../../shared/retry";
 
 /** The listed fields of a stored item (table keys and index attributes left behind). */
@@ -16,7 +21,7 @@ export async function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
-  options: { consistent?: boolean } = {},
+  options: { consistent?: boolean; prefix?: string } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -24,8 +29,12 @@ export async function queryPartition(
     const out = await db.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": pk },
+        ...(options.prefix
+          ? {
+              KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+              ExpressionAttributeValues: { ":pk": pk, ":prefix": options.prefix },
+            }
+          : { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } }),
         ...(options.consistent ? { ConsistentRead: true } : {}),
         ExclusiveStartKey: start,
       }),
@@ -75,4 +84,23 @@ export async function batchGetItems(
     }
   }
   return found;
+}
+
+/** The next value of an atomic counter item (its `value`): a lost create leaves a gap, never a duplicate. */
+export async function nextCounterValue(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, string>,
+): Promise<number> {
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: "ADD #n :one",
+      ExpressionAttributeNames: { "#n": "value" },
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  return Number(out.Attributes?.value);
 }

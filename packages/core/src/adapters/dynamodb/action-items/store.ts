@@ -31,7 +31,7 @@ import type {
 import type { TimelineEntry } from "../../../incident/timeline";
 import { retryOnConflict } from "../../../shared/retry";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
-import { pickFields } from "../items";
+import { nextCounterValue, pickFields } from "../items";
 import { ACTION_ITEMS_PARTITION, keys } from "../keys";
 
 export { ACTION_ITEMS_PARTITION };
@@ -74,17 +74,7 @@ export class ActionItemStore implements ActionItemSyncStore {
 
   /** The next n of AI-<incident number>-<n> (an atomic counter: a lost create leaves a gap, never a duplicate). */
   async allocateNumber(incidentId: string): Promise<number> {
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: actionItemKeys.counter(incidentId),
-        UpdateExpression: "ADD #n :one",
-        ExpressionAttributeNames: { "#n": "value" },
-        ExpressionAttributeValues: { ":one": 1 },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    );
-    return Number(out.Attributes?.value);
+    return nextCounterValue(this.db, this.tableName, actionItemKeys.counter(incidentId));
   }
 
   /**

@@ -43,6 +43,9 @@ export {
   type TransitionKey,
   timelineItem,
 } from "./incident-items";
+
+import { nextCounterValue } from "../items";
+
 export { decodeCursor, encodeCursor, type IncidentListQuery, type Page } from "./incident-list";
 
 /**
@@ -88,17 +91,7 @@ export class IncidentStore extends IncidentReads {
 
   /** Atomically allocates the next human incident number. */
   async allocateNumber(): Promise<number> {
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.counter(),
-        UpdateExpression: "ADD #n :one",
-        ExpressionAttributeNames: { "#n": "value" },
-        ExpressionAttributeValues: { ":one": 1 },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    );
-    return Number(out.Attributes?.value);
+    return nextCounterValue(this.db, this.tableName, keys.counter());
   }
 
   /** Records a delivery that changes nothing else. Throws DuplicateDeliveryError if already seen. */

@@ -16,7 +16,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { AlarmTransition } from "../../../alarm/transition";
 import { DuplicateDeliveryError } from "../../../incident/errors";
@@ -31,7 +30,7 @@ import {
   windowEnd,
 } from "../../../maintenance/window";
 import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
-import { pickFields } from "../items";
+import { nextCounterValue, pickFields } from "../items";
 import { keys, MAINTENANCE_PARTITION } from "../keys";
 
 export { MAINTENANCE_PARTITION };
@@ -70,17 +69,7 @@ export class MaintenanceStore {
 
   /** The next MW-<n> (an atomic counter: a lost create leaves a gap, never a duplicate). */
   async allocateNumber(): Promise<number> {
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: maintenanceKeys.counter(),
-        UpdateExpression: "ADD #n :one",
-        ExpressionAttributeNames: { "#n": "value" },
-        ExpressionAttributeValues: { ":one": 1 },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    );
-    return Number(out.Attributes?.value);
+    return nextCounterValue(this.db, this.tableName, maintenanceKeys.counter());
   }
 
   /** Writes a new window, its number and its first timeline entry, in one transaction. */

@@ -15,7 +15,7 @@ import type { TimelineEntry } from "../../../incident/timeline";
 import type { DeliveryError } from "../../../paging/channels";
 import type { DueEscalation, EscalationRecord, EscalationSummary, StoredPage } from "../../../paging/records";
 import { incidentItem, timelineItem } from "../incident/incident-store";
-import { batchGetItems, pickFields } from "../items";
+import { batchGetItems, pickFields, queryPartition } from "../items";
 import { DUE_PARTITION, dueSortKey, keys } from "../keys";
 import {
   escalationItem,
@@ -96,31 +96,19 @@ export class PageStore {
 
   /** Every page of the incident (one Query on its partition), oldest first. */
   async listPages(incidentId: string): Promise<StoredPage[]> {
-    const pages: StoredPage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :page)",
-          ExpressionAttributeValues: {
-            ":pk": keys.incidentPartition(incidentId),
-            ":page": keys.pagePrefix(),
-          },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
+    const items = await queryPartition(this.db, this.tableName, keys.incidentPartition(incidentId), {
+      consistent: true,
+      prefix: keys.pagePrefix(),
+    });
+    return items
+      .map(toPage)
+      .sort(
+        (a, b) =>
+          a.requestedAt.localeCompare(b.requestedAt) ||
+          String(a.level).localeCompare(String(b.level)) ||
+          a.targetKey.localeCompare(b.targetKey) ||
+          a.channel.localeCompare(b.channel),
       );
-      for (const item of out.Items ?? []) pages.push(toPage(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return pages.sort(
-      (a, b) =>
-        a.requestedAt.localeCompare(b.requestedAt) ||
-        String(a.level).localeCompare(String(b.level)) ||
-        a.targetKey.localeCompare(b.targetKey) ||
-        a.channel.localeCompare(b.channel),
-    );
   }
 
   /**

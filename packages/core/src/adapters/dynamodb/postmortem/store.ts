@@ -11,6 +11,7 @@ import type { TimelineEntry } from "../../../incident/timeline";
 import type { Draft } from "../../../postmortem/drafts";
 import type { Postmortem } from "../../../postmortem/types";
 import { timelineItem } from "../incident/incident-store";
+import { queryPartition } from "../items";
 import { keys } from "../keys";
 
 export const PM_PARTITION = "PM";
@@ -39,25 +40,11 @@ export class PostmortemStore {
   ) {}
 
   async listDrafts(incidentId: string): Promise<Draft[]> {
-    const drafts: Draft[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :pm)",
-          ExpressionAttributeValues: {
-            ":pk": keys.incidentPartition(incidentId),
-            ":pm": keys.postmortemPrefix(),
-          },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of out.Items ?? []) drafts.push(draftOf(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return drafts;
+    const items = await queryPartition(this.db, this.tableName, keys.incidentPartition(incidentId), {
+      consistent: true,
+      prefix: keys.postmortemPrefix(),
+    });
+    return items.map(draftOf);
   }
 
   /** One stored version, or undefined. */
