@@ -2,12 +2,7 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import {
-  type DeliveryKey,
-  type IncidentStore,
-  RELEASES_IN_TRANSACTION,
-  type TransitionKey,
-} from "../adapters/dynamodb/incident/incident-store";
+import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
@@ -38,7 +33,13 @@ import {
   type IngestResult,
   type MaintenanceHold,
 } from "./ingest-types";
-import { MAX_ORPHANS, type OrphanTransition } from "./record";
+import {
+  type DeliveryKey,
+  MAX_ORPHANS,
+  type OrphanTransition,
+  RELEASES_IN_TRANSACTION,
+  type TransitionKey,
+} from "./record";
 import type { AlarmTransition } from "./transition";
 
 export * from "./ingest-types";

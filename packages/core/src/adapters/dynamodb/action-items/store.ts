@@ -25,11 +25,11 @@ import type {
   ActionItem,
   ActionItemStatus,
   ActionItemSync,
-  ActionItemSyncStore,
   CreateOutcome,
   TrackerRef,
 } from "../../../action-items/model";
 import type { TimelineEntry } from "../../../incident/timeline";
+import type { ActionItemRepository } from "../../../ports";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
 import { pickFields } from "../items";
 
@@ -72,7 +72,7 @@ function itemRecord(item: ActionItem): Record<string, unknown> {
   return { ...actionItemKeys.item(item.id), type: "action_item", ...item };
 }
 
-export class ActionItemStore implements ActionItemSyncStore {
+export class ActionItemStore implements ActionItemRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

@@ -18,6 +18,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { DeliveryKey } from "../../../alarm/record";
 import type { AlarmTransition } from "../../../alarm/transition";
 import { DuplicateDeliveryError } from "../../../incident/errors";
 import type { Actor } from "../../../incident/model";
@@ -30,7 +31,8 @@ import {
   WindowEndedError,
   windowEnd,
 } from "../../../maintenance/window";
-import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
+import type { MaintenanceRepository } from "../../../ports";
+import { deliveryItem, permanentStorageError } from "../incident/incident-store";
 import { pickFields } from "../items";
 
 export const MAINTENANCE_PARTITION = "MAINT";
@@ -75,7 +77,7 @@ function windowEntryItem(entry: TimelineEntry): Record<string, unknown> {
   return { ...maintenanceKeys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 
-export class MaintenanceStore {
+export class MaintenanceStore implements MaintenanceRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
