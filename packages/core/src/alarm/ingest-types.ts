@@ -4,10 +4,9 @@
  */
 
 import type { Clock } from "@firebreak/core/shared/clock";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { MaintenanceWindow } from "../maintenance/window";
 import type { Directory } from "../oncall/directory-types";
-import type { MaintenanceRepository } from "../ports";
+import type { IncidentRepository, MaintenanceRepository } from "../ports";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EpisodeConfig } from "./episode";
 import { DEFAULT_IGNORE_SETTINGS, type IgnoreSettings } from "./ignore";
@@ -61,7 +60,7 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
-  store: IncidentStore;
+  store: IncidentRepository;
   clock?: Clock;
   config?: Partial<IngestConfig>;
   /**

@@ -2,13 +2,13 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { resolveOwner } from "../oncall/directory-index";
+import type { IncidentRepository } from "../ports";
 import { classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import { type EntryDraft, planTransition } from "./episode";
@@ -154,7 +154,7 @@ export async function ingestAlarmTransition(
 }
 
 async function attemptIngest(
-  store: IncidentStore,
+  store: IncidentRepository,
   t: AlarmTransition,
   config: IngestConfig,
   clock: Clock,

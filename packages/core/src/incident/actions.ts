@@ -9,8 +9,8 @@ import {
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import type * as z from "@firebreak/core/shared/zod";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { backoffDelay, CONFLICT_BACKOFF, sleep } from "../events/backoff";
+import type { IncidentRepository } from "../ports";
 import { AlarmReleasedError } from "./errors";
 import {
   type DeclareInput,
@@ -35,7 +35,7 @@ export * from "./inputs";
  * an `expectedVersion` a lost race is reported (409); without one it is retried on fresh data.
  */
 export interface ActionDeps {
-  store: IncidentStore;
+  store: IncidentRepository;
   clock?: Clock;
 }
 

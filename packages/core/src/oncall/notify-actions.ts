@@ -13,9 +13,9 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import type { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
+import type { PersonalRulesRepository } from "../ports";
 import type { Directory, Person } from "./directory-types";
 import {
   DEFAULT_NOTIFY_RULES,
@@ -28,7 +28,7 @@ import {
 import type { PersonalRules } from "./stored-directory";
 
 export interface NotifyRulesDeps {
-  rules: Pick<PersonalRulesStore, "get" | "save">;
+  rules: PersonalRulesRepository;
   clock?: Clock;
 }
 

@@ -17,9 +17,9 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { retryOnConflict } from "../events/backoff";
 import type { Actor } from "../incident/model";
+import type { ContactRepository } from "../ports";
 import {
   addressOf,
   awaitingCode,
@@ -39,7 +39,7 @@ import { CONTACT_METHODS, type ContactMethod } from "./notify-rules";
 import type { StoredContacts } from "./stored-directory";
 
 export interface VerifyDeps {
-  contacts: Pick<ContactStore, "get" | "save">;
+  contacts: ContactRepository;
   clock?: Clock;
 }
 
