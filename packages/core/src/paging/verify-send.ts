@@ -14,7 +14,6 @@
  */
 import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
-import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { retryOnConflict } from "../events/backoff";
 import {
   addressOf,
@@ -26,8 +25,9 @@ import {
 } from "../oncall/contact-methods";
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
+import type { ContactRepository } from "../ports";
 import type { OutgoingPage, PageChannel } from "./channels";
-import { FIREBREAK_ACTOR, type PagingDeps } from "./config";
+import { FIREBREAK_ACTOR, type PagingDeps, type PagingReplyDeps } from "./config";
 import { escapeSsml } from "./voice-message";
 
 export type VerifySendOutcome =
@@ -88,12 +88,12 @@ export function verificationMessage(
 
 /** Sends the test message of request `requestId` for `personId`'s `method`, once. */
 export async function sendVerification(
-  deps: Pick<PagingDeps, "directory" | "channels" | "ackKey" | "clock" | "log" | "dashboardUrl">,
+  deps: Pick<PagingReplyDeps, "contacts" | "channels" | "ackKey" | "clock" | "log" | "dashboardUrl">,
   personId: string,
   method: ContactMethod,
   requestId: string,
 ): Promise<VerifySendOutcome> {
-  const contacts = new ContactStore(deps.directory);
+  const { contacts } = deps;
   type Ready = { skip: string } | { person: Person; record: MethodVerification; code: string };
   const ready = await retryOnConflict<Ready>(async () => {
     const stored = await contacts.get();
@@ -157,7 +157,7 @@ function staleReason(
 
 async function recordSent(
   deps: Pick<PagingDeps, "clock">,
-  contacts: ContactStore,
+  contacts: ContactRepository,
   person: Person,
   method: ContactMethod,
   record: MethodVerification,

@@ -1,10 +1,12 @@
 import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/adapters/aws/sns-channel";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { parseAckKeyring } from "@firebreak/core/paging/ack-link";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingDeps, PagingReplyDeps } from "@firebreak/core/paging/service";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { SmsInboundDeps } from "../api/sms-inbound-routes";
 import { type Platform, requiredSecret } from "./platform";
@@ -44,12 +46,26 @@ export function pagingCore(platform: Platform): PagingDeps & { channels: { sns: 
 }
 
 /**
+ * Paging with the contact verifications and the test pages, for the functions that answer people
+ * (Ack: SMS replies and ack links; TestSender: verification and test sends). The others do without
+ * them, and so do their bundles.
+ */
+export function withReplies<P extends PagingDeps>(platform: Platform, paging: P): P & PagingReplyDeps {
+  const { db, tableName } = platform.table();
+  return {
+    ...paging,
+    contacts: new ContactStore(new DirectoryStore(db, tableName, platform.clock)),
+    testPages: new TestPageStore(db, tableName),
+  };
+}
+
+/**
  * `POST /sms/inbound` (the Ack function): paging, the two-way SMS topic
  * (`FIREBREAK_SMS_INBOUND_TOPIC_ARN`; unset, the route answers 404), SNS's hosts, the dead letters.
  */
 export function smsInboundDeps(
   platform: Platform,
-  paging: PagingDeps,
+  paging: PagingReplyDeps,
   deadLetters: DeadLetterSink,
 ): SmsInboundDeps {
   const topicArn = platform.env.FIREBREAK_SMS_INBOUND_TOPIC_ARN?.trim();

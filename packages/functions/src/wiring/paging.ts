@@ -13,7 +13,7 @@ import type { CoverageDeps } from "../paging/coverage";
 import { pagingCore } from "./paging-core";
 import { list, type Platform, requiredSecret } from "./platform";
 
-export { smsInboundDeps } from "./paging-core";
+export { smsInboundDeps, withReplies } from "./paging-core";
 
 /**
  * Paging (the Pager, the Escalation sweep, and the local runtime's Ack): the core of
