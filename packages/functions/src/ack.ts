@@ -10,10 +10,7 @@ export { ACK_FAILURE_STATUS, createAckHandler };
 /** The Ack function's paging on Lambda: the core alone (acknowledging pages nobody; no Slack, no voice). */
 let paging: PagingReplyDeps | undefined;
 function awsAckPagingDeps(): PagingReplyDeps {
-  if (!paging) {
-    const platform = lambdaPlatform();
-    paging = withReplies(platform, pagingCore(platform));
-  }
+  paging ??= withReplies(pagingCore(lambdaPlatform()));
   return paging;
 }
 

@@ -81,13 +81,16 @@ function platformOf(
 /** Production wiring (wiring/paging.ts), with the channels pointed at the HTTP fakes. */
 function deps(store: IncidentStore = incidents): PagingReplyDeps {
   const local = { accessKeyId: "local", secretAccessKey: "local" };
-  const platform = platformOf(
-    { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
-    { SlackBotToken: "xoxb-test", AckKey: ACK_SECRET },
-    store,
-  );
   return {
-    ...withReplies(platform, pagingDeps(platform)),
+    ...withReplies(
+      pagingDeps(
+        platformOf(
+          { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
+          { SlackBotToken: "xoxb-test", AckKey: ACK_SECRET },
+          store,
+        ),
+      ),
+    ),
     channels: {
       sns: new SnsChannel({
         client: createSnsClient({ endpoint: sns.endpoint, region: "eu-west-1", credentials: local }),

@@ -1,6 +1,5 @@
 import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import { awsPagingDeps } from "./lib/paging-resources";
-import { lambdaPlatform } from "./lib/resources";
 import { createTestSenderHandler } from "./paging/test-sender";
 import { withReplies } from "./wiring/paging-core";
 
@@ -9,7 +8,7 @@ export { createTestSenderHandler };
 /** TestSender's paging on Lambda: paging's wiring with the contact verifications and the test pages. */
 let paging: PagingReplyDeps | undefined;
 function awsTestSenderDeps(): PagingReplyDeps {
-  paging ??= withReplies(lambdaPlatform(), awsPagingDeps());
+  paging ??= withReplies(awsPagingDeps());
   return paging;
 }
 

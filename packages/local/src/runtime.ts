@@ -205,7 +205,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // A deploy sets these to the API's /ack and the dashboard's URL; locally, this server's.
     settings.FIREBREAK_ACK_BASE_URL ||= `${url}/ack`;
     settings.FIREBREAK_DASHBOARD_URL ||= url;
-    paging = withReplies(platform, pagingDeps(platform));
+    paging = withReplies(pagingDeps(platform));
     const wiredPaging = paging;
     const schedules = startTimers({ options, platform, runs, log, started });
     if (dataDir)

@@ -11,6 +11,9 @@ import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { SmsInboundDeps } from "../api/sms-inbound-routes";
 import { type Platform, requiredSecret } from "./platform";
 
+/** Paging as the wiring builds it: its stores are the DynamoDB ones. */
+export type WiredPaging = PagingDeps & { pages: PageStore; directory: DirectoryStore };
+
 /**
  * The core of paging, without Slack or voice (paging.ts adds them for the functions that page):
  * the stores, SNS through the function's region for SMS and the ARN's region for topics, ack links
@@ -19,7 +22,7 @@ import { type Platform, requiredSecret } from "./platform";
  * `FIREBREAK_DASHBOARD_URL`. The Ack function needs no more: acknowledging sends nothing but the
  * SMS reply's confirmation (so its bundle carries neither the Slack nor the voice client).
  */
-export function pagingCore(platform: Platform): PagingDeps & { channels: { sns: SnsChannel } } {
+export function pagingCore(platform: Platform): WiredPaging & { channels: { sns: SnsChannel } } {
   const ackBaseUrl = platform.env.FIREBREAK_ACK_BASE_URL?.trim();
   if (!ackBaseUrl || !/^https?:\/\/[^/\s]+/.test(ackBaseUrl))
     throw new FirebreakError(
@@ -47,15 +50,14 @@ export function pagingCore(platform: Platform): PagingDeps & { channels: { sns: 
 
 /**
  * Paging with the contact verifications and the test pages, for the functions that answer people
- * (Ack: SMS replies and ack links; TestSender: verification and test sends). The others do without
- * them, and so do their bundles.
+ * (Ack: SMS replies and ack links; TestSender: verification and test sends), on paging's own
+ * directory and table. The others do without them, and so do their bundles.
  */
-export function withReplies<P extends PagingDeps>(platform: Platform, paging: P): P & PagingReplyDeps {
-  const { db, tableName } = platform.table();
+export function withReplies<P extends WiredPaging>(paging: P): P & PagingReplyDeps {
   return {
     ...paging,
-    contacts: new ContactStore(new DirectoryStore(db, tableName, platform.clock)),
-    testPages: new TestPageStore(db, tableName),
+    contacts: new ContactStore(paging.directory),
+    testPages: new TestPageStore(paging.pages.db, paging.pages.tableName),
   };
 }
 
