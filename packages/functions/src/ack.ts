@@ -1,16 +1,16 @@
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import type { SmsInboundDeps } from "./api/sms-inbound-routes";
 import { awsDeadLetters } from "./lib/dead-letters";
 import { lambdaPlatform } from "./lib/resources";
 import { ACK_FAILURE_STATUS, createAckHandler } from "./paging/ack";
-import { pagingCore, smsInboundDeps } from "./wiring/paging-core";
+import { pagingCore, smsInboundDeps, withReplies } from "./wiring/paging-core";
 
 export { ACK_FAILURE_STATUS, createAckHandler };
 
 /** The Ack function's paging on Lambda: the core alone (acknowledging pages nobody; no Slack, no voice). */
-let paging: PagingDeps | undefined;
-function awsAckPagingDeps(): PagingDeps {
-  paging ??= pagingCore(lambdaPlatform());
+let paging: PagingReplyDeps | undefined;
+function awsAckPagingDeps(): PagingReplyDeps {
+  paging ??= withReplies(pagingCore(lambdaPlatform()));
   return paging;
 }
 

@@ -12,7 +12,7 @@ import { changeStatus, declareIncident } from "@firebreak/core/incident/actions"
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { validTimelineEntry } from "@firebreak/core/incident/timeline-schema";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { acknowledge, type PagingDeps } from "@firebreak/core/paging/service";
+import { acknowledge, type PagingReplyDeps } from "@firebreak/core/paging/service";
 import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { testSendId } from "@firebreak/core/paging/test-page-ids";
 import { requestTestPage } from "@firebreak/core/paging/test-pages";
@@ -29,7 +29,7 @@ import { createAckHandler } from "./ack";
 import { createEscalationHandler } from "./escalation";
 import { createPagerHandler } from "./pager";
 import { createTestSenderHandler } from "./test-sender";
-import { pagingDeps } from "./wiring/paging";
+import { pagingDeps, withReplies } from "./wiring/paging";
 import type { Platform } from "./wiring/platform";
 
 /** The demo, every severity high urgency: these tests are about the handlers' wiring, paging at once. */
@@ -79,14 +79,16 @@ function platformOf(
 }
 
 /** Production wiring (wiring/paging.ts), with the channels pointed at the HTTP fakes. */
-function deps(store: IncidentStore = incidents): PagingDeps {
+function deps(store: IncidentStore = incidents): PagingReplyDeps {
   const local = { accessKeyId: "local", secretAccessKey: "local" };
   return {
-    ...pagingDeps(
-      platformOf(
-        { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
-        { SlackBotToken: "xoxb-test", AckKey: ACK_SECRET },
-        store,
+    ...withReplies(
+      pagingDeps(
+        platformOf(
+          { FIREBREAK_ACK_BASE_URL: "https://fb.test/ack" },
+          { SlackBotToken: "xoxb-test", AckKey: ACK_SECRET },
+          store,
+        ),
       ),
     ),
     channels: {

@@ -14,11 +14,11 @@ import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incide
 import type { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import type { AuthRole } from "@firebreak/core/auth/roles";
 import { LocalDispatcher } from "@firebreak/core/events/dispatcher";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { type Log, silentLog } from "@firebreak/core/shared/log";
 import type { SnsHttp } from "@firebreak/functions/integrations/app";
-import { pagingDeps } from "@firebreak/functions/wiring/paging";
+import { pagingDeps, withReplies } from "@firebreak/functions/wiring/paging";
 import type { DynamoLocal } from "./dynamo-local";
 import type { FakeS3 } from "./fake-s3";
 import type { FakeSlack } from "./fake-slack";
@@ -117,7 +117,7 @@ export interface LocalRuntime {
   fakeS3?: FakeS3;
   /** The settings the functions were wired with (defaults filled in). */
   settings: Readonly<Record<string, string | undefined>>;
-  paging: PagingDeps;
+  paging: PagingReplyDeps;
   slack: { signingSecret: string; teamId: string };
   auth: { tokens: TokenStore; sessionKey: string };
   /** The local events token: `POST /events` needs `Authorization: Bearer <eventsToken>`. */
@@ -173,7 +173,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await loadDemoDirectory(db, tableName, options, log);
 
     // Paging is wired once the server's URL (the default ack base and dashboard) is known.
-    let paging: PagingDeps | undefined;
+    let paging: PagingReplyDeps | undefined;
     const pagingOf = () => {
       if (!paging) throw new Error("paging is wired when the HTTP server listens");
       return paging;
@@ -205,7 +205,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // A deploy sets these to the API's /ack and the dashboard's URL; locally, this server's.
     settings.FIREBREAK_ACK_BASE_URL ||= `${url}/ack`;
     settings.FIREBREAK_DASHBOARD_URL ||= url;
-    paging = pagingDeps(platform);
+    paging = withReplies(pagingDeps(platform));
     const wiredPaging = paging;
     const schedules = startTimers({ options, platform, runs, log, started });
     if (dataDir)

@@ -6,7 +6,6 @@
  * change is announced on its own.
  */
 
-import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -53,7 +52,7 @@ beforeAll(async () => {
     { id: "ann", slackUserId: "U01ANN0001", phone: "+12025550101" },
     { id: "pat", phone: "+12025550102" },
   ];
-  await new ContactStore(runtime.paging.directory).save(verifiedRecords(people), 0);
+  await runtime.paging.contacts.save(verifiedRecords(people), 0);
 }, 60_000);
 afterAll(() => runtime.stop());
 

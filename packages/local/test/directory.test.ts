@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { declareIncident } from "@firebreak/core/incident/actions";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
@@ -141,7 +140,7 @@ describe("firebreak directory apply / show, against the running local runtime", 
     ).rejects.toThrow(/Refused \(--strict\): 1 coverage gap in the next 14 days\.\nNothing was written\./);
     expect((await runtime.paging.directory.get())?.version).toBe(2);
     // Everyone's methods verified (verify.test.ts does it for real): the search team's gap is left.
-    const contacts = new ContactStore(runtime.paging.directory);
+    const { contacts } = runtime.paging;
     await contacts.save(verifiedRecords(parseDirectoryYaml(readFileSync(EXAMPLE, "utf8")).people), 0);
     // The same through the function behind the command, to read what it printed before exit 1.
     const printed: string[] = [];
@@ -189,7 +188,7 @@ describe("firebreak directory apply / show, against the running local runtime", 
 
   it("directory verify sends a test message through the running pager, and --code confirms it", async () => {
     // Kate has a Slack id and no phone; forget the verifications the test above stored.
-    const contacts = new ContactStore(runtime.paging.directory);
+    const { contacts } = runtime.paging;
     await contacts.save({}, (await contacts.get()).version);
     const before = await cli("directory", "show", "--person", "kate");
     expect(before).toContain("Slack:  U04KATE011  UNVERIFIED");

@@ -9,20 +9,19 @@ import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import type { ActionItemStore } from "../adapters/dynamodb/action-items/store";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { oneLineText, titleSchema } from "../incident/inputs";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { resolveOwner } from "../oncall/directory-index";
 import type { Directory, Person } from "../oncall/directory-types";
+import type { ActionItemRepository, IncidentRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import type { CreateOutcome } from "./model";
 import { ACTION_ITEM_STATUSES, type ActionItem, type ActionItemStatus, POSTMORTEM_TAG } from "./model";
 
 export interface ActionItemDeps {
-  actionItems: ActionItemStore;
-  incidents: Pick<IncidentStore, "getIncident">;
+  actionItems: ActionItemRepository;
+  incidents: Pick<IncidentRepository, "getIncident">;
   /** The on-call directory: owners are its people. */
   directory: () => Promise<Directory | undefined>;
   clock?: Clock;

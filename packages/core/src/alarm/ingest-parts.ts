@@ -4,10 +4,10 @@
  */
 
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { Incident } from "../incident/model";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowKey } from "../maintenance/window";
+import type { IncidentRepository } from "../ports";
 import type { AlarmClassification } from "./classify";
 import { alarmRefOf } from "./context";
 import { stillFiring } from "./grouping";
@@ -48,7 +48,7 @@ export function newEpisodeOfHeld(
  * one. Read on a retry only, and only for a new episode (an ALARM after another state).
  */
 export async function withoutStaleHold(
-  store: IncidentStore,
+  store: IncidentRepository,
   record: AlarmRecord | undefined,
   t: AlarmTransition,
 ): Promise<AlarmRecord | undefined> {
@@ -75,7 +75,7 @@ const SCAN_CHUNK = 100;
  * one witness). When none fires, `others` has them all (the all-clear releases every holder). An
  * incident of 500 alarms resolving one by one so reads about one chunk per OK, not 500 records.
  */
-export async function scanGroupedAlarms(store: IncidentStore, incident: Incident, self: string) {
+export async function scanGroupedAlarms(store: IncidentRepository, incident: Incident, self: string) {
   const arns = [
     ...new Set(
       [incident.alarm?.arn, ...(incident.relatedAlarms ?? []).map((a) => a.arn)].filter(

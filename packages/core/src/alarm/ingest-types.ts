@@ -4,15 +4,13 @@
  */
 
 import type { Clock } from "@firebreak/core/shared/clock";
-import type { DeliveryKey, IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import type { Directory } from "../oncall/directory-types";
+import type { IncidentRepository, MaintenanceRepository } from "../ports";
 import type { DeadLetterSink } from "./dead-letter";
 import { DEFAULT_EPISODE_CONFIG, type EpisodeConfig } from "./episode";
 import { DEFAULT_IGNORE_SETTINGS, type IgnoreSettings } from "./ignore";
 import { DEFAULT_TAG_NAMES, type TagNames } from "./tags";
-import type { AlarmTransition } from "./transition";
 
 export interface IngestConfig extends EpisodeConfig {
   /** How long delivery ids are remembered (DynamoDB TTL). EventBridge and SNS retry for ≤ 24 h. */
@@ -62,7 +60,7 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
-  store: IncidentStore;
+  store: IncidentRepository;
   clock?: Clock;
   config?: Partial<IngestConfig>;
   /**
@@ -76,23 +74,15 @@ export interface IngestDeps {
    */
   directory?: () => Promise<Directory | undefined>;
   /**
-   * Maintenance windows (core/maintenance/store.ts): an alarm with no open incident whose service
+   * Maintenance windows (MaintenanceRepository): an alarm with no open incident whose service
    * or team is in an active window is held there, not paged. Read on every ingest (strongly
    * consistent), in parallel with the alarm's own read: a window created a moment ago holds.
    */
   maintenance?: MaintenanceHold;
 }
 
-/** What ingest needs of the maintenance windows (MaintenanceStore). */
-export interface MaintenanceHold {
-  current(now: Date): Promise<MaintenanceWindow[]>;
-  hold(
-    delivery: DeliveryKey,
-    window: MaintenanceWindow,
-    t: AlarmTransition,
-    entry: TimelineEntry,
-  ): Promise<void>;
-}
+/** What ingest needs of the maintenance windows. */
+export type MaintenanceHold = Pick<MaintenanceRepository, "current" | "hold">;
 
 export interface IngestOptions {
   /** The transition was held by this window, which has ended (maintenance/release.ts). */

@@ -3,18 +3,13 @@ import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { type BackoffOptions, retry } from "@firebreak/core/shared/retry";
-import {
-  type DeliveryKey,
-  type IncidentStore,
-  RELEASES_IN_TRANSACTION,
-  type TransitionKey,
-} from "../adapters/dynamodb/incident/incident-store";
 import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { MaintenanceWindow } from "../maintenance/window";
 import { windowAlarmData, windowHolds, windowKey, windowScope } from "../maintenance/window";
 import { resolveOwner } from "../oncall/directory-index";
+import type { IncidentRepository } from "../ports";
 import { classifyAlarm } from "./classify";
 import { alarmRefOf } from "./context";
 import { type EntryDraft, planTransition } from "./episode";
@@ -38,7 +33,13 @@ import {
   type IngestResult,
   type MaintenanceHold,
 } from "./ingest-types";
-import { MAX_ORPHANS, type OrphanTransition } from "./record";
+import {
+  type DeliveryKey,
+  MAX_ORPHANS,
+  type OrphanTransition,
+  RELEASES_IN_TRANSACTION,
+  type TransitionKey,
+} from "./record";
 import type { AlarmTransition } from "./transition";
 
 export * from "./ingest-types";
@@ -164,7 +165,7 @@ export async function ingestAlarmTransition(
 }
 
 async function attemptIngest(
-  store: IncidentStore,
+  store: IncidentRepository,
   t: AlarmTransition,
   config: IngestConfig,
   clock: Clock,

@@ -7,6 +7,13 @@ import type { AlarmState } from "./transition";
  */
 export const MAX_ORPHANS = 20;
 
+/**
+ * How many of an incident's other alarms a resolving alarm change releases itself (`otherAlarms`:
+ * a change holds at most 100 writes, and it has its own); the rest are released right after it
+ * (`releaseAlarms`).
+ */
+export const RELEASES_IN_TRANSACTION = 50;
+
 /** At most this many state timestamps (the newest) are kept for flapping detection. */
 export const MAX_FLAP_HISTORY = 100;
 
@@ -52,4 +59,22 @@ export interface AlarmRecord {
   /** The incident already marked flapping, so it is marked once. */
   flappingIncidentId?: string;
   version: number;
+}
+
+/** The identity of an alarm transition, whichever channel delivered it. */
+export interface TransitionKey {
+  arn: string;
+  state: string;
+  stateTimestamp: string;
+}
+
+/** The record that one delivery of an alarm transition was handled (exactly-once ingest). */
+export interface DeliveryKey {
+  id: string;
+  /** Epoch seconds after which the key may be deleted (the table's TTL attribute). */
+  expiresAt: number;
+  outcome: string;
+  incidentId?: string;
+  /** The transition delivered: recorded too (same TTL), so that other channels' copies are duplicates. */
+  transition?: TransitionKey;
 }

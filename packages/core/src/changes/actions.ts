@@ -7,10 +7,10 @@ import { ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
 import { normaliseTimestamp } from "@firebreak/core/shared/timestamp";
 import { validate } from "@firebreak/core/shared/validate";
-import type { ChangeStore } from "../adapters/dynamodb/changes/store";
 import { safeUrl } from "../alarm/context";
 import type { Actor, Incident } from "../incident/model";
 import { SYSTEM_ACTOR } from "../incident/model";
+import type { ChangeRepository } from "../ports";
 import {
   CHANGE_MAX_AHEAD_MS,
   CHANGE_WINDOW_MS,
@@ -22,7 +22,7 @@ import {
 } from "./change";
 
 export interface ChangeDeps {
-  changes: ChangeStore;
+  changes: ChangeRepository;
   clock?: Clock;
 }
 

@@ -8,10 +8,10 @@
  */
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { validate } from "@firebreak/core/shared/validate";
-import type { HeartbeatStore } from "../adapters/dynamodb/heartbeats/store";
 import type { Actor } from "../incident/model";
 import { type AlertResult, type ReceiveDeps, receiveAlerts } from "../integrations/receive";
 import { parseWindowDuration } from "../maintenance/window";
+import type { HeartbeatRepository } from "../ports";
 import {
   deadlineOf,
   type Heartbeat,
@@ -23,7 +23,7 @@ import {
 } from "./heartbeat";
 
 export interface HeartbeatDeps {
-  heartbeats: HeartbeatStore;
+  heartbeats: HeartbeatRepository;
   /** The ingest (with its dead letters): a missed heartbeat is an alert like any other. */
   receive: ReceiveDeps;
   clock?: Clock;

@@ -9,7 +9,7 @@ import {
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import type * as z from "@firebreak/core/shared/zod";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import type { IncidentRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import { AlarmReleasedError } from "./errors";
 import {
@@ -35,7 +35,7 @@ export * from "./inputs";
  * an `expectedVersion` a lost race is reported (409); without one it is retried on fresh data.
  */
 export interface ActionDeps {
-  store: IncidentStore;
+  store: IncidentRepository;
   clock?: Clock;
 }
 

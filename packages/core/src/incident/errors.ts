@@ -1,7 +1,7 @@
 /**
  * The errors of alarm and incident writes: a duplicate delivery, a concurrent change, a released
- * alarm, an item the table refuses for good. The DynamoDB adapter (adapters/dynamodb/store-errors.ts)
- * translates the SDK's refusals into them.
+ * alarm, an item the table refuses for good. The adapters of the repositories (ports.ts) translate
+ * their storage's refusals into them.
  */
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 

@@ -13,8 +13,8 @@
  * Slack users outside the directory are left as they are: nothing says who they are.
  */
 
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import type { Directory } from "../oncall/directory-types";
+import type { IncidentRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";
@@ -95,7 +95,7 @@ export function migratedEntry(entry: TimelineEntry, known: Known): TimelineEntry
 
 /** Runs the migration over every incident (newest first). With `dryRun`, only counts. */
 export async function migrateSlackIdentities(
-  store: IncidentStore,
+  store: IncidentRepository,
   directory: Directory,
   options: { dryRun?: boolean; progress?: (report: MigrationReport) => void } = {},
 ): Promise<MigrationReport> {
@@ -117,7 +117,7 @@ export async function migrateSlackIdentities(
 }
 
 async function migrateIncident(
-  store: IncidentStore,
+  store: IncidentRepository,
   id: string,
   known: Known,
   dryRun: boolean,

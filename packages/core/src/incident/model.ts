@@ -108,6 +108,21 @@ export interface Incident {
   version: number;
 }
 
+/** One page of a list, and the cursor of the next (none on the last). */
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+/** What an incident list can filter on: status, and optionally severity and service. */
+export interface IncidentListQuery {
+  status: "open" | "resolved" | "all";
+  severity?: Incident["severity"];
+  service?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 /** Another incident, as one incident names it: its id, its INC-n and its title when it was named. */
 export interface IncidentRef {
   id: string;

@@ -6,9 +6,9 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { MaintenanceRepository } from "../ports";
 import {
   latestPerAlarm,
   type MaintenanceWindow,
@@ -23,7 +23,7 @@ import {
 } from "./window";
 
 export interface MaintenanceDeps {
-  maintenance: MaintenanceStore;
+  maintenance: MaintenanceRepository;
   clock?: Clock;
 }
 

@@ -12,10 +12,10 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
-import type { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import type { DeadLetterSink } from "../alarm/dead-letter";
 import { type IngestDeps, ingestAlarmTransition } from "../alarm/ingest";
 import { SYSTEM_ACTOR } from "../incident/model";
+import type { MaintenanceRepository } from "../ports";
 import {
   latestPerAlarm,
   type MaintenanceWindow,
@@ -26,7 +26,7 @@ import {
 } from "./window";
 
 export interface ReleaseDeps extends IngestDeps {
-  maintenance: MaintenanceStore;
+  maintenance: MaintenanceRepository;
   /** Where the ingest sends transitions it cannot keep (the alarm-ingest dead letters). */
   deadLetters: DeadLetterSink;
   log?: Log;

@@ -36,7 +36,7 @@ export interface BudgetState {
   version: number;
 }
 
-/** Where the check remembers what it announced (adapters/dynamodb/metrics/budget-store.ts on DynamoDB). */
+/** Where the check remembers what it announced (DynamoBudgetState on DynamoDB). */
 export interface BudgetStateStore {
   get(): Promise<BudgetState | undefined>;
   /** Writes `known` (and the announcement) when the state is still at `expectedVersion` (0: none); false otherwise. */

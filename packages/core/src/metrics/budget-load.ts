@@ -1,5 +1,4 @@
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
+import type { IncidentRepository, PostmortemRepository } from "../ports";
 import {
   type BudgetIncident,
   budgetIncidentOfLive,
@@ -24,7 +23,7 @@ export const OPEN_LIMIT = 200;
  * budget counts the first of an id).
  */
 export async function loadBudgetIncidents(
-  deps: { store: IncidentStore; postmortems: Pick<PostmortemStore, "metadataBetween"> },
+  deps: { store: IncidentRepository; postmortems: Pick<PostmortemRepository, "metadataBetween"> },
   services: ReadonlySet<string>,
   days: number,
   now: Date,
@@ -50,7 +49,7 @@ export async function loadBudgetIncidents(
  * `service`): what `GET /api/budgets` answers and the risk view shows beside open action items.
  */
 export async function budgetsAt(
-  deps: { store: IncidentStore; postmortems: Pick<PostmortemStore, "metadataBetween"> },
+  deps: { store: IncidentRepository; postmortems: Pick<PostmortemRepository, "metadataBetween"> },
   teams: Parameters<typeof computeBudgets>[0]["teams"] & Parameters<typeof sloServices>[0],
   now: Date,
   service?: string,

@@ -34,7 +34,7 @@ export interface StandingVerification {
 }
 
 /**
- * One method's verification, as stored (adapters/dynamodb/oncall/contact-store.ts): its latest
+ * One method's verification, as stored (ContactRepository, ports/oncall.ts): its latest
  * test message (the request) and, apart from it, the standing verification, which a new request
  * does not drop (sending a test message to a verified phone must not open a coverage gap).
  */

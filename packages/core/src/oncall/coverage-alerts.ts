@@ -44,7 +44,7 @@ export interface CoverageState {
   version: number;
 }
 
-/** Where the check remembers what it announced (adapters/dynamodb/oncall/coverage-store.ts on DynamoDB). */
+/** Where the check remembers what it announced (DynamoCoverageState on DynamoDB). */
 export interface CoverageStateStore {
   get(): Promise<CoverageState | undefined>;
   /** Writes `known` (and the announcement) when the state is still at `expectedVersion` (0: none); false otherwise. */

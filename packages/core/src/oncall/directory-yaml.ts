@@ -7,7 +7,7 @@
 
 import { formatPath } from "@firebreak/core/shared/errors";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
+import type { DirectoryRepository } from "../ports";
 import { invalid, type Path, parseWithIssues } from "./directory";
 import type { Directory, DirectoryIssue } from "./directory-types";
 import type { ApplyOptions, StoredDirectory } from "./stored-directory";
@@ -74,7 +74,7 @@ function rangeStart(node: unknown): number | undefined {
 
 /** Parses (every problem reported at once, nothing written on any) and applies YAML text. */
 export async function applyDirectoryYaml(
-  store: DirectoryStore,
+  store: DirectoryRepository,
   source: string,
   options: ApplyOptions = {},
 ): Promise<StoredDirectory> {

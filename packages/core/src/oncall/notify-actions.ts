@@ -13,8 +13,8 @@ import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@
 import { newId } from "@firebreak/core/shared/ids";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import type { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
 import type { Actor } from "../incident/model";
+import type { PersonalRulesRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import type { Directory, Person } from "./directory-types";
 import {
@@ -28,7 +28,7 @@ import {
 import type { PersonalRules } from "./stored-directory";
 
 export interface NotifyRulesDeps {
-  rules: Pick<PersonalRulesStore, "get" | "save">;
+  rules: PersonalRulesRepository;
   clock?: Clock;
 }
 

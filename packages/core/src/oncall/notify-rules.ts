@@ -19,7 +19,7 @@
  * - The default (a person with no rules): Slack DM and SMS at once; for high urgency, a call at
  *   5 minutes.
  * - A person's own edits (from the dashboard, `/incident me` or the API) are kept beside the
- *   directory (adapters/dynamodb/oncall/store.ts) and win over the directory's `notify`, so
+ *   directory (PersonalRulesRepository, ports/oncall.ts) and win over the directory's `notify`, so
  *   applying the directory again does not undo them.
  */
 import * as z from "@firebreak/core/shared/zod";

@@ -8,16 +8,16 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { DirectoryRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import { indexDirectory } from "./directory-index";
 import { findOverride, OverrideRefusedError, type OverrideRequest, planOverride } from "./override-requests";
 import { liveOverrides, type ShiftOverride } from "./shift-overrides";
 
 export interface OverrideDeps {
-  directory: Pick<DirectoryStore, "getOverrides" | "saveOverrides">;
+  directory: Pick<DirectoryRepository, "getOverrides" | "saveOverrides">;
   clock?: Clock;
 }
 

@@ -7,7 +7,7 @@ import type { ShiftOverride } from "./shift-overrides";
 
 /**
  * The on-call directory as stored: the applied directory with its live shift overrides, people's
- * own rules and contact verifications (the DynamoDB adapter: adapters/dynamodb/oncall/store.ts).
+ * own rules and contact verifications (DirectoryRepository, ports/oncall.ts).
  */
 export interface StoredDirectory {
   /**

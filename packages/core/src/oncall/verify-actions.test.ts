@@ -61,7 +61,7 @@ beforeEach(async () => {
 
 function pager(channels: Record<string, PageChannel>) {
   return {
-    directory: directories,
+    contacts,
     channels,
     ackKey,
     clock,

@@ -17,8 +17,8 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import type { Actor } from "../incident/model";
+import type { ContactRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import {
   addressOf,
@@ -40,7 +40,7 @@ import { CONTACT_METHODS, type ContactMethod } from "./notify-rules";
 import type { StoredContacts } from "./stored-directory";
 
 export interface VerifyDeps {
-  contacts: Pick<ContactStore, "get" | "save">;
+  contacts: ContactRepository;
   clock?: Clock;
 }
 

@@ -7,10 +7,14 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { digestId } from "@firebreak/core/shared/ids";
 import type { Log } from "@firebreak/core/shared/log";
 import * as z from "@firebreak/core/shared/zod";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
-import type { PageStore } from "../adapters/dynamodb/paging/page-store";
 import type { Actor, Incident, Severity } from "../incident/model";
+import type {
+  ContactRepository,
+  DirectoryRepository,
+  IncidentRepository,
+  PageRepository,
+  TestPageRepository,
+} from "../ports";
 import type { AckKey } from "./ack-link";
 import type { ChannelName, DeliveryError, OutgoingPage, PageChannel, SendIsolatedOptions } from "./channels";
 import type { CoveredSeverity } from "./escalation";
@@ -53,9 +57,9 @@ export const DEFAULT_PAGING_CONFIG: PagingConfig = {
 };
 
 export interface PagingDeps {
-  incidents: IncidentStore;
-  pages: PageStore;
-  directory: DirectoryStore;
+  incidents: IncidentRepository;
+  pages: PageRepository;
+  directory: DirectoryRepository;
   /** A channel left out is reported as `channel_not_configured` on each of its pages (never dropped). */
   channels: { sns?: PageChannel; slack?: PageChannel; voice?: PageChannel };
   clock?: Clock;
@@ -71,6 +75,15 @@ export interface PagingDeps {
   config?: Partial<PagingConfig>;
   /** The page renderers (default `PAGE_RENDERERS`); one that throws fails only its own pages. */
   renderers?: Partial<PageRenderers>;
+}
+
+/**
+ * Paging as answering people needs it (SMS replies, ack links, test sends): an SMS reply may carry
+ * a contact method's verification code, and a reply or a link may be a test page's.
+ */
+export interface PagingReplyDeps extends PagingDeps {
+  contacts: ContactRepository;
+  testPages: TestPageRepository;
 }
 
 /** Who Firebreak's own timeline entries and role assignments are by. */

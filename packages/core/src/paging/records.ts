@@ -6,7 +6,7 @@ import type { ChannelName, DeliveryError, PageTarget } from "./channels";
 
 /**
  * The records of paging: pages, the escalation of an incident (its ladder snapshot and the steps
- * taken), and the errors of their writes. The DynamoDB adapter (adapters/dynamodb/paging) stores them.
+ * taken), and the errors of their writes. PageRepository (ports/paging.ts) stores them.
  */
 
 /** Where the page stands: requested → delivered | failed → acknowledged. */

@@ -7,8 +7,10 @@ import { createTestTable, recordCommands, storeFor } from "../../test/support/dy
 import { transition as alarmTransition } from "../../test/support/factories";
 import { createSnsClient, SnsChannel } from "../adapters/aws/sns-channel";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
+import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { PageStore } from "../adapters/dynamodb/paging/page-store";
+import { TestPageStore } from "../adapters/dynamodb/paging/test-page-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import { assignRole, changeSeverity, changeStatus, reopenIncident } from "../incident/actions";
 import type { Actor } from "../incident/model";
@@ -27,6 +29,7 @@ import {
   onIncidentStatusChanged,
   type PagingConfig,
   type PagingDeps,
+  type PagingReplyDeps,
   pageIdFor,
   sweepEscalations,
 } from "./service";
@@ -100,12 +103,14 @@ function channels(options: { snsTimeoutMs?: number; slackTimeoutMs?: number } = 
 function deps(
   overrides: Partial<PagingDeps> & { sendTimeoutMs?: SendIsolatedOptions["timeoutMs"] } = {},
   config: Partial<PagingConfig> = {},
-): PagingDeps {
+): PagingReplyDeps {
   const { sendTimeoutMs, ...rest } = overrides;
   return {
     incidents,
     pages,
     directory,
+    contacts: new ContactStore(directory),
+    testPages: new TestPageStore(incidents.db, incidents.tableName),
     channels: channels(),
     clock,
     ackKey: ACK_KEY,

@@ -32,7 +32,6 @@
 import { systemClock } from "@firebreak/core/shared/clock";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import * as z from "@firebreak/core/shared/zod";
-import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import type { Actor, Incident } from "../incident/model";
 import { awaitingCode, codeMatches } from "../oncall/contact-methods";
 import type { ContactMethod } from "../oncall/notify-rules";
@@ -41,7 +40,7 @@ import { matchesVoiceAckCode } from "./ack-link";
 import type { OutgoingPage } from "./channels";
 import { oneLine, truncate } from "./messages";
 import type { StoredPage } from "./records";
-import { acknowledge, type PagingDeps } from "./service";
+import { acknowledge, type PagingDeps, type PagingReplyDeps } from "./service";
 import { acknowledgeTestSend, testAckDepsOf, testPageForSms } from "./test-page-ack";
 
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -161,7 +160,7 @@ const MAX_OPEN_INCIDENTS = 500;
 const CLAIM_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Acts on one inbound SMS: acknowledges the sender's page, or says why not. */
-export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promise<SmsReplyOutcome> {
+export async function acknowledgeBySms(deps: PagingReplyDeps, sms: InboundSms): Promise<SmsReplyOutcome> {
   const ignored = (reason: Extract<SmsReplyOutcome, { outcome: "ignored" }>["reason"], detail: string) => {
     deps.log?.info("SMS reply not acted on", { reason, detail, inboundMessageId: sms.inboundMessageId });
     return { outcome: "ignored" as const, reason, detail };
@@ -236,12 +235,12 @@ export async function acknowledgeBySms(deps: PagingDeps, sms: InboundSms): Promi
  * `undefined`: no test message to this number waits for that code.
  */
 async function verifyBySms(
-  deps: PagingDeps,
+  deps: PagingReplyDeps,
   sms: InboundSms,
   phone: string,
   reply: Extract<SmsReply, { code: string }>,
 ): Promise<SmsReplyOutcome | undefined> {
-  const contacts = new ContactStore(deps.directory);
+  const { contacts } = deps;
   const clock = deps.clock ?? systemClock;
   const stored = await contacts.get();
   const person = stored.applied?.people.find((p) => p.phone && normalisePhone(p.phone) === phone);
@@ -283,7 +282,7 @@ async function verifyBySms(
  * than every open incident page to their number; taken once per inbound message like any reply.
  */
 async function testPageReply(
-  deps: PagingDeps,
+  deps: PagingReplyDeps,
   sms: InboundSms,
   phone: string,
   people: ReadonlyArray<{ id: string }>,

@@ -11,27 +11,27 @@
  *   second reply is not about it any more and goes on to the incident path.
  */
 import { systemClock } from "@firebreak/core/shared/clock";
-import { TestPageStore } from "../adapters/dynamodb/paging/test-page-store";
+import type { TestPageRepository } from "../ports";
 import { type AckKey, verifyAckLink } from "./ack-link";
-import { configOf, type PagingDeps } from "./config";
+import { configOf, type PagingReplyDeps } from "./config";
 import type { TestAckVia, TestPageSend } from "./test-page-records";
 
 export interface TestAckDeps {
   ackKey: AckKey;
   previousAckKeys?: readonly AckKey[];
   clock?: { now(): Date };
-  testPages: Pick<TestPageStore, "get" | "getSend" | "acknowledge" | "lastFor">;
+  testPages: Pick<TestPageRepository, "get" | "getSend" | "acknowledge" | "lastFor">;
   /** How long a test page can be acknowledged (the ack link's lifetime). */
   ackLinkTtlMs: number;
 }
 
 /** The test-page acknowledgement's dependencies, from paging's (same table, keys and clock). */
-export function testAckDepsOf(paging: PagingDeps): TestAckDeps {
+export function testAckDepsOf(paging: PagingReplyDeps): TestAckDeps {
   return {
     ackKey: paging.ackKey,
     ...(paging.previousAckKeys ? { previousAckKeys: paging.previousAckKeys } : {}),
     ...(paging.clock ? { clock: paging.clock } : {}),
-    testPages: new TestPageStore(paging.pages.db, paging.pages.tableName),
+    testPages: paging.testPages,
     ackLinkTtlMs: configOf(paging).ackLinkTtlMs,
   };
 }

@@ -48,3 +48,9 @@ export interface TestPageSend {
   acknowledgedAt?: string;
   acknowledgedVia?: TestAckVia;
 }
+
+/** How one send of a test page ended, as recorded on it. */
+export type TestSendOutcome =
+  | { status: "delivered"; at: string; attempts: number; providerId: string }
+  | { status: "failed"; at: string; attempts: number; error: { code: string; message: string } }
+  | { status: "skipped"; at: string; error: { code: string; message: string } };

@@ -14,7 +14,7 @@
  * delivers the event again later, and the send is recorded or resent by then.
  */
 
-import type { TestPageStore } from "../adapters/dynamodb/paging/test-page-store";
+import type { TestPageRepository } from "../ports";
 import { ackUrl, signAckLink } from "./ack-link";
 import {
   type ChannelName,
@@ -40,7 +40,7 @@ export type TestPageSendResult =
 
 export async function sendTestPage(
   deps: PagingDeps,
-  testPages: Pick<TestPageStore, "get" | "claimSend" | "recordSend">,
+  testPages: Pick<TestPageRepository, "get" | "claimSend" | "recordSend">,
   id: string,
 ): Promise<TestPageSendResult> {
   const found = await testPages.get(id);

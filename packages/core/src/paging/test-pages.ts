@@ -2,7 +2,7 @@
  * Test pages (issue 21 item 6): a clearly marked page through the whole path, to a person, a
  * team (its level-1 on-call people now, resolved as the pager resolves an escalation) or a
  * service (its owning team's). No incident is opened, no incident number is taken, no metric moves:
- * a test page lives in a partition of its own (adapters/dynamodb/paging/test-page-store.ts).
+ * a test page lives in a partition of its own (TestPageRequestRepository, ports/paging.ts).
  *
  * `requestTestPage` resolves the people and their methods (every method of their high-urgency
  * notification rules, at once, whatever its delay) and writes, in one transaction, the record,
@@ -16,14 +16,13 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { DirectoryStore } from "../adapters/dynamodb/oncall/store";
-import type { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import { indexDirectory, resolveOwner } from "../oncall/directory-index";
 import type { Directory, Person, Team } from "../oncall/directory-types";
 import { type ContactMethod, DEFAULT_NOTIFY_RULES } from "../oncall/notify-rules";
 import { resolveTargets } from "../oncall/who";
+import type { DirectoryRepository, TestPageRequestRepository } from "../ports";
 import { testSendId } from "./test-page-ids";
 import type {
   TestAckVia,
@@ -41,8 +40,8 @@ export const TEST_PAGE_RATE_LIMIT_MS = 60_000;
 export const MAX_TEST_PAGE_PEOPLE = 20;
 
 export interface TestPageDeps {
-  directory: Pick<DirectoryStore, "get">;
-  testPages: Pick<TestPageRequestStore, "create" | "get">;
+  directory: Pick<DirectoryRepository, "get">;
+  testPages: Pick<TestPageRequestRepository, "create" | "get">;
   clock?: Clock;
 }
 

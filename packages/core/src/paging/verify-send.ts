@@ -14,7 +14,7 @@
  */
 import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
-import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
+
 import {
   addressOf,
   codeHash,
@@ -26,9 +26,10 @@ import {
 } from "../oncall/contact-methods";
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
+import type { ContactRepository } from "../ports";
 import { retryOnConflict } from "../shared/retry";
 import type { OutgoingPage, PageChannel } from "./channels";
-import { FIREBREAK_ACTOR, type PagingDeps } from "./config";
+import { FIREBREAK_ACTOR, type PagingDeps, type PagingReplyDeps } from "./config";
 import { escapeSsml } from "./voice-message";
 
 export type VerifySendOutcome =
@@ -89,12 +90,12 @@ export function verificationMessage(
 
 /** Sends the test message of request `requestId` for `personId`'s `method`, once. */
 export async function sendVerification(
-  deps: Pick<PagingDeps, "directory" | "channels" | "ackKey" | "clock" | "log" | "dashboardUrl">,
+  deps: Pick<PagingReplyDeps, "contacts" | "channels" | "ackKey" | "clock" | "log" | "dashboardUrl">,
   personId: string,
   method: ContactMethod,
   requestId: string,
 ): Promise<VerifySendOutcome> {
-  const contacts = new ContactStore(deps.directory);
+  const { contacts } = deps;
   type Ready = { skip: string } | { person: Person; record: MethodVerification; code: string };
   const ready = await retryOnConflict<Ready>(async () => {
     const stored = await contacts.get();
@@ -158,7 +159,7 @@ function staleReason(
 
 async function recordSent(
   deps: Pick<PagingDeps, "clock">,
-  contacts: ContactStore,
+  contacts: ContactRepository,
   person: Person,
   method: ContactMethod,
   record: MethodVerification,

@@ -16,8 +16,7 @@ import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 
 export { BUCKET_SETTING, exportBucketFromEnv } from "./export-config";
 
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
+import type { IncidentRepository, PostmortemRepository } from "../ports";
 
 export const EXPORT_PREFIX = "postmortems";
 
@@ -27,8 +26,8 @@ export interface ObjectSink {
 }
 
 export interface ExportDeps {
-  incidents: Pick<IncidentStore, "getIncident">;
-  postmortems: Pick<PostmortemStore, "getDraft">;
+  incidents: Pick<IncidentRepository, "getIncident">;
+  postmortems: Pick<PostmortemRepository, "getDraft">;
   sink: ObjectSink;
 }
 

@@ -1,21 +1,19 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import type { ChangeStore } from "../adapters/dynamodb/changes/store";
-import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
-import type { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
+import type { ChangeRepository, IncidentRepository, PostmortemRepository } from "../ports";
 import { currentDraft, type Draft } from "./drafts";
 
 export interface PostmortemDeps {
-  incidents: IncidentStore;
-  postmortems: PostmortemStore;
+  incidents: IncidentRepository;
+  postmortems: PostmortemRepository;
   clock?: Clock;
   /** The team's IANA time zone for local times in the draft. */
   timezone?: string;
   /** Changes (deploys): drafts list those before the impact start. Without it they are not looked up. */
-  changes?: ChangeStore;
+  changes?: ChangeRepository;
 }
 
 /** The timeline entry recorded with every saved draft version. */

@@ -6,7 +6,7 @@
  * acknowledges once (`acknowledgeByLink`). A used, expired, invalid link, or one whose incident is
  * resolved, says so on GET too, without the form.
  */
-import { acknowledgeByLink, inspectAckLink, type PagingDeps } from "@firebreak/core/paging/service";
+import { acknowledgeByLink, inspectAckLink, type PagingReplyDeps } from "@firebreak/core/paging/service";
 import {
   acknowledgeTestPageByLink,
   inspectTestPageLink,
@@ -47,7 +47,7 @@ export interface AckLinkLog {
 // biome-ignore lint/suspicious/noExplicitAny: both Hono flavours (hono and hono/tiny) with any env
 export type AnyHono = Hono<any> | TinyHono<any>;
 
-export function registerAckLinks(app: AnyHono, getPaging: () => PagingDeps, log?: AckLinkLog): void {
+export function registerAckLinks(app: AnyHono, getPaging: () => PagingReplyDeps, log?: AckLinkLog): void {
   // GET says what the link is for and whether it still works; only a usable link shows the form.
   app.get("/ack/:token", async (c) => {
     const token = c.req.param("token");

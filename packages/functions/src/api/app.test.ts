@@ -2,12 +2,18 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TokenStore } from "@firebreak/core/adapters/dynamodb/auth/token-store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { issueSession } from "@firebreak/core/auth/session";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
-import { onIncidentDeclared, onIncidentStatusChanged, type PagingDeps } from "@firebreak/core/paging/service";
+import {
+  onIncidentDeclared,
+  onIncidentStatusChanged,
+  type PagingReplyDeps,
+} from "@firebreak/core/paging/service";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -24,7 +30,7 @@ const ULID_MISSING = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 let deps: ApiDeps;
 let app: ReturnType<typeof createApiApp>;
 let tokens: Record<"viewer" | "responder" | "admin", string>;
-let paging: PagingDeps;
+let paging: PagingReplyDeps & { pages: PageStore };
 let fakeSlack: {
   server: Server;
   url: string;
@@ -79,6 +85,8 @@ beforeAll(async () => {
     incidents: store,
     pages: new PageStore(store.db, table.tableName),
     directory,
+    contacts: new ContactStore(directory),
+    testPages: new TestPageStore(store.db, table.tableName),
     channels: {},
     ackKey: { id: "t1", secret: "contract-ack-secret-0123456789-abcdefghijkl" },
     ackBaseUrl: "http://127.0.0.1/ack",

@@ -16,7 +16,7 @@ import type { CalendarFeedStore } from "@firebreak/core/adapters/dynamodb/oncall
 import type { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import type { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
 import type { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import { getPostmortem } from "@firebreak/core/postmortem/service";
 import type { Clock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
@@ -37,7 +37,7 @@ export interface BaseDeps {
   /** The on-call directory (people, roles, /api/directory); defaults to paging's. */
   directory?: DirectoryStore;
   /** Paging (pages list, ack links, acks that stop escalation); ack links answer 503 without it. */
-  paging?: PagingDeps;
+  paging?: PagingReplyDeps;
   /** The time incident actions, postmortem edits and metrics windows read (default: the system clock). */
   clock?: Clock;
 }
@@ -143,7 +143,7 @@ export function directoryStoreOf(ctx: RouteContext<BaseDeps>): DirectoryStore {
 }
 
 /** Paging, or a problem saying this deployment has none. */
-export function pagingOf(ctx: RouteContext<BaseDeps>): PagingDeps {
+export function pagingOf(ctx: RouteContext<BaseDeps>): PagingReplyDeps {
   const deps = ctx.getDeps().paging;
   if (!deps) throw new FirebreakError("paging_not_configured", "paging is not configured on this deployment");
   return deps;
@@ -184,7 +184,8 @@ export function buildApiApp<D extends BaseDeps>(getDeps: () => D, groups: readon
     getDeps,
     directoryOf: () => {
       const deps = getDeps();
-      return deps.directory ?? deps.paging?.directory;
+      // Paging's directory is the DirectoryStore its wiring builds (wiring/paging-core.ts).
+      return deps.directory ?? (deps.paging?.directory as DirectoryStore | undefined);
     },
   };
   for (const group of groups) group(app, ctx);

@@ -10,7 +10,7 @@
  */
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { readSnsMessage, type SnsHttpMessage } from "@firebreak/core/integrations/sns";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import { acknowledgeBySms, type InboundSms, readInboundSms } from "@firebreak/core/paging/sms-reply";
 import { ValidationError } from "@firebreak/core/shared/errors";
 import { JsonBoundsError, parseBoundedJson } from "@firebreak/core/shared/json";
@@ -23,7 +23,7 @@ export const SMS_INBOUND_ROUTE = "/sms/inbound";
 
 /** Paging, and the two-way SMS topic with its dead letters; without a topic the route answers 404. */
 export type SmsInboundDeps = {
-  paging: PagingDeps;
+  paging: PagingReplyDeps;
   /** SNS's hosts (certificates, confirmations); the real ones by default. */
   sns?: SnsHttp;
   log?: Log;

@@ -1,10 +1,9 @@
-import type { PagingDeps } from "@firebreak/core/paging/service";
-import { pagingDeps } from "../wiring/paging";
+import { pagingDeps, type WiredPaging } from "../wiring/paging";
 import { lambdaPlatform } from "./resources";
 
 /** Paging on Lambda (Pager, Escalation, Ack): the wiring of wiring/paging.ts on Lambda's platform. */
-let paging: PagingDeps | undefined;
-export function awsPagingDeps(): PagingDeps {
+let paging: WiredPaging | undefined;
+export function awsPagingDeps(): WiredPaging {
   paging ??= pagingDeps(lambdaPlatform());
   return paging;
 }

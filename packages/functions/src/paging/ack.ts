@@ -1,5 +1,5 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { Hono } from "hono";
@@ -20,7 +20,7 @@ export { ACK_FAILURE_STATUS };
  * It also takes the replies by SMS to a page, `POST /sms/inbound` (api/sms-inbound-routes.ts): an
  * SMS "1" acknowledges as the link does, and a voice page's code is checked with the same AckKey.
  */
-export function createAckHandler(getDeps: () => PagingDeps, getSmsDeps: () => SmsInboundDeps) {
+export function createAckHandler(getDeps: () => PagingReplyDeps, getSmsDeps: () => SmsInboundDeps) {
   const logger = createLogger("ack");
   const app = new Hono();
   registerAckLinks(app, getDeps, logger);

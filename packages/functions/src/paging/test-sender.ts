@@ -1,5 +1,4 @@
-import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import { sendTestPage } from "@firebreak/core/paging/test-page-send";
 import { sendVerification } from "@firebreak/core/paging/verify-send";
 import { FirebreakError } from "@firebreak/core/shared/errors";
@@ -15,7 +14,7 @@ import { defineConsumer } from "../wiring/consumer";
  *   is delivered again and that send is recorded, or resent once stale, by then.
  * Both are idempotent; a failure throws (Lambda retries, then PagerDlq).
  */
-export function createTestSenderHandler(getDeps: () => PagingDeps) {
+export function createTestSenderHandler(getDeps: () => PagingReplyDeps) {
   return defineConsumer("TestSender", (logger) => ({
     "oncall.verification_requested": async ({ data: { personId, method, requestId } }) => {
       const result = await sendVerification(getDeps(), personId, method, requestId);
@@ -24,11 +23,7 @@ export function createTestSenderHandler(getDeps: () => PagingDeps) {
     },
     "page.test_requested": async ({ data: { testPageId } }) => {
       const deps = getDeps();
-      const result = await sendTestPage(
-        deps,
-        new TestPageStore(deps.pages.db, deps.pages.tableName),
-        testPageId,
-      );
+      const result = await sendTestPage(deps, deps.testPages, testPageId);
       logger.info("test page", { testPageId, ...result });
       if (result.outcome === "sent" && result.inFlight > 0)
         throw new FirebreakError(

@@ -1,13 +1,18 @@
 import { createSnsClient, regionalSnsClients, SnsChannel } from "@firebreak/core/adapters/aws/sns-channel";
 import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { ContactStore } from "@firebreak/core/adapters/dynamodb/oncall/contact-store";
 import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PageStore } from "@firebreak/core/adapters/dynamodb/paging/page-store";
+import { TestPageStore } from "@firebreak/core/adapters/dynamodb/paging/test-page-store";
 import type { DeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { parseAckKeyring } from "@firebreak/core/paging/ack-link";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingDeps, PagingReplyDeps } from "@firebreak/core/paging/service";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { SmsInboundDeps } from "../api/sms-inbound-routes";
 import { type Platform, requiredSecret } from "./platform";
+
+/** Paging as the wiring builds it: its stores are the DynamoDB ones. */
+export type WiredPaging = PagingDeps & { pages: PageStore; directory: DirectoryStore };
 
 /**
  * The core of paging, without Slack or voice (paging.ts adds them for the functions that page):
@@ -17,7 +22,7 @@ import { type Platform, requiredSecret } from "./platform";
  * `FIREBREAK_DASHBOARD_URL`. The Ack function needs no more: acknowledging sends nothing but the
  * SMS reply's confirmation (so its bundle carries neither the Slack nor the voice client).
  */
-export function pagingCore(platform: Platform): PagingDeps & { channels: { sns: SnsChannel } } {
+export function pagingCore(platform: Platform): WiredPaging & { channels: { sns: SnsChannel } } {
   const ackBaseUrl = platform.env.FIREBREAK_ACK_BASE_URL?.trim();
   if (!ackBaseUrl || !/^https?:\/\/[^/\s]+/.test(ackBaseUrl))
     throw new FirebreakError(
@@ -44,12 +49,25 @@ export function pagingCore(platform: Platform): PagingDeps & { channels: { sns: 
 }
 
 /**
+ * Paging with the contact verifications and the test pages, for the functions that answer people
+ * (Ack: SMS replies and ack links; TestSender: verification and test sends), on paging's own
+ * directory and table. The others do without them, and so do their bundles.
+ */
+export function withReplies<P extends WiredPaging>(paging: P): P & PagingReplyDeps {
+  return {
+    ...paging,
+    contacts: new ContactStore(paging.directory),
+    testPages: new TestPageStore(paging.pages.db, paging.pages.tableName),
+  };
+}
+
+/**
  * `POST /sms/inbound` (the Ack function): paging, the two-way SMS topic
  * (`FIREBREAK_SMS_INBOUND_TOPIC_ARN`; unset, the route answers 404), SNS's hosts, the dead letters.
  */
 export function smsInboundDeps(
   platform: Platform,
-  paging: PagingDeps,
+  paging: PagingReplyDeps,
   deadLetters: DeadLetterSink,
 ): SmsInboundDeps {
   const topicArn = platform.env.FIREBREAK_SMS_INBOUND_TOPIC_ARN?.trim();

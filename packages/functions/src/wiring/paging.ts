@@ -6,14 +6,13 @@ import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { SEVERITIES, type Severity } from "@firebreak/core/incident/model";
 import { loadBudgetIncidents } from "@firebreak/core/metrics/budget-load";
-import type { PagingDeps } from "@firebreak/core/paging/service";
 import { SlackChannel } from "@firebreak/core/paging/slack-channel";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import type { CoverageDeps } from "../paging/coverage";
-import { pagingCore } from "./paging-core";
+import { pagingCore, type WiredPaging } from "./paging-core";
 import { list, type Platform, requiredSecret } from "./platform";
 
-export { smsInboundDeps } from "./paging-core";
+export { smsInboundDeps, type WiredPaging, withReplies } from "./paging-core";
 
 /**
  * Paging (the Pager, the Escalation sweep, and the local runtime's Ack): the core of
@@ -24,7 +23,7 @@ export { smsInboundDeps } from "./paging-core";
  * SMS, on the pages of `FIREBREAK_VOICE_SEVERITIES` (default SEV1,SEV2). `FIREBREAK_VOICE_ID` picks
  * the Polly voice, `FIREBREAK_VOICE_CONFIGURATION_SET` a configuration set.
  */
-export function pagingDeps(platform: Platform): PagingDeps {
+export function pagingDeps(platform: Platform): WiredPaging {
   const core = pagingCore(platform);
   const slackApiUrl = platform.adapters?.slackApiUrl;
   const voice = voiceChannel(platform);

@@ -5,7 +5,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BusEvent, LocalDispatcher } from "@firebreak/core/events/dispatcher";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import type { Log } from "@firebreak/core/shared/log";
 import { createActionItemSyncHandler } from "@firebreak/functions/action-item-sync";
 import { createPagerHandler } from "@firebreak/functions/pager";
@@ -26,7 +26,7 @@ export function subscribeBusConsumers(wiring: {
   bus: LocalDispatcher;
   platform: Platform;
   settings: Readonly<Record<string, string | undefined>>;
-  pagingOf: () => PagingDeps;
+  pagingOf: () => PagingReplyDeps;
   /** The postmortem export's S3 client (only with FIREBREAK_POSTMORTEM_BUCKET). */
   s3: S3Client | undefined;
   log: Log;

@@ -4,7 +4,7 @@
  * server makes itself (problem+json, JSON).
  */
 import type { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
-import type { PagingDeps } from "@firebreak/core/paging/service";
+import type { PagingReplyDeps } from "@firebreak/core/paging/service";
 import type { ValidationIssue } from "@firebreak/core/shared/errors";
 import { createAckHandler } from "@firebreak/functions/ack";
 import { createApiHandler } from "@firebreak/functions/api";
@@ -71,7 +71,7 @@ function lambdaOf(
 export function httpFunctions(wiring: {
   platform: Platform;
   localAuth: LocalAuth;
-  pagingOf: () => PagingDeps;
+  pagingOf: () => PagingReplyDeps;
   deadLetters: MemoryDeadLetterSink;
 }): Record<HttpFunctionName, HttpFunction> {
   const { platform, localAuth, pagingOf, deadLetters } = wiring;

@@ -24,11 +24,11 @@ import type {
   ActionItem,
   ActionItemStatus,
   ActionItemSync,
-  ActionItemSyncStore,
   CreateOutcome,
   TrackerRef,
 } from "../../../action-items/model";
 import type { TimelineEntry } from "../../../incident/timeline";
+import type { ActionItemRepository } from "../../../ports";
 import { retryOnConflict } from "../../../shared/retry";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
 import { nextCounterValue, pickFields } from "../items";
@@ -66,7 +66,7 @@ function itemRecord(item: ActionItem): Record<string, unknown> {
   return { ...actionItemKeys.item(item.id), type: "action_item", ...item };
 }
 
-export class ActionItemStore implements ActionItemSyncStore {
+export class ActionItemStore implements ActionItemRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

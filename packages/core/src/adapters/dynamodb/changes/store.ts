@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from 
 import type { Change } from "../../../changes/change";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
+import type { ChangeRepository } from "../../../ports";
 import { pickFields } from "../items";
 import { keys } from "../keys";
 
@@ -16,7 +17,7 @@ export const CHANGE_TTL_SECONDS = 90 * 86_400;
  * event (`change.recorded`, `CHANGES` / `TL#<entry>`) in one transaction: the same change id twice
  * (a redelivered AWS event) is one change and one event.
  */
-export class ChangeStore {
+export class ChangeStore implements ChangeRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

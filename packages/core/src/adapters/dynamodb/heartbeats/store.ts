@@ -9,6 +9,7 @@ import {
 import { FirebreakError, NotFoundError } from "@firebreak/core/shared/errors";
 import type { Heartbeat } from "../../../heartbeats/heartbeat";
 import { hashIntegrationKey } from "../../../integrations/keys";
+import type { HeartbeatRepository } from "../../../ports";
 import { pickFields, queryPartition } from "../items";
 import { keys } from "../keys";
 
@@ -38,7 +39,7 @@ export class HeartbeatExistsError extends FirebreakError {
  * Heartbeats in the table (item `HEARTBEAT` / `HB#<id>`), each with the SHA-256 of its key (the
  * key is shown once, at creation). A ping is one conditional UpdateItem; the sweep one Query.
  */
-export class HeartbeatStore {
+export class HeartbeatStore implements HeartbeatRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

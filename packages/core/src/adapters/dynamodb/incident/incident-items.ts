@@ -2,7 +2,7 @@
  * The mapping between the incident store's records and their table items: incidents (with their
  * index attributes), timeline entries, alarm records and delivery keys, both ways.
  */
-import type { AlarmRecord } from "../../../alarm/record";
+import type { AlarmRecord, DeliveryKey } from "../../../alarm/record";
 import type { Incident } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
@@ -16,23 +16,6 @@ import {
   RESOLVED_PARTITION,
   resolvedSortKey,
 } from "../keys";
-
-/** The identity of an alarm transition, whichever channel delivered it. */
-export interface TransitionKey {
-  arn: string;
-  state: string;
-  stateTimestamp: string;
-}
-
-export interface DeliveryKey {
-  id: string;
-  /** Epoch seconds after which DynamoDB may delete the key (TTL attribute). */
-  expiresAt: number;
-  outcome: string;
-  incidentId?: string;
-  /** The transition delivered: recorded too (same TTL), so that other channels' copies are duplicates. */
-  transition?: TransitionKey;
-}
 
 const INCIDENT_FIELDS = [
   "id",

@@ -5,23 +5,9 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import type { Incident } from "../../../incident/model";
+import type { Incident, IncidentListQuery, Page } from "../../../incident/model";
 import { ALL_PARTITION, OPEN_PARTITION, RESOLVED_PARTITION } from "../keys";
 import { toIncident } from "./incident-items";
-
-export interface Page<T> {
-  items: T[];
-  cursor?: string;
-}
-
-/** What `listIncidents` can filter on; every combination is served by index Queries (never a Scan). */
-export interface IncidentListQuery {
-  status: "open" | "resolved" | "all";
-  severity?: Incident["severity"];
-  service?: string;
-  limit?: number;
-  cursor?: string;
-}
 
 const LIST_INDEXES = {
   open: { index: "openBySeverity", pk: "openPk", sk: "openSk", partition: OPEN_PARTITION, forward: true },

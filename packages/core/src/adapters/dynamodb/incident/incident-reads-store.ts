@@ -4,14 +4,14 @@
  * (incident-list.ts). The writes extend it (`IncidentStore` in incident-store.ts).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { AlarmRecord } from "../../../alarm/record";
-import type { Incident } from "../../../incident/model";
+import type { AlarmRecord, TransitionKey } from "../../../alarm/record";
+import type { Incident, IncidentListQuery, Page } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { batchGetItems } from "../items";
 import { keys } from "../keys";
 import { permanentStorageError } from "../store-errors";
-import { type TransitionKey, toEntry, toIncident } from "./incident-items";
-import { type IncidentListQuery, listIncidentPage, listOpenPage, type Page } from "./incident-list";
+import { toEntry, toIncident } from "./incident-items";
+import { listIncidentPage, listOpenPage } from "./incident-list";
 
 /** How long after a lost number claim openings allocate their number with the atomic counter. */
 const COUNTER_CONTENTION_MS = 10_000;

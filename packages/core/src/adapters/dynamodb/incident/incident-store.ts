@@ -7,22 +7,21 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
-import type { IgnoreDecision } from "../../../alarm/ignore";
-import type { AlarmRecord } from "../../../alarm/record";
-import type { AlarmTransition } from "../../../alarm/transition";
+import { type DeliveryKey, RELEASES_IN_TRANSACTION } from "../../../alarm/record";
 import {
   AlarmReleasedError,
   ConcurrentChangeError,
   DuplicateDeliveryError,
   RelatedAlarmsReleasedError,
 } from "../../../incident/errors";
-import type { Incident, IncidentStatus, RelatedAlarm } from "../../../incident/model";
+import type { Incident } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { validTimelineEntry } from "../../../incident/timeline-schema";
+import type { AlarmChange, IncidentChange, IncidentRepository } from "../../../ports";
 import { ignoredAlarmUpdate } from "../alarm/ignored-store";
 import { keys } from "../keys";
 import { permanentStorageError, translateTransactionError } from "../store-errors";
-import { type DeliveryKey, deliveryItem, incidentItem, timelineItem } from "./incident-items";
+import { deliveryItem, incidentItem, timelineItem } from "./incident-items";
 import { IncidentReads } from "./incident-reads-store";
 import {
   alarmPut,
@@ -36,30 +35,16 @@ import {
 } from "./incident-transact-items";
 
 export { permanentStorageError } from "../store-errors";
-export {
-  type DeliveryKey,
-  deliveryItem,
-  incidentItem,
-  type TransitionKey,
-  timelineItem,
-} from "./incident-items";
+export { deliveryItem, incidentItem, timelineItem } from "./incident-items";
+export { decodeCursor, encodeCursor } from "./incident-list";
 
 import { nextCounterValue } from "../items";
-
-export { decodeCursor, encodeCursor, type IncidentListQuery, type Page } from "./incident-list";
-
-/**
- * How many of an incident's other alarms a resolving transaction releases itself (a transaction
- * holds at most 100 items, and it has its own); the rest are released right after it
- * (`releaseAlarms`).
- */
-export const RELEASES_IN_TRANSACTION = 50;
 
 /**
  * The DynamoDB adapter for incidents, timelines, alarm records and idempotency keys. It runs
  * unchanged against AWS and DynamoDB Local. SDK exceptions are translated here, and only here.
  */
-export class IncidentStore extends IncidentReads {
+export class IncidentStore extends IncidentReads implements IncidentRepository {
   /**
    * Ends the hold of these alarms on a resolved incident, each only while it still holds it (one
    * that no longer does is left alone). What did not fit in the resolving transaction
@@ -116,45 +101,7 @@ export class IncidentStore extends IncidentReads {
    * we read), and the incident changes. Exactly-once per delivery and one incident per episode
    * both follow from the conditions.
    */
-  async commitAlarmChange(change: {
-    delivery: DeliveryKey;
-    record: AlarmRecord | null;
-    expectedRecordVersion: number | undefined;
-    newIncident?: Incident;
-    /**
-     * The new incident's number was not allocated: it is the counter's value read (`after`) plus
-     * one, and the counter moves to it in this transaction, conditioned on that value. A lost race
-     * fails the transaction as a ConcurrentChangeError (retry with `allocateNumber`).
-     */
-    numberClaim?: { after: number };
-    update?: {
-      incidentId: string;
-      at: string;
-      flapping?: boolean;
-      status?: { from: IncidentStatus; to: IncidentStatus; expectedVersion: number };
-      /** Only while the incident is not resolved (a new episode of an alarm it holds). */
-      open?: boolean;
-    };
-    /** A resolved incident reopened (`reopen` in incident/model.ts), conditioned on the version read. */
-    reopened?: { after: Incident; expectedVersion: number };
-    entries: TimelineEntry[];
-    /** An ignored alarm's transition: counted on its `IGNORED` item (../alarm/ignored-store.ts). */
-    ignored?: { transition: AlarmTransition; decision: IgnoreDecision; at: string };
-    /**
-     * The new incident becomes its group's open incident: the group item is created, or taken
-     * over from `previous` (that incident resolved). Another incident opened for the group first
-     * fails the transaction (ConcurrentChangeError): the retry attaches to it.
-     */
-    claimGroup?: { key: string; previous?: string };
-    /** The alarm joins an open incident of its group: listed on it, the incident's version moves. */
-    attach?: { incidentId: string; alarm: RelatedAlarm; flapping?: boolean };
-    /**
-     * Other alarm records whose state the change was decided on (a grouped incident resolves only
-     * when all its alarms are OK): each must still be at `version`; with `release`, its hold on
-     * the incident ends too (the incident resolved).
-     */
-    otherAlarms?: { arn: string; version: number; release?: { at: string } }[];
-  }): Promise<void> {
+  async commitAlarmChange(change: AlarmChange): Promise<void> {
     const items: TransactItem[] = [putNew(this.tableName, deliveryItem(change.delivery))];
     // Index 1: the transition's own key, so that another channel's copy of it is a duplicate.
     const t = change.delivery.transition;
@@ -240,12 +187,9 @@ export class IncidentStore extends IncidentReads {
    * read (optimistic locking). On resolve, also frees the alarm so its next ALARM opens a new
    * episode. Throws VersionConflictError carrying the current version when someone else won.
    */
-  async commitIncidentChange(change: {
-    before: Incident;
-    after: Incident;
-    entries: TimelineEntry[];
-    releaseAlarm?: { arn: string; at: string };
-  }): Promise<void> {
+  async commitIncidentChange(
+    change: IncidentChange & { releaseAlarm?: { arn: string; at: string } },
+  ): Promise<void> {
     // The alarms grouped into it are freed with it, each only while it still holds this incident
     // (one that no longer does is left alone, and the rest are freed all the same).
     const resolving = change.after.status === "resolved" && change.before.status !== "resolved";
@@ -335,10 +279,10 @@ export class IncidentStore extends IncidentReads {
    * VersionConflictError when any incident changed since it was read.
    */
   async commitIncidentChanges(
-    changes: { before: Incident; after: Incident; entries: TimelineEntry[] }[],
+    changes: IncidentChange[],
     moveAlarms?: { arns: string[]; from: string; to: string },
     /** Rebuilds the changes for the alarms that could be moved (when some could not). */
-    rebuild?: (moved: string[]) => { before: Incident; after: Incident; entries: TimelineEntry[] }[],
+    rebuild?: (moved: string[]) => IncidentChange[],
   ): Promise<{ moved: string[] }> {
     let arns = moveAlarms?.arns ?? [];
     let current = changes;

@@ -17,6 +17,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { DeliveryKey } from "../../../alarm/record";
 import type { AlarmTransition } from "../../../alarm/transition";
 import { DuplicateDeliveryError } from "../../../incident/errors";
 import type { Actor } from "../../../incident/model";
@@ -29,7 +30,8 @@ import {
   WindowEndedError,
   windowEnd,
 } from "../../../maintenance/window";
-import { type DeliveryKey, deliveryItem, permanentStorageError } from "../incident/incident-store";
+import type { MaintenanceRepository } from "../../../ports";
+import { deliveryItem, permanentStorageError } from "../incident/incident-store";
 import { nextCounterValue, pickFields } from "../items";
 import { keys, MAINTENANCE_PARTITION } from "../keys";
 
@@ -61,7 +63,7 @@ function windowEntryItem(entry: TimelineEntry): Record<string, unknown> {
   return { ...maintenanceKeys.timeline(entry.incidentId, entry.id), type: "timeline", ...entry };
 }
 
-export class MaintenanceStore {
+export class MaintenanceStore implements MaintenanceRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

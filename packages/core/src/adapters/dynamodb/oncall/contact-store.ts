@@ -10,10 +10,11 @@ import type { TimelineEntry } from "../../../incident/timeline";
 import type { ContactRecords } from "../../../oncall/contact-methods";
 import type { Directory } from "../../../oncall/directory-types";
 import type { StoredContacts } from "../../../oncall/stored-directory";
+import type { ContactRepository } from "../../../ports";
 import { keys } from "../keys";
 import type { DirectoryStore } from "./store";
 
-export class ContactStore {
+export class ContactStore implements ContactRepository {
   constructor(private readonly directory: Pick<DirectoryStore, "read" | "putBeside" | "db" | "tableName">) {}
 
   async get(): Promise<StoredContacts> {

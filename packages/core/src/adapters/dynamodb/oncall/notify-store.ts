@@ -9,10 +9,11 @@
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { Directory } from "../../../oncall/directory-types";
 import type { PersonalRules } from "../../../oncall/stored-directory";
+import type { PersonalRulesRepository } from "../../../ports";
 import { keys } from "../keys";
 import type { DirectoryStore } from "./store";
 
-export class PersonalRulesStore {
+export class PersonalRulesStore implements PersonalRulesRepository {
   constructor(private readonly directory: Pick<DirectoryStore, "read" | "putBeside">) {}
 
   /** People's own rules and their item's version (0: none stored yet), with the directory as applied. */

@@ -18,6 +18,7 @@ import {
   type StoredDirectory,
   withPersonalRules,
 } from "../../../oncall/stored-directory";
+import type { DirectoryRepository } from "../../../ports";
 import { timelineItem } from "../incident/incident-store";
 import { keys } from "../keys";
 
@@ -35,7 +36,7 @@ export const MAX_DIRECTORY_BYTES = 380_000;
  * `parseDirectoryYaml` already validated (a ValidationError there means nothing is written);
  * `applyDirectoryYaml` (oncall/directory-yaml.ts) does both. SDK exceptions are translated here.
  */
-export class DirectoryStore {
+export class DirectoryStore implements DirectoryRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

@@ -10,10 +10,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { ConcurrentChangeError } from "../../../incident/errors";
-import type { Actor, Incident } from "../../../incident/model";
 import type { TimelineEntry } from "../../../incident/timeline";
-import type { DeliveryError } from "../../../paging/channels";
 import type { DueEscalation, EscalationRecord, EscalationSummary, StoredPage } from "../../../paging/records";
+import type { EscalationChange, PageOutcome, PageRepository } from "../../../ports";
 import { incidentItem, timelineItem } from "../incident/incident-store";
 import { batchGetItems, pickFields, queryPartition } from "../items";
 import { DUE_PARTITION, dueSortKey, keys } from "../keys";
@@ -41,7 +40,7 @@ import {
  *   SMSIN#<inboundMessageId>      an SMS reply that was acted on (TTL a week later)
  */
 
-export class PageStore {
+export class PageStore implements PageRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
@@ -155,15 +154,7 @@ export class PageStore {
    * A step with more pages than one transaction holds (100 items) writes the rest in follow-up
    * transactions after the escalation is committed.
    */
-  async saveEscalation(change: {
-    expectedVersion: number | undefined;
-    escalation: EscalationRecord;
-    newPages?: StoredPage[];
-    acknowledgePages?: { pageId: string; at: string; by: Actor }[];
-    entries?: TimelineEntry[];
-    /** The incident changed with this step (the initial roles), conditioned on `before.version`. */
-    incident?: { before: Incident; after: Incident };
-  }): Promise<void> {
+  async saveEscalation(change: EscalationChange): Promise<void> {
     const escalation = withPaged(change.escalation, change.newPages ?? []);
     const first: TransactItem[] = [
       {
@@ -257,9 +248,7 @@ export class PageStore {
   async recordOutcome(
     incidentId: string,
     pageId: string,
-    outcome:
-      | { delivery: "delivered"; at: string; attempts: number; providerId: string }
-      | { delivery: "failed"; at: string; attempts: number; error: DeliveryError },
+    outcome: PageOutcome,
     entries: TimelineEntry[],
   ): Promise<boolean> {
     const values: Record<string, unknown> = {

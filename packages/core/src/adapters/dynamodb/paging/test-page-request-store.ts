@@ -7,8 +7,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { FirebreakError } from "@firebreak/core/shared/errors";
-import type { TimelineEntry } from "../../../incident/timeline";
-import type { TestPageRecord, TestPageSend } from "../../../paging/test-page-records";
+import type { TestPageRequest, TestPageRequestRepository } from "../../../ports";
 import { timelineItem } from "../incident/incident-store";
 import { keys } from "../keys";
 import { TEST_PAGE_RETENTION_SECONDS, TestPageStore } from "./test-page-store";
@@ -24,19 +23,13 @@ export class TestPageRateLimitedError extends FirebreakError {
   }
 }
 
-export class TestPageRequestStore extends TestPageStore {
+export class TestPageRequestStore extends TestPageStore implements TestPageRequestRepository {
   /**
    * Writes the record, its sends (each `pending`, or already `failed` when the person has no
    * address for it), its entry and each person's rate-limit item in one transaction. A person
    * sent a test page after `rateCutoff` fails it: a TestPageRateLimitedError naming them.
    */
-  async create(input: {
-    record: TestPageRecord;
-    sends: TestPageSend[];
-    entry: TimelineEntry;
-    rateCutoff: string;
-    retryAfterSeconds: number;
-  }): Promise<void> {
+  async create(input: TestPageRequest): Promise<void> {
     const { record, sends, entry, rateCutoff } = input;
     const expiresAt = Math.floor(Date.parse(record.requestedAt) / 1000) + TEST_PAGE_RETENTION_SECONDS;
     const rates = record.people.map((p) => ({

@@ -13,17 +13,18 @@
  * Ack function, which only send and acknowledge, do not carry it.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { TestAckVia, TestPageRecord, TestPageSend } from "../../../paging/test-page-records";
+import type {
+  TestAckVia,
+  TestPageRecord,
+  TestPageSend,
+  TestSendOutcome,
+} from "../../../paging/test-page-records";
+import type { TestPageRepository } from "../../../ports";
 import { keys } from "../keys";
 
 export const TEST_PAGE_RETENTION_SECONDS = 30 * 24 * 3600;
 
-export type TestSendOutcome =
-  | { status: "delivered"; at: string; attempts: number; providerId: string }
-  | { status: "failed"; at: string; attempts: number; error: { code: string; message: string } }
-  | { status: "skipped"; at: string; error: { code: string; message: string } };
-
-export class TestPageStore {
+export class TestPageStore implements TestPageRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ConcurrentChangeError } from "../../../incident/errors";
 import type { TimelineEntry } from "../../../incident/timeline";
+import type { PostmortemRepository } from "../../../ports";
 import type { Draft } from "../../../postmortem/drafts";
 import type { Postmortem } from "../../../postmortem/types";
 import { timelineItem } from "../incident/incident-store";
@@ -33,7 +34,7 @@ function draftOf(item: Record<string, unknown>): Draft {
   };
 }
 
-export class PostmortemStore {
+export class PostmortemStore implements PostmortemRepository {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
