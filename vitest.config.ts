@@ -9,13 +9,13 @@ const shared = {
   hookTimeout: 120_000,
   pool: "forks" as const,
   // Every fast-check property runs with a known seed (FIREBREAK_FC_SEED overrides it).
-  setupFiles: ["packages/core/test/support/fast-check-seed.ts"],
+  setupFiles: ["packages/testkit/src/fast-check-seed.ts"],
 };
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" };
 
 /**
  * The suites whose outcome depends on who is on call at the clock's time: the local runtime pages
- * the demo directory at its injected clock (packages/core/test/support/clock.ts: FIREBREAK_TEST_NOW,
+ * the demo directory at its injected clock (packages/testkit/src/clock.ts: FIREBREAK_TEST_NOW,
  * else a fixed default). The `unit` project runs them at the default instant; each `schedule@…`
  * project runs only these, pinned to one more instant. (The demo's week-by-week coverage is checked
  * without a runtime in packages/core/src/oncall/demo-coverage.test.ts.)
@@ -41,7 +41,7 @@ export default defineConfig({
     // Chromium or the local runtime's timers, not on its own CPU.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // The root project's global setup runs once for every project: one DynamoDB Local for the run.
-    globalSetup: ["packages/local/test/global-setup.ts"],
+    globalSetup: ["packages/testkit/src/global-setup.ts"],
     projects: [
       {
         test: {

@@ -1,4 +1,4 @@
-// What packages/local/test/global-setup.ts provides to every test file (declared there for the
+// What packages/testkit/src/global-setup.ts provides to every test file (declared there for the
 // workspaces' tsconfig; tsconfig.infra.json type-checks infra/ on its own).
 import "vitest";
 

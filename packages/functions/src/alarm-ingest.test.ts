@@ -1,9 +1,9 @@
 import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
 import { MemoryDeadLetterSink } from "@firebreak/core/alarm/dead-letter";
 import { RetryableBatchError } from "@firebreak/core/alarm/process";
+import { createTestTable, FaultyHandler, storeFor } from "@firebreak/testkit/dynamo";
+import { fixture, fixtureNames } from "@firebreak/testkit/fixtures";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, FaultyHandler, storeFor } from "../../core/test/support/dynamo";
-import { fixture, fixtureNames } from "../../core/test/support/fixtures";
 import { lambdaContext } from "../../local/src/apigw";
 import { createAlarmIngestHandler } from "./alarm-ingest";
 

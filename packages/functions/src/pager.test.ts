@@ -17,11 +17,11 @@ import { createSlackClient, SlackChannel } from "@firebreak/core/paging/slack-ch
 import { testSendId } from "@firebreak/core/paging/test-page-ids";
 import { requestTestPage } from "@firebreak/core/paging/test-pages";
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { allHighUrgency } from "@firebreak/testkit/directory";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { busEvent, transition } from "@firebreak/testkit/factories";
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { allHighUrgency } from "../../core/test/support/directory";
-import { createTestTable, storeFor } from "../../core/test/support/dynamo";
-import { busEvent, transition } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
 import { type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { type FakeSns, startFakeSns } from "../../local/src/fake-sns";

@@ -6,10 +6,10 @@ import { changeStatus, declareIncident } from "@firebreak/core/incident/actions"
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { type FakeS3, startFakeS3 } from "@firebreak/local/fake-s3";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { busEvent } from "@firebreak/testkit/factories";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../core/test/support/dynamo";
-import { busEvent } from "../../core/test/support/factories";
 import { lambdaContext } from "../../local/src/apigw";
 import { createPostmortemExportHandler } from "./postmortem-export";
 

@@ -7,9 +7,9 @@ import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/st
 import type { Incident } from "@firebreak/core/incident/model";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { lambdaContext } from "../../local/src/apigw";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../local/src/fake-slack";
 import { createSlackHandler } from "./slack";

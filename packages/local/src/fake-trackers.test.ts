@@ -14,8 +14,8 @@ import type { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/i
 import { declareIncident } from "@firebreak/core/incident/actions";
 import type { Actor, Incident } from "@firebreak/core/incident/model";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../core/test/support/dynamo";
 import { type FakeTrackers, startFakeTrackers } from "./fake-trackers";
 
 const DIRECTORY = parseDirectoryYaml(

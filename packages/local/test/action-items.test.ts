@@ -7,8 +7,8 @@
  */
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { testClock } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClock } from "../../core/test/support/clock";
 import { type FakeTrackers, startFakeTrackers } from "../src/fake-trackers";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, slashCommand, startTestRuntime, whenDefined } from "./support/runtime";

@@ -6,8 +6,8 @@
  * core/paging/messages.test.ts.)
  */
 import { readFileSync } from "node:fs";
+import { fixturePath } from "@firebreak/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fixturePath } from "../../core/test/support/fixtures";
 import type { LocalRuntime } from "../src/runtime";
 import { startTestRuntime } from "./support/runtime";
 

@@ -7,10 +7,10 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import { connect, type Socket } from "node:net";
+import { testInstant } from "@firebreak/testkit/clock";
+import { fixture } from "@firebreak/testkit/fixtures";
 import { change as pagerDutyChange } from "@pagerduty/pdjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testInstant } from "../../core/test/support/clock";
-import { fixture } from "../../core/test/support/fixtures";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";

@@ -8,8 +8,8 @@
 
 import { eventFromEntry } from "@firebreak/core/events/publisher";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
+import { verifiedRecords } from "@firebreak/testkit/directory";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { verifiedRecords } from "../../core/test/support/directory";
 import type { LocalRuntime } from "../src/runtime";
 import { startTestRuntime } from "./support/runtime";
 

@@ -17,8 +17,8 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { testClock } from "@firebreak/testkit/clock";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { testClock } from "../../core/test/support/clock";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 import { checkoutAlarm } from "./support/alarm";
 

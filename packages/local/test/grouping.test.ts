@@ -3,8 +3,9 @@
  * alarms on one service make one incident with two alarms, its IC hears of the second once, and it
  * is all clear only when both are OK; alarms delivered concurrently and redelivered still make one.
  */
+
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { sendAlarmEvent, startTestRuntime } from "./support/runtime";

@@ -6,8 +6,8 @@
  * open one incident; a wrong key is refused.
  */
 import { randomUUID } from "node:crypto";
+import { testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { testInstant } from "../../core/test/support/clock";
 import { buildCli } from "../src/cli";
 import { showDirectory } from "../src/directory-cli";
 import type { LocalRuntime } from "../src/runtime";

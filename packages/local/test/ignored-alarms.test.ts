@@ -8,9 +8,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testClock } from "@firebreak/testkit/clock";
+import { fixturePath } from "@firebreak/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { testClock } from "../../core/test/support/clock";
-import { fixturePath } from "../../core/test/support/fixtures";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";

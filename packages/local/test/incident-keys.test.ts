@@ -2,8 +2,9 @@
  * INC-<n> addresses an incident everywhere an id does: every message people see names it so.
  * Through the local runtime's HTTP API: the incident, its pages, an action and the postmortem.
  */
+
+import { testClock } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClock } from "../../core/test/support/clock";
 import type { LocalRuntime } from "../src/runtime";
 import { checkoutAlarm } from "./support/alarm";
 import { startTestRuntime } from "./support/runtime";

@@ -9,9 +9,9 @@
  */
 import { Agent as HttpsAgent } from "node:https";
 import { connect, type Socket } from "node:net";
+import { fixture } from "@firebreak/testkit/fixtures";
 import { event as pagerDutyEvent } from "@pagerduty/pdjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fixture } from "../../core/test/support/fixtures";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";
 import { alertmanagerInstalled, type RunningAlertmanager, startAlertmanager } from "./support/alertmanager";

@@ -5,8 +5,9 @@
  * still in ALARM, which pages as usual, and only records the one that recovered. The CLI schedules,
  * lists, shows and cancels through the same API; bad input is a 4xx naming the field.
  */
+
+import { testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";

@@ -4,8 +4,9 @@
  * resolution on the bus), its alarm's next transition lands on the survivor, it gets no postmortem
  * of its own, and the survivor's detail shows its timeline. Related incidents link both ways.
  */
+
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";

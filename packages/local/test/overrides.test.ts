@@ -6,8 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { applyDirectoryFile, showDirectory } from "../src/directory-cli";
 import type { LocalRuntime } from "../src/runtime";

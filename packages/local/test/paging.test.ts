@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { whoIsOnCall } from "@firebreak/core/oncall/who";
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 import { whenDefined } from "./support/runtime";

@@ -4,8 +4,9 @@
  * channel and one postmortem, and pages its on-call once, whatever order the six transitions
  * arrive in.
  */
+
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { sendAlarmEvent, startTestRuntime } from "./support/runtime";

@@ -4,8 +4,9 @@
  * channels (the pager consumes incident.responder_requested from the bus); `GET /api/oncall` gives
  * the pickers their hints; bad requests are 4xx naming the field.
  */
+
+import { testClock, testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testClock, testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";

@@ -1,5 +1,5 @@
+import { fixture } from "@firebreak/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { fixture } from "../../core/test/support/fixtures";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";

@@ -7,8 +7,8 @@
  */
 import { generateKeyPairSync, sign } from "node:crypto";
 import { readSnsMessage, type SnsHttpMessage, stringToSign } from "@firebreak/core/integrations/sns";
+import { fixture } from "@firebreak/testkit/fixtures";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fixture } from "../../core/test/support/fixtures";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, startTestRuntime } from "./support/runtime";

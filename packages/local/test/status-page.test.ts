@@ -5,8 +5,9 @@
  * nor the Atom feed carries the title, the alarm name, a person, an internal id or the non-public
  * update; bad query input is a 400.
  */
+
+import { testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { apiCaller, sendAlarmEvent, startTestRuntime } from "./support/runtime";

@@ -19,8 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Clock } from "@firebreak/core/shared/clock";
+import { testClock } from "@firebreak/testkit/clock";
 import { afterAll, describe, expect, inject, it, vi } from "vitest";
-import { testClock } from "../../core/test/support/clock";
 import { auditPaging, pagingStorm, sendStorm, smsPagesFor, storedIncidents } from "../bench/storm-paging";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
 

@@ -7,8 +7,8 @@
  * paging went.
  */
 import { sweepEscalations } from "@firebreak/core/paging/service";
+import { testInstant } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { testInstant } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { buildCli } from "../src/cli";
 import type { LocalRuntime } from "../src/runtime";

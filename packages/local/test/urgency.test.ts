@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { assignInitialRoles } from "@firebreak/core/oncall/who";
+import { pinnedClock } from "@firebreak/testkit/clock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { pinnedClock } from "../../core/test/support/clock";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import type { LocalRuntime } from "../src/runtime";
 import { slashCommand, startTestRuntime } from "./support/runtime";

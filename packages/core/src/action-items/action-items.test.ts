@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { ActionItemStore } from "../adapters/dynamodb/action-items/store";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { declareIncident } from "../incident/actions";

@@ -1,6 +1,6 @@
+import { fixture } from "@firebreak/testkit/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../test/support/fixtures";
 import { SEVERITIES } from "../incident/model";
 import {
   classifyAlarm,

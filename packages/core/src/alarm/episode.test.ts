@@ -1,6 +1,6 @@
+import { transition as makeTransition } from "@firebreak/testkit/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { transition as makeTransition } from "../../test/support/factories";
 import {
   DEFAULT_EPISODE_CONFIG,
   densestWindow,

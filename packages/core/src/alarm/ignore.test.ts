@@ -1,7 +1,7 @@
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { transition } from "@firebreak/testkit/factories";
+import { fixture } from "@firebreak/testkit/fixtures";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { transition } from "../../test/support/factories";
-import { fixture } from "../../test/support/fixtures";
 import { IgnoredAlarmStore } from "../adapters/dynamodb/alarm/ignored-store";
 import { createDocumentClient } from "../adapters/dynamodb/client";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";

@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { ValidationError } from "@firebreak/core/shared/errors";
-import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
 import {
   createTestTable,
   FaultyHandler,
   recordCommands,
   storeFor,
   updateItem,
-} from "../../test/support/dynamo";
-import { alarmArn, at, T0, transition } from "../../test/support/factories";
+} from "@firebreak/testkit/dynamo";
+import { alarmArn, at, T0, transition } from "@firebreak/testkit/factories";
+import fc from "fast-check";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { changeStatus } from "../incident/actions";
 import { StorageLimitError } from "../incident/errors";

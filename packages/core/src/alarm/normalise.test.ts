@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { FIXTURES, fixture, fixtureNames, fixturePath, REPO_ROOT } from "@firebreak/testkit/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FIXTURES, fixture, fixtureNames, fixturePath, REPO_ROOT } from "../../test/support/fixtures";
 import {
   normaliseAlarmEvent,
   normaliseSnsNotification,

@@ -1,5 +1,5 @@
+import { fixture } from "@firebreak/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../test/support/fixtures";
 import { classifyAlarm } from "./classify";
 import { normaliseAlarmEvent } from "./normalise";
 import { TAG_LIMITS, tagNamesFromEnv, tagsFrom, tagValue } from "./tags";

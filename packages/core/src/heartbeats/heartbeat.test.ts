@@ -1,7 +1,7 @@
 import type { ValidationError } from "@firebreak/core/shared/errors";
 import { validate } from "@firebreak/core/shared/validate";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { HeartbeatStore } from "../adapters/dynamodb/heartbeats/store";
 import { createHeartbeat, pingHeartbeat, sweepHeartbeats } from "./actions";
 import {

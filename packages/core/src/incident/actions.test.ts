@@ -1,8 +1,8 @@
 import { runAs } from "@firebreak/core/shared/actor";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { transition as alarmTransition } from "@firebreak/testkit/factories";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { transition as alarmTransition } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ingestAlarmTransition } from "../alarm/ingest";
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";
 import { assignRole, declareIncident, postUpdate } from "./actions";

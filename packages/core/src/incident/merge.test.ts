@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor, updateItem } from "@firebreak/testkit/dynamo";
+import { transition as alarmTransition, at } from "@firebreak/testkit/factories";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor, updateItem } from "../../test/support/dynamo";
-import { transition as alarmTransition, at } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { incidentAlarms } from "../alarm/grouping";
 import { ingestAlarmTransition } from "../alarm/ingest";

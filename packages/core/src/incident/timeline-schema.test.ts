@@ -4,8 +4,8 @@
  */
 
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { eventFromStreamRecord } from "../adapters/dynamodb/events/outbox";
 import { streamRecord } from "../adapters/dynamodb/events/testing";
 import { type IncidentStore, timelineItem } from "../adapters/dynamodb/incident/incident-store";

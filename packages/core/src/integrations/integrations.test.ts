@@ -1,7 +1,7 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { fixture } from "@firebreak/testkit/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../test/support/fixtures";
 import { classifyAlarm } from "../alarm/classify";
 import { alarmContextOf, sourceLinkOf } from "../alarm/context";
 import { DEFAULT_EPISODE_CONFIG, resolvesOnOk } from "../alarm/episode";

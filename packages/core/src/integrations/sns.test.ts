@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { fixture } from "@firebreak/testkit/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../test/support/fixtures";
 import { normaliseSnsRecord } from "../alarm/normalise";
 import {
   asLambdaRecord,

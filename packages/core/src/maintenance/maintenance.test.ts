@@ -1,8 +1,8 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { alarmArn, at, T0, transition } from "@firebreak/testkit/factories";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { alarmArn, at, T0, transition } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { MaintenanceStore } from "../adapters/dynamodb/maintenance/store";
 import { MemoryDeadLetterSink } from "../alarm/dead-letter";

@@ -1,5 +1,5 @@
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
 import { DynamoBudgetState } from "../adapters/dynamodb/metrics/budget-store";
 import type { TimelineEntry } from "../incident/timeline";
 import { parseDirectoryYaml } from "../oncall/directory-yaml";

@@ -1,7 +1,7 @@
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { transition } from "@firebreak/testkit/factories";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { transition } from "../../test/support/factories";
 import { IgnoredAlarmStore } from "../adapters/dynamodb/alarm/ignored-store";
 import { createDocumentClient } from "../adapters/dynamodb/client";
 import { ingestAlarmTransition } from "../alarm/ingest";

@@ -3,9 +3,10 @@
  * verified for, the clock and the tries; the code is the request's and the address's, and only
  * its hash is compared.
  */
+
+import { fastCheckSeed } from "@firebreak/testkit/fast-check-seed";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fastCheckSeed } from "../../test/support/fast-check-seed";
 import {
   awaitingCode,
   type ContactRecords,

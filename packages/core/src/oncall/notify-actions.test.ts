@@ -5,8 +5,8 @@
  * each change writes its `oncall.notify_rules_changed` entry.
  */
 import { readFileSync } from "node:fs";
+import { createTestTable, partitionItems, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
 import { PersonalRulesStore } from "../adapters/dynamodb/oncall/notify-store";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { parseDirectoryYaml } from "./directory-yaml";

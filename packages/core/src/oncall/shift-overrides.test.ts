@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { createTestTable, partitionItems, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { Directory } from "./directory-types";
 import { parseDirectoryYaml } from "./directory-yaml";

@@ -6,8 +6,8 @@
  * reason; concurrent requests by different people all land.
  */
 import { readFileSync } from "node:fs";
+import { createTestTable, partitionItems, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, partitionItems, storeFor } from "../../test/support/dynamo";
 import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import type { DeliveryResult, OutgoingPage, PageChannel } from "../paging/channels";

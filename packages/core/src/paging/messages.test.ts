@@ -1,6 +1,6 @@
+import { fixture } from "@firebreak/testkit/fixtures";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../test/support/fixtures";
 import { alarmRefOf } from "../alarm/context";
 import { normaliseAlarmEvent } from "../alarm/normalise";
 import type { Incident } from "../incident/model";

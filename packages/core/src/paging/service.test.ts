@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { type FakeSlack, startFakeSlack } from "@firebreak/local/fake-slack";
 import { type FakeSns, startFakeSns } from "@firebreak/local/fake-sns";
+import { allHighUrgency } from "@firebreak/testkit/directory";
+import { createTestTable, recordCommands, storeFor } from "@firebreak/testkit/dynamo";
+import { transition as alarmTransition } from "@firebreak/testkit/factories";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { allHighUrgency } from "../../test/support/directory";
-import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
-import { transition as alarmTransition } from "../../test/support/factories";
 import { createSnsClient, SnsChannel } from "../adapters/aws/sns-channel";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { ContactStore } from "../adapters/dynamodb/oncall/contact-store";

@@ -1,6 +1,6 @@
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { fixture, fixtureText } from "@firebreak/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixture, fixtureText } from "../../test/support/fixtures";
 import { interpretReply, normalisePhone, readInboundSms } from "./sms-reply";
 
 describe("readInboundSms (End User Messaging two-way SMS)", () => {

@@ -4,8 +4,9 @@
  * `page.test_requested` entry written together in the test page's own partition (no incident, no
  * incident number), and acknowledgement by link: once, and never by a forged or foreign link.
  */
+
+import { createTestTable, getItem, partitionItems, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, getItem, partitionItems, storeFor } from "../../test/support/dynamo";
 import { keys } from "../adapters/dynamodb/keys";
 import { DirectoryStore } from "../adapters/dynamodb/oncall/store";
 import { TestPageRequestStore } from "../adapters/dynamodb/paging/test-page-request-store";

@@ -3,9 +3,9 @@
  * with bounded reads. Pinned instants: the alarm's state time is T0.
  */
 import type { Clock } from "@firebreak/core/shared/clock";
+import { createTestTable, recordCommands, storeFor } from "@firebreak/testkit/dynamo";
+import { transition } from "@firebreak/testkit/factories";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, recordCommands, storeFor } from "../../test/support/dynamo";
-import { transition } from "../../test/support/factories";
 import { ChangeStore } from "../adapters/dynamodb/changes/store";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";

@@ -1,8 +1,8 @@
 import type { Clock } from "@firebreak/core/shared/clock";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { transition } from "@firebreak/testkit/factories";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../test/support/dynamo";
-import { transition } from "../../test/support/factories";
 import type { IncidentStore } from "../adapters/dynamodb/incident/incident-store";
 import { PostmortemStore } from "../adapters/dynamodb/postmortem/store";
 import { ingestAlarmTransition } from "../alarm/ingest";

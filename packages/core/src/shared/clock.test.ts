@@ -1,5 +1,5 @@
+import { DEFAULT_TEST_INSTANT, testInstant } from "@firebreak/testkit/clock";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TEST_INSTANT, testInstant } from "../../test/support/clock";
 import { pinnedClock } from "./clock";
 
 describe("pinnedClock", () => {

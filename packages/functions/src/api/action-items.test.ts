@@ -4,8 +4,8 @@ import { DirectoryStore } from "@firebreak/core/adapters/dynamodb/oncall/store";
 import { PostmortemStore } from "@firebreak/core/adapters/dynamodb/postmortem/store";
 import { applyDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { type ApiDeps, createApiApp } from "./app";
 
 /**

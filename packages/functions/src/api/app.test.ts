@@ -15,10 +15,10 @@ import {
   type PagingReplyDeps,
 } from "@firebreak/core/paging/service";
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
+import { pinnedClock, testClock } from "@firebreak/testkit/clock";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { pinnedClock, testClock } from "../../../core/test/support/clock";
-import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { createApiHandler } from "../api";
 import { type ApiDeps, createApiApp, MAX_API_BODY_BYTES } from "./app";
 import { ROUTES } from "./openapi";
@@ -90,7 +90,7 @@ beforeAll(async () => {
     channels: {},
     ackKey: { id: "t1", secret: "contract-ack-secret-0123456789-abcdefghijkl" },
     ackBaseUrl: "http://127.0.0.1/ack",
-    // Who paging finds on call depends on the date: pinned (see core/test/support/clock.ts).
+    // Who paging finds on call depends on the date: pinned (see packages/testkit/src/clock.ts).
     clock: testClock(),
   };
 

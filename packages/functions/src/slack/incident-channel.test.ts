@@ -5,8 +5,8 @@ import type { Incident } from "@firebreak/core/incident/model";
 import { createSlackClient } from "@firebreak/core/paging/slack-channel";
 import { runAs } from "@firebreak/core/shared/actor";
 import { newId } from "@firebreak/core/shared/ids";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../../core/test/support/dynamo";
 import { FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "../../../local/src/fake-slack";
 import { CHANNEL_NAME_PATTERN } from "./channel-name";
 import {

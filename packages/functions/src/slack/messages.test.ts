@@ -1,8 +1,8 @@
 import { alarmRefOf } from "@firebreak/core/alarm/context";
 import { normaliseAlarmEvent } from "@firebreak/core/alarm/normalise";
 import type { Incident } from "@firebreak/core/incident/model";
+import { fixture } from "@firebreak/testkit/fixtures";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../../core/test/support/fixtures";
 import { incidentMessage, postmortemSummary, postmortemUrl, relationLines, statusReport } from "./messages";
 
 function alarmIncident(file: string): Incident {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { fixtureText } from "@firebreak/testkit/fixtures";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { fixtureText } from "../../../core/test/support/fixtures";
 import { slackSignature } from "./verify";
 
 /**

@@ -1,8 +1,8 @@
 import type { BusEvent } from "@firebreak/core/events/dispatcher";
 import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 import { ValidationError } from "@firebreak/core/shared/errors";
+import { busEvent } from "@firebreak/testkit/factories";
 import { describe, expect, it } from "vitest";
-import { busEvent } from "../../../core/test/support/factories";
 import { lambdaContext } from "../../../local/src/apigw";
 import { defineConsumer, parseConsumed } from "./consumer";
 

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, sign } from "node:crypto";
 import { readSnsMessage, type SnsHttpMessage, stringToSign } from "@firebreak/core/integrations/sns";
-import { fixture } from "../../../core/test/support/fixtures";
+import { fixture } from "@firebreak/testkit/fixtures";
 
 const ENVELOPE = "sms/two-way-sms-notification.body.json";
 

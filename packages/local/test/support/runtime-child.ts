@@ -7,7 +7,7 @@
  * who is on call never depends on today's date.
  */
 import type { Log } from "@firebreak/core/shared/log";
-import { testClock } from "../../../core/test/support/clock";
+import { testClock } from "@firebreak/testkit/clock";
 import { startLocalRuntime } from "../../src/runtime";
 
 const [dataDir, tableName, dynamoEndpoint] = process.argv.slice(2);

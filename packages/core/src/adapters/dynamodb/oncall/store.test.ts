@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../../../test/support/dynamo";
 import type { Directory } from "../../../oncall/directory-types";
 import { applyDirectoryYaml, parseDirectoryYaml } from "../../../oncall/directory-yaml";
 import { DirectoryStore, MAX_DIRECTORY_BYTES } from "./store";

@@ -1,8 +1,8 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestTable, storeFor } from "../../../../test/support/dynamo";
 import type { TimelineEntry } from "../../../incident/timeline";
 import { EscalationExistsError, type EscalationRecord, type StoredPage } from "../../../paging/records";
 import type { IncidentStore } from "../incident/incident-store";

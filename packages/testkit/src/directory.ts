@@ -1,7 +1,7 @@
-import { SEVERITIES } from "../../src/incident/model";
-import { addressOf, type ContactRecords } from "../../src/oncall/contact-methods";
-import type { Directory, Person } from "../../src/oncall/directory-types";
-import { CONTACT_METHODS } from "../../src/oncall/notify-rules";
+import { SEVERITIES } from "@firebreak/core/incident/model";
+import { addressOf, type ContactRecords } from "@firebreak/core/oncall/contact-methods";
+import type { Directory, Person } from "@firebreak/core/oncall/directory-types";
+import { CONTACT_METHODS } from "@firebreak/core/oncall/notify-rules";
 
 /**
  * The directory with every escalation policy paging every severity as HIGH urgency (every channel

@@ -9,13 +9,13 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@firebreak/core/adapters/dynamodb/client";
+import { IncidentStore } from "@firebreak/core/adapters/dynamodb/incident/incident-store";
+import { createTableInput } from "@firebreak/core/adapters/dynamodb/table";
 import type { HttpRequest } from "@smithy/core/protocols";
 import { HttpResponse } from "@smithy/core/protocols";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { inject } from "vitest";
-import { createDocumentClient } from "../../src/adapters/dynamodb/client";
-import { IncidentStore } from "../../src/adapters/dynamodb/incident/incident-store";
-import { createTableInput } from "../../src/adapters/dynamodb/table";
 
 let counter = 0;
 

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The repository root (this file is `packages/core/test/support/fixtures.ts`). */
-export const REPO_ROOT = path.resolve(here, "../../../..");
+/** The repository root (this file is `packages/testkit/src/fixtures.ts`). */
+export const REPO_ROOT = path.resolve(here, "../../..");
 
 /**
  * `<repo root>/fixtures`: the project's real-format payloads, one folder per sender (see its

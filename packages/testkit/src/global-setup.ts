@@ -1,5 +1,5 @@
+import { startDynamoLocal } from "@firebreak/local/dynamo-local";
 import type { TestProject } from "vitest/node";
-import { startDynamoLocal } from "../src/dynamo-local";
 
 /** One in-memory DynamoDB Local for the whole test run; each test file makes its own table. */
 export default async function setup(project: TestProject) {

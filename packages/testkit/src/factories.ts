@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { AlarmState, AlarmTransition } from "../../src/alarm/transition";
-import type { BusEvent } from "../../src/events/dispatcher";
-import { eventFromEntry } from "../../src/events/publisher";
-import type { TimelineEntry } from "../../src/incident/timeline";
+import type { AlarmState, AlarmTransition } from "@firebreak/core/alarm/transition";
+import type { BusEvent } from "@firebreak/core/events/dispatcher";
+import { eventFromEntry } from "@firebreak/core/events/publisher";
+import type { TimelineEntry } from "@firebreak/core/incident/timeline";
 
 /** A base instant; `at(s)` is `s` seconds after it, as an alarm state timestamp. */
 export const T0 = Date.parse("2026-03-14T09:42:13.274Z");

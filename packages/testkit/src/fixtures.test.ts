@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { fixture, fixtureNames, fixtureText } from "./support/fixtures";
+import { fixture, fixtureNames, fixtureText } from "./fixtures";
 
 /**
  * The fixtures agree with each other and with the documented formats: derived files (decoded

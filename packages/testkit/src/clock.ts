@@ -4,7 +4,7 @@
  * `testInstant()` is FIREBREAK_TEST_NOW when set (the vitest `schedule@…` projects set it, one
  * project per instant: see vitest.config.ts), else a fixed default. Never today's date.
  */
-import { type Clock, pinnedClock } from "../../src/shared/clock";
+import { type Clock, pinnedClock } from "@firebreak/core/shared/clock";
 
 export { pinnedClock };
 
