@@ -4,6 +4,7 @@
  */
 
 import type { Clock } from "@firebreak/core/shared/clock";
+import type { BackoffOptions } from "@firebreak/core/shared/retry";
 import type { MaintenanceWindow } from "../maintenance/window";
 import type { Directory } from "../oncall/directory-types";
 import type { IncidentRepository, MaintenanceRepository } from "../ports";
@@ -27,6 +28,9 @@ export interface IngestConfig extends EpisodeConfig {
   /** Which alarms open no incident (ignore.ts): FIREBREAK_IGNORE_AUTOSCALING. */
   ignore: IgnoreSettings;
 }
+
+/** Between attempts of an ingest that lost a race to a concurrent one: 10 ms doubling, ≤ 200 ms. */
+export const INGEST_RACE_BACKOFF: BackoffOptions = { baseMs: 10, maxMs: 200 };
 
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   ...DEFAULT_EPISODE_CONFIG,

@@ -2,7 +2,7 @@ import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { formatDuration } from "@firebreak/core/shared/duration";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
-import { type BackoffOptions, retry } from "@firebreak/core/shared/retry";
+import { retry } from "@firebreak/core/shared/retry";
 import { ConcurrentChangeError, DuplicateDeliveryError } from "../incident/errors";
 import { type Actor, DEFAULT_SERVICE, type Incident, reopen } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
@@ -27,6 +27,7 @@ import {
 } from "./ingest-parts";
 import {
   DEFAULT_INGEST_CONFIG,
+  INGEST_RACE_BACKOFF,
   type IngestConfig,
   type IngestDeps,
   type IngestOptions,
@@ -43,9 +44,6 @@ import {
 import type { AlarmTransition } from "./transition";
 
 export * from "./ingest-types";
-
-/** Between attempts of an ingest that lost a race to a concurrent one: 10 ms doubling, ≤ 200 ms. */
-const INGEST_RACE_BACKOFF: BackoffOptions = { baseMs: 10, maxMs: 200 };
 
 /** What the ingest knows about the alarm before reading it: rules, group, subject, windows. */
 interface AlarmScope {
