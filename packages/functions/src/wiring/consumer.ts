@@ -65,11 +65,14 @@ export function parseConsumed<K extends EventKind>(kind: K, event: BusEvent): Co
   return { kind, id: detail.id, incidentId, data: data.data as EventData<K>, raw: event };
 }
 
+/** The consumer's service name in its logs: `PostmortemExport` → `postmortem-export`. */
+const serviceName = (name: string) => name.replace(/(?<=[a-z])(?=[A-Z])/g, "-").toLowerCase();
+
 /** The Lambda handler of the consumer `name`: each event parsed, then routed by its kind. */
 export function defineConsumer<N extends BusConsumerName, R>(
   name: N,
   routes: (logger: Logger) => ConsumerRoutes<N, R>,
-  logger: Logger = createLogger(name),
+  logger: Logger = createLogger(serviceName(name)),
 ) {
   const kinds: readonly string[] = BUS_CONSUMERS[name].pattern["detail-type"];
   const { otherwise, ...own } = routes(logger) as Record<string, Route<R> | undefined>;
