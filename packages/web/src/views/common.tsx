@@ -199,3 +199,27 @@ export function NoteField(props: {
     </>
   );
 }
+
+/** A select of plain choices (each its own label), after an optional empty one (e.g. "All"). */
+export function Choices(props: {
+  id?: string;
+  value: string;
+  choices: readonly string[];
+  empty?: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select
+      {...(props.id ? { id: props.id } : {})}
+      value={props.value}
+      onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+    >
+      {props.empty === undefined ? null : <option value="">{props.empty}</option>}
+      {props.choices.map((choice) => (
+        <option key={choice} value={choice}>
+          {choice}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,6 +1,7 @@
 /** The incident detail page's small forms: changing the severity, and posting a status update. */
 import { useState } from "preact/hooks";
 import { useDraft } from "../draft";
+import { Choices } from "./common";
 
 const SEVERITY_CHOICES = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"] as const;
 
@@ -29,17 +30,7 @@ export function SeverityForm(props: {
       }}
     >
       <label for="severity-choice">Severity</label>
-      <select
-        id="severity-choice"
-        value={severity}
-        onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}
-      >
-        {SEVERITY_CHOICES.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
+      <Choices id="severity-choice" value={severity} choices={SEVERITY_CHOICES} onChange={setSeverity} />
       <label for="severity-reason" class="visually-hidden">
         Reason {lowering ? "(required when lowering)" : "(optional)"}
       </label>

@@ -1,6 +1,7 @@
 /** The incident list's filters: read from and written to the address, and the form that sets them. */
 import type { Filters } from "../format";
 import { SEVERITIES } from "../types";
+import { Choices } from "./common";
 
 const EMPTY: Filters = { severity: "", status: "", service: "", text: "" };
 
@@ -46,17 +47,12 @@ export function FiltersForm({
     <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
       <label>
         Severity
-        <select
+        <Choices
           value={filters.severity}
-          onChange={(e) => update({ severity: (e.target as HTMLSelectElement).value })}
-        >
-          <option value="">All</option>
-          {SEVERITIES.map((s) => (
-            <option value={s} key={s}>
-              {s}
-            </option>
-          ))}
-        </select>
+          choices={SEVERITIES}
+          empty="All"
+          onChange={(value) => update({ severity: value })}
+        />
       </label>
       <label>
         Status
@@ -73,17 +69,12 @@ export function FiltersForm({
       </label>
       <label>
         Service
-        <select
+        <Choices
           value={filters.service}
-          onChange={(e) => update({ service: (e.target as HTMLSelectElement).value })}
-        >
-          <option value="">All</option>
-          {services.map((s) => (
-            <option value={s} key={s}>
-              {s}
-            </option>
-          ))}
-        </select>
+          choices={services}
+          empty="All"
+          onChange={(value) => update({ service: value })}
+        />
       </label>
       <label>
         Search

@@ -3,7 +3,7 @@ import { getJson, send } from "../api";
 import { formatTime } from "../format";
 import { Link } from "../router";
 import type { MaintenanceDetail, MaintenanceWindow } from "../types";
-import { ErrorNote, errorNotice, type Notice, NoticeBox } from "./common";
+import { Choices, ErrorNote, errorNotice, type Notice, NoticeBox } from "./common";
 
 const STATE_LABEL: Record<MaintenanceWindow["state"], string> = {
   scheduled: "Scheduled",
@@ -85,17 +85,7 @@ function ScheduleForm({ onScheduled }: { onScheduled: (w: MaintenanceWindow) => 
           onInput={(e) => setStart((e.target as HTMLInputElement).value)}
         />
         <label for="mw-duration">For</label>
-        <select
-          id="mw-duration"
-          value={duration}
-          onChange={(e) => setDuration((e.target as HTMLSelectElement).value)}
-        >
-          {DURATIONS.map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
-        </select>
+        <Choices id="mw-duration" value={duration} choices={DURATIONS} onChange={setDuration} />
         <label for="mw-reason">Reason</label>
         <input
           id="mw-reason"
