@@ -45,15 +45,13 @@ export function FiltersForm({
 }) {
   return (
     <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter incidents">
-      <label>
-        Severity
-        <Choices
-          value={filters.severity}
-          choices={SEVERITIES}
-          empty="All"
-          onChange={(value) => update({ severity: value })}
-        />
-      </label>
+      <FilterChoice
+        label="Severity"
+        field="severity"
+        choices={SEVERITIES}
+        filters={filters}
+        update={update}
+      />
       <label>
         Status
         <select
@@ -67,15 +65,7 @@ export function FiltersForm({
           <option value="resolved">Resolved</option>
         </select>
       </label>
-      <label>
-        Service
-        <Choices
-          value={filters.service}
-          choices={services}
-          empty="All"
-          onChange={(value) => update({ service: value })}
-        />
-      </label>
+      <FilterChoice label="Service" field="service" choices={services} filters={filters} update={update} />
       <label>
         Search
         <input
@@ -102,5 +92,26 @@ export function FiltersForm({
         </button>
       ) : null}
     </form>
+  );
+}
+
+/** A filter chosen from a list, "All" first. */
+function FilterChoice(props: {
+  label: string;
+  field: "severity" | "service";
+  choices: readonly string[];
+  filters: Filters;
+  update: (patch: Partial<Filters>) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <Choices
+        value={props.filters[props.field]}
+        choices={props.choices}
+        empty="All"
+        onChange={(value) => props.update({ [props.field]: value })}
+      />
+    </label>
   );
 }
