@@ -7,6 +7,7 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import { oneLineText, titleSchema } from "../incident/inputs";
@@ -15,7 +16,6 @@ import type { TimelineEntry } from "../incident/timeline";
 import { resolveOwner } from "../oncall/directory-index";
 import type { Directory, Person } from "../oncall/directory-types";
 import type { ActionItemRepository, IncidentRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import type { CreateOutcome } from "./model";
 import { ACTION_ITEM_STATUSES, type ActionItem, type ActionItemStatus, POSTMORTEM_TAG } from "./model";
 

@@ -12,7 +12,7 @@
  *   backoff) and never loses it: the schedule picks it up again. A team without a tracker: nothing.
  */
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
-import { backoffDelay } from "../shared/retry";
+import { backoffDelay } from "@firebreak/core/shared/retry";
 import type { ActionItem, ActionItemSync, ActionItemSyncStore } from "./model";
 import { type Tracker, TrackerError } from "./trackers";
 

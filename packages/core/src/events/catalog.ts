@@ -8,8 +8,9 @@
  * the events published without an entry: the Slack work of the slash commands
  * (functions/slack/work.ts), and the hourly coverage and error-budget news.
  */
+
+import * as z from "@firebreak/core/shared/zod";
 import { TIMELINE_KINDS } from "../incident/timeline";
-import * as z from "../shared/zod";
 
 export const EVENT_KINDS = [
   ...TIMELINE_KINDS,

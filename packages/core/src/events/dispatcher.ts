@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, ValidationError } from "@firebreak/core/shared/errors";
 import type { Log } from "@firebreak/core/shared/log";
+import { sleep as realSleep, retry, type Sleep } from "@firebreak/core/shared/retry";
 import type { EventBridgeEvent } from "aws-lambda";
-import { sleep as realSleep, retry, type Sleep } from "../shared/retry";
 import { type DomainEvent, EVENT_SOURCE, type EventPublisher } from "./publisher";
 
 /** A domain event as a bus target receives it: the EventBridge envelope, with the DomainEvent as detail. */

@@ -7,10 +7,10 @@ import {
   VersionConflictError,
 } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { validate } from "@firebreak/core/shared/validate";
 import type * as z from "@firebreak/core/shared/zod";
 import type { IncidentRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import { AlarmReleasedError } from "./errors";
 import {
   type DeclareInput,

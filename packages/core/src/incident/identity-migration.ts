@@ -13,9 +13,9 @@
  * Slack users outside the directory are left as they are: nothing says who they are.
  */
 
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import type { Directory } from "../oncall/directory-types";
 import type { IncidentRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import type { Incident, RoleHolder } from "./model";
 import type { TimelineEntry } from "./timeline";
 

@@ -20,9 +20,9 @@ import {
   ValidationError,
   VersionConflictError,
 } from "@firebreak/core/shared/errors";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
-import { retryOnConflict } from "../shared/retry";
 import { type ActionDeps, type Draft, IncidentResolvedError, timelineEntries } from "./actions";
 import { expectedVersionSchema, oneLineText } from "./inputs";
 import { type Actor, type Incident, type IncidentRef, type RelatedAlarm, transition } from "./model";

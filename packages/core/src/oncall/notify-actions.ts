@@ -11,11 +11,11 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, issuesFromZod, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { validate } from "@firebreak/core/shared/validate";
 import * as z from "@firebreak/core/shared/zod";
 import type { Actor } from "../incident/model";
 import type { PersonalRulesRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import type { Directory, Person } from "./directory-types";
 import {
   DEFAULT_NOTIFY_RULES,

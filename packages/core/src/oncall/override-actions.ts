@@ -8,10 +8,10 @@
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import type { Actor } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
 import type { DirectoryRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import { indexDirectory } from "./directory-index";
 import { findOverride, OverrideRefusedError, type OverrideRequest, planOverride } from "./override-requests";
 import { liveOverrides, type ShiftOverride } from "./shift-overrides";

@@ -24,7 +24,7 @@ const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
 
 import { ValidationError } from "@firebreak/core/shared/errors";
-import { dateTimeFormat } from "../shared/intl";
+import { dateTimeFormat } from "@firebreak/core/shared/intl";
 
 export const MS_PER_DAY = 86_400_000;
 

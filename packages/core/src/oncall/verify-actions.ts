@@ -17,9 +17,9 @@ import { ForbiddenError } from "@firebreak/core/auth/errors";
 import { type Clock, systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import type { Actor } from "../incident/model";
 import type { ContactRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import {
   addressOf,
   awaitingCode,

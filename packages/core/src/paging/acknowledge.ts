@@ -4,10 +4,10 @@
 
 import { NotFoundError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { changeStatus, setStatus, validate } from "../incident/actions";
 import { type Actor, IllegalTransitionError, type Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { retryOnConflict } from "../shared/retry";
 import { verifyAckLink } from "./ack-link";
 import type { Draft } from "./config";
 import {

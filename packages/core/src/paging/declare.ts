@@ -4,13 +4,13 @@
  */
 
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { validate, withRole } from "../incident/actions";
 import { ConcurrentChangeError } from "../incident/errors";
 import { DEFAULT_SERVICE, type Incident } from "../incident/model";
 import type { Role, TimelineEntry } from "../incident/timeline";
 import { urgencyRulesOf } from "../oncall/urgency";
 import { assignInitialRoles, type InitialRoles, type ResolvedStep, whoIsOnCall } from "../oncall/who";
-import { retryOnConflict } from "../shared/retry";
 import type { Draft } from "./config";
 import {
   clockOf,

@@ -1,5 +1,5 @@
+import { sleep } from "@firebreak/core/shared/retry";
 import { describe, expect, it } from "vitest";
-import { sleep } from "../shared/retry";
 import {
   ABORTED,
   DEFAULT_RETRY_POLICY,

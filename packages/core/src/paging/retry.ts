@@ -1,4 +1,4 @@
-import { backoffDelay, RetryAborted, retry, type Sleep, sleep } from "../shared/retry";
+import { backoffDelay, RetryAborted, retry, type Sleep, sleep } from "@firebreak/core/shared/retry";
 
 export type { Sleep };
 

@@ -4,10 +4,10 @@
  */
 
 import { VersionConflictError } from "@firebreak/core/shared/errors";
+import { retry } from "@firebreak/core/shared/retry";
 import { validate } from "../incident/actions";
 import type { Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { retry } from "../shared/retry";
 import type { Draft, PlannedPage } from "./config";
 import {
   clockOf,

@@ -14,7 +14,7 @@
  */
 import { systemClock } from "@firebreak/core/shared/clock";
 import { newId } from "@firebreak/core/shared/ids";
-
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import {
   addressOf,
   codeHash,
@@ -27,7 +27,6 @@ import {
 import type { Person } from "../oncall/directory-types";
 import type { ContactMethod } from "../oncall/notify-rules";
 import type { ContactRepository } from "../ports";
-import { retryOnConflict } from "../shared/retry";
 import type { OutgoingPage, PageChannel } from "./channels";
 import { FIREBREAK_ACTOR, type PagingDeps, type PagingReplyDeps } from "./config";
 import { escapeSsml } from "./voice-message";

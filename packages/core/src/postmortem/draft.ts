@@ -6,11 +6,11 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { FirebreakError, NotFoundError, ValidationError } from "@firebreak/core/shared/errors";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import type { Change } from "../changes/change";
 import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor, Incident } from "../incident/model";
 import type { TimelineEntry } from "../incident/timeline";
-import { retryOnConflict } from "../shared/retry";
 import { currentDraft, type Draft, planRegeneration } from "./drafts";
 import {
   CHANGES_BEFORE_IMPACT_LIMIT,

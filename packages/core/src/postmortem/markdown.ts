@@ -10,7 +10,7 @@
  * Backslash escapes are plain Markdown: they render as the character itself.
  */
 
-import { dateTimeFormat } from "../shared/intl";
+import { dateTimeFormat } from "@firebreak/core/shared/intl";
 
 const LINE_BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point

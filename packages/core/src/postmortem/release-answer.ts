@@ -9,9 +9,9 @@
 
 import { systemClock } from "@firebreak/core/shared/clock";
 import { NotFoundError, ValidationError, VersionConflictError } from "@firebreak/core/shared/errors";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import { ConcurrentChangeError } from "../incident/errors";
 import type { Actor } from "../incident/model";
-import { retryOnConflict } from "../shared/retry";
 import { currentDraft, type Draft, humanVersion } from "./drafts";
 import { draftedEntry, type PostmortemDeps } from "./service";
 import type { Postmortem } from "./types";

@@ -5,6 +5,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from "@aws-sdk/client-eventbridge";
+import { sleep as realSleep, retry, type Sleep } from "@firebreak/core/shared/retry";
 import {
   type DomainEvent,
   EVENT_SOURCE,
@@ -12,7 +13,6 @@ import {
   type FailedEvent,
   PublishError,
 } from "../../events/publisher";
-import { sleep as realSleep, retry, type Sleep } from "../../shared/retry";
 
 /** PutEvents takes at most 10 entries per call. */
 export const MAX_ENTRIES_PER_CALL = 10;

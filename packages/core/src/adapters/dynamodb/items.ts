@@ -4,7 +4,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { type BackoffOptions, backoffDelay, sleep } from "../../shared/retry";
+import { type BackoffOptions, backoffDelay, sleep } from "@firebreak/core/shared/retry";
 
 /** The listed fields of a stored item (table keys and index attributes left behind). */
 export function pickFields<T>(item: Record<string, unknown>, fields: readonly string[]): T {

@@ -20,6 +20,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, VersionConflictError } from "@firebreak/core/shared/errors";
 import { newId } from "@firebreak/core/shared/ids";
+import { retryOnConflict } from "@firebreak/core/shared/retry";
 import type {
   ActionItem,
   ActionItemStatus,
@@ -29,7 +30,6 @@ import type {
 } from "../../../action-items/model";
 import type { TimelineEntry } from "../../../incident/timeline";
 import type { ActionItemRepository } from "../../../ports";
-import { retryOnConflict } from "../../../shared/retry";
 import { permanentStorageError, timelineItem } from "../incident/incident-store";
 import { nextCounterValue, pickFields } from "../items";
 import { ACTION_ITEMS_PARTITION, keys } from "../keys";
