@@ -8,7 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, getJson, send } from "../api";
 import { Link } from "../router";
 import type { ActionItem, Person, ServiceRisk } from "../types";
-import { ErrorNote, errorNotice, type Notice, NoticeBox } from "./common";
+import { ErrorNote, errorNotice, type Notice, NoticeBox, TableHead } from "./common";
 
 const STATUS_LABEL: Record<ActionItem["status"], string> = {
   open: "Open",
@@ -149,17 +149,17 @@ function ItemsTable({
   if (items.length === 0) return <p class="muted">No action items.</p>;
   return (
     <table class="action-items">
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          {withIncident ? <th scope="col">Incident</th> : null}
-          <th scope="col">Action</th>
-          <th scope="col">Owner</th>
-          <th scope="col">Due</th>
-          <th scope="col">Status</th>
-          <th scope="col">Tracker</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Item",
+          ...(withIncident ? ["Incident"] : []),
+          "Action",
+          "Owner",
+          "Due",
+          "Status",
+          "Tracker",
+        ]}
+      />
       <tbody>
         {items.map((item) => (
           <tr key={item.id} data-item={item.id}>
@@ -377,15 +377,7 @@ export function ActionItemsView({ canAct }: { canAct: boolean }) {
           <p class="muted">No open action items, and no service with an SLO.</p>
         ) : (
           <table class="risk">
-            <thead>
-              <tr>
-                <th scope="col">Service</th>
-                <th scope="col">Open items</th>
-                <th scope="col">Overdue</th>
-                <th scope="col">Oldest (days)</th>
-                <th scope="col">Budget left</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Service", "Open items", "Overdue", "Oldest (days)", "Budget left"]} />
             <tbody>
               {risk.map((r) => (
                 <tr key={r.service} data-service={r.service}>

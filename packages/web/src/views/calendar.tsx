@@ -1,7 +1,7 @@
 import { api } from "../api";
 import { getZoneMode } from "../format";
 import type { RotationCalendar } from "../types";
-import { useLoaded } from "./common";
+import { TableHead, useLoaded } from "./common";
 
 type Segment = RotationCalendar["rotations"][number]["segments"][number];
 
@@ -83,12 +83,7 @@ export function RotationCalendars({ version }: { version: unknown }) {
             </span>
           </summary>
           <table class="calendar">
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">On call</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Day", "On call"]} />
             <tbody>
               {calendarDays(rotation.segments, calendar.from, calendar.to, utc).map((day) => (
                 <tr key={day.start}>

@@ -139,16 +139,22 @@ export function useLoaded<T>(load: () => Promise<T>, deps: unknown[]): [T | null
   return [value, failed];
 }
 
-/** A table's column headings. */
-export function TableHead({ columns }: { columns: readonly string[] }) {
+/** A table's column headings; `{ hidden }` is a column named for screen readers only. */
+export function TableHead({ columns }: { columns: readonly (string | { hidden: string })[] }) {
   return (
     <thead>
       <tr>
-        {columns.map((column) => (
-          <th key={column} scope="col">
-            {column}
-          </th>
-        ))}
+        {columns.map((column) =>
+          typeof column === "string" ? (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ) : (
+            <th key={column.hidden} scope="col">
+              <span class="visually-hidden">{column.hidden}</span>
+            </th>
+          ),
+        )}
       </tr>
     </thead>
   );

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { getJson } from "../api";
 import { formatTime } from "../format";
 import type { IgnoredAlarm } from "../types";
-import { ErrorNote } from "./common";
+import { ErrorNote, TableHead } from "./common";
 
 const KIND_LABELS: Record<IgnoredAlarm["kind"], string> = {
   auto_scaling: "auto-scaling",
@@ -34,15 +34,7 @@ export function IgnoredAlarmsView() {
       {items && items.length === 0 ? <p>No alarm has been ignored.</p> : null}
       {items && items.length > 0 ? (
         <table class="ignored">
-          <thead>
-            <tr>
-              <th scope="col">Alarm</th>
-              <th scope="col">Why</th>
-              <th scope="col">Ignored</th>
-              <th scope="col">Last state</th>
-              <th scope="col">Last seen</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Alarm", "Why", "Ignored", "Last state", "Last seen"]} />
           <tbody>
             {items.map((alarm) => (
               <tr key={alarm.arn}>

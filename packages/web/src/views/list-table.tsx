@@ -2,7 +2,7 @@
 import { formatAge, incidentAge, needsAttention } from "../format";
 import { Link } from "../router";
 import type { IncidentView } from "../types";
-import { SeverityBadge, StatusBadge } from "./common";
+import { SeverityBadge, StatusBadge, TableHead } from "./common";
 
 function roleSummary(incident: IncidentView): string {
   const parts = Object.entries(incident.roles ?? {}).map(
@@ -79,24 +79,20 @@ export function IncidentTable({
       <caption class="visually-hidden">
         Incidents: unacknowledged SEV1 and SEV2 first, then most severe, then oldest. Updated live.
       </caption>
-      <thead>
-        <tr>
-          {canAct ? (
-            <th scope="col">
-              <span class="visually-hidden">Select</span>
-            </th>
-          ) : null}
-          <th scope="col">Severity</th>
-          <th scope="col">Incident</th>
-          <th scope="col">Status</th>
-          <th scope="col">Paging</th>
-          <th scope="col">Age</th>
-          <th scope="col">Updated</th>
-          <th scope="col">Roles</th>
-          <th scope="col">Service</th>
-          <th scope="col">Alarm</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          ...(canAct ? [{ hidden: "Select" }] : []),
+          "Severity",
+          "Incident",
+          "Status",
+          "Paging",
+          "Age",
+          "Updated",
+          "Roles",
+          "Service",
+          "Alarm",
+        ]}
+      />
       <tbody>
         {shown.map((incident) => (
           <tr

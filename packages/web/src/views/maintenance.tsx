@@ -3,7 +3,7 @@ import { getJson, send } from "../api";
 import { formatTime } from "../format";
 import { Link } from "../router";
 import type { MaintenanceDetail, MaintenanceWindow } from "../types";
-import { Choices, ErrorNote, errorNotice, type Notice, NoticeBox } from "./common";
+import { Choices, ErrorNote, errorNotice, type Notice, NoticeBox, TableHead } from "./common";
 
 const STATE_LABEL: Record<MaintenanceWindow["state"], string> = {
   scheduled: "Scheduled",
@@ -150,21 +150,17 @@ export function MaintenanceView({ canAct }: { canAct: boolean }) {
       {items && items.length === 0 ? <p>No maintenance windows now, ahead, or in the last 7 days.</p> : null}
       {items && items.length > 0 ? (
         <table class="maintenance">
-          <thead>
-            <tr>
-              <th scope="col">Window</th>
-              <th scope="col">For</th>
-              <th scope="col">State</th>
-              <th scope="col">From</th>
-              <th scope="col">Until</th>
-              <th scope="col">Reason</th>
-              {canAct ? (
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Window",
+              "For",
+              "State",
+              "From",
+              "Until",
+              "Reason",
+              ...(canAct ? [{ hidden: "Actions" }] : []),
+            ]}
+          />
           <tbody>
             {items.map((w) => (
               <tr key={w.id} data-window={w.key}>

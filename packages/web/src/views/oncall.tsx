@@ -315,15 +315,7 @@ function HeartbeatsCard({ heartbeats }: { heartbeats: Heartbeat[] | null }) {
         </p>
       ) : (
         <table class="oncall" aria-label="Heartbeats">
-          <thead>
-            <tr>
-              <th scope="col">Heartbeat</th>
-              <th scope="col">Service</th>
-              <th scope="col">State</th>
-              <th scope="col">Last ping</th>
-              <th scope="col">Next ping by</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Heartbeat", "Service", "State", "Last ping", "Next ping by"]} />
           <tbody>
             {heartbeats.map((h) => (
               <tr key={h.id} data-heartbeat={h.id} data-state={h.state}>

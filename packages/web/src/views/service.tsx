@@ -4,7 +4,7 @@ import { compareIncidents, formatTime, incidentAge } from "../format";
 import { useNow, usePolling } from "../poll";
 import { Link } from "../router";
 import type { Heartbeat, IncidentView, MaintenanceWindow, TeamOnCall } from "../types";
-import { ErrorNote, SeverityBadge, StatusBadge } from "./common";
+import { ErrorNote, SeverityBadge, StatusBadge, TableHead } from "./common";
 
 /** The most incidents of the service the page lists (open ones first, then the latest). */
 const LIMIT = 50;
@@ -61,15 +61,7 @@ export function ServiceView({ name }: { name: string }) {
   );
   const table = (items: IncidentView[], label: string) => (
     <table aria-label={label}>
-      <thead>
-        <tr>
-          <th scope="col">Incident</th>
-          <th scope="col">Title</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Status</th>
-          <th scope="col">Open for</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Incident", "Title", "Severity", "Status", "Open for"]} />
       <tbody>{items.map(row)}</tbody>
     </table>
   );

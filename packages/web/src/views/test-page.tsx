@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { formatTime } from "../format";
 import type { Person, TeamOnCall, TestMethodView, TestPageView } from "../types";
-import { errorNotice, type Notice, NoticeBox } from "./common";
+import { errorNotice, type Notice, NoticeBox, TableHead } from "./common";
 
 const METHOD: Record<TestMethodView["method"], string> = {
   sms: "SMS",
@@ -134,14 +134,7 @@ export function TestPageCard({
               : "sending…"}
           </p>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Method</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Acknowledged</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Person", "Method", "Outcome", "Acknowledged"]} />
             <tbody>
               {view.people.flatMap((p) =>
                 p.methods.map((m) => (
