@@ -199,13 +199,12 @@ export class LocalDispatcher implements EventPublisher {
         },
         {
           attempts: this.maxAttempts,
-          retryable: (error, attempt) => {
+          retryable: () => true,
+          onRetry: (error, attempt) =>
             this.log.warn("bus subscriber failed; retrying", {
               ...logAttributes(subscription, event, error),
               attempt,
-            });
-            return true;
-          },
+            }),
           backoff: this.backoff,
           sleep: this.sleep,
         },

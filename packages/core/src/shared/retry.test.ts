@@ -8,6 +8,7 @@ describe("retry", () => {
   it("runs again while the failure is retryable, and answers the first success", async () => {
     const waits: number[] = [];
     let runs = 0;
+    const retried: number[] = [];
     const value = await retry(
       async (n) => {
         runs = n;
@@ -22,9 +23,11 @@ describe("retry", () => {
         sleep: async (ms) => {
           waits.push(ms);
         },
+        onRetry: (_error, attempt) => retried.push(attempt),
       },
     );
     expect(value).toBe("done");
+    expect(retried).toEqual([1, 2]);
     expect(runs).toBe(3);
     // Full jitter below 100 · 2^(n-1): the top of the range with random() = 1.
     expect(waits).toEqual([100, 200]);

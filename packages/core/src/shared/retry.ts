@@ -63,6 +63,8 @@ export interface RetryLoop {
   random?: () => number;
   /** Ends the retries: no new attempt starts, a pending wait is cut short (`RetryAborted`). */
   signal?: AbortSignal;
+  /** Told of each failure that will be tried again (e.g. to log it), before the wait. */
+  onRetry?: (error: unknown, attempt: number) => void;
 }
 
 /** The retries were ended by their signal; `last` is the failure before it, if any. */
@@ -96,6 +98,7 @@ export async function retry<T>(
       if (error instanceof RetryAborted) throw error;
       if (n >= attempts || !loop.retryable(error, n)) throw error;
       last = error;
+      loop.onRetry?.(error, n);
       const hinted = loop.delayMs?.(n, error);
       const delay = hinted ?? backoffDelay(n, loop.backoff ?? CONFLICT_BACKOFF, loop.random);
       try {
