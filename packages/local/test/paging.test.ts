@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseDirectoryYaml } from "@firebreak/core/oncall/directory-yaml";
 import { whoIsOnCall } from "@firebreak/core/oncall/who";
 import { testClock, testInstant } from "@firebreak/testkit/clock";
+import { tamper } from "@firebreak/testkit/tamper";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { alarmStateChangeEvent } from "../src/alarm-events";
 import { type LocalRuntime, startLocalRuntime } from "../src/runtime";
@@ -99,7 +100,7 @@ describe("alarm → roles → pages → ack link, through the local runtime", ()
 
     const again = await fetch(link, { method: "POST" });
     expect(again.status).toBe(410);
-    const forged = await fetch(`${link.slice(0, -4)}AAAA`, { method: "POST" });
+    const forged = await fetch(link.replace(/[^/]+$/, tamper), { method: "POST" });
     expect([400, 410]).toContain(forged.status);
   });
 

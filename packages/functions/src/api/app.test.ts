@@ -17,6 +17,7 @@ import {
 import { draftPostmortem } from "@firebreak/core/postmortem/draft";
 import { pinnedClock, testClock } from "@firebreak/testkit/clock";
 import { createTestTable, storeFor } from "@firebreak/testkit/dynamo";
+import { tamper } from "@firebreak/testkit/tamper";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createApiHandler } from "../api";
@@ -207,7 +208,7 @@ describe("auth", () => {
   });
 
   it("refuses forged, revoked, malformed and non-fbk bearer tokens", async () => {
-    const forged = `${tokens.viewer.slice(0, -4)}AAAA`;
+    const forged = tamper(tokens.viewer);
     for (const token of [forged, "fbk_nope", "not-a-token", tokens.viewer.replace("fbk_", "fbx_")]) {
       expect((await call("/api/incidents", { token })).status).toBe(401);
     }
